@@ -1,0 +1,129 @@
+/**
+ * Command-line parsing: meow reads the flags, then this module checks which flags go with which command and
+ * builds one typed, validated Invocation. Nothing past this point looks at argv or the environment.
+ */
+import meow from 'meow';
+import {HELP} from './cli-help.js';
+
+export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'help';
+
+export type Invocation =
+	| {kind: 'run'; command: CommandName; flags: ParsedFlags; inputs: string[]}
+	| {kind: 'usage-error'; message: string; command: CommandName}
+	| {kind: 'help'; command: CommandName}
+	| {kind: 'version'; version: string};
+
+export type ParsedFlags = {
+	root?: string;
+	db?: string;
+	json: boolean;
+	csv: boolean;
+	force: boolean;
+	session: string[];
+	stallMinutes: number;
+	color: boolean;
+	demo: boolean;
+	workers?: number;
+};
+
+const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'help'];
+
+/** Flags each command accepts beyond the global ones. */
+const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
+	explore: ['demo'],
+	compute: ['force', 'session', 'json', 'workers'],
+	list: ['json', 'csv'],
+	show: ['json'],
+	help: [],
+};
+const GLOBAL_FLAGS = ['root', 'db', 'stallMinutes', 'color', 'help', 'version'];
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invocation {
+	const cli = meow(HELP.explore, {
+		importMeta,
+		argv: [...argv],
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: false,
+		booleanDefault: undefined,
+		flags: {
+			root: {type: 'string'},
+			db: {type: 'string'},
+			json: {type: 'boolean'},
+			csv: {type: 'boolean'},
+			force: {type: 'boolean'},
+			session: {type: 'string', isMultiple: true},
+			stallMinutes: {type: 'number'},
+			color: {type: 'boolean'},
+			demo: {type: 'boolean'},
+			workers: {type: 'number'},
+			help: {type: 'boolean', shortFlag: 'h'},
+			version: {type: 'boolean', shortFlag: 'v'},
+		},
+	});
+	const raw = cli.flags as Record<string, unknown>;
+	const [first, ...rest] = cli.input;
+	let command: CommandName = 'explore';
+	let inputs = cli.input;
+	if (first !== undefined) {
+		if (!COMMANDS.includes(first as CommandName)) {
+			return {kind: 'usage-error', command: 'explore', message: `unknown command "${first}" (commands: ${COMMANDS.join(', ')})`};
+		}
+		command = first as CommandName;
+		inputs = rest;
+	}
+	if (raw.version === true) return {kind: 'version', version: cli.pkg.version ?? 'unknown'};
+	if (command === 'help') return {kind: 'help', command: (inputs[0] as CommandName | undefined) && COMMANDS.includes(inputs[0] as CommandName) ? (inputs[0] as CommandName) : 'explore'};
+	if (raw.help === true) return {kind: 'help', command};
+
+	const allowed = new Set([...GLOBAL_FLAGS, ...COMMAND_FLAGS[command]]);
+	const misplaced = Object.entries(raw)
+		.filter(([name, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0) && !allowed.has(name))
+		.map(([name]) => `--${kebab(name)}`);
+	if (misplaced.length > 0) {
+		const where = command === 'explore' ? 'the explorer' : `\`sdstats ${command}\``;
+		return {kind: 'usage-error', command, message: `${misplaced.join(', ')} cannot be used with ${where}`};
+	}
+	if (raw.json === true && raw.csv === true) return {kind: 'usage-error', command, message: '--json and --csv cannot be used together'};
+
+	const expectedInputs = command === 'show' ? 1 : 0;
+	if (inputs.length !== expectedInputs) {
+		return {
+			kind: 'usage-error',
+			command,
+			message: command === 'show' ? 'show takes exactly one session name' : `unexpected argument "${inputs[0]}"`,
+		};
+	}
+	const stallMinutes = raw.stallMinutes === undefined ? 10 : Number(raw.stallMinutes);
+	if (!Number.isFinite(stallMinutes) || stallMinutes <= 0) {
+		return {kind: 'usage-error', command, message: '--stall-minutes takes a number of minutes above 0'};
+	}
+	const workers = raw.workers === undefined ? undefined : Number(raw.workers);
+	if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64)) {
+		return {kind: 'usage-error', command, message: '--workers takes a whole number from 0 to 64'};
+	}
+	for (const name of ['root', 'db'] as const) {
+		if (raw[name] !== undefined && (typeof raw[name] !== 'string' || raw[name] === '')) {
+			return {kind: 'usage-error', command, message: `--${name} needs a path`};
+		}
+	}
+	return {
+		kind: 'run',
+		command,
+		inputs,
+		flags: {
+			root: raw.root as string | undefined,
+			db: raw.db as string | undefined,
+			json: raw.json === true,
+			csv: raw.csv === true,
+			force: raw.force === true,
+			session: (raw.session as string[] | undefined) ?? [],
+			stallMinutes,
+			color: raw.color !== false,
+			demo: raw.demo === true,
+			workers,
+		},
+	};
+}

@@ -1,0 +1,98 @@
+/** `sdstats compute`: bring the cache up to date with the results root. */
+import fs from 'node:fs';
+import {DatabaseOpenError, openDatabase} from '../store/db.js';
+import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
+import {StatsRepository} from '../store/stats-repository.js';
+import {runCompute, type CancelToken, type ComputeSummary} from '../jobs/compute-job.js';
+import {resolveSessionFolder, SessionIdError} from '../scan/session-path.js';
+import {sanitizeLine} from '../text/sanitize.js';
+import type {CommonOptions} from './context.js';
+import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CommandIo} from './io.js';
+import {toJson} from './output/json.js';
+import {createProgressReporter} from './progress-line.js';
+
+export type ComputeCommandOptions = CommonOptions & {
+	force: boolean;
+	sessions: readonly string[];
+	json: boolean;
+	workers?: number;
+	/** Set by the caller's SIGINT handler: stop after the current batch. */
+	cancel: CancelToken;
+};
+
+const MAX_REASONS_SHOWN = 20;
+
+export function summaryLine(s: ComputeSummary): string {
+	const head = s.cancelled ? `cancelled after ${s.computed}/${s.planned}: ` : '';
+	return `${head}computed ${s.computed}, unchanged ${s.unchanged}, removed ${s.removed}, unreadable ${s.unreadable}, no manifest ${s.no_manifest} in ${s.seconds.toFixed(2)} s`;
+}
+
+export function checkRoot(root: string): string | null {
+	try {
+		if (!fs.statSync(root).isDirectory()) return `results root ${root} is not a folder`;
+		fs.readdirSync(root);
+		return null;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return `results root ${root} does not exist`;
+		return `results root ${root} cannot be read (${code ?? (error as Error).message})`;
+	}
+}
+
+export async function computeCommand(options: ComputeCommandOptions, io: CommandIo): Promise<number> {
+	const {root, dbPath} = options.locations;
+	const rootProblem = checkRoot(root);
+	if (rootProblem) {
+		io.stderr.write(`sdstats compute: ${sanitizeLine(rootProblem)}\n`);
+		return EXIT_FAILURE;
+	}
+	for (const name of options.sessions) {
+		try {
+			resolveSessionFolder(root, name);
+		} catch (error) {
+			if (!(error instanceof SessionIdError)) throw error;
+			io.stderr.write(`sdstats compute: ${sanitizeLine(error.message)}\n`);
+			return EXIT_USAGE;
+		}
+	}
+	let opened;
+	try {
+		opened = openDatabase(dbPath, 'create');
+	} catch (error) {
+		if (error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError) {
+			io.stderr.write(`sdstats compute: ${sanitizeLine(error.message)}\n`);
+			return EXIT_FAILURE;
+		}
+		throw error;
+	}
+	const repository = new StatsRepository(opened.db);
+	const progress = createProgressReporter(io.stderr, options.now);
+	let summary: ComputeSummary;
+	try {
+		summary = await runCompute({
+			root,
+			repository,
+			force: options.force,
+			sessions: options.sessions.length > 0 ? options.sessions : undefined,
+			nowMs: options.now,
+			cancel: options.cancel,
+			onProgress: (p) => progress.update(p),
+			workers: options.workers,
+		});
+	} finally {
+		progress.finish();
+		opened.db.close();
+	}
+	if (options.json) {
+		io.stdout.write(`${toJson(summary)}\n`);
+	} else {
+		for (const {session_id, reason} of summary.errors.slice(0, MAX_REASONS_SHOWN)) {
+			io.stderr.write(`unreadable: ${sanitizeLine(session_id)}: ${sanitizeLine(reason)}\n`);
+		}
+		if (summary.errors.length > MAX_REASONS_SHOWN) {
+			io.stderr.write(`… and ${summary.errors.length - MAX_REASONS_SHOWN} more unreadable (see sdstats list --json)\n`);
+		}
+		io.stdout.write(`${summaryLine(summary)}\n`);
+	}
+	return summary.cancelled ? EXIT_INTERRUPTED : EXIT_OK;
+}

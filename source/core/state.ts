@@ -1,0 +1,37 @@
+/**
+ * A session's state is derived when it is read, because it depends on the clock: a run that writes nothing
+ * for longer than the stall window stops being `running` and becomes `stalled` without any recompute.
+ */
+import type {Int64, ManifestState, SessionState} from './types.js';
+
+export const DEFAULT_STALL_WINDOW_MS = 10 * 60 * 1000;
+
+const ACTIVE_STATUSES = new Set(['ongoing', 'in_progress']);
+
+export type StateFacts = {
+	manifestState: ManifestState;
+	manifestStatus: string | null;
+	imagesActual: number;
+	imagesExpected: Int64 | null;
+	lastActivityMs: number | null;
+};
+
+export function deriveState(facts: StateFacts, nowMs: number, stallWindowMs = DEFAULT_STALL_WINDOW_MS): SessionState {
+	if (facts.manifestState === 'missing') return 'no_manifest';
+	if (facts.manifestState === 'unreadable') return 'unreadable';
+	const actual = BigInt(facts.imagesActual);
+	const expected = facts.imagesExpected === null ? 0n : BigInt(facts.imagesExpected);
+	const complete = expected > 0n && actual === expected;
+	if (facts.manifestStatus !== null && ACTIVE_STATUSES.has(facts.manifestStatus)) {
+		const idle = facts.lastActivityMs === null ? Number.POSITIVE_INFINITY : nowMs - facts.lastActivityMs;
+		return idle <= stallWindowMs ? 'running' : 'stalled';
+	}
+	if (facts.manifestStatus === 'aborted' && !complete) return 'aborted';
+	if (complete) return 'complete';
+	if (expected > 0n && actual > expected) return 'over';
+	if (actual === 0n) return 'empty';
+	return 'partial';
+}
+
+/** States that mean "this run did not produce what it planned" — the explorer's triage set. */
+export const INCOMPLETE_STATES: ReadonlySet<SessionState> = new Set(['partial', 'stalled', 'aborted', 'empty', 'running']);

@@ -1,0 +1,98 @@
+/**
+ * Shapes shared by every layer. `SessionStatsRow` is one row of the design's `session_stats` table, column for
+ * column; `SessionBookkeeping` is what sdstats keeps beside it in its own table.
+ */
+
+/** An SQLite INTEGER: a number while it is exact in a double, a bigint beyond 2^53. */
+export type Int64 = number | bigint;
+
+export const STATS_VERSION = 1;
+
+export type SessionStatsRow = {
+	session_id: string;
+	session_path: string;
+	sd_model: string | null;
+	template_version: string | null;
+	generation_mode: string | null;
+	seed_mode: string | null;
+	seed_base: Int64 | null;
+	resolved_prompt: string | null;
+	negative_prompt: string | null;
+	width: number | null;
+	height: number | null;
+	steps: number | null;
+	cfg_scale: number | null;
+	sampler_name: string | null;
+	images_expected: Int64 | null;
+	images_actual: number;
+	completion_percentage: number | null;
+	is_seed_sweep: 0 | 1;
+	placeholders_json: string | null;
+	variations_summary_json: string | null;
+	session_created_at: string | null;
+	manifest_generated_at: string | null;
+	first_image_created_at: string | null;
+	last_image_created_at: string | null;
+	stats_computed_at: string;
+	stats_version: number;
+};
+
+/** Whether the manifest could be read when the session was last computed. */
+export type ManifestState = 'ok' | 'missing' | 'unreadable';
+
+export type SessionBookkeeping = {
+	session_id: string;
+	manifest_state: ManifestState;
+	/** The manifest's top-level `status` string as written (ongoing, in_progress, completed, aborted…), or null. */
+	manifest_status: string | null;
+	/** Entries in the manifest's top-level `images` list; null when it is not a list. */
+	images_recorded: number | null;
+	/** Why the manifest could not be used, e.g. `manifest.json: unexpected end of input at byte 57`. */
+	error: string | null;
+	/** Folder and manifest fingerprint at the time of the compute; null forces a new read next time. */
+	fingerprint: string | null;
+	/** Newest manifest or image modification time (epoch ms): drives running vs stalled. */
+	last_activity_ms: number | null;
+};
+
+/** What the filesystem says about one image file (already known to be an image by name). */
+export type ImageFact = {
+	name: string;
+	/** Modification time in nanoseconds since the epoch, as the kernel reports it. */
+	mtimeNs: bigint;
+};
+
+/** What the calculator is given about the manifest file. */
+export type ManifestInput =
+	| {kind: 'missing'}
+	| {kind: 'bytes'; bytes: Uint8Array; mtimeNs: bigint}
+	/** The file exists but could not be read (permission denied, a directory named manifest.json…). */
+	| {kind: 'unreadable'; reason: string; mtimeNs: bigint | null};
+
+export type SessionInput = {
+	sessionId: string;
+	sessionPath: string;
+	manifest: ManifestInput;
+	images: readonly ImageFact[];
+	/** Wall-clock time of the compute, epoch ms. */
+	nowMs: number;
+};
+
+export type SessionComputation = {
+	stats: SessionStatsRow;
+	bookkeeping: SessionBookkeeping;
+};
+
+/** The derived state of a session, first match wins (see state.ts). */
+export const SESSION_STATES = [
+	'no_manifest',
+	'unreadable',
+	'running',
+	'stalled',
+	'aborted',
+	'complete',
+	'over',
+	'empty',
+	'partial',
+] as const;
+export type SessionState = (typeof SESSION_STATES)[number];

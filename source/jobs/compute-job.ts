@@ -1,0 +1,175 @@
+/**
+ * A compute over a results root: decide which sessions are new, changed or gone (cheap fingerprints), compute
+ * the changed ones in batches, store each batch in one transaction, report progress, stop cleanly on cancel.
+ */
+import path from 'node:path';
+import {STATS_VERSION} from '../core/types.js';
+import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
+import type {StatsRepository, SavedComputation} from '../store/stats-repository.js';
+import type {FolderOutcome, FolderTask} from './compute-folder.js';
+import {chooseRunner, type BatchRunner} from './folder-runner.js';
+
+export type ComputeProgress = {
+	done: number;
+	total: number;
+	current: string | null;
+	startedAtMs: number;
+	errors: ReadonlyArray<{sessionId: string; reason: string}>;
+};
+
+export type ComputeSummary = {
+	computed: number;
+	unchanged: number;
+	removed: number;
+	unreadable: number;
+	no_manifest: number;
+	seconds: number;
+	cancelled: boolean;
+	/** Sessions the run set out to compute. */
+	planned: number;
+	errors: Array<{session_id: string; reason: string}>;
+};
+
+export type CancelToken = {cancelled: boolean};
+
+export type ComputeOptions = {
+	root: string;
+	repository: StatsRepository;
+	/** Recompute every session, changed or not. */
+	force?: boolean;
+	/** Limit the run to these folder names (already validated). */
+	sessions?: readonly string[];
+	nowMs?: () => number;
+	cancel?: CancelToken;
+	onProgress?: (progress: ComputeProgress) => void;
+	/** Called after each stored batch with the ids written or removed (the explorer refreshes those rows). */
+	onBatchStored?: (sessionIds: readonly string[]) => void;
+	batchSize?: number;
+	/** Force a number of worker threads (0 = inline); default picks by job size. */
+	workers?: number;
+	runner?: BatchRunner;
+};
+
+export type ComputePlan = {
+	tasks: FolderTask[];
+	unchanged: number;
+	/** Stored sessions of this root whose folder is gone. */
+	removals: string[];
+};
+
+/** Sessions whose stored row belongs to this root (the database may be shared by several roots). */
+function belongsToRoot(sessionPath: string, root: string): boolean {
+	return path.dirname(sessionPath) === root;
+}
+
+export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[]): ComputePlan {
+	const stored = new Map(repository.fingerprints().filter((f) => belongsToRoot(f.session_path, root)).map((f) => [f.session_id, f]));
+	const onDisk = only ? [...only] : listSessionFolders(root).folders;
+	const tasks: FolderTask[] = [];
+	let unchanged = 0;
+	for (const sessionId of onDisk) {
+		const sessionPath = path.join(root, sessionId);
+		const fingerprint = fingerprintSession(sessionPath);
+		const previous = stored.get(sessionId);
+		const same =
+			!force &&
+			previous !== undefined &&
+			fingerprint !== null &&
+			previous.fingerprint === fingerprint &&
+			previous.stats_version === STATS_VERSION;
+		if (same) unchanged++;
+		else tasks.push({sessionId, sessionPath, fingerprint});
+	}
+	const present = new Set(onDisk);
+	const removals = only ? [] : [...stored.keys()].filter((id) => !present.has(id));
+	return {tasks, unchanged, removals};
+}
+
+export async function runCompute(options: ComputeOptions): Promise<ComputeSummary> {
+	const started = performance.now();
+	const now = options.nowMs ?? Date.now;
+	const {repository} = options;
+	const root = path.resolve(options.root);
+	const plan = planCompute(root, repository, options.force ?? false, options.sessions);
+	const summary: ComputeSummary = {
+		computed: 0,
+		unchanged: plan.unchanged,
+		removed: 0,
+		unreadable: 0,
+		no_manifest: 0,
+		seconds: 0,
+		cancelled: false,
+		planned: plan.tasks.length,
+		errors: [],
+	};
+	if (plan.removals.length > 0) {
+		summary.removed += repository.deleteMany(plan.removals);
+		options.onBatchStored?.(plan.removals);
+	}
+
+	const batchSize = options.batchSize ?? 32;
+	const batches: FolderTask[][] = [];
+	for (let i = 0; i < plan.tasks.length; i += batchSize) batches.push(plan.tasks.slice(i, i + batchSize));
+
+	const runner = options.runner ?? chooseRunner(plan.tasks.length, options.workers);
+	const startedAtMs = now();
+	let done = 0;
+	const report = (current: string | null): void =>
+		options.onProgress?.({
+			done,
+			total: plan.tasks.length,
+			current,
+			startedAtMs,
+			errors: summary.errors.map((e) => ({sessionId: e.session_id, reason: e.reason})),
+		});
+	report(plan.tasks[0]?.sessionId ?? null);
+
+	const store = (outcomes: FolderOutcome[]): void => {
+		const saves: SavedComputation[] = [];
+		const removals: string[] = [];
+		for (const outcome of outcomes) {
+			if (outcome.kind !== 'computed') {
+				removals.push(outcome.task.sessionId);
+				continue;
+			}
+			const {bookkeeping} = outcome.result;
+			if (bookkeeping.manifest_state === 'unreadable') {
+				summary.unreadable++;
+				summary.errors.push({session_id: bookkeeping.session_id, reason: bookkeeping.error ?? 'unreadable'});
+			} else if (bookkeeping.manifest_state === 'missing') {
+				summary.no_manifest++;
+			}
+			saves.push({result: outcome.result, fingerprint: outcome.task.fingerprint});
+		}
+		if (saves.length > 0) repository.saveMany(saves);
+		if (removals.length > 0) summary.removed += repository.deleteMany(removals);
+		summary.computed += saves.length;
+		done += outcomes.length;
+		options.onBatchStored?.(outcomes.map((o) => o.task.sessionId));
+	};
+
+	try {
+		// Keep `parallelism` batches in flight; results are stored in completion order, each in its own transaction.
+		let next = 0;
+		const inFlight = new Set<Promise<void>>();
+		const launch = (): void => {
+			const batch = batches[next++]!;
+			const promise: Promise<void> = runner.run(batch, now()).then((outcomes) => {
+				store(outcomes);
+				report(batches[next]?.[0]?.sessionId ?? null);
+			});
+			const tracked = promise.finally(() => inFlight.delete(tracked));
+			inFlight.add(tracked);
+		};
+		while (next < batches.length || inFlight.size > 0) {
+			while (next < batches.length && inFlight.size < runner.parallelism && !options.cancel?.cancelled) launch();
+			if (inFlight.size === 0) break;
+			await Promise.race(inFlight);
+		}
+		summary.cancelled = options.cancel?.cancelled === true && done < plan.tasks.length;
+	} finally {
+		await runner.close();
+	}
+	summary.seconds = Math.round(performance.now() - started) / 1000;
+	return summary;
+}

@@ -1,0 +1,96 @@
+/**
+ * Runs folder computations either on a small pool of worker threads (big jobs; the machines have 2 cores and
+ * the work is stat-bound) or inline in batches that yield to the event loop (small jobs, and tests run from
+ * TypeScript sources where no compiled worker script exists).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import {fileURLToPath} from 'node:url';
+import {Worker} from 'node:worker_threads';
+import {computeFolders, type FolderOutcome, type FolderTask} from './compute-folder.js';
+import type {WorkerReply, WorkerRequest} from './compute-worker.js';
+
+export type BatchRunner = {
+	/** Computes one batch. */
+	run(tasks: FolderTask[], nowMs: number): Promise<FolderOutcome[]>;
+	/** How many batches may be in flight at once. */
+	readonly parallelism: number;
+	close(): Promise<void>;
+};
+
+const WORKER_SCRIPT = new URL('./compute-worker.js', import.meta.url);
+
+function workerScriptAvailable(): boolean {
+	return WORKER_SCRIPT.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_SCRIPT));
+}
+
+export function inlineRunner(): BatchRunner {
+	return {
+		parallelism: 1,
+		async run(tasks, nowMs) {
+			// Yield first so a UI on this thread can paint and read keys between batches.
+			await new Promise((resolve) => setImmediate(resolve));
+			return computeFolders(tasks, nowMs);
+		},
+		async close() {},
+	};
+}
+
+class WorkerSlot {
+	private pending = new Map<number, {resolve: (o: FolderOutcome[]) => void; reject: (e: Error) => void}>();
+	readonly worker: Worker;
+
+	constructor() {
+		this.worker = new Worker(WORKER_SCRIPT);
+		this.worker.on('message', (reply: WorkerReply) => {
+			const waiter = this.pending.get(reply.batchId);
+			if (!waiter) return;
+			this.pending.delete(reply.batchId);
+			if ('error' in reply) waiter.reject(new Error(reply.error));
+			else waiter.resolve(reply.outcomes);
+		});
+		this.worker.on('error', (error) => this.failAll(error));
+		this.worker.on('exit', (code) => {
+			if (this.pending.size > 0) this.failAll(new Error(`compute worker exited with code ${code}`));
+		});
+	}
+
+	get load(): number {
+		return this.pending.size;
+	}
+
+	run(batchId: number, tasks: FolderTask[], nowMs: number): Promise<FolderOutcome[]> {
+		return new Promise((resolve, reject) => {
+			this.pending.set(batchId, {resolve, reject});
+			this.worker.postMessage({batchId, tasks, nowMs} satisfies WorkerRequest);
+		});
+	}
+
+	private failAll(error: Error): void {
+		for (const waiter of this.pending.values()) waiter.reject(error);
+		this.pending.clear();
+	}
+}
+
+export function workerRunner(count: number): BatchRunner {
+	const slots = Array.from({length: count}, () => new WorkerSlot());
+	let nextBatch = 0;
+	return {
+		parallelism: count * 2,
+		run(tasks, nowMs) {
+			const slot = slots.reduce((a, b) => (b.load < a.load ? b : a));
+			return slot.run(nextBatch++, tasks, nowMs);
+		},
+		async close() {
+			await Promise.all(slots.map((s) => s.worker.terminate()));
+		},
+	};
+}
+
+/** Picks the runner for a job of `taskCount` folders. */
+export function chooseRunner(taskCount: number, requestedWorkers?: number): BatchRunner {
+	const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+	const workers = requestedWorkers ?? Math.min(cores, Math.ceil(taskCount / 100));
+	if (workers < 1 || taskCount < 100 || !workerScriptAvailable()) return inlineRunner();
+	return workerRunner(workers);
+}

@@ -1,0 +1,53 @@
+/**
+ * Which folders under the results root may be sessions, and their cheap change fingerprints.
+ * Both read only directory entries and a couple of stats per folder: this is the nothing-changed fast path.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {MANIFEST_NAME} from '../core/images.js';
+import {errorCode} from './errors.js';
+
+export type RootListing = {
+	/** Folder names directly under the root, not starting with '.', that are directories (links followed). */
+	folders: string[];
+	/** Entries that looked like folders but could not be examined (a link loop, say), with the reason. */
+	skipped: Array<{name: string; reason: string}>;
+};
+
+/** Lists candidate session folders. Throws when the root itself cannot be read. */
+export function listSessionFolders(root: string): RootListing {
+	const folders: string[] = [];
+	const skipped: RootListing['skipped'] = [];
+	for (const entry of fs.readdirSync(root, {withFileTypes: true})) {
+		if (entry.name.startsWith('.')) continue;
+		if (entry.isDirectory()) {
+			folders.push(entry.name);
+		} else if (entry.isSymbolicLink() || (!entry.isFile() && !entry.isFIFO() && !entry.isSocket())) {
+			try {
+				if (fs.statSync(path.join(root, entry.name)).isDirectory()) folders.push(entry.name);
+			} catch (error) {
+				const code = errorCode(error);
+				// A link to nothing is simply not a session; a loop is worth telling the user about.
+				if (code !== 'ENOENT') skipped.push({name: entry.name, reason: code === 'ELOOP' ? 'symbolic link loop' : String(code)});
+			}
+		}
+	}
+	return {folders, skipped};
+}
+
+/**
+ * A fingerprint that changes when anything a compute reads may have changed: the folder's mtime moves when
+ * an entry is added, removed or renamed; the manifest's mtime and size move when it is rewritten.
+ * Null when the folder is gone.
+ */
+export function fingerprintSession(sessionPath: string): string | null {
+	let folder: fs.BigIntStats;
+	try {
+		folder = fs.statSync(sessionPath, {bigint: true});
+	} catch {
+		return null;
+	}
+	const manifest = fs.statSync(path.join(sessionPath, MANIFEST_NAME), {bigint: true, throwIfNoEntry: false});
+	const manifestPart = manifest ? `${manifest.mtimeNs}:${manifest.size}` : '-';
+	return `${folder.mtimeNs}:${manifestPart}`;
+}

@@ -1,0 +1,78 @@
+/**
+ * Schema versions live in `PRAGMA user_version`; each step and its version bump commit together, so a crash
+ * mid-migration leaves the previous version intact.
+ */
+import type Database from 'better-sqlite3';
+import {
+	SESSION_METADATA_DDL,
+	SESSION_STATE_DDL,
+	SESSION_STATS_COLUMNS,
+	SESSION_STATS_DDL,
+	SESSION_STATS_INDEXES,
+} from './schema.js';
+
+type Migration = {version: number; apply: (db: Database.Database) => void};
+
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		apply(db) {
+			db.exec(SESSION_STATS_DDL);
+			for (const statement of SESSION_STATS_INDEXES) db.exec(statement);
+			db.exec(SESSION_METADATA_DDL);
+			db.exec(SESSION_STATE_DDL);
+		},
+	},
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export class SchemaConflictError extends Error {
+	override name = 'SchemaConflictError';
+}
+
+export class NewerSchemaError extends Error {
+	override name = 'NewerSchemaError';
+	constructor(
+		readonly found: number,
+		readonly known: number,
+	) {
+		super(`the database was written by a newer sdstats (schema ${found}, this one knows ${known})`);
+	}
+}
+
+/**
+ * An existing session_stats of another shape (an older web UI's, keyed by session_name) is left untouched:
+ * writing our rows into it would fail or corrupt the other tool's data.
+ */
+export function checkStatsTableShape(db: Database.Database, dbPath: string): void {
+	const columns = db.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('session_stats')").all();
+	if (columns.length === 0) return;
+	const present = new Set(columns.map((c) => c.name));
+	const missing = SESSION_STATS_COLUMNS.filter((c) => !present.has(c));
+	if (missing.length === 0) return;
+	const keyedBy = present.has('session_name') ? ' (keyed by session_name, as older versions of the web UI make it)' : '';
+	throw new SchemaConflictError(
+		`${dbPath} already holds a session_stats table of another shape${keyedBy}: it lacks ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''}. ` +
+			'sdstats will not change it. Point sdstats at its own database with --db FILE (or SDSTATS_DB).',
+	);
+}
+
+export function readSchemaVersion(db: Database.Database): number {
+	return db.pragma('user_version', {simple: true}) as number;
+}
+
+/** Brings the schema up to date. Returns the version found before. */
+export function migrate(db: Database.Database, dbPath: string): number {
+	const found = readSchemaVersion(db);
+	if (found > SCHEMA_VERSION) throw new NewerSchemaError(found, SCHEMA_VERSION);
+	checkStatsTableShape(db, dbPath);
+	for (const migration of MIGRATIONS) {
+		if (migration.version <= found) continue;
+		db.transaction(() => {
+			migration.apply(db);
+			db.pragma(`user_version = ${migration.version}`);
+		}).immediate();
+	}
+	return found;
+}

@@ -1,0 +1,113 @@
+/**
+ * The tables sdstats owns or shares in sessions.db. `session_stats` is the design's DDL verbatim (the Python web
+ * UI reads it); `session_metadata` is the web UI's user data, created only when missing and never written by a
+ * compute; `sdstats_session_state` is sdstats' own bookkeeping beside each stats row.
+ */
+
+export const SESSION_STATS_DDL = `CREATE TABLE IF NOT EXISTS session_stats (
+    session_id TEXT PRIMARY KEY,                -- Session folder name (e.g., "20251014_173320-facial_expressions")
+    session_path TEXT NOT NULL,                 -- Full absolute path to session folder
+
+    -- Generation metadata (from manifest.json snapshot)
+    sd_model TEXT,                              -- Model checkpoint name (e.g., "illustriousXL_v01.safetensors")
+    template_version TEXT,                      -- Template system version (e.g., "2.0")
+    generation_mode TEXT,                       -- "combinatorial" or "random"
+    seed_mode TEXT,                             -- "fixed", "progressive", or "random"
+    seed_base INTEGER,                          -- Base seed used
+
+    -- Prompt information
+    resolved_prompt TEXT,                       -- Full resolved prompt template (with placeholders)
+    negative_prompt TEXT,                       -- Negative prompt used
+
+    -- API parameters
+    width INTEGER,
+    height INTEGER,
+    steps INTEGER,
+    cfg_scale REAL,
+    sampler_name TEXT,
+
+    -- Image counts
+    images_expected INTEGER,                    -- Expected images (from manifest.json max_images or computed)
+    images_actual INTEGER,                      -- Actual images found in filesystem
+    completion_percentage REAL,                 -- (images_actual / images_expected) * 100
+
+    -- Session type detection
+    is_seed_sweep INTEGER DEFAULT 0,            -- 1 if seed_mode = "progressive" + single placeholder variation
+
+    -- Placeholders and variations
+    placeholders_json TEXT,                     -- JSON: {"HairStyle": 15, "Expression": 20, ...}
+    variations_summary_json TEXT,               -- JSON: {"HairStyle": ["bob", "ponytail", ...], ...} (first 10 per placeholder)
+
+    -- Timestamps
+    session_created_at TEXT,                    -- Parsed from folder name (YYYYMMDD_HHMMSS)
+    manifest_generated_at TEXT,                 -- From manifest.json timestamp field
+    first_image_created_at TEXT,                -- Filesystem mtime of first image
+    last_image_created_at TEXT,                 -- Filesystem mtime of last image
+
+    -- Stats cache metadata
+    stats_computed_at TEXT NOT NULL,            -- When stats were last computed (ISO 8601)
+    stats_version INTEGER DEFAULT 1,            -- Schema version for migrations
+
+    FOREIGN KEY (session_id) REFERENCES session_metadata(session_id) ON DELETE CASCADE
+)`;
+
+export const SESSION_STATS_INDEXES = [
+	'CREATE INDEX IF NOT EXISTS idx_session_stats_model ON session_stats(sd_model)',
+	'CREATE INDEX IF NOT EXISTS idx_session_stats_seed_sweep ON session_stats(is_seed_sweep)',
+	'CREATE INDEX IF NOT EXISTS idx_session_stats_completion ON session_stats(completion_percentage)',
+	'CREATE INDEX IF NOT EXISTS idx_session_stats_created_at ON session_stats(session_created_at DESC)',
+];
+
+/** The columns of session_stats, in DDL order: what a table must have to be ours. */
+export const SESSION_STATS_COLUMNS = [
+	'session_id',
+	'session_path',
+	'sd_model',
+	'template_version',
+	'generation_mode',
+	'seed_mode',
+	'seed_base',
+	'resolved_prompt',
+	'negative_prompt',
+	'width',
+	'height',
+	'steps',
+	'cfg_scale',
+	'sampler_name',
+	'images_expected',
+	'images_actual',
+	'completion_percentage',
+	'is_seed_sweep',
+	'placeholders_json',
+	'variations_summary_json',
+	'session_created_at',
+	'manifest_generated_at',
+	'first_image_created_at',
+	'last_image_created_at',
+	'stats_computed_at',
+	'stats_version',
+] as const;
+
+export const SESSION_METADATA_DDL = `CREATE TABLE IF NOT EXISTS session_metadata (
+    session_id TEXT PRIMARY KEY,
+    session_path TEXT NOT NULL,
+    is_test INTEGER DEFAULT 0,
+    is_complete INTEGER DEFAULT 1,
+    is_favorite INTEGER DEFAULT 0,
+    user_rating TEXT,
+    user_note TEXT,
+    tags TEXT,
+    auto_metadata TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)`;
+
+export const SESSION_STATE_DDL = `CREATE TABLE IF NOT EXISTS sdstats_session_state (
+    session_id TEXT PRIMARY KEY,
+    manifest_state TEXT NOT NULL,               -- ok | missing | unreadable
+    manifest_status TEXT,                       -- manifest's top-level "status" as written
+    images_recorded INTEGER,                    -- entries in the manifest's "images" list
+    error TEXT,                                 -- why the manifest could not be used
+    fingerprint TEXT,                           -- folder + manifest mtimes at compute time; NULL = read again
+    last_activity_ms INTEGER                    -- newest manifest/image mtime, epoch ms
+)`;
