@@ -250,7 +250,7 @@ export class JsonReader {
 			if (c < 0x20) this.fail('control character in string', p);
 			p++;
 		}
-		if (p >= this.end) this.fail('unterminated string', start - 1);
+		if (p >= this.end) this.fail('unexpected end of input', this.end);
 		return this.readEscapedString(start, p);
 	}
 
@@ -272,7 +272,7 @@ export class JsonReader {
 				continue;
 			}
 			out += decoder.decode(bytes.subarray(chunkStart, p));
-			if (p + 1 >= this.end) this.fail('unterminated string', start - 1);
+			if (p + 1 >= this.end) this.fail('unexpected end of input', this.end);
 			const e = bytes[p + 1]!;
 			switch (e) {
 				case Char.Quote:
@@ -312,7 +312,7 @@ export class JsonReader {
 			p += 2;
 			chunkStart = p;
 		}
-		this.fail('unterminated string', start - 1);
+		this.fail('unexpected end of input', this.end);
 	}
 
 	private readHex4(backslashAt: number): number {
@@ -330,8 +330,7 @@ export class JsonReader {
 	/** Skips a string without decoding it (still validating escapes and control characters). */
 	private skipString(): void {
 		const bytes = this.bytes;
-		const open = this.pos;
-		let p = open + 1;
+		let p = this.pos + 1;
 		while (p < this.end) {
 			const c = bytes[p]!;
 			if (c === Char.Quote) {
@@ -364,7 +363,7 @@ export class JsonReader {
 			if (c < 0x20) this.fail('control character in string', p);
 			p++;
 		}
-		this.fail('unterminated string', open);
+		this.fail('unexpected end of input', this.end);
 	}
 
 	private matchWord(word: string): boolean {

@@ -1,0 +1,190 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {describe, expect, it} from 'vitest';
+import {computeSession} from '../../source/core/calculator.js';
+import type {SessionInput} from '../../source/core/types.js';
+import {openDatabase} from '../../source/store/db.js';
+import {NewerSchemaError, SCHEMA_VERSION, SchemaConflictError} from '../../source/store/migrations.js';
+import {SESSION_STATS_COLUMNS} from '../../source/store/schema.js';
+import {StatsRepository} from '../../source/store/stats-repository.js';
+import {buildManifest} from '../../source/demo/corpus.js';
+import {makeWorkspace} from '../helpers/temp.js';
+
+const NOW = Date.UTC(2025, 10, 20, 12, 0, 0);
+
+function input(name: string, manifest: SessionInput['manifest'], images = 0, root = '/r'): SessionInput {
+	return {
+		sessionId: name,
+		sessionPath: path.join(root, name),
+		manifest,
+		images: Array.from({length: images}, (_, i) => ({name: `i${i}.png`, mtimeNs: BigInt(NOW - 60_000 + i) * 1_000_000n})),
+		nowMs: NOW,
+	};
+}
+
+function goodManifest(name: string, numImages: number): SessionInput['manifest'] {
+	const bytes = Buffer.from(JSON.stringify(buildManifest(name, {numImages, variations: {Hair: ['a', 'b']}}, 0)));
+	return {kind: 'bytes', bytes, mtimeNs: BigInt(NOW) * 1_000_000n};
+}
+
+function freshStore() {
+	const {dbPath} = makeWorkspace();
+	const opened = openDatabase(dbPath, 'create');
+	return {...opened, repository: new StatsRepository(opened.db)};
+}
+
+describe('schema', () => {
+	it('creates session_stats exactly as the design, with its four indexes and the foreign-key clause', () => {
+		const {db} = freshStore();
+		const columns = db.prepare("SELECT name, type, dflt_value, pk, [notnull] AS nn FROM pragma_table_info('session_stats')").all() as Array<{name: string; type: string; dflt_value: string | null; pk: number; nn: number}>;
+		expect(columns.map((c) => c.name)).toEqual([...SESSION_STATS_COLUMNS]);
+		const byName = Object.fromEntries(columns.map((c) => [c.name, c]));
+		expect(byName.session_id).toMatchObject({type: 'TEXT', pk: 1});
+		expect(byName.session_path).toMatchObject({type: 'TEXT', nn: 1});
+		expect(byName.cfg_scale!.type).toBe('REAL');
+		expect(byName.seed_base!.type).toBe('INTEGER');
+		expect(byName.is_seed_sweep!.dflt_value).toBe('0');
+		expect(byName.stats_version!.dflt_value).toBe('1');
+		expect(byName.stats_computed_at).toMatchObject({type: 'TEXT', nn: 1});
+		const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session_stats' AND sql IS NOT NULL ORDER BY name").all() as Array<{name: string}>).map((r) => r.name);
+		expect(indexes).toEqual(['idx_session_stats_completion', 'idx_session_stats_created_at', 'idx_session_stats_model', 'idx_session_stats_seed_sweep']);
+		const fk = db.prepare("SELECT [table], [from], [to], on_delete FROM pragma_foreign_key_list('session_stats')").all();
+		expect(fk).toEqual([{table: 'session_metadata', from: 'session_id', to: 'session_id', on_delete: 'CASCADE'}]);
+	});
+
+	it('creates session_metadata with the web UI columns', () => {
+		const {db} = freshStore();
+		const columns = (db.prepare("SELECT name FROM pragma_table_info('session_metadata')").all() as Array<{name: string}>).map((c) => c.name);
+		expect(columns).toEqual(['session_id', 'session_path', 'is_test', 'is_complete', 'is_favorite', 'user_rating', 'user_note', 'tags', 'auto_metadata', 'created_at', 'updated_at']);
+	});
+
+	it('turns foreign keys off, uses WAL and records the schema version', () => {
+		const {db, journalMode} = freshStore();
+		expect(db.pragma('foreign_keys', {simple: true})).toBe(0);
+		expect(journalMode).toBe('wal');
+		expect(db.pragma('user_version', {simple: true})).toBe(SCHEMA_VERSION);
+		expect(db.pragma('busy_timeout', {simple: true})).toBeGreaterThanOrEqual(5000);
+	});
+
+	it('stores a stats row for a session that has no session_metadata row (foreign keys off)', () => {
+		const {repository, db} = freshStore();
+		repository.save(computeSession(input('s1', goodManifest('s1', 2), 1)), 'fp');
+		expect(repository.get('s1')?.images_actual).toBe(1);
+		expect(db.prepare('SELECT COUNT(*) AS n FROM session_metadata').get()).toEqual({n: 0});
+	});
+
+	it('leaves an existing session_metadata table and its rows alone', () => {
+		const {dbPath} = makeWorkspace();
+		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
+		const raw = new Database(dbPath);
+		raw.exec("CREATE TABLE session_metadata (session_id TEXT PRIMARY KEY, session_path TEXT NOT NULL, is_test INTEGER DEFAULT 0, is_complete INTEGER DEFAULT 1, is_favorite INTEGER DEFAULT 0, user_rating TEXT, user_note TEXT, tags TEXT, auto_metadata TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)");
+		raw.prepare("INSERT INTO session_metadata (session_id, session_path, is_favorite, user_note, tags, created_at, updated_at) VALUES ('s1', '/r/s1', 1, 'keep me', '[\"redo\"]', 'c', 'u')").run();
+		raw.close();
+		const {db} = openDatabase(dbPath, 'create');
+		const repository = new StatsRepository(db);
+		repository.save(computeSession(input('s1', goodManifest('s1', 2), 2)), 'fp');
+		repository.delete('s1');
+		expect(db.prepare('SELECT session_id, is_favorite, user_note, tags FROM session_metadata').all()).toEqual([
+			{session_id: 's1', is_favorite: 1, user_note: 'keep me', tags: '["redo"]'},
+		]);
+	});
+
+	it('refuses a session_stats table of another shape without touching it, naming --db', () => {
+		const {dbPath} = makeWorkspace();
+		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
+		const raw = new Database(dbPath);
+		raw.exec('CREATE TABLE session_stats (session_name TEXT PRIMARY KEY, sd_model TEXT, images_requested INTEGER DEFAULT 0)');
+		raw.prepare("INSERT INTO session_stats VALUES ('old', 'm', 3)").run();
+		raw.close();
+		expect(() => openDatabase(dbPath, 'create')).toThrow(SchemaConflictError);
+		expect(() => openDatabase(dbPath, 'create')).toThrow(/session_name.*--db/s);
+		const after = new Database(dbPath, {readonly: true});
+		expect(after.prepare('SELECT * FROM session_stats').all()).toEqual([{session_name: 'old', sd_model: 'm', images_requested: 3}]);
+		expect(after.pragma('user_version', {simple: true})).toBe(0);
+		after.close();
+	});
+
+	it('refuses to write a database of a newer schema, and reads it with a notice', () => {
+		const {dbPath} = makeWorkspace();
+		openDatabase(dbPath, 'create').db.close();
+		const raw = new Database(dbPath);
+		raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+		raw.close();
+		expect(() => openDatabase(dbPath, 'create')).toThrow(NewerSchemaError);
+		const read = openDatabase(dbPath, 'read');
+		expect(read.readonly).toBe(true);
+		expect(read.notice).toMatch(/newer sdstats/);
+		read.db.close();
+	});
+
+	it('never creates a file when asked to read a database that does not exist', () => {
+		const {dbPath} = makeWorkspace();
+		expect(() => openDatabase(dbPath, 'read')).toThrow(/no database/);
+		expect(fs.existsSync(dbPath)).toBe(false);
+		expect(fs.existsSync(path.dirname(dbPath))).toBe(false);
+	});
+});
+
+describe('repository', () => {
+	it('upserts: a second save replaces the row, one row remains', () => {
+		const {repository} = freshStore();
+		repository.save(computeSession(input('s1', goodManifest('s1', 4), 1)), 'fp1');
+		repository.save(computeSession(input('s1', goodManifest('s1', 4), 3)), 'fp2');
+		expect(repository.count()).toBe(1);
+		const row = repository.get('s1')!;
+		expect(row.images_actual).toBe(3);
+		expect(row.completion_percentage).toBe(75);
+		expect(row.fingerprint).toBe('fp2');
+	});
+
+	it('lists newest session_created_at first, undated sessions last', () => {
+		const {repository} = freshStore();
+		for (const name of ['20251001_100000-a', 'undated', '20251105_090000-c', '2025-10-20_120000_b']) {
+			repository.save(computeSession(input(name, {kind: 'missing'}, 1)), null);
+		}
+		expect(repository.listAll().map((r) => r.session_id)).toEqual(['20251105_090000-c', '2025-10-20_120000_b', '20251001_100000-a', 'undated']);
+	});
+
+	it('deletes stats and bookkeeping only', () => {
+		const {repository, db} = freshStore();
+		repository.save(computeSession(input('s1', goodManifest('s1', 2), 1)), 'fp');
+		expect(repository.delete('s1')).toBe(true);
+		expect(repository.delete('s1')).toBe(false);
+		expect(repository.get('s1')).toBeUndefined();
+		expect(db.prepare('SELECT COUNT(*) AS n FROM sdstats_session_state').get()).toEqual({n: 0});
+	});
+
+	it('keeps the previous good row when the manifest becomes unreadable, and records why', () => {
+		const {repository} = freshStore();
+		repository.save(computeSession(input('s1', goodManifest('s1', 10), 4)), 'fp-good');
+		const broken = {kind: 'bytes' as const, bytes: Buffer.from('{"snapshot": {"version": "2.'), mtimeNs: 1n};
+		repository.save(computeSession(input('s1', broken, 5)), 'fp-broken');
+		const row = repository.get('s1')!;
+		expect(row.images_actual).toBe(4);
+		expect(row.images_expected).toBe(10);
+		expect(row.sd_model).toBe('illustriousXL_v01.safetensors [a1b2c3d4e5]');
+		expect(row.manifest_state).toBe('unreadable');
+		expect(row.error).toBe('manifest.json: unexpected end of input at byte 28');
+		expect(row.fingerprint).toBeNull();
+		expect(row.manifest_status).toBe('completed');
+	});
+
+	it('gives a session with no previous row the filesystem-only row when its manifest is unreadable', () => {
+		const {repository} = freshStore();
+		const broken = {kind: 'bytes' as const, bytes: Buffer.from('[1, 2'), mtimeNs: 1n};
+		repository.save(computeSession(input('20251101_101010-x', broken, 2)), 'fp');
+		const row = repository.get('20251101_101010-x')!;
+		expect(row).toMatchObject({images_actual: 2, images_expected: null, completion_percentage: null, sd_model: null, session_created_at: '2025-11-01T10:10:10', manifest_state: 'unreadable', fingerprint: null});
+	});
+
+	it('round-trips 64-bit integers exactly', () => {
+		const {repository} = freshStore();
+		const text = '{"snapshot": {"generation_params": {"seed_base": 9007199254740993, "num_images": 9223372036854775807}}}';
+		repository.save(computeSession(input('big', {kind: 'bytes', bytes: Buffer.from(text), mtimeNs: 1n}, 1)), 'fp');
+		const row = repository.get('big')!;
+		expect(row.seed_base).toBe(9007199254740993n);
+		expect(row.images_expected).toBe(9223372036854775807n);
+		expect(row.completion_percentage).toBe(0);
+	});
+});
