@@ -327,45 +327,6 @@ export class JsonReader {
 		return value;
 	}
 
-	/** Skips a string without decoding it (still validating escapes and control characters). */
-	private skipString(): void {
-		const bytes = this.bytes;
-		let p = this.pos + 1;
-		while (p < this.end) {
-			const c = bytes[p]!;
-			if (c === Char.Quote) {
-				this.pos = p + 1;
-				return;
-			}
-			if (c === Char.Backslash) {
-				if (p + 1 >= this.end) break;
-				const e = bytes[p + 1]!;
-				if (e === 0x75) {
-					this.readHex4(p);
-					p += 6;
-					continue;
-				}
-				if (
-					e !== Char.Quote &&
-					e !== Char.Backslash &&
-					e !== Char.Slash &&
-					e !== 0x62 &&
-					e !== Char.LowerF &&
-					e !== Char.LowerN &&
-					e !== 0x72 &&
-					e !== Char.LowerT
-				) {
-					this.fail('invalid escape in string', p);
-				}
-				p += 2;
-				continue;
-			}
-			if (c < 0x20) this.fail('control character in string', p);
-			p++;
-		}
-		this.fail('unexpected end of input', this.end);
-	}
-
 	private matchWord(word: string): boolean {
 		const bytes = this.bytes;
 		if (this.pos + word.length > this.end) {
@@ -442,7 +403,7 @@ export class JsonReader {
 		switch (c) {
 			case Char.Quote:
 				if (build) return this.readString();
-				this.skipString();
+				this.pos = this.skipStringAt(this.pos);
 				return null;
 			case Char.LowerT:
 				if (this.matchWord('true')) return true;
@@ -470,9 +431,137 @@ export class JsonReader {
 		return this.walk(true);
 	}
 
-	/** Validates the next value without building it. */
+	/**
+	 * Validates the next value without building it. This is the hot path for a manifest's `images` list
+	 * (100,000 entries in the largest sessions), so it is one loop with a byte stack and no allocation.
+	 */
 	skipValue(): void {
-		this.walk(false);
+		const bytes = this.bytes;
+		const end = this.end;
+		const stack = new Uint8Array(this.maxDepth);
+		let depth = 0;
+		// What the loop expects next.
+		const VALUE = 0;
+		const AFTER_VALUE = 1;
+		const KEY = 2;
+		let state = VALUE;
+		let justOpened = false;
+		let p = this.pos;
+		for (;;) {
+			// Whitespace.
+			let c = bytes[p]!;
+			while (p < end && (c === Char.Space || c === Char.Newline || c === Char.Return || c === Char.Tab)) c = bytes[++p]!;
+			if (state === VALUE) {
+				if (p >= end) this.fail('unexpected end of input', end);
+				if (c === Char.OpenBrace || c === Char.OpenBracket) {
+					if (depth >= this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth} levels`, p);
+					stack[depth++] = c;
+					p++;
+					justOpened = true;
+					state = c === Char.OpenBrace ? KEY : VALUE;
+					continue;
+				}
+				if (justOpened && c === Char.CloseBracket) {
+					justOpened = false;
+					depth--;
+					p++;
+					state = AFTER_VALUE;
+					continue;
+				}
+				justOpened = false;
+				if (c === Char.Quote) {
+					p = this.skipStringAt(p);
+				} else {
+					this.pos = p;
+					this.readScalar(false);
+					p = this.pos;
+				}
+				state = AFTER_VALUE;
+				continue;
+			}
+			if (state === KEY) {
+				if (justOpened && c === Char.CloseBrace) {
+					justOpened = false;
+					depth--;
+					p++;
+					state = AFTER_VALUE;
+					continue;
+				}
+				justOpened = false;
+				if (c !== Char.Quote) {
+					if (p >= end) this.fail('unexpected end of input', end);
+					this.fail('expected a property name in double quotes', p);
+				}
+				p = this.skipStringAt(p);
+				c = bytes[p]!;
+				while (p < end && (c === Char.Space || c === Char.Newline || c === Char.Return || c === Char.Tab)) c = bytes[++p]!;
+				if (c !== Char.Colon) {
+					if (p >= end) this.fail('unexpected end of input', end);
+					this.fail("expected ':'", p);
+				}
+				p++;
+				state = VALUE;
+				continue;
+			}
+			// AFTER_VALUE
+			if (depth === 0) {
+				this.pos = p;
+				return;
+			}
+			const open = stack[depth - 1];
+			if (c === Char.Comma) {
+				p++;
+				state = open === Char.OpenBrace ? KEY : VALUE;
+				continue;
+			}
+			if ((open === Char.OpenBrace && c === Char.CloseBrace) || (open === Char.OpenBracket && c === Char.CloseBracket)) {
+				depth--;
+				p++;
+				continue;
+			}
+			if (p >= end) this.fail('unexpected end of input', end);
+			this.fail(open === Char.OpenBrace ? "expected ',' or '}'" : "expected ',' or ']'", p);
+		}
+	}
+
+	/** Skips the string whose opening quote is at `open`; returns the position after its closing quote. */
+	private skipStringAt(open: number): number {
+		const bytes = this.bytes;
+		let p = open + 1;
+		for (;;) {
+			const close = bytes.indexOf(Char.Quote, p);
+			if (close < 0) this.fail('unexpected end of input', this.end);
+			// Validate the run up to the candidate quote; an escape may hide that quote.
+			while (p < close) {
+				const c = bytes[p]!;
+				if (c === Char.Backslash) {
+					const e = bytes[p + 1];
+					if (e === 0x75) {
+						this.readHex4(p);
+						p += 6;
+					} else if (
+						e === Char.Quote ||
+						e === Char.Backslash ||
+						e === Char.Slash ||
+						e === 0x62 ||
+						e === Char.LowerF ||
+						e === Char.LowerN ||
+						e === 0x72 ||
+						e === Char.LowerT
+					) {
+						p += 2;
+					} else {
+						if (p + 1 >= this.end) this.fail('unexpected end of input', this.end);
+						this.fail('invalid escape in string', p);
+					}
+					continue;
+				}
+				if (c < 0x20) this.fail('control character in string', p);
+				p++;
+			}
+			if (p === close) return close + 1;
+			// The quote was escaped (p stepped over it); look for the next one.
+		}
 	}
 
 	private walk(build: boolean): JsonValue {
@@ -535,7 +624,7 @@ export class JsonReader {
 					this.fail('expected a property name in double quotes');
 				}
 				if (build) top.key = this.readString();
-				else this.skipString();
+				else this.pos = this.skipStringAt(this.pos);
 				this.expect(Char.Colon, "':'");
 			}
 			const v = this.peek();

@@ -58,7 +58,10 @@ export type SessionBookkeeping = {
 /** What the filesystem says about one image file (already known to be an image by name). */
 export type ImageFact = {
 	name: string;
-	/** Modification time in nanoseconds since the epoch, as the kernel reports it. */
+	/**
+	 * Modification time in nanoseconds since the epoch. Exact for the oldest and newest image (the only ones
+	 * rendered); the others may be rounded to the microsecond.
+	 */
 	mtimeNs: bigint;
 };
 

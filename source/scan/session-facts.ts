@@ -19,7 +19,9 @@ function readManifestInput(manifestPath: string): ManifestInput {
 	try {
 		stat = fs.statSync(manifestPath, {bigint: true, throwIfNoEntry: false});
 		if (!stat) return {kind: 'missing'};
-		if (!stat.isFile()) return {kind: 'unreadable', reason: `${MANIFEST_NAME}: ${describeFsError({code: stat.isDirectory() ? 'EISDIR' : 'EINVAL'})}`, mtimeNs: stat.mtimeNs};
+		if (!stat.isFile()) {
+			return {kind: 'unreadable', reason: `${MANIFEST_NAME}: ${describeFsError({code: stat.isDirectory() ? 'EISDIR' : 'EINVAL'})}`, mtimeNs: stat.mtimeNs};
+		}
 		const bytes = fs.readFileSync(manifestPath);
 		return {kind: 'bytes', bytes, mtimeNs: stat.mtimeNs};
 	} catch (error) {
@@ -27,6 +29,31 @@ function readManifestInput(manifestPath: string): ManifestInput {
 		if (isGone(error)) return {kind: 'missing'};
 		return {kind: 'unreadable', reason: `${MANIFEST_NAME}: ${describeFsError(error)}`, mtimeNs: stat?.mtimeNs ?? null};
 	}
+}
+
+type ImageStat = {name: string; mtimeMs: number};
+
+/**
+ * Images need an mtime each, but only the oldest and newest need it to the nanosecond (Python's microsecond
+ * rendering depends on it). Plain stats are much cheaper than BigInt ones, so every image gets a plain stat and
+ * only the files within a microsecond of the extremes get an exact one.
+ */
+function exactExtremes(folder: string, images: readonly ImageStat[]): ImageFact[] {
+	if (images.length === 0) return [];
+	let min = Number.POSITIVE_INFINITY;
+	let max = Number.NEGATIVE_INFINITY;
+	for (const {mtimeMs} of images) {
+		if (mtimeMs < min) min = mtimeMs;
+		if (mtimeMs > max) max = mtimeMs;
+	}
+	// A double of milliseconds near 2025 is exact to about 0.25 µs: 0.001 ms covers any rounding.
+	const candidates = images.filter(({mtimeMs}) => mtimeMs - min <= 0.001 || max - mtimeMs <= 0.001);
+	const exact = new Map<string, bigint>();
+	for (const {name} of candidates) {
+		const stat = statQuietly(folder + path.sep + name, true);
+		if (stat) exact.set(name, stat.mtimeNs);
+	}
+	return images.map(({name, mtimeMs}) => ({name, mtimeNs: exact.get(name) ?? BigInt(Math.round(mtimeMs * 1000)) * 1000n}));
 }
 
 export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: number): SessionFacts {
@@ -37,8 +64,9 @@ export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: 
 		if (isGone(error)) return {kind: 'gone'};
 		return {kind: 'unlistable', reason: `folder: ${describeFsError(error)}`};
 	}
-	const images: ImageFact[] = [];
+	const images: ImageStat[] = [];
 	let hasManifest = false;
+	const prefix = sessionPath + path.sep;
 	for (const entry of entries) {
 		const {name} = entry;
 		if (name === MANIFEST_NAME) {
@@ -47,17 +75,19 @@ export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: 
 		}
 		if (!isImageName(name) || entry.isDirectory()) continue;
 		// Regular files and links to regular files count; broken links and anything else do not.
-		const stat = statQuietly(path.join(sessionPath, name));
-		if (stat?.isFile()) images.push({name, mtimeNs: stat.mtimeNs});
+		const stat = statQuietly(prefix + name, false);
+		if (stat?.isFile()) images.push({name, mtimeMs: stat.mtimeMs});
 	}
-	const manifest: ManifestInput = hasManifest ? readManifestInput(path.join(sessionPath, MANIFEST_NAME)) : {kind: 'missing'};
+	const manifest: ManifestInput = hasManifest ? readManifestInput(prefix + MANIFEST_NAME) : {kind: 'missing'};
 	if (manifest.kind === 'missing' && images.length === 0) return {kind: 'not_a_session'};
-	return {kind: 'session', input: {sessionId, sessionPath, manifest, images, nowMs}};
+	return {kind: 'session', input: {sessionId, sessionPath, manifest, images: exactExtremes(sessionPath, images), nowMs}};
 }
 
-function statQuietly(filePath: string): fs.BigIntStats | undefined {
+function statQuietly(filePath: string, bigint: true): fs.BigIntStats | undefined;
+function statQuietly(filePath: string, bigint: false): fs.Stats | undefined;
+function statQuietly(filePath: string, bigint: boolean): fs.Stats | fs.BigIntStats | undefined {
 	try {
-		return fs.statSync(filePath, {bigint: true, throwIfNoEntry: false});
+		return fs.statSync(filePath, {bigint, throwIfNoEntry: false});
 	} catch {
 		// A link loop or a permission problem on one image: that file is not counted.
 		return undefined;

@@ -41,13 +41,16 @@ export function listSessionFolders(root: string): RootListing {
  * Null when the folder is gone.
  */
 export function fingerprintSession(sessionPath: string): string | null {
-	let folder: fs.BigIntStats;
+	// Plain (double) mtimes resolve well below a microsecond: enough to see a change, and cheaper than BigInt stats.
+	const folder = fs.statSync(sessionPath, {throwIfNoEntry: false});
+	if (!folder) return null;
+	let manifest: fs.Stats | undefined;
 	try {
-		folder = fs.statSync(sessionPath, {bigint: true});
+		manifest = fs.statSync(sessionPath + path.sep + MANIFEST_NAME, {throwIfNoEntry: false});
 	} catch {
-		return null;
+		// Unreadable: the compute will say why; the fingerprint just records that it is not a plain file.
+		return `${folder.mtimeMs}:?`;
 	}
-	const manifest = fs.statSync(path.join(sessionPath, MANIFEST_NAME), {bigint: true, throwIfNoEntry: false});
-	const manifestPart = manifest ? `${manifest.mtimeNs}:${manifest.size}` : '-';
-	return `${folder.mtimeNs}:${manifestPart}`;
+	const manifestPart = manifest ? `${manifest.mtimeMs}:${manifest.size}` : '-';
+	return `${folder.mtimeMs}:${manifestPart}`;
 }

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: speed figures as ratios against the filesystem floor, measured in one run on one machine.
+ *
+ *   --sessions N   sessions in the synthetic root (default 2000; 10000 for the large case)
+ *   --images M     images per session (default 100)
+ *   --runs K       repetitions of each timing; the median is reported (default 3)
+ */
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {syntheticRoot} from './synthetic-root.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CLI = path.resolve(here, '../source/cli.js');
+
+function flag(name: string, fallback: number): number {
+	const index = process.argv.indexOf(`--${name}`);
+	const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+	if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number`);
+	return value;
+}
+
+const hasGnuTime = fs.existsSync('/usr/bin/time');
+
+type Timed = {seconds: number; peakRssMb: number | null};
+
+/** Runs a command with stdout discarded; wall time and, where /usr/bin/time exists, peak resident memory. */
+function timed(command: string, args: string[]): Timed {
+	const rssFile = path.join(os.tmpdir(), `sdstats-bench-rss-${process.pid}`);
+	const [cmd, fullArgs] = hasGnuTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+	const started = performance.now();
+	const result = spawnSync(cmd, fullArgs as string[], {stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26});
+	const seconds = (performance.now() - started) / 1000;
+	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+	let peakRssMb: number | null = null;
+	if (hasGnuTime) {
+		peakRssMb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) / 1024;
+		fs.rmSync(rssFile, {force: true});
+	}
+	return {seconds, peakRssMb};
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function verdict(ratio: number, target: number): string {
+	return ratio <= target ? `within target (≤ ${target})` : `MISSES target (≤ ${target})`;
+}
+
+function main(): void {
+	const sessions = flag('sessions', 2000);
+	const images = flag('images', 100);
+	const runs = flag('runs', 3);
+	console.log(`sdstats benchmark · ${sessions} sessions × ~${images} images · ${os.cpus().length} cores · node ${process.version}`);
+	const root = syntheticRoot({sessions, images});
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-bench-db-'));
+	try {
+		// Warm the page cache so every contender reads the same cached metadata.
+		timed('find', [root, '-printf', '%T@\\n']);
+		const floor = median(Array.from({length: runs}, () => timed('find', [root, '-printf', '%T@\\n']).seconds));
+
+		const full: Timed[] = [];
+		const unchanged: Timed[] = [];
+		for (let run = 0; run < runs; run++) {
+			const db = path.join(work, `run-${run}.db`);
+			full.push(timed(process.execPath, [CLI, 'compute', '--root', root, '--db', db]));
+			unchanged.push(timed(process.execPath, [CLI, 'compute', '--root', root, '--db', db]));
+		}
+		const fullSeconds = median(full.map((t) => t.seconds));
+		const unchangedSeconds = median(unchanged.map((t) => t.seconds));
+		const peak = full.map((t) => t.peakRssMb).filter((v): v is number => v !== null);
+
+		const rows: Array<[string, string]> = [
+			['find ROOT -printf (floor)', `${floor.toFixed(3)} s`],
+			['sdstats compute, full', `${fullSeconds.toFixed(3)} s  = ${(fullSeconds / floor).toFixed(2)} × floor  ${verdict(fullSeconds / floor, 1.5)}`],
+			['sdstats compute, nothing changed', `${unchangedSeconds.toFixed(3)} s  = ${(unchangedSeconds / floor).toFixed(3)} × floor  ${verdict(unchangedSeconds / floor, 0.15)}`],
+			['peak memory, full compute', peak.length > 0 ? `${Math.max(...peak).toFixed(0)} MB` : 'n/a (no /usr/bin/time)'],
+		];
+		const width = Math.max(...rows.map(([k]) => k.length));
+		for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+		console.log(`  (median of ${runs} runs each)`);
+	} finally {
+		fs.rmSync(work, {recursive: true, force: true});
+	}
+}
+
+main();
