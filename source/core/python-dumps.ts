@@ -2,7 +2,7 @@
  * `json.dumps` with Python's defaults (", " and ": " separators, ASCII-only output), so the JSON columns are
  * byte for byte what the Python web UI writes and reads.
  */
-import {isJsonObject, type JsonValue} from './python-json.js';
+import {PyFloat, isJsonObject, type JsonValue} from './python-json.js';
 
 function quote(text: string): string {
 	let out = '"';
@@ -38,9 +38,8 @@ function quote(text: string): string {
 }
 
 /** Python's float repr: the shortest round-trip digits, fixed notation for exponents -4..15, else `1e+16`. */
-function number(value: number): string {
-	// The reader keeps no int/float flag: integral values print as integers (7.0 in a manifest comes back as 7).
-	if (Number.isSafeInteger(value)) return String(value);
+export function pythonFloatRepr(value: number): string {
+	if (Object.is(value, -0)) return '-0.0';
 	const [mantissa, exponentText] = value.toExponential().split('e') as [string, string];
 	const exponent = Number(exponentText);
 	const negative = mantissa.startsWith('-');
@@ -63,7 +62,9 @@ export function pythonDumps(value: JsonValue): string {
 	if (value === true) return 'true';
 	if (value === false) return 'false';
 	if (typeof value === 'bigint') return value.toString();
-	if (typeof value === 'number') return number(value);
+	// Whole floats arrive as PyFloat; a plain number is an int, or a float with a fraction.
+	if (value instanceof PyFloat) return pythonFloatRepr(value.value);
+	if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
 	if (typeof value === 'string') return quote(value);
 	if (Array.isArray(value)) return `[${value.map(pythonDumps).join(', ')}]`;
 	if (isJsonObject(value)) {

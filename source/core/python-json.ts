@@ -13,7 +13,16 @@
  */
 import {isUtf8} from 'node:buffer';
 
-export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | JsonObject;
+export type JsonValue = null | boolean | number | bigint | PyFloat | string | JsonValue[] | JsonObject;
+
+/**
+ * A float token whose value is whole (`7.0`, `1e2`, `-0.0`). Python keeps it a float and writes it back as
+ * `7.0`; a plain number would come back as `7`. Fractional floats stay plain numbers: they cannot be mistaken
+ * for integers.
+ */
+export class PyFloat {
+	constructor(readonly value: number) {}
+}
 /** Objects keep key order exactly (a plain object would move integer-like keys first). */
 export type JsonObject = Map<string, JsonValue>;
 
@@ -317,9 +326,10 @@ export class JsonReader {
 
 	private readHex4(backslashAt: number): number {
 		const bytes = this.bytes;
-		if (backslashAt + 6 > this.end) this.fail('unexpected end of input', this.end);
 		let value = 0;
 		for (let k = 2; k < 6; k++) {
+			// A bad digit is reported as such even near the end; only good digits cut short mean a cut-off file.
+			if (backslashAt + k >= this.end) this.fail('unexpected end of input', this.end);
 			const digit = HEX[bytes[backslashAt + k]!]!;
 			if (digit < 0) this.fail('invalid \\u escape in string', backslashAt);
 			value = (value << 4) | digit;
@@ -344,7 +354,7 @@ export class JsonReader {
 	}
 
 	/** Numbers as Python's NUMBER_RE reads them: -?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)? */
-	private readNumber(build: boolean): number | bigint | null {
+	private readNumber(build: boolean): number | bigint | PyFloat | null {
 		const bytes = this.bytes;
 		const start = this.pos;
 		let p = start;
@@ -395,7 +405,8 @@ export class JsonReader {
 		}
 		const value = Number(text);
 		// 1e400 is float('inf') in Python: not a usable number, like Infinity.
-		return Number.isFinite(value) ? value : null;
+		if (!Number.isFinite(value)) return null;
+		return Number.isInteger(value) ? new PyFloat(value) : value;
 	}
 
 	private readScalar(build: boolean): JsonValue {
@@ -492,14 +503,9 @@ export class JsonReader {
 					if (p >= end) this.fail('unexpected end of input', end);
 					this.fail('expected a property name in double quotes', p);
 				}
-				p = this.skipStringAt(p);
-				c = bytes[p]!;
-				while (p < end && (c === Char.Space || c === Char.Newline || c === Char.Return || c === Char.Tab)) c = bytes[++p]!;
-				if (c !== Char.Colon) {
-					if (p >= end) this.fail('unexpected end of input', end);
-					this.fail("expected ':'", p);
-				}
-				p++;
+				this.pos = this.skipStringAt(p);
+				this.expect(Char.Colon, "':'");
+				p = this.pos;
 				state = VALUE;
 				continue;
 			}
@@ -529,13 +535,15 @@ export class JsonReader {
 		const bytes = this.bytes;
 		let p = open + 1;
 		for (;;) {
+			// Validate the run up to the next quote (or the end): an escape may hide that quote, and a control
+			// character or a bad escape before a missing quote must be reported as what it is, as Python does.
 			const close = bytes.indexOf(Char.Quote, p);
-			if (close < 0) this.fail('unexpected end of input', this.end);
-			// Validate the run up to the candidate quote; an escape may hide that quote.
-			while (p < close) {
+			const limit = close < 0 ? this.end : close;
+			while (p < limit) {
 				const c = bytes[p]!;
 				if (c === Char.Backslash) {
-					const e = bytes[p + 1];
+					if (p + 1 >= this.end) this.fail('unexpected end of input', this.end);
+					const e = bytes[p + 1]!;
 					if (e === 0x75) {
 						this.readHex4(p);
 						p += 6;
@@ -551,7 +559,6 @@ export class JsonReader {
 					) {
 						p += 2;
 					} else {
-						if (p + 1 >= this.end) this.fail('unexpected end of input', this.end);
 						this.fail('invalid escape in string', p);
 					}
 					continue;
@@ -559,6 +566,7 @@ export class JsonReader {
 				if (c < 0x20) this.fail('control character in string', p);
 				p++;
 			}
+			if (close < 0) this.fail('unexpected end of input', this.end);
 			if (p === close) return close + 1;
 			// The quote was escaped (p stepped over it); look for the next one.
 		}
@@ -653,7 +661,7 @@ export function parsePythonJson(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH): J
 export function jsonTypeName(value: JsonValue): string {
 	if (value === null) return 'null';
 	if (typeof value === 'boolean') return 'a boolean';
-	if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
+	if (typeof value === 'number' || typeof value === 'bigint' || value instanceof PyFloat) return 'a number';
 	if (typeof value === 'string') return 'a string';
 	if (Array.isArray(value)) return 'a list';
 	return 'an object';

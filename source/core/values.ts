@@ -2,7 +2,7 @@
  * Reading typed fields out of a parsed manifest. The rule is the same everywhere: a value of the wrong type
  * counts as absent (undefined), and a numeric string such as "512" counts as the number.
  */
-import {isJsonObject, type JsonObject, type JsonValue} from './python-json.js';
+import {PyFloat, isJsonObject, type JsonObject, type JsonValue} from './python-json.js';
 import type {Int64} from './types.js';
 
 export const INT64_MAX = 9_223_372_036_854_775_807n;
@@ -36,6 +36,7 @@ const INTEGER_STRING = /^\s*[+-]?\d+\s*$/;
 
 /** A real number: numbers, and numeric strings. Booleans, NaN and infinities are not numbers here. */
 export function asReal(value: JsonValue | undefined): number | undefined {
+	if (value instanceof PyFloat) return value.value;
 	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
 	if (typeof value === 'bigint') return Number(value);
 	if (typeof value === 'string' && NUMERIC_STRING.test(value)) {
@@ -54,6 +55,7 @@ const normaliseBig = (big: bigint): Int64 =>
  */
 export function asInteger(value: JsonValue | undefined): Int64 | undefined {
 	if (typeof value === 'bigint') return value;
+	if (value instanceof PyFloat) return asInteger(value.value);
 	if (typeof value === 'number') {
 		if (!Number.isFinite(value) || !Number.isInteger(value)) return undefined;
 		return Number.isSafeInteger(value) ? value : BigInt(value);

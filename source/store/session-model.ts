@@ -2,7 +2,7 @@
  * Rows as the rest of the program sees them: the design's SessionStats model (JSON columns parsed, the sweep
  * flag a boolean) and the full record the commands print (every column plus state and bookkeeping).
  */
-import {parsePythonJson, type JsonValue} from '../core/python-json.js';
+import {PyFloat, parsePythonJson, type JsonValue} from '../core/python-json.js';
 import {deriveState} from '../core/state.js';
 import type {Int64, SessionState} from '../core/types.js';
 import type {StoredSession} from './stats-repository.js';
@@ -54,6 +54,7 @@ function toPlain(value: JsonValue): unknown {
 		return out;
 	}
 	if (Array.isArray(value)) return value.map(toPlain);
+	if (value instanceof PyFloat) return value.value;
 	return value;
 }
 

@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {
 	JsonSyntaxError,
+	PyFloat,
 	MAX_JSON_DEPTH,
 	isJsonObject,
 	parsePythonJson,
@@ -88,10 +89,19 @@ describe('parsePythonJson: values', () => {
 		expect(value.get('neg')).toBe(-9223372036854775808n);
 	});
 
-	test('floats', () => {
+	test('floats (whole ones stay marked as floats, so they are written back as 1.0 like Python does)', () => {
 		expect(parse('[1.5, -2.5e-3, 1E2, 0.1, 1e-7, 2.5E+3, 0.0, 123456789.125, 1.7976931348623157e308]')).toEqual([
-			1.5, -0.0025, 100, 0.1, 1e-7, 2500, 0, 123456789.125, 1.7976931348623157e308,
+			1.5,
+			-0.0025,
+			new PyFloat(100),
+			0.1,
+			1e-7,
+			new PyFloat(2500),
+			new PyFloat(0),
+			123456789.125,
+			new PyFloat(1.7976931348623157e308),
 		]);
+		expect(parse('[1, 1.0]')).toEqual([1, new PyFloat(1)]);
 		expect(parse('3.14159')).toBe(3.14159);
 	});
 
@@ -197,6 +207,8 @@ describe('parsePythonJson: errors', () => {
 		['unterminated string with an escape', '["a", "b\\n', 'unexpected end of input', 10],
 		['unterminated string ending in a backslash', '"ab\\', 'unexpected end of input', 4],
 		['raw newline in a string', '"a\nb"', 'control character in string', 2],
+		['raw newline in an unterminated string', '["a\nb', 'control character in string', 3],
+		['invalid escape in an unterminated string', '["a\\}', 'invalid escape in string', 3],
 		['raw tab in a string', '{"k": "a\tb"}', 'control character in string', 8],
 		['raw NUL in a string', '"\u0000"', 'control character in string', 1],
 		['raw 0x1f in a string after an escape', '"\\n\u001f"', 'control character in string', 3],

@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {DEFAULT_STALL_WINDOW_MS, deriveState, type StateFacts} from '../../source/core/state.js';
-import {SESSION_STATES, type SessionState} from '../../source/core/types.js';
+import {computeSession} from '../../source/core/calculator.js';
+import {SESSION_STATES, type ImageFact, type SessionInput, type SessionState} from '../../source/core/types.js';
 
 const NOW = Date.UTC(2025, 10, 12, 22, 0, 0);
 const MINUTE = 60_000;
@@ -118,5 +119,69 @@ describe('deriveState', () => {
 		expect(deriveState(f, NOW, 29_999)).toBe('stalled');
 		expect(deriveState(f, NOW, 60 * MINUTE)).toBe('running');
 		expect(deriveState(facts({manifestStatus: 'ongoing', lastActivityMs: NOW - 11 * MINUTE}), NOW, 60 * MINUTE)).toBe('running');
+	});
+});
+
+describe('deriveState from a computed session', () => {
+	const MANIFEST = (status: string, numImages: number): Uint8Array =>
+		Buffer.from(JSON.stringify({status, snapshot: {generation_params: {num_images: numImages}}}));
+
+	function stateOf(input: Omit<SessionInput, 'nowMs'>, nowMs: number): SessionState {
+		const {stats, bookkeeping} = computeSession({...input, nowMs});
+		return deriveState(
+			{
+				manifestState: bookkeeping.manifest_state,
+				manifestStatus: bookkeeping.manifest_status,
+				imagesActual: stats.images_actual,
+				imagesExpected: stats.images_expected,
+				lastActivityMs: bookkeeping.last_activity_ms,
+			},
+			nowMs,
+		);
+	}
+
+	const msToNs = (ms: number): bigint => BigInt(ms) * 1_000_000n;
+	const images = (count: number, lastMs: number): ImageFact[] =>
+		Array.from({length: count}, (_, i) => ({name: `${i}.png`, mtimeNs: msToNs(lastMs - (count - 1 - i) * 1000)}));
+
+	test('an ongoing run: running while the manifest was written within 10 minutes, then stalled', () => {
+		const input = {
+			sessionId: 's',
+			sessionPath: '/r/s',
+			manifest: {kind: 'bytes', bytes: MANIFEST('ongoing', 6), mtimeNs: msToNs(NOW - 5 * MINUTE)} as const,
+			images: images(3, NOW - 20 * MINUTE),
+		};
+		expect(stateOf(input, NOW)).toBe('running');
+		expect(stateOf(input, NOW + 5 * MINUTE)).toBe('running');
+		expect(stateOf(input, NOW + 5 * MINUTE + 1)).toBe('stalled');
+	});
+
+	test('an image newer than the manifest keeps the run running', () => {
+		const input = {
+			sessionId: 's',
+			sessionPath: '/r/s',
+			manifest: {kind: 'bytes', bytes: MANIFEST('in_progress', 6), mtimeNs: msToNs(NOW - 30 * MINUTE)} as const,
+			images: images(3, NOW - 2 * MINUTE),
+		};
+		expect(stateOf(input, NOW)).toBe('running');
+		expect(stateOf(input, NOW + 9 * MINUTE)).toBe('stalled');
+	});
+
+	test('count-based states', () => {
+		const base = {sessionId: 's', sessionPath: '/r/s'};
+		const old = NOW - 60 * MINUTE;
+		const bytes = (status: string, n: number) => ({kind: 'bytes', bytes: MANIFEST(status, n), mtimeNs: msToNs(old)}) as const;
+		expect(stateOf({...base, manifest: bytes('completed', 6), images: images(6, old)}, NOW)).toBe('complete');
+		expect(stateOf({...base, manifest: bytes('completed', 6), images: images(7, old)}, NOW)).toBe('over');
+		expect(stateOf({...base, manifest: bytes('completed', 6), images: []}, NOW)).toBe('empty');
+		expect(stateOf({...base, manifest: bytes('completed', 6), images: images(2, old)}, NOW)).toBe('partial');
+		expect(stateOf({...base, manifest: bytes('aborted', 6), images: images(2, old)}, NOW)).toBe('aborted');
+		expect(stateOf({...base, manifest: bytes('aborted', 6), images: images(6, old)}, NOW)).toBe('complete');
+		expect(stateOf({...base, manifest: bytes('ongoing', 6), images: images(6, old)}, NOW)).toBe('stalled');
+		expect(stateOf({...base, manifest: {kind: 'missing'}, images: images(2, old)}, NOW)).toBe('no_manifest');
+		expect(stateOf({...base, manifest: {kind: 'bytes', bytes: Buffer.from('{'), mtimeNs: msToNs(old)}, images: images(2, old)}, NOW)).toBe('unreadable');
+		expect(
+			stateOf({...base, manifest: {kind: 'unreadable', reason: 'manifest.json: permission denied', mtimeNs: null}, images: []}, NOW),
+		).toBe('unreadable');
 	});
 });

@@ -3,6 +3,9 @@
  * character a terminal could act on escaped (JSON.stringify leaves C1 controls and bidi marks raw).
  */
 
+import {PyFloat} from '../../core/python-json.js';
+import {pythonFloatRepr} from '../../core/python-dumps.js';
+
 const UNSAFE_FOR_TERMINAL = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 export function jsonString(text: string): string {
@@ -23,6 +26,8 @@ export function toJson(value: unknown, indent = '', step = '  '): string {
 		default:
 			break;
 	}
+	// A whole float read from a manifest (7.0) is written as the float it was.
+	if (value instanceof PyFloat) return Number.isFinite(value.value) ? pythonFloatRepr(value.value) : 'null';
 	const inner = indent + step;
 	const open = step ? `\n${inner}` : '';
 	const close = step ? `\n${indent}` : '';
