@@ -1,0 +1,156 @@
+/**
+ * The list's columns and how they give way on narrow terminals. Every width is in display columns; cells are
+ * cut by display width (CJK and emoji stay aligned).
+ *
+ * Drop order as the terminal narrows (first to go first): sampler, cfg, steps, size, mode, sweep, the
+ * completion bar, model; then the created column shortens to `MM-DD HH:MM`. The marker, name, state, images and
+ * completion % columns always stay.
+ */
+import type {SessionState} from '../../core/types.js';
+import {fitToWidth} from '../../text/width.js';
+import type {SortKey} from './sort.js';
+import type {SessionView} from './session-view.js';
+
+export type ColumnId = 'created' | 'name' | 'model' | 'state' | 'images' | 'completion' | 'bar' | 'mode' | 'sweep' | 'size' | 'steps' | 'cfg' | 'sampler';
+
+export type ColumnSpec = {
+	id: ColumnId;
+	title: string;
+	width: number;
+	align: 'left' | 'right';
+	/** Higher goes first when space runs out; undefined never goes. */
+	dropRank?: number;
+	sortKey?: SortKey;
+};
+
+export const MARKER_WIDTH = 3;
+export const MIN_NAME_WIDTH = 12;
+
+export const STATE_SYMBOL: Record<SessionState, string> = {
+	complete: '✓',
+	partial: '◐',
+	over: '⊕',
+	empty: '○',
+	running: '▶',
+	stalled: '⏸',
+	aborted: '✗',
+	no_manifest: '?',
+	unreadable: '!',
+};
+
+export const STATE_WORD: Record<SessionState, string> = {
+	complete: 'complete',
+	partial: 'partial',
+	over: 'over',
+	empty: 'empty',
+	running: 'running',
+	stalled: 'stalled',
+	aborted: 'aborted',
+	no_manifest: 'no manifest',
+	unreadable: 'unreadable',
+};
+
+const COLUMNS: ColumnSpec[] = [
+	{id: 'created', title: 'CREATED', width: 16, align: 'left', sortKey: 'created'},
+	{id: 'name', title: 'NAME', width: MIN_NAME_WIDTH, align: 'left', sortKey: 'name'},
+	{id: 'model', title: 'MODEL', width: 16, align: 'left', dropRank: 1, sortKey: 'model'},
+	{id: 'state', title: 'STATE', width: 13, align: 'left', sortKey: 'state'},
+	{id: 'images', title: 'IMAGES', width: 9, align: 'right', sortKey: 'images'},
+	{id: 'completion', title: 'DONE', width: 6, align: 'right', sortKey: 'completion'},
+	{id: 'bar', title: '', width: 5, align: 'left', dropRank: 2},
+	{id: 'mode', title: 'MODE', width: 5, align: 'left', dropRank: 4, sortKey: 'mode'},
+	{id: 'sweep', title: 'SW', width: 2, align: 'left', dropRank: 3, sortKey: 'sweep'},
+	{id: 'size', title: 'SIZE', width: 9, align: 'right', dropRank: 5, sortKey: 'size'},
+	{id: 'steps', title: 'STP', width: 3, align: 'right', dropRank: 6, sortKey: 'steps'},
+	{id: 'cfg', title: 'CFG', width: 4, align: 'right', dropRank: 7, sortKey: 'cfg'},
+	{id: 'sampler', title: 'SAMPLER', width: 12, align: 'left', dropRank: 8, sortKey: 'sampler'},
+];
+
+export type Layout = {columns: ColumnSpec[]; width: number};
+
+const COMPACT_CREATED = 11;
+
+/** Which columns fit `width`, with the name column taking what is left. */
+export function layoutColumns(width: number, imagesWidth = 9): Layout {
+	let columns = COLUMNS.map((c) => (c.id === 'images' ? {...c, width: Math.max(c.width, imagesWidth)} : {...c}));
+	const total = (cols: ColumnSpec[]): number => MARKER_WIDTH + cols.reduce((sum, c) => sum + c.width + 1, 0);
+	const droppable = columns.filter((c) => c.dropRank !== undefined).sort((a, b) => b.dropRank! - a.dropRank!);
+	for (const column of droppable) {
+		if (total(columns) <= width) break;
+		columns = columns.filter((c) => c !== column);
+	}
+	if (total(columns) > width) {
+		columns = columns.map((c) => (c.id === 'created' ? {...c, width: COMPACT_CREATED} : c));
+	}
+	const name = columns.find((c) => c.id === 'name')!;
+	name.width = Math.max(MIN_NAME_WIDTH, MIN_NAME_WIDTH + width - total(columns));
+	return {columns, width};
+}
+
+/** The narrowest terminal the list can lay out in. */
+export const MIN_LIST_WIDTH = MARKER_WIDTH + COMPACT_CREATED + MIN_NAME_WIDTH + 13 + 9 + 6 + 6;
+
+const BAR_CELLS = 5;
+export function completionBar(completion: number): string {
+	if (Number.isNaN(completion)) return ' '.repeat(BAR_CELLS);
+	const filled = Math.max(0, Math.min(BAR_CELLS, Math.round((completion / 100) * BAR_CELLS)));
+	return '█'.repeat(filled) + '░'.repeat(BAR_CELLS - filled);
+}
+
+export function formatCompletion(completion: number): string {
+	if (Number.isNaN(completion)) return '-';
+	return completion >= 999.95 ? `${Math.round(completion)}%` : `${completion.toFixed(1)}%`;
+}
+
+const MODE_SHORT: Record<string, string> = {combinatorial: 'comb', random: 'rand', unknown: '?'};
+
+/** The text of one cell (not yet fitted). */
+export function cellText(view: SessionView, id: ColumnId, compactCreated: boolean): string {
+	const {row} = view;
+	switch (id) {
+		case 'created':
+			if (!view.created) return '';
+			return compactCreated ? view.created.slice(5, 16).replace('T', ' ') : view.created.slice(0, 16).replace('T', ' ');
+		case 'name':
+			return view.name;
+		case 'model':
+			return view.model;
+		case 'state':
+			return `${STATE_SYMBOL[view.state]} ${STATE_WORD[view.state]}`;
+		case 'images':
+			return `${row.images_actual}/${row.images_expected === null ? '?' : String(row.images_expected)}`;
+		case 'completion':
+			return formatCompletion(view.completion);
+		case 'bar':
+			return completionBar(view.completion);
+		case 'mode':
+			return MODE_SHORT[view.mode] ?? view.mode;
+		case 'sweep':
+			return row.is_seed_sweep ? '↻' : '';
+		case 'size':
+			return row.width !== null && row.height !== null ? `${row.width}×${row.height}` : '';
+		case 'steps':
+			return row.steps === null ? '' : String(row.steps);
+		case 'cfg':
+			return row.cfg_scale === null ? '' : String(Number(row.cfg_scale.toFixed(1)));
+		case 'sampler':
+			return view.sampler;
+	}
+}
+
+export type Cell = {id: ColumnId; text: string};
+
+/** The fitted cells of one row, in column order. */
+export function rowCells(view: SessionView, layout: Layout): Cell[] {
+	const compact = layout.columns.find((c) => c.id === 'created')?.width === COMPACT_CREATED;
+	return layout.columns.map((c) => ({id: c.id, text: fitToWidth(cellText(view, c.id, compact), c.width, c.align)}));
+}
+
+export function headerCells(layout: Layout, sortKey: SortKey, arrow: string): Cell[] {
+	return layout.columns.map((c) => {
+		let title = c.title;
+		// The arrow must survive a narrow column: it replaces the title's last letters rather than being cut.
+		if (c.sortKey === sortKey) title = title.length + 1 <= c.width ? `${title}${arrow}` : `${title.slice(0, Math.max(0, c.width - 1))}${arrow}`;
+		return {id: c.id, text: fitToWidth(title, c.width, c.align)};
+	});
+}

@@ -1,0 +1,463 @@
+/**
+ * Every state transition of the explorer. Pure: no I/O, no clock (times arrive in actions). Work that scales
+ * with the number of sessions (sorting, filtering) happens only when rows, the sort or the filter change, and a
+ * filter that only narrows (one more typed letter) filters the rows already shown instead of all of them.
+ */
+import type {SessionState} from '../../core/types.js';
+import {INCOMPLETE_STATES} from '../../core/state.js';
+import type {StoredSession} from '../../store/stats-repository.js';
+import {EMPTY_FILTER, compileFilter, type Filter} from '../model/filter.js';
+import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, cycleItem, toggleItem} from '../model/filter-pane.js';
+import {toSessionView, type SessionView} from '../model/session-view.js';
+import {DEFAULT_SORT, INCOMPLETE_SORT, SORT_KEYS, baseOrder, sortViews, type SortSpec} from '../model/sort.js';
+import {listHeightOf} from './screen.js';
+import type {Action, ExplorerState, Mode, Viewport} from './types.js';
+
+export type InitialOptions = {viewport: Viewport; nowMs: number; stallWindowMs: number; sort?: SortSpec; filter?: Filter};
+
+export function initialState(options: InitialOptions): ExplorerState {
+	return {
+		mode: 'list',
+		previousMode: 'list',
+		viewport: options.viewport,
+		nowMs: options.nowMs,
+		stallWindowMs: options.stallWindowMs,
+		all: [],
+		sorted: [],
+		shown: [],
+		loading: true,
+		imagesWidth: 9,
+		sort: options.sort ?? DEFAULT_SORT,
+		sortBeforeIncomplete: null,
+		filter: options.filter ?? EMPTY_FILTER,
+		cursorId: null,
+		cursorIndex: 0,
+		scrollTop: 0,
+		marks: new Set(),
+		stale: new Set(),
+		newOnDisk: [],
+		staleChecked: false,
+		detailsScroll: 0,
+		helpScroll: 0,
+		filterPane: null,
+		sortPane: null,
+		jobRequest: null,
+		nextRequestId: 1,
+		job: null,
+		message: null,
+		quitting: false,
+	};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The list pipeline: all (base order) → sorted → shown, then the cursor is put back on its session.
+
+function imagesWidthOf(views: readonly SessionView[]): number {
+	let widest = 6;
+	for (const v of views) {
+		const text = `${v.row.images_actual}/${v.row.images_expected ?? '?'}`;
+		if (text.length > widest) widest = text.length;
+	}
+	return Math.min(13, Math.max(9, widest));
+}
+
+function applyFilter(rows: readonly SessionView[], filter: Filter): SessionView[] {
+	const test = compileFilter(filter);
+	return rows.filter(test);
+}
+
+/** Only the text changed, and only by getting longer: every row still matching was matching before. */
+function narrows(previous: Filter, next: Filter): boolean {
+	const {text: a, ...restA} = previous;
+	const {text: b, ...restB} = next;
+	if (!(b.length > a.length && b.startsWith(a) && a.trim() !== '')) return false;
+	return (Object.keys(restA) as Array<keyof typeof restA>).every((k) => restA[k] === restB[k]);
+}
+
+/** Keeps the cursor on its session, or on the nearest position when the session is no longer shown. */
+function placeCursor(state: ExplorerState): ExplorerState {
+	const {shown} = state;
+	let index = -1;
+	if (state.cursorId !== null) {
+		// The common case: the cursor did not move in the list.
+		if (shown[state.cursorIndex]?.id === state.cursorId) index = state.cursorIndex;
+		else index = shown.findIndex((v) => v.id === state.cursorId);
+	}
+	if (index < 0) index = Math.min(Math.max(0, state.cursorIndex), Math.max(0, shown.length - 1));
+	return scrollIntoView({...state, cursorIndex: index, cursorId: shown[index]?.id ?? null});
+}
+
+function scrollIntoView(state: ExplorerState): ExplorerState {
+	const height = listHeightOf(state);
+	let top = state.scrollTop;
+	if (state.cursorIndex < top) top = state.cursorIndex;
+	if (state.cursorIndex >= top + height) top = state.cursorIndex - height + 1;
+	top = Math.max(0, Math.min(top, Math.max(0, state.shown.length - height)));
+	return top === state.scrollTop ? state : {...state, scrollTop: top};
+}
+
+function withSort(state: ExplorerState, sort: SortSpec): ExplorerState {
+	const sorted = sortViews(state.all, sort);
+	return placeCursor({...state, sort, sorted, shown: applyFilter(sorted, state.filter)});
+}
+
+function withFilter(state: ExplorerState, filter: Filter): ExplorerState {
+	const shown = narrows(state.filter, filter) ? applyFilter(state.shown, filter) : applyFilter(state.sorted, filter);
+	return placeCursor({...state, filter, shown});
+}
+
+function withRows(state: ExplorerState, all: SessionView[]): ExplorerState {
+	const sorted = sortViews(all, state.sort);
+	return placeCursor({...state, all, sorted, shown: applyFilter(sorted, state.filter), imagesWidth: imagesWidthOf(all)});
+}
+
+function viewsOf(rows: readonly StoredSession[], state: ExplorerState, nowMs: number): SessionView[] {
+	return rows.map((row) => toSessionView(row, nowMs, state.stallWindowMs));
+}
+
+/**
+ * Recomputed rows land here. When none of them moves in the base order or in the current sort, they are
+ * swapped in place (cheap, no re-sort); otherwise the list is rebuilt.
+ */
+function updateRows(state: ExplorerState, rows: readonly StoredSession[], removedIds: readonly string[], nowMs: number): ExplorerState {
+	const updates = new Map(viewsOf(rows, state, nowMs).map((v) => [v.id, v]));
+	const removed = new Set(removedIds);
+	const known = new Map(state.all.map((v) => [v.id, v]));
+	const added = [...updates.values()].filter((v) => !known.has(v.id));
+	const sortKey = state.sort.key;
+	const movesInSort = (old: SessionView, next: SessionView): boolean => {
+		if (old.created !== next.created || old.name !== next.name) return true;
+		switch (sortKey) {
+			case 'completion':
+				return !Object.is(old.completion, next.completion);
+			case 'state':
+				return old.state !== next.state;
+			case 'images':
+				return old.row.images_actual !== next.row.images_actual;
+			case 'model':
+				return old.model !== next.model;
+			case 'mode':
+				return old.mode !== next.mode;
+			case 'sweep':
+				return old.row.is_seed_sweep !== next.row.is_seed_sweep;
+			case 'size':
+				return !Object.is(old.area, next.area);
+			case 'steps':
+				return old.row.steps !== next.row.steps;
+			case 'cfg':
+				return old.row.cfg_scale !== next.row.cfg_scale;
+			case 'sampler':
+				return old.sampler !== next.sampler;
+			default:
+				return false;
+		}
+	};
+	let next: ExplorerState = {
+		...state,
+		nowMs,
+		stale: withoutIds(state.stale, [...updates.keys(), ...removed]),
+		newOnDisk: state.newOnDisk.filter((id) => !updates.has(id)),
+		marks: removed.size > 0 ? withoutIds(state.marks, removed) : state.marks,
+	};
+	const inPlace =
+		added.length === 0 && removed.size === 0 && [...updates.values()].every((v) => !movesInSort(known.get(v.id)!, v));
+	if (inPlace) {
+		const swap = (v: SessionView): SessionView => updates.get(v.id) ?? v;
+		const all = state.all.map(swap);
+		const sorted = state.sorted.map(swap);
+		next = {...next, all, sorted, imagesWidth: Math.max(state.imagesWidth, imagesWidthOf([...updates.values()]))};
+		return placeCursor({...next, shown: applyFilter(sorted, state.filter)});
+	}
+	const all = baseOrder([...state.all.filter((v) => !removed.has(v.id) && !updates.has(v.id)), ...updates.values()]);
+	return withRows(next, all);
+}
+
+function withoutIds(set: ReadonlySet<string>, ids: Iterable<string>): ReadonlySet<string> {
+	let copy: Set<string> | null = null;
+	for (const id of ids) {
+		if (set.has(id)) {
+			copy ??= new Set(set);
+			copy.delete(id);
+		}
+	}
+	return copy ?? set;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Movement
+
+function moveTo(state: ExplorerState, index: number): ExplorerState {
+	if (state.shown.length === 0) return state;
+	const clamped = Math.max(0, Math.min(state.shown.length - 1, index));
+	return scrollIntoView({...state, cursorIndex: clamped, cursorId: state.shown[clamped]!.id});
+}
+
+function jumpIncomplete(state: ExplorerState, direction: 1 | -1): ExplorerState {
+	const n = state.shown.length;
+	for (let step = 1; step <= n; step++) {
+		const index = (((state.cursorIndex + step * direction) % n) + n) % n;
+		if (state.shown[index]!.incomplete) {
+			const wrapped = direction === 1 ? index <= state.cursorIndex : index >= state.cursorIndex;
+			return {...moveTo(state, index), message: wrapped ? 'search wrapped around' : null};
+		}
+	}
+	return {...state, message: 'no incomplete session shown'};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function openOverlay(state: ExplorerState, mode: Mode): ExplorerState {
+	return {...state, previousMode: state.mode === 'help' || state.mode === 'confirm' ? state.previousMode : state.mode, mode};
+}
+
+function requestJob(state: ExplorerState, request: Omit<ExplorerState['jobRequest'] & object, 'id'>): ExplorerState {
+	if (state.job !== null || state.jobRequest !== null) return {...state, message: 'a recompute is already running (Esc cancels it)'};
+	return {...state, jobRequest: {...request, id: state.nextRequestId} as ExplorerState['jobRequest'], nextRequestId: state.nextRequestId + 1};
+}
+
+function cancelJob(state: ExplorerState): ExplorerState {
+	if (state.job === null || state.job.cancelling) return state;
+	return {...state, job: {...state.job, cancelling: true}, message: 'cancelling after the current batch…'};
+}
+
+function toggleIncomplete(state: ExplorerState): ExplorerState {
+	const on = !state.filter.incompleteOnly;
+	const sort = on ? INCOMPLETE_SORT : (state.sortBeforeIncomplete ?? state.sort);
+	const sortBeforeIncomplete = on ? state.sort : null;
+	const filtered = withFilter({...state, sortBeforeIncomplete}, {...state.filter, incompleteOnly: on});
+	return withSort(filtered, sort);
+}
+
+/** Models and modes present in the data, most common first, for the filter pane's choices. */
+export function choiceOptions(state: ExplorerState, field: 'model' | 'mode'): string[] {
+	const counts = new Map<string, number>();
+	for (const v of state.all) {
+		const value = field === 'model' ? v.model : v.mode;
+		if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
+	}
+	return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value]) => value);
+}
+
+function filterPaneAction(state: ExplorerState, action: Action): ExplorerState {
+	const pane = state.filterPane;
+	if (!pane) return state;
+	const item = FILTER_PANE_ITEMS[pane.focus]!;
+	switch (action.type) {
+		case 'filter-pane-move': {
+			const focus = Math.max(0, Math.min(FILTER_PANE_ITEMS.length - 1, pane.focus + action.delta));
+			return {...state, filterPane: {...pane, focus, editing: null}};
+		}
+		case 'filter-pane-toggle':
+			if (item.kind === 'incomplete') return toggleIncomplete(state);
+			if (item.kind === 'choice') return withFilter(state, cycleItem(state.filter, item, 1, choiceOptions(state, item.field)));
+			return withFilter({...state, filterPane: {...pane, editing: null}}, toggleItem(state.filter, item));
+		case 'filter-pane-cycle':
+			if (item.kind === 'incomplete') return toggleIncomplete(state);
+			if (item.kind === 'choice') return withFilter(state, cycleItem(state.filter, item, action.delta, choiceOptions(state, item.field)));
+			return withFilter(state, cycleItem(state.filter, item, action.delta, []));
+		case 'filter-pane-type': {
+			if (![...action.text].every((c) => acceptsCharacter(item, c))) return state;
+			const editing = (pane.editing ?? currentText(state.filter, item)) + action.text;
+			return withFilter({...state, filterPane: {...pane, editing}}, applyTyped(state.filter, item, editing));
+		}
+		case 'filter-pane-delete': {
+			if (item.kind !== 'number' && item.kind !== 'date') return state;
+			const editing = (pane.editing ?? currentText(state.filter, item)).slice(0, -1);
+			return withFilter({...state, filterPane: {...pane, editing}}, applyTyped(state.filter, item, editing));
+		}
+		case 'filter-pane-apply':
+			return {...state, mode: 'list', filterPane: null};
+		default:
+			return state;
+	}
+}
+
+function currentText(filter: Filter, item: (typeof FILTER_PANE_ITEMS)[number]): string {
+	if (item.kind === 'number' || item.kind === 'date') {
+		const value = filter[item.field];
+		return value === null ? '' : String(value);
+	}
+	return '';
+}
+
+function back(state: ExplorerState): ExplorerState {
+	switch (state.mode) {
+		case 'details':
+			return {...state, mode: 'list'};
+		case 'help':
+			return {...state, mode: state.previousMode};
+		case 'confirm':
+			return {...state, mode: state.previousMode};
+		case 'sort-pane':
+			return state.sortPane ? withSort({...state, mode: 'list', sortPane: null}, state.sortPane.saved) : {...state, mode: 'list'};
+		case 'filter-pane': {
+			if (!state.filterPane) return {...state, mode: 'list'};
+			const restored = withFilter({...state, mode: 'list', filterPane: null}, state.filterPane.saved);
+			return state.filterPane.saved.incompleteOnly === state.filter.incompleteOnly ? restored : withSort(restored, restored.sortBeforeIncomplete ?? restored.sort);
+		}
+		case 'filter-input':
+			return {...state, mode: 'list'};
+		case 'list':
+			if (state.job) return cancelJob(state);
+			if (state.filter.text !== '') return withFilter(state, {...state.filter, text: ''});
+			if (state.filter.incompleteOnly) return toggleIncomplete(state);
+			return {...state, message: 'q quits'};
+	}
+}
+
+export function reducer(state: ExplorerState, action: Action): ExplorerState {
+	// A message lasts until the next key.
+	const s = state.message !== null && isKeyAction(action) ? {...state, message: null} : state;
+	switch (action.type) {
+		case 'rows-loaded': {
+			const all = baseOrder(viewsOf(action.rows, s, action.nowMs));
+			return withRows({...s, nowMs: action.nowMs, loading: !action.complete}, all);
+		}
+		case 'rows-updated':
+			return updateRows(s, action.rows, action.removedIds, action.nowMs);
+		case 'resize':
+			return scrollIntoView({...s, viewport: action.viewport});
+		case 'tick':
+			return {...s, nowMs: action.nowMs};
+
+		case 'move':
+			return moveTo(s, s.cursorIndex + action.delta);
+		case 'move-page': {
+			const height = listHeightOf(s);
+			const step = action.half ? Math.max(1, Math.floor(height / 2)) : Math.max(1, height - 1);
+			return moveTo(s, s.cursorIndex + step * action.direction);
+		}
+		case 'move-edge':
+			return moveTo(s, action.edge === 'top' ? 0 : s.shown.length - 1);
+
+		case 'open-details':
+			if (s.cursorId === null) return {...s, message: 'no session selected'};
+			return {...s, mode: 'details', detailsScroll: s.mode === 'details' ? s.detailsScroll : 0};
+		case 'back':
+			return back(s);
+		case 'quit':
+			return {...s, quitting: true};
+		case 'interrupt':
+			if (s.job && !s.job.cancelling) return cancelJob(s);
+			return {...s, quitting: true};
+
+		case 'filter-input-open':
+			return {...s, mode: 'filter-input'};
+		case 'filter-input-type':
+			return withFilter(s, {...s.filter, text: s.filter.text + action.text});
+		case 'filter-input-delete':
+			return withFilter(s, {...s.filter, text: [...s.filter.text].slice(0, -1).join('')});
+		case 'filter-input-escape':
+			// First Esc clears what was typed, a second one closes the input.
+			return s.filter.text !== '' ? withFilter(s, {...s.filter, text: ''}) : {...s, mode: 'list'};
+		case 'filter-input-submit':
+			return {...s, mode: 'list'};
+
+		case 'toggle-incomplete':
+			return toggleIncomplete(s);
+		case 'jump-incomplete':
+			return jumpIncomplete(s, action.direction);
+
+		case 'mark-toggle': {
+			if (s.cursorId === null) return s;
+			const marks = new Set(s.marks);
+			if (marks.has(s.cursorId)) marks.delete(s.cursorId);
+			else marks.add(s.cursorId);
+			return moveTo({...s, marks}, s.cursorIndex + 1);
+		}
+		case 'mark-all':
+			return {...s, marks: new Set([...s.marks, ...s.shown.map((v) => v.id)])};
+		case 'mark-clear':
+			return {...s, marks: new Set()};
+
+		case 'sort-pane-open':
+			return {
+				...s,
+				mode: 'sort-pane',
+				sortPane: {focus: Math.max(0, SORT_KEYS.indexOf(s.sort.key)), direction: s.sort.direction, saved: s.sort},
+			};
+		case 'sort-pane-move':
+			if (!s.sortPane) return s;
+			return {...s, sortPane: {...s.sortPane, focus: Math.max(0, Math.min(SORT_KEYS.length - 1, s.sortPane.focus + action.delta))}};
+		case 'sort-pane-direction': {
+			if (!s.sortPane) return s;
+			const direction = action.direction ?? (s.sortPane.direction === 'asc' ? 'desc' : 'asc');
+			return {...s, sortPane: {...s.sortPane, direction}};
+		}
+		case 'sort-pane-apply': {
+			if (!s.sortPane) return s;
+			const key = SORT_KEYS[s.sortPane.focus]!;
+			// Choosing the column already sorted on reverses it, as the column keys of k9s and ncdu do.
+			const direction = key === s.sort.key && s.sortPane.direction === s.sort.direction ? (s.sort.direction === 'asc' ? 'desc' : 'asc') : s.sortPane.direction;
+			return withSort({...s, mode: 'list', sortPane: null}, {key, direction});
+		}
+
+		case 'filter-pane-open':
+			return {...s, mode: 'filter-pane', filterPane: {focus: 0, saved: s.filter, editing: null}};
+		case 'filter-pane-move':
+		case 'filter-pane-toggle':
+		case 'filter-pane-cycle':
+		case 'filter-pane-type':
+		case 'filter-pane-delete':
+		case 'filter-pane-apply':
+			return filterPaneAction(s, action);
+
+		case 'help-open':
+			return {...openOverlay(s, 'help'), helpScroll: 0};
+		case 'scroll':
+			if (s.mode === 'help') return {...s, helpScroll: Math.max(0, s.helpScroll + action.delta)};
+			return {...s, detailsScroll: Math.max(0, s.detailsScroll + action.delta)};
+		case 'scroll-edge': {
+			const value = action.edge === 'top' ? 0 : Number.MAX_SAFE_INTEGER;
+			return s.mode === 'help' ? {...s, helpScroll: value} : {...s, detailsScroll: value};
+		}
+
+		case 'recompute-selection': {
+			const ids = s.marks.size > 0 ? [...s.marks] : s.cursorId !== null ? [s.cursorId] : [];
+			if (ids.length === 0) return {...s, message: 'nothing to recompute'};
+			return requestJob(s, {scope: 'sessions', sessionIds: ids});
+		}
+		case 'confirm-open':
+			if (s.job) return {...s, message: 'a recompute is already running (Esc cancels it)'};
+			return openOverlay(s, 'confirm');
+		case 'confirm-choose':
+			return requestJob({...s, mode: s.previousMode}, {scope: action.scope});
+
+		case 'job-request-taken':
+			return {...s, jobRequest: null};
+		case 'job-started':
+			return {
+				...s,
+				job: {requestId: action.requestId, label: action.label, done: 0, total: action.total, current: null, startedAtMs: action.startedAtMs, updatedAtMs: action.startedAtMs, errors: 0, lastError: null, cancelling: false},
+			};
+		case 'job-progress':
+			if (!s.job) return s;
+			return {...s, job: {...s.job, done: action.done, total: action.total, current: action.current, errors: action.errors, lastError: action.lastError, updatedAtMs: action.nowMs}};
+		case 'job-finished':
+			return scrollIntoView({...s, job: null, message: action.message});
+
+		case 'stale-checked':
+			return {...s, stale: new Set(action.stale), newOnDisk: [...action.newOnDisk], staleChecked: true};
+		case 'message':
+			return {...s, message: action.text};
+	}
+}
+
+const KEY_ACTIONS = new Set<Action['type']>([
+	'move', 'move-page', 'move-edge', 'open-details', 'back', 'filter-input-open', 'filter-input-type', 'filter-input-delete',
+	'filter-input-escape', 'filter-input-submit', 'toggle-incomplete', 'mark-toggle', 'mark-all', 'mark-clear', 'sort-pane-open',
+	'filter-pane-open', 'help-open', 'recompute-selection', 'confirm-open',
+]);
+
+function isKeyAction(action: Action): boolean {
+	return KEY_ACTIONS.has(action.type);
+}
+
+/** Counts per state over every cached session, for the header. */
+export function stateCounts(views: readonly SessionView[]): Map<SessionState, number> {
+	const counts = new Map<SessionState, number>();
+	for (const v of views) counts.set(v.state, (counts.get(v.state) ?? 0) + 1);
+	return counts;
+}
+
+export {INCOMPLETE_STATES};

@@ -1,0 +1,132 @@
+/** The explorer's whole state and every action that changes it. One reducer (reducer.ts) owns the transitions. */
+import type {SessionState} from '../../core/types.js';
+import type {StoredSession} from '../../store/stats-repository.js';
+import type {Filter} from '../model/filter.js';
+import type {SessionView} from '../model/session-view.js';
+import type {SortKey, SortSpec} from '../model/sort.js';
+
+export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm';
+
+export type Viewport = {columns: number; rows: number};
+
+/** What the user asked to recompute; the app's job hook starts it and clears the request. */
+export type JobRequest = {id: number; scope: 'sessions'; sessionIds: string[]} | {id: number; scope: 'stale'} | {id: number; scope: 'all'};
+
+export type JobStatus = {
+	requestId: number;
+	label: string;
+	done: number;
+	total: number;
+	current: string | null;
+	startedAtMs: number;
+	updatedAtMs: number;
+	errors: number;
+	lastError: string | null;
+	cancelling: boolean;
+};
+
+export type FilterPaneState = {
+	/** Index of the focused row of the pane. */
+	focus: number;
+	/** The filter when the pane opened, restored by Esc. */
+	saved: Filter;
+	/** Text being typed into a range field. */
+	editing: string | null;
+};
+
+export type SortPaneState = {focus: number; direction: 'asc' | 'desc'; saved: SortSpec};
+
+export type ExplorerState = {
+	mode: Mode;
+	/** Where help and confirm return to. */
+	previousMode: Mode;
+	viewport: Viewport;
+	nowMs: number;
+	stallWindowMs: number;
+
+	/** Every cached session of this root, in base order (newest first). */
+	all: SessionView[];
+	/** `all` sorted by `sort`. */
+	sorted: SessionView[];
+	/** `sorted` filtered by `filter`: what the list shows. */
+	shown: SessionView[];
+	/** Rows still loading in the background (first frame shows the first screenful). */
+	loading: boolean;
+	imagesWidth: number;
+
+	sort: SortSpec;
+	/** The sort before `i` switched it, restored when the preset is turned off. */
+	sortBeforeIncomplete: SortSpec | null;
+	filter: Filter;
+
+	cursorId: string | null;
+	cursorIndex: number;
+	scrollTop: number;
+	marks: ReadonlySet<string>;
+
+	/** Sessions whose folder or manifest changed (or vanished) since they were computed. */
+	stale: ReadonlySet<string>;
+	/** Session folders on disk with no cached row yet. */
+	newOnDisk: readonly string[];
+	staleChecked: boolean;
+
+	detailsScroll: number;
+	helpScroll: number;
+	filterPane: FilterPaneState | null;
+	sortPane: SortPaneState | null;
+
+	jobRequest: JobRequest | null;
+	nextRequestId: number;
+	job: JobStatus | null;
+	/** A one-line message shown in the status line until the next key (e.g. `cancelled after 3/10`). */
+	message: string | null;
+	quitting: boolean;
+};
+
+export type Action =
+	| {type: 'rows-loaded'; rows: readonly StoredSession[]; complete: boolean; nowMs: number}
+	| {type: 'rows-updated'; rows: readonly StoredSession[]; removedIds: readonly string[]; nowMs: number}
+	| {type: 'resize'; viewport: Viewport}
+	| {type: 'move'; delta: number}
+	| {type: 'move-page'; direction: 1 | -1; half: boolean}
+	| {type: 'move-edge'; edge: 'top' | 'bottom'}
+	| {type: 'open-details'}
+	| {type: 'back'}
+	| {type: 'quit'}
+	| {type: 'interrupt'}
+	| {type: 'filter-input-open'}
+	| {type: 'filter-input-type'; text: string}
+	| {type: 'filter-input-delete'}
+	| {type: 'filter-input-escape'}
+	| {type: 'filter-input-submit'}
+	| {type: 'toggle-incomplete'}
+	| {type: 'jump-incomplete'; direction: 1 | -1}
+	| {type: 'mark-toggle'}
+	| {type: 'mark-all'}
+	| {type: 'mark-clear'}
+	| {type: 'sort-pane-open'}
+	| {type: 'sort-pane-move'; delta: number}
+	| {type: 'sort-pane-direction'; direction?: 'asc' | 'desc'}
+	| {type: 'sort-pane-apply'}
+	| {type: 'filter-pane-open'}
+	| {type: 'filter-pane-move'; delta: number}
+	| {type: 'filter-pane-toggle'}
+	| {type: 'filter-pane-cycle'; delta: 1 | -1}
+	| {type: 'filter-pane-type'; text: string}
+	| {type: 'filter-pane-delete'}
+	| {type: 'filter-pane-apply'}
+	| {type: 'help-open'}
+	| {type: 'scroll'; delta: number}
+	| {type: 'scroll-edge'; edge: 'top' | 'bottom'}
+	| {type: 'recompute-selection'}
+	| {type: 'confirm-open'}
+	| {type: 'confirm-choose'; scope: 'stale' | 'all'}
+	| {type: 'job-started'; requestId: number; label: string; total: number; startedAtMs: number}
+	| {type: 'job-progress'; done: number; total: number; current: string | null; errors: number; lastError: string | null; nowMs: number}
+	| {type: 'job-finished'; message: string}
+	| {type: 'job-request-taken'}
+	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]}
+	| {type: 'message'; text: string | null}
+	| {type: 'tick'; nowMs: number};
+
+export type {SessionState, SortKey};
