@@ -3,16 +3,23 @@
 import process from 'node:process';
 import {parseArgs, type Invocation} from './cli-args.js';
 import {HELP} from './cli-help.js';
-import {ConfigError, locate} from './config.js';
+import os from 'node:os';
+import {ConfigError, locate, type Locations} from './config.js';
 import type {CommonOptions} from './commands/context.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './commands/io.js';
-import {sanitizeLine} from './text/sanitize.js';
+import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
 
 const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
 
-function commonOptions(invocation: Extract<Invocation, {kind: 'run'}>): CommonOptions {
+async function demoLocations(): Promise<Locations> {
+	const {demoBaseDir, prepareDemoRoot} = await import('./demo/demo-root.js');
+	const {root, dbPath} = prepareDemoRoot(demoBaseDir(process.env, os.homedir(), os.tmpdir()), Date.now());
+	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default'});
+}
+
+async function commonOptions(invocation: Extract<Invocation, {kind: 'run'}>): Promise<CommonOptions> {
 	const {flags} = invocation;
-	const locations = locate({rootFlag: flags.root, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
+	const locations = flags.demo ? await demoLocations() : locate({rootFlag: flags.root, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
 	const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 	return Object.freeze({
 		locations,
@@ -39,7 +46,7 @@ async function main(): Promise<number> {
 	}
 	let common: CommonOptions;
 	try {
-		common = commonOptions(invocation);
+		common = await commonOptions(invocation);
 	} catch (error) {
 		if (error instanceof ConfigError) {
 			io.stderr.write(`sdstats: ${error.message}\n`);
@@ -72,11 +79,27 @@ async function main(): Promise<number> {
 			const {showCommand} = await import('./commands/list.js');
 			return showCommand({...common, name: invocation.inputs[0]!, json: flags.json}, io);
 		}
-		default: {
-			const {listCommand} = await import('./commands/list.js');
-			return listCommand({...common, format: 'table', hint: true}, io);
-		}
+		default:
+			return explore(common, flags.demo);
 	}
+}
+
+/** The explorer on a terminal; without one (a pipe, CI) the plain list, never Ink's raw-mode error. */
+async function explore(common: CommonOptions, demo: boolean): Promise<number> {
+	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+	if (!interactive) {
+		if (demo) {
+			// The demo's cache is made on first use; without a terminal, make it quietly and print it.
+			const {computeCommand} = await import('./commands/compute.js');
+			const quiet = {stdout: {write: () => true}, stderr: {write: () => true}};
+			await computeCommand({...common, force: false, sessions: [], json: true, cancel: {cancelled: false}}, quiet);
+		}
+		const {listCommand} = await import('./commands/list.js');
+		return listCommand({...common, format: 'table', hint: true}, io);
+	}
+	const {runExplorer} = await import('./ui/run-explorer.js');
+	// A database is created only where sdstats or the web UI would put it, never at a path given by hand.
+	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default'}, io);
 }
 
 main().then(
@@ -84,7 +107,7 @@ main().then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
-		io.stderr.write(`sdstats: ${sanitizeLine(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+		io.stderr.write(`sdstats: ${sanitizeBlock(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
 		process.exitCode = EXIT_FAILURE;
 	},
 );

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import {STATS_VERSION} from '../core/types.js';
+import {sessionIdProblem} from '../core/session-id.js';
 import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
 import type {StatsRepository, SavedComputation} from '../store/stats-repository.js';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
@@ -57,14 +58,24 @@ export type ComputePlan = {
 	removals: string[];
 };
 
-/** Sessions whose stored row belongs to this root (the database may be shared by several roots). */
-function belongsToRoot(sessionPath: string, root: string): boolean {
-	return path.dirname(sessionPath) === root;
-}
+/** What a stored session needs to be compared with the disk. */
+export type StoredMark = {fingerprint: string | null; stats_version: number | null};
 
-export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[]): ComputePlan {
-	const stored = new Map(repository.fingerprints().filter((f) => belongsToRoot(f.session_path, root)).map((f) => [f.session_id, f]));
-	const onDisk = only ? [...only] : listSessionFolders(root).folders;
+export type DiskComparison = {
+	/** New or changed folders (or all of them, with force), with the fingerprint taken before reading. */
+	tasks: FolderTask[];
+	unchanged: number;
+	/** Stored sessions whose folder is gone. */
+	gone: string[];
+};
+
+/**
+ * Compares stored fingerprints with the folders on disk: two stats per folder, no folder read. This is both
+ * the start of every compute and the explorer's background staleness check.
+ */
+export function compareWithDisk(root: string, stored: ReadonlyMap<string, StoredMark>, force: boolean, only?: readonly string[]): DiskComparison {
+	// Names from the command line or from rows other tools wrote: never a path that leaves the root.
+	const onDisk = only ? only.filter((id) => sessionIdProblem(id) === null) : listSessionFolders(root).folders;
 	const tasks: FolderTask[] = [];
 	let unchanged = 0;
 	for (const sessionId of onDisk) {
@@ -81,8 +92,23 @@ export function planCompute(root: string, repository: StatsRepository, force: bo
 		else tasks.push({sessionId, sessionPath, fingerprint});
 	}
 	const present = new Set(onDisk);
-	const removals = only ? [] : [...stored.keys()].filter((id) => !present.has(id));
-	return {tasks, unchanged, removals};
+	const gone = only ? [] : [...stored.keys()].filter((id) => !present.has(id));
+	return {tasks, unchanged, gone};
+}
+
+/** The stored sessions of this root (a database may be shared by several roots). */
+export function storedMarks(repository: StatsRepository, root: string): Map<string, StoredMark> {
+	return new Map(
+		repository
+			.fingerprints()
+			.filter((f) => path.dirname(f.session_path) === root)
+			.map((f) => [f.session_id, {fingerprint: f.fingerprint, stats_version: f.stats_version}]),
+	);
+}
+
+export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[]): ComputePlan {
+	const {tasks, unchanged, gone} = compareWithDisk(root, storedMarks(repository, root), force, only);
+	return {tasks, unchanged, removals: gone};
 }
 
 export async function runCompute(options: ComputeOptions): Promise<ComputeSummary> {

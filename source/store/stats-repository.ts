@@ -2,6 +2,7 @@
  * The only place that speaks SQL to session_stats and sdstats_session_state. Statements are prepared once.
  * A session's stats row and its bookkeeping are always written in the same transaction.
  */
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type {Int64, ManifestState, SessionBookkeeping, SessionComputation, SessionStatsRow} from '../core/types.js';
 import {SESSION_STATS_COLUMNS} from './schema.js';
@@ -75,6 +76,16 @@ function fromRaw(raw: RawSession): StoredSession {
 	};
 }
 
+function rootRange(root: string): [string, string] {
+	const base = path.resolve(root);
+	return [`${base}${path.sep}`, `${base}${String.fromCharCode(path.sep.charCodeAt(0) + 1)}`];
+}
+
+/** A row of this root: its folder sits directly under it. */
+function belongsTo(row: StoredSession, root: string): boolean {
+	return path.dirname(row.session_path) === path.resolve(root);
+}
+
 export class StatsRepository {
 	private readonly upsertStats: Database.Statement;
 	private readonly upsertState: Database.Statement;
@@ -86,6 +97,8 @@ export class StatsRepository {
 	private readonly selectFingerprints: Database.Statement<[], {session_id: string; session_path: string; fingerprint: string | null; stats_version: number | null}>;
 	private readonly hasStats: Database.Statement<[string], {one: number}>;
 	private readonly countAll: Database.Statement<[], {n: number}>;
+	private readonly selectNewest: Database.Statement<[string, string, number], RawSession>;
+	private readonly selectPage: Database.Statement<[string, string, number, number], RawSession & {row_id: number}>;
 	private readonly writeBatch: Database.Transaction<(items: readonly SavedComputation[]) => void>;
 	private readonly deleteBatch: Database.Transaction<(ids: readonly string[]) => number>;
 
@@ -117,6 +130,13 @@ export class StatsRepository {
 		);
 		this.hasStats = db.prepare('SELECT 1 AS one FROM session_stats WHERE session_id = ?');
 		this.countAll = db.prepare('SELECT COUNT(*) AS n FROM session_stats');
+		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/').
+		this.selectNewest = db.prepare(
+			`${SELECT_SESSION} WHERE s.session_path > ? AND s.session_path < ? ORDER BY s.session_created_at DESC, s.session_id DESC LIMIT ?`,
+		);
+		this.selectPage = db.prepare(
+			`${SELECT_SESSION.replace('SELECT', 'SELECT s.rowid AS row_id,')} WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
+		);
 		this.writeBatch = db.transaction((items: readonly SavedComputation[]) => {
 			for (const {result, fingerprint} of items) this.writeOne(result, fingerprint);
 		});
@@ -178,6 +198,32 @@ export class StatsRepository {
 	/** Every cached session, newest `session_created_at` first. */
 	listAll(): StoredSession[] {
 		return this.selectAll.all().map(fromRaw);
+	}
+
+	/** The newest sessions of one root: the explorer's first screenful, before the rest loads. */
+	listNewest(root: string, limit: number): StoredSession[] {
+		const [low, high] = rootRange(root);
+		return this.selectNewest.all(low, high, limit).map(fromRaw).filter((r) => belongsTo(r, root));
+	}
+
+	/** One page of a root's sessions in storage order; pass the returned cursor back for the next page. */
+	listPage(root: string, after: number, limit: number): {rows: StoredSession[]; next: number | null} {
+		const [low, high] = rootRange(root);
+		const raw = this.selectPage.all(low, high, after, limit);
+		const rows = raw.map(({row_id: _id, ...r}) => fromRaw(r)).filter((r) => belongsTo(r, root));
+		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]!.row_id};
+	}
+
+	/** The given sessions; ids without a row are reported missing. */
+	getMany(sessionIds: readonly string[]): {rows: StoredSession[]; missing: string[]} {
+		const rows: StoredSession[] = [];
+		const missing: string[] = [];
+		for (const id of sessionIds) {
+			const row = this.get(id);
+			if (row) rows.push(row);
+			else missing.push(id);
+		}
+		return {rows, missing};
 	}
 
 	fingerprints(): StoredFingerprint[] {

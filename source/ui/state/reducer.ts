@@ -10,13 +10,24 @@ import {EMPTY_FILTER, compileFilter, type Filter} from '../model/filter.js';
 import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, cycleItem, toggleItem} from '../model/filter-pane.js';
 import {toSessionView, type SessionView} from '../model/session-view.js';
 import {DEFAULT_SORT, INCOMPLETE_SORT, SORT_KEYS, baseOrder, sortViews, type SortSpec} from '../model/sort.js';
-import {listHeightOf} from './screen.js';
+import {listHeightOf, screenOf} from './screen.js';
+import {dispatchKey} from '../keys.js';
+import {buildDetails} from '../model/details.js';
+import {helpLines} from '../views/help-lines.js';
 import type {Action, ExplorerState, Mode, Viewport} from './types.js';
 
-export type InitialOptions = {viewport: Viewport; nowMs: number; stallWindowMs: number; sort?: SortSpec; filter?: Filter};
+export type InitialOptions = {
+	viewport: Viewport;
+	nowMs: number;
+	stallWindowMs: number;
+	info: ExplorerState['info'];
+	sort?: SortSpec;
+	filter?: Filter;
+};
 
 export function initialState(options: InitialOptions): ExplorerState {
 	return {
+		info: options.info,
 		mode: 'list',
 		previousMode: 'list',
 		viewport: options.viewport,
@@ -31,6 +42,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		sortBeforeIncomplete: null,
 		filter: options.filter ?? EMPTY_FILTER,
 		cursorId: null,
+		cursorMoved: false,
 		cursorIndex: 0,
 		scrollTop: 0,
 		marks: new Set(),
@@ -78,7 +90,8 @@ function narrows(previous: Filter, next: Filter): boolean {
 function placeCursor(state: ExplorerState): ExplorerState {
 	const {shown} = state;
 	let index = -1;
-	if (state.cursorId !== null) {
+	if (!state.cursorMoved) index = 0;
+	else if (state.cursorId !== null) {
 		// The common case: the cursor did not move in the list.
 		if (shown[state.cursorIndex]?.id === state.cursorId) index = state.cursorIndex;
 		else index = shown.findIndex((v) => v.id === state.cursorId);
@@ -189,7 +202,7 @@ function withoutIds(set: ReadonlySet<string>, ids: Iterable<string>): ReadonlySe
 function moveTo(state: ExplorerState, index: number): ExplorerState {
 	if (state.shown.length === 0) return state;
 	const clamped = Math.max(0, Math.min(state.shown.length - 1, index));
-	return scrollIntoView({...state, cursorIndex: clamped, cursorId: state.shown[clamped]!.id});
+	return scrollIntoView({...state, cursorIndex: clamped, cursorId: state.shown[clamped]!.id, cursorMoved: true});
 }
 
 function jumpIncomplete(state: ExplorerState, direction: 1 | -1): ExplorerState {
@@ -210,9 +223,11 @@ function openOverlay(state: ExplorerState, mode: Mode): ExplorerState {
 	return {...state, previousMode: state.mode === 'help' || state.mode === 'confirm' ? state.previousMode : state.mode, mode};
 }
 
-function requestJob(state: ExplorerState, request: Omit<ExplorerState['jobRequest'] & object, 'id'>): ExplorerState {
+type JobScope = {scope: 'sessions'; sessionIds: string[]} | {scope: 'stale'} | {scope: 'all'};
+
+function requestJob(state: ExplorerState, request: JobScope): ExplorerState {
 	if (state.job !== null || state.jobRequest !== null) return {...state, message: 'a recompute is already running (Esc cancels it)'};
-	return {...state, jobRequest: {...request, id: state.nextRequestId} as ExplorerState['jobRequest'], nextRequestId: state.nextRequestId + 1};
+	return {...state, jobRequest: {...request, id: state.nextRequestId}, nextRequestId: state.nextRequestId + 1};
 }
 
 function cancelJob(state: ExplorerState): ExplorerState {
@@ -305,9 +320,34 @@ function back(state: ExplorerState): ExplorerState {
 	}
 }
 
-export function reducer(state: ExplorerState, action: Action): ExplorerState {
+/** Scroll offsets stay within the content, so ↑ responds at once after End. */
+function withScroll(state: ExplorerState, wanted: number): ExplorerState {
+	const screen = screenOf(state);
+	if (screen.kind !== 'normal') return state;
+	if (state.mode === 'help') {
+		const max = Math.max(0, helpLines(state.viewport.columns).length - screen.bodyHeight);
+		return {...state, helpScroll: Math.max(0, Math.min(max, wanted))};
+	}
+	const view = state.shown[state.cursorIndex];
+	if (!view) return state;
+	const width = screen.sideWidth > 0 ? screen.sideWidth : state.viewport.columns;
+	const lines = buildDetails(view, width, {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id)});
+	// The view keeps one line for "… more" while content continues below.
+	const max = Math.max(0, lines.length - screen.bodyHeight + 1);
+	return {...state, detailsScroll: Math.max(0, Math.min(max, wanted))};
+}
+
+/** The reducer the app uses: keys go through the key table first, against the latest state. */
+export function explorerReducer(state: ExplorerState, action: Action): ExplorerState {
+	if (action.type !== 'key') return reducer(state, action);
 	// A message lasts until the next key.
-	const s = state.message !== null && isKeyAction(action) ? {...state, message: null} : state;
+	const cleared = state.message !== null ? {...state, message: null} : state;
+	const resolved = dispatchKey(cleared, action.input, action.key);
+	return resolved === null ? cleared : reducer(cleared, resolved);
+}
+
+export function reducer(state: ExplorerState, action: Action): ExplorerState {
+	const s = state;
 	switch (action.type) {
 		case 'rows-loaded': {
 			const all = baseOrder(viewsOf(action.rows, s, action.nowMs));
@@ -404,13 +444,12 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 
 		case 'help-open':
 			return {...openOverlay(s, 'help'), helpScroll: 0};
-		case 'scroll':
-			if (s.mode === 'help') return {...s, helpScroll: Math.max(0, s.helpScroll + action.delta)};
-			return {...s, detailsScroll: Math.max(0, s.detailsScroll + action.delta)};
-		case 'scroll-edge': {
-			const value = action.edge === 'top' ? 0 : Number.MAX_SAFE_INTEGER;
-			return s.mode === 'help' ? {...s, helpScroll: value} : {...s, detailsScroll: value};
+		case 'scroll': {
+			const current = s.mode === 'help' ? s.helpScroll : s.detailsScroll;
+			return withScroll(s, current + action.delta);
 		}
+		case 'scroll-edge':
+			return withScroll(s, action.edge === 'top' ? 0 : Number.MAX_SAFE_INTEGER);
 
 		case 'recompute-selection': {
 			const ids = s.marks.size > 0 ? [...s.marks] : s.cursorId !== null ? [s.cursorId] : [];
@@ -440,17 +479,9 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return {...s, stale: new Set(action.stale), newOnDisk: [...action.newOnDisk], staleChecked: true};
 		case 'message':
 			return {...s, message: action.text};
+		case 'key':
+			return explorerReducer(s, action);
 	}
-}
-
-const KEY_ACTIONS = new Set<Action['type']>([
-	'move', 'move-page', 'move-edge', 'open-details', 'back', 'filter-input-open', 'filter-input-type', 'filter-input-delete',
-	'filter-input-escape', 'filter-input-submit', 'toggle-incomplete', 'mark-toggle', 'mark-all', 'mark-clear', 'sort-pane-open',
-	'filter-pane-open', 'help-open', 'recompute-selection', 'confirm-open',
-]);
-
-function isKeyAction(action: Action): boolean {
-	return KEY_ACTIONS.has(action.type);
 }
 
 /** Counts per state over every cached session, for the header. */

@@ -37,6 +37,8 @@ export type FilterPaneState = {
 export type SortPaneState = {focus: number; direction: 'asc' | 'desc'; saved: SortSpec};
 
 export type ExplorerState = {
+	/** Where the data comes from, for the header and the details' paths. */
+	info: {root: string; dbPath: string; notice: string | null};
 	mode: Mode;
 	/** Where help and confirm return to. */
 	previousMode: Mode;
@@ -60,6 +62,8 @@ export type ExplorerState = {
 	filter: Filter;
 
 	cursorId: string | null;
+	/** Until the user moves, the cursor stays on the first row even as rows arrive above it. */
+	cursorMoved: boolean;
 	cursorIndex: number;
 	scrollTop: number;
 	marks: ReadonlySet<string>;
@@ -84,6 +88,8 @@ export type ExplorerState = {
 };
 
 export type Action =
+	/** A key press, interpreted by the key table against the state at that moment. */
+	| {type: 'key'; input: string; key: import('ink').Key}
 	| {type: 'rows-loaded'; rows: readonly StoredSession[]; complete: boolean; nowMs: number}
 	| {type: 'rows-updated'; rows: readonly StoredSession[]; removedIds: readonly string[]; nowMs: number}
 	| {type: 'resize'; viewport: Viewport}

@@ -1,0 +1,224 @@
+/**
+ * The explorer: one reducer for state, one input hook feeding the key table, effects for the work that
+ * leaves the process (loading rows, checking the disk, recomputing), and views that only render.
+ */
+import React, {useCallback, useEffect, useReducer, useRef} from 'react';
+import {Box, Text, useApp, useInput, useStdout, type Key} from 'ink';
+import type {ExplorerData, JobHandle} from './data/explorer-data.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {explorerReducer, initialState} from './state/reducer.js';
+import {computeScreen} from './state/screen.js';
+import type {Action, ExplorerState, JobRequest} from './state/types.js';
+import {createTheme, type Theme} from './theme.js';
+import {DetailsView} from './views/details.js';
+import {Footer} from './views/footer.js';
+import {Header} from './views/header.js';
+import {JobPanel} from './views/job-panel.js';
+import {ListView} from './views/list.js';
+import {ConfirmPane, FilterPane, HelpView, SortPane} from './views/panes.js';
+import type {SizedStream} from './hooks/use-terminal-size.js';
+import type {ComputeSummary} from '../jobs/compute-job.js';
+
+export type AppProps = {
+	data: ExplorerData;
+	stallWindowMs: number;
+	color: boolean;
+	notice?: string | null;
+	now?: () => number;
+	/** Called once the input handler listens (tests wait for it before typing). */
+	onReady?: () => void;
+	/** Called when the user quits. */
+	onQuit?: () => void;
+};
+
+const PROGRESS_INTERVAL_MS = 100;
+
+function jobLabel(request: JobRequest): string {
+	if (request.scope === 'all') return 'all sessions';
+	if (request.scope === 'stale') return 'stale and new sessions';
+	return request.sessionIds.length === 1 ? '1 session' : `${request.sessionIds.length} sessions`;
+}
+
+function finishedMessage(summary: ComputeSummary | null, error: Error | undefined): string {
+	if (error) return `recompute failed: ${error.message}`;
+	if (!summary) return 'recompute finished';
+	const problems = summary.unreadable > 0 ? `, ${summary.unreadable} unreadable` : '';
+	const removed = summary.removed > 0 ? `, ${summary.removed} removed` : '';
+	if (summary.cancelled) return `cancelled after ${summary.computed}/${summary.planned}${problems}`;
+	return `recomputed ${summary.computed} session${summary.computed === 1 ? '' : 's'}${removed}${problems} in ${summary.seconds.toFixed(1)} s`;
+}
+
+/**
+ * Loads every row after the first frame, starts the first compute when the cache is empty for this root, and
+ * checks the disk for stale sessions: at start and after every recompute (a check started earlier is dropped).
+ */
+function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispatch: React.Dispatch<Action>, now: () => number): void {
+	const generation = useRef(0);
+	const check = useCallback(() => {
+		const mine = ++generation.current;
+		data.checkStale().then(
+			(result) => {
+				if (mine === generation.current) dispatch({type: 'stale-checked', ...result});
+			},
+			() => undefined,
+		);
+	}, [data, dispatch]);
+	useEffect(() => {
+		let alive = true;
+		void data.loadAll().then((rows) => {
+			if (!alive) return;
+			dispatch({type: 'rows-loaded', rows, complete: true, nowMs: now()});
+			if (rows.length === 0 && data.readonlyReason === null) dispatch({type: 'confirm-choose', scope: 'all'});
+			else check();
+		});
+		return () => {
+			alive = false;
+			generation.current++;
+		};
+	}, [data, dispatch, now, check]);
+	const jobRunning = state.job !== null;
+	const wasRunning = useRef(false);
+	useEffect(() => {
+		if (wasRunning.current && !jobRunning) check();
+		wasRunning.current = jobRunning;
+	}, [jobRunning, check]);
+}
+
+/** Starts the recompute the state asks for, throttles its progress, and lands its rows as they are stored. */
+function useJobs(data: ExplorerData, state: ExplorerState, dispatch: React.Dispatch<Action>, now: () => number): void {
+	const handle = useRef<JobHandle | null>(null);
+	const request = state.jobRequest;
+	const staleRef = useRef({stale: [...state.stale], newOnDisk: [...state.newOnDisk]});
+	staleRef.current = {stale: [...state.stale], newOnDisk: [...state.newOnDisk]};
+	useEffect(() => {
+		if (!request) return;
+		dispatch({type: 'job-request-taken'});
+		dispatch({type: 'job-started', requestId: request.id, label: jobLabel(request), total: 0, startedAtMs: now()});
+		const pending = new Set<string>();
+		let timer: NodeJS.Timeout | null = null;
+		let lastProgress = 0;
+		const flush = (): void => {
+			timer = null;
+			if (pending.size === 0) return;
+			const ids = [...pending];
+			pending.clear();
+			const {rows, missing} = data.fetch(ids);
+			dispatch({type: 'rows-updated', rows, removedIds: missing, nowMs: now()});
+		};
+		handle.current = data.startJob(request, staleRef.current, {
+			onProgress(p) {
+				const t = now();
+				if (t - lastProgress < PROGRESS_INTERVAL_MS && p.done < p.total) return;
+				lastProgress = t;
+				const last = p.errors.at(-1);
+				dispatch({type: 'job-progress', done: p.done, total: p.total, current: p.current, errors: p.errors.length, lastError: last ? `${last.sessionId}: ${last.reason}` : null, nowMs: t});
+			},
+			onStored(ids) {
+				for (const id of ids) pending.add(id);
+				timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
+			},
+			onDone(summary, error) {
+				if (timer) clearTimeout(timer);
+				flush();
+				handle.current = null;
+				dispatch({type: 'job-finished', message: finishedMessage(summary, error)});
+			},
+		});
+	}, [request, data, dispatch, now]);
+	const cancelling = state.job?.cancelling === true;
+	useEffect(() => {
+		if (cancelling) handle.current?.cancel();
+	}, [cancelling]);
+	useEffect(
+		() => () => {
+			handle.current?.cancel();
+		},
+		[],
+	);
+}
+
+export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): React.JSX.Element {
+	const screen = computeScreen(state.viewport, state.job !== null);
+	const {columns} = state.viewport;
+	if (screen.kind === 'too-small') {
+		return <Text wrap="truncate-end">{`terminal too small: need ${screen.need.columns}×${screen.need.rows}, have ${screen.have.columns}×${screen.have.rows}`}</Text>;
+	}
+	const selected = state.shown[state.cursorIndex];
+	const detailsContext = {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: selected ? state.stale.has(selected.id) : false};
+	const listWithSide = (
+		<Box flexDirection="row" height={screen.bodyHeight}>
+			<ListView state={state} width={screen.listWidth} height={screen.listHeight} theme={theme} />
+			{screen.sideWidth > 0 ? (
+				<Box marginLeft={1} width={screen.sideWidth} height={screen.bodyHeight}>
+					{selected ? (
+						<DetailsView view={selected} scroll={state.mode === 'details' ? state.detailsScroll : 0} width={screen.sideWidth} height={screen.bodyHeight} context={detailsContext} theme={theme} />
+					) : null}
+				</Box>
+			) : null}
+		</Box>
+	);
+	let body: React.JSX.Element;
+	switch (state.mode) {
+		case 'details':
+			body =
+				screen.sideWidth > 0 || !selected ? listWithSide : <DetailsView view={selected} scroll={state.detailsScroll} width={columns} height={screen.bodyHeight} context={detailsContext} theme={theme} />;
+			break;
+		case 'help':
+			body = <HelpView scroll={state.helpScroll} width={columns} height={screen.bodyHeight} theme={theme} />;
+			break;
+		case 'filter-pane':
+			body = <FilterPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
+			break;
+		case 'sort-pane':
+			body = <SortPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
+			break;
+		case 'confirm':
+			body = <ConfirmPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
+			break;
+		default:
+			body = listWithSide;
+	}
+	return (
+		<Box flexDirection="column" width={columns}>
+			<Header state={state} info={state.info} theme={theme} />
+			{body}
+			{state.job ? <JobPanel job={state.job} width={columns} theme={theme} /> : null}
+			<Footer state={state} theme={theme} />
+		</Box>
+	);
+}
+
+export function App({data, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit}: AppProps): React.JSX.Element {
+	const {stdout} = useStdout();
+	const viewport = useTerminalSize(stdout as unknown as SizedStream);
+	const {exit} = useApp();
+	const [state, dispatch] = useReducer(explorerReducer, undefined, () => {
+		const start = initialState({viewport, nowMs: now(), stallWindowMs, info: {root: data.root, dbPath: data.dbPath, notice: notice ?? data.readonlyReason}});
+		// The first frame shows cached rows at once: one small query before any disk work.
+		const screen = computeScreen(viewport, false);
+		const first = data.loadNewest(screen.kind === 'normal' ? screen.listHeight : 20);
+		return explorerReducer(start, {type: 'rows-loaded', rows: first, complete: false, nowMs: start.nowMs});
+	});
+	const theme = React.useMemo(() => createTheme(color), [color]);
+
+	useEffect(() => {
+		dispatch({type: 'resize', viewport});
+	}, [viewport]);
+
+	const onInput = useCallback((input: string, key: Key) => dispatch({type: 'key', input, key}), []);
+	useInput(onInput);
+	useEffect(() => {
+		onReady?.();
+	}, [onReady]);
+
+	useDataLifecycle(data, state, dispatch, now);
+	useJobs(data, state, dispatch, now);
+
+	useEffect(() => {
+		if (!state.quitting) return;
+		onQuit?.();
+		exit();
+	}, [state.quitting, exit, onQuit]);
+
+	return <Frame state={state} theme={theme} />;
+}

@@ -1,0 +1,88 @@
+/**
+ * What the explorer needs from the layers below, behind one small interface: load cached rows, fetch some
+ * again, check the disk for staleness, run a recompute. The views and the reducer never see SQL or the disk.
+ */
+import path from 'node:path';
+import type {StatsRepository, StoredSession} from '../../store/stats-repository.js';
+import {runCompute, storedMarks, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
+import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
+import type {JobRequest} from '../state/types.js';
+
+export type JobListener = {
+	onProgress(progress: ComputeProgress): void;
+	onStored(sessionIds: readonly string[]): void;
+	onDone(summary: ComputeSummary | null, error?: Error): void;
+};
+
+export type JobHandle = {cancel(): void};
+
+export type ExplorerData = {
+	readonly root: string;
+	readonly dbPath: string;
+	/** Why the cache is read-only, or null when recompute is possible. */
+	readonly readonlyReason: string | null;
+	/** The newest `limit` sessions: the first frame, read before anything else. */
+	loadNewest(limit: number): StoredSession[];
+	/** Every session of the root, read in pages that yield to the event loop between them. */
+	loadAll(): Promise<StoredSession[]>;
+	fetch(sessionIds: readonly string[]): {rows: StoredSession[]; missing: string[]};
+	checkStale(): Promise<StaleResult>;
+	startJob(request: JobRequest, targets: {stale: readonly string[]; newOnDisk: readonly string[]}, listener: JobListener): JobHandle;
+};
+
+const PAGE = 5000;
+
+export function createExplorerData(options: {root: string; dbPath: string; repository: StatsRepository; readonlyReason: string | null; now?: () => number}): ExplorerData {
+	const root = path.resolve(options.root);
+	const {repository} = options;
+	const now = options.now ?? Date.now;
+	return {
+		root,
+		dbPath: options.dbPath,
+		readonlyReason: options.readonlyReason,
+		loadNewest: (limit) => repository.listNewest(root, limit),
+		async loadAll() {
+			const rows: StoredSession[] = [];
+			let cursor: number | null = 0;
+			while (cursor !== null) {
+				const page = repository.listPage(root, cursor, PAGE);
+				rows.push(...page.rows);
+				cursor = page.next;
+				// Keys and frames get their turn between pages.
+				await new Promise((resolve) => setImmediate(resolve));
+			}
+			return rows;
+		},
+		fetch: (ids) => repository.getMany(ids),
+		checkStale: () => checkStale({root, stored: [...storedMarks(repository, root)]}),
+		startJob(request, targets, listener) {
+			const cancel = {cancelled: false};
+			if (options.readonlyReason) {
+				queueMicrotask(() => listener.onDone(null, new Error(`cannot recompute: ${options.readonlyReason}`)));
+				return {cancel() {}};
+			}
+			const sessions =
+				request.scope === 'sessions' ? request.sessionIds : request.scope === 'stale' ? [...targets.stale, ...targets.newOnDisk] : undefined;
+			runCompute({
+				root,
+				repository,
+				force: request.scope !== 'stale',
+				sessions,
+				nowMs: now,
+				cancel,
+				// Small batches keep each stored transaction (on this thread) short.
+				batchSize: 8,
+				onProgress: (p) => listener.onProgress(p),
+				onBatchStored: (ids) => listener.onStored(ids),
+			}).then(
+				(summary) => listener.onDone(summary),
+				(error: unknown) => listener.onDone(null, error instanceof Error ? error : new Error(String(error))),
+			);
+			return {
+				cancel() {
+					cancel.cancelled = true;
+				},
+			};
+		},
+	};
+}

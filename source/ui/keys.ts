@@ -1,0 +1,202 @@
+/**
+ * The key table: every binding of every mode, in one place. The dispatcher walks it, the help screen and the
+ * footer are generated from it, so a key cannot work without being documented, or be documented without
+ * working. Typed text (filter input, pane fields) is the only input handled outside the table.
+ */
+import type {Key} from 'ink';
+import {FILTER_PANE_ITEMS} from './model/filter-pane.js';
+import {listHeightOf, screenOf} from './state/screen.js';
+import type {Action, ExplorerState, Mode} from './state/types.js';
+
+type Matcher = (input: string, key: Key) => boolean;
+
+export type Binding = {
+	modes: readonly Mode[];
+	/** How the keys are written in help, e.g. `↑ k`. */
+	keys: string;
+	help: string;
+	/** A short footer hint; lower priority numbers stay longest as the terminal narrows. */
+	footer?: {label: string; priority: number};
+	match: Matcher;
+	action: (state: ExplorerState) => Action | null;
+};
+
+const char =
+	(...chars: string[]): Matcher =>
+	(input, key) =>
+		!key.ctrl && !key.meta && chars.includes(input);
+const ctrl =
+	(letter: string): Matcher =>
+	(input, key) =>
+		key.ctrl && input === letter;
+const named =
+	(name: 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab'): Matcher =>
+	(_input, key) =>
+		key[name] === true;
+const any =
+	(...matchers: Matcher[]): Matcher =>
+	(input, key) =>
+		matchers.some((m) => m(input, key));
+/** Ink 6 reports the Backspace key (0x7F) as `delete` and Ctrl-H (0x08) as `backspace`: both delete. */
+const backspace: Matcher = (_input, key) => key.backspace || key.delete;
+
+const LIST: readonly Mode[] = ['list'];
+const SCROLLABLE: readonly Mode[] = ['details', 'help'];
+const BROWSING: readonly Mode[] = ['list', 'details'];
+
+const page = (state: ExplorerState): number => {
+	const screen = screenOf(state);
+	return screen.kind === 'normal' ? Math.max(1, screen.bodyHeight - 1) : 1;
+};
+
+export const BINDINGS: readonly Binding[] = [
+	// --- the list -------------------------------------------------------------------------------------------------
+	{modes: LIST, keys: '↑ k', help: 'move up', match: any(named('upArrow'), char('k')), action: () => ({type: 'move', delta: -1})},
+	{modes: LIST, keys: '↓ j', help: 'move down', footer: {label: '↑↓ move', priority: 6}, match: any(named('downArrow'), char('j')), action: () => ({type: 'move', delta: 1})},
+	{modes: LIST, keys: 'PgUp PgDn', help: 'previous / next page', match: any(named('pageUp'), named('pageDown')), action: () => null},
+	{modes: LIST, keys: 'Ctrl-U Ctrl-D', help: 'half a page up / down', match: any(ctrl('u'), ctrl('d')), action: () => null},
+	{modes: LIST, keys: 'Home g', help: 'first session', match: any(named('home'), char('g')), action: () => ({type: 'move-edge', edge: 'top'})},
+	{modes: LIST, keys: 'End G', help: 'last session', match: any(named('end'), char('G')), action: () => ({type: 'move-edge', edge: 'bottom'})},
+	{modes: LIST, keys: 'Enter', help: 'details of the session', footer: {label: 'Enter details', priority: 2}, match: named('return'), action: () => ({type: 'open-details'})},
+	{modes: LIST, keys: '/', help: 'filter by text (name, model, prompt)', footer: {label: '/ filter', priority: 1}, match: char('/'), action: () => ({type: 'filter-input-open'})},
+	{modes: LIST, keys: 'f', help: 'filter pane: states, model, mode, sweep, completion, dates', footer: {label: 'f filters', priority: 4}, match: char('f'), action: () => ({type: 'filter-pane-open'})},
+	{modes: LIST, keys: 's', help: 'sort pane: any column, ascending or descending', footer: {label: 's sort', priority: 4}, match: char('s'), action: () => ({type: 'sort-pane-open'})},
+	{modes: LIST, keys: 'i', help: 'incomplete only, lowest completion first (again: all)', footer: {label: 'i incomplete', priority: 2}, match: char('i'), action: () => ({type: 'toggle-incomplete'})},
+	{modes: LIST, keys: 'n', help: 'next incomplete session', match: char('n'), action: () => ({type: 'jump-incomplete', direction: 1})},
+	{modes: LIST, keys: 'N', help: 'previous incomplete session', match: char('N'), action: () => ({type: 'jump-incomplete', direction: -1})},
+	{modes: LIST, keys: 'Space', help: 'mark the session and move down', footer: {label: 'Space mark', priority: 7}, match: char(' '), action: () => ({type: 'mark-toggle'})},
+	{modes: LIST, keys: 'a', help: 'mark every shown session', match: char('a'), action: () => ({type: 'mark-all'})},
+	{modes: LIST, keys: 'u', help: 'clear the marks', match: char('u'), action: () => ({type: 'mark-clear'})},
+	{modes: BROWSING, keys: 'r', help: 'recompute the marked sessions, or the selected one', footer: {label: 'r recompute', priority: 3}, match: char('r'), action: () => ({type: 'recompute-selection'})},
+	{modes: BROWSING, keys: 'R', help: 'recompute the stale sessions, or all (asks)', footer: {label: 'R stale/all', priority: 5}, match: char('R'), action: () => ({type: 'confirm-open'})},
+	{modes: LIST, keys: 'Esc', help: 'cancel a running recompute; clear the text filter; leave incomplete-only', match: named('escape'), action: () => ({type: 'back'})},
+
+	// --- typing a text filter ------------------------------------------------------------------------------------
+	{modes: ['filter-input'], keys: 'Enter', help: 'keep the filter and return to the list', footer: {label: 'Enter done', priority: 1}, match: named('return'), action: () => ({type: 'filter-input-submit'})},
+	{modes: ['filter-input'], keys: 'Esc', help: 'clear the text; a second Esc closes the input', footer: {label: 'Esc clear/close', priority: 1}, match: named('escape'), action: () => ({type: 'filter-input-escape'})},
+	{modes: ['filter-input'], keys: 'Backspace', help: 'delete the last character', match: backspace, action: () => ({type: 'filter-input-delete'})},
+	{modes: ['filter-input'], keys: '↑ ↓', help: 'move in the list while typing', footer: {label: '↑↓ move', priority: 3}, match: any(named('upArrow'), named('downArrow')), action: () => null},
+
+	// --- details and help ----------------------------------------------------------------------------------------
+	{modes: SCROLLABLE, keys: '↑ k', help: 'scroll up', match: any(named('upArrow'), char('k')), action: () => ({type: 'scroll', delta: -1})},
+	{modes: SCROLLABLE, keys: '↓ j', help: 'scroll down', footer: {label: '↑↓ scroll', priority: 3}, match: any(named('downArrow'), char('j')), action: () => ({type: 'scroll', delta: 1})},
+	{modes: SCROLLABLE, keys: 'PgUp PgDn', help: 'scroll a page', match: any(named('pageUp'), named('pageDown')), action: () => null},
+	{modes: SCROLLABLE, keys: 'Home g / End G', help: 'top / bottom', match: any(named('home'), char('g'), named('end'), char('G')), action: () => null},
+	{modes: ['details'], keys: 'Esc q Enter', help: 'back to the list (cursor and scroll as they were)', footer: {label: 'Esc back', priority: 1}, match: any(named('escape'), char('q'), named('return')), action: () => ({type: 'back'})},
+	{modes: ['help'], keys: 'Esc q ?', help: 'close the help', footer: {label: 'Esc close', priority: 1}, match: any(named('escape'), char('q'), char('?')), action: () => ({type: 'back'})},
+
+	// --- sort pane -----------------------------------------------------------------------------------------------
+	{modes: ['sort-pane'], keys: '↑ ↓ k j', help: 'choose a column', footer: {label: '↑↓ column', priority: 2}, match: any(named('upArrow'), named('downArrow'), char('k', 'j')), action: () => null},
+	{modes: ['sort-pane'], keys: '← →', help: 'ascending / descending', footer: {label: '←→ direction', priority: 2}, match: any(named('leftArrow'), named('rightArrow')), action: () => null},
+	{modes: ['sort-pane'], keys: 'Enter Space', help: 'sort by the column (the current column again: reverse)', footer: {label: 'Enter sort', priority: 1}, match: any(named('return'), char(' ')), action: () => ({type: 'sort-pane-apply'})},
+	{modes: ['sort-pane'], keys: 'Esc', help: 'close without changing the sort', footer: {label: 'Esc cancel', priority: 1}, match: named('escape'), action: () => ({type: 'back'})},
+
+	// --- filter pane ---------------------------------------------------------------------------------------------
+	{modes: ['filter-pane'], keys: '↑ ↓', help: 'choose a row', footer: {label: '↑↓ row', priority: 2}, match: any(named('upArrow'), named('downArrow')), action: () => null},
+	{modes: ['filter-pane'], keys: 'Space', help: 'toggle a state / an option', footer: {label: 'Space toggle', priority: 2}, match: char(' '), action: () => ({type: 'filter-pane-toggle'})},
+	{modes: ['filter-pane'], keys: '← →', help: 'change a choice (model, mode, sweep)', footer: {label: '←→ change', priority: 3}, match: any(named('leftArrow'), named('rightArrow')), action: () => null},
+	{modes: ['filter-pane'], keys: '0-9 . -', help: 'type a completion bound or a date (YYYY-MM-DD)', match: () => false, action: () => null},
+	{modes: ['filter-pane'], keys: 'Backspace', help: 'delete in a typed field', match: backspace, action: () => ({type: 'filter-pane-delete'})},
+	{modes: ['filter-pane'], keys: 'Enter', help: 'keep the filters and return to the list', footer: {label: 'Enter done', priority: 1}, match: named('return'), action: () => ({type: 'filter-pane-apply'})},
+	{modes: ['filter-pane'], keys: 'Esc', help: 'undo the changes and close', footer: {label: 'Esc cancel', priority: 1}, match: named('escape'), action: () => ({type: 'back'})},
+
+	// --- confirm -------------------------------------------------------------------------------------------------
+	{modes: ['confirm'], keys: 's', help: 'recompute the stale and new sessions', footer: {label: 's stale', priority: 1}, match: char('s'), action: () => ({type: 'confirm-choose', scope: 'stale'})},
+	{modes: ['confirm'], keys: 'a', help: 'recompute every session', footer: {label: 'a all', priority: 1}, match: char('a'), action: () => ({type: 'confirm-choose', scope: 'all'})},
+	{modes: ['confirm'], keys: 'Esc n', help: 'do nothing', footer: {label: 'Esc cancel', priority: 1}, match: any(named('escape'), char('n')), action: () => ({type: 'back'})},
+
+	// --- everywhere ----------------------------------------------------------------------------------------------
+	{modes: ['list', 'details'], keys: '?', help: 'this help', footer: {label: '? help', priority: 1}, match: char('?'), action: () => ({type: 'help-open'})},
+	{modes: LIST, keys: 'q', help: 'quit', footer: {label: 'q quit', priority: 1}, match: char('q'), action: () => ({type: 'quit'})},
+	{
+		modes: ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm'],
+		keys: 'Ctrl-C',
+		help: 'cancel a running recompute; otherwise quit',
+		match: ctrl('c'),
+		action: () => ({type: 'interrupt'}),
+	},
+];
+
+/**
+ * Some bindings need the key itself to choose the action (↑ or ↓, PgUp or PgDn…); they are resolved here so
+ * the table stays declarative.
+ */
+function refine(binding: Binding, state: ExplorerState, input: string, key: Key): Action | null {
+	const direct = binding.action(state);
+	if (direct !== null) return direct;
+	const up = key.upArrow || input === 'k';
+	switch (state.mode) {
+		case 'list':
+		case 'filter-input':
+			if (key.pageUp || key.pageDown) return {type: 'move-page', direction: key.pageUp ? -1 : 1, half: false};
+			if (key.ctrl && (input === 'u' || input === 'd')) return {type: 'move-page', direction: input === 'u' ? -1 : 1, half: true};
+			if (key.upArrow || key.downArrow) return {type: 'move', delta: key.upArrow ? -1 : 1};
+			return null;
+		case 'details':
+		case 'help':
+			if (key.pageUp || key.pageDown) return {type: 'scroll', delta: (key.pageUp ? -1 : 1) * page(state)};
+			if (key.home || input === 'g') return {type: 'scroll-edge', edge: 'top'};
+			if (key.end || input === 'G') return {type: 'scroll-edge', edge: 'bottom'};
+			return null;
+		case 'sort-pane':
+			if (key.leftArrow || key.rightArrow) return {type: 'sort-pane-direction', direction: key.leftArrow ? 'asc' : 'desc'};
+			return {type: 'sort-pane-move', delta: up ? -1 : 1};
+		case 'filter-pane':
+			if (key.leftArrow || key.rightArrow) return {type: 'filter-pane-cycle', delta: key.leftArrow ? -1 : 1};
+			return {type: 'filter-pane-move', delta: key.upArrow ? -1 : 1};
+		default:
+			return null;
+	}
+}
+
+/** Printable text (no control characters), as typed or pasted. */
+function printable(input: string, key: Key): string | null {
+	if (key.ctrl || key.meta || key.return || key.escape || key.tab || input === '') return null;
+	// eslint-disable-next-line no-control-regex
+	const text = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+	return text === '' ? null : text;
+}
+
+/** The one key dispatcher: (mode, key) → action, or null when the key means nothing here. */
+export function dispatchKey(state: ExplorerState, input: string, key: Key): Action | null {
+	for (const binding of BINDINGS) {
+		if (binding.modes.includes(state.mode) && binding.match(input, key)) return refine(binding, state, input, key);
+	}
+	// Typed text: letters in the filter input are text, never commands.
+	const text = printable(input, key);
+	if (text === null) return null;
+	if (state.mode === 'filter-input') return {type: 'filter-input-type', text};
+	if (state.mode === 'filter-pane' && state.filterPane) {
+		const item = FILTER_PANE_ITEMS[state.filterPane.focus]!;
+		if (item.kind === 'number' || item.kind === 'date') return {type: 'filter-pane-type', text};
+	}
+	return null;
+}
+
+export const MODE_TITLES: Record<Mode, string> = {
+	list: 'List',
+	'filter-input': 'Typing a filter (/)',
+	'filter-pane': 'Filter pane (f)',
+	'sort-pane': 'Sort pane (s)',
+	details: 'Details (Enter)',
+	help: 'Help (?)',
+	confirm: 'Recompute what? (R)',
+};
+
+/** Help lines per mode, generated from the table. */
+export function helpSections(): Array<{title: string; rows: Array<{keys: string; help: string}>}> {
+	const modes = Object.keys(MODE_TITLES) as Mode[];
+	return modes.map((mode) => ({
+		title: MODE_TITLES[mode],
+		rows: BINDINGS.filter((b) => b.modes.includes(mode)).map((b) => ({keys: b.keys, help: b.help})),
+	}));
+}
+
+/** Footer hints for the mode, most important first. */
+export function footerHints(mode: Mode): string[] {
+	return BINDINGS.filter((b) => b.modes.includes(mode) && b.footer)
+		.sort((a, b) => a.footer!.priority - b.footer!.priority)
+		.map((b) => b.footer!.label);
+}
+
+export {listHeightOf};

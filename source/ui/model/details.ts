@@ -1,0 +1,162 @@
+/**
+ * The details of one session as lines of text fitted to a width: every field of the row, the state and why,
+ * placeholders, prompts (wrapped), timestamps with relative ages, duration and rate, and the paths.
+ */
+import {epochMsFromIso} from '../../core/iso-time.js';
+import {parseJsonColumn} from '../../store/session-model.js';
+import {PyFloat, type JsonValue} from '../../core/python-json.js';
+import {pythonDumps} from '../../core/python-dumps.js';
+import {sanitizeBlock, sanitizeLine} from '../../text/sanitize.js';
+import {fitToWidth, truncateToWidth, wrapToWidth} from '../../text/width.js';
+import {STATE_SYMBOL, STATE_WORD, formatCompletion} from './columns.js';
+import type {SessionView} from './session-view.js';
+
+export type DetailsLine = {text: string; role?: 'title' | 'section' | 'label' | 'warning'};
+
+export function relativeAge(thenMs: number, nowMs: number): string {
+	if (!Number.isFinite(thenMs)) return '';
+	const seconds = Math.round((nowMs - thenMs) / 1000);
+	const future = seconds < 0;
+	const s = Math.abs(seconds);
+	let text: string;
+	if (s < 60) text = `${s} s`;
+	else if (s < 3600) text = `${Math.round(s / 60)} min`;
+	else if (s < 86_400 * 2) text = `${Math.round(s / 360) / 10} h`;
+	else text = `${Math.round(s / 86_400)} days`;
+	return future ? `in ${text}` : `${text} ago`;
+}
+
+export function formatSpan(ms: number): string {
+	if (!Number.isFinite(ms) || ms < 0) return '';
+	const s = Math.round(ms / 1000);
+	if (s < 60) return `${s} s`;
+	const m = Math.floor(s / 60);
+	if (m < 60) return `${m} min ${s % 60} s`;
+	return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function whyOfState(view: SessionView, nowMs: number, stallWindowMs: number): string {
+	const {row} = view;
+	const status = row.manifest_status ? `manifest status "${sanitizeLine(row.manifest_status)}"` : 'no status in the manifest';
+	const idle = row.last_activity_ms === null ? null : nowMs - row.last_activity_ms;
+	const idleText = idle === null ? '' : `last write ${relativeAge(row.last_activity_ms!, nowMs)}`;
+	const expected = row.images_expected === null ? '?' : String(row.images_expected);
+	switch (view.state) {
+		case 'no_manifest':
+			return 'no manifest.json in the folder: only the files are known';
+		case 'unreadable':
+			return `manifest.json could not be read${row.error ? `: ${sanitizeLine(row.error)}` : ''}`;
+		case 'running':
+			return `${status}, ${idleText} (within the ${Math.round(stallWindowMs / 60_000)} min stall window)`;
+		case 'stalled':
+			return `${status}, but ${idleText || 'no write known'}: beyond the ${Math.round(stallWindowMs / 60_000)} min stall window`;
+		case 'aborted':
+			return `${status}, ${row.images_actual} of ${expected} images`;
+		case 'complete':
+			return `all ${expected} planned images are there`;
+		case 'over':
+			return `${row.images_actual} images for ${expected} planned`;
+		case 'empty':
+			return `no image in the folder (${expected} planned)`;
+		case 'partial':
+			return `${row.images_actual} of ${expected} planned images (${status})`;
+	}
+}
+
+function valueText(value: JsonValue): string {
+	if (typeof value === 'string') return value;
+	if (value instanceof PyFloat) return String(value.value);
+	return pythonDumps(value);
+}
+
+export type DetailsContext = {nowMs: number; stallWindowMs: number; dbPath: string; stale: boolean};
+
+export function buildDetails(view: SessionView, width: number, context: DetailsContext): DetailsLine[] {
+	const {row} = view;
+	const {nowMs} = context;
+	const lines: DetailsLine[] = [];
+	const labelWidth = 15;
+	const field = (label: string, value: string): void => {
+		const text = sanitizeLine(value);
+		const wrapped = wrapToWidth(text, Math.max(10, width - labelWidth - 1));
+		wrapped.forEach((part, i) => lines.push({text: `${fitToWidth(i === 0 ? label : '', labelWidth)} ${part}`}));
+	};
+	const section = (title: string): void => {
+		lines.push({text: ''});
+		lines.push({text: truncateToWidth(title, width), role: 'section'});
+	};
+	const block = (text: string): void => {
+		const safe = sanitizeBlock(text);
+		for (const part of safe === '' ? ['(empty)'] : wrapToWidth(safe, Math.max(10, width - 2))) lines.push({text: `  ${part}`});
+	};
+	const dateWithAge = (iso: string | null): string => {
+		if (!iso) return '';
+		const ms = epochMsFromIso(iso);
+		return Number.isNaN(ms) ? iso : `${iso}  (${relativeAge(ms, nowMs)})`;
+	};
+
+	lines.push({text: truncateToWidth(view.fullName, width), role: 'title'});
+	lines.push({text: truncateToWidth(`${STATE_SYMBOL[view.state]} ${STATE_WORD[view.state]}: ${whyOfState(view, nowMs, context.stallWindowMs)}`, width), role: view.state === 'unreadable' || view.state === 'aborted' || view.state === 'stalled' ? 'warning' : undefined});
+	if (context.stale) lines.push({text: truncateToWidth('* changed on disk since it was computed: r recomputes it', width), role: 'warning'});
+
+	section('Images');
+	const expected = row.images_expected === null ? '?' : String(row.images_expected);
+	field('found', `${row.images_actual} of ${expected} expected (${formatCompletion(view.completion)})`);
+	field('in manifest', row.images_recorded === null ? '' : `${row.images_recorded} entries`);
+	const first = row.first_image_created_at ? epochMsFromIso(row.first_image_created_at) : Number.NaN;
+	const last = row.last_image_created_at ? epochMsFromIso(row.last_image_created_at) : Number.NaN;
+	if (Number.isFinite(first) && Number.isFinite(last)) {
+		const span = last - first;
+		field('duration', `${formatSpan(span)} from first to last image`);
+		if (span > 0 && row.images_actual > 1) field('rate', `${((row.images_actual - 1) / (span / 60_000)).toFixed(1)} images per minute`);
+	}
+
+	section('Generation');
+	field('model', row.sd_model ?? '');
+	field('mode', row.generation_mode ?? '');
+	field('seed mode', row.seed_mode ?? '');
+	field('seed base', row.seed_base === null ? '' : String(row.seed_base));
+	field('seed sweep', row.is_seed_sweep ? 'yes' : 'no');
+	field('size', row.width !== null && row.height !== null ? `${row.width} × ${row.height}` : '');
+	field('steps', row.steps === null ? '' : String(row.steps));
+	field('cfg scale', row.cfg_scale === null ? '' : String(row.cfg_scale));
+	field('sampler', row.sampler_name ?? '');
+	field('template', row.template_version ?? '');
+
+	const placeholders = parseJsonColumn(row.placeholders_json);
+	const summary = parseJsonColumn(row.variations_summary_json);
+	section('Placeholders');
+	if (placeholders instanceof Map && placeholders.size > 0) {
+		for (const [name, count] of placeholders) {
+			const values = summary instanceof Map ? summary.get(name) : undefined;
+			const shown = Array.isArray(values) ? values.map(valueText).join(', ') : '';
+			const more = typeof count === 'number' && Array.isArray(values) && count > values.length ? `, … +${count - values.length} more` : '';
+			field(`${name} (${valueText(count)})`, `${shown}${more}`);
+		}
+	} else {
+		lines.push({text: '  (none)'});
+	}
+
+	section('Prompt');
+	block(row.resolved_prompt ?? '');
+	section('Negative prompt');
+	block(row.negative_prompt ?? '');
+
+	section('Timestamps');
+	field('created', dateWithAge(row.session_created_at));
+	field('manifest', dateWithAge(row.manifest_generated_at));
+	field('first image', dateWithAge(row.first_image_created_at));
+	field('last image', dateWithAge(row.last_image_created_at));
+	field('computed', dateWithAge(row.stats_computed_at));
+	if (row.last_activity_ms !== null) field('last write', relativeAge(row.last_activity_ms, nowMs));
+
+	section('Bookkeeping');
+	field('manifest', row.manifest_state === 'missing' ? 'missing' : row.manifest_status ? `status "${row.manifest_status}"` : 'no status');
+	if (row.error) field('error', row.error);
+	field('stats version', String(row.stats_version));
+
+	section('Paths');
+	field('folder', row.session_path);
+	field('database', context.dbPath);
+	return lines;
+}

@@ -1,0 +1,89 @@
+/** Opens the explorer in the terminal: database, data source, alternate screen, Ink, and the way back out. */
+import process from 'node:process';
+import React from 'react';
+import {render} from 'ink';
+import {DatabaseOpenError, openDatabase, type OpenedDatabase} from '../store/db.js';
+import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
+import {StatsRepository} from '../store/stats-repository.js';
+import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
+import {App} from './app.js';
+import {createExplorerData} from './data/explorer-data.js';
+import {enterTerminal} from './terminal.js';
+import type {CommonOptions} from '../commands/context.js';
+import {EXIT_FAILURE, EXIT_OK, type CommandIo} from '../commands/io.js';
+
+export type ExplorerOptions = CommonOptions & {
+	/** The database may be created (first run on the default path, the demo); else it must exist. */
+	createDatabase: boolean;
+	notice?: string | null;
+};
+
+function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDatabase; notice: string | null} {
+	try {
+		return {opened: openDatabase(dbPath, create ? 'create' : 'write'), notice: null};
+	} catch (error) {
+		// A database we may not write (newer schema, read-only file) can still be browsed.
+		if (error instanceof NewerSchemaError) {
+			const opened = openDatabase(dbPath, 'read');
+			return {opened, notice: opened.notice};
+		}
+		throw error;
+	}
+}
+
+export async function runExplorer(options: ExplorerOptions, io: CommandIo): Promise<number> {
+	const {root, dbPath} = options.locations;
+	let opened: OpenedDatabase;
+	let notice: string | null;
+	try {
+		({opened, notice} = openForExplorer(dbPath, options.createDatabase));
+	} catch (error) {
+		if (error instanceof DatabaseOpenError || error instanceof SchemaConflictError) {
+			io.stderr.write(`sdstats: ${sanitizeLine(error.message)}\n`);
+			return EXIT_FAILURE;
+		}
+		throw error;
+	}
+	const repository = new StatsRepository(opened.db);
+	const readonlyReason = opened.readonly ? (notice ?? 'the database is read-only') : null;
+	const data = createExplorerData({root, dbPath: opened.path, repository, readonlyReason});
+	const terminal = enterTerminal(process.stdin, process.stdout);
+	let failure: unknown = null;
+	const onSignal = (signal: NodeJS.Signals): void => {
+		instance.unmount();
+		terminal.restore();
+		opened.db.close();
+		process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGTERM' ? 15 : 2));
+	};
+	const onFatal = (error: unknown): void => {
+		failure = error;
+		instance.unmount();
+	};
+	const instance = render(
+		<App data={data} stallWindowMs={options.stallWindowMs} color={options.color} notice={notice ?? options.notice ?? null} now={options.now} />,
+		{stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
+	);
+	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
+	process.on('uncaughtException', onFatal);
+	process.on('unhandledRejection', onFatal);
+	try {
+		await instance.waitUntilExit();
+	} catch (error) {
+		failure = error;
+	} finally {
+		process.off('SIGTERM', onSignal);
+		process.off('SIGHUP', onSignal);
+		process.off('uncaughtException', onFatal);
+		process.off('unhandledRejection', onFatal);
+		terminal.restore();
+		opened.db.close();
+	}
+	if (failure) {
+		// Printed after the terminal is back to normal, so the message stays on the main screen.
+		const text = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure);
+		io.stderr.write(`sdstats: ${sanitizeBlock(text)}\n`);
+		return EXIT_FAILURE;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,22 @@
+/** The details of the selected session, scrolled. */
+import React from 'react';
+import {Box} from 'ink';
+import {buildDetails, type DetailsContext} from '../model/details.js';
+import type {SessionView} from '../model/session-view.js';
+import type {Theme} from '../theme.js';
+import {Line} from './line.js';
+
+export function DetailsView({view, scroll, width, height, context, theme}: {view: SessionView; scroll: number; width: number; height: number; context: DetailsContext; theme: Theme}): React.JSX.Element {
+	const lines = buildDetails(view, width, context);
+	const top = Math.max(0, Math.min(scroll, lines.length - height));
+	const more = lines.length > top + height;
+	const shown = lines.slice(top, top + height - (more ? 1 : 0));
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			{shown.map((line, i) => (
+				<Line key={i} theme={theme} segments={[{text: line.text, role: line.role === 'label' ? undefined : line.role === 'section' ? 'header' : line.role}]} />
+			))}
+			{more ? <Line theme={theme} segments={[{text: `… ${lines.length - top - shown.length} more lines (↓ PgDn)`, role: 'dim'}]} /> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,56 @@
+/** Two lines: the keys that matter now (fewer as the width shrinks), then the status line. */
+import React from 'react';
+import {Box} from 'ink';
+import {footerHints} from '../keys.js';
+import {describeFilter} from '../model/filter.js';
+import type {ExplorerState} from '../state/types.js';
+import type {Theme} from '../theme.js';
+import {displayWidth, truncateToWidth} from '../../text/width.js';
+import {Line, type Segment} from './line.js';
+
+/** As many hints as fit, most important first. */
+export function fitHints(hints: readonly string[], width: number): string {
+	let text = '';
+	for (const hint of hints) {
+		const next = text ? `${text}  ${hint}` : hint;
+		if (displayWidth(next) > width) break;
+		text = next;
+	}
+	return text;
+}
+
+export function statusText(state: ExplorerState): string {
+	const parts: string[] = [];
+	const filter = describeFilter(state.filter);
+	parts.push(`${state.shown.length} of ${state.all.length} shown${filter ? ` (filter: ${filter})` : ''}`);
+	if (state.marks.size > 0) parts.push(`${state.marks.size} marked`);
+	const stale = state.stale.size;
+	const fresh = state.newOnDisk.length;
+	if (stale > 0 || fresh > 0) {
+		const what = [stale > 0 ? `${stale} stale` : '', fresh > 0 ? `${fresh} new on disk` : ''].filter(Boolean).join(', ');
+		parts.push(`${what} (R recomputes)`);
+	}
+	if (state.loading) parts.push('loading…');
+	return parts.join(' · ');
+}
+
+export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): React.JSX.Element {
+	const width = state.viewport.columns;
+	let first: Segment[];
+	if (state.mode === 'filter-input') {
+		const prompt = `/${state.filter.text}▏`;
+		const hints = fitHints(footerHints('filter-input'), Math.max(0, width - displayWidth(prompt) - 3));
+		first = [{text: truncateToWidth(prompt, Math.max(4, width - displayWidth(hints) - 3)), role: 'accent'}, {text: `   ${hints}`, role: 'dim'}];
+	} else {
+		first = [{text: fitHints(footerHints(state.mode), width), role: 'dim'}];
+	}
+	const status: Segment[] = state.message
+		? [{text: truncateToWidth(state.message, width), role: 'warning'}]
+		: [{text: truncateToWidth(statusText(state), width)}];
+	return (
+		<Box flexDirection="column">
+			<Line theme={theme} segments={first} />
+			<Line theme={theme} segments={status} />
+		</Box>
+	);
+}

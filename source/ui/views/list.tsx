@@ -1,0 +1,58 @@
+/** The windowed session list: a column header and only the rows that fit the viewport. */
+import React from 'react';
+import {Box} from 'ink';
+import {describeFilter} from '../model/filter.js';
+import {headerCells, layoutColumns, rowCells, type Layout} from '../model/columns.js';
+import type {SessionView} from '../model/session-view.js';
+import type {ExplorerState} from '../state/types.js';
+import type {Role, Theme} from '../theme.js';
+import {fitToWidth} from '../../text/width.js';
+import {Line, type Segment} from './line.js';
+
+function marker(view: SessionView, selected: boolean, state: ExplorerState): Segment[] {
+	// The cursor is a glyph, not only inverse video, so it shows without colour too.
+	const segments: Segment[] = [
+		{text: selected ? '›' : ' ', role: selected ? 'accent' : undefined},
+		{text: state.marks.has(view.id) ? '●' : ' ', role: 'marked'},
+		{text: state.stale.has(view.id) ? '*' : ' ', role: 'stale'},
+	];
+	return segments;
+}
+
+function rowSegments(view: SessionView, layout: Layout, selected: boolean, state: ExplorerState): Segment[] {
+	const segments = marker(view, selected, state);
+	for (const cell of rowCells(view, layout)) {
+		let role: Role | undefined;
+		if (cell.id === 'state') role = `state-${view.state}`;
+		else if (cell.id === 'created' || cell.id === 'mode' || cell.id === 'sampler') role = 'dim';
+		segments.push({text: `${cell.text} `, role: selected ? undefined : role});
+	}
+	return segments;
+}
+
+export function ListView({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+	const layout = layoutColumns(width, state.imagesWidth);
+	const arrow = state.sort.direction === 'asc' ? '▲' : '▼';
+	const header: Segment[] = [{text: '   '}, ...headerCells(layout, state.sort.key, arrow).map((c) => ({text: `${c.text} `, role: 'header' as Role}))];
+	const lines: React.JSX.Element[] = [];
+	const visible = state.shown.slice(state.scrollTop, state.scrollTop + height);
+	visible.forEach((view, i) => {
+		const selected = state.scrollTop + i === state.cursorIndex;
+		lines.push(<Line key={view.id} theme={theme} role={selected ? 'selected' : undefined} segments={rowSegments(view, layout, selected, state)} />);
+	});
+	if (visible.length === 0) {
+		const text =
+			state.all.length === 0
+				? state.loading || state.job
+					? 'loading sessions…'
+					: 'no sessions cached for this root yet: R computes them'
+				: `no sessions match (${describeFilter(state.filter)}): Esc clears the text, f changes filters`;
+		lines.push(<Line key="empty" theme={theme} segments={[{text: fitToWidth(`   ${text}`, width), role: 'dim'}]} />);
+	}
+	return (
+		<Box flexDirection="column" width={width} height={height + 1}>
+			<Line theme={theme} segments={header} />
+			{lines}
+		</Box>
+	);
+}

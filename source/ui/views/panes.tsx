@@ -1,0 +1,89 @@
+/** The filter pane, the sort pane, the recompute question and the help: each a list of lines in the body. */
+import React from 'react';
+import {Box} from 'ink';
+import {helpLines} from './help-lines.js';
+import {FILTER_PANE_ITEMS, itemValue} from '../model/filter-pane.js';
+import {SORT_KEYS, SORT_LABELS} from '../model/sort.js';
+import type {ExplorerState} from '../state/types.js';
+import type {Theme} from '../theme.js';
+import {fitToWidth, truncateToWidth} from '../../text/width.js';
+import {Line, type Segment} from './line.js';
+
+/** Shows `height` lines of `lines` starting near `focus` so the focused line stays visible. */
+function windowAround<T>(lines: readonly T[], focus: number, height: number): {slice: T[]; offset: number} {
+	const offset = Math.max(0, Math.min(focus - Math.floor(height / 2), lines.length - height));
+	return {slice: lines.slice(offset, offset + height), offset};
+}
+
+export function FilterPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+	const pane = state.filterPane;
+	const focus = pane?.focus ?? 0;
+	const rows: Segment[][] = [[{text: truncateToWidth(`Filters: ${state.shown.length} of ${state.all.length} match`, width), role: 'title'}]];
+	const items = FILTER_PANE_ITEMS.map((item, i) => {
+		const selected = i === focus;
+		const value = itemValue(state.filter, item, selected ? (pane?.editing ?? null) : null);
+		const text = fitToWidth(`${selected ? '›' : ' '} ${fitToWidth(item.label, 18)} ${value}`, width);
+		return [{text, role: selected ? ('selected' as const) : undefined}];
+	});
+	const {slice} = windowAround(items, focus, Math.max(1, height - 1));
+	rows.push(...slice);
+	return (
+		<Box flexDirection="column" height={height}>
+			{rows.map((segments, i) => (
+				<Line key={i} theme={theme} segments={segments} />
+			))}
+		</Box>
+	);
+}
+
+export function SortPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+	const pane = state.sortPane;
+	const focus = pane?.focus ?? 0;
+	const direction = pane?.direction ?? state.sort.direction;
+	const title = `Sort by (${direction === 'asc' ? '▲ ascending' : '▼ descending'}; ties: newest first, then name)`;
+	const items = SORT_KEYS.map((key, i) => {
+		const current = key === state.sort.key ? ` ${state.sort.direction === 'asc' ? '▲' : '▼'} current` : '';
+		const selected = i === focus;
+		return [{text: fitToWidth(`${selected ? '›' : ' '} ${SORT_LABELS[key]}${current}`, width), role: selected ? ('selected' as const) : undefined}];
+	});
+	const {slice} = windowAround(items, focus, Math.max(1, height - 1));
+	return (
+		<Box flexDirection="column" height={height}>
+			<Line theme={theme} segments={[{text: truncateToWidth(title, width), role: 'title'}]} />
+			{slice.map((segments, i) => (
+				<Line key={i} theme={theme} segments={segments} />
+			))}
+		</Box>
+	);
+}
+
+export function ConfirmPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+	const stale = state.stale.size + state.newOnDisk.length;
+	const lines = [
+		'Recompute which sessions?',
+		'',
+		`  s   the stale and new ones (${stale}${state.staleChecked ? '' : ', still checking the disk'})`,
+		`  a   all of them (${state.all.length} cached, plus any new folder; gone folders are removed)`,
+		'',
+		'  Esc nothing',
+	];
+	return (
+		<Box flexDirection="column" height={height}>
+			{lines.slice(0, height).map((text, i) => (
+				<Line key={i} theme={theme} segments={[{text: truncateToWidth(text, width), role: i === 0 ? 'title' : undefined}]} />
+			))}
+		</Box>
+	);
+}
+
+export function HelpView({scroll, width, height, theme}: {scroll: number; width: number; height: number; theme: Theme}): React.JSX.Element {
+	const lines = helpLines(width);
+	const top = Math.max(0, Math.min(scroll, lines.length - height));
+	return (
+		<Box flexDirection="column" height={height}>
+			{lines.slice(top, top + height).map((segments, i) => (
+				<Line key={i} theme={theme} segments={segments} />
+			))}
+		</Box>
+	);
+}

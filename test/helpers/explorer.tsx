@@ -1,0 +1,159 @@
+/**
+ * Renders the explorer with ink-testing-library at a chosen terminal size, types keys, and waits on frames
+ * (polling the event loop, never sleeping for a fixed time).
+ */
+import React from 'react';
+import {render} from 'ink-testing-library';
+import {App} from '../../source/ui/app.js';
+import type {ExplorerData, JobListener} from '../../source/ui/data/explorer-data.js';
+import type {JobRequest} from '../../source/ui/state/types.js';
+import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StaleResult} from '../../source/jobs/stale-check.js';
+import {TEST_NOW, TEST_ROOT} from './sessions.js';
+
+export const KEYS = {
+	up: '\u001B[A',
+	down: '\u001B[B',
+	right: '\u001B[C',
+	left: '\u001B[D',
+	pageUp: '\u001B[5~',
+	pageDown: '\u001B[6~',
+	home: '\u001B[H',
+	end: '\u001B[F',
+	homeTilde: '\u001B[1~',
+	endTilde: '\u001B[4~',
+	homeSs3: '\u001BOH',
+	endSs3: '\u001BOF',
+	home7: '\u001B[7~',
+	end8: '\u001B[8~',
+	enter: '\r',
+	escape: '\u001B',
+	backspace: '\u007F',
+	ctrlH: '\b',
+	ctrlC: '\u0003',
+	ctrlU: '\u0015',
+	ctrlD: '\u0004',
+	space: ' ',
+} as const;
+
+/** Lets Ink's deferred input (a lone Esc waits one turn) and React's updates run. */
+export async function settle(turns = 3): Promise<void> {
+	for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function waitFor(check: () => boolean, describe: () => string, limitMs = 5000): Promise<void> {
+	const started = Date.now();
+	while (!check()) {
+		if (Date.now() - started > limitMs) throw new Error(`timed out waiting: ${describe()}`);
+		await settle(1);
+	}
+}
+
+export type FakeJob = {request: JobRequest; listener: JobListener; cancelled: boolean; targets: {stale: readonly string[]; newOnDisk: readonly string[]}};
+
+export type FakeData = ExplorerData & {rows: StoredSession[]; jobs: FakeJob[]; staleChecks: number};
+
+/** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
+export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; readonlyReason?: string | null} = {}): FakeData {
+	const data: FakeData = {
+		root: TEST_ROOT,
+		dbPath: '/metadata/sessions.db',
+		readonlyReason: options.readonlyReason ?? null,
+		rows: [...rows],
+		jobs: [],
+		staleChecks: 0,
+		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
+		loadAll: async () => [...data.rows],
+		fetch(ids) {
+			const found = data.rows.filter((r) => ids.includes(r.session_id));
+			return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};
+		},
+		async checkStale() {
+			data.staleChecks++;
+			return options.stale ?? {stale: [], newOnDisk: []};
+		},
+		startJob(request, targets, listener) {
+			const job: FakeJob = {request, listener, cancelled: false, targets};
+			data.jobs.push(job);
+			return {
+				cancel() {
+					job.cancelled = true;
+				},
+			};
+		},
+	};
+	return data;
+}
+
+export type Harness = {
+	lastFrame(): string;
+	frames: string[];
+	press(...keys: string[]): Promise<void>;
+	type(text: string): Promise<void>;
+	waitForFrame(check: (frame: string) => boolean, what?: string): Promise<string>;
+	resize(columns: number, rows: number): Promise<void>;
+	quitCalled(): boolean;
+	unmount(): void;
+};
+
+type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number};
+
+export async function renderExplorer(options: Options): Promise<Harness> {
+	let ready = false;
+	let quit = false;
+	const instance = render(
+		<App
+			data={options.data}
+			stallWindowMs={options.stallWindowMs ?? 10 * 60_000}
+			color={options.color ?? false}
+			now={options.now ?? (() => TEST_NOW)}
+			onReady={() => {
+				ready = true;
+			}}
+			onQuit={() => {
+				quit = true;
+			}}
+		/>,
+	);
+	const stdout = instance.stdout as unknown as NodeJS.EventEmitter & {columns: number; rows: number};
+	const resize = async (columns: number, rows: number): Promise<void> => {
+		Object.defineProperty(stdout, 'columns', {value: columns, configurable: true});
+		Object.defineProperty(stdout, 'rows', {value: rows, configurable: true});
+		stdout.emit('resize');
+		await settle();
+	};
+	await waitFor(() => ready, () => 'the explorer to listen for keys');
+	await resize(options.columns ?? 100, options.rows ?? 30);
+	const harness: Harness = {
+		lastFrame: () => instance.lastFrame() ?? '',
+		get frames() {
+			return instance.frames;
+		},
+		async press(...keys) {
+			for (const key of keys) {
+				instance.stdin.write(key);
+				await settle();
+			}
+		},
+		async type(text) {
+			for (const char of text) {
+				instance.stdin.write(char);
+				await settle(1);
+			}
+			await settle();
+		},
+		async waitForFrame(check, what = 'a matching frame') {
+			await waitFor(() => check(harness.lastFrame()), () => `${what}; last frame:\n${harness.lastFrame()}`);
+			return harness.lastFrame();
+		},
+		resize,
+		quitCalled: () => quit,
+		unmount: () => instance.unmount(),
+	};
+	return harness;
+}
+
+/** The session name on the row the cursor (›) is on. */
+export function cursorRow(frame: string): string | undefined {
+	return frame.split('\n').find((line) => line.startsWith('›'));
+}
