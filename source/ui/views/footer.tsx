@@ -44,9 +44,14 @@ export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): Re
 	} else {
 		first = [{text: fitHints(footerHints(state.mode), width), role: 'dim'}];
 	}
+	// A message (e.g. `cancelled after 3/10`) leads the status line until the next key; the counts stay visible.
+	const counts = statusText(state);
 	const status: Segment[] = state.message
-		? [{text: truncateToWidth(state.message, width), role: 'warning'}]
-		: [{text: truncateToWidth(statusText(state), width)}];
+		? [
+				{text: truncateToWidth(state.message, width), role: 'warning'},
+				{text: truncateToWidth(` · ${counts}`, Math.max(0, width - displayWidth(state.message)))},
+			]
+		: [{text: truncateToWidth(counts, width)}];
 	return (
 		<Box flexDirection="column">
 			<Line theme={theme} segments={first} />
