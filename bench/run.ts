@@ -4,6 +4,8 @@
  *   --sessions N   sessions in the synthetic root (default 2000; 10000 for the large case)
  *   --images M     images per session (default 100)
  *   --runs K       repetitions of each timing; the median is reported (default 3)
+ *   --explorer-sessions N   cached sessions for the explorer section (default 100000)
+ *   --only compute|explorer run one section
  */
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -11,9 +13,15 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {syntheticRoot} from './synthetic-root.js';
+import {bigDatabase, measureInTerminal, measureKeys} from './explorer.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.resolve(here, '../source/cli.js');
+
+function textFlag(name: string): string | undefined {
+	const index = process.argv.indexOf(`--${name}`);
+	return index >= 0 ? process.argv[index + 1] : undefined;
+}
 
 function flag(name: string, fallback: number): number {
 	const index = process.argv.indexOf(`--${name}`);
@@ -48,7 +56,34 @@ function verdict(ratio: number, target: number): string {
 	return ratio <= target ? `within target (≤ ${target})` : `MISSES target (≤ ${target})`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
+	const only = textFlag('only');
+	if (only !== 'explorer') computeSection();
+	if (only !== 'compute') await explorerSection();
+}
+
+async function explorerSection(): Promise<void> {
+	const count = flag('explorer-sessions', 100_000);
+	console.log(`\nexplorer · ${count} cached sessions`);
+	const {root, dbPath} = bigDatabase(count);
+	const pty = measureInTerminal(CLI, root, dbPath);
+	if (pty) {
+		console.log(`  first frame after start              ${pty.firstFrameMs.toFixed(0)} ms  ${pty.firstFrameMs <= 500 ? 'within target (≤ 500 ms)' : 'MISSES target (≤ 500 ms)'}`);
+		console.log(`  all rows loaded                      ${pty.loadedMs.toFixed(0)} ms`);
+		console.log(`  memory after loading (peak)          ${pty.rssMb.toFixed(0)} MB (${pty.peakRssMb.toFixed(0)} MB)  ${pty.peakRssMb <= 300 ? 'within target (≤ 300 MB)' : 'MISSES target (≤ 300 MB)'}`);
+	} else {
+		console.log('  (no tmux: first frame and memory not measured)');
+	}
+	const keys = await measureKeys(root, dbPath);
+	const worst = new Map<string, number>();
+	for (const {key, ms} of keys) worst.set(key, Math.max(worst.get(key) ?? 0, ms));
+	const width = Math.max(...[...worst.keys()].map((k) => k.length));
+	for (const [key, ms] of worst) console.log(`  key: ${key.padEnd(width)}  ${ms.toFixed(1)} ms`);
+	const max = Math.max(...worst.values());
+	console.log(`  slowest key ${max.toFixed(1)} ms  ${max <= 50 ? 'within target (≤ 50 ms)' : 'MISSES target (≤ 50 ms)'}`);
+}
+
+function computeSection(): void {
 	const sessions = flag('sessions', 2000);
 	const images = flag('images', 100);
 	const runs = flag('runs', 3);
@@ -85,4 +120,4 @@ function main(): void {
 	}
 }
 
-main();
+await main();

@@ -91,7 +91,11 @@ export function toSessionStats(row: StoredSession): SessionStats {
 	};
 }
 
-export function stateOf(row: StoredSession, nowMs: number, stallWindowMs: number): SessionState {
+export function stateOf(
+	row: Pick<StoredSession, 'manifest_state' | 'sd_model' | 'images_expected' | 'manifest_status' | 'images_actual' | 'last_activity_ms'>,
+	nowMs: number,
+	stallWindowMs: number,
+): SessionState {
 	return deriveState(
 		{
 			// A row another tool wrote without our bookkeeping: judge it by what the row says.

@@ -19,6 +19,66 @@ export type StoredSession = SessionStatsRow & {
 
 export type SavedComputation = {result: SessionComputation; fingerprint: string | null};
 
+/**
+ * A session as the explorer's list holds it: the columns the list shows, sorts and filters on, and nothing
+ * else. 100,000 of these must fit comfortably in memory; details fetch the full row when shown.
+ */
+export type ListedSession = Pick<
+	StoredSession,
+	| 'session_id'
+	| 'session_path'
+	| 'sd_model'
+	| 'generation_mode'
+	| 'width'
+	| 'height'
+	| 'steps'
+	| 'cfg_scale'
+	| 'sampler_name'
+	| 'images_expected'
+	| 'images_actual'
+	| 'completion_percentage'
+	| 'is_seed_sweep'
+	| 'session_created_at'
+	| 'resolved_prompt'
+	| 'manifest_state'
+	| 'manifest_status'
+	| 'error'
+	| 'last_activity_ms'
+>;
+
+const SELECT_LISTED = `SELECT
+	s.session_id, s.session_path, s.sd_model, s.generation_mode, s.width, s.height, s.steps, s.cfg_scale, s.sampler_name,
+	CAST(s.images_expected AS TEXT), s.images_actual, s.completion_percentage, s.is_seed_sweep, s.session_created_at,
+	s.resolved_prompt, b.manifest_state, b.manifest_status, b.error, b.last_activity_ms, s.rowid
+FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id`;
+
+type ListedTuple = [string, string, string | null, string | null, number | null, number | null, number | null, number | null, string | null, string | null, number | null, number | null, number | null, string | null, string | null, ManifestState | null, string | null, string | null, number | null, number];
+
+/** Tuples (`raw()`) turned into objects by hand: cheaper than letting the driver name every column. */
+function fromTuple(t: ListedTuple): ListedSession {
+	return {
+		session_id: t[0],
+		session_path: t[1],
+		sd_model: t[2],
+		generation_mode: t[3],
+		width: t[4],
+		height: t[5],
+		steps: t[6],
+		cfg_scale: t[7],
+		sampler_name: t[8],
+		images_expected: parseInt64(t[9]),
+		images_actual: t[10] ?? 0,
+		completion_percentage: t[11],
+		is_seed_sweep: t[12] ? 1 : 0,
+		session_created_at: t[13],
+		resolved_prompt: t[14],
+		manifest_state: t[15],
+		manifest_status: t[16],
+		error: t[17],
+		last_activity_ms: t[18],
+	};
+}
+
 /** What a compute needs to decide whether a session changed. */
 export type StoredFingerprint = {
 	session_id: string;
@@ -82,7 +142,7 @@ function rootRange(root: string): [string, string] {
 }
 
 /** A row of this root: its folder sits directly under it. */
-function belongsTo(row: StoredSession, root: string): boolean {
+function belongsTo(row: {session_path: string}, root: string): boolean {
 	return path.dirname(row.session_path) === path.resolve(root);
 }
 
@@ -97,8 +157,8 @@ export class StatsRepository {
 	private readonly selectFingerprints: Database.Statement<[], {session_id: string; session_path: string; fingerprint: string | null; stats_version: number | null}>;
 	private readonly hasStats: Database.Statement<[string], {one: number}>;
 	private readonly countAll: Database.Statement<[], {n: number}>;
-	private readonly selectNewest: Database.Statement<[string, string, number], RawSession>;
-	private readonly selectPage: Database.Statement<[string, string, number, number], RawSession & {row_id: number}>;
+	private readonly selectNewest: Database.Statement<[string, string, number], ListedTuple>;
+	private readonly selectPage: Database.Statement<[string, string, number, number], ListedTuple>;
 	private readonly writeBatch: Database.Transaction<(items: readonly SavedComputation[]) => void>;
 	private readonly deleteBatch: Database.Transaction<(ids: readonly string[]) => number>;
 
@@ -131,12 +191,14 @@ export class StatsRepository {
 		this.hasStats = db.prepare('SELECT 1 AS one FROM session_stats WHERE session_id = ?');
 		this.countAll = db.prepare('SELECT COUNT(*) AS n FROM session_stats');
 		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/').
-		this.selectNewest = db.prepare(
-			`${SELECT_SESSION} WHERE s.session_path > ? AND s.session_path < ? ORDER BY s.session_created_at DESC, s.session_id DESC LIMIT ?`,
-		);
-		this.selectPage = db.prepare(
-			`${SELECT_SESSION.replace('SELECT', 'SELECT s.rowid AS row_id,')} WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
-		);
+		this.selectNewest = db
+			.prepare<[string, string, number], ListedTuple>(
+				`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? ORDER BY s.session_created_at DESC, s.session_id DESC LIMIT ?`,
+			)
+			.raw(true);
+		this.selectPage = db
+			.prepare<[string, string, number, number], ListedTuple>(`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`)
+			.raw(true);
 		this.writeBatch = db.transaction((items: readonly SavedComputation[]) => {
 			for (const {result, fingerprint} of items) this.writeOne(result, fingerprint);
 		});
@@ -201,17 +263,17 @@ export class StatsRepository {
 	}
 
 	/** The newest sessions of one root: the explorer's first screenful, before the rest loads. */
-	listNewest(root: string, limit: number): StoredSession[] {
+	listNewest(root: string, limit: number): ListedSession[] {
 		const [low, high] = rootRange(root);
-		return this.selectNewest.all(low, high, limit).map(fromRaw).filter((r) => belongsTo(r, root));
+		return this.selectNewest.all(low, high, limit).map(fromTuple).filter((r) => belongsTo(r, root));
 	}
 
 	/** One page of a root's sessions in storage order; pass the returned cursor back for the next page. */
-	listPage(root: string, after: number, limit: number): {rows: StoredSession[]; next: number | null} {
+	listPage(root: string, after: number, limit: number): {rows: ListedSession[]; next: number | null} {
 		const [low, high] = rootRange(root);
 		const raw = this.selectPage.all(low, high, after, limit);
-		const rows = raw.map(({row_id: _id, ...r}) => fromRaw(r)).filter((r) => belongsTo(r, root));
-		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]!.row_id};
+		const rows = raw.map(fromTuple).filter((r) => belongsTo(r, root));
+		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]![19]};
 	}
 
 	/** The given sessions; ids without a row are reported missing. */

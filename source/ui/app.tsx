@@ -18,6 +18,7 @@ import {ListView} from './views/list.js';
 import {ConfirmPane, FilterPane, HelpView, SortPane} from './views/panes.js';
 import type {SizedStream} from './hooks/use-terminal-size.js';
 import type {ComputeSummary} from '../jobs/compute-job.js';
+import {toSessionView, type SessionView} from './model/session-view.js';
 
 export type AppProps = {
 	data: ExplorerData;
@@ -65,16 +66,26 @@ function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispatch: Re
 	}, [data, dispatch]);
 	useEffect(() => {
 		let alive = true;
-		void data.loadAll().then((rows) => {
+		void (async () => {
+			const nowMs = now();
+			const views: SessionView[] = [];
+			for await (const page of data.pages()) {
+				if (!alive) return;
+				for (const row of page) views.push(toSessionView(row, nowMs, state.stallWindowMs));
+				// Keys and frames get their turn between pages.
+				await new Promise((resolve) => setImmediate(resolve));
+			}
 			if (!alive) return;
-			dispatch({type: 'rows-loaded', rows, complete: true, nowMs: now()});
-			if (rows.length === 0 && data.readonlyReason === null) dispatch({type: 'confirm-choose', scope: 'all'});
+			dispatch({type: 'views-loaded', views, nowMs});
+			if (views.length === 0 && data.readonlyReason === null) dispatch({type: 'confirm-choose', scope: 'all'});
 			else check();
-		});
+		})();
 		return () => {
 			alive = false;
 			generation.current++;
 		};
+		// Loading starts once; the stall window does not change while the explorer runs.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [data, dispatch, now, check]);
 	const jobRunning = state.job !== null;
 	const wasRunning = useRef(false);
@@ -137,6 +148,23 @@ function useJobs(data: ExplorerData, state: ExplorerState, dispatch: React.Dispa
 	);
 }
 
+/**
+ * The list holds lean rows; the details view needs the full one. It is fetched (one indexed read) whenever
+ * details are on screen for another session than the one fetched, or that session's row was recomputed.
+ */
+function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: React.Dispatch<Action>): void {
+	const selected = state.shown[state.cursorIndex];
+	const screen = computeScreen(state.viewport, state.job !== null);
+	const visible = state.mode === 'details' || (screen.kind === 'normal' && screen.sideWidth > 0 && state.mode === 'list');
+	const wantedId = visible ? (selected?.id ?? null) : null;
+	const version = selected?.row;
+	useEffect(() => {
+		if (wantedId === null) return;
+		const {rows} = data.fetch([wantedId]);
+		dispatch({type: 'details-loaded', row: rows[0] ?? null});
+	}, [wantedId, version, data, dispatch]);
+}
+
 export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): React.JSX.Element {
 	const screen = computeScreen(state.viewport, state.job !== null);
 	const {columns} = state.viewport;
@@ -151,7 +179,7 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 			{screen.sideWidth > 0 ? (
 				<Box marginLeft={1} width={screen.sideWidth} height={screen.bodyHeight}>
 					{selected ? (
-						<DetailsView view={selected} scroll={state.mode === 'details' ? state.detailsScroll : 0} width={screen.sideWidth} height={screen.bodyHeight} context={detailsContext} theme={theme} />
+						<DetailsView view={selected} row={state.detailsRow} scroll={state.mode === 'details' ? state.detailsScroll : 0} width={screen.sideWidth} height={screen.bodyHeight} context={detailsContext} theme={theme} />
 					) : null}
 				</Box>
 			) : null}
@@ -161,7 +189,7 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 	switch (state.mode) {
 		case 'details':
 			body =
-				screen.sideWidth > 0 || !selected ? listWithSide : <DetailsView view={selected} scroll={state.detailsScroll} width={columns} height={screen.bodyHeight} context={detailsContext} theme={theme} />;
+				screen.sideWidth > 0 || !selected ? listWithSide : <DetailsView view={selected} row={state.detailsRow} scroll={state.detailsScroll} width={columns} height={screen.bodyHeight} context={detailsContext} theme={theme} />;
 			break;
 		case 'help':
 			body = <HelpView scroll={state.helpScroll} width={columns} height={screen.bodyHeight} theme={theme} />;
@@ -212,6 +240,7 @@ export function App({data, stallWindowMs, color, notice = null, now = Date.now, 
 	}, [onReady]);
 
 	useDataLifecycle(data, state, dispatch, now);
+	useDetailsRow(data, state, dispatch);
 	useJobs(data, state, dispatch, now);
 
 	useEffect(() => {

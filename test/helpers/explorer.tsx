@@ -63,7 +63,9 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		jobs: [],
 		staleChecks: 0,
 		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
-		loadAll: async () => [...data.rows],
+		async *pages() {
+			yield [...data.rows];
+		},
 		fetch(ids) {
 			const found = data.rows.filter((r) => ids.includes(r.session_id));
 			return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};

@@ -3,7 +3,7 @@
  * again, check the disk for staleness, run a recompute. The views and the reducer never see SQL or the disk.
  */
 import path from 'node:path';
-import type {StatsRepository, StoredSession} from '../../store/stats-repository.js';
+import type {ListedSession, StatsRepository, StoredSession} from '../../store/stats-repository.js';
 import {runCompute, storedMarks, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
 import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
 import type {JobRequest} from '../state/types.js';
@@ -22,15 +22,16 @@ export type ExplorerData = {
 	/** Why the cache is read-only, or null when recompute is possible. */
 	readonly readonlyReason: string | null;
 	/** The newest `limit` sessions: the first frame, read before anything else. */
-	loadNewest(limit: number): StoredSession[];
-	/** Every session of the root, read in pages that yield to the event loop between them. */
-	loadAll(): Promise<StoredSession[]>;
+	loadNewest(limit: number): ListedSession[];
+	/** Every session of the root, page by page; the caller yields to the event loop between pages. */
+	pages(): AsyncIterable<ListedSession[]>;
 	fetch(sessionIds: readonly string[]): {rows: StoredSession[]; missing: string[]};
 	checkStale(): Promise<StaleResult>;
 	startJob(request: JobRequest, targets: {stale: readonly string[]; newOnDisk: readonly string[]}, listener: JobListener): JobHandle;
 };
 
-const PAGE = 5000;
+/** Small pages keep each synchronous read short, so keys stay answered while 100,000 rows load. */
+const PAGE = 1000;
 
 export function createExplorerData(options: {root: string; dbPath: string; repository: StatsRepository; readonlyReason: string | null; now?: () => number}): ExplorerData {
 	const root = path.resolve(options.root);
@@ -41,17 +42,13 @@ export function createExplorerData(options: {root: string; dbPath: string; repos
 		dbPath: options.dbPath,
 		readonlyReason: options.readonlyReason,
 		loadNewest: (limit) => repository.listNewest(root, limit),
-		async loadAll() {
-			const rows: StoredSession[] = [];
+		async *pages() {
 			let cursor: number | null = 0;
 			while (cursor !== null) {
 				const page = repository.listPage(root, cursor, PAGE);
-				rows.push(...page.rows);
 				cursor = page.next;
-				// Keys and frames get their turn between pages.
-				await new Promise((resolve) => setImmediate(resolve));
+				yield page.rows;
 			}
-			return rows;
 		},
 		fetch: (ids) => repository.getMany(ids),
 		checkStale: () => checkStale({root, stored: [...storedMarks(repository, root)]}),

@@ -10,6 +10,7 @@ import {sanitizeBlock, sanitizeLine} from '../../text/sanitize.js';
 import {fitToWidth, truncateToWidth, wrapToWidth} from '../../text/width.js';
 import {STATE_SYMBOL, STATE_WORD, formatCompletion} from './columns.js';
 import type {SessionView} from './session-view.js';
+import type {StoredSession} from '../../store/stats-repository.js';
 
 export type DetailsLine = {text: string; role?: 'title' | 'section' | 'label' | 'warning'};
 
@@ -71,8 +72,7 @@ function valueText(value: JsonValue): string {
 
 export type DetailsContext = {nowMs: number; stallWindowMs: number; dbPath: string; stale: boolean};
 
-export function buildDetails(view: SessionView, width: number, context: DetailsContext): DetailsLine[] {
-	const {row} = view;
+export function buildDetails(view: SessionView, row: StoredSession, width: number, context: DetailsContext): DetailsLine[] {
 	const {nowMs} = context;
 	const lines: DetailsLine[] = [];
 	const labelWidth = 15;

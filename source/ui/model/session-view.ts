@@ -7,12 +7,12 @@ import {displayNameOf} from '../../core/session-name.js';
 import type {SessionState} from '../../core/types.js';
 import {INCOMPLETE_STATES} from '../../core/state.js';
 import {stateOf} from '../../store/session-model.js';
-import type {StoredSession} from '../../store/stats-repository.js';
+import type {ListedSession} from '../../store/stats-repository.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 
 export type SessionView = {
 	readonly id: string;
-	readonly row: StoredSession;
+	readonly row: ListedSession;
 	readonly state: SessionState;
 	readonly incomplete: boolean;
 	/** Display strings (sanitized). */
@@ -30,7 +30,7 @@ export type SessionView = {
 	readonly area: number;
 };
 
-export function toSessionView(row: StoredSession, nowMs: number, stallWindowMs: number): SessionView {
+export function toSessionView(row: ListedSession, nowMs: number, stallWindowMs: number): SessionView {
 	const state = stateOf(row, nowMs, stallWindowMs);
 	const fullName = sanitizeLine(row.session_id);
 	const model = sanitizeLine(shortModelName(row.sd_model));

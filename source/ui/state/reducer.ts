@@ -5,7 +5,7 @@
  */
 import type {SessionState} from '../../core/types.js';
 import {INCOMPLETE_STATES} from '../../core/state.js';
-import type {StoredSession} from '../../store/stats-repository.js';
+import type {ListedSession} from '../../store/stats-repository.js';
 import {EMPTY_FILTER, compileFilter, type Filter} from '../model/filter.js';
 import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, cycleItem, toggleItem} from '../model/filter-pane.js';
 import {toSessionView, type SessionView} from '../model/session-view.js';
@@ -50,6 +50,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		newOnDisk: [],
 		staleChecked: false,
 		detailsScroll: 0,
+		detailsRow: null,
 		helpScroll: 0,
 		filterPane: null,
 		sortPane: null,
@@ -124,7 +125,7 @@ function withRows(state: ExplorerState, all: SessionView[]): ExplorerState {
 	return placeCursor({...state, all, sorted, shown: applyFilter(sorted, state.filter), imagesWidth: imagesWidthOf(all)});
 }
 
-function viewsOf(rows: readonly StoredSession[], state: ExplorerState, nowMs: number): SessionView[] {
+function viewsOf(rows: readonly ListedSession[], state: ExplorerState, nowMs: number): SessionView[] {
 	return rows.map((row) => toSessionView(row, nowMs, state.stallWindowMs));
 }
 
@@ -132,7 +133,7 @@ function viewsOf(rows: readonly StoredSession[], state: ExplorerState, nowMs: nu
  * Recomputed rows land here. When none of them moves in the base order or in the current sort, they are
  * swapped in place (cheap, no re-sort); otherwise the list is rebuilt.
  */
-function updateRows(state: ExplorerState, rows: readonly StoredSession[], removedIds: readonly string[], nowMs: number): ExplorerState {
+function updateRows(state: ExplorerState, rows: readonly ListedSession[], removedIds: readonly string[], nowMs: number): ExplorerState {
 	const updates = new Map(viewsOf(rows, state, nowMs).map((v) => [v.id, v]));
 	const removed = new Set(removedIds);
 	const known = new Map(state.all.map((v) => [v.id, v]));
@@ -329,9 +330,9 @@ function withScroll(state: ExplorerState, wanted: number): ExplorerState {
 		return {...state, helpScroll: Math.max(0, Math.min(max, wanted))};
 	}
 	const view = state.shown[state.cursorIndex];
-	if (!view) return state;
+	if (!view || state.detailsRow?.session_id !== view.id) return state;
 	const width = screen.sideWidth > 0 ? screen.sideWidth : state.viewport.columns;
-	const lines = buildDetails(view, width, {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id)});
+	const lines = buildDetails(view, state.detailsRow, width, {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id)});
 	// The view keeps one line for "… more" while content continues below.
 	const max = Math.max(0, lines.length - screen.bodyHeight + 1);
 	return {...state, detailsScroll: Math.max(0, Math.min(max, wanted))};
@@ -353,6 +354,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			const all = baseOrder(viewsOf(action.rows, s, action.nowMs));
 			return withRows({...s, nowMs: action.nowMs, loading: !action.complete}, all);
 		}
+		case 'views-loaded':
+			return withRows({...s, nowMs: action.nowMs, loading: false}, baseOrder(action.views));
 		case 'rows-updated':
 			return updateRows(s, action.rows, action.removedIds, action.nowMs);
 		case 'resize':
@@ -479,6 +482,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return {...s, stale: new Set(action.stale), newOnDisk: [...action.newOnDisk], staleChecked: true};
 		case 'message':
 			return {...s, message: action.text};
+		case 'details-loaded':
+			return {...s, detailsRow: action.row};
 		case 'key':
 			return explorerReducer(s, action);
 	}

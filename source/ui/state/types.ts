@@ -1,6 +1,6 @@
 /** The explorer's whole state and every action that changes it. One reducer (reducer.ts) owns the transitions. */
 import type {SessionState} from '../../core/types.js';
-import type {StoredSession} from '../../store/stats-repository.js';
+import type {ListedSession, StoredSession} from '../../store/stats-repository.js';
 import type {Filter} from '../model/filter.js';
 import type {SessionView} from '../model/session-view.js';
 import type {SortKey, SortSpec} from '../model/sort.js';
@@ -75,6 +75,8 @@ export type ExplorerState = {
 	staleChecked: boolean;
 
 	detailsScroll: number;
+	/** The full row behind the details view, fetched when details are shown. */
+	detailsRow: StoredSession | null;
 	helpScroll: number;
 	filterPane: FilterPaneState | null;
 	sortPane: SortPaneState | null;
@@ -90,8 +92,12 @@ export type ExplorerState = {
 export type Action =
 	/** A key press, interpreted by the key table against the state at that moment. */
 	| {type: 'key'; input: string; key: import('ink').Key}
-	| {type: 'rows-loaded'; rows: readonly StoredSession[]; complete: boolean; nowMs: number}
-	| {type: 'rows-updated'; rows: readonly StoredSession[]; removedIds: readonly string[]; nowMs: number}
+	| {type: 'rows-loaded'; rows: readonly ListedSession[]; complete: boolean; nowMs: number}
+	/** Every row, already turned into views page by page while loading (so no single step blocks for long). */
+	| {type: 'views-loaded'; views: SessionView[]; nowMs: number}
+	| {type: 'rows-updated'; rows: readonly ListedSession[]; removedIds: readonly string[]; nowMs: number}
+	/** The full row of the session whose details are on screen (the list holds lean rows). */
+	| {type: 'details-loaded'; row: StoredSession | null}
 	| {type: 'resize'; viewport: Viewport}
 	| {type: 'move'; delta: number}
 	| {type: 'move-page'; direction: 1 | -1; half: boolean}

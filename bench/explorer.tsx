@@ -1,0 +1,178 @@
+/**
+ * The explorer with 100,000 cached sessions: time to the first frame and peak memory of the real binary in a
+ * pseudo-terminal (tmux), and key latency measured in-process from a key write to the frame it produces.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {EventEmitter} from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import React from 'react';
+import {render} from 'ink';
+import {computeSession} from '../source/core/calculator.js';
+import {buildManifest} from '../source/demo/corpus.js';
+import {openDatabase} from '../source/store/db.js';
+import {StatsRepository, type SavedComputation} from '../source/store/stats-repository.js';
+import {App} from '../source/ui/app.js';
+import {createExplorerData} from '../source/ui/data/explorer-data.js';
+
+const MODELS = ['illustriousXL_v01.safetensors [a1b2c3d4e5]', 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]', 'hassakuXL_v13.safetensors [9f0c1b2a33]', 'animagine-xl-3.1.safetensors [e3c47aedb0]'];
+const WORDS = ['portrait', 'forest', 'city', 'night', 'armor', 'witch', 'cafe', 'mecha', 'sunset', 'studio', 'rain', 'snow'];
+
+/** A database with `count` cached sessions of one (absent) root, built once and reused. */
+export function bigDatabase(count: number): {root: string; dbPath: string} {
+	const base = path.join(os.tmpdir(), 'sdstats-bench');
+	const root = path.join(base, `explorer-root-${count}`);
+	const dbPath = path.join(base, `explorer-${count}.db`);
+	fs.mkdirSync(root, {recursive: true});
+	if (fs.existsSync(dbPath)) return {root, dbPath};
+	const started = performance.now();
+	const {db} = openDatabase(`${dbPath}.partial`, 'create');
+	const repository = new StatsRepository(db);
+	const now = Date.UTC(2025, 10, 20);
+	let batch: SavedComputation[] = [];
+	for (let i = 0; i < count; i++) {
+		const when = new Date(Date.UTC(2024, 0, 1) + i * 300_000);
+		const stamp = when.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+		const name = `${stamp}-${WORDS[i % WORDS.length]}_${WORDS[(i * 7) % WORDS.length]}_${i}`;
+		const planned = 20 + (i % 80);
+		const found = i % 7 === 0 ? Math.floor(planned / 3) : planned;
+		const manifest = buildManifest(name, {model: MODELS[i % MODELS.length], numImages: planned, status: i % 7 === 0 ? 'aborted' : 'completed', prompt: `masterpiece, ${WORDS[i % WORDS.length]}, {Hair}`, variations: {Hair: ['a', 'b', 'c']}}, 0);
+		const mtime = BigInt(when.getTime()) * 1_000_000n;
+		const result = computeSession({
+			sessionId: name,
+			sessionPath: path.join(root, name),
+			manifest: {kind: 'bytes', bytes: Buffer.from(JSON.stringify(manifest)), mtimeNs: mtime},
+			images: Array.from({length: found}, (_, k) => ({name: `i${k}.png`, mtimeNs: mtime + BigInt(k) * 4_000_000_000n})),
+			nowMs: now,
+		});
+		batch.push({result, fingerprint: 'bench'});
+		if (batch.length === 2000) {
+			repository.saveMany(batch);
+			batch = [];
+		}
+	}
+	repository.saveMany(batch);
+	db.close();
+	fs.renameSync(`${dbPath}.partial`, dbPath);
+	for (const suffix of ['-wal', '-shm']) fs.rmSync(`${dbPath}.partial${suffix}`, {force: true});
+	process.stderr.write(`  built a ${count}-session database in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+	return {root, dbPath};
+}
+
+type PtyFigures = {firstFrameMs: number; loadedMs: number; rssMb: number; peakRssMb: number};
+
+/** Starts the real binary in tmux and watches the pane: first frame, fully loaded, memory. */
+export function measureInTerminal(cli: string, root: string, dbPath: string): PtyFigures | null {
+	if (spawnSync('tmux', ['-V']).status !== 0) return null;
+	const session = `sdstats-bench-${process.pid}`;
+	const capture = (): string => execFileSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'});
+	const started = performance.now();
+	execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '45', `${process.execPath} ${cli} --root ${root} --db ${dbPath}; sleep 30`]);
+	try {
+		let firstFrameMs = Number.NaN;
+		let loadedMs = Number.NaN;
+		for (;;) {
+			const pane = capture();
+			const t = performance.now() - started;
+			if (Number.isNaN(firstFrameMs) && /CREATED/.test(pane) && /\d+\/\d+/.test(pane)) firstFrameMs = t;
+			if (/100000 of 100000 shown|of \d+ shown/.test(pane) && !pane.includes('loading')) {
+				loadedMs = t;
+				break;
+			}
+			if (t > 60_000) throw new Error(`the explorer did not load:\n${pane}`);
+		}
+		const shell = execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], {encoding: 'utf8'}).trim();
+		const pid = spawnSync('pgrep', ['-P', shell], {encoding: 'utf8'}).stdout.trim().split('\n')[0]!;
+		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+		return {firstFrameMs, loadedMs, rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024};
+	} finally {
+		spawnSync('tmux', ['kill-session', '-t', session]);
+	}
+}
+
+class FakeStdout extends EventEmitter {
+	columns = 160;
+	rows = 45;
+	isTTY = true;
+	frames = 0;
+	last = '';
+	write = (frame: string): boolean => {
+		this.frames++;
+		this.last = frame;
+		return true;
+	};
+}
+
+class FakeStdin extends EventEmitter {
+	isTTY = true;
+	isRaw = false;
+	private data: string | null = null;
+	setRawMode(mode: boolean): void {
+		this.isRaw = mode;
+	}
+	setEncoding(): void {}
+	resume(): void {}
+	pause(): void {}
+	ref(): void {}
+	unref(): void {}
+	read = (): string | null => {
+		const {data} = this;
+		this.data = null;
+		return data;
+	};
+	write(data: string): void {
+		this.data = data;
+		this.emit('readable');
+		this.emit('data', data);
+	}
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Renders the explorer in this process and times keys: write → next frame. */
+export async function measureKeys(root: string, dbPath: string): Promise<Array<{key: string; ms: number}>> {
+	const {db} = openDatabase(dbPath, 'read');
+	const data = createExplorerData({root, dbPath, repository: new StatsRepository(db), readonlyReason: 'benchmark'});
+	// The staleness check would walk 100,000 absent folders; it is not what this measures.
+	data.checkStale = async () => ({stale: [], newOnDisk: []});
+	const stdout = new FakeStdout();
+	const stdin = new FakeStdin();
+	let ready = false;
+	const instance = render(<App data={data} stallWindowMs={600_000} color={false} onReady={() => (ready = true)} />, {
+		stdout: stdout as unknown as NodeJS.WriteStream,
+		stdin: stdin as unknown as NodeJS.ReadStream,
+		debug: true,
+		exitOnCtrlC: false,
+		patchConsole: false,
+	});
+	while (!ready || !/100000 of 100000 shown/.test(stdout.last)) await turn();
+	const results: Array<{key: string; ms: number}> = [];
+	const press = async (label: string, sequence: string): Promise<void> => {
+		const before = stdout.frames;
+		const started = performance.now();
+		stdin.write(sequence);
+		while (stdout.frames === before) await turn();
+		results.push({key: label, ms: performance.now() - started});
+	};
+	for (let i = 0; i < 5; i++) await press('move down (j)', 'j');
+	await press('last row (G)', 'G');
+	await press('first row (g)', 'g');
+	await press('page down', '\u001B[6~');
+	await press('open sort pane (s)', 's');
+	for (let i = 0; i < 5; i++) await press('sort pane: next column', 'j');
+	await press('sort by completion (Enter)', '\r');
+	await press('reverse (s, Enter)', 's');
+	await press('reverse (s, Enter)', '\r');
+	await press('filter input (/)', '/');
+	for (const char of 'forest') await press(`filter keystroke "${char}"`, char);
+	await press('filter backspace', '\u007F');
+	await press('close filter (Enter)', '\r');
+	await press('incomplete only (i)', 'i');
+	await press('incomplete off (i)', 'i');
+	await press('details (Enter)', '\r');
+	instance.unmount();
+	db.close();
+	return results;
+}
