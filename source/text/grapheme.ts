@@ -6,8 +6,9 @@
  * call. Most text (ASCII, CJK, Cyrillic, plain emoji) has no characters that
  * join with a neighbour, so every code point is its own grapheme: such text
  * is walked code point by code point and widths come from a small cache.
- * Only text containing a possibly-joining character goes through the
- * Segmenter.
+ * Only the regions around possibly-joining characters go through the
+ * Segmenter, in short windows (it is badly superlinear on long strings) whose
+ * results are cached (the same cells are drawn on every frame).
  */
 import stringWidth from 'string-width';
 

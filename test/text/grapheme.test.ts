@@ -79,6 +79,113 @@ describe('forEachGrapheme', () => {
 	});
 });
 
+describe('long text (segmented in windows)', () => {
+	function graphemesOf(text: string): string[] {
+		return collect(text).map(([grapheme]) => grapheme);
+	}
+
+	test.each([
+		['mixed unit', '👩\u200D💻 e\u0301 🇯🇵🇫🇷 नमस्ते 日本 abc '],
+		['ZWJ family', '👨\u200D👩\u200D👧\u200D👦'],
+		['flag', '🇯🇵'],
+		['combining', 'e\u0301'],
+		['odd-length unit', 'a\u0301\u0302😀x'],
+		// No two adjacent non-joining code points: windows end mid-cluster.
+		['3-unit clusters, no safe boundary', 'e\u0301\u0302'],
+		['5-unit mix, no safe boundary', 'a\u0301😀\u0302'],
+	])('%s repeated: same graphemes as segmenting each copy', (_name, unit) => {
+		const unitGraphemes = segmenterGraphemes(unit);
+		for (const copies of [1, 50, 333, 2000]) {
+			const text = unit.repeat(copies);
+			const graphemes = graphemesOf(text);
+			expect(graphemes.length).toBe(unitGraphemes.length * copies);
+			expect(graphemes.join('')).toBe(text);
+			for (let index = 0; index < graphemes.length; index++) {
+				if (graphemes[index] !== unitGraphemes[index % unitGraphemes.length]) {
+					expect.fail(`grapheme ${index} of ${copies} copies: ${JSON.stringify(graphemes[index])}`);
+				}
+			}
+		}
+	});
+
+	test('end offsets are absolute across windows', () => {
+		const text = 'e\u0301日'.repeat(1000);
+		let previous = 0;
+		forEachGrapheme(text, (grapheme, _width, end) => {
+			expect(end).toBe(previous + grapheme.length);
+			expect(text.slice(previous, end)).toBe(grapheme);
+			previous = end;
+		});
+		expect(previous).toBe(text.length);
+	});
+
+	test('a single gigantic cluster does not hang and keeps every code unit', () => {
+		const text = `e${'\u0301'.repeat(100_000)}x`;
+		const graphemes = graphemesOf(text);
+		expect(graphemes.join('')).toBe(text);
+		expect(graphemes.at(-1)).toBe('x');
+		expect(graphemes.reduce((sum, grapheme) => sum + graphemeWidth(grapheme), 0)).toBe(2);
+	});
+
+	test('does not split a surrogate pair at a window edge', () => {
+		for (let offset = 0; offset < 4; offset++) {
+			for (const text of [
+				`${'a\u0301'.repeat(127)}${'x'.repeat(offset)}${'😀\u0301'.repeat(300)}`,
+				// One giant cluster of astral emoji modifiers: cut, but not inside a pair.
+				`${'a'.repeat(offset + 1)}${'🏽'.repeat(300)}`,
+			]) {
+				const graphemes = graphemesOf(text);
+				expect(graphemes.join('')).toBe(text);
+				for (const grapheme of graphemes) {
+					expect(grapheme).not.toMatch(/[\uD800-\uDFFF]/u);
+				}
+			}
+		}
+	});
+});
+
+describe('randomised equivalence with Intl.Segmenter', () => {
+	function mulberry32(seed: number): () => number {
+		let state = seed;
+		return () => {
+			state = (state + 0x6d2b79f5) | 0;
+			let t = Math.imul(state ^ (state >>> 15), 1 | state);
+			t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+			return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+		};
+	}
+
+	const pieces = [
+		'a', 'x', '1', ' ', '#', '日', 'é', '😀', '👩', '💻', '❤', '\u200D', '\u200C', '\u0301', '\u0302', '\uFE0F',
+		'\u20E3', '🏽', '🇯', '🇵', '🇫', '\u1100', '\u1161', '\u11A8', '가', '각', 'न', '\u094D', 'स', 'ि', '\r',
+		'\n', '\u0600', 'ｶ', '\uFF9E', 'ส', 'ำ', '\uD800', '\uDC00', '\u{E0067}', '\u{1F3F4}',
+	];
+
+	test.each([
+		['short strings', 2000, 60],
+		['strings longer than a window', 150, 900],
+	])('%s', (_name, iterations, maxPieces) => {
+		const random = mulberry32(maxPieces);
+		for (let iteration = 0; iteration < iterations; iteration++) {
+			let text = '';
+			const count = Math.floor(random() * maxPieces);
+			// Bias towards runs of one piece so long joined clusters and flag runs occur.
+			let piece = pieces[0]!;
+			for (let index = 0; index < count; index++) {
+				if (random() < 0.7) {
+					piece = pieces[Math.floor(random() * pieces.length)]!;
+				}
+
+				text += piece;
+			}
+
+			const actual = collect(text).map(([grapheme]) => grapheme);
+			const expected = segmenterGraphemes(text);
+			expect(actual, JSON.stringify(text)).toEqual(expected);
+		}
+	});
+});
+
 describe('graphemeWidth', () => {
 	test('equals string-width, also after the cache has been flushed', () => {
 		// More distinct graphemes than the cache holds.

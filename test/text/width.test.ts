@@ -269,3 +269,28 @@ describe('wrapToWidth', () => {
 		}
 	});
 });
+
+describe('very long hostile input stays fast', () => {
+	// Intl.Segmenter is badly superlinear on long strings; these would take
+	// minutes if the whole string were segmented at once.
+	const long = [
+		['combining pairs', 'e\u0301'.repeat(100_000), 100_000],
+		['CJK', '日本'.repeat(50_000), 200_000],
+		['flags', '🇯🇵'.repeat(50_000), 100_000],
+		['ZWJ emoji with spaces', '👩\u200D💻 '.repeat(30_000), 90_000],
+		['ASCII with one accent', `${'a'.repeat(200_000)}e\u0301`, 200_001],
+	] as const;
+
+	test.each(long)('%s', (_name, text, width) => {
+		expect(displayWidth(text)).toBe(width);
+		const truncated = truncateToWidth(text, 41);
+		expect(displayWidth(truncated)).toBeLessThanOrEqual(41);
+		expect(displayWidth(truncated)).toBeGreaterThanOrEqual(40);
+		expect(displayWidth(padEndToWidth(text, 41))).toBe(41);
+		const lines = wrapToWidth(text, 80);
+		expect(lines.join('').replaceAll(' ', '')).toBe(text.replaceAll(' ', ''));
+		for (const line of lines.slice(0, 50)) {
+			expect(displayWidth(line)).toBeLessThanOrEqual(80);
+		}
+	}, 20_000);
+});
