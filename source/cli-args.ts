@@ -24,6 +24,7 @@ export type ParsedFlags = {
 	color: boolean;
 	demo: boolean;
 	workers?: number;
+	wait: boolean;
 };
 
 const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'help'];
@@ -31,7 +32,7 @@ const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'help'];
 /** Flags each command accepts beyond the global ones. */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
 	explore: ['demo'],
-	compute: ['force', 'session', 'json', 'workers'],
+	compute: ['force', 'session', 'json', 'workers', 'wait'],
 	list: ['json', 'csv'],
 	show: ['json'],
 	help: [],
@@ -59,6 +60,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			color: {type: 'boolean'},
 			demo: {type: 'boolean'},
 			workers: {type: 'number'},
+			wait: {type: 'boolean'},
 			help: {type: 'boolean', shortFlag: 'h'},
 			version: {type: 'boolean', shortFlag: 'v'},
 		},
@@ -124,6 +126,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			color: raw.color !== false,
 			demo: raw.demo === true,
 			workers,
+			wait: raw.wait !== false,
 		},
 	};
 }

@@ -30,7 +30,7 @@ ${COMMON}
   sdstats compute: bring the cache up to date with the results root
 
   Usage
-    sdstats compute [--force] [--session NAME]... [--json] [--workers N]
+    sdstats compute [--force] [--session NAME]... [--json] [--workers N] [--no-wait]
 
   Computes new and changed sessions (changed: the folder or its manifest was modified since the row
   was computed) and removes the stats of sessions whose folder is gone (never session_metadata).
@@ -40,6 +40,7 @@ ${COMMON}
     --session NAME      only this session folder (repeatable)
     --json              print the summary as one JSON object
     --workers N         worker threads (default: by job size and cores; 0 = none)
+    --no-wait           if another compute holds the database, say who and stop (default: wait for it)
 ${COMMON}
 
   Exit status: 0 the run finished (bad sessions are reported, not fatal); 1 it could not run

@@ -66,7 +66,7 @@ async function main(): Promise<number> {
 			};
 			process.on('SIGINT', onSigint);
 			try {
-				return await computeCommand({...common, force: flags.force, sessions: flags.session, json: flags.json, workers: flags.workers, cancel}, io);
+				return await computeCommand({...common, force: flags.force, wait: flags.wait, sessions: flags.session, json: flags.json, workers: flags.workers, cancel}, io);
 			} finally {
 				process.off('SIGINT', onSigint);
 			}
@@ -92,7 +92,7 @@ async function explore(common: CommonOptions, demo: boolean): Promise<number> {
 			// The demo's cache is made on first use; without a terminal, make it quietly and print it.
 			const {computeCommand} = await import('./commands/compute.js');
 			const quiet = {stdout: {write: () => true}, stderr: {write: () => true}};
-			await computeCommand({...common, force: false, sessions: [], json: true, cancel: {cancelled: false}}, quiet);
+			await computeCommand({...common, force: false, wait: true, sessions: [], json: true, cancel: {cancelled: false}}, quiet);
 		}
 		const {listCommand} = await import('./commands/list.js');
 		return listCommand({...common, format: 'table', hint: true}, io);

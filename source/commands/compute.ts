@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import {DatabaseOpenError, openDatabase} from '../store/db.js';
 import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
-import {runCompute, type CancelToken, type ComputeSummary} from '../jobs/compute-job.js';
+import {ComputeAbortedError, runCompute, type CancelToken, type ComputeSummary} from '../jobs/compute-job.js';
+import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
 import {resolveSessionFolder, SessionIdError} from '../scan/session-path.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import type {CommonOptions} from './context.js';
@@ -13,6 +14,8 @@ import {createProgressReporter} from './progress-line.js';
 
 export type ComputeCommandOptions = CommonOptions & {
 	force: boolean;
+	/** Wait for another compute of the same database to finish (default), or stop at once and say who holds it. */
+	wait: boolean;
 	sessions: readonly string[];
 	json: boolean;
 	workers?: number;
@@ -65,6 +68,16 @@ export async function computeCommand(options: ComputeCommandOptions, io: Command
 		}
 		throw error;
 	}
+	const lock = await acquireComputeLock(opened.path, 'sdstats compute', {
+		wait: options.wait,
+		cancelled: () => options.cancel.cancelled,
+		onWait: (holder) => io.stderr.write(`waiting for ${sanitizeLine(describeHolder(holder))} to finish (Ctrl-C stops waiting)…\n`),
+	});
+	if (!lock.ok) {
+		opened.db.close();
+		io.stderr.write(`sdstats compute: ${sanitizeLine(lock.reason)}${options.wait ? '' : ' (without --no-wait, compute waits for it)'}\n`);
+		return options.cancel.cancelled ? EXIT_INTERRUPTED : EXIT_FAILURE;
+	}
 	const repository = new StatsRepository(opened.db);
 	const progress = createProgressReporter(io.stderr, options.now);
 	let summary: ComputeSummary;
@@ -79,8 +92,16 @@ export async function computeCommand(options: ComputeCommandOptions, io: Command
 			onProgress: (p) => progress.update(p),
 			workers: options.workers,
 		});
+	} catch (error) {
+		if (error instanceof ComputeAbortedError) {
+			progress.finish();
+			io.stderr.write(`sdstats compute: ${sanitizeLine(error.message)}\n`);
+			return EXIT_FAILURE;
+		}
+		throw error;
 	} finally {
 		progress.finish();
+		lock.lock.release();
 		opened.db.close();
 	}
 	if (options.json) {

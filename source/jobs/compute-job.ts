@@ -5,7 +5,9 @@
 import path from 'node:path';
 import {STATS_VERSION} from '../core/types.js';
 import {sessionIdProblem} from '../core/session-id.js';
+import fs from 'node:fs';
 import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
+import {describeFsError} from '../scan/errors.js';
 import type {StatsRepository, SavedComputation} from '../store/stats-repository.js';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
 import {chooseRunner, type BatchRunner} from './folder-runner.js';
@@ -32,6 +34,39 @@ export type ComputeSummary = {
 };
 
 export type CancelToken = {cancelled: boolean};
+
+/** The run cannot go on safely (the root vanished, the database stays locked); what was stored stays stored. */
+export class ComputeAbortedError extends Error {
+	override name = 'ComputeAbortedError';
+}
+
+function rootIsAvailable(root: string): boolean {
+	try {
+		return fs.statSync(root).isDirectory();
+	} catch {
+		return false;
+	}
+}
+
+function isBusy(error: unknown): boolean {
+	const code = (error as {code?: unknown}).code;
+	return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+/** Retries a write that found the database locked beyond the busy timeout (another writer's long transaction). */
+async function withBusyRetry<T>(write: () => T, attempts = 4): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return write();
+		} catch (error) {
+			if (!isBusy(error)) throw error;
+			if (attempt >= attempts) {
+				throw new ComputeAbortedError(`the database stayed locked by another program through ${attempts} waits; the sessions stored so far are kept`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+		}
+	}
+}
 
 export type ComputeOptions = {
 	root: string;
@@ -75,7 +110,17 @@ export type DiskComparison = {
  */
 export function compareWithDisk(root: string, stored: ReadonlyMap<string, StoredMark>, force: boolean, only?: readonly string[]): DiskComparison {
 	// Names from the command line or from rows other tools wrote: never a path that leaves the root.
-	const onDisk = only ? only.filter((id) => sessionIdProblem(id) === null) : listSessionFolders(root).folders;
+	let onDisk: string[];
+	if (only) {
+		onDisk = only.filter((id) => sessionIdProblem(id) === null);
+	} else {
+		try {
+			onDisk = listSessionFolders(root).folders;
+		} catch (error) {
+			// Never read "no folders" as "every session is gone": a missing root removes nothing.
+			throw new ComputeAbortedError(`the results root ${root} is unavailable (${describeFsError(error)}); cached stats are kept`);
+		}
+	}
 	const tasks: FolderTask[] = [];
 	let unchanged = 0;
 	for (const sessionId of onDisk) {
@@ -129,7 +174,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 		errors: [],
 	};
 	if (plan.removals.length > 0) {
-		summary.removed += repository.deleteMany(plan.removals);
+		summary.removed += await withBusyRetry(() => repository.deleteMany(plan.removals));
 		options.onBatchStored?.(plan.removals);
 	}
 
@@ -150,7 +195,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 		});
 	report(plan.tasks[0]?.sessionId ?? null);
 
-	const store = (outcomes: FolderOutcome[]): void => {
+	const store = async (outcomes: FolderOutcome[]): Promise<void> => {
 		const saves: SavedComputation[] = [];
 		const removals: string[] = [];
 		for (const outcome of outcomes) {
@@ -167,8 +212,12 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 			}
 			saves.push({result: outcome.result, fingerprint: outcome.task.fingerprint});
 		}
-		if (saves.length > 0) repository.saveMany(saves);
-		if (removals.length > 0) summary.removed += repository.deleteMany(removals);
+		if (removals.length > 0 && !rootIsAvailable(root)) {
+			// Folders "vanish" together when the whole root does (an unmounted disk): keep their stats.
+			throw new ComputeAbortedError(`the results root ${root} became unavailable during the compute; no session was removed (${summary.computed} computed before)`);
+		}
+		if (saves.length > 0) await withBusyRetry(() => repository.saveMany(saves));
+		if (removals.length > 0) summary.removed += await withBusyRetry(() => repository.deleteMany(removals));
 		summary.computed += saves.length;
 		done += outcomes.length;
 		options.onBatchStored?.(outcomes.map((o) => o.task.sessionId));
@@ -180,11 +229,13 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 		const inFlight = new Set<Promise<void>>();
 		const launch = (): void => {
 			const batch = batches[next++]!;
-			const promise: Promise<void> = runner.run(batch, now()).then((outcomes) => {
-				store(outcomes);
+			const promise: Promise<void> = runner.run(batch, now()).then(async (outcomes) => {
+				await store(outcomes);
 				report(batches[next]?.[0]?.sessionId ?? null);
 			});
 			const tracked = promise.finally(() => inFlight.delete(tracked));
+			// The loop below observes failures through Promise.race; this keeps a second one from going unhandled.
+			tracked.catch(() => undefined);
 			inFlight.add(tracked);
 		};
 		while (next < batches.length || inFlight.size > 0) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type {ListedSession, StatsRepository, StoredSession} from '../../store/stats-repository.js';
 import {runCompute, storedMarks, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
 import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
+import {tryAcquireComputeLock} from '../../store/compute-lock.js';
 import type {JobRequest} from '../state/types.js';
 
 export type JobListener = {
@@ -58,6 +59,12 @@ export function createExplorerData(options: {root: string; dbPath: string; repos
 				queueMicrotask(() => listener.onDone(null, new Error(`cannot recompute: ${options.readonlyReason}`)));
 				return {cancel() {}};
 			}
+			// One compute per database at a time: a CLI compute (or a second explorer) may hold it.
+			const lock = tryAcquireComputeLock(options.dbPath, 'sdstats explorer');
+			if (!lock.ok) {
+				queueMicrotask(() => listener.onDone(null, new Error(`${lock.reason}; try again when it finishes`)));
+				return {cancel() {}};
+			}
 			const sessions =
 				request.scope === 'sessions' ? request.sessionIds : request.scope === 'stale' ? [...targets.stale, ...targets.newOnDisk] : undefined;
 			runCompute({
@@ -71,10 +78,12 @@ export function createExplorerData(options: {root: string; dbPath: string; repos
 				batchSize: 8,
 				onProgress: (p) => listener.onProgress(p),
 				onBatchStored: (ids) => listener.onStored(ids),
-			}).then(
-				(summary) => listener.onDone(summary),
-				(error: unknown) => listener.onDone(null, error instanceof Error ? error : new Error(String(error))),
-			);
+			})
+				.finally(() => lock.lock.release())
+				.then(
+					(summary) => listener.onDone(summary),
+					(error: unknown) => listener.onDone(null, error instanceof Error ? error : new Error(String(error))),
+				);
 			return {
 				cancel() {
 					cancel.cancelled = true;

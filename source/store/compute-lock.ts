@@ -1,0 +1,113 @@
+/**
+ * One compute at a time per database. SQLite already serialises writes; this lock keeps two computes from
+ * scanning and writing the same sessions twice, and lets the second say who holds the database.
+ *
+ * The lock is a file beside the database (`sessions.db.compute-lock`) created with O_EXCL and holding the
+ * holder's pid, host and start time. A holder that died (SIGKILL, power loss) leaves the file behind; a lock
+ * whose pid no longer runs on this host is taken over.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+
+export type LockHolder = {pid: number; host: string; startedAt: string; command: string};
+
+export type ComputeLock = {readonly path: string; release(): void};
+
+export type LockAttempt = {ok: true; lock: ComputeLock} | {ok: false; holder: LockHolder | null; reason: string};
+
+export function lockPathFor(dbPath: string): string {
+	return `${dbPath}.compute-lock`;
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: it exists but belongs to someone else.
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+function readHolder(lockPath: string): LockHolder | null {
+	try {
+		const parsed = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as Partial<LockHolder>;
+		if (typeof parsed.pid === 'number' && typeof parsed.host === 'string') {
+			return {pid: parsed.pid, host: parsed.host, startedAt: String(parsed.startedAt ?? ''), command: String(parsed.command ?? '')};
+		}
+	} catch {
+		// Unreadable or half-written: judged by its age below.
+	}
+	return null;
+}
+
+/** A lock left by a process that is gone (same host, pid not running), or an unreadable one older than 10 s. */
+function isStale(lockPath: string, holder: LockHolder | null): boolean {
+	if (holder) return holder.host === os.hostname() && !isAlive(holder.pid);
+	try {
+		return Date.now() - fs.statSync(lockPath).mtimeMs > 10_000;
+	} catch {
+		return true;
+	}
+}
+
+export function describeHolder(holder: LockHolder | null): string {
+	if (!holder) return 'another sdstats process';
+	const where = holder.host === os.hostname() ? '' : ` on ${holder.host}`;
+	return `${holder.command || 'sdstats'} (pid ${holder.pid}${where}, started ${holder.startedAt})`;
+}
+
+export function tryAcquireComputeLock(dbPath: string, command: string): LockAttempt {
+	const lockPath = lockPathFor(dbPath);
+	const me: LockHolder = {pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command};
+	for (let attempt = 0; attempt < 3; attempt++) {
+		let fd: number;
+		try {
+			fd = fs.openSync(lockPath, 'wx');
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			if (code !== 'EEXIST') return {ok: false, holder: null, reason: `cannot create ${lockPath}: ${code ?? (error as Error).message}`};
+			const holder = readHolder(lockPath);
+			if (isStale(lockPath, holder)) {
+				fs.rmSync(lockPath, {force: true});
+				continue;
+			}
+			return {ok: false, holder, reason: `${describeHolder(holder)} is computing this database`};
+		}
+		fs.writeSync(fd, JSON.stringify(me));
+		fs.closeSync(fd);
+		let released = false;
+		return {
+			ok: true,
+			lock: {
+				path: lockPath,
+				release() {
+					if (released) return;
+					released = true;
+					// Only our own lock is removed (a stale-lock takeover may have replaced it).
+					if (readHolder(lockPath)?.pid === me.pid) fs.rmSync(lockPath, {force: true});
+				},
+			},
+		};
+	}
+	return {ok: false, holder: readHolder(lockPath), reason: 'the compute lock keeps changing hands'};
+}
+
+/** Waits for the lock, polling; `onWait` is told once who holds it. Stops early when `cancelled()` says so. */
+export async function acquireComputeLock(
+	dbPath: string,
+	command: string,
+	options: {wait: boolean; onWait?: (holder: LockHolder | null) => void; cancelled?: () => boolean; pollMs?: number},
+): Promise<LockAttempt> {
+	let told = false;
+	for (;;) {
+		const attempt = tryAcquireComputeLock(dbPath, command);
+		if (attempt.ok || !options.wait || attempt.holder === null && attempt.reason.startsWith('cannot create')) return attempt;
+		if (!told) {
+			options.onWait?.(attempt.holder);
+			told = true;
+		}
+		if (options.cancelled?.()) return attempt;
+		await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+	}
+}
