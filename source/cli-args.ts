@@ -5,7 +5,7 @@
 import meow from 'meow';
 import {HELP} from './cli-help.js';
 
-export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'help';
+export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'doctor' | 'forget' | 'help';
 
 export type Invocation =
 	| {kind: 'run'; command: CommandName; flags: ParsedFlags; inputs: string[]}
@@ -25,9 +25,11 @@ export type ParsedFlags = {
 	demo: boolean;
 	workers?: number;
 	wait: boolean;
+	rebuild: boolean;
+	yes: boolean;
 };
 
-const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'help'];
+const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'doctor', 'forget', 'help'];
 
 /** Flags each command accepts beyond the global ones. */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
@@ -35,6 +37,8 @@ const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
 	compute: ['force', 'session', 'json', 'workers', 'wait'],
 	list: ['json', 'csv'],
 	show: ['json'],
+	doctor: ['rebuild'],
+	forget: ['yes'],
 	help: [],
 };
 const GLOBAL_FLAGS = ['root', 'db', 'stallMinutes', 'color', 'help', 'version'];
@@ -61,6 +65,8 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			demo: {type: 'boolean'},
 			workers: {type: 'number'},
 			wait: {type: 'boolean'},
+			rebuild: {type: 'boolean'},
+			yes: {type: 'boolean'},
 			help: {type: 'boolean', shortFlag: 'h'},
 			version: {type: 'boolean', shortFlag: 'v'},
 		},
@@ -127,6 +133,8 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			demo: raw.demo === true,
 			workers,
 			wait: raw.wait !== false,
+			rebuild: raw.rebuild === true,
+			yes: raw.yes === true,
 		},
 	};
 }

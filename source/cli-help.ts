@@ -21,6 +21,8 @@ export const HELP: Record<CommandName, string> = {
     sdstats compute [--force] [--session NAME]... [--json]
     sdstats list [--json | --csv]
     sdstats show NAME [--json]
+    sdstats doctor [--rebuild]              check sessions.db; rebuild it when damaged
+    sdstats forget --yes                    remove the cached stats of this root's sessions
     sdstats help COMMAND                    help for one command
 ${COMMON}
 
@@ -66,6 +68,30 @@ ${COMMON}
 
   Options
     --json              one JSON object, as in \`sdstats list --json\`
+${COMMON}
+`,
+	doctor: `
+  sdstats doctor: check sessions.db, and rebuild it when it is damaged
+
+  Usage
+    sdstats doctor [--rebuild]
+
+  Runs SQLite's integrity check. When the file is damaged (or with --rebuild), it backs the file up beside
+  itself (sessions.db.damaged-<time>), creates a fresh database, carries session_metadata over as far as it
+  can be read, and rebuilds the stats from the results root.
+
+  Options
+    --rebuild           rebuild even when the file is healthy
+${COMMON}
+`,
+	forget: `
+  sdstats forget: remove the cached stats of every session of the results root
+
+  Usage
+    sdstats forget --yes
+
+  Stats of a root that is unavailable (an unplugged disk) are kept until it is back; this removes them when
+  you ask. session_metadata (favourites, notes, tags) is never touched.
 ${COMMON}
 `,
 	help: '',

@@ -8,6 +8,7 @@ import {ConfigError, locate, type Locations} from './config.js';
 import type {CommonOptions} from './commands/context.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './commands/io.js';
 import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
+import {corruptMessage, isCorruptionError} from './store/db.js';
 
 const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
 
@@ -71,6 +72,14 @@ async function main(): Promise<number> {
 				process.off('SIGINT', onSigint);
 			}
 		}
+		case 'doctor': {
+			const {doctorCommand} = await import('./commands/doctor.js');
+			return doctorCommand({...common, rebuild: flags.rebuild}, io);
+		}
+		case 'forget': {
+			const {forgetCommand} = await import('./commands/forget.js');
+			return forgetCommand({...common, yes: flags.yes}, io);
+		}
 		case 'list': {
 			const {listCommand} = await import('./commands/list.js');
 			return listCommand({...common, format: flags.json ? 'json' : flags.csv ? 'csv' : 'table'}, io);
@@ -107,6 +116,12 @@ main().then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
+		if (isCorruptionError(error)) {
+			// Damage found mid-read (not at open): the same advice as at open.
+			io.stderr.write(`sdstats: ${sanitizeLine(corruptMessage('the database', error))}\n`);
+			process.exitCode = EXIT_FAILURE;
+			return;
+		}
 		io.stderr.write(`sdstats: ${sanitizeBlock(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
 		process.exitCode = EXIT_FAILURE;
 	},

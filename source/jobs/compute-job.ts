@@ -91,6 +91,7 @@ export type ComputePlan = {
 	unchanged: number;
 	/** Stored sessions of this root whose folder is gone. */
 	removals: string[];
+	skipped: Array<{name: string; reason: string}>;
 };
 
 /** What a stored session needs to be compared with the disk. */
@@ -102,6 +103,8 @@ export type DiskComparison = {
 	unchanged: number;
 	/** Stored sessions whose folder is gone. */
 	gone: string[];
+	/** Folders that could not be examined (a link loop, a name that is not UTF-8), with the reason. */
+	skipped: Array<{name: string; reason: string}>;
 };
 
 /**
@@ -111,11 +114,12 @@ export type DiskComparison = {
 export function compareWithDisk(root: string, stored: ReadonlyMap<string, StoredMark>, force: boolean, only?: readonly string[]): DiskComparison {
 	// Names from the command line or from rows other tools wrote: never a path that leaves the root.
 	let onDisk: string[];
+	let skipped: DiskComparison['skipped'] = [];
 	if (only) {
 		onDisk = only.filter((id) => sessionIdProblem(id) === null);
 	} else {
 		try {
-			onDisk = listSessionFolders(root).folders;
+			({folders: onDisk, skipped} = listSessionFolders(root));
 		} catch (error) {
 			// Never read "no folders" as "every session is gone": a missing root removes nothing.
 			throw new ComputeAbortedError(`the results root ${root} is unavailable (${describeFsError(error)}); cached stats are kept`);
@@ -137,8 +141,10 @@ export function compareWithDisk(root: string, stored: ReadonlyMap<string, Stored
 		else tasks.push({sessionId, sessionPath, fingerprint});
 	}
 	const present = new Set(onDisk);
+	// A skipped folder is not "gone": whatever was stored for it stays.
+	for (const {name} of skipped) present.add(name);
 	const gone = only ? [] : [...stored.keys()].filter((id) => !present.has(id));
-	return {tasks, unchanged, gone};
+	return {tasks, unchanged, gone, skipped};
 }
 
 /** The stored sessions of this root (a database may be shared by several roots). */
@@ -152,8 +158,8 @@ export function storedMarks(repository: StatsRepository, root: string): Map<stri
 }
 
 export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[]): ComputePlan {
-	const {tasks, unchanged, gone} = compareWithDisk(root, storedMarks(repository, root), force, only);
-	return {tasks, unchanged, removals: gone};
+	const {tasks, unchanged, gone, skipped} = compareWithDisk(root, storedMarks(repository, root), force, only);
+	return {tasks, unchanged, removals: gone, skipped};
 }
 
 export async function runCompute(options: ComputeOptions): Promise<ComputeSummary> {
@@ -171,8 +177,9 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 		seconds: 0,
 		cancelled: false,
 		planned: plan.tasks.length,
-		errors: [],
+		errors: plan.skipped.map(({name, reason}) => ({session_id: name, reason: `skipped: ${reason}`})),
 	};
+	summary.unreadable += plan.skipped.length;
 	if (plan.removals.length > 0) {
 		summary.removed += await withBusyRetry(() => repository.deleteMany(plan.removals));
 		options.onBatchStored?.(plan.removals);

@@ -1,4 +1,5 @@
 /** Reads what the calculator needs from one session folder: its image files and its manifest bytes. */
+import {isUtf8} from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
@@ -66,6 +67,7 @@ export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: 
 	}
 	const images: ImageStat[] = [];
 	let hasManifest = false;
+	let undecodable = false;
 	const prefix = sessionPath + path.sep;
 	for (const entry of entries) {
 		const {name} = entry;
@@ -77,10 +79,30 @@ export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: 
 		// Regular files and links to regular files count; broken links and anything else do not.
 		const stat = statQuietly(prefix + name, false);
 		if (stat?.isFile()) images.push({name, mtimeMs: stat.mtimeMs});
+		else if (!stat && name.includes('\uFFFD')) undecodable = true;
 	}
+	// Names with bytes that are not UTF-8 cannot be reached through a decoded string: read them as bytes.
+	if (undecodable) images.push(...undecodableImages(sessionPath, new Set(images.map((i) => i.name))));
 	const manifest: ManifestInput = hasManifest ? readManifestInput(prefix + MANIFEST_NAME) : {kind: 'missing'};
 	if (manifest.kind === 'missing' && images.length === 0) return {kind: 'not_a_session'};
 	return {kind: 'session', input: {sessionId, sessionPath, manifest, images: exactExtremes(sessionPath, images), nowMs}};
+}
+
+function undecodableImages(sessionPath: string, known: ReadonlySet<string>): ImageStat[] {
+	const found: ImageStat[] = [];
+	const prefix = Buffer.from(sessionPath + path.sep);
+	try {
+		for (const raw of fs.readdirSync(sessionPath, {encoding: 'buffer'})) {
+			if (isUtf8(raw)) continue;
+			const name = raw.toString('utf8');
+			if (known.has(name) || !isImageName(name)) continue;
+			const stat = fs.statSync(Buffer.concat([prefix, raw]), {throwIfNoEntry: false});
+			if (stat?.isFile()) found.push({name, mtimeMs: stat.mtimeMs});
+		}
+	} catch {
+		// The folder changed under us; what was found so far stands.
+	}
+	return found;
 }
 
 function statQuietly(filePath: string, bigint: true): fs.BigIntStats | undefined;

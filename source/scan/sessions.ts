@@ -20,6 +20,12 @@ export function listSessionFolders(root: string): RootListing {
 	const skipped: RootListing['skipped'] = [];
 	for (const entry of fs.readdirSync(root, {withFileTypes: true})) {
 		if (entry.name.startsWith('.')) continue;
+		// Node decodes names as UTF-8, turning invalid bytes into U+FFFD: such a name no longer reaches the folder,
+		// and cannot be stored as the text id the web UI shares. Said plainly instead of failing later.
+		if (entry.name.includes('\uFFFD') && !nameRoundTrips(root, entry.name)) {
+			skipped.push({name: entry.name, reason: 'folder name is not valid UTF-8'});
+			continue;
+		}
 		if (entry.isDirectory()) {
 			folders.push(entry.name);
 		} else if (entry.isSymbolicLink() || (!entry.isFile() && !entry.isFIFO() && !entry.isSocket())) {
@@ -33,6 +39,11 @@ export function listSessionFolders(root: string): RootListing {
 		}
 	}
 	return {folders, skipped};
+}
+
+/** Whether a listed name is the folder's real name (true unless the name had invalid UTF-8 bytes). */
+function nameRoundTrips(root: string, name: string): boolean {
+	return fs.existsSync(path.join(root, name));
 }
 
 /**

@@ -27,6 +27,45 @@ export class DatabaseOpenError extends Error {
 	override name = 'DatabaseOpenError';
 }
 
+/** The file is not a usable SQLite database (random bytes, a truncated copy…). */
+export class DatabaseCorruptError extends DatabaseOpenError {
+	override name = 'DatabaseCorruptError';
+}
+
+/** The database (or its folder, which holds the journal) cannot be written. */
+export class DatabaseReadonlyError extends DatabaseOpenError {
+	override name = 'DatabaseReadonlyError';
+}
+
+const CORRUPT_CODES = /^SQLITE_(NOTADB|CORRUPT)/;
+
+export function isCorruptionError(error: unknown): boolean {
+	const code = (error as {code?: unknown} | null)?.code;
+	return typeof code === 'string' && CORRUPT_CODES.test(code);
+}
+
+export function corruptMessage(dbPath: string, error: unknown): string {
+	const detail = error instanceof Error ? error.message : String(error);
+	return `${dbPath} is damaged (${detail}). \`sdstats doctor\` backs it up and rebuilds the stats from disk, keeping session_metadata when it can be read.`;
+}
+
+/** Why sdstats may not write there, or null. Permission bits, a read-only file, a folder that refuses new files. */
+export function writeProblem(dbPath: string, exists: boolean): string | null {
+	const folder = path.dirname(dbPath);
+	try {
+		if (exists) fs.accessSync(dbPath, fs.constants.W_OK);
+	} catch (error) {
+		return `${dbPath} is read-only (${(error as NodeJS.ErrnoException).code ?? 'not writable'})`;
+	}
+	try {
+		// The journal (-wal, -shm or -journal) is created beside the database.
+		if (fs.existsSync(folder)) fs.accessSync(folder, fs.constants.W_OK);
+	} catch (error) {
+		return `the folder ${folder} is read-only (${(error as NodeJS.ErrnoException).code ?? 'not writable'}), so no journal can be written`;
+	}
+	return null;
+}
+
 function applyConnectionPragmas(db: Database.Database, readonly: boolean): string {
 	// better-sqlite3 turns foreign keys on; the design's FK to session_metadata would then refuse every stats row
 	// of a session the user never annotated. Python's sqlite3 leaves them off, and so do we.
@@ -49,8 +88,12 @@ export function openDatabase(dbPath: string, mode: OpenMode): OpenedDatabase {
 	if (!exists && mode !== 'create') {
 		throw new DatabaseOpenError(`no database at ${absolute} (run \`sdstats compute\` first, or check --db)`);
 	}
-	if (!exists) fs.mkdirSync(path.dirname(absolute), {recursive: true});
 	const readonly = mode === 'read';
+	if (!readonly) {
+		const problem = writeProblem(absolute, exists);
+		if (problem) throw new DatabaseReadonlyError(problem);
+	}
+	if (!exists) fs.mkdirSync(path.dirname(absolute), {recursive: true});
 	let db: Database.Database;
 	try {
 		db = new Database(absolute, {readonly, fileMustExist: mode !== 'create', timeout: BUSY_TIMEOUT_MS});
@@ -71,6 +114,10 @@ export function openDatabase(dbPath: string, mode: OpenMode): OpenedDatabase {
 		return {db, path: absolute, readonly, journalMode, notice: null};
 	} catch (error) {
 		db.close();
+		if (isCorruptionError(error)) throw new DatabaseCorruptError(corruptMessage(absolute, error));
+		if (typeof (error as {code?: unknown}).code === 'string' && String((error as {code: string}).code).startsWith('SQLITE_READONLY')) {
+			throw new DatabaseReadonlyError(`${absolute} cannot be written (${(error as Error).message})`);
+		}
 		throw error;
 	}
 }

@@ -2,7 +2,8 @@
 import process from 'node:process';
 import React from 'react';
 import {render} from 'ink';
-import {DatabaseOpenError, openDatabase, type OpenedDatabase} from '../store/db.js';
+import fs from 'node:fs';
+import {DatabaseOpenError, DatabaseReadonlyError, openDatabase, type OpenedDatabase} from '../store/db.js';
 import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
@@ -26,6 +27,10 @@ function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDataba
 		if (error instanceof NewerSchemaError) {
 			const opened = openDatabase(dbPath, 'read');
 			return {opened, notice: opened.notice};
+		}
+		if (error instanceof DatabaseReadonlyError && fs.existsSync(dbPath)) {
+			const opened = openDatabase(dbPath, 'read');
+			return {opened, notice: `${error.message}: browsing only, recompute is off`};
 		}
 		throw error;
 	}
