@@ -44,15 +44,16 @@ export type ListedSession = Pick<
 	| 'manifest_status'
 	| 'error'
 	| 'last_activity_ms'
+	| 'stats_computed_at'
 >;
 
 const SELECT_LISTED = `SELECT
 	s.session_id, s.session_path, s.sd_model, s.generation_mode, s.width, s.height, s.steps, s.cfg_scale, s.sampler_name,
 	CAST(s.images_expected AS TEXT), s.images_actual, s.completion_percentage, s.is_seed_sweep, s.session_created_at,
-	s.resolved_prompt, b.manifest_state, b.manifest_status, b.error, b.last_activity_ms, s.rowid
+	s.resolved_prompt, b.manifest_state, b.manifest_status, b.error, b.last_activity_ms, s.stats_computed_at, s.rowid
 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id`;
 
-type ListedTuple = [string, string, string | null, string | null, number | null, number | null, number | null, number | null, string | null, string | null, number | null, number | null, number | null, string | null, string | null, ManifestState | null, string | null, string | null, number | null, number];
+type ListedTuple = [string, string, string | null, string | null, number | null, number | null, number | null, number | null, string | null, string | null, number | null, number | null, number | null, string | null, string | null, ManifestState | null, string | null, string | null, number | null, string, number];
 
 /** Tuples (`raw()`) turned into objects by hand: cheaper than letting the driver name every column. */
 function fromTuple(t: ListedTuple): ListedSession {
@@ -76,6 +77,7 @@ function fromTuple(t: ListedTuple): ListedSession {
 		manifest_status: t[16],
 		error: t[17],
 		last_activity_ms: t[18],
+		stats_computed_at: t[19],
 	};
 }
 
@@ -157,6 +159,8 @@ export class StatsRepository {
 	private readonly selectFingerprints: Database.Statement<[], {session_id: string; session_path: string; fingerprint: string | null; stats_version: number | null}>;
 	private readonly hasStats: Database.Statement<[string], {one: number}>;
 	private readonly countAll: Database.Statement<[], {n: number}>;
+	private readonly selectVersions: Database.Statement<[string, string], [string, string, string | null]>;
+	private readonly selectListedOne: Database.Statement<[string], ListedTuple>;
 	private readonly selectNewest: Database.Statement<[string, string, number], ListedTuple>;
 	private readonly selectPage: Database.Statement<[string, string, number, number], ListedTuple>;
 	private readonly writeBatch: Database.Transaction<(items: readonly SavedComputation[]) => void>;
@@ -190,6 +194,13 @@ export class StatsRepository {
 		);
 		this.hasStats = db.prepare('SELECT 1 AS one FROM session_stats WHERE session_id = ?');
 		this.countAll = db.prepare('SELECT COUNT(*) AS n FROM session_stats');
+		this.selectListedOne = db.prepare<[string], ListedTuple>(`${SELECT_LISTED} WHERE s.session_id = ?`).raw(true);
+		this.selectVersions = db
+			.prepare<[string, string], [string, string, string | null]>(
+				`SELECT s.session_id, s.stats_computed_at, b.fingerprint || ':' || ifnull(b.error, '') FROM session_stats s
+				 LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id WHERE s.session_path > ? AND s.session_path < ?`,
+			)
+			.raw(true);
 		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/').
 		this.selectNewest = db
 			.prepare<[string, string, number], ListedTuple>(
@@ -273,7 +284,33 @@ export class StatsRepository {
 		const [low, high] = rootRange(root);
 		const raw = this.selectPage.all(low, high, after, limit);
 		const rows = raw.map(fromTuple).filter((r) => belongsTo(r, root));
-		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]![19]};
+		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]![20]};
+	}
+
+	/**
+	 * A cheap signature of every row of a root (when computed, and the bookkeeping), to see what another
+	 * process changed without reading whole rows.
+	 */
+	versions(root: string): Map<string, string> {
+		const [low, high] = rootRange(root);
+		const result = new Map<string, string>();
+		for (const [id, computedAt, state] of this.selectVersions.all(low, high)) result.set(id, `${computedAt}|${state ?? ''}`);
+		return result;
+	}
+
+	/** Changes whenever another connection commits (SQLite's data_version): the cue to look for their writes. */
+	dataVersion(): number {
+		return this.db.pragma('data_version', {simple: true}) as number;
+	}
+
+	/** The list's lean rows of the given sessions (those that exist). */
+	getListed(sessionIds: readonly string[]): ListedSession[] {
+		const rows: ListedSession[] = [];
+		for (const id of sessionIds) {
+			const tuple = this.selectListedOne.get(id);
+			if (tuple) rows.push(fromTuple(tuple));
+		}
+		return rows;
 	}
 
 	/** The given sessions; ids without a row are reported missing. */

@@ -148,6 +148,29 @@ function useJobs(data: ExplorerData, state: ExplorerState, dispatch: React.Dispa
 	);
 }
 
+const EXTERNAL_POLL_MS = 2000;
+
+/**
+ * Another process (a CLI compute, the web UI) may write the same database while we browse. A cheap poll of
+ * SQLite's data_version tells when someone else committed; only then are the changed rows read and landed.
+ * Nothing is drawn when nothing changed.
+ */
+function useExternalChanges(data: ExplorerData, loading: boolean, dispatch: React.Dispatch<Action>, now: () => number): void {
+	useEffect(() => {
+		if (loading) return;
+		let known = data.versions();
+		const timer = setInterval(() => {
+			const result = data.externalChanges(known);
+			if (!result) return;
+			known = result.versions;
+			if (result.changed.length > 0 || result.removed.length > 0) {
+				dispatch({type: 'rows-updated', rows: result.changed, removedIds: result.removed, nowMs: now()});
+			}
+		}, EXTERNAL_POLL_MS);
+		return () => clearInterval(timer);
+	}, [data, loading, dispatch, now]);
+}
+
 /**
  * The list holds lean rows; the details view needs the full one. It is fetched (one indexed read) whenever
  * details are on screen for another session than the one fetched, or that session's row was recomputed.
@@ -241,6 +264,7 @@ export function App({data, stallWindowMs, color, notice = null, now = Date.now, 
 
 	useDataLifecycle(data, state, dispatch, now);
 	useDetailsRow(data, state, dispatch);
+	useExternalChanges(data, state.loading, dispatch, now);
 	useJobs(data, state, dispatch, now);
 
 	useEffect(() => {

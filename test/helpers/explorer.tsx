@@ -51,10 +51,17 @@ export async function waitFor(check: () => boolean, describe: () => string, limi
 
 export type FakeJob = {request: JobRequest; listener: JobListener; cancelled: boolean; targets: {stale: readonly string[]; newOnDisk: readonly string[]}};
 
-export type FakeData = ExplorerData & {rows: StoredSession[]; jobs: FakeJob[]; staleChecks: number};
+export type FakeData = ExplorerData & {
+	rows: StoredSession[];
+	jobs: FakeJob[];
+	staleChecks: number;
+	/** Bump after changing `rows` to play another process committing (SQLite's data_version). */
+	dataVersion: number;
+};
 
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
 export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; readonlyReason?: string | null} = {}): FakeData {
+	let seenVersion = 0;
 	const data: FakeData = {
 		root: TEST_ROOT,
 		dbPath: '/metadata/sessions.db',
@@ -62,6 +69,7 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		rows: [...rows],
 		jobs: [],
 		staleChecks: 0,
+		dataVersion: 0,
 		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
 		async *pages() {
 			yield [...data.rows];
@@ -69,6 +77,15 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		fetch(ids) {
 			const found = data.rows.filter((r) => ids.includes(r.session_id));
 			return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};
+		},
+		versions: () => new Map(data.rows.map((r) => [r.session_id, `${r.stats_computed_at}|${r.images_actual}`])),
+		externalChanges(known) {
+			if (data.dataVersion === seenVersion) return null;
+			seenVersion = data.dataVersion;
+			const versions = data.versions();
+			const changed = data.rows.filter((r) => known.get(r.session_id) !== versions.get(r.session_id));
+			const removed = [...known.keys()].filter((id) => !versions.has(id));
+			return {changed, removed, versions};
 		},
 		async checkStale() {
 			data.staleChecks++;

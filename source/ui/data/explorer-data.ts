@@ -28,6 +28,13 @@ export type ExplorerData = {
 	pages(): AsyncIterable<ListedSession[]>;
 	fetch(sessionIds: readonly string[]): {rows: StoredSession[]; missing: string[]};
 	checkStale(): Promise<StaleResult>;
+	/**
+	 * Rows another process (a CLI compute, the web UI) changed since `known` was taken, or null when nobody
+	 * else committed since the last call (one PRAGMA: cheap enough to poll).
+	 */
+	externalChanges(known: ReadonlyMap<string, string>): {changed: ListedSession[]; removed: string[]; versions: Map<string, string>} | null;
+	/** Signatures of the rows as now stored (see externalChanges). */
+	versions(): Map<string, string>;
 	startJob(request: JobRequest, targets: {stale: readonly string[]; newOnDisk: readonly string[]}, listener: JobListener): JobHandle;
 };
 
@@ -38,6 +45,7 @@ export function createExplorerData(options: {root: string; dbPath: string; repos
 	const root = path.resolve(options.root);
 	const {repository} = options;
 	const now = options.now ?? Date.now;
+	let lastDataVersion = repository.dataVersion();
 	return {
 		root,
 		dbPath: options.dbPath,
@@ -52,6 +60,17 @@ export function createExplorerData(options: {root: string; dbPath: string; repos
 			}
 		},
 		fetch: (ids) => repository.getMany(ids),
+		versions: () => repository.versions(root),
+		externalChanges(known) {
+			const version = repository.dataVersion();
+			if (version === lastDataVersion) return null;
+			lastDataVersion = version;
+			const versions = repository.versions(root);
+			const changedIds = [...versions].filter(([id, v]) => known.get(id) !== v).map(([id]) => id);
+			const removed = [...known.keys()].filter((id) => !versions.has(id));
+			const changed = changedIds.length === 0 ? [] : repository.getListed(changedIds);
+			return {changed, removed, versions};
+		},
 		checkStale: () => checkStale({root, stored: [...storedMarks(repository, root)]}),
 		startJob(request, targets, listener) {
 			const cancel = {cancelled: false};

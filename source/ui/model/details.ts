@@ -76,7 +76,8 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	const {nowMs} = context;
 	const lines: DetailsLine[] = [];
 	const labelWidth = 15;
-	const field = (label: string, value: string): void => {
+	const field = (rawLabel: string, value: string): void => {
+		const label = sanitizeLine(rawLabel);
 		const text = sanitizeLine(value);
 		const wrapped = wrapToWidth(text, Math.max(10, width - labelWidth - 1));
 		wrapped.forEach((part, i) => lines.push({text: `${fitToWidth(i === 0 ? label : '', labelWidth)} ${part}`}));
@@ -96,7 +97,10 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	};
 
 	lines.push({text: truncateToWidth(view.fullName, width), role: 'title'});
-	lines.push({text: truncateToWidth(`${STATE_SYMBOL[view.state]} ${STATE_WORD[view.state]}: ${whyOfState(view, nowMs, context.stallWindowMs)}`, width), role: view.state === 'unreadable' || view.state === 'aborted' || view.state === 'stalled' ? 'warning' : undefined});
+	const stateRole = view.state === 'unreadable' || view.state === 'aborted' || view.state === 'stalled' ? 'warning' : undefined;
+	for (const part of wrapToWidth(`${STATE_SYMBOL[view.state]} ${STATE_WORD[view.state]}: ${whyOfState(view, nowMs, context.stallWindowMs)}`, width)) {
+		lines.push({text: part, role: stateRole});
+	}
 	if (context.stale) lines.push({text: truncateToWidth('* changed on disk since it was computed: r recomputes it', width), role: 'warning'});
 
 	section('Images');

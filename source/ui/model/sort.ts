@@ -59,13 +59,8 @@ export function baseOrder(views: readonly SessionView[]): SessionView[] {
  * either direction, so "lowest completion first" does not start with sessions that have no manifest.
  */
 export function sortViews(base: readonly SessionView[], spec: SortSpec): SessionView[] {
-	if (spec.key === 'created') {
-		// The base order is created-descending already; ascending keeps undated sessions last.
-		if (spec.direction === 'desc') return [...base];
-		const dated = base.filter((v) => v.created !== '');
-		const undated = base.filter((v) => v.created === '');
-		return [...dated.reverse(), ...undated];
-	}
+	// The base order is created-descending already: nothing to do.
+	if (spec.key === 'created' && spec.direction === 'desc') return [...base];
 	const extract = EXTRACTORS[spec.key];
 	const sign = spec.direction === 'asc' ? 1 : -1;
 	// Decorate once: one extraction per row instead of two per comparison.

@@ -11,6 +11,7 @@ import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, cycleItem, toggleItem} 
 import {toSessionView, type SessionView} from '../model/session-view.js';
 import {DEFAULT_SORT, INCOMPLETE_SORT, SORT_KEYS, baseOrder, sortViews, type SortSpec} from '../model/sort.js';
 import {listHeightOf, screenOf} from './screen.js';
+import {sanitizeLine} from '../../text/sanitize.js';
 import {dispatchKey} from '../keys.js';
 import {buildDetails} from '../model/details.js';
 import {helpLines} from '../views/help-lines.js';
@@ -87,6 +88,11 @@ function narrows(previous: Filter, next: Filter): boolean {
 	return (Object.keys(restA) as Array<keyof typeof restA>).every((k) => restA[k] === restB[k]);
 }
 
+/** The session under the cursor, if one is shown. */
+export function selectedId(state: ExplorerState): string | null {
+	return state.shown[state.cursorIndex]?.id ?? null;
+}
+
 /** Keeps the cursor on its session, or on the nearest position when the session is no longer shown. */
 function placeCursor(state: ExplorerState): ExplorerState {
 	const {shown} = state;
@@ -98,7 +104,8 @@ function placeCursor(state: ExplorerState): ExplorerState {
 		else index = shown.findIndex((v) => v.id === state.cursorId);
 	}
 	if (index < 0) index = Math.min(Math.max(0, state.cursorIndex), Math.max(0, shown.length - 1));
-	return scrollIntoView({...state, cursorIndex: index, cursorId: shown[index]?.id ?? null});
+	// With nothing shown the cursor keeps its session, so it comes back on it when the filter is relaxed.
+	return scrollIntoView({...state, cursorIndex: index, cursorId: shown[index]?.id ?? state.cursorId});
 }
 
 function scrollIntoView(state: ExplorerState): ExplorerState {
@@ -110,14 +117,20 @@ function scrollIntoView(state: ExplorerState): ExplorerState {
 	return top === state.scrollTop ? state : {...state, scrollTop: top};
 }
 
+/** Sorting and filtering are the user's doing: from then on the cursor follows its session, wherever it goes. */
+function followCursor(state: ExplorerState): ExplorerState {
+	if (state.cursorMoved) return state;
+	return {...state, cursorMoved: true, cursorId: state.shown[state.cursorIndex]?.id ?? state.cursorId};
+}
+
 function withSort(state: ExplorerState, sort: SortSpec): ExplorerState {
 	const sorted = sortViews(state.all, sort);
-	return placeCursor({...state, sort, sorted, shown: applyFilter(sorted, state.filter)});
+	return placeCursor({...followCursor(state), sort, sorted, shown: applyFilter(sorted, state.filter)});
 }
 
 function withFilter(state: ExplorerState, filter: Filter): ExplorerState {
 	const shown = narrows(state.filter, filter) ? applyFilter(state.shown, filter) : applyFilter(state.sorted, filter);
-	return placeCursor({...state, filter, shown});
+	return placeCursor({...followCursor(state), filter, shown});
 }
 
 function withRows(state: ExplorerState, all: SessionView[]): ExplorerState {
@@ -307,9 +320,14 @@ function back(state: ExplorerState): ExplorerState {
 		case 'sort-pane':
 			return state.sortPane ? withSort({...state, mode: 'list', sortPane: null}, state.sortPane.saved) : {...state, mode: 'list'};
 		case 'filter-pane': {
-			if (!state.filterPane) return {...state, mode: 'list'};
-			const restored = withFilter({...state, mode: 'list', filterPane: null}, state.filterPane.saved);
-			return state.filterPane.saved.incompleteOnly === state.filter.incompleteOnly ? restored : withSort(restored, restored.sortBeforeIncomplete ?? restored.sort);
+			const pane = state.filterPane;
+			if (!pane) return {...state, mode: 'list'};
+			// Undo everything the pane did: the filter, the sort the incomplete preset may have switched, the cursor.
+			const restored = withSort(
+				{...state, mode: 'list', filterPane: null, filter: pane.saved, sortBeforeIncomplete: pane.savedSortBeforeIncomplete, cursorId: pane.savedCursorId, cursorMoved: true},
+				pane.savedSort,
+			);
+			return scrollIntoView({...restored, scrollTop: pane.savedScrollTop});
 		}
 		case 'filter-input':
 			return {...state, mode: 'list'};
@@ -333,8 +351,8 @@ function withScroll(state: ExplorerState, wanted: number): ExplorerState {
 	if (!view || state.detailsRow?.session_id !== view.id) return state;
 	const width = screen.sideWidth > 0 ? screen.sideWidth : state.viewport.columns;
 	const lines = buildDetails(view, state.detailsRow, width, {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id)});
-	// The view keeps one line for "… more" while content continues below.
-	const max = Math.max(0, lines.length - screen.bodyHeight + 1);
+	// The same bound the view uses: at the bottom every remaining line fits.
+	const max = Math.max(0, lines.length - screen.bodyHeight);
 	return {...state, detailsScroll: Math.max(0, Math.min(max, wanted))};
 }
 
@@ -374,7 +392,7 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return moveTo(s, action.edge === 'top' ? 0 : s.shown.length - 1);
 
 		case 'open-details':
-			if (s.cursorId === null) return {...s, message: 'no session selected'};
+			if (!selectedId(s)) return {...s, message: 'no session selected'};
 			return {...s, mode: 'details', detailsScroll: s.mode === 'details' ? s.detailsScroll : 0};
 		case 'back':
 			return back(s);
@@ -386,8 +404,11 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 
 		case 'filter-input-open':
 			return {...s, mode: 'filter-input'};
-		case 'filter-input-type':
-			return withFilter(s, {...s.filter, text: s.filter.text + action.text});
+		case 'filter-input-type': {
+			// Typed or pasted text is terminal input too: no escape sequences or bidi controls get into the filter.
+			const text = sanitizeLine(action.text);
+			return text === '' ? s : withFilter(s, {...s.filter, text: s.filter.text + text});
+		}
 		case 'filter-input-delete':
 			return withFilter(s, {...s.filter, text: [...s.filter.text].slice(0, -1).join('')});
 		case 'filter-input-escape':
@@ -402,10 +423,11 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return jumpIncomplete(s, action.direction);
 
 		case 'mark-toggle': {
-			if (s.cursorId === null) return s;
+			const id = selectedId(s);
+			if (id === null) return s;
 			const marks = new Set(s.marks);
-			if (marks.has(s.cursorId)) marks.delete(s.cursorId);
-			else marks.add(s.cursorId);
+			if (marks.has(id)) marks.delete(id);
+			else marks.add(id);
 			return moveTo({...s, marks}, s.cursorIndex + 1);
 		}
 		case 'mark-all':
@@ -436,7 +458,11 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		}
 
 		case 'filter-pane-open':
-			return {...s, mode: 'filter-pane', filterPane: {focus: 0, saved: s.filter, editing: null}};
+			return {
+				...s,
+				mode: 'filter-pane',
+				filterPane: {focus: 0, saved: s.filter, savedSort: s.sort, savedSortBeforeIncomplete: s.sortBeforeIncomplete, savedCursorId: selectedId(s) ?? s.cursorId, savedScrollTop: s.scrollTop, editing: null},
+			};
 		case 'filter-pane-move':
 		case 'filter-pane-toggle':
 		case 'filter-pane-cycle':
@@ -455,7 +481,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return withScroll(s, action.edge === 'top' ? 0 : Number.MAX_SAFE_INTEGER);
 
 		case 'recompute-selection': {
-			const ids = s.marks.size > 0 ? [...s.marks] : s.cursorId !== null ? [s.cursorId] : [];
+			const id = selectedId(s);
+			const ids = s.marks.size > 0 ? [...s.marks] : id !== null ? [id] : [];
 			if (ids.length === 0) return {...s, message: 'nothing to recompute'};
 			return requestJob(s, {scope: 'sessions', sessionIds: ids});
 		}

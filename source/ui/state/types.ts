@@ -28,8 +28,12 @@ export type JobStatus = {
 export type FilterPaneState = {
 	/** Index of the focused row of the pane. */
 	focus: number;
-	/** The filter when the pane opened, restored by Esc. */
+	/** The filter, sort and cursor when the pane opened, restored by Esc. */
 	saved: Filter;
+	savedSort: SortSpec;
+	savedSortBeforeIncomplete: SortSpec | null;
+	savedCursorId: string | null;
+	savedScrollTop: number;
 	/** Text being typed into a range field. */
 	editing: string | null;
 };

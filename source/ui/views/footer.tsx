@@ -6,6 +6,7 @@ import {describeFilter} from '../model/filter.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
 import {displayWidth, truncateToWidth} from '../../text/width.js';
+import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
 
 /** As many hints as fit, most important first. */
@@ -38,18 +39,20 @@ export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): Re
 	const width = state.viewport.columns;
 	let first: Segment[];
 	if (state.mode === 'filter-input') {
-		const prompt = `/${state.filter.text}▏`;
+		const prompt = `/${sanitizeLine(state.filter.text)}▏`;
 		const hints = fitHints(footerHints('filter-input'), Math.max(0, width - displayWidth(prompt) - 3));
 		first = [{text: truncateToWidth(prompt, Math.max(4, width - displayWidth(hints) - 3)), role: 'accent'}, {text: `   ${hints}`, role: 'dim'}];
 	} else {
 		first = [{text: fitHints(footerHints(state.mode), width), role: 'dim'}];
 	}
 	// A message (e.g. `cancelled after 3/10`) leads the status line until the next key; the counts stay visible.
-	const counts = statusText(state);
-	const status: Segment[] = state.message
+	const counts = sanitizeLine(statusText(state));
+	// Messages can quote session names or error text from disk.
+	const message = state.message === null ? null : sanitizeLine(state.message);
+	const status: Segment[] = message
 		? [
-				{text: truncateToWidth(state.message, width), role: 'warning'},
-				{text: truncateToWidth(` · ${counts}`, Math.max(0, width - displayWidth(state.message)))},
+				{text: truncateToWidth(message, width), role: 'warning'},
+				{text: truncateToWidth(` · ${counts}`, Math.max(0, width - displayWidth(message)))},
 			]
 		: [{text: truncateToWidth(counts, width)}];
 	return (

@@ -7,6 +7,7 @@ import {stateCounts} from '../state/reducer.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
 import {displayWidth, truncateToWidth} from '../../text/width.js';
+import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
 
 export type HeaderInfo = {root: string; dbPath: string; notice: string | null};
@@ -30,9 +31,9 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 	const first: Segment[] = [
 		{text: title, role: 'title'},
 		{text: '  '},
-		{text: shortenPath(info.root, rootPart - 5), role: 'accent'},
+		{text: shortenPath(sanitizeLine(info.root), rootPart - 5), role: 'accent'},
 		{text: '  db '},
-		{text: shortenPath(info.dbPath, dbPart - 5)},
+		{text: shortenPath(sanitizeLine(info.dbPath), dbPart - 5)},
 	];
 	const counts = stateCounts(state.all);
 	const second: Segment[] = [];
@@ -41,7 +42,7 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 	second.push({text: total, role: 'header'});
 	used += total.length;
 	if (info.notice) {
-		second.push({text: '  '}, {text: truncateToWidth(info.notice, Math.max(10, width - used - 2)), role: 'warning'});
+		second.push({text: '  '}, {text: truncateToWidth(sanitizeLine(info.notice), Math.max(10, width - used - 2)), role: 'warning'});
 	} else {
 		for (const s of SESSION_STATES) {
 			const n = counts.get(s);

@@ -7,6 +7,7 @@ import type {SessionView} from '../model/session-view.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Role, Theme} from '../theme.js';
 import {fitToWidth} from '../../text/width.js';
+import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
 
 function marker(view: SessionView, selected: boolean, state: ExplorerState): Segment[] {
@@ -46,7 +47,7 @@ export function ListView({state, width, height, theme}: {state: ExplorerState; w
 				? state.loading || state.job
 					? 'loading sessions…'
 					: 'no sessions cached for this root yet: R computes them'
-				: `no sessions match (${describeFilter(state.filter)}): Esc clears the text, f changes filters`;
+				: `no sessions match (${sanitizeLine(describeFilter(state.filter))}): Esc clears the text, f changes filters`;
 		lines.push(<Line key="empty" theme={theme} segments={[{text: fitToWidth(`   ${text}`, width), role: 'dim'}]} />);
 	}
 	return (

@@ -22,7 +22,7 @@ export function FilterPane({state, width, height, theme}: {state: ExplorerState;
 	const items = FILTER_PANE_ITEMS.map((item, i) => {
 		const selected = i === focus;
 		const value = itemValue(state.filter, item, selected ? (pane?.editing ?? null) : null);
-		const text = fitToWidth(`${selected ? '›' : ' '} ${fitToWidth(item.label, 18)} ${value}`, width);
+		const text = fitToWidth(`${selected ? '›' : ' '} ${fitToWidth(item.label, 20)} ${value}`, width);
 		return [{text, role: selected ? ('selected' as const) : undefined}];
 	});
 	const {slice} = windowAround(items, focus, Math.max(1, height - 1));

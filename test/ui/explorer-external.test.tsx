@@ -1,0 +1,35 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {fakeData, renderExplorer, type Harness} from '../helpers/explorer.js';
+import {sampleSessions, storedSession} from '../helpers/sessions.js';
+
+let harness: Harness | undefined;
+afterEach(() => harness?.unmount());
+
+describe('another process writing the database', () => {
+	it('refreshes rows after the other writer commits, and keeps browsing meanwhile', async () => {
+		const data = fakeData(sampleSessions());
+		harness = await renderExplorer({data});
+		await harness.waitForFrame((f) => f.includes('10 of 10 shown'));
+		await harness.press('j');
+		const id = '20251114_100000-partial_illu';
+		const index = data.rows.findIndex((r) => r.session_id === id);
+		data.rows[index] = {...storedSession(id, {numImages: 10, images: 9, status: 'completed'}), stats_computed_at: '2025-11-20T12:30:00'};
+		data.rows.push(storedSession('20251119_090000-from_the_web_ui', {numImages: 2, images: 2, status: 'completed'}));
+		data.dataVersion++;
+		const frame = await harness.waitForFrame((f) => f.includes('9/10') && f.includes('from_the_web_ui'), 'the rows another process wrote');
+		expect(frame).toContain('11 of 11 shown');
+		// The cursor stayed on its session through the refresh.
+		expect(frame.split('\n').find((l) => l.startsWith('›'))).toContain('complete_pony');
+	});
+
+	it('draws nothing when nobody else committed', async () => {
+		const data = fakeData(sampleSessions());
+		harness = await renderExplorer({data});
+		await harness.waitForFrame((f) => f.includes('10 of 10 shown'));
+		const before = harness.frames.length;
+		// Another poll passes without a commit (dataVersion unchanged): no new frame.
+		const started = Date.now();
+		while (Date.now() - started < 2500) await new Promise((resolve) => setImmediate(resolve));
+		expect(harness.frames.length).toBe(before);
+	});
+});

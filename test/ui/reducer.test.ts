@@ -1,0 +1,514 @@
+/**
+ * The reducer on its own: pure transitions from `initialState` through key and direct actions. The list
+ * pipeline's invariant (shown = sorted filtered, sorted = all sorted) is checked after every step.
+ */
+import type {Key} from 'ink';
+import {describe, expect, it} from 'vitest';
+import {INCOMPLETE_STATES} from '../../source/core/state.js';
+import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
+import {EMPTY_FILTER, compileFilter} from '../../source/ui/model/filter.js';
+import {explorerReducer, initialState, reducer} from '../../source/ui/state/reducer.js';
+import type {Action, ExplorerState} from '../../source/ui/state/types.js';
+import type {StoredSession} from '../../source/store/stats-repository.js';
+import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
+
+function key(overrides: Partial<Key> = {}): Key {
+	return {
+		upArrow: false,
+		downArrow: false,
+		leftArrow: false,
+		rightArrow: false,
+		pageDown: false,
+		pageUp: false,
+		home: false,
+		end: false,
+		return: false,
+		escape: false,
+		ctrl: false,
+		shift: false,
+		tab: false,
+		backspace: false,
+		delete: false,
+		meta: false,
+		super: false,
+		hyper: false,
+		capsLock: false,
+		numLock: false,
+		...overrides,
+	};
+}
+
+const K = {
+	down: key({downArrow: true}),
+	up: key({upArrow: true}),
+	left: key({leftArrow: true}),
+	right: key({rightArrow: true}),
+	enter: key({return: true}),
+	escape: key({escape: true, meta: true}),
+	backspace: key({delete: true}),
+	ctrlH: key({backspace: true}),
+	ctrlC: key({ctrl: true}),
+};
+
+/** Sends keys: a string is one printable key each character, a Key object a named key. */
+function press(state: ExplorerState, ...keys: Array<string | Key | [string, Key]>): ExplorerState {
+	let s = state;
+	for (const k of keys) {
+		let action: Action;
+		if (typeof k === 'string') {
+			for (const c of k) {
+				s = explorerReducer(s, {type: 'key', input: c, key: key({shift: /[A-Z]/.test(c)})});
+				checkPipeline(s);
+			}
+			continue;
+		}
+		if (Array.isArray(k)) action = {type: 'key', input: k[0], key: k[1]};
+		else action = {type: 'key', input: '', key: k};
+		s = explorerReducer(s, action);
+		checkPipeline(s);
+	}
+	return s;
+}
+
+function ids(views: ReadonlyArray<{id: string}>): string[] {
+	return views.map((v) => v.id);
+}
+
+/** What `shown` must be, whatever path (narrowing or not) the reducer took to get there. */
+function checkPipeline(s: ExplorerState): void {
+	const test = compileFilter(s.filter);
+	expect(ids(s.shown)).toEqual(ids(s.sorted.filter(test)));
+	expect(new Set(ids(s.sorted))).toEqual(new Set(ids(s.all)));
+	if (s.shown.length > 0) {
+		expect(s.cursorIndex).toBeGreaterThanOrEqual(0);
+		expect(s.cursorIndex).toBeLessThan(s.shown.length);
+		expect(s.cursorId).toBe(s.shown[s.cursorIndex]!.id);
+	}
+}
+
+function loaded(rows: StoredSession[] = sampleSessions(), viewport = {columns: 100, rows: 30}): ExplorerState {
+	const start = initialState({viewport, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null}});
+	const s = reducer(start, {type: 'rows-loaded', rows, complete: true, nowMs: TEST_NOW});
+	checkPipeline(s);
+	return s;
+}
+
+const nameOf = (s: ExplorerState): string => s.shown[s.cursorIndex]!.name;
+const shownNames = (s: ExplorerState): string[] => s.shown.map((v) => v.name);
+
+/** Moves the cursor (by keys) onto the session with this display name. */
+function moveToName(state: ExplorerState, name: string): ExplorerState {
+	let s = press(state, 'g');
+	for (let i = 0; i < s.shown.length && nameOf(s) !== name; i++) s = press(s, 'j');
+	expect(nameOf(s)).toBe(name);
+	return s;
+}
+
+/** Moves the filter pane's focus by keys. */
+function focusPane(s: ExplorerState, index: number): ExplorerState {
+	let next = s;
+	while (next.filterPane!.focus < index) next = press(next, K.down);
+	while (next.filterPane!.focus > index) next = press(next, K.up);
+	expect(next.filterPane!.focus).toBe(index);
+	return next;
+}
+
+/** The sort pane, by keys: focus the column, pick the direction, apply. */
+function sortBy(state: ExplorerState, column: string, direction: 'asc' | 'desc'): ExplorerState {
+	let s = press(state, 's');
+	const order = ['created', 'name', 'model', 'state', 'images', 'completion', 'mode', 'sweep', 'size', 'steps', 'cfg', 'sampler'];
+	const target = order.indexOf(column);
+	while (s.sortPane!.focus > target) s = press(s, K.up);
+	while (s.sortPane!.focus < target) s = press(s, K.down);
+	s = press(s, direction === 'asc' ? K.left : K.right, K.enter);
+	expect(s.sort).toEqual({key: column, direction});
+	expect(s.mode).toBe('list');
+	return s;
+}
+
+describe('the reducer is pure', () => {
+	it('does not change the state it is given and answers the same action the same way', () => {
+		const s = loaded();
+		const before = structuredClone(s);
+		const actions: Action[] = [
+			{type: 'key', input: 'j', key: key()},
+			{type: 'key', input: ' ', key: key()},
+			{type: 'key', input: 'i', key: key()},
+			{type: 'key', input: 'a', key: key()},
+			{type: 'rows-updated', rows: [storedSession('20251114_100000-partial_illu', {numImages: 10, images: 10, status: 'completed'})], removedIds: ['20251113_100000-over_run'], nowMs: TEST_NOW},
+		];
+		for (const action of actions) {
+			const a = explorerReducer(s, action);
+			const b = explorerReducer(s, action);
+			expect(a).not.toBe(s);
+			expect(structuredClone(a)).toEqual(structuredClone(b));
+		}
+		expect(structuredClone(s)).toEqual(before);
+	});
+
+	it('starts empty, in the list, loading, sorted newest first', () => {
+		const start = initialState({viewport: {columns: 80, rows: 24}, nowMs: TEST_NOW, stallWindowMs: 600_000, info: {root: '/r', dbPath: '/d', notice: null}});
+		expect(start.mode).toBe('list');
+		expect(start.shown).toEqual([]);
+		expect(start.loading).toBe(true);
+		expect(start.sort).toEqual({key: 'created', direction: 'desc'});
+		expect(start.filter).toEqual(EMPTY_FILTER);
+		const s = loaded();
+		expect(s.loading).toBe(false);
+		expect(shownNames(s)[0]).toBe('running_now');
+		expect(shownNames(s).at(-1)).toBe('legacy.prompt');
+	});
+});
+
+describe('cursor stability', () => {
+	it('keeps the cursor on its session when the sort changes', () => {
+		let s = moveToName(loaded(), 'partial_illu');
+		for (const [column, direction] of [
+			['name', 'asc'],
+			['completion', 'asc'],
+			['images', 'desc'],
+			['state', 'desc'],
+			['created', 'asc'],
+		] as const) {
+			s = sortBy(s, column, direction);
+			expect(nameOf(s), `${column} ${direction}`).toBe('partial_illu');
+		}
+	});
+
+	it('keeps the cursor on the first session when the sort changes before the cursor was ever moved', () => {
+		let s = loaded();
+		expect(nameOf(s)).toBe('running_now');
+		s = sortBy(s, 'name', 'asc');
+		expect(shownNames(s)[0]).not.toBe('running_now');
+		expect(nameOf(s)).toBe('running_now');
+	});
+
+	it('keeps the cursor on its session while a filter that still shows it is typed', () => {
+		let s = moveToName(loaded(), 'partial_illu');
+		s = press(s, '/', 'fox');
+		expect(shownNames(s)).toEqual(['partial_illu']);
+		expect(nameOf(s)).toBe('partial_illu');
+		s = press(s, K.escape, K.escape);
+		expect(s.mode).toBe('list');
+		expect(s.shown.length).toBe(10);
+		expect(nameOf(s)).toBe('partial_illu');
+	});
+
+	it('puts the cursor on the nearest shown row when its session is filtered out', () => {
+		// The last row filtered out: the row above it is the nearest.
+		let s = press(loaded(), 'G');
+		expect(nameOf(s)).toBe('legacy.prompt');
+		s = press(s, '/', 'complete');
+		expect(shownNames(s)).toEqual(['complete_pony']);
+		expect(nameOf(s)).toBe('complete_pony');
+
+		// A row in the middle filtered out by one change: one of its neighbours in the list takes the cursor.
+		s = moveToName(loaded(), 'empty_run');
+		const order = shownNames(s);
+		const i = order.indexOf('empty_run');
+		s = focusPane(press(s, 'f'), FILTER_PANE_ITEMS.findIndex((item) => item.kind === 'number' && item.field === 'completionMin'));
+		// completion ≥ 1 hides the empty session (0%) and the two without a known completion.
+		s = press(s, '1');
+		expect(shownNames(s)).toEqual(order.filter((n) => !['empty_run', 'broken', 'legacy.prompt'].includes(n)));
+		expect([order[i - 1], order[i + 1]]).toContain(nameOf(s));
+		s = press(s, K.enter);
+		expect([order[i - 1], order[i + 1]]).toContain(nameOf(s));
+	});
+
+	it('keeps the cursor on its session when recomputed rows move it in the sort', () => {
+		let s = sortBy(loaded(), 'completion', 'asc');
+		s = moveToName(s, 'partial_illu');
+		const before = s.cursorIndex;
+		s = reducer(s, {type: 'rows-updated', rows: [storedSession('20251114_100000-partial_illu', {numImages: 10, images: 20, status: 'completed'})], removedIds: [], nowMs: TEST_NOW});
+		checkPipeline(s);
+		expect(s.cursorIndex).not.toBe(before);
+		expect(nameOf(s)).toBe('partial_illu');
+		expect(s.shown[s.cursorIndex]!.completion).toBe(200);
+	});
+
+	it('updates rows in place and keeps the cursor when the sort does not move them', () => {
+		let s = moveToName(loaded(), 'empty_run');
+		s = reducer(s, {type: 'rows-updated', rows: [storedSession('20251112_100000-empty_run', {numImages: 5, images: 5, status: 'completed'})], removedIds: [], nowMs: TEST_NOW});
+		checkPipeline(s);
+		expect(nameOf(s)).toBe('empty_run');
+		expect(s.shown[s.cursorIndex]!.state).toBe('complete');
+		expect(s.shown[s.cursorIndex]!.row.images_actual).toBe(5);
+	});
+
+	it('moves the cursor to the nearest row and drops the mark when the cursor session is removed', () => {
+		let s = moveToName(loaded(), 'over_run');
+		s = press(s, ' ');
+		s = moveToName(s, 'over_run');
+		expect(s.marks.has('20251113_100000-over_run')).toBe(true);
+		s = reducer(s, {type: 'rows-updated', rows: [], removedIds: ['20251113_100000-over_run'], nowMs: TEST_NOW});
+		checkPipeline(s);
+		expect(shownNames(s)).not.toContain('over_run');
+		expect(['partial_illu', 'empty_run']).toContain(nameOf(s));
+		expect(s.marks.size).toBe(0);
+	});
+
+	it('adds recomputed sessions that were not cached yet, in order, without moving the cursor', () => {
+		let s = moveToName(loaded(), 'over_run');
+		s = reducer(s, {type: 'rows-updated', rows: [storedSession('20251120_115900-brand_new', {numImages: 2, images: 2, status: 'completed'})], removedIds: [], nowMs: TEST_NOW});
+		checkPipeline(s);
+		expect(shownNames(s)[0]).toBe('brand_new');
+		expect(s.all.length).toBe(11);
+		expect(nameOf(s)).toBe('over_run');
+	});
+});
+
+describe('marks', () => {
+	it('Space marks and moves down, again unmarks; a marks every shown row; u clears', () => {
+		let s = press(loaded(), ' ');
+		expect([...s.marks]).toEqual(['20251120_115500-running_now']);
+		expect(nameOf(s)).toBe('complete_pony');
+		s = press(s, ' ');
+		expect(s.marks.size).toBe(2);
+		s = press(s, 'k', ' ');
+		expect([...s.marks]).toEqual(['20251120_115500-running_now']);
+		expect(nameOf(s)).toBe('partial_illu');
+		// `a` marks what is shown, not what the filter hides.
+		s = press(s, 'u', '/', 'run', K.enter, 'a');
+		expect(new Set(s.marks)).toEqual(new Set(s.shown.map((v) => v.id)));
+		expect(s.marks.size).toBe(shownNames(s).length);
+		expect(s.marks.size).toBeLessThan(10);
+		s = press(s, 'u');
+		expect(s.marks.size).toBe(0);
+	});
+
+	it('Space on the last row marks it and stays', () => {
+		let s = press(loaded(), 'G', ' ');
+		expect(nameOf(s)).toBe('legacy.prompt');
+		expect(s.marks.has('2025-10-14_163854_legacy.prompt')).toBe(true);
+	});
+});
+
+describe('the incomplete preset', () => {
+	it('shows only partial, stalled, aborted, empty and running sessions, lowest completion first; i again restores', () => {
+		let s = sortBy(loaded(), 'name', 'asc');
+		const before = shownNames(s);
+		s = press(s, 'i');
+		expect(s.filter.incompleteOnly).toBe(true);
+		expect(s.shown.length).toBe(5);
+		for (const v of s.shown) expect(INCOMPLETE_STATES.has(v.state)).toBe(true);
+		expect(new Set(s.shown.map((v) => v.state))).toEqual(new Set(['partial', 'stalled', 'aborted', 'empty', 'running']));
+		const completions = s.shown.map((v) => v.completion);
+		expect(completions).toEqual([...completions].sort((a, b) => a - b));
+		expect(shownNames(s)[0]).toBe('empty_run');
+		// 25% twice: the newer (running_now) first.
+		expect(shownNames(s)).toEqual(['empty_run', 'aborted_run', 'running_now', 'stalled_run', 'partial_illu']);
+		s = press(s, 'i');
+		expect(s.filter.incompleteOnly).toBe(false);
+		expect(s.sort).toEqual({key: 'name', direction: 'asc'});
+		expect(shownNames(s)).toEqual(before);
+	});
+
+	it('Esc in the list leaves the preset', () => {
+		let s = press(loaded(), 'i');
+		s = press(s, K.escape);
+		expect(s.filter.incompleteOnly).toBe(false);
+		expect(s.shown.length).toBe(10);
+		expect(s.sort).toEqual({key: 'created', direction: 'desc'});
+	});
+
+	it('n and N jump to the next and previous incomplete session, wrapping around', () => {
+		let s = moveToName(loaded(), 'complete_pony');
+		s = press(s, 'n');
+		expect(nameOf(s)).toBe('partial_illu');
+		s = press(s, 'n');
+		expect(nameOf(s)).toBe('empty_run');
+		s = press(s, 'N');
+		expect(nameOf(s)).toBe('partial_illu');
+		s = press(s, 'N');
+		expect(nameOf(s)).toBe('running_now');
+		s = press(s, 'N');
+		// Wraps to the last incomplete session.
+		expect(nameOf(s)).toBe('aborted_run');
+		expect(s.message).toMatch(/wrapped/);
+	});
+});
+
+describe('the filter pane', () => {
+	const stateFocus = (state: string): number => FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'state' && i.state === state);
+
+	const focus = focusPane;
+
+	it('applies each change live; Esc restores the filter as it was when the pane opened', () => {
+		let s = press(loaded(), '/', 'run', K.enter);
+		const opened = s.filter;
+		const shownBefore = shownNames(s);
+		s = press(s, 'f');
+		expect(s.mode).toBe('filter-pane');
+		s = focus(s, stateFocus('stalled'));
+		s = press(s, ' ');
+		expect(shownNames(s)).toEqual(['stalled_run']);
+		s = focus(s, stateFocus('running'));
+		s = press(s, ' ');
+		expect(shownNames(s)).toEqual(['running_now', 'stalled_run']);
+		s = press(s, K.escape);
+		expect(s.mode).toBe('list');
+		expect(s.filter).toEqual(opened);
+		expect(shownNames(s)).toEqual(shownBefore);
+	});
+
+	it('Enter keeps the changes', () => {
+		let s = press(loaded(), 'f');
+		s = focus(s, stateFocus('complete'));
+		s = press(s, ' ', K.enter);
+		expect(s.mode).toBe('list');
+		expect(shownNames(s)).toEqual(['complete_pony', 'sweep']);
+		expect([...s.filter.states]).toEqual(['complete']);
+	});
+
+	it('filters completion and created ranges from typed bounds', () => {
+		let s = press(loaded(), 'f');
+		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.field === 'completionMin'));
+		s = press(s, '25');
+		expect(s.filter.completionMin).toBe(25);
+		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.field === 'completionMax'));
+		s = press(s, '99');
+		expect(new Set(shownNames(s))).toEqual(new Set(['running_now', 'partial_illu', 'stalled_run']));
+		s = press(s, K.backspace, K.ctrlH);
+		expect(s.filter.completionMax).toBeNull();
+		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.field === 'createdFrom'));
+		s = press(s, '2025-11-14');
+		expect(s.filter.createdFrom).toBe('2025-11-14');
+		expect(shownNames(s)).toEqual(['running_now', 'complete_pony', 'partial_illu']);
+		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.field === 'createdTo'));
+		s = press(s, '2025-11-15');
+		expect(shownNames(s)).toEqual(['complete_pony', 'partial_illu']);
+	});
+
+	it('Esc restores the incomplete preset, sort included, when the pane turned it off', () => {
+		let s = press(loaded(), 'i');
+		const presetOrder = shownNames(s);
+		s = press(s, 'f');
+		expect(FILTER_PANE_ITEMS[0]!.kind).toBe('incomplete');
+		s = press(s, ' ');
+		expect(s.filter.incompleteOnly).toBe(false);
+		s = press(s, K.escape);
+		expect(s.filter.incompleteOnly).toBe(true);
+		expect(s.sort).toEqual({key: 'completion', direction: 'asc'});
+		expect(shownNames(s)).toEqual(presetOrder);
+	});
+});
+
+describe('the text filter', () => {
+	it('narrows letter by letter and widens again on delete, always matching a fresh filter', () => {
+		let s = press(loaded(), '/');
+		const counts: number[] = [];
+		for (const c of 'run') {
+			s = press(s, c);
+			counts.push(s.shown.length);
+		}
+		for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeLessThanOrEqual(counts[i - 1]!);
+		expect(shownNames(s)).toEqual(['running_now', 'over_run', 'empty_run', 'stalled_run', 'aborted_run']);
+		s = press(s, 'n');
+		expect(shownNames(s)).toEqual(['running_now']);
+		s = press(s, K.backspace, K.ctrlH, K.backspace, K.backspace);
+		expect(s.filter.text).toBe('');
+		expect(s.shown.length).toBe(10);
+		// Words match anywhere, in any order, over name, model and prompt.
+		s = press(s, 'snow fox');
+		expect(shownNames(s)).toEqual(['partial_illu']);
+		s = press(s, K.escape);
+		expect(s.filter.text).toBe('');
+		expect(s.mode).toBe('filter-input');
+		s = press(s, 'PONY');
+		expect(shownNames(s)).toEqual(['complete_pony']);
+	});
+
+	it('matches the model and the prompt, not only the name', () => {
+		let s = press(loaded(), '/', 'ponydiffusion');
+		expect(shownNames(s)).toEqual(['complete_pony']);
+		s = press(s, K.escape, 'red fox');
+		expect(shownNames(s)).toEqual(['partial_illu']);
+	});
+
+	it('keeps the cursor on its session through a filter that matches nothing', () => {
+		let s = moveToName(loaded(), 'partial_illu');
+		s = press(s, '/', 'jkq/?');
+		expect(s.shown).toEqual([]);
+		expect(s.quitting).toBe(false);
+		s = press(s, K.escape);
+		expect(s.filter.text).toBe('');
+		expect(nameOf(s)).toBe('partial_illu');
+	});
+});
+
+describe('recompute requests', () => {
+	it('r asks for the selected session, or the marked ones', () => {
+		let s = moveToName(loaded(), 'over_run');
+		s = press(s, 'r');
+		expect(s.jobRequest).toEqual({id: 1, scope: 'sessions', sessionIds: ['20251113_100000-over_run']});
+		s = reducer(s, {type: 'job-request-taken'});
+		s = reducer(s, {type: 'job-started', requestId: 1, label: '1 session', total: 1, startedAtMs: TEST_NOW});
+		// A second request while one runs is refused with a message.
+		s = press(s, 'r');
+		expect(s.jobRequest).toBeNull();
+		expect(s.message).toMatch(/already running/);
+		s = reducer(s, {type: 'job-finished', message: 'done'});
+		s = press(s, 'g', ' ', ' ', 'r');
+		expect(s.jobRequest?.scope).toBe('sessions');
+		expect(new Set(s.jobRequest?.scope === 'sessions' ? s.jobRequest.sessionIds : [])).toEqual(new Set(['20251120_115500-running_now', '20251115_100000-complete_pony']));
+		expect(s.jobRequest?.id).toBe(2);
+	});
+
+	it('R asks; s chooses stale, a all, Esc nothing', () => {
+		let s = press(loaded(), 'R');
+		expect(s.mode).toBe('confirm');
+		expect(press(s, 's').jobRequest).toEqual({id: 1, scope: 'stale'});
+		expect(press(s, 's').mode).toBe('list');
+		expect(press(s, 'a').jobRequest).toEqual({id: 1, scope: 'all'});
+		const none = press(s, K.escape);
+		expect(none.jobRequest).toBeNull();
+		expect(none.mode).toBe('list');
+		s = press(loaded(), K.enter, 'R');
+		expect(s.mode).toBe('confirm');
+		expect(press(s, K.escape).mode).toBe('details');
+	});
+
+	it('Esc cancels a running job; Ctrl-C cancels first and quits the second time', () => {
+		let s = reducer(loaded(), {type: 'job-started', requestId: 1, label: 'all sessions', total: 10, startedAtMs: TEST_NOW});
+		const cancelled = press(s, K.escape);
+		expect(cancelled.job?.cancelling).toBe(true);
+		expect(cancelled.quitting).toBe(false);
+		s = press(s, ['c', K.ctrlC]);
+		expect(s.job?.cancelling).toBe(true);
+		expect(s.quitting).toBe(false);
+		s = press(s, ['c', K.ctrlC]);
+		expect(s.quitting).toBe(true);
+	});
+
+	it('keys keep working while a job runs', () => {
+		let s = reducer(loaded(), {type: 'job-started', requestId: 1, label: 'all sessions', total: 10, startedAtMs: TEST_NOW});
+		s = press(s, 'j', 'j');
+		expect(nameOf(s)).toBe('partial_illu');
+		s = press(s, '/', 'pony', K.enter);
+		expect(shownNames(s)).toEqual(['complete_pony']);
+		expect(s.job).not.toBeNull();
+	});
+});
+
+describe('scrolling', () => {
+	it('pages by the list height and keeps the cursor row visible', () => {
+		const rows = Array.from({length: 60}, (_, i) => storedSession(`20251119_${String(235959 - i * 100).padStart(6, '0')}-s${String(i).padStart(2, '0')}`, {numImages: 1, images: 1, status: 'completed'}));
+		let s = loaded(rows, {columns: 80, rows: 24});
+		// 24 rows: 1 kept free, 2 header, 2 footer, 1 column header → 18 list rows; a page moves 17.
+		s = press(s, ['', key({pageDown: true})]);
+		s = press(s, ['', key({pageDown: true})]);
+		expect(nameOf(s)).toBe('s34');
+		expect(s.cursorIndex - s.scrollTop).toBeLessThan(18);
+		expect(s.cursorIndex).toBeGreaterThanOrEqual(s.scrollTop);
+		s = press(s, ['u', key({ctrl: true})]);
+		expect(nameOf(s)).toBe('s25');
+		s = press(s, ['d', key({ctrl: true})], ['d', key({ctrl: true})]);
+		expect(nameOf(s)).toBe('s43');
+		s = press(s, 'G');
+		expect(s.scrollTop).toBe(60 - 18);
+		s = press(s, ['', key({pageUp: true})]);
+		expect(nameOf(s)).toBe('s42');
+		s = press(s, 'g');
+		expect(s.scrollTop).toBe(0);
+	});
+});
