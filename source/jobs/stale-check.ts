@@ -7,9 +7,14 @@ import fs from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
-import {compareWithDisk, type StoredMark} from './compute-job.js';
+import {ComputeAbortedError, compareWithDisk, type StoredMark} from './compute-job.js';
 
-export type StaleResult = {stale: string[]; newOnDisk: string[]};
+export type StaleResult = {
+	stale: string[];
+	newOnDisk: string[];
+	/** Set when the results root itself cannot be read: rows are then kept and shown as cached. */
+	rootProblem?: string;
+};
 export type StaleRequest = {root: string; stored: Array<[string, StoredMark]>};
 
 /** A new folder counts only if it is a session (a manifest or an image), so dryrun/ is not "new". */
@@ -23,7 +28,14 @@ function looksLikeSession(folder: string): boolean {
 
 export function findStale(request: StaleRequest): StaleResult {
 	const stored = new Map(request.stored);
-	const {tasks, gone} = compareWithDisk(request.root, stored, false);
+	let comparison: ReturnType<typeof compareWithDisk>;
+	try {
+		comparison = compareWithDisk(request.root, stored, false);
+	} catch (error) {
+		if (error instanceof ComputeAbortedError) return {stale: [], newOnDisk: [], rootProblem: error.message};
+		throw error;
+	}
+	const {tasks, gone} = comparison;
 	const stale: string[] = [...gone];
 	const newOnDisk: string[] = [];
 	for (const task of tasks) {

@@ -33,3 +33,13 @@ describe('another process writing the database', () => {
 		expect(harness.frames.length).toBe(before);
 	});
 });
+
+describe('a results root that is unavailable', () => {
+	it('keeps the cached rows and says why in the header', async () => {
+		const data = fakeData(sampleSessions(), {stale: {stale: [], newOnDisk: [], rootProblem: 'the results root /results is unavailable (does not exist); cached stats are kept'}});
+		harness = await renderExplorer({data});
+		const frame = await harness.waitForFrame((f) => f.includes('unavailable'));
+		expect(frame.split('\n')[1]).toContain('the results root /results is unavailable');
+		expect(frame).toContain('10 of 10 shown');
+	});
+});

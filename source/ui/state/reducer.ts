@@ -50,6 +50,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		stale: new Set(),
 		newOnDisk: [],
 		staleChecked: false,
+		rootProblem: null,
 		detailsScroll: 0,
 		detailsRow: null,
 		helpScroll: 0,
@@ -506,7 +507,7 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return scrollIntoView({...s, job: null, message: action.message});
 
 		case 'stale-checked':
-			return {...s, stale: new Set(action.stale), newOnDisk: [...action.newOnDisk], staleChecked: true};
+			return {...s, stale: new Set(action.stale), newOnDisk: [...action.newOnDisk], staleChecked: true, rootProblem: action.rootProblem ?? null};
 		case 'message':
 			return {...s, message: action.text};
 		case 'details-loaded':

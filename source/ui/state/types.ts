@@ -77,6 +77,8 @@ export type ExplorerState = {
 	/** Session folders on disk with no cached row yet. */
 	newOnDisk: readonly string[];
 	staleChecked: boolean;
+	/** Why the results root cannot be read right now (rows are the cached ones), or null. */
+	rootProblem: string | null;
 
 	detailsScroll: number;
 	/** The full row behind the details view, fetched when details are shown. */
@@ -141,7 +143,7 @@ export type Action =
 	| {type: 'job-progress'; done: number; total: number; current: string | null; errors: number; lastError: string | null; nowMs: number}
 	| {type: 'job-finished'; message: string}
 	| {type: 'job-request-taken'}
-	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]}
+	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]; rootProblem?: string | undefined}
 	| {type: 'message'; text: string | null}
 	| {type: 'tick'; nowMs: number};
 

@@ -41,8 +41,9 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 	const total = `${state.all.length} sessions`;
 	second.push({text: total, role: 'header'});
 	used += total.length;
-	if (info.notice) {
-		second.push({text: '  '}, {text: truncateToWidth(sanitizeLine(info.notice), Math.max(10, width - used - 2)), role: 'warning'});
+	const notice = state.rootProblem ?? info.notice;
+	if (notice) {
+		second.push({text: '  '}, {text: truncateToWidth(sanitizeLine(notice), Math.max(10, width - used - 2)), role: 'warning'});
 	} else {
 		for (const s of SESSION_STATES) {
 			const n = counts.get(s);
