@@ -4,7 +4,8 @@
  */
 import {PyFloat, parsePythonJson, type JsonValue} from '../core/python-json.js';
 import {deriveState} from '../core/state.js';
-import type {Int64, SessionState} from '../core/types.js';
+import type {Int64, SessionState, SessionStatsRow} from '../core/types.js';
+import {SESSION_STATS_COLUMNS} from './schema.js';
 import type {StoredSession} from './stats-repository.js';
 
 export type SessionStats = {
@@ -110,19 +111,45 @@ export function stateOf(
 	);
 }
 
-/** The record `list --json` and `show --json` print: every session_stats column, then state and bookkeeping. */
-export type SessionRecord = Omit<StoredSession, 'placeholders_json' | 'variations_summary_json' | 'is_seed_sweep' | 'manifest_state' | 'fingerprint' | 'last_activity_ms'> & {
-	is_seed_sweep: boolean;
-	placeholders_json: JsonValue;
-	variations_summary_json: JsonValue;
+/** Tags as stored by the web UI (a JSON array of strings); anything else reads as no tags. */
+export function parseTags(text: string | null): string[] {
+	if (!text) return [];
+	try {
+		const parsed: unknown = JSON.parse(text);
+		return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string') : [];
+	} catch {
+		return [];
+	}
+}
+
+/**
+ * The record `list --json` and `show --json` print: every session_stats column, then state and bookkeeping,
+ * then the user's triage from session_metadata (null where the session has no metadata row).
+ */
+export type SessionRecord = SessionStatsRowRecord & {
 	state: SessionState;
 	manifest_status: string | null;
 	images_recorded: number | null;
 	error: string | null;
+	is_favorite: boolean | null;
+	is_test: boolean | null;
+	is_complete: boolean | null;
+	user_rating: string | null;
+	user_note: string | null;
+	tags: string[] | null;
 };
 
+type SessionStatsRowRecord = Omit<SessionStatsRow, 'placeholders_json' | 'variations_summary_json' | 'is_seed_sweep'> & {
+	is_seed_sweep: boolean;
+	placeholders_json: JsonValue;
+	variations_summary_json: JsonValue;
+};
+
+const flag = (value: number | null, present: boolean): boolean | null => (present ? value === 1 : null);
+
 export function toSessionRecord(row: StoredSession, state: SessionState): SessionRecord {
-	const {manifest_state: _m, fingerprint: _f, last_activity_ms: _l, manifest_status: _s, images_recorded: _r, error: _e, ...columns} = row;
+	const columns = Object.fromEntries(SESSION_STATS_COLUMNS.map((c) => [c, row[c]])) as unknown as SessionStatsRow;
+	const present = row.has_metadata === 1;
 	return {
 		...columns,
 		is_seed_sweep: row.is_seed_sweep === 1,
@@ -132,5 +159,11 @@ export function toSessionRecord(row: StoredSession, state: SessionState): Sessio
 		manifest_status: row.manifest_status,
 		images_recorded: row.images_recorded,
 		error: row.error,
+		is_favorite: flag(row.is_favorite, present),
+		is_test: flag(row.is_test, present),
+		is_complete: flag(row.is_complete, present),
+		user_rating: row.user_rating,
+		user_note: row.user_note,
+		tags: present ? parseTags(row.tags) : null,
 	};
 }

@@ -7,15 +7,28 @@ import type Database from 'better-sqlite3';
 import type {Int64, ManifestState, SessionBookkeeping, SessionComputation, SessionStatsRow} from '../core/types.js';
 import {SESSION_STATS_COLUMNS} from './schema.js';
 
-/** A cached session as read back: every stats column plus the bookkeeping (absent when another tool wrote it). */
-export type StoredSession = SessionStatsRow & {
-	manifest_state: ManifestState | null;
-	manifest_status: string | null;
-	images_recorded: number | null;
-	error: string | null;
-	fingerprint: string | null;
-	last_activity_ms: number | null;
+/** The user's triage of a session, from the web UI's session_metadata (all null when there is no row). */
+export type TriageColumns = {
+	has_metadata: 0 | 1;
+	is_favorite: number | null;
+	is_test: number | null;
+	is_complete: number | null;
+	user_rating: string | null;
+	user_note: string | null;
+	/** JSON array text as the web UI stores it. */
+	tags: string | null;
 };
+
+/** A cached session as read back: every stats column plus the bookkeeping (absent when another tool wrote it). */
+export type StoredSession = SessionStatsRow &
+	TriageColumns & {
+		manifest_state: ManifestState | null;
+		manifest_status: string | null;
+		images_recorded: number | null;
+		error: string | null;
+		fingerprint: string | null;
+		last_activity_ms: number | null;
+	};
 
 export type SavedComputation = {result: SessionComputation; fingerprint: string | null};
 
@@ -45,15 +58,23 @@ export type ListedSession = Pick<
 	| 'error'
 	| 'last_activity_ms'
 	| 'stats_computed_at'
+	| keyof TriageColumns
 >;
 
 const SELECT_LISTED = `SELECT
 	s.session_id, s.session_path, s.sd_model, s.generation_mode, s.width, s.height, s.steps, s.cfg_scale, s.sampler_name,
 	CAST(s.images_expected AS TEXT), s.images_actual, s.completion_percentage, s.is_seed_sweep, s.session_created_at,
-	s.resolved_prompt, b.manifest_state, b.manifest_status, b.error, b.last_activity_ms, s.stats_computed_at, s.rowid
-FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id`;
+	s.resolved_prompt, b.manifest_state, b.manifest_status, b.error, b.last_activity_ms, s.stats_computed_at,
+	m.session_id IS NOT NULL, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags, s.rowid
+FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
+LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
 
-type ListedTuple = [string, string, string | null, string | null, number | null, number | null, number | null, number | null, string | null, string | null, number | null, number | null, number | null, string | null, string | null, ManifestState | null, string | null, string | null, number | null, string, number];
+type ListedTuple = [
+	string, string, string | null, string | null, number | null, number | null, number | null, number | null, string | null, string | null,
+	number | null, number | null, number | null, string | null, string | null, ManifestState | null, string | null, string | null, number | null, string,
+	number, number | null, number | null, number | null, string | null, string | null, string | null,
+	number,
+];
 
 /** Tuples (`raw()`) turned into objects by hand: cheaper than letting the driver name every column. */
 function fromTuple(t: ListedTuple): ListedSession {
@@ -78,6 +99,13 @@ function fromTuple(t: ListedTuple): ListedSession {
 		error: t[17],
 		last_activity_ms: t[18],
 		stats_computed_at: t[19],
+		has_metadata: t[20] ? 1 : 0,
+		is_favorite: t[21],
+		is_test: t[22],
+		is_complete: t[23],
+		user_rating: t[24],
+		user_note: t[25],
+		tags: t[26],
 	};
 }
 
@@ -105,10 +133,13 @@ const SELECT_SESSION = `SELECT
 	s.images_actual, s.completion_percentage, s.is_seed_sweep, s.placeholders_json, s.variations_summary_json,
 	s.session_created_at, s.manifest_generated_at, s.first_image_created_at, s.last_image_created_at,
 	s.stats_computed_at, s.stats_version,
-	b.manifest_state, b.manifest_status, b.images_recorded, b.error, b.fingerprint, b.last_activity_ms
-FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id`;
+	b.manifest_state, b.manifest_status, b.images_recorded, b.error, b.fingerprint, b.last_activity_ms,
+	m.session_id IS NOT NULL AS has_metadata, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags
+FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
+LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
 
-type RawSession = Omit<StoredSession, 'seed_base' | 'images_expected' | 'is_seed_sweep'> & {
+type RawSession = Omit<StoredSession, 'seed_base' | 'images_expected' | 'is_seed_sweep' | 'has_metadata'> & {
+	has_metadata: number;
 	seed_base: string | null;
 	images_expected: string | null;
 	is_seed_sweep: number | null;
@@ -135,6 +166,7 @@ function fromRaw(raw: RawSession): StoredSession {
 		images_expected: parseInt64(raw.images_expected),
 		is_seed_sweep: raw.is_seed_sweep ? 1 : 0,
 		images_actual: raw.images_actual ?? 0,
+		has_metadata: raw.has_metadata ? 1 : 0,
 	};
 }
 
@@ -197,8 +229,11 @@ export class StatsRepository {
 		this.selectListedOne = db.prepare<[string], ListedTuple>(`${SELECT_LISTED} WHERE s.session_id = ?`).raw(true);
 		this.selectVersions = db
 			.prepare<[string, string], [string, string, string | null]>(
-				`SELECT s.session_id, s.stats_computed_at, b.fingerprint || ':' || ifnull(b.error, '') FROM session_stats s
-				 LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id WHERE s.session_path > ? AND s.session_path < ?`,
+				`SELECT s.session_id, s.stats_computed_at,
+				   ifnull(b.fingerprint, '') || ':' || ifnull(b.error, '') || ':' || ifnull(m.updated_at, '')
+				 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
+				 LEFT JOIN session_metadata m ON m.session_id = s.session_id
+				 WHERE s.session_path > ? AND s.session_path < ?`,
 			)
 			.raw(true);
 		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/').
@@ -284,7 +319,7 @@ export class StatsRepository {
 		const [low, high] = rootRange(root);
 		const raw = this.selectPage.all(low, high, after, limit);
 		const rows = raw.map(fromTuple).filter((r) => belongsTo(r, root));
-		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]![20]};
+		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]![27]};
 	}
 
 	/**

@@ -15,6 +15,8 @@ export type RowSpec = ManifestSpec & {
 	raw?: string;
 	/** Minutes before TEST_NOW of the newest write. */
 	idleMinutes?: number;
+	/** The user's triage (a session_metadata row); none by default. */
+	triage?: Partial<Pick<StoredSession, 'is_favorite' | 'is_test' | 'is_complete' | 'user_rating' | 'user_note'>> & {tags?: string[]};
 };
 
 export function storedSession(name: string, spec: RowSpec = {}, nowMs = TEST_NOW): StoredSession {
@@ -33,6 +35,13 @@ export function storedSession(name: string, spec: RowSpec = {}, nowMs = TEST_NOW
 		error: bookkeeping.error,
 		fingerprint: 'fp',
 		last_activity_ms: bookkeeping.last_activity_ms,
+		has_metadata: spec.triage ? 1 : 0,
+		is_favorite: spec.triage ? (spec.triage.is_favorite ?? 0) : null,
+		is_test: spec.triage ? (spec.triage.is_test ?? 0) : null,
+		is_complete: spec.triage ? (spec.triage.is_complete ?? 1) : null,
+		user_rating: spec.triage?.user_rating ?? null,
+		user_note: spec.triage?.user_note ?? null,
+		tags: spec.triage ? JSON.stringify(spec.triage.tags ?? []) : null,
 	};
 }
 
