@@ -18,7 +18,7 @@ import {ListView} from './views/list.js';
 import {ConfirmPane, FilterPane, HelpView, SortPane} from './views/panes.js';
 import type {SizedStream} from './hooks/use-terminal-size.js';
 import type {ComputeSummary} from '../jobs/compute-job.js';
-import {toSessionView, type SessionView} from './model/session-view.js';
+import {toSessionView, type SessionView} from '../view/session-view.js';
 
 export type AppProps = {
 	data: ExplorerData;

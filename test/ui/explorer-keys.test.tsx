@@ -124,7 +124,7 @@ describe('the text filter', () => {
 			expect(rowNames(frame)).toEqual(['alpha', 'beta']);
 			expect(h.quitCalled()).toBe(false);
 		}
-		expect(footer(h.lastFrame()).status).toBe('2 of 12 shown (filter: "jkq/?")');
+		expect(footer(h.lastFrame()).status).toBe('2 of 12 shown (filter: jkq/?)');
 		expect(h.lastFrame()).not.toContain('Help');
 	});
 
@@ -139,12 +139,12 @@ describe('the text filter', () => {
 		expect(counts[2]).toBe(5);
 		for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeLessThanOrEqual(counts[i - 1]!);
 		expect(rowNames(h.lastFrame())).toEqual(['running_now', 'over_run', 'empty_run', 'stalled_run', 'aborted_run']);
-		expect(footer(h.lastFrame()).status).toBe('5 of 10 shown (filter: "run")');
+		expect(footer(h.lastFrame()).status).toBe('5 of 10 shown (filter: run)');
 		await h.type('zz');
 		const frame = h.lastFrame();
 		expect(rowNames(frame)).toEqual([]);
 		expect(frame).toContain('no sessions match');
-		expect(footer(frame).status).toBe('0 of 10 shown (filter: "runzz")');
+		expect(footer(frame).status).toBe('0 of 10 shown (filter: runzz)');
 	});
 
 	it('deletes with both Backspace encodings; Esc clears, a second Esc closes', async () => {
@@ -178,7 +178,7 @@ describe('the text filter', () => {
 		await h.press(KEYS.enter);
 		const frame = await h.waitForFrame((f) => !footer(f).hints.includes('▏'));
 		expect(rowNames(frame)).toEqual(['partial_illu']);
-		expect(footer(frame).status).toBe('1 of 10 shown (filter: "fox")');
+		expect(footer(frame).status).toBe('1 of 10 shown (filter: fox)');
 		// Esc in the list clears the text filter.
 		await h.press(KEYS.escape);
 		await h.waitForFrame((f) => footer(f).status === '10 of 10 shown');
@@ -204,7 +204,7 @@ describe('the incomplete preset and jumps', () => {
 		expect(rowNames(frame)).toEqual(['empty_run', 'aborted_run', 'running_now', 'stalled_run', 'partial_illu']);
 		expect(frame).toContain('DONE▲');
 		expect(frame).not.toContain('CREATED▼');
-		expect(footer(frame).status).toBe('5 of 10 shown (filter: incomplete)');
+		expect(footer(frame).status).toBe('5 of 10 shown (filter: is:incomplete)');
 		await h.press('i');
 		frame = h.lastFrame();
 		expect(rowNames(frame)).toHaveLength(10);
@@ -242,11 +242,11 @@ describe('marks', () => {
 		await h.press(KEYS.enter, 'a');
 		frame = h.lastFrame();
 		// running_now, complete_pony and partial_illu were marked; `a` adds the four other shown ones.
-		expect(footer(frame).status).toBe('5 of 10 shown (filter: "run") · 7 marked');
+		expect(footer(frame).status).toBe('5 of 10 shown (filter: run) · 7 marked');
 		expect(rowLines(frame).every((l) => l[1] === '●')).toBe(true);
 		await h.press('u');
 		frame = h.lastFrame();
-		expect(footer(frame).status).toBe('5 of 10 shown (filter: "run")');
+		expect(footer(frame).status).toBe('5 of 10 shown (filter: run)');
 		expect(rowLines(frame).some((l) => l[1] === '●')).toBe(false);
 	});
 });

@@ -305,6 +305,6 @@ describe('header and footer', () => {
 		await h.type('run');
 		await h.press(KEYS.enter);
 		await settle();
-		expect(h.lastFrame().split('\n').at(-1)).toBe('4 of 10 shown (filter: "run" · incomplete)');
+		expect(h.lastFrame().split('\n').at(-1)).toBe('4 of 10 shown (filter: is:incomplete run)');
 	});
 });

@@ -1,7 +1,7 @@
 /** The filter pane (f) and the sort pane (s), through the whole app. */
 import {afterEach, describe, expect, it} from 'vitest';
 import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
-import {SORT_KEYS} from '../../source/ui/model/sort.js';
+import {SORT_KEYS} from '../../source/view/sort.js';
 import {KEYS, cursorRow, fakeData, renderExplorer, type Harness} from '../helpers/explorer.js';
 import {sampleSessions, storedSession} from '../helpers/sessions.js';
 import type {StoredSession} from '../../source/store/stats-repository.js';
@@ -72,7 +72,7 @@ describe('the filter pane', () => {
 		await h.press(KEYS.enter);
 		frame = await h.waitForFrame((f) => f.includes('CREATED▼'));
 		expect(rowNames(frame)).toEqual(['partial_illu', 'stalled_run', 'random_mode']);
-		expect(status(frame)).toBe('3 of 12 shown (filter: state partial,stalled)');
+		expect(status(frame)).toBe('3 of 12 shown (filter: state:stalled,partial)');
 	});
 
 	it('filters by model, mode and sweep, cycling through the values present', async () => {
@@ -96,7 +96,7 @@ describe('the filter pane', () => {
 		await h.press(KEYS.right);
 		await h.waitForFrame((f) => paneLine(f, 'mode').includes('‹ any ›'));
 
-		await focusItem(h, itemIndex((i) => i.kind === 'sweep'));
+		await focusItem(h, itemIndex((i) => i.kind === 'bool' && i.field === 'sweep'));
 		await h.press(KEYS.right);
 		frame = await h.waitForFrame((f) => paneLine(f, 'seed sweep').includes('‹ yes ›'));
 		const sweeps = Number(/Filters: (\d+) of 12 match/.exec(frame)![1]);
@@ -109,7 +109,7 @@ describe('the filter pane', () => {
 		frame = await h.waitForFrame((f) => f.includes('CREATED▼'));
 		expect(rowNames(frame)).toContain('fixed_seed');
 		expect(rowNames(frame)).not.toContain('complete_pony');
-		expect(status(frame)).toBe(`${notSweeps} of 12 shown (filter: sweep no)`);
+		expect(status(frame)).toBe(`${notSweeps} of 12 shown (filter: sweep:no)`);
 		// The sweep column is empty on every row shown.
 		for (const line of rowLines(frame)) expect(line).not.toContain('↻');
 	});
@@ -117,24 +117,24 @@ describe('the filter pane', () => {
 	it('filters by a completion range and a created date range typed into the pane', async () => {
 		const h = await open(rows());
 		await h.press('f');
-		await focusItem(h, itemIndex((i) => i.kind === 'number' && i.field === 'completionMin'));
+		await focusItem(h, itemIndex((i) => i.kind === 'number' && i.bound === 'min'));
 		await h.type('25');
-		await focusItem(h, itemIndex((i) => i.kind === 'number' && i.field === 'completionMax'));
+		await focusItem(h, itemIndex((i) => i.kind === 'number' && i.bound === 'max'));
 		await h.type('50');
 		let frame = await h.waitForFrame((f) => paneLine(f, 'completion ≤').includes('[50]'));
 		expect(paneLine(frame, 'completion ≥')).toContain('[25]');
 		// running 25%, stalled 25%, partial 30%, random_mode 50%.
 		expect(frame).toContain('Filters: 4 of 12 match');
-		await focusItem(h, itemIndex((i) => i.kind === 'date' && i.field === 'createdFrom'));
+		await focusItem(h, itemIndex((i) => i.kind === 'date' && i.bound === 'min'));
 		await h.type('2025-11-11');
-		await focusItem(h, itemIndex((i) => i.kind === 'date' && i.field === 'createdTo'));
+		await focusItem(h, itemIndex((i) => i.kind === 'date' && i.bound === 'max'));
 		await h.type('2025-11-19');
 		frame = await h.waitForFrame((f) => paneLine(f, 'created to').includes('[2025-11-19]'));
 		expect(frame).toContain('Filters: 2 of 12 match');
 		await h.press(KEYS.enter);
 		frame = await h.waitForFrame((f) => f.includes('CREATED▼'));
 		expect(rowNames(frame)).toEqual(['partial_illu', 'stalled_run']);
-		expect(status(frame)).toBe('2 of 12 shown (filter: completion 25–50 · created 2025-11-11–2025-11-19)');
+		expect(status(frame)).toBe('2 of 12 shown (filter: completion:>=25 completion:<=50 created:>=2025-11-11 created:<=2025-11-19)');
 	});
 
 	it('Esc restores the filter as it was when the pane opened', async () => {
@@ -142,12 +142,12 @@ describe('the filter pane', () => {
 		await h.press('/');
 		await h.type('run');
 		await h.press(KEYS.enter, 'j');
-		const before = await h.waitForFrame((f) => status(f) === '5 of 12 shown (filter: "run")');
+		const before = await h.waitForFrame((f) => status(f) === '5 of 12 shown (filter: run)');
 		expect(cursorName(before)).toBe('over_run');
 		await h.press('f');
 		await focusItem(h, itemIndex((i) => i.kind === 'state' && i.state === 'empty'));
 		await h.press(' ');
-		await focusItem(h, itemIndex((i) => i.kind === 'sweep'));
+		await focusItem(h, itemIndex((i) => i.kind === 'bool' && i.field === 'sweep'));
 		await h.press(KEYS.right);
 		await focusItem(h, itemIndex((i) => i.kind === 'clear'));
 		await h.press(' ');
@@ -177,13 +177,13 @@ describe('the filter pane', () => {
 		const h = await open(rows());
 		await h.press('i');
 		const before = await h.waitForFrame((f) => f.includes('DONE▲'));
-		expect(status(before)).toBe('6 of 12 shown (filter: incomplete)');
+		expect(status(before)).toBe('6 of 12 shown (filter: is:incomplete)');
 		await h.press('f');
 		await focusItem(h, itemIndex((i) => i.kind === 'incomplete'));
 		await h.press(' ');
 		await h.waitForFrame((f) => f.includes('Filters: 12 of 12 match'));
 		await h.press(KEYS.escape);
-		const after = await h.waitForFrame((f) => status(f).includes('filter: incomplete'));
+		const after = await h.waitForFrame((f) => status(f).includes('filter: is:incomplete'));
 		expect(columnHeader(after)).toContain('DONE▲');
 		expect(rowNames(after)).toEqual(rowNames(before));
 	});

@@ -6,7 +6,9 @@ import type {Key} from 'ink';
 import {describe, expect, it} from 'vitest';
 import {INCOMPLETE_STATES} from '../../source/core/state.js';
 import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
-import {EMPTY_FILTER, compileFilter} from '../../source/ui/model/filter.js';
+import {EMPTY_FILTER, compileFilter} from '../../source/view/filter.js';
+import {hasIncomplete} from '../../source/ui/model/filter-pane.js';
+import {formatQuery} from '../../source/core/query.js';
 import {explorerReducer, initialState, reducer} from '../../source/ui/state/reducer.js';
 import type {Action, ExplorerState} from '../../source/ui/state/types.js';
 import type {StoredSession} from '../../source/store/stats-repository.js';
@@ -76,7 +78,7 @@ function ids(views: ReadonlyArray<{id: string}>): string[] {
 
 /** What `shown` must be, whatever path (narrowing or not) the reducer took to get there. */
 function checkPipeline(s: ExplorerState): void {
-	const test = compileFilter(s.filter);
+	const test = compileFilter(s.filter, s.nowMs);
 	expect(ids(s.shown)).toEqual(ids(s.sorted.filter(test)));
 	expect(new Set(ids(s.sorted))).toEqual(new Set(ids(s.all)));
 	if (s.shown.length > 0) {
@@ -206,7 +208,7 @@ describe('cursor stability', () => {
 		s = moveToName(loaded(), 'empty_run');
 		const order = shownNames(s);
 		const i = order.indexOf('empty_run');
-		s = focusPane(press(s, 'f'), FILTER_PANE_ITEMS.findIndex((item) => item.kind === 'number' && item.field === 'completionMin'));
+		s = focusPane(press(s, 'f'), FILTER_PANE_ITEMS.findIndex((item) => item.kind === 'number' && item.bound === 'min'));
 		// completion ≥ 1 hides the empty session (0%) and the two without a known completion.
 		s = press(s, '1');
 		expect(shownNames(s)).toEqual(order.filter((n) => !['empty_run', 'broken', 'legacy.prompt'].includes(n)));
@@ -288,7 +290,7 @@ describe('the incomplete preset', () => {
 		let s = sortBy(loaded(), 'name', 'asc');
 		const before = shownNames(s);
 		s = press(s, 'i');
-		expect(s.filter.incompleteOnly).toBe(true);
+		expect(hasIncomplete(s.filter.query)).toBe(true);
 		expect(s.shown.length).toBe(5);
 		for (const v of s.shown) expect(INCOMPLETE_STATES.has(v.state)).toBe(true);
 		expect(new Set(s.shown.map((v) => v.state))).toEqual(new Set(['partial', 'stalled', 'aborted', 'empty', 'running']));
@@ -298,7 +300,7 @@ describe('the incomplete preset', () => {
 		// 25% twice: the newer (running_now) first.
 		expect(shownNames(s)).toEqual(['empty_run', 'aborted_run', 'running_now', 'stalled_run', 'partial_illu']);
 		s = press(s, 'i');
-		expect(s.filter.incompleteOnly).toBe(false);
+		expect(hasIncomplete(s.filter.query)).toBe(false);
 		expect(s.sort).toEqual({key: 'name', direction: 'asc'});
 		expect(shownNames(s)).toEqual(before);
 	});
@@ -306,7 +308,7 @@ describe('the incomplete preset', () => {
 	it('Esc in the list leaves the preset', () => {
 		let s = press(loaded(), 'i');
 		s = press(s, K.escape);
-		expect(s.filter.incompleteOnly).toBe(false);
+		expect(hasIncomplete(s.filter.query)).toBe(false);
 		expect(s.shown.length).toBe(10);
 		expect(s.sort).toEqual({key: 'created', direction: 'desc'});
 	});
@@ -357,24 +359,24 @@ describe('the filter pane', () => {
 		s = press(s, ' ', K.enter);
 		expect(s.mode).toBe('list');
 		expect(shownNames(s)).toEqual(['complete_pony', 'sweep']);
-		expect([...s.filter.states]).toEqual(['complete']);
+		expect(formatQuery(s.filter.query)).toBe('state:complete');
 	});
 
 	it('filters completion and created ranges from typed bounds', () => {
 		let s = press(loaded(), 'f');
-		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.field === 'completionMin'));
+		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.bound === 'min'));
 		s = press(s, '25');
-		expect(s.filter.completionMin).toBe(25);
-		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.field === 'completionMax'));
+		expect(formatQuery(s.filter.query)).toContain('completion:>=25');
+		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.bound === 'max'));
 		s = press(s, '99');
 		expect(new Set(shownNames(s))).toEqual(new Set(['running_now', 'partial_illu', 'stalled_run']));
 		s = press(s, K.backspace, K.ctrlH);
-		expect(s.filter.completionMax).toBeNull();
-		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.field === 'createdFrom'));
+		expect(formatQuery(s.filter.query)).not.toContain('completion:<=');
+		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.bound === 'min'));
 		s = press(s, '2025-11-14');
-		expect(s.filter.createdFrom).toBe('2025-11-14');
+		expect(formatQuery(s.filter.query)).toContain('created:>=2025-11-14');
 		expect(shownNames(s)).toEqual(['running_now', 'complete_pony', 'partial_illu']);
-		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.field === 'createdTo'));
+		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.bound === 'max'));
 		s = press(s, '2025-11-15');
 		expect(shownNames(s)).toEqual(['complete_pony', 'partial_illu']);
 	});
@@ -385,9 +387,9 @@ describe('the filter pane', () => {
 		s = press(s, 'f');
 		expect(FILTER_PANE_ITEMS[0]!.kind).toBe('incomplete');
 		s = press(s, ' ');
-		expect(s.filter.incompleteOnly).toBe(false);
+		expect(hasIncomplete(s.filter.query)).toBe(false);
 		s = press(s, K.escape);
-		expect(s.filter.incompleteOnly).toBe(true);
+		expect(hasIncomplete(s.filter.query)).toBe(true);
 		expect(s.sort).toEqual({key: 'completion', direction: 'asc'});
 		expect(shownNames(s)).toEqual(presetOrder);
 	});

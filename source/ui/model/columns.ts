@@ -8,8 +8,8 @@
  */
 import type {SessionState} from '../../core/types.js';
 import {fitToWidth} from '../../text/width.js';
-import type {SortKey} from './sort.js';
-import type {SessionView} from './session-view.js';
+import type {SortKey} from '../../view/sort.js';
+import type {SessionView} from '../../view/session-view.js';
 
 export type ColumnId = 'created' | 'name' | 'model' | 'state' | 'images' | 'completion' | 'bar' | 'mode' | 'sweep' | 'size' | 'steps' | 'cfg' | 'sampler';
 

@@ -9,7 +9,7 @@ import {pythonDumps} from '../../core/python-dumps.js';
 import {sanitizeBlock, sanitizeLine} from '../../text/sanitize.js';
 import {fitToWidth, truncateToWidth, wrapToWidth} from '../../text/width.js';
 import {STATE_SYMBOL, STATE_WORD, formatCompletion} from './columns.js';
-import type {SessionView} from './session-view.js';
+import type {SessionView} from '../../view/session-view.js';
 import type {StoredSession} from '../../store/stats-repository.js';
 
 export type DetailsLine = {text: string; role?: 'title' | 'section' | 'label' | 'warning'};

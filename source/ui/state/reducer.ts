@@ -6,10 +6,11 @@
 import type {SessionState} from '../../core/types.js';
 import {INCOMPLETE_STATES} from '../../core/state.js';
 import type {ListedSession} from '../../store/stats-repository.js';
-import {EMPTY_FILTER, compileFilter, type Filter} from '../model/filter.js';
-import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, cycleItem, toggleItem} from '../model/filter-pane.js';
-import {toSessionView, type SessionView} from '../model/session-view.js';
-import {DEFAULT_SORT, INCOMPLETE_SORT, SORT_KEYS, baseOrder, sortViews, type SortSpec} from '../model/sort.js';
+import {EMPTY_FILTER, compileFilter, filterFromQuery, filterFromText, narrows, type Filter} from '../../view/filter.js';
+import type {Query} from '../../core/query.js';
+import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, currentText, cycleItem, hasIncomplete, setIncomplete, toggleItem} from '../model/filter-pane.js';
+import {toSessionView, type SessionView} from '../../view/session-view.js';
+import {DEFAULT_SORT, INCOMPLETE_SORT, SORT_KEYS, baseOrder, sortViews, type SortSpec} from '../../view/sort.js';
 import {listHeightOf, screenOf} from './screen.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {dispatchKey} from '../keys.js';
@@ -76,17 +77,9 @@ function imagesWidthOf(views: readonly SessionView[]): number {
 	return Math.min(13, Math.max(9, widest));
 }
 
-function applyFilter(rows: readonly SessionView[], filter: Filter): SessionView[] {
-	const test = compileFilter(filter);
+function applyFilter(rows: readonly SessionView[], filter: Filter, nowMs: number): SessionView[] {
+	const test = compileFilter(filter, nowMs);
 	return rows.filter(test);
-}
-
-/** Only the text changed, and only by getting longer: every row still matching was matching before. */
-function narrows(previous: Filter, next: Filter): boolean {
-	const {text: a, ...restA} = previous;
-	const {text: b, ...restB} = next;
-	if (!(b.length > a.length && b.startsWith(a) && a.trim() !== '')) return false;
-	return (Object.keys(restA) as Array<keyof typeof restA>).every((k) => restA[k] === restB[k]);
 }
 
 /** The session under the cursor, if one is shown. */
@@ -126,17 +119,22 @@ function followCursor(state: ExplorerState): ExplorerState {
 
 function withSort(state: ExplorerState, sort: SortSpec): ExplorerState {
 	const sorted = sortViews(state.all, sort);
-	return placeCursor({...followCursor(state), sort, sorted, shown: applyFilter(sorted, state.filter)});
+	return placeCursor({...followCursor(state), sort, sorted, shown: applyFilter(sorted, state.filter, state.nowMs)});
 }
 
+/** A new filter; a text that does not parse keeps the rows of the last query that did (the error is shown). */
 function withFilter(state: ExplorerState, filter: Filter): ExplorerState {
-	const shown = narrows(state.filter, filter) ? applyFilter(state.shown, filter) : applyFilter(state.sorted, filter);
+	if (filter.query === state.filter.query) return {...state, filter};
+	const shown = narrows(state.filter.query, filter.query) ? applyFilter(state.shown, filter, state.nowMs) : applyFilter(state.sorted, filter, state.nowMs);
 	return placeCursor({...followCursor(state), filter, shown});
 }
 
+const withText = (state: ExplorerState, text: string): ExplorerState => withFilter(state, filterFromText(text, state.filter));
+const withQuery = (state: ExplorerState, query: Query): ExplorerState => withFilter(state, filterFromQuery(query));
+
 function withRows(state: ExplorerState, all: SessionView[]): ExplorerState {
 	const sorted = sortViews(all, state.sort);
-	return placeCursor({...state, all, sorted, shown: applyFilter(sorted, state.filter), imagesWidth: imagesWidthOf(all)});
+	return placeCursor({...state, all, sorted, shown: applyFilter(sorted, state.filter, state.nowMs), imagesWidth: imagesWidthOf(all)});
 }
 
 function viewsOf(rows: readonly ListedSession[], state: ExplorerState, nowMs: number): SessionView[] {
@@ -194,7 +192,7 @@ function updateRows(state: ExplorerState, rows: readonly ListedSession[], remove
 		const all = state.all.map(swap);
 		const sorted = state.sorted.map(swap);
 		next = {...next, all, sorted, imagesWidth: Math.max(state.imagesWidth, imagesWidthOf([...updates.values()]))};
-		return placeCursor({...next, shown: applyFilter(sorted, state.filter)});
+		return placeCursor({...next, shown: applyFilter(sorted, state.filter, state.nowMs)});
 	}
 	const all = baseOrder([...state.all.filter((v) => !removed.has(v.id) && !updates.has(v.id)), ...updates.values()]);
 	return withRows(next, all);
@@ -251,19 +249,22 @@ function cancelJob(state: ExplorerState): ExplorerState {
 }
 
 function toggleIncomplete(state: ExplorerState): ExplorerState {
-	const on = !state.filter.incompleteOnly;
+	const on = !hasIncomplete(state.filter.query);
 	const sort = on ? INCOMPLETE_SORT : (state.sortBeforeIncomplete ?? state.sort);
 	const sortBeforeIncomplete = on ? state.sort : null;
-	const filtered = withFilter({...state, sortBeforeIncomplete}, {...state.filter, incompleteOnly: on});
+	const filtered = withQuery({...state, sortBeforeIncomplete}, setIncomplete(state.filter.query, on));
 	return withSort(filtered, sort);
 }
 
-/** Models and modes present in the data, most common first, for the filter pane's choices. */
-export function choiceOptions(state: ExplorerState, field: 'model' | 'mode'): string[] {
+/** Models, modes or tags present in the data, most common first, for the filter pane's choices. */
+export function choiceOptions(state: ExplorerState, field: 'model' | 'mode' | 'tag'): string[] {
 	const counts = new Map<string, number>();
-	for (const v of state.all) {
-		const value = field === 'model' ? v.model : v.mode;
+	const add = (value: string): void => {
 		if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
+	};
+	for (const v of state.all) {
+		if (field === 'tag') v.triage.tags.forEach(add);
+		else add(field === 'model' ? v.model : v.mode);
 	}
 	return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value]) => value);
 }
@@ -279,35 +280,27 @@ function filterPaneAction(state: ExplorerState, action: Action): ExplorerState {
 		}
 		case 'filter-pane-toggle':
 			if (item.kind === 'incomplete') return toggleIncomplete(state);
-			if (item.kind === 'choice') return withFilter(state, cycleItem(state.filter, item, 1, choiceOptions(state, item.field)));
-			return withFilter({...state, filterPane: {...pane, editing: null}}, toggleItem(state.filter, item));
+			if (item.kind === 'choice') return withQuery(state, cycleItem(state.filter.query, item, 1, choiceOptions(state, item.field)));
+			return withQuery({...state, filterPane: {...pane, editing: null}}, toggleItem(state.filter.query, item));
 		case 'filter-pane-cycle':
 			if (item.kind === 'incomplete') return toggleIncomplete(state);
-			if (item.kind === 'choice') return withFilter(state, cycleItem(state.filter, item, action.delta, choiceOptions(state, item.field)));
-			return withFilter(state, cycleItem(state.filter, item, action.delta, []));
+			if (item.kind === 'choice') return withQuery(state, cycleItem(state.filter.query, item, action.delta, choiceOptions(state, item.field)));
+			return withQuery(state, cycleItem(state.filter.query, item, action.delta, []));
 		case 'filter-pane-type': {
 			if (![...action.text].every((c) => acceptsCharacter(item, c))) return state;
-			const editing = (pane.editing ?? currentText(state.filter, item)) + action.text;
-			return withFilter({...state, filterPane: {...pane, editing}}, applyTyped(state.filter, item, editing));
+			const editing = (pane.editing ?? currentText(state.filter.query, item)) + action.text;
+			return withQuery({...state, filterPane: {...pane, editing}}, applyTyped(state.filter.query, item, editing));
 		}
 		case 'filter-pane-delete': {
 			if (item.kind !== 'number' && item.kind !== 'date') return state;
-			const editing = (pane.editing ?? currentText(state.filter, item)).slice(0, -1);
-			return withFilter({...state, filterPane: {...pane, editing}}, applyTyped(state.filter, item, editing));
+			const editing = (pane.editing ?? currentText(state.filter.query, item)).slice(0, -1);
+			return withQuery({...state, filterPane: {...pane, editing}}, applyTyped(state.filter.query, item, editing));
 		}
 		case 'filter-pane-apply':
 			return {...state, mode: 'list', filterPane: null};
 		default:
 			return state;
 	}
-}
-
-function currentText(filter: Filter, item: (typeof FILTER_PANE_ITEMS)[number]): string {
-	if (item.kind === 'number' || item.kind === 'date') {
-		const value = filter[item.field];
-		return value === null ? '' : String(value);
-	}
-	return '';
 }
 
 function back(state: ExplorerState): ExplorerState {
@@ -334,8 +327,9 @@ function back(state: ExplorerState): ExplorerState {
 			return {...state, mode: 'list'};
 		case 'list':
 			if (state.job) return cancelJob(state);
-			if (state.filter.text !== '') return withFilter(state, {...state.filter, text: ''});
-			if (state.filter.incompleteOnly) return toggleIncomplete(state);
+			// Esc clears the filter (leaving the incomplete preset's sort too).
+			if (hasIncomplete(state.filter.query)) return withText(toggleIncomplete(state), '');
+			if (state.filter.text !== '') return withText(state, '');
 			return {...state, message: 'q quits'};
 	}
 }
@@ -404,17 +398,19 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return {...s, quitting: true};
 
 		case 'filter-input-open':
-			return {...s, mode: 'filter-input'};
+			// Typing goes on after what is there: a space first, so the new word is a new term.
+			return {...s, mode: 'filter-input', filter: s.filter.text === '' || /\s$/.test(s.filter.text) ? s.filter : {...s.filter, text: `${s.filter.text} `}};
 		case 'filter-input-type': {
 			// Typed or pasted text is terminal input too: no escape sequences or bidi controls get into the filter.
 			const text = sanitizeLine(action.text);
-			return text === '' ? s : withFilter(s, {...s.filter, text: s.filter.text + text});
+			return text === '' ? s : withText(s, s.filter.text + text);
 		}
 		case 'filter-input-delete':
-			return withFilter(s, {...s.filter, text: [...s.filter.text].slice(0, -1).join('')});
+			return withText(s, [...s.filter.text].slice(0, -1).join(''));
 		case 'filter-input-escape':
 			// First Esc clears what was typed, a second one closes the input.
-			return s.filter.text !== '' ? withFilter(s, {...s.filter, text: ''}) : {...s, mode: 'list'};
+			if (s.filter.text === '') return {...s, mode: 'list'};
+			return hasIncomplete(s.filter.query) ? withText(toggleIncomplete(s), '') : withText(s, '');
 		case 'filter-input-submit':
 			return {...s, mode: 'list'};
 

@@ -1,9 +1,9 @@
 /** The explorer's whole state and every action that changes it. One reducer (reducer.ts) owns the transitions. */
 import type {SessionState} from '../../core/types.js';
 import type {ListedSession, StoredSession} from '../../store/stats-repository.js';
-import type {Filter} from '../model/filter.js';
-import type {SessionView} from '../model/session-view.js';
-import type {SortKey, SortSpec} from '../model/sort.js';
+import type {Filter} from '../../view/filter.js';
+import type {SessionView} from '../../view/session-view.js';
+import type {SortKey, SortSpec} from '../../view/sort.js';
 
 export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm';
 

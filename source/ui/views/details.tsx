@@ -2,7 +2,7 @@
 import React from 'react';
 import {Box} from 'ink';
 import {buildDetails, type DetailsContext} from '../model/details.js';
-import type {SessionView} from '../model/session-view.js';
+import type {SessionView} from '../../view/session-view.js';
 import type {StoredSession} from '../../store/stats-repository.js';
 import type {Theme} from '../theme.js';
 import {Line} from './line.js';

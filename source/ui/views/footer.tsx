@@ -2,7 +2,7 @@
 import React from 'react';
 import {Box} from 'ink';
 import {footerHints} from '../keys.js';
-import {describeFilter} from '../model/filter.js';
+import {describeFilter} from '../../view/filter.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
 import {displayWidth, truncateToWidth} from '../../text/width.js';
@@ -44,6 +44,18 @@ export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): Re
 		first = [{text: truncateToWidth(prompt, Math.max(4, width - displayWidth(hints) - 3)), role: 'accent'}, {text: `   ${hints}`, role: 'dim'}];
 	} else {
 		first = [{text: fitHints(footerHints(state.mode), width), role: 'dim'}];
+	}
+	// A query that does not parse: a caret under the position where it is typed, and why.
+	if (state.mode === 'filter-input' && state.filter.error) {
+		const {position, message} = state.filter.error;
+		const column = Math.min(width - 2, 1 + displayWidth(sanitizeLine(state.filter.text.slice(0, position))));
+		const caret = `${' '.repeat(Math.max(0, column))}^ `;
+		return (
+			<Box flexDirection="column">
+				<Line theme={theme} segments={first} />
+				<Line theme={theme} segments={[{text: truncateToWidth(`${caret}${sanitizeLine(message)} (at ${position + 1})`, width), role: 'error'}]} />
+			</Box>
+		);
 	}
 	// A message (e.g. `cancelled after 3/10`) leads the status line until the next key; the counts stay visible.
 	const counts = sanitizeLine(statusText(state));

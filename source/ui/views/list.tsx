@@ -1,9 +1,9 @@
 /** The windowed session list: a column header and only the rows that fit the viewport. */
 import React from 'react';
 import {Box} from 'ink';
-import {describeFilter} from '../model/filter.js';
+import {describeFilter} from '../../view/filter.js';
 import {headerCells, layoutColumns, rowCells, type Layout} from '../model/columns.js';
-import type {SessionView} from '../model/session-view.js';
+import type {SessionView} from '../../view/session-view.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Role, Theme} from '../theme.js';
 import {fitToWidth} from '../../text/width.js';

@@ -3,7 +3,7 @@ import React from 'react';
 import {Box} from 'ink';
 import {helpLines} from './help-lines.js';
 import {FILTER_PANE_ITEMS, itemValue} from '../model/filter-pane.js';
-import {SORT_KEYS, SORT_LABELS} from '../model/sort.js';
+import {SORT_KEYS, SORT_LABELS} from '../../view/sort.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
 import {fitToWidth, truncateToWidth} from '../../text/width.js';
@@ -21,7 +21,7 @@ export function FilterPane({state, width, height, theme}: {state: ExplorerState;
 	const rows: Segment[][] = [[{text: truncateToWidth(`Filters: ${state.shown.length} of ${state.all.length} match`, width), role: 'title'}]];
 	const items = FILTER_PANE_ITEMS.map((item, i) => {
 		const selected = i === focus;
-		const value = itemValue(state.filter, item, selected ? (pane?.editing ?? null) : null);
+		const value = itemValue(state.filter.query, item, selected ? (pane?.editing ?? null) : null);
 		const text = fitToWidth(`${selected ? '›' : ' '} ${fitToWidth(item.label, 20)} ${value}`, width);
 		return [{text, role: selected ? ('selected' as const) : undefined}];
 	});

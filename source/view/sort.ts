@@ -3,7 +3,7 @@
  * stable sort on the base order by one key gives "ties broken by created, then name" for free.
  */
 import type {SessionView} from './session-view.js';
-import {SESSION_STATES} from '../../core/types.js';
+import {SESSION_STATES} from '../core/types.js';
 
 export const SORT_KEYS = ['created', 'name', 'model', 'state', 'images', 'completion', 'mode', 'sweep', 'size', 'steps', 'cfg', 'sampler'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

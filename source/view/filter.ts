@@ -1,0 +1,55 @@
+/**
+ * The filter is query text (core/query.ts): what `/` types, what the filter pane writes, and what `sdstats list
+ * --filter` takes, so what you see is what you can paste into a script. A text that does not parse keeps the
+ * last query that did, and the error (with its position) is shown where it is typed.
+ */
+import {formatQuery, parseQuery, sameTerm, type Query, type QueryError, type QueryTerm} from '../core/query.js';
+import {compileQuery} from './query-match.js';
+import type {SessionView} from './session-view.js';
+
+export type Filter = {
+	text: string;
+	/** The last query that parsed (the one in force). */
+	query: Query;
+	error: QueryError | null;
+};
+
+export const EMPTY_FILTER: Filter = {text: '', query: {terms: []}, error: null};
+
+export function filterFromText(text: string, previous: Filter = EMPTY_FILTER): Filter {
+	const parsed = parseQuery(text);
+	return parsed.ok ? {text, query: parsed.query, error: null} : {text, query: previous.query, error: parsed.error};
+}
+
+export function filterFromQuery(query: Query): Filter {
+	return {text: formatQuery(query), query, error: null};
+}
+
+export function isFilterActive(filter: Filter): boolean {
+	return filter.query.terms.length > 0;
+}
+
+export function compileFilter(filter: Filter, nowMs: number): (view: SessionView) => boolean {
+	return compileQuery(filter.query, nowMs);
+}
+
+/** The status line's description: the query text in force. */
+export function describeFilter(filter: Filter): string {
+	return formatQuery(filter.query);
+}
+
+/**
+ * True when every session `next` matches also matches `previous` (one more letter typed, one more term):
+ * then the rows shown can be filtered again instead of all of them.
+ */
+export function narrows(previous: Query, next: Query): boolean {
+	const a = previous.terms;
+	const b = next.terms;
+	if (a.length === 0 || b.length < a.length) return false;
+	for (let i = 0; i < a.length - 1; i++) if (!sameTerm(a[i]!, b[i]!)) return false;
+	const last: QueryTerm = a[a.length - 1]!;
+	const grown: QueryTerm = b[a.length - 1]!;
+	if (sameTerm(last, grown)) return true;
+	// A positive word that got longer only matches fewer sessions.
+	return last.kind === 'word' && grown.kind === 'word' && !last.negate && !grown.negate && grown.text.toLowerCase().includes(last.text.toLowerCase());
+}

@@ -1,0 +1,90 @@
+/**
+ * A cached session as the explorer shows it (and `sdstats list` filters and sorts it): every string from disk
+ * sanitized once, here, and the keys the list sorts and filters on computed once, so a keystroke over 100,000
+ * rows does no string work per row.
+ */
+import {shortModelName} from '../core/model-name.js';
+import {displayNameOf} from '../core/session-name.js';
+import type {SessionState} from '../core/types.js';
+import {INCOMPLETE_STATES} from '../core/state.js';
+import {parseTags, stateOf} from '../store/session-model.js';
+import type {ListedSession} from '../store/stats-repository.js';
+import {sanitizeLine} from '../text/sanitize.js';
+
+export type SessionView = {
+	readonly id: string;
+	readonly row: ListedSession;
+	readonly state: SessionState;
+	readonly incomplete: boolean;
+	/** Display strings (sanitized). */
+	readonly name: string;
+	readonly fullName: string;
+	readonly model: string;
+	readonly sampler: string;
+	readonly mode: string;
+	readonly created: string;
+	/** Lower-cased name, model and prompt, for the text filter. */
+	readonly haystack: string;
+	/** Numeric keys (NaN when unknown) for sorting and range filters. */
+	readonly completion: number;
+	readonly expected: number;
+	readonly area: number;
+	/** Lower-cased fields for the query language's field terms. */
+	readonly nameLower: string;
+	readonly modelLower: string;
+	readonly promptLower: string;
+	readonly samplerLower: string;
+	/** The user's triage (session_metadata). */
+	readonly triage: Triage;
+};
+
+export type Triage = {
+	favorite: boolean;
+	test: boolean;
+	/** The web UI's "complete" flag, or null when the session has no metadata row. */
+	complete: boolean | null;
+	rating: 'like' | 'dislike' | null;
+	tags: readonly string[];
+	note: string | null;
+};
+
+const NO_TRIAGE: Triage = {favorite: false, test: false, complete: null, rating: null, tags: [], note: null};
+
+export function triageOf(row: Pick<ListedSession, 'has_metadata' | 'is_favorite' | 'is_test' | 'is_complete' | 'user_rating' | 'user_note' | 'tags'>): Triage {
+	if (!row.has_metadata) return NO_TRIAGE;
+	return {
+		favorite: row.is_favorite === 1,
+		test: row.is_test === 1,
+		complete: row.is_complete === null ? null : row.is_complete === 1,
+		rating: row.user_rating === 'like' || row.user_rating === 'dislike' ? row.user_rating : null,
+		tags: parseTags(row.tags),
+		note: row.user_note,
+	};
+}
+
+export function toSessionView(row: ListedSession, nowMs: number, stallWindowMs: number): SessionView {
+	const state = stateOf(row, nowMs, stallWindowMs);
+	const fullName = sanitizeLine(row.session_id);
+	const model = sanitizeLine(shortModelName(row.sd_model));
+	return {
+		id: row.session_id,
+		row,
+		state,
+		incomplete: INCOMPLETE_STATES.has(state),
+		name: sanitizeLine(displayNameOf(row.session_id)),
+		fullName,
+		model,
+		sampler: sanitizeLine(row.sampler_name ?? ''),
+		mode: sanitizeLine(row.generation_mode ?? ''),
+		created: row.session_created_at ?? '',
+		haystack: `${row.session_id}\n${row.sd_model ?? ''}\n${row.resolved_prompt ?? ''}`.toLowerCase(),
+		nameLower: row.session_id.toLowerCase(),
+		modelLower: (row.sd_model ?? '').toLowerCase(),
+		promptLower: (row.resolved_prompt ?? '').toLowerCase(),
+		samplerLower: (row.sampler_name ?? '').toLowerCase(),
+		triage: triageOf(row),
+		completion: row.completion_percentage ?? Number.NaN,
+		expected: row.images_expected === null ? Number.NaN : Number(row.images_expected),
+		area: row.width !== null && row.height !== null ? row.width * row.height : Number.NaN,
+	};
+}
