@@ -15,6 +15,7 @@ import {openDatabase} from '../source/store/db.js';
 import {StatsRepository, type SavedComputation} from '../source/store/stats-repository.js';
 import {App} from '../source/ui/app.js';
 import {createExplorerData} from '../source/ui/data/explorer-data.js';
+import {MetadataRepository} from '../source/store/metadata-repository.js';
 
 const MODELS = ['illustriousXL_v01.safetensors [a1b2c3d4e5]', 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]', 'hassakuXL_v13.safetensors [9f0c1b2a33]', 'animagine-xl-3.1.safetensors [e3c47aedb0]'];
 const WORDS = ['portrait', 'forest', 'city', 'night', 'armor', 'witch', 'cafe', 'mecha', 'sunset', 'studio', 'rain', 'snow'];
@@ -134,7 +135,7 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 /** Renders the explorer in this process and times keys: write → next frame. */
 export async function measureKeys(root: string, dbPath: string): Promise<Array<{key: string; ms: number}>> {
 	const {db} = openDatabase(dbPath, 'read');
-	const data = createExplorerData({root, dbPath, repository: new StatsRepository(db), readonlyReason: 'benchmark'});
+	const data = createExplorerData({root, dbPath, repository: new StatsRepository(db), metadata: new MetadataRepository(db), readonlyReason: 'benchmark'});
 	// The staleness check would walk 100,000 absent folders; it is not what this measures.
 	data.checkStale = async () => ({stale: [], newOnDisk: []});
 	const stdout = new FakeStdout();

@@ -27,15 +27,18 @@ export type ParsedFlags = {
 	wait: boolean;
 	rebuild: boolean;
 	yes: boolean;
+	filter?: string;
+	sort?: string;
+	resetView: boolean;
 };
 
 const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'doctor', 'forget', 'help'];
 
 /** Flags each command accepts beyond the global ones. */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
-	explore: ['demo'],
+	explore: ['demo', 'filter', 'sort', 'resetView'],
 	compute: ['force', 'session', 'json', 'workers', 'wait'],
-	list: ['json', 'csv'],
+	list: ['json', 'csv', 'filter', 'sort'],
 	show: ['json'],
 	doctor: ['rebuild'],
 	forget: ['yes'],
@@ -66,6 +69,9 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			workers: {type: 'number'},
 			wait: {type: 'boolean'},
 			rebuild: {type: 'boolean'},
+			filter: {type: 'string'},
+			sort: {type: 'string'},
+			resetView: {type: 'boolean'},
 			yes: {type: 'boolean'},
 			help: {type: 'boolean', shortFlag: 'h'},
 			version: {type: 'boolean', shortFlag: 'v'},
@@ -134,6 +140,9 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			workers,
 			wait: raw.wait !== false,
 			rebuild: raw.rebuild === true,
+			filter: raw.filter as string | undefined,
+			sort: raw.sort as string | undefined,
+			resetView: raw.resetView === true,
 			yes: raw.yes === true,
 		},
 	};

@@ -1,6 +1,20 @@
 /** Help texts, one per command. */
 import type {CommandName} from './cli-args.js';
 
+export const QUERY_HELP = `
+  Query language (the explorer's / filter and --filter)
+    words                 name, model or prompt contains them all ("a phrase" in quotes)
+    -term                 excludes what the term matches
+    state:partial,stalled any of the states (incomplete = partial,stalled,aborted,empty,running)
+    model:pony  sampler:euler  name:x  prompt:x   contains (several values: any of them)
+    mode:combinatorial    generation mode (a prefix is enough)
+    sweep:yes  fav:yes  test:no  complete:yes     yes or no
+    completion:<80  images:>=100                  <, <=, >, >=, = or a range 50..80
+    created:>2025-10-01  created:7d               a date compared, a day, a range a..b, or recent (24h, 7d, 2w)
+    tag:redo  rating:like                         rating: like, dislike or none
+    is:incomplete                                 the explorer's i preset
+`;
+
 const COMMON = `
   Where things are
     --root DIR          results root (else $SDSTATS_ROOT, else the first path of the web UI's
@@ -16,18 +30,20 @@ export const HELP: Record<CommandName, string> = {
   sdstats: statistics for Stable Diffusion batch-run session folders
 
   Usage
-    sdstats [--root DIR] [--db FILE]        open the explorer (a terminal is needed)
+    sdstats [--root DIR] [--db FILE] [--filter QUERY] [--sort FIELD[:desc]] [--reset-view]
+                                            open the explorer (a terminal is needed)
     sdstats --demo                          open the explorer on a built-in demo results root
     sdstats compute [--force] [--session NAME]... [--json]
-    sdstats list [--json | --csv]
-    sdstats show NAME [--json]
+    sdstats list [--json | --csv] [--filter QUERY] [--sort FIELD[:desc]]
+    sdstats show NAME [--json] [--missing]
     sdstats doctor [--rebuild]              check sessions.db; rebuild it when damaged
     sdstats forget --yes                    remove the cached stats of this root's sessions
     sdstats help COMMAND                    help for one command
 ${COMMON}
 
   Without a terminal (a pipe, CI), sdstats prints the plain list, as \`sdstats list\` does.
-`,
+  --reset-view forgets the remembered sort, filter and hidden columns of this root.
+${QUERY_HELP}`,
 	compute: `
   sdstats compute: bring the cache up to date with the results root
 
@@ -52,14 +68,20 @@ ${COMMON}
   sdstats list: print every cached session, newest first, with its state
 
   Usage
-    sdstats list [--json | --csv]
+    sdstats list [--json | --csv] [--filter QUERY] [--sort FIELD[:desc]]
+
+  Prints exactly the rows, in the order, the explorer shows for the same filter and sort.
 
   Options
     --json              one JSON array; each object carries every session_stats column (JSON columns
                         parsed, is_seed_sweep a boolean) plus state, manifest_status, images_recorded, error
-    --csv               the same columns as CSV (cells that a spreadsheet would run as a formula are quoted)
+    --csv               the explorer's columns with raw values (text cells a spreadsheet would run as a
+                        formula, starting with = + - @, get a leading ')
+    --filter QUERY      the explorer's query language (below)
+    --sort FIELD[:desc] created, name, model, state, images, completion, mode, sweep, size, steps, cfg,
+                        sampler (default created:desc); ties: newest first, then name
 ${COMMON}
-`,
+${QUERY_HELP}`,
 	show: `
   sdstats show: print one cached session
 

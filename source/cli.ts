@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry point: flags → validated invocation → one command. The explorer is loaded only when it is used. */
 import process from 'node:process';
-import {parseArgs, type Invocation} from './cli-args.js';
+import {parseArgs, type Invocation, type ParsedFlags} from './cli-args.js';
 import {HELP} from './cli-help.js';
 import os from 'node:os';
 import {ConfigError, locate, type Locations} from './config.js';
@@ -82,19 +82,20 @@ async function main(): Promise<number> {
 		}
 		case 'list': {
 			const {listCommand} = await import('./commands/list.js');
-			return listCommand({...common, format: flags.json ? 'json' : flags.csv ? 'csv' : 'table'}, io);
+			return listCommand({...common, format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: flags.filter, sort: flags.sort}, io);
 		}
 		case 'show': {
 			const {showCommand} = await import('./commands/list.js');
 			return showCommand({...common, name: invocation.inputs[0]!, json: flags.json}, io);
 		}
 		default:
-			return explore(common, flags.demo);
+			return explore(common, flags);
 	}
 }
 
 /** The explorer on a terminal; without one (a pipe, CI) the plain list, never Ink's raw-mode error. */
-async function explore(common: CommonOptions, demo: boolean): Promise<number> {
+async function explore(common: CommonOptions, flags: ParsedFlags): Promise<number> {
+	const demo = flags.demo;
 	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 	if (!interactive) {
 		if (demo) {
@@ -104,11 +105,11 @@ async function explore(common: CommonOptions, demo: boolean): Promise<number> {
 			await computeCommand({...common, force: false, wait: true, sessions: [], json: true, cancel: {cancelled: false}}, quiet);
 		}
 		const {listCommand} = await import('./commands/list.js');
-		return listCommand({...common, format: 'table', hint: true}, io);
+		return listCommand({...common, format: 'table', hint: true, filter: flags.filter, sort: flags.sort}, io);
 	}
 	const {runExplorer} = await import('./ui/run-explorer.js');
 	// A database is created only where sdstats or the web UI would put it, never at a path given by hand.
-	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default'}, io);
+	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView}, io);
 }
 
 main().then(

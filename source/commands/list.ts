@@ -1,19 +1,22 @@
 /** `sdstats list` and `sdstats show`: print the cache, with each session's state as of now. */
-import {SESSION_STATS_COLUMNS} from '../store/schema.js';
 import {stateOf, toSessionRecord} from '../store/session-model.js';
-import {sanitizeLine} from '../text/sanitize.js';
+import type {StoredSession} from '../store/stats-repository.js';
+import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
+import {parseQuery, type Query} from '../core/query.js';
+import type {SessionState} from '../core/types.js';
+import {compileQuery} from '../view/query-match.js';
+import {toSessionView} from '../view/session-view.js';
+import {DEFAULT_SORT, SORT_KEYS, baseOrder, parseSortSpec, sortViews, type SortSpec} from '../view/sort.js';
+import {sessionsCsv, sessionsJson} from './output/session-export.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import type {CommonOptions} from './context.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from './io.js';
-import {csvLine} from './output/csv.js';
 import {toJson} from './output/json.js';
 import {formatSessionDetails} from './output/show.js';
 import {formatSessionTable} from './output/table.js';
 import {openReadStore, ReadStoreError, type ReadStore} from './read-store.js';
 
 export type ListFormat = 'table' | 'json' | 'csv';
-
-const RECORD_EXTRA_COLUMNS = ['state', 'manifest_status', 'images_recorded', 'error'] as const;
 
 function withStore(command: string, dbPath: string, io: CommandIo, body: (store: ReadStore) => number): number {
 	let store: ReadStore;
@@ -31,21 +34,43 @@ function withStore(command: string, dbPath: string, io: CommandIo, body: (store:
 	}
 }
 
-export function listCommand(options: CommonOptions & {format: ListFormat; hint?: boolean}, io: CommandIo): number {
+export type ListOptions = CommonOptions & {format: ListFormat; hint?: boolean; filter?: string; sort?: string};
+
+/** The query and sort of `--filter`/`--sort`, or a usage message (with the query error's position). */
+export function parseListSelection(filter: string | undefined, sort: string | undefined): {query: Query; sort: SortSpec} | {error: string} {
+	const parsed = parseQuery(filter ?? '');
+	if (!parsed.ok) {
+		const {position, message} = parsed.error;
+		return {error: `--filter: ${message} (at ${position + 1})\n  ${filter}\n  ${' '.repeat(position)}^`};
+	}
+	const spec = sort === undefined ? DEFAULT_SORT : parseSortSpec(sort);
+	if (spec === null) return {error: `--sort: expected FIELD or FIELD:desc with FIELD one of ${SORT_KEYS.join(', ')}`};
+	return {query: parsed.query, sort: spec};
+}
+
+/** The rows the explorer would show for this query and sort, in its order. */
+export function selectSessions(rows: readonly StoredSession[], query: Query, sort: SortSpec, nowMs: number, stallWindowMs: number): Array<{row: StoredSession; state: SessionState}> {
+	const views = baseOrder(rows.map((row) => toSessionView(row, nowMs, stallWindowMs)));
+	const test = compileQuery(query, nowMs);
+	return sortViews(views, sort)
+		.filter(test)
+		.map((view) => ({row: view.row as StoredSession, state: view.state}));
+}
+
+export function listCommand(options: ListOptions, io: CommandIo): number {
+	const selection = parseListSelection(options.filter, options.sort);
+	if ('error' in selection) {
+		io.stderr.write(`sdstats list: ${sanitizeBlock(selection.error)}\n`);
+		return EXIT_USAGE;
+	}
 	return withStore('list', options.locations.dbPath, io, ({repository}) => {
 		const now = options.now();
-		const rows = repository.listAll().map((row) => ({row, state: stateOf(row, now, options.stallWindowMs)}));
+		const rows = selectSessions(repository.listAll(), selection.query, selection.sort, now, options.stallWindowMs);
 		if (options.format === 'json') {
-			io.stdout.write(`${toJson(rows.map(({row, state}) => toSessionRecord(row, state)))}\n`);
+			io.stdout.write(`${sessionsJson(rows)}\n`);
 		} else if (options.format === 'csv') {
-			const header = [...SESSION_STATS_COLUMNS, ...RECORD_EXTRA_COLUMNS];
-			const lines = [header.join(',')];
-			for (const {row, state} of rows) {
-				const record = toSessionRecord(row, state) as unknown as Record<string, unknown>;
-				// On a terminal, cells are made inert; into a file or pipe they stay raw (only CSV-escaped).
-				lines.push(csvLine(header.map((h) => (io.stdout.isTTY && typeof record[h] === 'string' ? sanitizeLine(record[h]) : record[h]))));
-			}
-			writeLines(io.stdout, lines);
+			// On a terminal, cells are made inert; into a file or pipe they stay raw (only CSV-escaped).
+			writeLines(io.stdout, sessionsCsv(rows, io.stdout.isTTY === true));
 		} else {
 			if (rows.length === 0) {
 				io.stdout.write('no sessions cached yet (run `sdstats compute`)\n');

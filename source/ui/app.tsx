@@ -6,7 +6,9 @@ import React, {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Box, Text, useApp, useInput, useStdout, type Key} from 'ink';
 import type {ExplorerData, JobHandle} from './data/explorer-data.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {explorerReducer, initialState} from './state/reducer.js';
+import {applyView, explorerReducer, initialState} from './state/reducer.js';
+import type {ViewSettings, ViewStore} from './data/view-store.js';
+import {formatQuery} from '../core/query.js';
 import {computeScreen} from './state/screen.js';
 import type {Action, ExplorerState, JobRequest} from './state/types.js';
 import {createTheme, type Theme} from './theme.js';
@@ -15,13 +17,17 @@ import {Footer} from './views/footer.js';
 import {Header} from './views/header.js';
 import {JobPanel} from './views/job-panel.js';
 import {ListView} from './views/list.js';
-import {ConfirmPane, FilterPane, HelpView, SortPane} from './views/panes.js';
+import {ConfirmPane, ExportPane, FilterPane, HelpView, SortPane} from './views/panes.js';
 import type {SizedStream} from './hooks/use-terminal-size.js';
 import type {ComputeSummary} from '../jobs/compute-job.js';
 import {toSessionView, type SessionView} from '../view/session-view.js';
 
 export type AppProps = {
 	data: ExplorerData;
+	/** Where remembered views live; none: nothing is remembered. */
+	viewStore?: ViewStore | null;
+	/** The view to start with (the remembered one, or --filter/--sort). */
+	initialView?: Partial<ViewSettings> | null;
 	stallWindowMs: number;
 	color: boolean;
 	notice?: string | null;
@@ -188,6 +194,65 @@ function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: React
 	}, [wantedId, version, data, dispatch]);
 }
 
+/** Performs triage writes (and undos) the reducer asks for, and lands the changed rows. */
+function useTriage(data: ExplorerData, state: ExplorerState, dispatch: React.Dispatch<Action>): void {
+	const request = state.triageRequest;
+	useEffect(() => {
+		dispatch({type: 'tags-loaded', tags: data.tagsInUse()});
+	}, [data, dispatch]);
+	useEffect(() => {
+		if (!request) return;
+		try {
+			if (request.kind === 'apply') {
+				const {snapshots, rows} = data.applyTriage(request.targets, request.patch);
+				dispatch({type: 'triage-applied', requestId: request.id, label: request.label, snapshots, rows, error: null, tags: request.patch.kind === 'tag' ? data.tagsInUse() : []});
+			} else {
+				const rows = data.restoreTriage(request.snapshots);
+				dispatch({type: 'triage-applied', requestId: request.id, label: request.label, snapshots: null, rows, error: null, tags: data.tagsInUse()});
+			}
+		} catch (error) {
+			dispatch({type: 'triage-applied', requestId: request.id, label: request.label, snapshots: null, rows: [], error: (error as Error).message, tags: []});
+		}
+	}, [request, data, dispatch]);
+}
+
+function useExport(data: ExplorerData, state: ExplorerState, dispatch: React.Dispatch<Action>): void {
+	const request = state.exportRequest;
+	const {nowMs, stallWindowMs} = state;
+	useEffect(() => {
+		if (!request) return;
+		try {
+			const file = data.exportSessions(request.format, request.sessionIds, nowMs, stallWindowMs);
+			dispatch({type: 'export-done', message: `exported ${request.sessionIds.length} session${request.sessionIds.length === 1 ? '' : 's'} to ${file}`});
+		} catch (error) {
+			dispatch({type: 'export-done', message: `export failed: ${(error as Error).message}`});
+		}
+		// The clock and window at the time of the request are the ones exported.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [request, data, dispatch]);
+}
+
+/** Saves named views when they change, and the last view (sort, filter, hidden columns) when quitting. */
+function useViewPersistence(store: ViewStore | null, state: ExplorerState): void {
+	const latest = useRef(state);
+	latest.current = state;
+	const save = useCallback(() => {
+		if (!store) return;
+		const s = latest.current;
+		try {
+			store.save({version: 1, root: s.info.root, saved: {...s.savedViews}, last: {sort: s.sort, filter: formatQuery(s.filter.query), hidden: [...s.hiddenColumns]}});
+		} catch {
+			// A state file that cannot be written costs the remembered view, nothing else.
+		}
+	}, [store]);
+	useEffect(() => {
+		if (state.viewsRevision > 0) save();
+	}, [state.viewsRevision, save]);
+	useEffect(() => {
+		if (state.quitting) save();
+	}, [state.quitting, save]);
+}
+
 export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): React.JSX.Element {
 	const screen = computeScreen(state.viewport, state.job !== null);
 	const {columns} = state.viewport;
@@ -226,6 +291,9 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 		case 'confirm':
 			body = <ConfirmPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
 			break;
+		case 'export':
+			body = <ExportPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
+			break;
 		default:
 			body = listWithSide;
 	}
@@ -239,16 +307,26 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 	);
 }
 
-export function App({data, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit}: AppProps): React.JSX.Element {
+export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
 	const [state, dispatch] = useReducer(explorerReducer, undefined, () => {
-		const start = initialState({viewport, nowMs: now(), stallWindowMs, info: {root: data.root, dbPath: data.dbPath, notice: notice ?? data.readonlyReason}});
+		const loaded = viewStore?.load() ?? null;
+		const start = initialState({
+			viewport,
+			nowMs: now(),
+			stallWindowMs,
+			info: {root: data.root, dbPath: data.dbPath, notice: notice ?? data.readonlyReason, readonly: data.readonlyReason !== null},
+			savedViews: loaded?.file.saved ?? {},
+		});
 		// The first frame shows cached rows at once: one small query before any disk work.
 		const screen = computeScreen(viewport, false);
 		const first = data.loadNewest(screen.kind === 'normal' ? screen.listHeight : 20);
-		return explorerReducer(start, {type: 'rows-loaded', rows: first, complete: false, nowMs: start.nowMs});
+		const withRows = explorerReducer(start, {type: 'rows-loaded', rows: first, complete: false, nowMs: start.nowMs});
+		const view = {...(loaded?.file.last ?? {}), ...initialView};
+		const viewed = view.sort || view.filter || view.hidden ? applyView(withRows, {sort: view.sort ?? withRows.sort, filter: view.filter ?? '', hidden: view.hidden ?? []}) : withRows;
+		return loaded?.warning ? {...viewed, message: loaded.warning} : viewed;
 	});
 	const theme = React.useMemo(() => createTheme(color), [color]);
 
@@ -264,6 +342,9 @@ export function App({data, stallWindowMs, color, notice = null, now = Date.now, 
 
 	useDataLifecycle(data, state, dispatch, now);
 	useDetailsRow(data, state, dispatch);
+	useTriage(data, state, dispatch);
+	useExport(data, state, dispatch);
+	useViewPersistence(viewStore, state);
 	useExternalChanges(data, state.loading, dispatch, now);
 	useJobs(data, state, dispatch, now);
 

@@ -43,6 +43,7 @@ const backspace: Matcher = (_input, key) => key.backspace || key.delete;
 const LIST: readonly Mode[] = ['list'];
 const SCROLLABLE: readonly Mode[] = ['details', 'help'];
 const BROWSING: readonly Mode[] = ['list', 'details'];
+const INPUTS: readonly Mode[] = ['tag-input', 'note-input', 'command'];
 
 const page = (state: ExplorerState): number => {
 	const screen = screenOf(state);
@@ -105,11 +106,35 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: ['confirm'], keys: 'a', help: 'recompute every session', footer: {label: 'a all', priority: 1}, match: char('a'), action: () => ({type: 'confirm-choose', scope: 'all'})},
 	{modes: ['confirm'], keys: 'Esc n', help: 'do nothing', footer: {label: 'Esc cancel', priority: 1}, match: any(named('escape'), char('n')), action: () => ({type: 'back'})},
 
+	// --- triage (the web UI's session_metadata) -------------------------------------------------------------------
+	{modes: BROWSING, keys: '*', help: 'favourite on/off (the marked sessions, or the selected one)', footer: {label: '* fav', priority: 6}, match: char('*'), action: () => ({type: 'triage', intent: {kind: 'toggle', flag: 'favorite'}})},
+	{modes: BROWSING, keys: 'T', help: 'test flag on/off', match: char('T'), action: () => ({type: 'triage', intent: {kind: 'toggle', flag: 'test'}})},
+	{modes: BROWSING, keys: 'C', help: 'complete flag on/off', match: char('C'), action: () => ({type: 'triage', intent: {kind: 'toggle', flag: 'complete'}})},
+	{modes: BROWSING, keys: '+', help: 'rate like', match: char('+'), action: () => ({type: 'triage', intent: {kind: 'rating', value: 'like'}})},
+	{modes: BROWSING, keys: '-', help: 'rate dislike', match: char('-'), action: () => ({type: 'triage', intent: {kind: 'rating', value: 'dislike'}})},
+	{modes: BROWSING, keys: '=', help: 'clear the rating', match: char('='), action: () => ({type: 'triage', intent: {kind: 'rating', value: null}})},
+	{modes: BROWSING, keys: 't', help: 'add a tag, or remove it when every target has it (Tab completes)', footer: {label: 't tag', priority: 7}, match: char('t'), action: () => ({type: 'input-open', purpose: 'tag-input'})},
+	{modes: BROWSING, keys: 'e', help: 'edit the note (empty clears it)', match: char('e'), action: () => ({type: 'input-open', purpose: 'note-input'})},
+	{modes: BROWSING, keys: 'U', help: 'undo the last triage change', match: char('U'), action: () => ({type: 'undo'})},
+	{modes: BROWSING, keys: 'x', help: 'export the view (or the marked rows) to a CSV or JSON file here', footer: {label: 'x export', priority: 8}, match: char('x'), action: () => ({type: 'export-open'})},
+	{modes: BROWSING, keys: ':', help: 'command line: save NAME, load NAME, delete NAME, views, hide COL, show COL, columns', footer: {label: ': command', priority: 8}, match: char(':'), action: () => ({type: 'input-open', purpose: 'command'})},
+
+	// --- typed inputs (tag, note, command) --------------------------------------------------------------------------
+	{modes: INPUTS, keys: 'Enter', help: 'apply', footer: {label: 'Enter apply', priority: 1}, match: named('return'), action: () => ({type: 'input-submit'})},
+	{modes: INPUTS, keys: 'Esc', help: 'cancel', footer: {label: 'Esc cancel', priority: 1}, match: named('escape'), action: () => ({type: 'back'})},
+	{modes: INPUTS, keys: 'Tab', help: 'complete (tags in use, commands, view and column names)', footer: {label: 'Tab complete', priority: 2}, match: named('tab'), action: () => ({type: 'input-complete'})},
+	{modes: INPUTS, keys: 'Backspace', help: 'delete the last character', match: backspace, action: () => ({type: 'input-delete'})},
+
+	// --- export ----------------------------------------------------------------------------------------------------
+	{modes: ['export'], keys: 'c', help: 'write a CSV file', footer: {label: 'c CSV', priority: 1}, match: char('c'), action: () => ({type: 'export-choose', format: 'csv'})},
+	{modes: ['export'], keys: 'j', help: 'write a JSON file', footer: {label: 'j JSON', priority: 1}, match: char('j'), action: () => ({type: 'export-choose', format: 'json'})},
+	{modes: ['export'], keys: 'Esc n', help: 'do nothing', footer: {label: 'Esc cancel', priority: 1}, match: any(named('escape'), char('n')), action: () => ({type: 'back'})},
+
 	// --- everywhere ----------------------------------------------------------------------------------------------
 	{modes: ['list', 'details'], keys: '?', help: 'this help', footer: {label: '? help', priority: 1}, match: char('?'), action: () => ({type: 'help-open'})},
 	{modes: LIST, keys: 'q', help: 'quit', footer: {label: 'q quit', priority: 1}, match: char('q'), action: () => ({type: 'quit'})},
 	{
-		modes: ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm'],
+		modes: ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export'],
 		keys: 'Ctrl-C',
 		help: 'cancel a running recompute; otherwise quit',
 		match: ctrl('c'),
@@ -166,6 +191,7 @@ export function dispatchKey(state: ExplorerState, input: string, key: Key): Acti
 	const text = printable(input, key);
 	if (text === null) return null;
 	if (state.mode === 'filter-input') return {type: 'filter-input-type', text};
+	if (state.mode === 'tag-input' || state.mode === 'note-input' || state.mode === 'command') return {type: 'input-type', text};
 	if (state.mode === 'filter-pane' && state.filterPane) {
 		const item = FILTER_PANE_ITEMS[state.filterPane.focus]!;
 		if (item.kind === 'number' || item.kind === 'date') return {type: 'filter-pane-type', text};
@@ -181,6 +207,10 @@ export const MODE_TITLES: Record<Mode, string> = {
 	details: 'Details (Enter)',
 	help: 'Help (?)',
 	confirm: 'Recompute what? (R)',
+	'tag-input': 'Tag (t)',
+	'note-input': 'Note (e)',
+	command: 'Command line (:)',
+	export: 'Export (x)',
 };
 
 /** Help lines per mode, generated from the table. */

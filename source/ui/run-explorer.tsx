@@ -11,12 +11,21 @@ import {App} from './app.js';
 import {createExplorerData} from './data/explorer-data.js';
 import {enterTerminal} from './terminal.js';
 import type {CommonOptions} from '../commands/context.js';
-import {EXIT_FAILURE, EXIT_OK, type CommandIo} from '../commands/io.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../commands/io.js';
+import os from 'node:os';
+import {MetadataRepository} from '../store/metadata-repository.js';
+import {createViewStore, viewStatePath} from './data/view-store.js';
+import {SORT_KEYS, parseSortSpec} from '../view/sort.js';
 
 export type ExplorerOptions = CommonOptions & {
 	/** The database may be created (first run on the default path, the demo); else it must exist. */
 	createDatabase: boolean;
 	notice?: string | null;
+	/** --filter / --sort: the view to start with (over the remembered one). */
+	filter?: string | undefined;
+	sort?: string | undefined;
+	/** --reset-view: forget the remembered view of this root. */
+	resetView?: boolean;
 };
 
 function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDatabase; notice: string | null} {
@@ -51,7 +60,16 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	}
 	const repository = new StatsRepository(opened.db);
 	const readonlyReason = opened.readonly ? (notice ?? 'the database is read-only') : null;
-	const data = createExplorerData({root, dbPath: opened.path, repository, readonlyReason});
+	const data = createExplorerData({root, dbPath: opened.path, repository, metadata: new MetadataRepository(opened.db), readonlyReason});
+	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
+	if (options.resetView) viewStore.reset();
+	const sort = options.sort === undefined ? undefined : parseSortSpec(options.sort);
+	if (sort === null) {
+		opened.db.close();
+		io.stderr.write(`sdstats: --sort: expected FIELD or FIELD:desc (${SORT_KEYS.join(', ')})\n`);
+		return EXIT_USAGE;
+	}
+	const initialView = {...(options.filter === undefined ? {} : {filter: options.filter}), ...(sort ? {sort} : {})};
 	const terminal = enterTerminal(process.stdin, process.stdout);
 	let failure: unknown = null;
 	const onSignal = (signal: NodeJS.Signals): void => {
@@ -65,7 +83,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		instance.unmount();
 	};
 	const instance = render(
-		<App data={data} stallWindowMs={options.stallWindowMs} color={options.color} notice={notice ?? options.notice ?? null} now={options.now} />,
+		<App data={data} viewStore={viewStore} initialView={initialView} stallWindowMs={options.stallWindowMs} color={options.color} notice={notice ?? options.notice ?? null} now={options.now} />,
 		{stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
 	);
 	process.on('SIGTERM', onSignal);

@@ -79,3 +79,11 @@ export function sortViews(base: readonly SessionView[], spec: SortSpec): Session
 export const DEFAULT_SORT: SortSpec = {key: 'created', direction: 'desc'};
 /** The `i` preset: lowest completion first. */
 export const INCOMPLETE_SORT: SortSpec = {key: 'completion', direction: 'asc'};
+
+/** `completion`, `completion:desc`, `created:asc`… as `sdstats list --sort` takes it; null when not a sort. */
+export function parseSortSpec(text: string): SortSpec | null {
+	const [key, direction = 'asc', ...rest] = text.trim().toLowerCase().split(':');
+	if (rest.length > 0 || !(SORT_KEYS as readonly string[]).includes(key ?? '')) return null;
+	if (direction !== 'asc' && direction !== 'desc') return null;
+	return {key: key as SortKey, direction};
+}

@@ -9,6 +9,7 @@ import type {ExplorerData, JobListener} from '../../source/ui/data/explorer-data
 import type {JobRequest} from '../../source/ui/state/types.js';
 import type {StoredSession} from '../../source/store/stats-repository.js';
 import type {StaleResult} from '../../source/jobs/stale-check.js';
+import type {TriagePatch} from '../../source/store/metadata-repository.js';
 import {TEST_NOW, TEST_ROOT} from './sessions.js';
 
 export const KEYS = {
@@ -57,6 +58,8 @@ export type FakeData = ExplorerData & {
 	staleChecks: number;
 	/** Bump after changing `rows` to play another process committing (SQLite's data_version). */
 	dataVersion: number;
+	triageLog: TriagePatch[];
+	exports: Array<{format: 'csv' | 'json'; ids: string[]}>;
 };
 
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
@@ -70,6 +73,8 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		jobs: [],
 		staleChecks: 0,
 		dataVersion: 0,
+		triageLog: [],
+		exports: [],
 		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
 		async *pages() {
 			yield [...data.rows];
@@ -86,6 +91,42 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			const changed = data.rows.filter((r) => known.get(r.session_id) !== versions.get(r.session_id));
 			const removed = [...known.keys()].filter((id) => !versions.has(id));
 			return {changed, removed, versions};
+		},
+		applyTriage(targets, patch) {
+			const snapshots = targets.map((t) => {
+				const row = data.rows.find((r) => r.session_id === t.session_id)!;
+				return {session_id: t.session_id, before: row.has_metadata ? {...row} : null};
+			});
+			for (const t of targets) {
+				const index = data.rows.findIndex((r) => r.session_id === t.session_id);
+				const row = {...data.rows[index]!};
+				if (!row.has_metadata) Object.assign(row, {has_metadata: 1, is_favorite: 0, is_test: 0, is_complete: 1, user_rating: null, user_note: null, tags: '[]'});
+				if (patch.kind === 'flag') row[patch.field] = patch.value;
+				else if (patch.kind === 'rating') row.user_rating = patch.value;
+				else if (patch.kind === 'note') row.user_note = patch.value;
+				else {
+					const tags = JSON.parse(row.tags ?? '[]') as string[];
+					row.tags = JSON.stringify(patch.present ? [...new Set([...tags, patch.tag])] : tags.filter((x) => x !== patch.tag));
+				}
+				data.rows[index] = row;
+			}
+			data.triageLog.push(patch);
+			return {snapshots, rows: data.rows.filter((r) => targets.some((t) => t.session_id === r.session_id))};
+		},
+		restoreTriage(snapshots) {
+			for (const {session_id, before} of snapshots) {
+				const index = data.rows.findIndex((r) => r.session_id === session_id);
+				const row = data.rows[index]!;
+				data.rows[index] = before
+					? ({...row, ...(before as Partial<StoredSession>)} as StoredSession)
+					: {...row, has_metadata: 0, is_favorite: null, is_test: null, is_complete: null, user_rating: null, user_note: null, tags: null};
+			}
+			return data.rows.filter((r) => snapshots.some((s) => s.session_id === r.session_id));
+		},
+		tagsInUse: () => [...new Set(data.rows.flatMap((r) => (r.tags ? (JSON.parse(r.tags) as string[]) : [])))],
+		exportSessions(format, ids) {
+			data.exports.push({format, ids: [...ids]});
+			return `/tmp/sdstats-test-export.${format}`;
 		},
 		async checkStale() {
 			data.staleChecks++;

@@ -10,7 +10,7 @@ import type {ExplorerState, Mode} from '../../source/ui/state/types.js';
 import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
 import {TEST_NOW, sampleSessions} from '../helpers/sessions.js';
 
-const ALL_MODES: Mode[] = ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm'];
+const ALL_MODES: Mode[] = ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export'];
 
 function key(overrides: Partial<Key> = {}): Key {
 	return {
@@ -54,7 +54,7 @@ function representativeInputs(): Input[] {
 }
 
 function loadedState(overrides: Partial<ExplorerState> = {}): ExplorerState {
-	const start = initialState({viewport: {columns: 100, rows: 30}, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null}});
+	const start = initialState({viewport: {columns: 100, rows: 30}, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false}});
 	const loaded = reducer(start, {type: 'rows-loaded', rows: sampleSessions(), complete: true, nowMs: TEST_NOW});
 	return {...loaded, ...overrides};
 }

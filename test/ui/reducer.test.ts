@@ -89,7 +89,7 @@ function checkPipeline(s: ExplorerState): void {
 }
 
 function loaded(rows: StoredSession[] = sampleSessions(), viewport = {columns: 100, rows: 30}): ExplorerState {
-	const start = initialState({viewport, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null}});
+	const start = initialState({viewport, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false}});
 	const s = reducer(start, {type: 'rows-loaded', rows, complete: true, nowMs: TEST_NOW});
 	checkPipeline(s);
 	return s;
@@ -149,7 +149,7 @@ describe('the reducer is pure', () => {
 	});
 
 	it('starts empty, in the list, loading, sorted newest first', () => {
-		const start = initialState({viewport: {columns: 80, rows: 24}, nowMs: TEST_NOW, stallWindowMs: 600_000, info: {root: '/r', dbPath: '/d', notice: null}});
+		const start = initialState({viewport: {columns: 80, rows: 24}, nowMs: TEST_NOW, stallWindowMs: 600_000, info: {root: '/r', dbPath: '/d', notice: null, readonly: false}});
 		expect(start.mode).toBe('list');
 		expect(start.shown).toEqual([]);
 		expect(start.loading).toBe(true);

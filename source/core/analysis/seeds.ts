@@ -139,7 +139,8 @@ function none(reason: string): Expectation {
 }
 
 function expectation(manifest: ManifestImages, grid: CombinationGrid | null, listed: readonly Int64[] | null): Expectation {
-	const planned = grid ? grid.planned : planCap(manifest);
+	// The planned image count: `num_images` as recorded (one seed per planned image), else the grid's plan.
+	const planned = manifest.numImages !== null ? BigInt(manifest.numImages) : grid ? grid.planned : planCap(manifest);
 	if (listed) {
 		const all = listed;
 		// A capped plan that stops inside the first combination uses only the first seeds.
@@ -237,7 +238,7 @@ export function analyseSeeds(manifest: ManifestImages, options: SeedOptions = {}
 	for (const use of uses) {
 		if (use.count < 2) continue;
 		const duplicate: DuplicateSeed = {seed: use.seed, count: use.count};
-		if (!perSeedDuplicates) duplicate.values = projection.of(use.combination).values;
+		if (!perSeedDuplicates) duplicate.values = {...projection.of(use.combination).values};
 		duplicates.push(duplicate);
 	}
 
@@ -312,7 +313,7 @@ function combinationsMissingSeeds(
 	const lacking: CombinationMissingSeeds[] = [];
 	for (const {values, positions} of seen.values()) {
 		if (positions.size >= seeds.length) continue;
-		lacking.push({values, missingSeeds: seeds.filter((_, s) => !positions.has(s))});
+		lacking.push({values: {...values}, missingSeeds: seeds.filter((_, s) => !positions.has(s))});
 	}
 	return {total: lacking.length, first: lacking.slice(0, firstCount), withoutImages: 0n};
 }

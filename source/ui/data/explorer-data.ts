@@ -2,7 +2,12 @@
  * What the explorer needs from the layers below, behind one small interface: load cached rows, fetch some
  * again, check the disk for staleness, run a recompute. The views and the reducer never see SQL or the disk.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import {isoFromEpochMs} from '../../core/iso-time.js';
+import type {MetadataRepository, TriagePatch, TriageSnapshot} from '../../store/metadata-repository.js';
+import {stateOf} from '../../store/session-model.js';
+import {sessionsCsv, sessionsJson} from '../../commands/output/session-export.js';
 import type {ListedSession, StatsRepository, StoredSession} from '../../store/stats-repository.js';
 import {runCompute, storedMarks, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
 import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
@@ -35,13 +40,30 @@ export type ExplorerData = {
 	externalChanges(known: ReadonlyMap<string, string>): {changed: ListedSession[]; removed: string[]; versions: Map<string, string>} | null;
 	/** Signatures of the rows as now stored (see externalChanges). */
 	versions(): Map<string, string>;
+	/** Writes a triage change to session_metadata; returns what the rows were before (for undo) and the rows now. */
+	applyTriage(targets: ReadonlyArray<{session_id: string; session_path: string}>, patch: TriagePatch): {snapshots: TriageSnapshot[]; rows: ListedSession[]};
+	/** Undoes a triage change. */
+	restoreTriage(snapshots: readonly TriageSnapshot[]): ListedSession[];
+	tagsInUse(): string[];
+	/** Writes the sessions (in this order) to a CSV or JSON file in the working folder; returns its path. */
+	exportSessions(format: 'csv' | 'json', sessionIds: readonly string[], nowMs: number, stallWindowMs: number): string;
 	startJob(request: JobRequest, targets: {stale: readonly string[]; newOnDisk: readonly string[]}, listener: JobListener): JobHandle;
 };
 
 /** Small pages keep each synchronous read short, so keys stay answered while 100,000 rows load. */
 const PAGE = 1000;
 
-export function createExplorerData(options: {root: string; dbPath: string; repository: StatsRepository; readonlyReason: string | null; now?: () => number}): ExplorerData {
+export function createExplorerData(options: {
+	root: string;
+	dbPath: string;
+	repository: StatsRepository;
+	metadata: MetadataRepository;
+	readonlyReason: string | null;
+	now?: () => number;
+	/** Where `x` writes (default: the working folder). */
+	exportFolder?: string;
+}): ExplorerData {
+	const {metadata} = options;
 	const root = path.resolve(options.root);
 	const {repository} = options;
 	const now = options.now ?? Date.now;
@@ -61,6 +83,24 @@ export function createExplorerData(options: {root: string; dbPath: string; repos
 		},
 		fetch: (ids) => repository.getMany(ids),
 		versions: () => repository.versions(root),
+		applyTriage(targets, patch) {
+			const snapshots = metadata.apply(targets, patch, isoFromEpochMs(now()));
+			return {snapshots, rows: repository.getListed(targets.map((t) => t.session_id))};
+		},
+		restoreTriage(snapshots) {
+			metadata.restore(snapshots);
+			return repository.getListed(snapshots.map((s) => s.session_id));
+		},
+		tagsInUse: () => metadata.tagsInUse(),
+		exportSessions(format, sessionIds, nowMs, stallWindowMs) {
+			const {rows} = repository.getMany(sessionIds);
+			const sessions = rows.map((row) => ({row, state: stateOf(row, nowMs, stallWindowMs)}));
+			const stamp = isoFromEpochMs(nowMs).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+			const file = path.resolve(options.exportFolder ?? process.cwd(), `sdstats-${stamp}.${format}`);
+			const body = format === 'csv' ? `${sessionsCsv(sessions).join('\n')}\n` : `${sessionsJson(sessions)}\n`;
+			fs.writeFileSync(file, body, {flag: 'wx'});
+			return file;
+		},
 		externalChanges(known) {
 			const version = repository.dataVersion();
 			if (version === lastDataVersion) return null;

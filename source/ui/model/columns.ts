@@ -3,15 +3,15 @@
  * cut by display width (CJK and emoji stay aligned).
  *
  * Drop order as the terminal narrows (first to go first): sampler, cfg, steps, size, mode, sweep, the
- * completion bar, model; then the created column shortens to `MM-DD HH:MM`. The marker, name, state, images and
- * completion % columns always stay.
+ * completion bar, the flags, model; then the created column shortens to `MM-DD HH:MM`. The marker, name, state,
+ * images and completion % columns always stay (unless hidden with `:hide`).
  */
 import type {SessionState} from '../../core/types.js';
 import {fitToWidth} from '../../text/width.js';
 import type {SortKey} from '../../view/sort.js';
 import type {SessionView} from '../../view/session-view.js';
 
-export type ColumnId = 'created' | 'name' | 'model' | 'state' | 'images' | 'completion' | 'bar' | 'mode' | 'sweep' | 'size' | 'steps' | 'cfg' | 'sampler';
+export type ColumnId = 'created' | 'name' | 'model' | 'state' | 'images' | 'completion' | 'bar' | 'mode' | 'sweep' | 'size' | 'steps' | 'cfg' | 'sampler' | 'flags';
 
 export type ColumnSpec = {
 	id: ColumnId;
@@ -53,26 +53,27 @@ export const STATE_WORD: Record<SessionState, string> = {
 const COLUMNS: ColumnSpec[] = [
 	{id: 'created', title: 'CREATED', width: 16, align: 'left', sortKey: 'created'},
 	{id: 'name', title: 'NAME', width: MIN_NAME_WIDTH, align: 'left', sortKey: 'name'},
+	{id: 'flags', title: 'FLAG', width: 4, align: 'left', dropRank: 2},
 	{id: 'model', title: 'MODEL', width: 16, align: 'left', dropRank: 1, sortKey: 'model'},
 	{id: 'state', title: 'STATE', width: 13, align: 'left', sortKey: 'state'},
 	{id: 'images', title: 'IMAGES', width: 9, align: 'right', sortKey: 'images'},
 	{id: 'completion', title: 'DONE', width: 6, align: 'right', sortKey: 'completion'},
-	{id: 'bar', title: '', width: 5, align: 'left', dropRank: 2},
-	{id: 'mode', title: 'MODE', width: 5, align: 'left', dropRank: 4, sortKey: 'mode'},
-	{id: 'sweep', title: 'SW', width: 2, align: 'left', dropRank: 3, sortKey: 'sweep'},
-	{id: 'size', title: 'SIZE', width: 9, align: 'right', dropRank: 5, sortKey: 'size'},
-	{id: 'steps', title: 'STP', width: 3, align: 'right', dropRank: 6, sortKey: 'steps'},
-	{id: 'cfg', title: 'CFG', width: 4, align: 'right', dropRank: 7, sortKey: 'cfg'},
-	{id: 'sampler', title: 'SAMPLER', width: 12, align: 'left', dropRank: 8, sortKey: 'sampler'},
+	{id: 'bar', title: '', width: 5, align: 'left', dropRank: 3},
+	{id: 'mode', title: 'MODE', width: 5, align: 'left', dropRank: 5, sortKey: 'mode'},
+	{id: 'sweep', title: 'SW', width: 2, align: 'left', dropRank: 4, sortKey: 'sweep'},
+	{id: 'size', title: 'SIZE', width: 9, align: 'right', dropRank: 6, sortKey: 'size'},
+	{id: 'steps', title: 'STP', width: 3, align: 'right', dropRank: 7, sortKey: 'steps'},
+	{id: 'cfg', title: 'CFG', width: 4, align: 'right', dropRank: 8, sortKey: 'cfg'},
+	{id: 'sampler', title: 'SAMPLER', width: 12, align: 'left', dropRank: 9, sortKey: 'sampler'},
 ];
 
 export type Layout = {columns: ColumnSpec[]; width: number};
 
 const COMPACT_CREATED = 11;
 
-/** Which columns fit `width`, with the name column taking what is left. */
-export function layoutColumns(width: number, imagesWidth = 9): Layout {
-	let columns = COLUMNS.map((c) => (c.id === 'images' ? {...c, width: Math.max(c.width, imagesWidth)} : {...c}));
+/** Which columns fit `width`, with the name column taking what is left; `hidden` columns are left out. */
+export function layoutColumns(width: number, imagesWidth = 9, hidden: ReadonlySet<string> = new Set()): Layout {
+	let columns = COLUMNS.filter((c) => c.id === 'name' || !hidden.has(c.id)).map((c) => (c.id === 'images' ? {...c, width: Math.max(c.width, imagesWidth)} : {...c}));
 	const total = (cols: ColumnSpec[]): number => MARKER_WIDTH + cols.reduce((sum, c) => sum + c.width + 1, 0);
 	const droppable = columns.filter((c) => c.dropRank !== undefined).sort((a, b) => b.dropRank! - a.dropRank!);
 	for (const column of droppable) {
@@ -135,7 +136,15 @@ export function cellText(view: SessionView, id: ColumnId, compactCreated: boolea
 			return row.cfg_scale === null ? '' : String(Number(row.cfg_scale.toFixed(1)));
 		case 'sampler':
 			return view.sampler;
+		case 'flags':
+			return flagsText(view);
 	}
+}
+
+/** ★ favourite, T test, + like / - dislike, # tags or ✎ a note. */
+export function flagsText(view: SessionView): string {
+	const t = view.triage;
+	return `${t.favorite ? '★' : ' '}${t.test ? 'T' : ' '}${t.rating === 'like' ? '+' : t.rating === 'dislike' ? '-' : ' '}${t.tags.length > 0 ? '#' : t.note ? '✎' : ' '}`;
 }
 
 export type Cell = {id: ColumnId; text: string};

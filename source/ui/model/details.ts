@@ -129,6 +129,16 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 
 	const placeholders = parseJsonColumn(row.placeholders_json);
 	const summary = parseJsonColumn(row.variations_summary_json);
+	const triage = view.triage;
+	section('Triage');
+	field('flags', [triage.favorite ? '★ favourite' : '', triage.test ? 'test' : '', triage.complete === null ? '' : triage.complete ? 'marked complete' : 'marked not complete'].filter(Boolean).join(', ') || '(none)');
+	field('rating', triage.rating ?? '');
+	field('tags', triage.tags.map((t) => `[${t}]`).join(' '));
+	if (triage.note) {
+		lines.push({text: `${fitToWidth('note', labelWidth)}`});
+		block(triage.note);
+	}
+
 	section('Placeholders');
 	if (placeholders instanceof Map && placeholders.size > 0) {
 		for (const [name, count] of placeholders) {

@@ -16,7 +16,10 @@ import {sanitizeLine} from '../../text/sanitize.js';
 import {dispatchKey} from '../keys.js';
 import {buildDetails} from '../model/details.js';
 import {helpLines} from '../views/help-lines.js';
-import type {Action, ExplorerState, Mode, Viewport} from './types.js';
+import type {Action, ExplorerState, Mode, TriageIntent, TriageRequest, Viewport} from './types.js';
+import type {TriagePatch} from '../../store/metadata-repository.js';
+import type {ViewSettings} from '../data/view-store.js';
+import {formatQuery} from '../../core/query.js';
 
 export type InitialOptions = {
 	viewport: Viewport;
@@ -25,6 +28,8 @@ export type InitialOptions = {
 	info: ExplorerState['info'];
 	sort?: SortSpec;
 	filter?: Filter;
+	hiddenColumns?: readonly string[];
+	savedViews?: Record<string, ViewSettings>;
 };
 
 export function initialState(options: InitialOptions): ExplorerState {
@@ -40,6 +45,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		shown: [],
 		loading: true,
 		imagesWidth: 9,
+		anyTriage: false,
 		sort: options.sort ?? DEFAULT_SORT,
 		sortBeforeIncomplete: null,
 		filter: options.filter ?? EMPTY_FILTER,
@@ -57,6 +63,14 @@ export function initialState(options: InitialOptions): ExplorerState {
 		helpScroll: 0,
 		filterPane: null,
 		sortPane: null,
+		input: null,
+		tagsInUse: [],
+		triageRequest: null,
+		undo: [],
+		exportRequest: null,
+		hiddenColumns: new Set(options.hiddenColumns ?? []),
+		savedViews: options.savedViews ?? {},
+		viewsRevision: 0,
 		jobRequest: null,
 		nextRequestId: 1,
 		job: null,
@@ -134,7 +148,7 @@ const withQuery = (state: ExplorerState, query: Query): ExplorerState => withFil
 
 function withRows(state: ExplorerState, all: SessionView[]): ExplorerState {
 	const sorted = sortViews(all, state.sort);
-	return placeCursor({...state, all, sorted, shown: applyFilter(sorted, state.filter, state.nowMs), imagesWidth: imagesWidthOf(all)});
+	return placeCursor({...state, all, sorted, shown: applyFilter(sorted, state.filter, state.nowMs), imagesWidth: imagesWidthOf(all), anyTriage: all.some((v) => v.row.has_metadata === 1)});
 }
 
 function viewsOf(rows: readonly ListedSession[], state: ExplorerState, nowMs: number): SessionView[] {
@@ -191,7 +205,7 @@ function updateRows(state: ExplorerState, rows: readonly ListedSession[], remove
 		const swap = (v: SessionView): SessionView => updates.get(v.id) ?? v;
 		const all = state.all.map(swap);
 		const sorted = state.sorted.map(swap);
-		next = {...next, all, sorted, imagesWidth: Math.max(state.imagesWidth, imagesWidthOf([...updates.values()]))};
+		next = {...next, all, sorted, imagesWidth: Math.max(state.imagesWidth, imagesWidthOf([...updates.values()])), anyTriage: state.anyTriage || [...updates.values()].some((v) => v.row.has_metadata === 1)};
 		return placeCursor({...next, shown: applyFilter(sorted, state.filter, state.nowMs)});
 	}
 	const all = baseOrder([...state.all.filter((v) => !removed.has(v.id) && !updates.has(v.id)), ...updates.values()]);
@@ -232,8 +246,10 @@ function jumpIncomplete(state: ExplorerState, direction: 1 | -1): ExplorerState 
 
 // ---------------------------------------------------------------------------------------------------------------
 
+const OVERLAYS = new Set<Mode>(['help', 'confirm', 'tag-input', 'note-input', 'command', 'export']);
+
 function openOverlay(state: ExplorerState, mode: Mode): ExplorerState {
-	return {...state, previousMode: state.mode === 'help' || state.mode === 'confirm' ? state.previousMode : state.mode, mode};
+	return {...state, previousMode: OVERLAYS.has(state.mode) ? state.previousMode : state.mode, mode};
 }
 
 type JobScope = {scope: 'sessions'; sessionIds: string[]} | {scope: 'stale'} | {scope: 'all'};
@@ -325,6 +341,11 @@ function back(state: ExplorerState): ExplorerState {
 		}
 		case 'filter-input':
 			return {...state, mode: 'list'};
+		case 'tag-input':
+		case 'note-input':
+		case 'command':
+		case 'export':
+			return {...state, mode: state.previousMode, input: null};
 		case 'list':
 			if (state.job) return cancelJob(state);
 			// Esc clears the filter (leaving the incomplete preset's sort too).
@@ -349,6 +370,153 @@ function withScroll(state: ExplorerState, wanted: number): ExplorerState {
 	// The same bound the view uses: at the bottom every remaining line fits.
 	const max = Math.max(0, lines.length - screen.bodyHeight);
 	return {...state, detailsScroll: Math.max(0, Math.min(max, wanted))};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Triage (session_metadata), typed inputs, the `:` command line, exports and remembered views
+
+/** The sessions a triage or export acts on: the marked ones when there are marks, else the selected one. */
+function targetsOf(state: ExplorerState): SessionView[] {
+	if (state.marks.size > 0) return state.all.filter((v) => state.marks.has(v.id));
+	const selected = state.shown[state.cursorIndex];
+	return selected ? [selected] : [];
+}
+
+const FLAG_FIELD = {favorite: 'is_favorite', test: 'is_test', complete: 'is_complete'} as const;
+const FLAG_LABEL = {favorite: '★ favourite', test: 'test', complete: 'complete'} as const;
+
+/** Resolves a key's intent against the targets: a toggle sets when any target lacks it, clears when all have it. */
+function triage(state: ExplorerState, intent: TriageIntent): ExplorerState {
+	if (state.info.readonly) return {...state, message: 'the database is read-only: triage is off'};
+	if (state.triageRequest) return state;
+	const targets = targetsOf(state);
+	if (targets.length === 0) return {...state, message: 'no session selected'};
+	const count = targets.length === 1 ? '1 session' : `${targets.length} sessions`;
+	let patch: TriagePatch;
+	let label: string;
+	switch (intent.kind) {
+		case 'toggle': {
+			const all = targets.every((v) => (intent.flag === 'complete' ? v.triage.complete === true : v.triage[intent.flag]));
+			patch = {kind: 'flag', field: FLAG_FIELD[intent.flag], value: all ? 0 : 1};
+			label = `${all ? 'cleared' : 'set'} ${FLAG_LABEL[intent.flag]} on ${count}`;
+			break;
+		}
+		case 'rating':
+			patch = {kind: 'rating', value: intent.value};
+			label = intent.value === null ? `cleared the rating of ${count}` : `rated ${count} ${intent.value}`;
+			break;
+		case 'tag': {
+			const tag = intent.tag.trim();
+			if (tag === '') return {...state, message: 'no tag given'};
+			const all = targets.every((v) => v.triage.tags.includes(tag));
+			patch = {kind: 'tag', tag, present: !all};
+			label = `${all ? 'removed' : 'added'} tag ${tag} ${all ? 'from' : 'to'} ${count}`;
+			break;
+		}
+		case 'note':
+			patch = {kind: 'note', value: intent.value};
+			label = intent.value === null || intent.value.trim() === '' ? `cleared the note of ${count}` : `noted ${count}`;
+			break;
+	}
+	const request: TriageRequest = {id: state.nextRequestId, kind: 'apply', label, targets: targets.map((v) => ({session_id: v.id, session_path: v.row.session_path})), patch};
+	return {...state, triageRequest: request, nextRequestId: state.nextRequestId + 1};
+}
+
+const COMMANDS = ['save', 'load', 'delete', 'hide', 'show', 'columns', 'views'] as const;
+const HIDEABLE_COLUMNS = ['created', 'model', 'state', 'images', 'completion', 'bar', 'mode', 'sweep', 'size', 'steps', 'cfg', 'sampler', 'flags'];
+
+function currentSettings(state: ExplorerState): ViewSettings {
+	return {sort: state.sort, filter: formatQuery(state.filter.query), hidden: [...state.hiddenColumns]};
+}
+
+/** Applies a saved view: its sort, its filter and its hidden columns. */
+export function applyView(state: ExplorerState, settings: ViewSettings): ExplorerState {
+	const filtered = withText(state, settings.filter);
+	return withSort({...filtered, hiddenColumns: new Set(settings.hidden)}, settings.sort);
+}
+
+/** Candidates for Tab in the current input. */
+function completionsFor(state: ExplorerState, purpose: 'tag-input' | 'note-input' | 'command', text: string): string[] {
+	if (purpose === 'tag-input') return state.tagsInUse.filter((t) => t.toLowerCase().startsWith(text.toLowerCase()));
+	if (purpose !== 'command') return [];
+	const [command = '', ...rest] = text.split(/\s+/);
+	if (rest.length === 0) return COMMANDS.filter((c) => c.startsWith(command)).map((c) => `${c} `);
+	const argument = rest.join(' ');
+	const pool = command === 'load' || command === 'delete' ? Object.keys(state.savedViews) : command === 'hide' || command === 'show' ? HIDEABLE_COLUMNS : [];
+	return pool.filter((p) => p.startsWith(argument)).map((p) => `${command} ${p}`);
+}
+
+function runCommand(state: ExplorerState, text: string): ExplorerState {
+	const [command = '', ...rest] = text.trim().split(/\s+/);
+	const argument = rest.join(' ');
+	const back = {...state, mode: state.previousMode, input: null};
+	switch (command) {
+		case '':
+			return back;
+		case 'save':
+			if (!/^[\w.-]{1,40}$/.test(argument)) return {...back, message: 'save NAME: letters, digits, . _ - (up to 40)'};
+			return {...back, savedViews: {...state.savedViews, [argument]: currentSettings(state)}, viewsRevision: state.viewsRevision + 1, message: `saved the view ${argument}`};
+		case 'load': {
+			const settings = state.savedViews[argument];
+			if (!settings) return {...back, message: `no saved view named ${argument} (saved: ${Object.keys(state.savedViews).join(', ') || 'none'})`};
+			return {...applyView(back, settings), viewsRevision: state.viewsRevision + 1, message: `loaded the view ${argument}`};
+		}
+		case 'delete': {
+			if (!state.savedViews[argument]) return {...back, message: `no saved view named ${argument}`};
+			const {[argument]: _gone, ...savedViews} = state.savedViews;
+			return {...back, savedViews, viewsRevision: state.viewsRevision + 1, message: `deleted the view ${argument}`};
+		}
+		case 'views':
+			return {...back, message: `saved views: ${Object.keys(state.savedViews).join(', ') || 'none'}`};
+		case 'hide':
+		case 'show': {
+			if (!HIDEABLE_COLUMNS.includes(argument)) return {...back, message: `${command} COLUMN: one of ${HIDEABLE_COLUMNS.join(', ')}`};
+			const hidden = new Set(state.hiddenColumns);
+			if (command === 'hide') hidden.add(argument);
+			else hidden.delete(argument);
+			return {...back, hiddenColumns: hidden, viewsRevision: state.viewsRevision + 1};
+		}
+		case 'columns':
+			return {...back, message: `hidden columns: ${[...state.hiddenColumns].join(', ') || 'none'} (:hide COLUMN, :show COLUMN)`};
+		default:
+			return {...back, message: `unknown command ${command} (commands: ${COMMANDS.join(', ')})`};
+	}
+}
+
+function inputAction(state: ExplorerState, action: Action): ExplorerState {
+	const input = state.input ?? {text: '', completions: []};
+	const purpose = state.mode as 'tag-input' | 'note-input' | 'command';
+	switch (action.type) {
+		case 'input-type': {
+			// Notes may hold any text the user types; nothing from a paste reaches the terminal raw.
+			const text = input.text + sanitizeLine(action.text);
+			return {...state, input: {text, completions: completionsFor(state, purpose, text)}};
+		}
+		case 'input-delete': {
+			const text = [...input.text].slice(0, -1).join('');
+			return {...state, input: {text, completions: completionsFor(state, purpose, text)}};
+		}
+		case 'input-complete': {
+			const [first] = input.completions;
+			if (first === undefined) return state;
+			// Several candidates: complete their common prefix; one: take it.
+			const prefix = input.completions.reduce((a, b) => {
+				let i = 0;
+				while (i < a.length && i < b.length && a[i] === b[i]) i++;
+				return a.slice(0, i);
+			}, first);
+			const text = prefix.length > input.text.length ? prefix : first;
+			return {...state, input: {text, completions: completionsFor(state, purpose, text)}};
+		}
+		case 'input-submit': {
+			const closed = {...state, mode: state.previousMode, input: null};
+			if (purpose === 'command') return runCommand(state, input.text);
+			if (purpose === 'tag-input') return triage(closed, {kind: 'tag', tag: input.text});
+			return triage(closed, {kind: 'note', value: input.text.trim() === '' ? null : input.text});
+		}
+		default:
+			return state;
+	}
 }
 
 /** The reducer the app uses: keys go through the key table first, against the latest state. */
@@ -506,6 +674,48 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return {...s, stale: new Set(action.stale), newOnDisk: [...action.newOnDisk], staleChecked: true, rootProblem: action.rootProblem ?? null};
 		case 'message':
 			return {...s, message: action.text};
+		case 'triage':
+			return triage(s, action.intent);
+		case 'triage-applied': {
+			if (s.triageRequest?.id !== action.requestId) return s;
+			const done = {...s, triageRequest: null, tagsInUse: action.tags.length > 0 ? action.tags : s.tagsInUse};
+			if (action.error) return {...done, message: `triage failed: ${action.error}`};
+			const undo = action.snapshots ? [...s.undo, {label: action.label, snapshots: action.snapshots}].slice(-50) : s.undo;
+			return {...updateRows(done, action.rows, [], s.nowMs), undo, message: action.label};
+		}
+		case 'undo': {
+			if (s.triageRequest) return s;
+			const last = s.undo.at(-1);
+			if (!last) return {...s, message: 'nothing to undo'};
+			const request: TriageRequest = {id: s.nextRequestId, kind: 'restore', label: `undone: ${last.label}`, snapshots: last.snapshots};
+			return {...s, undo: s.undo.slice(0, -1), triageRequest: request, nextRequestId: s.nextRequestId + 1};
+		}
+		case 'input-open': {
+			if ((action.purpose === 'tag-input' || action.purpose === 'note-input') && s.info.readonly) return {...s, message: 'the database is read-only: triage is off'};
+			if (action.purpose !== 'command' && targetsOf(s).length === 0) return {...s, message: 'no session selected'};
+			// A note starts from the selected session's note, so it can be edited rather than retyped.
+			const note = action.purpose === 'note-input' && s.marks.size === 0 ? (s.shown[s.cursorIndex]?.triage.note ?? '') : '';
+			const text = sanitizeLine(note);
+			return {...openOverlay(s, action.purpose), input: {text, completions: completionsFor(s, action.purpose, text)}};
+		}
+		case 'input-type':
+		case 'input-delete':
+		case 'input-complete':
+		case 'input-submit':
+			return inputAction(s, action);
+		case 'export-open':
+			return openOverlay(s, 'export');
+		case 'export-choose': {
+			const ids = s.marks.size > 0 ? s.shown.filter((v) => s.marks.has(v.id)).map((v) => v.id) : s.shown.map((v) => v.id);
+			if (ids.length === 0) return {...s, mode: s.previousMode, message: 'nothing to export'};
+			return {...s, mode: s.previousMode, exportRequest: {id: s.nextRequestId, format: action.format, sessionIds: ids}, nextRequestId: s.nextRequestId + 1};
+		}
+		case 'export-done':
+			return {...s, exportRequest: null, message: action.message};
+		case 'tags-loaded':
+			return {...s, tagsInUse: action.tags};
+		case 'views-loaded-from-file':
+			return {...s, savedViews: action.saved, message: action.warning ?? s.message};
 		case 'details-loaded':
 			return {...s, detailsRow: action.row};
 		case 'key':

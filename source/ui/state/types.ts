@@ -1,11 +1,30 @@
 /** The explorer's whole state and every action that changes it. One reducer (reducer.ts) owns the transitions. */
 import type {SessionState} from '../../core/types.js';
 import type {ListedSession, StoredSession} from '../../store/stats-repository.js';
+import type {TriagePatch, TriageSnapshot} from '../../store/metadata-repository.js';
+import type {ViewSettings} from '../data/view-store.js';
 import type {Filter} from '../../view/filter.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {SortKey, SortSpec} from '../../view/sort.js';
 
-export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm';
+export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export';
+
+/** A one-line text input (tag, note, `:` command), with Tab completion candidates. */
+export type TextInput = {text: string; completions: readonly string[]};
+
+/** What a triage key means, before it is resolved against the targets' current values. */
+export type TriageIntent =
+	| {kind: 'toggle'; flag: 'favorite' | 'test' | 'complete'}
+	| {kind: 'rating'; value: 'like' | 'dislike' | null}
+	| {kind: 'tag'; tag: string}
+	| {kind: 'note'; value: string | null};
+
+/** A triage write the app's effect performs (the store API's patch, or an undo). */
+export type TriageRequest =
+	| {id: number; kind: 'apply'; label: string; targets: Array<{session_id: string; session_path: string}>; patch: TriagePatch}
+	| {id: number; kind: 'restore'; label: string; snapshots: TriageSnapshot[]};
+
+export type ExportRequest = {id: number; format: 'csv' | 'json'; sessionIds: string[]};
 
 export type Viewport = {columns: number; rows: number};
 
@@ -42,7 +61,7 @@ export type SortPaneState = {focus: number; direction: 'asc' | 'desc'; saved: So
 
 export type ExplorerState = {
 	/** Where the data comes from, for the header and the details' paths. */
-	info: {root: string; dbPath: string; notice: string | null};
+	info: {root: string; dbPath: string; notice: string | null; readonly: boolean};
 	mode: Mode;
 	/** Where help and confirm return to. */
 	previousMode: Mode;
@@ -59,6 +78,8 @@ export type ExplorerState = {
 	/** Rows still loading in the background (first frame shows the first screenful). */
 	loading: boolean;
 	imagesWidth: number;
+	/** Whether any session has a session_metadata row (the flags column shows only then). */
+	anyTriage: boolean;
 
 	sort: SortSpec;
 	/** The sort before `i` switched it, restored when the preset is turned off. */
@@ -87,6 +108,20 @@ export type ExplorerState = {
 	filterPane: FilterPaneState | null;
 	sortPane: SortPaneState | null;
 
+	/** The text of the tag, note or command input while one is open. */
+	input: TextInput | null;
+	/** Tags already in use (for completion), loaded once. */
+	tagsInUse: readonly string[];
+	triageRequest: TriageRequest | null;
+	/** Triage actions that can be undone with U, newest last. */
+	undo: ReadonlyArray<{label: string; snapshots: TriageSnapshot[]}>;
+	exportRequest: ExportRequest | null;
+	/** Columns the user hid (`:hide`). */
+	hiddenColumns: ReadonlySet<string>;
+	/** Named views (`:save`, `:load`). */
+	savedViews: Readonly<Record<string, ViewSettings>>;
+	/** Bumped when the views should be written to the state file. */
+	viewsRevision: number;
 	jobRequest: JobRequest | null;
 	nextRequestId: number;
 	job: JobStatus | null;
@@ -145,6 +180,19 @@ export type Action =
 	| {type: 'job-request-taken'}
 	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]; rootProblem?: string | undefined}
 	| {type: 'message'; text: string | null}
-	| {type: 'tick'; nowMs: number};
+	| {type: 'tick'; nowMs: number}
+	| {type: 'triage'; intent: TriageIntent}
+	| {type: 'triage-applied'; requestId: number; label: string; snapshots: TriageSnapshot[] | null; rows: readonly ListedSession[]; error: string | null; tags: readonly string[]}
+	| {type: 'undo'}
+	| {type: 'input-open'; purpose: 'tag-input' | 'note-input' | 'command'}
+	| {type: 'input-type'; text: string}
+	| {type: 'input-delete'}
+	| {type: 'input-complete'}
+	| {type: 'input-submit'}
+	| {type: 'export-open'}
+	| {type: 'export-choose'; format: 'csv' | 'json'}
+	| {type: 'export-done'; message: string}
+	| {type: 'tags-loaded'; tags: readonly string[]}
+	| {type: 'views-loaded-from-file'; saved: Record<string, ViewSettings>; warning: string | null};
 
 export type {SessionState, SortKey};

@@ -42,6 +42,15 @@ export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): Re
 		const prompt = `/${sanitizeLine(state.filter.text)}▏`;
 		const hints = fitHints(footerHints('filter-input'), Math.max(0, width - displayWidth(prompt) - 3));
 		first = [{text: truncateToWidth(prompt, Math.max(4, width - displayWidth(hints) - 3)), role: 'accent'}, {text: `   ${hints}`, role: 'dim'}];
+	} else if (state.input && (state.mode === 'tag-input' || state.mode === 'note-input' || state.mode === 'command')) {
+		const label = state.mode === 'tag-input' ? 'tag: ' : state.mode === 'note-input' ? 'note: ' : ':';
+		const prompt = `${label}${sanitizeLine(state.input.text)}▏`;
+		const candidates = state.input.completions.length > 0 ? `  Tab: ${state.input.completions.slice(0, 6).join(', ')}` : '';
+		const hints = fitHints(footerHints(state.mode), Math.max(0, width - displayWidth(prompt) - displayWidth(candidates) - 3));
+		first = [
+			{text: truncateToWidth(prompt, Math.max(8, width - 4)), role: 'accent'},
+			{text: truncateToWidth(`${sanitizeLine(candidates)}   ${hints}`, Math.max(0, width - displayWidth(prompt))), role: 'dim'},
+		];
 	} else {
 		first = [{text: fitHints(footerHints(state.mode), width), role: 'dim'}];
 	}

@@ -26,13 +26,16 @@ function rowSegments(view: SessionView, layout: Layout, selected: boolean, state
 		let role: Role | undefined;
 		if (cell.id === 'state') role = `state-${view.state}`;
 		else if (cell.id === 'created' || cell.id === 'mode' || cell.id === 'sampler') role = 'dim';
+		else if (cell.id === 'flags') role = 'marked';
 		segments.push({text: `${cell.text} `, role: selected ? undefined : role});
 	}
 	return segments;
 }
 
 export function ListView({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
-	const layout = layoutColumns(width, state.imagesWidth);
+	// The flags column appears once some session carries the user's triage.
+	const hidden = state.anyTriage ? state.hiddenColumns : new Set([...state.hiddenColumns, 'flags']);
+	const layout = layoutColumns(width, state.imagesWidth, hidden);
 	const arrow = state.sort.direction === 'asc' ? '▲' : '▼';
 	const header: Segment[] = [{text: '   '}, ...headerCells(layout, state.sort.key, arrow).map((c) => ({text: `${c.text} `, role: 'header' as Role}))];
 	const lines: React.JSX.Element[] = [];

@@ -87,3 +87,16 @@ export function HelpView({scroll, width, height, theme}: {scroll: number; width:
 		</Box>
 	);
 }
+
+export function ExportPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+	const marked = state.marks.size;
+	const what = marked > 0 ? `the ${marked} marked session${marked === 1 ? '' : 's'}` : `the ${state.shown.length} shown session${state.shown.length === 1 ? '' : 's'}`;
+	const lines = [`Export ${what} to a file in the working folder`, '', '  c   CSV (the columns of the list, raw values)', '  j   JSON (every field)', '', '  Esc nothing'];
+	return (
+		<Box flexDirection="column" height={height}>
+			{lines.slice(0, height).map((text, i) => (
+				<Line key={i} theme={theme} segments={[{text: truncateToWidth(text, width), role: i === 0 ? 'title' : undefined}]} />
+			))}
+		</Box>
+	);
+}
