@@ -7,6 +7,7 @@ import {render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
 import type {ExplorerData, JobListener} from '../../source/ui/data/explorer-data.js';
 import type {JobRequest} from '../../source/ui/state/types.js';
+import type {ViewStore} from '../../source/ui/data/view-store.js';
 import type {StoredSession} from '../../source/store/stats-repository.js';
 import type {StaleResult} from '../../source/jobs/stale-check.js';
 import type {TriagePatch} from '../../source/store/metadata-repository.js';
@@ -156,7 +157,7 @@ export type Harness = {
 	unmount(): void;
 };
 
-type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number};
+type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore};
 
 export async function renderExplorer(options: Options): Promise<Harness> {
 	let ready = false;
@@ -164,6 +165,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 	const instance = render(
 		<App
 			data={options.data}
+			viewStore={options.viewStore ?? null}
 			stallWindowMs={options.stallWindowMs ?? 10 * 60_000}
 			color={options.color ?? false}
 			now={options.now ?? (() => TEST_NOW)}

@@ -103,13 +103,19 @@ export function integrityCheck(dbPath: string): string[] {
 	return withDb(dbPath, (db) => (db.pragma('integrity_check') as Array<{integrity_check: string}>).map((r) => r.integrity_check));
 }
 
-/** Session ids with a stats row but no bookkeeping row, and the reverse. */
-export function halfWritten(dbPath: string): {statsOnly: string[]; stateOnly: string[]} {
+/**
+ * Session ids with a stats row but no bookkeeping row, and the reverse. Rows another writer made (the web UI
+ * never writes bookkeeping) are left out by `foreignPrefix`.
+ */
+export function halfWritten(dbPath: string, foreignPrefix = '\u0000'): {statsOnly: string[]; stateOnly: string[]} {
 	return withDb(dbPath, (db) => {
 		const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
 		if (!tables.includes('session_stats') || !tables.includes('sdstats_session_state')) return {statsOnly: [], stateOnly: []};
 		return {
-			statsOnly: db.prepare('SELECT s.session_id FROM session_stats s LEFT JOIN sdstats_session_state b USING (session_id) WHERE b.session_id IS NULL').pluck().all() as string[],
+			statsOnly: db
+				.prepare('SELECT s.session_id FROM session_stats s LEFT JOIN sdstats_session_state b USING (session_id) WHERE b.session_id IS NULL AND substr(s.session_id, 1, length(?)) <> ?')
+				.pluck()
+				.all(foreignPrefix, foreignPrefix) as string[],
 			stateOnly: db.prepare('SELECT b.session_id FROM sdstats_session_state b LEFT JOIN session_stats s USING (session_id) WHERE s.session_id IS NULL').pluck().all() as string[],
 		};
 	});
