@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {writeSession} from '../../source/demo/corpus.js';
-import {CLI_PATH} from '../helpers/run-cli.js';
+import {CLI_PATH, runCli} from '../helpers/run-cli.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
 const sessions: string[] = [];
@@ -120,7 +120,7 @@ describe('the explorer in a real terminal', () => {
 		expect(rows[0]).toMatch(/quarter|half_done/);
 
 		keys(session, 'Enter');
-		pane = await waitForPane(session, (t) => t.includes('Prompt') && t.includes('Timestamps'), 'the details');
+		pane = await waitForPane(session, (t) => t.includes('Prompt') && t.includes('Images'), 'the details');
 		keys(session, 'G');
 		pane = await waitForPane(session, (t) => t.includes('Paths') && t.includes('database'), 'the end of the details');
 		keys(session, 'Escape');
@@ -133,6 +133,24 @@ describe('the explorer in a real terminal', () => {
 		await waitForPane(session, (t) => t.includes('STTY-SAVED'), 'the explorer to exit');
 		expect(capture(session)).toContain('EXIT=0');
 		expectTerminalRestored(session, sttyFile);
+	});
+
+	it('marks two sessions as favourites, quits, and list --filter fav:yes --json reads them back', async () => {
+		const {root, base} = fixture();
+		expect((await runCli(['compute', '--root', root])).code).toBe(0);
+		const {session, sttyFile} = startExplorer('triage', ['--root', root], base);
+		await waitForPane(session, (t) => t.includes('4 of 4 shown'), 'the explorer');
+		// The two newest sessions: mark them, then favourite both.
+		keys(session, 'Home', 'Space', 'Space', '*');
+		await waitForPane(session, (t) => t.includes('set ★ favourite on 2 sessions'), 'the favourites');
+		keys(session, 'q');
+		await waitForPane(session, (t) => t.includes('STTY-SAVED'), 'the explorer to exit');
+		expectTerminalRestored(session, sttyFile);
+		const listed = await runCli(['list', '--root', root, '--filter', 'fav:yes', '--json']);
+		expect(listed.code).toBe(0);
+		const favourites = JSON.parse(listed.stdout) as Array<{session_id: string; is_favorite: boolean}>;
+		expect(favourites.map((f) => f.session_id)).toEqual(['20251114_100000-quarter', '20251113_090000-half_done']);
+		expect(favourites.every((f) => f.is_favorite === true)).toBe(true);
 	});
 
 	for (const [signal, code] of [

@@ -294,3 +294,16 @@ describe('idling', () => {
 		}
 	});
 });
+
+describe('keys arriving together', () => {
+	it('takes several keys that arrive in one chunk one by one (fast typing, slow links)', async () => {
+		const {fakeData: fake, renderExplorer: render} = await import('../helpers/explorer.js');
+		const {sampleSessions: sessions} = await import('../helpers/sessions.js');
+		const h = await render({data: fake(sessions())});
+		await h.press('  j');
+		const frame = h.lastFrame();
+		expect(frame.split('\n').filter((l) => l.startsWith(' ●') || l.startsWith('›●')).length).toBe(2);
+		expect(frame.split('\n').find((l) => l.startsWith('›'))).toContain('over_run');
+		h.unmount();
+	});
+});

@@ -520,8 +520,18 @@ function inputAction(state: ExplorerState, action: Action): ExplorerState {
 }
 
 /** The reducer the app uses: keys go through the key table first, against the latest state. */
+const TEXT_MODES = new Set<Mode>(['filter-input', 'tag-input', 'note-input', 'command']);
+
 export function explorerReducer(state: ExplorerState, action: Action): ExplorerState {
 	if (action.type !== 'key') return reducer(state, action);
+	// Keys typed quickly (or over a slow link) can arrive in one chunk, which Ink hands over as one string.
+	// Outside text inputs each character is a key of its own.
+	const chars = [...action.input];
+	if (chars.length > 1 && !TEXT_MODES.has(state.mode) && !action.key.ctrl && !action.key.meta) {
+		let next = state;
+		for (const char of chars) next = explorerReducer(next, {...action, input: char});
+		return next;
+	}
 	// A message lasts until the next key.
 	const cleared = state.message !== null ? {...state, message: null} : state;
 	const resolved = dispatchKey(cleared, action.input, action.key);
