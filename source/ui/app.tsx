@@ -2,7 +2,9 @@
  * The explorer: one reducer for state, one input hook feeding the key table, effects for the work that
  * leaves the process (loading rows, checking the disk, recomputing), and views that only render.
  */
+import fs from 'node:fs';
 import React, {useCallback, useEffect, useReducer, useRef} from 'react';
+import {RateTracker} from '../jobs/live.js';
 import {Box, Text, useApp, useInput, useStdout, type Key} from 'ink';
 import type {ExplorerData, JobHandle} from './data/explorer-data.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
@@ -36,6 +38,8 @@ export type AppProps = {
 	onReady?: () => void;
 	/** Called when the user quits. */
 	onQuit?: () => void;
+	/** How often the live poll runs (tests shorten it). */
+	livePollMs?: number;
 };
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -155,6 +159,83 @@ function useJobs(data: ExplorerData, state: ExplorerState, dispatch: React.Dispa
 }
 
 const EXTERNAL_POLL_MS = 2000;
+export const LIVE_POLL_MS = 3000;
+
+/**
+ * New session folders and running sessions update by themselves: a cheap poll every few seconds (and at once
+ * when fs.watch reports a change in the root, a hint never relied on alone), recomputing only what changed.
+ * Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate comes from the
+ * image counts these polls see; a timer moves it to stalled when its window passes.
+ */
+function useLive(data: ExplorerData, state: ExplorerState, dispatch: React.Dispatch<Action>, now: () => number, pollMs: number): void {
+	const jobRunning = state.job !== null;
+	const rates = useRef(new RateTracker());
+	useEffect(() => {
+		if (state.loading || jobRunning || data.readonlyReason !== null) return;
+		let busy = false;
+		let alive = true;
+		const poll = async (): Promise<void> => {
+			if (busy || !alive) return;
+			busy = true;
+			try {
+				const result = await data.pollLive();
+				if (!alive || !result || (result.changedIds.length === 0 && result.removedIds.length === 0)) return;
+				const {rows} = data.fetch(result.changedIds);
+				const t = now();
+				dispatch({type: 'rows-updated', rows, removedIds: result.removedIds, nowMs: t});
+				const tracker = rates.current;
+				for (const row of rows) {
+					if (row.manifest_status === 'ongoing' || row.manifest_status === 'in_progress') tracker.record(row.session_id, t, row.images_actual);
+					else tracker.forget(row.session_id);
+				}
+				const next = new Map<string, number>();
+				for (const row of rows) {
+					const rate = tracker.ratePerMinute(row.session_id);
+					if (rate !== null) next.set(row.session_id, rate);
+				}
+				if (next.size > 0) dispatch({type: 'rates', rates: next});
+			} catch {
+				// A failed poll is retried at the next tick; the explorer keeps its rows.
+			} finally {
+				busy = false;
+			}
+		};
+		const timer = setInterval(() => void poll(), pollMs);
+		let watcher: fs.FSWatcher | null = null;
+		let debounce: NodeJS.Timeout | null = null;
+		try {
+			if (data.watchPath) {
+				watcher = fs.watch(data.watchPath, () => {
+					if (debounce) clearTimeout(debounce);
+					debounce = setTimeout(() => void poll(), 250);
+				});
+				watcher.on('error', () => watcher?.close());
+			}
+		} catch {
+			watcher = null;
+		}
+		return () => {
+			alive = false;
+			clearInterval(timer);
+			if (debounce) clearTimeout(debounce);
+			watcher?.close();
+		};
+	}, [data, state.loading, jobRunning, dispatch, now, pollMs]);
+
+	// The next moment a running session passes its stall window, and nothing else: no periodic redraw.
+	const deadline = React.useMemo(() => {
+		let soonest = Number.POSITIVE_INFINITY;
+		for (const v of state.all) {
+			if (v.state === 'running' && v.row.last_activity_ms !== null) soonest = Math.min(soonest, v.row.last_activity_ms + state.stallWindowMs + 1000);
+		}
+		return soonest;
+	}, [state.all, state.stallWindowMs]);
+	useEffect(() => {
+		if (!Number.isFinite(deadline)) return;
+		const timer = setTimeout(() => dispatch({type: 'tick', nowMs: now()}), Math.max(0, deadline - now()));
+		return () => clearTimeout(timer);
+	}, [deadline, dispatch, now]);
+}
 
 /**
  * Another process (a CLI compute, the web UI) may write the same database while we browse. A cheap poll of
@@ -260,7 +341,7 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 		return <Text wrap="truncate-end">{`terminal too small: need ${screen.need.columns}×${screen.need.rows}, have ${screen.have.columns}×${screen.have.rows}`}</Text>;
 	}
 	const selected = state.shown[state.cursorIndex];
-	const detailsContext = {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: selected ? state.stale.has(selected.id) : false};
+	const detailsContext = {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: selected ? state.stale.has(selected.id) : false, ratePerMinute: selected ? state.rates.get(selected.id) : undefined};
 	const listWithSide = (
 		<Box flexDirection="row" height={screen.bodyHeight}>
 			<ListView state={state} width={screen.listWidth} height={screen.listHeight} theme={theme} />
@@ -307,7 +388,7 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 	);
 }
 
-export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit}: AppProps): React.JSX.Element {
+export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
@@ -346,6 +427,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 	useExport(data, state, dispatch);
 	useViewPersistence(viewStore, state);
 	useExternalChanges(data, state.loading, dispatch, now);
+	useLive(data, state, dispatch, now, livePollMs);
 	useJobs(data, state, dispatch, now);
 
 	useEffect(() => {

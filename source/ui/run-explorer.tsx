@@ -14,6 +14,7 @@ import type {CommonOptions} from '../commands/context.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../commands/io.js';
 import os from 'node:os';
 import {MetadataRepository} from '../store/metadata-repository.js';
+import {LiveQueries} from '../store/live-queries.js';
 import {createViewStore, viewStatePath} from './data/view-store.js';
 import {SORT_KEYS, parseSortSpec} from '../view/sort.js';
 
@@ -60,7 +61,15 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	}
 	const repository = new StatsRepository(opened.db);
 	const readonlyReason = opened.readonly ? (notice ?? 'the database is read-only') : null;
-	const data = createExplorerData({root, dbPath: opened.path, repository, metadata: new MetadataRepository(opened.db), readonlyReason});
+	const data = createExplorerData({
+		root,
+		dbPath: opened.path,
+		repository,
+		metadata: new MetadataRepository(opened.db),
+		liveQueries: new LiveQueries(opened.db),
+		stallWindowMs: options.stallWindowMs,
+		readonlyReason,
+	});
 	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
 	if (options.resetView) viewStore.reset();
 	const sort = options.sort === undefined ? undefined : parseSortSpec(options.sort);

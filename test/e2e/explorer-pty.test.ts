@@ -3,7 +3,7 @@
  * recompute, quit, and check the terminal was given back (main screen, cursor, cooked mode). Also the signal
  * exits a dropped SSH link or a `kill` produce.
  */
-import {execFileSync, spawnSync} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
@@ -151,6 +151,33 @@ describe('the explorer in a real terminal', () => {
 		const favourites = JSON.parse(listed.stdout) as Array<{session_id: string; is_favorite: boolean}>;
 		expect(favourites.map((f) => f.session_id)).toEqual(['20251114_100000-quarter', '20251113_090000-half_done']);
 		expect(favourites.every((f) => f.is_favorite === true)).toBe(true);
+	});
+
+	it('updates a running session on screen by itself while another process writes its images, then shows it stalled', async () => {
+		const {root, base} = fixture();
+		const name = '20251120_120000-live_run';
+		const folder = writeSession(root, {name, manifest: {numImages: 20, status: 'ongoing'}, images: 3, firstImageMs: Date.now() - 3000, imageIntervalMs: 1000});
+		expect((await runCli(['compute', '--root', root])).code).toBe(0);
+		// A stall window of 15 s, so the end of the writes shows as stalled within the test.
+		const {session, sttyFile} = startExplorer('live', ['--root', root, '--stall-minutes', '0.25'], base);
+		await waitForPane(session, (t) => /live_run.*running\s+3\/20/.test(t), 'the running session');
+		// Another process writes four more images and rewrites the manifest after each, as the generator does.
+		const writer = spawn(process.execPath, [
+			'-e',
+			`const fs = require('fs'); const path = require('path'); const folder = ${JSON.stringify(folder)};
+			 let n = 3; const timer = setInterval(() => {
+			   fs.writeFileSync(path.join(folder, 'live_run_' + String(n).padStart(4, '0') + '.png'), '');
+			   const m = JSON.parse(fs.readFileSync(path.join(folder, 'manifest.json'), 'utf8'));
+			   m.images.push({filename: 'x' + n + '.png'}); fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(m));
+			   if (++n === 7) clearInterval(timer);
+			 }, 400);`,
+		]);
+		await waitForPane(session, (t) => /live_run.*\s7\/20/.test(t), 'the new images to show up without a key press', 30_000);
+		writer.kill();
+		await waitForPane(session, (t) => /live_run.*stalled\s+7\/20/.test(t), 'the run to turn stalled without a key press', 30_000);
+		keys(session, 'q');
+		await waitForPane(session, (t) => t.includes('STTY-SAVED'), 'the explorer to exit');
+		expectTerminalRestored(session, sttyFile);
 	});
 
 	for (const [signal, code] of [

@@ -11,6 +11,7 @@ import type {ViewStore} from '../../source/ui/data/view-store.js';
 import type {StoredSession} from '../../source/store/stats-repository.js';
 import type {StaleResult} from '../../source/jobs/stale-check.js';
 import type {TriagePatch} from '../../source/store/metadata-repository.js';
+import type {LiveCycle} from '../../source/jobs/live.js';
 import {TEST_NOW, TEST_ROOT} from './sessions.js';
 
 export const KEYS = {
@@ -60,6 +61,9 @@ export type FakeData = ExplorerData & {
 	/** Bump after changing `rows` to play another process committing (SQLite's data_version). */
 	dataVersion: number;
 	triageLog: TriagePatch[];
+	/** Live poll answers, consumed one per poll (then: nothing changed). */
+	liveCycles: LiveCycle[];
+	livePolls: number;
 	exports: Array<{format: 'csv' | 'json'; ids: string[]}>;
 };
 
@@ -75,6 +79,8 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		staleChecks: 0,
 		dataVersion: 0,
 		triageLog: [],
+		liveCycles: [],
+		livePolls: 0,
 		exports: [],
 		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
 		async *pages() {
@@ -128,6 +134,11 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		exportSessions(format, ids) {
 			data.exports.push({format, ids: [...ids]});
 			return `/tmp/sdstats-test-export.${format}`;
+		},
+		watchPath: '',
+		async pollLive() {
+			data.livePolls++;
+			return data.liveCycles.shift() ?? {changedIds: [], removedIds: [], events: [], skipped: null};
 		},
 		async checkStale() {
 			data.staleChecks++;

@@ -11,6 +11,8 @@ import {sessionsCsv, sessionsJson} from '../../commands/output/session-export.js
 import type {ListedSession, StatsRepository, StoredSession} from '../../store/stats-repository.js';
 import {runCompute, storedMarks, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
 import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
+import {LivePoller, type LiveCycle} from '../../jobs/live.js';
+import type {LiveQueries} from '../../store/live-queries.js';
 import {tryAcquireComputeLock} from '../../store/compute-lock.js';
 import type {JobRequest} from '../state/types.js';
 
@@ -45,6 +47,13 @@ export type ExplorerData = {
 	/** Undoes a triage change. */
 	restoreTriage(snapshots: readonly TriageSnapshot[]): ListedSession[];
 	tagsInUse(): string[];
+	/**
+	 * One live poll: new folders and running sessions that changed are recomputed (null when the database is
+	 * read-only). See jobs/live.ts.
+	 */
+	pollLive(): Promise<LiveCycle | null>;
+	/** The results root, for watching it for new folders (fs.watch is a hint; the poll is the truth). */
+	readonly watchPath: string;
 	/** Writes the sessions (in this order) to a CSV or JSON file in the working folder; returns its path. */
 	exportSessions(format: 'csv' | 'json', sessionIds: readonly string[], nowMs: number, stallWindowMs: number): string;
 	startJob(request: JobRequest, targets: {stale: readonly string[]; newOnDisk: readonly string[]}, listener: JobListener): JobHandle;
@@ -62,8 +71,12 @@ export function createExplorerData(options: {
 	now?: () => number;
 	/** Where `x` writes (default: the working folder). */
 	exportFolder?: string;
+	/** The live poll's queries; none: no live updates. */
+	liveQueries?: LiveQueries;
+	stallWindowMs?: number;
 }): ExplorerData {
 	const {metadata} = options;
+	let poller: LivePoller | null = null;
 	const root = path.resolve(options.root);
 	const {repository} = options;
 	const now = options.now ?? Date.now;
@@ -92,6 +105,12 @@ export function createExplorerData(options: {
 			return repository.getListed(snapshots.map((s) => s.session_id));
 		},
 		tagsInUse: () => metadata.tagsInUse(),
+		watchPath: path.resolve(options.root),
+		async pollLive() {
+			if (options.readonlyReason || !options.liveQueries) return null;
+			poller ??= new LivePoller({root, dbPath: options.dbPath, repository, queries: options.liveQueries, stallWindowMs: options.stallWindowMs ?? 600_000, now});
+			return poller.cycle();
+		},
 		exportSessions(format, sessionIds, nowMs, stallWindowMs) {
 			const {rows} = repository.getMany(sessionIds);
 			const sessions = rows.map((row) => ({row, state: stateOf(row, nowMs, stallWindowMs)}));

@@ -150,9 +150,17 @@ export function flagsText(view: SessionView): string {
 export type Cell = {id: ColumnId; text: string};
 
 /** The fitted cells of one row, in column order. */
-export function rowCells(view: SessionView, layout: Layout): Cell[] {
+/** A running session shows its rate (images per minute) in the state column once the live poll knows it. */
+export function rowCells(view: SessionView, layout: Layout, ratePerMinute?: number): Cell[] {
 	const compact = layout.columns.find((c) => c.id === 'created')?.width === COMPACT_CREATED;
-	return layout.columns.map((c) => ({id: c.id, text: fitToWidth(cellText(view, c.id, compact), c.width, c.align)}));
+	return layout.columns.map((c) => {
+		const text = c.id === 'state' && view.state === 'running' && ratePerMinute !== undefined ? `▶ ${formatRate(ratePerMinute)}` : cellText(view, c.id, compact);
+		return {id: c.id, text: fitToWidth(text, c.width, c.align)};
+	});
+}
+
+export function formatRate(perMinute: number): string {
+	return perMinute >= 10 ? `${Math.round(perMinute)}/min` : `${perMinute.toFixed(1)}/min`;
 }
 
 export function headerCells(layout: Layout, sortKey: SortKey, arrow: string): Cell[] {

@@ -70,7 +70,7 @@ function valueText(value: JsonValue): string {
 	return pythonDumps(value);
 }
 
-export type DetailsContext = {nowMs: number; stallWindowMs: number; dbPath: string; stale: boolean};
+export type DetailsContext = {nowMs: number; stallWindowMs: number; dbPath: string; stale: boolean; ratePerMinute?: number | undefined};
 
 export function buildDetails(view: SessionView, row: StoredSession, width: number, context: DetailsContext): DetailsLine[] {
 	const {nowMs} = context;
@@ -109,6 +109,11 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	field('in manifest', row.images_recorded === null ? '' : `${row.images_recorded} entries`);
 	const first = row.first_image_created_at ? epochMsFromIso(row.first_image_created_at) : Number.NaN;
 	const last = row.last_image_created_at ? epochMsFromIso(row.last_image_created_at) : Number.NaN;
+	if (view.state === 'running' && context.ratePerMinute !== undefined) {
+		const remaining = row.images_expected === null ? null : Number(row.images_expected) - row.images_actual;
+		const eta = remaining !== null && remaining > 0 && context.ratePerMinute > 0 ? `, ETA ${formatSpan((remaining / context.ratePerMinute) * 60_000)} to ${expected}` : '';
+		field('live', `${context.ratePerMinute.toFixed(1)} images per minute over the last minutes${eta}`);
+	}
 	if (Number.isFinite(first) && Number.isFinite(last)) {
 		const span = last - first;
 		field('duration', `${formatSpan(span)} from first to last image`);

@@ -68,6 +68,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		triageRequest: null,
 		undo: [],
 		exportRequest: null,
+		rates: new Map(),
 		hiddenColumns: new Set(options.hiddenColumns ?? []),
 		savedViews: options.savedViews ?? {},
 		viewsRevision: 0,
@@ -551,8 +552,17 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return updateRows(s, action.rows, action.removedIds, action.nowMs);
 		case 'resize':
 			return scrollIntoView({...s, viewport: action.viewport});
-		case 'tick':
-			return {...s, nowMs: action.nowMs};
+		case 'tick': {
+			// Time alone moves a run from running to stalled: re-derive the states that depend on the clock.
+			const moved = s.all.filter((v) => (v.state === 'running' || v.state === 'stalled') && toSessionView(v.row, action.nowMs, s.stallWindowMs).state !== v.state);
+			if (moved.length === 0) return s;
+			return updateRows(s, moved.map((v) => v.row), [], action.nowMs);
+		}
+		case 'rates': {
+			const rates = new Map(s.rates);
+			for (const [id, rate] of action.rates) rates.set(id, rate);
+			return {...s, rates};
+		}
 
 		case 'move':
 			return moveTo(s, s.cursorIndex + action.delta);

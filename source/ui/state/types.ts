@@ -116,6 +116,8 @@ export type ExplorerState = {
 	/** Triage actions that can be undone with U, newest last. */
 	undo: ReadonlyArray<{label: string; snapshots: TriageSnapshot[]}>;
 	exportRequest: ExportRequest | null;
+	/** Images per minute of running sessions over the recent window (live poll samples). */
+	rates: ReadonlyMap<string, number>;
 	/** Columns the user hid (`:hide`). */
 	hiddenColumns: ReadonlySet<string>;
 	/** Named views (`:save`, `:load`). */
@@ -181,6 +183,7 @@ export type Action =
 	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]; rootProblem?: string | undefined}
 	| {type: 'message'; text: string | null}
 	| {type: 'tick'; nowMs: number}
+	| {type: 'rates'; rates: ReadonlyMap<string, number>}
 	| {type: 'triage'; intent: TriageIntent}
 	| {type: 'triage-applied'; requestId: number; label: string; snapshots: TriageSnapshot[] | null; rows: readonly ListedSession[]; error: string | null; tags: readonly string[]}
 	| {type: 'undo'}

@@ -22,7 +22,7 @@ function marker(view: SessionView, selected: boolean, state: ExplorerState): Seg
 
 function rowSegments(view: SessionView, layout: Layout, selected: boolean, state: ExplorerState): Segment[] {
 	const segments = marker(view, selected, state);
-	for (const cell of rowCells(view, layout)) {
+	for (const cell of rowCells(view, layout, state.rates.get(view.id))) {
 		let role: Role | undefined;
 		if (cell.id === 'state') role = `state-${view.state}`;
 		else if (cell.id === 'created' || cell.id === 'mode' || cell.id === 'sampler') role = 'dim';

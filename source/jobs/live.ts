@@ -1,0 +1,204 @@
+/**
+ * Live updates for the explorer and `sdstats watch`: a cheap poll that notices new session folders and running
+ * sessions that changed, recomputes only those, and reports what happened (new, progress, stalled, finished).
+ *
+ * A cycle costs one stat of the root, one read of it when its mtime moved (a folder was added, removed or
+ * renamed: a write-then-rename counts as a new folder), and two stats per active session (manifest status
+ * ongoing or in_progress). Finished sessions are left to the background staleness check.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {deriveState} from '../core/state.js';
+import type {SessionState} from '../core/types.js';
+import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
+import {tryAcquireComputeLock} from '../store/compute-lock.js';
+import type {ListedSession, StatsRepository} from '../store/stats-repository.js';
+import type {LiveQueries} from '../store/live-queries.js';
+import {runCompute} from './compute-job.js';
+
+export type LiveEvent =
+	| {kind: 'new'; sessionId: string; state: SessionState; actual: number; expected: number | bigint | null}
+	| {kind: 'progress'; sessionId: string; state: SessionState; actual: number; expected: number | bigint | null; previousActual: number}
+	| {kind: 'stalled'; sessionId: string; actual: number; expected: number | bigint | null; idleMs: number}
+	| {kind: 'finished'; sessionId: string; state: SessionState; actual: number; expected: number | bigint | null}
+	| {kind: 'removed'; sessionId: string};
+
+export type LiveCycle = {changedIds: string[]; removedIds: string[]; events: LiveEvent[]; skipped: string | null};
+
+type Known = {fingerprint: string | null; actual: number; state: SessionState; active: boolean};
+
+const ACTIVE_STATUSES = new Set(['ongoing', 'in_progress']);
+
+export type LivePollerOptions = {
+	root: string;
+	dbPath: string;
+	repository: StatsRepository;
+	queries: LiveQueries;
+	stallWindowMs: number;
+	now?: () => number;
+};
+
+export class LivePoller {
+	private readonly root: string;
+	private readonly now: () => number;
+	private rootMtime = Number.NaN;
+	private folders = new Set<string>();
+	private readonly known = new Map<string, Known>();
+	private cachedIds: Set<string>;
+
+	constructor(private readonly options: LivePollerOptions) {
+		this.root = path.resolve(options.root);
+		this.now = options.now ?? Date.now;
+		// What the cache holds now is the starting point: only later changes are events. Only the ids of
+		// finished sessions are kept; running ones are followed closely.
+		this.cachedIds = options.queries.ids(this.root);
+		for (const {session_id, fingerprint} of options.queries.active(this.root)) {
+			const row = options.repository.getListed([session_id])[0];
+			if (row) this.remember(row, fingerprint);
+		}
+		try {
+			this.rootMtime = fs.statSync(this.root).mtimeMs;
+			this.folders = new Set(listSessionFolders(this.root).folders);
+		} catch {
+			// An unavailable root: the first cycle that can read it lists its folders.
+		}
+	}
+
+	private stateOf(row: ListedSession): SessionState {
+		return deriveState(
+			{
+				manifestState: row.manifest_state ?? 'ok',
+				manifestStatus: row.manifest_status,
+				imagesActual: row.images_actual,
+				imagesExpected: row.images_expected,
+				lastActivityMs: row.last_activity_ms,
+			},
+			this.now(),
+			this.options.stallWindowMs,
+		);
+	}
+
+	private remember(row: ListedSession, fingerprint: string | null = null): void {
+		const previous = this.known.get(row.session_id);
+		const active = row.manifest_status !== null && ACTIVE_STATUSES.has(row.manifest_status);
+		// Only runs in progress are followed; a finished one is forgotten once its last change was seen.
+		if (!active && !previous) return;
+		this.known.set(row.session_id, {
+			fingerprint: fingerprint ?? previous?.fingerprint ?? null,
+			actual: row.images_actual,
+			state: this.stateOf(row),
+			active: row.manifest_status !== null && ACTIVE_STATUSES.has(row.manifest_status),
+		});
+	}
+
+	/** Sessions whose manifest says a run is going on (running, or stalled while it may resume). */
+	activeSessions(): string[] {
+		return [...this.known].filter(([, k]) => k.active).map(([id]) => id);
+	}
+
+	/** One poll. Safe to call often: it reads almost nothing when nothing changed. */
+	async cycle(): Promise<LiveCycle> {
+		const candidates = new Set<string>();
+		const removedIds: string[] = [];
+		let rootMtime: number;
+		try {
+			rootMtime = fs.statSync(this.root).mtimeMs;
+		} catch {
+			return {changedIds: [], removedIds: [], events: [], skipped: 'the results root is unavailable'};
+		}
+		if (rootMtime !== this.rootMtime) {
+			this.rootMtime = rootMtime;
+			let folders: Set<string>;
+			try {
+				folders = new Set(listSessionFolders(this.root).folders);
+			} catch {
+				return {changedIds: [], removedIds: [], events: [], skipped: 'the results root cannot be read'};
+			}
+			for (const name of folders) if (!this.folders.has(name) || !this.cachedIds.has(name)) candidates.add(name);
+			for (const name of this.folders) if (!folders.has(name) && this.cachedIds.has(name)) candidates.add(name);
+			this.folders = folders;
+		}
+		for (const id of this.activeSessions()) {
+			const known = this.known.get(id)!;
+			const fingerprint = fingerprintSession(path.join(this.root, id));
+			if (fingerprint === null || fingerprint !== known.fingerprint) candidates.add(id);
+			known.fingerprint = fingerprint;
+		}
+		const events: LiveEvent[] = [];
+		// A run that wrote nothing for the stall window turns stalled without any file changing.
+		for (const [id, known] of this.known) {
+			if (!known.active || known.state !== 'running' || candidates.has(id)) continue;
+			const row = this.options.repository.getListed([id])[0];
+			if (!row) continue;
+			const state = this.stateOf(row);
+			if (state === 'stalled') {
+				events.push({kind: 'stalled', sessionId: id, actual: row.images_actual, expected: row.images_expected, idleMs: this.now() - (row.last_activity_ms ?? 0)});
+				known.state = state;
+			}
+		}
+		if (candidates.size === 0) return {changedIds: [], removedIds, events, skipped: null};
+
+		const lock = tryAcquireComputeLock(this.options.dbPath, 'sdstats live update');
+		if (!lock.ok) return {changedIds: [], removedIds, events, skipped: lock.reason};
+		try {
+			await runCompute({root: this.root, repository: this.options.repository, sessions: [...candidates], nowMs: this.now, batchSize: 4});
+		} finally {
+			lock.lock.release();
+		}
+		const changedIds: string[] = [];
+		const {rows, missing} = this.options.repository.getMany([...candidates]);
+		for (const row of rows) {
+			const wasCached = this.cachedIds.has(row.session_id);
+			this.cachedIds.add(row.session_id);
+			const before = this.known.get(row.session_id);
+			this.remember(row, fingerprintSession(path.join(this.root, row.session_id)));
+			const after = this.known.get(row.session_id)!;
+			changedIds.push(row.session_id);
+			const base = {sessionId: row.session_id, actual: row.images_actual, expected: row.images_expected};
+			if (!wasCached) events.push({kind: 'new', state: after.state, ...base});
+			else if (!before) {
+				// A finished session changed on disk (recomputed): report it when it became active again.
+				if (after.active) events.push({kind: 'progress', state: after.state, previousActual: row.images_actual, ...base});
+			}
+			else if (after.state !== before.state && (after.state === 'stalled')) events.push({kind: 'stalled', idleMs: this.now() - (row.last_activity_ms ?? 0), ...base});
+			else if (after.state !== before.state && !after.active) events.push({kind: 'finished', state: after.state, ...base});
+			else if (after.actual !== before.actual || after.state !== before.state) events.push({kind: 'progress', state: after.state, previousActual: before.actual, ...base});
+		}
+		for (const id of missing) {
+			this.known.delete(id);
+			if (this.cachedIds.delete(id)) {
+				removedIds.push(id);
+				events.push({kind: 'removed', sessionId: id});
+			}
+		}
+		return {changedIds, removedIds, events, skipped: null};
+	}
+}
+
+/** Images per minute over the recent window, from (time, count) samples a poller collects. */
+export class RateTracker {
+	private readonly samples = new Map<string, Array<{atMs: number; actual: number}>>();
+
+	constructor(private readonly windowMs = 10 * 60_000) {}
+
+	record(sessionId: string, atMs: number, actual: number): void {
+		const list = this.samples.get(sessionId) ?? [];
+		if (list.at(-1)?.actual !== actual) list.push({atMs, actual});
+		while (list.length > 2 && atMs - list[0]!.atMs > this.windowMs) list.shift();
+		this.samples.set(sessionId, list);
+	}
+
+	/** Images per minute over the samples in the window, or null with fewer than two distinct counts. */
+	ratePerMinute(sessionId: string): number | null {
+		const list = this.samples.get(sessionId);
+		if (!list || list.length < 2) return null;
+		const first = list[0]!;
+		const last = list.at(-1)!;
+		const minutes = (last.atMs - first.atMs) / 60_000;
+		return minutes > 0 ? (last.actual - first.actual) / minutes : null;
+	}
+
+	forget(sessionId: string): void {
+		this.samples.delete(sessionId);
+	}
+}
