@@ -56,12 +56,8 @@ export class LivePoller {
 			const row = options.repository.getListed([session_id])[0];
 			if (row) this.remember(row, fingerprint);
 		}
-		try {
-			this.rootMtime = fs.statSync(this.root).mtimeMs;
-			this.folders = new Set(listSessionFolders(this.root).folders);
-		} catch {
-			// An unavailable root: the first cycle that can read it lists its folders.
-		}
+		// The root's mtime stays unknown, so the first cycle lists the root and computes any folder the cache
+		// does not hold yet.
 	}
 
 	private stateOf(row: ListedSession): SessionState {
@@ -152,17 +148,21 @@ export class LivePoller {
 			this.cachedIds.add(row.session_id);
 			const before = this.known.get(row.session_id);
 			this.remember(row, fingerprintSession(path.join(this.root, row.session_id)));
-			const after = this.known.get(row.session_id)!;
+			const state = this.stateOf(row);
+			const active = row.manifest_status !== null && ACTIVE_STATUSES.has(row.manifest_status);
 			changedIds.push(row.session_id);
 			const base = {sessionId: row.session_id, actual: row.images_actual, expected: row.images_expected};
-			if (!wasCached) events.push({kind: 'new', state: after.state, ...base});
+			if (!wasCached) events.push({kind: 'new', state, ...base});
 			else if (!before) {
-				// A finished session changed on disk (recomputed): report it when it became active again.
-				if (after.active) events.push({kind: 'progress', state: after.state, previousActual: row.images_actual, ...base});
+				// A finished session changed on disk: worth a line only when a run started in it again.
+				if (active) events.push({kind: 'progress', state, previousActual: row.images_actual, ...base});
+			} else if (state !== before.state && state === 'stalled') {
+				events.push({kind: 'stalled', idleMs: this.now() - (row.last_activity_ms ?? 0), ...base});
+			} else if (!active && before.active) {
+				events.push({kind: 'finished', state, ...base});
+			} else if (row.images_actual !== before.actual || state !== before.state) {
+				events.push({kind: 'progress', state, previousActual: before.actual, ...base});
 			}
-			else if (after.state !== before.state && (after.state === 'stalled')) events.push({kind: 'stalled', idleMs: this.now() - (row.last_activity_ms ?? 0), ...base});
-			else if (after.state !== before.state && !after.active) events.push({kind: 'finished', state: after.state, ...base});
-			else if (after.actual !== before.actual || after.state !== before.state) events.push({kind: 'progress', state: after.state, previousActual: before.actual, ...base});
 		}
 		for (const id of missing) {
 			this.known.delete(id);
