@@ -7,6 +7,7 @@ import path from 'node:path';
 import {storedMarks} from '../jobs/compute-job.js';
 import {acquireComputeLock} from '../store/compute-lock.js';
 import {DatabaseOpenError, openDatabase} from '../store/db.js';
+import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import type {CommonOptions} from './context.js';
@@ -18,7 +19,7 @@ export async function forgetCommand(options: CommonOptions & {yes: boolean}, io:
 	try {
 		opened = openDatabase(dbPath, 'write');
 	} catch (error) {
-		if (!(error instanceof DatabaseOpenError)) throw error;
+		if (!(error instanceof DatabaseOpenError || error instanceof NewerSchemaError || error instanceof SchemaConflictError)) throw error;
 		io.stderr.write(`sdstats forget: ${sanitizeLine(error.message)}\n`);
 		return EXIT_FAILURE;
 	}

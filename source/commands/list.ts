@@ -28,6 +28,7 @@ function withStore(command: string, dbPath: string, io: CommandIo, body: (store:
 		return EXIT_FAILURE;
 	}
 	try {
+		if (store.opened.notice) io.stderr.write(`(${sanitizeLine(store.opened.notice)})\n`);
 		return body(store);
 	} finally {
 		store.close();

@@ -38,7 +38,11 @@ const INTEGER_STRING = /^\s*[+-]?\d+\s*$/;
 export function asReal(value: JsonValue | undefined): number | undefined {
 	if (value instanceof PyFloat) return value.value;
 	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value === 'bigint') return Number(value);
+	if (typeof value === 'bigint') {
+		// An integer literal of 400 digits is past the largest double: not a usable real.
+		const real = Number(value);
+		return Number.isFinite(real) ? real : undefined;
+	}
 	if (typeof value === 'string' && NUMERIC_STRING.test(value)) {
 		const parsed = Number(value.trim());
 		return Number.isFinite(parsed) ? parsed : undefined;

@@ -144,6 +144,12 @@ export function compareWithDisk(root: string, stored: ReadonlyMap<string, Stored
 	// A skipped folder is not "gone": whatever was stored for it stays.
 	for (const {name} of skipped) present.add(name);
 	const gone = only ? [] : [...stored.keys()].filter((id) => !present.has(id));
+	// An unmounted disk often leaves its mount point as an empty folder: that is not "every session deleted".
+	if (!only && onDisk.length === 0 && skipped.length === 0 && gone.length > 0) {
+		throw new ComputeAbortedError(
+			`the results root ${root} is empty but the cache holds ${gone.length} of its sessions: it looks unmounted, so nothing was removed (\`sdstats forget --yes\` removes them if they are really gone)`,
+		);
+	}
 	return {tasks, unchanged, gone, skipped};
 }
 

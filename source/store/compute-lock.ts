@@ -41,9 +41,22 @@ function readHolder(lockPath: string): LockHolder | null {
 	return null;
 }
 
-/** A lock left by a process that is gone (same host, pid not running), or an unreadable one older than 10 s. */
+/**
+ * Whether a running pid is still an sdstats (node) process. Pids are reused: after a crash and a reboot the
+ * number may belong to anything. Where /proc is readable (Linux) the command line tells; elsewhere assume yes.
+ */
+function isNodeProcess(pid: number): boolean {
+	try {
+		const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+		return /node|sdstats/.test(cmdline);
+	} catch {
+		return true;
+	}
+}
+
+/** A lock left by a process that is gone (same host, pid not running or reused), or an unreadable one older than 10 s. */
 function isStale(lockPath: string, holder: LockHolder | null): boolean {
-	if (holder) return holder.host === os.hostname() && !isAlive(holder.pid);
+	if (holder) return holder.host === os.hostname() && (!isAlive(holder.pid) || !isNodeProcess(holder.pid));
 	try {
 		return Date.now() - fs.statSync(lockPath).mtimeMs > 10_000;
 	} catch {

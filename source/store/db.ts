@@ -1,5 +1,6 @@
 /** Opening sessions.db: pragmas every connection needs, WAL where the filesystem allows it, migrations. */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {NewerSchemaError, migrate, readSchemaVersion, checkStatsTableShape, SCHEMA_VERSION} from './migrations.js';
@@ -115,9 +116,40 @@ export function openDatabase(dbPath: string, mode: OpenMode): OpenedDatabase {
 	} catch (error) {
 		db.close();
 		if (isCorruptionError(error)) throw new DatabaseCorruptError(corruptMessage(absolute, error));
-		if (typeof (error as {code?: unknown}).code === 'string' && String((error as {code: string}).code).startsWith('SQLITE_READONLY')) {
+		const code = String((error as {code?: unknown}).code ?? '');
+		// A WAL database in a folder we may not write: SQLite cannot create the shared-memory file even to read.
+		// Browse a private snapshot instead (the database and its journal, copied), and say so.
+		if (readonly && (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY'))) {
+			return openSnapshot(absolute);
+		}
+		if (code.startsWith('SQLITE_READONLY')) {
 			throw new DatabaseReadonlyError(`${absolute} cannot be written (${(error as Error).message})`);
 		}
+		throw error;
+	}
+}
+
+/** A read-only copy of a database we can read but not lock (see above), removed when the process exits. */
+function openSnapshot(absolute: string): OpenedDatabase {
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-snapshot-'));
+	process.once('exit', () => fs.rmSync(folder, {recursive: true, force: true}));
+	const copy = path.join(folder, path.basename(absolute));
+	try {
+		fs.copyFileSync(absolute, copy);
+		for (const suffix of ['-wal', '-journal']) if (fs.existsSync(absolute + suffix)) fs.copyFileSync(absolute + suffix, copy + suffix);
+	} catch (error) {
+		throw new DatabaseOpenError(`cannot read ${absolute}: ${(error as Error).message}`);
+	}
+	const db = new Database(copy, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+	try {
+		const journalMode = applyConnectionPragmas(db, true);
+		const version = readSchemaVersion(db);
+		checkStatsTableShape(db, absolute);
+		const newer = version > SCHEMA_VERSION ? `; ${new NewerSchemaError(version, SCHEMA_VERSION).message}` : '';
+		return {db, path: absolute, readonly: true, journalMode, notice: `${path.dirname(absolute)} is read-only for this user: browsing a snapshot taken now${newer}`};
+	} catch (error) {
+		db.close();
+		if (isCorruptionError(error)) throw new DatabaseCorruptError(corruptMessage(absolute, error));
 		throw error;
 	}
 }

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import {
 	SESSION_METADATA_DDL,
 	SESSION_STATE_DDL,
+	SESSION_STATE_V2_COLUMNS,
 	SESSION_STATS_COLUMNS,
 	SESSION_STATS_DDL,
 	SESSION_STATS_INDEXES,
@@ -21,6 +22,17 @@ export const MIGRATIONS: readonly Migration[] = [
 			for (const statement of SESSION_STATS_INDEXES) db.exec(statement);
 			db.exec(SESSION_METADATA_DDL);
 			db.exec(SESSION_STATE_DDL);
+		},
+	},
+	{
+		// Bookkeeping for the anomaly filter: zero-byte images counted at compute time. session_stats is the
+		// design's table and stays exactly as it is; only sdstats' own table grows. Existing rows get NULL.
+		version: 2,
+		apply(db) {
+			const present = new Set(db.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')").all().map((c) => c.name));
+			for (const {name, definition} of SESSION_STATE_V2_COLUMNS) {
+				if (!present.has(name)) db.exec(`ALTER TABLE sdstats_session_state ADD COLUMN ${definition}`);
+			}
 		},
 	},
 ];

@@ -102,6 +102,10 @@ export const SESSION_METADATA_DDL = `CREATE TABLE IF NOT EXISTS session_metadata
     updated_at TEXT NOT NULL
 )`;
 
+/**
+ * sdstats_session_state as schema version 1 created it. Kept as it was: later columns are added by their own
+ * migrations (SESSION_STATE_V2_COLUMNS), so an old database and a new one end up with the same table.
+ */
 export const SESSION_STATE_DDL = `CREATE TABLE IF NOT EXISTS sdstats_session_state (
     session_id TEXT PRIMARY KEY,
     manifest_state TEXT NOT NULL,               -- ok | missing | unreadable
@@ -111,3 +115,9 @@ export const SESSION_STATE_DDL = `CREATE TABLE IF NOT EXISTS sdstats_session_sta
     fingerprint TEXT,                           -- folder + manifest mtimes at compute time; NULL = read again
     last_activity_ms INTEGER                    -- newest manifest/image mtime, epoch ms
 )`;
+
+/** Columns schema version 2 adds to sdstats_session_state (ALTER TABLE … ADD COLUMN, one each). */
+export const SESSION_STATE_V2_COLUMNS: ReadonlyArray<{name: string; definition: string}> = [
+	// Image files of 0 bytes at compute time; NULL on rows computed before version 2 (read as 0).
+	{name: 'zero_byte_images', definition: 'zero_byte_images INTEGER'},
+];

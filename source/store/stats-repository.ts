@@ -224,7 +224,8 @@ export class StatsRepository {
 			`SELECT s.session_id, s.session_path, b.fingerprint, s.stats_version
 			 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id`,
 		);
-		this.hasStats = db.prepare('SELECT 1 AS one FROM session_stats WHERE session_id = ?');
+		// A row computed from a readable manifest: template_version is never NULL in one (it defaults to "unknown").
+		this.hasStats = db.prepare('SELECT 1 AS one FROM session_stats WHERE session_id = ? AND template_version IS NOT NULL');
 		this.countAll = db.prepare('SELECT COUNT(*) AS n FROM session_stats');
 		this.selectListedOne = db.prepare<[string], ListedTuple>(`${SELECT_LISTED} WHERE s.session_id = ?`).raw(true);
 		this.selectVersions = db
@@ -272,6 +273,7 @@ export class StatsRepository {
 	}
 
 	private writeOne({stats, bookkeeping}: SessionComputation, fingerprint: string | null): void {
+		// Only an earlier *good* row (from a readable manifest) is kept; a filesystem-only row is refreshed.
 		if (bookkeeping.manifest_state === 'unreadable' && this.hasStats.get(stats.session_id)) {
 			this.recordUnreadable.run({
 				session_id: bookkeeping.session_id,

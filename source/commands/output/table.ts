@@ -10,17 +10,20 @@ export type ListedSession = {row: StoredSession; state: SessionState};
 type Column = {title: string; align: 'left' | 'right'; cell: (s: ListedSession) => string};
 
 export function formatCount(value: number | bigint | null): string {
-	return value === null ? '?' : String(value);
+	return value === null ? '?' : sanitizeLine(String(value));
 }
 
-export function formatPercent(value: number | null): string {
-	return value === null ? '-' : `${value.toFixed(value >= 1000 ? 0 : 1)}%`;
+/** Rows other programs wrote may hold text where a number belongs: shown as it is (inert), never a crash. */
+export function formatPercent(value: unknown): string {
+	if (value === null || value === undefined) return '-';
+	if (typeof value !== 'number') return sanitizeLine(String(value));
+	return `${value.toFixed(value >= 1000 ? 0 : 1)}%`;
 }
 
 const COLUMNS: Column[] = [
-	{title: 'CREATED', align: 'left', cell: ({row}) => (row.session_created_at ?? '').replace('T', ' ').slice(0, 16)},
+	{title: 'CREATED', align: 'left', cell: ({row}) => sanitizeLine(String(row.session_created_at ?? '')).replace('T', ' ').slice(0, 16)},
 	{title: 'STATE', align: 'left', cell: ({state}) => state},
-	{title: 'IMAGES', align: 'right', cell: ({row}) => `${row.images_actual}/${formatCount(row.images_expected)}`},
+	{title: 'IMAGES', align: 'right', cell: ({row}) => `${sanitizeLine(String(row.images_actual))}/${formatCount(row.images_expected)}`},
 	{title: 'DONE', align: 'right', cell: ({row}) => formatPercent(row.completion_percentage)},
 	{title: 'MODEL', align: 'left', cell: ({row}) => sanitizeLine(shortModelName(row.sd_model))},
 	{title: 'NAME', align: 'left', cell: ({row}) => sanitizeLine(row.session_id)},
