@@ -104,7 +104,8 @@ function liveProcess() {
 describe('concurrency', () => {
 	it('two computes at once beside a web UI writer: no "database is locked", no row lost, the second waits for the first', async () => {
 		const {base, root, dbPath} = makeWorkspace('sdstats-conc-');
-		const names = writeVariedRoot(root, 400, 11);
+		// Big enough that the first compute is still running when the second starts, even on a loaded machine.
+		const names = writeVariedRoot(root, 1500, 11);
 		// The web UI's tables exist before it writes (as they would after its first start).
 		openDatabase(dbPath, 'create').db.close();
 		const writer = startWebUiWriter(base, dbPath);
@@ -112,6 +113,8 @@ describe('concurrency', () => {
 			expect(await writer.ready()).toBe(true);
 			await sleep(100);
 			const a = spawnCli(['compute', '--root', root, '--db', dbPath]);
+			// The second starts once the first holds the database: it must then wait for it.
+			expect(await waitFor(() => fs.existsSync(lockPathFor(dbPath)), 20_000)).toBe(true);
 			const b = spawnCli(['compute', '--root', root, '--db', dbPath]);
 			const [ra, rb] = await Promise.all([a.done, b.done]);
 			await sleep(100);
@@ -128,6 +131,9 @@ describe('concurrency', () => {
 			].filter(({result}) => /waiting for /.test(result.stderr));
 			expect(waited).toHaveLength(1);
 			expect(waited[0]!.result.stderr).toMatch(new RegExp(`waiting for sdstats compute \\(pid ${waited[0]!.other}\\b`));
+			// The one that waited found the work done (only the sessions whose manifest never parses are read again).
+			const [, computedAfterWait] = /^computed (\d+), unchanged (\d+)/.exec(waited[0]!.result.stdout) ?? [];
+			expect(Number(computedAfterWait)).toBeLessThan(names.length / 5);
 
 			// The web UI never saw "database is locked" either, and every one of its rows is there.
 			expect(webui.errors).toEqual([]);

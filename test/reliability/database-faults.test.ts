@@ -267,3 +267,26 @@ describe('a --db that does not exist', () => {
 		expect(fs.existsSync(path.join(base, 'metadata'))).toBe(false);
 	});
 });
+
+describe('rows another program wrote with values of the wrong type', () => {
+	it('text in INTEGER and REAL columns (SQLite keeps it as text) does not stop list, show or the exports (no stack trace)', async () => {
+		const {root, dbPath} = makeWorkspace('sdstats-dbfault-');
+		writeSession(root, {name: '20251112_210411-ours', manifest: {numImages: 2}, images: 1});
+		expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(0);
+		const db = new Database(dbPath);
+		db.pragma('foreign_keys = OFF');
+		db.prepare(
+			`INSERT INTO session_stats (session_id, session_path, images_actual, images_expected, completion_percentage, width, steps, cfg_scale, seed_base, is_seed_sweep, session_created_at, stats_computed_at, stats_version)
+			 VALUES ('webui-odd', ?, 'seven', '4 images', 'half', 'wide', 2.5, 'high', 'random', 'yes', 'yesterday', 'now', 'v1')`,
+		).run(path.join(root, 'webui-odd'));
+		db.close();
+		for (const args of [['list'], ['list', '--json'], ['list', '--csv'], ['show', 'webui-odd'], ['show', 'webui-odd', '--json'], []]) {
+			const result = await cli([...args, '--root', root, '--db', dbPath]);
+			expect.soft(result.code, `${args.join(' ') || '(explorer, no terminal)'}: ${result.stderr}`).toBe(0);
+			expect.soft(result.stderr, args.join(' ')).not.toMatch(STACK_TRACE);
+		}
+		// The next compute treats the foreign row as any stored row of this root: its folder does not exist.
+		const computed = await cli(['compute', '--root', root, '--db', dbPath]);
+		expect(computed.code, computed.stderr).toBe(0);
+	});
+});
