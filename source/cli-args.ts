@@ -5,7 +5,7 @@
 import meow from 'meow';
 import {HELP} from './cli-help.js';
 
-export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'doctor' | 'forget' | 'help';
+export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'watch' | 'doctor' | 'forget' | 'help';
 
 export type Invocation =
 	| {kind: 'run'; command: CommandName; flags: ParsedFlags; inputs: string[]}
@@ -29,17 +29,21 @@ export type ParsedFlags = {
 	yes: boolean;
 	filter?: string;
 	sort?: string;
+	/** `list --group-by FIELD`, checked by the list command. */
+	groupBy?: string;
+	intervalSeconds: number;
 	resetView: boolean;
 };
 
-const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'doctor', 'forget', 'help'];
+const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'watch', 'doctor', 'forget', 'help'];
 
 /** Flags each command accepts beyond the global ones. */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
 	explore: ['demo', 'filter', 'sort', 'resetView'],
 	compute: ['force', 'session', 'json', 'workers', 'wait'],
-	list: ['json', 'csv', 'filter', 'sort'],
+	list: ['json', 'csv', 'filter', 'sort', 'groupBy'],
 	show: ['json'],
+	watch: ['json', 'interval'],
 	doctor: ['rebuild'],
 	forget: ['yes'],
 	help: [],
@@ -71,6 +75,8 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			rebuild: {type: 'boolean'},
 			filter: {type: 'string'},
 			sort: {type: 'string'},
+			groupBy: {type: 'string'},
+			interval: {type: 'number'},
 			resetView: {type: 'boolean'},
 			yes: {type: 'boolean'},
 			help: {type: 'boolean', shortFlag: 'h'},
@@ -101,6 +107,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 		return {kind: 'usage-error', command, message: `${misplaced.join(', ')} cannot be used with ${where}`};
 	}
 	if (raw.json === true && raw.csv === true) return {kind: 'usage-error', command, message: '--json and --csv cannot be used together'};
+	if (raw.groupBy !== undefined && raw.sort !== undefined) return {kind: 'usage-error', command, message: '--sort cannot be used with --group-by (groups come most sessions first)'};
 
 	const expectedInputs = command === 'show' ? 1 : 0;
 	if (inputs.length !== expectedInputs) {
@@ -113,6 +120,9 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	const stallMinutes = raw.stallMinutes === undefined ? 10 : Number(raw.stallMinutes);
 	if (!Number.isFinite(stallMinutes) || stallMinutes <= 0) {
 		return {kind: 'usage-error', command, message: '--stall-minutes takes a number of minutes above 0'};
+	}
+	if (raw.interval !== undefined && (!Number.isFinite(Number(raw.interval)) || Number(raw.interval) < 0.5 || Number(raw.interval) > 3600)) {
+		return {kind: 'usage-error', command, message: '--interval takes seconds from 0.5 to 3600'};
 	}
 	const workers = raw.workers === undefined ? undefined : Number(raw.workers);
 	if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64)) {
@@ -142,6 +152,8 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			rebuild: raw.rebuild === true,
 			filter: raw.filter as string | undefined,
 			sort: raw.sort as string | undefined,
+			groupBy: raw.groupBy as string | undefined,
+			intervalSeconds: raw.interval === undefined ? 3 : Number(raw.interval),
 			resetView: raw.resetView === true,
 			yes: raw.yes === true,
 		},

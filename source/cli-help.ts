@@ -7,7 +7,10 @@ export const QUERY_HELP = `
     -term                 excludes what the term matches
     state:partial,stalled any of the states (incomplete = partial,stalled,aborted,empty,running)
     model:pony  sampler:euler  name:x  prompt:x   contains (several values: any of them)
+    model:="Euler a"      the whole value exactly, case and all (also sampler:, mode:, name:, prompt:)
+    model:none            no value (also sampler:, mode:, size:, created:)
     mode:combinatorial    generation mode (a prefix is enough)
+    size:832x1216         width x height (several: any of them)
     sweep:yes  fav:yes  test:no  complete:yes     yes or no
     completion:<80  images:>=100                  <, <=, >, >=, = or a range 50..80
     created:>2025-10-01  created:7d               a date compared, a day, a range a..b, or recent (24h, 7d, 2w)
@@ -34,8 +37,9 @@ export const HELP: Record<CommandName, string> = {
                                             open the explorer (a terminal is needed)
     sdstats --demo                          open the explorer on a built-in demo results root
     sdstats compute [--force] [--session NAME]... [--json]
-    sdstats list [--json | --csv] [--filter QUERY] [--sort FIELD[:desc]]
+    sdstats list [--json | --csv] [--filter QUERY] [--sort FIELD[:desc] | --group-by FIELD]
     sdstats show NAME [--json] [--missing]
+    sdstats watch [--json] [--interval S]   follow new and running sessions, one line per change
     sdstats doctor [--rebuild]              check sessions.db; rebuild it when damaged
     sdstats forget --yes                    remove the cached stats of this root's sessions
     sdstats help COMMAND                    help for one command
@@ -69,8 +73,10 @@ ${COMMON}
 
   Usage
     sdstats list [--json | --csv] [--filter QUERY] [--sort FIELD[:desc]]
+    sdstats list --group-by FIELD [--json | --csv] [--filter QUERY]
 
   Prints exactly the rows, in the order, the explorer shows for the same filter and sort.
+  With --group-by, prints one line per group of the rows the filter selects instead, most sessions first.
 
   Options
     --json              one JSON array; each object carries every session_stats column (JSON columns
@@ -80,6 +86,13 @@ ${COMMON}
     --filter QUERY      the explorer's query language (below)
     --sort FIELD[:desc] created, name, model, state, images, completion, mode, sweep, size, steps, cfg,
                         sampler (default created:desc); ties: newest first, then name
+    --group-by FIELD    model, sampler, size, mode, day or week (ISO, YYYY-Www): per group the sessions,
+                        images found/expected, mean completion %, incomplete, stalled and aborted sessions,
+                        images per hour (over each session's first to last image) and when last used;
+                        sessions without the value form an "(unknown)" group. --json: an array of objects
+                        (key, label, sessions, imagesFound, imagesExpected, meanCompletion, incomplete,
+                        stalled, aborted, imagesPerHour, lastUsed, query: the --filter text that lists
+                        exactly the group's sessions); --csv: the same, raw
 ${COMMON}
 ${QUERY_HELP}`,
 	show: `
@@ -90,6 +103,21 @@ ${QUERY_HELP}`,
 
   Options
     --json              one JSON object, as in \`sdstats list --json\`
+${COMMON}
+`,
+	watch: `
+  sdstats watch: follow the results root without the explorer
+
+  Usage
+    sdstats watch [--json] [--interval SECONDS]
+
+  Polls the root every few seconds (cheaply: new folders and running sessions only), recomputes what changed
+  and prints one line per change: a new session, progress of a running one (with its rate and ETA), a run
+  that stalled, a run that finished, a session removed. Ctrl-C stops.
+
+  Options
+    --json              one JSON object per line: {time, event, session_id, state, actual, expected, ...}
+    --interval S        seconds between polls (default 3)
 ${COMMON}
 `,
 	doctor: `

@@ -72,6 +72,22 @@ async function main(): Promise<number> {
 				process.off('SIGINT', onSigint);
 			}
 		}
+		case 'watch': {
+			const {watchCommand} = await import('./commands/watch.js');
+			const stop: {stopped: boolean; wake?: () => void} = {stopped: false};
+			const onSigint = (): void => {
+				stop.stopped = true;
+				stop.wake?.();
+			};
+			process.on('SIGINT', onSigint);
+			process.on('SIGTERM', onSigint);
+			try {
+				return await watchCommand({...common, json: flags.json, intervalMs: flags.intervalSeconds * 1000, stop}, io);
+			} finally {
+				process.off('SIGINT', onSigint);
+				process.off('SIGTERM', onSigint);
+			}
+		}
 		case 'doctor': {
 			const {doctorCommand} = await import('./commands/doctor.js');
 			return doctorCommand({...common, rebuild: flags.rebuild}, io);
@@ -82,7 +98,7 @@ async function main(): Promise<number> {
 		}
 		case 'list': {
 			const {listCommand} = await import('./commands/list.js');
-			return listCommand({...common, format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: flags.filter, sort: flags.sort}, io);
+			return listCommand({...common, format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: flags.filter, sort: flags.sort, groupBy: flags.groupBy}, io);
 		}
 		case 'show': {
 			const {showCommand} = await import('./commands/list.js');

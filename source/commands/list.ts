@@ -5,7 +5,9 @@ import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
 import {parseQuery, type Query} from '../core/query.js';
 import type {SessionState} from '../core/types.js';
 import {compileQuery} from '../view/query-match.js';
-import {toSessionView} from '../view/session-view.js';
+import {toSessionView, type SessionView} from '../view/session-view.js';
+import {GROUP_BYS, parseGroupBy, queryWithin, rollup} from '../view/rollup.js';
+import {formatGroupTable, groupsCsv, groupsJson} from './rollup-output.js';
 import {DEFAULT_SORT, SORT_KEYS, baseOrder, parseSortSpec, sortViews, type SortSpec} from '../view/sort.js';
 import {sessionsCsv, sessionsJson} from './output/session-export.js';
 import {sessionIdProblem} from '../core/session-id.js';
@@ -35,7 +37,7 @@ function withStore(command: string, dbPath: string, io: CommandIo, body: (store:
 	}
 }
 
-export type ListOptions = CommonOptions & {format: ListFormat; hint?: boolean; filter?: string; sort?: string};
+export type ListOptions = CommonOptions & {format: ListFormat; hint?: boolean; filter?: string; sort?: string; groupBy?: string};
 
 /** The query and sort of `--filter`/`--sort`, or a usage message (with the query error's position). */
 export function parseListSelection(filter: string | undefined, sort: string | undefined): {query: Query; sort: SortSpec} | {error: string} {
@@ -51,11 +53,13 @@ export function parseListSelection(filter: string | undefined, sort: string | un
 
 /** The rows the explorer would show for this query and sort, in its order. */
 export function selectSessions(rows: readonly StoredSession[], query: Query, sort: SortSpec, nowMs: number, stallWindowMs: number): Array<{row: StoredSession; state: SessionState}> {
-	const views = baseOrder(rows.map((row) => toSessionView(row, nowMs, stallWindowMs)));
+	return sortViews(selectViews(rows, query, nowMs, stallWindowMs), sort).map((view) => ({row: view.row as StoredSession, state: view.state}));
+}
+
+/** The sessions the query selects, as views, in the base order (newest first, then name). */
+export function selectViews(rows: readonly StoredSession[], query: Query, nowMs: number, stallWindowMs: number): SessionView[] {
 	const test = compileQuery(query, nowMs);
-	return sortViews(views, sort)
-		.filter(test)
-		.map((view) => ({row: view.row as StoredSession, state: view.state}));
+	return baseOrder(rows.map((row) => toSessionView(row, nowMs, stallWindowMs)).filter(test));
 }
 
 export function listCommand(options: ListOptions, io: CommandIo): number {
@@ -64,6 +68,7 @@ export function listCommand(options: ListOptions, io: CommandIo): number {
 		io.stderr.write(`sdstats list: ${sanitizeBlock(selection.error)}\n`);
 		return EXIT_USAGE;
 	}
+	if (options.groupBy !== undefined) return groupCommand(options, selection.query, io);
 	return withStore('list', options.locations.dbPath, io, ({repository}) => {
 		const now = options.now();
 		const rows = selectSessions(repository.listAll(), selection.query, selection.sort, now, options.stallWindowMs);
@@ -79,6 +84,30 @@ export function listCommand(options: ListOptions, io: CommandIo): number {
 				writeLines(io.stdout, formatSessionTable(rows, io.stdout.isTTY ? io.stdout.columns : undefined));
 			}
 			if (options.hint) io.stderr.write('(no terminal: printed the plain list; use `sdstats list --json` or `--csv` for scripts)\n');
+		}
+		return EXIT_OK;
+	});
+}
+
+/** `sdstats list --group-by FIELD`: the groups of the sessions `--filter` selects. */
+function groupCommand(options: ListOptions, query: Query, io: CommandIo): number {
+	const by = parseGroupBy(options.groupBy ?? '');
+	if (by === null) {
+		io.stderr.write(`sdstats list: --group-by: unknown field ${sanitizeLine(JSON.stringify(options.groupBy ?? ''))} (fields: ${GROUP_BYS.join(', ')})\n`);
+		return EXIT_USAGE;
+	}
+	return withStore('list', options.locations.dbPath, io, ({repository}) => {
+		const now = options.now();
+		// Each group's query is scoped to the filter, so `list --filter=<query>` prints exactly its sessions.
+		const groups = rollup(selectViews(repository.listAll(), query, now, options.stallWindowMs), by, now).map((group) => ({...group, query: queryWithin(query, group)}));
+		if (options.format === 'json') {
+			io.stdout.write(`${groupsJson(groups)}\n`);
+		} else if (options.format === 'csv') {
+			writeLines(io.stdout, groupsCsv(groups, io.stdout.isTTY === true));
+		} else if (groups.length === 0) {
+			io.stdout.write(query.terms.length === 0 ? 'no sessions cached yet (run `sdstats compute`)\n' : 'no sessions match the filter\n');
+		} else {
+			writeLines(io.stdout, formatGroupTable(groups, io.stdout.isTTY ? io.stdout.columns : undefined));
 		}
 		return EXIT_OK;
 	});

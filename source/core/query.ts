@@ -6,13 +6,22 @@
  *   -term                 excludes what the term matches (any term below too)
  *   state:partial,stalled any of the states (also: incomplete = partial,stalled,aborted,empty,running)
  *   model:pony            model name contains (any of several, comma-separated); sampler:, name:, prompt: alike
+ *   model:="a b"          the whole value exactly, case and all (one value, commas included); sampler:, mode:,
+ *                         name:, prompt: alike
+ *   model:none            no value (NULL or empty); sampler:, mode:, size:, created: alike
  *   mode:combinatorial    generation mode (a prefix is enough: mode:comb)
+ *   size:832x1216         width × height (any of several)
  *   sweep:yes             seed sweeps (yes/no); fav:, test:, complete: (the user's flags) alike
  *   completion:<80        completion % compared (<, <=, >, >=, =) or a range 50..80; images: alike (images found)
  *   created:>2025-10-01   created date compared, a day (created:2025-10-01), a range (a..b), or recent (7d, 24h, 2w)
+ *                         (a created value that is not a date matches only created:none)
  *   tag:redo              has the tag (any of several)
  *   rating:like           like, dislike or none
  *   is:incomplete         the explorer's `i` preset
+ *   is:anomaly            deserves a look: empty images, images and manifest entries that disagree in number, or a
+ *                         first image older than the folder's timestamp (view/query-match.ts has the definition)
+ *
+ * Inside quotes, "" is one literal quote.
  *
  * This module only parses and formats; matching lives with the rows it matches (view/query-match.ts).
  */
@@ -20,12 +29,17 @@ import {SESSION_STATES, type SessionState} from './types.js';
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '=';
 
-export const QUERY_FIELDS = ['state', 'model', 'sampler', 'name', 'prompt', 'mode', 'sweep', 'fav', 'test', 'complete', 'completion', 'images', 'created', 'tag', 'rating', 'is'] as const;
+export const QUERY_FIELDS = ['state', 'model', 'sampler', 'name', 'prompt', 'mode', 'size', 'sweep', 'fav', 'test', 'complete', 'completion', 'images', 'created', 'tag', 'rating', 'is'] as const;
 export type QueryField = (typeof QUERY_FIELDS)[number];
 
 export type FieldValue =
 	| {type: 'states'; values: SessionState[]}
 	| {type: 'text'; values: string[]}
+	/** The whole value, exactly (`model:=NAME`). */
+	| {type: 'exact'; value: string}
+	/** No value: NULL or empty (`model:none`); for created, no date. */
+	| {type: 'none'}
+	| {type: 'sizes'; values: Array<{width: number; height: number}>}
 	| {type: 'bool'; value: boolean}
 	| {type: 'compare'; op: Comparison; value: number}
 	| {type: 'range'; min: number; max: number}
@@ -33,7 +47,7 @@ export type FieldValue =
 	| {type: 'date-range'; from: string; to: string}
 	| {type: 'recent'; amount: number; unit: 'h' | 'd' | 'w'}
 	| {type: 'rating'; values: Array<'like' | 'dislike' | 'none'>}
-	| {type: 'is'; value: 'incomplete'};
+	| {type: 'is'; value: IsValue};
 
 export type QueryTerm =
 	| {kind: 'word'; text: string; negate: boolean; start: number}
@@ -45,11 +59,18 @@ export type QueryError = {message: string; position: number};
 
 export type ParseResult = {ok: true; query: Query} | {ok: false; error: QueryError};
 
+/** The values `is:` takes. */
+export const IS_VALUES = ['incomplete', 'anomaly'] as const;
+export type IsValue = (typeof IS_VALUES)[number];
+
 export const INCOMPLETE_QUERY_STATES: readonly SessionState[] = ['partial', 'stalled', 'aborted', 'empty', 'running'];
 
 const TEXT_FIELDS = new Set<QueryField>(['model', 'sampler', 'name', 'prompt', 'mode', 'tag']);
 const BOOL_FIELDS = new Set<QueryField>(['sweep', 'fav', 'test', 'complete']);
 const NUMBER_FIELDS = new Set<QueryField>(['completion', 'images']);
+/** Fields that take `=VALUE` (the whole value exactly) and `none` (no value). */
+const EXACT_FIELDS = new Set<QueryField>(['model', 'sampler', 'mode', 'name', 'prompt']);
+const NONE_FIELDS = new Set<QueryField>(['model', 'sampler', 'mode', 'size', 'created']);
 
 class QuerySyntaxError extends Error {
 	constructor(
@@ -60,7 +81,7 @@ class QuerySyntaxError extends Error {
 	}
 }
 
-type Token = {text: string; start: number; quoted: boolean};
+type Token = {text: string; start: number; end: number; quoted: boolean};
 
 /** Splits on blanks; double quotes group words ("a b"), also inside a value (model:"sd xl"). */
 function tokenize(input: string): Token[] {
@@ -74,8 +95,15 @@ function tokenize(input: string): Token[] {
 		let quoted = false;
 		while (i < input.length && !/\s/.test(input[i]!)) {
 			if (input[i] === '"') {
-				const close = input.indexOf('"', i + 1);
-				if (close < 0) throw new QuerySyntaxError('unterminated quote', i);
+				// Inside quotes, "" is a literal quote.
+				const open = i;
+				let close = input.indexOf('"', i + 1);
+				while (close >= 0 && input[close + 1] === '"') {
+					text += `${input.slice(i + 1, close)}"`;
+					i = close + 1;
+					close = input.indexOf('"', i + 1);
+				}
+				if (close < 0) throw new QuerySyntaxError('unterminated quote', open);
 				text += input.slice(i + 1, close);
 				quoted = true;
 				i = close + 1;
@@ -84,7 +112,7 @@ function tokenize(input: string): Token[] {
 				i++;
 			}
 		}
-		tokens.push({text, start, quoted});
+		tokens.push({text, start, end: i, quoted});
 	}
 	return tokens;
 }
@@ -112,11 +140,17 @@ function parseNumber(raw: string, position: number, field: string): number {
 	return Number(raw);
 }
 
-function isRealDate(text: string): boolean {
+/** YYYY-MM-DD naming a day of the (proleptic Gregorian) calendar. Plain arithmetic: rows are checked with it too. */
+export function isRealDate(text: string): boolean {
 	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
 	if (!m) return false;
-	const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-	return date.getUTCFullYear() === Number(m[1]) && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]);
+	const year = Number(m[1]);
+	const month = Number(m[2]);
+	const day = Number(m[3]);
+	if (month < 1 || month > 12 || day < 1) return false;
+	const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+	const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+	return day <= days;
 }
 
 function parseDate(raw: string, position: number): string {
@@ -124,8 +158,30 @@ function parseDate(raw: string, position: number): string {
 	return raw;
 }
 
-function parseValue(field: QueryField, raw: string, position: number): FieldValue {
+const SIZE_PATTERN = /^(-?\d+(?:\.\d+)?)[x×](-?\d+(?:\.\d+)?)$/i;
+
+/**
+ * `verbatim` is the value as typed (quotes included): `=` and `none` are operators only when typed as they are,
+ * so `model:"=x"` and `model:"none"` still mean "contains".
+ */
+function parseValue(field: QueryField, raw: string, position: number, verbatim: string): FieldValue {
 	if (raw === '') throw new QuerySyntaxError(`${field}: a value is missing`, position);
+	if (NONE_FIELDS.has(field) && raw.toLowerCase() === 'none' && verbatim.toLowerCase() === 'none') return {type: 'none'};
+	if (EXACT_FIELDS.has(field) && verbatim.startsWith('=')) {
+		if (raw.length <= 1) throw new QuerySyntaxError(`${field}: a value is missing after =`, position + 1);
+		return {type: 'exact', value: raw.slice(1)};
+	}
+	if (field === 'size') {
+		const values: Array<{width: number; height: number}> = [];
+		let offset = 0;
+		for (const part of raw.split(',')) {
+			const m = SIZE_PATTERN.exec(part);
+			if (!m) throw new QuerySyntaxError(`size: expected WIDTHxHEIGHT (832x1216) or none, not "${part}"`, position + offset);
+			values.push({width: Number(m[1]), height: Number(m[2])});
+			offset += part.length + 1;
+		}
+		return {type: 'sizes', values};
+	}
 	if (field === 'state') {
 		const values: SessionState[] = [];
 		let offset = 0;
@@ -180,8 +236,10 @@ function parseValue(field: QueryField, raw: string, position: number): FieldValu
 		return {type: 'rating', values};
 	}
 	// is:
-	if (raw.toLowerCase() !== 'incomplete') throw new QuerySyntaxError(`is: expected incomplete, not "${raw}"`, position);
-	return {type: 'is', value: 'incomplete'};
+	const wanted = raw.toLowerCase();
+	const value = IS_VALUES.find((v) => v === wanted);
+	if (value === undefined) throw new QuerySyntaxError(`is: expected incomplete or anomaly, not "${raw}"`, position);
+	return {type: 'is', value};
 }
 
 const FIELD_PATTERN = /^([a-z]+):/i;
@@ -208,7 +266,8 @@ export function parseQuery(input: string): ParseResult {
 					throw new QuerySyntaxError(`unknown field "${field[1]}" (fields: ${QUERY_FIELDS.join(', ')}; quote a word that holds a colon)`, start);
 				}
 				const valueStart = start + field[0].length;
-				terms.push({kind: 'field', field: name, value: parseValue(name, text.slice(field[0].length), valueStart), negate, start});
+				const verbatim = input.slice(valueStart, token.end);
+				terms.push({kind: 'field', field: name, value: parseValue(name, text.slice(field[0].length), valueStart, verbatim), negate, start});
 			} else if (text !== '') {
 				terms.push({kind: 'word', text, negate, start});
 			}
@@ -220,16 +279,31 @@ export function parseQuery(input: string): ParseResult {
 	}
 }
 
+const quote = (text: string): string => `"${text.replace(/"/g, '""')}"`;
+
 function quoteIfNeeded(text: string): string {
-	return /[\s"]/.test(text) || /^[a-z]+:/i.test(text) || text.startsWith('-') ? `"${text.replace(/"/g, '')}"` : text;
+	return /[\s"]/.test(text) || /^[a-z]+:/i.test(text) || text.startsWith('-') ? quote(text) : text;
 }
 
-function formatValue(value: FieldValue): string {
+/** A "contains" value that would read as `=` (exact) or `none` when written bare is quoted. */
+function quoteTextValue(text: string, field: QueryField, only: boolean): string {
+	if ((EXACT_FIELDS.has(field) && text.startsWith('=')) || (only && NONE_FIELDS.has(field) && text.toLowerCase() === 'none')) return quote(text);
+	return quoteIfNeeded(text);
+}
+
+function formatValue(field: QueryField, value: FieldValue): string {
 	switch (value.type) {
 		case 'states':
 			return value.values.join(',');
 		case 'text':
-			return value.values.map(quoteIfNeeded).join(',');
+			return value.values.map((v) => quoteTextValue(v, field, value.values.length === 1)).join(',');
+		case 'exact':
+			// The rest of the term is the value, commas included; quoted when it holds a blank or a quote.
+			return `=${/[\s"]/.test(value.value) ? quote(value.value) : value.value}`;
+		case 'none':
+			return 'none';
+		case 'sizes':
+			return value.values.map((v) => `${v.width}x${v.height}`).join(',');
 		case 'bool':
 			return value.value ? 'yes' : 'no';
 		case 'compare':
@@ -252,7 +326,7 @@ function formatValue(value: FieldValue): string {
 export function formatTerm(term: QueryTerm): string {
 	const sign = term.negate ? '-' : '';
 	if (term.kind === 'word') return `${sign}${quoteIfNeeded(term.text)}`;
-	return `${sign}${term.field}:${formatValue(term.value)}`;
+	return `${sign}${term.field}:${formatValue(term.field, term.value)}`;
 }
 
 /** The canonical text of a query; parsing it gives the same query back. */

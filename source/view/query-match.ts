@@ -1,6 +1,9 @@
 /** Matching sessions against a parsed query (core/query.ts). The explorer and `sdstats list --filter` share it. */
 import {epochMsFromIso} from '../core/iso-time.js';
-import type {FieldValue, Query, QueryTerm} from '../core/query.js';
+import {isRealDate, type FieldValue, type Query, type QueryTerm} from '../core/query.js';
+import {FOLDER_TIME_TOLERANCE_MS} from '../core/analysis/anomalies.js';
+import type {SessionState} from '../core/types.js';
+import type {ListedSession} from '../store/stats-repository.js';
 import type {SessionView} from './session-view.js';
 
 type Test = (view: SessionView) => boolean;
@@ -43,6 +46,69 @@ function numberTest(value: FieldValue, read: (v: SessionView) => number): Test {
 	return () => false;
 }
 
+/** The day (YYYY-MM-DD) of a created value, or null when it holds no real date: such rows match only created:none. */
+export function createdDay(created: string): string | null {
+	const day = created.slice(0, 10);
+	return isRealDate(day) ? day : null;
+}
+
+/** A text field's raw value, for `=` (exact) and `none`. */
+const RAW_TEXT = {
+	model: (v: SessionView) => v.row.sd_model,
+	sampler: (v: SessionView) => v.row.sampler_name,
+	mode: (v: SessionView) => v.row.generation_mode,
+	name: (v: SessionView) => v.row.session_id,
+	prompt: (v: SessionView) => v.row.resolved_prompt,
+} as const;
+
+/** `=VALUE` and `none` on a text field; null for other values. */
+function rawTextTest(value: FieldValue, read: (v: SessionView) => string | null): Test | null {
+	if (value.type === 'exact') return (v) => read(v) === value.value;
+	if (value.type === 'none') return (v) => {
+		const raw = read(v);
+		return raw === null || raw === '';
+	};
+	return null;
+}
+
+type AnomalyColumns = Pick<ListedSession, 'zero_byte_images' | 'images_recorded' | 'images_actual' | 'session_created_at' | 'first_image_created_at'>;
+
+/** Per row (rows are replaced, never changed, when recomputed): whether its first image predates its folder. */
+const imageBeforeFolderCache = new WeakMap<object, boolean>();
+
+function imageBeforeFolder(row: AnomalyColumns): boolean {
+	const created = row.session_created_at;
+	const first = row.first_image_created_at;
+	if (!created || !first) return false;
+	// Both are local ISO times: an image at or after the folder time compares so as text, with no date parsing.
+	if (first >= created) return false;
+	let result = imageBeforeFolderCache.get(row);
+	if (result === undefined) {
+		const gap = epochMsFromIso(created) - epochMsFromIso(first);
+		result = Number.isFinite(gap) && gap > FOLDER_TIME_TOLERANCE_MS;
+		imageBeforeFolderCache.set(row, result);
+	}
+	return result;
+}
+
+/**
+ * `is:anomaly`: a session that deserves a look, judged from the cached row alone (the details view reads the
+ * folder and says more: which files, truncated PNGs, duplicate sessions). True when any of:
+ *
+ * - an image file had 0 bytes at the last compute (`zero_byte_images` > 0; NULL, in rows computed before
+ *   schema version 2, counts as 0);
+ * - the manifest lists a different number of images than are on disk (`images_recorded` ≠ `images_actual`),
+ *   except while the session is `running`: the generator writes each image before its manifest entry, so one is
+ *   ahead by design. Rows without a manifest images list (`images_recorded` NULL) are not judged on this;
+ * - the first image is more than 60 s older than the folder-name timestamp (`first_image_created_at` against
+ *   `session_created_at`): images copied in, a wrong clock, or a renamed folder.
+ */
+export function isAnomalous(row: AnomalyColumns, state: SessionState): boolean {
+	if ((row.zero_byte_images ?? 0) > 0) return true;
+	if (state !== 'running' && row.images_recorded !== null && row.images_recorded !== undefined && row.images_recorded !== row.images_actual) return true;
+	return imageBeforeFolder(row);
+}
+
 function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Test {
 	const {value} = term;
 	switch (term.field) {
@@ -53,16 +119,24 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 		case 'sampler':
 		case 'name':
 		case 'prompt': {
+			const raw = rawTextTest(value, RAW_TEXT[term.field]);
+			if (raw) return raw;
 			if (value.type !== 'text') return () => false;
 			const needles = value.values.map((x) => x.toLowerCase());
 			const read = term.field === 'model' ? (v: SessionView) => v.modelLower : term.field === 'sampler' ? (v: SessionView) => v.samplerLower : term.field === 'name' ? (v: SessionView) => v.nameLower : (v: SessionView) => v.promptLower;
 			return (v) => needles.some((n) => read(v).includes(n));
 		}
 		case 'mode': {
+			const raw = rawTextTest(value, RAW_TEXT.mode);
+			if (raw) return raw;
 			if (value.type !== 'text') return () => false;
 			const prefixes = value.values.map((x) => x.toLowerCase());
 			return (v) => prefixes.some((p) => v.mode.toLowerCase().startsWith(p));
 		}
+		case 'size':
+			if (value.type === 'none') return (v) => v.row.width === null || v.row.height === null;
+			if (value.type !== 'sizes') return () => false;
+			return (v) => value.values.some((s) => v.row.width === s.width && v.row.height === s.height);
 		case 'tag': {
 			if (value.type !== 'text') return () => false;
 			const wanted = value.values.map((x) => x.toLowerCase());
@@ -89,11 +163,23 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 				const since = nowMs - value.amount * UNIT_MS[value.unit];
 				return (v) => v.created !== '' && epochMsFromIso(v.created) >= since;
 			}
-			if (value.type === 'date-range') return (v) => v.created !== '' && v.created.slice(0, 10) >= value.from && v.created.slice(0, 10) <= value.to;
-			if (value.type === 'date') return (v) => v.created !== '' && compareText(value.op, v.created.slice(0, 10), value.value);
+			if (value.type === 'none') return (v) => createdDay(v.created) === null;
+			if (value.type === 'date-range') {
+				return (v) => {
+					const day = createdDay(v.created);
+					return day !== null && day >= value.from && day <= value.to;
+				};
+			}
+			if (value.type === 'date') {
+				return (v) => {
+					const day = createdDay(v.created);
+					return day !== null && compareText(value.op, day, value.value);
+				};
+			}
 			return () => false;
 		}
 		case 'is':
+			if (value.type === 'is' && value.value === 'anomaly') return (v) => isAnomalous(v.row, v.state);
 			return (v) => v.incomplete;
 	}
 }
