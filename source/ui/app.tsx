@@ -19,7 +19,7 @@ import {Footer} from './views/footer.js';
 import {Header} from './views/header.js';
 import {JobPanel} from './views/job-panel.js';
 import {ListView} from './views/list.js';
-import {ConfirmPane, ExportPane, FilterPane, HelpView, SortPane} from './views/panes.js';
+import {ConfirmPane, ExportPane, FilterPane, GroupsPane, HelpView, SortPane} from './views/panes.js';
 import type {SizedStream} from './hooks/use-terminal-size.js';
 import type {ComputeSummary} from '../jobs/compute-job.js';
 import {toSessionView, type SessionView} from '../view/session-view.js';
@@ -374,6 +374,9 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 			break;
 		case 'export':
 			body = <ExportPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
+			break;
+		case 'groups':
+			body = <GroupsPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
 			break;
 		default:
 			body = listWithSide;

@@ -106,6 +106,13 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: ['confirm'], keys: 'a', help: 'recompute every session', footer: {label: 'a all', priority: 1}, match: char('a'), action: () => ({type: 'confirm-choose', scope: 'all'})},
 	{modes: ['confirm'], keys: 'Esc n', help: 'do nothing', footer: {label: 'Esc cancel', priority: 1}, match: any(named('escape'), char('n')), action: () => ({type: 'back'})},
 
+	// --- roll-ups -----------------------------------------------------------------------------------------------------
+	{modes: LIST, keys: 'm', help: 'group the shown sessions: by model, then sampler, size, mode, day or week', footer: {label: 'm groups', priority: 5}, match: char('m'), action: () => ({type: 'groups-open'})},
+	{modes: ['groups'], keys: '↑ ↓ k j', help: 'choose a group', footer: {label: '↑↓ group', priority: 2}, match: any(named('upArrow'), named('downArrow'), char('k', 'j')), action: () => null},
+	{modes: ['groups'], keys: 'm Tab / M', help: 'next / previous grouping (model, sampler, size, mode, day, week)', footer: {label: 'm by…', priority: 2}, match: any(char('m', 'M'), named('tab')), action: () => null},
+	{modes: ['groups'], keys: 'Enter', help: 'show the sessions of the group in the list', footer: {label: 'Enter show', priority: 1}, match: named('return'), action: () => ({type: 'groups-apply'})},
+	{modes: ['groups'], keys: 'Esc q', help: 'back to the list', footer: {label: 'Esc back', priority: 1}, match: any(named('escape'), char('q')), action: () => ({type: 'back'})},
+
 	// --- triage (the web UI's session_metadata) -------------------------------------------------------------------
 	{modes: BROWSING, keys: '*', help: 'favourite on/off (the marked sessions, or the selected one)', footer: {label: '* fav', priority: 6}, match: char('*'), action: () => ({type: 'triage', intent: {kind: 'toggle', flag: 'favorite'}})},
 	{modes: BROWSING, keys: 'T', help: 'test flag on/off', match: char('T'), action: () => ({type: 'triage', intent: {kind: 'toggle', flag: 'test'}})},
@@ -134,7 +141,7 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: ['list', 'details'], keys: '?', help: 'this help', footer: {label: '? help', priority: 1}, match: char('?'), action: () => ({type: 'help-open'})},
 	{modes: LIST, keys: 'q', help: 'quit', footer: {label: 'q quit', priority: 1}, match: char('q'), action: () => ({type: 'quit'})},
 	{
-		modes: ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export'],
+		modes: ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups'],
 		keys: 'Ctrl-C',
 		help: 'cancel a running recompute; otherwise quit',
 		match: ctrl('c'),
@@ -169,6 +176,9 @@ function refine(binding: Binding, state: ExplorerState, input: string, key: Key)
 		case 'filter-pane':
 			if (key.leftArrow || key.rightArrow) return {type: 'filter-pane-cycle', delta: key.leftArrow ? -1 : 1};
 			return {type: 'filter-pane-move', delta: key.upArrow ? -1 : 1};
+		case 'groups':
+			if (input === 'm' || input === 'M' || key.tab) return {type: 'groups-switch', step: input === 'M' || key.shift ? -1 : 1};
+			return {type: 'groups-move', delta: up ? -1 : 1};
 		default:
 			return null;
 	}
@@ -211,6 +221,7 @@ export const MODE_TITLES: Record<Mode, string> = {
 	'note-input': 'Note (e)',
 	command: 'Command line (:)',
 	export: 'Export (x)',
+	groups: 'Groups (m)',
 };
 
 /** Help lines per mode, generated from the table. */

@@ -10,7 +10,7 @@ import type {ExplorerState, Mode} from '../../source/ui/state/types.js';
 import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
 import {TEST_NOW, sampleSessions} from '../helpers/sessions.js';
 
-const ALL_MODES: Mode[] = ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export'];
+const ALL_MODES: Mode[] = ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups'];
 
 function key(overrides: Partial<Key> = {}): Key {
 	return {

@@ -20,6 +20,7 @@ import type {Action, ExplorerState, Mode, TriageIntent, TriageRequest, Viewport}
 import type {TriagePatch} from '../../store/metadata-repository.js';
 import type {ViewSettings} from '../data/view-store.js';
 import {formatQuery} from '../../core/query.js';
+import {nextGroupBy, queryWithin, rollup} from '../../view/rollup.js';
 
 export type InitialOptions = {
 	viewport: Viewport;
@@ -69,6 +70,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		undo: [],
 		exportRequest: null,
 		rates: new Map(),
+		groups: null,
 		hiddenColumns: new Set(options.hiddenColumns ?? []),
 		savedViews: options.savedViews ?? {},
 		viewsRevision: 0,
@@ -347,6 +349,8 @@ function back(state: ExplorerState): ExplorerState {
 		case 'command':
 		case 'export':
 			return {...state, mode: state.previousMode, input: null};
+		case 'groups':
+			return {...state, mode: 'list', groups: null};
 		case 'list':
 			if (state.job) return cancelJob(state);
 			// Esc clears the filter (leaving the incomplete preset's sort too).
@@ -557,6 +561,26 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			const moved = s.all.filter((v) => (v.state === 'running' || v.state === 'stalled') && toSessionView(v.row, action.nowMs, s.stallWindowMs).state !== v.state);
 			if (moved.length === 0) return s;
 			return updateRows(s, moved.map((v) => v.row), [], action.nowMs);
+		}
+		case 'groups-open': {
+			const by = s.groups?.by ?? 'model';
+			return {...s, mode: 'groups', groups: {by, rows: rollup(s.shown, by, s.nowMs), focus: 0}};
+		}
+		case 'groups-switch': {
+			if (!s.groups) return s;
+			const by = nextGroupBy(s.groups.by, action.step);
+			return {...s, groups: {by, rows: rollup(s.shown, by, s.nowMs), focus: 0}};
+		}
+		case 'groups-move': {
+			if (!s.groups) return s;
+			const focus = Math.max(0, Math.min(s.groups.rows.length - 1, s.groups.focus + action.delta));
+			return {...s, groups: {...s.groups, focus}};
+		}
+		case 'groups-apply': {
+			const group = s.groups?.rows[s.groups.focus];
+			if (!group) return {...s, mode: 'list', groups: null};
+			// The list narrows to the group within what it showed: the current query plus the group's own terms.
+			return {...withText({...s, mode: 'list', groups: null}, queryWithin(s.filter.query, group)), message: `${group.sessions} session${group.sessions === 1 ? '' : 's'} of ${group.label}`};
 		}
 		case 'rates': {
 			const rates = new Map(s.rates);

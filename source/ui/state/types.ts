@@ -3,11 +3,12 @@ import type {SessionState} from '../../core/types.js';
 import type {ListedSession, StoredSession} from '../../store/stats-repository.js';
 import type {TriagePatch, TriageSnapshot} from '../../store/metadata-repository.js';
 import type {ViewSettings} from '../data/view-store.js';
+import type {GroupBy, GroupRow} from '../../view/rollup.js';
 import type {Filter} from '../../view/filter.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {SortKey, SortSpec} from '../../view/sort.js';
 
-export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export';
+export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups';
 
 /** A one-line text input (tag, note, `:` command), with Tab completion candidates. */
 export type TextInput = {text: string; completions: readonly string[]};
@@ -118,6 +119,8 @@ export type ExplorerState = {
 	exportRequest: ExportRequest | null;
 	/** Images per minute of running sessions over the recent window (live poll samples). */
 	rates: ReadonlyMap<string, number>;
+	/** The grouping view (`m`): per model, sampler, size, mode, day or week, over the sessions shown. */
+	groups: {by: GroupBy; rows: GroupRow[]; focus: number} | null;
 	/** Columns the user hid (`:hide`). */
 	hiddenColumns: ReadonlySet<string>;
 	/** Named views (`:save`, `:load`). */
@@ -184,6 +187,10 @@ export type Action =
 	| {type: 'message'; text: string | null}
 	| {type: 'tick'; nowMs: number}
 	| {type: 'rates'; rates: ReadonlyMap<string, number>}
+	| {type: 'groups-open'}
+	| {type: 'groups-switch'; step: 1 | -1}
+	| {type: 'groups-move'; delta: number}
+	| {type: 'groups-apply'}
 	| {type: 'triage'; intent: TriageIntent}
 	| {type: 'triage-applied'; requestId: number; label: string; snapshots: TriageSnapshot[] | null; rows: readonly ListedSession[]; error: string | null; tags: readonly string[]}
 	| {type: 'undo'}

@@ -7,6 +7,8 @@ import {SORT_KEYS, SORT_LABELS} from '../../view/sort.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
 import {fitToWidth, truncateToWidth} from '../../text/width.js';
+import {sanitizeLine} from '../../text/sanitize.js';
+import {GROUP_BYS} from '../../view/rollup.js';
 import {Line, type Segment} from './line.js';
 
 /** Shows `height` lines of `lines` starting near `focus` so the focused line stays visible. */
@@ -96,6 +98,55 @@ export function ExportPane({state, width, height, theme}: {state: ExplorerState;
 		<Box flexDirection="column" height={height}>
 			{lines.slice(0, height).map((text, i) => (
 				<Line key={i} theme={theme} segments={[{text: truncateToWidth(text, width), role: i === 0 ? 'title' : undefined}]} />
+			))}
+		</Box>
+	);
+}
+
+function formatRate(value: number | null): string {
+	return value === null ? '' : value >= 100 ? String(Math.round(value)) : value.toFixed(1);
+}
+
+export function GroupsPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+	const groups = state.groups;
+	if (!groups) return <Box height={height} />;
+	const others = GROUP_BYS.filter((g) => g !== groups.by).join(', ');
+	const title = truncateToWidth(`Sessions shown, grouped by ${groups.by} (m: ${others}): ${groups.rows.length} group${groups.rows.length === 1 ? '' : 's'}`, width);
+	const columns = [
+		{title: 'SESS', width: 5},
+		{title: 'FOUND/EXP', width: 13},
+		{title: 'MEAN%', width: 6},
+		{title: 'INCOMPL', width: 7},
+		{title: 'STALL', width: 5},
+		{title: 'ABORT', width: 5},
+		{title: 'IMG/H', width: 6},
+		{title: 'LAST USED', width: 16},
+	];
+	const fixed = columns.reduce((sum, c) => sum + c.width + 1, 0);
+	const labelWidth = Math.max(10, width - fixed - 2);
+	const header = `  ${fitToWidth('GROUP', labelWidth)} ${columns.map((c) => fitToWidth(c.title, c.width, 'right')).join(' ')}`;
+	const lines = groups.rows.map((row, i) => {
+		const cells = [
+			String(row.sessions),
+			`${row.imagesFound}/${row.imagesExpected === null ? '?' : String(row.imagesExpected)}`,
+			row.meanCompletion === null ? '' : row.meanCompletion.toFixed(1),
+			String(row.incomplete),
+			String(row.stalled),
+			String(row.aborted),
+			formatRate(row.imagesPerHour),
+			(row.lastUsed ?? '').replace('T', ' ').slice(0, 16),
+		];
+		const selected = i === groups.focus;
+		const text = `${selected ? '›' : ' '} ${fitToWidth(sanitizeLine(row.label), labelWidth)} ${cells.map((c, k) => fitToWidth(c, columns[k]!.width, 'right')).join(' ')}`;
+		return [{text: truncateToWidth(text, width), role: selected ? ('selected' as const) : undefined}];
+	});
+	const {slice} = windowAround(lines, groups.focus, Math.max(1, height - 2));
+	return (
+		<Box flexDirection="column" height={height}>
+			<Line theme={theme} segments={[{text: title, role: 'title'}]} />
+			<Line theme={theme} segments={[{text: truncateToWidth(header, width), role: 'header'}]} />
+			{slice.map((segments, i) => (
+				<Line key={i} theme={theme} segments={segments} />
 			))}
 		</Box>
 	);
