@@ -32,6 +32,7 @@ export type ParsedFlags = {
 	/** `list --group-by FIELD`, checked by the list command. */
 	groupBy?: string;
 	intervalSeconds: number;
+	missing: boolean;
 	resetView: boolean;
 };
 
@@ -42,7 +43,7 @@ const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
 	explore: ['demo', 'filter', 'sort', 'resetView'],
 	compute: ['force', 'session', 'json', 'workers', 'wait'],
 	list: ['json', 'csv', 'filter', 'sort', 'groupBy'],
-	show: ['json'],
+	show: ['json', 'missing'],
 	watch: ['json', 'interval'],
 	doctor: ['rebuild'],
 	forget: ['yes'],
@@ -77,6 +78,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			sort: {type: 'string'},
 			groupBy: {type: 'string'},
 			interval: {type: 'number'},
+			missing: {type: 'boolean'},
 			resetView: {type: 'boolean'},
 			yes: {type: 'boolean'},
 			help: {type: 'boolean', shortFlag: 'h'},
@@ -154,6 +156,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			sort: raw.sort as string | undefined,
 			groupBy: raw.groupBy as string | undefined,
 			intervalSeconds: raw.interval === undefined ? 3 : Number(raw.interval),
+			missing: raw.missing === true,
 			resetView: raw.resetView === true,
 			yes: raw.yes === true,
 		},

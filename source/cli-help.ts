@@ -99,10 +99,14 @@ ${QUERY_HELP}`,
   sdstats show: print one cached session
 
   Usage
-    sdstats show NAME [--json]
+    sdstats show NAME [--json] [--missing]
 
   Options
     --json              one JSON object, as in \`sdstats list --json\`
+    --missing           the combinations the session still lacks (random mode: how many images, and the
+                        placeholder values never produced); with --json a resume list a script can feed
+                        back to the generator: {session_id, kind, planned, found, missing_count, capped,
+                        resume: [{index, values, seed?}]}
 ${COMMON}
 `,
 	watch: `

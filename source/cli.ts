@@ -101,8 +101,8 @@ async function main(): Promise<number> {
 			return listCommand({...common, format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: flags.filter, sort: flags.sort, groupBy: flags.groupBy}, io);
 		}
 		case 'show': {
-			const {showCommand} = await import('./commands/list.js');
-			return showCommand({...common, name: invocation.inputs[0]!, json: flags.json}, io);
+			const {showCommand} = await import('./commands/show.js');
+			return showCommand({...common, name: invocation.inputs[0]!, json: flags.json, missing: flags.missing}, io);
 		}
 		default:
 			return explore(common, flags);

@@ -1,5 +1,4 @@
 /** `sdstats list` and `sdstats show`: print the cache, with each session's state as of now. */
-import {stateOf, toSessionRecord} from '../store/session-model.js';
 import type {StoredSession} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
 import {parseQuery, type Query} from '../core/query.js';
@@ -10,11 +9,8 @@ import {GROUP_BYS, parseGroupBy, queryWithin, rollup} from '../view/rollup.js';
 import {formatGroupTable, groupsCsv, groupsJson} from './rollup-output.js';
 import {DEFAULT_SORT, SORT_KEYS, baseOrder, parseSortSpec, sortViews, type SortSpec} from '../view/sort.js';
 import {sessionsCsv, sessionsJson} from './output/session-export.js';
-import {sessionIdProblem} from '../core/session-id.js';
 import type {CommonOptions} from './context.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from './io.js';
-import {toJson} from './output/json.js';
-import {formatSessionDetails} from './output/show.js';
 import {formatSessionTable} from './output/table.js';
 import {openReadStore, ReadStoreError, type ReadStore} from './read-store.js';
 
@@ -113,21 +109,3 @@ function groupCommand(options: ListOptions, query: Query, io: CommandIo): number
 	});
 }
 
-export function showCommand(options: CommonOptions & {name: string; json: boolean}, io: CommandIo): number {
-	const problem = sessionIdProblem(options.name);
-	if (problem !== null) {
-		io.stderr.write(`sdstats show: invalid session name ${sanitizeLine(JSON.stringify(options.name))}: ${problem}\n`);
-		return EXIT_USAGE;
-	}
-	return withStore('show', options.locations.dbPath, io, ({repository}) => {
-		const row = repository.get(options.name);
-		if (!row) {
-			io.stderr.write(`sdstats show: no cached session named ${sanitizeLine(JSON.stringify(options.name))} (run \`sdstats compute\`?)\n`);
-			return EXIT_FAILURE;
-		}
-		const record = toSessionRecord(row, stateOf(row, options.now(), options.stallWindowMs));
-		if (options.json) io.stdout.write(`${toJson(record)}\n`);
-		else writeLines(io.stdout, formatSessionDetails(record));
-		return EXIT_OK;
-	});
-}

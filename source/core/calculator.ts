@@ -175,15 +175,30 @@ function lastActivityMs(input: SessionInput): number | null {
 	return newest === null ? null : nsToMs(newest);
 }
 
+/** Image files of 0 bytes; undefined when no fact carries a size (the caller did not look). */
+function zeroByteImages(images: readonly ImageFact[]): number | undefined {
+	let count = 0;
+	let sized = false;
+	for (const {size} of images) {
+		if (size === undefined) continue;
+		sized = true;
+		if (size === 0) count++;
+	}
+	return sized ? count : undefined;
+}
+
 /**
  * Computes a session. An unreadable manifest yields the filesystem-only row with the reason in the bookkeeping;
  * the store decides whether an earlier good row is kept instead (it is, when there is one).
  */
 export function computeSession(input: SessionInput): SessionComputation {
+	const zeroBytes = zeroByteImages(input.images);
 	const base = {
 		session_id: input.sessionId,
 		last_activity_ms: lastActivityMs(input),
 		fingerprint: null,
+		// Only when the sizes are known, so callers that give no sizes get the bookkeeping they always got.
+		...(zeroBytes === undefined ? {} : {zero_byte_images: zeroBytes}),
 	};
 	const {manifest} = input;
 	if (manifest.kind === 'missing') {

@@ -53,6 +53,12 @@ export type SessionBookkeeping = {
 	fingerprint: string | null;
 	/** Newest manifest or image modification time (epoch ms): drives running vs stalled. */
 	last_activity_ms: number | null;
+	/**
+	 * Image files of 0 bytes at the time of the compute (the plain stat already gives the size, so this costs
+	 * nothing). Absent or null when not known: image facts without sizes, a folder without images, rows written
+	 * before schema version 2. Read it as 0.
+	 */
+	zero_byte_images?: number | null;
 };
 
 /** What the filesystem says about one image file (already known to be an image by name). */
@@ -63,6 +69,8 @@ export type ImageFact = {
 	 * rendered); the others may be rounded to the microsecond.
 	 */
 	mtimeNs: bigint;
+	/** Size in bytes from the same stat; absent when the caller did not look (then it never counts as empty). */
+	size?: number;
 };
 
 /** What the calculator is given about the manifest file. */

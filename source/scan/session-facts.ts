@@ -15,7 +15,8 @@ export type SessionFacts =
 	/** The folder exists but cannot be listed. */
 	| {kind: 'unlistable'; reason: string};
 
-function readManifestInput(manifestPath: string): ManifestInput {
+/** manifest.json of a session folder: its bytes and mtime, missing, or why it cannot be read. */
+export function readManifestInput(manifestPath: string): ManifestInput {
 	let stat: fs.BigIntStats | undefined;
 	try {
 		stat = fs.statSync(manifestPath, {bigint: true, throwIfNoEntry: false});
@@ -32,14 +33,15 @@ function readManifestInput(manifestPath: string): ManifestInput {
 	}
 }
 
-type ImageStat = {name: string; mtimeMs: number};
+/** An image file as one plain stat sees it. */
+export type ImageFileStat = {name: string; mtimeMs: number; size: number};
 
 /**
  * Images need an mtime each, but only the oldest and newest need it to the nanosecond (Python's microsecond
  * rendering depends on it). Plain stats are much cheaper than BigInt ones, so every image gets a plain stat and
  * only the files within a microsecond of the extremes get an exact one.
  */
-function exactExtremes(folder: string, images: readonly ImageStat[]): ImageFact[] {
+function exactExtremes(folder: string, images: readonly ImageFileStat[]): ImageFact[] {
 	if (images.length === 0) return [];
 	let min = Number.POSITIVE_INFINITY;
 	let max = Number.NEGATIVE_INFINITY;
@@ -54,10 +56,21 @@ function exactExtremes(folder: string, images: readonly ImageStat[]): ImageFact[
 		const stat = statQuietly(folder + path.sep + name, true);
 		if (stat) exact.set(name, stat.mtimeNs);
 	}
-	return images.map(({name, mtimeMs}) => ({name, mtimeNs: exact.get(name) ?? BigInt(Math.round(mtimeMs * 1000)) * 1000n}));
+	return images.map(({name, mtimeMs, size}) => ({name, mtimeNs: exact.get(name) ?? BigInt(Math.round(mtimeMs * 1000)) * 1000n, size}));
 }
 
-export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: number): SessionFacts {
+export type FolderListing =
+	| {kind: 'listed'; images: ImageFileStat[]; hasManifest: boolean}
+	/** The folder disappeared (deleted or renamed) while we looked at it. */
+	| {kind: 'gone'}
+	/** The folder exists but cannot be listed. */
+	| {kind: 'unlistable'; reason: string};
+
+/**
+ * A session folder's image files (regular files or links to them, named as images; see core/images.ts) with
+ * one plain stat each, and whether it holds manifest.json. The compute and the session insight share it.
+ */
+export function listSessionFolder(sessionPath: string): FolderListing {
 	let entries: fs.Dirent[];
 	try {
 		entries = fs.readdirSync(sessionPath, {withFileTypes: true});
@@ -65,7 +78,7 @@ export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: 
 		if (isGone(error)) return {kind: 'gone'};
 		return {kind: 'unlistable', reason: `folder: ${describeFsError(error)}`};
 	}
-	const images: ImageStat[] = [];
+	const images: ImageFileStat[] = [];
 	let hasManifest = false;
 	let undecodable = false;
 	const prefix = sessionPath + path.sep;
@@ -78,18 +91,26 @@ export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: 
 		if (!isImageName(name) || entry.isDirectory()) continue;
 		// Regular files and links to regular files count; broken links and anything else do not.
 		const stat = statQuietly(prefix + name, false);
-		if (stat?.isFile()) images.push({name, mtimeMs: stat.mtimeMs});
+		if (stat?.isFile()) images.push({name, mtimeMs: stat.mtimeMs, size: stat.size});
 		else if (!stat && name.includes('\uFFFD')) undecodable = true;
 	}
 	// Names with bytes that are not UTF-8 cannot be reached through a decoded string: read them as bytes.
 	if (undecodable) images.push(...undecodableImages(sessionPath, new Set(images.map((i) => i.name))));
+	return {kind: 'listed', images, hasManifest};
+}
+
+export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: number): SessionFacts {
+	const listing = listSessionFolder(sessionPath);
+	if (listing.kind !== 'listed') return listing;
+	const {images, hasManifest} = listing;
+	const prefix = sessionPath + path.sep;
 	const manifest: ManifestInput = hasManifest ? readManifestInput(prefix + MANIFEST_NAME) : {kind: 'missing'};
 	if (manifest.kind === 'missing' && images.length === 0) return {kind: 'not_a_session'};
 	return {kind: 'session', input: {sessionId, sessionPath, manifest, images: exactExtremes(sessionPath, images), nowMs}};
 }
 
-function undecodableImages(sessionPath: string, known: ReadonlySet<string>): ImageStat[] {
-	const found: ImageStat[] = [];
+function undecodableImages(sessionPath: string, known: ReadonlySet<string>): ImageFileStat[] {
+	const found: ImageFileStat[] = [];
 	const prefix = Buffer.from(sessionPath + path.sep);
 	try {
 		for (const raw of fs.readdirSync(sessionPath, {encoding: 'buffer'})) {
@@ -97,7 +118,7 @@ function undecodableImages(sessionPath: string, known: ReadonlySet<string>): Ima
 			const name = raw.toString('utf8');
 			if (known.has(name) || !isImageName(name)) continue;
 			const stat = fs.statSync(Buffer.concat([prefix, raw]), {throwIfNoEntry: false});
-			if (stat?.isFile()) found.push({name, mtimeMs: stat.mtimeMs});
+			if (stat?.isFile()) found.push({name, mtimeMs: stat.mtimeMs, size: stat.size});
 		}
 	} catch {
 		// The folder changed under us; what was found so far stands.

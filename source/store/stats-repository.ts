@@ -28,6 +28,11 @@ export type StoredSession = SessionStatsRow &
 		error: string | null;
 		fingerprint: string | null;
 		last_activity_ms: number | null;
+		/**
+		 * Images of 0 bytes when it was computed; null (or absent, in rows built by hand) when not known: rows
+		 * computed before schema version 2, or another tool's. Read it as 0.
+		 */
+		zero_byte_images?: number | null;
 	};
 
 export type SavedComputation = {result: SessionComputation; fingerprint: string | null};
@@ -58,21 +63,37 @@ export type ListedSession = Pick<
 	| 'error'
 	| 'last_activity_ms'
 	| 'stats_computed_at'
+	// For the anomaly filter (is:anomaly) and the duplicate-session check.
+	| 'images_recorded'
+	| 'seed_base'
+	| 'first_image_created_at'
+	| 'zero_byte_images'
+	// For the roll-ups' images per hour and last use.
+	| 'last_image_created_at'
 	| keyof TriageColumns
 >;
 
-const SELECT_LISTED = `SELECT
+/**
+ * `zeroBytes` is `b.zero_byte_images`, or `NULL` on a database still at schema version 1 (opened read-only, so
+ * never migrated). The rowid stays the last column: `listPage` reads it as LISTED_ROWID.
+ */
+const selectListed = (zeroBytes: string): string => `SELECT
 	s.session_id, s.session_path, s.sd_model, s.generation_mode, s.width, s.height, s.steps, s.cfg_scale, s.sampler_name,
 	CAST(s.images_expected AS TEXT), s.images_actual, s.completion_percentage, s.is_seed_sweep, s.session_created_at,
 	s.resolved_prompt, b.manifest_state, b.manifest_status, b.error, b.last_activity_ms, s.stats_computed_at,
-	m.session_id IS NOT NULL, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags, s.rowid
+	m.session_id IS NOT NULL, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags,
+	b.images_recorded, CAST(s.seed_base AS TEXT), s.first_image_created_at, ${zeroBytes}, s.last_image_created_at, s.rowid
 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
+
+/** Position of the rowid in a listed tuple (the last column). */
+const LISTED_ROWID = 32;
 
 type ListedTuple = [
 	string, string, string | null, string | null, number | null, number | null, number | null, number | null, string | null, string | null,
 	number | null, number | null, number | null, string | null, string | null, ManifestState | null, string | null, string | null, number | null, string,
 	number, number | null, number | null, number | null, string | null, string | null, string | null,
+	number | null, string | null, string | null, number | null, string | null,
 	number,
 ];
 
@@ -106,6 +127,11 @@ function fromTuple(t: ListedTuple): ListedSession {
 		user_rating: t[24],
 		user_note: t[25],
 		tags: t[26],
+		images_recorded: t[27],
+		seed_base: parseInt64(t[28]),
+		first_image_created_at: t[29],
+		zero_byte_images: t[30],
+		last_image_created_at: t[31],
 	};
 }
 
@@ -125,7 +151,7 @@ const UPDATE_SET = SESSION_STATS_COLUMNS.filter((c) => c !== 'session_id')
 	.join(', ');
 
 // Wide integers come back as text so no digit is lost, without turning every integer into a BigInt.
-const SELECT_SESSION = `SELECT
+const selectSession = (zeroBytes: string): string => `SELECT
 	s.session_id, s.session_path, s.sd_model, s.template_version, s.generation_mode, s.seed_mode,
 	CAST(s.seed_base AS TEXT) AS seed_base,
 	s.resolved_prompt, s.negative_prompt, s.width, s.height, s.steps, s.cfg_scale, s.sampler_name,
@@ -134,6 +160,7 @@ const SELECT_SESSION = `SELECT
 	s.session_created_at, s.manifest_generated_at, s.first_image_created_at, s.last_image_created_at,
 	s.stats_computed_at, s.stats_version,
 	b.manifest_state, b.manifest_status, b.images_recorded, b.error, b.fingerprint, b.last_activity_ms,
+	${zeroBytes} AS zero_byte_images,
 	m.session_id IS NOT NULL AS has_metadata, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags
 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
@@ -199,22 +226,37 @@ export class StatsRepository {
 	private readonly deleteBatch: Database.Transaction<(ids: readonly string[]) => number>;
 
 	constructor(private readonly db: Database.Database) {
+		// A database at schema version 1 opened read-only (list, show) has no zero_byte_images column yet: it
+		// reads as NULL, and is written only where the column exists (every writer has migrated).
+		const hasZeroBytes = db
+			.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')")
+			.all()
+			.some((c) => c.name === 'zero_byte_images');
+		const zeroBytes = hasZeroBytes ? 'b.zero_byte_images' : 'NULL';
+		const zeroColumn = hasZeroBytes ? ', zero_byte_images' : '';
+		const zeroValue = hasZeroBytes ? ', @zero_byte_images' : '';
+		const zeroUpdate = hasZeroBytes ? ', zero_byte_images = excluded.zero_byte_images' : '';
+		// When a failed read knows no sizes (the folder could not be listed), the last count stays.
+		const zeroKeep = hasZeroBytes ? ', zero_byte_images = coalesce(excluded.zero_byte_images, zero_byte_images)' : '';
+		const SELECT_LISTED = selectListed(zeroBytes);
+		const SELECT_SESSION = selectSession(zeroBytes);
 		this.upsertStats = db.prepare(
 			`INSERT INTO session_stats (${INSERT_COLUMNS}) VALUES (${INSERT_VALUES}) ON CONFLICT(session_id) DO UPDATE SET ${UPDATE_SET}`,
 		);
 		this.upsertState = db.prepare(
-			`INSERT INTO sdstats_session_state (session_id, manifest_state, manifest_status, images_recorded, error, fingerprint, last_activity_ms)
-			 VALUES (@session_id, @manifest_state, @manifest_status, @images_recorded, @error, @fingerprint, @last_activity_ms)
+			`INSERT INTO sdstats_session_state (session_id, manifest_state, manifest_status, images_recorded, error, fingerprint, last_activity_ms${zeroColumn})
+			 VALUES (@session_id, @manifest_state, @manifest_status, @images_recorded, @error, @fingerprint, @last_activity_ms${zeroValue})
 			 ON CONFLICT(session_id) DO UPDATE SET manifest_state = excluded.manifest_state, manifest_status = excluded.manifest_status,
 			   images_recorded = excluded.images_recorded, error = excluded.error, fingerprint = excluded.fingerprint,
-			   last_activity_ms = excluded.last_activity_ms`,
+			   last_activity_ms = excluded.last_activity_ms${zeroUpdate}`,
 		);
-		// An unreadable manifest keeps the previous good row and its status; only the reason and the retry flag change.
+		// An unreadable manifest keeps the previous good row and its status; only the reason and the retry flag
+		// change (and the count of empty images, a fact about the files read now).
 		this.recordUnreadable = db.prepare(
-			`INSERT INTO sdstats_session_state (session_id, manifest_state, error, fingerprint, last_activity_ms)
-			 VALUES (@session_id, 'unreadable', @error, NULL, @last_activity_ms)
+			`INSERT INTO sdstats_session_state (session_id, manifest_state, error, fingerprint, last_activity_ms${zeroColumn})
+			 VALUES (@session_id, 'unreadable', @error, NULL, @last_activity_ms${zeroValue})
 			 ON CONFLICT(session_id) DO UPDATE SET manifest_state = 'unreadable', error = excluded.error, fingerprint = NULL,
-			   last_activity_ms = excluded.last_activity_ms`,
+			   last_activity_ms = excluded.last_activity_ms${zeroKeep}`,
 		);
 		this.deleteStats = db.prepare('DELETE FROM session_stats WHERE session_id = ?');
 		this.deleteState = db.prepare('DELETE FROM sdstats_session_state WHERE session_id = ?');
@@ -279,6 +321,7 @@ export class StatsRepository {
 				session_id: bookkeeping.session_id,
 				error: bookkeeping.error,
 				last_activity_ms: bookkeeping.last_activity_ms,
+				zero_byte_images: bookkeeping.zero_byte_images ?? null,
 			});
 			return;
 		}
@@ -287,6 +330,7 @@ export class StatsRepository {
 			...bookkeeping,
 			// A session that could not be read is tried again next time whatever its fingerprint says.
 			fingerprint: bookkeeping.manifest_state === 'unreadable' ? null : fingerprint,
+			zero_byte_images: bookkeeping.zero_byte_images ?? null,
 		};
 		this.upsertState.run(stored);
 	}
@@ -321,7 +365,7 @@ export class StatsRepository {
 		const [low, high] = rootRange(root);
 		const raw = this.selectPage.all(low, high, after, limit);
 		const rows = raw.map(fromTuple).filter((r) => belongsTo(r, root));
-		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]![27]};
+		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]![LISTED_ROWID]};
 	}
 
 	/**

@@ -81,6 +81,8 @@ describe('MetadataRepository', () => {
 	it('is never touched by a compute, even a forced one', async () => {
 		const {metadata, db, root} = webUiDatabase();
 		writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 1}, images: 1});
+		// A second session stays: a root left empty reads as unmounted, and nothing would be removed.
+		writeSession(root, {name: '20251112_210412-b', manifest: {numImages: 1}, images: 1});
 		metadata.apply([{session_id: '20251112_210411-a', session_path: path.join(root, '20251112_210411-a')}], {kind: 'flag', field: 'is_favorite', value: 1}, '2025-11-20T10:00:00');
 		const snapshot = db.prepare('SELECT * FROM session_metadata ORDER BY session_id').all();
 		const repository = new StatsRepository(db);

@@ -40,12 +40,14 @@ export const FILTER_PANE_ITEMS: readonly FilterPaneItem[] = [
 const TRI: Array<boolean | null> = [null, true, false];
 const RATINGS: Array<'like' | 'dislike' | 'none' | null> = [null, 'like', 'dislike', 'none'];
 
+const isIncompleteTerm = (t: {value: {type: string; value?: unknown}}): boolean => t.value.type === 'is' && t.value.value === 'incomplete';
+
 export function hasIncomplete(query: Query): boolean {
-	return fieldTerms(query, 'is').length > 0;
+	return fieldTerms(query, 'is', isIncompleteTerm).length > 0;
 }
 
 export function setIncomplete(query: Query, on: boolean): Query {
-	return setField(query, 'is', on ? {type: 'is', value: 'incomplete'} : null);
+	return setField(query, 'is', on ? {type: 'is', value: 'incomplete'} : null, isIncompleteTerm);
 }
 
 function selectedStates(query: Query): Set<SessionState> {
