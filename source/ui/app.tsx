@@ -273,6 +273,23 @@ function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: React
 		const {rows} = data.fetch([wantedId]);
 		dispatch({type: 'details-loaded', row: rows[0] ?? null});
 	}, [wantedId, version, data, dispatch]);
+	// The folder analysis takes longer (a big manifest: a second or two): off-thread, dropped when the cursor moves.
+	const allRef = useRef(state.all);
+	allRef.current = state.all;
+	useEffect(() => {
+		if (wantedId === null || !selected) return;
+		const controller = new AbortController();
+		const identities = allRef.current.map((v) => v.row);
+		data.insight(selected.row, selected.state === 'running', identities, controller.signal).then(
+			(insight) => dispatch({type: 'insight-loaded', sessionId: wantedId, insight, error: null}),
+			(error: unknown) => {
+				if ((error as Error).name !== 'AbortError') dispatch({type: 'insight-loaded', sessionId: wantedId, insight: null, error: (error as Error).message});
+			},
+		);
+		return () => controller.abort();
+		// A recompute of the session (a new row version) reads it again.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [wantedId, version, data, dispatch]);
 }
 
 /** Performs triage writes (and undos) the reducer asks for, and lands the changed rows. */
@@ -348,7 +365,7 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 			{screen.sideWidth > 0 ? (
 				<Box marginLeft={1} width={screen.sideWidth} height={screen.bodyHeight}>
 					{selected ? (
-						<DetailsView view={selected} row={state.detailsRow} scroll={state.mode === 'details' ? state.detailsScroll : 0} width={screen.sideWidth} height={screen.bodyHeight} context={detailsContext} theme={theme} />
+						<DetailsView view={selected} row={state.detailsRow} insight={state.detailsInsight} scroll={state.mode === 'details' ? state.detailsScroll : 0} width={screen.sideWidth} height={screen.bodyHeight} context={detailsContext} theme={theme} />
 					) : null}
 				</Box>
 			) : null}
@@ -358,7 +375,7 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 	switch (state.mode) {
 		case 'details':
 			body =
-				screen.sideWidth > 0 || !selected ? listWithSide : <DetailsView view={selected} row={state.detailsRow} scroll={state.detailsScroll} width={columns} height={screen.bodyHeight} context={detailsContext} theme={theme} />;
+				screen.sideWidth > 0 || !selected ? listWithSide : <DetailsView view={selected} row={state.detailsRow} insight={state.detailsInsight} scroll={state.detailsScroll} width={columns} height={screen.bodyHeight} context={detailsContext} theme={theme} />;
 			break;
 		case 'help':
 			body = <HelpView scroll={state.helpScroll} width={columns} height={screen.bodyHeight} theme={theme} />;

@@ -12,6 +12,7 @@ import type {StoredSession} from '../../source/store/stats-repository.js';
 import type {StaleResult} from '../../source/jobs/stale-check.js';
 import type {TriagePatch} from '../../source/store/metadata-repository.js';
 import type {LiveCycle} from '../../source/jobs/live.js';
+import type {SessionInsight} from '../../source/jobs/session-insight.js';
 import {TEST_NOW, TEST_ROOT} from './sessions.js';
 
 export const KEYS = {
@@ -63,6 +64,9 @@ export type FakeData = ExplorerData & {
 	triageLog: TriagePatch[];
 	/** Live poll answers, consumed one per poll (then: nothing changed). */
 	liveCycles: LiveCycle[];
+	/** Insight answers by session id (else an empty one), and the ids asked for. */
+	insights: Map<string, SessionInsight>;
+	insightRequests: string[];
 	livePolls: number;
 	exports: Array<{format: 'csv' | 'json'; ids: string[]}>;
 };
@@ -80,6 +84,8 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		dataVersion: 0,
 		triageLog: [],
 		liveCycles: [],
+		insights: new Map(),
+		insightRequests: [],
 		livePolls: 0,
 		exports: [],
 		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
@@ -136,6 +142,10 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			return `/tmp/sdstats-test-export.${format}`;
 		},
 		watchPath: '',
+		async insight(row) {
+			data.insightRequests.push(row.session_id);
+			return data.insights.get(row.session_id) ?? {sessionId: row.session_id, missing: null, seeds: null, anomalies: [], reason: 'no insight in this test', imagesOnDisk: 0, manifestEntries: null, pngChecked: 0, brokenImages: 0};
+		},
 		async pollLive() {
 			data.livePolls++;
 			return data.liveCycles.shift() ?? {changedIds: [], removedIds: [], events: [], skipped: null};

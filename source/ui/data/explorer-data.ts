@@ -12,6 +12,7 @@ import type {ListedSession, StatsRepository, StoredSession} from '../../store/st
 import {runCompute, storedMarks, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
 import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
 import {LivePoller, type LiveCycle} from '../../jobs/live.js';
+import {insightOffThread, type SessionInsight} from '../../jobs/session-insight.js';
 import type {LiveQueries} from '../../store/live-queries.js';
 import {tryAcquireComputeLock} from '../../store/compute-lock.js';
 import type {JobRequest} from '../state/types.js';
@@ -52,6 +53,11 @@ export type ExplorerData = {
 	 * read-only). See jobs/live.ts.
 	 */
 	pollLive(): Promise<LiveCycle | null>;
+	/**
+	 * Missing combinations, seeds and anomalies of one session, read from its folder off the render thread.
+	 * `identities` are the rows to look for duplicates among.
+	 */
+	insight(row: ListedSession, running: boolean, identities: readonly ListedSession[], signal: AbortSignal): Promise<SessionInsight>;
 	/** The results root, for watching it for new folders (fs.watch is a hint; the poll is the truth). */
 	readonly watchPath: string;
 	/** Writes the sessions (in this order) to a CSV or JSON file in the working folder; returns its path. */
@@ -106,6 +112,9 @@ export function createExplorerData(options: {
 		},
 		tagsInUse: () => metadata.tagsInUse(),
 		watchPath: path.resolve(options.root),
+		insight(row, running, identities, signal) {
+			return insightOffThread(row.session_path, row.session_id, {running, sessionCreatedAt: row.session_created_at, identities, signal});
+		},
 		async pollLive() {
 			if (options.readonlyReason || !options.liveQueries) return null;
 			poller ??= new LivePoller({root, dbPath: options.dbPath, repository, queries: options.liveQueries, stallWindowMs: options.stallWindowMs ?? 600_000, now});

@@ -11,6 +11,8 @@ import {fitToWidth, truncateToWidth, wrapToWidth} from '../../text/width.js';
 import {STATE_SYMBOL, STATE_WORD, formatCompletion} from './columns.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {StoredSession} from '../../store/stats-repository.js';
+import type {SessionInsight} from '../../jobs/session-insight.js';
+import {insightLines} from './insight-lines.js';
 
 export type DetailsLine = {text: string; role?: 'title' | 'section' | 'label' | 'warning'};
 
@@ -177,5 +179,22 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	section('Paths');
 	field('folder', row.session_path);
 	field('database', context.dbPath);
+	return lines;
+}
+
+/** The insight section of the details: read from the folder after the rest, so it may still be on its way. */
+export function detailsInsightLines(
+	loaded: {sessionId: string; insight: SessionInsight | null; error: string | null} | null,
+	sessionId: string,
+	width: number,
+): DetailsLine[] {
+	if (!loaded || loaded.sessionId !== sessionId) return [{text: ''}, {text: 'Missing combinations, seeds, anomalies', role: 'section'}, {text: '  reading the session folder…'}];
+	if (loaded.error) return [{text: ''}, {text: 'Missing combinations, seeds, anomalies', role: 'section'}, {text: truncateToWidth(`  could not be read: ${sanitizeLine(loaded.error)}`, width), role: 'warning'}];
+	if (!loaded.insight) return [];
+	const lines: DetailsLine[] = [];
+	for (const line of insightLines(loaded.insight, width)) {
+		if (line.role === 'section') lines.push({text: ''});
+		lines.push({text: line.text, role: line.role});
+	}
 	return lines;
 }

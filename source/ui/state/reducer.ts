@@ -14,7 +14,7 @@ import {DEFAULT_SORT, INCOMPLETE_SORT, SORT_KEYS, baseOrder, sortViews, type Sor
 import {listHeightOf, screenOf} from './screen.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {dispatchKey} from '../keys.js';
-import {buildDetails} from '../model/details.js';
+import {buildDetails, detailsInsightLines} from '../model/details.js';
 import {helpLines} from '../views/help-lines.js';
 import type {Action, ExplorerState, Mode, TriageIntent, TriageRequest, Viewport} from './types.js';
 import type {TriagePatch} from '../../store/metadata-repository.js';
@@ -61,6 +61,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		rootProblem: null,
 		detailsScroll: 0,
 		detailsRow: null,
+		detailsInsight: null,
 		helpScroll: 0,
 		filterPane: null,
 		sortPane: null,
@@ -371,7 +372,10 @@ function withScroll(state: ExplorerState, wanted: number): ExplorerState {
 	const view = state.shown[state.cursorIndex];
 	if (!view || state.detailsRow?.session_id !== view.id) return state;
 	const width = screen.sideWidth > 0 ? screen.sideWidth : state.viewport.columns;
-	const lines = buildDetails(view, state.detailsRow, width, {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id)});
+	const lines = [
+		...buildDetails(view, state.detailsRow, width, {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id)}),
+		...detailsInsightLines(state.detailsInsight, view.id, width),
+	];
 	// The same bound the view uses: at the bottom every remaining line fits.
 	const max = Math.max(0, lines.length - screen.bodyHeight);
 	return {...state, detailsScroll: Math.max(0, Math.min(max, wanted))};
@@ -762,6 +766,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return {...s, savedViews: action.saved, message: action.warning ?? s.message};
 		case 'details-loaded':
 			return {...s, detailsRow: action.row};
+		case 'insight-loaded':
+			return {...s, detailsInsight: {sessionId: action.sessionId, insight: action.insight, error: action.error}};
 		case 'key':
 			return explorerReducer(s, action);
 	}

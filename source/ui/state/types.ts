@@ -4,6 +4,7 @@ import type {ListedSession, StoredSession} from '../../store/stats-repository.js
 import type {TriagePatch, TriageSnapshot} from '../../store/metadata-repository.js';
 import type {ViewSettings} from '../data/view-store.js';
 import type {GroupBy, GroupRow} from '../../view/rollup.js';
+import type {SessionInsight} from '../../jobs/session-insight.js';
 import type {Filter} from '../../view/filter.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {SortKey, SortSpec} from '../../view/sort.js';
@@ -105,6 +106,8 @@ export type ExplorerState = {
 	detailsScroll: number;
 	/** The full row behind the details view, fetched when details are shown. */
 	detailsRow: StoredSession | null;
+	/** Missing combinations, seeds and anomalies of the session in the details (read from its folder). */
+	detailsInsight: {sessionId: string; insight: SessionInsight | null; error: string | null} | null;
 	helpScroll: number;
 	filterPane: FilterPaneState | null;
 	sortPane: SortPaneState | null;
@@ -144,6 +147,7 @@ export type Action =
 	| {type: 'rows-updated'; rows: readonly ListedSession[]; removedIds: readonly string[]; nowMs: number}
 	/** The full row of the session whose details are on screen (the list holds lean rows). */
 	| {type: 'details-loaded'; row: StoredSession | null}
+	| {type: 'insight-loaded'; sessionId: string; insight: SessionInsight | null; error: string | null}
 	| {type: 'resize'; viewport: Viewport}
 	| {type: 'move'; delta: number}
 	| {type: 'move-page'; direction: 1 | -1; half: boolean}

@@ -1,0 +1,40 @@
+/** Details show missing combinations, seeds and anomalies read from the session folder. */
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {writeSession} from '../../source/demo/corpus.js';
+import {insightFor} from '../../source/jobs/session-insight.js';
+import {KEYS, fakeData, renderExplorer, type Harness} from '../helpers/explorer.js';
+import {sampleSessions} from '../helpers/sessions.js';
+import {makeWorkspace} from '../helpers/temp.js';
+
+let harness: Harness | undefined;
+afterEach(() => harness?.unmount());
+
+describe('details: session insight', () => {
+	it('lists the missing combinations and anomalies once the folder is read', async () => {
+		const {root} = makeWorkspace();
+		const rows = sampleSessions();
+		const selected = rows.find((r) => r.session_id.endsWith('running_now'))!;
+		const folder = writeSession(root, {name: selected.session_id, manifest: {numImages: 6, status: 'ongoing', variations: {Hair: ['bob', 'braids'], Expression: ['smile', 'frown', 'wink']}}, images: 6, realPng: true});
+		// Two images gone, and one left empty.
+		const images = fs.readdirSync(folder).filter((n) => n.endsWith('.png')).sort();
+		fs.rmSync(path.join(folder, images[1]!));
+		fs.rmSync(path.join(folder, images[4]!));
+		fs.writeFileSync(path.join(folder, images[0]!), '');
+		const data = fakeData(rows);
+		data.insights.set(selected.session_id, insightFor(folder, selected.session_id));
+		harness = await renderExplorer({data, columns: 100, rows: 60});
+		await harness.press(KEYS.enter);
+		let frame = await harness.waitForFrame((f) => f.includes('Missing combinations'), 'the insight section');
+		expect(data.insightRequests).toContain(selected.session_id);
+		// Two deleted and one empty image: three combinations to make again.
+		expect(frame).toContain('found 3, missing 3');
+		await harness.press('G');
+		frame = await harness.waitForFrame((f) => f.includes('Hair=braids, Expression=frown'), 'the end of the details');
+		expect(frame).toContain('Hair=bob, Expression=smile');
+		expect(frame).toContain('Hair=bob, Expression=frown');
+		expect(frame).toContain('Hair=braids, Expression=frown');
+		expect(frame).toMatch(/!.*empty/i);
+	});
+});
