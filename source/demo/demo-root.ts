@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {isImageName, MANIFEST_NAME} from '../core/images.js';
 import type {SessionState} from '../core/types.js';
-import {buildManifest, writeSession, type ManifestSpec, type SessionSpec} from './corpus.js';
+import {TINY_PNG, buildManifest, writeSession, type ManifestSpec, type SessionSpec} from './corpus.js';
 
 /** Bump when the demo's content changes: an older demo folder is then replaced on next use. */
-export const DEMO_VERSION = 1;
+export const DEMO_VERSION = 2;
 
 /** The stamp file inside the demo results root (hidden, so never a session) holding DEMO_VERSION. */
 export const DEMO_STAMP_FILE = '.sdstats-demo-version';
@@ -691,9 +691,23 @@ export function demoSessions(): DemoSession[] {
 export function writeDemoRoot(root: string): void {
 	fs.mkdirSync(root, {recursive: true});
 	for (const {spec} of demoSessions()) {
-		const folder = writeSession(root, spec);
+		// Real (1×1) PNG files: images viewers can open, and that the anomaly checks find whole.
+		const folder = writeSession(root, {...spec, realPng: true});
 		// Side files get the session's times too, so the whole tree is reproducible.
 		for (const name of Object.keys(spec.extraFiles ?? {})) setMtime(path.join(folder, name), spec.manifestMtimeMs ?? 0);
+	}
+	// Two damaged images for the anomaly checks (is:anomaly, details): one empty, one cut off before its end.
+	const damaged = demoSessions().find((d) => d.spec.name.endsWith('-armor_study_ctrl_c'));
+	if (damaged) {
+		const folder = path.join(root, damaged.spec.name);
+		const images = fs.readdirSync(folder).filter((n) => n.endsWith('.png')).sort();
+		const keepTime = (file: string, write: () => void): void => {
+			const {mtimeMs} = fs.statSync(file);
+			write();
+			setMtime(file, mtimeMs);
+		};
+		if (images[2]) keepTime(path.join(folder, images[2]), () => fs.writeFileSync(path.join(folder, images[2]!), ''));
+		if (images[3]) keepTime(path.join(folder, images[3]), () => fs.writeFileSync(path.join(folder, images[3]!), TINY_PNG.subarray(0, 40)));
 	}
 	// Things a results root holds that are not sessions.
 	writeSession(path.join(root, 'dryrun'), {
