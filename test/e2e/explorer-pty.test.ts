@@ -47,7 +47,9 @@ function startExplorer(name: string, args: string[], base: string): {session: st
 	// The shell prints a marker first: after quitting, it must be visible again (the main screen is back).
 	const command = [
 		'echo BEFORE-EXPLORER',
-		`NO_COLOR=1 ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_PATH)} ${args.map((a) => JSON.stringify(a)).join(' ')}`,
+		// CI=true on purpose: Ink draws only a final frame when it sees CI, so on a real terminal sdstats must
+		// clear it (regression: every explorer frame was missing when the tests ran under CI=true).
+		`CI=true NO_COLOR=1 ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_PATH)} ${args.map((a) => JSON.stringify(a)).join(' ')}`,
 		'echo EXIT=$?',
 		`stty -a > ${JSON.stringify(sttyFile)}`,
 		'echo STTY-SAVED',
