@@ -19,7 +19,8 @@ export type ManifestReadResult = {ok: true; document: ManifestDocument} | {ok: f
 
 const BUILT_KEYS = new Set(['snapshot', 'status', 'images_requested']);
 
-function describeTopLevel(byte: number): string {
+/** What a document whose first significant byte is `byte` is, in Python's words (for "the top level is a list"). */
+export function describeTopLevel(byte: number): string {
 	switch (byte) {
 		case 0x5b:
 			return 'a list';

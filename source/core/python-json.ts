@@ -204,17 +204,18 @@ export class JsonReader {
 
 	/** After a member: consumes `,` (returns true) or `}` (returns false). */
 	nextMember(): boolean {
+		return this.commaOr(Char.CloseBrace, "expected ',' or '}'");
+	}
+
+	/** Consumes `,` (true: another item follows) or the closing bracket (false). */
+	private commaOr(close: number, expected: string): boolean {
 		const c = this.peek();
-		if (c === Char.Comma) {
+		if (c === Char.Comma || c === close) {
 			this.pos++;
-			return true;
-		}
-		if (c === Char.CloseBrace) {
-			this.pos++;
-			return false;
+			return c === Char.Comma;
 		}
 		if (c === -1) this.fail('unexpected end of input');
-		this.fail("expected ',' or '}'");
+		this.fail(expected);
 	}
 
 	/** Consumes `[`; returns false when the array is empty. */
@@ -229,17 +230,7 @@ export class JsonReader {
 
 	/** After an element: consumes `,` (true) or `]` (false). */
 	nextElement(): boolean {
-		const c = this.peek();
-		if (c === Char.Comma) {
-			this.pos++;
-			return true;
-		}
-		if (c === Char.CloseBracket) {
-			this.pos++;
-			return false;
-		}
-		if (c === -1) this.fail('unexpected end of input');
-		this.fail("expected ',' or ']'");
+		return this.commaOr(Char.CloseBracket, "expected ',' or ']'");
 	}
 
 	// ---- scalars ----

@@ -8,22 +8,8 @@ import type {SessionView} from './session-view.js';
 
 type Test = (view: SessionView) => boolean;
 
-function compare(op: '<' | '<=' | '>' | '>=' | '=', a: number, b: number): boolean {
-	switch (op) {
-		case '<':
-			return a < b;
-		case '<=':
-			return a <= b;
-		case '>':
-			return a > b;
-		case '>=':
-			return a >= b;
-		case '=':
-			return a === b;
-	}
-}
-
-function compareText(op: '<' | '<=' | '>' | '>=' | '=', a: string, b: string): boolean {
+/** Numbers and ISO dates (text that sorts as it reads) compare the same way. */
+function compare<T extends number | string>(op: '<' | '<=' | '>' | '>=' | '=', a: T, b: T): boolean {
 	switch (op) {
 		case '<':
 			return a < b;
@@ -173,7 +159,7 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 			if (value.type === 'date') {
 				return (v) => {
 					const day = createdDay(v.created);
-					return day !== null && compareText(value.op, day, value.value);
+					return day !== null && compare(value.op, day, value.value);
 				};
 			}
 			return () => false;

@@ -9,34 +9,9 @@ import {explorerReducer, initialState, reducer} from '../../source/ui/state/redu
 import type {ExplorerState, Mode} from '../../source/ui/state/types.js';
 import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
 import {TEST_NOW, sampleSessions} from '../helpers/sessions.js';
+import {key} from '../helpers/ink-key.js';
 
 const ALL_MODES: Mode[] = ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups'];
-
-function key(overrides: Partial<Key> = {}): Key {
-	return {
-		upArrow: false,
-		downArrow: false,
-		leftArrow: false,
-		rightArrow: false,
-		pageDown: false,
-		pageUp: false,
-		home: false,
-		end: false,
-		return: false,
-		escape: false,
-		ctrl: false,
-		shift: false,
-		tab: false,
-		backspace: false,
-		delete: false,
-		meta: false,
-		super: false,
-		hyper: false,
-		capsLock: false,
-		numLock: false,
-		...overrides,
-	};
-}
 
 type Input = {label: string; input: string; key: Key};
 

@@ -13,32 +13,7 @@ import {explorerReducer, initialState, reducer} from '../../source/ui/state/redu
 import type {Action, ExplorerState} from '../../source/ui/state/types.js';
 import type {StoredSession} from '../../source/store/stats-repository.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
-
-function key(overrides: Partial<Key> = {}): Key {
-	return {
-		upArrow: false,
-		downArrow: false,
-		leftArrow: false,
-		rightArrow: false,
-		pageDown: false,
-		pageUp: false,
-		home: false,
-		end: false,
-		return: false,
-		escape: false,
-		ctrl: false,
-		shift: false,
-		tab: false,
-		backspace: false,
-		delete: false,
-		meta: false,
-		super: false,
-		hyper: false,
-		capsLock: false,
-		numLock: false,
-		...overrides,
-	};
-}
+import {key} from '../helpers/ink-key.js';
 
 const K = {
 	down: key({downArrow: true}),

@@ -10,6 +10,7 @@
  *
  * Pure: bytes in, result out. Malformed input gives `{ok: false, reason}`, never a throw.
  */
+import {describeTopLevel} from '../manifest.js';
 import {MANIFEST_NAME} from '../images.js';
 import {pythonDumps} from '../python-dumps.js';
 import {Buffer} from 'node:buffer';
@@ -99,21 +100,6 @@ export function toSeed(value: JsonValue | undefined): Seed {
 	return asInteger(value) ?? null;
 }
 
-function describeTopLevel(byte: number): string {
-	switch (byte) {
-		case OPEN_BRACKET:
-			return 'a list';
-		case QUOTE:
-			return 'a string';
-		case 0x74:
-		case 0x66:
-			return 'a boolean';
-		case 0x6e:
-			return 'null';
-		default:
-			return 'a number';
-	}
-}
 
 /** Interns combinations; the scratch arrays collect one entry's pairs without allocating per entry. */
 class CombinationTable {
