@@ -14,7 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {syntheticRoot} from './synthetic-root.js';
-import {bigDatabase, measureInTerminal, measureKeys} from './explorer.js';
 import {analysisFigures, livePollFigures} from './insight.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -79,6 +78,10 @@ async function insightSection(): Promise<void> {
 async function explorerSection(): Promise<void> {
 	const count = flag('explorer-sessions', 100_000);
 	console.log(`\nexplorer · ${count} cached sessions`);
+	// React must load its production build, as the sdstats binary makes it (see source/ui/ink-environment.ts).
+	const {prepareInkEnvironment} = await import('../source/ui/ink-environment.js');
+	prepareInkEnvironment(process.env);
+	const {bigDatabase, measureInTerminal, measureKeys} = await import('./explorer.js');
 	const {root, dbPath} = bigDatabase(count);
 	const pty = measureInTerminal(CLI, root, dbPath);
 	if (pty) {

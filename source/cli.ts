@@ -123,10 +123,8 @@ async function explore(common: CommonOptions, flags: ParsedFlags): Promise<numbe
 		const {listCommand} = await import('./commands/list.js');
 		return listCommand({...common, format: 'table', hint: true, filter: flags.filter, sort: flags.sort}, io);
 	}
-	// A real terminal means someone is looking: Ink must draw live frames even if CI is set in the environment
-	// (it reads CI once, when it is first imported, and then draws only the last frame).
-	delete process.env.CI;
-	delete process.env.CONTINUOUS_INTEGRATION;
+	const {prepareInkEnvironment} = await import('./ui/ink-environment.js');
+	prepareInkEnvironment(process.env);
 	const {runExplorer} = await import('./ui/run-explorer.js');
 	// A database is created only where sdstats or the web UI would put it, never at a path given by hand.
 	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView}, io);

@@ -49,7 +49,8 @@ function startExplorer(name: string, args: string[], base: string): {session: st
 		'echo BEFORE-EXPLORER',
 		// CI=true on purpose: Ink draws only a final frame when it sees CI, so on a real terminal sdstats must
 		// clear it (regression: every explorer frame was missing when the tests ran under CI=true).
-		`CI=true NO_COLOR=1 ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_PATH)} ${args.map((a) => JSON.stringify(a)).join(' ')}`,
+		// NODE_ENV=development on purpose too: sdstats must load React's production build regardless.
+		`CI=true NODE_ENV=development NO_COLOR=1 ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_PATH)} ${args.map((a) => JSON.stringify(a)).join(' ')}`,
 		'echo EXIT=$?',
 		`stty -a > ${JSON.stringify(sttyFile)}`,
 		'echo STTY-SAVED',
