@@ -17,7 +17,7 @@ import {syntheticRoot} from './synthetic-root.js';
 import {analysisFigures, livePollFigures} from './insight.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(here, '../source/cli.js');
+const CLI = path.resolve(here, '../bin/cli.js');
 
 function textFlag(name: string): string | undefined {
 	const index = process.argv.indexOf(`--${name}`);

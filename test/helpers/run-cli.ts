@@ -3,7 +3,7 @@ import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-export const CLI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/source/cli.js');
+export const CLI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/bin/cli.js');
 
 export type CliResult = {code: number | null; stdout: string; stderr: string};
 
