@@ -10,7 +10,26 @@
  * (`new URL('./stale-worker.js', import.meta.url)`) and shared code is split into chunks there too, so the
  * commands that never open the explorer never parse Ink and React.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import {build} from 'esbuild';
+
+const FAST_WIDTH = path.resolve('source/text/ink-string-width.ts');
+const TEXT_FOLDER = path.resolve('source/text');
+
+/**
+ * Ink and its helpers get `source/text/ink-string-width.ts` for `string-width` (same widths, a fraction of the
+ * cost on every frame: see that file); our own text modules keep the real one, which the fast one builds on.
+ */
+const fastStringWidth = {
+	name: 'fast-string-width',
+	setup(context) {
+		context.onResolve({filter: /^string-width$/}, (args) => (args.importer.startsWith(TEXT_FOLDER) ? undefined : {path: FAST_WIDTH}));
+	},
+};
+
+// Chunk names carry content hashes: clear the old ones.
+fs.rmSync('dist/bin', {recursive: true, force: true});
 
 await build({
 	entryPoints: {
@@ -32,6 +51,7 @@ await build({
 	define: {'process.env.NODE_ENV': '"production"'},
 	// The CommonJS parts (React, fast-glob) call require() for Node's own modules; an ES module has none.
 	banner: {js: "import {createRequire as __sdstatsCreateRequire} from 'node:module'; const require = __sdstatsCreateRequire(import.meta.url);"},
+	plugins: [fastStringWidth],
 	legalComments: 'none',
 	sourcemap: false,
 	logLevel: 'warning',

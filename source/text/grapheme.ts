@@ -10,6 +10,7 @@
  * Segmenter, in short windows (it is badly superlinear on long strings) whose
  * results are cached (the same cells are drawn on every frame).
  */
+import {eastAsianWidth} from 'get-east-asian-width';
 import stringWidth from 'string-width';
 
 /** The one Segmenter of the module (never create one per call). */
@@ -50,7 +51,7 @@ export function graphemeWidth(grapheme: string): number {
 
 	let width = widthCache.get(grapheme);
 	if (width === undefined) {
-		width = stringWidth(grapheme);
+		width = singleCodePointWidth(grapheme) ?? stringWidth(grapheme);
 		// Long clusters are rare and not worth keeping.
 		if (grapheme.length <= 32) {
 			if (widthCache.size >= WIDTH_CACHE_LIMIT) {
@@ -62,6 +63,29 @@ export function graphemeWidth(grapheme: string): number {
 	}
 
 	return width;
+}
+
+// string-width's own rules for one code point, without its RGI-emoji regex: compiling that regex costs about
+// 50 ms on the first non-ASCII character, which was the first frame of the explorer (a ✓ or a …). Equal to
+// string-width for every code point (checked exhaustively in test/text/grapheme.test.ts).
+const VISIBLE = /[^\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}\p{Surrogate}]/u;
+const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
+const NARROW_AMBIGUOUS = {ambiguousAsWide: false};
+
+/** The width of a grapheme that is one code point, or undefined for anything else (string-width decides). */
+function singleCodePointWidth(grapheme: string): number | undefined {
+	const code = grapheme.codePointAt(0)!;
+	const single = grapheme.length === (code > 0xffff ? 2 : 1);
+	// Lone surrogates and regional indicators (a flag's halves) follow string-width's own path.
+	if (!single || (code >= 0xd800 && code <= 0xdfff) || (code >= 0x1f1e6 && code <= 0x1f1ff)) {
+		return undefined;
+	}
+
+	if (!VISIBLE.test(grapheme)) {
+		return 0;
+	}
+
+	return EMOJI_PRESENTATION.test(grapheme) ? 2 : eastAsianWidth(code, NARROW_AMBIGUOUS);
 }
 
 type Visitor = (grapheme: string, width: number, end: number) => boolean | void;

@@ -199,6 +199,20 @@ describe('graphemeWidth', () => {
 		expect(graphemeWidth('👩\u200D💻')).toBe(2);
 		expect(graphemeWidth('e\u0301')).toBe(1);
 	});
+
+	test('equals string-width for every single code point (its own rules without the RGI-emoji regex), lone surrogates included', () => {
+		const differences: string[] = [];
+		for (let codePoint = 0; codePoint <= 0x10ffff; codePoint++) {
+			const character = String.fromCodePoint(codePoint);
+			if (graphemeWidth(character) !== stringWidth(character)) differences.push(codePoint.toString(16));
+		}
+
+		expect(differences).toEqual([]);
+	});
+
+	test('flags and their halves (regional indicators) keep string-width\'s widths', () => {
+		for (const text of ['\u{1F1E6}', '\u{1F1FF}', '\u{1F1EF}\u{1F1F5}']) expect(graphemeWidth(text), text).toBe(stringWidth(text));
+	});
 });
 
 describe('isSimpleText against the runtime segmenter', () => {
