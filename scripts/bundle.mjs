@@ -48,7 +48,10 @@ await build({
 	target: 'node20',
 	// A native addon: it finds its compiled .node file relative to its own package.
 	external: ['better-sqlite3', 'react-devtools-core'],
-	define: {'process.env.NODE_ENV': '"production"'},
+	// fetch: yoga-layout (Ink's layout engine) fetches its inlined WebAssembly from a data: URL when fetch exists,
+	// which loads Node's whole HTTP client (undici, ~40 ms) at start-up; without it, it decodes the base64 itself.
+	// sdstats never uses the network.
+	define: {'process.env.NODE_ENV': '"production"', fetch: 'undefined'},
 	// The CommonJS parts (React, fast-glob) call require() for Node's own modules; an ES module has none.
 	banner: {js: "import {createRequire as __sdstatsCreateRequire} from 'node:module'; const require = __sdstatsCreateRequire(import.meta.url);"},
 	plugins: [fastStringWidth],
