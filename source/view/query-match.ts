@@ -174,7 +174,7 @@ function termTest(term: QueryTerm, nowMs: number): Test {
 	let test: Test;
 	if (term.kind === 'word') {
 		const needle = term.text.toLowerCase();
-		test = (v) => v.haystack.includes(needle);
+		test = (v) => v.nameLower.includes(needle) || v.modelLower.includes(needle) || v.promptLower.includes(needle);
 	} else {
 		test = fieldTest(term, nowMs);
 	}

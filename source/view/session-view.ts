@@ -6,6 +6,7 @@
 import {shortModelName} from '../core/model-name.js';
 import {displayNameOf} from '../core/session-name.js';
 import type {SessionState} from '../core/types.js';
+import {lowerCase, memoizeString} from '../core/string-interner.js';
 import {INCOMPLETE_STATES} from '../core/state.js';
 import {parseTags, stateOf} from '../store/session-model.js';
 import type {ListedSession} from '../store/stats-repository.js';
@@ -23,13 +24,11 @@ export type SessionView = {
 	readonly sampler: string;
 	readonly mode: string;
 	readonly created: string;
-	/** Lower-cased name, model and prompt, for the text filter. */
-	readonly haystack: string;
 	/** Numeric keys (NaN when unknown) for sorting and range filters. */
 	readonly completion: number;
 	readonly expected: number;
 	readonly area: number;
-	/** Lower-cased fields for the query language's field terms. */
+	/** Lower-cased fields for the text filter (name, model, prompt) and the query language's field terms. */
 	readonly nameLower: string;
 	readonly modelLower: string;
 	readonly promptLower: string;
@@ -62,10 +61,16 @@ export function triageOf(row: Pick<ListedSession, 'has_metadata' | 'is_favorite'
 	};
 }
 
+// Models, samplers and modes repeat across thousands of sessions: their display and lower-case forms are
+// made once each and shared (the rows' own strings are shared by the repository).
+const modelDisplay = memoizeString((model) => sanitizeLine(shortModelName(model)));
+const plainDisplay = memoizeString((text) => sanitizeLine(text));
+const sharedLower = memoizeString(lowerCase);
+
 export function toSessionView(row: ListedSession, nowMs: number, stallWindowMs: number): SessionView {
 	const state = stateOf(row, nowMs, stallWindowMs);
 	const fullName = sanitizeLine(row.session_id);
-	const model = sanitizeLine(shortModelName(row.sd_model));
+	const model = row.sd_model === null ? sanitizeLine(shortModelName(null)) : modelDisplay(row.sd_model);
 	return {
 		id: row.session_id,
 		row,
@@ -74,14 +79,14 @@ export function toSessionView(row: ListedSession, nowMs: number, stallWindowMs: 
 		name: sanitizeLine(displayNameOf(row.session_id)),
 		fullName,
 		model,
-		sampler: sanitizeLine(row.sampler_name ?? ''),
-		mode: sanitizeLine(row.generation_mode ?? ''),
+		sampler: plainDisplay(row.sampler_name ?? ''),
+		mode: plainDisplay(row.generation_mode ?? ''),
 		created: row.session_created_at ?? '',
-		haystack: `${row.session_id}\n${row.sd_model ?? ''}\n${row.resolved_prompt ?? ''}`.toLowerCase(),
-		nameLower: row.session_id.toLowerCase(),
-		modelLower: (row.sd_model ?? '').toLowerCase(),
-		promptLower: (row.resolved_prompt ?? '').toLowerCase(),
-		samplerLower: (row.sampler_name ?? '').toLowerCase(),
+		nameLower: lowerCase(row.session_id),
+		modelLower: sharedLower(row.sd_model ?? ''),
+		// Prompts repeat across a series (the repository shares them): so do their lower-case forms.
+		promptLower: sharedLower(row.resolved_prompt ?? ''),
+		samplerLower: sharedLower(row.sampler_name ?? ''),
 		triage: triageOf(row),
 		completion: row.completion_percentage ?? Number.NaN,
 		expected: row.images_expected === null ? Number.NaN : Number(row.images_expected),

@@ -74,6 +74,11 @@ export type FakeData = ExplorerData & {
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
 export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; readonlyReason?: string | null} = {}): FakeData {
 	let seenVersion = 0;
+	const signatures = new Map<string, number>();
+	const signatureNumber = (signature: string): number => {
+		if (!signatures.has(signature)) signatures.set(signature, signatures.size);
+		return signatures.get(signature)!;
+	};
 	const data: FakeData = {
 		root: TEST_ROOT,
 		dbPath: '/metadata/sessions.db',
@@ -96,7 +101,8 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			const found = data.rows.filter((r) => ids.includes(r.session_id));
 			return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};
 		},
-		versions: () => new Map(data.rows.map((r) => [r.session_id, `${r.stats_computed_at}|${r.images_actual}`])),
+		// Versions are numbers, as the repository's hashes are: here, one number per distinct signature.
+		versions: () => new Map(data.rows.map((r) => [r.session_id, signatureNumber(`${r.stats_computed_at}|${r.images_actual}`)])),
 		externalChanges(known) {
 			if (data.dataVersion === seenVersion) return null;
 			seenVersion = data.dataVersion;

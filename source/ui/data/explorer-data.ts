@@ -40,9 +40,9 @@ export type ExplorerData = {
 	 * Rows another process (a CLI compute, the web UI) changed since `known` was taken, or null when nobody
 	 * else committed since the last call (one PRAGMA: cheap enough to poll).
 	 */
-	externalChanges(known: ReadonlyMap<string, string>): {changed: ListedSession[]; removed: string[]; versions: Map<string, string>} | null;
+	externalChanges(known: ReadonlyMap<string, number>): {changed: ListedSession[]; removed: string[]; versions: Map<string, number>} | null;
 	/** Signatures of the rows as now stored (see externalChanges). */
-	versions(): Map<string, string>;
+	versions(): Map<string, number>;
 	/** Writes a triage change to session_metadata; returns what the rows were before (for undo) and the rows now. */
 	applyTriage(targets: ReadonlyArray<{session_id: string; session_path: string}>, patch: TriagePatch): {snapshots: TriageSnapshot[]; rows: ListedSession[]};
 	/** Undoes a triage change. */
