@@ -28,34 +28,111 @@ const fastStringWidth = {
 	},
 };
 
-// Chunk names carry content hashes: clear the old ones.
-fs.rmSync('dist/bin', {recursive: true, force: true});
+const ROW_CACHED_OUTPUT = path.resolve('source/ui/ink-output.ts');
 
-await build({
-	entryPoints: {
-		cli: 'source/cli.ts',
-		'compute-worker': 'source/jobs/compute-worker.ts',
-		'stale-worker': 'source/jobs/stale-worker.ts',
-		'insight-worker': 'source/jobs/insight-worker.ts',
+/**
+ * Ink's renderer gets `source/ui/ink-output.ts` for its Output class: the same frames, but rows that did not
+ * change since an earlier frame are not rebuilt character by character (see that file).
+ */
+let outputSwapped = false;
+const rowCachedOutput = {
+	name: 'row-cached-output',
+	setup(context) {
+		context.onResolve({filter: /^\.\/output\.js$/}, (args) => {
+			if (!/[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer)) return undefined;
+			outputSwapped = true;
+			return {path: ROW_CACHED_OUTPUT};
+		});
 	},
-	outdir: 'dist/bin',
-	entryNames: '[name]',
-	chunkNames: 'chunk-[hash]',
-	bundle: true,
-	splitting: true,
-	format: 'esm',
-	platform: 'node',
-	target: 'node20',
-	// A native addon: it finds its compiled .node file relative to its own package.
-	external: ['better-sqlite3', 'react-devtools-core'],
-	// fetch: yoga-layout (Ink's layout engine) fetches its inlined WebAssembly from a data: URL when fetch exists,
-	// which loads Node's whole HTTP client (undici, ~40 ms) at start-up; without it, it decodes the base64 itself.
-	// sdstats never uses the network.
-	define: {'process.env.NODE_ENV': '"production"', fetch: 'undefined'},
-	// The CommonJS parts (React, fast-glob) call require() for Node's own modules; an ES module has none.
-	banner: {js: "import {createRequire as __sdstatsCreateRequire} from 'node:module'; const require = __sdstatsCreateRequire(import.meta.url);"},
-	plugins: [fastStringWidth],
-	legalComments: 'none',
-	sourcemap: false,
-	logLevel: 'warning',
-});
+};
+
+/**
+ * Replaces one exact piece of a dependency's source at bundle time, and fails the build when the piece is gone
+ * (a dependency update changed it), so a stale patch can never ship silently.
+ */
+function patchSource(name, file, replacements) {
+	const filter = new RegExp(`node_modules[\\\\/]${file.replaceAll('/', '[\\\\/]').replaceAll('.', '\\.')}$`);
+	return {
+		name,
+		setup(context) {
+			context.onLoad({filter}, async (args) => {
+				let contents = await fs.promises.readFile(args.path, 'utf8');
+				for (const [from, to] of replacements) {
+					if (!contents.includes(from)) throw new Error(`${name}: ${args.path} no longer contains ${JSON.stringify(from)}`);
+					contents = contents.replace(from, () => to);
+				}
+				return {contents, loader: 'js'};
+			});
+		},
+	};
+}
+
+/**
+ * string-width compiles its RGI-emoji regex when it loads (≈20 ms: the property expands to thousands of
+ * sequences) and makes a Segmenter (≈15 ms: ICU's break rules), on every start of every command that shows
+ * text. Both serve only graphemes of several code points (see source/text/grapheme.ts), so they are made the
+ * first time one is measured.
+ */
+const lazyEmojiRegex = patchSource('lazy-emoji-regex', 'string-width/index.js', [
+	[
+		'const segmenter = new Intl.Segmenter();',
+		'let segmenterMade;\nconst segmenter = {segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text)};',
+	],
+	[
+		'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+		"let rgiEmojiRegexCompiled;\nconst rgiEmojiRegex = {test: (text) => (rgiEmojiRegexCompiled ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};",
+	],
+]);
+
+/**
+ * meow runs normalize-package-data's module set-up (an SPDX licence table sorted at load, ≈25 ms) when it
+ * loads, although it calls it only when asked for the normalized package, which sdstats never does.
+ */
+const lazyPackageNormalizer = patchSource('lazy-package-normalizer', 'meow/build/dependencies.js', [
+	[
+		'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+		'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
+	],
+]);
+
+const WORKERS = {
+	'compute-worker': 'source/jobs/compute-worker.ts',
+	'stale-worker': 'source/jobs/stale-worker.ts',
+	'insight-worker': 'source/jobs/insight-worker.ts',
+};
+
+/** One flat folder: the entries, the worker scripts they start, and their shared chunks. */
+async function bundle(outdir, entryPoints) {
+	// Chunk names carry content hashes: clear the old ones.
+	fs.rmSync(outdir, {recursive: true, force: true});
+	await build({
+		entryPoints: {...entryPoints, ...WORKERS},
+		outdir,
+		entryNames: '[name]',
+		chunkNames: 'chunk-[hash]',
+		bundle: true,
+		splitting: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		// A native addon: it finds its compiled .node file relative to its own package.
+		external: ['better-sqlite3', 'react-devtools-core'],
+		// fetch: yoga-layout (Ink's layout engine) fetches its inlined WebAssembly from a data: URL when fetch exists,
+		// which loads Node's whole HTTP client (undici, ~40 ms) at start-up; without it, it decodes the base64 itself.
+		// sdstats never uses the network.
+		define: {'process.env.NODE_ENV': '"production"', fetch: 'undefined'},
+		// The CommonJS parts (React, fast-glob) call require() for Node's own modules; an ES module has none.
+		banner: {js: "import {createRequire as __sdstatsCreateRequire} from 'node:module'; const require = __sdstatsCreateRequire(import.meta.url);"},
+		plugins: [fastStringWidth, rowCachedOutput, lazyEmojiRegex, lazyPackageNormalizer],
+		legalComments: 'none',
+		sourcemap: false,
+		logLevel: 'warning',
+	});
+}
+
+await bundle('dist/bin', {cli: 'source/cli.ts'});
+// The benchmark times keys in its own process: through the same bundled Ink, so it measures what users run.
+await bundle('dist/bench-bin', {explorer: 'bench/explorer.tsx'});
+
+// A renamed Ink file would silently ship Ink's own Output: fail instead.
+if (!outputSwapped) throw new Error('row-cached-output: Ink\'s renderer no longer imports ./output.js; update scripts/bundle.mjs');

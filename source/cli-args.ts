@@ -2,6 +2,7 @@
  * Command-line parsing: meow reads the flags, then this module checks which flags go with which command and
  * builds one typed, validated Invocation. Nothing past this point looks at argv or the environment.
  */
+import fs from 'node:fs';
 import meow from 'meow';
 import {HELP} from './cli-help.js';
 
@@ -53,9 +54,28 @@ const GLOBAL_FLAGS = ['root', 'db', 'stallMinutes', 'color', 'help', 'version'];
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+type PackageFacts = {name?: unknown; version?: unknown; bin?: unknown};
+
+/**
+ * sdstats' own package.json, two folders above the entry point (dist/bin/cli.js and dist/source/cli.js alike).
+ * Read here rather than through meow's `pkg`, which first normalizes the package with a licence checker whose
+ * set-up alone costs ≈30 ms of every start.
+ */
+function ownPackage(importMeta: ImportMeta): PackageFacts {
+	try {
+		const parsed: unknown = JSON.parse(fs.readFileSync(new URL('../../package.json', importMeta.url), 'utf8'));
+		return parsed !== null && typeof parsed === 'object' ? (parsed as PackageFacts) : {};
+	} catch {
+		return {};
+	}
+}
+
 export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invocation {
+	const pkg = ownPackage(importMeta);
 	const cli = meow(HELP.explore, {
 		importMeta,
+		// Given, so meow neither searches for package.json nor normalizes it.
+		pkg: pkg as Record<string, unknown>,
 		argv: [...argv],
 		autoHelp: false,
 		autoVersion: false,
@@ -96,7 +116,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 		command = first as CommandName;
 		inputs = rest;
 	}
-	if (raw.version === true) return {kind: 'version', version: cli.pkg.version ?? 'unknown'};
+	if (raw.version === true) return {kind: 'version', version: typeof pkg.version === 'string' ? pkg.version : 'unknown'};
 	if (command === 'help') return {kind: 'help', command: (inputs[0] as CommandName | undefined) && COMMANDS.includes(inputs[0] as CommandName) ? (inputs[0] as CommandName) : 'explore'};
 	if (raw.help === true) return {kind: 'help', command};
 

@@ -8,7 +8,7 @@ import {sessionIdProblem} from '../core/session-id.js';
 import fs from 'node:fs';
 import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
 import {describeFsError} from '../scan/errors.js';
-import type {StatsRepository, SavedComputation} from '../store/stats-repository.js';
+import type {StatsRepository, SavedComputation, StoredMark} from '../store/stats-repository.js';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
 import {chooseRunner, type BatchRunner} from './folder-runner.js';
 
@@ -95,7 +95,7 @@ export type ComputePlan = {
 };
 
 /** What a stored session needs to be compared with the disk. */
-export type StoredMark = {fingerprint: string | null; stats_version: number | null};
+export type {StoredMark} from '../store/stats-repository.js';
 
 export type DiskComparison = {
 	/** New or changed folders (or all of them, with force), with the fingerprint taken before reading. */
@@ -155,12 +155,7 @@ export function compareWithDisk(root: string, stored: ReadonlyMap<string, Stored
 
 /** The stored sessions of this root (a database may be shared by several roots). */
 export function storedMarks(repository: StatsRepository, root: string): Map<string, StoredMark> {
-	return new Map(
-		repository
-			.fingerprints()
-			.filter((f) => path.dirname(f.session_path) === root)
-			.map((f) => [f.session_id, {fingerprint: f.fingerprint, stats_version: f.stats_version}]),
-	);
+	return repository.marks(root);
 }
 
 export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[]): ComputePlan {

@@ -89,6 +89,8 @@ LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
 
 /** Position of the rowid in a listed tuple (the last column). */
 const LISTED_ROWID = 32;
+/** Position of session_path in a listed tuple. */
+const LISTED_PATH = 1;
 
 type ListedTuple = [
 	string, string, string | null, string | null, number | null, number | null, number | null, number | null, string | null, string | null,
@@ -140,13 +142,8 @@ function fromTuple(t: ListedTuple, shared: StringInterner): ListedSession {
 }
 
 /** What a compute needs to decide whether a session changed. */
-export type StoredFingerprint = {
-	session_id: string;
-	session_path: string;
-	fingerprint: string | null;
-	stats_version: number | null;
-	has_stats: boolean;
-};
+export type StoredMark = {fingerprint: string | null; stats_version: number | null};
+
 
 const INSERT_COLUMNS = SESSION_STATS_COLUMNS.join(', ');
 const INSERT_VALUES = SESSION_STATS_COLUMNS.map((c) => `@${c}`).join(', ');
@@ -209,14 +206,24 @@ function signatureHash(first: string, second: string): number {
 	return hash >>> 0;
 }
 
-function rootRange(root: string): [string, string] {
+/** The start every session path of a root shares (the filesystem root itself already ends in a separator). */
+function rootPrefix(root: string): string {
 	const base = path.resolve(root);
-	return [`${base}${path.sep}`, `${base}${String.fromCharCode(path.sep.charCodeAt(0) + 1)}`];
+	return base.endsWith(path.sep) ? base : `${base}${path.sep}`;
 }
 
-/** A row of this root: its folder sits directly under it. */
-function belongsTo(row: {session_path: string}, root: string): boolean {
-	return path.dirname(row.session_path) === path.resolve(root);
+/** The index range holding every path under the root: from its prefix to just past it. */
+function rootRange(root: string): [string, string] {
+	const prefix = rootPrefix(root);
+	return [prefix, `${prefix.slice(0, -1)}${String.fromCharCode(path.sep.charCodeAt(0) + 1)}`];
+}
+
+/**
+ * Whether a path is a folder directly under the root. A string test, not `path.dirname(...) === root`: it runs
+ * for each of 100,000 rows while the explorer loads, and path calls resolve the working folder every time.
+ */
+export function directlyUnder(prefix: string, sessionPath: string): boolean {
+	return sessionPath.length > prefix.length && sessionPath.startsWith(prefix) && !sessionPath.includes(path.sep, prefix.length);
 }
 
 export class StatsRepository {
@@ -227,10 +234,10 @@ export class StatsRepository {
 	private readonly deleteState: Database.Statement;
 	private readonly selectOne: Database.Statement<[string], RawSession>;
 	private readonly selectAll: Database.Statement<[], RawSession>;
-	private readonly selectFingerprints: Database.Statement<[], {session_id: string; session_path: string; fingerprint: string | null; stats_version: number | null}>;
+	private readonly selectMarks: Database.Statement<[string, string], [string, string, string | null, number | null]>;
 	private readonly hasStats: Database.Statement<[string], {one: number}>;
 	private readonly countAll: Database.Statement<[], {n: number}>;
-	private readonly selectVersions: Database.Statement<[string, string], [string, string, string | null]>;
+	private readonly selectVersions: Database.Statement<[string, string, number, number], [string, string, string | null, number]>;
 	private readonly selectListedOne: Database.Statement<[string], ListedTuple>;
 	private readonly selectNewest: Database.Statement<[string, string, number], ListedTuple>;
 	private readonly selectPage: Database.Statement<[string, string, number, number], ListedTuple>;
@@ -275,21 +282,24 @@ export class StatsRepository {
 		this.deleteState = db.prepare('DELETE FROM sdstats_session_state WHERE session_id = ?');
 		this.selectOne = db.prepare(`${SELECT_SESSION} WHERE s.session_id = ?`);
 		this.selectAll = db.prepare(`${SELECT_SESSION} ORDER BY s.session_created_at DESC, s.session_id DESC`);
-		this.selectFingerprints = db.prepare(
-			`SELECT s.session_id, s.session_path, b.fingerprint, s.stats_version
-			 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id`,
-		);
+		this.selectMarks = db
+			.prepare<[string, string], [string, string, string | null, number | null]>(
+				`SELECT s.session_id, s.session_path, b.fingerprint, s.stats_version
+				 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
+				 WHERE s.session_path > ? AND s.session_path < ?`,
+			)
+			.raw(true);
 		// A row computed from a readable manifest: template_version is never NULL in one (it defaults to "unknown").
 		this.hasStats = db.prepare('SELECT 1 AS one FROM session_stats WHERE session_id = ? AND template_version IS NOT NULL');
 		this.countAll = db.prepare('SELECT COUNT(*) AS n FROM session_stats');
 		this.selectListedOne = db.prepare<[string], ListedTuple>(`${SELECT_LISTED} WHERE s.session_id = ?`).raw(true);
 		this.selectVersions = db
-			.prepare<[string, string], [string, string, string | null]>(
+			.prepare<[string, string, number, number], [string, string, string | null, number]>(
 				`SELECT s.session_id, s.stats_computed_at,
-				   ifnull(b.fingerprint, '') || ':' || ifnull(b.error, '') || ':' || ifnull(m.updated_at, '')
+				   ifnull(b.fingerprint, '') || ':' || ifnull(b.error, '') || ':' || ifnull(m.updated_at, ''), s.rowid
 				 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 				 LEFT JOIN session_metadata m ON m.session_id = s.session_id
-				 WHERE s.session_path > ? AND s.session_path < ?`,
+				 WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
 			)
 			.raw(true);
 		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/').
@@ -370,14 +380,20 @@ export class StatsRepository {
 	/** The newest sessions of one root: the explorer's first screenful, before the rest loads. */
 	listNewest(root: string, limit: number): ListedSession[] {
 		const [low, high] = rootRange(root);
-		return this.selectNewest.all(low, high, limit).map((t) => fromTuple(t, this.shared)).filter((r) => belongsTo(r, root));
+		const prefix = rootPrefix(root);
+		return this.selectNewest
+			.all(low, high, limit)
+			.filter((tuple) => directlyUnder(prefix, tuple[LISTED_PATH]))
+			.map((tuple) => fromTuple(tuple, this.shared));
 	}
 
 	/** One page of a root's sessions in storage order; pass the returned cursor back for the next page. */
 	listPage(root: string, after: number, limit: number): {rows: ListedSession[]; next: number | null} {
 		const [low, high] = rootRange(root);
 		const raw = this.selectPage.all(low, high, after, limit);
-		const rows = raw.map((t) => fromTuple(t, this.shared)).filter((r) => belongsTo(r, root));
+		const prefix = rootPrefix(root);
+		const rows: ListedSession[] = [];
+		for (const tuple of raw) if (directlyUnder(prefix, tuple[LISTED_PATH])) rows.push(fromTuple(tuple, this.shared));
 		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]![LISTED_ROWID]};
 	}
 
@@ -385,12 +401,14 @@ export class StatsRepository {
 	 * A cheap signature of every row of a root (when computed, the bookkeeping, the triage's last change), to
 	 * see what another process changed without reading whole rows. Kept as a 32-bit hash: 100,000 signature
 	 * strings were 20 MB of the explorer's memory, and a collision only delays showing one foreign change.
+	 * Paged like listPage, so a caller can yield between pages: all 100,000 at once held the explorer's
+	 * thread for ≈0.3 s.
 	 */
-	versions(root: string): Map<string, number> {
+	versionsPage(root: string, after: number, limit: number): {entries: Array<[string, number]>; next: number | null} {
 		const [low, high] = rootRange(root);
-		const result = new Map<string, number>();
-		for (const [id, computedAt, state] of this.selectVersions.all(low, high)) result.set(id, signatureHash(computedAt, state ?? ''));
-		return result;
+		const raw = this.selectVersions.all(low, high, after, limit);
+		const entries = raw.map(([id, computedAt, state]): [string, number] => [id, signatureHash(computedAt, state ?? '')]);
+		return {entries, next: raw.length < limit ? null : raw[raw.length - 1]![3]};
 	}
 
 	/** Changes whenever another connection commits (SQLite's data_version): the cue to look for their writes. */
@@ -420,8 +438,15 @@ export class StatsRepository {
 		return {rows, missing};
 	}
 
-	fingerprints(): StoredFingerprint[] {
-		return this.selectFingerprints.all().map((r) => ({...r, has_stats: true}));
+	/** What the last compute saw of each session of the root: to tell, by fingerprint, what changed since. */
+	marks(root: string): Map<string, StoredMark> {
+		const [low, high] = rootRange(root);
+		const prefix = rootPrefix(root);
+		const marks = new Map<string, StoredMark>();
+		for (const [sessionId, sessionPath, fingerprint, statsVersion] of this.selectMarks.iterate(low, high)) {
+			if (directlyUnder(prefix, sessionPath)) marks.set(sessionId, {fingerprint, stats_version: statsVersion});
+		}
+		return marks;
 	}
 
 	count(): number {

@@ -13,8 +13,11 @@
 import {eastAsianWidth} from 'get-east-asian-width';
 import stringWidth from 'string-width';
 
-/** The one Segmenter of the module (never create one per call). */
-export const graphemeSegmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+/**
+ * The one Segmenter of the module (never create one per call), made on first use: the first Segmenter of a
+ * process loads ICU's break rules (≈15 ms), which a command that only prints ASCII never needs.
+ */
+let graphemeSegmenter: Intl.Segmenter | undefined;
 
 /**
  * A superset of the characters that can join an adjacent code point into one
@@ -189,6 +192,7 @@ function graphemeLengths(window: string): number[] {
 	let lengths = segmentCache.get(window);
 	if (lengths === undefined) {
 		lengths = [];
+		graphemeSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 		for (const {segment} of graphemeSegmenter.segment(window)) {
 			lengths.push(segment.length);
 		}

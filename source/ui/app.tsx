@@ -245,16 +245,38 @@ function useLive(data: ExplorerData, state: ExplorerState, dispatch: React.Dispa
 function useExternalChanges(data: ExplorerData, loading: boolean, dispatch: React.Dispatch<Action>, now: () => number): void {
 	useEffect(() => {
 		if (loading) return;
-		let known = data.versions();
-		const timer = setInterval(() => {
-			const result = data.externalChanges(known);
-			if (!result) return;
-			known = result.versions;
-			if (result.changed.length > 0 || result.removed.length > 0) {
-				dispatch({type: 'rows-updated', rows: result.changed, removedIds: result.removed, nowMs: now()});
+		let alive = true;
+		// Null until the first signatures are read; a poll while reading (or while the last poll reads) waits.
+		let known: Map<string, number> | null = null;
+		let busy = true;
+		void data.versions().then(
+			(versions) => {
+				known = versions;
+				busy = false;
+			},
+			() => undefined,
+		);
+		const poll = async (): Promise<void> => {
+			if (busy || known === null) return;
+			busy = true;
+			try {
+				const result = await data.externalChanges(known);
+				if (!alive || !result) return;
+				known = result.versions;
+				if (result.changed.length > 0 || result.removed.length > 0) {
+					dispatch({type: 'rows-updated', rows: result.changed, removedIds: result.removed, nowMs: now()});
+				}
+			} catch {
+				// A failed read is retried at the next tick; the explorer keeps its rows.
+			} finally {
+				busy = false;
 			}
-		}, EXTERNAL_POLL_MS);
-		return () => clearInterval(timer);
+		};
+		const timer = setInterval(() => void poll(), EXTERNAL_POLL_MS);
+		return () => {
+			alive = false;
+			clearInterval(timer);
+		};
 	}, [data, loading, dispatch, now]);
 }
 

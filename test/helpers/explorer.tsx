@@ -74,6 +74,8 @@ export type FakeData = ExplorerData & {
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
 export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; readonlyReason?: string | null} = {}): FakeData {
 	let seenVersion = 0;
+	// Versions are numbers, as the repository's hashes are: here, one number per distinct signature.
+	const currentVersions = (): Map<string, number> => new Map(data.rows.map((r) => [r.session_id, signatureNumber(`${r.stats_computed_at}|${r.images_actual}`)]));
 	const signatures = new Map<string, number>();
 	const signatureNumber = (signature: string): number => {
 		if (!signatures.has(signature)) signatures.set(signature, signatures.size);
@@ -101,12 +103,11 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			const found = data.rows.filter((r) => ids.includes(r.session_id));
 			return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};
 		},
-		// Versions are numbers, as the repository's hashes are: here, one number per distinct signature.
-		versions: () => new Map(data.rows.map((r) => [r.session_id, signatureNumber(`${r.stats_computed_at}|${r.images_actual}`)])),
-		externalChanges(known) {
+		versions: async () => currentVersions(),
+		async externalChanges(known) {
 			if (data.dataVersion === seenVersion) return null;
 			seenVersion = data.dataVersion;
-			const versions = data.versions();
+			const versions = currentVersions();
 			const changed = data.rows.filter((r) => known.get(r.session_id) !== versions.get(r.session_id));
 			const removed = [...known.keys()].filter((id) => !versions.has(id));
 			return {changed, removed, versions};

@@ -7,7 +7,7 @@ import type {SessionInput} from '../../source/core/types.js';
 import {openDatabase} from '../../source/store/db.js';
 import {NewerSchemaError, SCHEMA_VERSION, SchemaConflictError} from '../../source/store/migrations.js';
 import {SESSION_STATS_COLUMNS} from '../../source/store/schema.js';
-import {StatsRepository} from '../../source/store/stats-repository.js';
+import {directlyUnder, StatsRepository} from '../../source/store/stats-repository.js';
 import {buildManifest} from '../../source/demo/corpus.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
@@ -144,6 +144,48 @@ describe('repository', () => {
 			repository.save(computeSession(input(name, {kind: 'missing'}, 1)), null);
 		}
 		expect(repository.listAll().map((r) => r.session_id)).toEqual(['20251105_090000-c', '2025-10-20_120000_b', '20251001_100000-a', 'undated']);
+	});
+
+	it('reads one root at a time: its direct folders, never a sibling root that shares its prefix or a nested folder', () => {
+		const {repository} = freshStore();
+		const placed: Array<[string, string]> = [
+			['20251001_100000-mine', '/data/r'],
+			['20251002_100000-mine2', '/data/r'],
+			['20251003_100000-sibling', '/data/r2'],
+			['20251004_100000-dashed', '/data/r-old'],
+			['20251005_100000-nested', '/data/r/deeper'],
+			['20251006_100000-parent', '/data'],
+		];
+		for (const [name, root] of placed) repository.save(computeSession(input(name, {kind: 'missing'}, 1, root)), `fp-${name}`);
+		const mine = ['20251002_100000-mine2', '20251001_100000-mine'];
+		expect(repository.listNewest('/data/r', 10).map((r) => r.session_id)).toEqual(mine);
+		expect(repository.listNewest('/data/r/', 10).map((r) => r.session_id)).toEqual(mine);
+		const page = repository.listPage('/data/r', 0, 100);
+		expect(page.rows.map((r) => r.session_id).sort()).toEqual([...mine].sort());
+		expect(page.next).toBeNull();
+		expect([...repository.marks('/data/r')]).toEqual([
+			['20251001_100000-mine', {fingerprint: 'fp-20251001_100000-mine', stats_version: 1}],
+			['20251002_100000-mine2', {fingerprint: 'fp-20251002_100000-mine2', stats_version: 1}],
+		]);
+		expect([...repository.marks('/data').keys()]).toEqual(['20251006_100000-parent']);
+	});
+
+	it('reads the filesystem root as a results root', () => {
+		const {repository} = freshStore();
+		repository.save(computeSession(input('20251001_100000-top', {kind: 'missing'}, 1, '/')), 'fp');
+		repository.save(computeSession(input('20251002_100000-deep', {kind: 'missing'}, 1, '/r')), 'fp');
+		expect(repository.listNewest('/', 10).map((r) => r.session_id)).toEqual(['20251001_100000-top']);
+		expect([...repository.marks('/').keys()]).toEqual(['20251001_100000-top']);
+	});
+
+	it('tells a folder directly under a root from anything else', () => {
+		expect(directlyUnder('/r/', '/r/a')).toBe(true);
+		expect(directlyUnder('/r/', '/r/')).toBe(false);
+		expect(directlyUnder('/r/', '/r/a/b')).toBe(false);
+		expect(directlyUnder('/r/', '/r2/a')).toBe(false);
+		expect(directlyUnder('/r/', '/ra')).toBe(false);
+		expect(directlyUnder('/', '/a')).toBe(true);
+		expect(directlyUnder('/', '/a/b')).toBe(false);
 	});
 
 	it('deletes stats and bookkeeping only', () => {

@@ -40,9 +40,9 @@ export type ExplorerData = {
 	 * Rows another process (a CLI compute, the web UI) changed since `known` was taken, or null when nobody
 	 * else committed since the last call (one PRAGMA: cheap enough to poll).
 	 */
-	externalChanges(known: ReadonlyMap<string, number>): {changed: ListedSession[]; removed: string[]; versions: Map<string, number>} | null;
-	/** Signatures of the rows as now stored (see externalChanges). */
-	versions(): Map<string, number>;
+	externalChanges(known: ReadonlyMap<string, number>): Promise<{changed: ListedSession[]; removed: string[]; versions: Map<string, number>} | null>;
+	/** Signatures of the rows as now stored (see externalChanges), read page by page with yields between. */
+	versions(): Promise<Map<string, number>>;
 	/** Writes a triage change to session_metadata; returns what the rows were before (for undo) and the rows now. */
 	applyTriage(targets: ReadonlyArray<{session_id: string; session_path: string}>, patch: TriagePatch): {snapshots: TriageSnapshot[]; rows: ListedSession[]};
 	/** Undoes a triage change. */
@@ -67,6 +67,23 @@ export type ExplorerData = {
 
 /** Small pages keep each synchronous read short, so keys stay answered while 100,000 rows load. */
 const PAGE = 1000;
+/** Signatures are cheaper per row than whole rows. */
+const VERSIONS_PAGE = 5000;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function readVersions(repository: StatsRepository, root: string): Promise<Map<string, number>> {
+	const versions = new Map<string, number>();
+	let cursor: number | null = 0;
+	while (cursor !== null) {
+		const page = repository.versionsPage(root, cursor, VERSIONS_PAGE);
+		for (const [id, version] of page.entries) versions.set(id, version);
+		cursor = page.next;
+		// Keys and frames get their turn between pages.
+		if (cursor !== null) await nextTurn();
+	}
+	return versions;
+}
 
 export function createExplorerData(options: {
 	root: string;
@@ -101,7 +118,7 @@ export function createExplorerData(options: {
 			}
 		},
 		fetch: (ids) => repository.getMany(ids),
-		versions: () => repository.versions(root),
+		versions: () => readVersions(repository, root),
 		applyTriage(targets, patch) {
 			const snapshots = metadata.apply(targets, patch, isoFromEpochMs(now()));
 			return {snapshots, rows: repository.getListed(targets.map((t) => t.session_id))};
@@ -129,11 +146,11 @@ export function createExplorerData(options: {
 			fs.writeFileSync(file, body, {flag: 'wx'});
 			return file;
 		},
-		externalChanges(known) {
+		async externalChanges(known) {
 			const version = repository.dataVersion();
 			if (version === lastDataVersion) return null;
 			lastDataVersion = version;
-			const versions = repository.versions(root);
+			const versions = await readVersions(repository, root);
 			const changedIds = [...versions].filter(([id, v]) => known.get(id) !== v).map(([id]) => id);
 			const removed = [...known.keys()].filter((id) => !versions.has(id));
 			const changed = changedIds.length === 0 ? [] : repository.getListed(changedIds);

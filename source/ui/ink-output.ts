@@ -1,0 +1,181 @@
+/**
+ * A drop-in for Ink's `Output` (ink/build/output.js), swapped in by the bundle (scripts/bundle.mjs), that
+ * produces the same frames and remembers each screen row between frames.
+ *
+ * Why: Ink builds every frame cell by cell: each row of each text is tokenized into one object per character,
+ * laid into a fresh grid, and turned back into a string by diffing every character's styles with its
+ * neighbour's. For a full 160×45 explorer screen that is ≈40 ms on every key press, although a key usually
+ * changes two or three rows. Here the writes are first grouped by row; a row whose writes (after clipping and
+ * Ink's transforms) are exactly those of a row already built is taken from a cache, and only the others are
+ * built, with Ink's own per-character algorithm. Rows are independent in Ink's algorithm (a write touches only
+ * the rows its lines land on), so the frame is identical: test/ui/ink-output.test.ts checks it against Ink's
+ * own class on generated frames.
+ */
+import sliceAnsi from 'slice-ansi';
+import stringWidth from 'string-width';
+import {styledCharsFromTokens, styledCharsToString, tokenize, type StyledChar} from '@alcalzone/ansi-tokenize';
+
+type Transformer = (line: string, index: number) => string;
+type Clip = {x1: number | undefined; x2: number | undefined; y1: number | undefined; y2: number | undefined};
+type Operation = {type: 'write'; x: number; y: number; text: string; transformers: readonly Transformer[]} | {type: 'clip'; clip: Clip} | {type: 'unclip'};
+/** One line of one write, where it lands on its row. */
+type Fragment = {x: number; line: string};
+
+/**
+ * A map that forgets everything when full: the explorer redraws the same few hundred rows and texts, so a
+ * bounded cache stays warm without the bookkeeping of an LRU.
+ */
+class BoundedCache<V> {
+	private map = new Map<string, V>();
+	constructor(private readonly limit: number) {}
+	get(key: string): V | undefined {
+		return this.map.get(key);
+	}
+	set(key: string, value: V): void {
+		if (this.map.size >= this.limit) this.map = new Map();
+		this.map.set(key, value);
+	}
+}
+
+const rowCache = new BoundedCache<string>(4096);
+const styledCharsCache = new BoundedCache<StyledChar[]>(8192);
+const widthCache = new BoundedCache<number>(8192);
+
+function styledChars(line: string): StyledChar[] {
+	let chars = styledCharsCache.get(line);
+	if (chars === undefined) {
+		chars = styledCharsFromTokens(tokenize(line));
+		styledCharsCache.set(line, chars);
+	}
+	return chars;
+}
+
+function widthOf(text: string): number {
+	let width = widthCache.get(text);
+	if (width === undefined) {
+		width = stringWidth(text);
+		widthCache.set(text, width);
+	}
+	return width;
+}
+
+function widestLine(text: string): number {
+	let widest = 0;
+	for (const line of text.split('\n')) widest = Math.max(widest, widthOf(line));
+	return widest;
+}
+
+/** A row's cache key: its width and its fragments, each length-prefixed so no two lists of fragments collide. */
+function rowKey(width: number, fragments: readonly Fragment[]): string {
+	let key = `${width}`;
+	for (const {x, line} of fragments) key += `|${x}:${line.length}:${line}`;
+	return key;
+}
+
+/** Ink's own per-character construction of one row. */
+function buildRow(width: number, fragments: readonly Fragment[]): string {
+	const cells: StyledChar[] = [];
+	for (let x = 0; x < width; x++) cells.push({type: 'char', value: ' ', fullWidth: false, styles: []});
+	for (const {x, line} of fragments) {
+		let offsetX = x;
+		for (const character of styledChars(line)) {
+			cells[offsetX] = character;
+			const characterWidth = Math.max(1, widthOf(character.value));
+			for (let index = 1; index < characterWidth; index++) {
+				cells[offsetX + index] = {type: 'char', value: '', fullWidth: false, styles: character.styles};
+			}
+			offsetX += characterWidth;
+		}
+	}
+	// Writes past the right edge can leave holes in the array; Ink drops them.
+	return styledCharsToString(cells.filter((cell) => cell !== undefined)).trimEnd();
+}
+
+export default class Output {
+	width: number;
+	height: number;
+	private readonly operations: Operation[] = [];
+
+	constructor(options: {width: number; height: number}) {
+		this.width = options.width;
+		this.height = options.height;
+	}
+
+	write(x: number, y: number, text: string, options: {transformers: readonly Transformer[]}): void {
+		if (!text) return;
+		this.operations.push({type: 'write', x, y, text, transformers: options.transformers});
+	}
+
+	clip(clip: Clip): void {
+		this.operations.push({type: 'clip', clip});
+	}
+
+	unclip(): void {
+		this.operations.push({type: 'unclip'});
+	}
+
+	get(): {output: string; height: number} {
+		const rows: Fragment[][] = [];
+		for (let y = 0; y < this.height; y++) rows.push([]);
+		const clips: Clip[] = [];
+		for (const operation of this.operations) {
+			if (operation.type === 'clip') clips.push(operation.clip);
+			else if (operation.type === 'unclip') clips.pop();
+			else this.place(operation, clips.at(-1), rows);
+		}
+		const lines: string[] = [];
+		for (const fragments of rows) {
+			const key = rowKey(this.width, fragments);
+			let line = rowCache.get(key);
+			if (line === undefined) {
+				line = buildRow(this.width, fragments);
+				rowCache.set(key, line);
+			}
+			lines.push(line);
+		}
+		return {output: lines.join('\n'), height: rows.length};
+	}
+
+	/** Clips one write and files its lines under their rows, exactly as Ink's `get` walks them. */
+	private place(operation: Extract<Operation, {type: 'write'}>, clip: Clip | undefined, rows: Fragment[][]): void {
+		const {text, transformers} = operation;
+		let {x, y} = operation;
+		let lines = text.split('\n');
+		if (clip) {
+			const clipHorizontally = typeof clip.x1 === 'number' && typeof clip.x2 === 'number';
+			const clipVertically = typeof clip.y1 === 'number' && typeof clip.y2 === 'number';
+			if (clipHorizontally && (x + widestLine(text) < clip.x1! || x > clip.x2!)) return;
+			if (clipVertically && (y + lines.length < clip.y1! || y > clip.y2!)) return;
+			if (clipHorizontally) {
+				const x1 = clip.x1!;
+				const x2 = clip.x2!;
+				lines = lines.map((line) => {
+					const from = x < x1 ? x1 - x : 0;
+					const width = widthOf(line);
+					const to = x + width > x2 ? x2 - x : width;
+					return sliceAnsi(line, from, to);
+				});
+				if (x < x1) x = x1;
+			}
+			if (clipVertically) {
+				const y1 = clip.y1!;
+				const y2 = clip.y2!;
+				const from = y < y1 ? y1 - y : 0;
+				const height = lines.length;
+				const to = y + height > y2 ? y2 - y : height;
+				lines = lines.slice(from, to);
+				if (y < y1) y = y1;
+			}
+		}
+		let offsetY = 0;
+		for (const [index, original] of lines.entries()) {
+			const row = rows[y + offsetY];
+			// Ink does not move on past a line that falls outside the output, so neither do the lines after it.
+			if (!row) continue;
+			let line = original;
+			for (const transformer of transformers) line = transformer(line, index);
+			row.push({x, line});
+			offsetY++;
+		}
+	}
+}

@@ -1,0 +1,92 @@
+/**
+ * The explorer's data source over a real sessions.db: what another connection (a CLI compute, the web UI)
+ * commits is found by signature, page by page, and only then.
+ */
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {computeSession} from '../../source/core/calculator.js';
+import type {SessionInput} from '../../source/core/types.js';
+import {openDatabase} from '../../source/store/db.js';
+import {MetadataRepository} from '../../source/store/metadata-repository.js';
+import {StatsRepository} from '../../source/store/stats-repository.js';
+import {createExplorerData} from '../../source/ui/data/explorer-data.js';
+import {makeWorkspace} from '../helpers/temp.js';
+
+const NOW = Date.UTC(2025, 10, 20, 12, 0, 0);
+const ROOT = '/results';
+
+function computed(name: string, images: number, nowMs = NOW, root = ROOT) {
+	const input: SessionInput = {
+		sessionId: name,
+		sessionPath: path.join(root, name),
+		manifest: {kind: 'missing'},
+		images: Array.from({length: images}, (_, i) => ({name: `i${i}.png`, mtimeNs: BigInt(NOW - 60_000 + i) * 1_000_000n})),
+		nowMs,
+	};
+	return computeSession(input);
+}
+
+function connect(dbPath: string) {
+	const {db} = openDatabase(dbPath, 'create');
+	return {db, stats: new StatsRepository(db), metadata: new MetadataRepository(db)};
+}
+
+describe('explorer data: changes made by another process', () => {
+	it('reads every signature of the root, and finds exactly the rows another connection changed, added or removed', async () => {
+		const {dbPath} = makeWorkspace();
+		const mine = connect(dbPath);
+		for (const name of ['s1', 's2', 's3']) mine.stats.save(computed(name, 1), `fp-${name}`);
+		mine.stats.save(computed('elsewhere', 1, NOW, '/other'), 'fp');
+		const data = createExplorerData({root: ROOT, dbPath, repository: mine.stats, metadata: mine.metadata, readonlyReason: null});
+		const known = await data.versions();
+		expect([...known.keys()].sort()).toEqual(['s1', 's2', 's3']);
+		expect(await data.externalChanges(known)).toBeNull();
+
+		// The explorer's own writes are its own: no data_version change, nothing to re-read.
+		mine.stats.save(computed('s1', 2, NOW + 1000), 'fp-s1b');
+		expect(await data.externalChanges(known)).toBeNull();
+
+		const other = connect(dbPath);
+		other.stats.save(computed('s2', 5, NOW + 2000), 'fp-s2b');
+		other.metadata.apply([{session_id: 's3', session_path: path.join(ROOT, 's3')}], {kind: 'flag', field: 'is_favorite', value: 1}, '2025-11-20T12:00:05');
+		other.stats.save(computed('s4', 1), 'fp-s4');
+		other.stats.delete('s1');
+		const result = await data.externalChanges(known);
+		expect(result).not.toBeNull();
+		expect(result!.changed.map((r) => r.session_id).sort()).toEqual(['s2', 's3', 's4']);
+		expect(result!.changed.find((r) => r.session_id === 's2')!.images_actual).toBe(5);
+		expect(result!.changed.find((r) => r.session_id === 's3')!.is_favorite).toBe(1);
+		expect(result!.removed).toEqual(['s1']);
+		expect([...result!.versions.keys()].sort()).toEqual(['s2', 's3', 's4']);
+		// Read once: the next poll finds nothing new.
+		expect(await data.externalChanges(result!.versions)).toBeNull();
+		other.db.close();
+		mine.db.close();
+	});
+});
+
+describe('stats repository: signatures page by page', () => {
+	it('pages through every row of the root once, in storage order, and ends with a null cursor', () => {
+		const {dbPath} = makeWorkspace();
+		const {stats, db} = connect(dbPath);
+		const names = Array.from({length: 7}, (_, i) => `s${i}`);
+		for (const name of names) stats.save(computed(name, 1), `fp-${name}`);
+		stats.save(computed('elsewhere', 1, NOW, '/other'), 'fp');
+		const seen: string[] = [];
+		let cursor: number | null = 0;
+		let pages = 0;
+		while (cursor !== null) {
+			const page = stats.versionsPage(ROOT, cursor, 3);
+			seen.push(...page.entries.map(([id]) => id));
+			cursor = page.next;
+			pages++;
+		}
+		expect(seen).toEqual(names);
+		expect(pages).toBe(3);
+		const before = new Map(stats.versionsPage(ROOT, 0, 100).entries);
+		stats.save(computed('s3', 4, NOW + 5000), 'fp-s3b');
+		const after = new Map(stats.versionsPage(ROOT, 0, 100).entries);
+		expect(names.filter((n) => before.get(n) !== after.get(n))).toEqual(['s3']);
+		db.close();
+	});
+});
