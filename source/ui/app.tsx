@@ -23,6 +23,7 @@ import {ConfirmPane, ExportPane, FilterPane, GroupsPane, HelpView, SortPane} fro
 import type {SizedStream} from './hooks/use-terminal-size.js';
 import type {ComputeSummary} from '../jobs/compute-job.js';
 import {toSessionView, type SessionView} from '../view/session-view.js';
+import {INCOMPLETE_SORT, prepareSort} from '../view/sort.js';
 
 export type AppProps = {
 	data: ExplorerData;
@@ -43,6 +44,10 @@ export type AppProps = {
 };
 
 const PROGRESS_INTERVAL_MS = 100;
+/** How long the cursor rests on a session before its folder is analysed for the details. */
+const INSIGHT_SETTLE_MS = 120;
+/** Long enough for the frame that shows every row to be drawn first. */
+const PREPARE_SORT_DELAY_MS = 300;
 
 function jobLabel(request: JobRequest): string {
 	if (request.scope === 'all') return 'all sessions';
@@ -97,6 +102,16 @@ function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispatch: Re
 		// Loading starts once; the stall window does not change while the explorer runs.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [data, dispatch, now, check]);
+	// The `i` preset sorts by completion: sorted ahead, once, in the pause after loading, it answers at once.
+	const loaded = !state.loading;
+	const all = state.all;
+	useEffect(() => {
+		if (!loaded || all.length === 0) return;
+		const timer = setTimeout(() => prepareSort(all, INCOMPLETE_SORT.key), PREPARE_SORT_DELAY_MS);
+		return () => clearTimeout(timer);
+		// Once per load: a live update replaces `all`, and re-sorting on every update is not worth it.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [loaded]);
 	const jobRunning = state.job !== null;
 	const wasRunning = useRef(false);
 	useEffect(() => {
@@ -295,20 +310,29 @@ function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: React
 		const {rows} = data.fetch([wantedId]);
 		dispatch({type: 'details-loaded', row: rows[0] ?? null});
 	}, [wantedId, version, data, dispatch]);
-	// The folder analysis takes longer (a big manifest: a second or two): off-thread, dropped when the cursor moves.
+	// The folder analysis takes longer (a big manifest: a second or two): off-thread, dropped when the cursor moves,
+	// and started only once the cursor rests, so holding j does not start (and stop) a worker thread per row.
 	const allRef = useRef(state.all);
 	allRef.current = state.all;
 	useEffect(() => {
 		if (wantedId === null || !selected) return;
 		const controller = new AbortController();
-		const identities = allRef.current.map((v) => v.row);
-		data.insight(selected.row, selected.state === 'running', identities, controller.signal).then(
-			(insight) => dispatch({type: 'insight-loaded', sessionId: wantedId, insight, error: null}),
-			(error: unknown) => {
-				if ((error as Error).name !== 'AbortError') dispatch({type: 'insight-loaded', sessionId: wantedId, insight: null, error: (error as Error).message});
-			},
-		);
-		return () => controller.abort();
+		const start = (): void => {
+			// Duplicates share the prompt first of all: only those rows are compared (not all 100,000).
+			const prompt = selected.row.resolved_prompt;
+			const identities = allRef.current.filter((v) => v.row.resolved_prompt === prompt).map((v) => v.row);
+			data.insight(selected.row, selected.state === 'running', identities, controller.signal).then(
+				(insight) => dispatch({type: 'insight-loaded', sessionId: wantedId, insight, error: null}),
+				(error: unknown) => {
+					if ((error as Error).name !== 'AbortError') dispatch({type: 'insight-loaded', sessionId: wantedId, insight: null, error: (error as Error).message});
+				},
+			);
+		};
+		const timer = setTimeout(start, INSIGHT_SETTLE_MS);
+		return () => {
+			clearTimeout(timer);
+			controller.abort();
+		};
 		// A recompute of the session (a new row version) reads it again.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [wantedId, version, data, dispatch]);

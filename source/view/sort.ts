@@ -54,26 +54,116 @@ export function baseOrder(views: readonly SessionView[]): SessionView[] {
 	return keyed.map((k) => k.view);
 }
 
+/** One column's ascending order of a base list, with each row's key beside it (for finding runs of ties). */
+type AscendingOrder = {views: SessionView[]; keys: Array<number | string>; firstMissing: number};
+
+const isMissing = (k: number | string): boolean => (typeof k === 'number' ? Number.isNaN(k) : k === '');
+
 /**
- * Sorts `base` (already in base order) by one column. Unknown values (empty text, NaN) always go last, in
- * either direction, so "lowest completion first" does not start with sessions that have no manifest.
+ * Ascending orders already made, per base list (the explorer's list of all rows, replaced, never changed, when
+ * rows change) and column: sorting 100,000 rows takes 35-150 ms, so a column sorted once is not sorted again,
+ * and its descending order is derived from the ascending one in one pass.
+ */
+const ascendingOrders = new WeakMap<readonly SessionView[], Map<SortKey, AscendingOrder>>();
+
+/** Columns whose values repeat a lot (numbers, models, modes, samplers): ranked, not compared row by row. */
+const FEW_DISTINCT: ReadonlySet<SortKey> = new Set(['model', 'state', 'images', 'completion', 'mode', 'sweep', 'size', 'steps', 'cfg', 'sampler']);
+
+/** A comparison sort, decorated once: one extraction per row instead of two per comparison. */
+function comparedOrder(base: readonly SessionView[], extract: Extract): AscendingOrder {
+	const keyed = base.map((view, index) => ({view, key: extract(view), index}));
+	keyed.sort((a, b) => {
+		const am = isMissing(a.key);
+		const bm = isMissing(b.key);
+		if (am || bm) return am === bm ? a.index - b.index : am ? 1 : -1;
+		return a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index;
+	});
+	let firstMissing = keyed.length;
+	while (firstMissing > 0 && isMissing(keyed[firstMissing - 1]!.key)) firstMissing--;
+	return {views: keyed.map((k) => k.view), keys: keyed.map((k) => k.key), firstMissing};
+}
+
+/**
+ * The same order by ranking: the distinct values are sorted (natively: numbers as numbers, text by code unit,
+ * as `<` compares), then the rows are placed by a counting sort, which keeps the base order within each value.
+ * Twice as fast as comparing 100,000 rows when values repeat; slower when every value differs (names).
+ */
+function rankOrder(base: readonly SessionView[], extract: Extract): AscendingOrder {
+	const n = base.length;
+	const values = base.map(extract);
+	const distinctSet = new Set<number | string>();
+	for (const value of values) if (!isMissing(value)) distinctSet.add(value);
+	const distinct = [...distinctSet];
+	// One column holds one type; numbers need a numeric sort (the default sorts them as text).
+	if (typeof distinct[0] === 'number') distinct.sort((a, b) => (a as number) - (b as number));
+	else distinct.sort();
+	const rankOf = new Map<number | string, number>();
+	distinct.forEach((value, rank) => rankOf.set(value, rank));
+	// Unknown values take the rank after the last, so they come last.
+	const ranks = new Uint32Array(n);
+	const starts = new Uint32Array(distinct.length + 1);
+	for (let i = 0; i < n; i++) {
+		const rank = isMissing(values[i]!) ? distinct.length : rankOf.get(values[i]!)!;
+		ranks[i] = rank;
+		starts[rank]!++;
+	}
+	let sum = 0;
+	for (let rank = 0; rank < starts.length; rank++) {
+		const count = starts[rank]!;
+		starts[rank] = sum;
+		sum += count;
+	}
+	const firstMissing = starts[distinct.length]!;
+	const views: SessionView[] = new Array<SessionView>(n);
+	const keys: Array<number | string> = new Array<number | string>(n);
+	for (let i = 0; i < n; i++) {
+		const at = starts[ranks[i]!]!++;
+		views[at] = base[i]!;
+		keys[at] = values[i]!;
+	}
+	return {views, keys, firstMissing};
+}
+
+function ascendingOrder(base: readonly SessionView[], key: SortKey): AscendingOrder {
+	let orders = ascendingOrders.get(base);
+	if (orders === undefined) {
+		orders = new Map();
+		ascendingOrders.set(base, orders);
+	}
+	let order = orders.get(key);
+	if (order === undefined) {
+		order = (FEW_DISTINCT.has(key) ? rankOrder : comparedOrder)(base, EXTRACTORS[key]);
+		orders.set(key, order);
+	}
+	return order;
+}
+
+/**
+ * Sorts `base` (already in base order) by one column. Ties keep the base order in both directions, and unknown
+ * values (empty text, NaN) always go last, so "lowest completion first" does not start with sessions that have
+ * no manifest.
  */
 export function sortViews(base: readonly SessionView[], spec: SortSpec): SessionView[] {
 	// The base order is created-descending already: nothing to do.
 	if (spec.key === 'created' && spec.direction === 'desc') return [...base];
-	const extract = EXTRACTORS[spec.key];
-	const sign = spec.direction === 'asc' ? 1 : -1;
-	// Decorate once: one extraction per row instead of two per comparison.
-	const keyed = base.map((view, index) => ({view, key: extract(view), index}));
-	const missing = (k: number | string): boolean => (typeof k === 'number' ? Number.isNaN(k) : k === '');
-	keyed.sort((a, b) => {
-		const am = missing(a.key);
-		const bm = missing(b.key);
-		if (am || bm) return am === bm ? a.index - b.index : am ? 1 : -1;
-		const c = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-		return c === 0 ? a.index - b.index : c * sign;
-	});
-	return keyed.map((k) => k.view);
+	const {views, keys, firstMissing} = ascendingOrder(base, spec.key);
+	if (spec.direction === 'asc') return views.slice();
+	// Descending: the runs of equal keys in reverse order, each run still in base order inside; unknowns last.
+	const sorted: SessionView[] = [];
+	let end = firstMissing;
+	while (end > 0) {
+		let start = end - 1;
+		while (start > 0 && keys[start - 1] === keys[end - 1]) start--;
+		for (let i = start; i < end; i++) sorted.push(views[i]!);
+		end = start;
+	}
+	for (let i = firstMissing; i < views.length; i++) sorted.push(views[i]!);
+	return sorted;
+}
+
+/** Sorts ahead of time (the explorer does this for the `i` preset once rows are loaded), so the key is instant. */
+export function prepareSort(base: readonly SessionView[], key: SortKey): void {
+	ascendingOrder(base, key);
 }
 
 export const DEFAULT_SORT: SortSpec = {key: 'created', direction: 'desc'};

@@ -26,7 +26,8 @@ describe('details: session insight', () => {
 		data.insights.set(selected.session_id, insightFor(folder, selected.session_id));
 		harness = await renderExplorer({data, columns: 100, rows: 60});
 		await harness.press(KEYS.enter);
-		let frame = await harness.waitForFrame((f) => f.includes('Missing combinations'), 'the insight section');
+		// The folder is read once the cursor rests on the session.
+		let frame = await harness.waitForFrame((f) => f.includes('Missing combinations') && f.includes('found 3'), 'the insight section');
 		expect(data.insightRequests).toContain(selected.session_id);
 		// Two deleted and one empty image: three combinations to make again.
 		expect(frame).toContain('found 3, missing 3');
