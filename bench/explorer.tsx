@@ -1,8 +1,8 @@
 /**
  * The explorer with 100,000 cached sessions: time to the first frame and peak memory of the real binary in a
- * pseudo-terminal (tmux), and key latency measured in-process from a key write to the frame it produces.
+ * pseudo-terminal (util-linux `script`), and key latency measured in-process from a key write to the frame it produces.
  */
-import {execFileSync, spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {EventEmitter} from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -63,33 +63,55 @@ export function bigDatabase(count: number): {root: string; dbPath: string} {
 
 type PtyFigures = {firstFrameMs: number; loadedMs: number; rssMb: number; peakRssMb: number};
 
-/** Starts the real binary in tmux and watches the pane: first frame, fully loaded, memory. */
-export function measureInTerminal(cli: string, root: string, dbPath: string): PtyFigures | null {
-	if (spawnSync('tmux', ['-V']).status !== 0) return null;
-	const session = `sdstats-bench-${process.pid}`;
-	const capture = (): string => execFileSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'});
+const FIRST_FRAME = /CREATED[\s\S]*\d+\/\d+/;
+/** The status line: "39 of 39 shown · loading…" while rows load, "100000 of 100000 shown" once all are in. */
+const STATUS = /(\d+) of (\d+) shown([^\r\n]*)/g;
+
+function allLoaded(text: string): boolean {
+	let last: RegExpMatchArray | null = null;
+	for (const match of text.matchAll(STATUS)) last = match;
+	return last !== null && last[1] === last[2] && !last[3]!.includes('loading');
+}
+
+/**
+ * Starts the real binary in a pseudo-terminal (util-linux `script`, 160×45) and reads what it draws as it
+ * arrives: the first frame, every row loaded, memory. Event-driven on purpose: polling a tmux pane in a loop
+ * takes a core from the explorer while it starts, on a two-core machine, and measures the poller too.
+ */
+export async function measureInTerminal(cli: string, root: string, dbPath: string): Promise<PtyFigures | null> {
+	if (spawnSync('script', ['--version']).status !== 0) return null;
+	const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+	const command = `stty cols 160 rows 45; exec ${quote(process.execPath)} ${quote(cli)} --root ${quote(root)} --db ${quote(dbPath)}`;
 	const started = performance.now();
-	execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '45', `${process.execPath} ${cli} --root ${root} --db ${dbPath}; sleep 30`]);
+	// stdin stays an open pipe: the explorer would take its end for a closed terminal.
+	const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'ignore']});
 	try {
-		let firstFrameMs = Number.NaN;
-		let loadedMs = Number.NaN;
-		for (;;) {
-			const pane = capture();
-			const t = performance.now() - started;
-			if (Number.isNaN(firstFrameMs) && /CREATED/.test(pane) && /\d+\/\d+/.test(pane)) firstFrameMs = t;
-			if (/100000 of 100000 shown|of \d+ shown/.test(pane) && !pane.includes('loading')) {
-				loadedMs = t;
-				break;
-			}
-			if (t > 60_000) throw new Error(`the explorer did not load:\n${pane}`);
-		}
-		const shell = execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], {encoding: 'utf8'}).trim();
-		const pid = spawnSync('pgrep', ['-P', shell], {encoding: 'utf8'}).stdout.trim().split('\n')[0]!;
-		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-		const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
-		return {firstFrameMs, loadedMs, rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024};
+		return await new Promise<PtyFigures>((resolve, reject) => {
+			let text = '';
+			let firstFrameMs = Number.NaN;
+			const limit = setTimeout(() => reject(new Error(`the explorer did not load:\n${text.slice(-2000)}`)), 60_000);
+			child.stdout.setEncoding('utf8');
+			child.stdout.on('data', (chunk: string) => {
+				const t = performance.now() - started;
+				// Only the newest output matters: a frame is drawn whole (incremental rendering is off).
+				text = (text + chunk).slice(-64_000);
+				if (Number.isNaN(firstFrameMs) && FIRST_FRAME.test(text)) firstFrameMs = t;
+				if (!Number.isNaN(firstFrameMs) && allLoaded(text)) {
+					clearTimeout(limit);
+					child.stdout.removeAllListeners('data');
+					// Settled memory: after the post-load work (signatures, the stale check, the i preset sort).
+					setTimeout(() => {
+						const pid = spawnSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'}).stdout.trim().split('\n')[0]!;
+						const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+						const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+						resolve({firstFrameMs, loadedMs: t, rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024});
+					}, 3000);
+				}
+			});
+			child.once('exit', (code) => reject(new Error(`the explorer exited (${code}) before loading:\n${text.slice(-2000)}`)));
+		});
 	} finally {
-		spawnSync('tmux', ['kill-session', '-t', session]);
+		child.kill('SIGTERM');
 	}
 }
 

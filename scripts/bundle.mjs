@@ -125,6 +125,8 @@ async function bundle(outdir, entryPoints) {
 		banner: {js: "import {createRequire as __sdstatsCreateRequire} from 'node:module'; const require = __sdstatsCreateRequire(import.meta.url);"},
 		plugins: [fastStringWidth, rowCachedOutput, lazyEmojiRegex, lazyPackageNormalizer],
 		legalComments: 'none',
+		minifyWhitespace: true,
+		minifySyntax: true,
 		sourcemap: false,
 		logLevel: 'warning',
 	});
