@@ -163,7 +163,7 @@ export async function measureKeys(root: string, dbPath: string): Promise<Array<{
 	const stdout = new FakeStdout();
 	const stdin = new FakeStdin();
 	let ready = false;
-	const instance = render(<App data={data} stallWindowMs={600_000} color={false} onReady={() => (ready = true)} />, {
+	const instance = render(<App data={data} stallWindowMs={600_000} color={true} onReady={() => (ready = true)} />, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		debug: true,

@@ -13,7 +13,7 @@
  */
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
-import {styledCharsFromTokens, styledCharsToString, tokenize, type StyledChar} from '@alcalzone/ansi-tokenize';
+import {ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize, type AnsiCode, type StyledChar} from '@alcalzone/ansi-tokenize';
 
 type Transformer = (line: string, index: number) => string;
 type Clip = {x1: number | undefined; x2: number | undefined; y1: number | undefined; y2: number | undefined};
@@ -41,13 +41,45 @@ const rowCache = new BoundedCache<string>(4096);
 const styledCharsCache = new BoundedCache<StyledChar[]>(8192);
 const widthCache = new BoundedCache<number>(8192);
 
+function sameCodes(a: readonly AnsiCode[], b: readonly AnsiCode[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i]!.code !== b[i]!.code || a[i]!.endCode !== b[i]!.endCode) return false;
+	return true;
+}
+
+/**
+ * A line's characters with their styles. Neighbours with the same styles are given the same styles array (the
+ * tokenizer makes one per character), so that `rowToString` can tell "no change of style" by identity.
+ */
 function styledChars(line: string): StyledChar[] {
 	let chars = styledCharsCache.get(line);
 	if (chars === undefined) {
 		chars = styledCharsFromTokens(tokenize(line));
+		for (let i = 1; i < chars.length; i++) {
+			if (sameCodes(chars[i - 1]!.styles, chars[i]!.styles)) chars[i]!.styles = chars[i - 1]!.styles;
+		}
 		styledCharsCache.set(line, chars);
 	}
 	return chars;
+}
+
+/** The blank cell's styles, shared by every blank (Ink makes an empty array per cell). */
+const NO_STYLES: AnsiCode[] = [];
+
+/**
+ * ansi-tokenize's `styledCharsToString`, except that between two cells holding the same styles array no
+ * difference is computed: the difference of a style with itself is empty, so the text is the same.
+ */
+function rowToString(cells: readonly StyledChar[]): string {
+	let text = '';
+	for (let i = 0; i < cells.length; i++) {
+		const cell = cells[i]!;
+		if (i === 0) text += ansiCodesToString(cell.styles);
+		else if (cells[i - 1]!.styles !== cell.styles) text += ansiCodesToString(diffAnsiCodes(cells[i - 1]!.styles, cell.styles));
+		text += cell.value;
+		if (i === cells.length - 1) text += ansiCodesToString(diffAnsiCodes(cell.styles, []));
+	}
+	return text;
 }
 
 function widthOf(text: string): number {
@@ -75,7 +107,7 @@ function rowKey(width: number, fragments: readonly Fragment[]): string {
 /** Ink's own per-character construction of one row. */
 function buildRow(width: number, fragments: readonly Fragment[]): string {
 	const cells: StyledChar[] = [];
-	for (let x = 0; x < width; x++) cells.push({type: 'char', value: ' ', fullWidth: false, styles: []});
+	for (let x = 0; x < width; x++) cells.push({type: 'char', value: ' ', fullWidth: false, styles: NO_STYLES});
 	for (const {x, line} of fragments) {
 		let offsetX = x;
 		for (const character of styledChars(line)) {
@@ -88,7 +120,7 @@ function buildRow(width: number, fragments: readonly Fragment[]): string {
 		}
 	}
 	// Writes past the right edge can leave holes in the array; Ink drops them.
-	return styledCharsToString(cells.filter((cell) => cell !== undefined)).trimEnd();
+	return rowToString(cells.filter((cell) => cell !== undefined)).trimEnd();
 }
 
 export default class Output {

@@ -68,7 +68,7 @@ export type ExplorerData = {
 /** Small pages keep each synchronous read short, so keys stay answered while 100,000 rows load. */
 const PAGE = 1000;
 /** Signatures are cheaper per row than whole rows. */
-const VERSIONS_PAGE = 2000;
+const VERSIONS_PAGE = 1000;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

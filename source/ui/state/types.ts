@@ -72,11 +72,11 @@ export type ExplorerState = {
 	stallWindowMs: number;
 
 	/** Every cached session of this root, in base order (newest first). */
-	all: SessionView[];
+	all: readonly SessionView[];
 	/** `all` sorted by `sort`. */
-	sorted: SessionView[];
+	sorted: readonly SessionView[];
 	/** `sorted` filtered by `filter`: what the list shows. */
-	shown: SessionView[];
+	shown: readonly SessionView[];
 	/** Rows still loading in the background (first frame shows the first screenful). */
 	loading: boolean;
 	imagesWidth: number;
