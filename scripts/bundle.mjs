@@ -85,14 +85,20 @@ const lazyEmojiRegex = patchSource('lazy-emoji-regex', 'string-width/index.js', 
 ]);
 
 /**
- * meow runs normalize-package-data's module set-up (an SPDX licence table sorted at load, ≈25 ms) when it
- * loads, although it calls it only when asked for the normalized package, which sdstats never does.
+ * sdstats hands meow its package facts (source/cli-args.ts), so meow's package.json search and normalizer (with
+ * their JSON error framer and an SPDX licence table sorted at load: a third of the CLI's code and ≈30 ms of
+ * every start) can never run. They are replaced by stubs that say so, and tree-shaking drops them.
  */
-const lazyPackageNormalizer = patchSource('lazy-package-normalizer', 'meow/build/dependencies.js', [
+const givenPackageFacts = patchSource('given-package-facts', 'meow/build/options.js', [
 	[
-		'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
-		'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
+		"import { a as readPackageUpSync, n as normalizePackageData } from './dependencies.js';",
+		"const readPackageUpSync = () => { throw new Error('sdstats gives meow its package facts (see source/cli-args.ts)'); };\nconst normalizePackageData = readPackageUpSync;",
 	],
+]);
+/** The normalizer's set-up is a top-level call in meow's own bundle: without it, nothing keeps the code alive. */
+const unusedNormalizer = patchSource('unused-normalizer', 'meow/build/dependencies.js', [
+	['var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);\n', ''],
+	['normalizePackageData as n, ', ''],
 ]);
 
 const WORKERS = {
@@ -123,7 +129,7 @@ async function bundle(outdir, entryPoints) {
 		define: {'process.env.NODE_ENV': '"production"', fetch: 'undefined'},
 		// The CommonJS parts (React, fast-glob) call require() for Node's own modules; an ES module has none.
 		banner: {js: "import {createRequire as __sdstatsCreateRequire} from 'node:module'; const require = __sdstatsCreateRequire(import.meta.url);"},
-		plugins: [fastStringWidth, rowCachedOutput, lazyEmojiRegex, lazyPackageNormalizer],
+		plugins: [fastStringWidth, rowCachedOutput, lazyEmojiRegex, givenPackageFacts, unusedNormalizer],
 		legalComments: 'none',
 		minifyWhitespace: true,
 		minifySyntax: true,

@@ -8,7 +8,7 @@ import {ConfigError, locate, type Locations} from './config.js';
 import type {CommonOptions} from './commands/context.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './commands/io.js';
 import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
-import {corruptMessage, isCorruptionError} from './store/db.js';
+import {corruptMessage, isCorruptionError} from './store/corruption.js';
 
 const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
 

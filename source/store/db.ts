@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {NewerSchemaError, migrate, readSchemaVersion, checkStatsTableShape, SCHEMA_VERSION} from './migrations.js';
+import {corruptMessage, isCorruptionError} from './corruption.js';
 
 export const BUSY_TIMEOUT_MS = 10_000;
 
@@ -38,17 +39,7 @@ export class DatabaseReadonlyError extends DatabaseOpenError {
 	override name = 'DatabaseReadonlyError';
 }
 
-const CORRUPT_CODES = /^SQLITE_(NOTADB|CORRUPT)/;
-
-export function isCorruptionError(error: unknown): boolean {
-	const code = (error as {code?: unknown} | null)?.code;
-	return typeof code === 'string' && CORRUPT_CODES.test(code);
-}
-
-export function corruptMessage(dbPath: string, error: unknown): string {
-	const detail = error instanceof Error ? error.message : String(error);
-	return `${dbPath} is damaged (${detail}). \`sdstats doctor\` backs it up and rebuilds the stats from disk, keeping session_metadata when it can be read.`;
-}
+export {corruptMessage, isCorruptionError};
 
 /** Why sdstats may not write there, or null. Permission bits, a read-only file, a folder that refuses new files. */
 export function writeProblem(dbPath: string, exists: boolean): string | null {
