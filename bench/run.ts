@@ -120,6 +120,8 @@ function computeSection(): void {
 		// Warm the page cache so every contender reads the same cached metadata.
 		timed('find', [root, '-printf', '%T@\\n']);
 		const floor = median(Array.from({length: runs}, () => timed('find', [root, '-printf', '%T@\\n']).seconds));
+		// For reference: what any Node.js program pays before its first line runs.
+		const nodeStart = median(Array.from({length: runs}, () => timed(process.execPath, ['-e', '']).seconds));
 
 		const full: Timed[] = [];
 		const unchanged: Timed[] = [];
@@ -136,6 +138,7 @@ function computeSection(): void {
 			['find ROOT -printf (floor)', `${floor.toFixed(3)} s`],
 			['sdstats compute, full', `${fullSeconds.toFixed(3)} s  = ${(fullSeconds / floor).toFixed(2)} × floor  ${verdict(fullSeconds / floor, 1.5)}`],
 			['sdstats compute, nothing changed', `${unchangedSeconds.toFixed(3)} s  = ${(unchangedSeconds / floor).toFixed(3)} × floor  ${verdict(unchangedSeconds / floor, 0.15)}`],
+			[`  of which Node.js's own start-up`, `${nodeStart.toFixed(3)} s  = ${(nodeStart / floor).toFixed(3)} × floor  (node -e '')`],
 			['peak memory, full compute', peak.length > 0 ? `${Math.max(...peak).toFixed(0)} MB` : 'n/a (no /usr/bin/time)'],
 		];
 		const width = Math.max(...rows.map(([k]) => k.length));
