@@ -41,11 +41,13 @@ export type AppProps = {
 	onQuit?: () => void;
 	/** How often the live poll runs (tests shorten it). */
 	livePollMs?: number;
+	/** How long the cursor rests on a session before its folder is analysed (tests lengthen it). */
+	insightSettleMs?: number;
 };
 
 const PROGRESS_INTERVAL_MS = 100;
 /** How long the cursor rests on a session before its folder is analysed for the details. */
-const INSIGHT_SETTLE_MS = 120;
+export const INSIGHT_SETTLE_MS = 120;
 /** Long enough for the frame that shows every row to be drawn first (Ink draws at most every 33 ms). */
 const PREPARE_SORT_DELAY_MS = 50;
 
@@ -299,7 +301,7 @@ function useExternalChanges(data: ExplorerData, loading: boolean, dispatch: Reac
  * The list holds lean rows; the details view needs the full one. It is fetched (one indexed read) whenever
  * details are on screen for another session than the one fetched, or that session's row was recomputed.
  */
-function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: React.Dispatch<Action>): void {
+function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: React.Dispatch<Action>, settleMs: number): void {
 	const selected = state.shown[state.cursorIndex];
 	const screen = computeScreen(state.viewport, state.job !== null);
 	const visible = state.mode === 'details' || (screen.kind === 'normal' && screen.sideWidth > 0 && state.mode === 'list');
@@ -328,7 +330,7 @@ function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: React
 				},
 			);
 		};
-		const timer = setTimeout(start, INSIGHT_SETTLE_MS);
+		const timer = setTimeout(start, settleMs);
 		return () => {
 			clearTimeout(timer);
 			controller.abort();
@@ -454,7 +456,7 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 	);
 }
 
-export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS}: AppProps): React.JSX.Element {
+export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
@@ -488,7 +490,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 	}, [onReady]);
 
 	useDataLifecycle(data, state, dispatch, now);
-	useDetailsRow(data, state, dispatch);
+	useDetailsRow(data, state, dispatch, insightSettleMs);
 	useTriage(data, state, dispatch);
 	useExport(data, state, dispatch);
 	useViewPersistence(viewStore, state);

@@ -185,7 +185,7 @@ export type Harness = {
 	unmount(): void;
 };
 
-type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore};
+type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore; insightSettleMs?: number};
 
 export async function renderExplorer(options: Options): Promise<Harness> {
 	let ready = false;
@@ -197,6 +197,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			stallWindowMs={options.stallWindowMs ?? 10 * 60_000}
 			color={options.color ?? false}
 			now={options.now ?? (() => TEST_NOW)}
+			{...(options.insightSettleMs === undefined ? {} : {insightSettleMs: options.insightSettleMs})}
 			onReady={() => {
 				ready = true;
 			}}

@@ -4,7 +4,8 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {writeSession} from '../../source/demo/corpus.js';
 import {insightFor} from '../../source/jobs/session-insight.js';
-import {KEYS, fakeData, renderExplorer, type Harness} from '../helpers/explorer.js';
+import {displayNameOf} from '../../source/core/session-name.js';
+import {KEYS, cursorRow, fakeData, renderExplorer, type Harness} from '../helpers/explorer.js';
 import {sampleSessions} from '../helpers/sessions.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
@@ -37,5 +38,17 @@ describe('details: session insight', () => {
 		expect(frame).toContain('Hair=bob, Expression=frown');
 		expect(frame).toContain('Hair=braids, Expression=frown');
 		expect(frame).toMatch(/!.*empty/i);
+	});
+
+	it('analyses only the session the cursor rests on, not every row it passes (regression: a worker thread per row while j was held)', async () => {
+		const rows = sampleSessions();
+		const data = fakeData(rows);
+		// Wide enough for details beside the list, where the selected session's folder is read.
+		harness = await renderExplorer({data, columns: 160, rows: 40, insightSettleMs: 400});
+		await harness.press('j', 'j', 'j', 'j');
+		const restingOn = cursorRow(harness.lastFrame())!;
+		await harness.waitForFrame(() => data.insightRequests.length > 0, 'the folder of the session the cursor rests on');
+		expect(data.insightRequests).toHaveLength(1);
+		expect(restingOn).toContain(displayNameOf(data.insightRequests[0]!));
 	});
 });
