@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
+import {BUSY_TIMEOUT_MS} from '../store/db.js';
+import {StatsRepository} from '../store/stats-repository.js';
 import {ComputeAbortedError, compareWithDisk, type StoredMark} from './compute-job.js';
 
 export type StaleResult = {
@@ -16,6 +19,11 @@ export type StaleResult = {
 	rootProblem?: string;
 };
 export type StaleRequest = {root: string; stored: Array<[string, StoredMark]>};
+/**
+ * What the worker thread is sent: it reads the stored marks itself, on its own read-only connection, so the
+ * explorer's thread neither queries 100,000 rows nor copies them to the worker.
+ */
+export type StaleWorkerRequest = {root: string; dbPath: string};
 
 /** A new folder counts only if it is a session (a manifest or an image), so dryrun/ is not "new". */
 function looksLikeSession(folder: string): boolean {
@@ -45,27 +53,47 @@ export function findStale(request: StaleRequest): StaleResult {
 	return {stale, newOnDisk};
 }
 
+/** The check as the worker runs it: the stored marks read from the database, then the disk compared. */
+export function findStaleInDatabase(request: StaleWorkerRequest): StaleResult {
+	const db = new Database(request.dbPath, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+	try {
+		return findStale({root: request.root, stored: [...new StatsRepository(db).marks(request.root)]});
+	} finally {
+		db.close();
+	}
+}
+
 const WORKER_SCRIPT = new URL('./stale-worker.js', import.meta.url);
 
+export type StaleCheckOptions = {
+	root: string;
+	dbPath: string;
+	/** The stored marks, read on this thread: when there is no worker, or the worker cannot open the database. */
+	readStored: () => ReadonlyMap<string, StoredMark>;
+};
+
+function onThisThread(options: StaleCheckOptions): Promise<StaleResult> {
+	return new Promise((resolve, reject) =>
+		setImmediate(() => {
+			try {
+				resolve(findStale({root: options.root, stored: [...options.readStored()]}));
+			} catch (error) {
+				reject(error instanceof Error ? error : new Error(String(error)));
+			}
+		}),
+	);
+}
+
 /** Runs the check on a worker thread (compiled builds) or on this thread after yielding (tests from sources). */
-export function checkStale(request: StaleRequest): Promise<StaleResult> {
+export function checkStale(options: StaleCheckOptions): Promise<StaleResult> {
 	const script = WORKER_SCRIPT.protocol === 'file:' ? fileURLToPath(WORKER_SCRIPT) : '';
-	if (!script || !fs.existsSync(script)) {
-		return new Promise((resolve, reject) =>
-			setImmediate(() => {
-				try {
-					resolve(findStale(request));
-				} catch (error) {
-					reject(error instanceof Error ? error : new Error(String(error)));
-				}
-			}),
-		);
-	}
+	if (!script || !fs.existsSync(script)) return onThisThread(options);
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(WORKER_SCRIPT, {workerData: request});
+		const worker = new Worker(WORKER_SCRIPT, {workerData: {root: options.root, dbPath: options.dbPath} satisfies StaleWorkerRequest});
 		worker.once('message', (result: StaleResult | {error: string}) => {
 			void worker.terminate();
-			if ('error' in result) reject(new Error(result.error));
+			// A database the worker cannot open on its own (a private snapshot, a lock): read it here instead.
+			if ('error' in result) onThisThread(options).then(resolve, reject);
 			else resolve(result);
 		});
 		worker.once('error', reject);

@@ -1,9 +1,9 @@
 /** Worker thread body for the staleness check. */
 import {parentPort, workerData} from 'node:worker_threads';
-import {findStale, type StaleRequest} from './stale-check.js';
+import {findStaleInDatabase, type StaleWorkerRequest} from './stale-check.js';
 
 try {
-	parentPort?.postMessage(findStale(workerData as StaleRequest));
+	parentPort?.postMessage(findStaleInDatabase(workerData as StaleWorkerRequest));
 } catch (error) {
 	parentPort?.postMessage({error: error instanceof Error ? error.message : String(error)});
 }

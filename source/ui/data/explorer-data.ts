@@ -156,7 +156,7 @@ export function createExplorerData(options: {
 			const changed = changedIds.length === 0 ? [] : repository.getListed(changedIds);
 			return {changed, removed, versions};
 		},
-		checkStale: () => checkStale({root, stored: [...storedMarks(repository, root)]}),
+		checkStale: () => checkStale({root, dbPath: options.dbPath, readStored: () => storedMarks(repository, root)}),
 		startJob(request, targets, listener) {
 			const cancel = {cancelled: false};
 			if (options.readonlyReason) {

@@ -1,0 +1,54 @@
+/** The explorer's staleness check: what changed on disk since the cached stats were computed. */
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {runCompute} from '../../source/jobs/compute-job.js';
+import {inlineRunner} from '../../source/jobs/folder-runner.js';
+import {checkStale, findStaleInDatabase} from '../../source/jobs/stale-check.js';
+import {openDatabase} from '../../source/store/db.js';
+import {StatsRepository} from '../../source/store/stats-repository.js';
+import {writeSession} from '../../source/demo/corpus.js';
+import {makeWorkspace} from '../helpers/temp.js';
+
+async function computedRoot() {
+	const workspace = makeWorkspace();
+	const {db} = openDatabase(workspace.dbPath, 'create');
+	const repository = new StatsRepository(db);
+	writeSession(workspace.root, {name: '20251112_210411-same', manifest: {numImages: 2}, images: 2});
+	const changed = writeSession(workspace.root, {name: '20251112_210412-changed', manifest: {numImages: 4}, images: 2});
+	const gone = writeSession(workspace.root, {name: '20251112_210413-gone', manifest: {numImages: 1}, images: 1});
+	await runCompute({root: workspace.root, repository, runner: inlineRunner()});
+	fs.writeFileSync(path.join(changed, 'img_9999.png'), '');
+	fs.rmSync(gone, {recursive: true});
+	writeSession(workspace.root, {name: '20251112_210414-new', manifest: {numImages: 1}, images: 1});
+	fs.mkdirSync(path.join(workspace.root, 'dryrun'));
+	return {...workspace, db, repository};
+}
+
+describe('stale check', () => {
+	it('reads the stored marks on its own connection (as the worker thread does) and finds changed, gone and new sessions', async () => {
+		const {root, dbPath, db} = await computedRoot();
+		const result = findStaleInDatabase({root, dbPath});
+		expect(result.stale.sort()).toEqual(['20251112_210412-changed', '20251112_210413-gone']);
+		expect(result.newOnDisk).toEqual(['20251112_210414-new']);
+		db.close();
+	});
+
+	it('gives the same answer on the calling thread, reading the marks it is handed', async () => {
+		const {root, dbPath, db, repository} = await computedRoot();
+		let reads = 0;
+		const result = await checkStale({
+			root,
+			dbPath,
+			readStored: () => {
+				reads++;
+				return repository.marks(root);
+			},
+		});
+		expect(result.stale.sort()).toEqual(['20251112_210412-changed', '20251112_210413-gone']);
+		expect(result.newOnDisk).toEqual(['20251112_210414-new']);
+		// From sources there is no worker script: the marks are read here, once.
+		expect(reads).toBe(1);
+		db.close();
+	});
+});
