@@ -8,7 +8,7 @@ import {sessionIdProblem} from '../core/session-id.js';
 import fs from 'node:fs';
 import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
 import {describeFsError} from '../scan/errors.js';
-import type {StatsRepository, SavedComputation, StoredMark} from '../store/stats-repository.js';
+import type {StatsRepository, SavedComputation, StoredMark, StoredMarks} from '../store/stats-repository.js';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
 import {chooseRunner, type BatchRunner} from './folder-runner.js';
 
@@ -95,7 +95,7 @@ export type ComputePlan = {
 };
 
 /** What a stored session needs to be compared with the disk. */
-export type {StoredMark} from '../store/stats-repository.js';
+export type {StoredMark, StoredMarks} from '../store/stats-repository.js';
 
 export type DiskComparison = {
 	/** New or changed folders (or all of them, with force), with the fingerprint taken before reading. */
@@ -111,7 +111,7 @@ export type DiskComparison = {
  * Compares stored fingerprints with the folders on disk: two stats per folder, no folder read. This is both
  * the start of every compute and the explorer's background staleness check.
  */
-export function compareWithDisk(root: string, stored: ReadonlyMap<string, StoredMark>, force: boolean, only?: readonly string[]): DiskComparison {
+export function compareWithDisk(root: string, stored: StoredMarks, force: boolean, only?: readonly string[]): DiskComparison {
 	// Names from the command line or from rows other tools wrote: never a path that leaves the root.
 	let onDisk: string[];
 	let skipped: DiskComparison['skipped'] = [];

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
 import {BUSY_TIMEOUT_MS} from '../store/db.js';
 import {StatsRepository} from '../store/stats-repository.js';
-import {ComputeAbortedError, compareWithDisk, type StoredMark} from './compute-job.js';
+import {ComputeAbortedError, compareWithDisk, type StoredMark, type StoredMarks} from './compute-job.js';
 
 export type StaleResult = {
 	stale: string[];
@@ -35,10 +35,13 @@ function looksLikeSession(folder: string): boolean {
 }
 
 export function findStale(request: StaleRequest): StaleResult {
-	const stored = new Map(request.stored);
+	return findStaleAgainst(request.root, new Map(request.stored));
+}
+
+function findStaleAgainst(root: string, stored: StoredMarks): StaleResult {
 	let comparison: ReturnType<typeof compareWithDisk>;
 	try {
-		comparison = compareWithDisk(request.root, stored, false);
+		comparison = compareWithDisk(root, stored, false);
 	} catch (error) {
 		if (error instanceof ComputeAbortedError) return {stale: [], newOnDisk: [], rootProblem: error.message};
 		throw error;
@@ -57,7 +60,8 @@ export function findStale(request: StaleRequest): StaleResult {
 export function findStaleInDatabase(request: StaleWorkerRequest): StaleResult {
 	const db = new Database(request.dbPath, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 	try {
-		return findStale({root: request.root, stored: [...new StatsRepository(db).marks(request.root)]});
+		// Marks read as the comparison asks for them: the worker holds ids, not 100,000 marks (≈20 MB).
+		return findStaleAgainst(request.root, new StatsRepository(db).markLookup(request.root));
 	} finally {
 		db.close();
 	}
@@ -89,7 +93,7 @@ export function checkStale(options: StaleCheckOptions): Promise<StaleResult> {
 	const script = WORKER_SCRIPT.protocol === 'file:' ? fileURLToPath(WORKER_SCRIPT) : '';
 	if (!script || !fs.existsSync(script)) return onThisThread(options);
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(WORKER_SCRIPT, {workerData: {root: options.root, dbPath: options.dbPath} satisfies StaleWorkerRequest});
+		const worker = new Worker(WORKER_SCRIPT, {workerData: {root: options.root, dbPath: options.dbPath} satisfies StaleWorkerRequest, resourceLimits: {maxYoungGenerationSizeMb: 8}});
 		worker.once('message', (result: StaleResult | {error: string}) => {
 			void worker.terminate();
 			// A database the worker cannot open on its own (a private snapshot, a lock): read it here instead.

@@ -144,6 +144,13 @@ function fromTuple(t: ListedTuple, shared: StringInterner): ListedSession {
 /** What a compute needs to decide whether a session changed. */
 export type StoredMark = {fingerprint: string | null; stats_version: number | null};
 
+/** The stored marks of a root as a compare needs them: by session, and every session's id. */
+export type StoredMarks = {
+	get(sessionId: string): StoredMark | undefined;
+	has(sessionId: string): boolean;
+	keys(): Iterable<string>;
+};
+
 
 const INSERT_COLUMNS = SESSION_STATS_COLUMNS.join(', ');
 const INSERT_VALUES = SESSION_STATS_COLUMNS.map((c) => `@${c}`).join(', ');
@@ -235,6 +242,8 @@ export class StatsRepository {
 	private readonly selectOne: Database.Statement<[string], RawSession>;
 	private readonly selectAll: Database.Statement<[], RawSession>;
 	private readonly selectMarks: Database.Statement<[string, string], [string, string, string | null, number | null]>;
+	private readonly selectMarkOne: Database.Statement<[string], [string, string, string | null, number | null]>;
+	private readonly selectIds: Database.Statement<[string, string], [string, string]>;
 	private readonly hasStats: Database.Statement<[string], {one: number}>;
 	private readonly countAll: Database.Statement<[], {n: number}>;
 	private readonly selectVersions: Database.Statement<[string, string, number, number], [string, string, string | null, number]>;
@@ -289,6 +298,14 @@ export class StatsRepository {
 				 WHERE s.session_path > ? AND s.session_path < ?`,
 			)
 			.raw(true);
+		this.selectMarkOne = db
+			.prepare<[string], [string, string, string | null, number | null]>(
+				`SELECT s.session_id, s.session_path, b.fingerprint, s.stats_version
+				 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
+				 WHERE s.session_id = ?`,
+			)
+			.raw(true);
+		this.selectIds = db.prepare<[string, string], [string, string]>('SELECT session_id, session_path FROM session_stats WHERE session_path > ? AND session_path < ?').raw(true);
 		// A row computed from a readable manifest: template_version is never NULL in one (it defaults to "unknown").
 		this.hasStats = db.prepare('SELECT 1 AS one FROM session_stats WHERE session_id = ? AND template_version IS NOT NULL');
 		this.countAll = db.prepare('SELECT COUNT(*) AS n FROM session_stats');
@@ -436,6 +453,27 @@ export class StatsRepository {
 			else missing.push(id);
 		}
 		return {rows, missing};
+	}
+
+	/**
+	 * The same marks, read one session at a time as they are asked for: for a worker comparing the disk with
+	 * 100,000 sessions, which then holds their ids, not 100,000 marks.
+	 */
+	markLookup(root: string): StoredMarks {
+		const [low, high] = rootRange(root);
+		const prefix = rootPrefix(root);
+		const get = (sessionId: string): StoredMark | undefined => {
+			const row = this.selectMarkOne.get(sessionId);
+			return row && directlyUnder(prefix, row[1]) ? {fingerprint: row[2], stats_version: row[3]} : undefined;
+		};
+		const selectIds = this.selectIds;
+		return {
+			get,
+			has: (sessionId) => get(sessionId) !== undefined,
+			*keys() {
+				for (const [sessionId, sessionPath] of selectIds.iterate(low, high)) if (directlyUnder(prefix, sessionPath)) yield sessionId;
+			},
+		};
 	}
 
 	/** What the last compute saw of each session of the root: to tell, by fingerprint, what changed since. */

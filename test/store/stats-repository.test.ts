@@ -168,6 +168,13 @@ describe('repository', () => {
 			['20251002_100000-mine2', {fingerprint: 'fp-20251002_100000-mine2', stats_version: 1}],
 		]);
 		expect([...repository.marks('/data').keys()]).toEqual(['20251006_100000-parent']);
+		// Read one at a time, the same marks, and only this root's.
+		const lookup = repository.markLookup('/data/r');
+		expect([...lookup.keys()].sort()).toEqual([...mine].sort());
+		for (const [id, mark] of repository.marks('/data/r')) expect(lookup.get(id)).toEqual(mark);
+		expect(lookup.get('20251003_100000-sibling')).toBeUndefined();
+		expect(lookup.has('20251005_100000-nested')).toBe(false);
+		expect(lookup.has('20251001_100000-mine')).toBe(true);
 	});
 
 	it('reads the filesystem root as a results root', () => {
