@@ -23,7 +23,7 @@ import {ConfirmPane, ExportPane, FilterPane, GroupsPane, HelpView, SortPane} fro
 import type {SizedStream} from './hooks/use-terminal-size.js';
 import type {ComputeSummary} from '../jobs/compute-job.js';
 import {toSessionView, type SessionView} from '../view/session-view.js';
-import {INCOMPLETE_SORT, prepareSort} from '../view/sort.js';
+import {INCOMPLETE_SORT, prepareSortGradually} from '../view/sort.js';
 
 export type AppProps = {
 	data: ExplorerData;
@@ -48,8 +48,6 @@ export type AppProps = {
 const PROGRESS_INTERVAL_MS = 100;
 /** How long the cursor rests on a session before its folder is analysed for the details. */
 export const INSIGHT_SETTLE_MS = 120;
-/** Long enough for the frame that shows every row to be drawn first (Ink draws at most every 33 ms). */
-const PREPARE_SORT_DELAY_MS = 50;
 
 function jobLabel(request: JobRequest): string {
 	if (request.scope === 'all') return 'all sessions';
@@ -104,13 +102,14 @@ function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispatch: Re
 		// Loading starts once; the stall window does not change while the explorer runs.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [data, dispatch, now, check]);
-	// The `i` preset sorts by completion: sorted ahead, once, in the pause after loading, it answers at once.
+	// The `i` preset sorts by completion: sorted ahead, once, a slice at a time after loading, it answers at once.
 	const loaded = !state.loading;
 	const all = state.all;
 	useEffect(() => {
 		if (!loaded || all.length === 0) return;
-		const timer = setTimeout(() => prepareSort(all, INCOMPLETE_SORT.key), PREPARE_SORT_DELAY_MS);
-		return () => clearTimeout(timer);
+		const controller = new AbortController();
+		void prepareSortGradually(all, INCOMPLETE_SORT.key, controller.signal);
+		return () => controller.abort();
 		// Once per load: a live update replaces `all`, and re-sorting on every update is not worth it.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [loaded]);

@@ -183,8 +183,14 @@ function termTest(term: QueryTerm, nowMs: number): Test {
 
 /** One predicate for the whole query (every term must hold); `nowMs` anchors relative dates (created:7d). */
 export function compileQuery(query: Query, nowMs: number): Test {
-	const tests = query.terms.map((t) => termTest(t, nowMs));
+	// Every term must hold, so their order is free: the field tests (a comparison each) go first, and the text
+	// searches (three substring searches a row) only see the rows the fields let through.
+	const ordered = [...query.terms.filter((t) => t.kind !== 'word'), ...query.terms.filter((t) => t.kind === 'word')];
+	const tests = ordered.map((t) => termTest(t, nowMs));
 	if (tests.length === 0) return () => true;
 	if (tests.length === 1) return tests[0]!;
-	return (v) => tests.every((t) => t(v));
+	return (v) => {
+		for (const test of tests) if (!test(v)) return false;
+		return true;
+	};
 }

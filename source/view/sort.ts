@@ -83,22 +83,33 @@ function comparedOrder(base: readonly SessionView[], extract: Extract): Ascendin
 	return {views: keyed.map((k) => k.view), keys: keyed.map((k) => k.key), firstMissing};
 }
 
+/** Rows handled between two pauses when a sort is prepared in the background (a few milliseconds each). */
+const SLICE = 10_000;
+
 /**
  * The same order by ranking: the distinct values are sorted (natively: numbers as numbers, text by code unit,
  * as `<` compares), then the rows are placed by a counting sort, which keeps the base order within each value.
  * Twice as fast as comparing 100,000 rows when values repeat; slower when every value differs (names).
+ * A generator that pauses every SLICE rows, so the same code sorts at once (`rankOrder`) or a slice at a time
+ * between frames (`prepareSortGradually`).
  */
-function rankOrder(base: readonly SessionView[], extract: Extract): AscendingOrder {
+function* rankOrderSteps(base: readonly SessionView[], extract: Extract): Generator<void, AscendingOrder> {
 	const n = base.length;
-	const values = base.map(extract);
+	const values: Array<number | string> = new Array<number | string>(n);
 	const distinctSet = new Set<number | string>();
-	for (const value of values) if (!isMissing(value)) distinctSet.add(value);
+	for (let i = 0; i < n; i++) {
+		const value = extract(base[i]!);
+		values[i] = value;
+		if (!isMissing(value)) distinctSet.add(value);
+		if (i % SLICE === SLICE - 1) yield;
+	}
 	const distinct = [...distinctSet];
 	// One column holds one type; numbers need a numeric sort (the default sorts them as text).
 	if (typeof distinct[0] === 'number') distinct.sort((a, b) => (a as number) - (b as number));
 	else distinct.sort();
 	const rankOf = new Map<number | string, number>();
 	distinct.forEach((value, rank) => rankOf.set(value, rank));
+	yield;
 	// Unknown values take the rank after the last, so they come last.
 	const ranks = new Uint32Array(n);
 	const starts = new Uint32Array(distinct.length + 1);
@@ -106,6 +117,7 @@ function rankOrder(base: readonly SessionView[], extract: Extract): AscendingOrd
 		const rank = isMissing(values[i]!) ? distinct.length : rankOf.get(values[i]!)!;
 		ranks[i] = rank;
 		starts[rank]!++;
+		if (i % SLICE === SLICE - 1) yield;
 	}
 	let sum = 0;
 	for (let rank = 0; rank < starts.length; rank++) {
@@ -120,9 +132,24 @@ function rankOrder(base: readonly SessionView[], extract: Extract): AscendingOrd
 		const at = starts[ranks[i]!]!++;
 		views[at] = base[i]!;
 		keys[at] = values[i]!;
+		if (i % SLICE === SLICE - 1) yield;
 	}
 	return {views, keys, firstMissing};
 }
+
+function finish(steps: Generator<void, AscendingOrder>): AscendingOrder {
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
+}
+
+function rankOrder(base: readonly SessionView[], extract: Extract): AscendingOrder {
+	return finish(rankOrderSteps(base, extract));
+}
+
+/** Sorts being prepared a slice at a time: a key that needs one first finishes it rather than starting over. */
+const preparing = new WeakMap<readonly SessionView[], Map<SortKey, Generator<void, AscendingOrder>>>();
 
 function ascendingOrder(base: readonly SessionView[], key: SortKey): AscendingOrder {
 	let orders = ascendingOrders.get(base);
@@ -132,7 +159,9 @@ function ascendingOrder(base: readonly SessionView[], key: SortKey): AscendingOr
 	}
 	let order = orders.get(key);
 	if (order === undefined) {
-		order = (FEW_DISTINCT.has(key) ? rankOrder : comparedOrder)(base, EXTRACTORS[key]);
+		const pending = preparing.get(base)?.get(key);
+		preparing.get(base)?.delete(key);
+		order = pending ? finish(pending) : (FEW_DISTINCT.has(key) ? rankOrder : comparedOrder)(base, EXTRACTORS[key]);
 		orders.set(key, order);
 	}
 	return order;
@@ -161,9 +190,43 @@ export function sortViews(base: readonly SessionView[], spec: SortSpec): Session
 	return sorted;
 }
 
-/** Sorts ahead of time (the explorer does this for the `i` preset once rows are loaded), so the key is instant. */
-export function prepareSort(base: readonly SessionView[], key: SortKey): void {
-	ascendingOrder(base, key);
+/**
+ * Sorts ahead of time, a slice at a time with a pause for keys and frames between slices (the explorer does
+ * this for the `i` preset once rows are loaded), so the key is answered from the cache. Columns sorted by
+ * comparison (names, dates) are sorted at once. Resolves when done or when `signal` stops it.
+ */
+export async function prepareSortGradually(base: readonly SessionView[], key: SortKey, signal?: AbortSignal): Promise<void> {
+	if (ascendingOrders.get(base)?.has(key) || preparing.get(base)?.has(key)) return;
+	if (!FEW_DISTINCT.has(key)) {
+		ascendingOrder(base, key);
+		return;
+	}
+	const steps = rankOrderSteps(base, EXTRACTORS[key]);
+	let pending = preparing.get(base);
+	if (pending === undefined) {
+		pending = new Map();
+		preparing.set(base, pending);
+	}
+	pending.set(key, steps);
+	try {
+		for (;;) {
+			await new Promise((resolve) => setImmediate(resolve));
+			// Finished meanwhile by a key that needed it (see ascendingOrder), or no longer wanted.
+			if (pending.get(key) !== steps || signal?.aborted) return;
+			const step = steps.next();
+			if (step.done) {
+				let orders = ascendingOrders.get(base);
+				if (orders === undefined) {
+					orders = new Map();
+					ascendingOrders.set(base, orders);
+				}
+				orders.set(key, step.value);
+				return;
+			}
+		}
+	} finally {
+		if (pending.get(key) === steps) pending.delete(key);
+	}
 }
 
 export const DEFAULT_SORT: SortSpec = {key: 'created', direction: 'desc'};

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {baseOrder, SORT_KEYS, sortViews, prepareSort, type SortSpec} from '../../source/view/sort.js';
+import {baseOrder, SORT_KEYS, sortViews, prepareSortGradually, type SortSpec} from '../../source/view/sort.js';
 import {SESSION_STATES} from '../../source/core/types.js';
 import {toSessionView, type SessionView} from '../../source/view/session-view.js';
 import {storedSession, TEST_NOW} from '../helpers/sessions.js';
@@ -80,9 +80,9 @@ describe('sortViews', () => {
 		}
 	});
 
-	it('hands out a list of its own: changing one sort result never changes the next', () => {
+	it('hands out a list of its own: changing one sort result never changes the next', async () => {
 		const base = views();
-		prepareSort(base, 'images');
+		await prepareSortGradually(base, 'images');
 		const first = sortViews(base, {key: 'images', direction: 'asc'});
 		const expected = first.map((v) => v.id);
 		first.reverse();
@@ -94,5 +94,38 @@ describe('sortViews', () => {
 		sortViews(base, {key: 'steps', direction: 'asc'});
 		const smaller = base.slice(10);
 		expect(sortViews(smaller, {key: 'steps', direction: 'desc'}).map((v) => v.id)).toEqual(reference(smaller, {key: 'steps', direction: 'desc'}, EXTRACT.steps).map((v) => v.id));
+	});
+
+	it('prepares a sort a slice at a time that gives the same order as sorting at once', async () => {
+		const small = views();
+		// More rows than one slice, so the preparation pauses between slices.
+		const base = baseOrder(Array.from({length: 400}, (_, i) => small.map((v) => ({...v, id: `${v.id}#${i}`}))).flat());
+		let done = false;
+		const preparing = prepareSortGradually(base, 'completion').then(() => (done = true));
+		// It gives the event loop its turns: not finished within the current one.
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(done).toBe(false);
+		await preparing;
+		const prepared = sortViews(base, {key: 'completion', direction: 'asc'}).map((v) => v.id);
+		expect(prepared).toEqual(reference(base, {key: 'completion', direction: 'asc'}, EXTRACT.completion).map((v) => v.id));
+	});
+
+	it('stops preparing when told to, and a later sort still gives the right order', async () => {
+		const base = views();
+		const controller = new AbortController();
+		controller.abort();
+		await prepareSortGradually(base, 'cfg', controller.signal);
+		expect(sortViews(base, {key: 'cfg', direction: 'desc'}).map((v) => v.id)).toEqual(reference(base, {key: 'cfg', direction: 'desc'}, EXTRACT.cfg).map((v) => v.id));
+	});
+
+	it('answers a sort asked for while it is being prepared (finishing the preparation), in the same order', async () => {
+		const small = views();
+		const base = baseOrder(Array.from({length: 400}, (_, i) => small.map((v) => ({...v, id: `${v.id}#${i}`}))).flat());
+		const preparing = prepareSortGradually(base, 'images');
+		await new Promise((resolve) => setImmediate(resolve));
+		const asked = sortViews(base, {key: 'images', direction: 'desc'}).map((v) => v.id);
+		expect(asked).toEqual(reference(base, {key: 'images', direction: 'desc'}, EXTRACT.images).map((v) => v.id));
+		await preparing;
+		expect(sortViews(base, {key: 'images', direction: 'desc'}).map((v) => v.id)).toEqual(asked);
 	});
 });
