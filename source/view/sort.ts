@@ -55,7 +55,11 @@ export function baseOrder(views: readonly SessionView[]): SessionView[] {
 }
 
 /** One column's ascending order of a base list, with each row's key beside it (for finding runs of ties). */
-type AscendingOrder = {views: SessionView[]; keys: Array<number | string>; firstMissing: number};
+/**
+ * One column's ascending order of a base list. `runStarts` holds where each run of equal values starts, then
+ * `firstMissing` (where the unknown values start): a descending order is these runs in reverse.
+ */
+type AscendingOrder = {views: SessionView[]; runStarts: Uint32Array; firstMissing: number};
 
 const isMissing = (k: number | string): boolean => (typeof k === 'number' ? Number.isNaN(k) : k === '');
 
@@ -80,7 +84,10 @@ function comparedOrder(base: readonly SessionView[], extract: Extract): Ascendin
 	});
 	let firstMissing = keyed.length;
 	while (firstMissing > 0 && isMissing(keyed[firstMissing - 1]!.key)) firstMissing--;
-	return {views: keyed.map((k) => k.view), keys: keyed.map((k) => k.key), firstMissing};
+	const starts: number[] = [];
+	for (let i = 0; i < firstMissing; i++) if (i === 0 || keyed[i]!.key !== keyed[i - 1]!.key) starts.push(i);
+	starts.push(firstMissing);
+	return {views: keyed.map((k) => k.view), runStarts: Uint32Array.from(starts), firstMissing};
 }
 
 /** Rows handled between two pauses when a sort is prepared in the background (a few milliseconds each). */
@@ -126,15 +133,14 @@ function* rankOrderSteps(base: readonly SessionView[], extract: Extract): Genera
 		sum += count;
 	}
 	const firstMissing = starts[distinct.length]!;
+	// Every distinct value occurs at least once: each rank is a run, and its start is where its rows go.
+	const runStarts = starts.slice();
 	const views: SessionView[] = new Array<SessionView>(n);
-	const keys: Array<number | string> = new Array<number | string>(n);
 	for (let i = 0; i < n; i++) {
-		const at = starts[ranks[i]!]!++;
-		views[at] = base[i]!;
-		keys[at] = values[i]!;
+		views[starts[ranks[i]!]!++] = base[i]!;
 		if (i % SLICE === SLICE - 1) yield;
 	}
-	return {views, keys, firstMissing};
+	return {views, runStarts, firstMissing};
 }
 
 function finish(steps: Generator<void, AscendingOrder>): AscendingOrder {
@@ -175,18 +181,15 @@ function ascendingOrder(base: readonly SessionView[], key: SortKey): AscendingOr
 export function sortViews(base: readonly SessionView[], spec: SortSpec): SessionView[] {
 	// The base order is created-descending already: nothing to do.
 	if (spec.key === 'created' && spec.direction === 'desc') return [...base];
-	const {views, keys, firstMissing} = ascendingOrder(base, spec.key);
+	const {views, runStarts, firstMissing} = ascendingOrder(base, spec.key);
 	if (spec.direction === 'asc') return views.slice();
-	// Descending: the runs of equal keys in reverse order, each run still in base order inside; unknowns last.
-	const sorted: SessionView[] = [];
-	let end = firstMissing;
-	while (end > 0) {
-		let start = end - 1;
-		while (start > 0 && keys[start - 1] === keys[end - 1]) start--;
-		for (let i = start; i < end; i++) sorted.push(views[i]!);
-		end = start;
+	// Descending: the runs of equal values in reverse order, each run still in base order inside; unknowns last.
+	const sorted: SessionView[] = new Array<SessionView>(views.length);
+	let at = 0;
+	for (let run = runStarts.length - 2; run >= 0; run--) {
+		for (let i = runStarts[run]!; i < runStarts[run + 1]!; i++) sorted[at++] = views[i]!;
 	}
-	for (let i = firstMissing; i < views.length; i++) sorted.push(views[i]!);
+	for (let i = firstMissing; i < views.length; i++) sorted[at++] = views[i]!;
 	return sorted;
 }
 

@@ -108,13 +108,16 @@ export function selectedId(state: ExplorerState): string | null {
 }
 
 /** Keeps the cursor on its session, or on the nearest position when the session is no longer shown. */
-function placeCursor(state: ExplorerState): ExplorerState {
+function placeCursor(state: ExplorerState, previous?: SessionView): ExplorerState {
 	const {shown} = state;
 	let index = -1;
 	if (!state.cursorMoved) index = 0;
 	else if (state.cursorId !== null) {
 		// The common case: the cursor did not move in the list.
 		if (shown[state.cursorIndex]?.id === state.cursorId) index = state.cursorIndex;
+		// A new order or filter of the same row objects: found by identity (100,000 id comparisons cost ≈5 ms);
+		// absent by identity means not shown, as each session has one view object.
+		else if (previous?.id === state.cursorId) index = shown.indexOf(previous);
 		else index = shown.findIndex((v) => v.id === state.cursorId);
 	}
 	if (index < 0) index = Math.min(Math.max(0, state.cursorIndex), Math.max(0, shown.length - 1));
@@ -139,14 +142,14 @@ function followCursor(state: ExplorerState): ExplorerState {
 
 function withSort(state: ExplorerState, sort: SortSpec): ExplorerState {
 	const sorted = sortViews(state.all, sort);
-	return placeCursor({...followCursor(state), sort, sorted, shown: applyFilter(sorted, state.filter, state.nowMs)});
+	return placeCursor({...followCursor(state), sort, sorted, shown: applyFilter(sorted, state.filter, state.nowMs)}, state.shown[state.cursorIndex]);
 }
 
 /** A new filter; a text that does not parse keeps the rows of the last query that did (the error is shown). */
 function withFilter(state: ExplorerState, filter: Filter): ExplorerState {
 	if (filter.query === state.filter.query) return {...state, filter};
 	const shown = narrows(state.filter.query, filter.query) ? applyFilter(state.shown, filter, state.nowMs) : applyFilter(state.sorted, filter, state.nowMs);
-	return placeCursor({...followCursor(state), filter, shown});
+	return placeCursor({...followCursor(state), filter, shown}, state.shown[state.cursorIndex]);
 }
 
 const withText = (state: ExplorerState, text: string): ExplorerState => withFilter(state, filterFromText(text, state.filter));
@@ -277,7 +280,7 @@ function toggleIncomplete(state: ExplorerState): ExplorerState {
 	// One sort and one filter pass over all rows (not a filter in the old order, then a sort and another filter).
 	const filter = filterFromQuery(setIncomplete(state.filter.query, on));
 	const sorted = sortViews(state.all, sort);
-	return placeCursor({...followCursor(state), sortBeforeIncomplete, sort, sorted, filter, shown: applyFilter(sorted, filter, state.nowMs)});
+	return placeCursor({...followCursor(state), sortBeforeIncomplete, sort, sorted, filter, shown: applyFilter(sorted, filter, state.nowMs)}, state.shown[state.cursorIndex]);
 }
 
 /** Models, modes or tags present in the data, most common first, for the filter pane's choices. */
