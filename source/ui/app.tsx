@@ -262,20 +262,18 @@ function useExternalChanges(data: ExplorerData, loading: boolean, dispatch: Reac
 	useEffect(() => {
 		if (loading) return;
 		let alive = true;
-		// Null until the first signatures are read; a poll while reading (or while the last poll reads) waits.
+		// The signatures last seen: null until the first read (now, then retried at each tick until it works).
 		let known: Map<string, number> | null = null;
-		let busy = true;
-		void data.versions().then(
-			(versions) => {
-				known = versions;
-				busy = false;
-			},
-			() => undefined,
-		);
+		// One read at a time: a tick during a (paged) read is skipped.
+		let busy = false;
 		const poll = async (): Promise<void> => {
-			if (busy || known === null) return;
+			if (busy) return;
 			busy = true;
 			try {
+				if (known === null) {
+					known = await data.versions();
+					return;
+				}
 				const result = await data.externalChanges(known);
 				if (!alive || !result) return;
 				known = result.versions;
@@ -288,6 +286,7 @@ function useExternalChanges(data: ExplorerData, loading: boolean, dispatch: Reac
 				busy = false;
 			}
 		};
+		void poll();
 		const timer = setInterval(() => void poll(), EXTERNAL_POLL_MS);
 		return () => {
 			alive = false;

@@ -54,7 +54,6 @@ export function baseOrder(views: readonly SessionView[]): SessionView[] {
 	return keyed.map((k) => k.view);
 }
 
-/** One column's ascending order of a base list, with each row's key beside it (for finding runs of ties). */
 /**
  * One column's ascending order of a base list. `runStarts` holds where each run of equal values starts, then
  * `firstMissing` (where the unknown values start): a descending order is these runs in reverse.
