@@ -9,7 +9,7 @@ import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {writeSession} from '../../source/demo/corpus.js';
 import {CLI_PATH} from '../helpers/run-cli.js';
 import {makeWorkspace} from '../helpers/temp.js';
-import {cli, essentials} from './support.js';
+import {cli, cliForOtherUsers, essentials} from './support.js';
 
 const NOBODY = 65534;
 const AS_NOBODY = {uid: NOBODY, gid: NOBODY, env: {HOME: '/tmp'}};
@@ -81,7 +81,7 @@ describe('the explorer on a database another user owns (real terminal, run as no
 		const {root} = await rootOwnedCache();
 		const session = `sdstats-rel-${process.pid}-ro`;
 		sessions.push(session);
-		const command = `setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups env HOME=/tmp NO_COLOR=1 ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_PATH)} --root ${JSON.stringify(root)}; echo EXIT=$?; sleep 30`;
+		const command = `setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups env HOME=/tmp NO_COLOR=1 ${JSON.stringify(process.execPath)} ${JSON.stringify(cliForOtherUsers())} --root ${JSON.stringify(root)}; echo EXIT=$?; sleep 30`;
 		execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '140', '-y', '30', command]);
 		const capture = (): string => execFileSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'});
 		const started = Date.now();

@@ -1,7 +1,9 @@
 /** Shared fixtures for the reliability tests: a seeded PRNG, corpus builders, CLI runs with pids, DB probes. */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import {afterAll} from 'vitest';
 import Database from 'better-sqlite3';
 import {writeSession, type SessionSpec} from '../../source/demo/corpus.js';
 import {CLI_PATH} from '../helpers/run-cli.js';
@@ -65,11 +67,37 @@ export function writeVariedRoot(root: string, count: number, seed: number): stri
 export type SpawnedCli = {child: ChildProcess; pid: number; done: Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; stdoutBytes: Buffer}>};
 
 /** Starts the built binary (no terminal) and hands back its pid at once. */
+let stagedDir: string | null = null;
+
+afterAll(() => {
+	if (stagedDir) fs.rmSync(stagedDir, {recursive: true, force: true});
+	stagedDir = null;
+});
+
+/**
+ * The built binary as another user can run it. The clone may sit in a folder only its owner can enter (a
+ * `mktemp -d` checkout is 0700), so the tests that switch to `nobody` run a world-readable copy: the bundle
+ * (dist/bin: entry, workers, chunks), package.json, and the SQLite driver with the two packages it loads.
+ */
+export function cliForOtherUsers(): string {
+	if (stagedDir === null) {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-staged-'));
+		const copy = (from: string): void => fs.cpSync(path.join(PROJECT_ROOT, from), path.join(dir, from), {recursive: true});
+		for (const part of ['package.json', 'dist/bin', 'node_modules/bindings', 'node_modules/file-uri-to-path']) copy(part);
+		for (const part of ['package.json', 'lib', 'build/Release/better_sqlite3.node']) copy(path.join('node_modules/better-sqlite3', part));
+		execFileSync('chmod', ['-R', 'a+rX', dir]);
+		stagedDir = dir;
+	}
+	return path.join(stagedDir, 'dist/bin', path.basename(CLI_PATH));
+}
+
 export function spawnCli(args: readonly string[], options: {cwd?: string; env?: Record<string, string>; uid?: number; gid?: number} = {}): SpawnedCli {
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !['SDSTATS_ROOT', 'SDSTATS_DB', 'IMAGE_FOLDERS'].includes(key)) env[key] = value;
 	Object.assign(env, options.env);
-	const child = spawn(process.execPath, [CLI_PATH, ...args], {cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], uid: options.uid, gid: options.gid});
+	const otherUser = options.uid !== undefined && options.uid !== process.getuid?.();
+	const cliPath = otherUser ? cliForOtherUsers() : CLI_PATH;
+	const child = spawn(process.execPath, [cliPath, ...args], {cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], uid: options.uid, gid: options.gid});
 	const out: Buffer[] = [];
 	const err: Buffer[] = [];
 	child.stdout!.on('data', (c: Buffer) => out.push(c));
