@@ -1,7 +1,6 @@
 /** `sdstats compute`: bring the cache up to date with the results root. */
 import fs from 'node:fs';
-import {DatabaseOpenError, openDatabase} from '../store/db.js';
-import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
+import {isOpenProblem, openDatabase} from '../store/db.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {ComputeAbortedError, runCompute, type CancelToken, type ComputeSummary} from '../jobs/compute-job.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
@@ -62,7 +61,7 @@ export async function computeCommand(options: ComputeCommandOptions, io: Command
 	try {
 		opened = openDatabase(dbPath, 'create');
 	} catch (error) {
-		if (error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError) {
+		if (isOpenProblem(error)) {
 			io.stderr.write(`sdstats compute: ${sanitizeLine(error.message)}\n`);
 			return EXIT_FAILURE;
 		}

@@ -4,7 +4,6 @@
  * session_metadata.
  */
 import path from 'node:path';
-import {storedMarks} from '../jobs/compute-job.js';
 import {acquireComputeLock} from '../store/compute-lock.js';
 import {DatabaseOpenError, openDatabase} from '../store/db.js';
 import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
@@ -25,7 +24,7 @@ export async function forgetCommand(options: CommonOptions & {yes: boolean}, io:
 	}
 	try {
 		const repository = new StatsRepository(opened.db);
-		const ids = [...storedMarks(repository, path.resolve(root)).keys()];
+		const ids = [...repository.markLookup(path.resolve(root)).keys()];
 		if (!options.yes) {
 			io.stderr.write(`sdstats forget: this removes the cached stats of ${ids.length} sessions of ${sanitizeLine(root)} (session_metadata is kept); run again with --yes\n`);
 			return EXIT_USAGE;

@@ -1,6 +1,5 @@
 /** Opening the cache for commands that only read it (list, show, the plain fallback of the explorer). */
-import {DatabaseOpenError, openDatabase, type OpenedDatabase} from '../store/db.js';
-import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
+import {isOpenProblem, openDatabase, type OpenedDatabase} from '../store/db.js';
 import {StatsRepository} from '../store/stats-repository.js';
 
 export type ReadStore = {opened: OpenedDatabase; repository: StatsRepository; close(): void};
@@ -15,7 +14,7 @@ export function openReadStore(dbPath: string): ReadStore {
 		// Read-only, and never creating a file: a mistyped --db must not leave an empty database behind.
 		opened = openDatabase(dbPath, 'read');
 	} catch (error) {
-		if (error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError) {
+		if (isOpenProblem(error)) {
 			throw new ReadStoreError(error.message);
 		}
 		throw error;

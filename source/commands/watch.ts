@@ -4,9 +4,8 @@
  */
 import {isoFromEpochMs} from '../core/iso-time.js';
 import {LivePoller, RateTracker, type LiveEvent} from '../jobs/live.js';
-import {DatabaseOpenError, openDatabase} from '../store/db.js';
+import {isOpenProblem, openDatabase} from '../store/db.js';
 import {LiveQueries} from '../store/live-queries.js';
-import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import {checkRoot} from './compute.js';
@@ -60,7 +59,7 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 	try {
 		opened = openDatabase(dbPath, 'create');
 	} catch (error) {
-		if (error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError) {
+		if (isOpenProblem(error)) {
 			io.stderr.write(`sdstats watch: ${sanitizeLine(error.message)}\n`);
 			return EXIT_FAILURE;
 		}

@@ -6,7 +6,7 @@ import {completionPercentage} from './rounding.js';
 import {isoFromEpochMs, isoFromMtimeNs} from './iso-time.js';
 import {readManifest, type ManifestDocument} from './manifest.js';
 import {pythonDumps} from './python-dumps.js';
-import {isJsonObject, type JsonObject, type JsonValue} from './python-json.js';
+import type {JsonObject} from './python-json.js';
 import {createdAtFromFolderName, createdAtFromTimestamp} from './session-name.js';
 import {
 	INT64_MAX,
@@ -19,6 +19,8 @@ import {
 	asString,
 	compareInt64,
 	getPath,
+	usedVariations,
+	type UsedVariation,
 } from './values.js';
 import {
 	STATS_VERSION,
@@ -31,30 +33,17 @@ import {
 
 const SUMMARY_VALUES_PER_PLACEHOLDER = 10;
 
-type Placeholder = {name: string; used: readonly JsonValue[]};
 
-/** `snapshot.variations` in manifest order; an entry that is not an object, or whose `used` is not a list, has none. */
-function placeholdersOf(snapshot: JsonObject): Placeholder[] {
-	const variations = snapshot.get('variations');
-	if (!isJsonObject(variations)) return [];
-	const result: Placeholder[] = [];
-	for (const [name, entry] of variations) {
-		const used = isJsonObject(entry) ? asList(entry.get('used')) : undefined;
-		result.push({name, used: used ?? []});
-	}
-	return result;
-}
-
-function placeholdersJson(placeholders: readonly Placeholder[]): string {
+function placeholdersJson(placeholders: readonly UsedVariation[]): string {
 	return pythonDumps(new Map(placeholders.map((p) => [p.name, p.used.length])));
 }
 
-function variationsSummaryJson(placeholders: readonly Placeholder[]): string {
+function variationsSummaryJson(placeholders: readonly UsedVariation[]): string {
 	return pythonDumps(new Map(placeholders.map((p) => [p.name, p.used.slice(0, SUMMARY_VALUES_PER_PLACEHOLDER)])));
 }
 
 /** The product of used counts, exact below 2^63 - 1 and saturated there. */
-function combinationCount(placeholders: readonly Placeholder[]): Int64 {
+function combinationCount(placeholders: readonly UsedVariation[]): Int64 {
 	let product = 1n;
 	for (const {used} of placeholders) {
 		if (used.length === 0) continue;
@@ -68,7 +57,7 @@ function combinationCount(placeholders: readonly Placeholder[]): Int64 {
  * images_expected: the planned count the generator writes (`num_images`), else the migrated manifests'
  * `images_requested`, else the combinatorial product capped by `max_images`, else `max_images`, else 0.
  */
-export function expectedImages(document: ManifestDocument, placeholders: readonly Placeholder[]): Int64 {
+export function expectedImages(document: ManifestDocument, placeholders: readonly UsedVariation[]): Int64 {
 	const params = document.snapshot.get('generation_params');
 	const numImages = asCount(getPath(params, 'num_images'));
 	if (numImages !== undefined) return numImages;
@@ -82,7 +71,7 @@ export function expectedImages(document: ManifestDocument, placeholders: readonl
 	return maxImages ?? 0;
 }
 
-function isSeedSweep(snapshot: JsonObject, seedMode: string, placeholders: readonly Placeholder[]): boolean {
+function isSeedSweep(snapshot: JsonObject, seedMode: string, placeholders: readonly UsedVariation[]): boolean {
 	const seedList = asList(getPath(snapshot, 'generation_params', 'seed_list'));
 	if (seedList !== undefined && seedList.length > 0) return true;
 	return seedMode === 'progressive' && placeholders.filter((p) => p.used.length > 1).length <= 1;
@@ -137,7 +126,7 @@ function manifestRow(input: SessionInput, document: ManifestDocument): SessionSt
 	const {snapshot} = document;
 	const params = snapshot.get('generation_params');
 	const api = asObject(snapshot.get('api_params'));
-	const placeholders = placeholdersOf(snapshot);
+	const placeholders = usedVariations(snapshot);
 	const seedMode = asString(getPath(params, 'seed_mode')) ?? 'unknown';
 	const imagesExpected = expectedImages(document, placeholders);
 	const timestamp = asString(snapshot.get('timestamp')) ?? null;

@@ -26,6 +26,21 @@ export function asList(value: JsonValue | undefined): JsonValue[] | undefined {
 	return Array.isArray(value) ? value : undefined;
 }
 
+/** A placeholder of the manifest and the values the generator used for it. */
+export type UsedVariation = {name: string; used: readonly JsonValue[]};
+
+/** `snapshot.variations` in manifest order; an entry that is not an object, or whose `used` is not a list, has none. */
+export function usedVariations(snapshot: JsonObject): UsedVariation[] {
+	const variations = snapshot.get('variations');
+	if (!isJsonObject(variations)) return [];
+	const result: UsedVariation[] = [];
+	for (const [name, entry] of variations) {
+		const used = isJsonObject(entry) ? asList(entry.get('used')) : undefined;
+		result.push({name, used: used ?? []});
+	}
+	return result;
+}
+
 export function asString(value: JsonValue | undefined): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }

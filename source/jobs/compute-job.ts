@@ -153,13 +153,8 @@ export function compareWithDisk(root: string, stored: StoredMarks, force: boolea
 	return {tasks, unchanged, gone, skipped};
 }
 
-/** The stored sessions of this root (a database may be shared by several roots). */
-export function storedMarks(repository: StatsRepository, root: string): Map<string, StoredMark> {
-	return repository.marks(root);
-}
-
 export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[]): ComputePlan {
-	const {tasks, unchanged, gone, skipped} = compareWithDisk(root, storedMarks(repository, root), force, only);
+	const {tasks, unchanged, gone, skipped} = compareWithDisk(root, repository.marks(root), force, only);
 	return {tasks, unchanged, removals: gone, skipped};
 }
 

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
 import {BUSY_TIMEOUT_MS} from '../store/db.js';
 import {StatsRepository} from '../store/stats-repository.js';
-import {ComputeAbortedError, compareWithDisk, type StoredMark, type StoredMarks} from './compute-job.js';
+import {ComputeAbortedError, compareWithDisk, type StoredMarks} from './compute-job.js';
 
 export type StaleResult = {
 	stale: string[];
@@ -18,7 +18,6 @@ export type StaleResult = {
 	/** Set when the results root itself cannot be read: rows are then kept and shown as cached. */
 	rootProblem?: string;
 };
-export type StaleRequest = {root: string; stored: Array<[string, StoredMark]>};
 /**
  * What the worker thread is sent: it reads the stored marks itself, on its own read-only connection, so the
  * explorer's thread neither queries 100,000 rows nor copies them to the worker.
@@ -34,11 +33,8 @@ function looksLikeSession(folder: string): boolean {
 	}
 }
 
-export function findStale(request: StaleRequest): StaleResult {
-	return findStaleAgainst(request.root, new Map(request.stored));
-}
-
-function findStaleAgainst(root: string, stored: StoredMarks): StaleResult {
+/** Sessions of `root` whose folder changed or went since `stored` was computed, and session folders not stored. */
+export function findStale(root: string, stored: StoredMarks): StaleResult {
 	let comparison: ReturnType<typeof compareWithDisk>;
 	try {
 		comparison = compareWithDisk(root, stored, false);
@@ -61,7 +57,7 @@ export function findStaleInDatabase(request: StaleWorkerRequest): StaleResult {
 	const db = new Database(request.dbPath, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 	try {
 		// Marks read as the comparison asks for them: the worker holds ids, not 100,000 marks (≈20 MB).
-		return findStaleAgainst(request.root, new StatsRepository(db).markLookup(request.root));
+		return findStale(request.root, new StatsRepository(db).markLookup(request.root));
 	} finally {
 		db.close();
 	}
@@ -73,14 +69,14 @@ export type StaleCheckOptions = {
 	root: string;
 	dbPath: string;
 	/** The stored marks, read on this thread: when there is no worker, or the worker cannot open the database. */
-	readStored: () => ReadonlyMap<string, StoredMark>;
+	readStored: () => StoredMarks;
 };
 
 function onThisThread(options: StaleCheckOptions): Promise<StaleResult> {
 	return new Promise((resolve, reject) =>
 		setImmediate(() => {
 			try {
-				resolve(findStale({root: options.root, stored: [...options.readStored()]}));
+				resolve(findStale(options.root, options.readStored()));
 			} catch (error) {
 				reject(error instanceof Error ? error : new Error(String(error)));
 			}

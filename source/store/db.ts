@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {NewerSchemaError, migrate, readSchemaVersion, checkStatsTableShape, SCHEMA_VERSION} from './migrations.js';
+import {NewerSchemaError, SchemaConflictError, migrate, readSchemaVersion, checkStatsTableShape, SCHEMA_VERSION} from './migrations.js';
 import {corruptMessage, isCorruptionError} from './corruption.js';
 
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -40,6 +40,11 @@ export class DatabaseReadonlyError extends DatabaseOpenError {
 }
 
 export {corruptMessage, isCorruptionError};
+
+/** A database that cannot be opened for a reason to tell the user (not a bug): unreadable, foreign or newer schema. */
+export function isOpenProblem(error: unknown): error is Error {
+	return error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError;
+}
 
 /** Why sdstats may not write there, or null. Permission bits, a read-only file, a folder that refuses new files. */
 export function writeProblem(dbPath: string, exists: boolean): string | null {

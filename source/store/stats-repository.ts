@@ -22,18 +22,10 @@ export type TriageColumns = {
 
 /** A cached session as read back: every stats column plus the bookkeeping (absent when another tool wrote it). */
 export type StoredSession = SessionStatsRow &
-	TriageColumns & {
+	TriageColumns &
+	Omit<SessionBookkeeping, 'session_id' | 'manifest_state'> & {
+		/** Null for a row another tool wrote, which has no bookkeeping. */
 		manifest_state: ManifestState | null;
-		manifest_status: string | null;
-		images_recorded: number | null;
-		error: string | null;
-		fingerprint: string | null;
-		last_activity_ms: number | null;
-		/**
-		 * Images of 0 bytes when it was computed; null (or absent, in rows built by hand) when not known: rows
-		 * computed before schema version 2, or another tool's. Read it as 0.
-		 */
-		zero_byte_images?: number | null;
 	};
 
 export type SavedComputation = {result: SessionComputation; fingerprint: string | null};

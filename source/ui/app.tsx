@@ -47,7 +47,7 @@ export type AppProps = {
 
 const PROGRESS_INTERVAL_MS = 100;
 /** How long the cursor rests on a session before its folder is analysed for the details. */
-export const INSIGHT_SETTLE_MS = 120;
+const INSIGHT_SETTLE_MS = 120;
 
 function jobLabel(request: JobRequest): string {
 	if (request.scope === 'all') return 'all sessions';

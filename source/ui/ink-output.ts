@@ -13,6 +13,7 @@
  */
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
+import {memoizeString} from '../core/string-interner.js';
 import {ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize, type AnsiCode, type StyledChar} from '@alcalzone/ansi-tokenize';
 
 type Transformer = (line: string, index: number) => string;
@@ -21,25 +22,9 @@ type Operation = {type: 'write'; x: number; y: number; text: string; transformer
 /** One line of one write, where it lands on its row. */
 type Fragment = {x: number; line: string};
 
-/**
- * A map that forgets everything when full: the explorer redraws the same few hundred rows and texts, so a
- * bounded cache stays warm without the bookkeeping of an LRU.
- */
-class BoundedCache<V> {
-	private map = new Map<string, V>();
-	constructor(private readonly limit: number) {}
-	get(key: string): V | undefined {
-		return this.map.get(key);
-	}
-	set(key: string, value: V): void {
-		if (this.map.size >= this.limit) this.map = new Map();
-		this.map.set(key, value);
-	}
-}
-
-const rowCache = new BoundedCache<string>(4096);
-const styledCharsCache = new BoundedCache<StyledChar[]>(8192);
-const widthCache = new BoundedCache<number>(8192);
+/** Rows built, by their key (see rowKey); forgotten all at once when full, as memoizeString's tables are. */
+let builtRows = new Map<string, string>();
+const ROWS_KEPT = 4096;
 
 function sameCodes(a: readonly AnsiCode[], b: readonly AnsiCode[]): boolean {
 	if (a.length !== b.length) return false;
@@ -51,17 +36,13 @@ function sameCodes(a: readonly AnsiCode[], b: readonly AnsiCode[]): boolean {
  * A line's characters with their styles. Neighbours with the same styles are given the same styles array (the
  * tokenizer makes one per character), so that `rowToString` can tell "no change of style" by identity.
  */
-function styledChars(line: string): StyledChar[] {
-	let chars = styledCharsCache.get(line);
-	if (chars === undefined) {
-		chars = styledCharsFromTokens(tokenize(line));
-		for (let i = 1; i < chars.length; i++) {
-			if (sameCodes(chars[i - 1]!.styles, chars[i]!.styles)) chars[i]!.styles = chars[i - 1]!.styles;
-		}
-		styledCharsCache.set(line, chars);
+const styledChars = memoizeString((line: string): StyledChar[] => {
+	const chars = styledCharsFromTokens(tokenize(line));
+	for (let i = 1; i < chars.length; i++) {
+		if (sameCodes(chars[i - 1]!.styles, chars[i]!.styles)) chars[i]!.styles = chars[i - 1]!.styles;
 	}
 	return chars;
-}
+}, 8192);
 
 /** The blank cell's styles, shared by every blank (Ink makes an empty array per cell). */
 const NO_STYLES: AnsiCode[] = [];
@@ -82,14 +63,7 @@ function rowToString(cells: readonly StyledChar[]): string {
 	return text;
 }
 
-function widthOf(text: string): number {
-	let width = widthCache.get(text);
-	if (width === undefined) {
-		width = stringWidth(text);
-		widthCache.set(text, width);
-	}
-	return width;
-}
+const widthOf = memoizeString(stringWidth, 8192);
 
 function widestLine(text: string): number {
 	let widest = 0;
@@ -158,10 +132,11 @@ export default class Output {
 		const lines: string[] = [];
 		for (const fragments of rows) {
 			const key = rowKey(this.width, fragments);
-			let line = rowCache.get(key);
+			let line = builtRows.get(key);
 			if (line === undefined) {
 				line = buildRow(this.width, fragments);
-				rowCache.set(key, line);
+				if (builtRows.size >= ROWS_KEPT) builtRows = new Map();
+				builtRows.set(key, line);
 			}
 			lines.push(line);
 		}

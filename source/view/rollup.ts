@@ -8,6 +8,7 @@
  * Monday-to-Sunday range `created:2025-11-10..2025-11-16` for an ISO week, `created:none`.
  */
 import {epochMsFromIso} from '../core/iso-time.js';
+import {memoizeString} from '../core/string-interner.js';
 import {shortModelName} from '../core/model-name.js';
 import {formatQuery, type Query} from '../core/query.js';
 import type {Int64} from '../core/types.js';
@@ -183,20 +184,6 @@ function exactQuery(field: 'model' | 'sampler' | 'mode', key: string | null): st
 	return formatQuery(query);
 }
 
-/** createdDay, checked once per distinct day. */
-function cachedCreatedDay(): (view: SessionView) => string | null {
-	const days = new Map<string, string | null>();
-	return (view) => {
-		const prefix = view.created.slice(0, 10);
-		let day = days.get(prefix);
-		if (day === undefined) {
-			day = createdDay(prefix);
-			days.set(prefix, day);
-		}
-		return day;
-	};
-}
-
 function classifier(by: GroupBy): Classifier {
 	switch (by) {
 		case 'model':
@@ -215,25 +202,22 @@ function classifier(by: GroupBy): Classifier {
 				label: (key) => key.replace('x', '×'),
 				query: (key) => `size:${key ?? 'none'}`,
 			};
-		case 'day':
-			return {keyOf: cachedCreatedDay(), label: (key) => key, query: (key) => `created:${key ?? 'none'}`};
+		case 'day': {
+			// Many sessions share a day: each created prefix is checked once.
+			const dayOf = memoizeString(createdDay);
+			return {keyOf: (v) => dayOf(v.created.slice(0, 10)), label: (key) => key, query: (key) => `created:${key ?? 'none'}`};
+		}
 		case 'week': {
 			// Many sessions share a day: the week of each created prefix is worked out once.
-			const weekKeys = new Map<string, string | null>();
 			const weeks = new Map<string, Week>();
+			const weekOf = memoizeString((prefix): string | null => {
+				const day = createdDay(prefix);
+				const week = day === null ? null : isoWeekOf(day);
+				if (week) weeks.set(week.key, week);
+				return week ? week.key : null;
+			});
 			return {
-				keyOf: (v) => {
-					const prefix = v.created.slice(0, 10);
-					let key = weekKeys.get(prefix);
-					if (key === undefined) {
-						const day = createdDay(prefix);
-						const week = day === null ? null : isoWeekOf(day);
-						if (week) weeks.set(week.key, week);
-						key = week ? week.key : null;
-						weekKeys.set(prefix, key);
-					}
-					return key;
-				},
+				keyOf: (v) => weekOf(v.created.slice(0, 10)),
 				label: (key) => key,
 				query: (key) => {
 					const week = key === null ? undefined : weeks.get(key);

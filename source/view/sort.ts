@@ -29,7 +29,7 @@ const STATE_ORDER = new Map(SESSION_STATES.map((s, i) => [s, i]));
 
 type Extract = (v: SessionView) => number | string;
 
-const EXTRACTORS: Record<SortKey, Extract> = {
+const EXTRACTORS: Readonly<Record<SortKey, Extract>> = {
 	created: (v) => v.created,
 	name: (v) => v.name.toLowerCase(),
 	model: (v) => v.model.toLowerCase(),
@@ -43,6 +43,11 @@ const EXTRACTORS: Record<SortKey, Extract> = {
 	cfg: (v) => v.row.cfg_scale ?? Number.NaN,
 	sampler: (v) => v.sampler.toLowerCase(),
 };
+
+/** The value a column sorts by (NaN or '' when unknown), as `sdstats list --sort` and the sort pane use it. */
+export function sortValueOf(key: SortKey, view: SessionView): number | string {
+	return EXTRACTORS[key](view);
+}
 
 /** The order every sort starts from: newest first, then by name. */
 export function baseOrder(views: readonly SessionView[]): SessionView[] {
@@ -156,12 +161,18 @@ function rankOrder(base: readonly SessionView[], extract: Extract): AscendingOrd
 /** Sorts being prepared a slice at a time: a key that needs one first finishes it rather than starting over. */
 const preparing = new WeakMap<readonly SessionView[], Map<SortKey, Generator<void, AscendingOrder>>>();
 
-function ascendingOrder(base: readonly SessionView[], key: SortKey): AscendingOrder {
-	let orders = ascendingOrders.get(base);
-	if (orders === undefined) {
-		orders = new Map();
-		ascendingOrders.set(base, orders);
+/** The per-column entries of `table` for one base list, made empty on first use. */
+function perList<V>(table: WeakMap<readonly SessionView[], Map<SortKey, V>>, base: readonly SessionView[]): Map<SortKey, V> {
+	let entries = table.get(base);
+	if (entries === undefined) {
+		entries = new Map();
+		table.set(base, entries);
 	}
+	return entries;
+}
+
+function ascendingOrder(base: readonly SessionView[], key: SortKey): AscendingOrder {
+	const orders = perList(ascendingOrders, base);
 	let order = orders.get(key);
 	if (order === undefined) {
 		const pending = preparing.get(base)?.get(key);
@@ -204,11 +215,7 @@ export async function prepareSortGradually(base: readonly SessionView[], key: So
 		return;
 	}
 	const steps = rankOrderSteps(base, EXTRACTORS[key]);
-	let pending = preparing.get(base);
-	if (pending === undefined) {
-		pending = new Map();
-		preparing.set(base, pending);
-	}
+	const pending = perList(preparing, base);
 	pending.set(key, steps);
 	try {
 		for (;;) {
@@ -217,12 +224,7 @@ export async function prepareSortGradually(base: readonly SessionView[], key: So
 			if (pending.get(key) !== steps || signal?.aborted) return;
 			const step = steps.next();
 			if (step.done) {
-				let orders = ascendingOrders.get(base);
-				if (orders === undefined) {
-					orders = new Map();
-					ascendingOrders.set(base, orders);
-				}
-				orders.set(key, step.value);
+				perList(ascendingOrders, base).set(key, step.value);
 				return;
 			}
 		}

@@ -23,7 +23,7 @@ import {
 	type JsonObject,
 	type JsonValue,
 } from '../python-json.js';
-import {asCount, asInteger, asList, asString, getPath} from '../values.js';
+import {asCount, asInteger, asList, asString, getPath, usedVariations} from '../values.js';
 import type {Int64} from '../types.js';
 
 /** A seed: an exact integer (bigint only beyond 2^53), or null when absent or not a number. `-1` is kept as -1. */
@@ -375,14 +375,7 @@ function readImages(reader: JsonReader, state: ImagesState): boolean {
 }
 
 function placeholdersOf(snapshot: JsonObject): ManifestPlaceholder[] {
-	const variations = snapshot.get('variations');
-	if (!isJsonObject(variations)) return [];
-	const result: ManifestPlaceholder[] = [];
-	for (const [name, entry] of variations) {
-		const used = isJsonObject(entry) ? asList(entry.get('used')) : undefined;
-		result.push({name, used: used ? used.map(valueText) : []});
-	}
-	return result;
+	return usedVariations(snapshot).map(({name, used}) => ({name, used: used.map(valueText)}));
 }
 
 function readOrThrow(bytes: Uint8Array): ManifestImagesResult {

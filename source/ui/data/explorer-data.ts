@@ -9,7 +9,7 @@ import type {MetadataRepository, TriagePatch, TriageSnapshot} from '../../store/
 import {stateOf} from '../../store/session-model.js';
 import {sessionsCsv, sessionsJson} from '../../commands/output/session-export.js';
 import type {ListedSession, StatsRepository, StoredSession} from '../../store/stats-repository.js';
-import {runCompute, storedMarks, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
+import {runCompute, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
 import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
 import {LivePoller, type LiveCycle} from '../../jobs/live.js';
 import {insightOffThread, type SessionInsight} from '../../jobs/session-insight.js';
@@ -156,7 +156,7 @@ export function createExplorerData(options: {
 			const changed = changedIds.length === 0 ? [] : repository.getListed(changedIds);
 			return {changed, removed, versions};
 		},
-		checkStale: () => checkStale({root, dbPath: options.dbPath, readStored: () => storedMarks(repository, root)}),
+		checkStale: () => checkStale({root, dbPath: options.dbPath, readStored: () => repository.marks(root)}),
 		startJob(request, targets, listener) {
 			const cancel = {cancelled: false};
 			if (options.readonlyReason) {
