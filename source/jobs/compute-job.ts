@@ -8,7 +8,7 @@ import {sessionIdProblem} from '../core/session-id.js';
 import fs from 'node:fs';
 import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
 import {describeFsError} from '../scan/errors.js';
-import type {StatsRepository, SavedComputation, StoredMark, StoredMarks} from '../store/stats-repository.js';
+import type {StatsRepository, SavedComputation, StoredMarks} from '../store/stats-repository.js';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
 import {chooseRunner, type BatchRunner} from './folder-runner.js';
 

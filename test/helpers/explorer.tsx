@@ -248,3 +248,19 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 export function cursorRow(frame: string): string | undefined {
 	return frame.split('\n').find((line) => line.startsWith('›'));
 }
+
+/** The list rows of a frame: marker, then created date and time, then the name. */
+export function rowLines(frame: string): string[] {
+	return frame.split('\n').filter((line) => /^[› ][● ][* ](\d{4}-)?\d\d-\d\d \d\d:\d\d /.test(line));
+}
+
+/** The session names (without timestamp prefix) of a frame's list rows, top to bottom. */
+export function rowNames(frame: string): string[] {
+	return rowLines(frame).map((line) => line.slice(3).trim().split(/\s+/)[2]!);
+}
+
+/** The name on the row the cursor is on. */
+export function cursorName(frame: string): string | undefined {
+	const row = cursorRow(frame);
+	return row ? rowNames(row)[0] : undefined;
+}

@@ -7,19 +7,13 @@ import {afterAll} from 'vitest';
 import Database from 'better-sqlite3';
 import {writeSession, type SessionSpec} from '../../source/demo/corpus.js';
 import {CLI_PATH} from '../helpers/run-cli.js';
+import {seededRandom} from '../helpers/random.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(CLI_PATH), '../..');
 
 /** mulberry32: small, fast, reproducible. */
 export function prng(seed: number): {next(): number; int(lo: number, hi: number): number; pick<T>(items: readonly T[]): T; chance(p: number): boolean} {
-	let a = seed >>> 0;
-	const next = (): number => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const next = seededRandom(seed);
 	return {
 		next,
 		int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),

@@ -1,6 +1,7 @@
 import stringWidth from 'string-width';
 import {describe, expect, test} from 'vitest';
 import {forEachGrapheme, graphemeWidth, isSimpleText} from '../../source/text/grapheme.js';
+import {seededRandom} from '../helpers/random.js';
 
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
@@ -145,16 +146,6 @@ describe('long text (segmented in windows)', () => {
 });
 
 describe('randomised equivalence with Intl.Segmenter', () => {
-	function mulberry32(seed: number): () => number {
-		let state = seed;
-		return () => {
-			state = (state + 0x6d2b79f5) | 0;
-			let t = Math.imul(state ^ (state >>> 15), 1 | state);
-			t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-			return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-		};
-	}
-
 	const pieces = [
 		'a', 'x', '1', ' ', '#', '日', 'é', '😀', '👩', '💻', '❤', '\u200D', '\u200C', '\u0301', '\u0302', '\uFE0F',
 		'\u20E3', '🏽', '🇯', '🇵', '🇫', '\u1100', '\u1161', '\u11A8', '가', '각', 'न', '\u094D', 'स', 'ि', '\r',
@@ -165,7 +156,7 @@ describe('randomised equivalence with Intl.Segmenter', () => {
 		['short strings', 2000, 60],
 		['strings longer than a window', 150, 900],
 	])('%s', (_name, iterations, maxPieces) => {
-		const random = mulberry32(maxPieces);
+		const random = seededRandom(maxPieces);
 		for (let iteration = 0; iteration < iterations; iteration++) {
 			let text = '';
 			const count = Math.floor(random() * maxPieces);

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {hasUnsafeCharacters, sanitizeBlock, sanitizeLine} from '../../source/text/sanitize.js';
+import {seededRandom} from '../helpers/random.js';
 
 const ESC = '\u001B';
 const BEL = '\u0007';
@@ -237,17 +238,6 @@ describe('every single code unit', () => {
 });
 
 describe('randomised hostile input', () => {
-	// Deterministic PRNG so failures reproduce.
-	function mulberry32(seed: number): () => number {
-		let state = seed;
-		return () => {
-			state = (state + 0x6d2b79f5) | 0;
-			let t = Math.imul(state ^ (state >>> 15), 1 | state);
-			t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-			return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-		};
-	}
-
 	const alphabet = [
 		ESC, `${ESC}[`, `${ESC}]`, `${ESC}P`, `${ESC}(`, ST, BEL, '\u009B', '\u009C', '\u009D', '\u0090', '\u0085',
 		'\n', '\r', '\t', '\u0000', '\u007F', '\b', '[', ']', '\\', ';', '0', '1', 'm', 'H', 'c', ' ', 'a', 'é',
@@ -255,7 +245,7 @@ describe('randomised hostile input', () => {
 	];
 
 	test('outputs are always safe, idempotent and agree with hasUnsafeCharacters', () => {
-		const random = mulberry32(12_345);
+		const random = seededRandom(12_345);
 		for (let iteration = 0; iteration < 3000; iteration++) {
 			let input = '';
 			const length = Math.floor(random() * 20);

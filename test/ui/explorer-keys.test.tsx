@@ -1,7 +1,7 @@
 /** Keys through the whole app: movement, the text filter, marks, the incomplete preset, help, quitting, idling. */
 import {afterEach, describe, expect, it} from 'vitest';
 import {BINDINGS} from '../../source/ui/keys.js';
-import {KEYS, cursorRow, fakeData, renderExplorer, settle, type Harness} from '../helpers/explorer.js';
+import {KEYS, cursorName, fakeData, renderExplorer, rowLines, rowNames, settle, type Harness} from '../helpers/explorer.js';
 import {sampleSessions, storedSession} from '../helpers/sessions.js';
 import type {StoredSession} from '../../source/store/stats-repository.js';
 
@@ -21,17 +21,6 @@ function manySessions(count: number): StoredSession[] {
 	});
 }
 
-/** The list rows of a frame: marker, then created date and time, then the name. */
-function rowLines(frame: string): string[] {
-	return frame.split('\n').filter((line) => /^[› ][● ][* ](\d{4}-)?\d\d-\d\d \d\d:\d\d /.test(line));
-}
-function rowNames(frame: string): string[] {
-	return rowLines(frame).map((line) => line.slice(3).trim().split(/\s+/)[2]!);
-}
-function cursorName(frame: string): string | undefined {
-	const row = cursorRow(frame);
-	return row ? rowNames(row)[0] : undefined;
-}
 function footer(frame: string): {hints: string; status: string} {
 	const lines = frame.split('\n');
 	return {hints: lines.at(-2)!, status: lines.at(-1)!};

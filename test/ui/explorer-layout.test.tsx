@@ -2,7 +2,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {footerHints} from '../../source/ui/keys.js';
 import {displayWidth} from '../../source/text/width.js';
-import {KEYS, fakeData, renderExplorer, settle, type FakeData, type Harness} from '../helpers/explorer.js';
+import {KEYS, fakeData, renderExplorer, rowLines, rowNames, settle, type FakeData, type Harness} from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import type {StoredSession} from '../../source/store/stats-repository.js';
 
@@ -12,13 +12,6 @@ afterEach(() => {
 	harness = undefined;
 });
 
-const ROW = /^[› ][● ][* ](\d{4}-)?\d\d-\d\d \d\d:\d\d /;
-function rowLines(frame: string): string[] {
-	return frame.split('\n').filter((line) => ROW.test(line));
-}
-function rowNames(frame: string): string[] {
-	return rowLines(frame).map((line) => line.slice(3).trim().split(/\s+/)[2]!);
-}
 function columnHeader(frame: string): string {
 	return frame.split('\n').find((line) => line.startsWith('   CREATED'))!;
 }

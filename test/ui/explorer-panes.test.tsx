@@ -2,7 +2,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
 import {SORT_KEYS} from '../../source/view/sort.js';
-import {KEYS, cursorRow, fakeData, renderExplorer, type Harness} from '../helpers/explorer.js';
+import {KEYS, cursorName, fakeData, renderExplorer, rowLines, rowNames, type Harness} from '../helpers/explorer.js';
 import {sampleSessions, storedSession} from '../helpers/sessions.js';
 import type {StoredSession} from '../../source/store/stats-repository.js';
 
@@ -12,16 +12,6 @@ afterEach(() => {
 	harness = undefined;
 });
 
-function rowLines(frame: string): string[] {
-	return frame.split('\n').filter((line) => /^[› ][● ][* ](\d{4}-)?\d\d-\d\d \d\d:\d\d /.test(line));
-}
-function rowNames(frame: string): string[] {
-	return rowLines(frame).map((line) => line.slice(3).trim().split(/\s+/)[2]!);
-}
-function cursorName(frame: string): string | undefined {
-	const row = cursorRow(frame);
-	return row ? rowNames(row)[0] : undefined;
-}
 function status(frame: string): string {
 	return frame.split('\n').at(-1)!;
 }

@@ -1,7 +1,7 @@
 /** Recompute from the explorer: what is asked for, the progress panel, live keys, rows landing, cancelling. */
 import {afterEach, describe, expect, it} from 'vitest';
 import type {ComputeSummary} from '../../source/jobs/compute-job.js';
-import {KEYS, cursorRow, fakeData, renderExplorer, settle, type FakeData, type Harness} from '../helpers/explorer.js';
+import {KEYS, cursorName, fakeData, renderExplorer, rowLines, rowNames, settle, type FakeData, type Harness} from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 
 let harness: Harness | undefined;
@@ -10,18 +10,8 @@ afterEach(() => {
 	harness = undefined;
 });
 
-function rowLines(frame: string): string[] {
-	return frame.split('\n').filter((line) => /^[› ][● ][* ](\d{4}-)?\d\d-\d\d \d\d:\d\d /.test(line));
-}
-function rowNames(frame: string): string[] {
-	return rowLines(frame).map((line) => line.slice(3).trim().split(/\s+/)[2]!);
-}
 function rowOf(frame: string, name: string): string | undefined {
 	return rowLines(frame).find((line) => line.slice(3).trim().split(/\s+/)[2] === name);
-}
-function cursorName(frame: string): string | undefined {
-	const row = cursorRow(frame);
-	return row ? rowNames(row)[0] : undefined;
 }
 function status(frame: string): string {
 	return frame.split('\n').at(-1)!;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import Output from '../../source/ui/ink-output.js';
+import {seededRandom} from '../helpers/random.js';
 
 type Transformer = (line: string, index: number) => string;
 type Clip = {x1: number | undefined; x2: number | undefined; y1: number | undefined; y2: number | undefined};
@@ -22,18 +23,6 @@ type OutputLike = {
 // Ink exports only its entry point; its Output class is read from the installed package's own file.
 const inkEntry = createRequire(import.meta.url).resolve('ink');
 const InkOutput = ((await import(pathToFileURL(path.join(path.dirname(inkEntry), 'output.js')).href)) as {default: new (options: {width: number; height: number}) => OutputLike}).default;
-
-/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const STYLES: Array<[string, string]> = [
 	['\u001B[32m', '\u001B[39m'],
@@ -81,7 +70,7 @@ const TRANSFORMERS: Transformer[] = [
 type Draw = (output: OutputLike) => void;
 
 function frame(seed: number, width: number, height: number): Draw {
-	const next = random(seed);
+	const next = seededRandom(seed);
 	const steps: Draw[] = [];
 	let open = 0;
 	const count = 5 + Math.floor(next() * 40);

@@ -10,6 +10,7 @@ import {
 } from '../../../source/core/analysis/combinations.js';
 import {readManifestImages, type ManifestImages} from '../../../source/core/analysis/manifest-images.js';
 import {buildManifest, type ManifestSpec} from '../../../source/demo/corpus.js';
+import {seededRandom} from '../../helpers/random.js';
 
 // ---- fixtures -------------------------------------------------------------------------------------------------
 
@@ -468,18 +469,8 @@ describe('huge grids are enumerated by index, never built', () => {
 // ---- property: the same as enumerating the grid ---------------------------------------------------------------
 
 describe('differential against brute-force enumeration', () => {
-	function rng(seed: number): () => number {
-		let a = seed;
-		return () => {
-			a = (a + 0x6d2b79f5) | 0;
-			let t = Math.imul(a ^ (a >>> 15), 1 | a);
-			t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-		};
-	}
-
 	test('300 random sessions: missing list, counts and short values', () => {
-		const rand = rng(42);
+		const rand = seededRandom(42);
 		for (let round = 0; round < 300; round++) {
 			const placeholderCount = Math.floor(rand() * 4);
 			const variations: Record<string, string[]> = {};

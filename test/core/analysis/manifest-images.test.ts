@@ -13,6 +13,7 @@ import {
 import {readManifest} from '../../../source/core/manifest.js';
 import {PyFloat, isJsonObject, parsePythonJson, type JsonValue} from '../../../source/core/python-json.js';
 import {buildManifest, type ManifestSpec} from '../../../source/demo/corpus.js';
+import {seededRandom} from '../../helpers/random.js';
 
 // ---- fixtures -------------------------------------------------------------------------------------------------
 
@@ -314,20 +315,10 @@ function expectedFromFullParse(bytes: Uint8Array) {
 }
 
 describe('differential against a full parse', () => {
-	/** A small deterministic generator (mulberry32). */
-	function random(seed: number): () => number {
-		let a = seed;
-		return () => {
-			a = (a + 0x6d2b79f5) | 0;
-			let t = Math.imul(a ^ (a >>> 15), 1 | a);
-			t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-		};
-	}
 	const pieces = ['plain', 'é', '😀', '"', '\\', '\n', '\u0001', '}', ']', '{', ',', ':', ' ', '\u2028', '\\u0041'];
 
 	test('200 manifests with awkward strings, values and key orders', () => {
-		const rand = random(7);
+		const rand = seededRandom(7);
 		const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 		const text = (): string => Array.from({length: 1 + Math.floor(rand() * 4)}, () => pick(pieces)).join('');
 		const value = (): unknown => pick([text(), text(), Math.floor(rand() * 1e6), rand(), null, true, [text()], {k: text()}]);
