@@ -192,6 +192,36 @@ function printable(input: string, key: Key): string | null {
 	return text === '' ? null : text;
 }
 
+/**
+ * The key Ink reports for one character read on its own (see Ink's parse-keypress): Enter, Tab, Backspace,
+ * Delete, Ctrl with a letter, or plain text.
+ */
+function keyOfCharacter(char: string, chunkKey: Key): {input: string; key: Key} {
+	const plain: Key = {...chunkKey, return: false, tab: false, backspace: false, delete: false, ctrl: false};
+	if (char === '\r') return {input: char, key: {...plain, return: true}};
+	if (char === '\t') return {input: char, key: {...plain, tab: true}};
+	if (char === '\b') return {input: char, key: {...plain, backspace: true}};
+	if (char === '\u007F') return {input: char, key: {...plain, delete: true}};
+	if (char !== '\n' && char >= '\u0001' && char <= '\u001A') return {input: String.fromCharCode(char.charCodeAt(0) + 96), key: {...plain, ctrl: true}};
+	return {input: char, key: plain};
+}
+
+/**
+ * Keys typed quickly, or over a slow link, arrive in one chunk, which Ink hands over as one string without key
+ * flags (it parses only escape sequences apart). Outside text inputs each character is a key of its own, as if
+ * read alone. In a text input the chunk is typed or pasted text and stays whole (its control characters are
+ * dropped, never obeyed), except Enters at its end: text typed and submitted faster than the terminal reads.
+ */
+export function splitChunk(input: string, key: Key, textInput: boolean): Array<{input: string; key: Key}> {
+	const chars = [...input];
+	if (!textInput) return chars.map((char) => keyOfCharacter(char, key));
+	let end = chars.length;
+	while (end > 0 && chars[end - 1] === '\r') end--;
+	const keys = end > 0 ? [{input: chars.slice(0, end).join(''), key}] : [];
+	for (let i = end; i < chars.length; i++) keys.push(keyOfCharacter('\r', key));
+	return keys;
+}
+
 /** The one key dispatcher: (mode, key) → action, or null when the key means nothing here. */
 export function dispatchKey(state: ExplorerState, input: string, key: Key): Action | null {
 	for (const binding of BINDINGS) {

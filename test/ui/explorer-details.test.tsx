@@ -49,8 +49,8 @@ function cursorName(frame: string): string | undefined {
 	return row ? rowNames(row)[0] : undefined;
 }
 
-async function open(rows: StoredSession[], columns = 100, lines = 30): Promise<Harness> {
-	harness = await renderExplorer({data: fakeData(rows), columns, rows: lines});
+async function open(rows: StoredSession[], columns = 100, lines = 30, options: {insightSettleMs?: number} = {}): Promise<Harness> {
+	harness = await renderExplorer({data: fakeData(rows), columns, rows: lines, ...options});
 	await harness.waitForFrame((f) => f.includes(`${rows.length} of ${rows.length} shown`) && !f.includes('loading…'));
 	return harness;
 }
@@ -263,7 +263,9 @@ describe('split view', () => {
 	});
 
 	it('Enter in the split view scrolls the details beside the list; Esc returns with the cursor in place', async () => {
-		const h = await open(sampleSessions(), 160, 30);
+		// The folder insight is left out (it would land at a moment of its own and lengthen the details between
+		// the two frames compared): this is about scrolling and the cursor.
+		const h = await open(sampleSessions(), 160, 30, {insightSettleMs: 60_000});
 		await h.press('j', 'j');
 		const before = await h.waitForFrame((f) => f.includes('◐ partial: 3 of 10'), 'the details beside the list');
 		expect(cursorName(before)).toBe('partial_illu');

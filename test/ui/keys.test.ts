@@ -4,7 +4,7 @@
  */
 import type {Key} from 'ink';
 import {describe, expect, it} from 'vitest';
-import {BINDINGS, MODE_TITLES, dispatchKey, footerHints, helpSections} from '../../source/ui/keys.js';
+import {BINDINGS, MODE_TITLES, dispatchKey, footerHints, helpSections, splitChunk} from '../../source/ui/keys.js';
 import {explorerReducer, initialState, reducer} from '../../source/ui/state/reducer.js';
 import type {ExplorerState, Mode} from '../../source/ui/state/types.js';
 import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
@@ -228,5 +228,33 @@ describe('the dispatcher', () => {
 		expect(typing.mode).toBe('filter-input');
 		expect(typing.filter.text).toBe('q');
 		expect(typing.quitting).toBe(false);
+	});
+});
+
+describe('keys arriving in one chunk', () => {
+	const split = (input: string, textInput: boolean) => splitChunk(input, key(), textInput).map((k) => [k.input, Object.entries(k.key).filter(([, on]) => on === true).map(([name]) => name)]);
+
+	it('outside text inputs: each character is the key Ink reports for it read alone', () => {
+		expect(split('j\r\t\u007F\b\u0003 ', false)).toEqual([
+			['j', []],
+			['\r', ['return']],
+			['\t', ['tab']],
+			['\u007F', ['delete']],
+			['\b', ['backspace']],
+			['c', ['ctrl']],
+			[' ', []],
+		]);
+	});
+
+	it('in a text input: the text stays whole, control characters and all, and only Enters at its end are keys', () => {
+		expect(split('city\r', true)).toEqual([
+			['city', []],
+			['\r', ['return']],
+		]);
+		expect(split('\r\r', true)).toEqual([
+			['\r', ['return']],
+			['\r', ['return']],
+		]);
+		expect(split('a\rb\u0003z', true)).toEqual([['a\rb\u0003z', []]]);
 	});
 });

@@ -13,7 +13,7 @@ import {toSessionView, type SessionView} from '../../view/session-view.js';
 import {DEFAULT_SORT, INCOMPLETE_SORT, SORT_KEYS, baseOrder, sortViews, type SortSpec} from '../../view/sort.js';
 import {listHeightOf, screenOf} from './screen.js';
 import {sanitizeLine} from '../../text/sanitize.js';
-import {dispatchKey} from '../keys.js';
+import {dispatchKey, splitChunk} from '../keys.js';
 import {buildDetails, detailsInsightLines} from '../model/details.js';
 import {helpLines} from '../views/help-lines.js';
 import type {Action, ExplorerState, Mode, TriageIntent, TriageRequest, Viewport} from './types.js';
@@ -540,13 +540,14 @@ const TEXT_MODES = new Set<Mode>(['filter-input', 'tag-input', 'note-input', 'co
 
 export function explorerReducer(state: ExplorerState, action: Action): ExplorerState {
 	if (action.type !== 'key') return reducer(state, action);
-	// Keys typed quickly (or over a slow link) can arrive in one chunk, which Ink hands over as one string.
-	// Outside text inputs each character is a key of its own.
-	const chars = [...action.input];
-	if (chars.length > 1 && !TEXT_MODES.has(state.mode) && !action.key.ctrl && !action.key.meta) {
-		let next = state;
-		for (const char of chars) next = explorerReducer(next, {...action, input: char});
-		return next;
+	// Several keys in one chunk (fast typing, a slow link): each is taken in turn, in the mode it meets.
+	if ([...action.input].length > 1 && !action.key.ctrl && !action.key.meta) {
+		const keys = splitChunk(action.input, action.key, TEXT_MODES.has(state.mode));
+		if (keys.length > 1 || keys[0]?.input !== action.input) {
+			let next = state;
+			for (const {input, key} of keys) next = explorerReducer(next, {type: 'key', input, key});
+			return next;
+		}
 	}
 	// A message lasts until the next key.
 	const cleared = state.message !== null ? {...state, message: null} : state;
