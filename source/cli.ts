@@ -5,8 +5,8 @@ import {parseArgs, type Invocation, type ParsedFlags} from './cli-args.js';
 import {HELP} from './cli-help.js';
 import os from 'node:os';
 import {ConfigError, locate, type Locations} from './config.js';
-import type {CommonOptions} from './commands/context.js';
-import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './commands/io.js';
+import type {CommonOptions} from './common-options.js';
+import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './io.js';
 import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
 import {corruptMessage, isCorruptionError} from './store/corruption.js';
 

@@ -5,7 +5,7 @@
  */
 import type {SessionState} from '../../core/types.js';
 import {INCOMPLETE_STATES} from '../../core/state.js';
-import type {ListedSession} from '../../store/stats-repository.js';
+import type {ListedSession} from '../../core/types.js';
 import {EMPTY_FILTER, compileFilter, filterFromQuery, filterFromText, isFilterActive, narrows, type Filter} from '../../view/filter.js';
 import type {Query} from '../../core/query.js';
 import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, currentText, cycleItem, hasIncomplete, setIncomplete, toggleItem} from '../model/filter-pane.js';

@@ -1,6 +1,5 @@
 /** The explorer's whole state and every action that changes it. One reducer (reducer.ts) owns the transitions. */
-import type {SessionState} from '../../core/types.js';
-import type {ListedSession, StoredSession} from '../../store/stats-repository.js';
+import type {ListedSession, SessionState, StoredSession} from '../../core/types.js';
 import type {TriagePatch, TriageSnapshot} from '../../store/metadata-repository.js';
 import type {ViewSettings} from '../data/view-store.js';
 import type {GroupBy, GroupRow} from '../../view/rollup.js';

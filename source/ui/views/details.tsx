@@ -4,7 +4,7 @@ import {Box} from 'ink';
 import {buildDetails, detailsInsightLines, type DetailsContext, type DetailsLine} from '../model/details.js';
 import type {ExplorerState} from '../state/types.js';
 import type {SessionView} from '../../view/session-view.js';
-import type {StoredSession} from '../../store/stats-repository.js';
+import type {StoredSession} from '../../core/types.js';
 import type {Theme} from '../theme.js';
 import {Line} from './line.js';
 
