@@ -62,10 +62,16 @@ export function showCommand(options: ShowOptions, io: CommandIo): number {
 	});
 }
 
-/** `--missing --json` for a combinatorial session. */
+/**
+ * `--missing --json` for a combinatorial session: `kind` is `seed-sweep` when the grid repeats every combination
+ * over a seed list (`seeds`, in the generator's order), else `combinatorial`.
+ */
 export type CombinatorialResume = {
 	session_id: string;
-	kind: 'combinatorial';
+	kind: 'combinatorial' | 'seed-sweep';
+	/** The placeholders in the generator's loop order, outermost first. */
+	placeholders: string[];
+	seeds?: Array<number | bigint>;
 	planned: number | bigint;
 	found: number;
 	missing_count: number | bigint;
@@ -99,7 +105,9 @@ export function missingReport(sessionId: string, analysis: MissingAnalysis): Com
 	}
 	return {
 		session_id: sessionId,
-		kind: 'combinatorial',
+		kind: analysis.seeds ? 'seed-sweep' : 'combinatorial',
+		placeholders: analysis.placeholders,
+		...(analysis.seeds ? {seeds: analysis.seeds} : {}),
 		planned: analysis.planned,
 		found: analysis.found,
 		missing_count: analysis.missingCount,
@@ -156,7 +164,7 @@ function showMissing(options: ShowOptions, row: StoredSession, io: CommandIo): n
 	const report = missingReport(row.session_id, insight.missing);
 	if (options.json) {
 		io.stdout.write(`${toJson(report)}\n`);
-	} else if (insight.missing.kind === 'combinatorial' && report.kind === 'combinatorial') {
+	} else if (insight.missing.kind === 'combinatorial' && report.kind !== 'random') {
 		writeLines(io.stdout, combinatorialText(row.session_id, insight.missing, report.resume));
 	} else if (insight.missing.kind === 'random') {
 		writeLines(io.stdout, randomText(row.session_id, insight.missing));

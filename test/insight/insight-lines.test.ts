@@ -104,6 +104,7 @@ describe('insightLines', () => {
 			missing: {
 				kind: 'combinatorial',
 				placeholders: [hostile],
+				randomPerImage: [],
 				seeds: null,
 				gridSize: 2,
 				planned: 2,

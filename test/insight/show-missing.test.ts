@@ -46,6 +46,7 @@ describe('show --missing --json', () => {
 		expect(JSON.parse(out)).toEqual({
 			session_id: PORTRAITS,
 			kind: 'combinatorial',
+			placeholders: ['Hair', 'Expression'],
 			planned: 12,
 			found: 9,
 			missing_count: 3,

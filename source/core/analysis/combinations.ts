@@ -1,8 +1,8 @@
 /**
  * Missing combinations: which planned images of a session have no image file.
  *
- * Combinatorial sessions: the grid is the product of the placeholders' `used` values in the manifest's
- * `variations` order (the first placeholder outermost), times `generation_params.seed_list` when present
+ * Combinatorial sessions: the grid is the product of the placeholders' `used` values in the generator's loop
+ * order (loop-order.ts: the first placeholder outermost), times `generation_params.seed_list` when present
  * (combination-major), truncated at `num_images` (else a positive `max_images`): see grid.ts. Every manifest
  * entry whose image file is on disk is mapped to its cell (placeholders the grid does not know, such as
  * `ControlNetImage_0`, are ignored); the planned cells no entry reaches are missing. The walk over the images is
@@ -44,8 +44,10 @@ export type ShortValue = {
 
 export type CombinatorialAnalysis = {
 	kind: 'combinatorial';
-	/** The placeholders that form the grid (non-empty `used`), outermost first. */
+	/** The placeholders that form the grid (non-empty `used`), outermost first: the generator's loop order. */
 	placeholders: string[];
+	/** Placeholders of weight 0 in the prompt: a value picked at random per image, outside the grid. */
+	randomPerImage: string[];
 	/** The seed list the grid repeats every combination over, or null. */
 	seeds: Int64[] | null;
 	/** Product of the used counts × seeds. */
@@ -250,6 +252,7 @@ function analyseCombinatorial(manifest: ManifestImages, options: MissingOptions)
 	const analysis: CombinatorialAnalysis = {
 		kind: 'combinatorial',
 		placeholders: names,
+		randomPerImage: [...manifest.randomPerImage],
 		seeds: grid.seeds ? [...grid.seeds] : null,
 		gridSize: int64(grid.size),
 		planned: int64(grid.planned),

@@ -76,6 +76,7 @@ function combinatorialLines(out: Lines, a: CombinatorialAnalysis): void {
 			? `planned ${a.planned} of a grid of ${a.gridSize} (${grid}): the planned count stops before the end of the grid`
 			: `planned ${a.planned}: the whole grid (${grid})`,
 	);
+	if (a.randomPerImage.length > 0) out.wrapped(`${a.randomPerImage.map(sanitizeLine).join(', ')}: weight 0, a value picked at random per image (not part of the grid)`);
 	out.line(`found ${a.found}, missing ${a.missingCount}`, 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
 	if (BigInt(a.missingCount) > 0n) {
 		const shown = a.missing.slice(0, MISSING_SHOWN);
