@@ -3,6 +3,7 @@
  * from the session folder (a readable list, or with --json a resume list a script can feed back to the generator).
  */
 import {resumeList, type CombinatorialAnalysis, type MissingAnalysis, type RandomAnalysis} from '../core/analysis/combinations.js';
+import {missingHeadline, type FolderImageCounts} from '../core/analysis/missing-summary.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import {insightFor} from '../jobs/session-insight.js';
 import {SessionIdError, resolveSessionFolder} from '../scan/session-path.js';
@@ -116,10 +117,12 @@ export function missingReport(sessionId: string, analysis: MissingAnalysis): Com
 	};
 }
 
-function combinatorialText(sessionId: string, analysis: CombinatorialAnalysis, resume: CombinatorialResume['resume']): string[] {
+function combinatorialText(sessionId: string, analysis: CombinatorialAnalysis, folder: FolderImageCounts, resume: CombinatorialResume['resume']): string[] {
 	const lines: string[] = [];
-	const grid = analysis.capped ? ` (a grid of ${analysis.gridSize}, cut at the planned count)` : '';
-	lines.push(`${sanitizeLine(sessionId)}: ${analysis.missingCount} of ${analysis.planned} planned images missing, ${analysis.found} found${grid}`);
+	lines.push(`${sanitizeLine(sessionId)}: ${missingHeadline(analysis, folder)}`);
+	if (analysis.randomPerImage.length > 0) {
+		lines.push(`${analysis.randomPerImage.map(sanitizeLine).join(', ')}: weight 0, a value picked at random per image (not part of the grid)`);
+	}
 	if (resume.length === 0) return lines;
 	lines.push('', "missing, in the generator's order:");
 	for (const entry of resume) lines.push(`  #${entry.index}  ${formatCombination(entry.values, entry.seed)}`);
@@ -135,8 +138,8 @@ function combinatorialText(sessionId: string, analysis: CombinatorialAnalysis, r
 	return lines;
 }
 
-function randomText(sessionId: string, analysis: RandomAnalysis): string[] {
-	const lines = [`${sanitizeLine(sessionId)}: random mode, ${analysis.missingCount} of ${analysis.expected} planned images missing, ${analysis.found} found`];
+function randomText(sessionId: string, analysis: RandomAnalysis, folder: FolderImageCounts): string[] {
+	const lines = [`${sanitizeLine(sessionId)}: ${missingHeadline(analysis, folder)}`];
 	const never = Object.entries(analysis.neverProduced);
 	if (never.length > 0) {
 		lines.push('', 'values never produced:');
@@ -165,9 +168,9 @@ function showMissing(options: ShowOptions, row: StoredSession, io: CommandIo): n
 	if (options.json) {
 		io.stdout.write(`${toJson(report)}\n`);
 	} else if (insight.missing.kind === 'combinatorial' && report.kind !== 'random') {
-		writeLines(io.stdout, combinatorialText(row.session_id, insight.missing, report.resume));
+		writeLines(io.stdout, combinatorialText(row.session_id, insight.missing, insight, report.resume));
 	} else if (insight.missing.kind === 'random') {
-		writeLines(io.stdout, randomText(row.session_id, insight.missing));
+		writeLines(io.stdout, randomText(row.session_id, insight.missing, insight));
 	}
 	return EXIT_OK;
 }

@@ -54,6 +54,8 @@ export type CombinatorialAnalysis = {
 	gridSize: Int64;
 	/** The cells the generator planned: min(gridSize, num_images | max_images). */
 	planned: Int64;
+	/** The manifest's own planned count (`num_images`, else a positive `max_images`), null when it gives none. */
+	manifestPlanned: Int64 | null;
 	/** Whether the plan stops before the end of the grid. */
 	capped: boolean;
 	/** Planned cells with at least one image on disk. */
@@ -156,6 +158,11 @@ const sources = new WeakMap<CombinatorialAnalysis, MissingSource>();
 const DEFAULT_FIRST_MISSING = 50;
 const DEFAULT_FIRST_DUPLICATES = 20;
 
+function planCapOf(manifest: ManifestImages): Int64 | null {
+	const cap = planCap(manifest);
+	return cap === null ? null : int64(cap);
+}
+
 function valuesRecord(names: readonly string[], values: readonly string[]): PlaceholderValues {
 	return Object.fromEntries(names.map((name, i) => [name, values[i]!]));
 }
@@ -256,6 +263,7 @@ function analyseCombinatorial(manifest: ManifestImages, options: MissingOptions)
 		seeds: grid.seeds ? [...grid.seeds] : null,
 		gridSize: int64(grid.size),
 		planned: int64(grid.planned),
+		manifestPlanned: planCapOf(manifest),
 		capped: grid.capped,
 		found: found.size,
 		missingCount: int64(grid.planned - BigInt(found.size)),
