@@ -104,6 +104,14 @@ async function main(): Promise<number> {
 			const {showCommand} = await import('./commands/show.js');
 			return showCommand({...common, name: invocation.inputs[0]!, json: flags.json, missing: flags.missing}, io);
 		}
+		case 'preview': {
+			const {previewCommand} = await import('./commands/preview.js');
+			return previewCommand({...common, name: invocation.inputs[0]!, protocol: flags.protocol, cols: flags.cols, rows: flags.rows, env: process.env, terminalRows: process.stdout.rows}, io);
+		}
+		case 'sheet': {
+			const {sheetCommand} = await import('./commands/preview.js');
+			return sheetCommand({...common, name: invocation.inputs[0]!, output: flags.output!, env: process.env}, io);
+		}
 		default:
 			return explore(common, flags);
 	}
