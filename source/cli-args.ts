@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import meow from 'meow';
 import {HELP} from './cli-help.js';
 
-export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'watch' | 'doctor' | 'forget' | 'help';
+export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'watch' | 'doctor' | 'forget' | 'archive' | 'trash' | 'resume' | 'undo' | 'help';
 
 export type Invocation =
 	| {kind: 'run'; command: CommandName; flags: ParsedFlags; inputs: string[]}
@@ -35,9 +35,17 @@ export type ParsedFlags = {
 	intervalSeconds: number;
 	missing: boolean;
 	resetView: boolean;
+	/** archive: the archive folder. */
+	to?: string;
+	dryRun: boolean;
+	includeRunning: boolean;
+	/** resume -o FILE. */
+	output?: string;
+	/** undo --list. */
+	list: boolean;
 };
 
-const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'watch', 'doctor', 'forget', 'help'];
+const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'watch', 'doctor', 'forget', 'archive', 'trash', 'resume', 'undo', 'help'];
 
 /** Flags each command accepts beyond the global ones. */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
@@ -48,6 +56,10 @@ const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
 	watch: ['json', 'interval'],
 	doctor: ['rebuild'],
 	forget: ['yes'],
+	archive: ['filter', 'session', 'to', 'dryRun', 'yes', 'includeRunning'],
+	trash: ['filter', 'session', 'dryRun', 'yes', 'includeRunning'],
+	resume: ['filter', 'session', 'output', 'includeRunning'],
+	undo: ['list', 'dryRun', 'yes'],
 	help: [],
 };
 const GLOBAL_FLAGS = ['root', 'db', 'stallMinutes', 'color', 'help', 'version'];
@@ -101,6 +113,11 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			missing: {type: 'boolean'},
 			resetView: {type: 'boolean'},
 			yes: {type: 'boolean'},
+			to: {type: 'string'},
+			dryRun: {type: 'boolean'},
+			includeRunning: {type: 'boolean'},
+			output: {type: 'string', shortFlag: 'o'},
+			list: {type: 'boolean'},
 			help: {type: 'boolean', shortFlag: 'h'},
 			version: {type: 'boolean', shortFlag: 'v'},
 		},
@@ -131,7 +148,10 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	if (raw.json === true && raw.csv === true) return {kind: 'usage-error', command, message: '--json and --csv cannot be used together'};
 	if (raw.groupBy !== undefined && raw.sort !== undefined) return {kind: 'usage-error', command, message: '--sort cannot be used with --group-by (groups come most sessions first)'};
 
-	const expectedInputs = command === 'show' ? 1 : 0;
+	const expectedInputs = command === 'show' ? 1 : command === 'undo' ? Math.min(inputs.length, 1) : 0;
+	if (command === 'undo' && inputs[0] !== undefined && !/^[1-9]\d{0,5}$/.test(inputs[0])) {
+		return {kind: 'usage-error', command, message: `undo takes the number of an action from \`sdstats undo --list\`, not "${inputs[0]}"`};
+	}
 	if (inputs.length !== expectedInputs) {
 		return {
 			kind: 'usage-error',
@@ -150,7 +170,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64)) {
 		return {kind: 'usage-error', command, message: '--workers takes a whole number from 0 to 64'};
 	}
-	for (const name of ['root', 'db'] as const) {
+	for (const name of ['root', 'db', 'to', 'output'] as const) {
 		if (raw[name] !== undefined && (typeof raw[name] !== 'string' || raw[name] === '')) {
 			return {kind: 'usage-error', command, message: `--${name} needs a path`};
 		}
@@ -179,6 +199,11 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			missing: raw.missing === true,
 			resetView: raw.resetView === true,
 			yes: raw.yes === true,
+			to: raw.to as string | undefined,
+			dryRun: raw.dryRun === true,
+			includeRunning: raw.includeRunning === true,
+			output: raw.output as string | undefined,
+			list: raw.list === true,
 		},
 	};
 }
