@@ -78,9 +78,12 @@ export function stateDirectory(env: Readonly<{[key: string]: string | undefined}
 
 export const actionsFolder = (stateDir: string): string => path.join(stateDir, 'actions');
 
-/** Sortable, unique enough for one user: time, pid and a few random characters. */
+let lastIdMs = 0;
+
+/** Sortable in the order actions ran (to the millisecond, never repeating in one process), then pid and a few random characters. */
 export function newActionId(nowMs: number): string {
-	const stamp = new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '');
+	lastIdMs = Math.max(nowMs, lastIdMs + 1);
+	const stamp = new Date(lastIdMs).toISOString().replace(/[-:]/g, '').replace('.', '').replace('Z', '');
 	return `${stamp}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
