@@ -4,14 +4,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {buildManifest, imageFileName, type ManifestSpec} from '../../source/demo/corpus.js';
+import {TINY_PNG, buildManifest, imageFileName, type ManifestSpec} from '../../source/demo/corpus.js';
 import {runCompute} from '../../source/jobs/compute-job.js';
 import {openDatabase} from '../../source/store/db.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
 
 export type SessionSpec = ManifestSpec & {images: number; bytes?: number; idleMinutes?: number};
 
-/** Writes a session folder: a generator-like manifest and `images` PNG-named files of distinct content. */
+/** Writes a session folder: a generator-like manifest and `images` PNG files of distinct content. */
 export function writeSession(root: string, name: string, spec: SessionSpec, nowMs = Date.now()): string {
 	const folder = path.join(root, name);
 	fs.mkdirSync(folder, {recursive: true});
@@ -20,7 +20,9 @@ export function writeSession(root: string, name: string, spec: SessionSpec, nowM
 	const seeds = (manifest.images as Array<{filename: string}>).map((i) => i.filename);
 	for (let i = 0; i < spec.images; i++) {
 		const file = path.join(folder, seeds[i] ?? imageFileName(name, i, 1000 + i));
-		const content = Buffer.alloc(spec.bytes ?? 2000 + i, `${name}:${i}:`);
+		// A PNG's head and IEND end around distinct filler, so every image differs and reads as whole.
+		const size = Math.max(spec.bytes ?? 2000 + i, TINY_PNG.length + 16);
+		const content = Buffer.concat([TINY_PNG.subarray(0, TINY_PNG.length - 12), Buffer.alloc(size - TINY_PNG.length, `${name}:${i}:`), TINY_PNG.subarray(TINY_PNG.length - 12)]);
 		fs.writeFileSync(file, content);
 	}
 	const when = new Date(nowMs - (spec.idleMinutes ?? 600) * 60_000);

@@ -30,7 +30,7 @@ import {
 } from './journal.js';
 import {exists, isEmptyFolder, matchesListing, removeIfEmpty, removeTree} from './transfer.js';
 
-export type RecoveryReport = {actionId: string; kind: string; finished: number; rolledBack: number; conflicts: string[]; databaseProblem: string | null};
+export type RecoveryReport = {actionId: string; kind: string; finished: number; rolledBack: number; notReached: number; conflicts: string[]; databaseProblem: string | null};
 
 const VERB: {[kind: string]: string} = {archive: 'archive', trash: 'trash', restore: 'undo'};
 
@@ -38,6 +38,7 @@ export function describeRecovery(report: RecoveryReport): string {
 	const parts: string[] = [];
 	if (report.finished > 0) parts.push(`finished ${report.finished} session${report.finished === 1 ? '' : 's'}`);
 	if (report.rolledBack > 0) parts.push(`put ${report.rolledBack} back where ${report.rolledBack === 1 ? 'it was' : 'they were'}`);
+	if (report.notReached > 0) parts.push(`${report.notReached} not reached (untouched)`);
 	if (parts.length === 0) parts.push('nothing was left half-done');
 	let line = `an interrupted ${VERB[report.kind] ?? report.kind} (${report.actionId}): ${parts.join(', ')}`;
 	if (report.conflicts.length > 0) line += `; left alone for you: ${report.conflicts.join('; ')}`;
@@ -90,6 +91,11 @@ function judge(intent: Intent, steps: readonly Step[] | undefined): Verdict {
 	const conflict = (reason: string): Verdict => ({step: {t: 'step', seq, phase: 'conflict', reason}, conflict: `${intent.sessionId} ${reason}`});
 	const fromThere = exists(intent.from);
 	const toFull = exists(intent.to) && !isEmptyFolder(intent.to);
+	const infoMade = intent.trashInfo !== undefined && exists(intent.trashInfo.path);
+	if (fromThere && !exists(intent.to) && !exists(intent.tmp) && !exists(intent.del) && !infoMade && steps === undefined) {
+		// Its turn never came: nothing of it was touched.
+		return {step: {t: 'step', seq, phase: 'skipped', reason: 'not reached before the interruption'}};
+	}
 
 	if (methodOf(intent, steps) === 'rename') {
 		if (fromThere && !toFull) {
@@ -115,7 +121,8 @@ function judge(intent: Intent, steps: readonly Step[] | undefined): Verdict {
 	// Not published: the source was never touched. Put a set-aside source back, then clear our temporaries.
 	if (!fromThere && exists(intent.del)) fs.renameSync(intent.del, intent.from);
 	if (!exists(intent.from)) return conflict(`is at neither ${intent.from} nor ${intent.to}`);
-	if (published && toFull) return conflict(`is at both ${intent.from} and ${intent.to} (the copy does not match what was verified)`);
+	// Never two copies left quietly: a full target beside a whole source is the user's to judge.
+	if (toFull) return conflict(`is at both ${intent.from} and ${intent.to}${published ? ' (the copy does not match what was verified)' : ''}`);
 	removeTree(intent.tmp);
 	removeIfEmpty(intent.to);
 	return rollback('interrupted before its copy was complete');
@@ -123,7 +130,7 @@ function judge(intent: Intent, steps: readonly Step[] | undefined): Verdict {
 
 function recoverOne(stateDir: string, journal: ParsedJournal): RecoveryReport {
 	const {header} = journal;
-	const report: RecoveryReport = {actionId: header.id, kind: header.kind, finished: 0, rolledBack: 0, conflicts: [], databaseProblem: null};
+	const report: RecoveryReport = {actionId: header.id, kind: header.kind, finished: 0, rolledBack: 0, notReached: 0, conflicts: [], databaseProblem: null};
 	const writer = JournalWriter.resume(stateDir, header.id);
 	try {
 		const records: Record[] = [];
@@ -139,6 +146,7 @@ function recoverOne(stateDir: string, journal: ParsedJournal): RecoveryReport {
 			} else {
 				records.push(verdict.step);
 				if (verdict.step.phase === 'rolledback') report.rolledBack++;
+				if (verdict.step.phase === 'skipped') report.notReached++;
 				if (verdict.conflict) report.conflicts.push(verdict.conflict);
 			}
 		}

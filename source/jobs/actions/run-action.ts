@@ -209,7 +209,8 @@ function copyOne(
 		removeTree(intent.tmp);
 		return published;
 	}
-	journal.append([{t: 'step', seq, phase: 'published'}], true);
+	// Not fsynced: after a crash, a copy found under its final name with 'copied' recorded counts as published.
+	journal.append([{t: 'step', seq, phase: 'published'}], false);
 	options.onStep?.('published', move.sessionId);
 	const removed = removeSource(move.from, intent.del);
 	if (!removed.ok && fs.existsSync(move.from)) {
