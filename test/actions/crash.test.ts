@@ -3,7 +3,7 @@
  * second; needs root). After each kill, the next sdstats command settles the journal; then every session must
  * exist exactly once and whole (file list, sizes, contents and mtimes compared), its stats row must name
  * where it is, nothing temporary may be left, and a second recovery must find nothing to do.
- * SDSTATS_CRASH_RUNS sets the number of kills (default 24); the seed is printed so a failure can be replayed.
+ * SDSTATS_CRASH_RUNS sets the number of kills (default 12); the seed is printed so a failure can be replayed.
  */
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
@@ -15,7 +15,7 @@ import {seededRandom} from '../helpers/random.js';
 import {CLI_PATH, runCli} from '../helpers/run-cli.js';
 import {actionWorkspace, pathsIn} from './action-harness.js';
 
-const RUNS = Number(process.env.SDSTATS_CRASH_RUNS ?? 24);
+const RUNS = Number(process.env.SDSTATS_CRASH_RUNS ?? 12);
 const SESSIONS = 100;
 
 const mounts: Array<{unmount(): void}> = [];
