@@ -6,7 +6,14 @@ import type {Int64, ManifestState, SessionState} from './types.js';
 
 export const DEFAULT_STALL_WINDOW_MS = 10 * 60 * 1000;
 
-const ACTIVE_STATUSES = new Set(['ongoing', 'in_progress']);
+/** Manifest statuses the generator writes while a run goes on: the one list (the live poll's SQL reads it too). */
+export const ACTIVE_STATUSES: readonly string[] = ['ongoing', 'in_progress'];
+const ACTIVE = new Set(ACTIVE_STATUSES);
+
+/** Whether a manifest's status says the generator is still writing the session (running or, when idle, stalled). */
+export function isActiveStatus(status: string | null): boolean {
+	return status !== null && ACTIVE.has(status);
+}
 
 export type StateFacts = {
 	manifestState: ManifestState;
@@ -22,7 +29,7 @@ export function deriveState(facts: StateFacts, nowMs: number, stallWindowMs = DE
 	const actual = BigInt(facts.imagesActual);
 	const expected = facts.imagesExpected === null ? 0n : BigInt(facts.imagesExpected);
 	const complete = expected > 0n && actual === expected;
-	if (facts.manifestStatus !== null && ACTIVE_STATUSES.has(facts.manifestStatus)) {
+	if (isActiveStatus(facts.manifestStatus)) {
 		const idle = facts.lastActivityMs === null ? Number.POSITIVE_INFINITY : nowMs - facts.lastActivityMs;
 		return idle <= stallWindowMs ? 'running' : 'stalled';
 	}

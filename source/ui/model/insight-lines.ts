@@ -4,6 +4,7 @@
  * "Anomalies". Pure: every string from disk goes through sanitizeLine, every line fits `width` columns.
  */
 import type {CombinatorialAnalysis, RandomAnalysis} from '../../core/analysis/combinations.js';
+import {missingHeadline, type FolderImageCounts} from '../../core/analysis/missing-summary.js';
 import type {ExpectedSeeds, SeedAnalysis} from '../../core/analysis/seeds.js';
 import type {Int64} from '../../core/types.js';
 import type {SessionInsight} from '../../jobs/session-insight.js';
@@ -66,7 +67,7 @@ class Lines {
 	}
 }
 
-function combinatorialLines(out: Lines, a: CombinatorialAnalysis): void {
+function combinatorialLines(out: Lines, a: CombinatorialAnalysis, folder: FolderImageCounts): void {
 	out.section('Missing combinations');
 	const names = a.placeholders.map(sanitizeLine).join(' × ');
 	const seeds = a.seeds ? `${names ? ' × ' : ''}${plural(a.seeds.length, 'seed')}` : '';
@@ -76,7 +77,8 @@ function combinatorialLines(out: Lines, a: CombinatorialAnalysis): void {
 			? `planned ${a.planned} of a grid of ${a.gridSize} (${grid}): the planned count stops before the end of the grid`
 			: `planned ${a.planned}: the whole grid (${grid})`,
 	);
-	out.line(`found ${a.found}, missing ${a.missingCount}`, 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
+	if (a.randomPerImage.length > 0) out.wrapped(`${a.randomPerImage.map(sanitizeLine).join(', ')}: weight 0, a value picked at random per image (not part of the grid)`);
+	out.wrapped(missingHeadline(a, folder), 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
 	if (BigInt(a.missingCount) > 0n) {
 		const shown = a.missing.slice(0, MISSING_SHOWN);
 		out.line(BigInt(a.missingCount) > BigInt(shown.length) ? `first missing (in the generator's order):` : `missing (in the generator's order):`);
@@ -92,16 +94,15 @@ function combinatorialLines(out: Lines, a: CombinatorialAnalysis): void {
 			out.wrapped(`${sanitizeLine(name)}: ${listed.join(', ')}${moreText(values.length, listed.length)}`, 4);
 		}
 	}
-	if (a.duplicates > 0) out.wrapped(`${plural(a.duplicates, 'image')} repeat${a.duplicates === 1 ? 's' : ''} a combination that already has one`);
 	if (a.unmatched > 0) {
 		const files = a.unmatchedFiles.slice(0, 3).map(sanitizeLine).join(', ');
-		out.wrapped(`${plural(a.unmatched, 'image')} fit${a.unmatched === 1 ? 's' : ''} no planned combination: ${files}${moreText(a.unmatched, Math.min(3, a.unmatchedFiles.length))}`);
+		out.wrapped(`fitting no planned combination: ${files}${moreText(a.unmatched, Math.min(3, a.unmatchedFiles.length))}`);
 	}
 }
 
-function randomLines(out: Lines, a: RandomAnalysis): void {
+function randomLines(out: Lines, a: RandomAnalysis, folder: FolderImageCounts): void {
 	out.section('Missing images (random mode)');
-	out.line(`planned ${a.expected}, found ${a.found}, missing ${a.missingCount}`, 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
+	out.wrapped(missingHeadline(a, folder), 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
 	const never = Object.entries(a.neverProduced);
 	if (never.length > 0) {
 		out.line('values never produced:');
@@ -112,7 +113,6 @@ function randomLines(out: Lines, a: RandomAnalysis): void {
 	} else if (a.found > 0) {
 		out.line('every used value was produced at least once');
 	}
-	if (a.duplicates > 0) out.wrapped(`${plural(a.duplicates, 'image')} repeat${a.duplicates === 1 ? 's' : ''} another image's variations and seed`);
 }
 
 function expectedText(expected: ExpectedSeeds): string {
@@ -166,8 +166,8 @@ function seedLines(out: Lines, s: SeedAnalysis): void {
 /** The insight sections, each line at most `width` columns. */
 export function insightLines(insight: SessionInsight, width: number): InsightLine[] {
 	const out = new Lines(width);
-	if (insight.missing?.kind === 'combinatorial') combinatorialLines(out, insight.missing);
-	else if (insight.missing?.kind === 'random') randomLines(out, insight.missing);
+	if (insight.missing?.kind === 'combinatorial') combinatorialLines(out, insight.missing, insight);
+	else if (insight.missing?.kind === 'random') randomLines(out, insight.missing, insight);
 	else {
 		out.section('Missing combinations');
 		out.wrapped(`cannot tell: ${sanitizeLine(insight.reason ?? 'no analysis')}`, 2, 'warning');
