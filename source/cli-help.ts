@@ -64,11 +64,16 @@ export const HELP: Record<CommandName, string> = {
     sdstats trash --filter QUERY [--dry-run] [--yes]                move sessions to the trash
     sdstats resume --filter QUERY -o FILE   one resume plan for the selected incomplete sessions
     sdstats undo [N] [--list]               take the last archive or trash back
+    sdstats preview NAME [--protocol P] [--cols N] [--rows N]
+                                            print a session's contact sheet (images and captions)
+    sdstats sheet NAME -o FILE.png          write a session's contact sheet as a PNG
     sdstats help COMMAND                    help for one command
 ${COMMON}
 
   Without a terminal (a pipe, CI), sdstats prints the plain list, as \`sdstats list\` does.
   --reset-view forgets the remembered sort, filter and hidden columns of this root.
+  --images auto|kitty|iterm|sixel|blocks|off   how pictures are drawn (default: remembered, else auto:
+                        from the terminal; half blocks where it has no graphics; none with NO_COLOR)
 ${QUERY_HELP}`,
 	compute: `
   sdstats compute: bring the cache up to date with the results root
@@ -117,6 +122,33 @@ ${COMMON}
                         exactly the group's sessions); --csv: the same, raw
 ${COMMON}
 ${QUERY_HELP}`,
+	preview: `
+  sdstats preview: print a session's contact sheet
+
+  Usage
+    sdstats preview NAME [--protocol kitty|iterm|sixel|blocks] [--cols N] [--rows N]
+
+  Up to 12 images (first, last and evenly spaced between; the newest of a running session), each with
+  its placeholder values and seed. Works over SSH: \`ssh box sdstats preview NAME --protocol kitty\`.
+
+  Options
+    --protocol P        kitty, iterm (iTerm2, WezTerm, VS Code), sixel (foot, xterm -ti vt340, Windows
+                        Terminal) or blocks (half blocks, any colour terminal). Default: from the terminal;
+                        without a terminal, captions only. NO_COLOR / --no-color: captions only.
+    --cols N            the sheet's width in terminal columns (default: the terminal's, else 80)
+    --rows N            the sheet's height in terminal rows (default: the terminal's, else 24)
+${COMMON}
+`,
+	sheet: `
+  sdstats sheet: write a session's contact sheet as a PNG
+
+  Usage
+    sdstats sheet NAME -o FILE.png
+
+  The images of \`sdstats preview\`, 256 pixels each, four across, each captioned with its placeholder
+  values and seed (or with why it could not be read). Thumbnails are cached in $XDG_CACHE_HOME/sdstats.
+${COMMON}
+`,
 	show: `
   sdstats show: print one cached session
 

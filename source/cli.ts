@@ -5,8 +5,8 @@ import {parseArgs, type Invocation, type ParsedFlags} from './cli-args.js';
 import {HELP} from './cli-help.js';
 import os from 'node:os';
 import {ConfigError, locate, type Locations} from './config.js';
-import type {CommonOptions} from './commands/context.js';
-import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './commands/io.js';
+import type {CommonOptions} from './common-options.js';
+import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './io.js';
 import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
 import {corruptMessage, isCorruptionError} from './store/corruption.js';
 import {hasOpenJournals, stateDirectory} from './jobs/actions/journal.js';
@@ -127,6 +127,14 @@ async function main(): Promise<number> {
 		case 'show': {
 			const {showCommand} = await import('./commands/show.js');
 			return showCommand({...common, name: invocation.inputs[0]!, json: flags.json, missing: flags.missing}, io);
+		}
+		case 'preview': {
+			const {previewCommand} = await import('./commands/preview.js');
+			return previewCommand({...common, name: invocation.inputs[0]!, protocol: flags.protocol, cols: flags.cols, rows: flags.rows, env: process.env, terminalRows: process.stdout.rows}, io);
+		}
+		case 'sheet': {
+			const {sheetCommand} = await import('./commands/preview.js');
+			return sheetCommand({...common, name: invocation.inputs[0]!, output: flags.output!, env: process.env}, io);
 		}
 		default:
 			return explore(common, flags, stateDir);
