@@ -1,7 +1,7 @@
 /** Archive and trash from the explorer: which sessions, the confirmation screen, progress, stopping, and one U. */
 import {afterEach, describe, expect, it} from 'vitest';
 import type {ActionOutcome, ExplorerActions, SessionActionKind} from '../../source/ui/data/explorer-actions.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 import {KEYS, fakeData, renderExplorer, rowNames, type FakeData, type Harness} from '../helpers/explorer.js';
 import {sampleSessions} from '../helpers/sessions.js';
 

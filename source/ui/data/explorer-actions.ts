@@ -8,7 +8,7 @@ import {listJournals, readJournal} from '../../jobs/actions/journal.js';
 import {planArchive, planRestore, planTrash, type ActionPlan} from '../../jobs/actions/plan.js';
 import {archiveFolderFor} from '../../jobs/actions/remembered.js';
 import {runAction, type ActionProgress} from '../../jobs/actions/run-action.js';
-import {planHeadline, planLines, summaryLines} from '../../view/action-lines.js';
+import {planHeadline, planLines, summaryLines} from '../../jobs/actions/lines.js';
 
 export type SessionActionKind = 'archive' | 'trash';
 
