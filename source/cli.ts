@@ -137,7 +137,7 @@ async function main(): Promise<number> {
 			return sheetCommand({...common, name: invocation.inputs[0]!, output: flags.output!, env: process.env}, io);
 		}
 		default:
-			return explore(common, flags);
+			return explore(common, flags, stateDir);
 	}
 }
 
@@ -180,7 +180,7 @@ async function withStopOnSigint(body: (cancel: {cancelled: boolean}) => Promise<
 }
 
 /** The explorer on a terminal; without one (a pipe, CI) the plain list, never Ink's raw-mode error. */
-async function explore(common: CommonOptions, flags: ParsedFlags): Promise<number> {
+async function explore(common: CommonOptions, flags: ParsedFlags, stateDir: string): Promise<number> {
 	const demo = flags.demo;
 	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 	if (!interactive) {
@@ -197,7 +197,7 @@ async function explore(common: CommonOptions, flags: ParsedFlags): Promise<numbe
 	prepareInkEnvironment(process.env);
 	const {runExplorer} = await import('./ui/run-explorer.js');
 	// A database is created only where sdstats or the web UI would put it, never at a path given by hand.
-	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView}, io);
+	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView, stateDir}, io);
 }
 
 main().then(
