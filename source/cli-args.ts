@@ -1,17 +1,25 @@
 /**
- * Command-line parsing: meow reads the flags, then this module checks which flags go with which command and
- * builds one typed, validated Invocation. Nothing past this point looks at argv or the environment.
+ * Command-line parsing: meow reads the flags, then this module checks which flags go with which command, parses
+ * every flag value (the query of --filter, the sort of --sort, the grouping of --group-by, numbers, paths) and
+ * builds one typed, validated Invocation per command: a command's `flags` hold exactly the flags it accepts
+ * (FlagsOf), already parsed. Nothing past this point looks at argv, the environment or a flag's text.
  */
 import fs from 'node:fs';
 import meow from 'meow';
 import {HELP} from './cli-help.js';
 import {IMAGES_SETTINGS, isImagesSetting, type ImagesSetting} from './core/preview/detect.js';
 import {PROTOCOLS, type Protocol} from './core/preview/protocol.js';
+import {parseQuery, type Query} from './core/query.js';
+import {GROUP_BYS, parseGroupBy, type GroupBy} from './view/rollup.js';
+import {SORT_KEYS, parseSortSpec, type SortSpec} from './view/sort.js';
 
 export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'watch' | 'doctor' | 'forget' | 'archive' | 'trash' | 'resume' | 'undo' | 'preview' | 'sheet' | 'help';
 
+/** A command's run: its flags are the global ones plus its own (COMMAND_FLAGS), each already parsed. */
+export type RunInvocation = {[C in Exclude<CommandName, 'help'>]: {kind: 'run'; command: C; flags: FlagsOf<C>; inputs: string[]}}[Exclude<CommandName, 'help'>];
+
 export type Invocation =
-	| {kind: 'run'; command: CommandName; flags: ParsedFlags; inputs: string[]}
+	| RunInvocation
 	| {kind: 'usage-error'; message: string; command: CommandName}
 	| {kind: 'help'; command: CommandName}
 	| {kind: 'version'; version: string};
@@ -30,11 +38,13 @@ export type ParsedFlags = {
 	wait: boolean;
 	rebuild: boolean;
 	yes: boolean;
-	filter?: string;
-	sort?: string;
-	/** `list --group-by FIELD`, checked by the list command. */
-	groupBy?: string;
-	intervalSeconds: number;
+	/** --filter: the text as typed (the explorer shows it) and the query it parses to. */
+	filter?: FilterFlag;
+	sort?: SortSpec;
+	/** `list --group-by FIELD`. */
+	groupBy?: GroupBy;
+	/** `watch --interval`, in seconds. */
+	interval: number;
 	missing: boolean;
 	resetView: boolean;
 	/** archive: the archive folder. */
@@ -54,10 +64,12 @@ export type ParsedFlags = {
 	images?: ImagesSetting;
 };
 
+export type FilterFlag = {text: string; query: Query};
+
 const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'watch', 'doctor', 'forget', 'archive', 'trash', 'resume', 'undo', 'preview', 'sheet', 'help'];
 
-/** Flags each command accepts beyond the global ones. */
-const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
+/** Flags each command accepts beyond the global ones: the one table both the checks and the types come from. */
+const COMMAND_FLAGS = {
 	explore: ['demo', 'filter', 'sort', 'resetView', 'images'],
 	compute: ['force', 'session', 'json', 'workers', 'wait'],
 	list: ['json', 'csv', 'filter', 'sort', 'groupBy'],
@@ -72,8 +84,32 @@ const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
 	preview: ['protocol', 'cols', 'rows'],
 	sheet: ['output'],
 	help: [],
-};
-const GLOBAL_FLAGS = ['root', 'db', 'stallMinutes', 'color', 'help', 'version'];
+} as const satisfies Record<CommandName, ReadonlyArray<keyof ParsedFlags>>;
+/** Flags every command takes (with --help and --version, answered before any command runs). */
+const GLOBAL_FLAGS = ['root', 'db', 'stallMinutes', 'color'] as const satisfies ReadonlyArray<keyof ParsedFlags>;
+
+/** The flags command C receives: the global ones and its own, nothing else. */
+export type FlagsOf<C extends CommandName> = Pick<ParsedFlags, (typeof GLOBAL_FLAGS)[number] | (typeof COMMAND_FLAGS)[C][number]>;
+
+/** --filter's query, or the sentence that says where it goes wrong (with a caret under the place). */
+export function parseFilterFlag(text: string): FilterFlag | {error: string} {
+	const parsed = parseQuery(text);
+	if (parsed.ok) return {text, query: parsed.query};
+	const {position, message} = parsed.error;
+	return {error: `--filter: ${message} (at ${position + 1})\n  ${text}\n  ${' '.repeat(position)}^`};
+}
+
+/** --sort's column and direction, or the sentence that lists the columns. */
+export function parseSortFlag(text: string): SortSpec | {error: string} {
+	return parseSortSpec(text) ?? {error: `--sort: expected FIELD or FIELD:desc with FIELD one of ${SORT_KEYS.join(', ')}`};
+}
+
+/** --group-by's grouping, or the sentence that lists the groupings. */
+export function parseGroupByFlag(text: string): GroupBy | {error: string} {
+	return parseGroupBy(text) ?? {error: `--group-by: unknown field ${JSON.stringify(text)} (fields: ${GROUP_BYS.join(', ')})`};
+}
+
+const isError = (value: unknown): value is {error: string} => typeof value === 'object' && value !== null && 'error' in value;
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -152,7 +188,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	if (command === 'help') return {kind: 'help', command: (inputs[0] as CommandName | undefined) && COMMANDS.includes(inputs[0] as CommandName) ? (inputs[0] as CommandName) : 'explore'};
 	if (raw.help === true) return {kind: 'help', command};
 
-	const allowed = new Set([...GLOBAL_FLAGS, ...COMMAND_FLAGS[command]]);
+	const allowed = new Set<string>([...GLOBAL_FLAGS, 'help', 'version', ...COMMAND_FLAGS[command]]);
 	const misplaced = Object.entries(raw)
 		.filter(([name, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0) && !allowed.has(name))
 		.map(([name]) => `--${kebab(name)}`);
@@ -205,39 +241,43 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			return {kind: 'usage-error', command, message: `--${name} needs a path`};
 		}
 	}
-	return {
-		kind: 'run',
-		command,
-		inputs,
-		flags: {
-			root: raw.root as string | undefined,
-			db: raw.db as string | undefined,
-			json: raw.json === true,
-			csv: raw.csv === true,
-			force: raw.force === true,
-			session: (raw.session as string[] | undefined) ?? [],
-			stallMinutes,
-			color: raw.color !== false,
-			demo: raw.demo === true,
-			workers,
-			wait: raw.wait !== false,
-			rebuild: raw.rebuild === true,
-			filter: raw.filter as string | undefined,
-			sort: raw.sort as string | undefined,
-			groupBy: raw.groupBy as string | undefined,
-			intervalSeconds: raw.interval === undefined ? 3 : Number(raw.interval),
-			missing: raw.missing === true,
-			resetView: raw.resetView === true,
-			yes: raw.yes === true,
-			to: raw.to as string | undefined,
-			dryRun: raw.dryRun === true,
-			includeRunning: raw.includeRunning === true,
-			output: raw.output as string | undefined,
-			list: raw.list === true,
-			protocol: (raw.protocol as Protocol | undefined) ?? null,
-			cols: raw.cols === undefined ? null : Number(raw.cols),
-			rows: raw.rows === undefined ? null : Number(raw.rows),
-			images: raw.images as ImagesSetting | undefined,
-		},
+	const filter = raw.filter === undefined ? undefined : parseFilterFlag(String(raw.filter));
+	const sort = raw.sort === undefined ? undefined : parseSortFlag(String(raw.sort));
+	const groupBy = raw.groupBy === undefined ? undefined : parseGroupByFlag(String(raw.groupBy));
+	for (const value of [filter, sort, groupBy]) if (isError(value)) return {kind: 'usage-error', command, message: value.error};
+	const flags: ParsedFlags = {
+		root: raw.root as string | undefined,
+		db: raw.db as string | undefined,
+		json: raw.json === true,
+		csv: raw.csv === true,
+		force: raw.force === true,
+		session: (raw.session as string[] | undefined) ?? [],
+		stallMinutes,
+		color: raw.color !== false,
+		demo: raw.demo === true,
+		workers,
+		wait: raw.wait !== false,
+		rebuild: raw.rebuild === true,
+		filter: filter as FilterFlag | undefined,
+		sort: sort as SortSpec | undefined,
+		groupBy: groupBy as GroupBy | undefined,
+		interval: raw.interval === undefined ? 3 : Number(raw.interval),
+		missing: raw.missing === true,
+		resetView: raw.resetView === true,
+		yes: raw.yes === true,
+		to: raw.to as string | undefined,
+		dryRun: raw.dryRun === true,
+		includeRunning: raw.includeRunning === true,
+		output: raw.output as string | undefined,
+		list: raw.list === true,
+		protocol: (raw.protocol as Protocol | undefined) ?? null,
+		cols: raw.cols === undefined ? null : Number(raw.cols),
+		rows: raw.rows === undefined ? null : Number(raw.rows),
+		images: raw.images as ImagesSetting | undefined,
 	};
+	// Only the flags this command takes, so its type (FlagsOf) is what it holds.
+	const own = new Set<string>([...GLOBAL_FLAGS, ...COMMAND_FLAGS[command]]);
+	const commandFlags = Object.fromEntries(Object.entries(flags).filter(([name]) => own.has(name)));
+	// The correlation of `command` and its flags is what the loop above guarantees; TypeScript cannot follow it.
+	return {kind: 'run', command, inputs, flags: commandFlags} as RunInvocation;
 }

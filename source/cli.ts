@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry point: flags → validated invocation → one command. The explorer is loaded only when it is used. */
 import process from 'node:process';
-import {parseArgs, type Invocation, type ParsedFlags} from './cli-args.js';
+import {parseArgs, type FlagsOf, type RunInvocation} from './cli-args.js';
 import {HELP} from './cli-help.js';
 import os from 'node:os';
 import {ConfigError, locate, type Locations} from './config.js';
@@ -19,9 +19,10 @@ async function demoLocations(): Promise<Locations> {
 	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default'});
 }
 
-async function commonOptions(invocation: Extract<Invocation, {kind: 'run'}>): Promise<CommonOptions> {
+async function commonOptions(invocation: RunInvocation): Promise<CommonOptions> {
 	const {flags} = invocation;
-	const locations = flags.demo ? await demoLocations() : locate({rootFlag: flags.root, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
+	const demo = invocation.command === 'explore' && invocation.flags.demo;
+	const locations = demo ? await demoLocations() : locate({rootFlag: flags.root, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
 	const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 	return Object.freeze({
 		locations,
@@ -41,7 +42,8 @@ async function main(): Promise<number> {
 			io.stdout.write(`${HELP[invocation.command]}\n`);
 			return 0;
 		case 'usage-error':
-			io.stderr.write(`sdstats: ${sanitizeLine(invocation.message)}\nRun \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\` for usage.\n`);
+			// A --filter error spans lines (the query, a caret under the place): each is made inert, not joined.
+			io.stderr.write(`sdstats: ${sanitizeBlock(invocation.message)}\nRun \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\` for usage.\n`);
 			return EXIT_USAGE;
 		case 'run':
 			break;
@@ -56,7 +58,6 @@ async function main(): Promise<number> {
 		}
 		throw error;
 	}
-	const {flags} = invocation;
 	const stateDir = stateDirectory(process.env);
 	// An action interrupted by a kill or a crash is settled before anything else looks at the folders (doctor
 	// does it itself, to report it). One readdir when there is nothing to do.
@@ -72,7 +73,7 @@ async function main(): Promise<number> {
 			};
 			process.on('SIGINT', onSigint);
 			try {
-				return await computeCommand({...common, force: flags.force, wait: flags.wait, sessions: flags.session, json: flags.json, workers: flags.workers, cancel}, io);
+				return await computeCommand({...common, force: invocation.flags.force, wait: invocation.flags.wait, sessions: invocation.flags.session, json: invocation.flags.json, workers: invocation.flags.workers, cancel}, io);
 			} finally {
 				process.off('SIGINT', onSigint);
 			}
@@ -87,7 +88,7 @@ async function main(): Promise<number> {
 			process.on('SIGINT', onSigint);
 			process.on('SIGTERM', onSigint);
 			try {
-				return await watchCommand({...common, json: flags.json, intervalMs: flags.intervalSeconds * 1000, stop}, io);
+				return await watchCommand({...common, json: invocation.flags.json, intervalMs: invocation.flags.interval * 1000, stop}, io);
 			} finally {
 				process.off('SIGINT', onSigint);
 				process.off('SIGTERM', onSigint);
@@ -95,18 +96,18 @@ async function main(): Promise<number> {
 		}
 		case 'doctor': {
 			const {doctorCommand} = await import('./commands/doctor.js');
-			return doctorCommand({...common, rebuild: flags.rebuild, stateDir}, io);
+			return doctorCommand({...common, rebuild: invocation.flags.rebuild, stateDir}, io);
 		}
 		case 'forget': {
 			const {forgetCommand} = await import('./commands/forget.js');
-			return forgetCommand({...common, yes: flags.yes}, io);
+			return forgetCommand({...common, yes: invocation.flags.yes}, io);
 		}
 		case 'archive':
 		case 'trash': {
 			const {archiveCommand} = await import('./commands/archive.js');
 			return withStopOnSigint((cancel) =>
 				archiveCommand(
-					{...common, ...actionOptions(stateDir, flags, cancel), kind: invocation.command as 'archive' | 'trash', filter: flags.filter, sessions: flags.session, to: flags.to, includeRunning: flags.includeRunning},
+					{...common, ...actionOptions(stateDir, invocation.flags, cancel), kind: invocation.command as 'archive' | 'trash', filter: invocation.flags.filter?.query, sessions: invocation.flags.session, to: 'to' in invocation.flags ? invocation.flags.to : undefined, includeRunning: invocation.flags.includeRunning},
 					io,
 				),
 			);
@@ -114,30 +115,30 @@ async function main(): Promise<number> {
 		case 'undo': {
 			const {undoCommand} = await import('./commands/undo.js');
 			const number = invocation.inputs[0] === undefined ? undefined : Number(invocation.inputs[0]);
-			return withStopOnSigint((cancel) => undoCommand({...common, ...actionOptions(stateDir, flags, cancel), list: flags.list, number}, io));
+			return withStopOnSigint((cancel) => undoCommand({...common, ...actionOptions(stateDir, invocation.flags, cancel), list: invocation.flags.list, number}, io));
 		}
 		case 'resume': {
 			const {resumeCommand} = await import('./commands/resume.js');
-			return resumeCommand({...common, filter: flags.filter, sessions: flags.session, output: flags.output, includeRunning: flags.includeRunning}, io);
+			return resumeCommand({...common, filter: invocation.flags.filter?.query, sessions: invocation.flags.session, output: invocation.flags.output, includeRunning: invocation.flags.includeRunning}, io);
 		}
 		case 'list': {
 			const {listCommand} = await import('./commands/list.js');
-			return listCommand({...common, format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: flags.filter, sort: flags.sort, groupBy: flags.groupBy}, io);
+			return listCommand({...common, format: invocation.flags.json ? 'json' : invocation.flags.csv ? 'csv' : 'table', filter: invocation.flags.filter?.query, sort: invocation.flags.sort, groupBy: invocation.flags.groupBy}, io);
 		}
 		case 'show': {
 			const {showCommand} = await import('./commands/show.js');
-			return showCommand({...common, name: invocation.inputs[0]!, json: flags.json, missing: flags.missing}, io);
+			return showCommand({...common, name: invocation.inputs[0]!, json: invocation.flags.json, missing: invocation.flags.missing}, io);
 		}
 		case 'preview': {
 			const {previewCommand} = await import('./commands/preview.js');
-			return previewCommand({...common, name: invocation.inputs[0]!, protocol: flags.protocol, cols: flags.cols, rows: flags.rows, env: process.env, terminalRows: process.stdout.rows}, io);
+			return previewCommand({...common, name: invocation.inputs[0]!, protocol: invocation.flags.protocol, cols: invocation.flags.cols, rows: invocation.flags.rows, env: process.env, terminalRows: process.stdout.rows}, io);
 		}
 		case 'sheet': {
 			const {sheetCommand} = await import('./commands/preview.js');
-			return sheetCommand({...common, name: invocation.inputs[0]!, output: flags.output!, env: process.env}, io);
+			return sheetCommand({...common, name: invocation.inputs[0]!, output: invocation.flags.output!, env: process.env}, io);
 		}
 		default:
-			return explore(common, flags, stateDir);
+			return explore(common, invocation.flags, stateDir);
 	}
 }
 
@@ -146,7 +147,7 @@ async function recoverInterrupted(stateDir: string): Promise<void> {
 	for (const report of recoverActions(stateDir)) io.stderr.write(`sdstats: ${sanitizeLine(describeRecovery(report))}\n`);
 }
 
-function actionOptions(stateDir: string, flags: ParsedFlags, cancel: {cancelled: boolean}) {
+function actionOptions(stateDir: string, flags: Pick<FlagsOf<'undo'>, 'dryRun' | 'yes'>, cancel: {cancelled: boolean}) {
 	const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
 	return {stateDir, env: process.env, dryRun: flags.dryRun, yes: flags.yes, cancel, ...(interactive ? {ask} : {})};
 }
@@ -180,7 +181,7 @@ async function withStopOnSigint(body: (cancel: {cancelled: boolean}) => Promise<
 }
 
 /** The explorer on a terminal; without one (a pipe, CI) the plain list, never Ink's raw-mode error. */
-async function explore(common: CommonOptions, flags: ParsedFlags, stateDir: string): Promise<number> {
+async function explore(common: CommonOptions, flags: FlagsOf<'explore'>, stateDir: string): Promise<number> {
 	const demo = flags.demo;
 	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 	if (!interactive) {
@@ -191,13 +192,13 @@ async function explore(common: CommonOptions, flags: ParsedFlags, stateDir: stri
 			await computeCommand({...common, force: false, wait: true, sessions: [], json: true, cancel: {cancelled: false}}, quiet);
 		}
 		const {listCommand} = await import('./commands/list.js');
-		return listCommand({...common, format: 'table', hint: true, filter: flags.filter, sort: flags.sort}, io);
+		return listCommand({...common, format: 'table', hint: true, filter: flags.filter?.query, sort: flags.sort}, io);
 	}
 	const {prepareInkEnvironment} = await import('./ui/ink-environment.js');
 	prepareInkEnvironment(process.env);
 	const {runExplorer} = await import('./ui/run-explorer.js');
 	// A database is created only where sdstats or the web UI would put it, never at a path given by hand.
-	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView, stateDir}, io);
+	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter?.text, sort: flags.sort, resetView: flags.resetView, stateDir}, io);
 }
 
 main().then(

@@ -4,7 +4,7 @@
  * state as of now (running ones are skipped unless asked).
  */
 import path from 'node:path';
-import {parseQuery} from '../core/query.js';
+import type {Query} from '../core/query.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import type {Candidate} from '../jobs/actions/plan.js';
 import {directlyUnder} from '../store/stats-repository.js';
@@ -15,7 +15,8 @@ import {toSessionView} from '../view/session-view.js';
 import type {CommonOptions} from '../common-options.js';
 import {openReadStore, ReadStoreError} from './read-store.js';
 
-export type SelectionInput = {filter?: string | undefined; sessions: readonly string[]};
+/** `filter`: the --filter query, parsed at the edge (cli-args.ts). */
+export type SelectionInput = {filter?: Query | undefined; sessions: readonly string[]};
 
 export type Selection = {ok: true; candidates: Candidate[]} | {ok: false; usage: boolean; message: string};
 
@@ -27,8 +28,6 @@ export function selectCandidates(options: CommonOptions, input: SelectionInput):
 		const problem = sessionIdProblem(name);
 		if (problem !== null) return {ok: false, usage: true, message: `invalid session name ${JSON.stringify(name)}: ${problem}`};
 	}
-	const parsed = parseQuery(input.filter ?? '');
-	if (!parsed.ok) return {ok: false, usage: true, message: `--filter: ${parsed.error.message} (at ${parsed.error.position + 1})`};
 	let store;
 	try {
 		store = openReadStore(options.locations.dbPath);
@@ -43,7 +42,7 @@ export function selectCandidates(options: CommonOptions, input: SelectionInput):
 		const rows = store.repository.listAll().filter((row) => directlyUnder(prefix, row.session_path));
 		const chosen = new Map<string, Candidate>();
 		if (input.filter !== undefined) {
-			const test = compileQuery(parsed.query, now);
+			const test = compileQuery(input.filter, now);
 			for (const view of baseOrder(rows.map((row) => toSessionView(row, now, options.stallWindowMs)).filter(test))) {
 				chosen.set(view.row.session_id, {sessionId: view.row.session_id, state: view.state});
 			}

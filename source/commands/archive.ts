@@ -14,10 +14,11 @@ import {selectCandidates} from './action-selection.js';
 import type {ActionCommandOptions} from './action-context.js';
 import {actionProgress} from './action-context.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
+import type {Query} from '../core/query.js';
 
 export type ArchiveOptions = ActionCommandOptions & {
 	kind: 'archive' | 'trash';
-	filter?: string | undefined;
+	filter?: Query | undefined;
 	sessions: readonly string[];
 	to?: string | undefined;
 	includeRunning: boolean;

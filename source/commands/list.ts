@@ -1,15 +1,15 @@
 /** `sdstats list` and `sdstats show`: print the cache, with each session's state as of now. */
 import type {SessionState, StoredSession} from '../core/types.js';
-import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
-import {parseQuery, type Query} from '../core/query.js';
+import {sanitizeLine} from '../text/sanitize.js';
+import type {Query} from '../core/query.js';
 import {compileQuery} from '../view/query-match.js';
 import {toSessionView, type SessionView} from '../view/session-view.js';
-import {GROUP_BYS, parseGroupBy, queryWithin, rollup} from '../view/rollup.js';
+import {queryWithin, rollup, type GroupBy} from '../view/rollup.js';
 import {formatGroupTable, groupsCsv, groupsJson} from './rollup-output.js';
-import {DEFAULT_SORT, SORT_KEYS, baseOrder, parseSortSpec, sortViews, type SortSpec} from '../view/sort.js';
+import {DEFAULT_SORT, baseOrder, sortViews, type SortSpec} from '../view/sort.js';
 import {sessionsCsv, sessionsJson} from '../format/session-export.js';
 import type {CommonOptions} from '../common-options.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
+import {EXIT_FAILURE, EXIT_OK, writeLines, type CommandIo} from '../io.js';
 import {formatSessionTable} from './output/table.js';
 import {openReadStore, ReadStoreError, type ReadStore} from './read-store.js';
 
@@ -32,19 +32,8 @@ function withStore(command: string, dbPath: string, io: CommandIo, body: (store:
 	}
 }
 
-export type ListOptions = CommonOptions & {format: ListFormat; hint?: boolean; filter?: string; sort?: string; groupBy?: string};
-
-/** The query and sort of `--filter`/`--sort`, or a usage message (with the query error's position). */
-export function parseListSelection(filter: string | undefined, sort: string | undefined): {query: Query; sort: SortSpec} | {error: string} {
-	const parsed = parseQuery(filter ?? '');
-	if (!parsed.ok) {
-		const {position, message} = parsed.error;
-		return {error: `--filter: ${message} (at ${position + 1})\n  ${filter}\n  ${' '.repeat(position)}^`};
-	}
-	const spec = sort === undefined ? DEFAULT_SORT : parseSortSpec(sort);
-	if (spec === null) return {error: `--sort: expected FIELD or FIELD:desc with FIELD one of ${SORT_KEYS.join(', ')}`};
-	return {query: parsed.query, sort: spec};
-}
+/** `filter`, `sort` and `groupBy` arrive parsed and checked (cli-args.ts). */
+export type ListOptions = CommonOptions & {format: ListFormat; hint?: boolean; filter?: Query | undefined; sort?: SortSpec | undefined; groupBy?: GroupBy | undefined};
 
 /** The rows the explorer would show for this query and sort, in its order. */
 export function selectSessions(rows: readonly StoredSession[], query: Query, sort: SortSpec, nowMs: number, stallWindowMs: number): Array<{row: StoredSession; state: SessionState}> {
@@ -58,12 +47,8 @@ export function selectViews(rows: readonly StoredSession[], query: Query, nowMs:
 }
 
 export function listCommand(options: ListOptions, io: CommandIo): number {
-	const selection = parseListSelection(options.filter, options.sort);
-	if ('error' in selection) {
-		io.stderr.write(`sdstats list: ${sanitizeBlock(selection.error)}\n`);
-		return EXIT_USAGE;
-	}
-	if (options.groupBy !== undefined) return groupCommand(options, selection.query, io);
+	const selection = {query: options.filter ?? {terms: []}, sort: options.sort ?? DEFAULT_SORT};
+	if (options.groupBy !== undefined) return groupCommand(options, options.groupBy, selection.query, io);
 	return withStore('list', options.locations.dbPath, io, ({repository}) => {
 		const now = options.now();
 		const rows = selectSessions(repository.listAll(), selection.query, selection.sort, now, options.stallWindowMs);
@@ -85,12 +70,7 @@ export function listCommand(options: ListOptions, io: CommandIo): number {
 }
 
 /** `sdstats list --group-by FIELD`: the groups of the sessions `--filter` selects. */
-function groupCommand(options: ListOptions, query: Query, io: CommandIo): number {
-	const by = parseGroupBy(options.groupBy ?? '');
-	if (by === null) {
-		io.stderr.write(`sdstats list: --group-by: unknown field ${sanitizeLine(JSON.stringify(options.groupBy ?? ''))} (fields: ${GROUP_BYS.join(', ')})\n`);
-		return EXIT_USAGE;
-	}
+function groupCommand(options: ListOptions, by: GroupBy, query: Query, io: CommandIo): number {
 	return withStore('list', options.locations.dbPath, io, ({repository}) => {
 		const now = options.now();
 		// Each group's query is scoped to the filter, so `list --filter=<query>` prints exactly its sessions.

@@ -14,8 +14,9 @@ import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
 import {toJson} from '../format/json.js';
 import {openReadStore} from './read-store.js';
 import {missingReport, type CombinatorialResume, type RandomResume} from './show.js';
+import type {Query} from '../core/query.js';
 
-export type ResumeOptions = CommonOptions & {filter?: string | undefined; sessions: readonly string[]; output?: string | undefined; includeRunning: boolean};
+export type ResumeOptions = CommonOptions & {filter?: Query | undefined; sessions: readonly string[]; output?: string | undefined; includeRunning: boolean};
 
 export type ResumePlan = {
 	generated_at: string;

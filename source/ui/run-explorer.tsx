@@ -12,20 +12,20 @@ import {createExplorerData} from './data/explorer-data.js';
 import {createExplorerActions} from './data/explorer-actions.js';
 import {enterTerminal} from './terminal.js';
 import type {CommonOptions} from '../common-options.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
+import {EXIT_FAILURE, EXIT_OK, type CommandIo} from '../io.js';
 import os from 'node:os';
 import {MetadataRepository} from '../store/metadata-repository.js';
 import {LiveQueries} from '../store/live-queries.js';
 import {createViewStore, viewStatePath} from './data/view-store.js';
-import {SORT_KEYS, parseSortSpec} from '../view/sort.js';
+import type {SortSpec} from '../view/sort.js';
 
 export type ExplorerOptions = CommonOptions & {
 	/** The database may be created (first run on the default path, the demo); else it must exist. */
 	createDatabase: boolean;
 	notice?: string | null;
-	/** --filter / --sort: the view to start with (over the remembered one). */
+	/** --filter (its text, as typed) / --sort, checked at the edge: the view to start with (over the remembered one). */
 	filter?: string | undefined;
-	sort?: string | undefined;
+	sort?: SortSpec | undefined;
 	/** --reset-view: forget the remembered view of this root. */
 	resetView?: boolean;
 	/** The user's state folder (the action journal, the remembered archive folder): A, D and U act with it. */
@@ -76,12 +76,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	const actions = options.stateDir !== undefined ? createExplorerActions({root, dbPath: opened.path, stateDir: options.stateDir, env: process.env, now: options.now}) : null;
 	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
 	if (options.resetView) viewStore.reset();
-	const sort = options.sort === undefined ? undefined : parseSortSpec(options.sort);
-	if (sort === null) {
-		opened.db.close();
-		io.stderr.write(`sdstats: --sort: expected FIELD or FIELD:desc (${SORT_KEYS.join(', ')})\n`);
-		return EXIT_USAGE;
-	}
+	const sort = options.sort;
 	const initialView = {...(options.filter === undefined ? {} : {filter: options.filter}), ...(sort ? {sort} : {})};
 	const terminal = enterTerminal(process.stdin, process.stdout);
 	let failure: unknown = null;

@@ -1,7 +1,9 @@
 /** Runs the action commands in-process on a workspace, capturing their output. */
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import {parseFilterFlag} from '../../source/cli-args.js';
 import {archiveCommand, type ArchiveOptions} from '../../source/commands/archive.js';
+import type {Query} from '../../source/core/query.js';
 import type {CommonOptions} from '../../source/common-options.js';
 import {resumeCommand} from '../../source/commands/resume.js';
 import {undoCommand} from '../../source/commands/undo.js';
@@ -29,7 +31,15 @@ export function common(ws: Workspace, root = ws.root): CommonOptions {
 	return {locations: {root, rootSource: '--root', dbPath: ws.dbPath, dbSource: '--db'}, stallWindowMs: 10 * 60_000, color: false, now: Date.now};
 }
 
-type ArchiveArgs = Partial<Omit<ArchiveOptions, 'kind'>> & {root?: string};
+/** The harness takes --filter as typed; the commands take it parsed, as cli-args.ts hands it over. */
+type ArchiveArgs = Partial<Omit<ArchiveOptions, 'kind' | 'filter'>> & {root?: string; filter?: string};
+
+function parsedFilter(text: string | undefined): Query | undefined {
+	if (text === undefined) return undefined;
+	const parsed = parseFilterFlag(text);
+	if ('error' in parsed) throw new Error(parsed.error);
+	return parsed.query;
+}
 
 export async function archive(ws: Workspace, args: ArchiveArgs, kind: 'archive' | 'trash' = 'archive'): Promise<Captured> {
 	const captured = io();
@@ -44,6 +54,7 @@ export async function archive(ws: Workspace, args: ArchiveArgs, kind: 'archive' 
 			sessions: [],
 			includeRunning: false,
 			...args,
+			filter: parsedFilter(args.filter),
 			kind,
 		},
 		captured.io,
@@ -59,7 +70,7 @@ export async function undo(ws: Workspace, args: {list?: boolean; number?: number
 
 export function resume(ws: Workspace, args: {filter?: string; sessions?: string[]; output: string; includeRunning?: boolean}): Captured {
 	const captured = io();
-	const code = resumeCommand({...common(ws), filter: args.filter, sessions: args.sessions ?? [], output: args.output, includeRunning: args.includeRunning ?? false}, captured.io);
+	const code = resumeCommand({...common(ws), filter: parsedFilter(args.filter), sessions: args.sessions ?? [], output: args.output, includeRunning: args.includeRunning ?? false}, captured.io);
 	return {code, ...captured.out()};
 }
 

@@ -27,7 +27,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 	service: ['core', 'text', 'scan', 'store', 'jobs'],
 	commands: ['core', 'text', 'format', 'scan', 'store', 'view', 'jobs', 'edge'],
 	ui: ['core', 'text', 'format', 'scan', 'store', 'view', 'jobs', 'edge'],
-	edge: ['core', 'text'],
+	edge: ['core', 'text', 'view'],
 	entry: ['*'],
 };
 
