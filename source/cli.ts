@@ -9,8 +9,10 @@ import type {CommonOptions} from './commands/context.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './commands/io.js';
 import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
 import {corruptMessage, isCorruptionError} from './store/corruption.js';
+import {stopQuietlyOnBrokenPipe} from './broken-pipe.js';
 
 const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
+stopQuietlyOnBrokenPipe([process.stdout, process.stderr], (code) => process.exit(code));
 
 async function demoLocations(): Promise<Locations> {
 	const {demoBaseDir, prepareDemoRoot} = await import('./demo/demo-root.js');
@@ -40,7 +42,8 @@ async function main(): Promise<number> {
 			io.stdout.write(`${HELP[invocation.command]}\n`);
 			return 0;
 		case 'usage-error':
-			io.stderr.write(`sdstats: ${sanitizeLine(invocation.message)}\nRun \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\` for usage.\n`);
+			// One line: the problem, then where the usage is.
+			io.stderr.write(`sdstats: ${sanitizeLine(invocation.message)} (see \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\`)\n`);
 			return EXIT_USAGE;
 		case 'run':
 			break;
