@@ -16,8 +16,11 @@ const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
 stopQuietlyOnBrokenPipe([process.stdout, process.stderr], (code) => process.exit(code));
 
 async function demoLocations(): Promise<Locations> {
-	const {demoBaseDir, prepareDemoRoot} = await import('./demo/demo-root.js');
-	const {root, dbPath} = prepareDemoRoot(demoBaseDir(process.env, os.homedir(), os.tmpdir()), Date.now());
+	const {demoBaseDir, demoRootOf, startFreshDemo} = await import('./demo/demo-root.js');
+	const {viewStatePath} = await import('./ui/data/view-store.js');
+	const base = demoBaseDir(process.env, os.homedir(), os.tmpdir());
+	// Every demo starts fresh: no cache, triage or remembered view of an earlier demo run.
+	const {root, dbPath} = startFreshDemo(base, Date.now(), [viewStatePath(process.env, os.homedir(), os.tmpdir(), demoRootOf(base))]);
 	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default'});
 }
 
