@@ -3,7 +3,9 @@
 import process from 'node:process';
 import {parseArgs, type Invocation, type ParsedFlags} from './cli-args.js';
 import {HELP} from './cli-help.js';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import {ConfigError, locate, type Locations} from './config.js';
 import type {CommonOptions} from './commands/context.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './commands/io.js';
@@ -202,8 +204,11 @@ async function explore(common: CommonOptions, flags: ParsedFlags): Promise<numbe
 	const {prepareInkEnvironment} = await import('./ui/ink-environment.js');
 	prepareInkEnvironment(process.env);
 	const {runExplorer} = await import('./ui/run-explorer.js');
-	// A database is created only where sdstats or the web UI would put it, never at a path given by hand.
-	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView}, io);
+	// An empty cache starts a compute by itself, at a new --db path too; but a folder given by hand is never
+	// created (a mistyped one gets "no database at …" instead of a new tree).
+	const {dbPath, dbSource} = common.locations;
+	const createDatabase = dbSource === 'default' || fs.existsSync(path.dirname(dbPath));
+	return runExplorer({...common, createDatabase, filter: flags.filter, sort: flags.sort, resetView: flags.resetView}, io);
 }
 
 main().then(
