@@ -166,7 +166,6 @@ export const BINDINGS: readonly Binding[] = [
 /** Printable text (no control characters), as typed or pasted. */
 function printable(input: string, key: Key): string | null {
 	if (key.ctrl || key.meta || key.return || key.escape || key.tab || input === '') return null;
-	// eslint-disable-next-line no-control-regex
 	const text = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 	return text === '' ? null : text;
 }
