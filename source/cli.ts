@@ -145,7 +145,7 @@ async function main(): Promise<number> {
 			return sheetCommand({...common, name: invocation.inputs[0]!, output: flags.output!, env: process.env}, io);
 		}
 		default:
-			return explore(common, flags);
+			return explore(common, flags, stateDir);
 	}
 }
 
@@ -188,7 +188,7 @@ async function withStopOnSigint(body: (cancel: {cancelled: boolean}) => Promise<
 }
 
 /** The explorer on a terminal; without one (a pipe, CI) the plain list, never Ink's raw-mode error. */
-async function explore(common: CommonOptions, flags: ParsedFlags): Promise<number> {
+async function explore(common: CommonOptions, flags: ParsedFlags, stateDir: string): Promise<number> {
 	const demo = flags.demo;
 	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 	if (!interactive) {
@@ -208,7 +208,7 @@ async function explore(common: CommonOptions, flags: ParsedFlags): Promise<numbe
 	// created (a mistyped one gets "no database at …" instead of a new tree).
 	const {dbPath, dbSource} = common.locations;
 	const createDatabase = dbSource === 'default' || fs.existsSync(path.dirname(dbPath));
-	return runExplorer({...common, createDatabase, filter: flags.filter, sort: flags.sort, resetView: flags.resetView}, io);
+	return runExplorer({...common, createDatabase, filter: flags.filter, sort: flags.sort, resetView: flags.resetView, stateDir}, io);
 }
 
 main().then(
