@@ -20,7 +20,7 @@ import {createViewStore, viewStatePath} from './data/view-store.js';
 import {SORT_KEYS, parseSortSpec} from '../view/sort.js';
 
 export type ExplorerOptions = CommonOptions & {
-	/** The database may be created (first run on the default path, the demo); else it must exist. */
+	/** The database may be created (first run on the default path, the demo, a new --db file in a folder that exists); else it must exist. */
 	createDatabase: boolean;
 	notice?: string | null;
 	/** --filter / --sort: the view to start with (over the remembered one). */
