@@ -13,6 +13,7 @@ import {toSessionView, type SessionView} from '../../view/session-view.js';
 import {INCOMPLETE_SORT, baseOrder, sortValueOf, sortViews, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
 import {isHideableColumn} from '../model/columns.js';
+import {applyEdit, deleteBackward, insertText, lineOf, recall, remember, type EditLine} from '../model/line-editor.js';
 import {listHeightOf} from './screen.js';
 import {selectedId} from './selectors.js';
 import type {ExplorerState, ListAction} from './types.js';
@@ -175,6 +176,17 @@ export function applyView(state: ExplorerState, settings: ViewSettings): Explore
 	return withSort({...filtered, hiddenColumns: new Set(settings.hidden.filter(isHideableColumn))}, settings.sort);
 }
 
+/** The `/` input as a line: the filter's text and the cursor in it (kept within the text, whatever changed it). */
+function filterLine(state: ExplorerState): EditLine {
+	const length = [...state.filter.text].length;
+	return {text: state.filter.text, cursor: Math.min(state.filterCursor, length)};
+}
+
+function withFilterLine(state: ExplorerState, line: EditLine): ExplorerState {
+	const filtered = line.text === state.filter.text ? state : withText(state, line.text);
+	return {...filtered, filterCursor: line.cursor};
+}
+
 export function listReducer(state: ExplorerState, action: ListAction): ExplorerState {
 	const s = state;
 	switch (action.type) {
@@ -222,21 +234,30 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 			return {...s, marks: new Set([...s.marks, ...s.shown.map((v) => v.id)])};
 		case 'mark-clear':
 			return {...s, marks: new Set()};
-		case 'filter-input-open':
+		case 'filter-input-open': {
 			// Typing goes on after what is there: a space first, so the new word is a new term.
-			return {...s, mode: 'filter-input', filter: s.filter.text === '' || /\s$/.test(s.filter.text) ? s.filter : {...s.filter, text: `${s.filter.text} `}};
+			const filter = s.filter.text === '' || /\s$/.test(s.filter.text) ? s.filter : {...s.filter, text: `${s.filter.text} `};
+			return {...s, mode: 'filter-input', filter, filterCursor: [...filter.text].length, filterHistory: {...s.filterHistory, at: null}};
+		}
 		case 'filter-input-type': {
 			// Typed or pasted text is terminal input too: no escape sequences or bidi controls get into the filter.
 			const text = sanitizeLine(action.text);
-			return text === '' ? s : withText(s, s.filter.text + text);
+			return text === '' ? s : withFilterLine(s, insertText(filterLine(s), text));
 		}
 		case 'filter-input-delete':
-			return withText(s, [...s.filter.text].slice(0, -1).join(''));
+			return withFilterLine(s, deleteBackward(filterLine(s)));
+		case 'filter-input-edit':
+			return withFilterLine(s, applyEdit(filterLine(s), action.edit));
+		case 'filter-input-history': {
+			const recalled = recall(s.filterHistory, s.filter.text, action.step);
+			if (!recalled) return s;
+			return withFilterLine({...s, filterHistory: recalled.history}, lineOf(recalled.text));
+		}
 		case 'filter-input-escape':
 			// First Esc clears what was typed, a second one closes the input.
 			if (s.filter.text === '') return {...s, mode: 'list'};
-			return clearFilter(s);
+			return {...clearFilter(s), filterCursor: 0};
 		case 'filter-input-submit':
-			return {...s, mode: 'list'};
+			return {...s, mode: 'list', filterHistory: remember(s.filterHistory, s.filter.text.trim())};
 	}
 }

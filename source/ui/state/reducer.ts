@@ -9,6 +9,7 @@ import {EMPTY_FILTER, type Filter} from '../../view/filter.js';
 import {DEFAULT_SORT, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
 import {isHideableColumn} from '../model/columns.js';
+import {EMPTY_HISTORY} from '../model/line-editor.js';
 import {dispatchKey, splitChunk} from '../keys.js';
 import {inputsReducer} from './inputs.js';
 import {jobsReducer} from './jobs.js';
@@ -63,6 +64,9 @@ export function initialState(options: InitialOptions): ExplorerState {
 		filterPane: null,
 		sortPane: null,
 		input: null,
+		filterCursor: [...(options.filter ?? EMPTY_FILTER).text].length,
+		filterHistory: EMPTY_HISTORY,
+		commandHistory: EMPTY_HISTORY,
 		tagsInUse: [],
 		triageRequest: null,
 		undo: [],
@@ -125,6 +129,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'filter-input-open':
 		case 'filter-input-type':
 		case 'filter-input-delete':
+		case 'filter-input-edit':
+		case 'filter-input-history':
 		case 'filter-input-escape':
 		case 'filter-input-submit':
 			return listReducer(state, action);
@@ -179,6 +185,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'input-open':
 		case 'input-type':
 		case 'input-delete':
+		case 'input-edit':
+		case 'input-history':
 		case 'input-complete':
 		case 'input-submit':
 			return inputsReducer(state, action);

@@ -7,7 +7,7 @@ import type {SessionInsight} from '../../jobs/session-insight.js';
 import type {Filter} from '../../view/filter.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {ColumnId} from '../model/columns.js';
-import type {EditLine} from '../model/line-editor.js';
+import type {EditLine, History, LineEdit} from '../model/line-editor.js';
 import type {SortSpec} from '../../view/sort.js';
 
 export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups';
@@ -115,6 +115,11 @@ export type ExplorerState = {
 
 	/** The text of the tag, note or command input while one is open. */
 	input: TextInput | null;
+	/** Where the cursor is in the `/` filter's text (code points; the text itself is `filter.text`). */
+	filterCursor: number;
+	/** Filters and command lines entered before, for ↑ ↓ in `/` and `:`. */
+	filterHistory: History;
+	commandHistory: History;
 	/** Tags already in use (for completion), loaded once. */
 	tagsInUse: readonly string[];
 	triageRequest: TriageRequest | null;
@@ -163,6 +168,8 @@ export type ListAction =
 	| {type: 'filter-input-open'}
 	| {type: 'filter-input-type'; text: string}
 	| {type: 'filter-input-delete'}
+	| {type: 'filter-input-edit'; edit: LineEdit}
+	| {type: 'filter-input-history'; step: -1 | 1}
 	| {type: 'filter-input-escape'}
 	| {type: 'filter-input-submit'};
 
@@ -222,6 +229,8 @@ export type InputAction =
 	| {type: 'input-open'; purpose: 'tag-input' | 'note-input' | 'command'}
 	| {type: 'input-type'; text: string}
 	| {type: 'input-delete'}
+	| {type: 'input-edit'; edit: LineEdit}
+	| {type: 'input-history'; step: -1 | 1}
 	| {type: 'input-complete'}
 	| {type: 'input-submit'};
 

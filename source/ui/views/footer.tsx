@@ -8,6 +8,7 @@ import type {Theme} from '../theme.js';
 import {displayWidth, truncateToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
+import {splitAtCursor} from '../model/line-editor.js';
 
 /** As many hints as fit, most important first. */
 export function fitHints(hints: readonly string[], width: number): string {
@@ -39,12 +40,14 @@ export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): Re
 	const width = state.viewport.columns;
 	let first: Segment[];
 	if (state.mode === 'filter-input') {
-		const prompt = `/${sanitizeLine(state.filter.text)}▏`;
+		const {before, after} = splitAtCursor({text: state.filter.text, cursor: state.filterCursor});
+		const prompt = `/${sanitizeLine(before)}▏${sanitizeLine(after)}`;
 		const hints = fitHints(footerHints('filter-input'), Math.max(0, width - displayWidth(prompt) - 3));
 		first = [{text: truncateToWidth(prompt, Math.max(4, width - displayWidth(hints) - 3)), role: 'accent'}, {text: `   ${hints}`, role: 'dim'}];
 	} else if (state.input && (state.mode === 'tag-input' || state.mode === 'note-input' || state.mode === 'command')) {
 		const label = state.mode === 'tag-input' ? 'tag: ' : state.mode === 'note-input' ? 'note: ' : ':';
-		const prompt = `${label}${sanitizeLine(state.input.text)}▏`;
+		const {before, after} = splitAtCursor(state.input);
+		const prompt = `${label}${sanitizeLine(before)}▏${sanitizeLine(after)}`;
 		const candidates = state.input.completions.length > 0 ? `  Tab: ${state.input.completions.slice(0, 6).join(', ')}` : '';
 		const hints = fitHints(footerHints(state.mode), Math.max(0, width - displayWidth(prompt) - displayWidth(candidates) - 3));
 		first = [
