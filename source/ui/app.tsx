@@ -10,6 +10,7 @@ import {systemClock, type Clock} from './clock.js';
 import type {ExplorerData} from './data/explorer-data.js';
 import type {ViewSettings, ViewStore} from './data/view-store.js';
 import {useDataLifecycle} from './hooks/use-data-lifecycle.js';
+import {useDetailsClock} from './hooks/use-details-clock.js';
 import {INSIGHT_SETTLE_MS, useDetailsRow} from './hooks/use-details-row.js';
 import {useExport} from './hooks/use-export.js';
 import {useExternalChanges} from './hooks/use-external-changes.js';
@@ -73,7 +74,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 		dispatch({type: 'resize', viewport});
 	}, [viewport]);
 
-	const onInput = useCallback((input: string, key: Key) => dispatch({type: 'key', input, key}), []);
+	const onInput = useCallback((input: string, key: Key) => dispatch({type: 'key', input, key, nowMs: clock.now()}), [clock]);
 	useKeys(onInput);
 	useEffect(() => {
 		onReady?.();
@@ -82,11 +83,12 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 	useDataLifecycle(data, state, dispatch, clock);
 	useDetailsRow(data, state, dispatch, clock, insightSettleMs);
 	useTriage(data, state, dispatch);
-	useExport(data, state, dispatch);
+	useExport(data, state, dispatch, clock);
 	useViewPersistence(viewStore, state);
 	useExternalChanges(data, state.loading, dispatch, clock);
 	useLive(data, state, dispatch, clock, livePollMs);
 	useStallTick(state, dispatch, clock);
+	useDetailsClock(state, dispatch, clock);
 	useJobs(data, state, dispatch, clock);
 
 	useEffect(() => {

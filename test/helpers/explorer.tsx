@@ -93,7 +93,7 @@ export type FakeData = ExplorerData & {
 	livePolls: number;
 	/** Reads of another process's commits (the external-change poll). */
 	externalPolls: number;
-	exports: Array<{format: 'csv' | 'json'; ids: string[]}>;
+	exports: Array<{format: 'csv' | 'json'; ids: string[]; nowMs: number}>;
 };
 
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
@@ -171,8 +171,8 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			return data.rows.filter((r) => snapshots.some((s) => s.session_id === r.session_id));
 		},
 		tagsInUse: () => [...new Set(data.rows.flatMap((r) => (r.tags ? (JSON.parse(r.tags) as string[]) : [])))],
-		exportSessions(format, ids) {
-			data.exports.push({format, ids: [...ids]});
+		exportSessions(format, ids, nowMs) {
+			data.exports.push({format, ids: [...ids], nowMs});
 			return `/tmp/sdstats-test-export.${format}`;
 		},
 		watchPath: '',

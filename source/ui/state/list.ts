@@ -15,7 +15,8 @@ import type {ViewSettings} from '../data/view-store.js';
 import {isHideableColumn} from '../model/columns.js';
 import {applyEdit, deleteBackward, insertText, lineOf, recall, remember, type EditLine} from '../model/line-editor.js';
 import {listHeightOf} from './screen.js';
-import {selectedId} from './selectors.js';
+import {detailsLinesOf, detailsWidthOf, selectedId, selectedView} from './selectors.js';
+import type {DetailsLine} from '../model/details.js';
 import type {ExplorerState, ListAction} from './types.js';
 
 function imagesWidthOf(views: readonly SessionView[]): number {
@@ -155,6 +156,22 @@ function jumpIncomplete(state: ExplorerState, direction: 1 | -1): ExplorerState 
 	return {...state, message: 'no incomplete session shown'};
 }
 
+/**
+ * The state at a new time: runs whose stall window passed become stalled (and stalled runs that wrote again
+ * running), and ages are counted from it.
+ */
+export function withNow(state: ExplorerState, nowMs: number): ExplorerState {
+	if (nowMs === state.nowMs) return state;
+	const moved = state.all.filter((v) => (v.state === 'running' || v.state === 'stalled') && toSessionView(v.row, nowMs, state.stallWindowMs).state !== v.state);
+	if (moved.length === 0) return {...state, nowMs};
+	return updateRows(
+		state,
+		moved.map((v) => v.row),
+		[],
+		nowMs,
+	);
+}
+
 export function toggleIncomplete(state: ExplorerState): ExplorerState {
 	const on = !hasIncomplete(state.filter.query);
 	const sort = on ? INCOMPLETE_SORT : (state.sortBeforeIncomplete ?? state.sort);
@@ -198,16 +215,18 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 			return updateRows(s, action.rows, action.removedIds, action.nowMs);
 		case 'resize':
 			return scrollIntoView({...s, viewport: action.viewport});
-		case 'tick': {
-			// Time alone moves a run from running to stalled: re-derive the states that depend on the clock.
-			const moved = s.all.filter((v) => (v.state === 'running' || v.state === 'stalled') && toSessionView(v.row, action.nowMs, s.stallWindowMs).state !== v.state);
-			if (moved.length === 0) return s;
-			return updateRows(
-				s,
-				moved.map((v) => v.row),
-				[],
-				action.nowMs,
-			);
+		case 'tick':
+			return withNow(s, action.nowMs);
+		case 'clock': {
+			// Nothing is redrawn when nothing on screen changes with the time (ages in days, no running session).
+			const moved = withNow(s, action.nowMs);
+			if (moved.all !== s.all) return moved;
+			const view = selectedView(s);
+			const detailsShown = view !== undefined && (s.mode === 'details' || detailsWidthOf(s) !== s.viewport.columns);
+			if (!detailsShown) return s;
+			const width = detailsWidthOf(s);
+			const same = (a: readonly DetailsLine[], b: readonly DetailsLine[]): boolean => a.length === b.length && a.every((line, i) => line.text === b[i]!.text);
+			return same(detailsLinesOf(s, view, width), detailsLinesOf(moved, view, width)) ? s : moved;
 		}
 		case 'move':
 			return moveTo(s, s.cursorIndex + action.delta);

@@ -13,7 +13,7 @@ import {EMPTY_HISTORY} from '../model/line-editor.js';
 import {dispatchKey, splitChunk} from '../keys.js';
 import {inputsReducer} from './inputs.js';
 import {jobsReducer} from './jobs.js';
-import {listReducer} from './list.js';
+import {listReducer, withNow} from './list.js';
 import {panesReducer} from './panes.js';
 import {triageReducer} from './triage.js';
 import type {Action, ExplorerState, KeyAction, Mode, Viewport} from './types.js';
@@ -87,7 +87,9 @@ export function initialState(options: InitialOptions): ExplorerState {
 /** Modes where a chunk of characters is typed text rather than one key per character. */
 const TEXT_MODES: ReadonlySet<Mode> = new Set<Mode>(['filter-input', 'tag-input', 'note-input', 'command']);
 
-function keyReducer(state: ExplorerState, action: KeyAction): ExplorerState {
+function keyReducer(before: ExplorerState, action: KeyAction): ExplorerState {
+	// The key acts at the time it was pressed: an age or an export name is never that of the last data event.
+	const state = action.nowMs === undefined ? before : withNow(before, action.nowMs);
 	// Several keys in one chunk (fast typing, a slow link): each is taken in turn, in the mode it meets.
 	if ([...action.input].length > 1 && !action.key.ctrl && !action.key.meta) {
 		const keys = splitChunk(action.input, action.key, TEXT_MODES.has(state.mode));
@@ -118,6 +120,7 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'rows-updated':
 		case 'resize':
 		case 'tick':
+		case 'clock':
 		case 'move':
 		case 'move-page':
 		case 'move-edge':

@@ -156,7 +156,10 @@ export type ListAction =
 	| {type: 'views-loaded'; views: SessionView[]; nowMs: number}
 	| {type: 'rows-updated'; rows: readonly ListedSession[]; removedIds: readonly string[]; nowMs: number}
 	| {type: 'resize'; viewport: Viewport}
+	/** The time moved on (a run may have passed its stall window): the state takes the new time. */
 	| {type: 'tick'; nowMs: number}
+	/** The once-a-second clock while details are on screen: taken only when what they show changes with it. */
+	| {type: 'clock'; nowMs: number}
 	| {type: 'move'; delta: number}
 	| {type: 'move-page'; direction: 1 | -1; half: boolean}
 	| {type: 'move-edge'; edge: 'top' | 'bottom'}
@@ -235,7 +238,13 @@ export type InputAction =
 	| {type: 'input-submit'};
 
 /** A key press, interpreted by the key table (keys.ts) against the state at that moment. */
-export type KeyAction = {type: 'key'; input: string; key: import('ink').Key};
+export type KeyAction = {
+	type: 'key';
+	input: string;
+	key: import('ink').Key;
+	/** When the key was pressed: ages, stall reasons and export names use it (absent: the state's time). */
+	nowMs?: number;
+};
 
 export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction;
 
