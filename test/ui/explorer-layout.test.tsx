@@ -276,6 +276,19 @@ describe('header and footer', () => {
 		}
 	});
 
+	it('shortens the state counts when they do not fit, never dropping one silently (regression: issue 11 item 13)', async () => {
+		const {h} = await open(sampleSessions(), 120, 30);
+		let second = h.lastFrame().split('\n')[1]!;
+		expect(displayWidth(second)).toBeLessThanOrEqual(120);
+		for (const count of ['?1', '!1', '▶1', '⏸1', '✗1', '✓2', '⊕1', '○1', '◐1']) expect(second).toContain(count);
+		await resize(h, 60, 30);
+		second = h.lastFrame().split('\n')[1]!;
+		expect(displayWidth(second)).toBeLessThanOrEqual(60);
+		// Nine states in 60 columns: the symbols still fit.
+		expect(second).toContain('◐1');
+		expect(second).toContain('○1');
+	});
+
 	it('shortens the footer hints as the width shrinks, most important kept', async () => {
 		const {h} = await open(sampleSessions(), 250, 30);
 		const all = footerHints('list').join('  ');

@@ -53,7 +53,7 @@ export const STATE_WORD: Record<SessionState, string> = {
 const COLUMNS: ColumnSpec[] = [
 	{id: 'created', title: 'CREATED', width: 16, align: 'left', sortKey: 'created'},
 	{id: 'name', title: 'NAME', width: MIN_NAME_WIDTH, align: 'left', sortKey: 'name'},
-	{id: 'flags', title: 'FLAG', width: 4, align: 'left', dropRank: 2},
+	{id: 'flags', title: 'FLAG', width: 5, align: 'left', dropRank: 2},
 	{id: 'model', title: 'MODEL', width: 16, align: 'left', dropRank: 1, sortKey: 'model'},
 	{id: 'state', title: 'STATE', width: 13, align: 'left', sortKey: 'state'},
 	{id: 'images', title: 'IMAGES', width: 9, align: 'right', sortKey: 'images'},
@@ -148,10 +148,10 @@ export function cellText(view: SessionView, id: ColumnId, compactCreated: boolea
 	}
 }
 
-/** ★ favourite, T test, + like / - dislike, # tags or ✎ a note. */
+/** ★ favourite, T test, + like / - dislike, # tags, ✎ a note: each in its own place, all that are set. */
 export function flagsText(view: SessionView): string {
 	const t = view.triage;
-	return `${t.favorite ? '★' : ' '}${t.test ? 'T' : ' '}${t.rating === 'like' ? '+' : t.rating === 'dislike' ? '-' : ' '}${t.tags.length > 0 ? '#' : t.note ? '✎' : ' '}`;
+	return `${t.favorite ? '★' : ' '}${t.test ? 'T' : ' '}${t.rating === 'like' ? '+' : t.rating === 'dislike' ? '-' : ' '}${t.tags.length > 0 ? '#' : ' '}${t.note ? '✎' : ' '}`;
 }
 
 export type Cell = {id: ColumnId; text: string};

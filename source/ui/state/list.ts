@@ -102,7 +102,10 @@ function movesInSort(sort: SortSpec, old: SessionView, next: SessionView): boole
  * Recomputed rows land here. When none of them moves in the base order or in the current sort, they are
  * swapped in place (cheap, no re-sort); otherwise the list is rebuilt.
  */
-export function updateRows(state: ExplorerState, rows: readonly ListedSession[], removedIds: readonly string[], nowMs: number): ExplorerState {
+export function updateRows(before: ExplorerState, rows: readonly ListedSession[], removedIds: readonly string[], nowMs: number): ExplorerState {
+	// Once the list is on screen, the cursor stays on its session when sessions arrive above it: a key pressed
+	// at that moment must act on the session the user sees selected (issue 11 item 16).
+	const state = before.loading ? before : followCursor(before);
 	const updates = new Map(viewsOf(rows, state, nowMs).map((v) => [v.id, v]));
 	const removed = new Set(removedIds);
 	const known = new Map(state.all.map((v) => [v.id, v]));

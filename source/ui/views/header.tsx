@@ -6,6 +6,7 @@ import {STATE_SYMBOL, STATE_WORD} from '../model/columns.js';
 import {stateCounts} from '../state/selectors.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
+import type {SessionState} from '../../core/types.js';
 import {displayWidth, truncateToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
@@ -45,14 +46,7 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 	if (notice) {
 		second.push({text: '  '}, {text: truncateToWidth(sanitizeLine(notice), Math.max(10, width - used - 2)), role: 'warning'});
 	} else {
-		for (const s of SESSION_STATES) {
-			const n = counts.get(s);
-			if (!n) continue;
-			const text = `  ${STATE_SYMBOL[s]} ${n} ${STATE_WORD[s]}`;
-			if (used + displayWidth(text) > width) break;
-			second.push({text, role: `state-${s}`});
-			used += displayWidth(text);
-		}
+		second.push(...stateCountSegments(counts, width - used));
 	}
 	return (
 		<Box flexDirection="column">
@@ -60,4 +54,25 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 			<Line theme={theme} segments={second} />
 		</Box>
 	);
+}
+
+/**
+ * The count of every state present, as words (`◐ 14 partial`) when they all fit, else as symbols (`◐14`); when
+ * even those do not fit, the last ones give way to `…`, so a count is never dropped without a sign.
+ */
+export function stateCountSegments(counts: ReadonlyMap<SessionState, number>, width: number): Segment[] {
+	const present = SESSION_STATES.filter((s) => (counts.get(s) ?? 0) > 0);
+	const long = present.map((s) => ({text: `  ${STATE_SYMBOL[s]} ${counts.get(s)} ${STATE_WORD[s]}`, role: `state-${s}` as const}));
+	const widthOf = (segments: ReadonlyArray<{text: string}>): number => segments.reduce((sum, x) => sum + displayWidth(x.text), 0);
+	if (widthOf(long) <= width) return long;
+	const short = present.map((s) => ({text: ` ${STATE_SYMBOL[s]}${counts.get(s)}`, role: `state-${s}` as const}));
+	if (widthOf(short) <= width) return short;
+	const kept: Segment[] = [];
+	let used = 2;
+	for (const segment of short) {
+		if (used + displayWidth(segment.text) > width) break;
+		kept.push(segment);
+		used += displayWidth(segment.text);
+	}
+	return [...kept, {text: ' …', role: 'dim'}];
 }
