@@ -12,7 +12,7 @@ import {compileFilter, filterFromQuery, filterFromText, isFilterActive, narrows,
 import {toSessionView, type SessionView} from '../../view/session-view.js';
 import {INCOMPLETE_SORT, baseOrder, sortValueOf, sortViews, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
-import {isHideableColumn} from '../model/columns.js';
+import {imagesText, isHideableColumn} from '../model/columns.js';
 import {applyEdit, deleteBackward, insertText, lineOf, recall, remember, type EditLine} from '../model/line-editor.js';
 import {listHeightOf} from './screen.js';
 import {detailsLinesOf, detailsWidthOf, selectedId, selectedView} from './selectors.js';
@@ -22,7 +22,7 @@ import type {ExplorerState, ListAction} from './types.js';
 function imagesWidthOf(views: readonly SessionView[]): number {
 	let widest = 6;
 	for (const v of views) {
-		const text = `${v.row.images_actual}/${v.row.images_expected ?? '?'}`;
+		const text = imagesText(v.row.images_actual, v.row.images_expected);
 		if (text.length > widest) widest = text.length;
 	}
 	return Math.min(13, Math.max(9, widest));
