@@ -128,6 +128,8 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: SCROLLABLE, keys: 'PgUp PgDn', help: 'scroll a page', match: any(named('pageUp'), named('pageDown')), action: (state, _i, key) => ({type: 'scroll', delta: (key.pageUp ? -1 : 1) * page(state)})},
 	{modes: SCROLLABLE, keys: 'Home g / End G', help: 'top / bottom', match: any(named('home'), char('g'), named('end'), char('G')), action: (_s, input, key) => ({type: 'scroll-edge', edge: key.home || input === 'g' ? 'top' : 'bottom'})},
 	{modes: ['details'], keys: 'Esc q Enter', help: 'back to the list (cursor and scroll as they were)', footer: {label: 'Esc back', priority: 1}, match: any(named('escape'), char('q'), named('return')), action: () => ({type: 'back'})},
+	{modes: ['help'], keys: 'Tab n', help: 'next section', footer: {label: 'Tab section', priority: 2}, match: (input, key) => (key.tab && !key.shift) || char('n')(input, key), action: () => ({type: 'help-section', step: 1})},
+	{modes: ['help'], keys: 'Shift-Tab N', help: 'previous section', match: (input, key) => (key.tab && key.shift) || char('N')(input, key), action: () => ({type: 'help-section', step: -1})},
 	{modes: ['help'], keys: 'Esc q ?', help: 'close the help', footer: {label: 'Esc close', priority: 1}, match: any(named('escape'), char('q'), char('?')), action: () => ({type: 'back'})},
 
 	// --- sort pane -----------------------------------------------------------------------------------------------
@@ -168,7 +170,7 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: BROWSING, keys: 'e', help: 'edit the note (empty clears it)', match: char('e'), action: () => ({type: 'input-open', purpose: 'note-input'})},
 	{modes: BROWSING, keys: 'U', help: 'undo the last triage change', match: char('U'), action: () => ({type: 'undo'})},
 	{modes: BROWSING, keys: 'x', help: 'export the view (or the marked rows) to a CSV or JSON file here', footer: {label: 'x export', priority: 8}, match: char('x'), action: () => ({type: 'export-open'})},
-	{modes: BROWSING, keys: ':', help: 'command line: save NAME, load NAME, delete NAME, views, hide COL, show COL, columns', footer: {label: ': command', priority: 8}, match: char(':'), action: () => ({type: 'input-open', purpose: 'command'})},
+	{modes: BROWSING, keys: ':', help: 'command line: save NAME, load NAME, delete NAME, views, hide COL, show COL, columns, help, q', footer: {label: ': command', priority: 8}, match: char(':'), action: () => ({type: 'input-open', purpose: 'command'})},
 
 	// --- typed inputs (tag, note, command) --------------------------------------------------------------------------
 	{modes: INPUTS, keys: 'Enter', help: 'apply', footer: {label: 'Enter apply', priority: 1}, match: named('return'), action: () => ({type: 'input-submit'})},
@@ -276,10 +278,11 @@ export const MODE_TITLES: Record<Mode, string> = {
 };
 
 /** Help lines per mode, generated from the table. */
-export function helpSections(): Array<{title: string; rows: Array<{keys: string; help: string}>}> {
+export function helpSections(): Array<{title: string; mode: Mode; rows: Array<{keys: string; help: string}>}> {
 	const modes = Object.keys(MODE_TITLES) as Mode[];
 	return modes.map((mode) => ({
 		title: MODE_TITLES[mode],
+		mode,
 		rows: BINDINGS.filter((b) => b.modes.includes(mode)).map((b) => ({keys: b.keys, help: b.help})),
 	}));
 }

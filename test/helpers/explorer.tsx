@@ -93,7 +93,9 @@ export type FakeData = ExplorerData & {
 	livePolls: number;
 	/** Reads of another process's commits (the external-change poll). */
 	externalPolls: number;
-	exports: Array<{format: 'csv' | 'json'; ids: string[]; nowMs: number}>;
+	exports: Array<{format: 'csv' | 'json'; ids: string[]}>;
+	/** The time each export was stated and named at. */
+	exportTimes: number[];
 };
 
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
@@ -121,6 +123,7 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		livePolls: 0,
 		externalPolls: 0,
 		exports: [],
+		exportTimes: [],
 		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
 		async *pages() {
 			yield [...data.rows];
@@ -172,7 +175,8 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		},
 		tagsInUse: () => [...new Set(data.rows.flatMap((r) => (r.tags ? (JSON.parse(r.tags) as string[]) : [])))],
 		exportSessions(format, ids, nowMs) {
-			data.exports.push({format, ids: [...ids], nowMs});
+			data.exports.push({format, ids: [...ids]});
+			data.exportTimes.push(nowMs);
 			return `/tmp/sdstats-test-export.${format}`;
 		},
 		watchPath: '',

@@ -8,6 +8,7 @@ import type {ViewSettings} from '../data/view-store.js';
 import {commandCompletions, parseCommand} from '../model/command-line.js';
 import {applyEdit, complete, deleteBackward, insertText, lineOf, recall, remember, type EditLine} from '../model/line-editor.js';
 import {applyView} from './list.js';
+import {panesReducer} from './panes.js';
 import {openOverlay} from './overlays.js';
 import {targetsOf} from './selectors.js';
 import {READONLY_MESSAGE, triage} from './triage.js';
@@ -65,6 +66,10 @@ export function runCommand(state: ExplorerState, text: string): ExplorerState {
 		}
 		case 'columns':
 			return {...back, message: `hidden columns: ${[...state.hiddenColumns].join(', ') || 'none'} (:hide COLUMN, :show COLUMN)`};
+		case 'help':
+			return panesReducer(back, {type: 'help-open'});
+		case 'quit':
+			return {...back, quitting: true};
 	}
 }
 

@@ -61,6 +61,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		detailsRow: null,
 		detailsInsight: null,
 		helpScroll: 0,
+		helpHinted: false,
 		filterPane: null,
 		sortPane: null,
 		input: null,
@@ -102,7 +103,15 @@ function keyReducer(before: ExplorerState, action: KeyAction): ExplorerState {
 	// A message lasts until the next key.
 	const cleared = state.message !== null ? {...state, message: null} : state;
 	const resolved = dispatchKey(cleared, action.input, action.key);
-	return resolved === null ? cleared : reducer(cleared, resolved);
+	if (resolved !== null) return reducer(cleared, resolved);
+	// A key the list does not know: once, where to find the ones it does.
+	if (cleared.mode === 'list' && !cleared.helpHinted && isTyped(action.input, action.key)) return {...cleared, helpHinted: true, message: '? for help'};
+	return cleared;
+}
+
+/** A key that types a character (not a named key, not with Ctrl or Meta). */
+function isTyped(input: string, key: KeyAction['key']): boolean {
+	return input !== '' && !key.ctrl && !key.meta && !key.return && !key.tab && !key.backspace && !key.delete && !/[\u0000-\u001f\u007f]/.test(input);
 }
 
 /** The reducer the app uses (the same as `reducer`; kept as the name the app and tests know). */
@@ -144,6 +153,7 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'open-details':
 		case 'back':
 		case 'help-open':
+		case 'help-section':
 		case 'scroll':
 		case 'scroll-edge':
 		case 'sort-pane-open':

@@ -110,6 +110,8 @@ export type ExplorerState = {
 	/** Missing combinations, seeds and anomalies of the session in the details (read from its folder). */
 	detailsInsight: {sessionId: string; insight: SessionInsight | null; error: string | null} | null;
 	helpScroll: number;
+	/** Whether an unknown key in the list already said `? for help` (it says so once). */
+	helpHinted: boolean;
 	filterPane: FilterPaneState | null;
 	sortPane: SortPaneState | null;
 
@@ -185,6 +187,8 @@ export type PaneAction =
 	| {type: 'open-details'}
 	| {type: 'back'}
 	| {type: 'help-open'}
+	/** The next (1) or previous (-1) section of the help. */
+	| {type: 'help-section'; step: 1 | -1}
 	| {type: 'scroll'; delta: number}
 	| {type: 'scroll-edge'; edge: 'top' | 'bottom'}
 	| {type: 'sort-pane-open'}

@@ -48,7 +48,8 @@ export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): Re
 		const label = state.mode === 'tag-input' ? 'tag: ' : state.mode === 'note-input' ? 'note: ' : ':';
 		const {before, after} = splitAtCursor(state.input);
 		const prompt = `${label}${sanitizeLine(before)}▏${sanitizeLine(after)}`;
-		const candidates = state.input.completions.length > 0 ? `  Tab: ${state.input.completions.slice(0, 6).join(', ')}` : '';
+		// Every candidate that fits the line (the line is cut at its width).
+		const candidates = state.input.completions.length > 0 ? `  Tab: ${state.input.completions.map((c) => c.trim()).join(', ')}` : '';
 		const hints = fitHints(footerHints(state.mode), Math.max(0, width - displayWidth(prompt) - displayWidth(candidates) - 3));
 		first = [
 			{text: truncateToWidth(prompt, Math.max(8, width - 4)), role: 'accent'},
