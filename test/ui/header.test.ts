@@ -19,15 +19,22 @@ describe('the header state counts (regression: issue 11 item 13, partial was dro
 		expect(text(200)).toContain('✓ 120 complete');
 	});
 
+	it('shortens the rare states first and partial last', () => {
+		const mid = text(48);
+		expect(displayWidth(mid)).toBeLessThanOrEqual(48);
+		expect(mid).toContain('◐ 14 partial');
+		expect(mid).toContain('○3');
+	});
+
 	it('shortens every count to its symbol when the words do not fit', () => {
-		const short = text(40);
-		expect(displayWidth(short)).toBeLessThanOrEqual(40);
+		const short = text(22);
+		expect(displayWidth(short)).toBeLessThanOrEqual(22);
 		for (const part of ['◐14', '✓120', '▶2', '⏸1', '○3']) expect(short).toContain(part);
 	});
 
 	it('ends with … when even the symbols do not fit', () => {
-		const cut = text(12);
-		expect(displayWidth(cut)).toBeLessThanOrEqual(12);
+		const cut = text(14);
+		expect(displayWidth(cut)).toBeLessThanOrEqual(14);
 		expect(cut.endsWith('…')).toBe(true);
 	});
 });

@@ -54,7 +54,7 @@ const COLUMNS: ColumnSpec[] = [
 	{id: 'created', title: 'CREATED', width: 16, align: 'left', sortKey: 'created'},
 	{id: 'name', title: 'NAME', width: MIN_NAME_WIDTH, align: 'left', sortKey: 'name'},
 	{id: 'flags', title: 'FLAG', width: 5, align: 'left', dropRank: 2},
-	{id: 'model', title: 'MODEL', width: 16, align: 'left', dropRank: 1, sortKey: 'model'},
+	{id: 'model', title: 'MODEL', width: 15, align: 'left', dropRank: 1, sortKey: 'model'},
 	{id: 'state', title: 'STATE', width: 13, align: 'left', sortKey: 'state'},
 	{id: 'images', title: 'IMAGES', width: 9, align: 'right', sortKey: 'images'},
 	{id: 'completion', title: 'DONE', width: 6, align: 'right', sortKey: 'completion'},

@@ -56,20 +56,31 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 	);
 }
 
+/** Which counts give up their word first when the line is short: the rare states first, partial last. */
+const SHORTEN_ORDER: readonly SessionState[] = ['no_manifest', 'unreadable', 'over', 'empty', 'aborted', 'stalled', 'running', 'complete', 'partial'];
+
 /**
- * The count of every state present, as words (`◐ 14 partial`) when they all fit, else as symbols (`◐14`); when
- * even those do not fit, the last ones give way to `…`, so a count is never dropped without a sign.
+ * The count of every state present, as words (`◐ 14 partial`) while they fit; as the line shortens, counts turn
+ * into their symbol (`◐14`), the rare states first and partial (the one people triage) last; when even symbols
+ * do not fit, the last ones give way to `…`, so a count is never dropped without a sign.
  */
 export function stateCountSegments(counts: ReadonlyMap<SessionState, number>, width: number): Segment[] {
 	const present = SESSION_STATES.filter((s) => (counts.get(s) ?? 0) > 0);
-	const long = present.map((s) => ({text: `  ${STATE_SYMBOL[s]} ${counts.get(s)} ${STATE_WORD[s]}`, role: `state-${s}` as const}));
-	const widthOf = (segments: ReadonlyArray<{text: string}>): number => segments.reduce((sum, x) => sum + displayWidth(x.text), 0);
-	if (widthOf(long) <= width) return long;
-	const short = present.map((s) => ({text: ` ${STATE_SYMBOL[s]}${counts.get(s)}`, role: `state-${s}` as const}));
-	if (widthOf(short) <= width) return short;
+	const short = new Set<SessionState>();
+	const segmentsOf = (): Segment[] =>
+		present.map((s) => ({text: short.has(s) ? ` ${STATE_SYMBOL[s]}${counts.get(s)}` : `  ${STATE_SYMBOL[s]} ${counts.get(s)} ${STATE_WORD[s]}`, role: `state-${s}` as const}));
+	const widthOf = (segments: readonly Segment[]): number => segments.reduce((sum, x) => sum + displayWidth(x.text), 0);
+	let segments = segmentsOf();
+	for (const state of SHORTEN_ORDER) {
+		if (widthOf(segments) <= width) return segments;
+		if (!present.includes(state)) continue;
+		short.add(state);
+		segments = segmentsOf();
+	}
+	if (widthOf(segments) <= width) return segments;
 	const kept: Segment[] = [];
 	let used = 2;
-	for (const segment of short) {
+	for (const segment of segments) {
 		if (used + displayWidth(segment.text) > width) break;
 		kept.push(segment);
 		used += displayWidth(segment.text);
