@@ -8,6 +8,8 @@ import React, {useCallback, useEffect, useReducer} from 'react';
 import {useApp, useStdout, type Key} from 'ink';
 import {systemClock, type Clock} from './clock.js';
 import type {ExplorerData} from './data/explorer-data.js';
+import type {ExplorerActions} from './data/explorer-actions.js';
+import {useSessionActions} from './hooks/use-session-actions.js';
 import type {ViewSettings, ViewStore} from './data/view-store.js';
 import {useDataLifecycle} from './hooks/use-data-lifecycle.js';
 import {useDetailsClock} from './hooks/use-details-clock.js';
@@ -45,9 +47,11 @@ export type AppProps = {
 	livePollMs?: number;
 	/** How long the cursor rests on a session before its folder is analysed (tests lengthen it). */
 	insightSettleMs?: number;
+	/** Archive, trash and their undo (A, D, U); none: those keys say they are not available. */
+	actions?: ExplorerActions | null;
 };
 
-export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, clock = systemClock, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS}: AppProps): React.JSX.Element {
+export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, clock = systemClock, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, actions = null}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
@@ -90,6 +94,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 	useStallTick(state, dispatch, clock);
 	useDetailsClock(state, dispatch, clock);
 	useJobs(data, state, dispatch, clock);
+	useSessionActions(actions, data, state, dispatch, clock.now);
 
 	useEffect(() => {
 		if (!state.quitting) return;

@@ -9,6 +9,7 @@ import React from 'react';
 import {render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
 import type {ExplorerData, JobListener} from '../../source/ui/data/explorer-data.js';
+import type {ExplorerActions} from '../../source/ui/data/explorer-actions.js';
 import type {JobRequest} from '../../source/ui/state/types.js';
 import type {ViewStore} from '../../source/ui/data/view-store.js';
 import type {StoredSession} from '../../source/core/types.js';
@@ -230,6 +231,7 @@ type Options = {
 	stallWindowMs?: number;
 	viewStore?: ViewStore;
 	insightSettleMs?: number;
+	actions?: ExplorerActions;
 };
 
 export async function renderExplorer(options: Options): Promise<Harness> {
@@ -252,6 +254,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			color={options.color ?? false}
 			clock={explorerClock}
 			{...(options.insightSettleMs === undefined ? {} : {insightSettleMs: options.insightSettleMs})}
+			{...(options.actions === undefined ? {} : {actions: options.actions})}
 			onReady={() => {
 				ready = true;
 			}}

@@ -9,6 +9,7 @@ import {displayWidth, truncateToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
 import {splitAtCursor} from '../model/line-editor.js';
+import {actionProgressText} from './action-confirm.js';
 
 /** As many hints as fit, most important first. */
 export function fitHints(hints: readonly string[], width: number): string {
@@ -23,6 +24,7 @@ export function fitHints(hints: readonly string[], width: number): string {
 
 export function statusText(state: ExplorerState): string {
 	const parts: string[] = [];
+	if (state.actionJob) parts.push(actionProgressText(state.actionJob));
 	const filter = describeFilter(state.filter);
 	parts.push(`${state.shown.length} of ${state.all.length} shown${filter ? ` (filter: ${filter})` : ''}`);
 	if (state.marks.size > 0) parts.push(`${state.marks.size} marked`);
