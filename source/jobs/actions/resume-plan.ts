@@ -55,11 +55,10 @@ export function buildResumePlan(root: string, candidates: readonly ResumeCandida
 }
 
 /** Written whole or not at all (a temporary file renamed into place). */
-export function writeFileAtomically(target: string, text: string, exclusive = false): void {
+export function writeFileAtomically(target: string, text: string): void {
 	const tmp = `${target}.${process.pid}.tmp`;
 	try {
 		fs.writeFileSync(tmp, text);
-		if (exclusive && fs.existsSync(target)) throw Object.assign(new Error(`${target} already exists`), {code: 'EEXIST'});
 		fs.renameSync(tmp, target);
 	} finally {
 		fs.rmSync(tmp, {force: true});

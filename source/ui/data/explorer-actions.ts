@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type {SessionState} from '../../core/types.js';
 import {toJson} from '../../format/json.js';
-import {buildResumePlan, writeFileAtomically} from '../../jobs/actions/resume-plan.js';
+import {buildResumePlan} from '../../jobs/actions/resume-plan.js';
+import {writeNewFile} from '../../jobs/write-new-file.js';
 import {listJournals, readJournal} from '../../jobs/actions/journal.js';
 import {planArchive, planRestore, planTrash, type ActionPlan} from '../../jobs/actions/plan.js';
 import {archiveFolderFor} from '../../jobs/actions/remembered.js';
@@ -57,8 +58,7 @@ export function createExplorerActions(options: {root: string; dbPath: string; st
 			const plan = buildResumePlan(options.root, candidates, {includeRunning: false, nowMs: options.now()});
 			if (plan.sessions.length === 0) return `no resume plan: ${plan.skipped.length === 1 ? plan.skipped[0]!.reason : 'none of them is missing images'}`;
 			const stamp = new Date(options.now()).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-			const file = path.resolve(options.exportFolder ?? process.cwd(), `sdstats-resume-${stamp}.json`);
-			writeFileAtomically(file, `${toJson(plan)}\n`, true);
+			const file = writeNewFile(path.resolve(options.exportFolder ?? process.cwd()), `sdstats-resume-${stamp}`, '.json', `${toJson(plan)}\n`);
 			const skipped = plan.skipped.length > 0 ? `, ${plan.skipped.length} skipped` : '';
 			return `resume plan for ${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${String(plan.total_missing)} missing images${skipped}) written to ${file}`;
 		},
