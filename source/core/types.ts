@@ -3,6 +3,8 @@
  * column; `SessionBookkeeping` is what sdstats keeps beside it in its own table.
  */
 
+import type {LegacyInput} from './legacy-session.js';
+
 /** An SQLite INTEGER: a number while it is exact in a double, a bigint beyond 2^53. */
 export type Int64 = number | bigint;
 
@@ -59,6 +61,13 @@ export type SessionBookkeeping = {
 	 * before schema version 2. Read it as 0.
 	 */
 	zero_byte_images?: number | null;
+	/**
+	 * For a session without a usable manifest.json: where each value of its row came from (a SourcesRecord as
+	 * JSON, see sources.ts). Absent or null for manifest.json sessions, whose values are all the manifest's.
+	 */
+	sources_json?: string | null;
+	/** The sources of that record, space-separated (`v1 png`), for the `source:` filter; null for manifest.json rows. */
+	origins?: string | null;
 };
 
 /** What the filesystem says about one image file (already known to be an image by name). */
@@ -85,6 +94,11 @@ export type SessionInput = {
 	sessionPath: string;
 	manifest: ManifestInput;
 	images: readonly ImageFact[];
+	/**
+	 * Older manifests and the images' parameters, read when there is no manifest.json (scan/ decides); the
+	 * calculator fills the row from them field by field. Absent: the filesystem-only row, as before.
+	 */
+	legacy?: LegacyInput;
 	/** Wall-clock time of the compute, epoch ms. */
 	nowMs: number;
 };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import {STATS_VERSION} from '../core/types.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import fs from 'node:fs';
-import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
+import {deepFingerprint, fingerprintMatches, fingerprintSession, listSessionFolders} from '../scan/sessions.js';
 import {describeFsError} from '../scan/errors.js';
 import type {StatsRepository, SavedComputation, StoredMarks} from '../store/stats-repository.js';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
@@ -73,6 +73,9 @@ export type ComputeOptions = {
 	repository: StatsRepository;
 	/** Recompute every session, changed or not. */
 	force?: boolean;
+	/** Read every image's parameters of sessions without manifest.json (not a sample); such sessions read by a
+	 * sampling compute are read again. */
+	deep?: boolean;
 	/** Limit the run to these folder names (already validated). */
 	sessions?: readonly string[];
 	nowMs?: () => number;
@@ -111,7 +114,7 @@ export type DiskComparison = {
  * Compares stored fingerprints with the folders on disk: two stats per folder, no folder read. This is both
  * the start of every compute and the explorer's background staleness check.
  */
-export function compareWithDisk(root: string, stored: StoredMarks, force: boolean, only?: readonly string[]): DiskComparison {
+export function compareWithDisk(root: string, stored: StoredMarks, force: boolean, only?: readonly string[], deep = false): DiskComparison {
 	// Names from the command line or from rows other tools wrote: never a path that leaves the root.
 	let onDisk: string[];
 	let skipped: DiskComparison['skipped'] = [];
@@ -135,9 +138,10 @@ export function compareWithDisk(root: string, stored: StoredMarks, force: boolea
 			!force &&
 			previous !== undefined &&
 			fingerprint !== null &&
-			previous.fingerprint === fingerprint &&
+			fingerprintMatches(previous.fingerprint, fingerprint, deep) &&
 			previous.stats_version === STATS_VERSION;
 		if (same) unchanged++;
+		else if (deep) tasks.push({sessionId, sessionPath, fingerprint: fingerprint === null ? null : deepFingerprint(fingerprint), deep});
 		else tasks.push({sessionId, sessionPath, fingerprint});
 	}
 	const present = new Set(onDisk);
@@ -153,8 +157,8 @@ export function compareWithDisk(root: string, stored: StoredMarks, force: boolea
 	return {tasks, unchanged, gone, skipped};
 }
 
-export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[]): ComputePlan {
-	const {tasks, unchanged, gone, skipped} = compareWithDisk(root, repository.marks(root), force, only);
+export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[], deep = false): ComputePlan {
+	const {tasks, unchanged, gone, skipped} = compareWithDisk(root, repository.marks(root), force, only, deep);
 	return {tasks, unchanged, removals: gone, skipped};
 }
 
@@ -163,7 +167,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 	const now = options.nowMs ?? Date.now;
 	const {repository} = options;
 	const root = path.resolve(options.root);
-	const plan = planCompute(root, repository, options.force ?? false, options.sessions);
+	const plan = planCompute(root, repository, options.force ?? false, options.sessions, options.deep ?? false);
 	const summary: ComputeSummary = {
 		computed: 0,
 		unchanged: plan.unchanged,

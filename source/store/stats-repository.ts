@@ -63,6 +63,8 @@ export type ListedSession = Pick<
 	| 'zero_byte_images'
 	// For the roll-ups' images per hour and last use.
 	| 'last_image_created_at'
+	// For the `source:` filter and the root of each row.
+	| 'origins'
 	| keyof TriageColumns
 >;
 
@@ -70,17 +72,17 @@ export type ListedSession = Pick<
  * `zeroBytes` is `b.zero_byte_images`, or `NULL` on a database still at schema version 1 (opened read-only, so
  * never migrated). The rowid stays the last column: `listPage` reads it as LISTED_ROWID.
  */
-const selectListed = (zeroBytes: string): string => `SELECT
+const selectListed = (zeroBytes: string, origins: string): string => `SELECT
 	s.session_id, s.session_path, s.sd_model, s.generation_mode, s.width, s.height, s.steps, s.cfg_scale, s.sampler_name,
 	CAST(s.images_expected AS TEXT), s.images_actual, s.completion_percentage, s.is_seed_sweep, s.session_created_at,
 	s.resolved_prompt, b.manifest_state, b.manifest_status, b.error, b.last_activity_ms, s.stats_computed_at,
 	m.session_id IS NOT NULL, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags,
-	b.images_recorded, CAST(s.seed_base AS TEXT), s.first_image_created_at, ${zeroBytes}, s.last_image_created_at, s.rowid
+	b.images_recorded, CAST(s.seed_base AS TEXT), s.first_image_created_at, ${zeroBytes}, s.last_image_created_at, ${origins}, s.rowid
 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
 
 /** Position of the rowid in a listed tuple (the last column). */
-const LISTED_ROWID = 32;
+const LISTED_ROWID = 33;
 /** Position of session_path in a listed tuple. */
 const LISTED_PATH = 1;
 
@@ -88,7 +90,7 @@ type ListedTuple = [
 	string, string, string | null, string | null, number | null, number | null, number | null, number | null, string | null, string | null,
 	number | null, number | null, number | null, string | null, string | null, ManifestState | null, string | null, string | null, number | null, string,
 	number, number | null, number | null, number | null, string | null, string | null, string | null,
-	number | null, string | null, string | null, number | null, string | null,
+	number | null, string | null, string | null, number | null, string | null, string | null,
 	number,
 ];
 
@@ -130,6 +132,7 @@ function fromTuple(t: ListedTuple, shared: StringInterner): ListedSession {
 		first_image_created_at: t[29],
 		zero_byte_images: t[30],
 		last_image_created_at: t[31],
+		origins: shared.intern(t[32]),
 	};
 }
 
@@ -151,7 +154,7 @@ const UPDATE_SET = SESSION_STATS_COLUMNS.filter((c) => c !== 'session_id')
 	.join(', ');
 
 // Wide integers come back as text so no digit is lost, without turning every integer into a BigInt.
-const selectSession = (zeroBytes: string): string => `SELECT
+const selectSession = (zeroBytes: string, sources: string): string => `SELECT
 	s.session_id, s.session_path, s.sd_model, s.template_version, s.generation_mode, s.seed_mode,
 	CAST(s.seed_base AS TEXT) AS seed_base,
 	s.resolved_prompt, s.negative_prompt, s.width, s.height, s.steps, s.cfg_scale, s.sampler_name,
@@ -160,7 +163,7 @@ const selectSession = (zeroBytes: string): string => `SELECT
 	s.session_created_at, s.manifest_generated_at, s.first_image_created_at, s.last_image_created_at,
 	s.stats_computed_at, s.stats_version,
 	b.manifest_state, b.manifest_status, b.images_recorded, b.error, b.fingerprint, b.last_activity_ms,
-	${zeroBytes} AS zero_byte_images,
+	${zeroBytes} AS zero_byte_images, ${sources},
 	m.session_id IS NOT NULL AS has_metadata, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags
 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
@@ -259,17 +262,25 @@ export class StatsRepository {
 		const zeroUpdate = hasZeroBytes ? ', zero_byte_images = excluded.zero_byte_images' : '';
 		// When a failed read knows no sizes (the folder could not be listed), the last count stays.
 		const zeroKeep = hasZeroBytes ? ', zero_byte_images = coalesce(excluded.zero_byte_images, zero_byte_images)' : '';
-		const SELECT_LISTED = selectListed(zeroBytes);
-		const SELECT_SESSION = selectSession(zeroBytes);
+		// Likewise the sources of rows without manifest.json (schema version 3).
+		const hasSources = db
+			.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')")
+			.all()
+			.some((c) => c.name === 'sources_json');
+		const sourcesColumns = hasSources ? ', origins, sources_json' : '';
+		const sourcesValues = hasSources ? ', @origins, @sources_json' : '';
+		const sourcesUpdate = hasSources ? ', origins = excluded.origins, sources_json = excluded.sources_json' : '';
+		const SELECT_LISTED = selectListed(zeroBytes, hasSources ? 'b.origins' : 'NULL');
+		const SELECT_SESSION = selectSession(zeroBytes, hasSources ? 'b.origins, b.sources_json' : 'NULL AS origins, NULL AS sources_json');
 		this.upsertStats = db.prepare(
 			`INSERT INTO session_stats (${INSERT_COLUMNS}) VALUES (${INSERT_VALUES}) ON CONFLICT(session_id) DO UPDATE SET ${UPDATE_SET}`,
 		);
 		this.upsertState = db.prepare(
-			`INSERT INTO sdstats_session_state (session_id, manifest_state, manifest_status, images_recorded, error, fingerprint, last_activity_ms${zeroColumn})
-			 VALUES (@session_id, @manifest_state, @manifest_status, @images_recorded, @error, @fingerprint, @last_activity_ms${zeroValue})
+			`INSERT INTO sdstats_session_state (session_id, manifest_state, manifest_status, images_recorded, error, fingerprint, last_activity_ms${zeroColumn}${sourcesColumns})
+			 VALUES (@session_id, @manifest_state, @manifest_status, @images_recorded, @error, @fingerprint, @last_activity_ms${zeroValue}${sourcesValues})
 			 ON CONFLICT(session_id) DO UPDATE SET manifest_state = excluded.manifest_state, manifest_status = excluded.manifest_status,
 			   images_recorded = excluded.images_recorded, error = excluded.error, fingerprint = excluded.fingerprint,
-			   last_activity_ms = excluded.last_activity_ms${zeroUpdate}`,
+			   last_activity_ms = excluded.last_activity_ms${zeroUpdate}${sourcesUpdate}`,
 		);
 		// An unreadable manifest keeps the previous good row and its status; only the reason and the retry flag
 		// change (and the count of empty images, a fact about the files read now).
@@ -363,6 +374,8 @@ export class StatsRepository {
 			// A session that could not be read is tried again next time whatever its fingerprint says.
 			fingerprint: bookkeeping.manifest_state === 'unreadable' ? null : fingerprint,
 			zero_byte_images: bookkeeping.zero_byte_images ?? null,
+			sources_json: bookkeeping.sources_json ?? null,
+			origins: bookkeeping.origins ?? null,
 		};
 		this.upsertState.run(stored);
 	}
