@@ -20,6 +20,8 @@ export type ParsedFlags = {
 	json: boolean;
 	csv: boolean;
 	force: boolean;
+	/** `compute --deep`: read every image's parameters of sessions without manifest.json, not a sample. */
+	deep: boolean;
 	session: string[];
 	stallMinutes: number;
 	color: boolean;
@@ -42,7 +44,7 @@ const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'watch', 'd
 /** Flags each command accepts beyond the global ones. */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
 	explore: ['demo', 'filter', 'sort', 'resetView'],
-	compute: ['force', 'session', 'json', 'workers', 'wait'],
+	compute: ['force', 'deep', 'session', 'json', 'workers', 'wait'],
 	list: ['json', 'csv', 'filter', 'sort', 'groupBy'],
 	show: ['json', 'missing'],
 	watch: ['json', 'interval'],
@@ -87,6 +89,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			json: {type: 'boolean'},
 			csv: {type: 'boolean'},
 			force: {type: 'boolean'},
+			deep: {type: 'boolean'},
 			session: {type: 'string', isMultiple: true},
 			stallMinutes: {type: 'number'},
 			color: {type: 'boolean'},
@@ -165,6 +168,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			json: raw.json === true,
 			csv: raw.csv === true,
 			force: raw.force === true,
+			deep: raw.deep === true,
 			session: (raw.session as string[] | undefined) ?? [],
 			stallMinutes,
 			color: raw.color !== false,

@@ -67,7 +67,7 @@ async function main(): Promise<number> {
 			};
 			process.on('SIGINT', onSigint);
 			try {
-				return await computeCommand({...common, force: flags.force, wait: flags.wait, sessions: flags.session, json: flags.json, workers: flags.workers, cancel}, io);
+				return await computeCommand({...common, force: flags.force, deep: flags.deep, wait: flags.wait, sessions: flags.session, json: flags.json, workers: flags.workers, cancel}, io);
 			} finally {
 				process.off('SIGINT', onSigint);
 			}

@@ -13,6 +13,8 @@ import {createProgressReporter} from './progress-line.js';
 
 export type ComputeCommandOptions = CommonOptions & {
 	force: boolean;
+	/** Read every image's parameters of sessions without manifest.json, not a sample. */
+	deep?: boolean;
 	/** Wait for another compute of the same database to finish (default), or stop at once and say who holds it. */
 	wait: boolean;
 	sessions: readonly string[];
@@ -85,6 +87,7 @@ export async function computeCommand(options: ComputeCommandOptions, io: Command
 			root,
 			repository,
 			force: options.force,
+			deep: options.deep === true,
 			sessions: options.sessions.length > 0 ? options.sessions : undefined,
 			nowMs: options.now,
 			cancel: options.cancel,

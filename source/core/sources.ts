@@ -69,9 +69,55 @@ export function parseSources(json: string | null | undefined): SourcesRecord | n
 	}
 }
 
-/** The space-separated origins a `source:` filter matches against: `manifest` for manifest.json rows. */
-export function originsText(manifestState: string | null, sourcesJson: string | null | undefined): string {
-	if (manifestState === 'ok') return 'manifest';
-	const record = parseSources(sourcesJson);
-	return record && record.origins.length > 0 ? record.origins.join(' ') : 'files';
+/**
+ * The space-separated sources a `source:` filter matches: the stored origins of a row without manifest.json;
+ * `manifest` for a manifest.json row (also one kept while its manifest is unreadable, or written by the web UI);
+ * `files` for a row with nothing but the files.
+ */
+export function originsOf(row: {origins?: string | null | undefined; manifest_state: string | null; sd_model: string | null}): string {
+	if (row.origins) return row.origins;
+	if (row.manifest_state === 'ok' || (row.manifest_state !== 'missing' && row.sd_model !== null)) return 'manifest';
+	return 'files';
+}
+
+/** The columns a manifest.json fills (the others are the filesystem's: counts, dates of images, computed at). */
+const MANIFEST_COLUMNS = [
+	'sd_model',
+	'template_version',
+	'generation_mode',
+	'seed_mode',
+	'seed_base',
+	'resolved_prompt',
+	'negative_prompt',
+	'width',
+	'height',
+	'steps',
+	'cfg_scale',
+	'sampler_name',
+	'images_expected',
+	'is_seed_sweep',
+	'placeholders_json',
+	'variations_summary_json',
+	'manifest_generated_at',
+] as const;
+
+type SourcedRow = {origins?: string | null | undefined; sources_json?: string | null | undefined; manifest_state: string | null; sd_model: string | null} & Partial<
+	Record<(typeof MANIFEST_COLUMNS)[number], unknown>
+>;
+
+/**
+ * Where each value of a stored row came from: the stored record of a row without manifest.json, or, for a
+ * manifest.json row, `manifest` for every column it filled.
+ */
+export function sourcesOfRow(row: SourcedRow): SourcesRecord {
+	const stored = parseSources(row.sources_json);
+	if (stored) return stored;
+	if (originsOf(row) !== 'manifest') return {origins: [], fields: {}, notes: []};
+	const fields: Record<string, FieldSource> = {};
+	for (const column of MANIFEST_COLUMNS) {
+		const value = row[column];
+		// is_seed_sweep is 0 by default in every row: it is the manifest's only when the manifest was read.
+		if (value !== null && value !== undefined) fields[column] = {from: 'manifest'};
+	}
+	return {origins: ['manifest'], fields, notes: []};
 }

@@ -6,6 +6,7 @@ import {PyFloat, parsePythonJson, type JsonValue} from '../core/python-json.js';
 import {deriveState} from '../core/state.js';
 import type {Int64, SessionState, SessionStatsRow} from '../core/types.js';
 import {SESSION_STATS_COLUMNS} from './schema.js';
+import {sourcesOfRow, type FieldSource} from '../core/sources.js';
 import type {StoredSession} from './stats-repository.js';
 
 export type SessionStats = {
@@ -137,6 +138,14 @@ export type SessionRecord = SessionStatsRowRecord & {
 	user_rating: string | null;
 	user_note: string | null;
 	tags: string[] | null;
+	/**
+	 * Where each value came from, by column (`{"sd_model": {"from": "png", "agree": 10, "of": 10}}`): manifest,
+	 * v1, phase1, png (the images' parameters), comfyui, header (image sizes). Columns not listed come from the
+	 * files or are null.
+	 */
+	sources: Record<string, FieldSource>;
+	/** What could not be read, and why (a session without manifest.json); empty otherwise. */
+	source_notes: string[];
 };
 
 type SessionStatsRowRecord = Omit<SessionStatsRow, 'placeholders_json' | 'variations_summary_json' | 'is_seed_sweep'> & {
@@ -165,5 +174,14 @@ export function toSessionRecord(row: StoredSession, state: SessionState): Sessio
 		user_rating: row.user_rating,
 		user_note: row.user_note,
 		tags: present ? parseTags(row.tags) : null,
+		...sourceColumns(row),
 	};
+}
+
+function sourceColumns(row: StoredSession): Pick<SessionRecord, 'sources' | 'source_notes'> {
+	const record = sourcesOfRow(row);
+	const sampling = record.sampled !== undefined && record.images !== undefined && record.sampled < record.images
+		? [`parameters read from ${record.sampled} of ${record.images} images (a sample; \`sdstats compute --deep\` reads them all)`]
+		: [];
+	return {sources: record.fields, source_notes: [...record.notes, ...sampling]};
 }

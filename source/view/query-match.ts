@@ -3,6 +3,7 @@ import {epochMsFromIso} from '../core/iso-time.js';
 import {isRealDate, type FieldValue, type Query, type QueryTerm} from '../core/query.js';
 import {FOLDER_TIME_TOLERANCE_MS} from '../core/analysis/anomalies.js';
 import type {SessionState} from '../core/types.js';
+import {originsOf} from '../core/sources.js';
 import type {ListedSession} from '../store/stats-repository.js';
 import type {SessionView} from './session-view.js';
 
@@ -163,6 +164,10 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 				};
 			}
 			return () => false;
+		}
+		case 'source': {
+			if (value.type !== 'text') return () => false;
+			return (v) => originsOf(v.row).split(' ').some((o) => value.values.includes(o));
 		}
 		case 'is':
 			if (value.type === 'is' && value.value === 'anomaly') return (v) => isAnomalous(v.row, v.state);
