@@ -5,16 +5,24 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import {runCompute} from '../jobs/compute-job.js';
+import {describeRecovery, recoverActions} from '../jobs/actions/recover.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
 import {openDatabase} from '../store/db.js';
 import {restoreMetadata, salvageMetadata} from '../store/metadata-repository.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import type {CommonOptions} from './context.js';
+import type {CommonOptions} from '../common-options.js';
 import {checkRoot, summaryLine} from './compute.js';
-import {EXIT_FAILURE, EXIT_OK, type CommandIo} from './io.js';
+import {EXIT_FAILURE, EXIT_OK, type CommandIo} from '../io.js';
 
-export type DoctorOptions = CommonOptions & {rebuild: boolean};
+export type DoctorOptions = CommonOptions & {rebuild: boolean; stateDir?: string};
+
+/** Interrupted archives, trashes and undos, settled and reported (the other commands do it quietly first). */
+function settleActions(stateDir: string, say: (line: string) => void): void {
+	const reports = recoverActions(stateDir);
+	if (reports.length === 0) say('actions: nothing was left half-done');
+	for (const report of reports) say(`actions: ${describeRecovery(report)}`);
+}
 
 type Diagnosis = {healthy: boolean; findings: string[]};
 
@@ -65,12 +73,14 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 		io.stdout.write(`${sanitizeLine(line)}\n`);
 	};
 	if (!fs.existsSync(dbPath)) {
+		if (options.stateDir !== undefined) settleActions(options.stateDir, say);
 		io.stderr.write(`sdstats doctor: no database at ${sanitizeLine(dbPath)} (sdstats compute creates it)\n`);
 		return EXIT_FAILURE;
 	}
 	const diagnosis = diagnose(dbPath);
 	say(`${dbPath}: ${diagnosis.healthy ? 'healthy' : 'DAMAGED'}`);
 	for (const finding of diagnosis.findings) say(`  ${finding}`);
+	if (options.stateDir !== undefined) settleActions(options.stateDir, say);
 	if (diagnosis.healthy && !options.rebuild) return EXIT_OK;
 
 	const lock = await acquireComputeLock(dbPath, 'sdstats doctor', {

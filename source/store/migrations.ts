@@ -8,10 +8,10 @@ import {
 	SESSION_STATE_DDL,
 	SESSION_STATE_V2_COLUMNS,
 	SESSION_STATE_V3_COLUMNS,
-	SESSION_STATS_COLUMNS,
 	SESSION_STATS_DDL,
 	SESSION_STATS_INDEXES,
 } from './schema.js';
+import {SESSION_STATS_COLUMNS} from '../core/types.js';
 
 type Migration = {version: number; apply: (db: Database.Database) => void};
 
