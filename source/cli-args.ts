@@ -17,7 +17,10 @@ export type Invocation =
 	| {kind: 'version'; version: string};
 
 export type ParsedFlags = {
+	/** The first --root. */
 	root?: string;
+	/** Every --root, in order (the flag may be repeated). */
+	roots: string[];
 	db?: string;
 	json: boolean;
 	csv: boolean;
@@ -107,7 +110,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 		allowUnknownFlags: false,
 		booleanDefault: undefined,
 		flags: {
-			root: {type: 'string'},
+			root: {type: 'string', isMultiple: true},
 			db: {type: 'string'},
 			json: {type: 'boolean'},
 			csv: {type: 'boolean'},
@@ -203,7 +206,9 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64)) {
 		return {kind: 'usage-error', command, message: '--workers takes a whole number from 0 to 64'};
 	}
-	for (const name of ['root', 'db', 'to', 'output'] as const) {
+	const roots = (raw.root as string[] | undefined) ?? [];
+	if (roots.some((r) => typeof r !== 'string' || r === '')) return {kind: 'usage-error', command, message: '--root needs a path'};
+	for (const name of ['db', 'to', 'output'] as const) {
 		if (raw[name] !== undefined && (typeof raw[name] !== 'string' || raw[name] === '')) {
 			return {kind: 'usage-error', command, message: `--${name} needs a path`};
 		}
@@ -213,7 +218,8 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 		command,
 		inputs,
 		flags: {
-			root: raw.root as string | undefined,
+			root: roots[0],
+			roots,
 			db: raw.db as string | undefined,
 			json: raw.json === true,
 			csv: raw.csv === true,

@@ -16,12 +16,12 @@ const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
 async function demoLocations(): Promise<Locations> {
 	const {demoBaseDir, prepareDemoRoot} = await import('./demo/demo-root.js');
 	const {root, dbPath} = prepareDemoRoot(demoBaseDir(process.env, os.homedir(), os.tmpdir()), Date.now());
-	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default'});
+	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default', roots: Object.freeze([Object.freeze({name: 'demo', path: root, dbPath})])});
 }
 
 async function commonOptions(invocation: Extract<Invocation, {kind: 'run'}>): Promise<CommonOptions> {
 	const {flags} = invocation;
-	const locations = flags.demo ? await demoLocations() : locate({rootFlag: flags.root, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
+	const locations = flags.demo ? await demoLocations() : locate({rootFlag: flags.roots, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
 	const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 	return Object.freeze({
 		locations,

@@ -10,6 +10,7 @@ import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
 import {toJson} from '../format/json.js';
 import {createProgressReporter} from './progress-line.js';
+import {rootsOf} from '../config.js';
 
 export type ComputeCommandOptions = CommonOptions & {
 	force: boolean;
@@ -43,7 +44,39 @@ export function checkRoot(root: string): string | null {
 	}
 }
 
+/**
+ * Computes every root (each `--root`, or every folder of the web UI's IMAGE_FOLDERS), each into its own cache.
+ * With several, a root that is unavailable is said and skipped (its cached rows are kept), the others go on;
+ * each summary line starts with the root's name, and --json prints one object per root with `root` and `path`.
+ */
 export async function computeCommand(options: ComputeCommandOptions, io: CommandIo): Promise<number> {
+	const roots = rootsOf(options.locations);
+	if (roots.length <= 1) return computeRoot(options, io);
+	const results: Array<Record<string, unknown>> = [];
+	let failures = 0;
+	let code = EXIT_OK;
+	for (const root of roots) {
+		if (options.cancel.cancelled) break;
+		let captured = '';
+		const rootIo: CommandIo = {
+			stdout: options.json ? {write: (chunk: string) => (captured += chunk)} : {write: (chunk: string) => io.stdout.write(`${sanitizeLine(root.name)}: ${chunk}`)},
+			stderr: {write: (chunk: string) => io.stderr.write(chunk.startsWith('sdstats compute: ') ? `sdstats compute: ${sanitizeLine(root.name)}: ${chunk.slice(17)}` : chunk), isTTY: io.stderr.isTTY, columns: io.stderr.columns},
+		};
+		const rootCode = await computeRoot({...options, locations: {...options.locations, root: root.path, dbPath: root.dbPath, roots: [root]}}, rootIo);
+		if (rootCode === EXIT_FAILURE) failures++;
+		else if (rootCode !== EXIT_OK) code = rootCode;
+		if (options.json) {
+			const summary: Record<string, unknown> = captured.trim() ? (JSON.parse(captured) as Record<string, unknown>) : {unavailable: true};
+			results.push({root: root.name, path: root.path, ...summary});
+		}
+	}
+	if (options.json) io.stdout.write(`${toJson(results)}
+`);
+	// One root that cannot be read does not fail the others; none at all does.
+	return failures === roots.length ? EXIT_FAILURE : code;
+}
+
+async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promise<number> {
 	const {root, dbPath} = options.locations;
 	const rootProblem = checkRoot(root);
 	if (rootProblem) {

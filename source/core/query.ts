@@ -21,6 +21,7 @@
  *   source:png            where the row's values came from: manifest (manifest.json), v1 (a V1 <name>_manifest.json),
  *                         phase1 (metadata.json), png (the images' parameters), comfyui (a ComfyUI graph), header
  *                         (image sizes only), files (nothing but the files); any of several
+ *   root:photos           the results root's name contains (several roots: each --root, or IMAGE_FOLDERS); root:=NAME
  *   is:anomaly            deserves a look: empty images, images and manifest entries that disagree in number, or a
  *                         first image older than the folder's timestamp (view/query-match.ts has the definition)
  *
@@ -32,7 +33,7 @@ import {SESSION_STATES, type SessionState} from './types.js';
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '=';
 
-export const QUERY_FIELDS = ['state', 'model', 'sampler', 'name', 'prompt', 'mode', 'size', 'sweep', 'fav', 'test', 'complete', 'completion', 'images', 'created', 'tag', 'rating', 'source', 'is'] as const;
+export const QUERY_FIELDS = ['state', 'model', 'sampler', 'name', 'prompt', 'mode', 'size', 'sweep', 'fav', 'test', 'complete', 'completion', 'images', 'created', 'tag', 'rating', 'source', 'root', 'is'] as const;
 export type QueryField = (typeof QUERY_FIELDS)[number];
 
 export type FieldValue =
@@ -68,11 +69,11 @@ export type IsValue = (typeof IS_VALUES)[number];
 
 export const INCOMPLETE_QUERY_STATES: readonly SessionState[] = ['partial', 'stalled', 'aborted', 'empty', 'running'];
 
-const TEXT_FIELDS = new Set<QueryField>(['model', 'sampler', 'name', 'prompt', 'mode', 'tag']);
+const TEXT_FIELDS = new Set<QueryField>(['model', 'sampler', 'name', 'prompt', 'mode', 'tag', 'root']);
 const BOOL_FIELDS = new Set<QueryField>(['sweep', 'fav', 'test', 'complete']);
 const NUMBER_FIELDS = new Set<QueryField>(['completion', 'images']);
 /** Fields that take `=VALUE` (the whole value exactly) and `none` (no value). */
-const EXACT_FIELDS = new Set<QueryField>(['model', 'sampler', 'mode', 'name', 'prompt']);
+const EXACT_FIELDS = new Set<QueryField>(['model', 'sampler', 'mode', 'name', 'prompt', 'root']);
 const NONE_FIELDS = new Set<QueryField>(['model', 'sampler', 'mode', 'size', 'created']);
 
 class QuerySyntaxError extends Error {

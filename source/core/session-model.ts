@@ -86,6 +86,8 @@ export type SessionRecord = SessionStatsRowRecord & {
 	sources: Record<string, FieldSource>;
 	/** What could not be read, and why (a session without manifest.json); empty otherwise. */
 	source_notes: string[];
+	/** The name of its results root (each --root, or IMAGE_FOLDERS' name); null when the caller did not say. */
+	root: string | null;
 };
 
 type SessionStatsRowRecord = Omit<SessionStatsRow, 'placeholders_json' | 'variations_summary_json' | 'is_seed_sweep'> & {
@@ -115,6 +117,7 @@ export function toSessionRecord(row: StoredSession, state: SessionState): Sessio
 		user_note: row.user_note,
 		tags: present ? parseTags(row.tags) : null,
 		...sourceColumns(row),
+		root: row.root_name ?? null,
 	};
 }
 

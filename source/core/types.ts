@@ -177,6 +177,11 @@ export type StoredSession = SessionStatsRow &
 	Omit<SessionBookkeeping, 'session_id' | 'manifest_state'> & {
 		/** Null for a row another tool wrote, which has no bookkeeping. */
 		manifest_state: ManifestState | null;
+		/**
+		 * The name of the results root the session belongs to, set by whoever loads rows of several roots (the
+		 * database does not know the user's roots); absent otherwise.
+		 */
+		root_name?: string;
 	};
 
 /**
@@ -214,7 +219,8 @@ export type ListedSession = Pick<
 	| 'zero_byte_images'
 	// For the roll-ups' images per hour and last use.
 	| 'last_image_created_at'
-	// For the `source:` filter (core/sources.ts).
+	// For the `source:` filter (core/sources.ts) and `root:`.
 	| 'origins'
+	| 'root_name'
 	| keyof TriageColumns
 >;

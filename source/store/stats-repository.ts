@@ -71,6 +71,8 @@ const LISTED: {[K in keyof ListedSession]-?: ListedColumn<ListedSession[K]>} = {
 	zero_byte_images: asIs<number | null>('b.zero_byte_images'),
 	last_image_created_at: asIs('s.last_image_created_at'),
 	origins: shared<string | null>('b.origins'),
+	// Not stored: the loader of several roots names each row's root.
+	root_name: {sql: 'NULL', decode: () => undefined},
 };
 
 const LISTED_NAMES = Object.keys(LISTED) as Array<keyof ListedSession>;

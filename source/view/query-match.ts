@@ -164,6 +164,14 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 			}
 			return () => false;
 		}
+		case 'root': {
+			const read = (v: SessionView): string | null => v.row.root_name ?? null;
+			const raw = rawTextTest(value, read);
+			if (raw) return raw;
+			if (value.type !== 'text') return () => false;
+			const needles = value.values.map((x) => x.toLowerCase());
+			return (v) => needles.some((n) => (read(v) ?? '').toLowerCase().includes(n));
+		}
 		case 'source': {
 			if (value.type !== 'text') return () => false;
 			return (v) => originsOf(v.row).split(' ').some((o) => value.values.includes(o));
