@@ -51,19 +51,23 @@ describe('every root', () => {
 	it('--root given twice does the same; a root that is unavailable keeps its rows, marked, and the others go on', async () => {
 		const {main, old} = twoRoots();
 		expect((await runCli(['compute', '--root', main.root, '--root', old.root])).code).toBe(0);
+		// Both folders are named results: each root is named with its parent too.
+		const oldName = `${path.basename(path.dirname(old.root))}/results`;
 		const away = `${old.root}-unmounted`;
 		fs.renameSync(old.root, away);
 		try {
 			const computed = await runCli(['compute', '--root', main.root, '--root', old.root, '--json']);
 			expect(computed.code).toBe(0);
-			expect(computed.stderr).toContain(`sdstats compute: results: results root ${old.root} does not exist`);
+			expect(computed.stderr).toContain(`sdstats compute: ${oldName}: results root ${old.root} does not exist`);
 			const summaries = JSON.parse(computed.stdout) as Array<Record<string, unknown>>;
-			expect(summaries[1]).toMatchObject({root: 'results', unavailable: true});
+			expect(summaries[0]).toMatchObject({root: `${path.basename(path.dirname(main.root))}/results`, computed: 0, unchanged: 2});
+			expect(summaries[1]).toMatchObject({root: oldName, unavailable: true});
 
 			const listed = await runCli(['list', '--root', main.root, '--root', old.root, '--json']);
 			expect(listed.code).toBe(0);
 			expect((JSON.parse(listed.stdout) as Row[]).map((r) => r.session_id).sort()).toEqual(['2025-10-12_140322_portraits', '20251112_210411-current', '20251113_090000-half']);
-			expect(listed.stderr).toContain(`is unavailable: its 1 cached sessions are listed as last computed`);
+			expect(listed.stderr).toContain(`(root ${oldName} at ${old.root} is unavailable: its 1 cached sessions are listed as last computed)`);
+			expect((JSON.parse(listed.stdout) as Row[]).find((r) => r.session_id === '2025-10-12_140322_portraits')!.root).toBe(oldName);
 
 			// Every root gone: that is a failure.
 			const none = await runCli(['compute', '--root', old.root, '--root', path.join(old.root, 'nope')]);
