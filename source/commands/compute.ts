@@ -71,8 +71,7 @@ export async function computeCommand(options: ComputeCommandOptions, io: Command
 			results.push({root: root.name, path: root.path, ...summary});
 		}
 	}
-	if (options.json) io.stdout.write(`${toJson(results)}
-`);
+	if (options.json) io.stdout.write(`${toJson(results)}\n`);
 	// One root that cannot be read does not fail the others; none at all does.
 	return failures === roots.length ? EXIT_FAILURE : code;
 }
