@@ -105,7 +105,6 @@ export function a1111Infotext(spec: InfotextSpec): string {
 
 /** Pillow's rule: text that fits latin-1 goes in tEXt, anything else in UTF-8 iTXt. */
 export function parametersChunk(text: string): TextChunk {
-	// eslint-disable-next-line no-control-regex
 	return {type: /^[\u0000-\u00ff]*$/.test(text) ? 'tEXt' : 'iTXt', key: 'parameters', text};
 }
 

@@ -85,7 +85,7 @@ describe('sessions without manifest.json', () => {
 		expect(bad.stderr).toContain('source: unknown source "gif"');
 
 		const shown = await runCli(['show', '--root', root, '2025-09-20_080000_switch']);
-		expect(shown.stdout).toMatch(/^sd_model +illustriousXL_v01  \(from the images' parameters, 7 of 10 agree; others: ponyV6 \(3\)\)$/m);
+		expect(shown.stdout).toMatch(/^sd_model +illustriousXL_v01 {2}\(from the images' parameters, 7 of 10 agree; others: ponyV6 \(3\)\)$/m);
 	});
 
 	it('--deep reads every image once; a later sampling compute keeps the deep reading', async () => {
