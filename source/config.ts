@@ -53,30 +53,86 @@ const readFileQuietly = (file: string): string | undefined => {
 	}
 };
 
-/** The web UI's `IMAGE_FOLDERS`: a JSON list of `{name, path}`, every one an image folder sdstats opens. */
-function foldersFromImageFolders(value: string | undefined): Array<{name: string | null; path: string}> {
+type GivenRoot = {name: string | null; path: string};
+
+/**
+ * The web UI's `IMAGE_FOLDERS`: a JSON list of `{name, path}`, every one an image folder sdstats opens (entries
+ * without a path are skipped). Set but unusable is an error, not a silent fall-through to the next source: the
+ * user meant this setting.
+ */
+function foldersFromImageFolders(value: string | undefined): GivenRoot[] {
 	if (!value) return [];
+	let parsed: unknown;
 	try {
-		const parsed: unknown = JSON.parse(value);
-		if (!Array.isArray(parsed)) return [];
-		const folders: Array<{name: string | null; path: string}> = [];
-		for (const entry of parsed as unknown[]) {
-			if (typeof entry === 'object' && entry !== null && 'path' in entry && typeof entry.path === 'string' && entry.path) {
-				const name = 'name' in entry && typeof entry.name === 'string' && entry.name.trim() ? entry.name.trim() : null;
-				folders.push({name, path: entry.path});
-			}
-		}
-		return folders;
+		parsed = JSON.parse(value);
 	} catch {
-		// Not JSON: not a usable setting.
-		return [];
+		throw new ConfigError(`IMAGE_FOLDERS is set but unusable: it is not JSON (expected a list of {"name", "path"}, e.g. [{"name": "main", "path": "/data/results"}]); fix it, or pass --root DIR`);
 	}
+	const folders: GivenRoot[] = [];
+	for (const entry of Array.isArray(parsed) ? (parsed as unknown[]) : []) {
+		if (typeof entry === 'object' && entry !== null && 'path' in entry && typeof entry.path === 'string' && entry.path) {
+			const name = 'name' in entry && typeof entry.name === 'string' && entry.name.trim() ? entry.name.trim() : null;
+			folders.push({name, path: entry.path});
+		}
+	}
+	if (folders.length > 0) return folders;
+	const what = !Array.isArray(parsed) ? 'not a list' : parsed.length === 0 ? 'an empty list' : parsed.length === 1 ? 'a list whose first entry has no "path"' : 'a list none of whose entries has a "path"';
+	throw new ConfigError(`IMAGE_FOLDERS is set but unusable: it is ${what} (expected a list of {"name", "path"}); fix it, or pass --root DIR`);
 }
 
 /** Names that tell the roots apart: the given name, else the folder's; a repeated name gets its parent's too. */
-function nameRoots(roots: ReadonlyArray<{name: string | null; path: string}>): string[] {
+function nameRoots(roots: readonly GivenRoot[]): string[] {
 	const names = roots.map((r) => r.name ?? (path.basename(r.path) || r.path));
 	return names.map((name, i) => (names.indexOf(name) !== i || names.lastIndexOf(name) !== i) && roots[i]!.name === null ? `${path.basename(path.dirname(roots[i]!.path))}/${name}` : name);
+}
+
+/** Where the results root came from, for messages: `(from --root)`, `(from output_dir in /x/sdgen_config.json)`. */
+export function describeRootSource(locations: Pick<Locations, 'rootSource'>, cwd: string): string {
+	switch (locations.rootSource) {
+		case '--root':
+			return 'given by --root';
+		case 'SDSTATS_ROOT':
+			return 'from the SDSTATS_ROOT variable';
+		case 'IMAGE_FOLDERS':
+			return "the first path of IMAGE_FOLDERS, the web UI's setting";
+		case 'sdgen_config.json':
+			return `from output_dir in ${path.join(cwd, 'sdgen_config.json')}`;
+		case 'demo':
+			return 'the demo';
+	}
+}
+
+/**
+ * Why the results root cannot be used (it does not exist, or is not a folder), naming where it came from; null
+ * when it is a folder. Checked once at the edge, so no command reports the missing root as a missing database.
+ * With several roots, one that is unavailable is not a problem here (its rows stay, marked; the commands say
+ * so): only when none is there is the first one's problem said.
+ */
+export function rootProblem(locations: Pick<Locations, 'root' | 'rootSource' | 'roots'>, cwd: string): string | null {
+	const roots = locations.roots ?? [];
+	if (roots.length > 1 && roots.some((r) => isFolder(r.path))) return null;
+	return singleRootProblem(locations, cwd);
+}
+
+function isFolder(folder: string): boolean {
+	try {
+		return fs.statSync(folder).isDirectory();
+	} catch {
+		return false;
+	}
+}
+
+function singleRootProblem(locations: Pick<Locations, 'root' | 'rootSource'>, cwd: string): string | null {
+	let problem: string;
+	try {
+		if (fs.statSync(locations.root).isDirectory()) return null;
+		problem = 'is not a folder';
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code !== 'ENOENT' && code !== 'ENOTDIR') return null; // unreadable: each command says why when it reads it
+		problem = 'does not exist';
+	}
+	return `the results root ${locations.root} ${problem} (${describeRootSource(locations, cwd)}): check the path, or pass --root DIR`;
 }
 
 /** The generator CLI's `./sdgen_config.json`, read from the current folder only, as the generator does. */
@@ -97,14 +153,21 @@ function rootFromSdgenConfig(cwd: string, readFile: (file: string) => string | u
 export function locate(input: LocateInput): Locations {
 	const readFile = input.readFile ?? readFileQuietly;
 	const flagRoots = (typeof input.rootFlag === 'string' ? [input.rootFlag] : (input.rootFlag ?? [])).filter((r) => r !== '');
-	const imageFolders = foldersFromImageFolders(input.env.IMAGE_FOLDERS);
-	const candidates: Array<[RootSource, Array<{name: string | null; path: string}>]> = [
-		['--root', flagRoots.map((p) => ({name: null, path: p}))],
-		['SDSTATS_ROOT', input.env.SDSTATS_ROOT ? [{name: null, path: input.env.SDSTATS_ROOT}] : []],
-		['IMAGE_FOLDERS', imageFolders],
-		['sdgen_config.json', [rootFromSdgenConfig(input.cwd, readFile)].flatMap((p) => (p ? [{name: null, path: p}] : []))],
+	// Read in order and only as far as needed: a broken IMAGE_FOLDERS matters only when nothing before it is set.
+	const candidates: Array<[RootSource, () => GivenRoot[]]> = [
+		['--root', () => flagRoots.map((p) => ({name: null, path: p}))],
+		['SDSTATS_ROOT', () => (input.env.SDSTATS_ROOT ? [{name: null, path: input.env.SDSTATS_ROOT}] : [])],
+		['IMAGE_FOLDERS', () => foldersFromImageFolders(input.env.IMAGE_FOLDERS)],
+		['sdgen_config.json', () => [rootFromSdgenConfig(input.cwd, readFile)].flatMap((p) => (p ? [{name: null, path: p}] : []))],
 	];
-	const found = candidates.find(([, values]) => values.length > 0);
+	let found: [RootSource, GivenRoot[]] | undefined;
+	for (const [source, read] of candidates) {
+		const value = read();
+		if (value.length > 0) {
+			found = [source, value];
+			break;
+		}
+	}
 	if (!found) {
 		throw new ConfigError(
 			'no results root: pass --root DIR, or set SDSTATS_ROOT, or IMAGE_FOLDERS (the web UI\'s JSON list of {name, path}), ' +
