@@ -17,13 +17,17 @@ export const QUERY_HELP = `
     tag:redo  rating:like                         rating: like, dislike or none
     source:png  source:v1,phase1                  where the values came from: manifest, v1, phase1, png
                                                   (the images' parameters), comfyui, header, files
+    root:photos                                   the results root's name contains (several roots)
     is:incomplete                                 the explorer's i preset
+    is:anomaly                                    deserves a look: empty images, images and manifest entries
+                                                  that disagree in number, or a first image older than its folder
 `;
 
 const COMMON = `
   Where things are
-    --root DIR          results root (else $SDSTATS_ROOT, else the first path of the web UI's
-                        $IMAGE_FOLDERS, else output_dir of ./sdgen_config.json)
+    --root DIR          results root, repeatable (else $SDSTATS_ROOT, else every folder of the web UI's
+                        $IMAGE_FOLDERS, else output_dir of ./sdgen_config.json); compute and list
+                        cover every root, the explorer opens the first
     --db FILE           cache database (else $SDSTATS_DB, else <root>/../metadata/sessions.db,
                         the file the generator's web UI uses)
     --stall-minutes N   a running session that wrote nothing for N minutes is "stalled" (default 10)
@@ -56,7 +60,7 @@ export const HELP: Record<CommandName, string> = {
     sdstats [--root DIR] [--db FILE] [--filter QUERY] [--sort FIELD[:desc]] [--reset-view]
                                             open the explorer (a terminal is needed)
     sdstats --demo                          open the explorer on a built-in demo results root
-    sdstats compute [--force] [--deep] [--session NAME]... [--json]
+    sdstats compute [--force] [--deep] [--session NAME]... [--json] [--workers N] [--no-wait]
     sdstats list [--json | --csv] [--filter QUERY] [--sort FIELD[:desc] | --group-by FIELD]
     sdstats show NAME [--json] [--missing]
     sdstats watch [--json] [--interval S]   follow new and running sessions, one line per change
