@@ -32,8 +32,8 @@ describe('parseArgs', () => {
 	});
 
 	it('gives each command exactly its own flags (and the global ones)', () => {
-		expect(Object.keys(run('show', 'x', '--json').flags).sort()).toEqual(['color', 'db', 'json', 'missing', 'root', 'stallMinutes']);
-		expect(Object.keys(run('--sort', 'name').flags).sort()).toEqual(['color', 'db', 'demo', 'filter', 'images', 'resetView', 'root', 'sort', 'stallMinutes']);
+		expect(Object.keys(run('show', 'x', '--json').flags).sort()).toEqual(['color', 'db', 'json', 'missing', 'root', 'roots', 'stallMinutes']);
+		expect(Object.keys(run('--sort', 'name').flags).sort()).toEqual(['color', 'db', 'demo', 'filter', 'images', 'resetView', 'root', 'roots', 'sort', 'stallMinutes']);
 	});
 
 	it('says the same about a bad --sort wherever it is given (list and the explorer used to differ)', () => {
