@@ -68,6 +68,8 @@ export type FakeData = ExplorerData & {
 	insights: Map<string, SessionInsight>;
 	insightRequests: string[];
 	livePolls: number;
+	/** The explorer's watch: `hint()` plays fs.watch seeing a change; `reliable` says whether every change is hinted. */
+	watch: {hint: (() => void) | null; reliable: boolean; closed: number};
 	exports: Array<{format: 'csv' | 'json'; ids: string[]}>;
 };
 
@@ -94,6 +96,7 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		insights: new Map(),
 		insightRequests: [],
 		livePolls: 0,
+		watch: {hint: null, reliable: false, closed: 0},
 		exports: [],
 		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
 		async *pages() {
@@ -148,7 +151,16 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			data.exports.push({format, ids: [...ids]});
 			return `/tmp/sdstats-test-export.${format}`;
 		},
-		watchPath: '',
+		watchChanges(onHint) {
+			data.watch.hint = onHint;
+			return {
+				reliable: () => data.watch.reliable,
+				close() {
+					data.watch.hint = null;
+					data.watch.closed++;
+				},
+			};
+		},
 		async insight(row) {
 			data.insightRequests.push(row.session_id);
 			return data.insights.get(row.session_id) ?? {sessionId: row.session_id, missing: null, seeds: null, anomalies: [], reason: 'no insight in this test', imagesOnDisk: 0, manifestEntries: null, pngChecked: 0, brokenImages: 0};
@@ -185,7 +197,7 @@ export type Harness = {
 	unmount(): void;
 };
 
-type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore; insightSettleMs?: number};
+type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore; insightSettleMs?: number; livePollMs?: number};
 
 export async function renderExplorer(options: Options): Promise<Harness> {
 	let ready = false;
@@ -198,6 +210,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			color={options.color ?? false}
 			now={options.now ?? (() => TEST_NOW)}
 			{...(options.insightSettleMs === undefined ? {} : {insightSettleMs: options.insightSettleMs})}
+			{...(options.livePollMs === undefined ? {} : {livePollMs: options.livePollMs})}
 			onReady={() => {
 				ready = true;
 			}}

@@ -6,10 +6,15 @@ import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action, ExplorerState} from '../state/types.js';
 
 export const LIVE_POLL_MS = 3000;
+/** The poll's pace while watches hint every change: a safety net for a missed event (queue overflow). */
+export const WATCHED_POLL_MS = 30_000;
+const HINT_DEBOUNCE_MS = 250;
 
 /**
- * New session folders and running sessions update by themselves: a cheap poll every few seconds (and at once
- * when fs.watch reports a change in the root, a hint never relied on alone), recomputing only what changed.
+ * New session folders and changed sessions update by themselves: fs.watch on the root and on each session folder
+ * hints at once (jobs/folder-watch.ts), and a cheap poll, every few seconds when the watches cannot be relied on
+ * (network filesystem, watches run out, too many folders) and as a safety net otherwise, recomputes only what
+ * changed.
  * Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate comes from the
  * image counts these polls see (use-stall-tick.ts moves it to stalled when its window passes).
  */
@@ -46,25 +51,26 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 				busy = false;
 			}
 		};
-		const timer = setInterval(() => void poll(), pollMs);
-		let watcher: fs.FSWatcher | null = null;
+		// Watches hint at changes at once (debounced: an image is written in several steps); while every change
+		// is hinted the poll only runs as a safety net, otherwise at its usual pace.
 		let debounce: NodeJS.Timeout | null = null;
-		try {
-			if (data.watchPath) {
-				watcher = fs.watch(data.watchPath, () => {
-					if (debounce) clearTimeout(debounce);
-					debounce = setTimeout(() => void poll(), 250);
-				});
-				watcher.on('error', () => watcher?.close());
-			}
-		} catch {
-			watcher = null;
-		}
+		const watch = data.watchChanges(() => {
+			if (debounce) clearTimeout(debounce);
+			debounce = setTimeout(() => void poll(), HINT_DEBOUNCE_MS);
+		});
+		let timer: NodeJS.Timeout | null = null;
+		const schedule = (): void => {
+			timer = setTimeout(() => {
+				void poll();
+				if (alive) schedule();
+			}, watch?.reliable() ? Math.max(pollMs, WATCHED_POLL_MS) : pollMs);
+		};
+		schedule();
 		return () => {
 			alive = false;
-			clearInterval(timer);
+			if (timer) clearTimeout(timer);
 			if (debounce) clearTimeout(debounce);
-			watcher?.close();
+			watch?.close();
 		};
 	}, [data, state.loading, jobRunning, dispatch, now, pollMs]);
 
