@@ -7,9 +7,10 @@
  *   --runs K       repetitions of each timing; the median is reported (default 3)
  *   --explorer-sessions N   cached sessions for the explorer section (default 100000)
  *   --live-sessions N       cached sessions for the live-poll figure (default 10000)
+ *   --archive-sessions N    sessions archived in the actions section (default 1000)
  *   --key-runs K            runs of the key timings; the worst of each key is reported (default 5)
  *   --recompute-sessions N  sessions of the explorer's recompute-everything figure (default: --explorer-sessions)
- *   --only compute|memory|explorer|insight   run one section
+ *   --only compute|memory|explorer|insight|actions   run one section
  */
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
 	if (only === undefined || only === 'memory') memorySection();
 	if (only === undefined || only === 'explorer') await explorerSection();
 	if (only === undefined || only === 'insight') await insightSection();
+	if (only === undefined || only === 'actions') await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));
 }
 
 async function insightSection(): Promise<void> {

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import {useEffect, useRef, type Dispatch} from 'react';
 import {isActiveStatus} from '../../core/state.js';
 import {RateTracker} from '../../jobs/live.js';
 import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action, ExplorerState} from '../state/types.js';
+import type {Clock, TimerHandle} from '../clock.js';
 
 export const LIVE_POLL_MS = 3000;
 /** The poll's pace while watches hint every change: a safety net for a missed event (queue overflow). */
@@ -18,7 +18,7 @@ const HINT_DEBOUNCE_MS = 250;
  * Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate comes from the
  * image counts these polls see (use-stall-tick.ts moves it to stalled when its window passes).
  */
-export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, now: () => number, pollMs: number): void {
+export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock, pollMs: number): void {
 	const jobRunning = state.job !== null;
 	const rates = useRef(new RateTracker());
 	useEffect(() => {
@@ -32,7 +32,7 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 				const result = await data.pollLive();
 				if (!alive || !result || (result.changedIds.length === 0 && result.removedIds.length === 0)) return;
 				const {rows} = data.fetch(result.changedIds);
-				const t = now();
+				const t = clock.now();
 				dispatch({type: 'rows-updated', rows, removedIds: result.removedIds, nowMs: t});
 				const tracker = rates.current;
 				for (const row of rows) {
@@ -53,14 +53,14 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 		};
 		// Watches hint at changes at once (debounced: an image is written in several steps); while every change
 		// is hinted the poll only runs as a safety net, otherwise at its usual pace.
-		let debounce: NodeJS.Timeout | null = null;
+		let debounce: TimerHandle | null = null;
 		const watch = data.watchChanges(() => {
-			if (debounce) clearTimeout(debounce);
-			debounce = setTimeout(() => void poll(), HINT_DEBOUNCE_MS);
+			if (debounce) clock.clearTimeout(debounce);
+			debounce = clock.setTimeout(() => void poll(), HINT_DEBOUNCE_MS);
 		});
-		let timer: NodeJS.Timeout | null = null;
+		let timer: TimerHandle | null = null;
 		const schedule = (): void => {
-			timer = setTimeout(() => {
+			timer = clock.setTimeout(() => {
 				void poll();
 				if (alive) schedule();
 			}, watch?.reliable() ? Math.max(pollMs, WATCHED_POLL_MS) : pollMs);
@@ -68,10 +68,10 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 		schedule();
 		return () => {
 			alive = false;
-			if (timer) clearTimeout(timer);
-			if (debounce) clearTimeout(debounce);
+			if (timer) clock.clearTimeout(timer);
+			if (debounce) clock.clearTimeout(debounce);
 			watch?.close();
 		};
-	}, [data, state.loading, jobRunning, dispatch, now, pollMs]);
+	}, [data, state.loading, jobRunning, dispatch, clock, pollMs]);
 
 }

@@ -7,10 +7,11 @@ import type {SessionInsight} from '../../jobs/session-insight.js';
 import type {Filter} from '../../view/filter.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {ColumnId} from '../model/columns.js';
-import type {EditLine} from '../model/line-editor.js';
+import type {EditLine, History, LineEdit} from '../model/line-editor.js';
 import type {SortSpec} from '../../view/sort.js';
+import type {SessionState} from '../../core/types.js';
 
-export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups';
+export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups' | 'action-confirm';
 
 /** A one-line text input (tag, note, `:` command): the line being edited, with Tab completion candidates. */
 export type TextInput = EditLine & {completions: readonly string[]};
@@ -30,6 +31,17 @@ export type TriageRequest =
 export type ExportRequest = {id: number; format: 'csv' | 'json'; sessionIds: string[]};
 
 export type Viewport = {columns: number; rows: number};
+
+/** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
+export type ActionRequest =
+	| {id: number; kind: 'plan'; action: 'archive' | 'trash'; candidates: Array<{sessionId: string; state: SessionState}>}
+	| {id: number; kind: 'run'; planId: number}
+	| {id: number; kind: 'undo'; actionId: string; label: string};
+
+/** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
+export type ActionConfirm = {action: 'archive' | 'trash'; scope: string; planId: number | null; lines: readonly string[]; movable: number; scroll: number; error: string | null};
+
+export type ActionJob = {label: string; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null; startedAtMs: number; updatedAtMs: number; cancelling: boolean};
 
 /** What the user asked to recompute; the app's job hook starts it and clears the request. */
 export type JobRequest = {id: number; scope: 'sessions'; sessionIds: string[]} | {id: number; scope: 'stale'} | {id: number; scope: 'all'};
@@ -110,17 +122,32 @@ export type ExplorerState = {
 	/** Missing combinations, seeds and anomalies of the session in the details (read from its folder). */
 	detailsInsight: {sessionId: string; insight: SessionInsight | null; error: string | null} | null;
 	helpScroll: number;
+	/** Whether an unknown key in the list already said `? for help` (it says so once). */
+	helpHinted: boolean;
 	filterPane: FilterPaneState | null;
 	sortPane: SortPaneState | null;
 
 	/** The text of the tag, note or command input while one is open. */
 	input: TextInput | null;
+	/** Where the cursor is in the `/` filter's text (code points; the text itself is `filter.text`). */
+	filterCursor: number;
+	/** Filters and command lines entered before, for ↑ ↓ in `/` and `:`. */
+	filterHistory: History;
+	commandHistory: History;
 	/** Tags already in use (for completion), loaded once. */
 	tagsInUse: readonly string[];
 	triageRequest: TriageRequest | null;
 	/** Triage actions that can be undone with U, newest last. */
 	undo: ReadonlyArray<{label: string; snapshots: TriageSnapshot[]}>;
 	exportRequest: ExportRequest | null;
+	actionRequest: ActionRequest | null;
+	actionConfirm: ActionConfirm | null;
+	actionJob: ActionJob | null;
+	/**
+	 * Archives and trashes done here that U can take back, newest last; `afterTriage` is how many triage undos
+	 * were stacked when it was done, so U always takes back the last thing done, whichever kind it was.
+	 */
+	actionUndo: ReadonlyArray<{label: string; actionId: string; afterTriage: number}>;
 	/** Images per minute of running sessions over the recent window (live poll samples). */
 	rates: ReadonlyMap<string, number>;
 	/** The grouping view (`m`): per model, sampler, size, mode, day or week, over the sessions shown. */
@@ -151,7 +178,10 @@ export type ListAction =
 	| {type: 'views-loaded'; views: SessionView[]; nowMs: number}
 	| {type: 'rows-updated'; rows: readonly ListedSession[]; removedIds: readonly string[]; nowMs: number}
 	| {type: 'resize'; viewport: Viewport}
+	/** The time moved on (a run may have passed its stall window): the state takes the new time. */
 	| {type: 'tick'; nowMs: number}
+	/** The once-a-second clock while details are on screen: taken only when what they show changes with it. */
+	| {type: 'clock'; nowMs: number}
 	| {type: 'move'; delta: number}
 	| {type: 'move-page'; direction: 1 | -1; half: boolean}
 	| {type: 'move-edge'; edge: 'top' | 'bottom'}
@@ -163,6 +193,8 @@ export type ListAction =
 	| {type: 'filter-input-open'}
 	| {type: 'filter-input-type'; text: string}
 	| {type: 'filter-input-delete'}
+	| {type: 'filter-input-edit'; edit: LineEdit}
+	| {type: 'filter-input-history'; step: -1 | 1}
 	| {type: 'filter-input-escape'}
 	| {type: 'filter-input-submit'};
 
@@ -175,6 +207,8 @@ export type PaneAction =
 	| {type: 'open-details'}
 	| {type: 'back'}
 	| {type: 'help-open'}
+	/** The next (1) or previous (-1) section of the help. */
+	| {type: 'help-section'; step: 1 | -1}
 	| {type: 'scroll'; delta: number}
 	| {type: 'scroll-edge'; edge: 'top' | 'bottom'}
 	| {type: 'sort-pane-open'}
@@ -222,11 +256,29 @@ export type InputAction =
 	| {type: 'input-open'; purpose: 'tag-input' | 'note-input' | 'command'}
 	| {type: 'input-type'; text: string}
 	| {type: 'input-delete'}
+	| {type: 'input-edit'; edit: LineEdit}
+	| {type: 'input-history'; step: -1 | 1}
 	| {type: 'input-complete'}
 	| {type: 'input-submit'};
 
-/** A key press, interpreted by the key table (keys.ts) against the state at that moment. */
-export type KeyAction = {type: 'key'; input: string; key: import('ink').Key};
+/** Archive, trash and their undo (state/session-actions.ts). */
+export type SessionMoveAction =
+	| {type: 'session-action'; action: 'archive' | 'trash'}
+	| {type: 'action-planned'; requestId: number; planId: number | null; lines: readonly string[]; movable: number; error: string | null}
+	| {type: 'action-go'}
+	| {type: 'action-scroll'; delta: number}
+	| {type: 'action-started'; requestId: number; label: string; nowMs: number}
+	| {type: 'action-progress'; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null; nowMs: number}
+	| {type: 'action-finished'; requestId: number; message: string; actionId: string | null; label: string; rows: readonly ListedSession[]; removedIds: readonly string[]; undone: boolean; nowMs: number};
 
-export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction;
+/** A key press, interpreted by the key table (keys.ts) against the state at that moment. */
+export type KeyAction = {
+	type: 'key';
+	input: string;
+	key: import('ink').Key;
+	/** When the key was pressed: ages, stall reasons and export names use it (absent: the state's time). */
+	nowMs?: number;
+};
+
+export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction | SessionMoveAction;
 
