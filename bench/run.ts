@@ -7,10 +7,11 @@
  *   --runs K       repetitions of each timing; the median is reported (default 3)
  *   --explorer-sessions N   cached sessions for the explorer section (default 100000)
  *   --live-sessions N       cached sessions for the live-poll figure (default 10000)
+ *   --legacy-sessions N     sessions in each legacy root (default 500; images per session as --images)
  *   --archive-sessions N    sessions archived in the actions section (default 1000)
  *   --key-runs K            runs of the key timings; the worst of each key is reported (default 5)
  *   --recompute-sessions N  sessions of the explorer's recompute-everything figure (default: --explorer-sessions)
- *   --only compute|memory|explorer|insight|actions   run one section
+ *   --only compute|memory|legacy|explorer|insight|actions   run one section
  */
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {syntheticRoot} from './synthetic-root.js';
+import {legacySection} from './legacy.js';
 import {analysisFigures, livePollFigures} from './insight.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
 	const only = textFlag('only');
 	if (only === undefined || only === 'compute') computeSection();
 	if (only === undefined || only === 'memory') memorySection();
+	if (only === undefined || only === 'legacy') legacySection(CLI, flag('legacy-sessions', 500), flag('images', 100), flag('runs', 3));
 	if (only === undefined || only === 'explorer') await explorerSection();
 	if (only === undefined || only === 'insight') await insightSection();
 	if (only === undefined || only === 'actions') await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));
