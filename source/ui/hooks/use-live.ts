@@ -1,6 +1,6 @@
-import {useEffect, useRef, type Dispatch} from 'react';
+import {useEffect, type Dispatch} from 'react';
 import {isActiveStatus} from '../../core/state.js';
-import {RateTracker} from '../../jobs/live.js';
+import {imagesPerMinute} from '../../core/rate.js';
 import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action, ExplorerState} from '../state/types.js';
 import type {Clock, TimerHandle} from '../clock.js';
@@ -14,13 +14,12 @@ const HINT_DEBOUNCE_MS = 250;
  * New session folders and changed sessions update by themselves: fs.watch on the root and on each session folder
  * hints at once (jobs/folder-watch.ts), and a cheap poll, every few seconds when the watches cannot be relied on
  * (network filesystem, watches run out, too many folders) and as a safety net otherwise, recomputes only what
- * changed.
- * Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate comes from the
- * image counts these polls see (use-stall-tick.ts moves it to stalled when its window passes).
+ * changed. Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate is
+ * core/rate.ts's, of the row just polled: the same number `sdstats watch` prints (use-stall-tick.ts moves it to
+ * stalled when its window passes).
  */
 export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock, pollMs: number): void {
 	const jobRunning = state.job !== null;
-	const rates = useRef(new RateTracker());
 	useEffect(() => {
 		if (state.loading || jobRunning || data.readonlyReason !== null) return;
 		let busy = false;
@@ -34,14 +33,9 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 				const {rows} = data.fetch(result.changedIds);
 				const t = clock.now();
 				dispatch({type: 'rows-updated', rows, removedIds: result.removedIds, nowMs: t});
-				const tracker = rates.current;
-				for (const row of rows) {
-					if (isActiveStatus(row.manifest_status)) tracker.record(row.session_id, t, row.images_actual);
-					else tracker.forget(row.session_id);
-				}
 				const next = new Map<string, number>();
 				for (const row of rows) {
-					const rate = tracker.ratePerMinute(row.session_id);
+					const rate = isActiveStatus(row.manifest_status) ? imagesPerMinute(row) : null;
 					if (rate !== null) next.set(row.session_id, rate);
 				}
 				if (next.size > 0) dispatch({type: 'rates', rates: next});
