@@ -197,7 +197,7 @@ async function explore(common: CommonOptions, flags: ParsedFlags): Promise<numbe
 	prepareInkEnvironment(process.env);
 	const {runExplorer} = await import('./ui/run-explorer.js');
 	// A database is created only where sdstats or the web UI would put it, never at a path given by hand.
-	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView}, io);
+	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView, images: flags.images}, io);
 }
 
 main().then(

@@ -22,6 +22,10 @@ import {applyView, explorerReducer, initialState} from './state/reducer.js';
 import {computeScreen} from './state/screen.js';
 import {createTheme} from './theme.js';
 import {Frame} from './views/frame.js';
+import {OverlayContext} from './views/pictures.js';
+import {usePreviews, type PreviewServices} from './hooks/use-previews.js';
+import type {ImageOverlay} from './image-overlay.js';
+import type {PreviewOutput} from './state/types.js';
 
 export type AppProps = {
 	data: ExplorerData;
@@ -41,9 +45,14 @@ export type AppProps = {
 	livePollMs?: number;
 	/** How long the cursor rests on a session before its folder is analysed (tests lengthen it). */
 	insightSettleMs?: number;
+	/** Pictures: how they reach the terminal, and the services that make them; none: no pictures. */
+	previewOutput?: PreviewOutput | null;
+	previewServices?: PreviewServices | null;
+	/** The overlay graphics protocols draw through (run-explorer wraps stdout with it). */
+	overlay?: ImageOverlay | null;
 };
 
-export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS}: AppProps): React.JSX.Element {
+export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, previewOutput = null, previewServices = null, overlay = null}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
@@ -55,6 +64,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 			stallWindowMs,
 			info: {root: data.root, dbPath: data.dbPath, notice: notice ?? data.readonlyReason, readonly: data.readonlyReason !== null},
 			savedViews: loaded?.file.saved ?? {},
+			previewOutput,
 		});
 		// The first frame shows cached rows at once: one small query before any disk work.
 		const screen = computeScreen(viewport, false);
@@ -85,6 +95,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 	useLive(data, state, dispatch, now, livePollMs);
 	useStallTick(state, dispatch, now);
 	useJobs(data, state, dispatch, now);
+	usePreviews(previewServices, state, dispatch, insightSettleMs);
 
 	useEffect(() => {
 		if (!state.quitting) return;
@@ -92,5 +103,9 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 		exit();
 	}, [state.quitting, exit, onQuit]);
 
-	return <Frame state={state} theme={theme} />;
+	return (
+		<OverlayContext.Provider value={overlay}>
+			<Frame state={state} theme={theme} />
+		</OverlayContext.Provider>
+	);
 }

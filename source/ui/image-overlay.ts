@@ -31,6 +31,8 @@ export type OverlayPicture = {
 
 export type ImageOverlay = {
 	readonly protocol: Exclude<Protocol, 'blocks'> | null;
+	/** The terminal answered late: draw with another protocol from now on (forgets every picture). */
+	setProtocol(protocol: Exclude<Protocol, 'blocks'> | null, tmux: boolean): void;
 	/** The marker character for a picture (stable per key while it is registered). */
 	marker(key: string, picture: OverlayPicture): string;
 	/** Ink's frame in, the frame plus the pictures out. */
@@ -41,8 +43,10 @@ export type ImageOverlay = {
 	reset(): void;
 };
 
-export function createImageOverlay(protocol: Exclude<Protocol, 'blocks'> | null, options: {tmux?: boolean} = {}): ImageOverlay {
-	const wrap = (sequence: string): string => (options.tmux ? tmuxPassthrough(sequence) : sequence);
+export function createImageOverlay(initialProtocol: Exclude<Protocol, 'blocks'> | null, options: {tmux?: boolean} = {}): ImageOverlay {
+	let protocol = initialProtocol;
+	let tmux = options.tmux === true;
+	const wrap = (sequence: string): string => (tmux ? tmuxPassthrough(sequence) : sequence);
 	let slots = new Map<string, number>();
 	let pictures = new Map<number, OverlayPicture>();
 	let nextSlot = 0;
@@ -50,8 +54,15 @@ export function createImageOverlay(protocol: Exclude<Protocol, 'blocks'> | null,
 	const transmitted = new Set<number>();
 	let placed = new Set<number>();
 
-	return {
-		protocol,
+	const overlay: ImageOverlay = {
+		get protocol() {
+			return protocol;
+		},
+		setProtocol(next, nextTmux) {
+			protocol = next;
+			tmux = nextTmux;
+			overlay.reset();
+		},
 		marker(key, picture) {
 			let slot = slots.get(key);
 			if (slot === undefined) {
@@ -106,6 +117,7 @@ export function createImageOverlay(protocol: Exclude<Protocol, 'blocks'> | null,
 			nextSlot = 0;
 		},
 	};
+	return overlay;
 }
 
 /** A stdout for Ink whose writes pass through the overlay; everything else is the real stream's. */

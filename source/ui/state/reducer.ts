@@ -14,8 +14,9 @@ import {inputsReducer} from './inputs.js';
 import {jobsReducer} from './jobs.js';
 import {listReducer} from './list.js';
 import {panesReducer} from './panes.js';
+import {initialPreviews, previewsReducer} from './previews.js';
 import {triageReducer} from './triage.js';
-import type {Action, ExplorerState, KeyAction, Mode, Viewport} from './types.js';
+import type {Action, ExplorerState, KeyAction, Mode, PreviewOutput, Viewport} from './types.js';
 
 export {applyView} from './list.js';
 
@@ -28,6 +29,8 @@ export type InitialOptions = {
 	filter?: Filter;
 	hiddenColumns?: readonly string[];
 	savedViews?: Record<string, ViewSettings>;
+	/** How pictures reach the terminal; none: no image bytes. */
+	previewOutput?: PreviewOutput | null;
 };
 
 export function initialState(options: InitialOptions): ExplorerState {
@@ -77,6 +80,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		job: null,
 		message: null,
 		quitting: false,
+		previews: initialPreviews(options.previewOutput ?? null),
 	};
 }
 
@@ -108,6 +112,17 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 	switch (action.type) {
 		case 'key':
 			return keyReducer(state, action);
+		case 'preview-output':
+		case 'preview-session-loaded':
+		case 'preview-thumb':
+		case 'sheet-focus':
+		case 'grid-open':
+		case 'grid-move':
+		case 'grid-axes':
+		case 'grid-page':
+		case 'image-open':
+		case 'image-step':
+			return previewsReducer(state, action);
 
 		case 'rows-loaded':
 		case 'views-loaded':
