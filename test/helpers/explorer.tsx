@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import {render} from 'ink-testing-library';
-import {App} from '../../source/ui/app.js';
+import {App, type AppProps} from '../../source/ui/app.js';
 import type {ExplorerData, JobListener} from '../../source/ui/data/explorer-data.js';
 import type {JobRequest} from '../../source/ui/state/types.js';
 import type {ViewStore} from '../../source/ui/data/view-store.js';
@@ -185,7 +185,7 @@ export type Harness = {
 	unmount(): void;
 };
 
-type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore; insightSettleMs?: number};
+type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore; insightSettleMs?: number; previews?: Pick<AppProps, 'previewOutput' | 'previewServices' | 'overlay'>};
 
 export async function renderExplorer(options: Options): Promise<Harness> {
 	let ready = false;
@@ -198,6 +198,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			color={options.color ?? false}
 			now={options.now ?? (() => TEST_NOW)}
 			{...(options.insightSettleMs === undefined ? {} : {insightSettleMs: options.insightSettleMs})}
+			{...(options.previews ?? {})}
 			onReady={() => {
 				ready = true;
 			}}
