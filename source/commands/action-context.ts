@@ -4,8 +4,8 @@ import {formatBytes} from '../core/bytes.js';
 import type {ActionProgress} from '../jobs/actions/run-action.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import {truncateToWidth} from '../text/width.js';
-import type {CommonOptions} from './context.js';
-import type {OutputStream} from './io.js';
+import type {CommonOptions} from '../common-options.js';
+import type {OutputStream} from '../io.js';
 
 export type ActionCommandOptions = CommonOptions & {
 	/** The user's state folder (the action journal, the remembered archive folder). */

@@ -8,11 +8,11 @@ import {parseQuery} from '../core/query.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import type {Candidate} from '../jobs/actions/plan.js';
 import {directlyUnder} from '../store/stats-repository.js';
-import {stateOf} from '../store/session-model.js';
+import {stateOf} from '../core/state.js';
 import {compileQuery} from '../view/query-match.js';
 import {baseOrder} from '../view/sort.js';
 import {toSessionView} from '../view/session-view.js';
-import type {CommonOptions} from './context.js';
+import type {CommonOptions} from '../common-options.js';
 import {openReadStore, ReadStoreError} from './read-store.js';
 
 export type SelectionInput = {filter?: string | undefined; sessions: readonly string[]};

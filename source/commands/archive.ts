@@ -9,11 +9,11 @@ import {planArchive, planTrash, type ActionPlan} from '../jobs/actions/plan.js';
 import {archiveFolderFor, archiveFolderProblem, rememberArchiveFolder} from '../jobs/actions/remembered.js';
 import {ActionBusyError, runAction} from '../jobs/actions/run-action.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import {planLines, summaryLines} from '../view/action-lines.js';
+import {planLines, summaryLines} from '../jobs/actions/lines.js';
 import {selectCandidates} from './action-selection.js';
 import type {ActionCommandOptions} from './action-context.js';
 import {actionProgress} from './action-context.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from './io.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
 
 export type ArchiveOptions = ActionCommandOptions & {
 	kind: 'archive' | 'trash';

@@ -11,9 +11,9 @@ import {openDatabase} from '../store/db.js';
 import {restoreMetadata, salvageMetadata} from '../store/metadata-repository.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import type {CommonOptions} from './context.js';
+import type {CommonOptions} from '../common-options.js';
 import {checkRoot, summaryLine} from './compute.js';
-import {EXIT_FAILURE, EXIT_OK, type CommandIo} from './io.js';
+import {EXIT_FAILURE, EXIT_OK, type CommandIo} from '../io.js';
 
 export type DoctorOptions = CommonOptions & {rebuild: boolean; stateDir?: string};
 

@@ -20,8 +20,8 @@ import {readSessionImages, sheetImages, type PreviewImage} from '../jobs/thumbna
 import {fittedPicture, thumbnailCacheDir} from '../jobs/thumbnails/thumbnail.js';
 import {SessionIdError, resolveSessionFolder} from '../scan/session-path.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import type {CommonOptions} from './context.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from './io.js';
+import type {CommonOptions} from '../common-options.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
 
 /** The most images a sheet shows. */
 export const SHEET_IMAGES = 12;

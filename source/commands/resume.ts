@@ -9,9 +9,9 @@ import {INCOMPLETE_STATES} from '../core/state.js';
 import {insightFor} from '../jobs/session-insight.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import {selectCandidates} from './action-selection.js';
-import type {CommonOptions} from './context.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from './io.js';
-import {toJson} from './output/json.js';
+import type {CommonOptions} from '../common-options.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
+import {toJson} from '../format/json.js';
 import {openReadStore} from './read-store.js';
 import {missingReport, type CombinatorialResume, type RandomResume} from './show.js';
 

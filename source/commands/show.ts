@@ -7,13 +7,14 @@ import {missingHeadline, type FolderImageCounts} from '../core/analysis/missing-
 import {sessionIdProblem} from '../core/session-id.js';
 import {insightFor} from '../jobs/session-insight.js';
 import {SessionIdError, resolveSessionFolder} from '../scan/session-path.js';
-import {stateOf, toSessionRecord} from '../store/session-model.js';
-import type {StoredSession} from '../store/stats-repository.js';
+import {toSessionRecord} from '../core/session-model.js';
+import {stateOf} from '../core/state.js';
+import type {StoredSession} from '../core/types.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import {formatCombination} from '../ui/model/insight-lines.js';
-import type {CommonOptions} from './context.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from './io.js';
-import {toJson} from './output/json.js';
+import {formatCombination} from '../format/combination.js';
+import type {CommonOptions} from '../common-options.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
+import {toJson} from '../format/json.js';
 import {formatSessionDetails} from './output/show.js';
 import {openReadStore, ReadStoreError, type ReadStore} from './read-store.js';
 

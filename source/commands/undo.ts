@@ -8,9 +8,9 @@ import {listJournals, readJournal, outcomeOf, type ParsedJournal} from '../jobs/
 import {planRestore} from '../jobs/actions/plan.js';
 import {ActionBusyError, runAction} from '../jobs/actions/run-action.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import {planLines, summaryLines} from '../view/action-lines.js';
+import {planLines, summaryLines} from '../jobs/actions/lines.js';
 import {actionProgress, type ActionCommandOptions} from './action-context.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from './io.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
 
 export type UndoOptions = ActionCommandOptions & {list: boolean; number?: number | undefined; actionId?: string | undefined};
 

@@ -9,10 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {deriveState, isActiveStatus} from '../core/state.js';
-import type {SessionState} from '../core/types.js';
+import type {ListedSession, SessionState} from '../core/types.js';
 import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
 import {tryAcquireComputeLock} from '../store/compute-lock.js';
-import type {ListedSession, StatsRepository} from '../store/stats-repository.js';
+import type {StatsRepository} from '../store/stats-repository.js';
 import type {LiveQueries} from '../store/live-queries.js';
 import {runCompute} from './compute-job.js';
 

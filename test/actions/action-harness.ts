@@ -2,7 +2,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {archiveCommand, type ArchiveOptions} from '../../source/commands/archive.js';
-import type {CommonOptions} from '../../source/commands/context.js';
+import type {CommonOptions} from '../../source/common-options.js';
 import {resumeCommand} from '../../source/commands/resume.js';
 import {undoCommand} from '../../source/commands/undo.js';
 import {makeWorkspace} from '../helpers/temp.js';

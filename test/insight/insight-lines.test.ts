@@ -4,7 +4,8 @@ import {describe, expect, it} from 'vitest';
 import {imageFileName, writeSession} from '../../source/demo/corpus.js';
 import {insightFor, type SessionInsight} from '../../source/jobs/session-insight.js';
 import {displayWidth} from '../../source/text/width.js';
-import {MISSING_SHOWN, formatCombination, insightLines, type InsightLine} from '../../source/ui/model/insight-lines.js';
+import {MISSING_SHOWN, insightLines, type InsightLine} from '../../source/ui/model/insight-lines.js';
+import {formatCombination} from '../../source/format/combination.js';
 import {makeWorkspace} from '../helpers/temp.js';
 import {generatorOrder, writeGridSession} from './fixtures.js';
 

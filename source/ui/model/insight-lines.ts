@@ -10,6 +10,7 @@ import type {Int64} from '../../core/types.js';
 import type {SessionInsight} from '../../jobs/session-insight.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {truncateToWidth, wrapToWidth} from '../../text/width.js';
+import {formatCombination} from '../../format/combination.js';
 
 export type InsightLine = {text: string; role?: 'section' | 'warning'};
 
@@ -17,15 +18,6 @@ export type InsightLine = {text: string; role?: 'section' | 'warning'};
 export const MISSING_SHOWN = 10;
 /** How many seeds (or combinations) a seed line names before "+N more". */
 const SEEDS_SHOWN = 10;
-
-/** `Hair=bob, Expression=smile (seed 1001)`, sanitized. */
-export function formatCombination(values: Readonly<Record<string, string>>, seed?: Int64): string {
-	const text = Object.entries(values)
-		.map(([name, value]) => `${sanitizeLine(name)}=${sanitizeLine(value)}`)
-		.join(', ');
-	if (seed === undefined) return text || '(no placeholders)';
-	return text ? `${text} (seed ${seed})` : `seed ${seed}`;
-}
 
 const plural = (count: Int64, one: string, many = `${one}s`): string => `${count} ${BigInt(count) === 1n ? one : many}`;
 

@@ -6,7 +6,7 @@
  */
 import {hasIncomplete, setIncomplete} from '../model/filter-pane.js';
 import type {Query} from '../../core/query.js';
-import type {ListedSession} from '../../store/stats-repository.js';
+import type {ListedSession} from '../../core/types.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {compileFilter, filterFromQuery, filterFromText, isFilterActive, narrows, type Filter} from '../../view/filter.js';
 import {toSessionView, type SessionView} from '../../view/session-view.js';

@@ -1,5 +1,5 @@
 /** The explorer's whole state and every action that changes it. The root reducer (reducer.ts) routes each action to its slice. */
-import type {ListedSession, StoredSession} from '../../store/stats-repository.js';
+import type {ListedSession, StoredSession} from '../../core/types.js';
 import type {TriagePatch, TriageSnapshot} from '../../store/metadata-repository.js';
 import type {ViewSettings} from '../data/view-store.js';
 import type {GroupBy, GroupRow} from '../../view/rollup.js';

@@ -3,11 +3,11 @@
  * `--dry-run` and the command-line confirmation, so what a user agrees to is what they were shown.
  */
 import path from 'node:path';
-import {formatBytes} from '../core/bytes.js';
-import type {ActionPlan} from '../jobs/actions/plan.js';
-import {planTotals} from '../jobs/actions/plan.js';
-import type {ActionSummary} from '../jobs/actions/run-action.js';
-import {sanitizeLine} from '../text/sanitize.js';
+import {formatBytes} from '../../core/bytes.js';
+import type {ActionPlan} from './plan.js';
+import {planTotals} from './plan.js';
+import type {ActionSummary} from './run-action.js';
+import {sanitizeLine} from '../../text/sanitize.js';
 
 const VERBS: {[kind: string]: {present: string; past: string; into: string}} = {
 	archive: {present: 'archive', past: 'archived', into: 'into'},
