@@ -65,6 +65,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 			info: {root: data.root, dbPath: data.dbPath, notice: notice ?? data.readonlyReason, readonly: data.readonlyReason !== null},
 			savedViews: loaded?.file.saved ?? {},
 			previewOutput,
+			previewsEnabled: previewServices !== null,
 		});
 		// The first frame shows cached rows at once: one small query before any disk work.
 		const screen = computeScreen(viewport, false);

@@ -9,7 +9,7 @@ import {createThumbnailService, type ThumbnailService} from '../../source/jobs/t
 import {DEFAULT_CELL_PIXELS} from '../../source/core/preview/pixels.js';
 import {createImageOverlay} from '../../source/ui/image-overlay.js';
 import type {PreviewOutput} from '../../source/ui/state/types.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 import {fakeData, KEYS, renderExplorer, settle, waitFor, type Harness} from '../helpers/explorer.js';
 import {imageSession} from '../helpers/images.js';
 import {storedSession} from '../helpers/sessions.js';

@@ -25,8 +25,9 @@ export const GRID_CELL = {cols: 12, rows: 5};
 /** Lines the full-screen image keeps for its facts. */
 const IMAGE_INFO_LINES = 4;
 
-export function initialPreviews(output: PreviewOutput | null = null): PreviewsState {
+export function initialPreviews(output: PreviewOutput | null = null, enabled = output !== null): PreviewsState {
 	return {
+		enabled,
 		output: output ?? {protocol: null, tmux: false, cell: DEFAULT_CELL_PIXELS, depth: 'truecolor', reason: 'no images'},
 		session: null,
 		thumbs: new Map(),
@@ -66,7 +67,7 @@ export type SheetPlan = {
  * the lower part, when the panel is tall enough to keep MIN_DETAILS_LINES of text. Null: no room.
  */
 export function sheetPlan(state: ExplorerState, width: number, height: number): SheetPlan | null {
-	const rows = height >= MIN_DETAILS_LINES + 8 ? Math.floor(height * 0.5) : 0;
+	const rows = state.previews.enabled && height >= MIN_DETAILS_LINES + 8 ? Math.floor(height * 0.5) : 0;
 	if (rows === 0) return null;
 	const session = currentPreviewSession(state);
 	const images = session ? pickSheetImages(session.images, SHEET_IMAGES, session.running) : [];
@@ -219,6 +220,7 @@ export function previewsReducer(state: ExplorerState, action: PreviewAction): Ex
 			return withPreviews(state, {sheetFocus: (((previews.sheetFocus + action.delta) % count) + count) % count});
 		}
 		case 'grid-open':
+			if (!previews.enabled) return {...state, message: 'pictures are not available here'};
 			if (!currentPreviewSession(state)) return {...state, message: 'the images are still being read; try again in a moment'};
 			return {...state, mode: 'grid'};
 		case 'grid-move': {
@@ -240,6 +242,7 @@ export function previewsReducer(state: ExplorerState, action: PreviewAction): Ex
 			return withPreviews(state, {grid: {...previews.grid, page: (((previews.grid.page + action.delta) % count) + count) % count}});
 		}
 		case 'image-open': {
+			if (!previews.enabled) return {...state, message: 'pictures are not available here'};
 			const session = currentPreviewSession(state);
 			if (!session || session.images.length === 0) return {...state, message: session ? 'this session has no images' : 'the images are still being read; try again in a moment'};
 			let index: number | null;

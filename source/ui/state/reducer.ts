@@ -31,6 +31,8 @@ export type InitialOptions = {
 	savedViews?: Record<string, ViewSettings>;
 	/** How pictures reach the terminal; none: no image bytes. */
 	previewOutput?: PreviewOutput | null;
+	/** Whether the explorer shows pictures at all (it has a thumbnail service). */
+	previewsEnabled?: boolean;
 };
 
 export function initialState(options: InitialOptions): ExplorerState {
@@ -80,7 +82,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		job: null,
 		message: null,
 		quitting: false,
-		previews: initialPreviews(options.previewOutput ?? null),
+		previews: initialPreviews(options.previewOutput ?? null, options.previewsEnabled ?? false),
 	};
 }
 

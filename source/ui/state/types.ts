@@ -77,6 +77,8 @@ export type PreviewThumb =
 	| {status: 'failed'; reason: string};
 
 export type PreviewsState = {
+	/** Pictures are part of this explorer (it has a thumbnail service); off: no sheet box at all. */
+	enabled: boolean;
 	output: PreviewOutput;
 	session: PreviewSession | null;
 	/** By `thumbKey` (image name and box); only the current session's. */
