@@ -3,19 +3,26 @@
 import process from 'node:process';
 import {parseArgs, type Invocation, type ParsedFlags} from './cli-args.js';
 import {HELP} from './cli-help.js';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import {ConfigError, locate, type Locations} from './config.js';
 import type {CommonOptions} from './common-options.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './io.js';
 import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
 import {corruptMessage, isCorruptionError} from './store/corruption.js';
+import {stopQuietlyOnBrokenPipe} from './broken-pipe.js';
 import {hasOpenJournals, stateDirectory} from './jobs/actions/journal.js';
 
 const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
+stopQuietlyOnBrokenPipe([process.stdout, process.stderr], (code) => process.exit(code));
 
 async function demoLocations(): Promise<Locations> {
-	const {demoBaseDir, prepareDemoRoot} = await import('./demo/demo-root.js');
-	const {root, dbPath} = prepareDemoRoot(demoBaseDir(process.env, os.homedir(), os.tmpdir()), Date.now());
+	const {demoBaseDir, demoRootOf, startFreshDemo} = await import('./demo/demo-root.js');
+	const {viewStatePath} = await import('./ui/data/view-store.js');
+	const base = demoBaseDir(process.env, os.homedir(), os.tmpdir());
+	// Every demo starts fresh: no cache, triage or remembered view of an earlier demo run.
+	const {root, dbPath} = startFreshDemo(base, Date.now(), [viewStatePath(process.env, os.homedir(), os.tmpdir(), demoRootOf(base))]);
 	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default'});
 }
 
@@ -41,7 +48,8 @@ async function main(): Promise<number> {
 			io.stdout.write(`${HELP[invocation.command]}\n`);
 			return 0;
 		case 'usage-error':
-			io.stderr.write(`sdstats: ${sanitizeLine(invocation.message)}\nRun \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\` for usage.\n`);
+			// One line: the problem, then where the usage is.
+			io.stderr.write(`sdstats: ${sanitizeLine(invocation.message)} (see \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\`)\n`);
 			return EXIT_USAGE;
 		case 'run':
 			break;
@@ -137,7 +145,7 @@ async function main(): Promise<number> {
 			return sheetCommand({...common, name: invocation.inputs[0]!, output: flags.output!, env: process.env}, io);
 		}
 		default:
-			return explore(common, flags);
+			return explore(common, flags, stateDir);
 	}
 }
 
@@ -180,7 +188,7 @@ async function withStopOnSigint(body: (cancel: {cancelled: boolean}) => Promise<
 }
 
 /** The explorer on a terminal; without one (a pipe, CI) the plain list, never Ink's raw-mode error. */
-async function explore(common: CommonOptions, flags: ParsedFlags): Promise<number> {
+async function explore(common: CommonOptions, flags: ParsedFlags, stateDir: string): Promise<number> {
 	const demo = flags.demo;
 	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 	if (!interactive) {
@@ -196,8 +204,11 @@ async function explore(common: CommonOptions, flags: ParsedFlags): Promise<numbe
 	const {prepareInkEnvironment} = await import('./ui/ink-environment.js');
 	prepareInkEnvironment(process.env);
 	const {runExplorer} = await import('./ui/run-explorer.js');
-	// A database is created only where sdstats or the web UI would put it, never at a path given by hand.
-	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView, images: flags.images}, io);
+	// An empty cache starts a compute by itself, at a new --db path too; but a folder given by hand is never
+	// created (a mistyped one gets "no database at …" instead of a new tree).
+	const {dbPath, dbSource} = common.locations;
+	const createDatabase = dbSource === 'default' || fs.existsSync(path.dirname(dbPath));
+	return runExplorer({...common, createDatabase, filter: flags.filter, sort: flags.sort, resetView: flags.resetView, stateDir, images: flags.images}, io);
 }
 
 main().then(

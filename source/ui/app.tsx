@@ -7,6 +7,8 @@
 import React, {useCallback, useEffect, useReducer} from 'react';
 import {useApp, useInput, useStdout, type Key} from 'ink';
 import type {ExplorerData} from './data/explorer-data.js';
+import type {ExplorerActions} from './data/explorer-actions.js';
+import {useSessionActions} from './hooks/use-session-actions.js';
 import type {ViewSettings, ViewStore} from './data/view-store.js';
 import {useDataLifecycle} from './hooks/use-data-lifecycle.js';
 import {INSIGHT_SETTLE_MS, useDetailsRow} from './hooks/use-details-row.js';
@@ -50,9 +52,11 @@ export type AppProps = {
 	previewServices?: PreviewServices | null;
 	/** The overlay graphics protocols draw through (run-explorer wraps stdout with it). */
 	overlay?: ImageOverlay | null;
+	/** Archive, trash and their undo (A, D, U); none: those keys say they are not available. */
+	actions?: ExplorerActions | null;
 };
 
-export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, previewOutput = null, previewServices = null, overlay = null}: AppProps): React.JSX.Element {
+export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, actions = null, previewOutput = null, previewServices = null, overlay = null}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
@@ -96,6 +100,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 	useLive(data, state, dispatch, now, livePollMs);
 	useStallTick(state, dispatch, now);
 	useJobs(data, state, dispatch, now);
+	useSessionActions(actions, data, state, dispatch, now);
 	usePreviews(previewServices, state, dispatch, insightSettleMs);
 
 	useEffect(() => {

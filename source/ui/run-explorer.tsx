@@ -9,6 +9,7 @@ import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
 import {App} from './app.js';
 import {createExplorerData} from './data/explorer-data.js';
+import {createExplorerActions} from './data/explorer-actions.js';
 import {enterTerminal} from './terminal.js';
 import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
@@ -32,7 +33,7 @@ function graphicsOf(protocol: Protocol | null): Exclude<Protocol, 'blocks'> | nu
 }
 
 export type ExplorerOptions = CommonOptions & {
-	/** The database may be created (first run on the default path, the demo); else it must exist. */
+	/** The database may be created (first run on the default path, the demo, a new --db file in a folder that exists); else it must exist. */
 	createDatabase: boolean;
 	notice?: string | null;
 	/** --filter / --sort: the view to start with (over the remembered one). */
@@ -40,6 +41,8 @@ export type ExplorerOptions = CommonOptions & {
 	sort?: string | undefined;
 	/** --reset-view: forget the remembered view of this root. */
 	resetView?: boolean;
+	/** The user's state folder (the action journal, the remembered archive folder): A, D and U act with it. */
+	stateDir?: string;
 	/** --images: how pictures are drawn (remembered for the next start); undefined: the remembered setting, else auto. */
 	images?: ImagesSetting | undefined;
 };
@@ -85,6 +88,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		stallWindowMs: options.stallWindowMs,
 		readonlyReason,
 	});
+	const actions = options.stateDir !== undefined ? createExplorerActions({root, dbPath: opened.path, stateDir: options.stateDir, env: process.env, now: options.now}) : null;
 	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
 	if (options.resetView) viewStore.reset();
 	const sort = options.sort === undefined ? undefined : parseSortSpec(options.sort);
@@ -155,6 +159,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			previewOutput={images.output}
 			previewServices={previewServices}
 			overlay={overlay}
+			actions={actions}
 		/>,
 		{stdin, stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
 	);

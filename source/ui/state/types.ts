@@ -12,8 +12,9 @@ import type {SortSpec} from '../../view/sort.js';
 import type {ColourDepth} from '../../core/preview/encode.js';
 import type {CellPixels} from '../../core/preview/pixels.js';
 import type {Protocol} from '../../core/preview/protocol.js';
+import type {SessionState} from '../../core/types.js';
 
-export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups' | 'grid' | 'image';
+export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups' | 'action-confirm' | 'grid' | 'image';
 
 /** A one-line text input (tag, note, `:` command): the line being edited, with Tab completion candidates. */
 export type TextInput = EditLine & {completions: readonly string[]};
@@ -34,6 +35,16 @@ export type ExportRequest = {id: number; format: 'csv' | 'json'; sessionIds: str
 
 export type Viewport = {columns: number; rows: number};
 
+/** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
+export type ActionRequest =
+	| {id: number; kind: 'plan'; action: 'archive' | 'trash'; candidates: Array<{sessionId: string; state: SessionState}>}
+	| {id: number; kind: 'run'; planId: number}
+	| {id: number; kind: 'undo'; actionId: string; label: string};
+
+/** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
+export type ActionConfirm = {action: 'archive' | 'trash'; scope: string; planId: number | null; lines: readonly string[]; movable: number; scroll: number; error: string | null};
+
+export type ActionJob = {label: string; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null; startedAtMs: number; updatedAtMs: number; cancelling: boolean};
 /** How pictures reach this terminal (decided at start from the environment, refined by the terminal's answers). */
 export type PreviewOutput = {
 	/** null: no image bytes at all (NO_COLOR, --no-color, TERM=dumb, --images off); captions and charts stay. */
@@ -180,6 +191,14 @@ export type ExplorerState = {
 	/** Triage actions that can be undone with U, newest last. */
 	undo: ReadonlyArray<{label: string; snapshots: TriageSnapshot[]}>;
 	exportRequest: ExportRequest | null;
+	actionRequest: ActionRequest | null;
+	actionConfirm: ActionConfirm | null;
+	actionJob: ActionJob | null;
+	/**
+	 * Archives and trashes done here that U can take back, newest last; `afterTriage` is how many triage undos
+	 * were stacked when it was done, so U always takes back the last thing done, whichever kind it was.
+	 */
+	actionUndo: ReadonlyArray<{label: string; actionId: string; afterTriage: number}>;
 	/** Images per minute of running sessions over the recent window (live poll samples). */
 	rates: ReadonlyMap<string, number>;
 	/** The grouping view (`m`): per model, sampler, size, mode, day or week, over the sessions shown. */
@@ -286,6 +305,15 @@ export type InputAction =
 	| {type: 'input-complete'}
 	| {type: 'input-submit'};
 
+/** Archive, trash and their undo (state/session-actions.ts). */
+export type SessionMoveAction =
+	| {type: 'session-action'; action: 'archive' | 'trash'}
+	| {type: 'action-planned'; requestId: number; planId: number | null; lines: readonly string[]; movable: number; error: string | null}
+	| {type: 'action-go'}
+	| {type: 'action-scroll'; delta: number}
+	| {type: 'action-started'; requestId: number; label: string; nowMs: number}
+	| {type: 'action-progress'; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null; nowMs: number}
+	| {type: 'action-finished'; requestId: number; message: string; actionId: string | null; label: string; rows: readonly ListedSession[]; removedIds: readonly string[]; undone: boolean; nowMs: number};
 /** Pictures: the terminal's protocol, the session's images and thumbnails, the sheet, grid and full-screen image (state/previews.ts). */
 export type PreviewAction =
 	| {type: 'preview-output'; output: PreviewOutput}
@@ -302,5 +330,5 @@ export type PreviewAction =
 /** A key press, interpreted by the key table (keys.ts) against the state at that moment. */
 export type KeyAction = {type: 'key'; input: string; key: import('ink').Key};
 
-export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction | PreviewAction;
+export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction | SessionMoveAction | PreviewAction;
 
