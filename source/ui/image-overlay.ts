@@ -18,7 +18,6 @@ import type {Protocol} from '../core/preview/protocol.js';
 /** The first marker; a picture's slot n is marked by MARKER_BASE + n. */
 const MARKER_BASE = 0xe000;
 const MARKER_COUNT = 0x1800;
-// eslint-disable-next-line no-misleading-character-class
 const MARKERS = /[\uE000-\uF7FF]/g;
 
 export type OverlayPicture = {
@@ -43,7 +42,10 @@ export type ImageOverlay = {
 	reset(): void;
 };
 
-export function createImageOverlay(initialProtocol: Exclude<Protocol, 'blocks'> | null, options: {tmux?: boolean} = {}): ImageOverlay {
+export function createImageOverlay(
+	initialProtocol: Exclude<Protocol, 'blocks'> | null,
+	options: {tmux?: boolean} = {},
+): ImageOverlay {
 	let protocol = initialProtocol;
 	let tmux = options.tmux === true;
 	const wrap = (sequence: string): string => (tmux ? tmuxPassthrough(sequence) : sequence);
@@ -95,7 +97,9 @@ export function createImageOverlay(initialProtocol: Exclude<Protocol, 'blocks'> 
 				let draw = picture.text;
 				if (protocol === 'kitty' && picture.kittyId !== undefined) {
 					// Sent once; later frames only place it again (the same ids replace the placement, no flicker).
-					draw = transmitted.has(picture.kittyId) ? kittyPlace(picture.kittyId, 1, picture.cols, picture.rows) : picture.text;
+					draw = transmitted.has(picture.kittyId)
+						? kittyPlace(picture.kittyId, 1, picture.cols, picture.rows)
+						: picture.text;
 					transmitted.add(picture.kittyId);
 					nowPlaced.add(picture.kittyId);
 				}
@@ -125,7 +129,11 @@ export function overlayStdout<T extends NodeJS.WriteStream>(stdout: T, overlay: 
 	return new Proxy(stdout, {
 		get(target, property, receiver) {
 			if (property === 'write') {
-				return (chunk: unknown, ...rest: unknown[]) => (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? overlay.transform(chunk) : chunk, ...rest);
+				return (chunk: unknown, ...rest: unknown[]) =>
+					(target.write as (...args: unknown[]) => boolean)(
+						typeof chunk === 'string' ? overlay.transform(chunk) : chunk,
+						...rest,
+					);
 			}
 			const value: unknown = Reflect.get(target, property, receiver);
 			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;

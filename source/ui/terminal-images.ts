@@ -6,7 +6,16 @@
  * when it changes anything, is handed to the app. A terminal that never answers stays on half blocks.
  */
 import {spawnSync} from 'node:child_process';
-import {decideProtocol, insideTmux, parseProbeReplies, PROBE_QUERY, PROBE_REPLY, trueColour, type Environment, type ImagesSetting} from '../core/preview/detect.js';
+import {
+	decideProtocol,
+	insideTmux,
+	parseProbeReplies,
+	PROBE_QUERY,
+	PROBE_REPLY,
+	trueColour,
+	type Environment,
+	type ImagesSetting,
+} from '../core/preview/detect.js';
 import {DEFAULT_CELL_PIXELS} from '../core/preview/pixels.js';
 import type {PreviewOutput} from './state/types.js';
 
@@ -29,11 +38,22 @@ export type TerminalImages = {
 	query: boolean;
 };
 
-export function initialImages(env: Environment, isTTY: boolean, color: boolean, setting: ImagesSetting): TerminalImages {
+export function initialImages(
+	env: Environment,
+	isTTY: boolean,
+	color: boolean,
+	setting: ImagesSetting,
+): TerminalImages {
 	const passthrough = tmuxPassthrough(env);
 	const decision = decideProtocol({env, output: {isTTY, color}, setting, passthrough});
 	return {
-		output: {protocol: decision.protocol, tmux: decision.tmux, cell: DEFAULT_CELL_PIXELS, depth: trueColour(env) ? 'truecolor' : '256', reason: decision.reason},
+		output: {
+			protocol: decision.protocol,
+			tmux: decision.tmux,
+			cell: DEFAULT_CELL_PIXELS,
+			depth: trueColour(env) ? 'truecolor' : '256',
+			reason: decision.reason,
+		},
 		query: decision.query,
 	};
 }
@@ -62,7 +82,11 @@ export function filteringStdin(stdin: Readable, onReplies: (replies: string) => 
 					// A chunk that held only replies is skipped: Ink must not see an empty key.
 					for (;;) {
 						const chunk = strip((target.read as (...a: unknown[]) => unknown)(...args));
-						if (chunk === null || (typeof chunk === 'string' ? chunk.length > 0 : (chunk as Buffer).length > 0)) return chunk;
+						if (
+							chunk === null ||
+							(typeof chunk === 'string' ? chunk.length > 0 : (chunk as Buffer).length > 0)
+						)
+							return chunk;
 					}
 				};
 			}
@@ -92,17 +116,34 @@ export function startProbe(options: {
 		done = true;
 		timer.cancel();
 		const replies = parseProbeReplies(buffer);
-		const decision = decideProtocol({env: options.env, output: {isTTY: true, color: options.color}, setting: options.setting, replies});
+		const decision = decideProtocol({
+			env: options.env,
+			output: {isTTY: true, color: options.color},
+			setting: options.setting,
+			replies,
+		});
 		const cell = replies.cell ?? options.initial.cell;
-		if (decision.protocol !== options.initial.protocol || cell.width !== options.initial.cell.width || cell.height !== options.initial.cell.height) {
-			options.onDecided({...options.initial, protocol: decision.protocol, tmux: decision.tmux, cell, reason: decision.reason});
+		if (
+			decision.protocol !== options.initial.protocol ||
+			cell.width !== options.initial.cell.width ||
+			cell.height !== options.initial.cell.height
+		) {
+			options.onDecided({
+				...options.initial,
+				protocol: decision.protocol,
+				tmux: decision.tmux,
+				cell,
+				reason: decision.reason,
+			});
 		}
 	};
-	const setTimer = options.setTimer ?? ((fn, ms) => {
-		const handle = setTimeout(fn, ms);
-		handle.unref?.();
-		return {cancel: () => clearTimeout(handle)};
-	});
+	const setTimer =
+		options.setTimer ??
+		((fn, ms) => {
+			const handle = setTimeout(fn, ms);
+			handle.unref?.();
+			return {cancel: () => clearTimeout(handle)};
+		});
 	const timer = setTimer(finish, PROBE_TIMEOUT_MS);
 	options.write(PROBE_QUERY);
 	return {

@@ -15,9 +15,20 @@ import {imageSession} from '../helpers/images.js';
 import {storedSession} from '../helpers/sessions.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
-const BLOCKS: PreviewOutput = {protocol: 'blocks', tmux: false, cell: DEFAULT_CELL_PIXELS, depth: 'truecolor', reason: 'test'};
-const NONE: PreviewOutput = {protocol: null, tmux: false, cell: DEFAULT_CELL_PIXELS, depth: 'truecolor', reason: 'no images: colour is off'};
-// eslint-disable-next-line no-control-regex
+const BLOCKS: PreviewOutput = {
+	protocol: 'blocks',
+	tmux: false,
+	cell: DEFAULT_CELL_PIXELS,
+	depth: 'truecolor',
+	reason: 'test',
+};
+const NONE: PreviewOutput = {
+	protocol: null,
+	tmux: false,
+	cell: DEFAULT_CELL_PIXELS,
+	depth: 'truecolor',
+	reason: 'no images: colour is off',
+};
 const IMAGE_BYTES = /▀|\u001B_G|\u001B\]1337|\u001BP[0-9;]*q/;
 
 let rows: StoredSession[] = [];
@@ -28,7 +39,15 @@ beforeAll(async () => {
 	const {root} = makeWorkspace();
 	const names = ['20251003_100000-third', '20251002_100000-second', '20251001_100000-first'];
 	for (const name of names) await imageSession(root, name, 6, {width: 60, height: 88});
-	rows = names.map((name) => ({...storedSession(name, {numImages: 6, images: 6, status: 'completed', variations: {Hair: ['short', 'long', 'braids'], Mood: ['calm', 'angry']}}), session_path: path.join(root, name)}));
+	rows = names.map((name) => ({
+		...storedSession(name, {
+			numImages: 6,
+			images: 6,
+			status: 'completed',
+			variations: {Hair: ['short', 'long', 'braids'], Mood: ['calm', 'angry']},
+		}),
+		session_path: path.join(root, name),
+	}));
 });
 
 afterEach(() => {
@@ -40,7 +59,13 @@ afterEach(() => {
 
 async function open(output: PreviewOutput, settleMs: number, columns = 100, lines = 40): Promise<Harness> {
 	service = createThumbnailService({inThread: true});
-	harness = await renderExplorer({data: fakeData(rows), columns, rows: lines, insightSettleMs: settleMs, previews: {previewOutput: output, previewServices: {thumbnails: service, cacheDir: null}}});
+	harness = await renderExplorer({
+		data: fakeData(rows),
+		columns,
+		rows: lines,
+		insightSettleMs: settleMs,
+		previews: {previewOutput: output, previewServices: {thumbnails: service, cacheDir: null}},
+	});
 	return harness;
 }
 
@@ -48,7 +73,10 @@ describe('the contact sheet in the details', () => {
 	it('appears once the cursor rests on a session, with captions of placeholder values and seeds', async () => {
 		const h = await open(BLOCKS, 50);
 		await h.press(KEYS.enter);
-		const frame = await h.waitForFrame((f) => (f.match(/▀/g) ?? []).length > 100 && f.includes('Images · 6 of 6'), 'the sheet');
+		const frame = await h.waitForFrame(
+			(f) => (f.match(/▀/g) ?? []).length > 100 && f.includes('Images · 6 of 6'),
+			'the sheet',
+		);
 		expect(frame).toMatch(/short·calm·#1|Hair=short · Mood=calm · seed 1000/);
 	});
 
@@ -80,7 +108,10 @@ describe('the contact sheet in the details', () => {
 		const h = await open(BLOCKS, 20);
 		await h.press(KEYS.enter);
 		await h.waitForFrame((f) => (f.match(/▀/g) ?? []).length > 100 && !/\n {10}\n/.test(f), 'the whole sheet');
-		await waitFor(() => h.frames.length > 0, () => 'frames');
+		await waitFor(
+			() => h.frames.length > 0,
+			() => 'frames',
+		);
 		let before = -1;
 		// Stable: no frame across many event-loop turns (no timers, polls or pictures left to arrive).
 		await waitFor(
@@ -112,7 +143,10 @@ describe('the grid and one image full screen', () => {
 		await h.press(KEYS.enter);
 		await h.waitForFrame((f) => f.includes('Images · 6 of 6'), 'the sheet');
 		await h.press('v');
-		const frame = await h.waitForFrame((f) => f.includes('Hair across, Mood down') && (f.match(/▀/g) ?? []).length > 50, 'the grid');
+		const frame = await h.waitForFrame(
+			(f) => f.includes('Hair across, Mood down') && (f.match(/▀/g) ?? []).length > 50,
+			'the grid',
+		);
 		expect(frame).toMatch(/short\s+long\s+braids/);
 		// Six images of twelve combinations: the other six are visible holes with their values.
 		expect(frame).toContain('6 of 12 present');
@@ -121,7 +155,10 @@ describe('the grid and one image full screen', () => {
 		await h.press('a');
 		await h.waitForFrame((f) => f.includes('Mood across, Hair down'), 'the axes swapped');
 		await h.press('o');
-		const image = await h.waitForFrame((f) => f.includes('1/6') && f.includes('values: Hair=short · Mood=calm'), 'the image full screen');
+		const image = await h.waitForFrame(
+			(f) => f.includes('1/6') && f.includes('values: Hair=short · Mood=calm'),
+			'the image full screen',
+		);
 		expect(image).toContain('seed: 1000');
 		await h.press(KEYS.right);
 		await h.waitForFrame((f) => f.includes('2/6'), 'the next image');
@@ -142,12 +179,14 @@ describe('the overlay for graphics protocols', () => {
 		// Later frames only place it again.
 		expect(overlay.transform(frame)).toContain('\u001B_Ga=p,q=2,C=1,i=7,p=1,c=4,r=2\u001B\\');
 		// Gone from the frame: its placement is deleted, nothing else drawn.
-		expect(overlay.transform('head\nbody\nfoot')).toBe('head\nbody\nfoot\u001B7\u001B_Ga=d,d=i,q=2,i=7,p=1\u001B\\\u001B8');
+		expect(overlay.transform('head\nbody\nfoot')).toBe(
+			'head\nbody\nfoot\u001B7\u001B_Ga=d,d=i,q=2,i=7,p=1\u001B\\\u001B8',
+		);
 		expect(overlay.transform('head\nbody\nfoot')).toBe('head\nbody\nfoot');
 		expect(overlay.cleanup()).toBe('\u001B_Ga=d,d=A,q=2\u001B\\');
 	});
 
-	it('sixel and iTerm2 pictures are drawn again after every frame that shows them (the frame\'s text erased them)', () => {
+	it("sixel and iTerm2 pictures are drawn again after every frame that shows them (the frame's text erased them)", () => {
 		const overlay = createImageOverlay('sixel');
 		const marker = overlay.marker('a', {text: '<S>', cols: 2, rows: 1});
 		expect(overlay.transform(`${marker} \nx`)).toBe('  \nx\u001B7\u001B[1;1H<S>\u001B8');

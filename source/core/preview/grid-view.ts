@@ -35,11 +35,16 @@ function keyOf(values: readonly string[]): string {
 }
 
 export function gridModel(source: GridSource): GridModel {
-	const dimensions: GridDimension[] = source.placeholders.filter((p) => p.values.length > 0).map((p) => ({name: p.name, values: [...new Set(p.values)]}));
-	if (source.seeds && source.seeds.length > 0) dimensions.push({name: SEED_DIMENSION, values: [...new Set(source.seeds)]});
+	const dimensions: GridDimension[] = source.placeholders
+		.filter((p) => p.values.length > 0)
+		.map((p) => ({name: p.name, values: [...new Set(p.values)]}));
+	if (source.seeds && source.seeds.length > 0)
+		dimensions.push({name: SEED_DIMENSION, values: [...new Set(source.seeds)]});
 	const byKey = new Map<string, number>();
 	for (const image of source.images) {
-		const values = dimensions.map((d) => (d.name === SEED_DIMENSION ? (image.seed ?? '') : (image.values[d.name] ?? '')));
+		const values = dimensions.map((d) =>
+			d.name === SEED_DIMENSION ? (image.seed ?? '') : (image.values[d.name] ?? ''),
+		);
 		const key = keyOf(values);
 		if (!byKey.has(key)) byKey.set(key, image.index);
 	}
@@ -54,7 +59,8 @@ export function axisPairs(count: number): GridAxes[] {
 	if (count === 0) return [];
 	if (count === 1) return [{across: 0, down: -1}];
 	const pairs: GridAxes[] = [];
-	for (let across = 0; across < count; across++) for (let down = 0; down < count; down++) if (across !== down) pairs.push({across, down});
+	for (let across = 0; across < count; across++)
+		for (let down = 0; down < count; down++) if (across !== down) pairs.push({across, down});
 	return pairs;
 }
 
@@ -96,12 +102,15 @@ export function gridPage(model: GridModel, axes: GridAxes, page: number): GridPa
 	}
 	const rows = down ? down.values.length : 1;
 	const cell = (x: number, y: number): GridCellView => {
-		const values = dimensions.map((d, i) => (i === axes.across ? across.values[x]! : i === axes.down ? down!.values[y]! : fixed.get(i)!));
+		const values = dimensions.map((d, i) =>
+			i === axes.across ? across.values[x]! : i === axes.down ? down!.values[y]! : fixed.get(i)!,
+		);
 		const image = byKey.get(keyOf(values));
 		return {values, image: image === undefined ? null : image};
 	};
 	let present = 0;
-	for (let y = 0; y < rows; y++) for (let x = 0; x < across.values.length; x++) if (cell(x, y).image !== null) present++;
+	for (let y = 0; y < rows; y++)
+		for (let x = 0; x < across.values.length; x++) if (cell(x, y).image !== null) present++;
 	return {
 		across,
 		down,

@@ -52,7 +52,12 @@ function kittyIdOf(key: string): number {
 	return ((hash >>> 0) % 0xfffffe) + 1;
 }
 
-export function usePreviews(services: PreviewServices | null, state: ExplorerState, dispatch: Dispatch<Action>, settleMs: number): void {
+export function usePreviews(
+	services: PreviewServices | null,
+	state: ExplorerState,
+	dispatch: Dispatch<Action>,
+	settleMs: number,
+): void {
 	const selected = state.shown[state.cursorIndex];
 	const inPictures = state.mode === 'grid' || state.mode === 'image';
 	const wantedId = services && (inPictures || detailsPanel(state) !== null) ? (selected?.id ?? null) : null;
@@ -62,7 +67,10 @@ export function usePreviews(services: PreviewServices | null, state: ExplorerSta
 	// The session's images, once the cursor rests (a running session: again when its row changes).
 	useEffect(() => {
 		if (wantedId === null || folder === null) return;
-		const timer = setTimeout(() => dispatch({type: 'preview-session-loaded', session: loadPreviewSession(wantedId, folder)}), settleMs);
+		const timer = setTimeout(
+			() => dispatch({type: 'preview-session-loaded', session: loadPreviewSession(wantedId, folder)}),
+			settleMs,
+		);
 		return () => clearTimeout(timer);
 	}, [wantedId, folder, version, dispatch, settleMs]);
 
@@ -80,6 +88,7 @@ export function usePreviews(services: PreviewServices | null, state: ExplorerSta
 	useEffect(() => {
 		if (!services || sessionId === null || output.protocol === null || missing.length === 0) return;
 		let live = true;
+		const pending = asked.current;
 		for (const want of missing) {
 			const key = `${sessionId}\n${want.key}`;
 			if (asked.current.has(key)) continue;
@@ -91,7 +100,15 @@ export function usePreviews(services: PreviewServices | null, state: ExplorerSta
 					size: want.image.size,
 					mtimeMs: want.image.mtimeMs,
 					cacheDir: services.cacheDir,
-					encode: {protocol: output.protocol, cols: want.cols, rows: want.rows, cell: output.cell, depth: output.depth, full: want.full, ...(kittyId === undefined ? {} : {kittyId})},
+					encode: {
+						protocol: output.protocol,
+						cols: want.cols,
+						rows: want.rows,
+						cell: output.cell,
+						depth: output.depth,
+						full: want.full,
+						...(kittyId === undefined ? {} : {kittyId}),
+					},
 				})
 				.then((thumbnail) => {
 					asked.current.delete(key);
@@ -100,7 +117,16 @@ export function usePreviews(services: PreviewServices | null, state: ExplorerSta
 						type: 'preview-thumb',
 						sessionId,
 						key: want.key,
-						thumb: thumbnail.ok ? {status: 'ready', lines: thumbnail.lines, text: thumbnail.text, cols: thumbnail.cols, rows: thumbnail.rows, ...(kittyId === undefined ? {} : {kittyId})} : {status: 'failed', reason: thumbnail.reason},
+						thumb: thumbnail.ok
+							? {
+									status: 'ready',
+									lines: thumbnail.lines,
+									text: thumbnail.text,
+									cols: thumbnail.cols,
+									rows: thumbnail.rows,
+									...(kittyId === undefined ? {} : {kittyId}),
+								}
+							: {status: 'failed', reason: thumbnail.reason},
 					});
 				});
 		}
@@ -108,7 +134,7 @@ export function usePreviews(services: PreviewServices | null, state: ExplorerSta
 			live = false;
 			// The screen changed: what was asked for and not started is no longer wanted.
 			services.thumbnails.cancel();
-			asked.current.clear();
+			pending.clear();
 		};
 		// `signature` stands for `wanted` (hence `missing`), `sessionId` and the output.
 		// eslint-disable-next-line react-hooks/exhaustive-deps

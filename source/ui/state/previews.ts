@@ -14,7 +14,14 @@ import {pickSheetImages} from '../../core/preview/pick.js';
 import {DEFAULT_CELL_PIXELS} from '../../core/preview/pixels.js';
 import {screenOf} from './screen.js';
 import {selectedView} from './selectors.js';
-import type {ExplorerState, PreviewAction, PreviewImageInfo, PreviewOutput, PreviewSession, PreviewsState} from './types.js';
+import type {
+	ExplorerState,
+	PreviewAction,
+	PreviewImageInfo,
+	PreviewOutput,
+	PreviewSession,
+	PreviewsState,
+} from './types.js';
 
 /** The most images a contact sheet shows. */
 export const SHEET_IMAGES = 12;
@@ -28,7 +35,13 @@ const IMAGE_INFO_LINES = 4;
 export function initialPreviews(output: PreviewOutput | null = null, enabled = output !== null): PreviewsState {
 	return {
 		enabled,
-		output: output ?? {protocol: null, tmux: false, cell: DEFAULT_CELL_PIXELS, depth: 'truecolor', reason: 'no images'},
+		output: output ?? {
+			protocol: null,
+			tmux: false,
+			cell: DEFAULT_CELL_PIXELS,
+			depth: 'truecolor',
+			reason: 'no images',
+		},
 		session: null,
 		thumbs: new Map(),
 		sheetFocus: 0,
@@ -72,16 +85,35 @@ export function sheetPlan(state: ExplorerState, width: number, height: number): 
 	const session = currentPreviewSession(state);
 	const images = session ? pickSheetImages(session.images, SHEET_IMAGES, session.running) : [];
 	// One line for the title and the timeline.
-	const layout = images.length > 0 ? sheetLayout(images.length, width, rows - 1, 832 / 1216, state.previews.output.cell, {minCols: 8}) : null;
-	const timeline = session && session.images.length > 0 ? sessionTimeline(session.images.map((i) => i.mtimeMs), Math.max(10, Math.min(40, width - 40)), session.running ? state.nowMs : null) : null;
-	return {cols: width, rows, detailsHeight: height - rows, session, layout, images: layout ? images.slice(0, layout.count) : images, timeline};
+	const layout =
+		images.length > 0
+			? sheetLayout(images.length, width, rows - 1, 832 / 1216, state.previews.output.cell, {minCols: 8})
+			: null;
+	const timeline =
+		session && session.images.length > 0
+			? sessionTimeline(
+					session.images.map((i) => i.mtimeMs),
+					Math.max(10, Math.min(40, width - 40)),
+					session.running ? state.nowMs : null,
+				)
+			: null;
+	return {
+		cols: width,
+		rows,
+		detailsHeight: height - rows,
+		session,
+		layout,
+		images: layout ? images.slice(0, layout.count) : images,
+		timeline,
+	};
 }
 
 /** The details panel's size for the current mode (full screen, or the side panel at 140 columns). */
 export function detailsPanel(state: ExplorerState): {width: number; height: number} | null {
 	const screen = screenOf(state);
 	if (screen.kind !== 'normal') return null;
-	if (screen.sideWidth > 0 && (state.mode === 'list' || state.mode === 'details')) return {width: screen.sideWidth, height: screen.bodyHeight};
+	if (screen.sideWidth > 0 && (state.mode === 'list' || state.mode === 'details'))
+		return {width: screen.sideWidth, height: screen.bodyHeight};
 	if (state.mode === 'details') return {width: state.viewport.columns, height: screen.bodyHeight};
 	return null;
 }
@@ -91,7 +123,11 @@ const models = new WeakMap<PreviewSession, GridModel>();
 export function gridModelOf(session: PreviewSession): GridModel {
 	let model = models.get(session);
 	if (!model) {
-		model = gridModel({placeholders: session.placeholders, seeds: session.seeds, images: session.images.map((image, index) => ({index, values: image.values, seed: image.seed}))});
+		model = gridModel({
+			placeholders: session.placeholders,
+			seeds: session.seeds,
+			images: session.images.map((image, index) => ({index, values: image.values, seed: image.seed})),
+		});
 		models.set(session, model);
 	}
 	return model;
@@ -118,7 +154,10 @@ export function gridPlan(state: ExplorerState): GridPlan | null {
 	if (!session || screen.kind !== 'normal') return null;
 	const model = gridModelOf(session);
 	const pairs = axisPairs(model.dimensions.length);
-	const page = pairs.length > 0 ? gridPage(model, pairs[state.previews.grid.axes % pairs.length]!, state.previews.grid.page) : null;
+	const page =
+		pairs.length > 0
+			? gridPage(model, pairs[state.previews.grid.axes % pairs.length]!, state.previews.grid.page)
+			: null;
 	const labelWidth = page?.down ? Math.min(16, Math.max(4, ...page.down.values.map((v) => v.length))) : 0;
 	const cell = GRID_CELL;
 	// Two lines of titles (axes, page) and one of column labels.
@@ -126,11 +165,25 @@ export function gridPlan(state: ExplorerState): GridPlan | null {
 	const across = Math.max(1, Math.floor((state.viewport.columns - labelWidth - 1) / (cell.cols + 1)));
 	const down = Math.max(1, Math.floor((height - 3) / (cell.rows + CAPTION_ROWS)));
 	const columns = page ? page.across.values.length : Math.min(across, session.images.length);
-	const rowsTotal = page ? (page.down ? page.down.values.length : 1) : Math.ceil(session.images.length / Math.max(1, across));
+	const rowsTotal = page
+		? page.down
+			? page.down.values.length
+			: 1
+		: Math.ceil(session.images.length / Math.max(1, across));
 	const {x, y} = state.previews.grid;
 	const x0 = Math.max(0, Math.min(x - Math.floor(across / 2), columns - across));
 	const y0 = Math.max(0, Math.min(y - Math.floor(down / 2), rowsTotal - down));
-	return {session, page, labelWidth, x0, y0, across: Math.min(across, columns), down: Math.min(down, rowsTotal), cell, height};
+	return {
+		session,
+		page,
+		labelWidth,
+		x0,
+		y0,
+		across: Math.min(across, columns),
+		down: Math.min(down, rowsTotal),
+		cell,
+		height,
+	};
 }
 
 /** The image a grid cell (x, y) shows: by combination, or for a session without placeholders, by position. */
@@ -150,7 +203,13 @@ export function imagePlan(state: ExplorerState): ImagePlan | null {
 	if (!session || !image || screen.kind !== 'normal') return null;
 	const info = session.images[image.index];
 	if (!info) return null;
-	return {session, image: info, index: image.index, cols: state.viewport.columns, rows: Math.max(2, screen.bodyHeight - IMAGE_INFO_LINES)};
+	return {
+		session,
+		image: info,
+		index: image.index,
+		cols: state.viewport.columns,
+		rows: Math.max(2, screen.bodyHeight - IMAGE_INFO_LINES),
+	};
 }
 
 export type WantedThumb = {key: string; image: PreviewImageInfo; cols: number; rows: number; full: boolean};
@@ -161,7 +220,14 @@ export function wantedThumbs(state: ExplorerState): WantedThumb[] {
 	const wanted: WantedThumb[] = [];
 	if (state.mode === 'image') {
 		const plan = imagePlan(state);
-		if (plan) wanted.push({key: thumbKey(plan.image.name, plan.cols, plan.rows, true), image: plan.image, cols: plan.cols, rows: plan.rows, full: true});
+		if (plan)
+			wanted.push({
+				key: thumbKey(plan.image.name, plan.cols, plan.rows, true),
+				image: plan.image,
+				cols: plan.cols,
+				rows: plan.rows,
+				full: true,
+			});
 		return wanted;
 	}
 	if (state.mode === 'grid') {
@@ -171,7 +237,14 @@ export function wantedThumbs(state: ExplorerState): WantedThumb[] {
 			for (let x = plan.x0; x < plan.x0 + plan.across; x++) {
 				const index = gridImageAt(plan, x, y);
 				const image = index === null ? undefined : plan.session.images[index];
-				if (image) wanted.push({key: thumbKey(image.name, plan.cell.cols, plan.cell.rows), image, cols: plan.cell.cols, rows: plan.cell.rows, full: false});
+				if (image)
+					wanted.push({
+						key: thumbKey(image.name, plan.cell.cols, plan.cell.rows),
+						image,
+						cols: plan.cell.cols,
+						rows: plan.cell.rows,
+						full: false,
+					});
 			}
 		}
 		return wanted;
@@ -179,7 +252,14 @@ export function wantedThumbs(state: ExplorerState): WantedThumb[] {
 	const panel = detailsPanel(state);
 	const plan = panel ? sheetPlan(state, panel.width, panel.height) : null;
 	if (!plan?.layout) return wanted;
-	for (const image of plan.images) wanted.push({key: thumbKey(image.name, plan.layout.cellCols, plan.layout.cellRows), image, cols: plan.layout.cellCols, rows: plan.layout.cellRows, full: false});
+	for (const image of plan.images)
+		wanted.push({
+			key: thumbKey(image.name, plan.layout.cellCols, plan.layout.cellRows),
+			image,
+			cols: plan.layout.cellCols,
+			rows: plan.layout.cellRows,
+			full: false,
+		});
 	return wanted;
 }
 
@@ -192,7 +272,8 @@ function withPreviews(state: ExplorerState, patch: Partial<PreviewsState>): Expl
 function gridSize(state: ExplorerState): {columns: number; rows: number} {
 	const plan = gridPlan(state);
 	if (!plan) return {columns: 0, rows: 0};
-	if (plan.page) return {columns: plan.page.across.values.length, rows: plan.page.down ? plan.page.down.values.length : 1};
+	if (plan.page)
+		return {columns: plan.page.across.values.length, rows: plan.page.down ? plan.page.down.values.length : 1};
 	return {columns: plan.across, rows: Math.ceil(plan.session.images.length / Math.max(1, plan.across))};
 }
 
@@ -204,7 +285,12 @@ export function previewsReducer(state: ExplorerState, action: PreviewAction): Ex
 			return withPreviews(state, {output: action.output, thumbs: new Map()});
 		case 'preview-session-loaded': {
 			const same = previews.session?.sessionId === action.session.sessionId;
-			return withPreviews(state, {session: action.session, thumbs: same ? previews.thumbs : new Map(), sheetFocus: same ? previews.sheetFocus : 0, grid: same ? previews.grid : {axes: 0, page: 0, x: 0, y: 0}});
+			return withPreviews(state, {
+				session: action.session,
+				thumbs: same ? previews.thumbs : new Map(),
+				sheetFocus: same ? previews.sheetFocus : 0,
+				grid: same ? previews.grid : {axes: 0, page: 0, x: 0, y: 0},
+			});
 		}
 		case 'preview-thumb': {
 			if (previews.session?.sessionId !== action.sessionId) return state;
@@ -221,7 +307,8 @@ export function previewsReducer(state: ExplorerState, action: PreviewAction): Ex
 		}
 		case 'grid-open':
 			if (!previews.enabled) return {...state, message: 'pictures are not available here'};
-			if (!currentPreviewSession(state)) return {...state, message: 'the images are still being read; try again in a moment'};
+			if (!currentPreviewSession(state))
+				return {...state, message: 'the images are still being read; try again in a moment'};
 			return {...state, mode: 'grid'};
 		case 'grid-move': {
 			const size = gridSize(state);
@@ -233,18 +320,28 @@ export function previewsReducer(state: ExplorerState, action: PreviewAction): Ex
 			const session = currentPreviewSession(state);
 			const pairs = session ? axisPairs(gridModelOf(session).dimensions.length).length : 0;
 			if (pairs <= 1) return {...state, message: 'this session has no other placeholder to put on the axes'};
-			return withPreviews(state, {grid: {axes: (((previews.grid.axes + action.step) % pairs) + pairs) % pairs, page: 0, x: 0, y: 0}});
+			return withPreviews(state, {
+				grid: {axes: (((previews.grid.axes + action.step) % pairs) + pairs) % pairs, page: 0, x: 0, y: 0},
+			});
 		}
 		case 'grid-page': {
 			const plan = gridPlan(state);
 			const count = plan?.page?.pageCount ?? 1;
 			if (count <= 1) return {...state, message: 'one page: every combination is on screen'};
-			return withPreviews(state, {grid: {...previews.grid, page: (((previews.grid.page + action.delta) % count) + count) % count}});
+			return withPreviews(state, {
+				grid: {...previews.grid, page: (((previews.grid.page + action.delta) % count) + count) % count},
+			});
 		}
 		case 'image-open': {
 			if (!previews.enabled) return {...state, message: 'pictures are not available here'};
 			const session = currentPreviewSession(state);
-			if (!session || session.images.length === 0) return {...state, message: session ? 'this session has no images' : 'the images are still being read; try again in a moment'};
+			if (!session || session.images.length === 0)
+				return {
+					...state,
+					message: session
+						? 'this session has no images'
+						: 'the images are still being read; try again in a moment',
+				};
 			let index: number | null;
 			if (state.mode === 'grid') {
 				const plan = gridPlan(state);
@@ -256,19 +353,33 @@ export function previewsReducer(state: ExplorerState, action: PreviewAction): Ex
 				const picked = plan?.images[previews.sheetFocus] ?? session.images[0]!;
 				index = session.images.indexOf(picked);
 			}
-			return {...state, mode: 'image', previews: {...previews, image: {index: Math.max(0, index), returnTo: state.mode === 'grid' ? 'grid' : 'details'}}};
+			return {
+				...state,
+				mode: 'image',
+				previews: {
+					...previews,
+					image: {index: Math.max(0, index), returnTo: state.mode === 'grid' ? 'grid' : 'details'},
+				},
+			};
 		}
 		case 'image-step': {
 			const session = currentPreviewSession(state);
 			if (!session || !previews.image) return state;
 			const count = session.images.length;
-			return withPreviews(state, {image: {...previews.image, index: (((previews.image.index + action.delta) % count) + count) % count}});
+			return withPreviews(state, {
+				image: {...previews.image, index: (((previews.image.index + action.delta) % count) + count) % count},
+			});
 		}
 	}
 }
 
 /** Esc from the grid (to the details) or the full-screen image (to where it was opened). */
 export function previewsBack(state: ExplorerState): ExplorerState {
-	if (state.mode === 'image') return {...state, mode: state.previews.image?.returnTo ?? 'details', previews: {...state.previews, image: null}};
+	if (state.mode === 'image')
+		return {
+			...state,
+			mode: state.previews.image?.returnTo ?? 'details',
+			previews: {...state.previews, image: null},
+		};
 	return {...state, mode: 'details'};
 }

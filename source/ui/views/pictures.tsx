@@ -22,7 +22,21 @@ function blankLines(cols: number, rows: number): string[] {
 }
 
 /** One thumbnail box of exactly cols×rows cells: the picture, or why there is none, or blank while it loads. */
-export function Thumbnail({thumb, thumbId, cols, rows, theme, empty}: {thumb: PreviewThumb | undefined; thumbId: string; cols: number; rows: number; theme: Theme; empty?: string}): React.JSX.Element {
+export function Thumbnail({
+	thumb,
+	thumbId,
+	cols,
+	rows,
+	theme,
+	empty,
+}: {
+	thumb: PreviewThumb | undefined;
+	thumbId: string;
+	cols: number;
+	rows: number;
+	theme: Theme;
+	empty?: string;
+}): React.JSX.Element {
 	const overlay = useContext(OverlayContext);
 	let lines: string[];
 	let role: 'dim' | 'error' | undefined;
@@ -30,7 +44,14 @@ export function Thumbnail({thumb, thumbId, cols, rows, theme, empty}: {thumb: Pr
 		// A hole in the grid: a dim frame with the combination's values.
 		const inner = Math.max(1, cols - 2);
 		const words = sanitizeLine(empty);
-		lines = [`┌${'─'.repeat(inner)}┐`.slice(0, cols), ...Array.from({length: Math.max(0, rows - 2)}, (_, i) => `│${fitToWidth(i === 0 ? 'missing' : words.slice((i - 1) * inner, i * inner), inner)}│`), `└${'─'.repeat(inner)}┘`].slice(0, rows);
+		lines = [
+			`┌${'─'.repeat(inner)}┐`.slice(0, cols),
+			...Array.from(
+				{length: Math.max(0, rows - 2)},
+				(_, i) => `│${fitToWidth(i === 0 ? 'missing' : words.slice((i - 1) * inner, i * inner), inner)}│`,
+			),
+			`└${'─'.repeat(inner)}┘`,
+		].slice(0, rows);
 		role = 'dim';
 	} else if (!thumb) {
 		lines = blankLines(cols, rows);
@@ -43,11 +64,18 @@ export function Thumbnail({thumb, thumbId, cols, rows, theme, empty}: {thumb: Pr
 		const top = Math.floor((rows - thumb.lines.length) / 2);
 		lines = Array.from({length: rows}, (_, i) => {
 			const line = thumb.lines![i - top];
-			return line === undefined ? ' '.repeat(cols) : `${' '.repeat(left)}${line}${' '.repeat(Math.max(0, cols - left - thumb.cols))}`;
+			return line === undefined
+				? ' '.repeat(cols)
+				: `${' '.repeat(left)}${line}${' '.repeat(Math.max(0, cols - left - thumb.cols))}`;
 		});
 	} else if (overlay?.protocol) {
 		lines = blankLines(cols, rows);
-		const marker = overlay.marker(thumbId, {text: thumb.text, cols: thumb.cols, rows: thumb.rows, ...(thumb.kittyId === undefined ? {} : {kittyId: thumb.kittyId})});
+		const marker = overlay.marker(thumbId, {
+			text: thumb.text,
+			cols: thumb.cols,
+			rows: thumb.rows,
+			...(thumb.kittyId === undefined ? {} : {kittyId: thumb.kittyId}),
+		});
 		lines[0] = marker + ' '.repeat(cols - 1);
 	} else {
 		lines = blankLines(cols, rows);
@@ -69,14 +97,24 @@ function formatClock(ms: number): string {
 }
 
 /** The contact sheet below the details: a title with the timeline, then rows of captioned thumbnails. */
-export function SheetView({state, plan, theme}: {state: ExplorerState; plan: SheetPlan; theme: Theme}): React.JSX.Element {
+export function SheetView({
+	state,
+	plan,
+	theme,
+}: {
+	state: ExplorerState;
+	plan: SheetPlan;
+	theme: Theme;
+}): React.JSX.Element {
 	const {session, layout, images, timeline} = plan;
 	const output = state.previews.output;
 	let title = 'Images';
 	if (!session) title += ' …';
 	else if (session.images.length === 0) title += `: ${session.reason ?? 'none yet'}`;
 	else title += ` · ${images.length} of ${session.images.length}${session.running ? ' (newest)' : ''}`;
-	const chart = timeline ? `  ${timeline.chart}  ${formatClock(timeline.fromMs)}–${formatClock(timeline.toMs)} · peak ${timeline.peak}` : '';
+	const chart = timeline
+		? `  ${timeline.chart}  ${formatClock(timeline.fromMs)}–${formatClock(timeline.toMs)} · peak ${timeline.peak}`
+		: '';
 	const rows: React.JSX.Element[] = [];
 	if (session && layout && output.protocol !== null) {
 		for (let start = 0; start < images.length; start += layout.across) {
@@ -85,7 +123,15 @@ export function SheetView({state, plan, theme}: {state: ExplorerState; plan: She
 				<Box key={`r${start}`} flexDirection="row" height={layout.cellRows}>
 					{row.map((image, i) => (
 						<Box key={image.name} marginRight={i < row.length - 1 ? layout.gap : 0}>
-							<Thumbnail thumb={state.previews.thumbs.get(thumbKey(image.name, layout.cellCols, layout.cellRows))} thumbId={`${session.sessionId}/${image.name}`} cols={layout.cellCols} rows={layout.cellRows} theme={theme} />
+							<Thumbnail
+								thumb={state.previews.thumbs.get(
+									thumbKey(image.name, layout.cellCols, layout.cellRows),
+								)}
+								thumbId={`${session.sessionId}/${image.name}`}
+								cols={layout.cellCols}
+								rows={layout.cellRows}
+								theme={theme}
+							/>
 						</Box>
 					))}
 				</Box>,
@@ -94,7 +140,10 @@ export function SheetView({state, plan, theme}: {state: ExplorerState; plan: She
 				<Box key={`c${start}`} flexDirection="row" height={CAPTION_ROWS}>
 					{row.map((image, i) => (
 						<Box key={image.name} width={layout.cellCols} marginRight={i < row.length - 1 ? layout.gap : 0}>
-							<Text wrap="truncate-end" {...theme.style(start + i === state.previews.sheetFocus ? 'selected' : 'dim')}>
+							<Text
+								wrap="truncate-end"
+								{...theme.style(start + i === state.previews.sheetFocus ? 'selected' : 'dim')}
+							>
 								{fitToWidth(captionOf(image, layout.cellCols), layout.cellCols)}
 							</Text>
 						</Box>
@@ -105,12 +154,29 @@ export function SheetView({state, plan, theme}: {state: ExplorerState; plan: She
 	} else if (session && output.protocol === null) {
 		// No image bytes: the captions alone, one per line.
 		for (const [i, image] of images.slice(0, plan.rows - 1).entries()) {
-			rows.push(<Line key={image.name} theme={theme} segments={[{text: truncateToWidth(`${image.name}  ${image.caption}`, plan.cols), role: i === state.previews.sheetFocus ? 'selected' : 'dim'}]} />);
+			rows.push(
+				<Line
+					key={image.name}
+					theme={theme}
+					segments={[
+						{
+							text: truncateToWidth(`${image.name}  ${image.caption}`, plan.cols),
+							role: i === state.previews.sheetFocus ? 'selected' : 'dim',
+						},
+					]}
+				/>,
+			);
 		}
 	}
 	return (
 		<Box flexDirection="column" width={plan.cols} height={plan.rows}>
-			<Line theme={theme} segments={[{text: truncateToWidth(title, plan.cols), role: 'header'}, {text: truncateToWidth(chart, Math.max(0, plan.cols - title.length)), role: 'accent'}]} />
+			<Line
+				theme={theme}
+				segments={[
+					{text: truncateToWidth(title, plan.cols), role: 'header'},
+					{text: truncateToWidth(chart, Math.max(0, plan.cols - title.length)), role: 'accent'},
+				]}
+			/>
 			{rows}
 		</Box>
 	);
@@ -121,24 +187,47 @@ function captionOf(image: PreviewImageInfo, width: number): string {
 }
 
 /** The combination grid: one dimension across, one down, the rest paged; holes drawn with their values. */
-export function GridView({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function GridView({
+	state,
+	width,
+	height,
+	theme,
+}: {
+	state: ExplorerState;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	const plan = gridPlan(state);
-	if (!plan) return <Box height={height}><Text>the images are still being read…</Text></Box>;
+	if (!plan)
+		return (
+			<Box height={height}>
+				<Text>the images are still being read…</Text>
+			</Box>
+		);
 	const {page, session, cell} = plan;
 	const {x: cx, y: cy} = state.previews.grid;
 	const title = page
 		? `${page.across.name} across${page.down ? `, ${page.down.name} down` : ''} · ${page.present} of ${page.total} present${page.pageCount > 1 ? ` · page ${page.page + 1}/${page.pageCount}: ${page.pageLabel}` : ''}`
 		: `${session.images.length} images (no placeholders in the manifest: in time order)`;
-	const lines: React.JSX.Element[] = [<Line key="t" theme={theme} segments={[{text: truncateToWidth(sanitizeLine(title), width), role: 'title'}]} />];
+	const lines: React.JSX.Element[] = [
+		<Line key="t" theme={theme} segments={[{text: truncateToWidth(sanitizeLine(title), width), role: 'title'}]} />,
+	];
 	if (page) {
-		const header = ' '.repeat(plan.labelWidth + 1) + Array.from({length: plan.across}, (_, i) => fitToWidth(sanitizeLine(page.across.values[plan.x0 + i] ?? ''), cell.cols)).join(' ');
+		const header =
+			' '.repeat(plan.labelWidth + 1) +
+			Array.from({length: plan.across}, (_, i) =>
+				fitToWidth(sanitizeLine(page.across.values[plan.x0 + i] ?? ''), cell.cols),
+			).join(' ');
 		lines.push(<Line key="h" theme={theme} segments={[{text: truncateToWidth(header, width), role: 'header'}]} />);
 	}
 	for (let y = plan.y0; y < plan.y0 + plan.down; y++) {
 		lines.push(
 			<Box key={`row${y}`} flexDirection="row" height={cell.rows}>
 				<Box width={plan.labelWidth + 1}>
-					<Text wrap="truncate-end" {...theme.style('header')}>{page?.down ? fitToWidth(sanitizeLine(page.down.values[y] ?? ''), plan.labelWidth) : ''}</Text>
+					<Text wrap="truncate-end" {...theme.style('header')}>
+						{page?.down ? fitToWidth(sanitizeLine(page.down.values[y] ?? ''), plan.labelWidth) : ''}
+					</Text>
 				</Box>
 				{Array.from({length: plan.across}, (_, i) => {
 					const x = plan.x0 + i;
@@ -148,9 +237,22 @@ export function GridView({state, width, height, theme}: {state: ExplorerState; w
 					return (
 						<Box key={x} marginRight={1} width={cell.cols}>
 							{image ? (
-								<Thumbnail thumb={state.previews.thumbs.get(thumbKey(image.name, cell.cols, cell.rows))} thumbId={`${session.sessionId}/${image.name}`} cols={cell.cols} rows={cell.rows} theme={theme} />
+								<Thumbnail
+									thumb={state.previews.thumbs.get(thumbKey(image.name, cell.cols, cell.rows))}
+									thumbId={`${session.sessionId}/${image.name}`}
+									cols={cell.cols}
+									rows={cell.rows}
+									theme={theme}
+								/>
 							) : (
-								<Thumbnail thumb={undefined} thumbId="" cols={cell.cols} rows={cell.rows} theme={theme} empty={values} />
+								<Thumbnail
+									thumb={undefined}
+									thumbId=""
+									cols={cell.cols}
+									rows={cell.rows}
+									theme={theme}
+									empty={values}
+								/>
 							)}
 						</Box>
 					);
@@ -168,7 +270,12 @@ export function GridView({state, width, height, theme}: {state: ExplorerState; w
 					const text = image ? (image.seed !== null ? `#${image.seed}` : image.name) : '✗ missing';
 					return (
 						<Box key={x} marginRight={1} width={cell.cols}>
-							<Text wrap="truncate-end" {...theme.style(focused ? 'selected' : image ? 'dim' : 'warning')}>{fitToWidth(focused ? `›${text}` : text, cell.cols)}</Text>
+							<Text
+								wrap="truncate-end"
+								{...theme.style(focused ? 'selected' : image ? 'dim' : 'warning')}
+							>
+								{fitToWidth(focused ? `›${text}` : text, cell.cols)}
+							</Text>
 						</Box>
 					);
 				})}
@@ -189,11 +296,28 @@ function formatBytes(bytes: number): string {
 }
 
 /** One image as large as the screen allows, its file name, size and manifest entry below it. */
-export function ImageView({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function ImageView({
+	state,
+	width,
+	height,
+	theme,
+}: {
+	state: ExplorerState;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	const plan = imagePlan(state);
-	if (!plan) return <Box height={height}><Text>the images are still being read…</Text></Box>;
+	if (!plan)
+		return (
+			<Box height={height}>
+				<Text>the images are still being read…</Text>
+			</Box>
+		);
 	const {image, session, index} = plan;
-	const values = Object.entries(image.values).map(([k, v]) => `${k}=${v}`).join(' · ');
+	const values = Object.entries(image.values)
+		.map(([k, v]) => `${k}=${v}`)
+		.join(' · ');
 	const thumb = state.previews.thumbs.get(thumbKey(image.name, plan.cols, plan.rows, true));
 	const info = [
 		`${index + 1}/${session.images.length}  ${image.name}  ${formatBytes(image.size)}  ${new Date(image.mtimeMs).toISOString().replace('T', ' ').slice(0, 19)}`,
@@ -203,12 +327,26 @@ export function ImageView({state, width, height, theme}: {state: ExplorerState; 
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			{state.previews.output.protocol === null ? (
-				<Box height={plan.rows}><Text {...theme.style('dim')}>(no pictures: colour is off or images are turned off)</Text></Box>
+				<Box height={plan.rows}>
+					<Text {...theme.style('dim')}>(no pictures: colour is off or images are turned off)</Text>
+				</Box>
 			) : (
-				<Thumbnail thumb={thumb} thumbId={`${session.sessionId}/${image.name}/full`} cols={plan.cols} rows={plan.rows} theme={theme} />
+				<Thumbnail
+					thumb={thumb}
+					thumbId={`${session.sessionId}/${image.name}/full`}
+					cols={plan.cols}
+					rows={plan.rows}
+					theme={theme}
+				/>
 			)}
 			{info.map((text, i) => (
-				<Line key={i} theme={theme} segments={[{text: truncateToWidth(sanitizeLine(text), width), role: i === 0 ? 'header' : undefined}]} />
+				<Line
+					key={i}
+					theme={theme}
+					segments={[
+						{text: truncateToWidth(sanitizeLine(text), width), role: i === 0 ? 'header' : undefined},
+					]}
+				/>
 			))}
 		</Box>
 	);
