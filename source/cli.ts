@@ -6,7 +6,7 @@ import {HELP} from './cli-help.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {ConfigError, locate, type Locations} from './config.js';
+import {ConfigError, locate, rootProblem, type Locations} from './config.js';
 import type {CommonOptions} from './common-options.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './io.js';
 import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
@@ -29,6 +29,11 @@ async function demoLocations(): Promise<Locations> {
 async function commonOptions(invocation: Extract<Invocation, {kind: 'run'}>): Promise<CommonOptions> {
 	const {flags} = invocation;
 	const locations = flags.demo ? await demoLocations() : locate({rootFlag: flags.root, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
+	// A missing root is said as such, with where it came from (not as "no database at …/metadata/sessions.db").
+	// doctor, forget and undo also serve a root that is gone (an unmounted drive, folders deleted for good).
+	const needsRoot = !flags.demo && !['doctor', 'forget', 'undo'].includes(invocation.command);
+	const problem = needsRoot ? rootProblem(locations, process.cwd()) : null;
+	if (problem !== null) throw new ConfigError(problem);
 	const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 	return Object.freeze({
 		locations,
@@ -59,7 +64,8 @@ async function main(): Promise<number> {
 		common = await commonOptions(invocation);
 	} catch (error) {
 		if (error instanceof ConfigError) {
-			io.stderr.write(`sdstats: ${error.message}\n`);
+			// The root's path can come from a file (sdgen_config.json) or a variable: sanitized like any text.
+			io.stderr.write(`sdstats: ${sanitizeLine(error.message)}\n`);
 			return EXIT_FAILURE;
 		}
 		throw error;

@@ -8,6 +8,7 @@ import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
 import {App} from './app.js';
+import {systemClock} from './clock.js';
 import {createExplorerData} from './data/explorer-data.js';
 import {createExplorerActions} from './data/explorer-actions.js';
 import {enterTerminal} from './terminal.js';
@@ -155,7 +156,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			stallWindowMs={options.stallWindowMs}
 			color={options.color}
 			notice={notice ?? options.notice ?? null}
-			now={options.now}
+			clock={options.now ? {...systemClock, now: options.now} : systemClock}
 			previewOutput={images.output}
 			previewServices={previewServices}
 			overlay={overlay}

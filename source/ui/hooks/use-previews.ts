@@ -11,6 +11,7 @@ import type {ThumbnailService} from '../../jobs/thumbnails/thumbnail-service.js'
 import {readSessionImages} from '../../jobs/thumbnails/session-images.js';
 import {detailsPanel, wantedThumbs} from '../state/previews.js';
 import type {Action, ExplorerState, PreviewOutput, PreviewSession} from '../state/types.js';
+import type {Clock} from '../clock.js';
 
 export type PreviewServices = {
 	thumbnails: ThumbnailService;
@@ -56,6 +57,7 @@ export function usePreviews(
 	services: PreviewServices | null,
 	state: ExplorerState,
 	dispatch: Dispatch<Action>,
+	clock: Clock,
 	settleMs: number,
 ): void {
 	const selected = state.shown[state.cursorIndex];
@@ -67,12 +69,12 @@ export function usePreviews(
 	// The session's images, once the cursor rests (a running session: again when its row changes).
 	useEffect(() => {
 		if (wantedId === null || folder === null) return;
-		const timer = setTimeout(
+		const timer = clock.setTimeout(
 			() => dispatch({type: 'preview-session-loaded', session: loadPreviewSession(wantedId, folder)}),
 			settleMs,
 		);
-		return () => clearTimeout(timer);
-	}, [wantedId, folder, version, dispatch, settleMs]);
+		return () => clock.clearTimeout(timer);
+	}, [wantedId, folder, version, dispatch, clock, settleMs]);
 
 	// The terminal's answer to the start-up query.
 	useEffect(() => services?.onOutput?.((output) => dispatch({type: 'preview-output', output})), [services, dispatch]);
