@@ -7,7 +7,7 @@
  */
 import React from 'react';
 import {render} from 'ink-testing-library';
-import {App} from '../../source/ui/app.js';
+import {App, type AppProps} from '../../source/ui/app.js';
 import type {ExplorerData, JobListener} from '../../source/ui/data/explorer-data.js';
 import type {ExplorerActions} from '../../source/ui/data/explorer-actions.js';
 import type {JobRequest} from '../../source/ui/state/types.js';
@@ -245,6 +245,7 @@ type Options = {
 	insightSettleMs?: number;
 	actions?: ExplorerActions;
 	livePollMs?: number;
+	previews?: Pick<AppProps, 'previewOutput' | 'previewServices' | 'overlay'>;
 };
 
 export async function renderExplorer(options: Options): Promise<Harness> {
@@ -269,6 +270,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			{...(options.insightSettleMs === undefined ? {} : {insightSettleMs: options.insightSettleMs})}
 			{...(options.livePollMs === undefined ? {} : {livePollMs: options.livePollMs})}
 			{...(options.actions === undefined ? {} : {actions: options.actions})}
+			{...(options.previews ?? {})}
 			onReady={() => {
 				ready = true;
 			}}
