@@ -57,7 +57,7 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 	}
 	let opened;
 	try {
-		opened = openDatabase(dbPath, 'create');
+		opened = openDatabase(dbPath, 'create', {createFolder: options.locations.dbSource === 'default'});
 	} catch (error) {
 		if (isOpenProblem(error)) {
 			io.stderr.write(`sdstats watch: ${sanitizeLine(error.message)}\n`);
@@ -65,6 +65,7 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 		}
 		throw error;
 	}
+	for (const event of opened.events) io.stderr.write(`${sanitizeLine(event)}\n`);
 	const repository = new StatsRepository(opened.db);
 	const poller = new LivePoller({root, dbPath: opened.path, repository, queries: new LiveQueries(opened.db), stallWindowMs: options.stallWindowMs, now: options.now});
 	const rates = new RateTracker();

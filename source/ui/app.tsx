@@ -346,16 +346,18 @@ function useTriage(data: ExplorerData, state: ExplorerState, dispatch: React.Dis
 	}, [data, dispatch]);
 	useEffect(() => {
 		if (!request) return;
-		try {
-			if (request.kind === 'apply') {
-				const {snapshots, rows} = data.applyTriage(request.targets, request.patch);
-				dispatch({type: 'triage-applied', requestId: request.id, label: request.label, snapshots, rows, error: null, tags: request.patch.kind === 'tag' ? data.tagsInUse() : []});
-			} else {
-				const rows = data.restoreTriage(request.snapshots);
-				dispatch({type: 'triage-applied', requestId: request.id, label: request.label, snapshots: null, rows, error: null, tags: data.tagsInUse()});
-			}
-		} catch (error) {
+		// The write settles later (retried while another program holds the lock); keys and frames go on meanwhile.
+		const onLocked = (): void => dispatch({type: 'triage-locked', requestId: request.id});
+		const fail = (error: unknown): void =>
 			dispatch({type: 'triage-applied', requestId: request.id, label: request.label, snapshots: null, rows: [], error: (error as Error).message, tags: []});
+		if (request.kind === 'apply') {
+			data.applyTriage(request.targets, request.patch, onLocked).then(({snapshots, rows}) => {
+				dispatch({type: 'triage-applied', requestId: request.id, label: request.label, snapshots, rows, error: null, tags: request.patch.kind === 'tag' ? data.tagsInUse() : []});
+			}, fail);
+		} else {
+			data.restoreTriage(request.snapshots, onLocked).then(({rows, message}) => {
+				dispatch({type: 'triage-applied', requestId: request.id, label: message ?? request.label, snapshots: null, rows, error: null, tags: data.tagsInUse()});
+			}, fail);
 		}
 	}, [request, data, dispatch]);
 }

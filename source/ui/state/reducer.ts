@@ -735,9 +735,13 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'triage-applied': {
 			if (s.triageRequest?.id !== action.requestId) return s;
 			const done = {...s, triageRequest: null, tagsInUse: action.tags.length > 0 ? action.tags : s.tagsInUse};
-			if (action.error) return {...done, message: `triage failed: ${action.error}`};
+			if (action.error) return {...done, message: `triage failed, not saved: ${action.error}`};
 			const undo = action.snapshots ? [...s.undo, {label: action.label, snapshots: action.snapshots}].slice(-50) : s.undo;
 			return {...updateRows(done, action.rows, [], s.nowMs), undo, message: action.label};
+		}
+		case 'triage-locked': {
+			if (s.triageRequest?.id !== action.requestId) return s;
+			return {...s, message: `saving ${s.triageRequest.label}: the file is locked by another program, retrying…`};
 		}
 		case 'undo': {
 			if (s.triageRequest) return s;

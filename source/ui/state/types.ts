@@ -197,6 +197,8 @@ export type Action =
 	| {type: 'groups-apply'}
 	| {type: 'triage'; intent: TriageIntent}
 	| {type: 'triage-applied'; requestId: number; label: string; snapshots: TriageSnapshot[] | null; rows: readonly ListedSession[]; error: string | null; tags: readonly string[]}
+	/** The triage write found the file locked by another program: it is retried, and the wait is shown. */
+	| {type: 'triage-locked'; requestId: number}
 	| {type: 'undo'}
 	| {type: 'input-open'; purpose: 'tag-input' | 'note-input' | 'command'}
 	| {type: 'input-type'; text: string}
