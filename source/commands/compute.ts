@@ -59,7 +59,7 @@ export async function computeCommand(options: ComputeCommandOptions, io: Command
 	}
 	let opened;
 	try {
-		opened = openDatabase(dbPath, 'create', {createFolder: options.locations.dbSource === 'default'});
+		opened = openDatabase(dbPath, 'create');
 	} catch (error) {
 		if (isOpenProblem(error)) {
 			io.stderr.write(`sdstats compute: ${sanitizeLine(error.message)}\n`);

@@ -57,7 +57,7 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 	}
 	let opened;
 	try {
-		opened = openDatabase(dbPath, 'create', {createFolder: options.locations.dbSource === 'default'});
+		opened = openDatabase(dbPath, 'create');
 	} catch (error) {
 		if (isOpenProblem(error)) {
 			io.stderr.write(`sdstats watch: ${sanitizeLine(error.message)}\n`);

@@ -25,8 +25,9 @@ export type OpenMode =
 
 export type OpenOptions = {
 	/**
-	 * Create the database's folder when it is missing. Only for the default place (`<root>/../metadata`, which
-	 * the web UI would create too); a folder named with --db must exist, so a typo leaves nothing behind.
+	 * Create the database's folder when it is missing (default: yes, and `events` says so, as the web UI creates
+	 * its metadata folder too). Only a command that creates the database does; reading never creates anything,
+	 * and a failed open removes the folders it made.
 	 */
 	createFolder?: boolean;
 };
@@ -157,7 +158,7 @@ class CreatedFiles {
 function ensureFolder(file: string, options: OpenOptions, created: CreatedFiles, events: string[]): void {
 	const folder = path.dirname(file);
 	if (fs.existsSync(folder)) return;
-	if (!options.createFolder) {
+	if (options.createFolder === false) {
 		throw new DatabaseOpenError(`the folder ${folder} does not exist: create it, or give --db a file in an existing folder`);
 	}
 	// Each missing level is remembered, so a failure removes exactly what was made.
@@ -200,7 +201,11 @@ export function openDatabase(dbPath: string, mode: OpenMode, options: OpenOption
 		return {...opened, notice: opened.notice ?? `${layout.sharedPath} still holds the cache of sdstats 0.1.0; the next \`sdstats compute\` moves it to ${layout.cachePath}`};
 	}
 	if (!cacheExists && mode !== 'create' && !oldCache) {
-		throw new DatabaseOpenError(`no sdstats cache at ${layout.cachePath} (run \`sdstats compute\` first, or check --db)`);
+		throw new DatabaseOpenError(
+			sharedExists
+				? `no sdstats cache at ${layout.cachePath} beside ${layout.sharedPath} (run \`sdstats compute\` first)`
+				: `no database at ${named} (run \`sdstats compute\` first, or check --db)`,
+		);
 	}
 	return openFile(layout.cachePath, layout.sharedPath, !cacheExists && oldCache ? 'create' : mode, options, oldCache);
 }

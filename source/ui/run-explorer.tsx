@@ -30,9 +30,9 @@ export type ExplorerOptions = CommonOptions & {
 	resetView?: boolean;
 };
 
-function openForExplorer(dbPath: string, create: boolean, createFolder: boolean): {opened: OpenedDatabase; notice: string | null} {
+function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDatabase; notice: string | null} {
 	try {
-		const opened = openDatabase(dbPath, create ? 'create' : 'write', {createFolder});
+		const opened = openDatabase(dbPath, create ? 'create' : 'write');
 		return {opened, notice: opened.events.length > 0 ? opened.events.join('; ') : null};
 	} catch (error) {
 		// A database we may not write (newer schema, read-only file) can still be browsed.
@@ -63,7 +63,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	let opened: OpenedDatabase;
 	let notice: string | null;
 	try {
-		({opened, notice} = openForExplorer(dbPath, options.createDatabase, options.locations.dbSource === 'default'));
+		({opened, notice} = openForExplorer(dbPath, options.createDatabase));
 	} catch (error) {
 		if (error instanceof DatabaseOpenError || error instanceof SchemaConflictError) {
 			io.stderr.write(`sdstats: ${sanitizeLine(error.message)}\n`);

@@ -53,15 +53,21 @@ describe('sdstats compute', () => {
 		expect(traversal.stderr).toContain('path separator');
 	});
 
-	it('stops with a clear message on a database whose session_stats has another shape', async () => {
+	it('regression: a --db holding the web UI\'s session_stats is no longer refused; the cache goes beside it and its table stays as it was', async () => {
 		const {root, base} = fixtureRoot();
 		const dbPath = path.join(base, 'webui.db');
 		const db = new Database(dbPath);
 		db.exec('CREATE TABLE session_stats (session_name TEXT PRIMARY KEY, images_requested INTEGER)');
+		db.prepare("INSERT INTO session_stats VALUES ('theirs', 3)").run();
 		db.close();
 		const result = await runCli(['compute', '--root', root, '--db', dbPath]);
-		expect(result.code).toBe(1);
-		expect(result.stderr).toMatch(/another shape.*--db/s);
+		expect(result.code, result.stderr).toBe(0);
+		expect(fs.existsSync(path.join(base, 'webui.sdstats.db'))).toBe(true);
+		const after = new Database(dbPath, {readonly: true});
+		expect(after.prepare('SELECT * FROM session_stats').all()).toEqual([{session_name: 'theirs', images_requested: 3}]);
+		after.close();
+		const listed = await runCli(['list', '--json', '--root', root, '--db', dbPath]);
+		expect(JSON.parse(listed.stdout)).toHaveLength(4);
 	});
 
 	it('finds the root from SDSTATS_ROOT, IMAGE_FOLDERS and sdgen_config.json, in that order', async () => {

@@ -138,7 +138,7 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	const summary = parseJsonColumn(row.variations_summary_json);
 	const triage = view.triage;
 	section('Triage');
-	field('flags', [triage.favorite ? '★ favourite' : '', triage.test ? 'test' : '', triage.complete === null ? '' : triage.complete ? 'marked complete' : 'marked not complete'].filter(Boolean).join(', ') || '(none)');
+	field('flags', [triage.favorite ? '★ favourite' : '', triage.test ? 'test' : '', triage.complete ? '' : 'marked not complete'].filter(Boolean).join(', ') || '(none: complete, as the web UI reads it)');
 	field('rating', triage.rating ?? '');
 	field('tags', triage.tags.map((t) => `[${t}]`).join(' '));
 	if (triage.note) {

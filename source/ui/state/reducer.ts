@@ -404,7 +404,8 @@ const FLAG_LABEL = {favorite: '★ favourite', test: 'test', complete: 'complete
 /** Resolves a key's intent against the targets: a toggle sets when any target lacks it, clears when all have it. */
 function triage(state: ExplorerState, intent: TriageIntent): ExplorerState {
 	if (state.info.readonly) return {...state, message: 'the database is read-only: triage is off'};
-	if (state.triageRequest) return state;
+	// One change at a time: the next waits until the pending one has landed or failed (each is undone alone).
+	if (state.triageRequest) return {...state, message: `a change is still being saved (${state.triageRequest.label}); try again when it lands`};
 	const targets = targetsOf(state);
 	if (targets.length === 0) return {...state, message: 'no session selected'};
 	const count = targets.length === 1 ? '1 session' : `${targets.length} sessions`;
@@ -412,7 +413,7 @@ function triage(state: ExplorerState, intent: TriageIntent): ExplorerState {
 	let label: string;
 	switch (intent.kind) {
 		case 'toggle': {
-			const all = targets.every((v) => (intent.flag === 'complete' ? v.triage.complete === true : v.triage[intent.flag]));
+			const all = targets.every((v) => v.triage[intent.flag]);
 			patch = {kind: 'flag', field: FLAG_FIELD[intent.flag], value: all ? 0 : 1};
 			label = `${all ? 'cleared' : 'set'} ${FLAG_LABEL[intent.flag]} on ${count}`;
 			break;
@@ -741,10 +742,10 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		}
 		case 'triage-locked': {
 			if (s.triageRequest?.id !== action.requestId) return s;
-			return {...s, message: `saving ${s.triageRequest.label}: the file is locked by another program, retrying…`};
+			return {...s, message: `saving (${s.triageRequest.label}): session_metadata is locked by another program (the web UI?); retrying, keys still work`};
 		}
 		case 'undo': {
-			if (s.triageRequest) return s;
+			if (s.triageRequest) return {...s, message: `a change is still being saved (${s.triageRequest.label}); undo when it lands`};
 			const last = s.undo.at(-1);
 			if (!last) return {...s, message: 'nothing to undo'};
 			const request: TriageRequest = {id: s.nextRequestId, kind: 'restore', label: `undone: ${last.label}`, snapshots: last.snapshots};
