@@ -105,6 +105,7 @@ const WORKERS = {
 	'compute-worker': 'source/jobs/compute-worker.ts',
 	'stale-worker': 'source/jobs/stale-worker.ts',
 	'insight-worker': 'source/jobs/insight-worker.ts',
+	'thumbnail-worker': 'source/jobs/thumbnails/thumbnail-worker.ts',
 };
 
 /** One flat folder: the entries, the worker scripts they start, and their shared chunks. */
@@ -121,8 +122,10 @@ async function bundle(outdir, entryPoints) {
 		format: 'esm',
 		platform: 'node',
 		target: 'node20',
-		// A native addon: it finds its compiled .node file relative to its own package.
-		external: ['better-sqlite3', 'react-devtools-core'],
+		// Native addons: each finds its compiled .node file (sharp: in its @img/sharp-<platform> package) relative
+		// to its own package.
+		// sixel: its bundled UPNG assigns an undeclared global, which only CommonJS' sloppy mode allows.
+		external: ['better-sqlite3', 'sharp', 'sixel', 'react-devtools-core'],
 		// fetch: yoga-layout (Ink's layout engine) fetches its inlined WebAssembly from a data: URL when fetch exists,
 		// which loads Node's whole HTTP client (undici, ~40 ms) at start-up; without it, it decodes the base64 itself.
 		// sdstats never uses the network.

@@ -5,8 +5,10 @@
 import fs from 'node:fs';
 import meow from 'meow';
 import {HELP} from './cli-help.js';
+import {IMAGES_SETTINGS, isImagesSetting, type ImagesSetting} from './core/preview/detect.js';
+import {PROTOCOLS, type Protocol} from './core/preview/protocol.js';
 
-export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'watch' | 'doctor' | 'forget' | 'help';
+export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'watch' | 'doctor' | 'forget' | 'archive' | 'trash' | 'resume' | 'undo' | 'preview' | 'sheet' | 'help';
 
 export type Invocation =
 	| {kind: 'run'; command: CommandName; flags: ParsedFlags; inputs: string[]}
@@ -35,19 +37,40 @@ export type ParsedFlags = {
 	intervalSeconds: number;
 	missing: boolean;
 	resetView: boolean;
+	/** archive: the archive folder. */
+	to?: string;
+	dryRun: boolean;
+	includeRunning: boolean;
+	/** resume -o FILE, sheet -o FILE.png. */
+	output?: string;
+	/** undo --list. */
+	list: boolean;
+	/** `preview --protocol`: null when not given (the terminal decides). */
+	protocol: Protocol | null;
+	/** `preview --cols/--rows`: the sheet's box in cells; null when not given. */
+	cols: number | null;
+	rows: number | null;
+	/** The explorer's `--images`; undefined: the remembered setting, else auto. */
+	images?: ImagesSetting;
 };
 
-const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'watch', 'doctor', 'forget', 'help'];
+const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'watch', 'doctor', 'forget', 'archive', 'trash', 'resume', 'undo', 'preview', 'sheet', 'help'];
 
 /** Flags each command accepts beyond the global ones. */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
-	explore: ['demo', 'filter', 'sort', 'resetView'],
+	explore: ['demo', 'filter', 'sort', 'resetView', 'images'],
 	compute: ['force', 'session', 'json', 'workers', 'wait'],
 	list: ['json', 'csv', 'filter', 'sort', 'groupBy'],
 	show: ['json', 'missing'],
 	watch: ['json', 'interval'],
 	doctor: ['rebuild'],
 	forget: ['yes'],
+	archive: ['filter', 'session', 'to', 'dryRun', 'yes', 'includeRunning'],
+	trash: ['filter', 'session', 'dryRun', 'yes', 'includeRunning'],
+	resume: ['filter', 'session', 'output', 'includeRunning'],
+	undo: ['list', 'dryRun', 'yes'],
+	preview: ['protocol', 'cols', 'rows'],
+	sheet: ['output'],
 	help: [],
 };
 const GLOBAL_FLAGS = ['root', 'db', 'stallMinutes', 'color', 'help', 'version'];
@@ -101,6 +124,15 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			missing: {type: 'boolean'},
 			resetView: {type: 'boolean'},
 			yes: {type: 'boolean'},
+			to: {type: 'string'},
+			dryRun: {type: 'boolean'},
+			includeRunning: {type: 'boolean'},
+			output: {type: 'string', shortFlag: 'o'},
+			list: {type: 'boolean'},
+			protocol: {type: 'string'},
+			cols: {type: 'number'},
+			rows: {type: 'number'},
+			images: {type: 'string'},
 			help: {type: 'boolean', shortFlag: 'h'},
 			version: {type: 'boolean', shortFlag: 'v'},
 		},
@@ -131,13 +163,31 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	if (raw.json === true && raw.csv === true) return {kind: 'usage-error', command, message: '--json and --csv cannot be used together'};
 	if (raw.groupBy !== undefined && raw.sort !== undefined) return {kind: 'usage-error', command, message: '--sort cannot be used with --group-by (groups come most sessions first)'};
 
-	const expectedInputs = command === 'show' ? 1 : 0;
+	const expectedInputs = command === 'show' || command === 'preview' || command === 'sheet' ? 1 : command === 'undo' ? Math.min(inputs.length, 1) : 0;
+	if (command === 'undo' && inputs[0] !== undefined && !/^[1-9]\d{0,5}$/.test(inputs[0])) {
+		return {kind: 'usage-error', command, message: `undo takes the number of an action from \`sdstats undo --list\`, not "${inputs[0]}"`};
+	}
 	if (inputs.length !== expectedInputs) {
 		return {
 			kind: 'usage-error',
 			command,
-			message: command === 'show' ? 'show takes exactly one session name' : `unexpected argument "${inputs[0]}"`,
+			message: expectedInputs === 1 ? `${command} takes exactly one session name` : `unexpected argument "${inputs[0]}"`,
 		};
+	}
+	if (raw.protocol !== undefined && !(PROTOCOLS as readonly unknown[]).includes(raw.protocol)) {
+		return {kind: 'usage-error', command, message: `--protocol takes one of ${PROTOCOLS.join(', ')}`};
+	}
+	if (raw.images !== undefined && !isImagesSetting(raw.images)) {
+		return {kind: 'usage-error', command, message: `--images takes one of ${IMAGES_SETTINGS.join(', ')}`};
+	}
+	for (const name of ['cols', 'rows'] as const) {
+		const value = raw[name];
+		if (value !== undefined && (!Number.isInteger(Number(value)) || Number(value) < 1 || Number(value) > 1000)) {
+			return {kind: 'usage-error', command, message: `--${name} takes a whole number of cells from 1 to 1000`};
+		}
+	}
+	if (command === 'sheet' && (typeof raw.output !== 'string' || raw.output === '')) {
+		return {kind: 'usage-error', command, message: 'sheet needs -o FILE.png (where to write the sheet)'};
 	}
 	const stallMinutes = raw.stallMinutes === undefined ? 10 : Number(raw.stallMinutes);
 	if (!Number.isFinite(stallMinutes) || stallMinutes <= 0) {
@@ -150,7 +200,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64)) {
 		return {kind: 'usage-error', command, message: '--workers takes a whole number from 0 to 64'};
 	}
-	for (const name of ['root', 'db'] as const) {
+	for (const name of ['root', 'db', 'to', 'output'] as const) {
 		if (raw[name] !== undefined && (typeof raw[name] !== 'string' || raw[name] === '')) {
 			return {kind: 'usage-error', command, message: `--${name} needs a path`};
 		}
@@ -179,6 +229,15 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			missing: raw.missing === true,
 			resetView: raw.resetView === true,
 			yes: raw.yes === true,
+			to: raw.to as string | undefined,
+			dryRun: raw.dryRun === true,
+			includeRunning: raw.includeRunning === true,
+			output: raw.output as string | undefined,
+			list: raw.list === true,
+			protocol: (raw.protocol as Protocol | undefined) ?? null,
+			cols: raw.cols === undefined ? null : Number(raw.cols),
+			rows: raw.rows === undefined ? null : Number(raw.rows),
+			images: raw.images as ImagesSetting | undefined,
 		},
 	};
 }

@@ -30,6 +30,24 @@ const COMMON = `
     --no-color          no colour (NO_COLOR is honoured too)
     -h, --help          this help;  -v, --version  the version`;
 
+
+const SELECTING = `
+  Which sessions
+    --filter QUERY      the sessions the explorer's query selects (below), among this root's cached ones
+    --session NAME      this session (repeatable; added to those the filter selects)
+    --include-running   running sessions too (skipped by default: the generator is still writing them)`;
+
+const ACTION_SAFETY = `
+  Before anything moves, sdstats shows each session, where it goes, its files and bytes, the total, the free
+  space at the target, and the sessions skipped and why (running, already at the target, unreadable, no
+  room). --dry-run stops there; without --yes a terminal asks, a script is told to add --yes.
+  Nothing is ever overwritten or deleted outright. Every action is written to a journal (in
+  $XDG_STATE_HOME/sdstats, else ~/.local/state/sdstats; $SDSTATS_STATE_DIR overrides) before anything moves:
+  if sdstats is killed midway, the next sdstats command (or \`sdstats doctor\`) finishes or rolls back what was
+  interrupted and says so, and each session is whole in exactly one place. Ctrl-C stops after the current
+  session. The stats row and the web UI's session_metadata row of each moved session follow it (their
+  session_path updated, nothing removed); \`sdstats undo\` puts folders and paths back.`;
+
 export const HELP: Record<CommandName, string> = {
 	explore: `
   sdstats: statistics for Stable Diffusion batch-run session folders
@@ -44,11 +62,20 @@ export const HELP: Record<CommandName, string> = {
     sdstats watch [--json] [--interval S]   follow new and running sessions, one line per change
     sdstats doctor [--rebuild]              check sessions.db and sdstats.db; rebuild sdstats' cache
     sdstats forget --yes                    remove the cached stats of this root's sessions
+    sdstats archive --filter QUERY [--to DIR] [--dry-run] [--yes]   move sessions into the archive
+    sdstats trash --filter QUERY [--dry-run] [--yes]                move sessions to the trash
+    sdstats resume --filter QUERY -o FILE   one resume plan for the selected incomplete sessions
+    sdstats undo [N] [--list]               take the last archive or trash back
+    sdstats preview NAME [--protocol P] [--cols N] [--rows N]
+                                            print a session's contact sheet (images and captions)
+    sdstats sheet NAME -o FILE.png          write a session's contact sheet as a PNG
     sdstats help COMMAND                    help for one command
 ${COMMON}
 
   Without a terminal (a pipe, CI), sdstats prints the plain list, as \`sdstats list\` does.
   --reset-view forgets the remembered sort, filter and hidden columns of this root.
+  --images auto|kitty|iterm|sixel|blocks|off   how pictures are drawn (default: remembered, else auto:
+                        from the terminal; half blocks where it has no graphics; none with NO_COLOR)
 ${QUERY_HELP}`,
 	compute: `
   sdstats compute: bring the cache up to date with the results root
@@ -97,6 +124,33 @@ ${COMMON}
                         exactly the group's sessions); --csv: the same, raw
 ${COMMON}
 ${QUERY_HELP}`,
+	preview: `
+  sdstats preview: print a session's contact sheet
+
+  Usage
+    sdstats preview NAME [--protocol kitty|iterm|sixel|blocks] [--cols N] [--rows N]
+
+  Up to 12 images (first, last and evenly spaced between; the newest of a running session), each with
+  its placeholder values and seed. Works over SSH: \`ssh box sdstats preview NAME --protocol kitty\`.
+
+  Options
+    --protocol P        kitty, iterm (iTerm2, WezTerm, VS Code), sixel (foot, xterm -ti vt340, Windows
+                        Terminal) or blocks (half blocks, any colour terminal). Default: from the terminal;
+                        without a terminal, captions only. NO_COLOR / --no-color: captions only.
+    --cols N            the sheet's width in terminal columns (default: the terminal's, else 80)
+    --rows N            the sheet's height in terminal rows (default: the terminal's, else 24)
+${COMMON}
+`,
+	sheet: `
+  sdstats sheet: write a session's contact sheet as a PNG
+
+  Usage
+    sdstats sheet NAME -o FILE.png
+
+  The images of \`sdstats preview\`, 256 pixels each, four across, each captioned with its placeholder
+  values and seed (or with why it could not be read). Thumbnails are cached in $XDG_CACHE_HOME/sdstats.
+${COMMON}
+`,
 	show: `
   sdstats show: print one cached session
 
@@ -155,6 +209,74 @@ ${COMMON}
 
   Stats of a root that is unavailable (an unplugged disk) are kept until it is back; this removes them when
   you ask. session_metadata (favourites, notes, tags) is never touched.
+${COMMON}
+`,
+	archive: `
+  sdstats archive: move finished sessions out of the results root, into an archive folder
+
+  Usage
+    sdstats archive (--filter QUERY | --session NAME...) [--to DIR] [--dry-run] [--yes] [--include-running]
+
+  The archive is a results root of its own: \`sdstats --root DIR\` browses it (with the same --db when the
+  archive is not beside the root). Within one filesystem each folder is renamed (instant); across
+  filesystems it is copied, every file's size and SHA-256 checked against the source, and only then is the
+  source removed (a full disk removes nothing).
+
+  Options
+    --to DIR            the archive folder (default <root>/../archive); remembered for this root
+    --dry-run           show what would happen, change nothing
+    --yes               do it without asking
+${SELECTING}
+${ACTION_SAFETY}
+${COMMON}
+${QUERY_HELP}`,
+	trash: `
+  sdstats trash: move sessions to your trash (freedesktop.org trash: the desktop can restore them)
+
+  Usage
+    sdstats trash (--filter QUERY | --session NAME...) [--dry-run] [--yes] [--include-running]
+
+  Each folder goes to the trash of its own filesystem ($XDG_DATA_HOME/Trash, or <mount>/.Trash-<uid>) with
+  a .trashinfo naming where it came from; restore it from the desktop's trash or with \`sdstats undo\`.
+  Nothing is emptied: space is freed when you empty the trash.
+
+  Options
+    --dry-run           show what would happen, change nothing
+    --yes               do it without asking
+${SELECTING}
+${ACTION_SAFETY}
+${COMMON}
+${QUERY_HELP}`,
+	resume: `
+  sdstats resume: one resume plan for every selected incomplete session
+
+  Usage
+    sdstats resume (--filter QUERY | --session NAME...) -o FILE [--include-running]
+
+  Writes one JSON object: {generated_at, root, sessions: [...], skipped: [{session_id, reason}],
+  total_missing}; each session is what \`sdstats show NAME --missing --json\` gives ({session_id, kind,
+  planned, found, missing_count, capped, resume: [{index, values, seed?}]}) plus session_path and state.
+  Complete sessions, and sessions whose missing images cannot be worked out, are skipped with the reason.
+
+  Options
+    -o, --output FILE   where the plan goes (- for the standard output)
+${SELECTING}
+${COMMON}
+${QUERY_HELP}`,
+	undo: `
+  sdstats undo: take an archive or a trash back
+
+  Usage
+    sdstats undo [N] [--dry-run]
+    sdstats undo --list
+
+  Moves every folder the action moved back where it came from, with its paths in the database. A folder
+  already put back by hand (from the desktop's trash) only has its paths restored; one whose old place is
+  taken is skipped with the reason. In the explorer, U takes back the last thing done there.
+
+  Options
+    --list              the actions, newest first, numbered (N of \`sdstats undo N\`)
+    --dry-run           show what would be put back, change nothing
 ${COMMON}
 `,
 	help: '',

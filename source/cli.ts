@@ -5,10 +5,11 @@ import {parseArgs, type Invocation, type ParsedFlags} from './cli-args.js';
 import {HELP} from './cli-help.js';
 import os from 'node:os';
 import {ConfigError, locate, type Locations} from './config.js';
-import type {CommonOptions} from './commands/context.js';
-import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './commands/io.js';
+import type {CommonOptions} from './common-options.js';
+import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './io.js';
 import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
 import {corruptMessage, isCorruptionError} from './store/corruption.js';
+import {hasOpenJournals, stateDirectory} from './jobs/actions/journal.js';
 
 const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
 
@@ -56,6 +57,10 @@ async function main(): Promise<number> {
 		throw error;
 	}
 	const {flags} = invocation;
+	const stateDir = stateDirectory(process.env);
+	// An action interrupted by a kill or a crash is settled before anything else looks at the folders (doctor
+	// does it itself, to report it). One readdir when there is nothing to do.
+	if (invocation.command !== 'doctor' && hasOpenJournals(stateDir)) await recoverInterrupted(stateDir);
 	switch (invocation.command) {
 		case 'compute': {
 			const {computeCommand} = await import('./commands/compute.js');
@@ -90,11 +95,30 @@ async function main(): Promise<number> {
 		}
 		case 'doctor': {
 			const {doctorCommand} = await import('./commands/doctor.js');
-			return doctorCommand({...common, rebuild: flags.rebuild}, io);
+			return doctorCommand({...common, rebuild: flags.rebuild, stateDir}, io);
 		}
 		case 'forget': {
 			const {forgetCommand} = await import('./commands/forget.js');
 			return forgetCommand({...common, yes: flags.yes}, io);
+		}
+		case 'archive':
+		case 'trash': {
+			const {archiveCommand} = await import('./commands/archive.js');
+			return withStopOnSigint((cancel) =>
+				archiveCommand(
+					{...common, ...actionOptions(stateDir, flags, cancel), kind: invocation.command as 'archive' | 'trash', filter: flags.filter, sessions: flags.session, to: flags.to, includeRunning: flags.includeRunning},
+					io,
+				),
+			);
+		}
+		case 'undo': {
+			const {undoCommand} = await import('./commands/undo.js');
+			const number = invocation.inputs[0] === undefined ? undefined : Number(invocation.inputs[0]);
+			return withStopOnSigint((cancel) => undoCommand({...common, ...actionOptions(stateDir, flags, cancel), list: flags.list, number}, io));
+		}
+		case 'resume': {
+			const {resumeCommand} = await import('./commands/resume.js');
+			return resumeCommand({...common, filter: flags.filter, sessions: flags.session, output: flags.output, includeRunning: flags.includeRunning}, io);
 		}
 		case 'list': {
 			const {listCommand} = await import('./commands/list.js');
@@ -104,8 +128,54 @@ async function main(): Promise<number> {
 			const {showCommand} = await import('./commands/show.js');
 			return showCommand({...common, name: invocation.inputs[0]!, json: flags.json, missing: flags.missing}, io);
 		}
+		case 'preview': {
+			const {previewCommand} = await import('./commands/preview.js');
+			return previewCommand({...common, name: invocation.inputs[0]!, protocol: flags.protocol, cols: flags.cols, rows: flags.rows, env: process.env, terminalRows: process.stdout.rows}, io);
+		}
+		case 'sheet': {
+			const {sheetCommand} = await import('./commands/preview.js');
+			return sheetCommand({...common, name: invocation.inputs[0]!, output: flags.output!, env: process.env}, io);
+		}
 		default:
 			return explore(common, flags);
+	}
+}
+
+async function recoverInterrupted(stateDir: string): Promise<void> {
+	const {recoverActions, describeRecovery} = await import('./jobs/actions/recover.js');
+	for (const report of recoverActions(stateDir)) io.stderr.write(`sdstats: ${sanitizeLine(describeRecovery(report))}\n`);
+}
+
+function actionOptions(stateDir: string, flags: ParsedFlags, cancel: {cancelled: boolean}) {
+	const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+	return {stateDir, env: process.env, dryRun: flags.dryRun, yes: flags.yes, cancel, ...(interactive ? {ask} : {})};
+}
+
+/** A yes/no question on the terminal; anything but y or yes is no. */
+async function ask(question: string): Promise<boolean> {
+	const readline = await import('node:readline/promises');
+	const prompt = readline.createInterface({input: process.stdin, output: process.stderr});
+	try {
+		return /^\s*y(es)?\s*$/i.test(await prompt.question(question));
+	} finally {
+		prompt.close();
+	}
+}
+
+/** Ctrl-C stops after the session being moved; a second Ctrl-C quits at once (the journal makes that safe too). */
+async function withStopOnSigint(body: (cancel: {cancelled: boolean}) => Promise<number>): Promise<number> {
+	const cancel = {cancelled: false};
+	const onSigint = (): void => {
+		if (cancel.cancelled) process.exit(EXIT_INTERRUPTED);
+		cancel.cancelled = true;
+		io.stderr.write('\nstopping after the current session (Ctrl-C again to quit at once; the next sdstats command settles it)…\n');
+	};
+	process.on('SIGINT', onSigint);
+	try {
+		const code = await body(cancel);
+		return cancel.cancelled && code === 0 ? EXIT_INTERRUPTED : code;
+	} finally {
+		process.off('SIGINT', onSigint);
 	}
 }
 

@@ -6,9 +6,9 @@ import {ComputeAbortedError, runCompute, type CancelToken, type ComputeSummary} 
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
 import {resolveSessionFolder, SessionIdError} from '../scan/session-path.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import type {CommonOptions} from './context.js';
-import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CommandIo} from './io.js';
-import {toJson} from './output/json.js';
+import type {CommonOptions} from '../common-options.js';
+import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
+import {toJson} from '../format/json.js';
 import {createProgressReporter} from './progress-line.js';
 
 export type ComputeCommandOptions = CommonOptions & {

@@ -7,6 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import {runCompute} from '../jobs/compute-job.js';
+import {describeRecovery, recoverActions} from '../jobs/actions/recover.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
 import {checkDatabasePath, diskFullMessage, isDiskFull, isOpenProblem, openDatabase} from '../store/db.js';
 import {backupFile, emptyInPlace, inspectFile, isWebUiStats, resetOwnTables, SDSTATS_TABLES, type FileReport} from '../store/inspect.js';
@@ -14,11 +15,18 @@ import {layoutFor} from '../store/layout.js';
 import {restoreMetadata, salvageMetadata} from '../store/metadata-repository.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import type {CommonOptions} from './context.js';
+import type {CommonOptions} from '../common-options.js';
 import {checkRoot, summaryLine} from './compute.js';
-import {EXIT_FAILURE, EXIT_OK, type CommandIo} from './io.js';
+import {EXIT_FAILURE, EXIT_OK, type CommandIo} from '../io.js';
 
-export type DoctorOptions = CommonOptions & {rebuild: boolean};
+export type DoctorOptions = CommonOptions & {rebuild: boolean; stateDir?: string};
+
+/** Interrupted archives, trashes and undos, settled and reported (the other commands do it quietly first). */
+function settleActions(stateDir: string, say: (line: string) => void): void {
+	const reports = recoverActions(stateDir);
+	if (reports.length === 0) say('actions: nothing was left half-done');
+	for (const report of reports) say(`actions: ${describeRecovery(report)}`);
+}
 
 const rowsOf = (report: FileReport, table: string): string => {
 	const rows = report.tables.find((t) => t.name === table)?.rows;
@@ -97,10 +105,14 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 	const oneFile = layout.sharedPath === null;
 	const shared = layout.sharedPath ? inspectFile(layout.sharedPath) : null;
 	const cache = inspectFile(layout.cachePath);
-	if (!cache.exists && !shared?.exists) return fail(`no database at ${oneFile ? layout.cachePath : `${layout.sharedPath} or ${layout.cachePath}`} (sdstats compute creates it)`);
+	if (!cache.exists && !shared?.exists) {
+		if (options.stateDir !== undefined) settleActions(options.stateDir, say);
+		return fail(`no database at ${oneFile ? layout.cachePath : `${layout.sharedPath} or ${layout.cachePath}`} (sdstats compute creates it)`);
+	}
 
 	const oldCache = shared ? describeShared(shared, say) : false;
 	describeCache(cache, oneFile, say);
+	if (options.stateDir !== undefined) settleActions(options.stateDir, say);
 	if (shared?.exists && !shared.healthy) {
 		return fail(
 			`${shared.file} is the web UI's file and it is damaged; sdstats does not rebuild a file it does not own. ` +

@@ -9,8 +9,8 @@ import {DatabaseOpenError, openDatabase} from '../store/db.js';
 import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import type {CommonOptions} from './context.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from './io.js';
+import type {CommonOptions} from '../common-options.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
 
 export async function forgetCommand(options: CommonOptions & {yes: boolean}, io: CommandIo): Promise<number> {
 	const {root, dbPath} = options.locations;

@@ -1,16 +1,15 @@
 /** `sdstats list` and `sdstats show`: print the cache, with each session's state as of now. */
-import type {StoredSession} from '../store/stats-repository.js';
+import type {SessionState, StoredSession} from '../core/types.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
 import {parseQuery, type Query} from '../core/query.js';
-import type {SessionState} from '../core/types.js';
 import {compileQuery} from '../view/query-match.js';
 import {toSessionView, type SessionView} from '../view/session-view.js';
 import {GROUP_BYS, parseGroupBy, queryWithin, rollup} from '../view/rollup.js';
 import {formatGroupTable, groupsCsv, groupsJson} from './rollup-output.js';
 import {DEFAULT_SORT, SORT_KEYS, baseOrder, parseSortSpec, sortViews, type SortSpec} from '../view/sort.js';
-import {sessionsCsv, sessionsJson} from './output/session-export.js';
-import type {CommonOptions} from './context.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from './io.js';
+import {sessionsCsv, sessionsJson} from '../format/session-export.js';
+import type {CommonOptions} from '../common-options.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
 import {formatSessionTable} from './output/table.js';
 import {openReadStore, ReadStoreError, type ReadStore} from './read-store.js';
 

@@ -5,7 +5,7 @@
 import type {ComputeProgress} from '../jobs/compute-job.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import {truncateToWidth} from '../text/width.js';
-import type {OutputStream} from './io.js';
+import type {OutputStream} from '../io.js';
 
 export function formatDuration(seconds: number): string {
 	if (!Number.isFinite(seconds) || seconds < 0) return '?';

@@ -2,8 +2,8 @@
 import {sanitizeLine} from '../text/sanitize.js';
 import {displayWidth, fitToWidth} from '../text/width.js';
 import type {GroupRow} from '../view/rollup.js';
-import {csvLine} from './output/csv.js';
-import {toJson} from './output/json.js';
+import {csvLine} from '../format/csv.js';
+import {toJson} from '../format/json.js';
 import {formatCount, formatPercent} from './output/table.js';
 
 type Column = {title: string; align: 'left' | 'right'; cell: (g: GroupRow) => string};

@@ -3,16 +3,18 @@
  * from the session folder (a readable list, or with --json a resume list a script can feed back to the generator).
  */
 import {resumeList, type CombinatorialAnalysis, type MissingAnalysis, type RandomAnalysis} from '../core/analysis/combinations.js';
+import {missingHeadline, type FolderImageCounts} from '../core/analysis/missing-summary.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import {insightFor} from '../jobs/session-insight.js';
 import {SessionIdError, resolveSessionFolder} from '../scan/session-path.js';
-import {stateOf, toSessionRecord} from '../store/session-model.js';
-import type {StoredSession} from '../store/stats-repository.js';
+import {toSessionRecord} from '../core/session-model.js';
+import {stateOf} from '../core/state.js';
+import type {StoredSession} from '../core/types.js';
 import {sanitizeLine} from '../text/sanitize.js';
-import {formatCombination} from '../ui/model/insight-lines.js';
-import type {CommonOptions} from './context.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from './io.js';
-import {toJson} from './output/json.js';
+import {formatCombination} from '../format/combination.js';
+import type {CommonOptions} from '../common-options.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
+import {toJson} from '../format/json.js';
 import {formatSessionDetails} from './output/show.js';
 import {openReadStore, ReadStoreError, type ReadStore} from './read-store.js';
 
@@ -62,10 +64,16 @@ export function showCommand(options: ShowOptions, io: CommandIo): number {
 	});
 }
 
-/** `--missing --json` for a combinatorial session. */
+/**
+ * `--missing --json` for a combinatorial session: `kind` is `seed-sweep` when the grid repeats every combination
+ * over a seed list (`seeds`, in the generator's order), else `combinatorial`.
+ */
 export type CombinatorialResume = {
 	session_id: string;
-	kind: 'combinatorial';
+	kind: 'combinatorial' | 'seed-sweep';
+	/** The placeholders in the generator's loop order, outermost first. */
+	placeholders: string[];
+	seeds?: Array<number | bigint>;
 	planned: number | bigint;
 	found: number;
 	missing_count: number | bigint;
@@ -99,7 +107,9 @@ export function missingReport(sessionId: string, analysis: MissingAnalysis): Com
 	}
 	return {
 		session_id: sessionId,
-		kind: 'combinatorial',
+		kind: analysis.seeds ? 'seed-sweep' : 'combinatorial',
+		placeholders: analysis.placeholders,
+		...(analysis.seeds ? {seeds: analysis.seeds} : {}),
 		planned: analysis.planned,
 		found: analysis.found,
 		missing_count: analysis.missingCount,
@@ -108,10 +118,12 @@ export function missingReport(sessionId: string, analysis: MissingAnalysis): Com
 	};
 }
 
-function combinatorialText(sessionId: string, analysis: CombinatorialAnalysis, resume: CombinatorialResume['resume']): string[] {
+function combinatorialText(sessionId: string, analysis: CombinatorialAnalysis, folder: FolderImageCounts, resume: CombinatorialResume['resume']): string[] {
 	const lines: string[] = [];
-	const grid = analysis.capped ? ` (a grid of ${analysis.gridSize}, cut at the planned count)` : '';
-	lines.push(`${sanitizeLine(sessionId)}: ${analysis.missingCount} of ${analysis.planned} planned images missing, ${analysis.found} found${grid}`);
+	lines.push(`${sanitizeLine(sessionId)}: ${missingHeadline(analysis, folder)}`);
+	if (analysis.randomPerImage.length > 0) {
+		lines.push(`${analysis.randomPerImage.map(sanitizeLine).join(', ')}: weight 0, a value picked at random per image (not part of the grid)`);
+	}
 	if (resume.length === 0) return lines;
 	lines.push('', "missing, in the generator's order:");
 	for (const entry of resume) lines.push(`  #${entry.index}  ${formatCombination(entry.values, entry.seed)}`);
@@ -127,8 +139,8 @@ function combinatorialText(sessionId: string, analysis: CombinatorialAnalysis, r
 	return lines;
 }
 
-function randomText(sessionId: string, analysis: RandomAnalysis): string[] {
-	const lines = [`${sanitizeLine(sessionId)}: random mode, ${analysis.missingCount} of ${analysis.expected} planned images missing, ${analysis.found} found`];
+function randomText(sessionId: string, analysis: RandomAnalysis, folder: FolderImageCounts): string[] {
+	const lines = [`${sanitizeLine(sessionId)}: ${missingHeadline(analysis, folder)}`];
 	const never = Object.entries(analysis.neverProduced);
 	if (never.length > 0) {
 		lines.push('', 'values never produced:');
@@ -156,10 +168,10 @@ function showMissing(options: ShowOptions, row: StoredSession, io: CommandIo): n
 	const report = missingReport(row.session_id, insight.missing);
 	if (options.json) {
 		io.stdout.write(`${toJson(report)}\n`);
-	} else if (insight.missing.kind === 'combinatorial' && report.kind === 'combinatorial') {
-		writeLines(io.stdout, combinatorialText(row.session_id, insight.missing, report.resume));
+	} else if (insight.missing.kind === 'combinatorial' && report.kind !== 'random') {
+		writeLines(io.stdout, combinatorialText(row.session_id, insight.missing, insight, report.resume));
 	} else if (insight.missing.kind === 'random') {
-		writeLines(io.stdout, randomText(row.session_id, insight.missing));
+		writeLines(io.stdout, randomText(row.session_id, insight.missing, insight));
 	}
 	return EXIT_OK;
 }

@@ -9,9 +9,9 @@ import {LiveQueries} from '../store/live-queries.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import {checkRoot} from './compute.js';
-import type {CommonOptions} from './context.js';
-import {EXIT_FAILURE, EXIT_OK, type CommandIo} from './io.js';
-import {toJson} from './output/json.js';
+import type {CommonOptions} from '../common-options.js';
+import {EXIT_FAILURE, EXIT_OK, type CommandIo} from '../io.js';
+import {toJson} from '../format/json.js';
 
 export type WatchOptions = CommonOptions & {
 	json: boolean;

@@ -37,6 +37,43 @@ export type SessionStatsRow = {
 	stats_version: number;
 };
 
+/**
+ * The columns of session_stats, in DDL order: what a table must have to be ours. Checked against
+ * SessionStatsRow by the compiler, both ways (no column missing, none extra).
+ */
+export const SESSION_STATS_COLUMNS = [
+	'session_id',
+	'session_path',
+	'sd_model',
+	'template_version',
+	'generation_mode',
+	'seed_mode',
+	'seed_base',
+	'resolved_prompt',
+	'negative_prompt',
+	'width',
+	'height',
+	'steps',
+	'cfg_scale',
+	'sampler_name',
+	'images_expected',
+	'images_actual',
+	'completion_percentage',
+	'is_seed_sweep',
+	'placeholders_json',
+	'variations_summary_json',
+	'session_created_at',
+	'manifest_generated_at',
+	'first_image_created_at',
+	'last_image_created_at',
+	'stats_computed_at',
+	'stats_version',
+] as const satisfies ReadonlyArray<keyof SessionStatsRow>;
+
+// Compile-time: every SessionStatsRow field is listed above (the `satisfies` checks the other direction).
+const everyColumnListed: Exclude<keyof SessionStatsRow, (typeof SESSION_STATS_COLUMNS)[number]> extends never ? true : never = true;
+void everyColumnListed;
+
 /** Whether the manifest could be read when the session was last computed. */
 export type ManifestState = 'ok' | 'missing' | 'unreadable';
 
@@ -107,3 +144,61 @@ export const SESSION_STATES = [
 	'partial',
 ] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
+
+/** The user's triage of a session, from the web UI's session_metadata (all null when there is no row). */
+export type TriageColumns = {
+	has_metadata: 0 | 1;
+	is_favorite: number | null;
+	is_test: number | null;
+	is_complete: number | null;
+	user_rating: string | null;
+	user_note: string | null;
+	/** JSON array text as the web UI stores it. */
+	tags: string | null;
+};
+
+/** A cached session as read back: every stats column plus the bookkeeping (absent when another tool wrote it). */
+export type StoredSession = SessionStatsRow &
+	TriageColumns &
+	Omit<SessionBookkeeping, 'session_id' | 'manifest_state'> & {
+		/** Null for a row another tool wrote, which has no bookkeeping. */
+		manifest_state: ManifestState | null;
+	};
+
+/**
+ * A session as the explorer's list holds it: the columns the list shows, sorts and filters on, and nothing
+ * else. 100,000 of these must fit comfortably in memory; details fetch the full row when shown. This union is
+ * the one place the set is written: the store's reader (stats-repository.ts) is typed against it, so adding a
+ * column here fails to compile until the store says how to read it.
+ */
+export type ListedSession = Pick<
+	StoredSession,
+	| 'session_id'
+	| 'session_path'
+	| 'sd_model'
+	| 'generation_mode'
+	| 'width'
+	| 'height'
+	| 'steps'
+	| 'cfg_scale'
+	| 'sampler_name'
+	| 'images_expected'
+	| 'images_actual'
+	| 'completion_percentage'
+	| 'is_seed_sweep'
+	| 'session_created_at'
+	| 'resolved_prompt'
+	| 'manifest_state'
+	| 'manifest_status'
+	| 'error'
+	| 'last_activity_ms'
+	| 'stats_computed_at'
+	// For the anomaly filter (is:anomaly) and the duplicate-session check.
+	| 'images_recorded'
+	| 'seed_base'
+	| 'first_image_created_at'
+	| 'zero_byte_images'
+	// For the roll-ups' images per hour and last use.
+	| 'last_image_created_at'
+	| keyof TriageColumns
+>;

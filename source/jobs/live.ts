@@ -8,11 +8,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {deriveState} from '../core/state.js';
-import type {SessionState} from '../core/types.js';
+import {deriveState, isActiveStatus} from '../core/state.js';
+import type {ListedSession, SessionState} from '../core/types.js';
 import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
 import {tryAcquireComputeLock} from '../store/compute-lock.js';
-import type {ListedSession, StatsRepository} from '../store/stats-repository.js';
+import type {StatsRepository} from '../store/stats-repository.js';
 import type {LiveQueries} from '../store/live-queries.js';
 import {runCompute} from './compute-job.js';
 
@@ -26,8 +26,6 @@ export type LiveEvent =
 export type LiveCycle = {changedIds: string[]; removedIds: string[]; events: LiveEvent[]; skipped: string | null};
 
 type Known = {fingerprint: string | null; actual: number; state: SessionState; active: boolean};
-
-const ACTIVE_STATUSES = new Set(['ongoing', 'in_progress']);
 
 export type LivePollerOptions = {
 	root: string;
@@ -76,14 +74,14 @@ export class LivePoller {
 
 	private remember(row: ListedSession, fingerprint: string | null = null): void {
 		const previous = this.known.get(row.session_id);
-		const active = row.manifest_status !== null && ACTIVE_STATUSES.has(row.manifest_status);
+		const active = isActiveStatus(row.manifest_status);
 		// Only runs in progress are followed; a finished one is forgotten once its last change was seen.
 		if (!active && !previous) return;
 		this.known.set(row.session_id, {
 			fingerprint: fingerprint ?? previous?.fingerprint ?? null,
 			actual: row.images_actual,
 			state: this.stateOf(row),
-			active: row.manifest_status !== null && ACTIVE_STATUSES.has(row.manifest_status),
+			active: isActiveStatus(row.manifest_status),
 		});
 	}
 
@@ -149,7 +147,7 @@ export class LivePoller {
 			const before = this.known.get(row.session_id);
 			this.remember(row, fingerprintSession(path.join(this.root, row.session_id)));
 			const state = this.stateOf(row);
-			const active = row.manifest_status !== null && ACTIVE_STATUSES.has(row.manifest_status);
+			const active = isActiveStatus(row.manifest_status);
 			changedIds.push(row.session_id);
 			const base = {sessionId: row.session_id, actual: row.images_actual, expected: row.images_expected};
 			if (!wasCached) events.push({kind: 'new', state, ...base});

@@ -54,6 +54,11 @@ export type SessionInsight = {
 	reason: string | null;
 	/** Image files in the folder. */
 	imagesOnDisk: number;
+	/**
+	 * Of them, whole image files no manifest entry names (they count toward no plan); absent when there is no
+	 * readable images list to compare with.
+	 */
+	unlistedImages?: number;
 	/** Entries in the manifest's `images` list; null when there is no readable list. */
 	manifestEntries: number | null;
 	/** PNG files whose last bytes were checked. */
@@ -164,6 +169,7 @@ export function insightFor(sessionPath: string, sessionId: string, options: Insi
 	let seeds: SeedAnalysis | null = null;
 	let reason: string | null = null;
 	let manifestEntries: number | null = null;
+	let unlistedImages: number | undefined;
 	const anomalies: Anomaly[] = [];
 
 	const input = listing.hasManifest ? readManifestInput(path.join(sessionPath, MANIFEST_NAME)) : ({kind: 'missing'} as const);
@@ -185,6 +191,7 @@ export function insightFor(sessionPath: string, sessionId: string, options: Insi
 				{running: options.running ?? false},
 			);
 			anomalies.push(...comparison.anomalies);
+			unlistedImages = comparison.notInManifest.filter((name) => !broken.has(name)).length;
 			missing = analyseMissing(manifest, {imagesOnDisk: usable, firstMissing: options.firstMissing ?? 50});
 			if (hasSeedsToCheck(manifest)) seeds = analyseSeeds(manifest, {imagesOnDisk: usable, first: options.firstSeeds ?? 50});
 		}
@@ -201,7 +208,9 @@ export function insightFor(sessionPath: string, sessionId: string, options: Insi
 	const duplicate = duplicateAnomaly(sessionId, options.identities);
 	if (duplicate) anomalies.push(duplicate);
 
-	return {sessionId, missing, seeds, anomalies, reason, imagesOnDisk: images.length, manifestEntries, pngChecked, brokenImages: broken.size};
+	const insight: SessionInsight = {sessionId, missing, seeds, anomalies, reason, imagesOnDisk: images.length, manifestEntries, pngChecked, brokenImages: broken.size};
+	if (unlistedImages !== undefined) insight.unlistedImages = unlistedImages;
+	return insight;
 }
 
 // ---- off the render thread ---------------------------------------------------------------------------------------

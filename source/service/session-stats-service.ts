@@ -8,7 +8,7 @@ import {fingerprintSession} from '../scan/sessions.js';
 import {resolveSessionFolder, SessionIdError} from '../scan/session-path.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import type {StatsRepository} from '../store/stats-repository.js';
-import {toSessionStats, type SessionStats} from '../store/session-model.js';
+import {toSessionStats, type SessionStats} from '../core/session-model.js';
 
 export class SessionStatsService {
 	private readonly root: string;

@@ -1,6 +1,7 @@
 /** The two small reads the live poll needs each cycle, prepared once (kept apart from the main repository). */
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import {ACTIVE_STATUSES} from '../core/state.js';
 
 export type ActiveSession = {session_id: string; fingerprint: string | null};
 
@@ -12,7 +13,7 @@ export class LiveQueries {
 		this.selectIds = db.prepare<[string, string], string>('SELECT session_id FROM session_stats WHERE session_path > ? AND session_path < ?').pluck();
 		this.selectActive = db.prepare<[string, string], ActiveSession>(
 			`SELECT s.session_id, b.fingerprint FROM session_stats s JOIN sdstats_session_state b ON b.session_id = s.session_id
-			 WHERE s.session_path > ? AND s.session_path < ? AND b.manifest_status IN ('ongoing', 'in_progress')`,
+			 WHERE s.session_path > ? AND s.session_path < ? AND b.manifest_status IN (${ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`,
 		);
 	}
 

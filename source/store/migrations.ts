@@ -7,10 +7,10 @@ import {
 	SESSION_METADATA_DDL,
 	SESSION_STATE_DDL,
 	SESSION_STATE_V2_COLUMNS,
-	SESSION_STATS_COLUMNS,
 	SESSION_STATS_DDL,
 	SESSION_STATS_INDEXES,
 } from './schema.js';
+import {SESSION_STATS_COLUMNS} from '../core/types.js';
 
 /**
  * `withMetadata`: whether this file also holds session_metadata (the one-file layout). A companion cache must

@@ -58,36 +58,6 @@ export const SESSION_STATS_INDEXES = [
 	'CREATE INDEX IF NOT EXISTS idx_session_stats_created_at ON session_stats(session_created_at DESC)',
 ];
 
-/** The columns of session_stats, in DDL order: what a table must have to be ours. */
-export const SESSION_STATS_COLUMNS = [
-	'session_id',
-	'session_path',
-	'sd_model',
-	'template_version',
-	'generation_mode',
-	'seed_mode',
-	'seed_base',
-	'resolved_prompt',
-	'negative_prompt',
-	'width',
-	'height',
-	'steps',
-	'cfg_scale',
-	'sampler_name',
-	'images_expected',
-	'images_actual',
-	'completion_percentage',
-	'is_seed_sweep',
-	'placeholders_json',
-	'variations_summary_json',
-	'session_created_at',
-	'manifest_generated_at',
-	'first_image_created_at',
-	'last_image_created_at',
-	'stats_computed_at',
-	'stats_version',
-] as const;
-
 export const SESSION_METADATA_DDL = `CREATE TABLE IF NOT EXISTS session_metadata (
     session_id TEXT PRIMARY KEY,
     session_path TEXT NOT NULL,

@@ -4,134 +4,101 @@
  */
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type {Int64, ManifestState, SessionBookkeeping, SessionComputation, SessionStatsRow} from '../core/types.js';
-import {SESSION_STATS_COLUMNS} from './schema.js';
+import {
+	SESSION_STATS_COLUMNS,
+	type Int64,
+	type ListedSession,
+	type ManifestState,
+	type SessionBookkeeping,
+	type SessionComputation,
+	type StoredSession,
+} from '../core/types.js';
 import {StringInterner} from '../core/string-interner.js';
 import {dataVersionOf} from './db.js';
 
-/** The user's triage of a session, from the web UI's session_metadata (all null when there is no row). */
-export type TriageColumns = {
-	has_metadata: 0 | 1;
-	is_favorite: number | null;
-	is_test: number | null;
-	is_complete: number | null;
-	user_rating: string | null;
-	user_note: string | null;
-	/** JSON array text as the web UI stores it. */
-	tags: string | null;
-};
-
-/** A cached session as read back: every stats column plus the bookkeeping (absent when another tool wrote it). */
-export type StoredSession = SessionStatsRow &
-	TriageColumns &
-	Omit<SessionBookkeeping, 'session_id' | 'manifest_state'> & {
-		/** Null for a row another tool wrote, which has no bookkeeping. */
-		manifest_state: ManifestState | null;
-	};
-
 export type SavedComputation = {result: SessionComputation; fingerprint: string | null};
 
-/**
- * A session as the explorer's list holds it: the columns the list shows, sorts and filters on, and nothing
- * else. 100,000 of these must fit comfortably in memory; details fetch the full row when shown.
- */
-export type ListedSession = Pick<
-	StoredSession,
-	| 'session_id'
-	| 'session_path'
-	| 'sd_model'
-	| 'generation_mode'
-	| 'width'
-	| 'height'
-	| 'steps'
-	| 'cfg_scale'
-	| 'sampler_name'
-	| 'images_expected'
-	| 'images_actual'
-	| 'completion_percentage'
-	| 'is_seed_sweep'
-	| 'session_created_at'
-	| 'resolved_prompt'
-	| 'manifest_state'
-	| 'manifest_status'
-	| 'error'
-	| 'last_activity_ms'
-	| 'stats_computed_at'
-	// For the anomaly filter (is:anomaly) and the duplicate-session check.
-	| 'images_recorded'
-	| 'seed_base'
-	| 'first_image_created_at'
-	| 'zero_byte_images'
-	// For the roll-ups' images per hour and last use.
-	| 'last_image_created_at'
-	| keyof TriageColumns
->;
+/** A value as better-sqlite3 returns it from a raw row. */
+type SqlValue = string | number | bigint | Buffer | null;
+
+/** How one listed field is selected and turned back into its value. */
+type ListedColumn<T> = {sql: string; decode: (value: SqlValue, shared: StringInterner) => T};
+
+// Each helper names the SQL type the expression yields; the driver returns exactly that, so the casts only
+// tell the compiler what SQLite already guarantees.
+const asIs = <T extends SqlValue>(sql: string): ListedColumn<T> => ({sql, decode: (value) => value as T});
+/** A column whose values repeat across sessions (model, sampler, states, prompt…): one shared copy each. */
+const shared = <T extends string | null>(sql: string): ListedColumn<T> => ({sql, decode: (value, strings) => strings.intern(value as T)});
+const flag = (sql: string): ListedColumn<0 | 1> => ({sql, decode: (value) => (value ? 1 : 0)});
+/** Wide integers are selected as text so no digit is lost (see parseInt64). */
+const wideInteger = (column: string): ListedColumn<Int64 | null> => ({sql: `CAST(${column} AS TEXT)`, decode: (value) => parseInt64(value as string | null)});
 
 /**
- * `zeroBytes` is `b.zero_byte_images`, or `NULL` on a database still at schema version 1 (opened read-only, so
- * never migrated). The rowid stays the last column: `listPage` reads it as LISTED_ROWID.
+ * How the explorer's list reads each field of ListedSession, by name. The compiler holds this to the type:
+ * a field missing here, one too many, or a decoder of the wrong type fails to build. The SELECT list and the
+ * decoder are both generated from it, in this order.
  */
-const selectListed = (zeroBytes: string): string => `SELECT
-	s.session_id, s.session_path, s.sd_model, s.generation_mode, s.width, s.height, s.steps, s.cfg_scale, s.sampler_name,
-	CAST(s.images_expected AS TEXT), s.images_actual, s.completion_percentage, s.is_seed_sweep, s.session_created_at,
-	s.resolved_prompt, b.manifest_state, b.manifest_status, b.error, b.last_activity_ms, s.stats_computed_at,
-	m.session_id IS NOT NULL, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags,
-	b.images_recorded, CAST(s.seed_base AS TEXT), s.first_image_created_at, ${zeroBytes}, s.last_image_created_at, s.rowid
+const LISTED: {[K in keyof ListedSession]-?: ListedColumn<ListedSession[K]>} = {
+	session_id: asIs('s.session_id'),
+	session_path: asIs('s.session_path'),
+	sd_model: shared('s.sd_model'),
+	generation_mode: shared('s.generation_mode'),
+	width: asIs('s.width'),
+	height: asIs('s.height'),
+	steps: asIs('s.steps'),
+	cfg_scale: asIs('s.cfg_scale'),
+	sampler_name: shared('s.sampler_name'),
+	images_expected: wideInteger('s.images_expected'),
+	images_actual: {sql: 's.images_actual', decode: (value) => (value as number | null) ?? 0},
+	completion_percentage: asIs('s.completion_percentage'),
+	is_seed_sweep: flag('s.is_seed_sweep'),
+	session_created_at: asIs('s.session_created_at'),
+	resolved_prompt: shared('s.resolved_prompt'),
+	manifest_state: shared<ManifestState | null>('b.manifest_state'),
+	manifest_status: shared('b.manifest_status'),
+	error: asIs('b.error'),
+	last_activity_ms: asIs('b.last_activity_ms'),
+	stats_computed_at: shared('s.stats_computed_at'),
+	has_metadata: flag('m.session_id IS NOT NULL'),
+	is_favorite: asIs('m.is_favorite'),
+	is_test: asIs('m.is_test'),
+	is_complete: asIs('m.is_complete'),
+	user_rating: shared('m.user_rating'),
+	user_note: asIs('m.user_note'),
+	tags: shared('m.tags'),
+	images_recorded: asIs('b.images_recorded'),
+	seed_base: wideInteger('s.seed_base'),
+	first_image_created_at: asIs('s.first_image_created_at'),
+	zero_byte_images: asIs<number | null>('b.zero_byte_images'),
+	last_image_created_at: asIs('s.last_image_created_at'),
+};
+
+const LISTED_NAMES = Object.keys(LISTED) as Array<keyof ListedSession>;
+const LISTED_DECODERS = LISTED_NAMES.map((name) => LISTED[name].decode);
+/** session_path's position in a listed row: roots are checked before a row is decoded. */
+const LISTED_PATH = LISTED_NAMES.indexOf('session_path');
+/** The rowid is selected after the fields: the cursor of listPage. */
+const LISTED_ROWID = LISTED_NAMES.length;
+type ListedRow = SqlValue[];
+
+/**
+ * The listed fields. `hasZeroBytes` is false on a database still at schema version 1 (opened read-only, so
+ * never migrated): zero_byte_images reads as NULL there.
+ */
+const selectListed = (hasZeroBytes: boolean): string => `SELECT
+	${LISTED_NAMES.map((name) => (name === 'zero_byte_images' && !hasZeroBytes ? 'NULL' : LISTED[name].sql)).join(', ')}, s.rowid
 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
 
-/** Position of the rowid in a listed tuple (the last column). */
-const LISTED_ROWID = 32;
-/** Position of session_path in a listed tuple. */
-const LISTED_PATH = 1;
-
-type ListedTuple = [
-	string, string, string | null, string | null, number | null, number | null, number | null, number | null, string | null, string | null,
-	number | null, number | null, number | null, string | null, string | null, ManifestState | null, string | null, string | null, number | null, string,
-	number, number | null, number | null, number | null, string | null, string | null, string | null,
-	number | null, string | null, string | null, number | null, string | null,
-	number,
-];
-
 /**
- * Tuples (`raw()`) turned into objects by hand: cheaper than letting the driver name every column. Columns
- * that repeat across sessions (model, sampler, mode, states, compute time, prompt, tags) share one copy.
+ * Raw rows (`raw()`) decoded by name from LISTED: cheaper than letting the driver name every column.
+ * Assigned in a loop, each object costs ≈32 bytes more than a literal with every field written out (≈3 MB
+ * over 100,000 sessions, measured): the price of writing the set once.
  */
-function fromTuple(t: ListedTuple, shared: StringInterner): ListedSession {
-	return {
-		session_id: t[0],
-		session_path: t[1],
-		sd_model: shared.intern(t[2]),
-		generation_mode: shared.intern(t[3]),
-		width: t[4],
-		height: t[5],
-		steps: t[6],
-		cfg_scale: t[7],
-		sampler_name: shared.intern(t[8]),
-		images_expected: parseInt64(t[9]),
-		images_actual: t[10] ?? 0,
-		completion_percentage: t[11],
-		is_seed_sweep: t[12] ? 1 : 0,
-		session_created_at: t[13],
-		resolved_prompt: shared.intern(t[14]),
-		manifest_state: shared.intern(t[15]),
-		manifest_status: shared.intern(t[16]),
-		error: t[17],
-		last_activity_ms: t[18],
-		stats_computed_at: shared.intern(t[19]),
-		has_metadata: t[20] ? 1 : 0,
-		is_favorite: t[21],
-		is_test: t[22],
-		is_complete: t[23],
-		user_rating: shared.intern(t[24]),
-		user_note: t[25],
-		tags: shared.intern(t[26]),
-		images_recorded: t[27],
-		seed_base: parseInt64(t[28]),
-		first_image_created_at: t[29],
-		zero_byte_images: t[30],
-		last_image_created_at: t[31],
-	};
+function fromListedRow(row: ListedRow, strings: StringInterner): ListedSession {
+	const session: Record<string, unknown> = {};
+	for (let i = 0; i < LISTED_DECODERS.length; i++) session[LISTED_NAMES[i]!] = LISTED_DECODERS[i]!(row[i]!, strings);
+	return session as ListedSession;
 }
 
 /** What a compute needs to decide whether a session changed. */
@@ -151,15 +118,11 @@ const UPDATE_SET = SESSION_STATS_COLUMNS.filter((c) => c !== 'session_id')
 	.map((c) => `${c} = excluded.${c}`)
 	.join(', ');
 
-// Wide integers come back as text so no digit is lost, without turning every integer into a BigInt.
+/** session_stats columns holding integers that may not fit a double: read as text so no digit is lost. */
+const WIDE_INTEGER_COLUMNS: ReadonlySet<string> = new Set(['seed_base', 'images_expected']);
+
 const selectSession = (zeroBytes: string): string => `SELECT
-	s.session_id, s.session_path, s.sd_model, s.template_version, s.generation_mode, s.seed_mode,
-	CAST(s.seed_base AS TEXT) AS seed_base,
-	s.resolved_prompt, s.negative_prompt, s.width, s.height, s.steps, s.cfg_scale, s.sampler_name,
-	CAST(s.images_expected AS TEXT) AS images_expected,
-	s.images_actual, s.completion_percentage, s.is_seed_sweep, s.placeholders_json, s.variations_summary_json,
-	s.session_created_at, s.manifest_generated_at, s.first_image_created_at, s.last_image_created_at,
-	s.stats_computed_at, s.stats_version,
+	${SESSION_STATS_COLUMNS.map((c) => (WIDE_INTEGER_COLUMNS.has(c) ? `CAST(s.${c} AS TEXT) AS ${c}` : `s.${c}`)).join(', ')},
 	b.manifest_state, b.manifest_status, b.images_recorded, b.error, b.fingerprint, b.last_activity_ms,
 	${zeroBytes} AS zero_byte_images,
 	m.session_id IS NOT NULL AS has_metadata, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags
@@ -240,9 +203,9 @@ export class StatsRepository {
 	private readonly hasStats: Database.Statement<[string], {one: number}>;
 	private readonly countAll: Database.Statement<[], {n: number}>;
 	private readonly selectVersions: Database.Statement<[string, string, number, number], [string, string, string | null, number]>;
-	private readonly selectListedOne: Database.Statement<[string], ListedTuple>;
-	private readonly selectNewest: Database.Statement<[string, string, number], ListedTuple>;
-	private readonly selectPage: Database.Statement<[string, string, number, number], ListedTuple>;
+	private readonly selectListedOne: Database.Statement<[string], ListedRow>;
+	private readonly selectNewest: Database.Statement<[string, string, number], ListedRow>;
+	private readonly selectPage: Database.Statement<[string, string, number, number], ListedRow>;
 	private readonly writeBatch: Database.Transaction<(items: readonly SavedComputation[]) => void>;
 	private readonly deleteBatch: Database.Transaction<(ids: readonly string[]) => number>;
 	private readonly shared = new StringInterner();
@@ -261,7 +224,7 @@ export class StatsRepository {
 		const zeroUpdate = hasZeroBytes ? ', zero_byte_images = excluded.zero_byte_images' : '';
 		// When a failed read knows no sizes (the folder could not be listed), the last count stays.
 		const zeroKeep = hasZeroBytes ? ', zero_byte_images = coalesce(excluded.zero_byte_images, zero_byte_images)' : '';
-		const SELECT_LISTED = selectListed(zeroBytes);
+		const SELECT_LISTED = selectListed(hasZeroBytes);
 		const SELECT_SESSION = selectSession(zeroBytes);
 		this.upsertStats = db.prepare(
 			`INSERT INTO session_stats (${INSERT_COLUMNS}) VALUES (${INSERT_VALUES}) ON CONFLICT(session_id) DO UPDATE SET ${UPDATE_SET}`,
@@ -303,7 +266,7 @@ export class StatsRepository {
 		// A row computed from a readable manifest: template_version is never NULL in one (it defaults to "unknown").
 		this.hasStats = db.prepare('SELECT 1 AS one FROM session_stats WHERE session_id = ? AND template_version IS NOT NULL');
 		this.countAll = db.prepare('SELECT COUNT(*) AS n FROM session_stats');
-		this.selectListedOne = db.prepare<[string], ListedTuple>(`${SELECT_LISTED} WHERE s.session_id = ?`).raw(true);
+		this.selectListedOne = db.prepare<[string], ListedRow>(`${SELECT_LISTED} WHERE s.session_id = ?`).raw(true);
 		this.selectVersions = db
 			.prepare<[string, string, number, number], [string, string, string | null, number]>(
 				`SELECT s.session_id, s.stats_computed_at,
@@ -315,12 +278,12 @@ export class StatsRepository {
 			.raw(true);
 		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/').
 		this.selectNewest = db
-			.prepare<[string, string, number], ListedTuple>(
+			.prepare<[string, string, number], ListedRow>(
 				`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? ORDER BY s.session_created_at DESC, s.session_id DESC LIMIT ?`,
 			)
 			.raw(true);
 		this.selectPage = db
-			.prepare<[string, string, number, number], ListedTuple>(`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`)
+			.prepare<[string, string, number, number], ListedRow>(`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`)
 			.raw(true);
 		// Write transactions are deferred, and their first statement claims sdstats' own file only: BEGIN
 		// IMMEDIATE would also take the write lock of the attached sessions.db, so a compute would block the web UI
@@ -400,8 +363,8 @@ export class StatsRepository {
 		const prefix = rootPrefix(root);
 		return this.selectNewest
 			.all(low, high, limit)
-			.filter((tuple) => directlyUnder(prefix, tuple[LISTED_PATH]))
-			.map((tuple) => fromTuple(tuple, this.shared));
+			.filter((row) => directlyUnder(prefix, row[LISTED_PATH] as string))
+			.map((row) => fromListedRow(row, this.shared));
 	}
 
 	/** One page of a root's sessions in storage order; pass the returned cursor back for the next page. */
@@ -410,8 +373,8 @@ export class StatsRepository {
 		const raw = this.selectPage.all(low, high, after, limit);
 		const prefix = rootPrefix(root);
 		const rows: ListedSession[] = [];
-		for (const tuple of raw) if (directlyUnder(prefix, tuple[LISTED_PATH])) rows.push(fromTuple(tuple, this.shared));
-		return {rows, next: raw.length < limit ? null : raw[raw.length - 1]![LISTED_ROWID]};
+		for (const row of raw) if (directlyUnder(prefix, row[LISTED_PATH] as string)) rows.push(fromListedRow(row, this.shared));
+		return {rows, next: raw.length < limit ? null : (raw[raw.length - 1]![LISTED_ROWID] as number)};
 	}
 
 	/**
@@ -440,8 +403,8 @@ export class StatsRepository {
 	getListed(sessionIds: readonly string[]): ListedSession[] {
 		const rows: ListedSession[] = [];
 		for (const id of sessionIds) {
-			const tuple = this.selectListedOne.get(id);
-			if (tuple) rows.push(fromTuple(tuple, this.shared));
+			const row = this.selectListedOne.get(id);
+			if (row) rows.push(fromListedRow(row, this.shared));
 		}
 		return rows;
 	}

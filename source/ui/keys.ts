@@ -1,11 +1,12 @@
 /**
  * The key table: every binding of every mode, in one place. The dispatcher walks it, the help screen and the
  * footer are generated from it, so a key cannot work without being documented, or be documented without
- * working. Typed text (filter input, pane fields) is the only input handled outside the table.
+ * working. Each row decides its action itself (it is handed the key, so `PgUp PgDn` is one row); typed text in
+ * the filter, tag, note and command inputs is the only input handled outside the table.
  */
 import type {Key} from 'ink';
 import {FILTER_PANE_ITEMS} from './model/filter-pane.js';
-import {listHeightOf, screenOf} from './state/screen.js';
+import {screenOf} from './state/screen.js';
 import type {Action, ExplorerState, Mode} from './state/types.js';
 
 type Matcher = (input: string, key: Key) => boolean;
@@ -18,7 +19,8 @@ export type Binding = {
 	/** A short footer hint; lower priority numbers stay longest as the terminal narrows. */
 	footer?: {label: string; priority: number};
 	match: Matcher;
-	action: (state: ExplorerState) => Action | null;
+	/** What the key does here; the key itself is passed in, so a row such as `PgUp PgDn` decides its direction. */
+	action: (state: ExplorerState, input: string, key: Key) => Action | null;
 };
 
 const char =
@@ -45,6 +47,18 @@ const SCROLLABLE: readonly Mode[] = ['details', 'help'];
 const BROWSING: readonly Mode[] = ['list', 'details'];
 const INPUTS: readonly Mode[] = ['tag-input', 'note-input', 'command'];
 
+/** ↑ or k: up (the rows that take both directions decide by the key). */
+const upward = (input: string, key: Key): boolean => key.upArrow || input === 'k';
+
+/** The characters a number or date field of the filter pane takes. */
+const typedField: Matcher = (input, key) => !key.ctrl && !key.meta && /^[0-9.-]$/.test(input);
+
+/** Whether the filter pane's focused row is a typed field (a completion bound or a date). */
+function typesInField(state: ExplorerState): boolean {
+	const item = state.filterPane ? FILTER_PANE_ITEMS[state.filterPane.focus] : undefined;
+	return item?.kind === 'number' || item?.kind === 'date';
+}
+
 const page = (state: ExplorerState): number => {
 	const screen = screenOf(state);
 	return screen.kind === 'normal' ? Math.max(1, screen.bodyHeight - 1) : 1;
@@ -54,8 +68,8 @@ export const BINDINGS: readonly Binding[] = [
 	// --- the list -------------------------------------------------------------------------------------------------
 	{modes: LIST, keys: '↑ k', help: 'move up', match: any(named('upArrow'), char('k')), action: () => ({type: 'move', delta: -1})},
 	{modes: LIST, keys: '↓ j', help: 'move down', footer: {label: '↑↓ move', priority: 6}, match: any(named('downArrow'), char('j')), action: () => ({type: 'move', delta: 1})},
-	{modes: LIST, keys: 'PgUp PgDn', help: 'previous / next page', match: any(named('pageUp'), named('pageDown')), action: () => null},
-	{modes: LIST, keys: 'Ctrl-U Ctrl-D', help: 'half a page up / down', match: any(ctrl('u'), ctrl('d')), action: () => null},
+	{modes: LIST, keys: 'PgUp PgDn', help: 'previous / next page', match: any(named('pageUp'), named('pageDown')), action: (_s, _i, key) => ({type: 'move-page', direction: key.pageUp ? -1 : 1, half: false})},
+	{modes: LIST, keys: 'Ctrl-U Ctrl-D', help: 'half a page up / down', match: any(ctrl('u'), ctrl('d')), action: (_s, input) => ({type: 'move-page', direction: input === 'u' ? -1 : 1, half: true})},
 	{modes: LIST, keys: 'Home g', help: 'first session', match: any(named('home'), char('g')), action: () => ({type: 'move-edge', edge: 'top'})},
 	{modes: LIST, keys: 'End G', help: 'last session', match: any(named('end'), char('G')), action: () => ({type: 'move-edge', edge: 'bottom'})},
 	{modes: LIST, keys: 'Enter', help: 'details of the session', footer: {label: 'Enter details', priority: 2}, match: named('return'), action: () => ({type: 'open-details'})},
@@ -76,27 +90,27 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: ['filter-input'], keys: 'Enter', help: 'keep the filter and return to the list', footer: {label: 'Enter done', priority: 1}, match: named('return'), action: () => ({type: 'filter-input-submit'})},
 	{modes: ['filter-input'], keys: 'Esc', help: 'clear the text; a second Esc closes the input', footer: {label: 'Esc clear/close', priority: 1}, match: named('escape'), action: () => ({type: 'filter-input-escape'})},
 	{modes: ['filter-input'], keys: 'Backspace', help: 'delete the last character', match: backspace, action: () => ({type: 'filter-input-delete'})},
-	{modes: ['filter-input'], keys: '↑ ↓', help: 'move in the list while typing', footer: {label: '↑↓ move', priority: 3}, match: any(named('upArrow'), named('downArrow')), action: () => null},
+	{modes: ['filter-input'], keys: '↑ ↓', help: 'move in the list while typing', footer: {label: '↑↓ move', priority: 3}, match: any(named('upArrow'), named('downArrow')), action: (_s, _i, key) => ({type: 'move', delta: key.upArrow ? -1 : 1})},
 
 	// --- details and help ----------------------------------------------------------------------------------------
 	{modes: SCROLLABLE, keys: '↑ k', help: 'scroll up', match: any(named('upArrow'), char('k')), action: () => ({type: 'scroll', delta: -1})},
 	{modes: SCROLLABLE, keys: '↓ j', help: 'scroll down', footer: {label: '↑↓ scroll', priority: 3}, match: any(named('downArrow'), char('j')), action: () => ({type: 'scroll', delta: 1})},
-	{modes: SCROLLABLE, keys: 'PgUp PgDn', help: 'scroll a page', match: any(named('pageUp'), named('pageDown')), action: () => null},
-	{modes: SCROLLABLE, keys: 'Home g / End G', help: 'top / bottom', match: any(named('home'), char('g'), named('end'), char('G')), action: () => null},
+	{modes: SCROLLABLE, keys: 'PgUp PgDn', help: 'scroll a page', match: any(named('pageUp'), named('pageDown')), action: (state, _i, key) => ({type: 'scroll', delta: (key.pageUp ? -1 : 1) * page(state)})},
+	{modes: SCROLLABLE, keys: 'Home g / End G', help: 'top / bottom', match: any(named('home'), char('g'), named('end'), char('G')), action: (_s, input, key) => ({type: 'scroll-edge', edge: key.home || input === 'g' ? 'top' : 'bottom'})},
 	{modes: ['details'], keys: 'Esc q Enter', help: 'back to the list (cursor and scroll as they were)', footer: {label: 'Esc back', priority: 1}, match: any(named('escape'), char('q'), named('return')), action: () => ({type: 'back'})},
 	{modes: ['help'], keys: 'Esc q ?', help: 'close the help', footer: {label: 'Esc close', priority: 1}, match: any(named('escape'), char('q'), char('?')), action: () => ({type: 'back'})},
 
 	// --- sort pane -----------------------------------------------------------------------------------------------
-	{modes: ['sort-pane'], keys: '↑ ↓ k j', help: 'choose a column', footer: {label: '↑↓ column', priority: 2}, match: any(named('upArrow'), named('downArrow'), char('k', 'j')), action: () => null},
-	{modes: ['sort-pane'], keys: '← →', help: 'ascending / descending', footer: {label: '←→ direction', priority: 2}, match: any(named('leftArrow'), named('rightArrow')), action: () => null},
+	{modes: ['sort-pane'], keys: '↑ ↓ k j', help: 'choose a column', footer: {label: '↑↓ column', priority: 2}, match: any(named('upArrow'), named('downArrow'), char('k', 'j')), action: (_s, input, key) => ({type: 'sort-pane-move', delta: upward(input, key) ? -1 : 1})},
+	{modes: ['sort-pane'], keys: '← →', help: 'ascending / descending', footer: {label: '←→ direction', priority: 2}, match: any(named('leftArrow'), named('rightArrow')), action: (_s, _i, key) => ({type: 'sort-pane-direction', direction: key.leftArrow ? 'asc' : 'desc'})},
 	{modes: ['sort-pane'], keys: 'Enter Space', help: 'sort by the column (the current column again: reverse)', footer: {label: 'Enter sort', priority: 1}, match: any(named('return'), char(' ')), action: () => ({type: 'sort-pane-apply'})},
 	{modes: ['sort-pane'], keys: 'Esc', help: 'close without changing the sort', footer: {label: 'Esc cancel', priority: 1}, match: named('escape'), action: () => ({type: 'back'})},
 
 	// --- filter pane ---------------------------------------------------------------------------------------------
-	{modes: ['filter-pane'], keys: '↑ ↓', help: 'choose a row', footer: {label: '↑↓ row', priority: 2}, match: any(named('upArrow'), named('downArrow')), action: () => null},
+	{modes: ['filter-pane'], keys: '↑ ↓', help: 'choose a row', footer: {label: '↑↓ row', priority: 2}, match: any(named('upArrow'), named('downArrow')), action: (_s, _i, key) => ({type: 'filter-pane-move', delta: key.upArrow ? -1 : 1})},
 	{modes: ['filter-pane'], keys: 'Space', help: 'toggle a state / an option', footer: {label: 'Space toggle', priority: 2}, match: char(' '), action: () => ({type: 'filter-pane-toggle'})},
-	{modes: ['filter-pane'], keys: '← →', help: 'change a choice (model, mode, sweep)', footer: {label: '←→ change', priority: 3}, match: any(named('leftArrow'), named('rightArrow')), action: () => null},
-	{modes: ['filter-pane'], keys: '0-9 . -', help: 'type a completion bound or a date (YYYY-MM-DD)', match: () => false, action: () => null},
+	{modes: ['filter-pane'], keys: '← →', help: 'change a choice (model, mode, sweep)', footer: {label: '←→ change', priority: 3}, match: any(named('leftArrow'), named('rightArrow')), action: (_s, _i, key) => ({type: 'filter-pane-cycle', delta: key.leftArrow ? -1 : 1})},
+	{modes: ['filter-pane'], keys: '0-9 . -', help: 'type a completion bound or a date (YYYY-MM-DD)', match: typedField, action: (state, input) => (typesInField(state) ? {type: 'filter-pane-type', text: input} : null)},
 	{modes: ['filter-pane'], keys: 'Backspace', help: 'delete in a typed field', match: backspace, action: () => ({type: 'filter-pane-delete'})},
 	{modes: ['filter-pane'], keys: 'Enter', help: 'keep the filters and return to the list', footer: {label: 'Enter done', priority: 1}, match: named('return'), action: () => ({type: 'filter-pane-apply'})},
 	{modes: ['filter-pane'], keys: 'Esc', help: 'undo the changes and close', footer: {label: 'Esc cancel', priority: 1}, match: named('escape'), action: () => ({type: 'back'})},
@@ -108,8 +122,8 @@ export const BINDINGS: readonly Binding[] = [
 
 	// --- roll-ups -----------------------------------------------------------------------------------------------------
 	{modes: LIST, keys: 'm', help: 'group the shown sessions: by model, then sampler, size, mode, day or week', footer: {label: 'm groups', priority: 5}, match: char('m'), action: () => ({type: 'groups-open'})},
-	{modes: ['groups'], keys: '↑ ↓ k j', help: 'choose a group', footer: {label: '↑↓ group', priority: 2}, match: any(named('upArrow'), named('downArrow'), char('k', 'j')), action: () => null},
-	{modes: ['groups'], keys: 'm Tab / M', help: 'next / previous grouping (model, sampler, size, mode, day, week)', footer: {label: 'm by…', priority: 2}, match: any(char('m', 'M'), named('tab')), action: () => null},
+	{modes: ['groups'], keys: '↑ ↓ k j', help: 'choose a group', footer: {label: '↑↓ group', priority: 2}, match: any(named('upArrow'), named('downArrow'), char('k', 'j')), action: (_s, input, key) => ({type: 'groups-move', delta: upward(input, key) ? -1 : 1})},
+	{modes: ['groups'], keys: 'm Tab / M', help: 'next / previous grouping (model, sampler, size, mode, day, week)', footer: {label: 'm by…', priority: 2}, match: any(char('m', 'M'), named('tab')), action: (_s, input, key) => ({type: 'groups-switch', step: input === 'M' || key.shift ? -1 : 1})},
 	{modes: ['groups'], keys: 'Enter', help: 'show the sessions of the group in the list', footer: {label: 'Enter show', priority: 1}, match: named('return'), action: () => ({type: 'groups-apply'})},
 	{modes: ['groups'], keys: 'Esc q', help: 'back to the list', footer: {label: 'Esc back', priority: 1}, match: any(named('escape'), char('q')), action: () => ({type: 'back'})},
 
@@ -148,41 +162,6 @@ export const BINDINGS: readonly Binding[] = [
 		action: () => ({type: 'interrupt'}),
 	},
 ];
-
-/**
- * Some bindings need the key itself to choose the action (↑ or ↓, PgUp or PgDn…); they are resolved here so
- * the table stays declarative.
- */
-function refine(binding: Binding, state: ExplorerState, input: string, key: Key): Action | null {
-	const direct = binding.action(state);
-	if (direct !== null) return direct;
-	const up = key.upArrow || input === 'k';
-	switch (state.mode) {
-		case 'list':
-		case 'filter-input':
-			if (key.pageUp || key.pageDown) return {type: 'move-page', direction: key.pageUp ? -1 : 1, half: false};
-			if (key.ctrl && (input === 'u' || input === 'd')) return {type: 'move-page', direction: input === 'u' ? -1 : 1, half: true};
-			if (key.upArrow || key.downArrow) return {type: 'move', delta: key.upArrow ? -1 : 1};
-			return null;
-		case 'details':
-		case 'help':
-			if (key.pageUp || key.pageDown) return {type: 'scroll', delta: (key.pageUp ? -1 : 1) * page(state)};
-			if (key.home || input === 'g') return {type: 'scroll-edge', edge: 'top'};
-			if (key.end || input === 'G') return {type: 'scroll-edge', edge: 'bottom'};
-			return null;
-		case 'sort-pane':
-			if (key.leftArrow || key.rightArrow) return {type: 'sort-pane-direction', direction: key.leftArrow ? 'asc' : 'desc'};
-			return {type: 'sort-pane-move', delta: up ? -1 : 1};
-		case 'filter-pane':
-			if (key.leftArrow || key.rightArrow) return {type: 'filter-pane-cycle', delta: key.leftArrow ? -1 : 1};
-			return {type: 'filter-pane-move', delta: key.upArrow ? -1 : 1};
-		case 'groups':
-			if (input === 'm' || input === 'M' || key.tab) return {type: 'groups-switch', step: input === 'M' || key.shift ? -1 : 1};
-			return {type: 'groups-move', delta: up ? -1 : 1};
-		default:
-			return null;
-	}
-}
 
 /** Printable text (no control characters), as typed or pasted. */
 function printable(input: string, key: Key): string | null {
@@ -225,17 +204,13 @@ export function splitChunk(input: string, key: Key, textInput: boolean): Array<{
 /** The one key dispatcher: (mode, key) → action, or null when the key means nothing here. */
 export function dispatchKey(state: ExplorerState, input: string, key: Key): Action | null {
 	for (const binding of BINDINGS) {
-		if (binding.modes.includes(state.mode) && binding.match(input, key)) return refine(binding, state, input, key);
+		if (binding.modes.includes(state.mode) && binding.match(input, key)) return binding.action(state, input, key);
 	}
 	// Typed text: letters in the filter input are text, never commands.
 	const text = printable(input, key);
 	if (text === null) return null;
 	if (state.mode === 'filter-input') return {type: 'filter-input-type', text};
 	if (state.mode === 'tag-input' || state.mode === 'note-input' || state.mode === 'command') return {type: 'input-type', text};
-	if (state.mode === 'filter-pane' && state.filterPane) {
-		const item = FILTER_PANE_ITEMS[state.filterPane.focus]!;
-		if (item.kind === 'number' || item.kind === 'date') return {type: 'filter-pane-type', text};
-	}
 	return null;
 }
 
@@ -270,4 +245,3 @@ export function footerHints(mode: Mode): string[] {
 		.map((b) => b.footer!.label);
 }
 
-export {listHeightOf};

@@ -2,8 +2,7 @@
 import {epochMsFromIso} from '../core/iso-time.js';
 import {isRealDate, type FieldValue, type Query, type QueryTerm} from '../core/query.js';
 import {FOLDER_TIME_TOLERANCE_MS} from '../core/analysis/anomalies.js';
-import type {SessionState} from '../core/types.js';
-import type {ListedSession} from '../store/stats-repository.js';
+import type {ListedSession, SessionState} from '../core/types.js';
 import type {SessionView} from './session-view.js';
 
 type Test = (view: SessionView) => boolean;

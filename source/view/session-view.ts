@@ -5,11 +5,10 @@
  */
 import {shortModelName} from '../core/model-name.js';
 import {displayNameOf} from '../core/session-name.js';
-import type {SessionState} from '../core/types.js';
+import type {ListedSession, SessionState} from '../core/types.js';
 import {lowerCase, memoizeString} from '../core/string-interner.js';
-import {INCOMPLETE_STATES} from '../core/state.js';
-import {parseTags, stateOf} from '../store/session-model.js';
-import type {ListedSession} from '../store/stats-repository.js';
+import {INCOMPLETE_STATES, stateOf} from '../core/state.js';
+import {parseTags} from '../core/session-model.js';
 import {sanitizeLine} from '../text/sanitize.js';
 
 export type SessionView = {

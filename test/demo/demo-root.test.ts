@@ -6,8 +6,9 @@ import {DEMO_STAMP_FILE, DEMO_VERSION, demoBaseDir, demoSessions, prepareDemoRoo
 import {runCompute} from '../../source/jobs/compute-job.js';
 import {inlineRunner} from '../../source/jobs/folder-runner.js';
 import {openDatabase} from '../../source/store/db.js';
-import {stateOf} from '../../source/store/session-model.js';
-import {StatsRepository, type StoredSession} from '../../source/store/stats-repository.js';
+import {stateOf} from '../../source/core/state.js';
+import type {StoredSession} from '../../source/core/types.js';
+import {StatsRepository} from '../../source/store/stats-repository.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
 const STALL_MS = 10 * 60_000;

@@ -8,7 +8,7 @@ import {App} from '../../source/ui/app.js';
 import type {ExplorerData, JobListener} from '../../source/ui/data/explorer-data.js';
 import type {JobRequest} from '../../source/ui/state/types.js';
 import type {ViewStore} from '../../source/ui/data/view-store.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 import type {StaleResult} from '../../source/jobs/stale-check.js';
 import {undoSummary, type TriagePatch, type TriageSnapshot, type UndoOutcome} from '../../source/store/metadata-repository.js';
 import type {LiveCycle} from '../../source/jobs/live.js';

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import {computeSession} from '../../source/core/calculator.js';
 import {buildManifest, type ManifestSpec} from '../../source/demo/corpus.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 
 export const TEST_ROOT = '/results';
 export const TEST_NOW = Date.UTC(2025, 10, 20, 12, 0, 0);

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {TINY_PNG, buildManifest, type ManifestSpec} from '../../source/demo/corpus.js';
-import type {CommonOptions} from '../../source/commands/context.js';
-import type {CommandIo} from '../../source/commands/io.js';
+import type {CommonOptions} from '../../source/common-options.js';
+import type {CommandIo} from '../../source/io.js';
 import {locate} from '../../source/config.js';
 import {runCompute} from '../../source/jobs/compute-job.js';
 import {openDatabase} from '../../source/store/db.js';

@@ -4,7 +4,8 @@ import {describe, expect, it} from 'vitest';
 import {imageFileName, writeSession} from '../../source/demo/corpus.js';
 import {insightFor, type SessionInsight} from '../../source/jobs/session-insight.js';
 import {displayWidth} from '../../source/text/width.js';
-import {MISSING_SHOWN, formatCombination, insightLines, type InsightLine} from '../../source/ui/model/insight-lines.js';
+import {MISSING_SHOWN, insightLines, type InsightLine} from '../../source/ui/model/insight-lines.js';
+import {formatCombination} from '../../source/format/combination.js';
 import {makeWorkspace} from '../helpers/temp.js';
 import {generatorOrder, writeGridSession} from './fixtures.js';
 
@@ -33,7 +34,7 @@ describe('insightLines', () => {
 		expect(texts(lines)).toEqual([
 			'Missing combinations',
 			'  planned 12: the whole grid (Hair × Expression)',
-			'  found 10, missing 2',
+			'  2 of 12 planned images missing, 10 made: all 10 image files in the folder are listed in the manifest.',
 			"  missing (in the generator's order):",
 			'    Hair=bob, Expression=wink (seed 1002)',
 			'    Hair=braids, Expression=cry (seed 1007)',
@@ -45,7 +46,7 @@ describe('insightLines', () => {
 			'  ! 2 manifest entries name a file that is not on disk: portraits_0002_seed-1002.png, portraits_0007_seed-1007.png',
 		]);
 		expect(lines.at(-1)!.role).toBe('warning');
-		expect(lines.find((l) => l.text === '  found 10, missing 2')!.role).toBe('warning');
+		expect(lines.find((l) => l.text.startsWith('  2 of 12 planned images missing'))!.role).toBe('warning');
 	});
 
 	it('lists the first ten missing combinations and the total', () => {
@@ -82,7 +83,12 @@ describe('insightLines', () => {
 		const name = '20251112_210411-random';
 		const folder = writeSession(root, {name, manifest: {mode: 'random', variations: {Hair: ['a', 'b', 'c', 'd', 'e']}, numImages: 5}, images: 3, realPng: true});
 		const lines = texts(insightLines(insightFor(folder, name), 80));
-		expect(lines.slice(0, 4)).toEqual(['Missing images (random mode)', '  planned 5, found 3, missing 2', '  values never produced:', '    Hair: d, e']);
+		expect(lines.slice(0, 4)).toEqual([
+			'Missing images (random mode)',
+			'  2 of 5 planned images missing, 3 made (random mode): all 3 image files in',
+			'    the folder are listed in the manifest.',
+			'  values never produced:',
+		]);
 		expect(lines.slice(-2)).toEqual(['Anomalies', '  nothing unusual found']);
 	});
 
@@ -104,6 +110,8 @@ describe('insightLines', () => {
 			missing: {
 				kind: 'combinatorial',
 				placeholders: [hostile],
+				randomPerImage: [],
+				manifestPlanned: null,
 				seeds: null,
 				gridSize: 2,
 				planned: 2,

@@ -46,6 +46,7 @@ describe('show --missing --json', () => {
 		expect(JSON.parse(out)).toEqual({
 			session_id: PORTRAITS,
 			kind: 'combinatorial',
+			placeholders: ['Hair', 'Expression'],
 			planned: 12,
 			found: 9,
 			missing_count: 3,
@@ -78,7 +79,7 @@ describe('show --missing (plain)', () => {
 		expect(code).toBe(0);
 		expect(out).toBe(
 			[
-				`${PORTRAITS}: 3 of 12 planned images missing, 9 found`,
+				`${PORTRAITS}: 3 of 12 planned images missing, 9 made: all 9 image files in the folder are listed in the manifest.`,
 				'',
 				"missing, in the generator's order:",
 				'  #2  Hair=bob, Expression=wink (seed 1002)',
@@ -95,7 +96,7 @@ describe('show --missing (plain)', () => {
 
 	it('a random session', () => {
 		const {out} = show(RANDOM, {missing: true});
-		expect(out).toBe(`${RANDOM}: random mode, 2 of 5 planned images missing, 3 found\n\nvalues never produced:\n  Hair: d, e\n`);
+		expect(out).toBe(`${RANDOM}: 2 of 5 planned images missing, 3 made (random mode): all 3 image files in the folder are listed in the manifest.\n\nvalues never produced:\n  Hair: d, e\n`);
 	});
 });
 

@@ -56,7 +56,7 @@ import {computeCommand} from '../../source/commands/compute.js';
 import {listCommand} from '../../source/commands/list.js';
 import {showCommand} from '../../source/commands/show.js';
 import {forgetCommand} from '../../source/commands/forget.js';
-import type {CommonOptions} from '../../source/commands/context.js';
+import type {CommonOptions} from '../../source/common-options.js';
 import {makeWorkspace} from '../helpers/temp.js';
 import {essentials} from './support.js';
 

@@ -6,7 +6,7 @@ import {computeSession} from '../../source/core/calculator.js';
 import type {SessionInput} from '../../source/core/types.js';
 import {openDatabase} from '../../source/store/db.js';
 import {NewerSchemaError, SCHEMA_VERSION, SchemaConflictError} from '../../source/store/migrations.js';
-import {SESSION_STATS_COLUMNS} from '../../source/store/schema.js';
+import {SESSION_STATS_COLUMNS} from '../../source/core/types.js';
 import {directlyUnder, StatsRepository} from '../../source/store/stats-repository.js';
 import {buildManifest} from '../../source/demo/corpus.js';
 import {makeWorkspace} from '../helpers/temp.js';
@@ -248,5 +248,26 @@ describe('repository', () => {
 		expect(row.seed_base).toBe(9007199254740993n);
 		expect(row.images_expected).toBe(9223372036854775807n);
 		expect(row.completion_percentage).toBe(0);
+	});
+
+	it('issue 12: a listed row holds each field under its own name, the same value the full row reads', () => {
+		const {repository, db} = freshStore();
+		const text = '{"status": "ongoing", "snapshot": {"generation_params": {"seed_base": 9007199254740993, "num_images": 4}}, "images": [{}, {}]}';
+		repository.save(computeSession(input('20251101_101010-listed', {kind: 'bytes', bytes: Buffer.from(text), mtimeNs: 1n}, 3)), 'fp');
+		repository.save(computeSession(input('20251102_101010-other', goodManifest('o', 2), 1)), 'fp');
+		db.prepare(
+			`INSERT INTO session_metadata (session_id, session_path, is_test, is_complete, is_favorite, user_rating, user_note, tags, created_at, updated_at)
+			 VALUES ('20251101_101010-listed', '/r/20251101_101010-listed', 0, 1, 1, 'good', 'a note', '["x"]', 'now', 'now')`,
+		).run();
+		for (const id of ['20251101_101010-listed', '20251102_101010-other']) {
+			const full = repository.get(id)!;
+			const [listed] = repository.getListed([id]);
+			const fromPage = repository.listPage('/r', 0, 10).rows.find((r) => r.session_id === id);
+			const fromNewest = repository.listNewest('/r', 10).find((r) => r.session_id === id);
+			expect(fromPage).toEqual(listed);
+			expect(fromNewest).toEqual(listed);
+			for (const [name, value] of Object.entries(listed!)) expect([name, value]).toEqual([name, full[name as keyof typeof full]]);
+		}
+		expect(repository.getListed(['20251101_101010-listed'])[0]).toMatchObject({seed_base: 9007199254740993n, has_metadata: 1, is_favorite: 1, user_note: 'a note', manifest_status: 'ongoing', images_recorded: 2, images_actual: 3});
 	});
 });

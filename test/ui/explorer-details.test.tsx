@@ -3,7 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {displayWidth} from '../../source/text/width.js';
 import {KEYS, cursorRow, fakeData, renderExplorer, type Harness} from '../helpers/explorer.js';
 import {sampleSessions, storedSession} from '../helpers/sessions.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 
 let harness: Harness | undefined;
 afterEach(() => {

@@ -6,7 +6,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {KEYS, cursorRow, fakeData, renderExplorer, settle, type FakeData, type Harness} from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 
 let harness: Harness | undefined;
 afterEach(() => {

@@ -28,10 +28,11 @@ describe('details: session insight', () => {
 		harness = await renderExplorer({data, columns: 100, rows: 60});
 		await harness.press(KEYS.enter);
 		// The folder is read once the cursor rests on the session.
-		let frame = await harness.waitForFrame((f) => f.includes('Missing combinations') && f.includes('found 3'), 'the insight section');
+		let frame = await harness.waitForFrame((f) => f.includes('Missing combinations') && f.includes('3 made'), 'the insight section');
 		expect(data.insightRequests).toContain(selected.session_id);
 		// Two deleted and one empty image: three combinations to make again.
-		expect(frame).toContain('found 3, missing 3');
+		expect(frame).toContain('3 of 6 planned images missing, 3 made');
+		expect(frame).toContain('the folder holds 4 image files: 3 listed in the manifest,');
 		await harness.press('G');
 		frame = await harness.waitForFrame((f) => f.includes('Hair=braids, Expression=frown'), 'the end of the details');
 		expect(frame).toContain('Hair=bob, Expression=smile');

@@ -3,7 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {BINDINGS} from '../../source/ui/keys.js';
 import {KEYS, cursorName, fakeData, renderExplorer, rowLines, rowNames, settle, type Harness} from '../helpers/explorer.js';
 import {sampleSessions, storedSession} from '../helpers/sessions.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 
 let harness: Harness | undefined;
 afterEach(() => {

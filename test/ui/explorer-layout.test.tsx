@@ -4,7 +4,7 @@ import {footerHints} from '../../source/ui/keys.js';
 import {displayWidth} from '../../source/text/width.js';
 import {KEYS, fakeData, renderExplorer, rowLines, rowNames, settle, type FakeData, type Harness} from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 
 let harness: Harness | undefined;
 afterEach(() => {

@@ -4,7 +4,7 @@ import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
 import {SORT_KEYS} from '../../source/view/sort.js';
 import {KEYS, cursorName, fakeData, renderExplorer, rowLines, rowNames, type Harness} from '../helpers/explorer.js';
 import {sampleSessions, storedSession} from '../helpers/sessions.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 
 let harness: Harness | undefined;
 afterEach(() => {

@@ -11,7 +11,7 @@ import {hasIncomplete} from '../../source/ui/model/filter-pane.js';
 import {formatQuery} from '../../source/core/query.js';
 import {explorerReducer, initialState, reducer} from '../../source/ui/state/reducer.js';
 import type {Action, ExplorerState} from '../../source/ui/state/types.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import {key} from '../helpers/ink-key.js';
 

@@ -5,7 +5,7 @@
 import {describe, expect, it} from 'vitest';
 import {epochMsFromIso, isoFromEpochMs} from '../../source/core/iso-time.js';
 import {formatQuery, parseQuery, type FieldValue} from '../../source/core/query.js';
-import type {StoredSession} from '../../source/store/stats-repository.js';
+import type {StoredSession} from '../../source/core/types.js';
 import {compileQuery} from '../../source/view/query-match.js';
 import {GROUP_BYS, isoWeekOf, localEpochMs, nextGroupBy, parseGroupBy, queryWithin, rollup, type GroupBy, type GroupRow} from '../../source/view/rollup.js';
 import {toSessionView, type SessionView} from '../../source/view/session-view.js';

@@ -1,7 +1,7 @@
 /** `sdstats show NAME`: every field of one session, one per line, for a person. */
-import type {SessionRecord} from '../../store/session-model.js';
+import type {SessionRecord} from '../../core/session-model.js';
 import {sanitizeLine} from '../../text/sanitize.js';
-import {toJson} from './json.js';
+import {toJson} from '../../format/json.js';
 
 export function formatSessionDetails(record: SessionRecord): string[] {
 	const entries = Object.entries(record);

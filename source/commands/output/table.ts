@@ -1,7 +1,6 @@
 /** The plain-text session list: `sdstats list`, and `sdstats` without a terminal. */
 import {shortModelName} from '../../core/model-name.js';
-import type {SessionState} from '../../core/types.js';
-import type {StoredSession} from '../../store/stats-repository.js';
+import type {SessionState, StoredSession} from '../../core/types.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {displayWidth, fitToWidth} from '../../text/width.js';
 

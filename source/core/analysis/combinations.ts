@@ -1,8 +1,8 @@
 /**
  * Missing combinations: which planned images of a session have no image file.
  *
- * Combinatorial sessions: the grid is the product of the placeholders' `used` values in the manifest's
- * `variations` order (the first placeholder outermost), times `generation_params.seed_list` when present
+ * Combinatorial sessions: the grid is the product of the placeholders' `used` values in the generator's loop
+ * order (loop-order.ts: the first placeholder outermost), times `generation_params.seed_list` when present
  * (combination-major), truncated at `num_images` (else a positive `max_images`): see grid.ts. Every manifest
  * entry whose image file is on disk is mapped to its cell (placeholders the grid does not know, such as
  * `ControlNetImage_0`, are ignored); the planned cells no entry reaches are missing. The walk over the images is
@@ -44,14 +44,18 @@ export type ShortValue = {
 
 export type CombinatorialAnalysis = {
 	kind: 'combinatorial';
-	/** The placeholders that form the grid (non-empty `used`), outermost first. */
+	/** The placeholders that form the grid (non-empty `used`), outermost first: the generator's loop order. */
 	placeholders: string[];
+	/** Placeholders of weight 0 in the prompt: a value picked at random per image, outside the grid. */
+	randomPerImage: string[];
 	/** The seed list the grid repeats every combination over, or null. */
 	seeds: Int64[] | null;
 	/** Product of the used counts × seeds. */
 	gridSize: Int64;
 	/** The cells the generator planned: min(gridSize, num_images | max_images). */
 	planned: Int64;
+	/** The manifest's own planned count (`num_images`, else a positive `max_images`), null when it gives none. */
+	manifestPlanned: Int64 | null;
 	/** Whether the plan stops before the end of the grid. */
 	capped: boolean;
 	/** Planned cells with at least one image on disk. */
@@ -154,6 +158,11 @@ const sources = new WeakMap<CombinatorialAnalysis, MissingSource>();
 const DEFAULT_FIRST_MISSING = 50;
 const DEFAULT_FIRST_DUPLICATES = 20;
 
+function planCapOf(manifest: ManifestImages): Int64 | null {
+	const cap = planCap(manifest);
+	return cap === null ? null : int64(cap);
+}
+
 function valuesRecord(names: readonly string[], values: readonly string[]): PlaceholderValues {
 	return Object.fromEntries(names.map((name, i) => [name, values[i]!]));
 }
@@ -250,9 +259,11 @@ function analyseCombinatorial(manifest: ManifestImages, options: MissingOptions)
 	const analysis: CombinatorialAnalysis = {
 		kind: 'combinatorial',
 		placeholders: names,
+		randomPerImage: [...manifest.randomPerImage],
 		seeds: grid.seeds ? [...grid.seeds] : null,
 		gridSize: int64(grid.size),
 		planned: int64(grid.planned),
+		manifestPlanned: planCapOf(manifest),
 		capped: grid.capped,
 		found: found.size,
 		missingCount: int64(grid.planned - BigInt(found.size)),

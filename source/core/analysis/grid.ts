@@ -1,8 +1,8 @@
 /**
  * The grid a combinatorial session plans, addressed by index and never materialised.
  *
- * The generator runs `itertools.product` over the placeholders in the manifest's `variations` order (the first
- * placeholder outermost, the last one changing fastest), and with a `seed_list` repeats every combination over
+ * The generator runs `itertools.product` over the placeholders in its loop order (loop-order.ts: the first
+ * placeholder outermost, the last one changing fastest; weight-0 placeholders are random per image, not a loop), and with a `seed_list` repeats every combination over
  * every seed (combination-major: all seeds of combination 0, then of combination 1…). That is a mixed-radix
  * number: cell = combination × S + seed position, combination = Σ value position × stride. Placeholders with an
  * empty `used` list take no part in the product. `num_images` (else a positive `max_images`) truncates the
@@ -98,13 +98,15 @@ export class CombinationGrid {
 	/** Per interned combination id: its combination index (-1n when it does not fit) and value positions. */
 	private readonly resolved: Array<ResolvedCombination | undefined> = [];
 
-	constructor(manifest: Pick<ManifestImages, 'placeholders' | 'seedList' | 'numImages' | 'maxImages'>) {
+	constructor(manifest: Pick<ManifestImages, 'placeholders' | 'seedList' | 'numImages' | 'maxImages'> & {randomPerImage?: readonly string[]}) {
 		const seeds = usableSeedList(manifest.seedList);
 		this.seeds = seeds;
 		this.seedCount = BigInt(seeds?.length ?? 1);
 		this.seedPositions = new Map((seeds ?? []).map((seed, i) => [seed, i]));
 
+		const random = new Set(manifest.randomPerImage ?? []);
 		const kept = manifest.placeholders
+			.filter((p) => !random.has(p.name))
 			.map((p) => {
 				const position = new Map<string, number>();
 				const values: string[] = [];

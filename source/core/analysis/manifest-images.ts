@@ -25,6 +25,7 @@ import {
 } from '../python-json.js';
 import {asCount, asInteger, asList, asString, getPath, usedVariations} from '../values.js';
 import type {Int64} from '../types.js';
+import {loopOrder} from './loop-order.js';
 
 /** A seed: an exact integer (bigint only beyond 2^53), or null when absent or not a number. `-1` is kept as -1. */
 export type Seed = Int64 | null;
@@ -72,8 +73,13 @@ export type ManifestImages = {
 	readonly maxImages: Int64 | null;
 	/** `generation_params.seed_list` as written (entries that are not integers become null); null when absent. */
 	readonly seedList: readonly Seed[] | null;
-	/** `snapshot.variations` in manifest order. */
+	/**
+	 * `snapshot.variations`, in the generator's loop order (outermost first; see loop-order.ts): the key order
+	 * of `applied_variations`, else of the prompt's placeholders sorted by weight, else of `variations`.
+	 */
 	readonly placeholders: readonly ManifestPlaceholder[];
+	/** Placeholders the prompt gives weight 0: the generator picks one at random per image, they form no loop. */
+	readonly randomPerImage: readonly string[];
 	/** `images[]` in manifest order; empty when the list is absent or not a list. */
 	readonly images: readonly ManifestImageEntry[];
 	/** Whether top-level `images` is a list. */
@@ -374,8 +380,21 @@ function readImages(reader: JsonReader, state: ImagesState): boolean {
 	return isList;
 }
 
-function placeholdersOf(snapshot: JsonObject): ManifestPlaceholder[] {
-	return usedVariations(snapshot).map(({name, used}) => ({name, used: used.map(valueText)}));
+function placeholdersInLoopOrder(
+	snapshot: JsonObject,
+	entries: readonly ManifestImageEntry[],
+): {placeholders: ManifestPlaceholder[]; randomPerImage: string[]} {
+	const placeholders = usedVariations(snapshot).map(({name, used}) => ({name, used: used.map(valueText)}));
+	const names = new Set(placeholders.map((p) => p.name));
+	const applied = entries.find((entry) => entry.combination.pairs.some(([name]) => names.has(name)));
+	const prompt = asString(getPath(snapshot.get('resolved_template'), 'prompt')) ?? null;
+	const order = loopOrder(
+		placeholders.map((p) => p.name),
+		applied ? applied.combination.pairs.map(([name]) => name) : null,
+		prompt,
+	);
+	const byName = new Map(placeholders.map((p) => [p.name, p]));
+	return {placeholders: order.names.map((name) => byName.get(name)!), randomPerImage: [...order.randomPerImage]};
 }
 
 function readOrThrow(bytes: Uint8Array): ManifestImagesResult {
@@ -418,7 +437,7 @@ function readOrThrow(bytes: Uint8Array): ManifestImagesResult {
 		numImages: asCount(getPath(params, 'num_images')) ?? null,
 		maxImages: asCount(getPath(params, 'max_images')) ?? null,
 		seedList: seedList ? seedList.map(toSeed) : null,
-		placeholders: placeholdersOf(snapshot),
+		...placeholdersInLoopOrder(snapshot, state.entries),
 		images: state.entries,
 		imagesListed,
 		combinations: state.combinations.list,

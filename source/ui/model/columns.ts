@@ -67,12 +67,19 @@ const COLUMNS: ColumnSpec[] = [
 	{id: 'sampler', title: 'SAMPLER', width: 12, align: 'left', dropRank: 9, sortKey: 'sampler'},
 ];
 
+/** The columns `:hide` and `:show` take: every column but the name, which identifies the row. */
+export const HIDEABLE_COLUMNS: readonly ColumnId[] = COLUMNS.map((c) => c.id).filter((id) => id !== 'name');
+
+export function isHideableColumn(name: string): name is ColumnId {
+	return (HIDEABLE_COLUMNS as readonly string[]).includes(name);
+}
+
 export type Layout = {columns: ColumnSpec[]; width: number};
 
 const COMPACT_CREATED = 11;
 
 /** Which columns fit `width`, with the name column taking what is left; `hidden` columns are left out. */
-export function layoutColumns(width: number, imagesWidth = 9, hidden: ReadonlySet<string> = new Set()): Layout {
+export function layoutColumns(width: number, imagesWidth = 9, hidden: ReadonlySet<ColumnId> = new Set()): Layout {
 	let columns = COLUMNS.filter((c) => c.id === 'name' || !hidden.has(c.id)).map((c) => (c.id === 'images' ? {...c, width: Math.max(c.width, imagesWidth)} : {...c}));
 	const total = (cols: ColumnSpec[]): number => MARKER_WIDTH + cols.reduce((sum, c) => sum + c.width + 1, 0);
 	const droppable = columns.filter((c) => c.dropRank !== undefined).sort((a, b) => b.dropRank! - a.dropRank!);

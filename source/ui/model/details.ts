@@ -3,14 +3,14 @@
  * placeholders, prompts (wrapped), timestamps with relative ages, duration and rate, and the paths.
  */
 import {epochMsFromIso} from '../../core/iso-time.js';
-import {parseJsonColumn} from '../../store/session-model.js';
+import {parseJsonColumn} from '../../core/session-model.js';
 import {PyFloat, type JsonValue} from '../../core/python-json.js';
 import {pythonDumps} from '../../core/python-dumps.js';
 import {sanitizeBlock, sanitizeLine} from '../../text/sanitize.js';
 import {fitToWidth, truncateToWidth, wrapToWidth} from '../../text/width.js';
 import {STATE_SYMBOL, STATE_WORD, formatCompletion} from './columns.js';
 import type {SessionView} from '../../view/session-view.js';
-import type {StoredSession} from '../../store/stats-repository.js';
+import type {StoredSession} from '../../core/types.js';
 import type {SessionInsight} from '../../jobs/session-insight.js';
 import {insightLines} from './insight-lines.js';
 

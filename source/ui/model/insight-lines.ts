@@ -4,11 +4,13 @@
  * "Anomalies". Pure: every string from disk goes through sanitizeLine, every line fits `width` columns.
  */
 import type {CombinatorialAnalysis, RandomAnalysis} from '../../core/analysis/combinations.js';
+import {missingHeadline, type FolderImageCounts} from '../../core/analysis/missing-summary.js';
 import type {ExpectedSeeds, SeedAnalysis} from '../../core/analysis/seeds.js';
 import type {Int64} from '../../core/types.js';
 import type {SessionInsight} from '../../jobs/session-insight.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {truncateToWidth, wrapToWidth} from '../../text/width.js';
+import {formatCombination} from '../../format/combination.js';
 
 export type InsightLine = {text: string; role?: 'section' | 'warning'};
 
@@ -16,15 +18,6 @@ export type InsightLine = {text: string; role?: 'section' | 'warning'};
 export const MISSING_SHOWN = 10;
 /** How many seeds (or combinations) a seed line names before "+N more". */
 const SEEDS_SHOWN = 10;
-
-/** `Hair=bob, Expression=smile (seed 1001)`, sanitized. */
-export function formatCombination(values: Readonly<Record<string, string>>, seed?: Int64): string {
-	const text = Object.entries(values)
-		.map(([name, value]) => `${sanitizeLine(name)}=${sanitizeLine(value)}`)
-		.join(', ');
-	if (seed === undefined) return text || '(no placeholders)';
-	return text ? `${text} (seed ${seed})` : `seed ${seed}`;
-}
 
 const plural = (count: Int64, one: string, many = `${one}s`): string => `${count} ${BigInt(count) === 1n ? one : many}`;
 
@@ -66,7 +59,7 @@ class Lines {
 	}
 }
 
-function combinatorialLines(out: Lines, a: CombinatorialAnalysis): void {
+function combinatorialLines(out: Lines, a: CombinatorialAnalysis, folder: FolderImageCounts): void {
 	out.section('Missing combinations');
 	const names = a.placeholders.map(sanitizeLine).join(' × ');
 	const seeds = a.seeds ? `${names ? ' × ' : ''}${plural(a.seeds.length, 'seed')}` : '';
@@ -76,7 +69,8 @@ function combinatorialLines(out: Lines, a: CombinatorialAnalysis): void {
 			? `planned ${a.planned} of a grid of ${a.gridSize} (${grid}): the planned count stops before the end of the grid`
 			: `planned ${a.planned}: the whole grid (${grid})`,
 	);
-	out.line(`found ${a.found}, missing ${a.missingCount}`, 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
+	if (a.randomPerImage.length > 0) out.wrapped(`${a.randomPerImage.map(sanitizeLine).join(', ')}: weight 0, a value picked at random per image (not part of the grid)`);
+	out.wrapped(missingHeadline(a, folder), 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
 	if (BigInt(a.missingCount) > 0n) {
 		const shown = a.missing.slice(0, MISSING_SHOWN);
 		out.line(BigInt(a.missingCount) > BigInt(shown.length) ? `first missing (in the generator's order):` : `missing (in the generator's order):`);
@@ -92,16 +86,15 @@ function combinatorialLines(out: Lines, a: CombinatorialAnalysis): void {
 			out.wrapped(`${sanitizeLine(name)}: ${listed.join(', ')}${moreText(values.length, listed.length)}`, 4);
 		}
 	}
-	if (a.duplicates > 0) out.wrapped(`${plural(a.duplicates, 'image')} repeat${a.duplicates === 1 ? 's' : ''} a combination that already has one`);
 	if (a.unmatched > 0) {
 		const files = a.unmatchedFiles.slice(0, 3).map(sanitizeLine).join(', ');
-		out.wrapped(`${plural(a.unmatched, 'image')} fit${a.unmatched === 1 ? 's' : ''} no planned combination: ${files}${moreText(a.unmatched, Math.min(3, a.unmatchedFiles.length))}`);
+		out.wrapped(`fitting no planned combination: ${files}${moreText(a.unmatched, Math.min(3, a.unmatchedFiles.length))}`);
 	}
 }
 
-function randomLines(out: Lines, a: RandomAnalysis): void {
+function randomLines(out: Lines, a: RandomAnalysis, folder: FolderImageCounts): void {
 	out.section('Missing images (random mode)');
-	out.line(`planned ${a.expected}, found ${a.found}, missing ${a.missingCount}`, 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
+	out.wrapped(missingHeadline(a, folder), 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
 	const never = Object.entries(a.neverProduced);
 	if (never.length > 0) {
 		out.line('values never produced:');
@@ -112,7 +105,6 @@ function randomLines(out: Lines, a: RandomAnalysis): void {
 	} else if (a.found > 0) {
 		out.line('every used value was produced at least once');
 	}
-	if (a.duplicates > 0) out.wrapped(`${plural(a.duplicates, 'image')} repeat${a.duplicates === 1 ? 's' : ''} another image's variations and seed`);
 }
 
 function expectedText(expected: ExpectedSeeds): string {
@@ -166,8 +158,8 @@ function seedLines(out: Lines, s: SeedAnalysis): void {
 /** The insight sections, each line at most `width` columns. */
 export function insightLines(insight: SessionInsight, width: number): InsightLine[] {
 	const out = new Lines(width);
-	if (insight.missing?.kind === 'combinatorial') combinatorialLines(out, insight.missing);
-	else if (insight.missing?.kind === 'random') randomLines(out, insight.missing);
+	if (insight.missing?.kind === 'combinatorial') combinatorialLines(out, insight.missing, insight);
+	else if (insight.missing?.kind === 'random') randomLines(out, insight.missing, insight);
 	else {
 		out.section('Missing combinations');
 		out.wrapped(`cannot tell: ${sanitizeLine(insight.reason ?? 'no analysis')}`, 2, 'warning');

@@ -1,18 +1,19 @@
-/** The explorer's whole state and every action that changes it. One reducer (reducer.ts) owns the transitions. */
-import type {SessionState} from '../../core/types.js';
-import type {ListedSession, StoredSession} from '../../store/stats-repository.js';
+/** The explorer's whole state and every action that changes it. The root reducer (reducer.ts) routes each action to its slice. */
+import type {ListedSession, StoredSession} from '../../core/types.js';
 import type {TriagePatch, TriageSnapshot} from '../../store/metadata-repository.js';
 import type {ViewSettings} from '../data/view-store.js';
 import type {GroupBy, GroupRow} from '../../view/rollup.js';
 import type {SessionInsight} from '../../jobs/session-insight.js';
 import type {Filter} from '../../view/filter.js';
 import type {SessionView} from '../../view/session-view.js';
-import type {SortKey, SortSpec} from '../../view/sort.js';
+import type {ColumnId} from '../model/columns.js';
+import type {EditLine} from '../model/line-editor.js';
+import type {SortSpec} from '../../view/sort.js';
 
 export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups';
 
-/** A one-line text input (tag, note, `:` command), with Tab completion candidates. */
-export type TextInput = {text: string; completions: readonly string[]};
+/** A one-line text input (tag, note, `:` command): the line being edited, with Tab completion candidates. */
+export type TextInput = EditLine & {completions: readonly string[]};
 
 /** What a triage key means, before it is resolved against the targets' current values. */
 export type TriageIntent =
@@ -125,7 +126,7 @@ export type ExplorerState = {
 	/** The grouping view (`m`): per model, sampler, size, mode, day or week, over the sessions shown. */
 	groups: {by: GroupBy; rows: GroupRow[]; focus: number} | null;
 	/** Columns the user hid (`:hide`). */
-	hiddenColumns: ReadonlySet<string>;
+	hiddenColumns: ReadonlySet<ColumnId>;
 	/** Named views (`:save`, `:load`). */
 	savedViews: Readonly<Record<string, ViewSettings>>;
 	/** Bumped when the views should be written to the state file. */
@@ -138,34 +139,44 @@ export type ExplorerState = {
 	quitting: boolean;
 };
 
-export type Action =
-	/** A key press, interpreted by the key table against the state at that moment. */
-	| {type: 'key'; input: string; key: import('ink').Key}
+/**
+ * The actions, one union per slice (see ../README.md). The root reducer routes each to the slice that owns it;
+ * a slice's reducer takes only its own union, so a reader finds every transition of a concern in one file.
+ */
+
+/** Rows arriving, the clock and the terminal, and moving in the list (state/list.ts). */
+export type ListAction =
 	| {type: 'rows-loaded'; rows: readonly ListedSession[]; complete: boolean; nowMs: number}
 	/** Every row, already turned into views page by page while loading (so no single step blocks for long). */
 	| {type: 'views-loaded'; views: SessionView[]; nowMs: number}
 	| {type: 'rows-updated'; rows: readonly ListedSession[]; removedIds: readonly string[]; nowMs: number}
-	/** The full row of the session whose details are on screen (the list holds lean rows). */
-	| {type: 'details-loaded'; row: StoredSession | null}
-	| {type: 'insight-loaded'; sessionId: string; insight: SessionInsight | null; error: string | null}
 	| {type: 'resize'; viewport: Viewport}
+	| {type: 'tick'; nowMs: number}
 	| {type: 'move'; delta: number}
 	| {type: 'move-page'; direction: 1 | -1; half: boolean}
 	| {type: 'move-edge'; edge: 'top' | 'bottom'}
-	| {type: 'open-details'}
-	| {type: 'back'}
-	| {type: 'quit'}
-	| {type: 'interrupt'}
-	| {type: 'filter-input-open'}
-	| {type: 'filter-input-type'; text: string}
-	| {type: 'filter-input-delete'}
-	| {type: 'filter-input-escape'}
-	| {type: 'filter-input-submit'}
 	| {type: 'toggle-incomplete'}
 	| {type: 'jump-incomplete'; direction: 1 | -1}
 	| {type: 'mark-toggle'}
 	| {type: 'mark-all'}
 	| {type: 'mark-clear'}
+	| {type: 'filter-input-open'}
+	| {type: 'filter-input-type'; text: string}
+	| {type: 'filter-input-delete'}
+	| {type: 'filter-input-escape'}
+	| {type: 'filter-input-submit'};
+
+/** Details, help, the sort and filter panes, groups, and going back from any of them (state/panes.ts). */
+export type PaneAction =
+	/** The full row of the session whose details are on screen (the list holds lean rows). */
+	| {type: 'details-loaded'; row: StoredSession | null}
+	| {type: 'insight-loaded'; sessionId: string; insight: SessionInsight | null; error: string | null}
+	| {type: 'rates'; rates: ReadonlyMap<string, number>}
+	| {type: 'open-details'}
+	| {type: 'back'}
+	| {type: 'help-open'}
+	| {type: 'scroll'; delta: number}
+	| {type: 'scroll-edge'; edge: 'top' | 'bottom'}
 	| {type: 'sort-pane-open'}
 	| {type: 'sort-pane-move'; delta: number}
 	| {type: 'sort-pane-direction'; direction?: 'asc' | 'desc'}
@@ -177,38 +188,47 @@ export type Action =
 	| {type: 'filter-pane-type'; text: string}
 	| {type: 'filter-pane-delete'}
 	| {type: 'filter-pane-apply'}
-	| {type: 'help-open'}
-	| {type: 'scroll'; delta: number}
-	| {type: 'scroll-edge'; edge: 'top' | 'bottom'}
-	| {type: 'recompute-selection'}
-	| {type: 'confirm-open'}
-	| {type: 'confirm-choose'; scope: 'stale' | 'all'}
-	| {type: 'job-started'; requestId: number; label: string; total: number; startedAtMs: number}
-	| {type: 'job-progress'; done: number; total: number; current: string | null; errors: number; lastError: string | null; nowMs: number}
-	| {type: 'job-finished'; message: string}
-	| {type: 'job-request-taken'}
-	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]; rootProblem?: string | undefined}
-	| {type: 'message'; text: string | null}
-	| {type: 'tick'; nowMs: number}
-	| {type: 'rates'; rates: ReadonlyMap<string, number>}
 	| {type: 'groups-open'}
 	| {type: 'groups-switch'; step: 1 | -1}
 	| {type: 'groups-move'; delta: number}
-	| {type: 'groups-apply'}
+	| {type: 'groups-apply'};
+
+/** Recomputes: asking, confirming, progress, the disk's stale check, quitting (state/jobs.ts). */
+export type JobAction =
+	| {type: 'recompute-selection'}
+	| {type: 'confirm-open'}
+	| {type: 'confirm-choose'; scope: 'stale' | 'all'}
+	| {type: 'job-request-taken'}
+	| {type: 'job-started'; requestId: number; label: string; total: number; startedAtMs: number}
+	| {type: 'job-progress'; done: number; total: number; current: string | null; errors: number; lastError: string | null; nowMs: number}
+	| {type: 'job-finished'; message: string}
+	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]; rootProblem?: string | undefined}
+	| {type: 'message'; text: string | null}
+	| {type: 'quit'}
+	| {type: 'interrupt'};
+
+/** Triage flags, tags, notes, undo, and exports (state/triage.ts). */
+export type TriageAction =
 	| {type: 'triage'; intent: TriageIntent}
 	| {type: 'triage-applied'; requestId: number; label: string; snapshots: TriageSnapshot[] | null; rows: readonly ListedSession[]; error: string | null; tags: readonly string[]}
 	/** The triage write found the file locked by another program: it is retried, and the wait is shown. */
 	| {type: 'triage-locked'; requestId: number}
 	| {type: 'undo'}
+	| {type: 'tags-loaded'; tags: readonly string[]}
+	| {type: 'export-open'}
+	| {type: 'export-choose'; format: 'csv' | 'json'}
+	| {type: 'export-done'; message: string};
+
+/** The one-line inputs: tag, note and the `:` command line (state/inputs.ts). */
+export type InputAction =
 	| {type: 'input-open'; purpose: 'tag-input' | 'note-input' | 'command'}
 	| {type: 'input-type'; text: string}
 	| {type: 'input-delete'}
 	| {type: 'input-complete'}
-	| {type: 'input-submit'}
-	| {type: 'export-open'}
-	| {type: 'export-choose'; format: 'csv' | 'json'}
-	| {type: 'export-done'; message: string}
-	| {type: 'tags-loaded'; tags: readonly string[]}
-	| {type: 'views-loaded-from-file'; saved: Record<string, ViewSettings>; warning: string | null};
+	| {type: 'input-submit'};
 
-export type {SessionState, SortKey};
+/** A key press, interpreted by the key table (keys.ts) against the state at that moment. */
+export type KeyAction = {type: 'key'; input: string; key: import('ink').Key};
+
+export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction;
+

@@ -1,20 +1,13 @@
-/** The details of the selected session, scrolled. */
+/** The details of the selected session (lines made by state/selectors.ts `detailsLinesOf`), scrolled. */
 import React from 'react';
 import {Box} from 'ink';
-import {buildDetails, detailsInsightLines, type DetailsContext, type DetailsLine} from '../model/details.js';
-import type {ExplorerState} from '../state/types.js';
-import type {SessionView} from '../../view/session-view.js';
-import type {StoredSession} from '../../store/stats-repository.js';
+import type {DetailsLine} from '../model/details.js';
+import {scrollLimit} from '../state/selectors.js';
 import type {Theme} from '../theme.js';
 import {Line} from './line.js';
 
-export function DetailsView({view, row, insight, scroll, width, height, context, theme}: {view: SessionView; row: StoredSession | null; insight: ExplorerState['detailsInsight']; scroll: number; width: number; height: number; context: DetailsContext; theme: Theme}): React.JSX.Element {
-	// The full row arrives a moment after the cursor moves; until then the list's own fields stand in.
-	const lines: DetailsLine[] =
-		row && row.session_id === view.id
-			? [...buildDetails(view, row, width, context), ...detailsInsightLines(insight, view.id, width)]
-			: [{text: view.fullName, role: 'title' as const}, {text: 'loading details…'}];
-	const top = Math.max(0, Math.min(scroll, lines.length - height));
+export function DetailsView({lines, scroll, width, height, theme}: {lines: readonly DetailsLine[]; scroll: number; width: number; height: number; theme: Theme}): React.JSX.Element {
+	const top = Math.min(scroll, scrollLimit(lines.length, height));
 	const more = lines.length > top + height;
 	const shown = lines.slice(top, top + height - (more ? 1 : 0));
 	return (

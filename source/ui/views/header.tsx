@@ -3,7 +3,7 @@ import React from 'react';
 import {Box} from 'ink';
 import {SESSION_STATES} from '../../core/types.js';
 import {STATE_SYMBOL, STATE_WORD} from '../model/columns.js';
-import {stateCounts} from '../state/reducer.js';
+import {stateCounts} from '../state/selectors.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
 import {displayWidth, truncateToWidth} from '../../text/width.js';

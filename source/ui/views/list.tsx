@@ -2,7 +2,7 @@
 import React from 'react';
 import {Box} from 'ink';
 import {describeFilter} from '../../view/filter.js';
-import {headerCells, layoutColumns, rowCells, type Layout} from '../model/columns.js';
+import {headerCells, layoutColumns, rowCells, type ColumnId, type Layout} from '../model/columns.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Role, Theme} from '../theme.js';
@@ -34,7 +34,7 @@ function rowSegments(view: SessionView, layout: Layout, selected: boolean, state
 
 export function ListView({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
 	// The flags column appears once some session carries the user's triage.
-	const hidden = state.anyTriage ? state.hiddenColumns : new Set([...state.hiddenColumns, 'flags']);
+	const hidden = state.anyTriage ? state.hiddenColumns : new Set<ColumnId>([...state.hiddenColumns, 'flags']);
 	const layout = layoutColumns(width, state.imagesWidth, hidden);
 	const arrow = state.sort.direction === 'asc' ? '▲' : '▼';
 	const header: Segment[] = [{text: '   '}, ...headerCells(layout, state.sort.key, arrow).map((c) => ({text: `${c.text} `, role: 'header' as Role}))];

@@ -1,7 +1,7 @@
 /** The filter pane, the sort pane, the recompute question and the help: each a list of lines in the body. */
 import React from 'react';
 import {Box} from 'ink';
-import {helpLines} from './help-lines.js';
+import {helpLines} from '../model/help-lines.js';
 import {FILTER_PANE_ITEMS, itemValue} from '../model/filter-pane.js';
 import {SORT_KEYS, SORT_LABELS} from '../../view/sort.js';
 import type {ExplorerState} from '../state/types.js';

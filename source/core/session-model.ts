@@ -2,40 +2,20 @@
  * Rows as the rest of the program sees them: the design's SessionStats model (JSON columns parsed, the sweep
  * flag a boolean) and the full record the commands print (every column plus state and bookkeeping).
  */
-import {PyFloat, parsePythonJson, type JsonValue} from '../core/python-json.js';
-import {deriveState} from '../core/state.js';
-import type {Int64, SessionState, SessionStatsRow} from '../core/types.js';
-import {SESSION_STATS_COLUMNS} from './schema.js';
-import type {StoredSession} from './stats-repository.js';
+import {PyFloat, parsePythonJson, type JsonValue} from './python-json.js';
+import {SESSION_STATS_COLUMNS, type SessionState, type SessionStatsRow, type StoredSession} from './types.js';
 
-export type SessionStats = {
-	session_id: string;
-	session_path: string;
-	sd_model: string | null;
-	template_version: string | null;
-	generation_mode: string | null;
-	seed_mode: string | null;
-	seed_base: Int64 | null;
-	resolved_prompt: string | null;
-	negative_prompt: string | null;
-	width: number | null;
-	height: number | null;
-	steps: number | null;
-	cfg_scale: number | null;
-	sampler_name: string | null;
-	images_expected: Int64 | null;
-	images_actual: number;
-	completion_percentage: number | null;
+/** The design's model of a row: the stats columns, with the sweep flag a boolean and the JSON columns parsed. */
+export type SessionStats = Omit<SessionStatsRow, 'is_seed_sweep' | 'placeholders_json' | 'variations_summary_json'> & {
 	is_seed_sweep: boolean;
 	placeholders: Record<string, number>;
 	variations_summary: Record<string, unknown[]>;
-	session_created_at: string | null;
-	manifest_generated_at: string | null;
-	first_image_created_at: string | null;
-	last_image_created_at: string | null;
-	stats_computed_at: string;
-	stats_version: number;
 };
+
+/** The session_stats columns of a stored row, in DDL order, without its bookkeeping and triage. */
+function statsColumnsOf(row: StoredSession): SessionStatsRow {
+	return Object.fromEntries(SESSION_STATS_COLUMNS.map((c) => [c, row[c]])) as unknown as SessionStatsRow;
+}
 
 /** A stored JSON column as a value; malformed text (another writer's) reads as null. */
 export function parseJsonColumn(text: string | null): JsonValue {
@@ -60,55 +40,15 @@ function toPlain(value: JsonValue): unknown {
 }
 
 export function toSessionStats(row: StoredSession): SessionStats {
-	const placeholders = toPlain(parseJsonColumn(row.placeholders_json));
-	const summary = toPlain(parseJsonColumn(row.variations_summary_json));
+	const {is_seed_sweep, placeholders_json, variations_summary_json, ...columns} = statsColumnsOf(row);
+	const placeholders = toPlain(parseJsonColumn(placeholders_json));
+	const summary = toPlain(parseJsonColumn(variations_summary_json));
 	return {
-		session_id: row.session_id,
-		session_path: row.session_path,
-		sd_model: row.sd_model,
-		template_version: row.template_version,
-		generation_mode: row.generation_mode,
-		seed_mode: row.seed_mode,
-		seed_base: row.seed_base,
-		resolved_prompt: row.resolved_prompt,
-		negative_prompt: row.negative_prompt,
-		width: row.width,
-		height: row.height,
-		steps: row.steps,
-		cfg_scale: row.cfg_scale,
-		sampler_name: row.sampler_name,
-		images_expected: row.images_expected,
-		images_actual: row.images_actual,
-		completion_percentage: row.completion_percentage,
-		is_seed_sweep: row.is_seed_sweep === 1,
+		...columns,
+		is_seed_sweep: is_seed_sweep === 1,
 		placeholders: (placeholders && typeof placeholders === 'object' ? placeholders : {}) as Record<string, number>,
 		variations_summary: (summary && typeof summary === 'object' ? summary : {}) as Record<string, unknown[]>,
-		session_created_at: row.session_created_at,
-		manifest_generated_at: row.manifest_generated_at,
-		first_image_created_at: row.first_image_created_at,
-		last_image_created_at: row.last_image_created_at,
-		stats_computed_at: row.stats_computed_at,
-		stats_version: row.stats_version,
 	};
-}
-
-export function stateOf(
-	row: Pick<StoredSession, 'manifest_state' | 'sd_model' | 'images_expected' | 'manifest_status' | 'images_actual' | 'last_activity_ms'>,
-	nowMs: number,
-	stallWindowMs: number,
-): SessionState {
-	return deriveState(
-		{
-			// A row another tool wrote without our bookkeeping: judge it by what the row says.
-			manifestState: row.manifest_state ?? (row.sd_model === null && row.images_expected === null ? 'missing' : 'ok'),
-			manifestStatus: row.manifest_status,
-			imagesActual: row.images_actual,
-			imagesExpected: row.images_expected,
-			lastActivityMs: row.last_activity_ms,
-		},
-		nowMs,
-		stallWindowMs,
-	);
 }
 
 /** Tags as stored by the web UI (a JSON array of strings); anything else reads as no tags. */
@@ -155,7 +95,7 @@ type SessionStatsRowRecord = Omit<SessionStatsRow, 'placeholders_json' | 'variat
 const flag = (value: number | null, present: boolean, absent: boolean): boolean => (present ? Boolean(value) : absent);
 
 export function toSessionRecord(row: StoredSession, state: SessionState): SessionRecord {
-	const columns = Object.fromEntries(SESSION_STATS_COLUMNS.map((c) => [c, row[c]])) as unknown as SessionStatsRow;
+	const columns = statsColumnsOf(row);
 	const present = row.has_metadata === 1;
 	return {
 		...columns,

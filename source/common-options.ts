@@ -1,5 +1,5 @@
 /** What every command receives: resolved locations and options, parsed and validated once at the edge. */
-import type {Locations} from '../config.js';
+import type {Locations} from './config.js';
 
 export type CommonOptions = Readonly<{
 	locations: Locations;

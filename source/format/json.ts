@@ -3,8 +3,8 @@
  * character a terminal could act on escaped (JSON.stringify leaves C1 controls and bidi marks raw).
  */
 
-import {PyFloat} from '../../core/python-json.js';
-import {pythonFloatRepr} from '../../core/python-dumps.js';
+import {PyFloat} from '../core/python-json.js';
+import {pythonFloatRepr} from '../core/python-dumps.js';
 
 const UNSAFE_FOR_TERMINAL = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 

@@ -2,10 +2,9 @@
  * Sessions as exported by `sdstats list --json | --csv` and by the explorer's `x`: the same rows in the same
  * order for the same filter and sort. CSV holds the explorer's columns with raw values; JSON holds every field.
  */
-import type {SessionState} from '../../core/types.js';
-import {toSessionRecord} from '../../store/session-model.js';
-import type {StoredSession} from '../../store/stats-repository.js';
-import {sanitizeLine} from '../../text/sanitize.js';
+import type {SessionState, StoredSession} from '../core/types.js';
+import {toSessionRecord} from '../core/session-model.js';
+import {sanitizeLine} from '../text/sanitize.js';
 import {csvLine} from './csv.js';
 import {toJson} from './json.js';
 

@@ -1,10 +1,12 @@
-/** The help screen's lines, generated from the key table (also used by the reducer to bound scrolling). */
+/** The help screen's lines, generated from the key table: the view draws them, the reducer bounds scrolling by them. */
 import {helpSections} from '../keys.js';
 import {fitToWidth, truncateToWidth} from '../../text/width.js';
-import type {Segment} from './line.js';
 
-export function helpLines(width: number): Segment[][] {
-	const lines: Segment[][] = [];
+/** A styled piece of a help line (the same shape the views' `Line` draws). */
+export type HelpSegment = {text: string; role?: 'title' | 'key'};
+
+export function helpLines(width: number): HelpSegment[][] {
+	const lines: HelpSegment[][] = [];
 	for (const section of helpSections()) {
 		if (lines.length > 0) lines.push([{text: ''}]);
 		lines.push([{text: truncateToWidth(section.title, width), role: 'title'}]);

@@ -1,0 +1,265 @@
+/**
+ * What an action will do, decided before anything moves: for each selected session where it goes, how (a
+ * rename, or a verified copy to another filesystem), its files and bytes, and the sessions that will be
+ * skipped and why. The confirmation screen and --dry-run show exactly this; the runner carries it out.
+ * Planning only reads the filesystem.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type {SessionState} from '../../core/types.js';
+import {describeFsError, errorCode} from '../../scan/errors.js';
+import {bytesOnTarget, inventory, InventoryError, type Inventory} from '../../scan/folder-inventory.js';
+import {deviceOf, freeTrashName, readTrashInfoPath, trashFor, trashInfoBody, type TrashPlace} from './freedesktop-trash.js';
+import {outcomeOf, type ActionKind, type MoveMethod, type ParsedJournal} from './journal.js';
+import {exists} from './transfer.js';
+
+export type Candidate = {sessionId: string; state: SessionState | null};
+
+export type PlannedMove = {
+	sessionId: string;
+	from: string;
+	to: string;
+	method: MoveMethod;
+	files: number;
+	bytes: number;
+	listing: Inventory | null;
+	trashInfo?: {path: string; body: string};
+	/** The trash a move goes into (its files/ and info/ are made first). */
+	trash?: TrashPlace;
+	removeInfo?: string;
+	/** The folder is already at `to` (put back by hand from the desktop's trash): only the paths follow. */
+	already?: boolean;
+};
+
+export type SkippedSession = {sessionId: string; from: string; reason: string};
+
+export type ActionPlan = {
+	kind: ActionKind;
+	root: string;
+	target: string;
+	dbPath: string | null;
+	moves: PlannedMove[];
+	skipped: SkippedSession[];
+	/** Free bytes at the target for copies (null: every move is a rename, or the target cannot be measured). */
+	freeBytes: number | null;
+	/** Bytes the copies will take at the target (0 when every move is a rename). */
+	copyBytes: number;
+	undoOf?: string;
+};
+
+export const RUNNING_REASON = 'running (add --include-running to move it anyway)';
+
+export type PlanOptions = {root: string; dbPath: string | null; includeRunning: boolean};
+
+function freeSpace(target: string): {free: number; block: number} | null {
+	let current = path.resolve(target);
+	for (;;) {
+		try {
+			const stats = fs.statfsSync(current);
+			return {free: stats.bavail * stats.bsize, block: stats.bsize};
+		} catch {
+			const parent = path.dirname(current);
+			if (parent === current) return null;
+			current = parent;
+		}
+	}
+}
+
+function nearestExisting(p: string): string {
+	let current = path.resolve(p);
+	while (!exists(current)) {
+		const parent = path.dirname(current);
+		if (parent === current) break;
+		current = parent;
+	}
+	return current;
+}
+
+/** Why nothing can be written at a folder (it or its nearest existing ancestor), or null. */
+export function writeProblemAt(dir: string, what: string): string | null {
+	const existing = nearestExisting(dir);
+	try {
+		fs.accessSync(existing, fs.constants.W_OK | fs.constants.X_OK);
+		return null;
+	} catch (error) {
+		return errorCode(error) === 'EROFS' ? `${what} is on a read-only filesystem` : `${what} cannot be written (${describeFsError(error)})`;
+	}
+}
+
+/** The folder of one candidate and its listing, or why it is skipped. */
+function sessionFolder(root: string, candidate: Candidate, includeRunning: boolean): {from: string; listing: Inventory} | SkippedSession {
+	const from = path.join(root, candidate.sessionId);
+	const skip = (reason: string): SkippedSession => ({sessionId: candidate.sessionId, from, reason});
+	if (candidate.state === 'running' && !includeRunning) return skip(RUNNING_REASON);
+	let stat: fs.Stats;
+	try {
+		stat = fs.lstatSync(from);
+	} catch (error) {
+		return skip(`its folder ${errorCode(error) === 'ENOENT' ? 'is not under the root any more' : `cannot be read (${describeFsError(error)})`}`);
+	}
+	if (!stat.isDirectory()) return skip('it is not a folder');
+	try {
+		return {from, listing: inventory(from)};
+	} catch (error) {
+		return skip(error instanceof InventoryError ? error.message : describeFsError(error));
+	}
+}
+
+/** Copies must fit: each one is planned only while the free space at the target covers it. */
+function fitCopies(plan: ActionPlan, target: string): void {
+	const space = freeSpace(target);
+	if (!plan.moves.some((m) => m.method === 'copy')) return;
+	plan.freeBytes = space?.free ?? null;
+	let left = space ? space.free - 1024 * 1024 : Number.POSITIVE_INFINITY;
+	const kept: PlannedMove[] = [];
+	for (const move of plan.moves) {
+		if (move.method !== 'copy' || move.listing === null) {
+			kept.push(move);
+			continue;
+		}
+		const need = bytesOnTarget(move.listing, space?.block ?? 4096);
+		if (need > left) {
+			plan.skipped.push({sessionId: move.sessionId, from: move.from, reason: `not enough free space at the target (needs ${need} bytes, ${Math.max(0, left)} left)`});
+			continue;
+		}
+		left -= need;
+		plan.copyBytes += need;
+		kept.push(move);
+	}
+	plan.moves = kept;
+}
+
+export function planArchive(candidates: readonly Candidate[], target: string, options: PlanOptions): ActionPlan {
+	const root = path.resolve(options.root);
+	const archive = path.resolve(target);
+	const plan: ActionPlan = {kind: 'archive', root, target: archive, dbPath: options.dbPath, moves: [], skipped: [], freeBytes: null, copyBytes: 0};
+	const sourceProblem = writeProblemAt(root, 'the results root');
+	const targetProblem = writeProblemAt(archive, 'the archive folder');
+	const targetDevice = deviceOf(archive);
+	for (const candidate of candidates) {
+		const folder = sessionFolder(root, candidate, options.includeRunning);
+		if ('reason' in folder) {
+			plan.skipped.push(folder);
+			continue;
+		}
+		const {from, listing} = folder;
+		const to = path.join(archive, candidate.sessionId);
+		const problem = sourceProblem ?? targetProblem ?? (exists(to) ? 'a folder of that name is already in the archive (nothing is overwritten)' : null);
+		if (problem) {
+			plan.skipped.push({sessionId: candidate.sessionId, from, reason: problem});
+			continue;
+		}
+		const method: MoveMethod = fs.statSync(from).dev === targetDevice ? 'rename' : 'copy';
+		plan.moves.push({sessionId: candidate.sessionId, from, to, method, files: listing.files, bytes: listing.bytes, listing});
+	}
+	fitCopies(plan, archive);
+	return plan;
+}
+
+export function planTrash(candidates: readonly Candidate[], options: PlanOptions & {env: Readonly<{[key: string]: string | undefined}>; home?: string; nowMs: number}): ActionPlan {
+	const root = path.resolve(options.root);
+	const plan: ActionPlan = {kind: 'trash', root, target: '', dbPath: options.dbPath, moves: [], skipped: [], freeBytes: null, copyBytes: 0};
+	const sourceProblem = writeProblemAt(root, 'the results root');
+	const reserved = new Map<string, Set<string>>();
+	for (const candidate of candidates) {
+		const folder = sessionFolder(root, candidate, options.includeRunning);
+		if ('reason' in folder) {
+			plan.skipped.push(folder);
+			continue;
+		}
+		const {from, listing} = folder;
+		if (sourceProblem) {
+			plan.skipped.push({sessionId: candidate.sessionId, from, reason: sourceProblem});
+			continue;
+		}
+		const {place, sameDevice} = trashFor(from, options.env, options.home);
+		const problem = writeProblemAt(place.dir, 'the trash');
+		if (problem) {
+			plan.skipped.push({sessionId: candidate.sessionId, from, reason: problem});
+			continue;
+		}
+		const names = reserved.get(place.dir) ?? new Set<string>();
+		reserved.set(place.dir, names);
+		const name = freeTrashName(place, candidate.sessionId, names);
+		plan.target = place.dir;
+		plan.moves.push({
+			sessionId: candidate.sessionId,
+			from,
+			to: path.join(place.dir, 'files', name),
+			method: sameDevice ? 'rename' : 'copy',
+			files: listing.files,
+			bytes: listing.bytes,
+			listing,
+			trash: place,
+			trashInfo: {path: path.join(place.dir, 'info', `${name}.trashinfo`), body: trashInfoBody(from, place, options.nowMs)},
+		});
+	}
+	if (plan.moves.some((m) => m.method === 'copy')) fitCopies(plan, plan.target);
+	return plan;
+}
+
+/**
+ * Taking an action back: each session it moved goes back where it came from. A session already back (put
+ * back by hand from the desktop's trash) only has its paths restored; one whose old place is taken, or that
+ * is no longer where the action left it, is skipped with the reason.
+ */
+export function planRestore(journal: ParsedJournal, dbPath: string | null): ActionPlan {
+	const {header} = journal;
+	const plan: ActionPlan = {kind: 'restore', root: header.root, target: header.root, dbPath: dbPath ?? header.dbPath, moves: [], skipped: [], freeBytes: null, copyBytes: 0, undoOf: header.id};
+	for (const intent of journal.intents) {
+		if (outcomeOf(journal.steps.get(intent.seq))?.phase !== 'done') continue;
+		const skip = (reason: string): void => {
+			plan.skipped.push({sessionId: intent.sessionId, from: intent.to, reason});
+		};
+		const infoFile = intent.trashInfo?.path;
+		if (!exists(intent.to)) {
+			if (exists(intent.from)) {
+				// Restored by hand (the desktop's trash removes the .trashinfo itself).
+				plan.moves.push({sessionId: intent.sessionId, from: intent.to, to: intent.from, method: 'rename', files: 0, bytes: 0, listing: null, already: true});
+			} else {
+				skip(`it is no longer at ${intent.to}`);
+			}
+			continue;
+		}
+		if (exists(intent.from)) {
+			skip(`its old place ${intent.from} is taken (nothing is overwritten)`);
+			continue;
+		}
+		if (infoFile && header.kind === 'trash') {
+			const place: TrashPlace = {dir: path.dirname(path.dirname(infoFile)), topdir: null};
+			const named = readTrashInfoPath(infoFile, place);
+			if (named !== null && path.isAbsolute(named) && named !== intent.from) {
+				skip('its trash entry now names another place');
+				continue;
+			}
+		}
+		let listing: Inventory;
+		try {
+			listing = inventory(intent.to);
+		} catch (error) {
+			skip(error instanceof InventoryError ? error.message : describeFsError(error));
+			continue;
+		}
+		const problem = writeProblemAt(path.dirname(intent.from), 'the original folder');
+		if (problem) {
+			skip(problem);
+			continue;
+		}
+		const method: MoveMethod = fs.statSync(intent.to).dev === deviceOf(path.dirname(intent.from)) ? 'rename' : 'copy';
+		const move: PlannedMove = {sessionId: intent.sessionId, from: intent.to, to: intent.from, method, files: listing.files, bytes: listing.bytes, listing};
+		if (infoFile) move.removeInfo = infoFile;
+		plan.moves.push(move);
+	}
+	if (plan.moves.some((m) => m.method === 'copy')) fitCopies(plan, plan.target);
+	return plan;
+}
+
+export function planTotals(plan: ActionPlan): {sessions: number; files: number; bytes: number} {
+	let files = 0;
+	let bytes = 0;
+	for (const move of plan.moves) {
+		files += move.files;
+		bytes += move.bytes;
+	}
+	return {sessions: plan.moves.length, files, bytes};
+}

@@ -1,0 +1,241 @@
+/**
+ * Moving one session folder without ever leaving it in two halves.
+ *
+ * Within a filesystem: the target name is claimed with an exclusive mkdir, then the folder is renamed onto
+ * that empty folder (Node has no RENAME_NOREPLACE, and a plain rename silently replaces an empty folder
+ * someone else made; one holding files makes it fail instead).
+ *
+ * Across filesystems: the folder is copied under a temporary name beside the target, every file fsynced and
+ * read back to compare its SHA-256 with the source's, the source listed again to catch a change during the
+ * copy, and only then the copy takes its name. The source is first renamed aside (`.sdstats-del-…`) and then
+ * removed, so a half-deleted source never looks like a session. GNU mv and fs.cp do neither (actions.md §1).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {describeFsError, errorCode} from '../../scan/errors.js';
+import {inventory, InventoryError, listingDifference, type Inventory} from '../../scan/folder-inventory.js';
+import {fsyncDirectory} from './journal.js';
+
+export type Failure = {ok: false; reason: string; code?: string};
+export type Result<T = object> = ({ok: true} & T) | Failure;
+
+const CHUNK = 4 * 1024 * 1024;
+
+function reasonOf(error: unknown, what: string): Failure {
+	const code = errorCode(error);
+	const text =
+		code === 'ENOSPC' ? 'the target disk is full' : code === 'EROFS' ? 'the target is on a read-only filesystem' : code === 'EDQUOT' ? 'the disk quota is exceeded' : describeFsError(error);
+	return code === undefined ? {ok: false, reason: `${what}: ${text}`} : {ok: false, reason: `${what}: ${text}`, code};
+}
+
+/** Whether a path exists (a link counts, never followed). */
+export function exists(p: string): boolean {
+	try {
+		fs.lstatSync(p);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** A folder with nothing in it (false when it is missing, not a folder or unreadable). */
+export function isEmptyFolder(p: string): boolean {
+	try {
+		return fs.readdirSync(p).length === 0;
+	} catch {
+		return false;
+	}
+}
+
+/** Removes a folder only when it is empty: used on a claimed target name, never on anything with content. */
+export function removeIfEmpty(p: string): void {
+	try {
+		fs.rmdirSync(p);
+	} catch {
+		// Not there, not empty or not ours to remove: left as it is.
+	}
+}
+
+/** Claims `to` and renames `from` onto it. `exdev` when the two are on different filesystems (or mounts). */
+export function renameInto(from: string, to: string): Result | {ok: false; exdev: true; reason: string} {
+	try {
+		fs.mkdirSync(to);
+	} catch (error) {
+		if (errorCode(error) === 'EEXIST') return {ok: false, reason: 'the target already exists (nothing is overwritten)', code: 'EEXIST'};
+		return reasonOf(error, 'the target cannot be created');
+	}
+	try {
+		fs.renameSync(from, to);
+		return {ok: true};
+	} catch (error) {
+		removeIfEmpty(to);
+		const code = errorCode(error);
+		if (code === 'EXDEV') return {ok: false, exdev: true, reason: 'another filesystem'};
+		if (code === 'ENOTEMPTY' || code === 'EEXIST') return {ok: false, reason: 'something was put at the target meanwhile (nothing is overwritten)', code};
+		return reasonOf(error, 'cannot move it');
+	}
+}
+
+function hashFile(file: string, buffer: Buffer): string {
+	const hash = crypto.createHash('sha256');
+	const fd = fs.openSync(file, 'r');
+	try {
+		for (;;) {
+			const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+			if (n === 0) break;
+			hash.update(buffer.subarray(0, n));
+		}
+	} finally {
+		fs.closeSync(fd);
+	}
+	return hash.digest('hex');
+}
+
+/** Copies one file (exclusive create), fsyncs it, returns the SHA-256 of what was read. */
+function copyFile(source: string, target: string, buffer: Buffer): string {
+	const hash = crypto.createHash('sha256');
+	const input = fs.openSync(source, 'r');
+	try {
+		const output = fs.openSync(target, 'wx', 0o600);
+		try {
+			for (;;) {
+				const n = fs.readSync(input, buffer, 0, buffer.length, null);
+				if (n === 0) break;
+				hash.update(buffer.subarray(0, n));
+				let written = 0;
+				while (written < n) written += fs.writeSync(output, buffer, written, n - written);
+			}
+			fs.fsyncSync(output);
+		} finally {
+			fs.closeSync(output);
+		}
+	} finally {
+		fs.closeSync(input);
+	}
+	return hash.digest('hex');
+}
+
+export type CopyProgress = (bytes: number) => void;
+
+/**
+ * Copies `from` to `tmp` (which must not exist) and proves the copy: every file's bytes by SHA-256 read back
+ * from the target, the listing (names, kinds, sizes), and the source unchanged since `listing` was taken.
+ * On failure the partial copy is removed and the source is untouched.
+ */
+export function copyVerified(from: string, tmp: string, listing: Inventory, onBytes?: CopyProgress): Result<{copied: Inventory}> {
+	const buffer = Buffer.allocUnsafe(CHUNK);
+	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+	const result = ((): Result<{copied: Inventory}> => {
+		try {
+			fs.mkdirSync(tmp, {mode: 0o700});
+		} catch (error) {
+			return reasonOf(error, 'the copy cannot be started at the target');
+		}
+		const dirs: Array<{rel: string; source: fs.Stats}> = [{rel: '', source: fs.statSync(from)}];
+		for (const entry of listing.entries) {
+			const source = path.join(from, entry.rel);
+			const target = path.join(tmp, entry.rel);
+			try {
+				if (entry.kind === 'dir') {
+					fs.mkdirSync(target, {mode: 0o700});
+					dirs.push({rel: entry.rel, source: fs.lstatSync(source)});
+				} else if (entry.kind === 'symlink') {
+					fs.symlinkSync(fs.readlinkSync(source), target);
+				} else {
+					const before = fs.lstatSync(source);
+					const sum = copyFile(source, target, buffer);
+					if (hashFile(target, buffer) !== sum) return {ok: false, reason: `${entry.rel}: the copy reads back different bytes (disk error?)`};
+					fs.chmodSync(target, before.mode & 0o7777);
+					if (asRoot) fs.lchownSync(target, before.uid, before.gid);
+					fs.utimesSync(target, before.atime, before.mtime);
+					onBytes?.(before.size);
+				}
+			} catch (error) {
+				return reasonOf(error, `${entry.rel} could not be copied`);
+			}
+		}
+		// Folder times and modes last (creating entries changed them), deepest first; then make the entries durable.
+		for (const {rel, source} of dirs.reverse()) {
+			const target = rel === '' ? tmp : path.join(tmp, rel);
+			try {
+				fs.chmodSync(target, source.mode & 0o7777);
+				if (asRoot) fs.lchownSync(target, source.uid, source.gid);
+				fs.utimesSync(target, source.atime, source.mtime);
+			} catch (error) {
+				return reasonOf(error, `${rel || 'the folder'} could not be finished`);
+			}
+			fsyncDirectory(target);
+		}
+		let now: Inventory;
+		let copied: Inventory;
+		try {
+			now = inventory(from);
+			copied = inventory(tmp);
+		} catch (error) {
+			return {ok: false, reason: error instanceof InventoryError ? error.message : describeFsError(error)};
+		}
+		const changed = listingDifference(listing.entries, now.entries, true);
+		if (changed !== null) return {ok: false, reason: `the folder changed while it was copied (${changed}); copy it again when it is quiet`};
+		const different = listingDifference(listing.entries, copied.entries, false);
+		if (different !== null) return {ok: false, reason: `the copy does not match the source (${different})`};
+		return {ok: true, copied};
+	})();
+	if (!result.ok) removeTree(tmp);
+	return result;
+}
+
+/** Removes a tree sdstats made (a temporary copy, or a source already set aside); errors are left to the caller. */
+export function removeTree(p: string): void {
+	fs.rmSync(p, {recursive: true, force: true, maxRetries: 2});
+}
+
+/** Renames a copy (already verified) onto its claimed final name. */
+export function publish(tmp: string, to: string): Result {
+	try {
+		fs.mkdirSync(to);
+	} catch (error) {
+		if (errorCode(error) === 'EEXIST') return {ok: false, reason: 'the target already exists (nothing is overwritten)', code: 'EEXIST'};
+		return reasonOf(error, 'the target cannot be created');
+	}
+	try {
+		fs.renameSync(tmp, to);
+	} catch (error) {
+		removeIfEmpty(to);
+		return reasonOf(error, 'the copy cannot take its name');
+	}
+	fsyncDirectory(path.dirname(to));
+	return {ok: true};
+}
+
+/** Sets the source aside under its `.sdstats-del-…` name, then removes it. */
+export function removeSource(from: string, del: string): Result {
+	try {
+		fs.renameSync(from, del);
+	} catch (error) {
+		return reasonOf(error, 'the original cannot be removed');
+	}
+	fsyncDirectory(path.dirname(from));
+	try {
+		removeTree(del);
+	} catch (error) {
+		// Set aside already: nothing is lost, and recovery removes the rest later.
+		return reasonOf(error, `the original was set aside as ${path.basename(del)} but not fully removed`);
+	}
+	return {ok: true};
+}
+
+/** Does `folder` hold exactly the listing recorded when its copy was verified? */
+export function matchesListing(folder: string, listing: ReadonlyArray<[string, string, number]>): boolean {
+	try {
+		const now = inventory(folder);
+		const expected = listing.map(([rel, kind, size]) => ({rel, kind: kind as 'file' | 'dir' | 'symlink', size, mtimeMs: 0, mode: 0}));
+		return listingDifference(expected, now.entries, false) === null;
+	} catch {
+		return false;
+	}
+}
+
+export function compactListing(listing: Inventory): Array<[string, string, number]> {
+	return listing.entries.map((e) => [e.rel, e.kind, e.size]);
+}

@@ -1,0 +1,104 @@
+/**
+ * Thumbnails off the render thread: a queue in front of one long-lived worker thread (compiled builds; the
+ * tests' TypeScript sources run the same code on the calling thread, where sharp still decodes on libuv's pool).
+ *
+ * The newest wishes win: `cancel` drops every queued request (the cursor moved on), and results of requests
+ * already sent are delivered only if their caller is still waiting. At most `parallel` requests are in the
+ * worker at once, so a grid of 400 cells never floods it while a key is waiting.
+ */
+import fs from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import {Worker} from 'node:worker_threads';
+import {makeThumbnail, type Thumbnail, type ThumbnailRequest} from './thumbnail.js';
+
+const WORKER_SCRIPT = new URL('./thumbnail-worker.js', import.meta.url);
+
+function workerScript(): string | null {
+	if (WORKER_SCRIPT.protocol !== 'file:') return null;
+	const file = fileURLToPath(WORKER_SCRIPT);
+	return fs.existsSync(file) ? file : null;
+}
+
+type Pending = {id: number; request: ThumbnailRequest; resolve: (thumbnail: Thumbnail | null) => void};
+
+export type ThumbnailService = {
+	/** Resolves with the thumbnail, or null when cancelled before it was made. */
+	get(request: ThumbnailRequest): Promise<Thumbnail | null>;
+	/** Forget every request not yet started; those in flight resolve null. */
+	cancel(): void;
+	close(): void;
+};
+
+export function createThumbnailService(options: {parallel?: number; inThread?: boolean} = {}): ThumbnailService {
+	const parallel = options.parallel ?? 2;
+	const script = options.inThread ? null : workerScript();
+	let worker: Worker | null = null;
+	let nextId = 1;
+	const queue: Pending[] = [];
+	const inFlight = new Map<number, Pending>();
+	let closed = false;
+
+	const settle = (id: number, thumbnail: Thumbnail): void => {
+		const pending = inFlight.get(id);
+		if (!pending) return;
+		inFlight.delete(id);
+		pending.resolve(thumbnail);
+		pump();
+	};
+
+	const ensureWorker = (): Worker | null => {
+		if (!script || closed) return null;
+		if (worker) return worker;
+		worker = new Worker(script);
+		worker.unref();
+		worker.on('message', (message: {id: number; thumbnail: Thumbnail}) => settle(message.id, message.thumbnail));
+		const fail = (reason: string): void => {
+			worker = null;
+			for (const [id] of inFlight) settle(id, {ok: false, reason});
+		};
+		worker.on('error', (error) => fail(`the thumbnail worker failed (${error.message})`));
+		worker.on('exit', (code) => {
+			if (code !== 0) fail(`the thumbnail worker exited with code ${code}`);
+		});
+		return worker;
+	};
+
+	const pump = (): void => {
+		while (!closed && inFlight.size < parallel && queue.length > 0) {
+			const next = queue.shift()!;
+			inFlight.set(next.id, next);
+			const thread = ensureWorker();
+			if (thread) thread.postMessage({id: next.id, request: next.request});
+			else {
+				makeThumbnail(next.request).then(
+					(thumbnail) => settle(next.id, thumbnail),
+					(error: unknown) => settle(next.id, {ok: false, reason: `cannot preview it (${error instanceof Error ? error.message : String(error)})`}),
+				);
+			}
+		}
+	};
+
+	return {
+		get(request) {
+			if (closed) return Promise.resolve(null);
+			return new Promise((resolve) => {
+				queue.push({id: nextId++, request, resolve});
+				pump();
+			});
+		},
+		cancel() {
+			for (const pending of queue.splice(0)) pending.resolve(null);
+			for (const pending of inFlight.values()) {
+				const original = pending.resolve;
+				pending.resolve = () => undefined;
+				original(null);
+			}
+		},
+		close() {
+			this.cancel();
+			closed = true;
+			void worker?.terminate();
+			worker = null;
+		},
+	};
+}

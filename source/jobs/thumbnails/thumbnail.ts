@@ -1,0 +1,157 @@
+/**
+ * The thumbnail of one image for one box, as a terminal will show it:
+ *
+ * 1. the disk cache (`$XDG_CACHE_HOME/sdstats/thumbnails/`, one JPEG per image keyed by its path, size and
+ *    modification time, so an image rewritten in place gets a new thumbnail);
+ * 2. else the web UI's thumbnail (`<root>/../thumbnails/<session>/<image stem>.webp`, 240 px high) when it is
+ *    at least as new as the image and the box is not taller than it;
+ * 3. else the original, decoded with bounds (decode.ts), and the result cached.
+ *
+ * Then scaled into the box and encoded for the protocol (core/preview/encode.ts). Bad input gives a reason.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {CellPixels, RgbImage} from '../../core/preview/pixels.js';
+import {halfBlockLines, itermImage, kittyImage, sixelImage, type ColourDepth, type Protocol} from '../../core/preview/encode.js';
+import {decodeToFit, decodeTrusted, encodeJpeg, encodePng, readImageBytes, resizeToFit, type Box} from './decode.js';
+
+/** The cached thumbnail's box: big enough for any sheet or grid cell (full screen decodes the original). */
+export const CACHED_BOX: Box = Object.freeze({width: 384, height: 384});
+/** The web UI's thumbnails are this high. */
+const WEB_THUMBNAIL_HEIGHT = 240;
+
+export function thumbnailCacheDir(env: Readonly<Record<string, string | undefined>>, homedir = os.homedir(), tmpdir = os.tmpdir()): string {
+	const xdg = env.XDG_CACHE_HOME;
+	const base = xdg && path.isAbsolute(xdg) ? xdg : homedir ? path.join(homedir, '.cache') : path.join(tmpdir, 'sdstats-cache');
+	return path.join(base, 'sdstats', 'thumbnails');
+}
+
+/** The cache file of one version of one image. */
+export function cacheKey(file: string, size: number, mtimeMs: number): string {
+	return crypto.createHash('sha1').update(`${path.resolve(file)}\0${size}\0${mtimeMs}\0${CACHED_BOX.width}x${CACHED_BOX.height}`).digest('hex');
+}
+
+/** `<root>/../thumbnails/<session>/<image stem>.webp` for an image at `<root>/<session>/<name>`. */
+export function webThumbnailPath(imagePath: string): string {
+	const session = path.dirname(imagePath);
+	const root = path.dirname(session);
+	const stem = path.basename(imagePath).replace(/\.[^.]+$/, '');
+	return path.join(path.dirname(root), 'thumbnails', path.basename(session), `${stem}.webp`);
+}
+
+export type ThumbnailRequest = {
+	/** The image file. */
+	path: string;
+	/** Its size and mtime as listed (the cache key; a stale listing only costs a re-decode). */
+	size: number;
+	mtimeMs: number;
+	cacheDir: string | null;
+	/** The terminal form wanted; `full` decodes the original to fit (full-screen view), skipping the cache. */
+	encode: {protocol: Protocol; cols: number; rows: number; cell: CellPixels; depth: ColourDepth; full?: boolean; kittyId?: number};
+};
+
+export type ThumbnailSource = 'cache' | 'web' | 'original';
+
+export type Thumbnail =
+	| {ok: true; source: ThumbnailSource; cols: number; rows: number; width: number; height: number; text: string; lines: string[] | null}
+	| {ok: false; reason: string};
+
+/** The pixel box a protocol fills for cols×rows cells (half blocks: one pixel across, two down, per cell). */
+export function pixelBox(protocol: Protocol, cols: number, rows: number, cell: CellPixels): Box {
+	return protocol === 'blocks' ? {width: cols, height: rows * 2} : {width: cols * cell.width, height: rows * cell.height};
+}
+
+async function readCached(file: string): Promise<RgbImage | null> {
+	let bytes: Buffer;
+	try {
+		bytes = await fs.promises.readFile(file);
+	} catch {
+		return null;
+	}
+	return decodeTrusted(bytes);
+}
+
+async function writeCached(file: string, image: RgbImage): Promise<void> {
+	try {
+		await fs.promises.mkdir(path.dirname(file), {recursive: true});
+		const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+		await fs.promises.writeFile(temp, await encodeJpeg(image, 88));
+		await fs.promises.rename(temp, file);
+	} catch {
+		// A cache we cannot write (read-only home, full disk) only costs speed.
+	}
+}
+
+async function webThumbnail(imagePath: string, mtimeMs: number): Promise<RgbImage | null> {
+	const candidate = webThumbnailPath(imagePath);
+	try {
+		const stat = await fs.promises.stat(candidate);
+		if (stat.mtimeMs < mtimeMs || stat.size === 0) return null;
+		return await decodeTrusted(await fs.promises.readFile(candidate));
+	} catch {
+		return null;
+	}
+}
+
+/** The small source picture of one image (from wherever is cheapest), or why there is none. */
+export async function sourcePicture(request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir'>, box: Box): Promise<{ok: true; image: RgbImage; source: ThumbnailSource} | {ok: false; reason: string}> {
+	const cacheFile = request.cacheDir ? path.join(request.cacheDir, `${cacheKey(request.path, request.size, request.mtimeMs)}.jpg`) : null;
+	if (cacheFile) {
+		const cached = await readCached(cacheFile);
+		if (cached) return {ok: true, image: cached, source: 'cache'};
+	}
+	if (box.height <= WEB_THUMBNAIL_HEIGHT) {
+		const web = await webThumbnail(request.path, request.mtimeMs);
+		if (web) return {ok: true, image: web, source: 'web'};
+	}
+	const bytes = await readImageBytes(request.path);
+	if (!bytes.ok) return bytes;
+	const decoded = await decodeToFit(bytes.bytes, CACHED_BOX);
+	if (!decoded.ok) return decoded;
+	if (cacheFile) await writeCached(cacheFile, decoded.image);
+	return {ok: true, image: decoded.image, source: 'original'};
+}
+
+/** Fitted pixels → the protocol's bytes (and, for half blocks, the lines to lay out as text). */
+export async function encodeFor(image: RgbImage, encode: ThumbnailRequest['encode'], name: string): Promise<{text: string; lines: string[] | null; cols: number; rows: number}> {
+	const {protocol, cell} = encode;
+	if (protocol === 'blocks') {
+		const lines = halfBlockLines(image, encode.depth);
+		return {text: lines.join('\n'), lines, cols: image.width, rows: lines.length};
+	}
+	const cols = Math.max(1, Math.ceil(image.width / cell.width));
+	const rows = Math.max(1, Math.ceil(image.height / cell.height));
+	if (protocol === 'kitty') return {text: kittyImage(await encodePng(image), {cols, rows, ...(encode.kittyId === undefined ? {} : {id: encode.kittyId, placement: 1})}), lines: null, cols, rows};
+	if (protocol === 'iterm') return {text: itermImage(await encodeJpeg(image, 85), {cols, rows, name}), lines: null, cols, rows};
+	return {text: sixelImage(image), lines: null, cols, rows};
+}
+
+/** One image scaled to fit `box` (from the cache, the web UI's thumbnail, or the original), or why not. */
+export async function fittedPicture(request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir'>, box: Box, full = false): Promise<{ok: true; image: RgbImage; source: ThumbnailSource} | {ok: false; reason: string}> {
+	if (full) {
+		const bytes = await readImageBytes(request.path);
+		if (!bytes.ok) return bytes;
+		const decoded = await decodeToFit(bytes.bytes, box);
+		return decoded.ok ? {ok: true, image: decoded.image, source: 'original'} : decoded;
+	}
+	const picture = await sourcePicture(request, box);
+	if (!picture.ok) return picture;
+	const {image} = picture;
+	const fits = image.width <= box.width && image.height <= box.height && (image.width === box.width || image.height === box.height);
+	return {ok: true, image: fits ? image : await resizeToFit(image, box), source: picture.source};
+}
+
+export async function makeThumbnail(request: ThumbnailRequest): Promise<Thumbnail> {
+	const {encode} = request;
+	const box = pixelBox(encode.protocol, encode.cols, encode.rows, encode.cell);
+	const picture = await fittedPicture(request, box, encode.full === true);
+	if (!picture.ok) return picture;
+	let fitted = picture.image;
+	// Half blocks take pixels two rows at a time.
+	if (encode.protocol === 'blocks' && fitted.height % 2 === 1) fitted = {...fitted, height: fitted.height - 1, data: fitted.data.subarray(0, (fitted.height - 1) * fitted.width * 3)};
+	if (fitted.height === 0) return {ok: false, reason: 'too small to preview'};
+	const encoded = await encodeFor(fitted, encode, path.basename(request.path));
+	return {ok: true, source: picture.source, width: fitted.width, height: fitted.height, ...encoded};
+}

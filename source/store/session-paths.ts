@@ -1,0 +1,61 @@
+/**
+ * Paths that follow a session folder when an action moves it (archive, trash, undo). Rows are never deleted:
+ * our stats row keeps everything and only its `session_path` changes (so it is listed under the root it now
+ * lives in), and the web UI's `session_metadata` row keeps the user's triage with its `session_path` updated.
+ * Each update names the path it expects, so applying it twice (recovery after a kill) changes nothing more,
+ * and a same-named session of another root is never touched.
+ */
+import fs from 'node:fs';
+import type Database from 'better-sqlite3';
+import {isOpenProblem, openDatabase} from './db.js';
+
+export type PathChange = {sessionId: string; from: string; to: string};
+
+export type RelocationCount = {stats: number; metadata: number};
+
+function hasTable(db: Database.Database, name: string): boolean {
+	return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** Applies every change in one transaction (updated_at is left alone: the user changed nothing). */
+export function relocateSessions(db: Database.Database, changes: readonly PathChange[]): RelocationCount {
+	const count: RelocationCount = {stats: 0, metadata: 0};
+	if (changes.length === 0) return count;
+	const stats = hasTable(db, 'session_stats') ? db.prepare('UPDATE session_stats SET session_path = @to WHERE session_id = @sessionId AND session_path = @from') : null;
+	const metadata = hasTable(db, 'session_metadata')
+		? db.prepare('UPDATE session_metadata SET session_path = @to WHERE session_id = @sessionId AND session_path = @from')
+		: null;
+	db.transaction(() => {
+		for (const change of changes) {
+			if (stats) count.stats += stats.run(change).changes;
+			if (metadata) count.metadata += metadata.run(change).changes;
+		}
+	}).immediate();
+	return count;
+}
+
+export class RelocationError extends Error {
+	override name = 'RelocationError';
+}
+
+/**
+ * Opens the database at `dbPath` and applies the changes. No database there means nothing to update (the
+ * folders were never computed); one that cannot be written is an error the caller reports and retries.
+ */
+export function relocateInDatabase(dbPath: string | null, changes: readonly PathChange[]): RelocationCount {
+	if (dbPath === null || changes.length === 0 || !fs.existsSync(dbPath)) return {stats: 0, metadata: 0};
+	let opened;
+	try {
+		opened = openDatabase(dbPath, 'write');
+	} catch (error) {
+		if (isOpenProblem(error)) throw new RelocationError(error.message);
+		throw error;
+	}
+	try {
+		return relocateSessions(opened.db, changes);
+	} catch (error) {
+		throw new RelocationError(`${dbPath}: ${(error as Error).message}`);
+	} finally {
+		opened.db.close();
+	}
+}

@@ -1,0 +1,62 @@
+import {useCallback, useEffect, useRef, type Dispatch} from 'react';
+import type {ExplorerData} from '../data/explorer-data.js';
+import type {Action, ExplorerState} from '../state/types.js';
+import {toSessionView, type SessionView} from '../../view/session-view.js';
+import {INCOMPLETE_SORT, prepareSortGradually} from '../../view/sort.js';
+
+/**
+ * Loads every row after the first frame, starts the first compute when the cache is empty for this root, and
+ * checks the disk for stale sessions: at start and after every recompute (a check started earlier is dropped).
+ */
+export function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, now: () => number): void {
+	const generation = useRef(0);
+	const check = useCallback(() => {
+		const mine = ++generation.current;
+		data.checkStale().then(
+			(result) => {
+				if (mine === generation.current) dispatch({type: 'stale-checked', ...result});
+			},
+			() => undefined,
+		);
+	}, [data, dispatch]);
+	useEffect(() => {
+		let alive = true;
+		void (async () => {
+			const nowMs = now();
+			const views: SessionView[] = [];
+			for await (const page of data.pages()) {
+				if (!alive) return;
+				for (const row of page) views.push(toSessionView(row, nowMs, state.stallWindowMs));
+				// Keys and frames get their turn between pages.
+				await new Promise((resolve) => setImmediate(resolve));
+			}
+			if (!alive) return;
+			dispatch({type: 'views-loaded', views, nowMs});
+			if (views.length === 0 && data.readonlyReason === null) dispatch({type: 'confirm-choose', scope: 'all'});
+			else check();
+		})();
+		return () => {
+			alive = false;
+			generation.current++;
+		};
+		// Loading starts once; the stall window does not change while the explorer runs.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [data, dispatch, now, check]);
+	// The `i` preset sorts by completion: sorted ahead, once, a slice at a time after loading, it answers at once.
+	const loaded = !state.loading;
+	const all = state.all;
+	useEffect(() => {
+		if (!loaded || all.length === 0) return;
+		const controller = new AbortController();
+		void prepareSortGradually(all, INCOMPLETE_SORT.key, controller.signal);
+		return () => controller.abort();
+		// Once per load: a live update replaces `all`, and re-sorting on every update is not worth it.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [loaded]);
+	const jobRunning = state.job !== null;
+	const wasRunning = useRef(false);
+	useEffect(() => {
+		if (wasRunning.current && !jobRunning) check();
+		wasRunning.current = jobRunning;
+	}, [jobRunning, check]);
+}

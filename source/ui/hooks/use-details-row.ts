@@ -1,0 +1,50 @@
+import {useEffect, useRef, type Dispatch} from 'react';
+import type {ExplorerData} from '../data/explorer-data.js';
+import {computeScreen} from '../state/screen.js';
+import type {Action, ExplorerState} from '../state/types.js';
+
+/** How long the cursor rests on a session before its folder is analysed for the details. */
+export const INSIGHT_SETTLE_MS = 120;
+
+/**
+ * The list holds lean rows; the details view needs the full one. It is fetched (one indexed read) whenever
+ * details are on screen for another session than the one fetched, or that session's row was recomputed.
+ */
+export function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, settleMs: number): void {
+	const selected = state.shown[state.cursorIndex];
+	const screen = computeScreen(state.viewport, state.job !== null);
+	const visible = state.mode === 'details' || (screen.kind === 'normal' && screen.sideWidth > 0 && state.mode === 'list');
+	const wantedId = visible ? (selected?.id ?? null) : null;
+	const version = selected?.row;
+	useEffect(() => {
+		if (wantedId === null) return;
+		const {rows} = data.fetch([wantedId]);
+		dispatch({type: 'details-loaded', row: rows[0] ?? null});
+	}, [wantedId, version, data, dispatch]);
+	// The folder analysis takes longer (a big manifest: a second or two): off-thread, dropped when the cursor moves,
+	// and started only once the cursor rests, so holding j does not start (and stop) a worker thread per row.
+	const allRef = useRef(state.all);
+	allRef.current = state.all;
+	useEffect(() => {
+		if (wantedId === null || !selected) return;
+		const controller = new AbortController();
+		const start = (): void => {
+			// Duplicates share the prompt first of all: only those rows are compared (not all 100,000).
+			const prompt = selected.row.resolved_prompt;
+			const identities = allRef.current.filter((v) => v.row.resolved_prompt === prompt).map((v) => v.row);
+			data.insight(selected.row, selected.state === 'running', identities, controller.signal).then(
+				(insight) => dispatch({type: 'insight-loaded', sessionId: wantedId, insight, error: null}),
+				(error: unknown) => {
+					if ((error as Error).name !== 'AbortError') dispatch({type: 'insight-loaded', sessionId: wantedId, insight: null, error: (error as Error).message});
+				},
+			);
+		};
+		const timer = setTimeout(start, settleMs);
+		return () => {
+			clearTimeout(timer);
+			controller.abort();
+		};
+		// A recompute of the session (a new row version) reads it again.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [wantedId, version, data, dispatch]);
+}

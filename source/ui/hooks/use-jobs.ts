@@ -1,0 +1,76 @@
+/** Takes `jobRequest` (request → `job-request-taken`, `job-started`, `job-progress`…, `job-finished`). */
+import {useEffect, useRef, type Dispatch} from 'react';
+import type {ComputeSummary} from '../../jobs/compute-job.js';
+import type {ExplorerData, JobHandle} from '../data/explorer-data.js';
+import type {Action, ExplorerState, JobRequest} from '../state/types.js';
+
+/** Progress reaches the screen at most this often (a fast job reports per session). */
+const PROGRESS_INTERVAL_MS = 100;
+
+function jobLabel(request: JobRequest): string {
+	if (request.scope === 'all') return 'all sessions';
+	if (request.scope === 'stale') return 'stale and new sessions';
+	return request.sessionIds.length === 1 ? '1 session' : `${request.sessionIds.length} sessions`;
+}
+
+function finishedMessage(summary: ComputeSummary | null, error: Error | undefined): string {
+	if (error) return `recompute failed: ${error.message}`;
+	if (!summary) return 'recompute finished';
+	const problems = summary.unreadable > 0 ? `, ${summary.unreadable} unreadable` : '';
+	const removed = summary.removed > 0 ? `, ${summary.removed} removed` : '';
+	if (summary.cancelled) return `cancelled after ${summary.computed}/${summary.planned}${problems}`;
+	return `recomputed ${summary.computed} session${summary.computed === 1 ? '' : 's'}${removed}${problems} in ${summary.seconds.toFixed(1)} s`;
+}
+
+/** Starts the recompute the state asks for, throttles its progress, and lands its rows as they are stored. */
+export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, now: () => number): void {
+	const handle = useRef<JobHandle | null>(null);
+	const request = state.jobRequest;
+	const staleRef = useRef({stale: [...state.stale], newOnDisk: [...state.newOnDisk]});
+	staleRef.current = {stale: [...state.stale], newOnDisk: [...state.newOnDisk]};
+	useEffect(() => {
+		if (!request) return;
+		dispatch({type: 'job-request-taken'});
+		dispatch({type: 'job-started', requestId: request.id, label: jobLabel(request), total: 0, startedAtMs: now()});
+		const pending = new Set<string>();
+		let timer: NodeJS.Timeout | null = null;
+		let lastProgress = 0;
+		const flush = (): void => {
+			timer = null;
+			if (pending.size === 0) return;
+			const ids = [...pending];
+			pending.clear();
+			const {rows, missing} = data.fetch(ids);
+			dispatch({type: 'rows-updated', rows, removedIds: missing, nowMs: now()});
+		};
+		handle.current = data.startJob(request, staleRef.current, {
+			onProgress(p) {
+				const t = now();
+				if (t - lastProgress < PROGRESS_INTERVAL_MS && p.done < p.total) return;
+				lastProgress = t;
+				const last = p.errors.at(-1);
+				dispatch({type: 'job-progress', done: p.done, total: p.total, current: p.current, errors: p.errors.length, lastError: last ? `${last.sessionId}: ${last.reason}` : null, nowMs: t});
+			},
+			onStored(ids) {
+				for (const id of ids) pending.add(id);
+				timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
+			},
+			onDone(summary, error) {
+				if (timer) clearTimeout(timer);
+				flush();
+				handle.current = null;
+				dispatch({type: 'job-finished', message: finishedMessage(summary, error)});
+			},
+		});
+	}, [request, data, dispatch, now]);
+	const cancelling = state.job?.cancelling === true;
+	useEffect(() => {
+		if (cancelling) handle.current?.cancel();
+	}, [cancelling]);
+	useEffect(
+		() => () => {
+			handle.current?.cancel();
+		},
+		[],
+	);
+}

@@ -1,0 +1,80 @@
+/**
+ * What views, hooks and slices read from the state, computed in one place: the selected session, the targets of
+ * an action, the header's counts, the filter pane's choices, and the details' lines (the view draws them and
+ * the reducer bounds scrolling by the same ones, so the last line is always reachable).
+ */
+import type {SessionState} from '../../core/types.js';
+import type {SessionView} from '../../view/session-view.js';
+import {buildDetails, detailsInsightLines, type DetailsContext, type DetailsLine} from '../model/details.js';
+import {screenOf} from './screen.js';
+import type {ExplorerState} from './types.js';
+
+/** The session under the cursor, if one is shown. */
+export function selectedView(state: ExplorerState): SessionView | undefined {
+	return state.shown[state.cursorIndex];
+}
+
+export function selectedId(state: ExplorerState): string | null {
+	return selectedView(state)?.id ?? null;
+}
+
+/** The sessions a triage or export acts on: the marked ones when there are marks, else the selected one. */
+export function targetsOf(state: ExplorerState): SessionView[] {
+	if (state.marks.size > 0) return state.all.filter((v) => state.marks.has(v.id));
+	const selected = selectedView(state);
+	return selected ? [selected] : [];
+}
+
+/** Counts already made, per list of sessions (lists are replaced, never changed, so a list's counts hold). */
+const countsByList = new WeakMap<readonly SessionView[], ReadonlyMap<SessionState, number>>();
+
+/**
+ * Counts per state over every cached session, for the header. Remembered per list: the header draws on every
+ * key, and counting 100,000 rows each time cost a few milliseconds of every frame.
+ */
+export function stateCounts(views: readonly SessionView[]): ReadonlyMap<SessionState, number> {
+	let counts = countsByList.get(views);
+	if (counts === undefined) {
+		const made = new Map<SessionState, number>();
+		for (const v of views) made.set(v.state, (made.get(v.state) ?? 0) + 1);
+		counts = made;
+		countsByList.set(views, counts);
+	}
+	return counts;
+}
+
+/** Models, modes or tags present in the data, most common first, for the filter pane's choices. */
+export function choiceOptions(state: ExplorerState, field: 'model' | 'mode' | 'tag'): string[] {
+	const counts = new Map<string, number>();
+	const add = (value: string): void => {
+		if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
+	};
+	for (const v of state.all) {
+		if (field === 'tag') v.triage.tags.forEach(add);
+		else add(field === 'model' ? v.model : v.mode);
+	}
+	return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value]) => value);
+}
+
+/** Everything the details of a session show besides its rows: the clock, the database, staleness, the live rate. */
+export function detailsContextOf(state: ExplorerState, view: SessionView): DetailsContext {
+	return {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id), ratePerMinute: state.rates.get(view.id)};
+}
+
+/** Where the details are drawn: beside the list on a wide terminal, else over the whole width. */
+export function detailsWidthOf(state: ExplorerState): number {
+	const screen = screenOf(state);
+	return screen.kind === 'normal' && screen.sideWidth > 0 ? screen.sideWidth : state.viewport.columns;
+}
+
+/** The lines of the details of `view` at `width`; until its full row arrives, its name and a loading line. */
+export function detailsLinesOf(state: ExplorerState, view: SessionView, width: number): DetailsLine[] {
+	const row = state.detailsRow;
+	if (!row || row.session_id !== view.id) return [{text: view.fullName, role: 'title'}, {text: 'loading details…'}];
+	return [...buildDetails(view, row, width, detailsContextOf(state, view)), ...detailsInsightLines(state.detailsInsight, view.id, width)];
+}
+
+/** The furthest a text of `lines` lines can scroll in `height` lines: at the bottom every remaining line fits. */
+export function scrollLimit(lines: number, height: number): number {
+	return Math.max(0, lines - height);
+}

@@ -1,0 +1,117 @@
+/** The thumbnail pipeline: bad input gives a cell reason (bounded, never a crash), the disk cache, the web UI's thumbnails. */
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import {describe, expect, test} from 'vitest';
+import {makeThumbnail, cacheKey, webThumbnailPath, type ThumbnailRequest} from '../../source/jobs/thumbnails/thumbnail.js';
+import {createThumbnailService} from '../../source/jobs/thumbnails/thumbnail-service.js';
+import {gradientImage, pngOf, zeroPng} from '../helpers/images.js';
+import {makeWorkspace} from '../helpers/temp.js';
+
+const CELL = {width: 10, height: 20};
+
+function request(file: string, cacheDir: string | null, protocol: 'blocks' | 'kitty' = 'blocks'): ThumbnailRequest {
+	const stat = fs.statSync(file);
+	return {path: file, size: stat.size, mtimeMs: stat.mtimeMs, cacheDir, encode: {protocol, cols: 16, rows: 8, cell: CELL, depth: 'truecolor'}};
+}
+
+describe('bad input: a reason, never a throw or a hang', () => {
+	const {base} = makeWorkspace();
+	const write = (name: string, bytes: Buffer | string): string => {
+		const file = path.join(base, name);
+		fs.writeFileSync(file, bytes);
+		return file;
+	};
+
+	test('a zero-byte file', async () => {
+		expect(await makeThumbnail(request(write('empty.png', ''), null))).toEqual({ok: false, reason: 'empty file (0 bytes)'});
+	});
+
+	test('a truncated PNG', async () => {
+		const png = await pngOf(gradientImage(200, 300, 1));
+		const result = await makeThumbnail(request(write('cut.png', png.subarray(0, Math.floor(png.length / 2))), null));
+		expect(result.ok).toBe(false);
+		expect(!result.ok && result.reason).toMatch(/^damaged or cut off|^cannot decode it/);
+	});
+
+	test('a text file named .png', async () => {
+		expect(await makeThumbnail(request(write('text.png', 'hello, not an image\n'), null))).toEqual({ok: false, reason: 'not an image (unknown format)'});
+	});
+
+	test('a 16,000×16,000 image is refused from its header, before any pixel is decoded', async () => {
+		const result = await makeThumbnail(request(write('huge.png', await zeroPng(16000, 16000)), null));
+		expect(result).toEqual({ok: false, reason: 'too large to preview (16000×16000 pixels)'});
+	});
+
+	test('a PNG bomb (64 KB of zeros that claim 60,000×60,000) is refused', async () => {
+		const result = await makeThumbnail(request(write('bomb.png', await zeroPng(60000, 60000, 64 << 20)), null));
+		expect(result).toEqual({ok: false, reason: 'too large to preview (60000×60000 pixels)'});
+	});
+
+	test.skipIf(process.getuid?.() === 0)(`an unreadable file${process.getuid?.() === 0 ? ' (skipped: root reads any file)' : ''}`, async () => {
+		const file = write('locked.png', await pngOf(gradientImage(20, 20, 1)));
+		fs.chmodSync(file, 0o000);
+		expect(await makeThumbnail(request(file, null))).toEqual({ok: false, reason: 'cannot read it: permission denied'});
+	});
+
+	test('a file that vanished after the listing', async () => {
+		const file = write('gone.png', await pngOf(gradientImage(20, 20, 1)));
+		const req = request(file, null);
+		fs.rmSync(file);
+		expect(await makeThumbnail(req)).toEqual({ok: false, reason: 'the file is gone'});
+	});
+});
+
+describe('the disk cache and the web UI thumbnails', () => {
+	test('the first thumbnail decodes the original and caches it; the next comes from the cache; a rewrite misses', async () => {
+		const {base, root} = makeWorkspace();
+		const cacheDir = path.join(base, 'cache');
+		fs.mkdirSync(path.join(root, 's1'));
+		const file = path.join(root, 's1', 'a.png');
+		fs.writeFileSync(file, await pngOf(gradientImage(208, 304, 1)));
+		const first = await makeThumbnail(request(file, cacheDir));
+		expect(first).toMatchObject({ok: true, source: 'original'});
+		const stat = fs.statSync(file);
+		expect(fs.existsSync(path.join(cacheDir, `${cacheKey(file, stat.size, stat.mtimeMs)}.jpg`))).toBe(true);
+		expect(await makeThumbnail(request(file, cacheDir))).toMatchObject({ok: true, source: 'cache'});
+		fs.writeFileSync(file, await pngOf(gradientImage(208, 304, 2)));
+		fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+		expect(await makeThumbnail(request(file, cacheDir))).toMatchObject({ok: true, source: 'original'});
+	});
+
+	test('a fresh web UI thumbnail (<root>/../thumbnails/<session>/<stem>.webp) is used; a stale one is not', async () => {
+		const {root} = makeWorkspace();
+		fs.mkdirSync(path.join(root, 's1'));
+		const file = path.join(root, 's1', 'img_0001.png');
+		fs.writeFileSync(file, await pngOf(gradientImage(208, 304, 1)));
+		const web = webThumbnailPath(file);
+		expect(web).toBe(path.join(path.dirname(root), 'thumbnails', 's1', 'img_0001.webp'));
+		fs.mkdirSync(path.dirname(web), {recursive: true});
+		fs.writeFileSync(web, await sharp(await pngOf(gradientImage(164, 240, 1))).webp().toBuffer());
+		expect(await makeThumbnail(request(file, null))).toMatchObject({ok: true, source: 'web'});
+		const older = new Date(fs.statSync(file).mtimeMs - 60_000);
+		fs.utimesSync(web, older, older);
+		expect(await makeThumbnail(request(file, null))).toMatchObject({ok: true, source: 'original'});
+	});
+});
+
+describe('the service', () => {
+	test('cancel drops queued requests (they resolve null) and the service keeps working', async () => {
+		const {base} = makeWorkspace();
+		const files = await Promise.all(
+			[1, 2, 3, 4, 5].map(async (i) => {
+				const file = path.join(base, `${i}.png`);
+				fs.writeFileSync(file, await pngOf(gradientImage(100, 150, i)));
+				return file;
+			}),
+		);
+		const service = createThumbnailService({parallel: 1, inThread: true});
+		const pending = files.map((file) => service.get(request(file, null)));
+		service.cancel();
+		const results = await Promise.all(pending);
+		expect(results.every((r) => r === null)).toBe(true);
+		expect(await service.get(request(files[0]!, null))).toMatchObject({ok: true});
+		service.close();
+		expect(await service.get(request(files[0]!, null))).toBeNull();
+	});
+});
