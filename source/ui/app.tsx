@@ -53,7 +53,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 			viewport,
 			nowMs: now(),
 			stallWindowMs,
-			info: {root: data.root, dbPath: data.dbPath, notice: notice ?? data.readonlyReason, readonly: data.readonlyReason !== null},
+			info: {root: data.root, dbPath: data.dbPath, sharedPath: data.sharedPath, notice: notice ?? data.readonlyReason, readonly: data.readonlyReason !== null},
 			savedViews: loaded?.file.saved ?? {},
 		});
 		// The first frame shows cached rows at once: one small query before any disk work.

@@ -53,7 +53,7 @@ export const STATE_WORD: Record<SessionState, string> = {
 const COLUMNS: ColumnSpec[] = [
 	{id: 'created', title: 'CREATED', width: 16, align: 'left', sortKey: 'created'},
 	{id: 'name', title: 'NAME', width: MIN_NAME_WIDTH, align: 'left', sortKey: 'name'},
-	{id: 'flags', title: 'FLAGS', width: 5, align: 'left', dropRank: 2},
+	{id: 'flags', title: 'FLAG', width: 4, align: 'left', dropRank: 2},
 	{id: 'model', title: 'MODEL', width: 16, align: 'left', dropRank: 1, sortKey: 'model'},
 	{id: 'state', title: 'STATE', width: 13, align: 'left', sortKey: 'state'},
 	{id: 'images', title: 'IMAGES', width: 9, align: 'right', sortKey: 'images'},
@@ -149,12 +149,13 @@ export function cellText(view: SessionView, id: ColumnId, compactCreated: boolea
 }
 
 /**
- * ★ favourite, T test, + like / - dislike, # tags or ✎ a note, I marked not complete (the web UI's complete
- * flag, shown only where it differs from its default).
+ * ★ favourite; T test, else I marked not complete (the web UI's complete flag, shown only where it differs
+ * from its default; details show both); + like / - dislike; # tags or ✎ a note. Four cells, so the column
+ * stays as narrow as it was.
  */
 export function flagsText(view: SessionView): string {
 	const t = view.triage;
-	return `${t.favorite ? '★' : ' '}${t.test ? 'T' : ' '}${t.rating === 'like' ? '+' : t.rating === 'dislike' ? '-' : ' '}${t.tags.length > 0 ? '#' : t.note ? '✎' : ' '}${t.complete ? ' ' : 'I'}`;
+	return `${t.favorite ? '★' : ' '}${t.test ? 'T' : t.complete ? ' ' : 'I'}${t.rating === 'like' ? '+' : t.rating === 'dislike' ? '-' : ' '}${t.tags.length > 0 ? '#' : t.note ? '✎' : ' '}`;
 }
 
 export type Cell = {id: ColumnId; text: string};

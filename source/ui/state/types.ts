@@ -64,7 +64,8 @@ export type SortPaneState = {focus: number; direction: 'asc' | 'desc'; saved: So
 
 export type ExplorerState = {
 	/** Where the data comes from, for the header and the details' paths. */
-	info: {root: string; dbPath: string; notice: string | null; readonly: boolean};
+	/** `dbPath`: sdstats' cache; `sharedPath`: the web UI's sessions.db it shares triage with (null: one file). */
+	info: {root: string; dbPath: string; sharedPath?: string | null; notice: string | null; readonly: boolean};
 	mode: Mode;
 	/** Where help and confirm return to. */
 	previousMode: Mode;
