@@ -6,7 +6,8 @@
  *   --runs K       repetitions of each timing; the median is reported (default 3)
  *   --explorer-sessions N   cached sessions for the explorer section (default 100000)
  *   --live-sessions N       cached sessions for the live-poll figure (default 10000)
- *   --only compute|explorer|insight   run one section
+ *   --archive-sessions N    sessions archived in the actions section (default 1000)
+ *   --only compute|explorer|insight|actions   run one section
  */
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
 	if (only === undefined || only === 'compute') computeSection();
 	if (only === undefined || only === 'explorer') await explorerSection();
 	if (only === undefined || only === 'insight') await insightSection();
+	if (only === undefined || only === 'actions') await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));
 }
 
 async function insightSection(): Promise<void> {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import meow from 'meow';
 import {HELP} from './cli-help.js';
+import {argvProblem, type FlagSpec} from './cli-argv.js';
 import {IMAGES_SETTINGS, isImagesSetting, type ImagesSetting} from './core/preview/detect.js';
 import {PROTOCOLS, type Protocol} from './core/preview/protocol.js';
 
@@ -75,6 +76,42 @@ const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
 };
 const GLOBAL_FLAGS = ['root', 'db', 'stallMinutes', 'color', 'help', 'version'];
 
+/** Every flag meow reads (camelCase; meow spells them kebab-case on the command line). */
+const FLAGS = {
+	root: {type: 'string'},
+	db: {type: 'string'},
+	json: {type: 'boolean'},
+	csv: {type: 'boolean'},
+	force: {type: 'boolean'},
+	session: {type: 'string', isMultiple: true},
+	stallMinutes: {type: 'number'},
+	color: {type: 'boolean'},
+	demo: {type: 'boolean'},
+	workers: {type: 'number'},
+	wait: {type: 'boolean'},
+	rebuild: {type: 'boolean'},
+	filter: {type: 'string'},
+	sort: {type: 'string'},
+	groupBy: {type: 'string'},
+	interval: {type: 'number'},
+	missing: {type: 'boolean'},
+	resetView: {type: 'boolean'},
+	yes: {type: 'boolean'},
+	to: {type: 'string'},
+	dryRun: {type: 'boolean'},
+	includeRunning: {type: 'boolean'},
+	output: {type: 'string', shortFlag: 'o'},
+	list: {type: 'boolean'},
+	protocol: {type: 'string'},
+	cols: {type: 'number'},
+	rows: {type: 'number'},
+	images: {type: 'string'},
+	help: {type: 'boolean', shortFlag: 'h'},
+	version: {type: 'boolean', shortFlag: 'v'},
+} as const;
+
+const FLAG_SPECS: readonly FlagSpec[] = Object.entries(FLAGS).map(([name, spec]) => ({name, ...spec}));
+
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 type PackageFacts = {name?: unknown; version?: unknown; bin?: unknown};
@@ -94,6 +131,12 @@ function ownPackage(importMeta: ImportMeta): PackageFacts {
 }
 
 export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invocation {
+	// Unknown and repeated flags first: meow would print the former raw and exit, and throw on the latter.
+	const flagProblem = argvProblem(argv, FLAG_SPECS);
+	if (flagProblem !== null) {
+		const named = argv.find((token) => COMMANDS.includes(token as CommandName)) as CommandName | undefined;
+		return {kind: 'usage-error', command: named === undefined || named === 'help' ? 'explore' : named, message: flagProblem};
+	}
 	const pkg = ownPackage(importMeta);
 	const cli = meow(HELP.explore, {
 		importMeta,
@@ -102,40 +145,10 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 		argv: [...argv],
 		autoHelp: false,
 		autoVersion: false,
-		allowUnknownFlags: false,
+		// Checked above (argvProblem), with a sanitized one-line message instead of meow's raw one.
+		allowUnknownFlags: true,
 		booleanDefault: undefined,
-		flags: {
-			root: {type: 'string'},
-			db: {type: 'string'},
-			json: {type: 'boolean'},
-			csv: {type: 'boolean'},
-			force: {type: 'boolean'},
-			session: {type: 'string', isMultiple: true},
-			stallMinutes: {type: 'number'},
-			color: {type: 'boolean'},
-			demo: {type: 'boolean'},
-			workers: {type: 'number'},
-			wait: {type: 'boolean'},
-			rebuild: {type: 'boolean'},
-			filter: {type: 'string'},
-			sort: {type: 'string'},
-			groupBy: {type: 'string'},
-			interval: {type: 'number'},
-			missing: {type: 'boolean'},
-			resetView: {type: 'boolean'},
-			yes: {type: 'boolean'},
-			to: {type: 'string'},
-			dryRun: {type: 'boolean'},
-			includeRunning: {type: 'boolean'},
-			output: {type: 'string', shortFlag: 'o'},
-			list: {type: 'boolean'},
-			protocol: {type: 'string'},
-			cols: {type: 'number'},
-			rows: {type: 'number'},
-			images: {type: 'string'},
-			help: {type: 'boolean', shortFlag: 'h'},
-			version: {type: 'boolean', shortFlag: 'v'},
-		},
+		flags: FLAGS,
 	});
 	const raw = cli.flags as Record<string, unknown>;
 	const [first, ...rest] = cli.input;

@@ -3,25 +3,37 @@
 import process from 'node:process';
 import {parseArgs, type Invocation, type ParsedFlags} from './cli-args.js';
 import {HELP} from './cli-help.js';
+import fs from 'node:fs';
 import os from 'node:os';
-import {ConfigError, locate, type Locations} from './config.js';
+import path from 'node:path';
+import {ConfigError, locate, rootProblem, type Locations} from './config.js';
 import type {CommonOptions} from './common-options.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './io.js';
 import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
 import {corruptMessage, isCorruptionError} from './store/corruption.js';
+import {stopQuietlyOnBrokenPipe} from './broken-pipe.js';
 import {hasOpenJournals, stateDirectory} from './jobs/actions/journal.js';
 
 const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
+stopQuietlyOnBrokenPipe([process.stdout, process.stderr], (code) => process.exit(code));
 
 async function demoLocations(): Promise<Locations> {
-	const {demoBaseDir, prepareDemoRoot} = await import('./demo/demo-root.js');
-	const {root, dbPath} = prepareDemoRoot(demoBaseDir(process.env, os.homedir(), os.tmpdir()), Date.now());
+	const {demoBaseDir, demoRootOf, startFreshDemo} = await import('./demo/demo-root.js');
+	const {viewStatePath} = await import('./ui/data/view-store.js');
+	const base = demoBaseDir(process.env, os.homedir(), os.tmpdir());
+	// Every demo starts fresh: no cache, triage or remembered view of an earlier demo run.
+	const {root, dbPath} = startFreshDemo(base, Date.now(), [viewStatePath(process.env, os.homedir(), os.tmpdir(), demoRootOf(base))]);
 	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default'});
 }
 
 async function commonOptions(invocation: Extract<Invocation, {kind: 'run'}>): Promise<CommonOptions> {
 	const {flags} = invocation;
 	const locations = flags.demo ? await demoLocations() : locate({rootFlag: flags.root, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
+	// A missing root is said as such, with where it came from (not as "no database at …/metadata/sessions.db").
+	// doctor, forget and undo also serve a root that is gone (an unmounted drive, folders deleted for good).
+	const needsRoot = !flags.demo && !['doctor', 'forget', 'undo'].includes(invocation.command);
+	const problem = needsRoot ? rootProblem(locations, process.cwd()) : null;
+	if (problem !== null) throw new ConfigError(problem);
 	const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 	return Object.freeze({
 		locations,
@@ -41,7 +53,8 @@ async function main(): Promise<number> {
 			io.stdout.write(`${HELP[invocation.command]}\n`);
 			return 0;
 		case 'usage-error':
-			io.stderr.write(`sdstats: ${sanitizeLine(invocation.message)}\nRun \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\` for usage.\n`);
+			// One line: the problem, then where the usage is.
+			io.stderr.write(`sdstats: ${sanitizeLine(invocation.message)} (see \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\`)\n`);
 			return EXIT_USAGE;
 		case 'run':
 			break;
@@ -51,7 +64,8 @@ async function main(): Promise<number> {
 		common = await commonOptions(invocation);
 	} catch (error) {
 		if (error instanceof ConfigError) {
-			io.stderr.write(`sdstats: ${error.message}\n`);
+			// The root's path can come from a file (sdgen_config.json) or a variable: sanitized like any text.
+			io.stderr.write(`sdstats: ${sanitizeLine(error.message)}\n`);
 			return EXIT_FAILURE;
 		}
 		throw error;
@@ -137,7 +151,7 @@ async function main(): Promise<number> {
 			return sheetCommand({...common, name: invocation.inputs[0]!, output: flags.output!, env: process.env}, io);
 		}
 		default:
-			return explore(common, flags);
+			return explore(common, flags, stateDir);
 	}
 }
 
@@ -180,7 +194,7 @@ async function withStopOnSigint(body: (cancel: {cancelled: boolean}) => Promise<
 }
 
 /** The explorer on a terminal; without one (a pipe, CI) the plain list, never Ink's raw-mode error. */
-async function explore(common: CommonOptions, flags: ParsedFlags): Promise<number> {
+async function explore(common: CommonOptions, flags: ParsedFlags, stateDir: string): Promise<number> {
 	const demo = flags.demo;
 	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 	if (!interactive) {
@@ -196,8 +210,11 @@ async function explore(common: CommonOptions, flags: ParsedFlags): Promise<numbe
 	const {prepareInkEnvironment} = await import('./ui/ink-environment.js');
 	prepareInkEnvironment(process.env);
 	const {runExplorer} = await import('./ui/run-explorer.js');
-	// A database is created only where sdstats or the web UI would put it, never at a path given by hand.
-	return runExplorer({...common, createDatabase: common.locations.dbSource === 'default', filter: flags.filter, sort: flags.sort, resetView: flags.resetView}, io);
+	// An empty cache starts a compute by itself, at a new --db path too; but a folder given by hand is never
+	// created (a mistyped one gets "no database at …" instead of a new tree).
+	const {dbPath, dbSource} = common.locations;
+	const createDatabase = dbSource === 'default' || fs.existsSync(path.dirname(dbPath));
+	return runExplorer({...common, createDatabase, filter: flags.filter, sort: flags.sort, resetView: flags.resetView, stateDir}, io);
 }
 
 main().then(

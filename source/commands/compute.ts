@@ -32,7 +32,8 @@ export function summaryLine(s: ComputeSummary): string {
 export function checkRoot(root: string): string | null {
 	try {
 		if (!fs.statSync(root).isDirectory()) return `results root ${root} is not a folder`;
-		fs.readdirSync(root);
+		// Opening the folder checks that it can be read, without listing it (the compute lists it once, later).
+		fs.opendirSync(root).closeSync();
 		return null;
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;

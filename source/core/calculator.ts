@@ -4,7 +4,7 @@
  */
 import {completionPercentage} from './rounding.js';
 import {isoFromEpochMs, isoFromMtimeNs} from './iso-time.js';
-import {readManifest, type ManifestDocument} from './manifest.js';
+import {readManifest, type ManifestDocument, type ManifestReadResult} from './manifest.js';
 import {pythonDumps} from './python-dumps.js';
 import type {JsonObject} from './python-json.js';
 import {createdAtFromFolderName, createdAtFromTimestamp} from './session-name.js';
@@ -178,9 +178,10 @@ function zeroByteImages(images: readonly ImageFact[]): number | undefined {
 
 /**
  * Computes a session. An unreadable manifest yields the filesystem-only row with the reason in the bookkeeping;
- * the store decides whether an earlier good row is kept instead (it is, when there is one).
+ * the store decides whether an earlier good row is kept instead (it is, when there is one). `read` is the
+ * manifest reader: the default one, or the exact (Python-compatible) one alone for the differential tests.
  */
-export function computeSession(input: SessionInput): SessionComputation {
+export function computeSession(input: SessionInput, read: (bytes: Uint8Array) => ManifestReadResult = readManifest): SessionComputation {
 	const zeroBytes = zeroByteImages(input.images);
 	const base = {
 		session_id: input.sessionId,
@@ -196,20 +197,20 @@ export function computeSession(input: SessionInput): SessionComputation {
 			bookkeeping: {...base, manifest_state: 'missing', manifest_status: null, images_recorded: null, error: null},
 		};
 	}
-	const read = manifest.kind === 'bytes' ? readManifest(manifest.bytes) : ({ok: false, reason: manifest.reason} as const);
-	if (!read.ok) {
+	const result = manifest.kind === 'bytes' ? read(manifest.bytes) : ({ok: false, reason: manifest.reason} as const);
+	if (!result.ok) {
 		return {
 			stats: filesystemRow(input),
-			bookkeeping: {...base, manifest_state: 'unreadable', manifest_status: null, images_recorded: null, error: read.reason},
+			bookkeeping: {...base, manifest_state: 'unreadable', manifest_status: null, images_recorded: null, error: result.reason},
 		};
 	}
 	return {
-		stats: manifestRow(input, read.document),
+		stats: manifestRow(input, result.document),
 		bookkeeping: {
 			...base,
 			manifest_state: 'ok',
-			manifest_status: read.document.status,
-			images_recorded: read.document.imagesRecorded,
+			manifest_status: result.document.status,
+			images_recorded: result.document.imagesRecorded,
 			error: null,
 		},
 	};

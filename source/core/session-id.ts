@@ -1,3 +1,8 @@
+import path from 'node:path';
+
+/** Path separators of this system: `/` on Linux and macOS (where `\\` is an ordinary name character), both on Windows. */
+const SEPARATORS: readonly string[] = path.sep === '\\' ? ['/', '\\'] : ['/'];
+
 /**
  * A session id is a folder name directly under the results root and nothing else. Ids come from the command
  * line and from other tools' rows, so they are checked before any path is built from them.
@@ -7,7 +12,7 @@
 export function sessionIdProblem(name: string): string | null {
 	if (name.length === 0) return 'is empty';
 	if (name.includes('\0')) return 'contains a NUL byte';
-	if (name.includes('/') || name.includes('\\')) return 'contains a path separator';
+	if (SEPARATORS.some((separator) => name.includes(separator))) return 'contains a path separator';
 	if (name === '.' || name === '..') return 'is not a folder name';
 	if (name.startsWith('.')) return 'starts with "." (hidden folders are not sessions)';
 	return null;

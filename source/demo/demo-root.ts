@@ -3,8 +3,13 @@
  * both folder-name formats, seed sweeps, several models and samplers, hostile text and non-session clutter.
  *
  * It is generated deterministically (a seeded PRNG, fixed dates in the names) into a cache folder on first use,
- * and regenerated only when DEMO_VERSION changes. Every call refreshes the "live" sessions' modification times
- * so the running ones are still running, and a stalled one stalled, whenever the demo is opened.
+ * and regenerated when DEMO_VERSION changes or one of its session folders is gone (archived or trashed in an
+ * earlier demo). Every call refreshes the "live" sessions' modification times so the running ones are still
+ * running, and a stalled one stalled, whenever the demo is opened.
+ *
+ * Every demo starts fresh: `startFreshDemo` also forgets the previous run's cache and triage (the demo's own
+ * sessions.db folder) and its remembered view, so a key pressed in one demo never shapes the next one's first
+ * impression.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -735,6 +740,11 @@ function hasCurrentStamp(root: string): boolean {
 	}
 }
 
+/** The demo of this version, with every one of its session folders still there. */
+function isCompleteDemo(root: string): boolean {
+	return hasCurrentStamp(root) && demoSessions().every(({spec}) => fs.existsSync(path.join(root, spec.name)));
+}
+
 function setMtime(file: string, ms: number): void {
 	fs.utimesSync(file, ms / 1000, ms / 1000);
 }
@@ -760,14 +770,17 @@ export function refreshLiveSessions(root: string, nowMs: number): void {
 	}
 }
 
+/** Where the demo's results root is under `baseDir`. */
+export const demoRootOf = (baseDir: string): string => path.join(baseDir, 'results');
+
 /**
  * The demo results root under `baseDir`, generated when missing or from another DEMO_VERSION, its live sessions
  * refreshed for `nowMs`. Never touches the database, whose default place is returned as `dbPath`.
  */
 export function prepareDemoRoot(baseDir: string, nowMs: number): {root: string; dbPath: string} {
-	const root = path.join(baseDir, 'results');
+	const root = demoRootOf(baseDir);
 	const dbPath = path.join(baseDir, 'metadata', 'sessions.db');
-	if (!hasCurrentStamp(root)) {
+	if (!isCompleteDemo(root)) {
 		// Built beside the root and renamed into place: an interrupted generation never looks finished.
 		const staging = path.join(baseDir, `results.partial-${process.pid}`);
 		fs.rmSync(staging, {recursive: true, force: true});
@@ -784,4 +797,16 @@ export function prepareDemoRoot(baseDir: string, nowMs: number): {root: string; 
 	}
 	refreshLiveSessions(root, nowMs);
 	return {root, dbPath};
+}
+
+/**
+ * `sdstats --demo`: the demo root as `prepareDemoRoot` leaves it, and nothing of an earlier demo run: its
+ * database folder (cache, triage, the web UI's user data, companions) and the files in `forget` (the remembered
+ * view) are removed, so the explorer starts on an empty cache and computes it, as on a first run.
+ */
+export function startFreshDemo(baseDir: string, nowMs: number, forget: readonly string[] = []): {root: string; dbPath: string} {
+	const prepared = prepareDemoRoot(baseDir, nowMs);
+	fs.rmSync(path.dirname(prepared.dbPath), {recursive: true, force: true});
+	for (const file of forget) fs.rmSync(file, {force: true});
+	return prepared;
 }

@@ -41,7 +41,9 @@ class WorkerSlot {
 	readonly worker: Worker;
 
 	constructor() {
-		this.worker = new Worker(WORKER_SCRIPT);
+		// A small young generation: each folder's garbage dies young, and the default (up to 16 MB semi-spaces
+		// per thread) let each worker's heap swell with the root's size (10,000 sessions: 209 → 139 MB peak).
+		this.worker = new Worker(WORKER_SCRIPT, {resourceLimits: {maxYoungGenerationSizeMb: 2}});
 		this.worker.on('message', (reply: WorkerReply) => {
 			const waiter = this.pending.get(reply.batchId);
 			if (!waiter) return;

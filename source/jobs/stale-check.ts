@@ -4,6 +4,7 @@
  * sessions, so it runs on a worker thread when one is available.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -42,12 +43,12 @@ export function findStale(root: string, stored: StoredMarks): StaleResult {
 		if (error instanceof ComputeAbortedError) return {stale: [], newOnDisk: [], rootProblem: error.message};
 		throw error;
 	}
-	const {tasks, gone} = comparison;
+	const {changed, gone} = comparison;
 	const stale: string[] = [...gone];
 	const newOnDisk: string[] = [];
-	for (const task of tasks) {
-		if (stored.has(task.sessionId)) stale.push(task.sessionId);
-		else if (looksLikeSession(task.sessionPath)) newOnDisk.push(task.sessionId);
+	for (const sessionId of changed) {
+		if (stored.has(sessionId)) stale.push(sessionId);
+		else if (looksLikeSession(path.join(root, sessionId))) newOnDisk.push(sessionId);
 	}
 	return {stale, newOnDisk};
 }

@@ -13,16 +13,22 @@ export type PathChange = {sessionId: string; from: string; to: string};
 
 export type RelocationCount = {stats: number; metadata: number};
 
-function hasTable(db: Database.Database, name: string): boolean {
-	return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+/** Our stats table lives in the main file; only a table there is ours to update. */
+function hasOwnTable(db: Database.Database, name: string): boolean {
+	return db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** The web UI's table may be in the main file or in an attached one (sessions.db beside a companion cache). */
+function hasAnyTable(db: Database.Database, name: string): boolean {
+	return db.prepare("SELECT 1 FROM pragma_table_list WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /** Applies every change in one transaction (updated_at is left alone: the user changed nothing). */
 export function relocateSessions(db: Database.Database, changes: readonly PathChange[]): RelocationCount {
 	const count: RelocationCount = {stats: 0, metadata: 0};
 	if (changes.length === 0) return count;
-	const stats = hasTable(db, 'session_stats') ? db.prepare('UPDATE session_stats SET session_path = @to WHERE session_id = @sessionId AND session_path = @from') : null;
-	const metadata = hasTable(db, 'session_metadata')
+	const stats = hasOwnTable(db, 'session_stats') ? db.prepare('UPDATE main.session_stats SET session_path = @to WHERE session_id = @sessionId AND session_path = @from') : null;
+	const metadata = hasAnyTable(db, 'session_metadata')
 		? db.prepare('UPDATE session_metadata SET session_path = @to WHERE session_id = @sessionId AND session_path = @from')
 		: null;
 	db.transaction(() => {

@@ -7,6 +7,8 @@
 import React, {useCallback, useEffect, useReducer} from 'react';
 import {useApp, useInput, useStdout, type Key} from 'ink';
 import type {ExplorerData} from './data/explorer-data.js';
+import type {ExplorerActions} from './data/explorer-actions.js';
+import {useSessionActions} from './hooks/use-session-actions.js';
 import type {ViewSettings, ViewStore} from './data/view-store.js';
 import {useDataLifecycle} from './hooks/use-data-lifecycle.js';
 import {INSIGHT_SETTLE_MS, useDetailsRow} from './hooks/use-details-row.js';
@@ -41,9 +43,11 @@ export type AppProps = {
 	livePollMs?: number;
 	/** How long the cursor rests on a session before its folder is analysed (tests lengthen it). */
 	insightSettleMs?: number;
+	/** Archive, trash and their undo (A, D, U); none: those keys say they are not available. */
+	actions?: ExplorerActions | null;
 };
 
-export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS}: AppProps): React.JSX.Element {
+export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, actions = null}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
@@ -85,6 +89,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 	useLive(data, state, dispatch, now, livePollMs);
 	useStallTick(state, dispatch, now);
 	useJobs(data, state, dispatch, now);
+	useSessionActions(actions, data, state, dispatch, now);
 
 	useEffect(() => {
 		if (!state.quitting) return;

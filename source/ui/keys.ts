@@ -84,7 +84,7 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: LIST, keys: 'u', help: 'clear the marks', match: char('u'), action: () => ({type: 'mark-clear'})},
 	{modes: BROWSING, keys: 'r', help: 'recompute the marked sessions, or the selected one', footer: {label: 'r recompute', priority: 3}, match: char('r'), action: () => ({type: 'recompute-selection'})},
 	{modes: BROWSING, keys: 'R', help: 'recompute the stale sessions, or all (asks)', footer: {label: 'R stale/all', priority: 5}, match: char('R'), action: () => ({type: 'confirm-open'})},
-	{modes: LIST, keys: 'Esc', help: 'cancel a running recompute; clear the text filter; leave incomplete-only', match: named('escape'), action: () => ({type: 'back'})},
+	{modes: LIST, keys: 'Esc', help: 'cancel a recompute or stop an archive; clear the text filter; leave incomplete-only', match: named('escape'), action: () => ({type: 'back'})},
 
 	// --- typing a text filter ------------------------------------------------------------------------------------
 	{modes: ['filter-input'], keys: 'Enter', help: 'keep the filter and return to the list', footer: {label: 'Enter done', priority: 1}, match: named('return'), action: () => ({type: 'filter-input-submit'})},
@@ -136,7 +136,15 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: BROWSING, keys: '=', help: 'clear the rating', match: char('='), action: () => ({type: 'triage', intent: {kind: 'rating', value: null}})},
 	{modes: BROWSING, keys: 't', help: 'add a tag, or remove it when every target has it (Tab completes)', footer: {label: 't tag', priority: 7}, match: char('t'), action: () => ({type: 'input-open', purpose: 'tag-input'})},
 	{modes: BROWSING, keys: 'e', help: 'edit the note (empty clears it)', match: char('e'), action: () => ({type: 'input-open', purpose: 'note-input'})},
-	{modes: BROWSING, keys: 'U', help: 'undo the last triage change', match: char('U'), action: () => ({type: 'undo'})},
+	{modes: BROWSING, keys: 'U', help: 'undo the last thing done here: an archive, a trash or a triage change', match: char('U'), action: () => ({type: 'undo'})},
+
+	// --- actions on whole sessions: the marked ones, else the filtered view, else the selected one -----------------
+	{modes: BROWSING, keys: 'A', help: 'archive the marked sessions, else the filtered view, else the selected one (asks)', match: char('A'), action: () => ({type: 'session-action', action: 'archive'})},
+	{modes: BROWSING, keys: 'D', help: 'move the same sessions to the trash instead (asks)', match: char('D'), action: () => ({type: 'session-action', action: 'trash'})},
+	{modes: ['action-confirm'], keys: 'y Enter', help: 'do it', footer: {label: 'y do it', priority: 1}, match: any(char('y'), named('return')), action: () => ({type: 'action-go'})},
+	{modes: ['action-confirm'], keys: 'Esc n', help: 'do nothing', footer: {label: 'Esc cancel', priority: 1}, match: any(named('escape'), char('n')), action: () => ({type: 'back'})},
+	{modes: ['action-confirm'], keys: '↑ ↓ k j', help: 'scroll the list of sessions', footer: {label: '↑↓ scroll', priority: 2}, match: any(named('upArrow'), named('downArrow'), char('k', 'j')), action: (_s, input, key) => ({type: 'action-scroll', delta: upward(input, key) ? -1 : 1})},
+	{modes: ['action-confirm'], keys: 'PgUp PgDn', help: 'scroll a page', match: any(named('pageUp'), named('pageDown')), action: (state, _i, key) => ({type: 'action-scroll', delta: (key.pageUp ? -1 : 1) * page(state)})},
 	{modes: BROWSING, keys: 'x', help: 'export the view (or the marked rows) to a CSV or JSON file here', footer: {label: 'x export', priority: 8}, match: char('x'), action: () => ({type: 'export-open'})},
 	{modes: BROWSING, keys: ':', help: 'command line: save NAME, load NAME, delete NAME, views, hide COL, show COL, columns', footer: {label: ': command', priority: 8}, match: char(':'), action: () => ({type: 'input-open', purpose: 'command'})},
 
@@ -155,9 +163,9 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: ['list', 'details'], keys: '?', help: 'this help', footer: {label: '? help', priority: 1}, match: char('?'), action: () => ({type: 'help-open'})},
 	{modes: LIST, keys: 'q', help: 'quit', footer: {label: 'q quit', priority: 1}, match: char('q'), action: () => ({type: 'quit'})},
 	{
-		modes: ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups'],
+		modes: ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups', 'action-confirm'],
 		keys: 'Ctrl-C',
-		help: 'cancel a running recompute; otherwise quit',
+		help: 'cancel a recompute; stop an archive after the current session; otherwise quit',
 		match: ctrl('c'),
 		action: () => ({type: 'interrupt'}),
 	},
@@ -166,7 +174,6 @@ export const BINDINGS: readonly Binding[] = [
 /** Printable text (no control characters), as typed or pasted. */
 function printable(input: string, key: Key): string | null {
 	if (key.ctrl || key.meta || key.return || key.escape || key.tab || input === '') return null;
-	// eslint-disable-next-line no-control-regex
 	const text = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 	return text === '' ? null : text;
 }
@@ -227,6 +234,7 @@ export const MODE_TITLES: Record<Mode, string> = {
 	command: 'Command line (:)',
 	export: 'Export (x)',
 	groups: 'Groups (m)',
+	'action-confirm': 'Archive or trash? (A, D)',
 };
 
 /** Help lines per mode, generated from the table. */

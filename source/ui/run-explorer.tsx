@@ -10,6 +10,7 @@ import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
 import {App} from './app.js';
 import {createExplorerData} from './data/explorer-data.js';
+import {createExplorerActions} from './data/explorer-actions.js';
 import {enterTerminal} from './terminal.js';
 import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
@@ -20,7 +21,7 @@ import {createViewStore, viewStatePath} from './data/view-store.js';
 import {SORT_KEYS, parseSortSpec} from '../view/sort.js';
 
 export type ExplorerOptions = CommonOptions & {
-	/** The database may be created (first run on the default path, the demo); else it must exist. */
+	/** The database may be created (first run on the default path, the demo, a new --db file in a folder that exists); else it must exist. */
 	createDatabase: boolean;
 	notice?: string | null;
 	/** --filter / --sort: the view to start with (over the remembered one). */
@@ -28,6 +29,8 @@ export type ExplorerOptions = CommonOptions & {
 	sort?: string | undefined;
 	/** --reset-view: forget the remembered view of this root. */
 	resetView?: boolean;
+	/** The user's state folder (the action journal, the remembered archive folder): A, D and U act with it. */
+	stateDir?: string;
 };
 
 function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDatabase; notice: string | null} {
@@ -89,6 +92,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		if (triageDb) triageDb.close();
 		opened.db.close();
 	};
+	const actions = options.stateDir !== undefined ? createExplorerActions({root, dbPath: opened.path, stateDir: options.stateDir, env: process.env, now: options.now}) : null;
 	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
 	if (options.resetView) viewStore.reset();
 	const sort = options.sort === undefined ? undefined : parseSortSpec(options.sort);
@@ -111,7 +115,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		instance.unmount();
 	};
 	const instance = render(
-		<App data={data} viewStore={viewStore} initialView={initialView} stallWindowMs={options.stallWindowMs} color={options.color} notice={notice ?? options.notice ?? null} now={options.now} />,
+		<App data={data} viewStore={viewStore} initialView={initialView} stallWindowMs={options.stallWindowMs} color={options.color} notice={notice ?? options.notice ?? null} now={options.now} actions={actions} />,
 		{stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
 	);
 	process.on('SIGTERM', onSignal);

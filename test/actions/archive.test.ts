@@ -141,7 +141,7 @@ describe('sdstats archive within one filesystem', () => {
 		expect(fs.existsSync(path.join(ws.root, sessionName(1)))).toBe(true);
 	});
 
-	it('a target made between the plan and the move is not overwritten either (the name is claimed, not checked)', async () => {
+	it('a target made between the plan and the move is not overwritten either', async () => {
 		const ws = await workspaceWith(2);
 		const plan = planArchive(
 			[sessionName(0), sessionName(1)].map((sessionId) => ({sessionId, state: 'complete' as const})),

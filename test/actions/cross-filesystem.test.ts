@@ -169,6 +169,41 @@ describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (sk
 		}
 	});
 
+	it('trash from another filesystem goes to that filesystem\'s .Trash-<uid> (Path relative to its top), and back', async () => {
+		const ws = actionWorkspace();
+		const mount = tmpfs(16 * 1024 * 1024);
+		const root = path.join(mount, 'results');
+		for (let i = 0; i < 2; i++) writeSession(root, sessionName(i), {images: 3, numImages: 3});
+		await computeRoot(root, ws.dbPath);
+		const before = sessionsIn(root);
+		const result = await archive(ws, {root, sessions: [sessionName(0)]}, 'trash');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('(rename)');
+		const trash = path.join(mount, `.Trash-${process.getuid!()}`);
+		expect(sessionsIn(path.join(trash, 'files')).get(sessionName(0))).toBe(before.get(sessionName(0)));
+		expect(fs.readFileSync(path.join(trash, 'info', `${sessionName(0)}.trashinfo`), 'utf8')).toContain(`Path=results/${sessionName(0)}\n`);
+		expect((fs.statSync(trash).mode & 0o777).toString(8)).toBe('700');
+		expect((await undo(ws)).code).toBe(0);
+		expect(sessionsIn(root)).toEqual(before);
+		expect(fs.readdirSync(path.join(trash, 'info'))).toEqual([]);
+	});
+
+	it('uses an administrator\'s $topdir/.Trash/<uid> only when it has the sticky bit and is not a link', async () => {
+		const ws = actionWorkspace();
+		const mount = tmpfs(16 * 1024 * 1024);
+		const root = path.join(mount, 'results');
+		writeSession(root, sessionName(0), {images: 2, numImages: 2});
+		writeSession(root, sessionName(1), {images: 2, numImages: 2});
+		await computeRoot(root, ws.dbPath);
+		fs.mkdirSync(path.join(mount, '.Trash'));
+		fs.chmodSync(path.join(mount, '.Trash'), 0o777);
+		await archive(ws, {root, sessions: [sessionName(0)]}, 'trash');
+		expect(fs.existsSync(path.join(mount, `.Trash-${process.getuid!()}`, 'files', sessionName(0)))).toBe(true);
+		fs.chmodSync(path.join(mount, '.Trash'), 0o1777);
+		await archive(ws, {root, sessions: [sessionName(1)]}, 'trash');
+		expect(fs.existsSync(path.join(mount, '.Trash', String(process.getuid!()), 'files', sessionName(1)))).toBe(true);
+	});
+
 	for (const point of ['before-move', 'copied', 'published', 'before-database'] as const) {
 		it(`an interruption at "${point}" is settled by recovery: each session whole in one place, nothing left to do`, async () => {
 			const ws = await workspaceWith(3);

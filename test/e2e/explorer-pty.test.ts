@@ -138,6 +138,28 @@ describe('the explorer in a real terminal', () => {
 		expectTerminalRestored(session, sttyFile);
 	});
 
+	// Regression (issue 11, item 11): the explorer refused a new --db path ("no database … run sdstats compute
+	// first") though an empty cache starts a compute by itself.
+	it('the explorer on a new --db path starts and computes; a --db folder that does not exist is not created', async () => {
+		const {root, base} = fixture();
+		const dbPath = path.join(base, 'elsewhere.db');
+		const {session, sttyFile} = startExplorer('new-db', ['--root', root, '--db', dbPath], base);
+		await waitForPane(session, (t) => t.includes('4 of 4 shown') && t.includes('recomputed 4 sessions'), 'the first compute into the new database');
+		keys(session, 'q');
+		await waitForPane(session, (t) => t.includes('STTY-SAVED'), 'the explorer to exit');
+		expect(capture(session)).toContain('EXIT=0');
+		expectTerminalRestored(session, sttyFile);
+		expect(fs.existsSync(dbPath)).toBe(true);
+		expect(JSON.parse((await runCli(['list', '--root', root, '--db', dbPath, '--json'])).stdout)).toHaveLength(4);
+
+		const mistyped = path.join(base, 'no-such-folder', 'cache.db');
+		const refused = startExplorer('mistyped-db', ['--root', root, '--db', mistyped], base);
+		await waitForPane(refused.session, (t) => t.includes('STTY-SAVED'), 'the refusal');
+		expect(capture(refused.session)).toContain('EXIT=1');
+		expect(capture(refused.session)).toContain('no database at');
+		expect(fs.existsSync(path.dirname(mistyped))).toBe(false);
+	});
+
 	it('marks two sessions as favourites, quits, and list --filter fav:yes --json reads them back', async () => {
 		const {root, base} = fixture();
 		expect((await runCli(['compute', '--root', root])).code).toBe(0);

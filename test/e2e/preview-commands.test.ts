@@ -19,7 +19,6 @@ beforeAll(async () => {
 	env = {XDG_CACHE_HOME: path.join(base, 'cache'), NO_COLOR: undefined, TERM: 'xterm-256color'};
 });
 
-// eslint-disable-next-line no-control-regex
 const IMAGE_BYTES = /\u001B(_G|\]1337|P[0-9;]*q|\[38;2)/;
 
 describe('sdstats preview', () => {

@@ -6,6 +6,7 @@ import React from 'react';
 import {render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
 import type {ExplorerData, JobListener} from '../../source/ui/data/explorer-data.js';
+import type {ExplorerActions} from '../../source/ui/data/explorer-actions.js';
 import type {JobRequest} from '../../source/ui/state/types.js';
 import type {ViewStore} from '../../source/ui/data/view-store.js';
 import type {StoredSession} from '../../source/core/types.js';
@@ -229,7 +230,7 @@ export type Harness = {
 	unmount(): void;
 };
 
-type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore; insightSettleMs?: number};
+type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore; insightSettleMs?: number; actions?: ExplorerActions};
 
 export async function renderExplorer(options: Options): Promise<Harness> {
 	let ready = false;
@@ -242,6 +243,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			color={options.color ?? false}
 			now={options.now ?? (() => TEST_NOW)}
 			{...(options.insightSettleMs === undefined ? {} : {insightSettleMs: options.insightSettleMs})}
+			{...(options.actions === undefined ? {} : {actions: options.actions})}
 			onReady={() => {
 				ready = true;
 			}}

@@ -12,7 +12,7 @@ import jpeg from 'jpeg-js';
 import {PNG} from 'pngjs';
 import {decode as sixelDecode} from 'sixel';
 import {describe, expect, test} from 'vitest';
-import {halfBlockLines, itermImage, kittyImage, sixelImage, tmuxPassthrough, xterm256Rgb} from '../../source/core/preview/encode.js';
+import {halfBlockLines, kittyImage, sixelImage, tmuxPassthrough, xterm256Rgb} from '../../source/core/preview/encode.js';
 import {boxResize, meanColourError, type RgbImage} from '../../source/core/preview/pixels.js';
 import {encodeFor, pixelBox} from '../../source/jobs/thumbnails/thumbnail.js';
 import {decodeToFit, encodeJpeg, encodePng} from '../../source/jobs/thumbnails/decode.js';
@@ -50,7 +50,6 @@ describe('kitty graphics', () => {
 	test('the base64 PNG payload, chunked at 4096 bytes, decodes to the downscaled source at cols×rows cells', async () => {
 		const image = await fitted(16, 12, 'kitty');
 		const encoded = await encodeFor(image, {protocol: 'kitty', cols: 16, rows: 12, cell: CELL, depth: 'truecolor'}, 'x.png');
-		// eslint-disable-next-line no-control-regex
 		const commands = [...encoded.text.matchAll(/\u001B_G([^;]*);([^\u001B]*)\u001B\\/g)];
 		expect(commands.length).toBeGreaterThan(1);
 		const first = Object.fromEntries(commands[0]![1]!.split(',').map((kv) => kv.split('=')));
@@ -76,7 +75,6 @@ describe('iTerm2 inline images', () => {
 	test('the base64 JPEG payload decodes to the downscaled source; width and height are the cell box', async () => {
 		const image = await fitted(16, 12, 'iterm');
 		const encoded = await encodeFor(image, {protocol: 'iterm', cols: 16, rows: 12, cell: CELL, depth: 'truecolor'}, 'face.png');
-		// eslint-disable-next-line no-control-regex
 		const match = /^\u001B\]1337;File=([^:]*):([A-Za-z0-9+/=]*)\u0007$/.exec(encoded.text);
 		expect(match).not.toBeNull();
 		const args = Object.fromEntries(match![1]!.split(';').map((kv) => kv.split('=') as [string, string]));
@@ -134,7 +132,6 @@ function rebuildHalfBlocks(lines: readonly string[]): RgbImage {
 		let fg = [0, 0, 0];
 		let bg = [0, 0, 0];
 		let x = 0;
-		// eslint-disable-next-line no-control-regex
 		for (const token of line.match(/\u001B\[[\d;]*m|▀/g) ?? []) {
 			if (token === '▀') {
 				data.set(fg, ((row * 2) * width + x) * 3);
@@ -146,10 +143,12 @@ function rebuildHalfBlocks(lines: readonly string[]): RgbImage {
 			for (let i = 0; i < codes.length; ) {
 				const ground = codes[i];
 				if ((ground === 38 || ground === 48) && codes[i + 1] === 2) {
-					(ground === 38 ? (fg = codes.slice(i + 2, i + 5)) : (bg = codes.slice(i + 2, i + 5)));
+					if (ground === 38) fg = codes.slice(i + 2, i + 5);
+					else bg = codes.slice(i + 2, i + 5);
 					i += 5;
 				} else if ((ground === 38 || ground === 48) && codes[i + 1] === 5) {
-					(ground === 38 ? (fg = xterm256Rgb(codes[i + 2]!)) : (bg = xterm256Rgb(codes[i + 2]!)));
+					if (ground === 38) fg = xterm256Rgb(codes[i + 2]!);
+					else bg = xterm256Rgb(codes[i + 2]!);
 					i += 3;
 				} else i++;
 			}

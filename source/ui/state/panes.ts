@@ -58,6 +58,7 @@ export function back(state: ExplorerState): ExplorerState {
 			return {...state, mode: 'list'};
 		case 'help':
 		case 'confirm':
+		case 'action-confirm':
 			return {...state, mode: state.previousMode};
 		case 'sort-pane':
 			return state.sortPane ? withSort({...state, mode: 'list', sortPane: null}, state.sortPane.saved) : {...state, mode: 'list'};

@@ -15,6 +15,7 @@ import {jobsReducer} from './jobs.js';
 import {listReducer} from './list.js';
 import {panesReducer} from './panes.js';
 import {triageReducer} from './triage.js';
+import {cancelConfirm, sessionActionsReducer, stopAction, takeBackAction, undoesAction} from './session-actions.js';
 import type {Action, ExplorerState, KeyAction, Mode, Viewport} from './types.js';
 
 export {applyView} from './list.js';
@@ -67,6 +68,10 @@ export function initialState(options: InitialOptions): ExplorerState {
 		triageRequest: null,
 		undo: [],
 		exportRequest: null,
+		actionRequest: null,
+		actionConfirm: null,
+		actionJob: null,
+		actionUndo: [],
 		rates: new Map(),
 		groups: null,
 		hiddenColumns: new Set((options.hiddenColumns ?? []).filter(isHideableColumn)),
@@ -129,11 +134,14 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'filter-input-submit':
 			return listReducer(state, action);
 
+		case 'back':
+			if (state.mode === 'action-confirm') return cancelConfirm(state);
+			if (state.mode === 'list' && state.actionJob && !state.actionJob.cancelling && !state.job) return stopAction(state);
+			return panesReducer(state, action);
 		case 'details-loaded':
 		case 'insight-loaded':
 		case 'rates':
 		case 'open-details':
-		case 'back':
 		case 'help-open':
 		case 'scroll':
 		case 'scroll-edge':
@@ -164,18 +172,32 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'stale-checked':
 		case 'message':
 		case 'quit':
+			return jobsReducer(state, action);
 		case 'interrupt':
+			// Ctrl-C while folders move: stop after the current session first (a second Ctrl-C quits; the journal settles it).
+			if (state.actionJob && !state.actionJob.cancelling) return stopAction(state);
 			return jobsReducer(state, action);
 
+		case 'undo':
+			// One U: it takes back the last thing done here, an archive or trash, or a triage change.
+			return undoesAction(state) ? takeBackAction(state) : triageReducer(state, action);
 		case 'triage':
 		case 'triage-applied':
 		case 'triage-locked':
-		case 'undo':
 		case 'tags-loaded':
 		case 'export-open':
 		case 'export-choose':
 		case 'export-done':
 			return triageReducer(state, action);
+
+		case 'session-action':
+		case 'action-planned':
+		case 'action-go':
+		case 'action-scroll':
+		case 'action-started':
+		case 'action-progress':
+		case 'action-finished':
+			return sessionActionsReducer(state, action);
 
 		case 'input-open':
 		case 'input-type':

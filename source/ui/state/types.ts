@@ -9,8 +9,9 @@ import type {SessionView} from '../../view/session-view.js';
 import type {ColumnId} from '../model/columns.js';
 import type {EditLine} from '../model/line-editor.js';
 import type {SortSpec} from '../../view/sort.js';
+import type {SessionState} from '../../core/types.js';
 
-export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups';
+export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups' | 'action-confirm';
 
 /** A one-line text input (tag, note, `:` command): the line being edited, with Tab completion candidates. */
 export type TextInput = EditLine & {completions: readonly string[]};
@@ -30,6 +31,17 @@ export type TriageRequest =
 export type ExportRequest = {id: number; format: 'csv' | 'json'; sessionIds: string[]};
 
 export type Viewport = {columns: number; rows: number};
+
+/** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
+export type ActionRequest =
+	| {id: number; kind: 'plan'; action: 'archive' | 'trash'; candidates: Array<{sessionId: string; state: SessionState}>}
+	| {id: number; kind: 'run'; planId: number}
+	| {id: number; kind: 'undo'; actionId: string; label: string};
+
+/** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
+export type ActionConfirm = {action: 'archive' | 'trash'; scope: string; planId: number | null; lines: readonly string[]; movable: number; scroll: number; error: string | null};
+
+export type ActionJob = {label: string; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null; startedAtMs: number; updatedAtMs: number; cancelling: boolean};
 
 /** What the user asked to recompute; the app's job hook starts it and clears the request. */
 export type JobRequest = {id: number; scope: 'sessions'; sessionIds: string[]} | {id: number; scope: 'stale'} | {id: number; scope: 'all'};
@@ -122,6 +134,14 @@ export type ExplorerState = {
 	/** Triage actions that can be undone with U, newest last. */
 	undo: ReadonlyArray<{label: string; snapshots: TriageSnapshot[]}>;
 	exportRequest: ExportRequest | null;
+	actionRequest: ActionRequest | null;
+	actionConfirm: ActionConfirm | null;
+	actionJob: ActionJob | null;
+	/**
+	 * Archives and trashes done here that U can take back, newest last; `afterTriage` is how many triage undos
+	 * were stacked when it was done, so U always takes back the last thing done, whichever kind it was.
+	 */
+	actionUndo: ReadonlyArray<{label: string; actionId: string; afterTriage: number}>;
 	/** Images per minute of running sessions over the recent window (live poll samples). */
 	rates: ReadonlyMap<string, number>;
 	/** The grouping view (`m`): per model, sampler, size, mode, day or week, over the sessions shown. */
@@ -228,8 +248,18 @@ export type InputAction =
 	| {type: 'input-complete'}
 	| {type: 'input-submit'};
 
+/** Archive, trash and their undo (state/session-actions.ts). */
+export type SessionMoveAction =
+	| {type: 'session-action'; action: 'archive' | 'trash'}
+	| {type: 'action-planned'; requestId: number; planId: number | null; lines: readonly string[]; movable: number; error: string | null}
+	| {type: 'action-go'}
+	| {type: 'action-scroll'; delta: number}
+	| {type: 'action-started'; requestId: number; label: string; nowMs: number}
+	| {type: 'action-progress'; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null; nowMs: number}
+	| {type: 'action-finished'; requestId: number; message: string; actionId: string | null; label: string; rows: readonly ListedSession[]; removedIds: readonly string[]; undone: boolean; nowMs: number};
+
 /** A key press, interpreted by the key table (keys.ts) against the state at that moment. */
 export type KeyAction = {type: 'key'; input: string; key: import('ink').Key};
 
-export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction;
+export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction | SessionMoveAction;
 

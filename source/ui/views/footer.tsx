@@ -8,6 +8,7 @@ import type {Theme} from '../theme.js';
 import {displayWidth, truncateToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
+import {actionProgressText} from './action-confirm.js';
 
 /** As many hints as fit, most important first. */
 export function fitHints(hints: readonly string[], width: number): string {
@@ -22,6 +23,7 @@ export function fitHints(hints: readonly string[], width: number): string {
 
 export function statusText(state: ExplorerState): string {
 	const parts: string[] = [];
+	if (state.actionJob) parts.push(actionProgressText(state.actionJob));
 	const filter = describeFilter(state.filter);
 	parts.push(`${state.shown.length} of ${state.all.length} shown${filter ? ` (filter: ${filter})` : ''}`);
 	if (state.marks.size > 0) parts.push(`${state.marks.size} marked`);

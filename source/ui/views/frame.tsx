@@ -10,6 +10,7 @@ import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {JobPanel} from './job-panel.js';
 import {ListView} from './list.js';
+import {ActionConfirmPane} from './action-confirm.js';
 import {ConfirmPane, ExportPane, FilterPane, GroupsPane, HelpView, SortPane} from './panes.js';
 
 export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): React.JSX.Element {
@@ -51,6 +52,9 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 			break;
 		case 'export':
 			body = <ExportPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
+			break;
+		case 'action-confirm':
+			body = <ActionConfirmPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
 			break;
 		case 'groups':
 			body = <GroupsPane state={state} width={columns} height={screen.bodyHeight} theme={theme} />;

@@ -1,0 +1,60 @@
+import {useEffect, useRef, type Dispatch} from 'react';
+import type {ExplorerActions} from '../data/explorer-actions.js';
+import type {ExplorerData} from '../data/explorer-data.js';
+import type {Action, ExplorerState} from '../state/types.js';
+
+/** Progress is sent at most this often: a frame per moved session would slow a run of small ones. */
+const PROGRESS_MS = 100;
+
+/**
+ * Plans, runs and takes back archives and trashes the reducer asks for (`actionRequest`), reports progress,
+ * passes a stop request on (it is honoured between sessions), and lands the rows: moved ones leave the list,
+ * ones put back return to it.
+ */
+export function useSessionActions(actions: ExplorerActions | null, data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, now: () => number): void {
+	const request = state.actionRequest;
+	const cancel = useRef({cancelled: false});
+	const cancelling = state.actionJob?.cancelling ?? false;
+	useEffect(() => {
+		if (cancelling) cancel.current.cancelled = true;
+	}, [cancelling]);
+	useEffect(() => {
+		if (!request) return;
+		if (!actions) {
+			if (request.kind === 'plan') dispatch({type: 'action-planned', requestId: request.id, planId: null, lines: [], movable: 0, error: 'archive and trash are not available here'});
+			return;
+		}
+		if (request.kind === 'plan') {
+			try {
+				const plan = actions.plan(request.action, request.candidates);
+				dispatch({type: 'action-planned', requestId: request.id, planId: plan.planId, lines: plan.lines, movable: plan.movable, error: null});
+			} catch (error) {
+				dispatch({type: 'action-planned', requestId: request.id, planId: null, lines: [], movable: 0, error: (error as Error).message});
+			}
+			return;
+		}
+		cancel.current = {cancelled: false};
+		const label = request.kind === 'undo' ? request.label : 'moving sessions';
+		dispatch({type: 'action-started', requestId: request.id, label, nowMs: now()});
+		let last = 0;
+		const onProgress = (p: {done: number; total: number; bytesDone: number; bytesTotal: number; sessionId: string | null}): void => {
+			const t = now();
+			if (t - last < PROGRESS_MS && p.sessionId !== null) return;
+			last = t;
+			dispatch({type: 'action-progress', done: p.done, total: p.total, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, current: p.sessionId, nowMs: t});
+		};
+		const work = request.kind === 'undo' ? actions.undo(request.actionId, onProgress, cancel.current) : actions.run(request.planId, onProgress, cancel.current);
+		work.then(
+			(outcome) => {
+				const undone = request.kind === 'undo';
+				// Sessions put back are read again (their rows now name the root); moved ones leave the list.
+				const rows = undone && outcome.movedIds.length > 0 ? data.fetch(outcome.movedIds).rows : [];
+				const message = `${outcome.message}${!undone && outcome.actionId ? ' · U takes it back' : ''}`;
+				dispatch({type: 'action-finished', requestId: request.id, message, actionId: outcome.actionId, label: outcome.message.split(' · ')[0] ?? '', rows, removedIds: undone ? [] : outcome.movedIds, undone, nowMs: now()});
+			},
+			(error: unknown) => {
+				dispatch({type: 'action-finished', requestId: request.id, message: `the action stopped: ${(error as Error).message}`, actionId: null, label: '', rows: [], removedIds: [], undone: false, nowMs: now()});
+			},
+		);
+	}, [request, actions, data, dispatch, now]);
+}

@@ -1,0 +1,52 @@
+/** The archive/trash confirmation screen (the plan's lines, scrollable) and the progress text of a running action. */
+import React from 'react';
+import {Box} from 'ink';
+import {formatBytes} from '../../core/bytes.js';
+import {sanitizeLine} from '../../text/sanitize.js';
+import {truncateToWidth} from '../../text/width.js';
+import type {ActionJob, ExplorerState} from '../state/types.js';
+import type {Theme} from '../theme.js';
+import {Line} from './line.js';
+
+const QUESTION = {archive: 'Archive', trash: 'Move to the trash'} as const;
+
+export function ActionConfirmPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+	const confirm = state.actionConfirm;
+	const head: Array<{text: string; role?: 'title' | 'warning' | 'dim'}> = [];
+	let body: string[] = [];
+	if (!confirm) head.push({text: 'nothing to confirm', role: 'dim'});
+	else {
+		head.push({text: `${QUESTION[confirm.action]} ${confirm.scope}?`, role: 'title'});
+		if (confirm.error) head.push({text: sanitizeLine(confirm.error), role: 'warning'});
+		else if (confirm.planId === null) head.push({text: 'working out what would move…', role: 'dim'});
+		else {
+			body = [...confirm.lines];
+			head.push({text: confirm.movable > 0 ? 'y or Enter: do it · Esc or n: nothing moves · U afterwards takes it back' : 'nothing can move (see why below) · Esc', role: 'dim'});
+		}
+	}
+	const room = Math.max(0, height - head.length - 1);
+	const top = Math.max(0, Math.min(confirm?.scroll ?? 0, Math.max(0, body.length - room)));
+	const visible = body.slice(top, top + room);
+	const more = body.length - top - visible.length;
+	return (
+		<Box flexDirection="column" height={height}>
+			{head.map((line, i) => (
+				<Line key={`h${i}`} theme={theme} segments={[{text: truncateToWidth(line.text, width), role: line.role}]} />
+			))}
+			<Line theme={theme} segments={[{text: ''}]} />
+			{visible.map((text, i) => (
+				<Line key={i} theme={theme} segments={[{text: truncateToWidth(i === visible.length - 1 && more > 0 ? `… ${more} more lines (↓)` : text, width), role: text.startsWith('  ') ? undefined : 'accent'}]} />
+			))}
+		</Box>
+	);
+}
+
+/** One part of the status line while folders move: sessions, bytes, speed, the one moving, how to stop. */
+export function actionProgressText(job: ActionJob): string {
+	const seconds = Math.max(0.001, (job.updatedAtMs - job.startedAtMs) / 1000);
+	const rate = job.bytesDone / seconds / 1e6;
+	const parts = [`${job.cancelling ? 'stopping' : job.label}: ${job.done}/${job.total}`, `${formatBytes(job.bytesDone)} of ${formatBytes(job.bytesTotal)}`, `${rate.toFixed(1)} MB/s`];
+	if (job.current) parts.push(sanitizeLine(job.current));
+	if (!job.cancelling) parts.push('Esc stops after this session');
+	return parts.join(' · ');
+}

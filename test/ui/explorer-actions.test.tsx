@@ -1,0 +1,152 @@
+/** Archive and trash from the explorer: which sessions, the confirmation screen, progress, stopping, and one U. */
+import {afterEach, describe, expect, it} from 'vitest';
+import type {ActionOutcome, ExplorerActions, SessionActionKind} from '../../source/ui/data/explorer-actions.js';
+import type {StoredSession} from '../../source/core/types.js';
+import {KEYS, fakeData, renderExplorer, rowNames, type FakeData, type Harness} from '../helpers/explorer.js';
+import {sampleSessions} from '../helpers/sessions.js';
+
+let harness: Harness | undefined;
+afterEach(() => harness?.unmount());
+
+type Progress = Parameters<ExplorerActions['run']>[1];
+
+/** Actions that move rows out of (and back into) the fake data, recording what was asked. */
+function fakeActions(data: FakeData, options: {gate?: (progress: Progress, cancel: {cancelled: boolean}, ids: string[]) => Promise<string[]>} = {}) {
+	const plans = new Map<number, {kind: SessionActionKind; ids: string[]}>();
+	const archived = new Map<string, StoredSession[]>();
+	const log: string[] = [];
+	let next = 1;
+	let nextAction = 1;
+	const actions: ExplorerActions = {
+		plan(kind, candidates) {
+			const planId = next++;
+			const movable = candidates.filter((c) => c.state !== 'running');
+			plans.set(planId, {kind, ids: movable.map((c) => c.sessionId)});
+			log.push(`plan ${kind} ${candidates.map((c) => c.sessionId).join(',')}`);
+			const skipped = candidates.filter((c) => c.state === 'running').map((c) => `  ${c.sessionId}  running (add --include-running to move it anyway)`);
+			return {
+				planId,
+				lines: [`${kind} ${movable.length} sessions (8 files, 1.0 kB)`, ...movable.map((c) => `  ${c.sessionId}  → archive/${c.sessionId}  (rename)`), ...(skipped.length ? ['skipped:', ...skipped] : []), 'total: …'],
+				movable: movable.length,
+				label: `${kind} ${movable.length}`,
+			};
+		},
+		async run(planId, progress, cancel) {
+			const plan = plans.get(planId)!;
+			log.push(`run ${plan.kind} ${plan.ids.join(',')}`);
+			const ids = options.gate ? await options.gate(progress, cancel, plan.ids) : plan.ids;
+			const actionId = `action-${nextAction++}`;
+			archived.set(actionId, data.rows.filter((r) => ids.includes(r.session_id)));
+			data.rows = data.rows.filter((r) => !ids.includes(r.session_id));
+			return {actionId, message: `${plan.kind === 'archive' ? 'archived' : 'moved to the trash'} ${ids.length} sessions`, movedIds: ids} satisfies ActionOutcome;
+		},
+		async undo(actionId) {
+			log.push(`undo ${actionId}`);
+			const rows = archived.get(actionId) ?? [];
+			data.rows = [...data.rows, ...rows];
+			return {actionId: 'restore', message: `put back ${rows.length} sessions`, movedIds: rows.map((r) => r.session_id)};
+		},
+	};
+	return {actions, log};
+}
+
+
+describe('archive and trash keys', () => {
+	it('A on the marked sessions: the confirmation lists them, y moves them out of the list, U brings them back', async () => {
+		const data = fakeData(sampleSessions());
+		const {actions, log} = fakeActions(data);
+		harness = await renderExplorer({data, actions, columns: 140, rows: 30});
+		// The newest is running_now (skipped as running); mark it and the next one.
+		await harness.press(KEYS.space, KEYS.space);
+		await harness.press('A');
+		let frame = await harness.waitForFrame((f) => f.includes('Archive the 2 marked sessions?') && f.includes('y or Enter: do it'));
+		expect(frame).toContain('running_now  running (add --include-running to move it anyway)');
+		expect(frame).toContain('→ archive/20251115_100000-complete_pony');
+		expect(log).toEqual(['plan archive 20251120_115500-running_now,20251115_100000-complete_pony']);
+		await harness.press('y');
+		frame = await harness.waitForFrame((f) => f.includes('archived 1 sessions · U takes it back'));
+		expect(frame).not.toContain('complete_pony');
+		expect(frame).toContain('running_now');
+		await harness.press('U');
+		frame = await harness.waitForFrame((f) => f.includes('put back 1 sessions'));
+		expect(frame).toContain('complete_pony');
+		expect(log.at(-1)).toBe('undo action-1');
+	});
+
+	it('without marks, acts on the filtered view; without a filter, on the selected session only', async () => {
+		const data = fakeData(sampleSessions());
+		const {actions, log} = fakeActions(data);
+		harness = await renderExplorer({data, actions, columns: 140, rows: 30});
+		await harness.press('D');
+		await harness.waitForFrame((f) => f.includes('Move to the trash the selected session?'));
+		await harness.press(KEYS.escape);
+		await harness.waitForFrame((f) => f.includes('nothing was moved'));
+		await harness.press('/');
+		await harness.type('name:stalled,aborted');
+		await harness.press(KEYS.enter);
+		const filtered = await harness.waitForFrame((f) => f.includes('2 of 10 shown'));
+		expect(rowNames(filtered)).toEqual(['stalled_run', 'aborted_run']);
+		await harness.press('D');
+		await harness.waitForFrame((f) => f.includes('Move to the trash the 2 sessions of the filtered view?'));
+		expect(log).toEqual(['plan trash 20251120_115500-running_now', 'plan trash 20251111_100000-stalled_run,20251110_100000-aborted_run']);
+		await harness.press('n');
+		await harness.waitForFrame((f) => f.includes('nothing was moved'));
+		expect(log.filter((l) => l.startsWith('run'))).toEqual([]);
+	});
+
+	it('U takes back the last thing done, whichever kind: the archive after a triage change, then the triage change', async () => {
+		const data = fakeData(sampleSessions());
+		const {actions, log} = fakeActions(data);
+		harness = await renderExplorer({data, actions, columns: 140, rows: 30});
+		await harness.press(KEYS.down, '*');
+		await harness.waitForFrame((f) => f.includes('set ★ favourite on 1 session'));
+		await harness.press(KEYS.down, 'A');
+		await harness.waitForFrame((f) => f.includes('y or Enter: do it'));
+		await harness.press(KEYS.enter);
+		await harness.waitForFrame((f) => f.includes('U takes it back'));
+		await harness.press('U');
+		await harness.waitForFrame((f) => f.includes('put back 1 sessions'));
+		expect(log.at(-1)).toBe('undo action-1');
+		await harness.press('U');
+		await harness.waitForFrame((f) => f.includes('undone: set ★ favourite'));
+		await harness.press('U');
+		await harness.waitForFrame((f) => f.includes('nothing to undo'));
+	});
+
+	it('shows progress while folders move, and Esc stops after the current session', async () => {
+		const data = fakeData(sampleSessions());
+		let release: (() => void) | null = null;
+		let seenCancel = false;
+		const {actions} = fakeActions(data, {
+			gate: async (progress, cancel, ids) => {
+				progress({done: 1, total: ids.length, bytesDone: 2_000_000, bytesTotal: 6_000_000, sessionId: ids[1]!});
+				await new Promise<void>((resolve) => {
+					release = resolve;
+				});
+				seenCancel = cancel.cancelled;
+				return ids.slice(0, 2);
+			},
+		});
+		harness = await renderExplorer({data, actions, columns: 160, rows: 30});
+		await harness.press(KEYS.down, KEYS.space, KEYS.space, KEYS.space);
+		await harness.press('A');
+		await harness.waitForFrame((f) => f.includes('Archive the 3 marked sessions?') && f.includes('y or Enter'));
+		await harness.press('y');
+		let frame = await harness.waitForFrame((f) => f.includes('moving sessions: 1/3'));
+		expect(frame).toContain('2.0 MB of 6.0 MB');
+		expect(frame).toContain('Esc stops after this session');
+		await harness.press(KEYS.escape);
+		frame = await harness.waitForFrame((f) => f.includes('stopping after the current session'));
+		expect(release).not.toBeNull();
+		release!();
+		frame = await harness.waitForFrame((f) => f.includes('archived 2 sessions'));
+		expect(seenCancel).toBe(true);
+	});
+
+	it('without an actions source (a read-only or test run), the keys say so and nothing moves', async () => {
+		const data = fakeData(sampleSessions());
+		harness = await renderExplorer({data, columns: 140, rows: 30});
+		await harness.press('A');
+		await harness.waitForFrame((f) => f.includes('archive and trash are not available here'));
+	});
+});
