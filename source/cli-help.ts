@@ -16,6 +16,8 @@ export const QUERY_HELP = `
     created:>2025-10-01  created:7d               a date compared, a day, a range a..b, or recent (24h, 7d, 2w)
     tag:redo  rating:like                         rating: like, dislike or none
     is:incomplete                                 the explorer's i preset
+    is:anomaly                                    deserves a look: empty images, images and manifest entries
+                                                  that disagree in number, or a first image older than its folder
 `;
 
 const COMMON = `
@@ -56,7 +58,7 @@ export const HELP: Record<CommandName, string> = {
     sdstats [--root DIR] [--db FILE] [--filter QUERY] [--sort FIELD[:desc]] [--reset-view]
                                             open the explorer (a terminal is needed)
     sdstats --demo                          open the explorer on a built-in demo results root
-    sdstats compute [--force] [--session NAME]... [--json]
+    sdstats compute [--force] [--session NAME]... [--json] [--workers N] [--no-wait]
     sdstats list [--json | --csv] [--filter QUERY] [--sort FIELD[:desc] | --group-by FIELD]
     sdstats show NAME [--json] [--missing]
     sdstats watch [--json] [--interval S]   follow new and running sessions, one line per change

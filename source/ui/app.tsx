@@ -5,16 +5,19 @@
  * that ties them: the reducer puts a request into state, a hook picks it up and reports back with an action.
  */
 import React, {useCallback, useEffect, useReducer} from 'react';
-import {useApp, useInput, useStdout, type Key} from 'ink';
+import {useApp, useStdout, type Key} from 'ink';
+import {systemClock, type Clock} from './clock.js';
 import type {ExplorerData} from './data/explorer-data.js';
 import type {ExplorerActions} from './data/explorer-actions.js';
 import {useSessionActions} from './hooks/use-session-actions.js';
 import type {ViewSettings, ViewStore} from './data/view-store.js';
 import {useDataLifecycle} from './hooks/use-data-lifecycle.js';
+import {useDetailsClock} from './hooks/use-details-clock.js';
 import {INSIGHT_SETTLE_MS, useDetailsRow} from './hooks/use-details-row.js';
 import {useExport} from './hooks/use-export.js';
 import {useExternalChanges} from './hooks/use-external-changes.js';
 import {useJobs} from './hooks/use-jobs.js';
+import {useKeys} from './hooks/use-keys.js';
 import {LIVE_POLL_MS, useLive} from './hooks/use-live.js';
 import {useStallTick} from './hooks/use-stall-tick.js';
 import {useTerminalSize, type SizedStream} from './hooks/use-terminal-size.js';
@@ -34,7 +37,8 @@ export type AppProps = {
 	stallWindowMs: number;
 	color: boolean;
 	notice?: string | null;
-	now?: () => number;
+	/** The time and the timers (tests pass a clock they move themselves). */
+	clock?: Clock;
 	/** Called once the input handler listens (tests wait for it before typing). */
 	onReady?: () => void;
 	/** Called when the user quits. */
@@ -47,7 +51,7 @@ export type AppProps = {
 	actions?: ExplorerActions | null;
 };
 
-export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, now = Date.now, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, actions = null}: AppProps): React.JSX.Element {
+export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, clock = systemClock, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, actions = null}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
@@ -55,7 +59,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 		const loaded = viewStore?.load() ?? null;
 		const start = initialState({
 			viewport,
-			nowMs: now(),
+			nowMs: clock.now(),
 			stallWindowMs,
 			info: {root: data.root, dbPath: data.dbPath, sharedPath: data.sharedPath, notice: notice ?? data.readonlyReason, readonly: data.readonlyReason !== null},
 			savedViews: loaded?.file.saved ?? {},
@@ -74,22 +78,23 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 		dispatch({type: 'resize', viewport});
 	}, [viewport]);
 
-	const onInput = useCallback((input: string, key: Key) => dispatch({type: 'key', input, key}), []);
-	useInput(onInput);
+	const onInput = useCallback((input: string, key: Key) => dispatch({type: 'key', input, key, nowMs: clock.now()}), [clock]);
+	useKeys(onInput);
 	useEffect(() => {
 		onReady?.();
 	}, [onReady]);
 
-	useDataLifecycle(data, state, dispatch, now);
-	useDetailsRow(data, state, dispatch, insightSettleMs);
+	useDataLifecycle(data, state, dispatch, clock);
+	useDetailsRow(data, state, dispatch, clock, insightSettleMs);
 	useTriage(data, state, dispatch);
-	useExport(data, state, dispatch);
+	useExport(data, state, dispatch, clock);
 	useViewPersistence(viewStore, state);
-	useExternalChanges(data, state.loading, dispatch, now);
-	useLive(data, state, dispatch, now, livePollMs);
-	useStallTick(state, dispatch, now);
-	useJobs(data, state, dispatch, now);
-	useSessionActions(actions, data, state, dispatch, now);
+	useExternalChanges(data, state.loading, dispatch, clock);
+	useLive(data, state, dispatch, clock, livePollMs);
+	useStallTick(state, dispatch, clock);
+	useDetailsClock(state, dispatch, clock);
+	useJobs(data, state, dispatch, clock);
+	useSessionActions(actions, data, state, dispatch, clock.now);
 
 	useEffect(() => {
 		if (!state.quitting) return;

@@ -7,6 +7,7 @@
 import type {Key} from 'ink';
 import {FILTER_PANE_ITEMS} from './model/filter-pane.js';
 import {screenOf} from './state/screen.js';
+import type {LineEdit} from './model/line-editor.js';
 import type {Action, ExplorerState, Mode} from './state/types.js';
 
 type Matcher = (input: string, key: Key) => boolean;
@@ -39,13 +40,26 @@ const any =
 	(...matchers: Matcher[]): Matcher =>
 	(input, key) =>
 		matchers.some((m) => m(input, key));
-/** Ink 6 reports the Backspace key (0x7F) as `delete` and Ctrl-H (0x08) as `backspace`: both delete. */
-const backspace: Matcher = (_input, key) => key.backspace || key.delete;
+/**
+ * Ink 6 reports the Backspace key (0x7F) as `delete` and Ctrl-H (0x08) as `backspace`: both delete backwards.
+ * It reports the Delete key (ESC [3~) as `delete` too; the app tells it apart by its raw sequence and hands it
+ * over with FORWARD_DELETE as the input (see hooks/use-raw-sequence.ts).
+ */
+export const FORWARD_DELETE = '\u001B[3~';
+const backspace: Matcher = (input, key) => (key.backspace || key.delete) && input !== FORWARD_DELETE;
+const forwardDelete: Matcher = (input, key) => key.delete && input === FORWARD_DELETE;
 
 const LIST: readonly Mode[] = ['list'];
 const SCROLLABLE: readonly Mode[] = ['details', 'help'];
 const BROWSING: readonly Mode[] = ['list', 'details'];
 const INPUTS: readonly Mode[] = ['tag-input', 'note-input', 'command'];
+/** Every one-line text input: the `/` filter and the tag, note and command lines share the editing keys. */
+const TEXT_INPUTS: readonly Mode[] = ['filter-input', ...INPUTS];
+/** The inputs with a history (↑ ↓). */
+const HISTORY_INPUTS: readonly Mode[] = ['filter-input', 'command'];
+
+/** An editing key, for the `/` filter or the other inputs. */
+const edit = (state: ExplorerState, what: LineEdit): Action => (state.mode === 'filter-input' ? {type: 'filter-input-edit', edit: what} : {type: 'input-edit', edit: what});
 
 /** ↑ or k: up (the rows that take both directions decide by the key). */
 const upward = (input: string, key: Key): boolean => key.upArrow || input === 'k';
@@ -89,8 +103,24 @@ export const BINDINGS: readonly Binding[] = [
 	// --- typing a text filter ------------------------------------------------------------------------------------
 	{modes: ['filter-input'], keys: 'Enter', help: 'keep the filter and return to the list', footer: {label: 'Enter done', priority: 1}, match: named('return'), action: () => ({type: 'filter-input-submit'})},
 	{modes: ['filter-input'], keys: 'Esc', help: 'clear the text; a second Esc closes the input', footer: {label: 'Esc clear/close', priority: 1}, match: named('escape'), action: () => ({type: 'filter-input-escape'})},
-	{modes: ['filter-input'], keys: 'Backspace', help: 'delete the last character', match: backspace, action: () => ({type: 'filter-input-delete'})},
-	{modes: ['filter-input'], keys: '↑ ↓', help: 'move in the list while typing', footer: {label: '↑↓ move', priority: 3}, match: any(named('upArrow'), named('downArrow')), action: (_s, _i, key) => ({type: 'move', delta: key.upArrow ? -1 : 1})},
+	{modes: ['filter-input'], keys: 'Backspace', help: 'delete the character before the cursor', match: backspace, action: () => ({type: 'filter-input-delete'})},
+	{modes: ['filter-input'], keys: 'Ctrl-P Ctrl-N', help: 'move in the list while typing', footer: {label: '^P^N move', priority: 3}, match: any(ctrl('p'), ctrl('n')), action: (_s, input) => ({type: 'move', delta: input === 'p' ? -1 : 1})},
+
+	// --- editing in every text input (/, tag, note, :) ------------------------------------------------------------
+	{modes: TEXT_INPUTS, keys: '← →', help: 'move the cursor', match: any(named('leftArrow'), named('rightArrow')), action: (state, _i, key) => edit(state, key.leftArrow ? 'left' : 'right')},
+	{modes: TEXT_INPUTS, keys: 'Home Ctrl-A', help: 'start of the line', match: any(named('home'), ctrl('a')), action: (state) => edit(state, 'home')},
+	{modes: TEXT_INPUTS, keys: 'End Ctrl-E', help: 'end of the line', match: any(named('end'), ctrl('e')), action: (state) => edit(state, 'end')},
+	{modes: TEXT_INPUTS, keys: 'Delete', help: 'delete the character under the cursor', match: forwardDelete, action: (state) => edit(state, 'delete-forward')},
+	{modes: TEXT_INPUTS, keys: 'Ctrl-W', help: 'delete the word before the cursor', match: ctrl('w'), action: (state) => edit(state, 'delete-word')},
+	{modes: TEXT_INPUTS, keys: 'Ctrl-U', help: 'delete everything before the cursor', match: ctrl('u'), action: (state) => edit(state, 'delete-to-start')},
+	{
+		modes: HISTORY_INPUTS,
+		keys: '↑ ↓',
+		help: 'earlier / later lines typed here (history)',
+		footer: {label: '↑↓ history', priority: 4},
+		match: any(named('upArrow'), named('downArrow')),
+		action: (state, _i, key) => (state.mode === 'filter-input' ? {type: 'filter-input-history', step: key.upArrow ? -1 : 1} : {type: 'input-history', step: key.upArrow ? -1 : 1}),
+	},
 
 	// --- details and help ----------------------------------------------------------------------------------------
 	{modes: SCROLLABLE, keys: '↑ k', help: 'scroll up', match: any(named('upArrow'), char('k')), action: () => ({type: 'scroll', delta: -1})},
@@ -98,6 +128,8 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: SCROLLABLE, keys: 'PgUp PgDn', help: 'scroll a page', match: any(named('pageUp'), named('pageDown')), action: (state, _i, key) => ({type: 'scroll', delta: (key.pageUp ? -1 : 1) * page(state)})},
 	{modes: SCROLLABLE, keys: 'Home g / End G', help: 'top / bottom', match: any(named('home'), char('g'), named('end'), char('G')), action: (_s, input, key) => ({type: 'scroll-edge', edge: key.home || input === 'g' ? 'top' : 'bottom'})},
 	{modes: ['details'], keys: 'Esc q Enter', help: 'back to the list (cursor and scroll as they were)', footer: {label: 'Esc back', priority: 1}, match: any(named('escape'), char('q'), named('return')), action: () => ({type: 'back'})},
+	{modes: ['help'], keys: 'Tab n', help: 'next section', footer: {label: 'Tab section', priority: 2}, match: (input, key) => (key.tab && !key.shift) || char('n')(input, key), action: () => ({type: 'help-section', step: 1})},
+	{modes: ['help'], keys: 'Shift-Tab N', help: 'previous section', match: (input, key) => (key.tab && key.shift) || char('N')(input, key), action: () => ({type: 'help-section', step: -1})},
 	{modes: ['help'], keys: 'Esc q ?', help: 'close the help', footer: {label: 'Esc close', priority: 1}, match: any(named('escape'), char('q'), char('?')), action: () => ({type: 'back'})},
 
 	// --- sort pane -----------------------------------------------------------------------------------------------
@@ -146,13 +178,13 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: ['action-confirm'], keys: '↑ ↓ k j', help: 'scroll the list of sessions', footer: {label: '↑↓ scroll', priority: 2}, match: any(named('upArrow'), named('downArrow'), char('k', 'j')), action: (_s, input, key) => ({type: 'action-scroll', delta: upward(input, key) ? -1 : 1})},
 	{modes: ['action-confirm'], keys: 'PgUp PgDn', help: 'scroll a page', match: any(named('pageUp'), named('pageDown')), action: (state, _i, key) => ({type: 'action-scroll', delta: (key.pageUp ? -1 : 1) * page(state)})},
 	{modes: BROWSING, keys: 'x', help: 'export the view (or the marked rows) to a CSV or JSON file here', footer: {label: 'x export', priority: 8}, match: char('x'), action: () => ({type: 'export-open'})},
-	{modes: BROWSING, keys: ':', help: 'command line: save NAME, load NAME, delete NAME, views, hide COL, show COL, columns', footer: {label: ': command', priority: 8}, match: char(':'), action: () => ({type: 'input-open', purpose: 'command'})},
+	{modes: BROWSING, keys: ':', help: 'command line: save NAME, load NAME, delete NAME, views, hide COL, show COL, columns, help, q', footer: {label: ': command', priority: 8}, match: char(':'), action: () => ({type: 'input-open', purpose: 'command'})},
 
 	// --- typed inputs (tag, note, command) --------------------------------------------------------------------------
 	{modes: INPUTS, keys: 'Enter', help: 'apply', footer: {label: 'Enter apply', priority: 1}, match: named('return'), action: () => ({type: 'input-submit'})},
 	{modes: INPUTS, keys: 'Esc', help: 'cancel', footer: {label: 'Esc cancel', priority: 1}, match: named('escape'), action: () => ({type: 'back'})},
 	{modes: INPUTS, keys: 'Tab', help: 'complete (tags in use, commands, view and column names)', footer: {label: 'Tab complete', priority: 2}, match: named('tab'), action: () => ({type: 'input-complete'})},
-	{modes: INPUTS, keys: 'Backspace', help: 'delete the last character', match: backspace, action: () => ({type: 'input-delete'})},
+	{modes: INPUTS, keys: 'Backspace', help: 'delete the character before the cursor', match: backspace, action: () => ({type: 'input-delete'})},
 
 	// --- export ----------------------------------------------------------------------------------------------------
 	{modes: ['export'], keys: 'c', help: 'write a CSV file', footer: {label: 'c CSV', priority: 1}, match: char('c'), action: () => ({type: 'export-choose', format: 'csv'})},
@@ -192,18 +224,34 @@ function keyOfCharacter(char: string, chunkKey: Key): {input: string; key: Key} 
 	return {input: char, key: plain};
 }
 
+/** Editing keys that arrive inside typed text (a held Backspace over SSH): Backspace, Ctrl-H, Ctrl-A/E/U/W. */
+const EDITING_CONTROLS = new Set(['\u007F', '\b', '\u0001', '\u0005', '\u0015', '\u0017']);
+
 /**
  * Keys typed quickly, or over a slow link, arrive in one chunk, which Ink hands over as one string without key
  * flags (it parses only escape sequences apart). Outside text inputs each character is a key of its own, as if
- * read alone. In a text input the chunk is typed or pasted text and stays whole (its control characters are
- * dropped, never obeyed), except Enters at its end: text typed and submitted faster than the terminal reads.
+ * read alone. In a text input the runs of text between editing keys stay whole (a paste is one insertion) and
+ * each editing key (Backspace, Ctrl-H, Ctrl-A, Ctrl-E, Ctrl-U, Ctrl-W) is applied in turn, as Ink 7 splits out
+ * backspace bytes; other control characters are dropped, never obeyed, except Enters at the chunk's end: text
+ * typed and submitted faster than the terminal reads.
  */
 export function splitChunk(input: string, key: Key, textInput: boolean): Array<{input: string; key: Key}> {
 	const chars = [...input];
 	if (!textInput) return chars.map((char) => keyOfCharacter(char, key));
 	let end = chars.length;
 	while (end > 0 && chars[end - 1] === '\r') end--;
-	const keys = end > 0 ? [{input: chars.slice(0, end).join(''), key}] : [];
+	const keys: Array<{input: string; key: Key}> = [];
+	let run = '';
+	for (const char of chars.slice(0, end)) {
+		if (!EDITING_CONTROLS.has(char)) {
+			run += char;
+			continue;
+		}
+		if (run !== '') keys.push({input: run, key});
+		run = '';
+		keys.push(keyOfCharacter(char, key));
+	}
+	if (run !== '') keys.push({input: run, key});
 	for (let i = end; i < chars.length; i++) keys.push(keyOfCharacter('\r', key));
 	return keys;
 }
@@ -238,10 +286,11 @@ export const MODE_TITLES: Record<Mode, string> = {
 };
 
 /** Help lines per mode, generated from the table. */
-export function helpSections(): Array<{title: string; rows: Array<{keys: string; help: string}>}> {
+export function helpSections(): Array<{title: string; mode: Mode; rows: Array<{keys: string; help: string}>}> {
 	const modes = Object.keys(MODE_TITLES) as Mode[];
 	return modes.map((mode) => ({
 		title: MODE_TITLES[mode],
+		mode,
 		rows: BINDINGS.filter((b) => b.modes.includes(mode)).map((b) => ({keys: b.keys, help: b.help})),
 	}));
 }

@@ -9,6 +9,7 @@ import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
 import {App} from './app.js';
+import {systemClock} from './clock.js';
 import {createExplorerData} from './data/explorer-data.js';
 import {createExplorerActions} from './data/explorer-actions.js';
 import {enterTerminal} from './terminal.js';
@@ -115,7 +116,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		instance.unmount();
 	};
 	const instance = render(
-		<App data={data} viewStore={viewStore} initialView={initialView} stallWindowMs={options.stallWindowMs} color={options.color} notice={notice ?? options.notice ?? null} now={options.now} actions={actions} />,
+		<App data={data} viewStore={viewStore} initialView={initialView} stallWindowMs={options.stallWindowMs} color={options.color} notice={notice ?? options.notice ?? null} clock={options.now ? {...systemClock, now: options.now} : systemClock} actions={actions} />,
 		{stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
 	);
 	process.on('SIGTERM', onSignal);

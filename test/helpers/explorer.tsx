@@ -1,6 +1,9 @@
 /**
  * Renders the explorer with ink-testing-library at a chosen terminal size, types keys, and waits on frames
- * (polling the event loop, never sleeping for a fixed time).
+ * (polling the event loop, never sleeping for a fixed time). The explorer runs on a FakeClock: its timers
+ * (insight settle, polls, progress flushes, stall ticks) fire only while a test waits for a frame (the next
+ * one due, once the event loop has nothing else to do) or when the test advances the clock itself, so
+ * frames compared between key presses never race a timer.
  */
 import React from 'react';
 import {render} from 'ink-testing-library';
@@ -15,6 +18,7 @@ import {undoSummary, type TriagePatch, type TriageSnapshot, type UndoOutcome} fr
 import type {LiveCycle} from '../../source/jobs/live.js';
 import type {SessionInsight} from '../../source/jobs/session-insight.js';
 import {TEST_NOW, TEST_ROOT} from './sessions.js';
+import {FakeClock} from './clock.js';
 
 export const KEYS = {
 	up: '\u001B[A',
@@ -37,6 +41,13 @@ export const KEYS = {
 	ctrlH: '\b',
 	ctrlC: '\u0003',
 	ctrlU: '\u0015',
+	ctrlA: '\u0001',
+	ctrlE: '\u0005',
+	ctrlW: '\u0017',
+	ctrlN: '\u000E',
+	ctrlP: '\u0010',
+	/** The Delete key (forward delete), which Ink 6 reports as `delete` like Backspace. */
+	deleteKey: '\u001B[3~',
 	ctrlD: '\u0004',
 	space: ' ',
 } as const;
@@ -46,11 +57,23 @@ export async function settle(turns = 3): Promise<void> {
 	for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-export async function waitFor(check: () => boolean, describe: () => string, limitMs = 5000): Promise<void> {
+/** Turns of the event loop a wait lets pass before it moves a fake clock to its next timer. */
+const IDLE_TURNS = 10;
+
+/**
+ * Waits until `check` holds. With a clock, time passes only while waiting: once the event loop has had its
+ * turns, the clock moves to its next timer. The wall-clock limit only bounds a test that would never pass.
+ */
+export async function waitFor(check: () => boolean, describe: () => string, limitMs = 10_000, clock?: FakeClock): Promise<void> {
 	const started = Date.now();
+	let idle = 0;
 	while (!check()) {
 		if (Date.now() - started > limitMs) throw new Error(`timed out waiting: ${describe()}`);
 		await settle(1);
+		if (clock && ++idle >= IDLE_TURNS) {
+			idle = 0;
+			clock.fireNext();
+		}
 	}
 }
 
@@ -69,6 +92,8 @@ export type FakeData = ExplorerData & {
 	insights: Map<string, SessionInsight>;
 	insightRequests: string[];
 	livePolls: number;
+	/** Reads of another process's commits (the external-change poll). */
+	externalPolls: number;
 	exports: Array<{format: 'csv' | 'json'; ids: string[]}>;
 	/**
 	 * Plays another program holding session_metadata's lock: triage writes wait (onLocked is told) until the
@@ -77,6 +102,8 @@ export type FakeData = ExplorerData & {
 	holdTriageLock(): (failWith?: string) => void;
 	/** Plays another program editing a session's metadata row after sdstats did. */
 	foreignEdit(sessionId: string, change: Partial<StoredSession>): void;
+	/** The time each export was stated and named at. */
+	exportTimes: number[];
 };
 
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
@@ -104,7 +131,9 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		insights: new Map(),
 		insightRequests: [],
 		livePolls: 0,
+		externalPolls: 0,
 		exports: [],
+		exportTimes: [],
 		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
 		async *pages() {
 			yield [...data.rows];
@@ -115,6 +144,7 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		},
 		versions: async () => currentVersions(),
 		async externalChanges(known) {
+			data.externalPolls++;
 			if (data.dataVersion === seenVersion) return null;
 			seenVersion = data.dataVersion;
 			const versions = currentVersions();
@@ -189,8 +219,9 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			return {rows: data.rows.filter((r) => snapshots.some((s) => s.session_id === r.session_id)), message: outcome.kept.length > 0 ? undoSummary(outcome) : null};
 		},
 		tagsInUse: () => [...new Set(data.rows.flatMap((r) => (r.tags ? (JSON.parse(r.tags) as string[]) : [])))],
-		exportSessions(format, ids) {
+		exportSessions(format, ids, nowMs) {
 			data.exports.push({format, ids: [...ids]});
+			data.exportTimes.push(nowMs);
 			return `/tmp/sdstats-test-export.${format}`;
 		},
 		watchPath: '',
@@ -220,6 +251,8 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 }
 
 export type Harness = {
+	/** The explorer's timers: tests may advance it; waiting for a frame fires its next timer when idle. */
+	clock: FakeClock;
 	lastFrame(): string;
 	frames: string[];
 	press(...keys: string[]): Promise<void>;
@@ -230,18 +263,40 @@ export type Harness = {
 	unmount(): void;
 };
 
-type Options = {data: ExplorerData; columns?: number; rows?: number; color?: boolean; now?: () => number; stallWindowMs?: number; viewStore?: ViewStore; insightSettleMs?: number; actions?: ExplorerActions};
+type Options = {
+	data: ExplorerData;
+	columns?: number;
+	rows?: number;
+	color?: boolean;
+	/** The explorer's current time; default: TEST_NOW, whatever the clock's timers do. */
+	now?: () => number;
+	/** The clock whose timers the explorer sets; default: a new FakeClock. */
+	clock?: FakeClock;
+	stallWindowMs?: number;
+	viewStore?: ViewStore;
+	insightSettleMs?: number;
+	actions?: ExplorerActions;
+};
 
 export async function renderExplorer(options: Options): Promise<Harness> {
 	let ready = false;
 	let quit = false;
+	const clock = options.clock ?? new FakeClock(TEST_NOW);
+	const now = options.now ?? (() => TEST_NOW);
+	const explorerClock = {
+		now,
+		setTimeout: clock.setTimeout.bind(clock),
+		clearTimeout: clock.clearTimeout.bind(clock),
+		setInterval: clock.setInterval.bind(clock),
+		clearInterval: clock.clearInterval.bind(clock),
+	};
 	const instance = render(
 		<App
 			data={options.data}
 			viewStore={options.viewStore ?? null}
 			stallWindowMs={options.stallWindowMs ?? 10 * 60_000}
 			color={options.color ?? false}
-			now={options.now ?? (() => TEST_NOW)}
+			clock={explorerClock}
 			{...(options.insightSettleMs === undefined ? {} : {insightSettleMs: options.insightSettleMs})}
 			{...(options.actions === undefined ? {} : {actions: options.actions})}
 			onReady={() => {
@@ -262,6 +317,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 	await waitFor(() => ready, () => 'the explorer to listen for keys');
 	await resize(options.columns ?? 100, options.rows ?? 30);
 	const harness: Harness = {
+		clock,
 		lastFrame: () => instance.lastFrame() ?? '',
 		get frames() {
 			return instance.frames;
@@ -280,7 +336,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			await settle();
 		},
 		async waitForFrame(check, what = 'a matching frame') {
-			await waitFor(() => check(harness.lastFrame()), () => `${what}; last frame:\n${harness.lastFrame()}`);
+			await waitFor(() => check(harness.lastFrame()), () => `${what}; last frame:\n${harness.lastFrame()}`, undefined, clock);
 			return harness.lastFrame();
 		},
 		resize,

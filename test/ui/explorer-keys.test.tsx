@@ -173,13 +173,13 @@ describe('the text filter', () => {
 		await h.waitForFrame((f) => footer(f).status === '10 of 10 shown');
 	});
 
-	it('moves with the arrows while typing', async () => {
+	it('moves with Ctrl-N and Ctrl-P while typing (↑ ↓ recall earlier filters, issue 11 item 7)', async () => {
 		const h = await open(sampleSessions());
 		await h.press('/');
 		await h.type('run');
-		await h.press(KEYS.down, KEYS.down);
+		await h.press('\u000E', '\u000E');
 		expect(cursorName(h.lastFrame())).toBe('empty_run');
-		await h.press(KEYS.up);
+		await h.press('\u0010');
 		expect(cursorName(h.lastFrame())).toBe('over_run');
 		expect(footer(h.lastFrame()).hints.startsWith('/run▏')).toBe(true);
 	});

@@ -196,7 +196,8 @@ describe('the list', () => {
 		const frame = h.lastFrame();
 		expect(columnHeader(frame).trim().split(/\s+/)).toEqual(['CREATED▼', 'NAME', 'MODEL', 'STATE', 'IMAGES', 'DONE', 'MODE', 'SW', 'SIZE', 'STP', 'CFG', 'SAMPLER']);
 		const sweep = rowLines(frame).find((line) => line.includes(' sweep '))!;
-		expect(sweep).toMatch(/^ {3}2025-11-08 10:00 sweep +illustriousXL_v… ✓ complete +6\/6 +100\.0% █████ comb +↻ +512×768 +20 +6 Euler a *$/);
+		// MODEL is 15 wide: the flags column took one more for ✎ beside # (issue 11 item 15).
+		expect(sweep).toMatch(/^ {3}2025-11-08 10:00 sweep +illustriousXL_… ✓ complete +6\/6 +100\.0% █████ comb +↻ +512×768 +20 +6 Euler a *$/);
 		const partial = rowLines(frame).find((line) => line.includes('partial_illu'))!;
 		expect(partial).toMatch(/◐ partial +3\/10 +30\.0% ██░░░ /);
 		const legacy = rowLines(frame).find((line) => line.includes('legacy.prompt'))!;
@@ -275,6 +276,19 @@ describe('header and footer', () => {
 		for (const count of ['? 1 no manifest', '! 1 unreadable', '▶ 1 running', '⏸ 1 stalled', '✗ 1 aborted', '✓ 2 complete', '⊕ 1 over', '○ 1 empty', '◐ 1 partial']) {
 			expect(second).toContain(count);
 		}
+	});
+
+	it('shortens the state counts when they do not fit, never dropping one silently (regression: issue 11 item 13)', async () => {
+		const {h} = await open(sampleSessions(), 120, 30);
+		let second = h.lastFrame().split('\n')[1]!;
+		expect(displayWidth(second)).toBeLessThanOrEqual(120);
+		// At 120 columns partial, the state people triage, keeps its word; the rare states shorten first.
+		for (const count of ['?1', '1 unreadable', '◐ 1 partial', '✓ 2 complete']) expect(second).toContain(count);
+		await resize(h, 60, 30);
+		second = h.lastFrame().split('\n')[1]!;
+		expect(displayWidth(second)).toBeLessThanOrEqual(60);
+		// Nine states in 60 columns: every one is there, partial still with its word.
+		for (const count of ['?1', '!1', '▶1', '⏸1', '✗1', '○1', '◐ 1 partial']) expect(second).toContain(count);
 	});
 
 	it('shortens the footer hints as the width shrinks, most important kept', async () => {

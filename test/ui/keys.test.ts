@@ -150,15 +150,18 @@ describe('the dispatcher', () => {
 		expect(dispatchKey(typing, 'red fox', key())).toEqual({type: 'filter-input-type', text: 'red fox'});
 	});
 
-	it('deletes with both Backspace encodings, clears or closes with Esc, moves with the arrows while typing', () => {
+	it('deletes with both Backspace encodings, clears or closes with Esc, moves with Ctrl-N Ctrl-P while typing', () => {
 		const typing = {...list(), mode: 'filter-input' as const};
 		// 0x7F arrives as `delete`, 0x08 as `backspace`.
 		expect(dispatchKey(typing, '', key({delete: true}))).toEqual({type: 'filter-input-delete'});
 		expect(dispatchKey(typing, '', key({backspace: true}))).toEqual({type: 'filter-input-delete'});
 		expect(dispatchKey(typing, '', key({escape: true, meta: true}))).toEqual({type: 'filter-input-escape'});
 		expect(dispatchKey(typing, '', key({return: true}))).toEqual({type: 'filter-input-submit'});
-		expect(dispatchKey(typing, '', key({downArrow: true}))).toEqual({type: 'move', delta: 1});
-		expect(dispatchKey(typing, '', key({upArrow: true}))).toEqual({type: 'move', delta: -1});
+		// ↑ ↓ recall earlier filters (issue 11 item 7); Ctrl-N Ctrl-P move in the list while typing.
+		expect(dispatchKey(typing, 'n', key({ctrl: true}))).toEqual({type: 'move', delta: 1});
+		expect(dispatchKey(typing, 'p', key({ctrl: true}))).toEqual({type: 'move', delta: -1});
+		expect(dispatchKey(typing, '', key({upArrow: true}))).toEqual({type: 'filter-input-history', step: -1});
+		expect(dispatchKey(typing, '', key({downArrow: true}))).toEqual({type: 'filter-input-history', step: 1});
 		// Control characters are never typed into the filter.
 		expect(dispatchKey(typing, '\u0007', key())).toBeNull();
 	});
@@ -256,5 +259,26 @@ describe('keys arriving in one chunk', () => {
 			['\r', ['return']],
 		]);
 		expect(split('a\rb\u0003z', true)).toEqual([['a\rb\u0003z', []]]);
+	});
+
+	it('in a text input: each editing key of the chunk is applied in turn, the text between stays whole (regression: two Backspaces in one chunk were ignored, issue 11 item 7)', () => {
+		expect(split('\u007F\u007F', true)).toEqual([
+			['\u007F', ['delete']],
+			['\u007F', ['delete']],
+		]);
+		expect(split('ab\bc d\u0017e\u0015\r', true)).toEqual([
+			['ab', []],
+			['\b', ['backspace']],
+			['c d', []],
+			['w', ['ctrl']],
+			['e', []],
+			['u', ['ctrl']],
+			['\r', ['return']],
+		]);
+		expect(split('\u0001x\u0005', true)).toEqual([
+			['a', ['ctrl']],
+			['x', []],
+			['e', ['ctrl']],
+		]);
 	});
 });

@@ -1,7 +1,11 @@
 /** The line editor on its own: every edit from a line and a cursor to the next line and cursor. */
 import {describe, expect, it} from 'vitest';
 import {
+	EMPTY_HISTORY,
+	applyEdit,
 	commonPrefix,
+	recall,
+	remember,
 	complete,
 	deleteBackward,
 	deleteForward,
@@ -79,5 +83,34 @@ describe('the line editor', () => {
 		expect(complete(lineOf('load '), ['load alpha', 'load alpine'])).toEqual(lineOf('load alp'));
 		const line = lineOf('x');
 		expect(complete(line, [])).toBe(line);
+	});
+});
+
+describe('the history of an input', () => {
+	it('keeps submitted lines, not blank ones and not the same twice in a row', () => {
+		let h = EMPTY_HISTORY;
+		for (const line of ['fox', '', '  ', 'fox', 'sweep']) h = remember(h, line);
+		expect(h.entries).toEqual(['fox', 'sweep']);
+	});
+
+	it('goes back with ↑, forward with ↓, and back to the line being typed at the end', () => {
+		const h = remember(remember(EMPTY_HISTORY, 'fox'), 'sweep');
+		const up = recall(h, 'ru', -1)!;
+		expect(up.text).toBe('sweep');
+		const up2 = recall(up.history, up.text, -1)!;
+		expect(up2.text).toBe('fox');
+		expect(recall(up2.history, up2.text, -1)).toBeNull();
+		const down = recall(up2.history, up2.text, 1)!;
+		expect(down.text).toBe('sweep');
+		const back = recall(down.history, down.text, 1)!;
+		expect(back.text).toBe('ru');
+		expect(back.history.at).toBeNull();
+		expect(recall(back.history, 'ru', 1)).toBeNull();
+		expect(recall(EMPTY_HISTORY, 'x', -1)).toBeNull();
+	});
+
+	it('applies each editing key by name', () => {
+		expect(applyEdit(at('abc', 1), 'delete-forward')).toEqual(at('ac', 1));
+		expect(applyEdit(at('abc', 1), 'end')).toEqual(at('abc', 3));
 	});
 });

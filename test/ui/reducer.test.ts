@@ -489,3 +489,19 @@ describe('scrolling', () => {
 		expect(s.scrollTop).toBe(0);
 	});
 });
+
+describe('regression: a new session arriving above the cursor does not take it (issue 11 item 16)', () => {
+	it('keeps the cursor on the first row\'s session when a newer one arrives before any key', () => {
+		const start = initialState({viewport: {columns: 100, rows: 30}, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false}});
+		let s = reducer(start, {type: 'rows-loaded', rows: sampleSessions(), complete: true, nowMs: TEST_NOW});
+		const first = s.shown[s.cursorIndex]!.id;
+		expect(s.cursorIndex).toBe(0);
+		s = reducer(s, {type: 'rows-updated', rows: [storedSession('20251120_115959-newest', {numImages: 2, images: 1, status: 'ongoing', idleMinutes: 0})], removedIds: [], nowMs: TEST_NOW});
+		expect(s.shown[0]!.id).toBe('20251120_115959-newest');
+		expect(s.shown[s.cursorIndex]!.id).toBe(first);
+		expect(s.cursorIndex).toBe(1);
+		// A key now acts on the session the user saw selected.
+		s = explorerReducer(s, {type: 'key', input: ' ', key: key()});
+		expect([...s.marks]).toEqual([first]);
+	});
+});

@@ -2,13 +2,13 @@
  * What the explorer needs from the layers below, behind one small interface: load cached rows, fetch some
  * again, check the disk for staleness, run a recompute. The views and the reducer never see SQL or the disk.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import {isoFromEpochMs} from '../../core/iso-time.js';
 import {undoSummary, type MetadataRepository, type TriagePatch, type TriageSnapshot} from '../../store/metadata-repository.js';
 import {retryWhileBusy, type RetryClock} from '../../store/busy-retry.js';
 import {stateOf} from '../../core/state.js';
 import {sessionsCsv, sessionsJson} from '../../format/session-export.js';
+import {writeNewFile} from '../../jobs/write-new-file.js';
 import type {ListedSession, StoredSession} from '../../core/types.js';
 import type {StatsRepository} from '../../store/stats-repository.js';
 import {runCompute, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
@@ -161,10 +161,9 @@ export function createExplorerData(options: {
 			const {rows} = repository.getMany(sessionIds);
 			const sessions = rows.map((row) => ({row, state: stateOf(row, nowMs, stallWindowMs)}));
 			const stamp = isoFromEpochMs(nowMs).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-			const file = path.resolve(options.exportFolder ?? process.cwd(), `sdstats-${stamp}.${format}`);
 			const body = format === 'csv' ? `${sessionsCsv(sessions).join('\n')}\n` : `${sessionsJson(sessions)}\n`;
-			fs.writeFileSync(file, body, {flag: 'wx'});
-			return file;
+			// A second export in the same second gets a suffix (-2, -3…): never an overwrite, never EEXIST.
+			return writeNewFile(path.resolve(options.exportFolder ?? process.cwd()), `sdstats-${stamp}`, `.${format}`, body);
 		},
 		async externalChanges(known) {
 			const version = repository.dataVersion();

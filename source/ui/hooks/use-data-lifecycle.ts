@@ -3,12 +3,13 @@ import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action, ExplorerState} from '../state/types.js';
 import {toSessionView, type SessionView} from '../../view/session-view.js';
 import {INCOMPLETE_SORT, prepareSortGradually} from '../../view/sort.js';
+import type {Clock} from '../clock.js';
 
 /**
  * Loads every row after the first frame, starts the first compute when the cache is empty for this root, and
  * checks the disk for stale sessions: at start and after every recompute (a check started earlier is dropped).
  */
-export function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, now: () => number): void {
+export function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock): void {
 	const generation = useRef(0);
 	const check = useCallback(() => {
 		const mine = ++generation.current;
@@ -22,7 +23,7 @@ export function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispa
 	useEffect(() => {
 		let alive = true;
 		void (async () => {
-			const nowMs = now();
+			const nowMs = clock.now();
 			const views: SessionView[] = [];
 			for await (const page of data.pages()) {
 				if (!alive) return;
@@ -43,7 +44,7 @@ export function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispa
 		};
 		// Loading starts once; the stall window does not change while the explorer runs.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [data, dispatch, now, check]);
+	}, [data, dispatch, clock, check]);
 	// The `i` preset sorts by completion: sorted ahead, once, a slice at a time after loading, it answers at once.
 	const loaded = !state.loading;
 	const all = state.all;

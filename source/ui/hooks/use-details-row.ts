@@ -2,6 +2,7 @@ import {useEffect, useRef, type Dispatch} from 'react';
 import type {ExplorerData} from '../data/explorer-data.js';
 import {computeScreen} from '../state/screen.js';
 import type {Action, ExplorerState} from '../state/types.js';
+import type {Clock} from '../clock.js';
 
 /** How long the cursor rests on a session before its folder is analysed for the details. */
 export const INSIGHT_SETTLE_MS = 120;
@@ -10,7 +11,7 @@ export const INSIGHT_SETTLE_MS = 120;
  * The list holds lean rows; the details view needs the full one. It is fetched (one indexed read) whenever
  * details are on screen for another session than the one fetched, or that session's row was recomputed.
  */
-export function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, settleMs: number): void {
+export function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock, settleMs: number): void {
 	const selected = state.shown[state.cursorIndex];
 	const screen = computeScreen(state.viewport, state.job !== null);
 	const visible = state.mode === 'details' || (screen.kind === 'normal' && screen.sideWidth > 0 && state.mode === 'list');
@@ -39,12 +40,12 @@ export function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch
 				},
 			);
 		};
-		const timer = setTimeout(start, settleMs);
+		const timer = clock.setTimeout(start, settleMs);
 		return () => {
-			clearTimeout(timer);
+			clock.clearTimeout(timer);
 			controller.abort();
 		};
 		// A recompute of the session (a new row version) reads it again.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [wantedId, version, data, dispatch]);
+	}, [wantedId, version, data, dispatch, clock]);
 }

@@ -1,6 +1,7 @@
 import {useEffect, type Dispatch} from 'react';
 import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action} from '../state/types.js';
+import type {Clock} from '../clock.js';
 
 const EXTERNAL_POLL_MS = 2000;
 
@@ -9,7 +10,7 @@ const EXTERNAL_POLL_MS = 2000;
  * SQLite's data_version tells when someone else committed; only then are the changed rows read and landed.
  * Nothing is drawn when nothing changed.
  */
-export function useExternalChanges(data: ExplorerData, loading: boolean, dispatch: Dispatch<Action>, now: () => number): void {
+export function useExternalChanges(data: ExplorerData, loading: boolean, dispatch: Dispatch<Action>, clock: Clock): void {
 	useEffect(() => {
 		if (loading) return;
 		let alive = true;
@@ -29,7 +30,7 @@ export function useExternalChanges(data: ExplorerData, loading: boolean, dispatc
 				if (!alive || !result) return;
 				known = result.versions;
 				if (result.changed.length > 0 || result.removed.length > 0) {
-					dispatch({type: 'rows-updated', rows: result.changed, removedIds: result.removed, nowMs: now()});
+					dispatch({type: 'rows-updated', rows: result.changed, removedIds: result.removed, nowMs: clock.now()});
 				}
 			} catch {
 				// A failed read is retried at the next tick; the explorer keeps its rows.
@@ -38,10 +39,10 @@ export function useExternalChanges(data: ExplorerData, loading: boolean, dispatc
 			}
 		};
 		void poll();
-		const timer = setInterval(() => void poll(), EXTERNAL_POLL_MS);
+		const timer = clock.setInterval(() => void poll(), EXTERNAL_POLL_MS);
 		return () => {
 			alive = false;
-			clearInterval(timer);
+			clock.clearInterval(timer);
 		};
-	}, [data, loading, dispatch, now]);
+	}, [data, loading, dispatch, clock]);
 }

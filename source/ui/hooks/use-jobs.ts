@@ -3,6 +3,7 @@ import {useEffect, useRef, type Dispatch} from 'react';
 import type {ComputeSummary} from '../../jobs/compute-job.js';
 import type {ExplorerData, JobHandle} from '../data/explorer-data.js';
 import type {Action, ExplorerState, JobRequest} from '../state/types.js';
+import type {Clock, TimerHandle} from '../clock.js';
 
 /** Progress reaches the screen at most this often (a fast job reports per session). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -23,7 +24,7 @@ function finishedMessage(summary: ComputeSummary | null, error: Error | undefine
 }
 
 /** Starts the recompute the state asks for, throttles its progress, and lands its rows as they are stored. */
-export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, now: () => number): void {
+export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock): void {
 	const handle = useRef<JobHandle | null>(null);
 	const request = state.jobRequest;
 	const staleRef = useRef({stale: [...state.stale], newOnDisk: [...state.newOnDisk]});
@@ -31,9 +32,9 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 	useEffect(() => {
 		if (!request) return;
 		dispatch({type: 'job-request-taken'});
-		dispatch({type: 'job-started', requestId: request.id, label: jobLabel(request), total: 0, startedAtMs: now()});
+		dispatch({type: 'job-started', requestId: request.id, label: jobLabel(request), total: 0, startedAtMs: clock.now()});
 		const pending = new Set<string>();
-		let timer: NodeJS.Timeout | null = null;
+		let timer: TimerHandle | null = null;
 		let lastProgress = 0;
 		const flush = (): void => {
 			timer = null;
@@ -41,11 +42,11 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			const ids = [...pending];
 			pending.clear();
 			const {rows, missing} = data.fetch(ids);
-			dispatch({type: 'rows-updated', rows, removedIds: missing, nowMs: now()});
+			dispatch({type: 'rows-updated', rows, removedIds: missing, nowMs: clock.now()});
 		};
 		handle.current = data.startJob(request, staleRef.current, {
 			onProgress(p) {
-				const t = now();
+				const t = clock.now();
 				if (t - lastProgress < PROGRESS_INTERVAL_MS && p.done < p.total) return;
 				lastProgress = t;
 				const last = p.errors.at(-1);
@@ -53,16 +54,16 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			},
 			onStored(ids) {
 				for (const id of ids) pending.add(id);
-				timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
+				timer ??= clock.setTimeout(flush, PROGRESS_INTERVAL_MS);
 			},
 			onDone(summary, error) {
-				if (timer) clearTimeout(timer);
+				if (timer) clock.clearTimeout(timer);
 				flush();
 				handle.current = null;
 				dispatch({type: 'job-finished', message: finishedMessage(summary, error)});
 			},
 		});
-	}, [request, data, dispatch, now]);
+	}, [request, data, dispatch, clock]);
 	const cancelling = state.job?.cancelling === true;
 	useEffect(() => {
 		if (cancelling) handle.current?.cancel();

@@ -4,6 +4,7 @@ import {isActiveStatus} from '../../core/state.js';
 import {RateTracker} from '../../jobs/live.js';
 import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action, ExplorerState} from '../state/types.js';
+import type {Clock, TimerHandle} from '../clock.js';
 
 export const LIVE_POLL_MS = 3000;
 
@@ -13,7 +14,7 @@ export const LIVE_POLL_MS = 3000;
  * Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate comes from the
  * image counts these polls see (use-stall-tick.ts moves it to stalled when its window passes).
  */
-export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, now: () => number, pollMs: number): void {
+export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock, pollMs: number): void {
 	const jobRunning = state.job !== null;
 	const rates = useRef(new RateTracker());
 	useEffect(() => {
@@ -27,7 +28,7 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 				const result = await data.pollLive();
 				if (!alive || !result || (result.changedIds.length === 0 && result.removedIds.length === 0)) return;
 				const {rows} = data.fetch(result.changedIds);
-				const t = now();
+				const t = clock.now();
 				dispatch({type: 'rows-updated', rows, removedIds: result.removedIds, nowMs: t});
 				const tracker = rates.current;
 				for (const row of rows) {
@@ -46,14 +47,14 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 				busy = false;
 			}
 		};
-		const timer = setInterval(() => void poll(), pollMs);
+		const timer = clock.setInterval(() => void poll(), pollMs);
 		let watcher: fs.FSWatcher | null = null;
-		let debounce: NodeJS.Timeout | null = null;
+		let debounce: TimerHandle | null = null;
 		try {
 			if (data.watchPath) {
 				watcher = fs.watch(data.watchPath, () => {
-					if (debounce) clearTimeout(debounce);
-					debounce = setTimeout(() => void poll(), 250);
+					if (debounce) clock.clearTimeout(debounce);
+					debounce = clock.setTimeout(() => void poll(), 250);
 				});
 				watcher.on('error', () => watcher?.close());
 			}
@@ -62,10 +63,10 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 		}
 		return () => {
 			alive = false;
-			clearInterval(timer);
-			if (debounce) clearTimeout(debounce);
+			clock.clearInterval(timer);
+			if (debounce) clock.clearTimeout(debounce);
 			watcher?.close();
 		};
-	}, [data, state.loading, jobRunning, dispatch, now, pollMs]);
+	}, [data, state.loading, jobRunning, dispatch, clock, pollMs]);
 
 }

@@ -53,8 +53,8 @@ export const STATE_WORD: Record<SessionState, string> = {
 const COLUMNS: ColumnSpec[] = [
 	{id: 'created', title: 'CREATED', width: 16, align: 'left', sortKey: 'created'},
 	{id: 'name', title: 'NAME', width: MIN_NAME_WIDTH, align: 'left', sortKey: 'name'},
-	{id: 'flags', title: 'FLAG', width: 4, align: 'left', dropRank: 2},
-	{id: 'model', title: 'MODEL', width: 16, align: 'left', dropRank: 1, sortKey: 'model'},
+	{id: 'flags', title: 'FLAG', width: 5, align: 'left', dropRank: 2},
+	{id: 'model', title: 'MODEL', width: 15, align: 'left', dropRank: 1, sortKey: 'model'},
 	{id: 'state', title: 'STATE', width: 13, align: 'left', sortKey: 'state'},
 	{id: 'images', title: 'IMAGES', width: 9, align: 'right', sortKey: 'images'},
 	{id: 'completion', title: 'DONE', width: 6, align: 'right', sortKey: 'completion'},
@@ -90,6 +90,15 @@ export function layoutColumns(width: number, imagesWidth = 9, hidden: ReadonlySe
 	if (total(columns) > width) {
 		columns = columns.map((c) => (c.id === 'created' ? {...c, width: COMPACT_CREATED} : c));
 	}
+	// At the minimum width a wide IMAGES column gives its extra back (its cells are cut), so the header, and the
+	// sort arrow on it, always fit.
+	if (total(columns) > width) {
+		columns = columns.map((c) => (c.id === 'images' ? {...c, width: Math.max(9, c.width - (total(columns) - width))} : c));
+	}
+	// The model gives up to four columns to a name squeezed below 20 (names tell sessions apart; models repeat).
+	const model = columns.find((c) => c.id === 'model');
+	const squeezed = MIN_NAME_WIDTH + width - total(columns);
+	if (model && squeezed < 20) model.width -= Math.min(4, 20 - squeezed, model.width - 12);
 	const name = columns.find((c) => c.id === 'name')!;
 	name.width = Math.max(MIN_NAME_WIDTH, MIN_NAME_WIDTH + width - total(columns));
 	return {columns, width};
@@ -105,9 +114,27 @@ export function completionBar(completion: number): string {
 	return '█'.repeat(filled) + '░'.repeat(BAR_CELLS - filled);
 }
 
+/** A completion in at most 6 columns (its column's width): `42.0%`, `1250%`, `12345%`, then `1e7%`. */
 export function formatCompletion(completion: number): string {
 	if (Number.isNaN(completion)) return '-';
-	return completion >= 999.95 ? `${Math.round(completion)}%` : `${completion.toFixed(1)}%`;
+	if (completion < 999.95) return `${completion.toFixed(1)}%`;
+	if (completion < 99_999.5) return `${Math.round(completion)}%`;
+	if (!Number.isFinite(completion)) return '∞%';
+	return `${completion.toExponential(0).replace('+', '')}%`;
+}
+
+/** An image count in at most 6 columns: as written up to 99999, then two figures and a power of ten (9.2e18). */
+export function formatCount(count: number | bigint | string): string {
+	const text = String(count);
+	if (text.length <= 5) return text;
+	const digits = text.replace(/^-/, '');
+	const mantissa = Number(`${digits[0]}.${digits.slice(1, 3)}`).toFixed(1);
+	return `${mantissa === '10.0' ? '1.0' : mantissa}e${digits.length - 1 + (mantissa === '10.0' ? 1 : 0)}`;
+}
+
+/** The IMAGES cell: found / expected, each count at most 6 columns, so one huge plan does not widen every row. */
+export function imagesText(actual: number, expected: number | bigint | string | null): string {
+	return `${formatCount(actual)}/${expected === null ? '?' : formatCount(expected)}`;
 }
 
 const MODE_SHORT: Record<string, string> = {combinatorial: 'comb', random: 'rand', unknown: '?'};
@@ -126,7 +153,7 @@ export function cellText(view: SessionView, id: ColumnId, compactCreated: boolea
 		case 'state':
 			return `${STATE_SYMBOL[view.state]} ${STATE_WORD[view.state]}`;
 		case 'images':
-			return `${row.images_actual}/${row.images_expected === null ? '?' : String(row.images_expected)}`;
+			return imagesText(row.images_actual, row.images_expected);
 		case 'completion':
 			return formatCompletion(view.completion);
 		case 'bar':
@@ -150,12 +177,11 @@ export function cellText(view: SessionView, id: ColumnId, compactCreated: boolea
 
 /**
  * ★ favourite; T test, else I marked not complete (the web UI's complete flag, shown only where it differs
- * from its default; details show both); + like / - dislike; # tags or ✎ a note. Four cells, so the column
- * stays as narrow as it was.
+ * from its default; details show both); + like / - dislike; # tags; ✎ a note: each in its own place.
  */
 export function flagsText(view: SessionView): string {
 	const t = view.triage;
-	return `${t.favorite ? '★' : ' '}${t.test ? 'T' : t.complete ? ' ' : 'I'}${t.rating === 'like' ? '+' : t.rating === 'dislike' ? '-' : ' '}${t.tags.length > 0 ? '#' : t.note ? '✎' : ' '}`;
+	return `${t.favorite ? '★' : ' '}${t.test ? 'T' : t.complete ? ' ' : 'I'}${t.rating === 'like' ? '+' : t.rating === 'dislike' ? '-' : ' '}${t.tags.length > 0 ? '#' : ' '}${t.note ? '✎' : ' '}`;
 }
 
 export type Cell = {id: ColumnId; text: string};

@@ -4,7 +4,7 @@
  */
 import {HIDEABLE_COLUMNS, isHideableColumn, type ColumnId} from './columns.js';
 
-export const COMMANDS = ['save', 'load', 'delete', 'hide', 'show', 'columns', 'views'] as const;
+export const COMMANDS = ['save', 'load', 'delete', 'hide', 'show', 'columns', 'views', 'help', 'quit'] as const;
 
 /** A name a view can be saved under. */
 const VIEW_NAME = /^[\w.-]{1,40}$/;
@@ -17,6 +17,8 @@ export type Command =
 	| {kind: 'views'}
 	| {kind: 'hide' | 'show'; column: ColumnId}
 	| {kind: 'columns'}
+	| {kind: 'help'}
+	| {kind: 'quit'}
 	/** A line that names no command, or a command with a bad argument: the message says what is wanted. */
 	| {kind: 'invalid'; message: string};
 
@@ -33,7 +35,11 @@ export function parseCommand(line: string): Command {
 			return {kind: command, name: argument};
 		case 'views':
 		case 'columns':
+		case 'help':
 			return {kind: command};
+		case 'quit':
+		case 'q':
+			return {kind: 'quit'};
 		case 'hide':
 		case 'show':
 			return isHideableColumn(argument) ? {kind: command, column: argument} : {kind: 'invalid', message: `${command} COLUMN: one of ${HIDEABLE_COLUMNS.join(', ')}`};

@@ -108,3 +108,44 @@ export function complete(line: EditLine, candidates: readonly string[]): EditLin
 	const prefix = commonPrefix(candidates);
 	return lineOf(prefix.length > line.text.length ? prefix : first);
 }
+
+/** An editing key's meaning, as the key table names it. */
+export type LineEdit = 'left' | 'right' | 'home' | 'end' | 'delete-backward' | 'delete-forward' | 'delete-word' | 'delete-to-start';
+
+const EDITS: Readonly<Record<LineEdit, (line: EditLine) => EditLine>> = {
+	left: moveLeft,
+	right: moveRight,
+	home: moveHome,
+	end: moveEnd,
+	'delete-backward': deleteBackward,
+	'delete-forward': deleteForward,
+	'delete-word': deleteWordBackward,
+	'delete-to-start': deleteToStart,
+};
+
+export function applyEdit(line: EditLine, edit: LineEdit): EditLine {
+	return EDITS[edit](line);
+}
+
+/** Lines entered before (oldest first) and where ↑ ↓ are among them: null while editing a new line. */
+export type History = {readonly entries: readonly string[]; readonly at: number | null; readonly draft: string};
+
+export const EMPTY_HISTORY: History = {entries: [], at: null, draft: ''};
+
+/** A submitted line joins the history (not blank, not twice in a row; the newest 100 kept). */
+export function remember(history: History, text: string): History {
+	const entries = text.trim() === '' || history.entries.at(-1) === text ? history.entries : [...history.entries, text].slice(-100);
+	return {entries, at: null, draft: ''};
+}
+
+/** ↑ (-1) or ↓ (+1) through the history: the line to show, or null when there is nowhere to go. */
+export function recall(history: History, current: string, step: -1 | 1): {history: History; text: string} | null {
+	const {entries} = history;
+	if (entries.length === 0) return null;
+	const draft = history.at === null ? current : history.draft;
+	const from = history.at ?? entries.length;
+	const to = from + step;
+	if (to < 0 || to > entries.length || to === from) return null;
+	if (to === entries.length) return {history: {entries, at: null, draft: ''}, text: draft};
+	return {history: {entries, at: to, draft}, text: entries[to]!};
+}

@@ -6,8 +6,9 @@ import {formatQuery} from '../../core/query.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import type {ViewSettings} from '../data/view-store.js';
 import {commandCompletions, parseCommand} from '../model/command-line.js';
-import {complete, deleteBackward, insertText, lineOf, type EditLine} from '../model/line-editor.js';
+import {applyEdit, complete, deleteBackward, insertText, lineOf, recall, remember, type EditLine} from '../model/line-editor.js';
 import {applyView} from './list.js';
+import {panesReducer} from './panes.js';
 import {openOverlay} from './overlays.js';
 import {targetsOf} from './selectors.js';
 import {READONLY_MESSAGE, triage} from './triage.js';
@@ -65,6 +66,10 @@ export function runCommand(state: ExplorerState, text: string): ExplorerState {
 		}
 		case 'columns':
 			return {...back, message: `hidden columns: ${[...state.hiddenColumns].join(', ') || 'none'} (:hide COLUMN, :show COLUMN)`};
+		case 'help':
+			return panesReducer(back, {type: 'help-open'});
+		case 'quit':
+			return {...back, quitting: true};
 	}
 }
 
@@ -74,7 +79,8 @@ export function inputsReducer(state: ExplorerState, action: InputAction): Explor
 		if (action.purpose !== 'command' && targetsOf(state).length === 0) return {...state, message: 'no session selected'};
 		// A note starts from the selected session's note, so it can be edited rather than retyped.
 		const note = action.purpose === 'note-input' && state.marks.size === 0 ? (state.shown[state.cursorIndex]?.triage.note ?? '') : '';
-		return withLine(openOverlay(state, action.purpose), action.purpose, lineOf(sanitizeLine(note)));
+		const opened = action.purpose === 'command' ? {...state, commandHistory: {...state.commandHistory, at: null}} : state;
+		return withLine(openOverlay(opened, action.purpose), action.purpose, lineOf(sanitizeLine(note)));
 	}
 	const input = state.input ?? {...lineOf(''), completions: []};
 	const purpose = state.mode as Purpose;
@@ -84,11 +90,19 @@ export function inputsReducer(state: ExplorerState, action: InputAction): Explor
 			return withLine(state, purpose, insertText(input, sanitizeLine(action.text)));
 		case 'input-delete':
 			return withLine(state, purpose, deleteBackward(input));
+		case 'input-edit':
+			return withLine(state, purpose, applyEdit(input, action.edit));
+		case 'input-history': {
+			if (purpose !== 'command') return state;
+			const recalled = recall(state.commandHistory, input.text, action.step);
+			if (!recalled) return state;
+			return withLine({...state, commandHistory: recalled.history}, purpose, lineOf(recalled.text));
+		}
 		case 'input-complete':
 			if (input.completions.length === 0) return state;
 			return withLine(state, purpose, complete(input, input.completions));
 		case 'input-submit': {
-			if (purpose === 'command') return runCommand(state, input.text);
+			if (purpose === 'command') return runCommand({...state, commandHistory: remember(state.commandHistory, input.text.trim())}, input.text);
 			const closed: ExplorerState = {...state, mode: state.previousMode, input: null};
 			if (purpose === 'tag-input') return triage(closed, {kind: 'tag', tag: input.text});
 			return triage(closed, {kind: 'note', value: input.text.trim() === '' ? null : input.text});

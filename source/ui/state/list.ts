@@ -12,15 +12,17 @@ import {compileFilter, filterFromQuery, filterFromText, isFilterActive, narrows,
 import {toSessionView, type SessionView} from '../../view/session-view.js';
 import {INCOMPLETE_SORT, baseOrder, sortValueOf, sortViews, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
-import {isHideableColumn} from '../model/columns.js';
+import {imagesText, isHideableColumn} from '../model/columns.js';
+import {applyEdit, deleteBackward, insertText, lineOf, recall, remember, type EditLine} from '../model/line-editor.js';
 import {listHeightOf} from './screen.js';
-import {selectedId} from './selectors.js';
+import {detailsLinesOf, detailsWidthOf, selectedId, selectedView} from './selectors.js';
+import type {DetailsLine} from '../model/details.js';
 import type {ExplorerState, ListAction} from './types.js';
 
 function imagesWidthOf(views: readonly SessionView[]): number {
 	let widest = 6;
 	for (const v of views) {
-		const text = `${v.row.images_actual}/${v.row.images_expected ?? '?'}`;
+		const text = imagesText(v.row.images_actual, v.row.images_expected);
 		if (text.length > widest) widest = text.length;
 	}
 	return Math.min(13, Math.max(9, widest));
@@ -100,7 +102,10 @@ function movesInSort(sort: SortSpec, old: SessionView, next: SessionView): boole
  * Recomputed rows land here. When none of them moves in the base order or in the current sort, they are
  * swapped in place (cheap, no re-sort); otherwise the list is rebuilt.
  */
-export function updateRows(state: ExplorerState, rows: readonly ListedSession[], removedIds: readonly string[], nowMs: number): ExplorerState {
+export function updateRows(before: ExplorerState, rows: readonly ListedSession[], removedIds: readonly string[], nowMs: number): ExplorerState {
+	// Once the list is on screen, the cursor stays on its session when sessions arrive above it: a key pressed
+	// at that moment must act on the session the user sees selected (issue 11 item 16).
+	const state = before.loading ? before : followCursor(before);
 	const updates = new Map(viewsOf(rows, state, nowMs).map((v) => [v.id, v]));
 	const removed = new Set(removedIds);
 	const known = new Map(state.all.map((v) => [v.id, v]));
@@ -154,6 +159,22 @@ function jumpIncomplete(state: ExplorerState, direction: 1 | -1): ExplorerState 
 	return {...state, message: 'no incomplete session shown'};
 }
 
+/**
+ * The state at a new time: runs whose stall window passed become stalled (and stalled runs that wrote again
+ * running), and ages are counted from it.
+ */
+export function withNow(state: ExplorerState, nowMs: number): ExplorerState {
+	if (nowMs === state.nowMs) return state;
+	const moved = state.all.filter((v) => (v.state === 'running' || v.state === 'stalled') && toSessionView(v.row, nowMs, state.stallWindowMs).state !== v.state);
+	if (moved.length === 0) return {...state, nowMs};
+	return updateRows(
+		state,
+		moved.map((v) => v.row),
+		[],
+		nowMs,
+	);
+}
+
 export function toggleIncomplete(state: ExplorerState): ExplorerState {
 	const on = !hasIncomplete(state.filter.query);
 	const sort = on ? INCOMPLETE_SORT : (state.sortBeforeIncomplete ?? state.sort);
@@ -175,6 +196,17 @@ export function applyView(state: ExplorerState, settings: ViewSettings): Explore
 	return withSort({...filtered, hiddenColumns: new Set(settings.hidden.filter(isHideableColumn))}, settings.sort);
 }
 
+/** The `/` input as a line: the filter's text and the cursor in it (kept within the text, whatever changed it). */
+function filterLine(state: ExplorerState): EditLine {
+	const length = [...state.filter.text].length;
+	return {text: state.filter.text, cursor: Math.min(state.filterCursor, length)};
+}
+
+function withFilterLine(state: ExplorerState, line: EditLine): ExplorerState {
+	const filtered = line.text === state.filter.text ? state : withText(state, line.text);
+	return {...filtered, filterCursor: line.cursor};
+}
+
 export function listReducer(state: ExplorerState, action: ListAction): ExplorerState {
 	const s = state;
 	switch (action.type) {
@@ -186,16 +218,18 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 			return updateRows(s, action.rows, action.removedIds, action.nowMs);
 		case 'resize':
 			return scrollIntoView({...s, viewport: action.viewport});
-		case 'tick': {
-			// Time alone moves a run from running to stalled: re-derive the states that depend on the clock.
-			const moved = s.all.filter((v) => (v.state === 'running' || v.state === 'stalled') && toSessionView(v.row, action.nowMs, s.stallWindowMs).state !== v.state);
-			if (moved.length === 0) return s;
-			return updateRows(
-				s,
-				moved.map((v) => v.row),
-				[],
-				action.nowMs,
-			);
+		case 'tick':
+			return withNow(s, action.nowMs);
+		case 'clock': {
+			// Nothing is redrawn when nothing on screen changes with the time (ages in days, no running session).
+			const moved = withNow(s, action.nowMs);
+			if (moved.all !== s.all) return moved;
+			const view = selectedView(s);
+			const detailsShown = view !== undefined && (s.mode === 'details' || detailsWidthOf(s) !== s.viewport.columns);
+			if (!detailsShown) return s;
+			const width = detailsWidthOf(s);
+			const same = (a: readonly DetailsLine[], b: readonly DetailsLine[]): boolean => a.length === b.length && a.every((line, i) => line.text === b[i]!.text);
+			return same(detailsLinesOf(s, view, width), detailsLinesOf(moved, view, width)) ? s : moved;
 		}
 		case 'move':
 			return moveTo(s, s.cursorIndex + action.delta);
@@ -222,21 +256,30 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 			return {...s, marks: new Set([...s.marks, ...s.shown.map((v) => v.id)])};
 		case 'mark-clear':
 			return {...s, marks: new Set()};
-		case 'filter-input-open':
+		case 'filter-input-open': {
 			// Typing goes on after what is there: a space first, so the new word is a new term.
-			return {...s, mode: 'filter-input', filter: s.filter.text === '' || /\s$/.test(s.filter.text) ? s.filter : {...s.filter, text: `${s.filter.text} `}};
+			const filter = s.filter.text === '' || /\s$/.test(s.filter.text) ? s.filter : {...s.filter, text: `${s.filter.text} `};
+			return {...s, mode: 'filter-input', filter, filterCursor: [...filter.text].length, filterHistory: {...s.filterHistory, at: null}};
+		}
 		case 'filter-input-type': {
 			// Typed or pasted text is terminal input too: no escape sequences or bidi controls get into the filter.
 			const text = sanitizeLine(action.text);
-			return text === '' ? s : withText(s, s.filter.text + text);
+			return text === '' ? s : withFilterLine(s, insertText(filterLine(s), text));
 		}
 		case 'filter-input-delete':
-			return withText(s, [...s.filter.text].slice(0, -1).join(''));
+			return withFilterLine(s, deleteBackward(filterLine(s)));
+		case 'filter-input-edit':
+			return withFilterLine(s, applyEdit(filterLine(s), action.edit));
+		case 'filter-input-history': {
+			const recalled = recall(s.filterHistory, s.filter.text, action.step);
+			if (!recalled) return s;
+			return withFilterLine({...s, filterHistory: recalled.history}, lineOf(recalled.text));
+		}
 		case 'filter-input-escape':
 			// First Esc clears what was typed, a second one closes the input.
 			if (s.filter.text === '') return {...s, mode: 'list'};
-			return clearFilter(s);
+			return {...clearFilter(s), filterCursor: 0};
 		case 'filter-input-submit':
-			return {...s, mode: 'list'};
+			return {...s, mode: 'list', filterHistory: remember(s.filterHistory, s.filter.text.trim())};
 	}
 }

@@ -5,7 +5,7 @@
 import {nextGroupBy, queryWithin, rollup} from '../../view/rollup.js';
 import {SORT_KEYS} from '../../view/sort.js';
 import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, currentText, cycleItem, hasIncomplete, toggleItem} from '../model/filter-pane.js';
-import {helpLines} from '../model/help-lines.js';
+import {adjacentSection, helpLines, helpSectionStart} from '../model/help-lines.js';
 import {cancelJob} from './jobs.js';
 import {clearFilter, scrollIntoView, toggleIncomplete, withQuery, withSort, withText} from './list.js';
 import {openOverlay} from './overlays.js';
@@ -120,8 +120,15 @@ export function panesReducer(state: ExplorerState, action: PaneAction): Explorer
 			return {...s, mode: 'details', detailsScroll: s.mode === 'details' ? s.detailsScroll : 0};
 		case 'back':
 			return back(s);
-		case 'help-open':
-			return {...openOverlay(s, 'help'), helpScroll: 0};
+		case 'help-open': {
+			// Help opens at the keys of the mode it was asked from.
+			const from = s.mode === 'help' ? s.previousMode : s.mode;
+			return withScroll({...openOverlay(s, 'help'), helpScroll: 0}, helpSectionStart(s.viewport.columns, from));
+		}
+		case 'help-section': {
+			const start = adjacentSection(s.viewport.columns, s.helpScroll, action.step);
+			return start === null ? s : withScroll(s, start);
+		}
 		case 'scroll':
 			return withScroll(s, (s.mode === 'help' ? s.helpScroll : s.detailsScroll) + action.delta);
 		case 'scroll-edge':

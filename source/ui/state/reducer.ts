@@ -9,10 +9,11 @@ import {EMPTY_FILTER, type Filter} from '../../view/filter.js';
 import {DEFAULT_SORT, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
 import {isHideableColumn} from '../model/columns.js';
+import {EMPTY_HISTORY} from '../model/line-editor.js';
 import {dispatchKey, splitChunk} from '../keys.js';
 import {inputsReducer} from './inputs.js';
 import {jobsReducer} from './jobs.js';
-import {listReducer} from './list.js';
+import {listReducer, withNow} from './list.js';
 import {panesReducer} from './panes.js';
 import {triageReducer} from './triage.js';
 import {cancelConfirm, sessionActionsReducer, stopAction, takeBackAction, undoesAction} from './session-actions.js';
@@ -61,9 +62,13 @@ export function initialState(options: InitialOptions): ExplorerState {
 		detailsRow: null,
 		detailsInsight: null,
 		helpScroll: 0,
+		helpHinted: false,
 		filterPane: null,
 		sortPane: null,
 		input: null,
+		filterCursor: [...(options.filter ?? EMPTY_FILTER).text].length,
+		filterHistory: EMPTY_HISTORY,
+		commandHistory: EMPTY_HISTORY,
 		tagsInUse: [],
 		triageRequest: null,
 		undo: [],
@@ -88,7 +93,9 @@ export function initialState(options: InitialOptions): ExplorerState {
 /** Modes where a chunk of characters is typed text rather than one key per character. */
 const TEXT_MODES: ReadonlySet<Mode> = new Set<Mode>(['filter-input', 'tag-input', 'note-input', 'command']);
 
-function keyReducer(state: ExplorerState, action: KeyAction): ExplorerState {
+function keyReducer(before: ExplorerState, action: KeyAction): ExplorerState {
+	// The key acts at the time it was pressed: an age or an export name is never that of the last data event.
+	const state = action.nowMs === undefined ? before : withNow(before, action.nowMs);
 	// Several keys in one chunk (fast typing, a slow link): each is taken in turn, in the mode it meets.
 	if ([...action.input].length > 1 && !action.key.ctrl && !action.key.meta) {
 		const keys = splitChunk(action.input, action.key, TEXT_MODES.has(state.mode));
@@ -101,7 +108,15 @@ function keyReducer(state: ExplorerState, action: KeyAction): ExplorerState {
 	// A message lasts until the next key.
 	const cleared = state.message !== null ? {...state, message: null} : state;
 	const resolved = dispatchKey(cleared, action.input, action.key);
-	return resolved === null ? cleared : reducer(cleared, resolved);
+	if (resolved !== null) return reducer(cleared, resolved);
+	// A key the list does not know: once, where to find the ones it does.
+	if (cleared.mode === 'list' && !cleared.helpHinted && isTyped(action.input, action.key)) return {...cleared, helpHinted: true, message: '? for help'};
+	return cleared;
+}
+
+/** A key that types a character (not a named key, not with Ctrl or Meta). */
+function isTyped(input: string, key: KeyAction['key']): boolean {
+	return input !== '' && !key.ctrl && !key.meta && !key.return && !key.tab && !key.backspace && !key.delete && !/[\u0000-\u001f\u007f]/.test(input);
 }
 
 /** The reducer the app uses (the same as `reducer`; kept as the name the app and tests know). */
@@ -119,6 +134,7 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'rows-updated':
 		case 'resize':
 		case 'tick':
+		case 'clock':
 		case 'move':
 		case 'move-page':
 		case 'move-edge':
@@ -130,6 +146,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'filter-input-open':
 		case 'filter-input-type':
 		case 'filter-input-delete':
+		case 'filter-input-edit':
+		case 'filter-input-history':
 		case 'filter-input-escape':
 		case 'filter-input-submit':
 			return listReducer(state, action);
@@ -143,6 +161,7 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'rates':
 		case 'open-details':
 		case 'help-open':
+		case 'help-section':
 		case 'scroll':
 		case 'scroll-edge':
 		case 'sort-pane-open':
@@ -202,6 +221,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'input-open':
 		case 'input-type':
 		case 'input-delete':
+		case 'input-edit':
+		case 'input-history':
 		case 'input-complete':
 		case 'input-submit':
 			return inputsReducer(state, action);

@@ -49,3 +49,13 @@ export function listHeightOf(state: Pick<ExplorerState, 'viewport' | 'job'>): nu
 	const screen = screenOf(state);
 	return screen.kind === 'normal' ? screen.listHeight : 1;
 }
+
+/**
+ * What a too-small terminal shows: the longest of a few wordings that fits its width, so the minimum (the one
+ * the README states) is always readable, down to a 5-column terminal.
+ */
+export function tooSmallMessage(need: Viewport, have: Viewport): string {
+	const minimum = `${need.columns}×${need.rows}`;
+	const variants = [`terminal too small: need ${minimum}, have ${have.columns}×${have.rows}`, `terminal too small: need ${minimum}`, `too small: need ${minimum}`, `need ${minimum}`, minimum];
+	return variants.find((text) => text.length <= have.columns) ?? minimum;
+}

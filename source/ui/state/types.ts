@@ -7,7 +7,7 @@ import type {SessionInsight} from '../../jobs/session-insight.js';
 import type {Filter} from '../../view/filter.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {ColumnId} from '../model/columns.js';
-import type {EditLine} from '../model/line-editor.js';
+import type {EditLine, History, LineEdit} from '../model/line-editor.js';
 import type {SortSpec} from '../../view/sort.js';
 import type {SessionState} from '../../core/types.js';
 
@@ -123,11 +123,18 @@ export type ExplorerState = {
 	/** Missing combinations, seeds and anomalies of the session in the details (read from its folder). */
 	detailsInsight: {sessionId: string; insight: SessionInsight | null; error: string | null} | null;
 	helpScroll: number;
+	/** Whether an unknown key in the list already said `? for help` (it says so once). */
+	helpHinted: boolean;
 	filterPane: FilterPaneState | null;
 	sortPane: SortPaneState | null;
 
 	/** The text of the tag, note or command input while one is open. */
 	input: TextInput | null;
+	/** Where the cursor is in the `/` filter's text (code points; the text itself is `filter.text`). */
+	filterCursor: number;
+	/** Filters and command lines entered before, for ↑ ↓ in `/` and `:`. */
+	filterHistory: History;
+	commandHistory: History;
 	/** Tags already in use (for completion), loaded once. */
 	tagsInUse: readonly string[];
 	triageRequest: TriageRequest | null;
@@ -172,7 +179,10 @@ export type ListAction =
 	| {type: 'views-loaded'; views: SessionView[]; nowMs: number}
 	| {type: 'rows-updated'; rows: readonly ListedSession[]; removedIds: readonly string[]; nowMs: number}
 	| {type: 'resize'; viewport: Viewport}
+	/** The time moved on (a run may have passed its stall window): the state takes the new time. */
 	| {type: 'tick'; nowMs: number}
+	/** The once-a-second clock while details are on screen: taken only when what they show changes with it. */
+	| {type: 'clock'; nowMs: number}
 	| {type: 'move'; delta: number}
 	| {type: 'move-page'; direction: 1 | -1; half: boolean}
 	| {type: 'move-edge'; edge: 'top' | 'bottom'}
@@ -184,6 +194,8 @@ export type ListAction =
 	| {type: 'filter-input-open'}
 	| {type: 'filter-input-type'; text: string}
 	| {type: 'filter-input-delete'}
+	| {type: 'filter-input-edit'; edit: LineEdit}
+	| {type: 'filter-input-history'; step: -1 | 1}
 	| {type: 'filter-input-escape'}
 	| {type: 'filter-input-submit'};
 
@@ -196,6 +208,8 @@ export type PaneAction =
 	| {type: 'open-details'}
 	| {type: 'back'}
 	| {type: 'help-open'}
+	/** The next (1) or previous (-1) section of the help. */
+	| {type: 'help-section'; step: 1 | -1}
 	| {type: 'scroll'; delta: number}
 	| {type: 'scroll-edge'; edge: 'top' | 'bottom'}
 	| {type: 'sort-pane-open'}
@@ -245,6 +259,8 @@ export type InputAction =
 	| {type: 'input-open'; purpose: 'tag-input' | 'note-input' | 'command'}
 	| {type: 'input-type'; text: string}
 	| {type: 'input-delete'}
+	| {type: 'input-edit'; edit: LineEdit}
+	| {type: 'input-history'; step: -1 | 1}
 	| {type: 'input-complete'}
 	| {type: 'input-submit'};
 
@@ -259,7 +275,13 @@ export type SessionMoveAction =
 	| {type: 'action-finished'; requestId: number; message: string; actionId: string | null; label: string; rows: readonly ListedSession[]; removedIds: readonly string[]; undone: boolean; nowMs: number};
 
 /** A key press, interpreted by the key table (keys.ts) against the state at that moment. */
-export type KeyAction = {type: 'key'; input: string; key: import('ink').Key};
+export type KeyAction = {
+	type: 'key';
+	input: string;
+	key: import('ink').Key;
+	/** When the key was pressed: ages, stall reasons and export names use it (absent: the state's time). */
+	nowMs?: number;
+};
 
 export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction | SessionMoveAction;
 

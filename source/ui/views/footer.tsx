@@ -8,6 +8,7 @@ import type {Theme} from '../theme.js';
 import {displayWidth, truncateToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
+import {splitAtCursor} from '../model/line-editor.js';
 import {actionProgressText} from './action-confirm.js';
 
 /** As many hints as fit, most important first. */
@@ -41,13 +42,16 @@ export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): Re
 	const width = state.viewport.columns;
 	let first: Segment[];
 	if (state.mode === 'filter-input') {
-		const prompt = `/${sanitizeLine(state.filter.text)}▏`;
+		const {before, after} = splitAtCursor({text: state.filter.text, cursor: state.filterCursor});
+		const prompt = `/${sanitizeLine(before)}▏${sanitizeLine(after)}`;
 		const hints = fitHints(footerHints('filter-input'), Math.max(0, width - displayWidth(prompt) - 3));
 		first = [{text: truncateToWidth(prompt, Math.max(4, width - displayWidth(hints) - 3)), role: 'accent'}, {text: `   ${hints}`, role: 'dim'}];
 	} else if (state.input && (state.mode === 'tag-input' || state.mode === 'note-input' || state.mode === 'command')) {
 		const label = state.mode === 'tag-input' ? 'tag: ' : state.mode === 'note-input' ? 'note: ' : ':';
-		const prompt = `${label}${sanitizeLine(state.input.text)}▏`;
-		const candidates = state.input.completions.length > 0 ? `  Tab: ${state.input.completions.slice(0, 6).join(', ')}` : '';
+		const {before, after} = splitAtCursor(state.input);
+		const prompt = `${label}${sanitizeLine(before)}▏${sanitizeLine(after)}`;
+		// Every candidate that fits the line (the line is cut at its width).
+		const candidates = state.input.completions.length > 0 ? `  Tab: ${state.input.completions.map((c) => c.trim()).join(', ')}` : '';
 		const hints = fitHints(footerHints(state.mode), Math.max(0, width - displayWidth(prompt) - displayWidth(candidates) - 3));
 		first = [
 			{text: truncateToWidth(prompt, Math.max(8, width - 4)), role: 'accent'},

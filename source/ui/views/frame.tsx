@@ -1,7 +1,7 @@
 /** The whole screen for a state: header, the mode's body, the job panel and the footer. Renders only. */
 import React from 'react';
 import {Box, Text} from 'ink';
-import {computeScreen} from '../state/screen.js';
+import {computeScreen, tooSmallMessage} from '../state/screen.js';
 import {detailsLinesOf, selectedView} from '../state/selectors.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
@@ -17,7 +17,7 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 	const screen = computeScreen(state.viewport, state.job !== null);
 	const {columns} = state.viewport;
 	if (screen.kind === 'too-small') {
-		return <Text wrap="truncate-end">{`terminal too small: need ${screen.need.columns}×${screen.need.rows}, have ${screen.have.columns}×${screen.have.rows}`}</Text>;
+		return <Text wrap="truncate-end">{tooSmallMessage(screen.need, screen.have)}</Text>;
 	}
 	const selected = selectedView(state);
 	// The same lines the reducer bounds scrolling by (selectors.ts), so the last one can always be reached.

@@ -7,6 +7,7 @@ import {STATE_SYMBOL, STATE_WORD} from '../model/columns.js';
 import {stateCounts} from '../state/selectors.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
+import type {SessionState} from '../../core/types.js';
 import {displayWidth, truncateToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
@@ -46,14 +47,7 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 	if (notice) {
 		second.push({text: '  '}, {text: truncateToWidth(sanitizeLine(notice), Math.max(10, width - used - 2)), role: 'warning'});
 	} else {
-		for (const s of SESSION_STATES) {
-			const n = counts.get(s);
-			if (!n) continue;
-			const text = `  ${STATE_SYMBOL[s]} ${n} ${STATE_WORD[s]}`;
-			if (used + displayWidth(text) > width) break;
-			second.push({text, role: `state-${s}`});
-			used += displayWidth(text);
-		}
+		second.push(...stateCountSegments(counts, width - used));
 	}
 	return (
 		<Box flexDirection="column">
@@ -61,4 +55,36 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 			<Line theme={theme} segments={second} />
 		</Box>
 	);
+}
+
+/** Which counts give up their word first when the line is short: the rare states first, partial last. */
+const SHORTEN_ORDER: readonly SessionState[] = ['no_manifest', 'unreadable', 'over', 'empty', 'aborted', 'stalled', 'running', 'complete', 'partial'];
+
+/**
+ * The count of every state present, as words (`◐ 14 partial`) while they fit; as the line shortens, counts turn
+ * into their symbol (`◐14`), the rare states first and partial (the one people triage) last; when even symbols
+ * do not fit, the last ones give way to `…`, so a count is never dropped without a sign.
+ */
+export function stateCountSegments(counts: ReadonlyMap<SessionState, number>, width: number): Segment[] {
+	const present = SESSION_STATES.filter((s) => (counts.get(s) ?? 0) > 0);
+	const short = new Set<SessionState>();
+	const segmentsOf = (): Segment[] =>
+		present.map((s) => ({text: short.has(s) ? ` ${STATE_SYMBOL[s]}${counts.get(s)}` : `  ${STATE_SYMBOL[s]} ${counts.get(s)} ${STATE_WORD[s]}`, role: `state-${s}` as const}));
+	const widthOf = (segments: readonly Segment[]): number => segments.reduce((sum, x) => sum + displayWidth(x.text), 0);
+	let segments = segmentsOf();
+	for (const state of SHORTEN_ORDER) {
+		if (widthOf(segments) <= width) return segments;
+		if (!present.includes(state)) continue;
+		short.add(state);
+		segments = segmentsOf();
+	}
+	if (widthOf(segments) <= width) return segments;
+	const kept: Segment[] = [];
+	let used = 2;
+	for (const segment of segments) {
+		if (used + displayWidth(segment.text) > width) break;
+		kept.push(segment);
+		used += displayWidth(segment.text);
+	}
+	return [...kept, {text: ' …', role: 'dim'}];
 }
