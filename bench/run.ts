@@ -6,8 +6,13 @@
  *   --runs K       repetitions of each timing; the median is reported (default 3)
  *   --explorer-sessions N   cached sessions for the explorer section (default 100000)
  *   --live-sessions N       cached sessions for the live-poll figure (default 10000)
+<<<<<<< HEAD
+ *   --legacy-sessions N     sessions in each legacy root (default 500; images per session as --images)
+ *   --only compute|legacy|explorer|insight   run one section
+=======
  *   --archive-sessions N    sessions archived in the actions section (default 1000)
  *   --only compute|explorer|insight|actions   run one section
+>>>>>>> main
  */
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {syntheticRoot} from './synthetic-root.js';
+import {legacySection} from './legacy.js';
 import {analysisFigures, livePollFigures} from './insight.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,6 +67,7 @@ function verdict(ratio: number, target: number): string {
 async function main(): Promise<void> {
 	const only = textFlag('only');
 	if (only === undefined || only === 'compute') computeSection();
+	if (only === undefined || only === 'legacy') legacySection(CLI, flag('legacy-sessions', 500), flag('images', 100), flag('runs', 3));
 	if (only === undefined || only === 'explorer') await explorerSection();
 	if (only === undefined || only === 'insight') await insightSection();
 	if (only === undefined || only === 'actions') await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));

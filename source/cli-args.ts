@@ -18,11 +18,16 @@ export type Invocation =
 	| {kind: 'version'; version: string};
 
 export type ParsedFlags = {
+	/** The first --root. */
 	root?: string;
+	/** Every --root, in order (the flag may be repeated). */
+	roots: string[];
 	db?: string;
 	json: boolean;
 	csv: boolean;
 	force: boolean;
+	/** `compute --deep`: read every image's parameters of sessions without manifest.json, not a sample. */
+	deep: boolean;
 	session: string[];
 	stallMinutes: number;
 	color: boolean;
@@ -60,7 +65,7 @@ const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'watch', 'd
 /** Flags each command accepts beyond the global ones. */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
 	explore: ['demo', 'filter', 'sort', 'resetView', 'images'],
-	compute: ['force', 'session', 'json', 'workers', 'wait'],
+	compute: ['force', 'deep', 'session', 'json', 'workers', 'wait'],
 	list: ['json', 'csv', 'filter', 'sort', 'groupBy'],
 	show: ['json', 'missing'],
 	watch: ['json', 'interval'],
@@ -78,11 +83,13 @@ const GLOBAL_FLAGS = ['root', 'db', 'stallMinutes', 'color', 'help', 'version'];
 
 /** Every flag meow reads (camelCase; meow spells them kebab-case on the command line). */
 const FLAGS = {
-	root: {type: 'string'},
+	// Repeatable: every --root is a results root (issue 15).
+	root: {type: 'string', isMultiple: true},
 	db: {type: 'string'},
 	json: {type: 'boolean'},
 	csv: {type: 'boolean'},
 	force: {type: 'boolean'},
+	deep: {type: 'boolean'},
 	session: {type: 'string', isMultiple: true},
 	stallMinutes: {type: 'number'},
 	color: {type: 'boolean'},
@@ -213,7 +220,9 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64)) {
 		return {kind: 'usage-error', command, message: '--workers takes a whole number from 0 to 64'};
 	}
-	for (const name of ['root', 'db', 'to', 'output'] as const) {
+	const roots = (raw.root as string[] | undefined) ?? [];
+	if (roots.some((r) => typeof r !== 'string' || r === '')) return {kind: 'usage-error', command, message: '--root needs a path'};
+	for (const name of ['db', 'to', 'output'] as const) {
 		if (raw[name] !== undefined && (typeof raw[name] !== 'string' || raw[name] === '')) {
 			return {kind: 'usage-error', command, message: `--${name} needs a path`};
 		}
@@ -223,11 +232,13 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 		command,
 		inputs,
 		flags: {
-			root: raw.root as string | undefined,
+			root: roots[0],
+			roots,
 			db: raw.db as string | undefined,
 			json: raw.json === true,
 			csv: raw.csv === true,
 			force: raw.force === true,
+			deep: raw.deep === true,
 			session: (raw.session as string[] | undefined) ?? [],
 			stallMinutes,
 			color: raw.color !== false,

@@ -15,6 +15,9 @@ export const QUERY_HELP = `
     completion:<80  images:>=100                  <, <=, >, >=, = or a range 50..80
     created:>2025-10-01  created:7d               a date compared, a day, a range a..b, or recent (24h, 7d, 2w)
     tag:redo  rating:like                         rating: like, dislike or none
+    source:png  source:v1,phase1                  where the values came from: manifest, v1, phase1, png
+                                                  (the images' parameters), comfyui, header, files
+    root:photos                                   the results root's name contains (several roots)
     is:incomplete                                 the explorer's i preset
     is:anomaly                                    deserves a look: empty images, images and manifest entries
                                                   that disagree in number, or a first image older than its folder
@@ -22,8 +25,9 @@ export const QUERY_HELP = `
 
 const COMMON = `
   Where things are
-    --root DIR          results root (else $SDSTATS_ROOT, else the first path of the web UI's
-                        $IMAGE_FOLDERS, else output_dir of ./sdgen_config.json)
+    --root DIR          results root, repeatable (else $SDSTATS_ROOT, else every folder of the web UI's
+                        $IMAGE_FOLDERS, else output_dir of ./sdgen_config.json); compute and list
+                        cover every root, the explorer opens the first
     --db FILE           the database (else $SDSTATS_DB, else <root>/../metadata/sessions.db, the
                         web UI's file). Beside a sessions.db sdstats keeps its cache in sdstats.db and
                         shares the web UI's session_metadata (triage); a file of another name that the
@@ -58,7 +62,7 @@ export const HELP: Record<CommandName, string> = {
     sdstats [--root DIR] [--db FILE] [--filter QUERY] [--sort FIELD[:desc]] [--reset-view]
                                             open the explorer (a terminal is needed)
     sdstats --demo                          open the explorer on a built-in demo results root
-    sdstats compute [--force] [--session NAME]... [--json] [--workers N] [--no-wait]
+    sdstats compute [--force] [--deep] [--session NAME]... [--json] [--workers N] [--no-wait]
     sdstats list [--json | --csv] [--filter QUERY] [--sort FIELD[:desc] | --group-by FIELD]
     sdstats show NAME [--json] [--missing]
     sdstats watch [--json] [--interval S]   follow new and running sessions, one line per change
@@ -83,13 +87,19 @@ ${QUERY_HELP}`,
   sdstats compute: bring the cache up to date with the results root
 
   Usage
-    sdstats compute [--force] [--session NAME]... [--json] [--workers N] [--no-wait]
+    sdstats compute [--force] [--deep] [--session NAME]... [--json] [--workers N] [--no-wait]
 
   Computes new and changed sessions (changed: the folder or its manifest was modified since the row
   was computed) and removes the stats of sessions whose folder is gone (never session_metadata).
 
+  A session without manifest.json is filled from what it has: an older manifest (a V1
+  <name>_manifest.json plan, a Phase-1 metadata.json) and the parameters the web UI wrote into its
+  images (A1111/Forge infotext, ComfyUI graphs), read from the first, the last and a few images between.
+  Each value records its source (\`sdstats show NAME\`, "sources" in --json). Its state stays no_manifest.
+
   Options
     --force             recompute every session
+    --deep              read the parameters of every image of sessions without manifest.json, not a sample
     --session NAME      only this session folder (repeatable)
     --json              print the summary as one JSON object
     --workers N         worker threads (default: by job size and cores; 0 = none)
@@ -111,7 +121,9 @@ ${COMMON}
 
   Options
     --json              one JSON array; each object carries every session_stats column (JSON columns
-                        parsed, is_seed_sweep a boolean) plus state, manifest_status, images_recorded, error
+                        parsed, is_seed_sweep a boolean) plus state, manifest_status, images_recorded, error,
+                        sources (column → {from, agree?, of?, others?, conflicts?, note?}; from is manifest,
+                        v1, phase1, png, comfyui or header) and source_notes (what could not be read, why)
     --csv               the explorer's columns with raw values (text cells a spreadsheet would run as a
                         formula, starting with = + - @, get a leading ')
     --filter QUERY      the explorer's query language (below)

@@ -23,12 +23,12 @@ async function demoLocations(): Promise<Locations> {
 	const base = demoBaseDir(process.env, os.homedir(), os.tmpdir());
 	// Every demo starts fresh: no cache, triage or remembered view of an earlier demo run.
 	const {root, dbPath} = startFreshDemo(base, Date.now(), [viewStatePath(process.env, os.homedir(), os.tmpdir(), demoRootOf(base))]);
-	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default'});
+	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default', roots: Object.freeze([Object.freeze({name: 'demo', path: root, dbPath})])});
 }
 
 async function commonOptions(invocation: Extract<Invocation, {kind: 'run'}>): Promise<CommonOptions> {
 	const {flags} = invocation;
-	const locations = flags.demo ? await demoLocations() : locate({rootFlag: flags.root, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
+	const locations = flags.demo ? await demoLocations() : locate({rootFlag: flags.roots, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
 	// A missing root is said as such, with where it came from (not as "no database at …/metadata/sessions.db").
 	// doctor, forget and undo also serve a root that is gone (an unmounted drive, folders deleted for good).
 	const needsRoot = !flags.demo && !['doctor', 'forget', 'undo'].includes(invocation.command);
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
 			};
 			process.on('SIGINT', onSigint);
 			try {
-				return await computeCommand({...common, force: flags.force, wait: flags.wait, sessions: flags.session, json: flags.json, workers: flags.workers, cancel}, io);
+				return await computeCommand({...common, force: flags.force, deep: flags.deep, wait: flags.wait, sessions: flags.session, json: flags.json, workers: flags.workers, cancel}, io);
 			} finally {
 				process.off('SIGINT', onSigint);
 			}

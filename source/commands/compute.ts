@@ -10,9 +10,12 @@ import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
 import {toJson} from '../format/json.js';
 import {createProgressReporter} from './progress-line.js';
+import {rootsOf} from '../config.js';
 
 export type ComputeCommandOptions = CommonOptions & {
 	force: boolean;
+	/** Read every image's parameters of sessions without manifest.json, not a sample. */
+	deep?: boolean;
 	/** Wait for another compute of the same database to finish (default), or stop at once and say who holds it. */
 	wait: boolean;
 	sessions: readonly string[];
@@ -42,7 +45,38 @@ export function checkRoot(root: string): string | null {
 	}
 }
 
+/**
+ * Computes every root (each `--root`, or every folder of the web UI's IMAGE_FOLDERS), each into its own cache.
+ * With several, a root that is unavailable is said and skipped (its cached rows are kept), the others go on;
+ * each summary line starts with the root's name, and --json prints one object per root with `root` and `path`.
+ */
 export async function computeCommand(options: ComputeCommandOptions, io: CommandIo): Promise<number> {
+	const roots = rootsOf(options.locations);
+	if (roots.length <= 1) return computeRoot(options, io);
+	const results: Array<Record<string, unknown>> = [];
+	let failures = 0;
+	let code = EXIT_OK;
+	for (const root of roots) {
+		if (options.cancel.cancelled) break;
+		let captured = '';
+		const rootIo: CommandIo = {
+			stdout: options.json ? {write: (chunk: string) => (captured += chunk)} : {write: (chunk: string) => io.stdout.write(`${sanitizeLine(root.name)}: ${chunk}`)},
+			stderr: {write: (chunk: string) => io.stderr.write(chunk.startsWith('sdstats compute: ') ? `sdstats compute: ${sanitizeLine(root.name)}: ${chunk.slice(17)}` : chunk), isTTY: io.stderr.isTTY, columns: io.stderr.columns},
+		};
+		const rootCode = await computeRoot({...options, locations: {...options.locations, root: root.path, dbPath: root.dbPath, roots: [root]}}, rootIo);
+		if (rootCode === EXIT_FAILURE) failures++;
+		else if (rootCode !== EXIT_OK) code = rootCode;
+		if (options.json) {
+			const summary: Record<string, unknown> = captured.trim() ? (JSON.parse(captured) as Record<string, unknown>) : {unavailable: true};
+			results.push({root: root.name, path: root.path, ...summary});
+		}
+	}
+	if (options.json) io.stdout.write(`${toJson(results)}\n`);
+	// One root that cannot be read does not fail the others; none at all does.
+	return failures === roots.length ? EXIT_FAILURE : code;
+}
+
+async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promise<number> {
 	const {root, dbPath} = options.locations;
 	const rootProblem = checkRoot(root);
 	if (rootProblem) {
@@ -87,6 +121,7 @@ export async function computeCommand(options: ComputeCommandOptions, io: Command
 			root,
 			repository,
 			force: options.force,
+			deep: options.deep === true,
 			sessions: options.sessions.length > 0 ? options.sessions : undefined,
 			nowMs: options.now,
 			cancel: options.cancel,

@@ -12,6 +12,10 @@ import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
 import {formatSessionTable} from './output/table.js';
 import {openReadStore, ReadStoreError, type ReadStore} from './read-store.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import {rootsOf} from '../config.js';
+import {directlyUnder} from '../store/stats-repository.js';
 
 export type ListFormat = 'table' | 'json' | 'csv';
 
@@ -30,6 +34,44 @@ function withStore(command: string, dbPath: string, io: CommandIo, body: (store:
 	} finally {
 		store.close();
 	}
+}
+
+/**
+ * The cached sessions of every root, each named by its root. One root: its cache as it is. Several: each
+ * distinct cache is read once and its rows go to the root whose folder holds them; a cache that cannot be
+ * opened is said and skipped; a root that is unavailable keeps its rows (as last computed), with a notice.
+ */
+export function loadRootRows(command: string, options: CommonOptions, io: CommandIo): StoredSession[] | number {
+	const roots = rootsOf(options.locations);
+	if (roots.length === 1) {
+		let rows: StoredSession[] = [];
+		const code = withStore(command, roots[0]!.dbPath, io, ({repository}) => {
+			rows = repository.listAll().map((row) => ({...row, root_name: roots[0]!.name}));
+			return EXIT_OK;
+		});
+		return code === EXIT_OK ? rows : code;
+	}
+	const rows: StoredSession[] = [];
+	let opened = 0;
+	for (const dbPath of new Set(roots.map((r) => r.dbPath))) {
+		const mine = roots.filter((r) => r.dbPath === dbPath).map((r) => ({root: r, prefix: r.path.endsWith(path.sep) ? r.path : r.path + path.sep}));
+		// A cache that cannot be opened is said (by withStore) and its roots' sessions are left out.
+		const code = withStore(command, dbPath, io, ({repository}) => {
+			for (const row of repository.listAll()) {
+				const owner = mine.find(({prefix}) => directlyUnder(prefix, row.session_path));
+				if (owner) rows.push({...row, root_name: owner.root.name});
+			}
+			return EXIT_OK;
+		});
+		if (code === EXIT_OK) opened++;
+	}
+	for (const root of roots) {
+		if (!fs.existsSync(root.path)) {
+			const count = rows.filter((r) => r.root_name === root.name).length;
+			io.stderr.write(`(root ${sanitizeLine(root.name)} at ${sanitizeLine(root.path)} is unavailable: its ${count} cached sessions are listed as last computed)\n`);
+		}
+	}
+	return opened === 0 ? EXIT_FAILURE : rows;
 }
 
 export type ListOptions = CommonOptions & {format: ListFormat; hint?: boolean; filter?: string; sort?: string; groupBy?: string};
@@ -64,9 +106,11 @@ export function listCommand(options: ListOptions, io: CommandIo): number {
 		return EXIT_USAGE;
 	}
 	if (options.groupBy !== undefined) return groupCommand(options, selection.query, io);
-	return withStore('list', options.locations.dbPath, io, ({repository}) => {
-		const now = options.now();
-		const rows = selectSessions(repository.listAll(), selection.query, selection.sort, now, options.stallWindowMs);
+	const loaded = loadRootRows('list', options, io);
+	if (typeof loaded === 'number') return loaded;
+	const now = options.now();
+	{
+		const rows = selectSessions(loaded, selection.query, selection.sort, now, options.stallWindowMs);
 		if (options.format === 'json') {
 			io.stdout.write(`${sessionsJson(rows)}\n`);
 		} else if (options.format === 'csv') {
@@ -81,7 +125,7 @@ export function listCommand(options: ListOptions, io: CommandIo): number {
 			if (options.hint) io.stderr.write('(no terminal: printed the plain list; use `sdstats list --json` or `--csv` for scripts)\n');
 		}
 		return EXIT_OK;
-	});
+	}
 }
 
 /** `sdstats list --group-by FIELD`: the groups of the sessions `--filter` selects. */
@@ -91,10 +135,12 @@ function groupCommand(options: ListOptions, query: Query, io: CommandIo): number
 		io.stderr.write(`sdstats list: --group-by: unknown field ${sanitizeLine(JSON.stringify(options.groupBy ?? ''))} (fields: ${GROUP_BYS.join(', ')})\n`);
 		return EXIT_USAGE;
 	}
-	return withStore('list', options.locations.dbPath, io, ({repository}) => {
+	const loaded = loadRootRows('list', options, io);
+	if (typeof loaded === 'number') return loaded;
+	{
 		const now = options.now();
 		// Each group's query is scoped to the filter, so `list --filter=<query>` prints exactly its sessions.
-		const groups = rollup(selectViews(repository.listAll(), query, now, options.stallWindowMs), by, now).map((group) => ({...group, query: queryWithin(query, group)}));
+		const groups = rollup(selectViews(loaded, query, now, options.stallWindowMs), by, now).map((group) => ({...group, query: queryWithin(query, group)}));
 		if (options.format === 'json') {
 			io.stdout.write(`${groupsJson(groups)}\n`);
 		} else if (options.format === 'csv') {
@@ -105,6 +151,6 @@ function groupCommand(options: ListOptions, query: Query, io: CommandIo): number
 			writeLines(io.stdout, formatGroupTable(groups, io.stdout.isTTY ? io.stdout.columns : undefined));
 		}
 		return EXIT_OK;
-	});
+	}
 }
 

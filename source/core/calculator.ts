@@ -5,6 +5,7 @@
 import {completionPercentage} from './rounding.js';
 import {isoFromEpochMs, isoFromMtimeNs} from './iso-time.js';
 import {readManifest, type ManifestDocument, type ManifestReadResult} from './manifest.js';
+import {computeLegacy, type LegacyInput} from './legacy-session.js';
 import {pythonDumps} from './python-dumps.js';
 import type {JsonObject} from './python-json.js';
 import {createdAtFromFolderName, createdAtFromTimestamp} from './session-name.js';
@@ -26,6 +27,7 @@ import {
 	STATS_VERSION,
 	type ImageFact,
 	type Int64,
+	type SessionBookkeeping,
 	type SessionComputation,
 	type SessionInput,
 	type SessionStatsRow,
@@ -156,6 +158,22 @@ function manifestRow(input: SessionInput, document: ManifestDocument): SessionSt
 	};
 }
 
+/**
+ * A session with no manifest.json, filled from its older manifest and its images' parameters. Its state stays
+ * `no_manifest` (what is missing is the record of the run), but its row carries whatever could be read, and
+ * the sources say where each value came from.
+ */
+function legacyComputation(input: SessionInput, legacy: LegacyInput, base: Omit<SessionBookkeeping, 'manifest_state' | 'manifest_status' | 'images_recorded' | 'error'>): SessionComputation {
+	const {fields, sources} = computeLegacy(legacy);
+	const row = {...filesystemRow(input), ...fields};
+	if (row.images_expected !== null) row.completion_percentage = completionPercentage(row.images_actual, row.images_expected);
+	if (row.session_created_at === null && row.manifest_generated_at !== null) row.session_created_at = createdAtFromTimestamp(row.manifest_generated_at);
+	return {
+		stats: row,
+		bookkeeping: {...base, manifest_state: 'missing', manifest_status: null, images_recorded: null, error: null, sources_json: JSON.stringify(sources), origins: sources.origins.length > 0 ? sources.origins.join(' ') : 'files'},
+	};
+}
+
 function lastActivityMs(input: SessionInput): number | null {
 	let newest: bigint | null = imageTimes(input.images).last;
 	const {manifest} = input;
@@ -192,6 +210,7 @@ export function computeSession(input: SessionInput, read: (bytes: Uint8Array) =>
 	};
 	const {manifest} = input;
 	if (manifest.kind === 'missing') {
+		if (input.legacy) return legacyComputation(input, input.legacy, base);
 		return {
 			stats: filesystemRow(input),
 			bookkeeping: {...base, manifest_state: 'missing', manifest_status: null, images_recorded: null, error: null},

@@ -18,6 +18,10 @@
  *   tag:redo              has the tag (any of several)
  *   rating:like           like, dislike or none
  *   is:incomplete         the explorer's `i` preset
+ *   source:png            where the row's values came from: manifest (manifest.json), v1 (a V1 <name>_manifest.json),
+ *                         phase1 (metadata.json), png (the images' parameters), comfyui (a ComfyUI graph), header
+ *                         (image sizes only), files (nothing but the files); any of several
+ *   root:photos           the results root's name contains (several roots: each --root, or IMAGE_FOLDERS); root:=NAME
  *   is:anomaly            deserves a look: empty images, images and manifest entries that disagree in number, or a
  *                         first image older than the folder's timestamp (view/query-match.ts has the definition)
  *
@@ -29,7 +33,7 @@ import {SESSION_STATES, type SessionState} from './types.js';
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '=';
 
-export const QUERY_FIELDS = ['state', 'model', 'sampler', 'name', 'prompt', 'mode', 'size', 'sweep', 'fav', 'test', 'complete', 'completion', 'images', 'created', 'tag', 'rating', 'is'] as const;
+export const QUERY_FIELDS = ['state', 'model', 'sampler', 'name', 'prompt', 'mode', 'size', 'sweep', 'fav', 'test', 'complete', 'completion', 'images', 'created', 'tag', 'rating', 'source', 'root', 'is'] as const;
 export type QueryField = (typeof QUERY_FIELDS)[number];
 
 export type FieldValue =
@@ -65,11 +69,11 @@ export type IsValue = (typeof IS_VALUES)[number];
 
 export const INCOMPLETE_QUERY_STATES: readonly SessionState[] = ['partial', 'stalled', 'aborted', 'empty', 'running'];
 
-const TEXT_FIELDS = new Set<QueryField>(['model', 'sampler', 'name', 'prompt', 'mode', 'tag']);
+const TEXT_FIELDS = new Set<QueryField>(['model', 'sampler', 'name', 'prompt', 'mode', 'tag', 'root']);
 const BOOL_FIELDS = new Set<QueryField>(['sweep', 'fav', 'test', 'complete']);
 const NUMBER_FIELDS = new Set<QueryField>(['completion', 'images']);
 /** Fields that take `=VALUE` (the whole value exactly) and `none` (no value). */
-const EXACT_FIELDS = new Set<QueryField>(['model', 'sampler', 'mode', 'name', 'prompt']);
+const EXACT_FIELDS = new Set<QueryField>(['model', 'sampler', 'mode', 'name', 'prompt', 'root']);
 const NONE_FIELDS = new Set<QueryField>(['model', 'sampler', 'mode', 'size', 'created']);
 
 class QuerySyntaxError extends Error {
@@ -224,6 +228,19 @@ function parseValue(field: QueryField, raw: string, position: number, verbatim: 
 		const {op, rest} = splitComparison(raw);
 		return {type: 'date', op, value: parseDate(rest, position + (raw.length - rest.length))};
 	}
+	if (field === 'source') {
+		const values: string[] = [];
+		let offset = 0;
+		for (const part of raw.split(',')) {
+			const name = SOURCE_ALIASES[part.toLowerCase()] ?? part.toLowerCase();
+			if (!(QUERY_SOURCES as readonly string[]).includes(name)) {
+				throw new QuerySyntaxError(`source: unknown source "${part}" (sources: ${QUERY_SOURCES.join(', ')})`, position + offset);
+			}
+			if (!values.includes(name)) values.push(name);
+			offset += part.length + 1;
+		}
+		return {type: 'text', values};
+	}
 	if (field === 'rating') {
 		const values: Array<'like' | 'dislike' | 'none'> = [];
 		let offset = 0;
@@ -241,6 +258,10 @@ function parseValue(field: QueryField, raw: string, position: number, verbatim: 
 	if (value === undefined) throw new QuerySyntaxError(`is: expected incomplete or anomaly, not "${raw}"`, position);
 	return {type: 'is', value};
 }
+
+/** What `source:` takes: the sources of core/sources.ts, and `files` for rows with nothing but the files. */
+export const QUERY_SOURCES = ['manifest', 'v1', 'phase1', 'png', 'comfyui', 'header', 'files'] as const;
+const SOURCE_ALIASES: Record<string, string> = {'phase-1': 'phase1', metadata: 'phase1', images: 'png', infotext: 'png', comfy: 'comfyui'};
 
 const FIELD_PATTERN = /^([a-z]+):/i;
 

@@ -4,6 +4,7 @@
  */
 import {PyFloat, parsePythonJson, type JsonValue} from './python-json.js';
 import {SESSION_STATS_COLUMNS, type SessionState, type SessionStatsRow, type StoredSession} from './types.js';
+import {sourcesOfRow, type FieldSource} from './sources.js';
 
 /** The design's model of a row: the stats columns, with the sweep flag a boolean and the JSON columns parsed. */
 export type SessionStats = Omit<SessionStatsRow, 'is_seed_sweep' | 'placeholders_json' | 'variations_summary_json'> & {
@@ -80,6 +81,16 @@ export type SessionRecord = SessionStatsRowRecord & {
 	user_rating: string | null;
 	user_note: string | null;
 	tags: string[];
+	/**
+	 * Where each value came from, by column (`{"sd_model": {"from": "png", "agree": 10, "of": 10}}`): manifest,
+	 * v1, phase1, png (the images' parameters), comfyui, header (image sizes). Columns not listed come from the
+	 * files or are null.
+	 */
+	sources: Record<string, FieldSource>;
+	/** What could not be read, and why (a session without manifest.json); empty otherwise. */
+	source_notes: string[];
+	/** The name of its results root (each --root, or IMAGE_FOLDERS' name); null when the caller did not say. */
+	root: string | null;
 };
 
 type SessionStatsRowRecord = Omit<SessionStatsRow, 'placeholders_json' | 'variations_summary_json' | 'is_seed_sweep'> & {
@@ -113,5 +124,16 @@ export function toSessionRecord(row: StoredSession, state: SessionState): Sessio
 		user_rating: row.user_rating,
 		user_note: row.user_note,
 		tags: present ? parseTags(row.tags) : [],
+		...sourceColumns(row),
+		root: row.root_name ?? null,
 	};
+}
+
+function sourceColumns(row: StoredSession): Pick<SessionRecord, 'sources' | 'source_notes'> {
+	const record = sourcesOfRow(row);
+	const sampling =
+		record.sampled !== undefined && record.images !== undefined && record.sampled < record.images
+			? [`parameters read from ${record.sampled} of ${record.images} images (a sample; \`sdstats compute --deep\` reads them all)`]
+			: [];
+	return {sources: record.fields, source_notes: [...record.notes, ...sampling]};
 }

@@ -3,6 +3,8 @@
  * column; `SessionBookkeeping` is what sdstats keeps beside it in its own table.
  */
 
+import type {LegacyInput} from './legacy-session.js';
+
 /** An SQLite INTEGER: a number while it is exact in a double, a bigint beyond 2^53. */
 export type Int64 = number | bigint;
 
@@ -96,6 +98,13 @@ export type SessionBookkeeping = {
 	 * before schema version 2. Read it as 0.
 	 */
 	zero_byte_images?: number | null;
+	/**
+	 * For a session without a usable manifest.json: where each value of its row came from (a SourcesRecord as
+	 * JSON, see sources.ts). Absent or null for manifest.json sessions, whose values are all the manifest's.
+	 */
+	sources_json?: string | null;
+	/** The sources of that record, space-separated (`v1 png`), for the `source:` filter; null for manifest.json rows. */
+	origins?: string | null;
 };
 
 /** What the filesystem says about one image file (already known to be an image by name). */
@@ -122,6 +131,11 @@ export type SessionInput = {
 	sessionPath: string;
 	manifest: ManifestInput;
 	images: readonly ImageFact[];
+	/**
+	 * Older manifests and the images' parameters, read when there is no manifest.json (scan/ decides); the
+	 * calculator fills the row from them field by field. Absent: the filesystem-only row, as before.
+	 */
+	legacy?: LegacyInput;
 	/** Wall-clock time of the compute, epoch ms. */
 	nowMs: number;
 };
@@ -163,6 +177,11 @@ export type StoredSession = SessionStatsRow &
 	Omit<SessionBookkeeping, 'session_id' | 'manifest_state'> & {
 		/** Null for a row another tool wrote, which has no bookkeeping. */
 		manifest_state: ManifestState | null;
+		/**
+		 * The name of the results root the session belongs to, set by whoever loads rows of several roots (the
+		 * database does not know the user's roots); absent otherwise.
+		 */
+		root_name?: string;
 	};
 
 /**
@@ -200,5 +219,8 @@ export type ListedSession = Pick<
 	| 'zero_byte_images'
 	// For the roll-ups' images per hour and last use.
 	| 'last_image_created_at'
+	// For the `source:` filter (core/sources.ts) and `root:`.
+	| 'origins'
+	| 'root_name'
 	| keyof TriageColumns
 >;

@@ -3,7 +3,13 @@ import {computeSession} from '../core/calculator.js';
 import type {SessionComputation} from '../core/types.js';
 import {readSessionFacts} from '../scan/session-facts.js';
 
-export type FolderTask = {sessionId: string; sessionPath: string; fingerprint: string | null};
+export type FolderTask = {
+	sessionId: string;
+	sessionPath: string;
+	fingerprint: string | null;
+	/** Read every image's parameters, not a sample, for a session without manifest.json. */
+	deep?: boolean;
+};
 
 export type FolderOutcome =
 	| {kind: 'computed'; task: FolderTask; result: SessionComputation}
@@ -37,7 +43,7 @@ function unreadableOutcome(task: FolderTask, nowMs: number, reason: string): Fol
 }
 
 function computeFolderOrThrow(task: FolderTask, nowMs: number): FolderOutcome {
-	const facts = readSessionFacts(task.sessionId, task.sessionPath, nowMs);
+	const facts = readSessionFacts(task.sessionId, task.sessionPath, nowMs, {deep: task.deep === true});
 	switch (facts.kind) {
 		case 'session':
 			return {kind: 'computed', task, result: computeSession(facts.input)};

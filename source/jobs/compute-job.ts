@@ -6,7 +6,7 @@ import path from 'node:path';
 import {STATS_VERSION} from '../core/types.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import fs from 'node:fs';
-import {fingerprintSession, listSessionFolders} from '../scan/sessions.js';
+import {deepFingerprint, fingerprintMatches, fingerprintSession, listSessionFolders} from '../scan/sessions.js';
 import {describeFsError} from '../scan/errors.js';
 import type {StatsRepository, SavedComputation, StoredMarks} from '../store/stats-repository.js';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
@@ -73,6 +73,11 @@ export type ComputeOptions = {
 	repository: StatsRepository;
 	/** Recompute every session, changed or not. */
 	force?: boolean;
+	/**
+	 * Read every image's parameters of sessions without manifest.json (not a sample); such sessions read by a
+	 * sampling compute are read again.
+	 */
+	deep?: boolean;
 	/** Limit the run to these folder names (already validated). */
 	sessions?: readonly string[];
 	nowMs?: () => number;
@@ -122,16 +127,18 @@ function childPath(root: string, name: string): string {
 }
 
 /** The folder task of the i-th changed session of a comparison, built when its batch is sent. */
-export function taskAt(root: string, comparison: Pick<DiskComparison, 'changed' | 'fingerprints'>, index: number): FolderTask {
+export function taskAt(root: string, comparison: Pick<DiskComparison, 'changed' | 'fingerprints'>, index: number, deep = false): FolderTask {
 	const sessionId = comparison.changed[index]!;
-	return {sessionId, sessionPath: childPath(root, sessionId), fingerprint: comparison.fingerprints[index]!};
+	const task: FolderTask = {sessionId, sessionPath: childPath(root, sessionId), fingerprint: comparison.fingerprints[index]!};
+	if (deep) task.deep = true;
+	return task;
 }
 
 /**
  * Compares stored fingerprints with the folders on disk: two stats per folder, no folder read. This is both
  * the start of every compute and the explorer's background staleness check.
  */
-export function compareWithDisk(root: string, stored: StoredMarks, force: boolean, only?: readonly string[]): DiskComparison {
+export function compareWithDisk(root: string, stored: StoredMarks, force: boolean, only?: readonly string[], deep = false): DiskComparison {
 	// Names from the command line or from rows other tools wrote: never a path that leaves the root.
 	let onDisk: string[];
 	let skipped: DiskComparison['skipped'] = [];
@@ -155,13 +162,14 @@ export function compareWithDisk(root: string, stored: StoredMarks, force: boolea
 			!force &&
 			previous !== undefined &&
 			fingerprint !== null &&
-			previous.fingerprint === fingerprint &&
+			fingerprintMatches(previous.fingerprint, fingerprint, deep) &&
 			previous.stats_version === STATS_VERSION;
 		if (same) {
 			unchanged++;
 		} else {
 			changed.push(sessionId);
-			fingerprints.push(fingerprint);
+			// A deep reading is stored as such, so a later sampling compute keeps it (scan/sessions.ts).
+			fingerprints.push(deep && fingerprint !== null ? deepFingerprint(fingerprint) : fingerprint);
 		}
 	}
 	// Gone: stored and neither listed nor skipped (a skipped folder is not "gone": whatever was stored stays).
@@ -180,8 +188,8 @@ export function compareWithDisk(root: string, stored: StoredMarks, force: boolea
 	return {changed, fingerprints, unchanged, gone, skipped};
 }
 
-export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[]): ComputePlan {
-	const {changed, fingerprints, unchanged, gone, skipped} = compareWithDisk(root, repository.marks(root), force, only);
+export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[], deep = false): ComputePlan {
+	const {changed, fingerprints, unchanged, gone, skipped} = compareWithDisk(root, repository.marks(root), force, only, deep);
 	return {changed, fingerprints, unchanged, removals: gone, skipped};
 }
 
@@ -190,7 +198,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 	const now = options.nowMs ?? Date.now;
 	const {repository} = options;
 	const root = path.resolve(options.root);
-	const plan = planCompute(root, repository, options.force ?? false, options.sessions);
+	const plan = planCompute(root, repository, options.force ?? false, options.sessions, options.deep ?? false);
 	const summary: ComputeSummary = {
 		computed: 0,
 		unchanged: plan.unchanged,
@@ -214,7 +222,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 	// Task objects exist only for the batches in flight (see DiskComparison).
 	const batchAt = (index: number): FolderTask[] => {
 		const tasks: FolderTask[] = [];
-		for (let i = index * batchSize; i < Math.min(total, (index + 1) * batchSize); i++) tasks.push(taskAt(root, plan, i));
+		for (let i = index * batchSize; i < Math.min(total, (index + 1) * batchSize); i++) tasks.push(taskAt(root, plan, i, options.deep ?? false));
 		return tasks;
 	};
 

@@ -5,6 +5,9 @@ import path from 'node:path';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
 import type {ImageFact, ManifestInput, SessionInput} from '../core/types.js';
 import {describeFsError, isGone} from './errors.js';
+import {readImageHead} from './image-head.js';
+import {legacyManifestKind} from '../core/legacy-manifest.js';
+import type {ImageSample, LegacyInput, LegacyManifestInput} from '../core/legacy-session.js';
 
 export type SessionFacts =
 	| {kind: 'session'; input: SessionInput}
@@ -60,7 +63,8 @@ function exactExtremes(folder: string, images: readonly ImageFileStat[]): ImageF
 }
 
 export type FolderListing =
-	| {kind: 'listed'; images: ImageFileStat[]; hasManifest: boolean}
+	/** `legacyManifests`: older manifests (V1 `<name>_manifest.json`, Phase-1 `metadata.json`), by name. */
+	| {kind: 'listed'; images: ImageFileStat[]; hasManifest: boolean; legacyManifests: string[]}
 	/** The folder disappeared (deleted or renamed) while we looked at it. */
 	| {kind: 'gone'}
 	/** The folder exists but cannot be listed. */
@@ -81,6 +85,7 @@ export function listSessionFolder(sessionPath: string): FolderListing {
 	const images: ImageFileStat[] = [];
 	let hasManifest = false;
 	let undecodable = false;
+	const legacyManifests: string[] = [];
 	const prefix = sessionPath + path.sep;
 	for (const entry of entries) {
 		const {name} = entry;
@@ -88,7 +93,11 @@ export function listSessionFolder(sessionPath: string): FolderListing {
 			hasManifest = true;
 			continue;
 		}
-		if (!isImageName(name) || entry.isDirectory()) continue;
+		if (!isImageName(name)) {
+			if (legacyManifestKind(name) !== null && !entry.isDirectory()) legacyManifests.push(name);
+			continue;
+		}
+		if (entry.isDirectory()) continue;
 		// Regular files and links to regular files count; broken links and anything else do not.
 		const stat = statQuietly(prefix + name, false);
 		if (stat?.isFile()) images.push({name, mtimeMs: stat.mtimeMs, size: stat.size});
@@ -96,18 +105,62 @@ export function listSessionFolder(sessionPath: string): FolderListing {
 	}
 	// Names with bytes that are not UTF-8 cannot be reached through a decoded string: read them as bytes.
 	if (undecodable) images.push(...undecodableImages(sessionPath, new Set(images.map((i) => i.name))));
-	return {kind: 'listed', images, hasManifest};
+	return {kind: 'listed', images, hasManifest, legacyManifests: legacyManifests.sort()};
 }
 
-export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: number): SessionFacts {
+export type FactsOptions = {
+	/** Read every image's parameters, not a sample (`compute --deep`). */
+	deep?: boolean;
+};
+
+export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: number, options: FactsOptions = {}): SessionFacts {
 	const listing = listSessionFolder(sessionPath);
 	if (listing.kind !== 'listed') return listing;
-	const {images, hasManifest} = listing;
+	const {images, hasManifest, legacyManifests} = listing;
 	const prefix = sessionPath + path.sep;
 	const manifest: ManifestInput = hasManifest ? readManifestInput(prefix + MANIFEST_NAME) : {kind: 'missing'};
-	if (manifest.kind === 'missing' && images.length === 0) return {kind: 'not_a_session'};
-	return {kind: 'session', input: {sessionId, sessionPath, manifest, images: exactExtremes(sessionPath, images), nowMs}};
+	if (manifest.kind === 'missing' && images.length === 0 && legacyManifests.length === 0) return {kind: 'not_a_session'};
+	const input: SessionInput = {sessionId, sessionPath, manifest, images: exactExtremes(sessionPath, images), nowMs};
+	// Without manifest.json, the older manifests and the images' own parameters are what is left to read.
+	if (manifest.kind === 'missing') input.legacy = readLegacyFacts(sessionPath, images, legacyManifests, options.deep === true);
+	return {kind: 'session', input};
 }
+
+/** Images whose parameters are read when not --deep: the first, the last and evenly spaced ones between. */
+export const SAMPLE_SIZE = 10;
+
+/** Positions (in name order) of the images to sample among `count`. */
+export function samplePositions(count: number, deep: boolean): number[] {
+	if (deep || count <= SAMPLE_SIZE) return Array.from({length: count}, (_, i) => i);
+	const positions = new Set<number>();
+	for (let i = 0; i < SAMPLE_SIZE; i++) positions.add(Math.round((i * (count - 1)) / (SAMPLE_SIZE - 1)));
+	return [...positions].sort((a, b) => a - b);
+}
+
+const byName = new Intl.Collator('en', {numeric: true}).compare;
+
+function readLegacyFacts(sessionPath: string, images: readonly ImageFileStat[], legacyNames: readonly string[], deep: boolean): LegacyInput {
+	const prefix = sessionPath + path.sep;
+	const manifests: LegacyManifestInput[] = legacyNames.map((fileName) => {
+		const kind = legacyManifestKind(fileName)!;
+		try {
+			const stat = fs.statSync(prefix + fileName);
+			if (stat.size > MAX_LEGACY_MANIFEST_BYTES) return {kind, fileName, reason: `${fileName}: ${Math.round(stat.size / 1048576)} MB is too large for a manifest; not read`};
+			return {kind, fileName, bytes: fs.readFileSync(prefix + fileName)};
+		} catch (error) {
+			return {kind, fileName, reason: `${fileName}: ${describeFsError(error)}`};
+		}
+	});
+	const names = images.map((i) => i.name).sort(byName);
+	const samples: ImageSample[] = samplePositions(names.length, deep).map((position) => {
+		const name = names[position]!;
+		return {name, position, ...readImageHead(prefix + name)};
+	});
+	return {manifests, sampling: names.length > 0 ? {total: names.length, samples} : null, imageNames: names};
+}
+
+/** A V1 plan lists every planned image: 100,000 of them is a few tens of MB; more is not a manifest. */
+const MAX_LEGACY_MANIFEST_BYTES = 256 * 1024 * 1024;
 
 function undecodableImages(sessionPath: string, known: ReadonlySet<string>): ImageFileStat[] {
 	const found: ImageFileStat[] = [];

@@ -62,6 +62,28 @@ export function fingerprintSession(sessionPath: string): string | null {
 		// Unreadable: the compute will say why; the fingerprint just records that it is not a plain file.
 		return `${folder.mtimeMs}:?`;
 	}
-	const manifestPart = manifest ? `${manifest.mtimeMs}:${manifest.size}` : '-';
+	const manifestPart = manifest ? `${manifest.mtimeMs}:${manifest.size}` : NO_MANIFEST_PART;
 	return `${folder.mtimeMs}:${manifestPart}`;
+}
+
+/**
+ * The fingerprint part of a folder without manifest.json. Its version moves when what sdstats reads from such
+ * folders grows (1: older manifests and the images' parameters), so rows computed before are read again once.
+ */
+const NO_MANIFEST_PART = '-L1';
+const DEEP_SUFFIX = ':deep';
+
+/**
+ * The fingerprint a `--deep` compute stores: a folder without manifest.json read in full is marked, so a later
+ * deep run skips it and a sampling run does not redo it; folders with a manifest are the same either way.
+ */
+export function deepFingerprint(fingerprint: string): string {
+	return fingerprint.endsWith(NO_MANIFEST_PART) ? fingerprint + DEEP_SUFFIX : fingerprint;
+}
+
+/** Whether a stored fingerprint still describes the folder (`deep`: only a deep reading counts). */
+export function fingerprintMatches(stored: string | null, current: string, deep: boolean): boolean {
+	if (stored === null) return false;
+	const wanted = deep ? deepFingerprint(current) : current;
+	return stored === wanted || (!deep && stored === deepFingerprint(current));
 }

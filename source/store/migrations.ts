@@ -7,6 +7,7 @@ import {
 	SESSION_METADATA_DDL,
 	SESSION_STATE_DDL,
 	SESSION_STATE_V2_COLUMNS,
+	SESSION_STATE_V3_COLUMNS,
 	SESSION_STATS_DDL,
 	SESSION_STATS_INDEXES,
 } from './schema.js';
@@ -41,7 +42,22 @@ export const MIGRATIONS: readonly Migration[] = [
 			}
 		},
 	},
+	{
+		// Sessions without manifest.json filled from older manifests and their images' parameters: the source of
+		// each value. Again only sdstats' own table grows.
+		version: 3,
+		apply(db) {
+			addMissingColumns(db, SESSION_STATE_V3_COLUMNS);
+		},
+	},
 ];
+
+function addMissingColumns(db: Database.Database, columns: ReadonlyArray<{name: string; definition: string}>): void {
+	const present = new Set(db.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')").all().map((c) => c.name));
+	for (const {name, definition} of columns) {
+		if (!present.has(name)) db.exec(`ALTER TABLE sdstats_session_state ADD COLUMN ${definition}`);
+	}
+}
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

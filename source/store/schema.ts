@@ -91,3 +91,11 @@ export const SESSION_STATE_V2_COLUMNS: ReadonlyArray<{name: string; definition: 
 	// Image files of 0 bytes at compute time; NULL on rows computed before version 2 (read as 0).
 	{name: 'zero_byte_images', definition: 'zero_byte_images INTEGER'},
 ];
+
+/** Columns schema version 3 adds to sdstats_session_state: where the values of a row without manifest.json came from. */
+export const SESSION_STATE_V3_COLUMNS: ReadonlyArray<{name: string; definition: string}> = [
+	// Space-separated sources (v1 phase1 png comfyui header, or files); NULL for manifest.json rows.
+	{name: 'origins', definition: 'origins TEXT'},
+	// A SourcesRecord (core/sources.ts) as JSON: the source of each field, agreement, and what could not be read.
+	{name: 'sources_json', definition: 'sources_json TEXT'},
+];

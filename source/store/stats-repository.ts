@@ -71,6 +71,9 @@ const LISTED: {[K in keyof ListedSession]-?: ListedColumn<ListedSession[K]>} = {
 	first_image_created_at: asIs('s.first_image_created_at'),
 	zero_byte_images: asIs<number | null>('b.zero_byte_images'),
 	last_image_created_at: asIs('s.last_image_created_at'),
+	origins: shared<string | null>('b.origins'),
+	// Not stored: the loader of several roots names each row's root.
+	root_name: {sql: 'NULL', decode: () => undefined},
 };
 
 const LISTED_NAMES = Object.keys(LISTED) as Array<keyof ListedSession>;
@@ -83,10 +86,10 @@ type ListedRow = SqlValue[];
 
 /**
  * The listed fields. `hasZeroBytes` is false on a database still at schema version 1 (opened read-only, so
- * never migrated): zero_byte_images reads as NULL there.
+ * never migrated): zero_byte_images reads as NULL there; likewise `hasSources` and origins before version 3.
  */
-const selectListed = (hasZeroBytes: boolean): string => `SELECT
-	${LISTED_NAMES.map((name) => (name === 'zero_byte_images' && !hasZeroBytes ? 'NULL' : LISTED[name].sql)).join(', ')}, s.rowid
+const selectListed = (hasZeroBytes: boolean, hasSources: boolean): string => `SELECT
+	${LISTED_NAMES.map((name) => ((name === 'zero_byte_images' && !hasZeroBytes) || (name === 'origins' && !hasSources) ? 'NULL' : LISTED[name].sql)).join(', ')}, s.rowid
 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
 
@@ -121,10 +124,10 @@ const UPDATE_SET = SESSION_STATS_COLUMNS.filter((c) => c !== 'session_id')
 /** session_stats columns holding integers that may not fit a double: read as text so no digit is lost. */
 const WIDE_INTEGER_COLUMNS: ReadonlySet<string> = new Set(['seed_base', 'images_expected']);
 
-const selectSession = (zeroBytes: string): string => `SELECT
+const selectSession = (zeroBytes: string, sources: string): string => `SELECT
 	${SESSION_STATS_COLUMNS.map((c) => (WIDE_INTEGER_COLUMNS.has(c) ? `CAST(s.${c} AS TEXT) AS ${c}` : `s.${c}`)).join(', ')},
 	b.manifest_state, b.manifest_status, b.images_recorded, b.error, b.fingerprint, b.last_activity_ms,
-	${zeroBytes} AS zero_byte_images,
+	${zeroBytes} AS zero_byte_images, ${sources},
 	m.session_id IS NOT NULL AS has_metadata, m.is_favorite, m.is_test, m.is_complete, m.user_rating, m.user_note, m.tags
 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 LEFT JOIN session_metadata m ON m.session_id = s.session_id`;
@@ -224,17 +227,25 @@ export class StatsRepository {
 		const zeroUpdate = hasZeroBytes ? ', zero_byte_images = excluded.zero_byte_images' : '';
 		// When a failed read knows no sizes (the folder could not be listed), the last count stays.
 		const zeroKeep = hasZeroBytes ? ', zero_byte_images = coalesce(excluded.zero_byte_images, zero_byte_images)' : '';
-		const SELECT_LISTED = selectListed(hasZeroBytes);
-		const SELECT_SESSION = selectSession(zeroBytes);
+		// Likewise the sources of rows without manifest.json (schema version 3).
+		const hasSources = db
+			.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')")
+			.all()
+			.some((c) => c.name === 'sources_json');
+		const sourcesColumns = hasSources ? ', origins, sources_json' : '';
+		const sourcesValues = hasSources ? ', @origins, @sources_json' : '';
+		const sourcesUpdate = hasSources ? ', origins = excluded.origins, sources_json = excluded.sources_json' : '';
+		const SELECT_LISTED = selectListed(hasZeroBytes, hasSources);
+		const SELECT_SESSION = selectSession(zeroBytes, hasSources ? 'b.origins, b.sources_json' : 'NULL AS origins, NULL AS sources_json');
 		this.upsertStats = db.prepare(
 			`INSERT INTO session_stats (${INSERT_COLUMNS}) VALUES (${INSERT_VALUES}) ON CONFLICT(session_id) DO UPDATE SET ${UPDATE_SET}`,
 		);
 		this.upsertState = db.prepare(
-			`INSERT INTO sdstats_session_state (session_id, manifest_state, manifest_status, images_recorded, error, fingerprint, last_activity_ms${zeroColumn})
-			 VALUES (@session_id, @manifest_state, @manifest_status, @images_recorded, @error, @fingerprint, @last_activity_ms${zeroValue})
+			`INSERT INTO sdstats_session_state (session_id, manifest_state, manifest_status, images_recorded, error, fingerprint, last_activity_ms${zeroColumn}${sourcesColumns})
+			 VALUES (@session_id, @manifest_state, @manifest_status, @images_recorded, @error, @fingerprint, @last_activity_ms${zeroValue}${sourcesValues})
 			 ON CONFLICT(session_id) DO UPDATE SET manifest_state = excluded.manifest_state, manifest_status = excluded.manifest_status,
 			   images_recorded = excluded.images_recorded, error = excluded.error, fingerprint = excluded.fingerprint,
-			   last_activity_ms = excluded.last_activity_ms${zeroUpdate}`,
+			   last_activity_ms = excluded.last_activity_ms${zeroUpdate}${sourcesUpdate}`,
 		);
 		// An unreadable manifest keeps the previous good row and its status; only the reason and the retry flag
 		// change (and the count of empty images, a fact about the files read now).
@@ -336,6 +347,8 @@ export class StatsRepository {
 			// A session that could not be read is tried again next time whatever its fingerprint says.
 			fingerprint: bookkeeping.manifest_state === 'unreadable' ? null : fingerprint,
 			zero_byte_images: bookkeeping.zero_byte_images ?? null,
+			sources_json: bookkeeping.sources_json ?? null,
+			origins: bookkeeping.origins ?? null,
 		};
 		this.upsertState.run(stored);
 	}

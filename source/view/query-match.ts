@@ -2,6 +2,7 @@
 import {epochMsFromIso} from '../core/iso-time.js';
 import {isRealDate, type FieldValue, type Query, type QueryTerm} from '../core/query.js';
 import {FOLDER_TIME_TOLERANCE_MS} from '../core/analysis/anomalies.js';
+import {originsOf} from '../core/sources.js';
 import type {ListedSession, SessionState} from '../core/types.js';
 import type {SessionView} from './session-view.js';
 
@@ -162,6 +163,18 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 				};
 			}
 			return () => false;
+		}
+		case 'root': {
+			const read = (v: SessionView): string | null => v.row.root_name ?? null;
+			const raw = rawTextTest(value, read);
+			if (raw) return raw;
+			if (value.type !== 'text') return () => false;
+			const needles = value.values.map((x) => x.toLowerCase());
+			return (v) => needles.some((n) => (read(v) ?? '').toLowerCase().includes(n));
+		}
+		case 'source': {
+			if (value.type !== 'text') return () => false;
+			return (v) => originsOf(v.row).split(' ').some((o) => value.values.includes(o));
 		}
 		case 'is':
 			if (value.type === 'is' && value.value === 'anomaly') return (v) => isAnomalous(v.row, v.state);

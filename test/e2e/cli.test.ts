@@ -111,7 +111,7 @@ describe('sdstats list and show', () => {
 			'images_actual', 'completion_percentage', 'is_seed_sweep', 'placeholders_json', 'variations_summary_json',
 			'session_created_at', 'manifest_generated_at', 'first_image_created_at', 'last_image_created_at',
 			'stats_computed_at', 'stats_version', 'state', 'manifest_status', 'images_recorded', 'error',
-			'has_metadata', 'is_favorite', 'is_test', 'is_complete', 'user_rating', 'user_note', 'tags',
+			'has_metadata', 'is_favorite', 'is_test', 'is_complete', 'user_rating', 'user_note', 'tags', 'sources', 'source_notes', 'root',
 		]);
 		expect(half).toMatchObject({width: 512, height: 768, cfg_scale: 6.5, sampler_name: 'Euler a', is_seed_sweep: true, state: 'partial', manifest_status: 'completed', images_recorded: 2, error: null, placeholders_json: {}, has_metadata: false, is_favorite: false, is_test: false, is_complete: true, tags: []});
 		const legacy = json.find((r) => r.session_id === '2025-10-14_163854_legacy.prompt')!;

@@ -65,10 +65,11 @@ describe('flag errors (issue 11 item 10)', () => {
 	};
 
 	it('a flag given twice is a usage error: exit 2, one line, no stack trace', async () => {
-		const result = await runCli(['list', '--root', root, '--root', root]);
+		// --root is repeatable (every root, issue 15): --db is the single-valued path flag.
+		const result = await runCli(['list', '--root', root, '--db', 'a.db', '--db', 'b.db']);
 		expect(result.code).toBe(2);
 		oneLine(result.stderr);
-		expect(result.stderr).toMatch(/^sdstats: --root is given twice .*give it once/);
+		expect(result.stderr).toMatch(/^sdstats: --db is given twice .*give it once/);
 		const negated = await runCli(['list', '--root', root, '--color', '--no-color']);
 		expect(negated.code).toBe(2);
 		expect(negated.stderr).toMatch(/^sdstats: --color is given twice/);

@@ -195,13 +195,14 @@ describe('schema version 2 over a version 1 database', () => {
 
 	const stateColumns = (db: Database.Database): string[] => db.prepare("SELECT name FROM pragma_table_info('sdstats_session_state')").pluck().all() as string[];
 
-	it('a new database is at version 2 with the column, session_stats exactly the design DDL', () => {
+	it('a new database is at the latest version with the column, session_stats exactly the design DDL', () => {
 		const {dbPath} = makeWorkspace('sdstats-v2-', {oneFile: true});
 		const {db} = openDatabase(dbPath, 'create');
 		try {
-			expect(SCHEMA_VERSION).toBe(2);
-			expect(db.pragma('user_version', {simple: true})).toBe(2);
-			expect(stateColumns(db)).toEqual(['session_id', 'manifest_state', 'manifest_status', 'images_recorded', 'error', 'fingerprint', 'last_activity_ms', 'zero_byte_images']);
+			// Version 3 adds the sources of rows without manifest.json (issue 15).
+			expect(SCHEMA_VERSION).toBe(3);
+			expect(db.pragma('user_version', {simple: true})).toBe(3);
+			expect(stateColumns(db)).toEqual(['session_id', 'manifest_state', 'manifest_status', 'images_recorded', 'error', 'fingerprint', 'last_activity_ms', 'zero_byte_images', 'origins', 'sources_json']);
 			expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_stats'").pluck().get()).toBe(SESSION_STATS_DDL.replace('CREATE TABLE IF NOT EXISTS', 'CREATE TABLE'));
 		} finally {
 			db.close();
@@ -229,8 +230,9 @@ describe('schema version 2 over a version 1 database', () => {
 		const {root, dbPath, name, statsSql} = versionOneDatabase();
 		const {db} = openDatabase(dbPath, 'write');
 		try {
-			expect(db.pragma('user_version', {simple: true})).toBe(2);
+			expect(db.pragma('user_version', {simple: true})).toBe(SCHEMA_VERSION);
 			expect(stateColumns(db)).toContain('zero_byte_images');
+			expect(stateColumns(db)).toContain('sources_json');
 			expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_stats'").pluck().get()).toBe(statsSql);
 			const repository = new StatsRepository(db);
 			expect(repository.get(name)).toMatchObject({images_actual: 3, fingerprint: 'old-fingerprint', zero_byte_images: null});
@@ -250,7 +252,7 @@ describe('schema version 2 over a version 1 database', () => {
 		}
 		// Opening again changes nothing.
 		const again = openDatabase(dbPath, 'write');
-		expect(again.db.pragma('user_version', {simple: true})).toBe(2);
+		expect(again.db.pragma('user_version', {simple: true})).toBe(SCHEMA_VERSION);
 		again.db.close();
 	});
 
