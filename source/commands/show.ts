@@ -2,7 +2,11 @@
  * `sdstats show NAME [--json] [--missing]`: one cached session; with `--missing`, its missing combinations read
  * from the session folder (a readable list, or with --json a resume list a script can feed back to the generator).
  */
-import {resumeList, type CombinatorialAnalysis, type MissingAnalysis, type RandomAnalysis} from '../core/analysis/combinations.js';
+import type {CombinatorialAnalysis, RandomAnalysis} from '../core/analysis/combinations.js';
+import {missingReport, type CombinatorialResume} from '../core/analysis/resume-report.js';
+
+// The resume report moved to core (the explorer's resume plan uses it too); re-exported for existing callers.
+export {missingReport, RESUME_LIMIT, type CombinatorialResume, type RandomResume} from '../core/analysis/resume-report.js';
 import {missingHeadline, type FolderImageCounts} from '../core/analysis/missing-summary.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import {insightFor} from '../jobs/session-insight.js';
@@ -25,8 +29,6 @@ export type ShowOptions = CommonOptions & {
 	missing?: boolean;
 };
 
-/** The longest resume list printed (compare its length with `missing_count`). */
-export const RESUME_LIMIT = 100_000;
 
 function withStore(dbPath: string, io: CommandIo, body: (store: ReadStore) => number): number {
 	let store: ReadStore;
@@ -62,60 +64,6 @@ export function showCommand(options: ShowOptions, io: CommandIo): number {
 		else writeLines(io.stdout, formatSessionDetails(record));
 		return EXIT_OK;
 	});
-}
-
-/**
- * `--missing --json` for a combinatorial session: `kind` is `seed-sweep` when the grid repeats every combination
- * over a seed list (`seeds`, in the generator's order), else `combinatorial`.
- */
-export type CombinatorialResume = {
-	session_id: string;
-	kind: 'combinatorial' | 'seed-sweep';
-	/** The placeholders in the generator's loop order, outermost first. */
-	placeholders: string[];
-	seeds?: Array<number | bigint>;
-	planned: number | bigint;
-	found: number;
-	missing_count: number | bigint;
-	capped: boolean;
-	/** Missing cells in the generator's order: index (position in that order), values, and the planned seed when known. */
-	resume: Array<{index: number | bigint; values: Record<string, string>; seed?: number | bigint}>;
-};
-
-/** `--missing --json` for a random session: no cells to name, so the resume list is empty. */
-export type RandomResume = {
-	session_id: string;
-	kind: 'random';
-	planned: number | bigint;
-	found: number;
-	missing_count: number | bigint;
-	never_produced: Record<string, string[]>;
-	resume: [];
-};
-
-export function missingReport(sessionId: string, analysis: MissingAnalysis): CombinatorialResume | RandomResume {
-	if (analysis.kind === 'random') {
-		return {
-			session_id: sessionId,
-			kind: 'random',
-			planned: analysis.expected,
-			found: analysis.found,
-			missing_count: analysis.missingCount,
-			never_produced: analysis.neverProduced,
-			resume: [],
-		};
-	}
-	return {
-		session_id: sessionId,
-		kind: analysis.seeds ? 'seed-sweep' : 'combinatorial',
-		placeholders: analysis.placeholders,
-		...(analysis.seeds ? {seeds: analysis.seeds} : {}),
-		planned: analysis.planned,
-		found: analysis.found,
-		missing_count: analysis.missingCount,
-		capped: analysis.capped,
-		resume: resumeList(analysis, {limit: RESUME_LIMIT}),
-	};
 }
 
 function combinatorialText(sessionId: string, analysis: CombinatorialAnalysis, folder: FolderImageCounts, resume: CombinatorialResume['resume']): string[] {

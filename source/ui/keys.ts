@@ -173,6 +173,7 @@ export const BINDINGS: readonly Binding[] = [
 	// --- actions on whole sessions: the marked ones, else the filtered view, else the selected one -----------------
 	{modes: BROWSING, keys: 'A', help: 'archive the marked sessions, else the filtered view, else the selected one (asks)', match: char('A'), action: () => ({type: 'session-action', action: 'archive'})},
 	{modes: BROWSING, keys: 'D', help: 'move the same sessions to the trash instead (asks)', match: char('D'), action: () => ({type: 'session-action', action: 'trash'})},
+	{modes: BROWSING, keys: 'W', help: 'write a resume plan of the same sessions\' missing images to a JSON file here', match: char('W'), action: () => ({type: 'resume-plan'})},
 	{modes: ['action-confirm'], keys: 'y Enter', help: 'do it', footer: {label: 'y do it', priority: 1}, match: any(char('y'), named('return')), action: () => ({type: 'action-go'})},
 	{modes: ['action-confirm'], keys: 'Esc n', help: 'do nothing', footer: {label: 'Esc cancel', priority: 1}, match: any(named('escape'), char('n')), action: () => ({type: 'back'})},
 	{modes: ['action-confirm'], keys: '↑ ↓ k j', help: 'scroll the list of sessions', footer: {label: '↑↓ scroll', priority: 2}, match: any(named('upArrow'), named('downArrow'), char('k', 'j')), action: (_s, input, key) => ({type: 'action-scroll', delta: upward(input, key) ? -1 : 1})},

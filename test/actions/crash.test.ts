@@ -38,7 +38,7 @@ function spawnArchive(args: string[], env: Record<string, string>): {done: Promi
 }
 
 describe.skipIf(skipReason !== null)(`SIGKILL during an archive across filesystems${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-	it(`every session exists exactly once and whole after ${RUNS} kills at random moments`, {timeout: 900_000}, async () => {
+	it(`every session exists exactly once and whole after ${RUNS} kills at random moments`, {timeout: 120_000 + RUNS * 60_000}, async () => {
 		const ws = actionWorkspace();
 		const second = path.join((mounted as {dir: string}).dir, 'archive');
 		fs.mkdirSync(second);
@@ -98,6 +98,7 @@ describe.skipIf(skipReason !== null)(`SIGKILL during an archive across filesyste
 			// A second recovery finds nothing to do.
 			const again = await runCli(['undo', '--list', '--root', ws.root, '--db', ws.dbPath], {env});
 			expect(again.stderr).toBe('');
+			if ((run + 1) % 10 === 0) console.log(`crash test (seed ${seed}): after ${run + 1} runs ${JSON.stringify(counts)}`);
 		}
 		console.log(`crash test (seed ${seed}): ${RUNS} runs, ${counts.killedMidway} killed midway, ${counts.finishedBeforeKill} finished before the kill; ${counts.recoveries} recoveries finished ${counts.finished} sessions and put ${counts.rolledBack} back; whole run ${Math.round(whole.ms)} ms`);
 		expect(counts.killedMidway).toBeGreaterThan(0);

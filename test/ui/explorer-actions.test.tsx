@@ -40,6 +40,10 @@ function fakeActions(data: FakeData, options: {gate?: (progress: Progress, cance
 			data.rows = data.rows.filter((r) => !ids.includes(r.session_id));
 			return {actionId, message: `${plan.kind === 'archive' ? 'archived' : 'moved to the trash'} ${ids.length} sessions`, movedIds: ids} satisfies ActionOutcome;
 		},
+		resume(candidates) {
+			log.push(`resume ${candidates.map((c) => `${c.sessionId}:${c.state}`).join(',')}`);
+			return `resume plan for ${candidates.length} sessions written to /tmp/plan.json`;
+		},
 		async undo(actionId) {
 			log.push(`undo ${actionId}`);
 			const rows = archived.get(actionId) ?? [];
@@ -141,6 +145,17 @@ describe('archive and trash keys', () => {
 		release!();
 		frame = await harness.waitForFrame((f) => f.includes('archived 2 sessions'));
 		expect(seenCancel).toBe(true);
+	});
+
+	it('W writes a resume plan of the same sessions (here the filtered view) without asking', async () => {
+		const data = fakeData(sampleSessions());
+		const {actions, log} = fakeActions(data);
+		harness = await renderExplorer({data, actions, columns: 140, rows: 30});
+		await harness.press('/');
+		await harness.type('name:stalled,partial');
+		await harness.press(KEYS.enter, 'W');
+		await harness.waitForFrame((f) => f.includes('resume plan for 2 sessions written to /tmp/plan.json'));
+		expect(log).toEqual(['resume 20251114_100000-partial_illu:partial,20251111_100000-stalled_run:stalled']);
 	});
 
 	it('without an actions source (a read-only or test run), the keys say so and nothing moves', async () => {

@@ -46,8 +46,10 @@ export function planLines(plan: ActionPlan): string[] {
 	const totals = planTotals(plan);
 	let total = `total: ${plural(totals.sessions, 'session')}, ${plural(totals.files, 'file')}, ${formatBytes(totals.bytes)}`;
 	if (plan.kind !== 'restore' && totals.sessions > 0) total += plan.kind === 'trash' ? ' (freed when the trash is emptied)' : ' freed in the results root';
-	if (plan.freeBytes !== null) total += `; ${formatBytes(plan.freeBytes)} free at the target, copies need ${formatBytes(plan.copyBytes)}`;
-	else if (totals.sessions > 0) total += '; same filesystem: renames, no space needed';
+	const copies = plan.moves.some((m) => m.method === 'copy');
+	const free = plan.freeBytes === null ? 'free space at the target unknown' : `${formatBytes(plan.freeBytes)} free at the target`;
+	if (copies) total += `; ${free}, copies need ${formatBytes(plan.copyBytes)}`;
+	else if (totals.sessions > 0) total += `; same filesystem: renames, no space needed (${free})`;
 	lines.push(total);
 	return lines;
 }

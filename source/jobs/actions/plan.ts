@@ -40,7 +40,7 @@ export type ActionPlan = {
 	dbPath: string | null;
 	moves: PlannedMove[];
 	skipped: SkippedSession[];
-	/** Free bytes at the target for copies (null: every move is a rename, or the target cannot be measured). */
+	/** Free bytes at the target (null: it cannot be measured). */
 	freeBytes: number | null;
 	/** Bytes the copies will take at the target (0 when every move is a rename). */
 	copyBytes: number;
@@ -108,8 +108,8 @@ function sessionFolder(root: string, candidate: Candidate, includeRunning: boole
 /** Copies must fit: each one is planned only while the free space at the target covers it. */
 function fitCopies(plan: ActionPlan, target: string): void {
 	const space = freeSpace(target);
-	if (!plan.moves.some((m) => m.method === 'copy')) return;
 	plan.freeBytes = space?.free ?? null;
+	if (!plan.moves.some((m) => m.method === 'copy')) return;
 	let left = space ? space.free - 1024 * 1024 : Number.POSITIVE_INFINITY;
 	const kept: PlannedMove[] = [];
 	for (const move of plan.moves) {
@@ -194,7 +194,7 @@ export function planTrash(candidates: readonly Candidate[], options: PlanOptions
 			trashInfo: {path: path.join(place.dir, 'info', `${name}.trashinfo`), body: trashInfoBody(from, place, options.nowMs)},
 		});
 	}
-	if (plan.moves.some((m) => m.method === 'copy')) fitCopies(plan, plan.target);
+	if (plan.target !== '') fitCopies(plan, plan.target);
 	return plan;
 }
 
@@ -250,7 +250,7 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 		if (infoFile) move.removeInfo = infoFile;
 		plan.moves.push(move);
 	}
-	if (plan.moves.some((m) => m.method === 'copy')) fitCopies(plan, plan.target);
+	fitCopies(plan, plan.target);
 	return plan;
 }
 

@@ -3,7 +3,11 @@
  * progress and a stop between sessions, and taking an action back. The real one works on the folders through
  * the journalled mover (jobs/actions); tests pass their own.
  */
+import path from 'node:path';
 import type {SessionState} from '../../core/types.js';
+import {toJson} from '../../format/json.js';
+import {buildResumePlan} from '../../jobs/actions/resume-plan.js';
+import {writeNewFile} from '../../jobs/write-new-file.js';
 import {listJournals, readJournal} from '../../jobs/actions/journal.js';
 import {planArchive, planRestore, planTrash, type ActionPlan} from '../../jobs/actions/plan.js';
 import {archiveFolderFor} from '../../jobs/actions/remembered.js';
@@ -19,11 +23,13 @@ export type ActionOutcome = {actionId: string | null; message: string; movedIds:
 export type ExplorerActions = {
 	plan(kind: SessionActionKind, candidates: ReadonlyArray<{sessionId: string; state: SessionState}>): PlanView;
 	run(planId: number, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
+	/** Writes one resume plan of the sessions' missing images to a new file in the working folder; says where. */
+	resume(candidates: ReadonlyArray<{sessionId: string; state: SessionState; createdAt: string | null}>): string;
 	/** Takes an action back (folders and paths); the sessions moved back are in `movedIds`. */
 	undo(actionId: string, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
 };
 
-export function createExplorerActions(options: {root: string; dbPath: string; stateDir: string; env: Readonly<{[key: string]: string | undefined}>; now: () => number}): ExplorerActions {
+export function createExplorerActions(options: {root: string; dbPath: string; stateDir: string; env: Readonly<{[key: string]: string | undefined}>; now: () => number; exportFolder?: string}): ExplorerActions {
 	const plans = new Map<number, ActionPlan>();
 	let nextPlan = 1;
 	const outcome = (plan: ActionPlan, summary: Awaited<ReturnType<typeof runAction>>): ActionOutcome => ({
@@ -47,6 +53,14 @@ export function createExplorerActions(options: {root: string; dbPath: string; st
 			if (!plan) return {actionId: null, message: 'that plan is gone; ask again', movedIds: []};
 			plans.delete(planId);
 			return outcome(plan, await runAction(plan, {stateDir: options.stateDir, nowMs: options.now(), cancel, onProgress}));
+		},
+		resume(candidates) {
+			const plan = buildResumePlan(options.root, candidates, {includeRunning: false, nowMs: options.now()});
+			if (plan.sessions.length === 0) return `no resume plan: ${plan.skipped.length === 1 ? plan.skipped[0]!.reason : 'none of them is missing images'}`;
+			const stamp = new Date(options.now()).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+			const file = writeNewFile(path.resolve(options.exportFolder ?? process.cwd()), `sdstats-resume-${stamp}`, '.json', `${toJson(plan)}\n`);
+			const skipped = plan.skipped.length > 0 ? `, ${plan.skipped.length} skipped` : '';
+			return `resume plan for ${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${String(plan.total_missing)} missing images${skipped}) written to ${file}`;
 		},
 		async undo(actionId, onProgress, cancel) {
 			const file = listJournals(options.stateDir).find((j) => j.id === actionId && !j.open);

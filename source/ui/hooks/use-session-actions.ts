@@ -22,6 +22,7 @@ export function useSessionActions(actions: ExplorerActions | null, data: Explore
 		if (!request) return;
 		if (!actions) {
 			if (request.kind === 'plan') dispatch({type: 'action-planned', requestId: request.id, planId: null, lines: [], movable: 0, error: 'archive and trash are not available here'});
+			if (request.kind === 'resume') dispatch({type: 'resume-written', requestId: request.id, message: 'resume plans are not available here'});
 			return;
 		}
 		if (request.kind === 'plan') {
@@ -31,6 +32,16 @@ export function useSessionActions(actions: ExplorerActions | null, data: Explore
 			} catch (error) {
 				dispatch({type: 'action-planned', requestId: request.id, planId: null, lines: [], movable: 0, error: (error as Error).message});
 			}
+			return;
+		}
+		if (request.kind === 'resume') {
+			let message: string;
+			try {
+				message = actions.resume(request.candidates);
+			} catch (error) {
+				message = `the resume plan was not written: ${(error as Error).message}`;
+			}
+			dispatch({type: 'resume-written', requestId: request.id, message});
 			return;
 		}
 		cancel.current = {cancelled: false};

@@ -88,6 +88,17 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 				nextRequestId: s.nextRequestId + 1,
 			};
 		}
+		case 'resume-plan': {
+			if (s.actionRequest) return {...s, message: 'an action is already running'};
+			const {ids} = actionTargetsOf(s);
+			if (ids.length === 0) return {...s, message: 'no session selected'};
+			const byId = new Map(s.all.map((v) => [v.id, v]));
+			const candidates = ids.map((id) => ({sessionId: id, state: byId.get(id)!.state, createdAt: byId.get(id)!.row.session_created_at}));
+			return {...s, actionRequest: {id: s.nextRequestId, kind: 'resume', candidates}, nextRequestId: s.nextRequestId + 1, message: 'writing the resume plan…'};
+		}
+		case 'resume-written':
+			if (s.actionRequest?.id !== action.requestId) return s;
+			return {...s, actionRequest: null, message: action.message};
 		case 'action-scroll': {
 			const confirm = s.actionConfirm;
 			if (!confirm) return s;

@@ -36,7 +36,8 @@ export type Viewport = {columns: number; rows: number};
 export type ActionRequest =
 	| {id: number; kind: 'plan'; action: 'archive' | 'trash'; candidates: Array<{sessionId: string; state: SessionState}>}
 	| {id: number; kind: 'run'; planId: number}
-	| {id: number; kind: 'undo'; actionId: string; label: string};
+	| {id: number; kind: 'undo'; actionId: string; label: string}
+	| {id: number; kind: 'resume'; candidates: Array<{sessionId: string; state: SessionState; createdAt: string | null}>};
 
 /** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
 export type ActionConfirm = {action: 'archive' | 'trash'; scope: string; planId: number | null; lines: readonly string[]; movable: number; scroll: number; error: string | null};
@@ -269,6 +270,8 @@ export type SessionMoveAction =
 	| {type: 'session-action'; action: 'archive' | 'trash'}
 	| {type: 'action-planned'; requestId: number; planId: number | null; lines: readonly string[]; movable: number; error: string | null}
 	| {type: 'action-go'}
+	| {type: 'resume-plan'}
+	| {type: 'resume-written'; requestId: number; message: string}
 	| {type: 'action-scroll'; delta: number}
 	| {type: 'action-started'; requestId: number; label: string; nowMs: number}
 	| {type: 'action-progress'; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null; nowMs: number}

@@ -1,0 +1,66 @@
+/**
+ * One resume plan for many sessions: each selected incomplete session's missing combinations, with plan
+ * index and seed, exactly as `show --missing --json` gives them; complete, running (unless asked) and
+ * unreadable sessions are listed as skipped with the reason. Shared by `sdstats resume` and the explorer's W.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {missingReport, type CombinatorialResume, type RandomResume} from '../../core/analysis/resume-report.js';
+import {INCOMPLETE_STATES} from '../../core/state.js';
+import type {SessionState} from '../../core/types.js';
+import {insightFor} from '../session-insight.js';
+
+export type ResumeCandidate = {sessionId: string; state: SessionState | null; createdAt: string | null};
+
+export type ResumePlan = {
+	generated_at: string;
+	root: string;
+	sessions: Array<(CombinatorialResume | RandomResume) & {session_path: string; state: string}>;
+	skipped: Array<{session_id: string; reason: string}>;
+	total_missing: number | bigint;
+};
+
+export function buildResumePlan(root: string, candidates: readonly ResumeCandidate[], options: {includeRunning: boolean; nowMs: number}): ResumePlan {
+	const base = path.resolve(root);
+	const plan: ResumePlan = {generated_at: new Date(options.nowMs).toISOString(), root: base, sessions: [], skipped: [], total_missing: 0};
+	let total = 0n;
+	for (const candidate of candidates) {
+		const skip = (reason: string): void => {
+			plan.skipped.push({session_id: candidate.sessionId, reason});
+		};
+		if (candidate.state !== null && !INCOMPLETE_STATES.has(candidate.state)) {
+			skip(`${candidate.state}: nothing to resume`);
+			continue;
+		}
+		if (candidate.state === 'running' && !options.includeRunning) {
+			skip('running (the generator is still at it; add --include-running to plan it anyway)');
+			continue;
+		}
+		const folder = path.join(base, candidate.sessionId);
+		const insight = insightFor(folder, candidate.sessionId, {running: candidate.state === 'running', sessionCreatedAt: candidate.createdAt});
+		if (!insight.missing) {
+			skip(insight.reason ?? 'its missing images cannot be worked out');
+			continue;
+		}
+		const report = missingReport(candidate.sessionId, insight.missing);
+		if (BigInt(report.missing_count) === 0n) {
+			skip('no image is missing');
+			continue;
+		}
+		total += BigInt(report.missing_count);
+		plan.sessions.push({...report, session_path: folder, state: candidate.state ?? 'unknown'});
+	}
+	plan.total_missing = total <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(total) : total;
+	return plan;
+}
+
+/** Written whole or not at all (a temporary file renamed into place). */
+export function writeFileAtomically(target: string, text: string): void {
+	const tmp = `${target}.${process.pid}.tmp`;
+	try {
+		fs.writeFileSync(tmp, text);
+		fs.renameSync(tmp, target);
+	} finally {
+		fs.rmSync(tmp, {force: true});
+	}
+}
