@@ -3,7 +3,8 @@ import process from 'node:process';
 import React from 'react';
 import {render} from 'ink';
 import fs from 'node:fs';
-import {DatabaseOpenError, DatabaseReadonlyError, openDatabase, type OpenedDatabase} from '../store/db.js';
+import type Database from 'better-sqlite3';
+import {DatabaseOpenError, DatabaseReadonlyError, openDatabase, openMetadataConnection, type OpenedDatabase} from '../store/db.js';
 import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
@@ -19,6 +20,19 @@ import {MetadataRepository} from '../store/metadata-repository.js';
 import {LiveQueries} from '../store/live-queries.js';
 import {createViewStore, viewStatePath} from './data/view-store.js';
 import {SORT_KEYS, parseSortSpec} from '../view/sort.js';
+import type {ImagesSetting} from '../core/preview/detect.js';
+import type {Protocol} from '../core/preview/protocol.js';
+import {createThumbnailService} from '../jobs/thumbnails/thumbnail-service.js';
+import {thumbnailCacheDir} from '../jobs/thumbnails/thumbnail.js';
+import type {PreviewServices} from './hooks/use-previews.js';
+import {createImageOverlay, overlayStdout} from './image-overlay.js';
+import type {PreviewOutput} from './state/types.js';
+import {filteringStdin, initialImages, startProbe} from './terminal-images.js';
+
+/** The overlay draws graphics protocols only; half blocks are text in the frame. */
+function graphicsOf(protocol: Protocol | null): Exclude<Protocol, 'blocks'> | null {
+	return protocol === null || protocol === 'blocks' ? null : protocol;
+}
 
 export type ExplorerOptions = CommonOptions & {
 	/** The database may be created (first run on the default path, the demo, a new --db file in a folder that exists); else it must exist. */
@@ -31,11 +45,14 @@ export type ExplorerOptions = CommonOptions & {
 	resetView?: boolean;
 	/** The user's state folder (the action journal, the remembered archive folder): A, D and U act with it. */
 	stateDir?: string;
+	/** --images: how pictures are drawn (remembered for the next start); undefined: the remembered setting, else auto. */
+	images?: ImagesSetting | undefined;
 };
 
 function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDatabase; notice: string | null} {
 	try {
-		return {opened: openDatabase(dbPath, create ? 'create' : 'write'), notice: null};
+		const opened = openDatabase(dbPath, create ? 'create' : 'write');
+		return {opened, notice: opened.events.length > 0 ? opened.events.join('; ') : null};
 	} catch (error) {
 		// A database we may not write (newer schema, read-only file) can still be browsed.
 		if (error instanceof NewerSchemaError) {
@@ -47,6 +64,16 @@ function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDataba
 			return {opened, notice: `${error.message}: browsing only, recompute is off`};
 		}
 		throw error;
+	}
+}
+
+/** The triage connection (see openMetadataConnection), or null when the file cannot be opened for writing. */
+function openTriageConnection(opened: OpenedDatabase): Database.Database | null {
+	if (opened.readonly && opened.sharedPath === null) return null;
+	try {
+		return openMetadataConnection(opened);
+	} catch {
+		return null;
 	}
 }
 
@@ -64,32 +91,76 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		throw error;
 	}
 	const repository = new StatsRepository(opened.db);
+	// Triage has its own connection, with no busy wait: a lock the web UI holds never freezes the screen.
+	const triageDb = openTriageConnection(opened);
 	const readonlyReason = opened.readonly ? (notice ?? 'the database is read-only') : null;
 	const data = createExplorerData({
 		root,
 		dbPath: opened.path,
+		sharedPath: opened.sharedPath,
 		repository,
-		metadata: new MetadataRepository(opened.db),
+		metadata: new MetadataRepository(triageDb ?? opened.db),
 		liveQueries: new LiveQueries(opened.db),
 		stallWindowMs: options.stallWindowMs,
 		readonlyReason,
 	});
+	const closeAll = (): void => {
+		if (triageDb) triageDb.close();
+		opened.db.close();
+	};
 	const actions = options.stateDir !== undefined ? createExplorerActions({root, dbPath: opened.path, stateDir: options.stateDir, env: process.env, now: options.now}) : null;
 	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
 	if (options.resetView) viewStore.reset();
 	const sort = options.sort === undefined ? undefined : parseSortSpec(options.sort);
 	if (sort === null) {
-		opened.db.close();
+		closeAll();
 		io.stderr.write(`sdstats: --sort: expected FIELD or FIELD:desc (${SORT_KEYS.join(', ')})\n`);
 		return EXIT_USAGE;
 	}
 	const initialView = {...(options.filter === undefined ? {} : {filter: options.filter}), ...(sort ? {sort} : {})};
+	// Pictures: the remembered setting unless --images says otherwise (then it is remembered).
+	let imagesSetting: ImagesSetting = 'auto';
+	try {
+		const {file} = viewStore.load();
+		if (options.images !== undefined && options.images !== file.images) viewStore.save({...file, images: options.images});
+		imagesSetting = options.images ?? file.images ?? 'auto';
+	} catch {
+		imagesSetting = options.images ?? 'auto';
+	}
+	const images = initialImages(process.env, process.stdout.isTTY === true, options.color, imagesSetting);
+	const overlay = createImageOverlay(graphicsOf(images.output.protocol), {tmux: images.output.tmux});
+	const thumbnails = createThumbnailService();
+	const outputListeners = new Set<(output: PreviewOutput) => void>();
+	let probe: {feed(replies: string): void; cancel(): void} | null = null;
+	const stdin = filteringStdin(process.stdin, (replies) => probe?.feed(replies));
+	const stdout = overlayStdout(process.stdout, overlay);
+	const previewServices: PreviewServices = {
+		thumbnails,
+		cacheDir: thumbnailCacheDir(process.env, os.homedir(), os.tmpdir()),
+		onOutput: (listener) => {
+			outputListeners.add(listener);
+			return () => outputListeners.delete(listener);
+		},
+	};
 	const terminal = enterTerminal(process.stdin, process.stdout);
+	const cleanupPictures = (): void => {
+		probe?.cancel();
+		thumbnails.close();
+		const text = overlay.cleanup();
+		if (text) {
+			try {
+				process.stdout.write(text);
+			} catch {
+				// The terminal is gone.
+			}
+		}
+	};
 	let failure: unknown = null;
 	const onSignal = (signal: NodeJS.Signals): void => {
 		instance.unmount();
+		cleanupPictures();
 		terminal.restore();
-		opened.db.close();
+		closeAll();
 		process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGTERM' ? 15 : 2));
 	};
 	const onFatal = (error: unknown): void => {
@@ -97,9 +168,35 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		instance.unmount();
 	};
 	const instance = render(
-		<App data={data} viewStore={viewStore} initialView={initialView} stallWindowMs={options.stallWindowMs} color={options.color} notice={notice ?? options.notice ?? null} clock={options.now ? {...systemClock, now: options.now} : systemClock} actions={actions} />,
-		{stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
+		<App
+			data={data}
+			viewStore={viewStore}
+			initialView={initialView}
+			stallWindowMs={options.stallWindowMs}
+			color={options.color}
+			notice={notice ?? options.notice ?? null}
+			clock={options.now ? {...systemClock, now: options.now} : systemClock}
+			previewOutput={images.output}
+			previewServices={previewServices}
+			overlay={overlay}
+			actions={actions}
+		/>,
+		{stdin, stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
 	);
+	if (images.query) {
+		// After the first frame: the answer arrives while the explorer is already usable.
+		probe = startProbe({
+			env: process.env,
+			write: (text) => process.stdout.write(text),
+			setting: imagesSetting,
+			color: options.color,
+			initial: images.output,
+			onDecided: (output) => {
+				overlay.setProtocol(graphicsOf(output.protocol), output.tmux);
+				for (const listener of outputListeners) listener(output);
+			},
+		});
+	}
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
 	process.on('uncaughtException', onFatal);
@@ -113,8 +210,9 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		process.off('SIGHUP', onSignal);
 		process.off('uncaughtException', onFatal);
 		process.off('unhandledRejection', onFatal);
+		cleanupPictures();
 		terminal.restore();
-		opened.db.close();
+		closeAll();
 	}
 	if (failure) {
 		// Printed after the terminal is back to normal, so the message stays on the main screen.

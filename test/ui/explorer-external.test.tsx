@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {fakeData, renderExplorer, settle, type Harness} from '../helpers/explorer.js';
+import {fakeData, renderExplorer, waitFor, type Harness} from '../helpers/explorer.js';
 import {sampleSessions, storedSession} from '../helpers/sessions.js';
 
 let harness: Harness | undefined;
@@ -27,13 +27,8 @@ describe('another process writing the database', () => {
 		harness = await renderExplorer({data});
 		await harness.waitForFrame((f) => f.includes('10 of 10 shown'));
 		const before = harness.frames.length;
-		// Polls pass without a commit (dataVersion unchanged): no new frame.
-		const polls = data.externalPolls;
-		for (let i = 0; i < 3; i++) {
-			harness.clock.advance(2000);
-			await settle();
-		}
-		expect(data.externalPolls).toBeGreaterThanOrEqual(polls + 3);
+		// Polls pass without a commit (dataVersion unchanged): no new frame. Time moves only while waiting for them.
+		await waitFor(() => data.externalPolls >= 3, () => `three polls (${data.externalPolls} so far)`, undefined, harness.clock);
 		expect(harness.frames.length).toBe(before);
 	});
 });
@@ -45,5 +40,34 @@ describe('a results root that is unavailable', () => {
 		const frame = await harness.waitForFrame((f) => f.includes('unavailable'));
 		expect(frame.split('\n')[1]).toContain('the results root /results is unavailable');
 		expect(frame).toContain('10 of 10 shown');
+	});
+});
+
+describe('changes on disk while the explorer is open', () => {
+	it('a watch hint polls at once, long before the poll interval, and lands the changed rows', async () => {
+		const data = fakeData(sampleSessions());
+		// An hour between polls: only the hint can bring the change in within the test.
+		harness = await renderExplorer({data, livePollMs: 3_600_000});
+		await harness.waitForFrame((f) => f.includes('10 of 10 shown'));
+		await harness.waitForFrame(() => data.watch.hint !== null, 'the explorer to watch the root');
+		const id = '20251114_100000-partial_illu';
+		const index = data.rows.findIndex((r) => r.session_id === id);
+		data.rows[index] = {...storedSession(id, {numImages: 10, images: 10, status: 'completed'}), stats_computed_at: '2025-11-20T12:30:00'};
+		data.liveCycles.push({changedIds: [id], removedIds: [], events: [], skipped: null});
+		const polls = data.livePolls;
+		data.watch.hint!();
+		// The hint is debounced (an image is written in several steps): a quarter second, not the poll's hour.
+		harness.clock.advance(250);
+		await harness.waitForFrame((f) => f.includes('10/10') && data.livePolls === polls + 1, 'the hinted session recomputed');
+	});
+
+	it('stops watching when the explorer closes', async () => {
+		const data = fakeData(sampleSessions());
+		harness = await renderExplorer({data});
+		await harness.waitForFrame(() => data.watch.hint !== null, 'the explorer to watch the root');
+		harness.unmount();
+		harness = undefined;
+		expect(data.watch.closed).toBe(1);
+		expect(data.watch.hint).toBeNull();
 	});
 });

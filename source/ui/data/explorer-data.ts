@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import {isoFromEpochMs} from '../../core/iso-time.js';
-import type {MetadataRepository, TriagePatch, TriageSnapshot} from '../../store/metadata-repository.js';
+import {undoSummary, type MetadataRepository, type TriagePatch, type TriageSnapshot} from '../../store/metadata-repository.js';
+import {retryWhileBusy, type RetryClock} from '../../store/busy-retry.js';
 import {stateOf} from '../../core/state.js';
 import {sessionsCsv, sessionsJson} from '../../format/session-export.js';
 import {writeNewFile} from '../../jobs/write-new-file.js';
@@ -13,6 +14,7 @@ import type {StatsRepository} from '../../store/stats-repository.js';
 import {runCompute, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
 import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
 import {LivePoller, type LiveCycle} from '../../jobs/live.js';
+import {FolderWatcher} from '../../jobs/folder-watch.js';
 import {insightOffThread, type SessionInsight} from '../../jobs/session-insight.js';
 import type {LiveQueries} from '../../store/live-queries.js';
 import {tryAcquireComputeLock} from '../../store/compute-lock.js';
@@ -26,9 +28,17 @@ export type JobListener = {
 
 export type JobHandle = {cancel(): void};
 
+export type LiveWatch = {
+	/** Whether every change is hinted now (the poll may then slow down). */
+	reliable(): boolean;
+	close(): void;
+};
+
 export type ExplorerData = {
 	readonly root: string;
 	readonly dbPath: string;
+	/** The web UI's sessions.db whose session_metadata triage writes, or null when dbPath holds everything. */
+	readonly sharedPath: string | null;
 	/** Why the cache is read-only, or null when recompute is possible. */
 	readonly readonlyReason: string | null;
 	/** The newest `limit` sessions: the first frame, read before anything else. */
@@ -44,10 +54,21 @@ export type ExplorerData = {
 	externalChanges(known: ReadonlyMap<string, number>): Promise<{changed: ListedSession[]; removed: string[]; versions: Map<string, number>} | null>;
 	/** Signatures of the rows as now stored (see externalChanges), read page by page with yields between. */
 	versions(): Promise<Map<string, number>>;
-	/** Writes a triage change to session_metadata; returns what the rows were before (for undo) and the rows now. */
-	applyTriage(targets: ReadonlyArray<{session_id: string; session_path: string}>, patch: TriagePatch): {snapshots: TriageSnapshot[]; rows: ListedSession[]};
-	/** Undoes a triage change. */
-	restoreTriage(snapshots: readonly TriageSnapshot[]): ListedSession[];
+	/**
+	 * Writes a triage change to session_metadata, off the render path: while another program (the web UI) holds
+	 * the file's lock the write is retried on a timer, `onLocked` is told once, and the promise settles when it
+	 * lands (what each change did, for undo, and the rows now) or fails with the reason.
+	 */
+	applyTriage(
+		targets: ReadonlyArray<{session_id: string; session_path: string}>,
+		patch: TriagePatch,
+		onLocked?: () => void,
+	): Promise<{snapshots: TriageSnapshot[]; rows: ListedSession[]}>;
+	/**
+	 * Undoes a triage change field by field (see MetadataRepository.restore). `message` says what was kept as
+	 * another program set it (`undone on 2 sessions; 1 kept: its note was changed elsewhere`), null when all was undone.
+	 */
+	restoreTriage(snapshots: readonly TriageSnapshot[], onLocked?: () => void): Promise<{rows: ListedSession[]; message: string | null}>;
 	tagsInUse(): string[];
 	/**
 	 * One live poll: new folders and running sessions that changed are recomputed (null when the database is
@@ -59,8 +80,12 @@ export type ExplorerData = {
 	 * `identities` are the rows to look for duplicates among.
 	 */
 	insight(row: ListedSession, running: boolean, identities: readonly ListedSession[], signal: AbortSignal): Promise<SessionInsight>;
-	/** The results root, for watching it for new folders (fs.watch is a hint; the poll is the truth). */
-	readonly watchPath: string;
+	/**
+	 * Watches the root and the session folders (jobs/folder-watch.ts) and calls `onHint` when something may have
+	 * changed; the next pollLive() then looks at what the watches saw. Null when there is nothing to watch for
+	 * (read-only cache, no live queries).
+	 */
+	watchChanges(onHint: () => void): LiveWatch | null;
 	/** Writes the sessions (in this order) to a CSV or JSON file in the working folder; returns its path. */
 	exportSessions(format: 'csv' | 'json', sessionIds: readonly string[], nowMs: number, stallWindowMs: number): string;
 	startJob(request: JobRequest, targets: {stale: readonly string[]; newOnDisk: readonly string[]}, listener: JobListener): JobHandle;
@@ -98,16 +123,24 @@ export function createExplorerData(options: {
 	/** The live poll's queries; none: no live updates. */
 	liveQueries?: LiveQueries;
 	stallWindowMs?: number;
+	sharedPath?: string | null;
+	/** Timers for triage retries (tests pass a fake). */
+	retryClock?: RetryClock;
 }): ExplorerData {
 	const {metadata} = options;
 	let poller: LivePoller | null = null;
+	let watcher: FolderWatcher | null = null;
+	const ensurePoller = (queries: LiveQueries): LivePoller =>
+		(poller ??= new LivePoller({root, dbPath: options.dbPath, repository, queries, stallWindowMs: options.stallWindowMs ?? 600_000, now}));
 	const root = path.resolve(options.root);
 	const {repository} = options;
 	const now = options.now ?? Date.now;
 	let lastDataVersion = repository.dataVersion();
+	const triageFile = `session_metadata in ${options.sharedPath ?? options.dbPath}`;
 	return {
 		root,
 		dbPath: options.dbPath,
+		sharedPath: options.sharedPath ?? null,
 		readonlyReason: options.readonlyReason,
 		loadNewest: (limit) => repository.listNewest(root, limit),
 		async *pages() {
@@ -120,23 +153,42 @@ export function createExplorerData(options: {
 		},
 		fetch: (ids) => repository.getMany(ids),
 		versions: () => readVersions(repository, root),
-		applyTriage(targets, patch) {
-			const snapshots = metadata.apply(targets, patch, isoFromEpochMs(now()));
+		async applyTriage(targets, patch, onLocked) {
+			const snapshots = await retryWhileBusy(() => metadata.apply(targets, patch, isoFromEpochMs(now())), {what: triageFile, onLocked, clock: options.retryClock});
 			return {snapshots, rows: repository.getListed(targets.map((t) => t.session_id))};
 		},
-		restoreTriage(snapshots) {
-			metadata.restore(snapshots);
-			return repository.getListed(snapshots.map((s) => s.session_id));
+		async restoreTriage(snapshots, onLocked) {
+			const outcome = await retryWhileBusy(() => metadata.restore(snapshots, isoFromEpochMs(now())), {what: triageFile, onLocked, clock: options.retryClock});
+			return {rows: repository.getListed(snapshots.map((s) => s.session_id)), message: outcome.kept.length > 0 ? undoSummary(outcome) : null};
 		},
 		tagsInUse: () => metadata.tagsInUse(),
-		watchPath: path.resolve(options.root),
+		watchChanges(onHint) {
+			if (options.readonlyReason || !options.liveQueries) return null;
+			const poller = ensurePoller(options.liveQueries);
+			const created = new FolderWatcher({root, onHint});
+			watcher = created;
+			// The poller's first cycle lists the root; until then the cache's ids stand for the folders.
+			const folders = poller.listedFolders().size > 0 ? poller.listedFolders() : options.liveQueries.ids(root);
+			void created.start(folders, poller.activeSessions());
+			return {
+				reliable: () => created.reliable,
+				close() {
+					created.close();
+					if (watcher === created) watcher = null;
+				},
+			};
+		},
 		insight(row, running, identities, signal) {
 			return insightOffThread(row.session_path, row.session_id, {running, sessionCreatedAt: row.session_created_at, identities, signal});
 		},
 		async pollLive() {
 			if (options.readonlyReason || !options.liveQueries) return null;
-			poller ??= new LivePoller({root, dbPath: options.dbPath, repository, queries: options.liveQueries, stallWindowMs: options.stallWindowMs ?? 600_000, now});
-			return poller.cycle();
+			const live = ensurePoller(options.liveQueries);
+			const hints = watcher?.take();
+			const cycle = await live.cycle(hints?.sessions);
+			// Sessions that appeared or started running since the watches were set up get one too.
+			if (watcher) for (const id of [...cycle.changedIds, ...live.activeSessions()]) watcher.follow(id);
+			return cycle;
 		},
 		exportSessions(format, sessionIds, nowMs, stallWindowMs) {
 			const {rows} = repository.getMany(sessionIds);

@@ -2,8 +2,10 @@
  * The details of one session as lines of text fitted to a width: every field of the row, the state and why,
  * placeholders, prompts (wrapped), timestamps with relative ages, duration and rate, and the paths.
  */
+import path from 'node:path';
 import {epochMsFromIso} from '../../core/iso-time.js';
 import {parseJsonColumn} from '../../core/session-model.js';
+import {describeFieldSource, sourcesOfRow} from '../../core/sources.js';
 import {PyFloat, type JsonValue} from '../../core/python-json.js';
 import {pythonDumps} from '../../core/python-dumps.js';
 import {sanitizeBlock, sanitizeLine} from '../../text/sanitize.js';
@@ -73,6 +75,14 @@ function valueText(value: JsonValue): string {
 	return pythonDumps(value);
 }
 
+/**
+ * Both files when sdstats shares the web UI's sessions.db: `/x/metadata/sessions.db + sdstats.db` (the cache
+ * always sits in the same folder), so a path shortened from the left keeps both names.
+ */
+export function databaseText(dbPath: string, sharedPath: string | null): string {
+	return sharedPath === null ? dbPath : `${sharedPath} + ${path.basename(dbPath)}`;
+}
+
 export type DetailsContext = {nowMs: number; stallWindowMs: number; dbPath: string; stale: boolean; ratePerMinute?: number | undefined};
 
 export function buildDetails(view: SessionView, row: StoredSession, width: number, context: DetailsContext): DetailsLine[] {
@@ -106,9 +116,16 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	}
 	if (context.stale) lines.push({text: truncateToWidth('* changed on disk since it was computed: r recomputes it', width), role: 'warning'});
 
+	// Values not from manifest.json say where they came from (an older manifest, the images' parameters).
+	const sources = sourcesOfRow(row);
+	const sourced = (column: string, text: string): string => {
+		const source = sources.fields[column];
+		return text !== '' && source && source.from !== 'manifest' ? `${text}  (${describeFieldSource(source)})` : text;
+	};
+
 	section('Images');
 	const expected = row.images_expected === null ? '?' : String(row.images_expected);
-	field('found', `${row.images_actual} of ${expected} expected (${formatCompletion(view.completion)})`);
+	field('found', sourced('images_expected', `${row.images_actual} of ${expected} expected (${formatCompletion(view.completion)})`));
 	field('in manifest', row.images_recorded === null ? '' : `${row.images_recorded} entries`);
 	const first = row.first_image_created_at ? epochMsFromIso(row.first_image_created_at) : Number.NaN;
 	const last = row.last_image_created_at ? epochMsFromIso(row.last_image_created_at) : Number.NaN;
@@ -125,22 +142,22 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	}
 
 	section('Generation');
-	field('model', row.sd_model ?? '');
-	field('mode', row.generation_mode ?? '');
-	field('seed mode', row.seed_mode ?? '');
-	field('seed base', row.seed_base === null ? '' : String(row.seed_base));
+	field('model', sourced('sd_model', row.sd_model ?? ''));
+	field('mode', sourced('generation_mode', row.generation_mode ?? ''));
+	field('seed mode', sourced('seed_mode', row.seed_mode ?? ''));
+	field('seed base', sourced('seed_base', row.seed_base === null ? '' : String(row.seed_base)));
 	field('seed sweep', row.is_seed_sweep ? 'yes' : 'no');
-	field('size', row.width !== null && row.height !== null ? `${row.width} × ${row.height}` : '');
-	field('steps', row.steps === null ? '' : String(row.steps));
-	field('cfg scale', row.cfg_scale === null ? '' : String(row.cfg_scale));
-	field('sampler', row.sampler_name ?? '');
-	field('template', row.template_version ?? '');
+	field('size', sourced('width', row.width !== null && row.height !== null ? `${row.width} × ${row.height}` : ''));
+	field('steps', sourced('steps', row.steps === null ? '' : String(row.steps)));
+	field('cfg scale', sourced('cfg_scale', row.cfg_scale === null ? '' : String(row.cfg_scale)));
+	field('sampler', sourced('sampler_name', row.sampler_name ?? ''));
+	field('template', sourced('template_version', row.template_version ?? ''));
 
 	const placeholders = parseJsonColumn(row.placeholders_json);
 	const summary = parseJsonColumn(row.variations_summary_json);
 	const triage = view.triage;
 	section('Triage');
-	field('flags', [triage.favorite ? '★ favourite' : '', triage.test ? 'test' : '', triage.complete === null ? '' : triage.complete ? 'marked complete' : 'marked not complete'].filter(Boolean).join(', ') || '(none)');
+	field('flags', [triage.favorite ? '★ favourite' : '', triage.test ? 'test' : '', triage.complete ? '' : 'marked not complete'].filter(Boolean).join(', ') || '(none: complete, as the web UI reads it)');
 	field('rating', triage.rating ?? '');
 	field('tags', triage.tags.map((t) => `[${t}]`).join(' '));
 	if (triage.note) {
@@ -164,6 +181,14 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	block(row.resolved_prompt ?? '');
 	section('Negative prompt');
 	block(row.negative_prompt ?? '');
+
+	if (sources.notes.length > 0 || (sources.sampled !== undefined && sources.images !== undefined && sources.sampled < sources.images)) {
+		section('Sources');
+		for (const note of sources.notes) block(note);
+		if (sources.sampled !== undefined && sources.images !== undefined && sources.sampled < sources.images) {
+			block(`parameters read from ${sources.sampled} of ${sources.images} images (sdstats compute --deep reads them all)`);
+		}
+	}
 
 	section('Timestamps');
 	field('created', dateWithAge(row.session_created_at));
