@@ -214,7 +214,7 @@ async function explore(common: CommonOptions, flags: ParsedFlags, stateDir: stri
 	// created (a mistyped one gets "no database at …" instead of a new tree).
 	const {dbPath, dbSource} = common.locations;
 	const createDatabase = dbSource === 'default' || fs.existsSync(path.dirname(dbPath));
-	return runExplorer({...common, createDatabase, filter: flags.filter, sort: flags.sort, resetView: flags.resetView, stateDir}, io);
+	return runExplorer({...common, createDatabase, filter: flags.filter, sort: flags.sort, resetView: flags.resetView, stateDir, images: flags.images}, io);
 }
 
 main().then(

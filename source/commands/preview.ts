@@ -84,11 +84,21 @@ export async function previewCommand(options: PreviewOptions, io: CommandIo): Pr
 	if (options.protocol !== null) {
 		// Asked for by name: honoured in a pipe too (that is what scripts and `ssh box sdstats preview` need),
 		// but never against NO_COLOR / --no-color / TERM=dumb.
-		const decision = decideProtocol({env, output: {isTTY: true, color: options.color}, setting: options.protocol, passthrough: 'on'});
+		const decision = decideProtocol({
+			env,
+			output: {isTTY: true, color: options.color},
+			setting: options.protocol,
+			passthrough: 'on',
+		});
 		protocol = decision.protocol === null ? null : options.protocol;
 		if (protocol === null) io.stderr.write(`sdstats preview: ${decision.reason}; printing the captions only\n`);
 	} else {
-		protocol = decideProtocol({env, output: {isTTY, color: options.color}, setting: 'auto', passthrough: null}).protocol;
+		protocol = decideProtocol({
+			env,
+			output: {isTTY, color: options.color},
+			setting: 'auto',
+			passthrough: null,
+		}).protocol;
 	}
 	const cols = options.cols ?? (isTTY && io.stdout.columns ? io.stdout.columns : 80);
 	const rows = options.rows ?? (isTTY && options.terminalRows ? Math.max(6, options.terminalRows - 2) : 24);
@@ -102,21 +112,29 @@ export async function previewCommand(options: PreviewOptions, io: CommandIo): Pr
 		aspect: await aspectOf(located.images),
 	});
 	if (!layout) {
-		io.stderr.write(`sdstats preview: ${cols}×${rows} cells is too small for a thumbnail; give --cols and --rows of at least 6 and 3\n`);
+		io.stderr.write(
+			`sdstats preview: ${cols}×${rows} cells is too small for a thumbnail; give --cols and --rows of at least 6 and 3\n`,
+		);
 		return EXIT_USAGE;
 	}
 	io.stdout.write(text);
 	return EXIT_OK;
 }
 
-export type SheetOptions = CommonOptions & {name: string; output: string; env: Readonly<Record<string, string | undefined>>};
+export type SheetOptions = CommonOptions & {
+	name: string;
+	output: string;
+	env: Readonly<Record<string, string | undefined>>;
+};
 
 /** Thumbnails in the PNG sheet are this large (a 1216×832 render becomes 175×256). */
 const SHEET_BOX = {width: 256, height: 256};
 
 export async function sheetCommand(options: SheetOptions, io: CommandIo): Promise<number> {
 	if (!/\.png$/i.test(options.output)) {
-		io.stderr.write(`sdstats sheet: -o ${sanitizeLine(options.output)}: the sheet is a PNG; give a file name ending in .png\n`);
+		io.stderr.write(
+			`sdstats sheet: -o ${sanitizeLine(options.output)}: the sheet is a PNG; give a file name ending in .png\n`,
+		);
 		return EXIT_USAGE;
 	}
 	const located = locateSession('sheet', options.locations.root, options.name, io);
@@ -124,8 +142,13 @@ export async function sheetCommand(options: SheetOptions, io: CommandIo): Promis
 	const cacheDir = thumbnailCacheDir(options.env, os.homedir(), os.tmpdir());
 	const cells: SheetCell[] = await Promise.all(
 		located.images.map(async (image): Promise<SheetCell> => {
-			const picture = await fittedPicture({path: image.path, size: image.size, mtimeMs: image.mtimeMs, cacheDir}, SHEET_BOX);
-			return picture.ok ? {image: picture.image, caption: image.caption, reason: null} : {image: null, caption: image.caption, reason: picture.reason};
+			const picture = await fittedPicture(
+				{path: image.path, size: image.size, mtimeMs: image.mtimeMs, cacheDir},
+				SHEET_BOX,
+			);
+			return picture.ok
+				? {image: picture.image, caption: image.caption, reason: null}
+				: {image: null, caption: image.caption, reason: picture.reason};
 		}),
 	);
 	const title = `${sanitizeLine(options.name)} · ${located.images.length} of ${located.all.length} images`;
@@ -136,7 +159,9 @@ export async function sheetCommand(options: SheetOptions, io: CommandIo): Promis
 		fs.writeFileSync(temp, png);
 		fs.renameSync(temp, target);
 	} catch (error) {
-		io.stderr.write(`sdstats sheet: cannot write ${sanitizeLine(target)}: ${sanitizeLine((error as Error).message)}; choose a folder you can write to\n`);
+		io.stderr.write(
+			`sdstats sheet: cannot write ${sanitizeLine(target)}: ${sanitizeLine((error as Error).message)}; choose a folder you can write to\n`,
+		);
 		return EXIT_FAILURE;
 	}
 	io.stdout.write(`${sanitizeLine(target)}: ${cells.length} images, ${Math.round(png.length / 1024)} KB\n`);

@@ -3,7 +3,8 @@
  * progress, stalled, finished, removed) for a terminal or a log, or one JSON object per line for scripts.
  */
 import {isoFromEpochMs} from '../core/iso-time.js';
-import {LivePoller, RateTracker, type LiveEvent} from '../jobs/live.js';
+import {LivePoller, type LiveEvent} from '../jobs/live.js';
+import {formatRate, minutesLeft} from '../core/rate.js';
 import {isOpenProblem, openDatabase} from '../store/db.js';
 import {LiveQueries} from '../store/live-queries.js';
 import {StatsRepository} from '../store/stats-repository.js';
@@ -27,7 +28,7 @@ function count(value: number | bigint | null): string {
 	return value === null ? '?' : String(value);
 }
 
-function describe(event: LiveEvent, rate: number | null): string {
+function describe(event: LiveEvent): string {
 	const name = sanitizeLine(event.sessionId);
 	if (event.kind === 'removed') return `removed   ${name}`;
 	const images = `${event.actual}/${count(event.expected)}`;
@@ -37,8 +38,9 @@ function describe(event: LiveEvent, rate: number | null): string {
 		case 'progress': {
 			const expected = event.expected === null ? null : Number(event.expected);
 			const percent = expected ? ` ${((event.actual / expected) * 100).toFixed(1)}%` : '';
-			const remaining = expected === null ? 0 : expected - event.actual;
-			const speed = rate !== null && rate > 0 ? ` · ${rate.toFixed(1)}/min${remaining > 0 ? ` · ETA ${Math.ceil(remaining / rate)} min` : ''}` : '';
+			const rate = event.ratePerMinute;
+			const left = minutesLeft(expected === null ? 0 : expected - event.actual, rate);
+			const speed = rate !== null && rate > 0 ? ` · ${formatRate(rate)}${left !== null ? ` · ETA ${Math.ceil(left)} min` : ''}` : '';
 			return `progress  ${name}  ${images} (${event.actual >= event.previousActual ? '+' : ''}${event.actual - event.previousActual})${percent} ${event.state}${speed}`;
 		}
 		case 'stalled':
@@ -67,7 +69,6 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 	}
 	const repository = new StatsRepository(opened.db);
 	const poller = new LivePoller({root, dbPath: opened.path, repository, queries: new LiveQueries(opened.db), stallWindowMs: options.stallWindowMs, now: options.now});
-	const rates = new RateTracker();
 	if (!options.json) io.stderr.write(`watching ${sanitizeLine(root)} (Ctrl-C stops)\n`);
 	let cycles = 0;
 	let lastSkip: string | null = null;
@@ -80,16 +81,12 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 			}
 			const at = options.now();
 			for (const event of cycle.events) {
-				if (event.kind !== 'removed') {
-					if (event.kind === 'finished') rates.forget(event.sessionId);
-					else rates.record(event.sessionId, at, event.actual);
-				}
-				const rate = rates.ratePerMinute(event.sessionId);
 				if (options.json) {
-					const {sessionId, kind, ...rest} = event;
-					io.stdout.write(`${toJson({time: isoFromEpochMs(at), event: kind, session_id: sessionId, ...rest, ...(rate === null ? {} : {rate_per_minute: rate})}, '', '')}\n`);
+					const {sessionId, kind, ...facts} = event;
+					const {ratePerMinute, ...rest} = 'ratePerMinute' in facts ? facts : {...facts, ratePerMinute: null};
+					io.stdout.write(`${toJson({time: isoFromEpochMs(at), event: kind, session_id: sessionId, ...rest, ...(ratePerMinute === null ? {} : {rate_per_minute: ratePerMinute})}, '', '')}\n`);
 				} else {
-					io.stdout.write(`${isoFromEpochMs(at).slice(0, 19).replace('T', ' ')}  ${describe(event, rate)}\n`);
+					io.stdout.write(`${isoFromEpochMs(at).slice(0, 19).replace('T', ' ')}  ${describe(event)}\n`);
 				}
 			}
 			cycles++;

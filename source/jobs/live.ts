@@ -15,12 +15,16 @@ import {tryAcquireComputeLock} from '../store/compute-lock.js';
 import type {StatsRepository} from '../store/stats-repository.js';
 import type {LiveQueries} from '../store/live-queries.js';
 import {runCompute} from './compute-job.js';
+import {imagesPerMinute} from '../core/rate.js';
+
+/** `ratePerMinute`: core/rate.ts's images per minute of the stored row (null below two images). */
+type EventFacts = {sessionId: string; actual: number; expected: number | bigint | null; ratePerMinute: number | null};
 
 export type LiveEvent =
-	| {kind: 'new'; sessionId: string; state: SessionState; actual: number; expected: number | bigint | null}
-	| {kind: 'progress'; sessionId: string; state: SessionState; actual: number; expected: number | bigint | null; previousActual: number}
-	| {kind: 'stalled'; sessionId: string; actual: number; expected: number | bigint | null; idleMs: number}
-	| {kind: 'finished'; sessionId: string; state: SessionState; actual: number; expected: number | bigint | null}
+	| ({kind: 'new'; state: SessionState} & EventFacts)
+	| ({kind: 'progress'; state: SessionState; previousActual: number} & EventFacts)
+	| ({kind: 'stalled'; idleMs: number} & EventFacts)
+	| ({kind: 'finished'; state: SessionState} & EventFacts)
 	| {kind: 'removed'; sessionId: string};
 
 export type LiveCycle = {changedIds: string[]; removedIds: string[]; events: LiveEvent[]; skipped: string | null};
@@ -126,7 +130,7 @@ export class LivePoller {
 			if (!row) continue;
 			const state = this.stateOf(row);
 			if (state === 'stalled') {
-				events.push({kind: 'stalled', sessionId: id, actual: row.images_actual, expected: row.images_expected, idleMs: this.now() - (row.last_activity_ms ?? 0)});
+				events.push({kind: 'stalled', sessionId: id, actual: row.images_actual, expected: row.images_expected, ratePerMinute: imagesPerMinute(row), idleMs: this.now() - (row.last_activity_ms ?? 0)});
 				known.state = state;
 			}
 		}
@@ -149,7 +153,7 @@ export class LivePoller {
 			const state = this.stateOf(row);
 			const active = isActiveStatus(row.manifest_status);
 			changedIds.push(row.session_id);
-			const base = {sessionId: row.session_id, actual: row.images_actual, expected: row.images_expected};
+			const base = {sessionId: row.session_id, actual: row.images_actual, expected: row.images_expected, ratePerMinute: imagesPerMinute(row)};
 			if (!wasCached) events.push({kind: 'new', state, ...base});
 			else if (!before) {
 				// A finished session changed on disk: worth a line only when a run started in it again.
@@ -170,33 +174,5 @@ export class LivePoller {
 			}
 		}
 		return {changedIds, removedIds, events, skipped: null};
-	}
-}
-
-/** Images per minute over the recent window, from (time, count) samples a poller collects. */
-export class RateTracker {
-	private readonly samples = new Map<string, Array<{atMs: number; actual: number}>>();
-
-	constructor(private readonly windowMs = 10 * 60_000) {}
-
-	record(sessionId: string, atMs: number, actual: number): void {
-		const list = this.samples.get(sessionId) ?? [];
-		if (list.at(-1)?.actual !== actual) list.push({atMs, actual});
-		while (list.length > 2 && atMs - list[0]!.atMs > this.windowMs) list.shift();
-		this.samples.set(sessionId, list);
-	}
-
-	/** Images per minute over the samples in the window, or null with fewer than two distinct counts. */
-	ratePerMinute(sessionId: string): number | null {
-		const list = this.samples.get(sessionId);
-		if (!list || list.length < 2) return null;
-		const first = list[0]!;
-		const last = list.at(-1)!;
-		const minutes = (last.atMs - first.atMs) / 60_000;
-		return minutes > 0 ? (last.actual - first.actual) / minutes : null;
-	}
-
-	forget(sessionId: string): void {
-		this.samples.delete(sessionId);
 	}
 }

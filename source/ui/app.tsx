@@ -27,6 +27,10 @@ import {applyView, explorerReducer, initialState} from './state/reducer.js';
 import {computeScreen} from './state/screen.js';
 import {createTheme} from './theme.js';
 import {Frame} from './views/frame.js';
+import {OverlayContext} from './views/pictures.js';
+import {usePreviews, type PreviewServices} from './hooks/use-previews.js';
+import type {ImageOverlay} from './image-overlay.js';
+import type {PreviewOutput} from './state/types.js';
 
 export type AppProps = {
 	data: ExplorerData;
@@ -47,11 +51,16 @@ export type AppProps = {
 	livePollMs?: number;
 	/** How long the cursor rests on a session before its folder is analysed (tests lengthen it). */
 	insightSettleMs?: number;
+	/** Pictures: how they reach the terminal, and the services that make them; none: no pictures. */
+	previewOutput?: PreviewOutput | null;
+	previewServices?: PreviewServices | null;
+	/** The overlay graphics protocols draw through (run-explorer wraps stdout with it). */
+	overlay?: ImageOverlay | null;
 	/** Archive, trash and their undo (A, D, U); none: those keys say they are not available. */
 	actions?: ExplorerActions | null;
 };
 
-export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, clock = systemClock, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, actions = null}: AppProps): React.JSX.Element {
+export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, clock = systemClock, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, actions = null, previewOutput = null, previewServices = null, overlay = null}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
@@ -63,6 +72,8 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 			stallWindowMs,
 			info: {root: data.root, dbPath: data.dbPath, notice: notice ?? data.readonlyReason, readonly: data.readonlyReason !== null},
 			savedViews: loaded?.file.saved ?? {},
+			previewOutput,
+			previewsEnabled: previewServices !== null,
 		});
 		// The first frame shows cached rows at once: one small query before any disk work.
 		const screen = computeScreen(viewport, false);
@@ -95,6 +106,7 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 	useDetailsClock(state, dispatch, clock);
 	useJobs(data, state, dispatch, clock);
 	useSessionActions(actions, data, state, dispatch, clock.now);
+	usePreviews(previewServices, state, dispatch, clock, insightSettleMs);
 
 	useEffect(() => {
 		if (!state.quitting) return;
@@ -102,5 +114,9 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 		exit();
 	}, [state.quitting, exit, onQuit]);
 
-	return <Frame state={state} theme={theme} />;
+	return (
+		<OverlayContext.Provider value={overlay}>
+			<Frame state={state} theme={theme} />
+		</OverlayContext.Provider>
+	);
 }

@@ -192,11 +192,23 @@ export const BINDINGS: readonly Binding[] = [
 	{modes: ['export'], keys: 'j', help: 'write a JSON file', footer: {label: 'j JSON', priority: 1}, match: char('j'), action: () => ({type: 'export-choose', format: 'json'})},
 	{modes: ['export'], keys: 'Esc n', help: 'do nothing', footer: {label: 'Esc cancel', priority: 1}, match: any(named('escape'), char('n')), action: () => ({type: 'back'})},
 
+	// --- pictures: the contact sheet in details, the combination grid, one image full screen ---------------------
+	{modes: ['details'], keys: '← →', help: 'choose an image of the contact sheet', match: any(named('leftArrow'), named('rightArrow')), action: (_s, _i, key) => ({type: 'sheet-focus', delta: key.leftArrow ? -1 : 1})},
+	{modes: ['details'], keys: 'o', help: 'the chosen image full screen', footer: {label: 'o image', priority: 2}, match: char('o'), action: () => ({type: 'image-open'})},
+	{modes: ['details'], keys: 'v', help: 'the combination grid: an image per combination, holes where one is missing', footer: {label: 'v grid', priority: 2}, match: char('v'), action: () => ({type: 'grid-open'})},
+	{modes: ['grid'], keys: '← → ↑ ↓ h l k j', help: 'move between cells', footer: {label: '←→↑↓ move', priority: 2}, match: any(named('leftArrow'), named('rightArrow'), named('upArrow'), named('downArrow'), char('h', 'l', 'k', 'j')), action: (_s, input, key) => ({type: 'grid-move', dx: key.leftArrow || input === 'h' ? -1 : key.rightArrow || input === 'l' ? 1 : 0, dy: upward(input, key) ? -1 : key.downArrow || input === 'j' ? 1 : 0})},
+	{modes: ['grid'], keys: 'a A', help: 'next / previous pair of placeholders on the axes', footer: {label: 'a axes', priority: 2}, match: char('a', 'A'), action: (_s, input) => ({type: 'grid-axes', step: input === 'A' ? -1 : 1})},
+	{modes: ['grid'], keys: 'PgDn PgUp ] [', help: 'next / previous page: the other placeholders\' values and seeds', footer: {label: '[] page', priority: 3}, match: any(named('pageDown'), named('pageUp'), char(']', '[')), action: (_s, input, key) => ({type: 'grid-page', delta: key.pageUp || input === '[' ? -1 : 1})},
+	{modes: ['grid'], keys: 'o Enter', help: 'the cell\'s image full screen', footer: {label: 'o image', priority: 2}, match: any(char('o'), named('return')), action: () => ({type: 'image-open'})},
+	{modes: ['grid'], keys: 'Esc q', help: 'back to the details', footer: {label: 'Esc back', priority: 1}, match: any(named('escape'), char('q')), action: () => ({type: 'back'})},
+	{modes: ['image'], keys: '← → h l', help: 'previous / next image of the session', footer: {label: '←→ image', priority: 2}, match: any(named('leftArrow'), named('rightArrow'), char('h', 'l')), action: (_s, input, key) => ({type: 'image-step', delta: key.leftArrow || input === 'h' ? -1 : 1})},
+	{modes: ['image'], keys: 'Esc q', help: 'back to the sheet or the grid', footer: {label: 'Esc back', priority: 1}, match: any(named('escape'), char('q')), action: () => ({type: 'back'})},
+
 	// --- everywhere ----------------------------------------------------------------------------------------------
 	{modes: ['list', 'details'], keys: '?', help: 'this help', footer: {label: '? help', priority: 1}, match: char('?'), action: () => ({type: 'help-open'})},
 	{modes: LIST, keys: 'q', help: 'quit', footer: {label: 'q quit', priority: 1}, match: char('q'), action: () => ({type: 'quit'})},
 	{
-		modes: ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups', 'action-confirm'],
+		modes: ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups', 'action-confirm', 'grid', 'image'],
 		keys: 'Ctrl-C',
 		help: 'cancel a recompute; stop an archive after the current session; otherwise quit',
 		match: ctrl('c'),
@@ -284,6 +296,8 @@ export const MODE_TITLES: Record<Mode, string> = {
 	export: 'Export (x)',
 	groups: 'Groups (m)',
 	'action-confirm': 'Archive or trash? (A, D)',
+	grid: 'Combination grid (v in details)',
+	image: 'One image (o in details or the grid)',
 };
 
 /** Help lines per mode, generated from the table. */

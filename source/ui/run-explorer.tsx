@@ -19,6 +19,19 @@ import {MetadataRepository} from '../store/metadata-repository.js';
 import {LiveQueries} from '../store/live-queries.js';
 import {createViewStore, viewStatePath} from './data/view-store.js';
 import {SORT_KEYS, parseSortSpec} from '../view/sort.js';
+import type {ImagesSetting} from '../core/preview/detect.js';
+import type {Protocol} from '../core/preview/protocol.js';
+import {createThumbnailService} from '../jobs/thumbnails/thumbnail-service.js';
+import {thumbnailCacheDir} from '../jobs/thumbnails/thumbnail.js';
+import type {PreviewServices} from './hooks/use-previews.js';
+import {createImageOverlay, overlayStdout} from './image-overlay.js';
+import type {PreviewOutput} from './state/types.js';
+import {filteringStdin, initialImages, startProbe} from './terminal-images.js';
+
+/** The overlay draws graphics protocols only; half blocks are text in the frame. */
+function graphicsOf(protocol: Protocol | null): Exclude<Protocol, 'blocks'> | null {
+	return protocol === null || protocol === 'blocks' ? null : protocol;
+}
 
 export type ExplorerOptions = CommonOptions & {
 	/** The database may be created (first run on the default path, the demo, a new --db file in a folder that exists); else it must exist. */
@@ -31,6 +44,8 @@ export type ExplorerOptions = CommonOptions & {
 	resetView?: boolean;
 	/** The user's state folder (the action journal, the remembered archive folder): A, D and U act with it. */
 	stateDir?: string;
+	/** --images: how pictures are drawn (remembered for the next start); undefined: the remembered setting, else auto. */
+	images?: ImagesSetting | undefined;
 };
 
 function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDatabase; notice: string | null} {
@@ -84,10 +99,47 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		return EXIT_USAGE;
 	}
 	const initialView = {...(options.filter === undefined ? {} : {filter: options.filter}), ...(sort ? {sort} : {})};
+	// Pictures: the remembered setting unless --images says otherwise (then it is remembered).
+	let imagesSetting: ImagesSetting = 'auto';
+	try {
+		const {file} = viewStore.load();
+		if (options.images !== undefined && options.images !== file.images) viewStore.save({...file, images: options.images});
+		imagesSetting = options.images ?? file.images ?? 'auto';
+	} catch {
+		imagesSetting = options.images ?? 'auto';
+	}
+	const images = initialImages(process.env, process.stdout.isTTY === true, options.color, imagesSetting);
+	const overlay = createImageOverlay(graphicsOf(images.output.protocol), {tmux: images.output.tmux});
+	const thumbnails = createThumbnailService();
+	const outputListeners = new Set<(output: PreviewOutput) => void>();
+	let probe: {feed(replies: string): void; cancel(): void} | null = null;
+	const stdin = filteringStdin(process.stdin, (replies) => probe?.feed(replies));
+	const stdout = overlayStdout(process.stdout, overlay);
+	const previewServices: PreviewServices = {
+		thumbnails,
+		cacheDir: thumbnailCacheDir(process.env, os.homedir(), os.tmpdir()),
+		onOutput: (listener) => {
+			outputListeners.add(listener);
+			return () => outputListeners.delete(listener);
+		},
+	};
 	const terminal = enterTerminal(process.stdin, process.stdout);
+	const cleanupPictures = (): void => {
+		probe?.cancel();
+		thumbnails.close();
+		const text = overlay.cleanup();
+		if (text) {
+			try {
+				process.stdout.write(text);
+			} catch {
+				// The terminal is gone.
+			}
+		}
+	};
 	let failure: unknown = null;
 	const onSignal = (signal: NodeJS.Signals): void => {
 		instance.unmount();
+		cleanupPictures();
 		terminal.restore();
 		opened.db.close();
 		process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGTERM' ? 15 : 2));
@@ -97,9 +149,35 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		instance.unmount();
 	};
 	const instance = render(
-		<App data={data} viewStore={viewStore} initialView={initialView} stallWindowMs={options.stallWindowMs} color={options.color} notice={notice ?? options.notice ?? null} clock={options.now ? {...systemClock, now: options.now} : systemClock} actions={actions} />,
-		{stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
+		<App
+			data={data}
+			viewStore={viewStore}
+			initialView={initialView}
+			stallWindowMs={options.stallWindowMs}
+			color={options.color}
+			notice={notice ?? options.notice ?? null}
+			clock={options.now ? {...systemClock, now: options.now} : systemClock}
+			previewOutput={images.output}
+			previewServices={previewServices}
+			overlay={overlay}
+			actions={actions}
+		/>,
+		{stdin, stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
 	);
+	if (images.query) {
+		// After the first frame: the answer arrives while the explorer is already usable.
+		probe = startProbe({
+			env: process.env,
+			write: (text) => process.stdout.write(text),
+			setting: imagesSetting,
+			color: options.color,
+			initial: images.output,
+			onDecided: (output) => {
+				overlay.setProtocol(graphicsOf(output.protocol), output.tmux);
+				for (const listener of outputListeners) listener(output);
+			},
+		});
+	}
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
 	process.on('uncaughtException', onFatal);
@@ -113,6 +191,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		process.off('SIGHUP', onSignal);
 		process.off('uncaughtException', onFatal);
 		process.off('unhandledRejection', onFatal);
+		cleanupPictures();
 		terminal.restore();
 		opened.db.close();
 	}

@@ -23,6 +23,8 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 export const UNKNOWN_GROUP_LABEL = '(unknown)';
 
 export type GroupRow = {
+	/** Images per day over the last 30 days, oldest first (a session's images spread over its days). */
+	daily: readonly number[];
 	/**
 	 * The raw group value: the full `sd_model`, the sampler or mode as stored, `832x1216`, the local day
 	 * `2025-11-12`, the ISO week `2025-W46`. The empty string for the unknown group (an empty stored value
@@ -77,7 +79,6 @@ export function parseGroupBy(text: string): GroupBy | null {
 /** The rows' image times, when they carry them (StoredSession does; ListedSession does not, yet). */
 type ImageTimes = {first_image_created_at?: string | null; last_image_created_at?: string | null};
 
-const DAY_MS = 86_400_000;
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 function isoDate(date: Date): string {
@@ -244,7 +245,36 @@ type Accumulator = {
 	generations: number;
 	generationMs: number;
 	lastUsed: string | null;
+	/** Images per day over the last DAILY_DAYS days, oldest first. */
+	daily: number[];
 };
+
+/** Epoch ms as the local wall clock reads them (for day boundaries). */
+function localNowMsOf(nowMs: number): number {
+	return nowMs - new Date(nowMs).getTimezoneOffset() * 60_000;
+}
+
+/** The roll-ups' sparkline covers this many days, ending today. */
+export const DAILY_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+/**
+ * A session's images spread over the days from its first image to its last (evenly: the rows keep no finer
+ * record), added to the group's last DAILY_DAYS days. Times are local wall-clock text, read as such.
+ */
+function addDaily(daily: number[], images: number, first: string | null | undefined, last: string | null | undefined, nowMs: number): void {
+	if (images <= 0 || (!first && !last)) return;
+	// Days are local days: every time is moved by the local offset (now's; a DST change shifts an hour at most).
+	const shift = nowMs - localNowMsOf(nowMs);
+	const endMs = localEpochMs((last ?? first)!) - shift;
+	const startMs = localEpochMs((first ?? last)!) - shift;
+	if (!Number.isFinite(endMs) || !Number.isFinite(startMs)) return;
+	const today = Math.floor(nowMs / DAY_MS);
+	const firstDay = Math.floor(Math.min(startMs, endMs) / DAY_MS);
+	const lastDay = Math.floor(Math.max(startMs, endMs) / DAY_MS);
+	const perDay = images / (lastDay - firstDay + 1);
+	for (let day = Math.max(firstDay, today - DAILY_DAYS + 1); day <= Math.min(lastDay, today); day++) daily[DAILY_DAYS - 1 - (today - day)]! += perDay;
+}
 
 function newAccumulator(key: string | null): Accumulator {
 	return {
@@ -262,6 +292,7 @@ function newAccumulator(key: string | null): Accumulator {
 		generations: 0,
 		generationMs: 0,
 		lastUsed: null,
+		daily: new Array<number>(DAILY_DAYS).fill(0),
 	};
 }
 
@@ -270,8 +301,9 @@ function noteUsed(acc: Accumulator, time: string | null | undefined): void {
 	if (time && (acc.lastUsed === null || time > acc.lastUsed)) acc.lastUsed = time;
 }
 
-function add(acc: Accumulator, view: SessionView): void {
+function add(acc: Accumulator, view: SessionView, nowMs: number): void {
 	const row = view.row as SessionView['row'] & ImageTimes;
+	addDaily(acc.daily, row.images_actual, row.first_image_created_at, row.last_image_created_at, nowMs);
 	acc.sessions++;
 	acc.imagesFound += row.images_actual;
 	const expected = row.images_expected;
@@ -307,7 +339,7 @@ const toInt64 = (value: bigint): Int64 => (value >= BigInt(Number.MIN_SAFE_INTEG
  * with; the figures come from the views as they are (their states are already as of then).
  */
 export function rollup(views: readonly SessionView[], by: GroupBy, nowMs: number): GroupRow[] {
-	void nowMs;
+	const localNowMs = localNowMsOf(nowMs);
 	const {keyOf, label, query} = classifier(by);
 	const groups = new Map<string | null, Accumulator>();
 	for (const view of views) {
@@ -317,7 +349,7 @@ export function rollup(views: readonly SessionView[], by: GroupBy, nowMs: number
 			acc = newAccumulator(key);
 			groups.set(key, acc);
 		}
-		add(acc, view);
+		add(acc, view, localNowMs);
 	}
 	const rows: GroupRow[] = [...groups.values()].map((acc) => ({
 		key: acc.key ?? '',
@@ -331,6 +363,7 @@ export function rollup(views: readonly SessionView[], by: GroupBy, nowMs: number
 		aborted: acc.aborted,
 		imagesPerHour: acc.generationMs > 0 ? acc.generations / (acc.generationMs / 3_600_000) : null,
 		lastUsed: acc.lastUsed,
+		daily: acc.daily,
 		query: query(acc.key),
 	}));
 	if (by === 'model') {

@@ -30,7 +30,10 @@ describe('sdstats preview', () => {
 	});
 
 	it('--protocol blocks in a pipe: half blocks, captions with placeholder values and seeds, the broken image with its reason', async () => {
-		const result = await runCli(['preview', NAME, '--root', root, '--protocol', 'blocks', '--cols', '100', '--rows', '40'], {env});
+		const result = await runCli(
+			['preview', NAME, '--root', root, '--protocol', 'blocks', '--cols', '100', '--rows', '40'],
+			{env},
+		);
 		expect(result.code, result.stderr).toBe(0);
 		expect(result.stdout).toContain('▀');
 		expect(result.stdout).toMatch(/short·calm·#1000/);
@@ -40,16 +43,25 @@ describe('sdstats preview', () => {
 		expect(result.stdout.split('\n').length - 1).toBeLessThanOrEqual(40);
 	});
 
-	for (const [protocol, pattern] of [['kitty', /\u001B_Ga=T,f=100/], ['iterm', /\u001B\]1337;File=/], ['sixel', /\u001BP0;1;q"1;1;/]] as const) {
+	for (const [protocol, pattern] of [
+		['kitty', /\u001B_Ga=T,f=100/],
+		['iterm', /\u001B\]1337;File=/],
+		['sixel', /\u001BP0;1;q"1;1;/],
+	] as const) {
 		it(`--protocol ${protocol}: one image per sheet row, in reserved rows`, async () => {
-			const result = await runCli(['preview', NAME, '--root', root, '--protocol', protocol, '--cols', '80', '--rows', '24'], {env});
+			const result = await runCli(
+				['preview', NAME, '--root', root, '--protocol', protocol, '--cols', '80', '--rows', '24'],
+				{env},
+			);
 			expect(result.code, result.stderr).toBe(0);
 			expect(result.stdout).toMatch(pattern);
 		});
 	}
 
 	it('NO_COLOR wins over --protocol: captions only, and it says why', async () => {
-		const result = await runCli(['preview', NAME, '--root', root, '--protocol', 'kitty'], {env: {...env, NO_COLOR: '1'}});
+		const result = await runCli(['preview', NAME, '--root', root, '--protocol', 'kitty'], {
+			env: {...env, NO_COLOR: '1'},
+		});
 		expect(result.code).toBe(0);
 		expect(result.stdout).not.toMatch(IMAGE_BYTES);
 		expect(result.stderr).toContain('colour is off');

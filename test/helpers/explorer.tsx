@@ -7,7 +7,7 @@
  */
 import React from 'react';
 import {render} from 'ink-testing-library';
-import {App} from '../../source/ui/app.js';
+import {App, type AppProps} from '../../source/ui/app.js';
 import type {ExplorerData, JobListener} from '../../source/ui/data/explorer-data.js';
 import type {ExplorerActions} from '../../source/ui/data/explorer-actions.js';
 import type {JobRequest} from '../../source/ui/state/types.js';
@@ -232,6 +232,7 @@ type Options = {
 	viewStore?: ViewStore;
 	insightSettleMs?: number;
 	actions?: ExplorerActions;
+	previews?: Pick<AppProps, 'previewOutput' | 'previewServices' | 'overlay'>;
 };
 
 export async function renderExplorer(options: Options): Promise<Harness> {
@@ -255,6 +256,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			clock={explorerClock}
 			{...(options.insightSettleMs === undefined ? {} : {insightSettleMs: options.insightSettleMs})}
 			{...(options.actions === undefined ? {} : {actions: options.actions})}
+			{...(options.previews ?? {})}
 			onReady={() => {
 				ready = true;
 			}}

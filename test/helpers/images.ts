@@ -23,7 +23,9 @@ export function gradientImage(width: number, height: number, seed: number): RgbI
 }
 
 export async function pngOf(image: RgbImage): Promise<Buffer> {
-	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}}).png().toBuffer();
+	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
+		.png()
+		.toBuffer();
 }
 
 /** Decodes any image file back to RGB (for comparisons). */
@@ -36,18 +38,30 @@ export async function rgbOf(bytes: Buffer): Promise<RgbImage> {
  * A session of `count` real PNGs of `width`×`height` (default 1216×832 scaled down to keep tests quick), with
  * a manifest naming each image's placeholder values and seed.
  */
-export async function imageSession(root: string, name: string, count: number, options: {width?: number; height?: number; status?: string; firstImageMs?: number} = {}): Promise<string[]> {
+export async function imageSession(
+	root: string,
+	name: string,
+	count: number,
+	options: {width?: number; height?: number; status?: string; firstImageMs?: number} = {},
+): Promise<string[]> {
 	const width = options.width ?? 208;
 	const height = options.height ?? 304;
 	writeSession(root, {
 		name,
-		manifest: {numImages: count, status: options.status ?? 'completed', variations: {Hair: ['short', 'long', 'braids'], Mood: ['calm', 'angry', 'happy', 'sad']}},
+		manifest: {
+			numImages: count,
+			status: options.status ?? 'completed',
+			variations: {Hair: ['short', 'long', 'braids'], Mood: ['calm', 'angry', 'happy', 'sad']},
+		},
 		images: count,
 		firstImageMs: options.firstImageMs ?? Date.UTC(2025, 9, 1),
 		imageIntervalMs: 4000,
 	});
 	const folder = path.join(root, name);
-	const names = fs.readdirSync(folder).filter((n) => n.endsWith('.png')).sort();
+	const names = fs
+		.readdirSync(folder)
+		.filter((n) => n.endsWith('.png'))
+		.sort();
 	for (const [index, file] of names.entries()) {
 		const stat = fs.statSync(path.join(folder, file));
 		fs.writeFileSync(path.join(folder, file), await pngOf(gradientImage(width, height, index + 1)));
@@ -67,7 +81,8 @@ export async function zeroPng(width: number, height: number, inflatedBytes = (wi
 	const done = new Promise<void>((resolve, reject) => deflate.on('end', resolve).on('error', reject));
 	const block = Buffer.alloc(1 << 20);
 	for (let left = inflatedBytes; left > 0; left -= block.length) {
-		if (!deflate.write(left >= block.length ? block : block.subarray(0, left))) await new Promise((resolve) => deflate.once('drain', resolve));
+		if (!deflate.write(left >= block.length ? block : block.subarray(0, left)))
+			await new Promise((resolve) => deflate.once('drain', resolve));
 	}
 	deflate.end();
 	await done;
@@ -98,5 +113,10 @@ function pngWithIdat(width: number, height: number, idat: Buffer): Buffer {
 	ihdr.writeUInt32BE(height, 4);
 	ihdr[8] = 8;
 	ihdr[9] = 0; // greyscale: 1 byte per pixel, plus one filter byte per row
-	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', idat),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
 }

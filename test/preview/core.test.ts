@@ -1,7 +1,12 @@
 /** The pure parts of the previews: which images a sheet shows, captions, charts, layout, protocol detection. */
 import {describe, expect, test} from 'vitest';
 import {bucketCounts, perDay, sessionTimeline, sparkline} from '../../source/core/preview/charts.js';
-import {decideProtocol, parseProbeReplies, PROBE_REPLY, protocolFromEnvironment} from '../../source/core/preview/detect.js';
+import {
+	decideProtocol,
+	parseProbeReplies,
+	PROBE_REPLY,
+	protocolFromEnvironment,
+} from '../../source/core/preview/detect.js';
 import {sheetLayout} from '../../source/core/preview/layout.js';
 import {captionFor, evenlySpaced, pickSheetImages} from '../../source/core/preview/pick.js';
 import type {ManifestImageEntry} from '../../source/core/analysis/manifest-images.js';
@@ -21,7 +26,18 @@ describe('the sheet picks', () => {
 	});
 
 	test('captions: placeholder values and seed, else the file name', () => {
-		const entry = {filename: 'a.png', seed: 42, combination: {id: 0, key: '', pairs: [['Hair', 'short'], ['Mood', 'calm']]}} as unknown as ManifestImageEntry;
+		const entry = {
+			filename: 'a.png',
+			seed: 42,
+			combination: {
+				id: 0,
+				key: '',
+				pairs: [
+					['Hair', 'short'],
+					['Mood', 'calm'],
+				],
+			},
+		} as unknown as ManifestImageEntry;
 		expect(captionFor('a.png', entry)).toBe('Hair=short · Mood=calm · seed 42');
 		expect(captionFor('b.png', undefined)).toBe('b.png');
 	});
@@ -50,7 +66,14 @@ describe('charts', () => {
 	test('per day over the last 30 days, oldest first', () => {
 		const day = 86_400_000;
 		const now = Date.UTC(2025, 10, 30, 12);
-		const counts = perDay([{atMs: now, count: 3}, {atMs: now - day, count: 2}, {atMs: now - 40 * day, count: 9}], now);
+		const counts = perDay(
+			[
+				{atMs: now, count: 3},
+				{atMs: now - day, count: 2},
+				{atMs: now - 40 * day, count: 9},
+			],
+			now,
+		);
 		expect(counts).toHaveLength(30);
 		expect(counts.slice(-2)).toEqual([2, 3]);
 		expect(counts.reduce((a, b) => a + b)).toBe(5);
@@ -89,33 +112,71 @@ describe('protocol detection', () => {
 
 	test('NO_COLOR, --no-color, TERM=dumb and no terminal: no image bytes, whatever the setting', () => {
 		for (const setting of ['auto', 'kitty', 'blocks'] as const) {
-			expect(decideProtocol({env: {TERM: 'xterm-kitty', NO_COLOR: '1'}, output: tty, setting}).protocol).toBeNull();
-			expect(decideProtocol({env: {TERM: 'xterm-kitty'}, output: {isTTY: true, color: false}, setting}).protocol).toBeNull();
+			expect(
+				decideProtocol({env: {TERM: 'xterm-kitty', NO_COLOR: '1'}, output: tty, setting}).protocol,
+			).toBeNull();
+			expect(
+				decideProtocol({env: {TERM: 'xterm-kitty'}, output: {isTTY: true, color: false}, setting}).protocol,
+			).toBeNull();
 			expect(decideProtocol({env: {TERM: 'dumb'}, output: tty, setting}).protocol).toBeNull();
-			expect(decideProtocol({env: {TERM: 'xterm-kitty'}, output: {isTTY: false, color: true}, setting}).protocol).toBeNull();
+			expect(
+				decideProtocol({env: {TERM: 'xterm-kitty'}, output: {isTTY: false, color: true}, setting}).protocol,
+			).toBeNull();
 		}
 		expect(decideProtocol({env: {TERM: 'xterm-kitty'}, output: tty, setting: 'off'}).protocol).toBeNull();
 	});
 
 	test('tmux: graphics only with allow-passthrough, wrapped; sixel never; otherwise half blocks', () => {
-		const env = {TMUX: '/tmp/tmux-0/default,1,0', TERM: 'tmux-256color', TERM_PROGRAM: 'tmux', KITTY_WINDOW_ID: '1'};
-		expect(decideProtocol({env, output: tty, setting: 'auto', passthrough: 'off'})).toMatchObject({protocol: 'blocks', tmux: false});
-		expect(decideProtocol({env, output: tty, setting: 'auto', passthrough: 'on'})).toMatchObject({protocol: 'kitty', tmux: true});
-		expect(decideProtocol({env: {...env, KITTY_WINDOW_ID: undefined, TERM: 'foot'}, output: tty, setting: 'auto', passthrough: 'all'})).toMatchObject({protocol: 'blocks'});
-		expect(decideProtocol({env, output: tty, setting: 'sixel', passthrough: 'on'})).toMatchObject({protocol: 'blocks'});
+		const env = {
+			TMUX: '/tmp/tmux-0/default,1,0',
+			TERM: 'tmux-256color',
+			TERM_PROGRAM: 'tmux',
+			KITTY_WINDOW_ID: '1',
+		};
+		expect(decideProtocol({env, output: tty, setting: 'auto', passthrough: 'off'})).toMatchObject({
+			protocol: 'blocks',
+			tmux: false,
+		});
+		expect(decideProtocol({env, output: tty, setting: 'auto', passthrough: 'on'})).toMatchObject({
+			protocol: 'kitty',
+			tmux: true,
+		});
+		expect(
+			decideProtocol({
+				env: {...env, KITTY_WINDOW_ID: undefined, TERM: 'foot'},
+				output: tty,
+				setting: 'auto',
+				passthrough: 'all',
+			}),
+		).toMatchObject({protocol: 'blocks'});
+		expect(decideProtocol({env, output: tty, setting: 'sixel', passthrough: 'on'})).toMatchObject({
+			protocol: 'blocks',
+		});
 	});
 
 	test('an unknown terminal starts on half blocks and asks; its answers decide', () => {
 		const env = {TERM: 'xterm-256color'};
 		expect(decideProtocol({env, output: tty, setting: 'auto'})).toMatchObject({protocol: 'blocks', query: true});
 		const xterm = parseProbeReplies('\u001BP>|XTerm(390)\u001B\\\u001B[6;20;10t\u001B[?63;1;2;4;6;9;15;22c');
-		expect(xterm).toEqual({answered: true, sixel: true, kitty: false, version: 'XTerm(390)', cell: {width: 10, height: 20}});
-		expect(decideProtocol({env, output: tty, setting: 'auto', replies: xterm})).toMatchObject({protocol: 'sixel', query: false});
+		expect(xterm).toEqual({
+			answered: true,
+			sixel: true,
+			kitty: false,
+			version: 'XTerm(390)',
+			cell: {width: 10, height: 20},
+		});
+		expect(decideProtocol({env, output: tty, setting: 'auto', replies: xterm})).toMatchObject({
+			protocol: 'sixel',
+			query: false,
+		});
 		const kitty = parseProbeReplies('\u001B_Gi=31;OK\u001B\\\u001B[?62;c');
 		expect(decideProtocol({env, output: tty, setting: 'auto', replies: kitty})).toMatchObject({protocol: 'kitty'});
 		const plain = parseProbeReplies('\u001B[?1;2c');
 		expect(decideProtocol({env, output: tty, setting: 'auto', replies: plain})).toMatchObject({protocol: 'blocks'});
-		expect(decideProtocol({env, output: tty, setting: 'auto', replies: parseProbeReplies('')})).toMatchObject({protocol: 'blocks', query: false});
+		expect(decideProtocol({env, output: tty, setting: 'auto', replies: parseProbeReplies('')})).toMatchObject({
+			protocol: 'blocks',
+			query: false,
+		});
 	});
 
 	test('the probe replies are recognised so they can be taken out of the keys', () => {

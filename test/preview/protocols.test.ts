@@ -12,7 +12,13 @@ import jpeg from 'jpeg-js';
 import {PNG} from 'pngjs';
 import {decode as sixelDecode} from 'sixel';
 import {describe, expect, test} from 'vitest';
-import {halfBlockLines, kittyImage, sixelImage, tmuxPassthrough, xterm256Rgb} from '../../source/core/preview/encode.js';
+import {
+	halfBlockLines,
+	kittyImage,
+	sixelImage,
+	tmuxPassthrough,
+	xterm256Rgb,
+} from '../../source/core/preview/encode.js';
 import {boxResize, meanColourError, type RgbImage} from '../../source/core/preview/pixels.js';
 import {encodeFor, pixelBox} from '../../source/jobs/thumbnails/thumbnail.js';
 import {decodeToFit, encodeJpeg, encodePng} from '../../source/jobs/thumbnails/decode.js';
@@ -49,11 +55,24 @@ function reference(width: number, height: number): RgbImage {
 describe('kitty graphics', () => {
 	test('the base64 PNG payload, chunked at 4096 bytes, decodes to the downscaled source at cols×rows cells', async () => {
 		const image = await fitted(16, 12, 'kitty');
-		const encoded = await encodeFor(image, {protocol: 'kitty', cols: 16, rows: 12, cell: CELL, depth: 'truecolor'}, 'x.png');
+		const encoded = await encodeFor(
+			image,
+			{protocol: 'kitty', cols: 16, rows: 12, cell: CELL, depth: 'truecolor'},
+			'x.png',
+		);
 		const commands = [...encoded.text.matchAll(/\u001B_G([^;]*);([^\u001B]*)\u001B\\/g)];
 		expect(commands.length).toBeGreaterThan(1);
 		const first = Object.fromEntries(commands[0]![1]!.split(',').map((kv) => kv.split('=')));
-		expect(first).toMatchObject({a: 'T', f: '100', t: 'd', q: '2', C: '1', c: String(encoded.cols), r: String(encoded.rows), m: '1'});
+		expect(first).toMatchObject({
+			a: 'T',
+			f: '100',
+			t: 'd',
+			q: '2',
+			C: '1',
+			c: String(encoded.cols),
+			r: String(encoded.rows),
+			m: '1',
+		});
 		expect(encoded.cols).toBe(Math.ceil(image.width / CELL.width));
 		expect(encoded.rows).toBe(12);
 		commands.forEach(([, keys, payload], index) => {
@@ -74,12 +93,21 @@ describe('kitty graphics', () => {
 describe('iTerm2 inline images', () => {
 	test('the base64 JPEG payload decodes to the downscaled source; width and height are the cell box', async () => {
 		const image = await fitted(16, 12, 'iterm');
-		const encoded = await encodeFor(image, {protocol: 'iterm', cols: 16, rows: 12, cell: CELL, depth: 'truecolor'}, 'face.png');
+		const encoded = await encodeFor(
+			image,
+			{protocol: 'iterm', cols: 16, rows: 12, cell: CELL, depth: 'truecolor'},
+			'face.png',
+		);
 		const match = /^\u001B\]1337;File=([^:]*):([A-Za-z0-9+/=]*)\u0007$/.exec(encoded.text);
 		expect(match).not.toBeNull();
 		const args = Object.fromEntries(match![1]!.split(';').map((kv) => kv.split('=') as [string, string]));
 		const bytes = Buffer.from(match![2]!, 'base64');
-		expect(args).toMatchObject({inline: '1', width: String(encoded.cols), height: String(encoded.rows), size: String(bytes.length)});
+		expect(args).toMatchObject({
+			inline: '1',
+			width: String(encoded.cols),
+			height: String(encoded.rows),
+			size: String(bytes.length),
+		});
 		expect(Buffer.from(args.name!, 'base64').toString()).toBe('face.png');
 		const decoded = jpeg.decode(bytes, {useTArray: true, formatAsRGBA: false});
 		const rgb: RgbImage = {width: decoded.width, height: decoded.height, data: decoded.data};
@@ -102,26 +130,40 @@ describe('sixel', () => {
 		expect(Math.ceil(image.height / CELL.height)).toBe(12);
 		const decoded = sixelDecode(text);
 		const rgb = new Uint8Array(decoded.width * decoded.height * 3);
-		const view = new Uint8Array(decoded.data32.buffer, decoded.data32.byteOffset, decoded.width * decoded.height * 4);
+		const view = new Uint8Array(
+			decoded.data32.buffer,
+			decoded.data32.byteOffset,
+			decoded.width * decoded.height * 4,
+		);
 		for (let i = 0, j = 0; i < view.length; i += 4, j += 3) rgb.set(view.subarray(i, i + 3), j);
-		expect(meanColourError({width: decoded.width, height: decoded.height, data: rgb}, reference(image.width, image.height))).toBeLessThan(PALETTE_256);
+		expect(
+			meanColourError(
+				{width: decoded.width, height: decoded.height, data: rgb},
+				reference(image.width, image.height),
+			),
+		).toBeLessThan(PALETTE_256);
 	});
 
 	const sixel2png = spawnSync('sixel2png', ['--version']).error ? null : 'sixel2png';
-	test.skipIf(!sixel2png)(`libsixel's sixel2png decodes it to the downscaled source${sixel2png ? '' : ' (skipped: sixel2png not installed; apt-get install libsixel-bin)'}`, async () => {
-		const image = await fitted(12, 8, 'sixel');
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-sixel-'));
-		try {
-			fs.writeFileSync(path.join(dir, 'in.six'), sixelImage(image));
-			const run = spawnSync('sixel2png', ['-i', path.join(dir, 'in.six'), '-o', path.join(dir, 'out.png')], {encoding: 'utf8'});
-			expect(run.status, run.stderr).toBe(0);
-			const decoded = pngDecode(fs.readFileSync(path.join(dir, 'out.png')));
-			expect([decoded.width, decoded.height]).toEqual([image.width, image.height]);
-			expect(meanColourError(decoded, reference(image.width, image.height))).toBeLessThan(PALETTE_256);
-		} finally {
-			fs.rmSync(dir, {recursive: true, force: true});
-		}
-	});
+	test.skipIf(!sixel2png)(
+		`libsixel's sixel2png decodes it to the downscaled source${sixel2png ? '' : ' (skipped: sixel2png not installed; apt-get install libsixel-bin)'}`,
+		async () => {
+			const image = await fitted(12, 8, 'sixel');
+			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-sixel-'));
+			try {
+				fs.writeFileSync(path.join(dir, 'in.six'), sixelImage(image));
+				const run = spawnSync('sixel2png', ['-i', path.join(dir, 'in.six'), '-o', path.join(dir, 'out.png')], {
+					encoding: 'utf8',
+				});
+				expect(run.status, run.stderr).toBe(0);
+				const decoded = pngDecode(fs.readFileSync(path.join(dir, 'out.png')));
+				expect([decoded.width, decoded.height]).toEqual([image.width, image.height]);
+				expect(meanColourError(decoded, reference(image.width, image.height))).toBeLessThan(PALETTE_256);
+			} finally {
+				fs.rmSync(dir, {recursive: true, force: true});
+			}
+		},
+	);
 });
 
 /** Half-block lines → pixels: each ▀ gives its foreground to the upper pixel and its background to the lower. */
@@ -134,13 +176,13 @@ function rebuildHalfBlocks(lines: readonly string[]): RgbImage {
 		let x = 0;
 		for (const token of line.match(/\u001B\[[\d;]*m|▀/g) ?? []) {
 			if (token === '▀') {
-				data.set(fg, ((row * 2) * width + x) * 3);
+				data.set(fg, (row * 2 * width + x) * 3);
 				data.set(bg, ((row * 2 + 1) * width + x) * 3);
 				x++;
 				continue;
 			}
 			const codes = token.slice(2, -1).split(';').map(Number);
-			for (let i = 0; i < codes.length; ) {
+			for (let i = 0; i < codes.length;) {
 				const ground = codes[i];
 				if ((ground === 38 || ground === 48) && codes[i + 1] === 2) {
 					if (ground === 38) fg = codes.slice(i + 2, i + 5);
@@ -161,7 +203,11 @@ function rebuildHalfBlocks(lines: readonly string[]): RgbImage {
 describe('half blocks', () => {
 	test('true colour: rebuilt pixels are the fitted picture exactly, one line per cell row, one ▀ per column', async () => {
 		const image = await fitted(24, 12, 'blocks');
-		const encoded = await encodeFor(image, {protocol: 'blocks', cols: 24, rows: 12, cell: CELL, depth: 'truecolor'}, 'x.png');
+		const encoded = await encodeFor(
+			image,
+			{protocol: 'blocks', cols: 24, rows: 12, cell: CELL, depth: 'truecolor'},
+			'x.png',
+		);
 		expect(encoded.rows).toBe(image.height / 2);
 		expect(encoded.rows).toBeLessThanOrEqual(12);
 		expect(encoded.cols).toBe(image.width);

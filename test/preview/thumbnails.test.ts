@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import {describe, expect, test} from 'vitest';
-import {makeThumbnail, cacheKey, webThumbnailPath, type ThumbnailRequest} from '../../source/jobs/thumbnails/thumbnail.js';
+import {
+	makeThumbnail,
+	cacheKey,
+	webThumbnailPath,
+	type ThumbnailRequest,
+} from '../../source/jobs/thumbnails/thumbnail.js';
 import {createThumbnailService} from '../../source/jobs/thumbnails/thumbnail-service.js';
 import {gradientImage, pngOf, zeroPng} from '../helpers/images.js';
 import {makeWorkspace} from '../helpers/temp.js';
@@ -12,7 +17,13 @@ const CELL = {width: 10, height: 20};
 
 function request(file: string, cacheDir: string | null, protocol: 'blocks' | 'kitty' = 'blocks'): ThumbnailRequest {
 	const stat = fs.statSync(file);
-	return {path: file, size: stat.size, mtimeMs: stat.mtimeMs, cacheDir, encode: {protocol, cols: 16, rows: 8, cell: CELL, depth: 'truecolor'}};
+	return {
+		path: file,
+		size: stat.size,
+		mtimeMs: stat.mtimeMs,
+		cacheDir,
+		encode: {protocol, cols: 16, rows: 8, cell: CELL, depth: 'truecolor'},
+	};
 }
 
 describe('bad input: a reason, never a throw or a hang', () => {
@@ -24,18 +35,26 @@ describe('bad input: a reason, never a throw or a hang', () => {
 	};
 
 	test('a zero-byte file', async () => {
-		expect(await makeThumbnail(request(write('empty.png', ''), null))).toEqual({ok: false, reason: 'empty file (0 bytes)'});
+		expect(await makeThumbnail(request(write('empty.png', ''), null))).toEqual({
+			ok: false,
+			reason: 'empty file (0 bytes)',
+		});
 	});
 
 	test('a truncated PNG', async () => {
 		const png = await pngOf(gradientImage(200, 300, 1));
-		const result = await makeThumbnail(request(write('cut.png', png.subarray(0, Math.floor(png.length / 2))), null));
+		const result = await makeThumbnail(
+			request(write('cut.png', png.subarray(0, Math.floor(png.length / 2))), null),
+		);
 		expect(result.ok).toBe(false);
 		expect(!result.ok && result.reason).toMatch(/^damaged or cut off|^cannot decode it/);
 	});
 
 	test('a text file named .png', async () => {
-		expect(await makeThumbnail(request(write('text.png', 'hello, not an image\n'), null))).toEqual({ok: false, reason: 'not an image (unknown format)'});
+		expect(await makeThumbnail(request(write('text.png', 'hello, not an image\n'), null))).toEqual({
+			ok: false,
+			reason: 'not an image (unknown format)',
+		});
 	});
 
 	test('a 16,000×16,000 image is refused from its header, before any pixel is decoded', async () => {
@@ -48,11 +67,17 @@ describe('bad input: a reason, never a throw or a hang', () => {
 		expect(result).toEqual({ok: false, reason: 'too large to preview (60000×60000 pixels)'});
 	});
 
-	test.skipIf(process.getuid?.() === 0)(`an unreadable file${process.getuid?.() === 0 ? ' (skipped: root reads any file)' : ''}`, async () => {
-		const file = write('locked.png', await pngOf(gradientImage(20, 20, 1)));
-		fs.chmodSync(file, 0o000);
-		expect(await makeThumbnail(request(file, null))).toEqual({ok: false, reason: 'cannot read it: permission denied'});
-	});
+	test.skipIf(process.getuid?.() === 0)(
+		`an unreadable file${process.getuid?.() === 0 ? ' (skipped: root reads any file)' : ''}`,
+		async () => {
+			const file = write('locked.png', await pngOf(gradientImage(20, 20, 1)));
+			fs.chmodSync(file, 0o000);
+			expect(await makeThumbnail(request(file, null))).toEqual({
+				ok: false,
+				reason: 'cannot read it: permission denied',
+			});
+		},
+	);
 
 	test('a file that vanished after the listing', async () => {
 		const file = write('gone.png', await pngOf(gradientImage(20, 20, 1)));
@@ -87,7 +112,12 @@ describe('the disk cache and the web UI thumbnails', () => {
 		const web = webThumbnailPath(file);
 		expect(web).toBe(path.join(path.dirname(root), 'thumbnails', 's1', 'img_0001.webp'));
 		fs.mkdirSync(path.dirname(web), {recursive: true});
-		fs.writeFileSync(web, await sharp(await pngOf(gradientImage(164, 240, 1))).webp().toBuffer());
+		fs.writeFileSync(
+			web,
+			await sharp(await pngOf(gradientImage(164, 240, 1)))
+				.webp()
+				.toBuffer(),
+		);
 		expect(await makeThumbnail(request(file, null))).toMatchObject({ok: true, source: 'web'});
 		const older = new Date(fs.statSync(file).mtimeMs - 60_000);
 		fs.utimesSync(web, older, older);

@@ -11,7 +11,7 @@ import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
 import {TEST_NOW, sampleSessions} from '../helpers/sessions.js';
 import {key} from '../helpers/ink-key.js';
 
-const ALL_MODES: Mode[] = ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups', 'action-confirm'];
+const ALL_MODES: Mode[] = ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups', 'action-confirm', 'grid', 'image'];
 
 type Input = {label: string; input: string; key: Key};
 

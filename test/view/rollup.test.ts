@@ -205,6 +205,8 @@ describe('rollup: figures', () => {
 				// (9 + 3 + 4) images over 9 + 3 + 4 minutes (and a quarter second).
 				imagesPerHour: expect.closeTo((16 / (16 * 60 + 0.25)) * 3600, 9) as number,
 				lastUsed: '2025-11-12T10:04:00.250000',
+				// The daily sparkline has its own test below.
+				daily: expect.any(Array) as number[],
 				query: `model:="${PONY}"`,
 			},
 			{
@@ -220,6 +222,8 @@ describe('rollup: figures', () => {
 				aborted: 0,
 				imagesPerHour: 120,
 				lastUsed: '2025-10-14T16:41:00',
+				// The daily sparkline has its own test below.
+				daily: expect.any(Array) as number[],
 				query: 'model:none',
 			},
 			{
@@ -235,6 +239,8 @@ describe('rollup: figures', () => {
 				// One image: no span to measure.
 				imagesPerHour: null,
 				lastUsed: '2025-11-13T10:00:30',
+				// The daily sparkline has its own test below.
+				daily: expect.any(Array) as number[],
 				query: `model:="${ILLU}"`,
 			},
 		]);
@@ -363,5 +369,19 @@ describe('query language: exact values, none, size', () => {
 		expect(ids('created:none')).toEqual(['x']);
 		expect(ids('created:2025-11-10..2025-11-11')).toEqual(['20251110_100000-a', '20251111_100000-b']);
 		expect(ids('name:=x')).toEqual(['x']);
+	});
+});
+
+describe('images per day over the last 30 days (the roll-ups\' sparkline)', () => {
+	it('spreads each session\'s images over the days from its first image to its last, oldest day first', () => {
+		const rows = [
+			row('20251118_100000-two_days', {numImages: 10, images: 10}, {first_image_created_at: '2025-11-18T23:00:00', last_image_created_at: '2025-11-19T01:00:00'}),
+			row('20251120_100000-today', {numImages: 3, images: 3}, {first_image_created_at: '2025-11-20T09:00:00', last_image_created_at: '2025-11-20T10:00:00'}),
+			row('20250901_100000-long_ago', {numImages: 7, images: 7}, {first_image_created_at: '2025-09-01T09:00:00', last_image_created_at: '2025-09-01T10:00:00'}),
+		];
+		const [group] = rollup(viewsOf(rows), 'mode', TEST_NOW);
+		expect(group!.daily).toHaveLength(30);
+		expect(group!.daily.slice(-3)).toEqual([5, 5, 3]);
+		expect(group!.daily.reduce((a, b) => a + b, 0)).toBe(13);
 	});
 });

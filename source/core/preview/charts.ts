@@ -46,7 +46,11 @@ export type Timeline = {
  * A session's images over time: its first image to its last (or to `nowMs` for a running session, so that a
  * stall shows as a flat tail). Null without images or without room.
  */
-export function sessionTimeline(timesMs: readonly number[], width: number, nowMs: number | null = null): Timeline | null {
+export function sessionTimeline(
+	timesMs: readonly number[],
+	width: number,
+	nowMs: number | null = null,
+): Timeline | null {
 	if (timesMs.length === 0 || width < 1) return null;
 	let fromMs = Number.POSITIVE_INFINITY;
 	let toMs = Number.NEGATIVE_INFINITY;

@@ -37,7 +37,7 @@ export function imagesForbidden(env: Environment, output: Output): string | null
 
 /** Whether the terminal is inside tmux (its variables, or a TERM tmux sets). */
 export function insideTmux(env: Environment): boolean {
-	return Boolean(env.TMUX) || /^(tmux|screen)/.test(env.TERM ?? '') && Boolean(env.TMUX_PANE);
+	return Boolean(env.TMUX) || (/^(tmux|screen)/.test(env.TERM ?? '') && Boolean(env.TMUX_PANE));
 }
 
 /** Whether 24-bit colour is safe to send; otherwise the 256-colour cube. */
@@ -45,7 +45,9 @@ export function trueColour(env: Environment): boolean {
 	const colorterm = (env.COLORTERM ?? '').toLowerCase();
 	if (colorterm === 'truecolor' || colorterm === '24bit') return true;
 	if (/-direct$|kitty|ghostty|wezterm|foot|alacritty/.test(env.TERM ?? '')) return true;
-	return ['iTerm.app', 'WezTerm', 'vscode', 'ghostty', 'Hyper', 'Tabby', 'mintty', 'WarpTerminal', 'rio'].includes(env.TERM_PROGRAM ?? '');
+	return ['iTerm.app', 'WezTerm', 'vscode', 'ghostty', 'Hyper', 'Tabby', 'mintty', 'WarpTerminal', 'rio'].includes(
+		env.TERM_PROGRAM ?? '',
+	);
 }
 
 /**
@@ -55,11 +57,27 @@ export function trueColour(env: Environment): boolean {
 export function protocolFromEnvironment(env: Environment): Protocol | null {
 	const term = env.TERM ?? '';
 	const program = env.TERM_PROGRAM ?? '';
-	if (term === 'xterm-kitty' || env.KITTY_WINDOW_ID || term === 'xterm-ghostty' || program === 'ghostty' || env.GHOSTTY_RESOURCES_DIR) return 'kitty';
+	if (
+		term === 'xterm-kitty' ||
+		env.KITTY_WINDOW_ID ||
+		term === 'xterm-ghostty' ||
+		program === 'ghostty' ||
+		env.GHOSTTY_RESOURCES_DIR
+	)
+		return 'kitty';
 	if (program === 'iTerm.app' || env.ITERM_SESSION_ID || env.LC_TERMINAL === 'iTerm2') return 'iterm';
 	if (program === 'WezTerm' || env.WEZTERM_EXECUTABLE || env.WEZTERM_PANE) return 'iterm';
-	if (program === 'vscode' || program === 'mintty' || program === 'Tabby' || program === 'Hyper' || program === 'WarpTerminal' || program === 'rio') return 'iterm';
-	if (term === 'foot' || term === 'foot-extra' || term === 'mlterm' || term.startsWith('contour') || env.WT_SESSION) return 'sixel';
+	if (
+		program === 'vscode' ||
+		program === 'mintty' ||
+		program === 'Tabby' ||
+		program === 'Hyper' ||
+		program === 'WarpTerminal' ||
+		program === 'rio'
+	)
+		return 'iterm';
+	if (term === 'foot' || term === 'foot-extra' || term === 'mlterm' || term.startsWith('contour') || env.WT_SESSION)
+		return 'sixel';
 	if (env.KONSOLE_VERSION) return 'sixel';
 	if (term === 'linux' || env.TERM_PROGRAM === 'Apple_Terminal' || env.VTE_VERSION) return 'blocks';
 	return null;
@@ -84,7 +102,8 @@ const ESC = '\u001B';
 export const PROBE_QUERY = `${ESC}[>q${ESC}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA${ESC}\\${ESC}[16t${ESC}[c`;
 
 /** Every reply the probe can provoke, so the explorer can take them out of the key stream. */
-export const PROBE_REPLY = /\u001B\[\?[\d;]*c|\u001B_G[^\u001B]*\u001B\\|\u001BP>\|[^\u001B]*\u001B\\|\u001B\[6;\d+;\d+t/g;
+export const PROBE_REPLY =
+	/\u001B\[\?[\d;]*c|\u001B_G[^\u001B]*\u001B\\|\u001BP>\|[^\u001B]*\u001B\\|\u001B\[6;\d+;\d+t/g;
 
 /** Reads the replies found in `input` (which may hold other bytes between them). */
 export function parseProbeReplies(input: string): ProbeReplies {
@@ -135,20 +154,63 @@ export function decideProtocol(input: DecideInput): Decision {
 	const tmux = insideTmux(env);
 	const passthrough = tmux && (input.passthrough === 'on' || input.passthrough === 'all');
 	if (setting !== 'auto') {
-		if (tmux && setting !== 'blocks' && !passthrough) return {protocol: 'blocks', tmux: false, query: false, reason: `${setting} asked for, but tmux's allow-passthrough is off: half blocks`};
-		if (tmux && setting === 'sixel') return {protocol: 'blocks', tmux: false, query: false, reason: 'sixel cannot pass through tmux: half blocks'};
-		return {protocol: setting, tmux: passthrough && setting !== 'blocks', query: false, reason: `${setting}, as set`};
+		if (tmux && setting !== 'blocks' && !passthrough)
+			return {
+				protocol: 'blocks',
+				tmux: false,
+				query: false,
+				reason: `${setting} asked for, but tmux's allow-passthrough is off: half blocks`,
+			};
+		if (tmux && setting === 'sixel')
+			return {
+				protocol: 'blocks',
+				tmux: false,
+				query: false,
+				reason: 'sixel cannot pass through tmux: half blocks',
+			};
+		return {
+			protocol: setting,
+			tmux: passthrough && setting !== 'blocks',
+			query: false,
+			reason: `${setting}, as set`,
+		};
 	}
-	if (tmux && !passthrough) return {protocol: 'blocks', tmux: false, query: false, reason: "inside tmux without allow-passthrough: half blocks (tmux set -g allow-passthrough on for graphics)"};
+	if (tmux && !passthrough)
+		return {
+			protocol: 'blocks',
+			tmux: false,
+			query: false,
+			reason: 'inside tmux without allow-passthrough: half blocks (tmux set -g allow-passthrough on for graphics)',
+		};
 	const guess = protocolFromEnvironment(env);
 	if (guess !== null) {
-		if (tmux && guess === 'sixel') return {protocol: 'blocks', tmux: false, query: false, reason: 'sixel cannot pass through tmux: half blocks'};
-		return {protocol: guess, tmux: tmux && guess !== 'blocks', query: false, reason: `${guess}, from the environment${tmux ? ' (through tmux)' : ''}`};
+		if (tmux && guess === 'sixel')
+			return {
+				protocol: 'blocks',
+				tmux: false,
+				query: false,
+				reason: 'sixel cannot pass through tmux: half blocks',
+			};
+		return {
+			protocol: guess,
+			tmux: tmux && guess !== 'blocks',
+			query: false,
+			reason: `${guess}, from the environment${tmux ? ' (through tmux)' : ''}`,
+		};
 	}
-	if (!replies) return {protocol: 'blocks', tmux: false, query: !tmux, reason: tmux ? 'unknown terminal inside tmux: half blocks' : 'half blocks until the terminal answers'};
-	if (!replies.answered) return {protocol: 'blocks', tmux: false, query: false, reason: 'the terminal did not answer: half blocks'};
-	if (replies.kitty && !/wezterm|konsole/i.test(replies.version ?? '')) return {protocol: 'kitty', tmux: false, query: false, reason: 'kitty graphics, as the terminal answered'};
-	if (/wezterm|iterm/i.test(replies.version ?? '')) return {protocol: 'iterm', tmux: false, query: false, reason: `iTerm2 images (${replies.version})`};
+	if (!replies)
+		return {
+			protocol: 'blocks',
+			tmux: false,
+			query: !tmux,
+			reason: tmux ? 'unknown terminal inside tmux: half blocks' : 'half blocks until the terminal answers',
+		};
+	if (!replies.answered)
+		return {protocol: 'blocks', tmux: false, query: false, reason: 'the terminal did not answer: half blocks'};
+	if (replies.kitty && !/wezterm|konsole/i.test(replies.version ?? ''))
+		return {protocol: 'kitty', tmux: false, query: false, reason: 'kitty graphics, as the terminal answered'};
+	if (/wezterm|iterm/i.test(replies.version ?? ''))
+		return {protocol: 'iterm', tmux: false, query: false, reason: `iTerm2 images (${replies.version})`};
 	if (replies.sixel) return {protocol: 'sixel', tmux: false, query: false, reason: 'sixel, as the terminal answered'};
-	return {protocol: 'blocks', tmux: false, query: false, reason: 'no graphics in the terminal\'s answer: half blocks'};
+	return {protocol: 'blocks', tmux: false, query: false, reason: "no graphics in the terminal's answer: half blocks"};
 }

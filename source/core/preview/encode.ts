@@ -67,7 +67,7 @@ export function halfBlockLines(image: RgbImage, depth: ColourDepth = 'truecolor'
 		let lastFg = '';
 		let lastBg = '';
 		for (let x = 0; x < image.width; x++) {
-			const fg = colour(((row * 2) * image.width + x) * 3, 38);
+			const fg = colour((row * 2 * image.width + x) * 3, 38);
 			const bg = colour(((row * 2 + 1) * image.width + x) * 3, 48);
 			const codes: string[] = [];
 			if (fg !== lastFg) codes.push(fg);
@@ -127,7 +127,13 @@ export const KITTY_DELETE_ALL = `${ESC}_Ga=d,d=A,q=2${ST}`;
 
 /** An iTerm2 inline image: the file's bytes, shown in cols×rows cells. */
 export function itermImage(file: Uint8Array, options: {cols: number; rows: number; name?: string}): string {
-	const args = [`inline=1`, `size=${file.length}`, `width=${options.cols}`, `height=${options.rows}`, `preserveAspectRatio=1`];
+	const args = [
+		`inline=1`,
+		`size=${file.length}`,
+		`width=${options.cols}`,
+		`height=${options.rows}`,
+		`preserveAspectRatio=1`,
+	];
 	if (options.name !== undefined) args.unshift(`name=${Buffer.from(options.name).toString('base64')}`);
 	return `${ESC}]1337;File=${args.join(';')}:${Buffer.from(file).toString('base64')}${BEL}`;
 }

@@ -22,7 +22,14 @@ export const CAPTION_ROWS = 1;
  * The layout that shows `count` images (fewer when the box is too small for them at `minCols`) with the largest
  * thumbnails, for images of `aspect` = width / height (SD renders: 832/1216) on cells of `cell` pixels.
  */
-export function sheetLayout(count: number, cols: number, rows: number, aspect: number, cell: CellPixels, options: {gap?: number; minCols?: number} = {}): SheetLayout | null {
+export function sheetLayout(
+	count: number,
+	cols: number,
+	rows: number,
+	aspect: number,
+	cell: CellPixels,
+	options: {gap?: number; minCols?: number} = {},
+): SheetLayout | null {
 	const gap = options.gap ?? 1;
 	const minCols = options.minCols ?? 6;
 	const safeAspect = Number.isFinite(aspect) && aspect > 0 ? aspect : 832 / 1216;
@@ -36,9 +43,13 @@ export function sheetLayout(count: number, cols: number, rows: number, aspect: n
 			// The largest thumbnail of this aspect that fits both limits, in cells.
 			const rowsForWidth = Math.max(1, Math.round((widthLimit * cell.width) / safeAspect / cell.height));
 			const cellRows = Math.min(heightLimit, rowsForWidth);
-			const cellCols = Math.min(widthLimit, Math.max(1, Math.round((cellRows * cell.height * safeAspect) / cell.width)));
+			const cellCols = Math.min(
+				widthLimit,
+				Math.max(1, Math.round((cellRows * cell.height * safeAspect) / cell.width)),
+			);
 			if (cellCols < minCols) continue;
-			if (!best || cellCols * cellRows > best.cellCols * best.cellRows) best = {count: shown, across, down, cellCols, cellRows, gap};
+			if (!best || cellCols * cellRows > best.cellCols * best.cellRows)
+				best = {count: shown, across, down, cellCols, cellRows, gap};
 		}
 		if (best) return best;
 	}

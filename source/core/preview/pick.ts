@@ -28,7 +28,9 @@ export function evenlySpaced(total: number, count: number): number[] {
  * the generator numbers its files).
  */
 export function pickSheetImages<T extends SheetImage>(images: readonly T[], count: number, running: boolean): T[] {
-	const ordered = [...images].sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	const ordered = [...images].sort(
+		(a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+	);
 	if (running) return ordered.slice(Math.max(0, ordered.length - count));
 	return evenlySpaced(ordered.length, count).map((i) => ordered[i]!);
 }

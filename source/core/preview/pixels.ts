@@ -54,7 +54,8 @@ export function boxResize(image: RgbImage, width: number, height: number): RgbIm
 
 /** Mean absolute difference per channel (0–255) of two images of the same size. */
 export function meanColourError(a: RgbImage, b: RgbImage): number {
-	if (a.width !== b.width || a.height !== b.height) throw new Error(`size differs: ${a.width}x${a.height} vs ${b.width}x${b.height}`);
+	if (a.width !== b.width || a.height !== b.height)
+		throw new Error(`size differs: ${a.width}x${a.height} vs ${b.width}x${b.height}`);
 	let sum = 0;
 	for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i]! - b.data[i]!);
 	return a.data.length === 0 ? 0 : sum / a.data.length;

@@ -21,7 +21,11 @@ export function paste(target: RgbImage, source: RgbImage, x: number, y: number):
 }
 
 /** One row of a sheet: each thumbnail centred in its box, `gapPx` between boxes, empty cells grey. */
-export function composeStrip(thumbnails: ReadonlyArray<RgbImage | null>, box: {width: number; height: number}, gapPx: number): RgbImage {
+export function composeStrip(
+	thumbnails: ReadonlyArray<RgbImage | null>,
+	box: {width: number; height: number},
+	gapPx: number,
+): RgbImage {
 	const strip = blankImage(thumbnails.length * box.width + Math.max(0, thumbnails.length - 1) * gapPx, box.height, 0);
 	thumbnails.forEach((thumbnail, index) => {
 		const left = index * (box.width + gapPx);
@@ -29,13 +33,21 @@ export function composeStrip(thumbnails: ReadonlyArray<RgbImage | null>, box: {w
 			paste(strip, blankImage(box.width, box.height, EMPTY_GREY), left, 0);
 			return;
 		}
-		paste(strip, thumbnail, left + Math.floor((box.width - thumbnail.width) / 2), Math.floor((box.height - thumbnail.height) / 2));
+		paste(
+			strip,
+			thumbnail,
+			left + Math.floor((box.width - thumbnail.width) / 2),
+			Math.floor((box.height - thumbnail.height) / 2),
+		);
 	});
 	return strip;
 }
 
 function xml(text: string): string {
-	return text.replace(/[<>&"']/g, (c) => ({'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'})[c]!);
+	return text.replace(
+		/[<>&"']/g,
+		(c) => ({'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'})[c]!,
+	);
 }
 
 export type SheetCell = {image: RgbImage | null; caption: string; reason: string | null};
@@ -44,7 +56,10 @@ export type SheetCell = {image: RgbImage | null; caption: string; reason: string
  * The contact sheet as a PNG: `across` thumbnails per row in boxes of `box` pixels, each with its caption
  * (and, for a cell without a picture, its reason) drawn below. Captions are SVG text rendered by libvips.
  */
-export async function composeSheetPng(cells: readonly SheetCell[], options: {across: number; box: {width: number; height: number}; title: string}): Promise<Buffer> {
+export async function composeSheetPng(
+	cells: readonly SheetCell[],
+	options: {across: number; box: {width: number; height: number}; title: string},
+): Promise<Buffer> {
 	const pad = 12;
 	const captionHeight = 36;
 	const titleHeight = 36;
@@ -53,17 +68,29 @@ export async function composeSheetPng(cells: readonly SheetCell[], options: {acr
 	const width = pad + across * (options.box.width + pad);
 	const height = titleHeight + pad + down * (options.box.height + captionHeight + pad);
 	const canvas = blankImage(width, height, 24);
-	const texts: string[] = [`<text x="${pad}" y="26" font-family="DejaVu Sans, sans-serif" font-size="18" fill="#eeeeee">${xml(options.title)}</text>`];
+	const texts: string[] = [
+		`<text x="${pad}" y="26" font-family="DejaVu Sans, sans-serif" font-size="18" fill="#eeeeee">${xml(options.title)}</text>`,
+	];
 	const charsPerLine = Math.max(8, Math.floor(options.box.width / 7));
 	cells.forEach((cell, index) => {
 		const x = pad + (index % across) * (options.box.width + pad);
 		const y = titleHeight + pad + Math.floor(index / across) * (options.box.height + captionHeight + pad);
-		if (cell.image) paste(canvas, cell.image, x + Math.floor((options.box.width - cell.image.width) / 2), y + Math.floor((options.box.height - cell.image.height) / 2));
+		if (cell.image)
+			paste(
+				canvas,
+				cell.image,
+				x + Math.floor((options.box.width - cell.image.width) / 2),
+				y + Math.floor((options.box.height - cell.image.height) / 2),
+			);
 		else {
 			paste(canvas, blankImage(options.box.width, options.box.height, EMPTY_GREY), x, y);
-			texts.push(`<text x="${x + 8}" y="${y + options.box.height / 2}" font-family="DejaVu Sans, sans-serif" font-size="12" fill="#ff9090">${xml(clip(cell.reason ?? 'no image', charsPerLine))}</text>`);
+			texts.push(
+				`<text x="${x + 8}" y="${y + options.box.height / 2}" font-family="DejaVu Sans, sans-serif" font-size="12" fill="#ff9090">${xml(clip(cell.reason ?? 'no image', charsPerLine))}</text>`,
+			);
 		}
-		texts.push(`<text x="${x}" y="${y + options.box.height + 16}" font-family="DejaVu Sans, sans-serif" font-size="12" fill="#dddddd">${xml(clip(cell.caption, charsPerLine))}</text>`);
+		texts.push(
+			`<text x="${x}" y="${y + options.box.height + 16}" font-family="DejaVu Sans, sans-serif" font-size="12" fill="#dddddd">${xml(clip(cell.caption, charsPerLine))}</text>`,
+		);
 	});
 	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts.join('')}</svg>`;
 	return sharp(canvas.data, {raw: {width, height, channels: 3}})

@@ -39,10 +39,12 @@ function fsReason(error: unknown): string {
 
 function decoderReason(error: unknown): string {
 	const message = error instanceof Error ? error.message : String(error);
-	if (/unsupported image format|bad seek|not a known file format/i.test(message)) return 'not an image (unknown format)';
+	if (/unsupported image format|bad seek|not a known file format/i.test(message))
+		return 'not an image (unknown format)';
 	if (/pixel limit/i.test(message)) return `too large to preview (over ${MAX_PIXELS / 1e6} megapixels)`;
 	if (/timeout/i.test(message)) return `took too long to decode (over ${DECODE_TIMEOUT_SECONDS} s)`;
-	if (/premature|truncat|end of|read error|corrupt|invalid|crc|bad/i.test(message)) return `damaged or cut off (${message.split('\n')[0]!.slice(0, 80)})`;
+	if (/premature|truncat|end of|read error|corrupt|invalid|crc|bad/i.test(message))
+		return `damaged or cut off (${message.split('\n')[0]!.slice(0, 80)})`;
 	return `cannot decode it (${message.split('\n')[0]!.slice(0, 80)})`;
 }
 
@@ -56,7 +58,8 @@ export async function readImageBytes(file: string): Promise<{ok: true; bytes: Bu
 	}
 	if (stat.isDirectory()) return {ok: false, reason: 'a folder, not an image'};
 	if (stat.size === 0) return {ok: false, reason: 'empty file (0 bytes)'};
-	if (stat.size > MAX_FILE_BYTES) return {ok: false, reason: `too large to preview (${Math.round(stat.size / 1048576)} MB)`};
+	if (stat.size > MAX_FILE_BYTES)
+		return {ok: false, reason: `too large to preview (${Math.round(stat.size / 1048576)} MB)`};
 	try {
 		return {ok: true, bytes: await fs.promises.readFile(file)};
 	} catch (error) {
@@ -65,16 +68,21 @@ export async function readImageBytes(file: string): Promise<{ok: true; bytes: Bu
 }
 
 function sharpOf(bytes: Buffer): Sharp {
-	return sharp(bytes, {limitInputPixels: MAX_PIXELS, failOn: 'error', sequentialRead: true}).timeout({seconds: DECODE_TIMEOUT_SECONDS});
+	return sharp(bytes, {limitInputPixels: MAX_PIXELS, failOn: 'error', sequentialRead: true}).timeout({
+		seconds: DECODE_TIMEOUT_SECONDS,
+	});
 }
 
 /** Header only (no pixels): the size, or why the bytes are no image we will decode. */
-export async function probeImage(bytes: Buffer): Promise<{ok: true; width: number; height: number; format: string} | {ok: false; reason: string}> {
+export async function probeImage(
+	bytes: Buffer,
+): Promise<{ok: true; width: number; height: number; format: string} | {ok: false; reason: string}> {
 	try {
 		// The header only: no pixel limit here, so the refusal below can say how large the image claims to be.
 		const meta = await sharp(bytes, {limitInputPixels: false}).metadata();
 		if (!meta.width || !meta.height) return {ok: false, reason: 'not an image (no size in its header)'};
-		if (meta.width * meta.height > MAX_PIXELS) return {ok: false, reason: `too large to preview (${meta.width}×${meta.height} pixels)`};
+		if (meta.width * meta.height > MAX_PIXELS)
+			return {ok: false, reason: `too large to preview (${meta.width}×${meta.height} pixels)`};
 		return {ok: true, width: meta.width, height: meta.height, format: meta.format ?? 'unknown'};
 	} catch (error) {
 		return {ok: false, reason: decoderReason(error)};
@@ -94,7 +102,14 @@ export async function decodeToFit(bytes: Buffer, box: Box): Promise<Decoded> {
 			.raw()
 			.toBuffer({resolveWithObject: true});
 		if (info.channels !== 3) return {ok: false, reason: `cannot decode it (${info.channels} channels)`};
-		return {ok: true, image: {width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength)}};
+		return {
+			ok: true,
+			image: {
+				width: info.width,
+				height: info.height,
+				data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+			},
+		};
 	} catch (error) {
 		return {ok: false, reason: decoderReason(error)};
 	}
@@ -106,22 +121,34 @@ export async function resizeToFit(image: RgbImage, box: Box): Promise<RgbImage> 
 		.resize({width: Math.max(1, box.width), height: Math.max(1, box.height), fit: 'inside'})
 		.raw()
 		.toBuffer({resolveWithObject: true});
-	return {width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength)};
+	return {
+		width: info.width,
+		height: info.height,
+		data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+	};
 }
 
 export async function encodePng(image: RgbImage): Promise<Buffer> {
-	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}}).png({compressionLevel: 6}).toBuffer();
+	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
+		.png({compressionLevel: 6})
+		.toBuffer();
 }
 
 export async function encodeJpeg(image: RgbImage, quality = 85): Promise<Buffer> {
-	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}}).jpeg({quality}).toBuffer();
+	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
+		.jpeg({quality})
+		.toBuffer();
 }
 
 /** Decodes bytes we wrote ourselves (a cached thumbnail); null when they turn out damaged. */
 export async function decodeTrusted(bytes: Buffer): Promise<RgbImage | null> {
 	try {
 		const {data, info} = await sharp(bytes).removeAlpha().raw().toBuffer({resolveWithObject: true});
-		return {width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength)};
+		return {
+			width: info.width,
+			height: info.height,
+			data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+		};
 	} catch {
 		return null;
 	}

@@ -5,7 +5,14 @@
  * under it whatever the terminal does with its cursor after an image.
  */
 import {CAPTION_ROWS, sheetLayout, type SheetLayout} from '../../core/preview/layout.js';
-import {halfBlockLines, itermImage, kittyImage, sixelImage, type ColourDepth, type Protocol} from '../../core/preview/encode.js';
+import {
+	halfBlockLines,
+	itermImage,
+	kittyImage,
+	sixelImage,
+	type ColourDepth,
+	type Protocol,
+} from '../../core/preview/encode.js';
 import type {CellPixels, RgbImage} from '../../core/preview/pixels.js';
 import {displayWidth, fitToWidth} from '../../text/width.js';
 import {composeStrip} from './compose.js';
@@ -31,7 +38,9 @@ type Cell = {image: PreviewImage; picture: RgbImage | null; reason: string | nul
 
 function captionLine(cells: readonly Cell[], layout: SheetLayout): string {
 	return cells
-		.map((cell) => fitToWidth(cell.reason ? `✗ ${cell.reason}` : cellCaption(cell.image, layout.cellCols), layout.cellCols))
+		.map((cell) =>
+			fitToWidth(cell.reason ? `✗ ${cell.reason}` : cellCaption(cell.image, layout.cellCols), layout.cellCols),
+		)
 		.join(' '.repeat(layout.gap))
 		.trimEnd();
 }
@@ -42,13 +51,19 @@ export function cellCaption(image: Pick<PreviewImage, 'caption' | 'shortCaption'
 }
 
 /** The sheet's text; `images` are already the sheet's choice (first, last, between; or the newest). */
-export async function renderPreviewText(images: readonly PreviewImage[], options: PreviewTextOptions): Promise<{text: string; layout: SheetLayout | null}> {
+export async function renderPreviewText(
+	images: readonly PreviewImage[],
+	options: PreviewTextOptions,
+): Promise<{text: string; layout: SheetLayout | null}> {
 	const protocol = options.protocol;
 	if (protocol === null) {
 		// No pictures: one line per image, its file name and its caption, like a listing.
 		const width = Math.max(...images.map((image) => displayWidth(image.name)));
 		const text = images.map((image) => `${fitToWidth(image.name, width)}  ${image.caption}`.trimEnd()).join('\n');
-		return {text: text ? `${text}\n` : '', layout: sheetLayout(images.length, options.cols, options.rows, options.aspect, options.cell)};
+		return {
+			text: text ? `${text}\n` : '',
+			layout: sheetLayout(images.length, options.cols, options.rows, options.aspect, options.cell),
+		};
 	}
 	const layout = sheetLayout(images.length, options.cols, options.rows, options.aspect, options.cell);
 	if (!layout) return {text: '', layout: null};
@@ -56,8 +71,13 @@ export async function renderPreviewText(images: readonly PreviewImage[], options
 	const shown = images.slice(0, layout.count);
 	const cells: Cell[] = await Promise.all(
 		shown.map(async (image): Promise<Cell> => {
-			const picture = await fittedPicture({path: image.path, size: image.size, mtimeMs: image.mtimeMs, cacheDir: options.cacheDir}, box);
-			return picture.ok ? {image, picture: picture.image, reason: null} : {image, picture: null, reason: picture.reason};
+			const picture = await fittedPicture(
+				{path: image.path, size: image.size, mtimeMs: image.mtimeMs, cacheDir: options.cacheDir},
+				box,
+			);
+			return picture.ok
+				? {image, picture: picture.image, reason: null}
+				: {image, picture: null, reason: picture.reason};
 		}),
 	);
 	let text = '';
@@ -70,25 +90,42 @@ export async function renderPreviewText(images: readonly PreviewImage[], options
 	return {text, layout};
 }
 
-function blockRows(row: readonly Cell[], layout: SheetLayout, box: {width: number; height: number}, depth: ColourDepth): string {
+function blockRows(
+	row: readonly Cell[],
+	layout: SheetLayout,
+	box: {width: number; height: number},
+	depth: ColourDepth,
+): string {
 	const blank = ' '.repeat(layout.cellCols);
 	const columns = row.map((cell) => {
 		if (!cell.picture) return Array.from({length: layout.cellRows}, () => blank);
 		const even = cell.picture.height - (cell.picture.height % 2);
-		const lines = halfBlockLines({...cell.picture, height: even, data: cell.picture.data.subarray(0, even * cell.picture.width * 3)}, depth);
+		const lines = halfBlockLines(
+			{...cell.picture, height: even, data: cell.picture.data.subarray(0, even * cell.picture.width * 3)},
+			depth,
+		);
 		const left = Math.floor((box.width - cell.picture.width) / 2);
 		const top = Math.floor((layout.cellRows - lines.length) / 2);
 		return Array.from({length: layout.cellRows}, (_, i) => {
 			const line = lines[i - top];
-			return line === undefined ? blank : ' '.repeat(left) + line + ' '.repeat(layout.cellCols - left - cell.picture!.width);
+			return line === undefined
+				? blank
+				: ' '.repeat(left) + line + ' '.repeat(layout.cellCols - left - cell.picture!.width);
 		});
 	});
 	let text = '';
-	for (let i = 0; i < layout.cellRows; i++) text += `${columns.map((lines) => lines[i]).join(' '.repeat(layout.gap))}\n`;
+	for (let i = 0; i < layout.cellRows; i++)
+		text += `${columns.map((lines) => lines[i]).join(' '.repeat(layout.gap))}\n`;
 	return text;
 }
 
-async function graphicRow(row: readonly Cell[], layout: SheetLayout, box: {width: number; height: number}, protocol: Exclude<Protocol, 'blocks'>, cell: CellPixels): Promise<string> {
+async function graphicRow(
+	row: readonly Cell[],
+	layout: SheetLayout,
+	box: {width: number; height: number},
+	protocol: Exclude<Protocol, 'blocks'>,
+	cell: CellPixels,
+): Promise<string> {
 	const strip = composeStrip(
 		row.map((c) => c.picture),
 		box,
@@ -96,7 +133,12 @@ async function graphicRow(row: readonly Cell[], layout: SheetLayout, box: {width
 	);
 	const cols = row.length * layout.cellCols + (row.length - 1) * layout.gap;
 	const rows = layout.cellRows;
-	const image = protocol === 'kitty' ? kittyImage(await encodePng(strip), {cols, rows}) : protocol === 'iterm' ? itermImage(await encodeJpeg(strip), {cols, rows}) : sixelImage(strip);
+	const image =
+		protocol === 'kitty'
+			? kittyImage(await encodePng(strip), {cols, rows})
+			: protocol === 'iterm'
+				? itermImage(await encodeJpeg(strip), {cols, rows})
+				: sixelImage(strip);
 	// Reserve the rows, go back to their top, draw with the cursor saved, then step below the picture.
 	return `${'\n'.repeat(rows)}${ESC}[${rows}A${ESC}7${image}${ESC}8${ESC}[${rows}B\r`;
 }

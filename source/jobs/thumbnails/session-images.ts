@@ -23,7 +23,14 @@ export type PreviewImage = {
 };
 
 export type SessionImages =
-	| {ok: true; folder: string; images: PreviewImage[]; manifest: ManifestImages | null; manifestReason: string | null; running: boolean}
+	| {
+			ok: true;
+			folder: string;
+			images: PreviewImage[];
+			manifest: ManifestImages | null;
+			manifestReason: string | null;
+			running: boolean;
+	  }
 	| {ok: false; reason: string};
 
 const RUNNING_STATUSES = new Set(['ongoing', 'running', 'in_progress', 'generating']);
@@ -34,7 +41,9 @@ export function readSessionImages(folder: string): SessionImages {
 	if (listing.kind === 'unlistable') return {ok: false, reason: `cannot list ${folder}: ${listing.reason}`};
 	let manifest: ManifestImages | null = null;
 	let manifestReason: string | null = null;
-	const input = listing.hasManifest ? readManifestInput(path.join(folder, MANIFEST_NAME)) : ({kind: 'missing'} as const);
+	const input = listing.hasManifest
+		? readManifestInput(path.join(folder, MANIFEST_NAME))
+		: ({kind: 'missing'} as const);
 	if (input.kind === 'bytes') {
 		const parsed = readManifestImages(input.bytes);
 		if (parsed.ok) manifest = parsed;
@@ -54,10 +63,21 @@ export function readSessionImages(folder: string): SessionImages {
 			entry,
 		};
 	});
-	return {ok: true, folder, images, manifest, manifestReason, running: manifest !== null && manifest.status !== null && RUNNING_STATUSES.has(manifest.status)};
+	return {
+		ok: true,
+		folder,
+		images,
+		manifest,
+		manifestReason,
+		running: manifest !== null && manifest.status !== null && RUNNING_STATUSES.has(manifest.status),
+	};
 }
 
 /** The sheet's images of a session read by `readSessionImages` (see core/preview/pick.ts for which). */
-export function sheetImages(session: Extract<SessionImages, {ok: true}>, count: number, running = session.running): PreviewImage[] {
+export function sheetImages(
+	session: Extract<SessionImages, {ok: true}>,
+	count: number,
+	running = session.running,
+): PreviewImage[] {
 	return pickSheetImages(session.images, count, running);
 }

@@ -72,7 +72,11 @@ export function createThumbnailService(options: {parallel?: number; inThread?: b
 			else {
 				makeThumbnail(next.request).then(
 					(thumbnail) => settle(next.id, thumbnail),
-					(error: unknown) => settle(next.id, {ok: false, reason: `cannot preview it (${error instanceof Error ? error.message : String(error)})`}),
+					(error: unknown) =>
+						settle(next.id, {
+							ok: false,
+							reason: `cannot preview it (${error instanceof Error ? error.message : String(error)})`,
+						}),
 				);
 			}
 		}

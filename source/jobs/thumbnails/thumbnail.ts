@@ -14,7 +14,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {CellPixels, RgbImage} from '../../core/preview/pixels.js';
-import {halfBlockLines, itermImage, kittyImage, sixelImage, type ColourDepth, type Protocol} from '../../core/preview/encode.js';
+import {
+	halfBlockLines,
+	itermImage,
+	kittyImage,
+	sixelImage,
+	type ColourDepth,
+	type Protocol,
+} from '../../core/preview/encode.js';
 import {decodeToFit, decodeTrusted, encodeJpeg, encodePng, readImageBytes, resizeToFit, type Box} from './decode.js';
 
 /** The cached thumbnail's box: big enough for any sheet or grid cell (full screen decodes the original). */
@@ -22,15 +29,23 @@ export const CACHED_BOX: Box = Object.freeze({width: 384, height: 384});
 /** The web UI's thumbnails are this high. */
 const WEB_THUMBNAIL_HEIGHT = 240;
 
-export function thumbnailCacheDir(env: Readonly<Record<string, string | undefined>>, homedir = os.homedir(), tmpdir = os.tmpdir()): string {
+export function thumbnailCacheDir(
+	env: Readonly<Record<string, string | undefined>>,
+	homedir = os.homedir(),
+	tmpdir = os.tmpdir(),
+): string {
 	const xdg = env.XDG_CACHE_HOME;
-	const base = xdg && path.isAbsolute(xdg) ? xdg : homedir ? path.join(homedir, '.cache') : path.join(tmpdir, 'sdstats-cache');
+	const base =
+		xdg && path.isAbsolute(xdg) ? xdg : homedir ? path.join(homedir, '.cache') : path.join(tmpdir, 'sdstats-cache');
 	return path.join(base, 'sdstats', 'thumbnails');
 }
 
 /** The cache file of one version of one image. */
 export function cacheKey(file: string, size: number, mtimeMs: number): string {
-	return crypto.createHash('sha1').update(`${path.resolve(file)}\0${size}\0${mtimeMs}\0${CACHED_BOX.width}x${CACHED_BOX.height}`).digest('hex');
+	return crypto
+		.createHash('sha1')
+		.update(`${path.resolve(file)}\0${size}\0${mtimeMs}\0${CACHED_BOX.width}x${CACHED_BOX.height}`)
+		.digest('hex');
 }
 
 /** `<root>/../thumbnails/<session>/<image stem>.webp` for an image at `<root>/<session>/<name>`. */
@@ -49,18 +64,37 @@ export type ThumbnailRequest = {
 	mtimeMs: number;
 	cacheDir: string | null;
 	/** The terminal form wanted; `full` decodes the original to fit (full-screen view), skipping the cache. */
-	encode: {protocol: Protocol; cols: number; rows: number; cell: CellPixels; depth: ColourDepth; full?: boolean; kittyId?: number};
+	encode: {
+		protocol: Protocol;
+		cols: number;
+		rows: number;
+		cell: CellPixels;
+		depth: ColourDepth;
+		full?: boolean;
+		kittyId?: number;
+	};
 };
 
 export type ThumbnailSource = 'cache' | 'web' | 'original';
 
 export type Thumbnail =
-	| {ok: true; source: ThumbnailSource; cols: number; rows: number; width: number; height: number; text: string; lines: string[] | null}
+	| {
+			ok: true;
+			source: ThumbnailSource;
+			cols: number;
+			rows: number;
+			width: number;
+			height: number;
+			text: string;
+			lines: string[] | null;
+	  }
 	| {ok: false; reason: string};
 
 /** The pixel box a protocol fills for cols×rows cells (half blocks: one pixel across, two down, per cell). */
 export function pixelBox(protocol: Protocol, cols: number, rows: number, cell: CellPixels): Box {
-	return protocol === 'blocks' ? {width: cols, height: rows * 2} : {width: cols * cell.width, height: rows * cell.height};
+	return protocol === 'blocks'
+		? {width: cols, height: rows * 2}
+		: {width: cols * cell.width, height: rows * cell.height};
 }
 
 async function readCached(file: string): Promise<RgbImage | null> {
@@ -96,8 +130,13 @@ async function webThumbnail(imagePath: string, mtimeMs: number): Promise<RgbImag
 }
 
 /** The small source picture of one image (from wherever is cheapest), or why there is none. */
-export async function sourcePicture(request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir'>, box: Box): Promise<{ok: true; image: RgbImage; source: ThumbnailSource} | {ok: false; reason: string}> {
-	const cacheFile = request.cacheDir ? path.join(request.cacheDir, `${cacheKey(request.path, request.size, request.mtimeMs)}.jpg`) : null;
+export async function sourcePicture(
+	request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir'>,
+	box: Box,
+): Promise<{ok: true; image: RgbImage; source: ThumbnailSource} | {ok: false; reason: string}> {
+	const cacheFile = request.cacheDir
+		? path.join(request.cacheDir, `${cacheKey(request.path, request.size, request.mtimeMs)}.jpg`)
+		: null;
 	if (cacheFile) {
 		const cached = await readCached(cacheFile);
 		if (cached) return {ok: true, image: cached, source: 'cache'};
@@ -115,7 +154,11 @@ export async function sourcePicture(request: Pick<ThumbnailRequest, 'path' | 'si
 }
 
 /** Fitted pixels → the protocol's bytes (and, for half blocks, the lines to lay out as text). */
-export async function encodeFor(image: RgbImage, encode: ThumbnailRequest['encode'], name: string): Promise<{text: string; lines: string[] | null; cols: number; rows: number}> {
+export async function encodeFor(
+	image: RgbImage,
+	encode: ThumbnailRequest['encode'],
+	name: string,
+): Promise<{text: string; lines: string[] | null; cols: number; rows: number}> {
 	const {protocol, cell} = encode;
 	if (protocol === 'blocks') {
 		const lines = halfBlockLines(image, encode.depth);
@@ -123,13 +166,28 @@ export async function encodeFor(image: RgbImage, encode: ThumbnailRequest['encod
 	}
 	const cols = Math.max(1, Math.ceil(image.width / cell.width));
 	const rows = Math.max(1, Math.ceil(image.height / cell.height));
-	if (protocol === 'kitty') return {text: kittyImage(await encodePng(image), {cols, rows, ...(encode.kittyId === undefined ? {} : {id: encode.kittyId, placement: 1})}), lines: null, cols, rows};
-	if (protocol === 'iterm') return {text: itermImage(await encodeJpeg(image, 85), {cols, rows, name}), lines: null, cols, rows};
+	if (protocol === 'kitty')
+		return {
+			text: kittyImage(await encodePng(image), {
+				cols,
+				rows,
+				...(encode.kittyId === undefined ? {} : {id: encode.kittyId, placement: 1}),
+			}),
+			lines: null,
+			cols,
+			rows,
+		};
+	if (protocol === 'iterm')
+		return {text: itermImage(await encodeJpeg(image, 85), {cols, rows, name}), lines: null, cols, rows};
 	return {text: sixelImage(image), lines: null, cols, rows};
 }
 
 /** One image scaled to fit `box` (from the cache, the web UI's thumbnail, or the original), or why not. */
-export async function fittedPicture(request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir'>, box: Box, full = false): Promise<{ok: true; image: RgbImage; source: ThumbnailSource} | {ok: false; reason: string}> {
+export async function fittedPicture(
+	request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir'>,
+	box: Box,
+	full = false,
+): Promise<{ok: true; image: RgbImage; source: ThumbnailSource} | {ok: false; reason: string}> {
 	if (full) {
 		const bytes = await readImageBytes(request.path);
 		if (!bytes.ok) return bytes;
@@ -139,7 +197,10 @@ export async function fittedPicture(request: Pick<ThumbnailRequest, 'path' | 'si
 	const picture = await sourcePicture(request, box);
 	if (!picture.ok) return picture;
 	const {image} = picture;
-	const fits = image.width <= box.width && image.height <= box.height && (image.width === box.width || image.height === box.height);
+	const fits =
+		image.width <= box.width &&
+		image.height <= box.height &&
+		(image.width === box.width || image.height === box.height);
 	return {ok: true, image: fits ? image : await resizeToFit(image, box), source: picture.source};
 }
 
@@ -150,7 +211,12 @@ export async function makeThumbnail(request: ThumbnailRequest): Promise<Thumbnai
 	if (!picture.ok) return picture;
 	let fitted = picture.image;
 	// Half blocks take pixels two rows at a time.
-	if (encode.protocol === 'blocks' && fitted.height % 2 === 1) fitted = {...fitted, height: fitted.height - 1, data: fitted.data.subarray(0, (fitted.height - 1) * fitted.width * 3)};
+	if (encode.protocol === 'blocks' && fitted.height % 2 === 1)
+		fitted = {
+			...fitted,
+			height: fitted.height - 1,
+			data: fitted.data.subarray(0, (fitted.height - 1) * fitted.width * 3),
+		};
 	if (fitted.height === 0) return {ok: false, reason: 'too small to preview'};
 	const encoded = await encodeFor(fitted, encode, path.basename(request.path));
 	return {ok: true, source: picture.source, width: fitted.width, height: fitted.height, ...encoded};

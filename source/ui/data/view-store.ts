@@ -7,10 +7,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {parseSortSpec, type SortSpec} from '../../view/sort.js';
+import {isImagesSetting, type ImagesSetting} from '../../core/preview/detect.js';
 
 export type ViewSettings = {sort: SortSpec; filter: string; hidden: string[]};
 
-export type ViewFile = {version: 1; root: string; last: ViewSettings | null; saved: Record<string, ViewSettings>};
+export type ViewFile = {version: 1; root: string; last: ViewSettings | null; saved: Record<string, ViewSettings>; /** `--images`, remembered. */ images?: ImagesSetting};
 
 export type ViewStore = {
 	readonly path: string;
@@ -58,14 +59,15 @@ export function createViewStore(file: string, root: string): ViewStore {
 					const settings = validSettings(value);
 					if (settings) saved[name] = settings;
 				}
-				return {file: {version: 1, root, last: parsed.last === null ? null : validSettings(parsed.last), saved}, warning: null};
+				const images = isImagesSetting(parsed.images) ? {images: parsed.images} : {};
+				return {file: {version: 1, root, last: parsed.last === null ? null : validSettings(parsed.last), saved, ...images}, warning: null};
 			} catch (error) {
 				return {file: empty(), warning: `ignored the remembered views in ${file}: it is damaged (${(error as Error).message})`};
 			}
 		},
 		save(contents) {
 			fs.mkdirSync(path.dirname(file), {recursive: true});
-			const body = {version: 1, root, last: contents.last ? serialise(contents.last) : null, saved: Object.fromEntries(Object.entries(contents.saved).map(([k, v]) => [k, serialise(v)]))};
+			const body = {version: 1, root, last: contents.last ? serialise(contents.last) : null, saved: Object.fromEntries(Object.entries(contents.saved).map(([k, v]) => [k, serialise(v)])), ...(contents.images ? {images: contents.images} : {})};
 			// Written beside and renamed: a crash never leaves half a file.
 			const temp = `${file}.${process.pid}.tmp`;
 			fs.writeFileSync(temp, `${JSON.stringify(body, null, 2)}\n`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import {useEffect, useRef, type Dispatch} from 'react';
+import {useEffect, type Dispatch} from 'react';
 import {isActiveStatus} from '../../core/state.js';
-import {RateTracker} from '../../jobs/live.js';
+import {imagesPerMinute} from '../../core/rate.js';
 import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action, ExplorerState} from '../state/types.js';
 import type {Clock, TimerHandle} from '../clock.js';
@@ -11,12 +11,12 @@ export const LIVE_POLL_MS = 3000;
 /**
  * New session folders and running sessions update by themselves: a cheap poll every few seconds (and at once
  * when fs.watch reports a change in the root, a hint never relied on alone), recomputing only what changed.
- * Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate comes from the
- * image counts these polls see (use-stall-tick.ts moves it to stalled when its window passes).
+ * Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate is core/rate.ts's,
+ * of the row just polled: the same number `sdstats watch` prints (use-stall-tick.ts moves it to stalled when
+ * its window passes).
  */
 export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock, pollMs: number): void {
 	const jobRunning = state.job !== null;
-	const rates = useRef(new RateTracker());
 	useEffect(() => {
 		if (state.loading || jobRunning || data.readonlyReason !== null) return;
 		let busy = false;
@@ -30,14 +30,9 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 				const {rows} = data.fetch(result.changedIds);
 				const t = clock.now();
 				dispatch({type: 'rows-updated', rows, removedIds: result.removedIds, nowMs: t});
-				const tracker = rates.current;
-				for (const row of rows) {
-					if (isActiveStatus(row.manifest_status)) tracker.record(row.session_id, t, row.images_actual);
-					else tracker.forget(row.session_id);
-				}
 				const next = new Map<string, number>();
 				for (const row of rows) {
-					const rate = tracker.ratePerMinute(row.session_id);
+					const rate = isActiveStatus(row.manifest_status) ? imagesPerMinute(row) : null;
 					if (rate !== null) next.set(row.session_id, rate);
 				}
 				if (next.size > 0) dispatch({type: 'rates', rates: next});

@@ -10,6 +10,7 @@ import type {SessionState} from '../../core/types.js';
 import {fitToWidth} from '../../text/width.js';
 import type {SortKey} from '../../view/sort.js';
 import type {SessionView} from '../../view/session-view.js';
+import {formatRate} from '../../core/rate.js';
 
 export type ColumnId = 'created' | 'name' | 'model' | 'state' | 'images' | 'completion' | 'bar' | 'mode' | 'sweep' | 'size' | 'steps' | 'cfg' | 'sampler' | 'flags';
 
@@ -191,10 +192,6 @@ export function rowCells(view: SessionView, layout: Layout, ratePerMinute?: numb
 		const text = c.id === 'state' && view.state === 'running' && ratePerMinute !== undefined ? `▶ ${formatRate(ratePerMinute)}` : cellText(view, c.id, compact);
 		return {id: c.id, text: fitToWidth(text, c.width, c.align)};
 	});
-}
-
-export function formatRate(perMinute: number): string {
-	return perMinute >= 10 ? `${Math.round(perMinute)}/min` : `${perMinute.toFixed(1)}/min`;
 }
 
 export function headerCells(layout: Layout, sortKey: SortKey, arrow: string): Cell[] {

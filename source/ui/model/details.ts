@@ -13,6 +13,7 @@ import type {SessionView} from '../../view/session-view.js';
 import type {StoredSession} from '../../core/types.js';
 import type {SessionInsight} from '../../jobs/session-insight.js';
 import {insightLines} from './insight-lines.js';
+import {imagesPerMinute} from '../../core/rate.js';
 
 export type DetailsLine = {text: string; role?: 'title' | 'section' | 'label' | 'warning'};
 
@@ -114,12 +115,13 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	if (view.state === 'running' && context.ratePerMinute !== undefined) {
 		const remaining = row.images_expected === null ? null : Number(row.images_expected) - row.images_actual;
 		const eta = remaining !== null && remaining > 0 && context.ratePerMinute > 0 ? `, ETA ${formatSpan((remaining / context.ratePerMinute) * 60_000)} to ${expected}` : '';
-		field('live', `${context.ratePerMinute.toFixed(1)} images per minute over the last minutes${eta}`);
+		field('live', `${context.ratePerMinute.toFixed(1)} images per minute, first image to last${eta}`);
 	}
 	if (Number.isFinite(first) && Number.isFinite(last)) {
 		const span = last - first;
 		field('duration', `${formatSpan(span)} from first to last image`);
-		if (span > 0 && row.images_actual > 1) field('rate', `${((row.images_actual - 1) / (span / 60_000)).toFixed(1)} images per minute`);
+		const rate = imagesPerMinute(row);
+		if (rate !== null) field('rate', `${rate.toFixed(1)} images per minute`);
 	}
 
 	section('Generation');

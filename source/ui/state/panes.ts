@@ -2,6 +2,7 @@
  * The panes slice: details (its full row, folder insight and live rates, and scrolling), help, the sort pane,
  * the filter pane, the groups view, and Esc — going back from any of them.
  */
+import {previewsBack} from './previews.js';
 import {nextGroupBy, queryWithin, rollup} from '../../view/rollup.js';
 import {SORT_KEYS} from '../../view/sort.js';
 import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, currentText, cycleItem, hasIncomplete, toggleItem} from '../model/filter-pane.js';
@@ -54,6 +55,9 @@ function filterPaneReducer(state: ExplorerState, action: FilterPaneAction): Expl
 /** Esc: each mode's way back. On the list it cancels a recompute, then clears the filter. */
 export function back(state: ExplorerState): ExplorerState {
 	switch (state.mode) {
+		case 'grid':
+		case 'image':
+			return previewsBack(state);
 		case 'details':
 			return {...state, mode: 'list'};
 		case 'help':

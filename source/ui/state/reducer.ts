@@ -15,9 +15,10 @@ import {inputsReducer} from './inputs.js';
 import {jobsReducer} from './jobs.js';
 import {listReducer, withNow} from './list.js';
 import {panesReducer} from './panes.js';
+import {initialPreviews, previewsReducer} from './previews.js';
 import {triageReducer} from './triage.js';
 import {cancelConfirm, sessionActionsReducer, stopAction, takeBackAction, undoesAction} from './session-actions.js';
-import type {Action, ExplorerState, KeyAction, Mode, Viewport} from './types.js';
+import type {Action, ExplorerState, KeyAction, Mode, PreviewOutput, Viewport} from './types.js';
 
 export {applyView} from './list.js';
 
@@ -30,6 +31,10 @@ export type InitialOptions = {
 	filter?: Filter;
 	hiddenColumns?: readonly string[];
 	savedViews?: Record<string, ViewSettings>;
+	/** How pictures reach the terminal; none: no image bytes. */
+	previewOutput?: PreviewOutput | null;
+	/** Whether the explorer shows pictures at all (it has a thumbnail service). */
+	previewsEnabled?: boolean;
 };
 
 export function initialState(options: InitialOptions): ExplorerState {
@@ -87,6 +92,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		job: null,
 		message: null,
 		quitting: false,
+		previews: initialPreviews(options.previewOutput ?? null, options.previewsEnabled ?? false),
 	};
 }
 
@@ -128,6 +134,17 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 	switch (action.type) {
 		case 'key':
 			return keyReducer(state, action);
+		case 'preview-output':
+		case 'preview-session-loaded':
+		case 'preview-thumb':
+		case 'sheet-focus':
+		case 'grid-open':
+		case 'grid-move':
+		case 'grid-axes':
+		case 'grid-page':
+		case 'image-open':
+		case 'image-step':
+			return previewsReducer(state, action);
 
 		case 'rows-loaded':
 		case 'views-loaded':

@@ -56,9 +56,17 @@ export function choiceOptions(state: ExplorerState, field: 'model' | 'mode' | 't
 	return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value]) => value);
 }
 
+/**
+ * A running session's images per minute as the live poll last computed it (core/rate.ts, the definition `watch`
+ * uses too); undefined until a poll sees it change.
+ */
+export function rateOf(state: ExplorerState, view: SessionView): number | undefined {
+	return view.state === 'running' ? state.rates.get(view.id) : undefined;
+}
+
 /** Everything the details of a session show besides its rows: the clock, the database, staleness, the live rate. */
 export function detailsContextOf(state: ExplorerState, view: SessionView): DetailsContext {
-	return {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id), ratePerMinute: state.rates.get(view.id)};
+	return {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id), ratePerMinute: rateOf(state, view)};
 }
 
 /** Where the details are drawn: beside the list on a wide terminal, else over the whole width. */

@@ -11,6 +11,8 @@ import {Header} from './header.js';
 import {JobPanel} from './job-panel.js';
 import {ListView} from './list.js';
 import {ActionConfirmPane} from './action-confirm.js';
+import {GridView, ImageView, SheetView} from './pictures.js';
+import {sheetPlan} from '../state/previews.js';
 import {ConfirmPane, ExportPane, FilterPane, GroupsPane, HelpView, SortPane} from './panes.js';
 
 export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): React.JSX.Element {
@@ -21,8 +23,19 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 	}
 	const selected = selectedView(state);
 	// The same lines the reducer bounds scrolling by (selectors.ts), so the last one can always be reached.
-	const details = (width: number, scroll: number): React.JSX.Element | null =>
-		selected ? <DetailsView lines={detailsLinesOf(state, selected, width)} scroll={scroll} width={width} height={screen.bodyHeight} theme={theme} /> : null;
+	const details = (width: number, scroll: number): React.JSX.Element | null => {
+		if (!selected) return null;
+		// The contact sheet takes the lower part of the panel when it is tall enough (state/previews.ts).
+		const sheet = sheetPlan(state, width, screen.bodyHeight);
+		const text = <DetailsView lines={detailsLinesOf(state, selected, width)} scroll={scroll} width={width} height={sheet ? sheet.detailsHeight : screen.bodyHeight} theme={theme} />;
+		if (!sheet) return text;
+		return (
+			<Box flexDirection="column" width={width} height={screen.bodyHeight}>
+				{text}
+				<SheetView state={state} plan={sheet} theme={theme} />
+			</Box>
+		);
+	};
 	const listWithSide = (
 		<Box flexDirection="row" height={screen.bodyHeight}>
 			<ListView state={state} width={screen.listWidth} height={screen.listHeight} theme={theme} />
@@ -37,6 +50,12 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 	switch (state.mode) {
 		case 'details':
 			body = screen.sideWidth > 0 || !selected ? listWithSide : details(columns, state.detailsScroll)!;
+			break;
+		case 'grid':
+			body = <GridView state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
+			break;
+		case 'image':
+			body = <ImageView state={state} width={columns} height={screen.bodyHeight} theme={theme} />;
 			break;
 		case 'help':
 			body = <HelpView scroll={state.helpScroll} width={columns} height={screen.bodyHeight} theme={theme} />;

@@ -5,6 +5,7 @@ import {describeFilter} from '../../view/filter.js';
 import {headerCells, layoutColumns, rowCells, type ColumnId, type Layout} from '../model/columns.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {ExplorerState} from '../state/types.js';
+import {rateOf} from '../state/selectors.js';
 import type {Role, Theme} from '../theme.js';
 import {fitToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
@@ -22,7 +23,7 @@ function marker(view: SessionView, selected: boolean, state: ExplorerState): Seg
 
 function rowSegments(view: SessionView, layout: Layout, selected: boolean, state: ExplorerState): Segment[] {
 	const segments = marker(view, selected, state);
-	for (const cell of rowCells(view, layout, state.rates.get(view.id))) {
+	for (const cell of rowCells(view, layout, rateOf(state, view))) {
 		let role: Role | undefined;
 		if (cell.id === 'state') role = `state-${view.state}`;
 		else if (cell.id === 'created' || cell.id === 'mode' || cell.id === 'sampler') role = 'dim';

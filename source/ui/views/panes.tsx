@@ -1,5 +1,6 @@
 /** The filter pane, the sort pane, the recompute question and the help: each a list of lines in the body. */
 import React from 'react';
+import {sparkline} from '../../core/preview/charts.js';
 import {Box} from 'ink';
 import {helpLines} from '../model/help-lines.js';
 import {FILTER_PANE_ITEMS, itemValue} from '../model/filter-pane.js';
@@ -122,9 +123,11 @@ export function GroupsPane({state, width, height, theme}: {state: ExplorerState;
 		{title: 'IMG/H', width: 6},
 		{title: 'LAST USED', width: 16},
 	];
+	// Images per day over the last 30 days, when the terminal has room for it beside a readable group label.
+	if (width - columns.reduce((sum, c) => sum + c.width + 1, 0) - 2 >= 30 + 1 + 20) columns.push({title: 'LAST 30 DAYS', width: 30});
 	const fixed = columns.reduce((sum, c) => sum + c.width + 1, 0);
 	const labelWidth = Math.max(10, width - fixed - 2);
-	const header = `  ${fitToWidth('GROUP', labelWidth)} ${columns.map((c) => fitToWidth(c.title, c.width, 'right')).join(' ')}`;
+	const header = `  ${fitToWidth('GROUP', labelWidth)} ${columns.map((c, k) => fitToWidth(c.title, c.width, k === 8 ? 'left' : 'right')).join(' ')}`;
 	const lines = groups.rows.map((row, i) => {
 		const cells = [
 			String(row.sessions),
@@ -135,9 +138,10 @@ export function GroupsPane({state, width, height, theme}: {state: ExplorerState;
 			String(row.aborted),
 			formatRate(row.imagesPerHour),
 			(row.lastUsed ?? '').replace('T', ' ').slice(0, 16),
-		];
+			sparkline(row.daily),
+		].slice(0, columns.length);
 		const selected = i === groups.focus;
-		const text = `${selected ? '›' : ' '} ${fitToWidth(sanitizeLine(row.label), labelWidth)} ${cells.map((c, k) => fitToWidth(c, columns[k]!.width, 'right')).join(' ')}`;
+		const text = `${selected ? '›' : ' '} ${fitToWidth(sanitizeLine(row.label), labelWidth)} ${cells.map((c, k) => fitToWidth(c, columns[k]!.width, k === 8 ? 'left' : 'right')).join(' ')}`;
 		return [{text: truncateToWidth(text, width), role: selected ? ('selected' as const) : undefined}];
 	});
 	const {slice} = windowAround(lines, groups.focus, Math.max(1, height - 2));

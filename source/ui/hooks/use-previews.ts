@@ -1,0 +1,144 @@
+/**
+ * The pictures' outside work: read the images of the session the cursor rests on (never while it moves), ask
+ * the thumbnail service for exactly the thumbnails the screen shows (state/previews.ts `wantedThumbs`), and
+ * take the terminal's late answer about its graphics. Decoding and encoding happen on the service's worker
+ * thread; results arrive as actions, so a key never waits for a picture.
+ */
+import {useEffect, useRef, type Dispatch} from 'react';
+import type {Int64} from '../../core/types.js';
+import {usableSeedList} from '../../core/analysis/grid.js';
+import type {ThumbnailService} from '../../jobs/thumbnails/thumbnail-service.js';
+import {readSessionImages} from '../../jobs/thumbnails/session-images.js';
+import {detailsPanel, wantedThumbs} from '../state/previews.js';
+import type {Action, ExplorerState, PreviewOutput, PreviewSession} from '../state/types.js';
+import type {Clock} from '../clock.js';
+
+export type PreviewServices = {
+	thumbnails: ThumbnailService;
+	/** The disk cache of thumbnails; null: none (tests). */
+	cacheDir: string | null;
+	/** Calls back when the terminal's answer changes the protocol; returns the unsubscribe. */
+	onOutput?: (listener: (output: PreviewOutput) => void) => () => void;
+};
+
+/** The session folder → what the previews keep of it (values as text, seeds as text). */
+export function loadPreviewSession(sessionId: string, folder: string): PreviewSession {
+	const read = readSessionImages(folder);
+	if (!read.ok) return {sessionId, images: [], running: false, placeholders: [], seeds: null, reason: read.reason};
+	const manifest = read.manifest;
+	const seeds = manifest ? usableSeedList(manifest.seedList) : null;
+	return {
+		sessionId,
+		images: read.images.map((image) => ({
+			name: image.name,
+			path: image.path,
+			size: image.size,
+			mtimeMs: image.mtimeMs,
+			caption: image.caption,
+			shortCaption: image.shortCaption,
+			values: image.entry ? Object.fromEntries(image.entry.combination.pairs) : {},
+			seed: image.entry && image.entry.seed !== null ? String(image.entry.seed) : null,
+		})),
+		running: read.running,
+		placeholders: manifest ? manifest.placeholders.map((p) => ({name: p.name, values: p.used})) : [],
+		seeds: seeds ? seeds.map((seed: Int64) => String(seed)) : null,
+		reason: read.images.length === 0 ? 'no images yet' : read.manifestReason,
+	};
+}
+
+/** A stable kitty image id per thumbnail (1…2²⁴−1, so 256-colour terminals can carry it too). */
+function kittyIdOf(key: string): number {
+	let hash = 2166136261;
+	for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 16777619);
+	return ((hash >>> 0) % 0xfffffe) + 1;
+}
+
+export function usePreviews(
+	services: PreviewServices | null,
+	state: ExplorerState,
+	dispatch: Dispatch<Action>,
+	clock: Clock,
+	settleMs: number,
+): void {
+	const selected = state.shown[state.cursorIndex];
+	const inPictures = state.mode === 'grid' || state.mode === 'image';
+	const wantedId = services && (inPictures || detailsPanel(state) !== null) ? (selected?.id ?? null) : null;
+	const folder = selected?.row.session_path ?? null;
+	const version = selected?.row;
+
+	// The session's images, once the cursor rests (a running session: again when its row changes).
+	useEffect(() => {
+		if (wantedId === null || folder === null) return;
+		const timer = clock.setTimeout(
+			() => dispatch({type: 'preview-session-loaded', session: loadPreviewSession(wantedId, folder)}),
+			settleMs,
+		);
+		return () => clock.clearTimeout(timer);
+	}, [wantedId, folder, version, dispatch, clock, settleMs]);
+
+	// The terminal's answer to the start-up query.
+	useEffect(() => services?.onOutput?.((output) => dispatch({type: 'preview-output', output})), [services, dispatch]);
+
+	// Exactly the thumbnails on screen; the ones no longer wanted are dropped from the queue.
+	const wanted = wantedThumbs(state);
+	const sessionId = state.previews.session?.sessionId ?? null;
+	const output = state.previews.output;
+	const missing = wanted.filter((w) => !state.previews.thumbs.has(w.key));
+	// Keyed on what is wanted, not on what is missing: a thumbnail arriving must not restart the others.
+	const signature = `${sessionId}\n${output.protocol}\n${output.cell.width}x${output.cell.height}\n${wanted.map((w) => w.key).join('\n')}`;
+	const asked = useRef(new Set<string>());
+	useEffect(() => {
+		if (!services || sessionId === null || output.protocol === null || missing.length === 0) return;
+		let live = true;
+		const pending = asked.current;
+		for (const want of missing) {
+			const key = `${sessionId}\n${want.key}`;
+			if (asked.current.has(key)) continue;
+			asked.current.add(key);
+			const kittyId = output.protocol === 'kitty' ? kittyIdOf(key) : undefined;
+			void services.thumbnails
+				.get({
+					path: want.image.path,
+					size: want.image.size,
+					mtimeMs: want.image.mtimeMs,
+					cacheDir: services.cacheDir,
+					encode: {
+						protocol: output.protocol,
+						cols: want.cols,
+						rows: want.rows,
+						cell: output.cell,
+						depth: output.depth,
+						full: want.full,
+						...(kittyId === undefined ? {} : {kittyId}),
+					},
+				})
+				.then((thumbnail) => {
+					asked.current.delete(key);
+					if (!live || thumbnail === null) return;
+					dispatch({
+						type: 'preview-thumb',
+						sessionId,
+						key: want.key,
+						thumb: thumbnail.ok
+							? {
+									status: 'ready',
+									lines: thumbnail.lines,
+									text: thumbnail.text,
+									cols: thumbnail.cols,
+									rows: thumbnail.rows,
+									...(kittyId === undefined ? {} : {kittyId}),
+								}
+							: {status: 'failed', reason: thumbnail.reason},
+					});
+				});
+		}
+		return () => {
+			live = false;
+			// The screen changed: what was asked for and not started is no longer wanted.
+			services.thumbnails.cancel();
+			pending.clear();
+		};
+		// `signature` stands for `wanted` (hence `missing`), `sessionId` and the output.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [signature, services, dispatch]);
+}

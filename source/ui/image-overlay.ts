@@ -1,0 +1,142 @@
+/**
+ * Pictures drawn by a graphics protocol (kitty, iTerm2, sixel) live outside Ink's text frame, so they are tied
+ * to it here: a view reserves a box of blank cells whose first cell holds a marker character (one private-use
+ * character per picture, one column wide to Ink). Every frame Ink writes passes through `write` below: each
+ * marker is found (row: newlines before it, the frame starts at the top; column: the display width before it),
+ * replaced by a space, and after the frame, inside the same write, the picture is drawn at that spot with the
+ * cursor saved and restored.
+ *
+ * So pictures move with their box, vanish with it (kitty placements no longer in the frame are deleted; sixel
+ * and iTerm2 pixels are overwritten by the frame's text), and nothing is written while Ink writes nothing.
+ * Half blocks need none of this: they are text in the frame.
+ */
+import stringWidth from 'string-width';
+import stripAnsi from 'strip-ansi';
+import {KITTY_DELETE_ALL, kittyDeletePlacement, kittyPlace, tmuxPassthrough} from '../core/preview/encode.js';
+import type {Protocol} from '../core/preview/protocol.js';
+
+/** The first marker; a picture's slot n is marked by MARKER_BASE + n. */
+const MARKER_BASE = 0xe000;
+const MARKER_COUNT = 0x1800;
+const MARKERS = /[\uE000-\uF7FF]/g;
+
+export type OverlayPicture = {
+	/** The protocol's bytes that draw it at the cursor (for kitty: the transmit, with `kittyId`). */
+	text: string;
+	cols: number;
+	rows: number;
+	kittyId?: number;
+};
+
+export type ImageOverlay = {
+	readonly protocol: Exclude<Protocol, 'blocks'> | null;
+	/** The terminal answered late: draw with another protocol from now on (forgets every picture). */
+	setProtocol(protocol: Exclude<Protocol, 'blocks'> | null, tmux: boolean): void;
+	/** The marker character for a picture (stable per key while it is registered). */
+	marker(key: string, picture: OverlayPicture): string;
+	/** Ink's frame in, the frame plus the pictures out. */
+	transform(frame: string): string;
+	/** What to write on the way out (kitty: delete every picture). */
+	cleanup(): string;
+	/** Forget every picture (the protocol changed, the terminal was resized). */
+	reset(): void;
+};
+
+export function createImageOverlay(
+	initialProtocol: Exclude<Protocol, 'blocks'> | null,
+	options: {tmux?: boolean} = {},
+): ImageOverlay {
+	let protocol = initialProtocol;
+	let tmux = options.tmux === true;
+	const wrap = (sequence: string): string => (tmux ? tmuxPassthrough(sequence) : sequence);
+	let slots = new Map<string, number>();
+	let pictures = new Map<number, OverlayPicture>();
+	let nextSlot = 0;
+	/** kitty images sent (by id) and placements on screen after the last frame. */
+	const transmitted = new Set<number>();
+	let placed = new Set<number>();
+
+	const overlay: ImageOverlay = {
+		get protocol() {
+			return protocol;
+		},
+		setProtocol(next, nextTmux) {
+			protocol = next;
+			tmux = nextTmux;
+			overlay.reset();
+		},
+		marker(key, picture) {
+			let slot = slots.get(key);
+			if (slot === undefined) {
+				slot = nextSlot++ % MARKER_COUNT;
+				slots.set(key, slot);
+			}
+			pictures.set(slot, picture);
+			return String.fromCharCode(MARKER_BASE + slot);
+		},
+		transform(frame) {
+			// Only frames (many lines) are looked at: Ink also writes the synchronized-update brackets alone.
+			if (protocol === null || !frame.includes('\n')) return frame.replace(MARKERS, ' ');
+			const found: Array<{slot: number; row: number; col: number}> = [];
+			let row = 0;
+			let lineStart = 0;
+			for (let i = 0; i < frame.length; i++) {
+				const code = frame.charCodeAt(i);
+				if (code === 10) {
+					row++;
+					lineStart = i + 1;
+				} else if (code >= MARKER_BASE && code < MARKER_BASE + MARKER_COUNT) {
+					found.push({slot: code - MARKER_BASE, row, col: stringWidth(stripAnsi(frame.slice(lineStart, i)))});
+				}
+			}
+			const nowPlaced = new Set<number>();
+			let after = '';
+			for (const {slot, row: y, col: x} of found) {
+				const picture = pictures.get(slot);
+				if (!picture) continue;
+				let draw = picture.text;
+				if (protocol === 'kitty' && picture.kittyId !== undefined) {
+					// Sent once; later frames only place it again (the same ids replace the placement, no flicker).
+					draw = transmitted.has(picture.kittyId)
+						? kittyPlace(picture.kittyId, 1, picture.cols, picture.rows)
+						: picture.text;
+					transmitted.add(picture.kittyId);
+					nowPlaced.add(picture.kittyId);
+				}
+				after += `\u001B[${y + 1};${x + 1}H${wrap(draw)}`;
+			}
+			for (const id of placed) if (!nowPlaced.has(id)) after = wrap(kittyDeletePlacement(id, 1)) + after;
+			placed = nowPlaced;
+			const text = found.length > 0 ? frame.replace(MARKERS, ' ') : frame;
+			return after ? `${text}\u001B7${after}\u001B8` : text;
+		},
+		cleanup() {
+			return protocol === 'kitty' && transmitted.size > 0 ? wrap(KITTY_DELETE_ALL) : '';
+		},
+		reset() {
+			slots = new Map();
+			pictures = new Map();
+			transmitted.clear();
+			placed = new Set();
+			nextSlot = 0;
+		},
+	};
+	return overlay;
+}
+
+/** A stdout for Ink whose writes pass through the overlay; everything else is the real stream's. */
+export function overlayStdout<T extends NodeJS.WriteStream>(stdout: T, overlay: ImageOverlay): T {
+	return new Proxy(stdout, {
+		get(target, property, receiver) {
+			if (property === 'write') {
+				return (chunk: unknown, ...rest: unknown[]) =>
+					(target.write as (...args: unknown[]) => boolean)(
+						typeof chunk === 'string' ? overlay.transform(chunk) : chunk,
+						...rest,
+					);
+			}
+			const value: unknown = Reflect.get(target, property, receiver);
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		},
+	});
+}

@@ -1,0 +1,159 @@
+/**
+ * How the explorer's pictures reach this terminal. At start: the environment's answer (instant, so the first
+ * frame never waits), and tmux's allow-passthrough when inside tmux. Then, only when the environment cannot
+ * tell, one batched query (XTVERSION, the kitty probe, the cell size, DA1 last) written after the first frame;
+ * the replies are taken out of the key stream (they never become keys, however late they come) and the answer,
+ * when it changes anything, is handed to the app. A terminal that never answers stays on half blocks.
+ */
+import {spawnSync} from 'node:child_process';
+import {
+	decideProtocol,
+	insideTmux,
+	parseProbeReplies,
+	PROBE_QUERY,
+	PROBE_REPLY,
+	trueColour,
+	type Environment,
+	type ImagesSetting,
+} from '../core/preview/detect.js';
+import {DEFAULT_CELL_PIXELS} from '../core/preview/pixels.js';
+import type {PreviewOutput} from './state/types.js';
+
+/** How long the terminal has to answer (a slow SSH link included); the explorer is usable all along. */
+export const PROBE_TIMEOUT_MS = 1500;
+
+function tmuxPassthrough(env: Environment): string | null {
+	if (!insideTmux(env)) return null;
+	try {
+		const result = spawnSync('tmux', ['display', '-p', '#{allow-passthrough}'], {encoding: 'utf8', timeout: 1000});
+		return result.status === 0 ? result.stdout.trim() : null;
+	} catch {
+		return null;
+	}
+}
+
+export type TerminalImages = {
+	output: PreviewOutput;
+	/** Whether the query should be sent (the environment did not tell). */
+	query: boolean;
+};
+
+export function initialImages(
+	env: Environment,
+	isTTY: boolean,
+	color: boolean,
+	setting: ImagesSetting,
+): TerminalImages {
+	const passthrough = tmuxPassthrough(env);
+	const decision = decideProtocol({env, output: {isTTY, color}, setting, passthrough});
+	return {
+		output: {
+			protocol: decision.protocol,
+			tmux: decision.tmux,
+			cell: DEFAULT_CELL_PIXELS,
+			depth: trueColour(env) ? 'truecolor' : '256',
+			reason: decision.reason,
+		},
+		query: decision.query,
+	};
+}
+
+type Readable = NodeJS.ReadStream;
+
+/**
+ * A stdin for Ink from which the probe's replies are removed (collected for `onReplies`); every other byte is
+ * Ink's as before.
+ */
+export function filteringStdin(stdin: Readable, onReplies: (replies: string) => void): Readable {
+	const strip = (chunk: unknown): unknown => {
+		if (chunk === null) return null;
+		const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : null;
+		if (text === null || !text.includes('\u001B')) return chunk;
+		const replies = text.match(PROBE_REPLY);
+		if (!replies) return chunk;
+		onReplies(replies.join(''));
+		const rest = text.replace(PROBE_REPLY, '');
+		return typeof chunk === 'string' ? rest : Buffer.from(rest, 'utf8');
+	};
+	return new Proxy(stdin, {
+		get(target, property, receiver) {
+			if (property === 'read') {
+				return (...args: unknown[]) => {
+					// A chunk that held only replies is skipped: Ink must not see an empty key.
+					for (;;) {
+						const chunk = strip((target.read as (...a: unknown[]) => unknown)(...args));
+						if (
+							chunk === null ||
+							(typeof chunk === 'string' ? chunk.length > 0 : (chunk as Buffer).length > 0)
+						)
+							return chunk;
+					}
+				};
+			}
+			const value: unknown = Reflect.get(target, property, receiver);
+			return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+		},
+	});
+}
+
+/**
+ * Sends the query and reports the decision once DA1 arrives (or the timeout passes). Returns a function that
+ * feeds replies (from `filteringStdin`) and a cancel.
+ */
+export function startProbe(options: {
+	env: Environment;
+	write: (text: string) => void;
+	setting: ImagesSetting;
+	color: boolean;
+	initial: PreviewOutput;
+	onDecided: (output: PreviewOutput) => void;
+	setTimer?: (fn: () => void, ms: number) => {cancel(): void};
+}): {feed(replies: string): void; cancel(): void} {
+	let buffer = '';
+	let done = false;
+	const finish = (): void => {
+		if (done) return;
+		done = true;
+		timer.cancel();
+		const replies = parseProbeReplies(buffer);
+		const decision = decideProtocol({
+			env: options.env,
+			output: {isTTY: true, color: options.color},
+			setting: options.setting,
+			replies,
+		});
+		const cell = replies.cell ?? options.initial.cell;
+		if (
+			decision.protocol !== options.initial.protocol ||
+			cell.width !== options.initial.cell.width ||
+			cell.height !== options.initial.cell.height
+		) {
+			options.onDecided({
+				...options.initial,
+				protocol: decision.protocol,
+				tmux: decision.tmux,
+				cell,
+				reason: decision.reason,
+			});
+		}
+	};
+	const setTimer =
+		options.setTimer ??
+		((fn, ms) => {
+			const handle = setTimeout(fn, ms);
+			handle.unref?.();
+			return {cancel: () => clearTimeout(handle)};
+		});
+	const timer = setTimer(finish, PROBE_TIMEOUT_MS);
+	options.write(PROBE_QUERY);
+	return {
+		feed(replies) {
+			buffer += replies;
+			if (parseProbeReplies(buffer).answered) finish();
+		},
+		cancel() {
+			done = true;
+			timer.cancel();
+		},
+	};
+}

@@ -1,0 +1,202 @@
+/**
+ * Pictures in the explorer: the contact sheet appears when the cursor rests and not while it moves, it goes with
+ * every mode change, nothing is written while idle, and no image bytes without colour. The overlay that ties
+ * graphics protocols to Ink's frames is tested on its own below.
+ */
+import path from 'node:path';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {createThumbnailService, type ThumbnailService} from '../../source/jobs/thumbnails/thumbnail-service.js';
+import {DEFAULT_CELL_PIXELS} from '../../source/core/preview/pixels.js';
+import {createImageOverlay} from '../../source/ui/image-overlay.js';
+import type {PreviewOutput} from '../../source/ui/state/types.js';
+import type {StoredSession} from '../../source/core/types.js';
+import {fakeData, KEYS, renderExplorer, settle, waitFor, type Harness} from '../helpers/explorer.js';
+import {imageSession} from '../helpers/images.js';
+import {storedSession} from '../helpers/sessions.js';
+import {makeWorkspace} from '../helpers/temp.js';
+
+const BLOCKS: PreviewOutput = {
+	protocol: 'blocks',
+	tmux: false,
+	cell: DEFAULT_CELL_PIXELS,
+	depth: 'truecolor',
+	reason: 'test',
+};
+const NONE: PreviewOutput = {
+	protocol: null,
+	tmux: false,
+	cell: DEFAULT_CELL_PIXELS,
+	depth: 'truecolor',
+	reason: 'no images: colour is off',
+};
+const IMAGE_BYTES = /▀|\u001B_G|\u001B\]1337|\u001BP[0-9;]*q/;
+
+let rows: StoredSession[] = [];
+let harness: Harness | null = null;
+let service: ThumbnailService | null = null;
+
+beforeAll(async () => {
+	const {root} = makeWorkspace();
+	const names = ['20251003_100000-third', '20251002_100000-second', '20251001_100000-first'];
+	for (const name of names) await imageSession(root, name, 6, {width: 60, height: 88});
+	rows = names.map((name) => ({
+		...storedSession(name, {
+			numImages: 6,
+			images: 6,
+			status: 'completed',
+			variations: {Hair: ['short', 'long', 'braids'], Mood: ['calm', 'angry']},
+		}),
+		session_path: path.join(root, name),
+	}));
+});
+
+afterEach(() => {
+	harness?.unmount();
+	harness = null;
+	service?.close();
+	service = null;
+});
+
+async function open(output: PreviewOutput, settleMs: number, columns = 100, lines = 40): Promise<Harness> {
+	service = createThumbnailService({inThread: true});
+	harness = await renderExplorer({
+		data: fakeData(rows),
+		columns,
+		rows: lines,
+		insightSettleMs: settleMs,
+		previews: {previewOutput: output, previewServices: {thumbnails: service, cacheDir: null}},
+	});
+	return harness;
+}
+
+describe('the contact sheet in the details', () => {
+	it('appears once the cursor rests on a session, with captions of placeholder values and seeds', async () => {
+		const h = await open(BLOCKS, 50);
+		await h.press(KEYS.enter);
+		const frame = await h.waitForFrame(
+			(f) => (f.match(/▀/g) ?? []).length > 100 && f.includes('Images · 6 of 6'),
+			'the sheet',
+		);
+		expect(frame).toMatch(/short·calm·#1|Hair=short · Mood=calm · seed 1000/);
+	});
+
+	it('does not load while the cursor moves (side panel at 160 columns): the box stays empty until it rests', async () => {
+		const h = await open(BLOCKS, 60_000, 160, 40);
+		await h.waitForFrame((f) => f.includes('Images …'), 'the empty sheet box');
+		for (const key of ['j', 'j', 'k', 'j']) {
+			await h.press(key);
+			expect(h.lastFrame()).toContain('Images …');
+			expect(h.lastFrame()).not.toMatch(IMAGE_BYTES);
+		}
+		expect(h.frames.some((f) => /▀/.test(f))).toBe(false);
+	});
+
+	it('is gone on every mode change: back to the list, help, the grid shows its own cells', async () => {
+		const h = await open(BLOCKS, 20);
+		await h.press(KEYS.enter);
+		await h.waitForFrame((f) => (f.match(/▀/g) ?? []).length > 100, 'the sheet');
+		await h.press('?');
+		expect(h.lastFrame()).not.toMatch(IMAGE_BYTES);
+		await h.press(KEYS.escape);
+		await h.waitForFrame((f) => /▀/.test(f), 'the sheet again');
+		await h.press(KEYS.escape);
+		expect(h.lastFrame()).not.toMatch(IMAGE_BYTES);
+		expect(h.lastFrame()).not.toContain('Images');
+	});
+
+	it('writes nothing while idle once the sheet is drawn', async () => {
+		const h = await open(BLOCKS, 20);
+		await h.press(KEYS.enter);
+		await h.waitForFrame((f) => (f.match(/▀/g) ?? []).length > 100 && !/\n {10}\n/.test(f), 'the whole sheet');
+		await waitFor(
+			() => h.frames.length > 0,
+			() => 'frames',
+		);
+		let before = -1;
+		// Stable: no frame across many event-loop turns (no timers, polls or pictures left to arrive).
+		await waitFor(
+			() => {
+				const same = before === h.frames.length;
+				before = h.frames.length;
+				return same;
+			},
+			() => 'the frames to stop',
+		);
+		const count = h.frames.length;
+		await settle(30);
+		expect(h.frames.length).toBe(count);
+	});
+
+	it('with colour off (NO_COLOR, --no-color, a pipe): captions only, not one image byte', async () => {
+		const h = await open(NONE, 20);
+		await h.press(KEYS.enter);
+		await h.waitForFrame((f) => f.includes('Hair=short · Mood=calm · seed 1000'), 'the captions');
+		await h.press('v');
+		await h.waitForFrame((f) => f.includes('Hair across, Mood down'), 'the grid');
+		expect(h.frames.some((f) => IMAGE_BYTES.test(f))).toBe(false);
+	});
+});
+
+describe('the grid and one image full screen', () => {
+	it('v shows placeholders across and down with a thumbnail per present cell and a visible hole per missing one', async () => {
+		const h = await open(BLOCKS, 20, 120, 40);
+		await h.press(KEYS.enter);
+		await h.waitForFrame((f) => f.includes('Images · 6 of 6'), 'the sheet');
+		await h.press('v');
+		const frame = await h.waitForFrame(
+			(f) => f.includes('Hair across, Mood down') && (f.match(/▀/g) ?? []).length > 50,
+			'the grid',
+		);
+		expect(frame).toMatch(/short\s+long\s+braids/);
+		// Six images of twelve combinations: the other six are visible holes with their values.
+		expect(frame).toContain('6 of 12 present');
+		expect(frame.match(/│missing/g)?.length).toBeGreaterThanOrEqual(1);
+		expect(frame).toContain('✗ missing');
+		await h.press('a');
+		await h.waitForFrame((f) => f.includes('Mood across, Hair down'), 'the axes swapped');
+		await h.press('o');
+		const image = await h.waitForFrame(
+			(f) => f.includes('1/6') && f.includes('values: Hair=short · Mood=calm'),
+			'the image full screen',
+		);
+		expect(image).toContain('seed: 1000');
+		await h.press(KEYS.right);
+		await h.waitForFrame((f) => f.includes('2/6'), 'the next image');
+		await h.press(KEYS.escape);
+		await h.waitForFrame((f) => f.includes('Mood across, Hair down'), 'back to the grid');
+		await h.press(KEYS.escape);
+		await h.waitForFrame((f) => f.includes('Images · 6 of 6'), 'back to the details');
+	});
+});
+
+describe('the overlay for graphics protocols', () => {
+	it('draws each marked picture at its marker after the frame, and deletes kitty placements no longer on screen', () => {
+		const overlay = createImageOverlay('kitty');
+		const marker = overlay.marker('a', {text: '<T>', cols: 4, rows: 2, kittyId: 7});
+		const frame = `head\n  x${marker}   \nfoot`;
+		const first = overlay.transform(frame);
+		expect(first).toBe(`head\n  x    \nfoot\u001B7\u001B[2;4H<T>\u001B8`);
+		// Later frames only place it again.
+		expect(overlay.transform(frame)).toContain('\u001B_Ga=p,q=2,C=1,i=7,p=1,c=4,r=2\u001B\\');
+		// Gone from the frame: its placement is deleted, nothing else drawn.
+		expect(overlay.transform('head\nbody\nfoot')).toBe(
+			'head\nbody\nfoot\u001B7\u001B_Ga=d,d=i,q=2,i=7,p=1\u001B\\\u001B8',
+		);
+		expect(overlay.transform('head\nbody\nfoot')).toBe('head\nbody\nfoot');
+		expect(overlay.cleanup()).toBe('\u001B_Ga=d,d=A,q=2\u001B\\');
+	});
+
+	it("sixel and iTerm2 pictures are drawn again after every frame that shows them (the frame's text erased them)", () => {
+		const overlay = createImageOverlay('sixel');
+		const marker = overlay.marker('a', {text: '<S>', cols: 2, rows: 1});
+		expect(overlay.transform(`${marker} \nx`)).toBe('  \nx\u001B7\u001B[1;1H<S>\u001B8');
+		expect(overlay.transform(`${marker} \nx`)).toBe('  \nx\u001B7\u001B[1;1H<S>\u001B8');
+		expect(overlay.cleanup()).toBe('');
+	});
+
+	it('with no protocol (colour off) markers become spaces and no image byte is written', () => {
+		const overlay = createImageOverlay(null);
+		const marker = overlay.marker('a', {text: '<T>', cols: 2, rows: 1});
+		expect(overlay.transform(`a${marker}\nb`)).toBe('a \nb');
+	});
+});
