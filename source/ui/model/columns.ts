@@ -78,14 +78,19 @@ export function isHideableColumn(name: string): name is ColumnId {
 export type Layout = {columns: ColumnSpec[]; width: number};
 
 const COMPACT_CREATED = 11;
+/** The width below which a name starts to push out the least useful columns. */
+const NAME_COMFORT = 20;
 
 /** Which columns fit `width`, with the name column taking what is left; `hidden` columns are left out. */
 export function layoutColumns(width: number, imagesWidth = 9, hidden: ReadonlySet<ColumnId> = new Set()): Layout {
 	let columns = COLUMNS.filter((c) => c.id === 'name' || !hidden.has(c.id)).map((c) => (c.id === 'images' ? {...c, width: Math.max(c.width, imagesWidth)} : {...c}));
 	const total = (cols: ColumnSpec[]): number => MARKER_WIDTH + cols.reduce((sum, c) => sum + c.width + 1, 0);
 	const droppable = columns.filter((c) => c.dropRank !== undefined).sort((a, b) => b.dropRank! - a.dropRank!);
+	// The least useful columns (mode and after in the drop order) also give way while the name would be squeezed
+	// below NAME_COMFORT: names tell sessions apart, and a name cut at 13 characters tells little.
+	const nameRoom = (cols: ColumnSpec[]): number => MIN_NAME_WIDTH + width - total(cols);
 	for (const column of droppable) {
-		if (total(columns) <= width) break;
+		if (total(columns) <= width && (nameRoom(columns) >= NAME_COMFORT || column.dropRank! < 5)) break;
 		columns = columns.filter((c) => c !== column);
 	}
 	if (total(columns) > width) {
