@@ -115,6 +115,54 @@ export async function measureInTerminal(cli: string, root: string, dbPath: strin
 	}
 }
 
+/**
+ * The explorer's recompute of everything (R, a) on a real root, in a pseudo-terminal as above: its wall time
+ * and the explorer's peak memory over its whole life (VmHWM), read just before it is stopped.
+ */
+export async function measureRecompute(cli: string, root: string, dbPath: string): Promise<{seconds: number; peakRssMb: number; message: string} | null> {
+	if (spawnSync('script', ['--version']).status !== 0) return null;
+	const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+	const command = `stty cols 160 rows 45; exec ${quote(process.execPath)} ${quote(cli)} --root ${quote(root)} --db ${quote(dbPath)}`;
+	const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'ignore']});
+	const peakOf = (): number => {
+		const pid = spawnSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'}).stdout.trim().split('\n')[0]!;
+		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+	};
+	try {
+		return await new Promise((resolve, reject) => {
+			let text = '';
+			let stage: 'loading' | 'asking' | 'running' = 'loading';
+			let started = 0;
+			const limit = setTimeout(() => reject(new Error(`the recompute did not finish:\n${text.slice(-2000)}`)), 30 * 60_000);
+			child.stdout.setEncoding('utf8');
+			child.stdout.on('data', (chunk: string) => {
+				text = (text + chunk).slice(-64_000);
+				if (stage === 'loading' && allLoaded(text)) {
+					stage = 'asking';
+					text = '';
+					child.stdin.write('R');
+				} else if (stage === 'asking' && text.includes('Recompute which sessions?')) {
+					stage = 'running';
+					text = '';
+					started = performance.now();
+					child.stdin.write('a');
+				} else if (stage === 'running') {
+					const done = /(recomputed \d+ sessions?[^\r\n│]*?in [\d.]+ s)/.exec(text);
+					if (done) {
+						clearTimeout(limit);
+						child.stdout.removeAllListeners('data');
+						resolve({seconds: (performance.now() - started) / 1000, peakRssMb: peakOf(), message: done[1]!});
+					}
+				}
+			});
+			child.once('exit', (code) => reject(new Error(`the explorer exited (${code}) during the recompute:\n${text.slice(-2000)}`)));
+		});
+	} finally {
+		child.kill('SIGTERM');
+	}
+}
+
 class FakeStdout extends EventEmitter {
 	columns = 160;
 	rows = 45;
@@ -155,7 +203,7 @@ class FakeStdin extends EventEmitter {
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Renders the explorer in this process and times keys: write → next frame. */
-export async function measureKeys(root: string, dbPath: string): Promise<Array<{key: string; ms: number}>> {
+export async function measureKeys(root: string, dbPath: string, count = 100_000): Promise<Array<{key: string; ms: number}>> {
 	const {db} = openDatabase(dbPath, 'read');
 	const data = createExplorerData({root, dbPath, repository: new StatsRepository(db), metadata: new MetadataRepository(db), readonlyReason: 'benchmark'});
 	// The staleness check would walk 100,000 absent folders; it is not what this measures.
@@ -170,7 +218,8 @@ export async function measureKeys(root: string, dbPath: string): Promise<Array<{
 		exitOnCtrlC: false,
 		patchConsole: false,
 	});
-	while (!ready || !/100000 of 100000 shown/.test(stdout.last)) await turn();
+	const loaded = new RegExp(`${count} of ${count} shown`);
+	while (!ready || !loaded.test(stdout.last)) await turn();
 	const results: Array<{key: string; ms: number}> = [];
 	const press = async (label: string, sequence: string): Promise<void> => {
 		const before = stdout.frames;

@@ -4,7 +4,8 @@
  *
  * A cycle costs one stat of the root, one read of it when its mtime moved (a folder was added, removed or
  * renamed: a write-then-rename counts as a new folder), and two stats per active session (manifest status
- * ongoing or in_progress). Finished sessions are left to the background staleness check.
+ * ongoing or in_progress). Finished sessions are left to the background staleness check, unless a watch saw
+ * their folder change (the explorer passes what jobs/folder-watch.ts saw as `hinted`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import {tryAcquireComputeLock} from '../store/compute-lock.js';
 import type {StatsRepository} from '../store/stats-repository.js';
 import type {LiveQueries} from '../store/live-queries.js';
 import {runCompute} from './compute-job.js';
+import {sessionIdProblem} from '../core/session-id.js';
 import {imagesPerMinute} from '../core/rate.js';
 
 /** `ratePerMinute`: core/rate.ts's images per minute of the stored row (null below two images). */
@@ -39,6 +41,14 @@ export type LivePollerOptions = {
 	stallWindowMs: number;
 	now?: () => number;
 };
+
+function isFolder(target: string): boolean {
+	try {
+		return fs.statSync(target).isDirectory();
+	} catch {
+		return false;
+	}
+}
 
 export class LivePoller {
 	private readonly root: string;
@@ -94,9 +104,21 @@ export class LivePoller {
 		return [...this.known].filter(([, k]) => k.active).map(([id]) => id);
 	}
 
-	/** One poll. Safe to call often: it reads almost nothing when nothing changed. */
-	async cycle(): Promise<LiveCycle> {
+	/** Session folders the poll found under the root at its last listing. */
+	listedFolders(): ReadonlySet<string> {
+		return this.folders;
+	}
+
+	/**
+	 * One poll. Safe to call often: it reads almost nothing when nothing changed. `hinted` are session folders
+	 * a watch saw change (folder-watch.ts): they are recomputed too, running or not.
+	 */
+	async cycle(hinted: Iterable<string> = []): Promise<LiveCycle> {
 		const candidates = new Set<string>();
+		for (const name of hinted) {
+			// Only names that are (or were) sessions of this root: a stray file in the root is not one.
+			if (this.cachedIds.has(name) || this.folders.has(name) || (sessionIdProblem(name) === null && isFolder(path.join(this.root, name)))) candidates.add(name);
+		}
 		const removedIds: string[] = [];
 		let rootMtime: number;
 		try {

@@ -92,6 +92,8 @@ export type FakeData = ExplorerData & {
 	insights: Map<string, SessionInsight>;
 	insightRequests: string[];
 	livePolls: number;
+	/** The explorer's watch: `hint()` plays fs.watch seeing a change; `reliable` says whether every change is hinted. */
+	watch: {hint: (() => void) | null; reliable: boolean; closed: number};
 	/** Reads of another process's commits (the external-change poll). */
 	externalPolls: number;
 	exports: Array<{format: 'csv' | 'json'; ids: string[]}>;
@@ -122,6 +124,7 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		insights: new Map(),
 		insightRequests: [],
 		livePolls: 0,
+		watch: {hint: null, reliable: false, closed: 0},
 		externalPolls: 0,
 		exports: [],
 		exportTimes: [],
@@ -180,7 +183,16 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			data.exportTimes.push(nowMs);
 			return `/tmp/sdstats-test-export.${format}`;
 		},
-		watchPath: '',
+		watchChanges(onHint) {
+			data.watch.hint = onHint;
+			return {
+				reliable: () => data.watch.reliable,
+				close() {
+					data.watch.hint = null;
+					data.watch.closed++;
+				},
+			};
+		},
 		async insight(row) {
 			data.insightRequests.push(row.session_id);
 			return data.insights.get(row.session_id) ?? {sessionId: row.session_id, missing: null, seeds: null, anomalies: [], reason: 'no insight in this test', imagesOnDisk: 0, manifestEntries: null, pngChecked: 0, brokenImages: 0};
@@ -232,6 +244,7 @@ type Options = {
 	viewStore?: ViewStore;
 	insightSettleMs?: number;
 	actions?: ExplorerActions;
+	livePollMs?: number;
 	previews?: Pick<AppProps, 'previewOutput' | 'previewServices' | 'overlay'>;
 };
 
@@ -255,6 +268,7 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			color={options.color ?? false}
 			clock={explorerClock}
 			{...(options.insightSettleMs === undefined ? {} : {insightSettleMs: options.insightSettleMs})}
+			{...(options.livePollMs === undefined ? {} : {livePollMs: options.livePollMs})}
 			{...(options.actions === undefined ? {} : {actions: options.actions})}
 			{...(options.previews ?? {})}
 			onReady={() => {

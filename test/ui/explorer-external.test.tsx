@@ -42,3 +42,32 @@ describe('a results root that is unavailable', () => {
 		expect(frame).toContain('10 of 10 shown');
 	});
 });
+
+describe('changes on disk while the explorer is open', () => {
+	it('a watch hint polls at once, long before the poll interval, and lands the changed rows', async () => {
+		const data = fakeData(sampleSessions());
+		// An hour between polls: only the hint can bring the change in within the test.
+		harness = await renderExplorer({data, livePollMs: 3_600_000});
+		await harness.waitForFrame((f) => f.includes('10 of 10 shown'));
+		await harness.waitForFrame(() => data.watch.hint !== null, 'the explorer to watch the root');
+		const id = '20251114_100000-partial_illu';
+		const index = data.rows.findIndex((r) => r.session_id === id);
+		data.rows[index] = {...storedSession(id, {numImages: 10, images: 10, status: 'completed'}), stats_computed_at: '2025-11-20T12:30:00'};
+		data.liveCycles.push({changedIds: [id], removedIds: [], events: [], skipped: null});
+		const polls = data.livePolls;
+		data.watch.hint!();
+		// The hint is debounced (an image is written in several steps): a quarter second, not the poll's hour.
+		harness.clock.advance(250);
+		await harness.waitForFrame((f) => f.includes('10/10') && data.livePolls === polls + 1, 'the hinted session recomputed');
+	});
+
+	it('stops watching when the explorer closes', async () => {
+		const data = fakeData(sampleSessions());
+		harness = await renderExplorer({data});
+		await harness.waitForFrame(() => data.watch.hint !== null, 'the explorer to watch the root');
+		harness.unmount();
+		harness = undefined;
+		expect(data.watch.closed).toBe(1);
+		expect(data.watch.hint).toBeNull();
+	});
+});

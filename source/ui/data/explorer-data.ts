@@ -13,6 +13,7 @@ import type {StatsRepository} from '../../store/stats-repository.js';
 import {runCompute, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
 import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
 import {LivePoller, type LiveCycle} from '../../jobs/live.js';
+import {FolderWatcher} from '../../jobs/folder-watch.js';
 import {insightOffThread, type SessionInsight} from '../../jobs/session-insight.js';
 import type {LiveQueries} from '../../store/live-queries.js';
 import {tryAcquireComputeLock} from '../../store/compute-lock.js';
@@ -25,6 +26,12 @@ export type JobListener = {
 };
 
 export type JobHandle = {cancel(): void};
+
+export type LiveWatch = {
+	/** Whether every change is hinted now (the poll may then slow down). */
+	reliable(): boolean;
+	close(): void;
+};
 
 export type ExplorerData = {
 	readonly root: string;
@@ -59,8 +66,12 @@ export type ExplorerData = {
 	 * `identities` are the rows to look for duplicates among.
 	 */
 	insight(row: ListedSession, running: boolean, identities: readonly ListedSession[], signal: AbortSignal): Promise<SessionInsight>;
-	/** The results root, for watching it for new folders (fs.watch is a hint; the poll is the truth). */
-	readonly watchPath: string;
+	/**
+	 * Watches the root and the session folders (jobs/folder-watch.ts) and calls `onHint` when something may have
+	 * changed; the next pollLive() then looks at what the watches saw. Null when there is nothing to watch for
+	 * (read-only cache, no live queries).
+	 */
+	watchChanges(onHint: () => void): LiveWatch | null;
 	/** Writes the sessions (in this order) to a CSV or JSON file in the working folder; returns its path. */
 	exportSessions(format: 'csv' | 'json', sessionIds: readonly string[], nowMs: number, stallWindowMs: number): string;
 	startJob(request: JobRequest, targets: {stale: readonly string[]; newOnDisk: readonly string[]}, listener: JobListener): JobHandle;
@@ -101,6 +112,9 @@ export function createExplorerData(options: {
 }): ExplorerData {
 	const {metadata} = options;
 	let poller: LivePoller | null = null;
+	let watcher: FolderWatcher | null = null;
+	const ensurePoller = (queries: LiveQueries): LivePoller =>
+		(poller ??= new LivePoller({root, dbPath: options.dbPath, repository, queries, stallWindowMs: options.stallWindowMs ?? 600_000, now}));
 	const root = path.resolve(options.root);
 	const {repository} = options;
 	const now = options.now ?? Date.now;
@@ -129,14 +143,33 @@ export function createExplorerData(options: {
 			return repository.getListed(snapshots.map((s) => s.session_id));
 		},
 		tagsInUse: () => metadata.tagsInUse(),
-		watchPath: path.resolve(options.root),
+		watchChanges(onHint) {
+			if (options.readonlyReason || !options.liveQueries) return null;
+			const poller = ensurePoller(options.liveQueries);
+			const created = new FolderWatcher({root, onHint});
+			watcher = created;
+			// The poller's first cycle lists the root; until then the cache's ids stand for the folders.
+			const folders = poller.listedFolders().size > 0 ? poller.listedFolders() : options.liveQueries.ids(root);
+			void created.start(folders, poller.activeSessions());
+			return {
+				reliable: () => created.reliable,
+				close() {
+					created.close();
+					if (watcher === created) watcher = null;
+				},
+			};
+		},
 		insight(row, running, identities, signal) {
 			return insightOffThread(row.session_path, row.session_id, {running, sessionCreatedAt: row.session_created_at, identities, signal});
 		},
 		async pollLive() {
 			if (options.readonlyReason || !options.liveQueries) return null;
-			poller ??= new LivePoller({root, dbPath: options.dbPath, repository, queries: options.liveQueries, stallWindowMs: options.stallWindowMs ?? 600_000, now});
-			return poller.cycle();
+			const live = ensurePoller(options.liveQueries);
+			const hints = watcher?.take();
+			const cycle = await live.cycle(hints?.sessions);
+			// Sessions that appeared or started running since the watches were set up get one too.
+			if (watcher) for (const id of [...cycle.changedIds, ...live.activeSessions()]) watcher.follow(id);
+			return cycle;
 		},
 		exportSessions(format, sessionIds, nowMs, stallWindowMs) {
 			const {rows} = repository.getMany(sessionIds);

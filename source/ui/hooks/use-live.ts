@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import {useEffect, type Dispatch} from 'react';
 import {isActiveStatus} from '../../core/state.js';
 import {imagesPerMinute} from '../../core/rate.js';
@@ -7,13 +6,17 @@ import type {Action, ExplorerState} from '../state/types.js';
 import type {Clock, TimerHandle} from '../clock.js';
 
 export const LIVE_POLL_MS = 3000;
+/** The poll's pace while watches hint every change: a safety net for a missed event (queue overflow). */
+export const WATCHED_POLL_MS = 30_000;
+const HINT_DEBOUNCE_MS = 250;
 
 /**
- * New session folders and running sessions update by themselves: a cheap poll every few seconds (and at once
- * when fs.watch reports a change in the root, a hint never relied on alone), recomputing only what changed.
- * Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate is core/rate.ts's,
- * of the row just polled: the same number `sdstats watch` prints (use-stall-tick.ts moves it to stalled when
- * its window passes).
+ * New session folders and changed sessions update by themselves: fs.watch on the root and on each session folder
+ * hints at once (jobs/folder-watch.ts), and a cheap poll, every few seconds when the watches cannot be relied on
+ * (network filesystem, watches run out, too many folders) and as a safety net otherwise, recomputes only what
+ * changed. Nothing is dispatched, so nothing redrawn, when nothing changed. A running session's rate is
+ * core/rate.ts's, of the row just polled: the same number `sdstats watch` prints (use-stall-tick.ts moves it to
+ * stalled when its window passes).
  */
 export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock, pollMs: number): void {
 	const jobRunning = state.job !== null;
@@ -42,25 +45,26 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 				busy = false;
 			}
 		};
-		const timer = clock.setInterval(() => void poll(), pollMs);
-		let watcher: fs.FSWatcher | null = null;
+		// Watches hint at changes at once (debounced: an image is written in several steps); while every change
+		// is hinted the poll only runs as a safety net, otherwise at its usual pace.
 		let debounce: TimerHandle | null = null;
-		try {
-			if (data.watchPath) {
-				watcher = fs.watch(data.watchPath, () => {
-					if (debounce) clock.clearTimeout(debounce);
-					debounce = clock.setTimeout(() => void poll(), 250);
-				});
-				watcher.on('error', () => watcher?.close());
-			}
-		} catch {
-			watcher = null;
-		}
+		const watch = data.watchChanges(() => {
+			if (debounce) clock.clearTimeout(debounce);
+			debounce = clock.setTimeout(() => void poll(), HINT_DEBOUNCE_MS);
+		});
+		let timer: TimerHandle | null = null;
+		const schedule = (): void => {
+			timer = clock.setTimeout(() => {
+				void poll();
+				if (alive) schedule();
+			}, watch?.reliable() ? Math.max(pollMs, WATCHED_POLL_MS) : pollMs);
+		};
+		schedule();
 		return () => {
 			alive = false;
-			clock.clearInterval(timer);
+			if (timer) clock.clearTimeout(timer);
 			if (debounce) clock.clearTimeout(debounce);
-			watcher?.close();
+			watch?.close();
 		};
 	}, [data, state.loading, jobRunning, dispatch, clock, pollMs]);
 

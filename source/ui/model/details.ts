@@ -4,6 +4,7 @@
  */
 import {epochMsFromIso} from '../../core/iso-time.js';
 import {parseJsonColumn} from '../../core/session-model.js';
+import {describeFieldSource, sourcesOfRow} from '../../core/sources.js';
 import {PyFloat, type JsonValue} from '../../core/python-json.js';
 import {pythonDumps} from '../../core/python-dumps.js';
 import {sanitizeBlock, sanitizeLine} from '../../text/sanitize.js';
@@ -106,9 +107,16 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	}
 	if (context.stale) lines.push({text: truncateToWidth('* changed on disk since it was computed: r recomputes it', width), role: 'warning'});
 
+	// Values not from manifest.json say where they came from (an older manifest, the images' parameters).
+	const sources = sourcesOfRow(row);
+	const sourced = (column: string, text: string): string => {
+		const source = sources.fields[column];
+		return text !== '' && source && source.from !== 'manifest' ? `${text}  (${describeFieldSource(source)})` : text;
+	};
+
 	section('Images');
 	const expected = row.images_expected === null ? '?' : String(row.images_expected);
-	field('found', `${row.images_actual} of ${expected} expected (${formatCompletion(view.completion)})`);
+	field('found', sourced('images_expected', `${row.images_actual} of ${expected} expected (${formatCompletion(view.completion)})`));
 	field('in manifest', row.images_recorded === null ? '' : `${row.images_recorded} entries`);
 	const first = row.first_image_created_at ? epochMsFromIso(row.first_image_created_at) : Number.NaN;
 	const last = row.last_image_created_at ? epochMsFromIso(row.last_image_created_at) : Number.NaN;
@@ -125,16 +133,16 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	}
 
 	section('Generation');
-	field('model', row.sd_model ?? '');
-	field('mode', row.generation_mode ?? '');
-	field('seed mode', row.seed_mode ?? '');
-	field('seed base', row.seed_base === null ? '' : String(row.seed_base));
+	field('model', sourced('sd_model', row.sd_model ?? ''));
+	field('mode', sourced('generation_mode', row.generation_mode ?? ''));
+	field('seed mode', sourced('seed_mode', row.seed_mode ?? ''));
+	field('seed base', sourced('seed_base', row.seed_base === null ? '' : String(row.seed_base)));
 	field('seed sweep', row.is_seed_sweep ? 'yes' : 'no');
-	field('size', row.width !== null && row.height !== null ? `${row.width} × ${row.height}` : '');
-	field('steps', row.steps === null ? '' : String(row.steps));
-	field('cfg scale', row.cfg_scale === null ? '' : String(row.cfg_scale));
-	field('sampler', row.sampler_name ?? '');
-	field('template', row.template_version ?? '');
+	field('size', sourced('width', row.width !== null && row.height !== null ? `${row.width} × ${row.height}` : ''));
+	field('steps', sourced('steps', row.steps === null ? '' : String(row.steps)));
+	field('cfg scale', sourced('cfg_scale', row.cfg_scale === null ? '' : String(row.cfg_scale)));
+	field('sampler', sourced('sampler_name', row.sampler_name ?? ''));
+	field('template', sourced('template_version', row.template_version ?? ''));
 
 	const placeholders = parseJsonColumn(row.placeholders_json);
 	const summary = parseJsonColumn(row.variations_summary_json);
@@ -164,6 +172,14 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	block(row.resolved_prompt ?? '');
 	section('Negative prompt');
 	block(row.negative_prompt ?? '');
+
+	if (sources.notes.length > 0 || (sources.sampled !== undefined && sources.images !== undefined && sources.sampled < sources.images)) {
+		section('Sources');
+		for (const note of sources.notes) block(note);
+		if (sources.sampled !== undefined && sources.images !== undefined && sources.sampled < sources.images) {
+			block(`parameters read from ${sources.sampled} of ${sources.images} images (sdstats compute --deep reads them all)`);
+		}
+	}
 
 	section('Timestamps');
 	field('created', dateWithAge(row.session_created_at));
