@@ -28,8 +28,10 @@ const COMMON = `
     --root DIR          results root, repeatable (else $SDSTATS_ROOT, else every folder of the web UI's
                         $IMAGE_FOLDERS, else output_dir of ./sdgen_config.json); compute and list
                         cover every root, the explorer opens the first
-    --db FILE           cache database (else $SDSTATS_DB, else <root>/../metadata/sessions.db,
-                        the file the generator's web UI uses)
+    --db FILE           the database (else $SDSTATS_DB, else <root>/../metadata/sessions.db, the
+                        web UI's file). Beside a sessions.db sdstats keeps its cache in sdstats.db and
+                        shares the web UI's session_metadata (triage); a file of another name that the
+                        web UI does not use holds everything itself
     --stall-minutes N   a running session that wrote nothing for N minutes is "stalled" (default 10)
     --no-color          no colour (NO_COLOR is honoured too)
     -h, --help          this help;  -v, --version  the version`;
@@ -64,7 +66,7 @@ export const HELP: Record<CommandName, string> = {
     sdstats list [--json | --csv] [--filter QUERY] [--sort FIELD[:desc] | --group-by FIELD]
     sdstats show NAME [--json] [--missing]
     sdstats watch [--json] [--interval S]   follow new and running sessions, one line per change
-    sdstats doctor [--rebuild]              check sessions.db; rebuild it when damaged
+    sdstats doctor [--rebuild]              check sessions.db and sdstats.db; rebuild sdstats' cache
     sdstats forget --yes                    remove the cached stats of this root's sessions
     sdstats archive --filter QUERY [--to DIR] [--dry-run] [--yes]   move sessions into the archive
     sdstats trash --filter QUERY [--dry-run] [--yes]                move sessions to the trash
@@ -193,14 +195,21 @@ ${COMMON}
 ${COMMON}
 `,
 	doctor: `
-  sdstats doctor: check sessions.db, and rebuild it when it is damaged
+  sdstats doctor: check both files, say whose each table is, and rebuild sdstats' cache
 
   Usage
     sdstats doctor [--rebuild]
 
-  Runs SQLite's integrity check. When the file is damaged (or with --rebuild), it backs the file up beside
-  itself (sessions.db.damaged-<time>), creates a fresh database, carries session_metadata over as far as it
-  can be read, and rebuilds the stats from the results root.
+  Checks the web UI's sessions.db (its schema_version, session_stats and indexes are the web UI's; sdstats
+  shares only session_metadata there) and sdstats' cache, sdstats.db beside it (session_stats and
+  sdstats_session_state). It never drops, replaces or rebuilds a table it does not own: a damaged
+  sessions.db is reported, not rebuilt.
+
+  When the cache is damaged (or with --rebuild), it backs the cache up beside itself
+  (sdstats.db.damaged-<time> or .backup-<time>; the newest 3 are kept), rebuilds sdstats' tables in place
+  (the same file, so an open explorer or web UI keeps working), and recomputes the stats from the results
+  root. In the one-file layout (--db FILE of another name), session_metadata is kept, or carried over from
+  the backup when the file was damaged. It waits for another sdstats compute to finish, naming it.
 
   Options
     --rebuild           rebuild even when the file is healthy

@@ -1,6 +1,6 @@
 /** `sdstats compute`: bring the cache up to date with the results root. */
 import fs from 'node:fs';
-import {isOpenProblem, openDatabase} from '../store/db.js';
+import {diskFullMessage, isDiskFull, isOpenProblem, openDatabase} from '../store/db.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {ComputeAbortedError, runCompute, type CancelToken, type ComputeSummary} from '../jobs/compute-job.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
@@ -102,6 +102,7 @@ async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promi
 		}
 		throw error;
 	}
+	for (const event of opened.events) io.stderr.write(`${sanitizeLine(event)}\n`);
 	const lock = await acquireComputeLock(opened.path, 'sdstats compute', {
 		wait: options.wait,
 		cancelled: () => options.cancel.cancelled,
@@ -130,7 +131,12 @@ async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promi
 	} catch (error) {
 		if (error instanceof ComputeAbortedError) {
 			progress.finish();
-			io.stderr.write(`sdstats compute: ${sanitizeLine(error.message)}\n`);
+			io.stderr.write(`sdstats compute: ${sanitizeLine(isDiskFull(error) || isDiskFull((error as {cause?: unknown}).cause) ? diskFullMessage(opened.path) : error.message)}\n`);
+			return EXIT_FAILURE;
+		}
+		if (isDiskFull(error)) {
+			progress.finish();
+			io.stderr.write(`sdstats compute: ${sanitizeLine(diskFullMessage(opened.path))}\n`);
 			return EXIT_FAILURE;
 		}
 		throw error;

@@ -1,13 +1,17 @@
 /**
- * `sdstats doctor`: checks sessions.db; when it is damaged (or with --rebuild), backs it up, rebuilds the stats
- * from disk into a fresh file and carries session_metadata over as far as it can be read.
+ * `sdstats doctor`: checks both files and says whose each table is. It rebuilds only what sdstats owns (its
+ * cache: session_stats and sdstats_session_state), in place, and never drops or replaces a table of the web
+ * UI's. With --rebuild, or when the cache is damaged, it backs the cache up (keeping the newest few backups),
+ * rebuilds the stats from disk, and keeps session_metadata (carried over from the backup when the damaged file
+ * held it, in the one-file layout).
  */
-import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import {runCompute} from '../jobs/compute-job.js';
 import {describeRecovery, recoverActions} from '../jobs/actions/recover.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
-import {openDatabase} from '../store/db.js';
+import {checkDatabasePath, diskFullMessage, isDiskFull, isOpenProblem, openDatabase} from '../store/db.js';
+import {backupFile, emptyInPlace, inspectFile, isWebUiStats, resetOwnTables, SDSTATS_TABLES, type FileReport} from '../store/inspect.js';
+import {layoutFor} from '../store/layout.js';
 import {restoreMetadata, salvageMetadata} from '../store/metadata-repository.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
@@ -24,47 +28,62 @@ function settleActions(stateDir: string, say: (line: string) => void): void {
 	for (const report of reports) say(`actions: ${describeRecovery(report)}`);
 }
 
-type Diagnosis = {healthy: boolean; findings: string[]};
+const rowsOf = (report: FileReport, table: string): string => {
+	const rows = report.tables.find((t) => t.name === table)?.rows;
+	return rows === null || rows === undefined ? 'unreadable' : `${rows} row${rows === 1 ? '' : 's'}`;
+};
 
-function diagnose(dbPath: string): Diagnosis {
-	let db: Database.Database | null = null;
+/** The web UI's file, described table by table. Returns whether it still holds a 0.1.0 cache. */
+function describeShared(report: FileReport, say: (line: string) => void): boolean {
+	say(`${report.file}: ${report.exists ? (report.healthy ? 'healthy' : 'DAMAGED') : 'not created yet'} (the web UI's sessions.db; sdstats shares its session_metadata)`);
+	if (!report.exists) return false;
+	if (!report.healthy) {
+		for (const problem of report.problems) say(`  ${problem}`);
+		return false;
+	}
+	say(`  integrity ok, ${report.journalMode} journal`);
+	const names = new Set(report.tables.map((t) => t.name));
+	const stats = report.tables.find((t) => t.name === 'session_stats');
+	const oldCache = stats !== undefined && !isWebUiStats(stats.columns);
+	const theirs: string[] = [];
+	if (names.has('schema_version')) theirs.push(`schema_version (migrations ${report.webUiVersions.join(', ') || 'none'})`);
+	if (stats && !oldCache) theirs.push(`session_stats (${rowsOf(report, 'session_stats')})`);
+	const webIndexes = report.indexes.filter((i) => i.startsWith('idx_stats_'));
+	if (webIndexes.length > 0) theirs.push(`indexes ${webIndexes.join(', ')}`);
+	say(`  the web UI's: ${theirs.join(', ') || 'nothing yet (its migration adds its tables when it starts)'}; sdstats never changes them`);
+	say(`  shared: session_metadata (${names.has('session_metadata') ? rowsOf(report, 'session_metadata') : 'not created yet'}), the triage both tools read and write`);
+	if (oldCache) say('  sdstats 0.1.0 cache still here (session_stats keyed by session_id, sdstats_session_state): it is moved to the cache file now');
+	const others = report.tables.map((t) => t.name).filter((n) => !['schema_version', 'session_stats', 'session_metadata', 'sdstats_session_state'].includes(n));
+	if (others.length > 0) say(`  other tables, not sdstats': ${others.join(', ')} (left as they are)`);
+	return oldCache;
+}
+
+function describeCache(report: FileReport, oneFile: boolean, say: (line: string) => void): void {
+	const role = oneFile ? 'sdstats cache, one file: its stats and session_metadata' : "sdstats' cache";
+	say(`${report.file}: ${report.exists ? (report.healthy ? 'healthy' : 'DAMAGED') : 'not created yet (sdstats compute creates it)'} (${role})`);
+	if (!report.exists) return;
+	if (!report.healthy) {
+		for (const problem of report.problems) say(`  ${problem}`);
+		return;
+	}
+	say(`  integrity ok, schema version ${String(report.userVersion)}, ${report.journalMode} journal`);
+	say(`  sdstats' own: ${SDSTATS_TABLES.map((t) => `${t} (${report.tables.some((x) => x.name === t) ? rowsOf(report, t) : 'missing'})`).join(', ')}`);
+	if (oneFile) say(`  session_metadata (${report.tables.some((t) => t.name === 'session_metadata') ? rowsOf(report, 'session_metadata') : 'missing'}), the user's triage: never rebuilt`);
+	const others = report.tables.map((t) => t.name).filter((n) => !(SDSTATS_TABLES as readonly string[]).includes(n) && n !== 'session_metadata');
+	if (others.length > 0) say(`  other tables, not sdstats': ${others.join(', ')} (left as they are)`);
+}
+
+/** Copies a healthy file under a read transaction, so no writer commits halfway through the copy. */
+function backupHealthy(file: string, nowMs: number): ReturnType<typeof backupFile> {
+	const reader = new Database(file, {readonly: true, fileMustExist: true, timeout: 10_000});
 	try {
-		db = new Database(dbPath, {readonly: true, fileMustExist: true});
-		const result = db.pragma('integrity_check', {simple: false}) as Array<{integrity_check: string}>;
-		const problems = result.map((r) => r.integrity_check).filter((m) => m !== 'ok');
-		if (problems.length > 0) return {healthy: false, findings: problems.slice(0, 5)};
-		const version = db.pragma('user_version', {simple: true});
-		const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).join(', ');
-		const count = (table: string): string => {
-			try {
-				return String(db!.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
-			} catch {
-				return 'no';
-			}
-		};
-		return {
-			healthy: true,
-			findings: [`integrity ok`, `schema version ${String(version)}`, `tables: ${tables || 'none'}`, `${count('session_stats')} cached sessions, ${count('session_metadata')} session_metadata rows`],
-		};
-	} catch (error) {
-		return {healthy: false, findings: [(error as Error).message]};
+		return reader.transaction(() => {
+			reader.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+			return backupFile(file, 'backup', nowMs);
+		})();
 	} finally {
-		db?.close();
+		reader.close();
 	}
-}
-
-function timestamp(): string {
-	return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
-
-/** Copies the database and its journal files; returns the backup's path. */
-function backup(dbPath: string, label: string): string {
-	const target = `${dbPath}.${label}-${timestamp()}`;
-	fs.copyFileSync(dbPath, target);
-	for (const suffix of ['-wal', '-shm', '-journal']) {
-		if (fs.existsSync(dbPath + suffix)) fs.copyFileSync(dbPath + suffix, target + suffix);
-	}
-	return target;
 }
 
 export async function doctorCommand(options: DoctorOptions, io: CommandIo): Promise<number> {
@@ -72,62 +91,114 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 	const say = (line: string): void => {
 		io.stdout.write(`${sanitizeLine(line)}\n`);
 	};
-	if (!fs.existsSync(dbPath)) {
-		if (options.stateDir !== undefined) settleActions(options.stateDir, say);
-		io.stderr.write(`sdstats doctor: no database at ${sanitizeLine(dbPath)} (sdstats compute creates it)\n`);
+	const fail = (message: string): number => {
+		io.stderr.write(`sdstats doctor: ${sanitizeLine(message)}\n`);
 		return EXIT_FAILURE;
+	};
+	const pathProblem = checkDatabasePath(dbPath);
+	if (pathProblem) return fail(pathProblem);
+	const layout = layoutFor(dbPath);
+	for (const file of [layout.cachePath, layout.sharedPath]) {
+		const problem = file ? checkDatabasePath(file) : null;
+		if (problem) return fail(problem);
 	}
-	const diagnosis = diagnose(dbPath);
-	say(`${dbPath}: ${diagnosis.healthy ? 'healthy' : 'DAMAGED'}`);
-	for (const finding of diagnosis.findings) say(`  ${finding}`);
-	if (options.stateDir !== undefined) settleActions(options.stateDir, say);
-	if (diagnosis.healthy && !options.rebuild) return EXIT_OK;
+	const oneFile = layout.sharedPath === null;
+	const shared = layout.sharedPath ? inspectFile(layout.sharedPath) : null;
+	const cache = inspectFile(layout.cachePath);
+	if (!cache.exists && !shared?.exists) {
+		if (options.stateDir !== undefined) settleActions(options.stateDir, say);
+		return fail(`no database at ${oneFile ? layout.cachePath : `${layout.sharedPath} or ${layout.cachePath}`} (sdstats compute creates it)`);
+	}
 
-	const lock = await acquireComputeLock(dbPath, 'sdstats doctor', {
+	const oldCache = shared ? describeShared(shared, say) : false;
+	describeCache(cache, oneFile, say);
+	if (options.stateDir !== undefined) settleActions(options.stateDir, say);
+	if (shared?.exists && !shared.healthy) {
+		return fail(
+			`${shared.file} is the web UI's file and it is damaged; sdstats does not rebuild a file it does not own. ` +
+				'Stop the web UI, copy the file aside, and restore it from a backup (or with `sqlite3 sessions.db .recover`).',
+		);
+	}
+	const cacheDamaged = cache.exists && !cache.healthy;
+	if (!options.rebuild && !cacheDamaged && !oldCache) return EXIT_OK;
+
+	const lock = await acquireComputeLock(layout.cachePath, 'sdstats doctor', {
 		wait: true,
 		onWait: (holder) => io.stderr.write(`waiting for ${sanitizeLine(describeHolder(holder))} to finish…\n`),
 	});
-	if (!lock.ok) {
-		io.stderr.write(`sdstats doctor: ${sanitizeLine(lock.reason)}\n`);
-		return EXIT_FAILURE;
-	}
+	if (!lock.ok) return fail(lock.reason);
 	try {
-		const saved = backup(dbPath, diagnosis.healthy ? 'backup' : 'damaged');
-		say(`backed up to ${saved}`);
-		let salvage: ReturnType<typeof salvageMetadata> = {ddl: null, rows: [], lost: 0, problem: 'the backup cannot be opened'};
-		try {
-			const old = new Database(saved, {readonly: true, fileMustExist: true});
+		let salvage: ReturnType<typeof salvageMetadata> | null = null;
+		if (cache.exists) {
+			let saved: ReturnType<typeof backupFile>;
 			try {
-				salvage = salvageMetadata(old);
-			} finally {
-				old.close();
+				saved = cacheDamaged ? backupFile(layout.cachePath, 'damaged', options.now()) : backupHealthy(layout.cachePath, options.now());
+			} catch (error) {
+				return fail(isDiskFull(error) ? diskFullMessage(layout.cachePath) + '; nothing was changed' : `cannot back up ${layout.cachePath}: ${(error as Error).message}; nothing was changed`);
 			}
-		} catch (error) {
-			salvage = {ddl: null, rows: [], lost: 0, problem: `the old file cannot be opened: ${(error as Error).message}`};
+			say(`backed up to ${saved.saved}`);
+			if (saved.removed.length > 0) say(`removed ${saved.removed.length} older backup${saved.removed.length === 1 ? '' : 's'} (doctor keeps the newest 3)`);
+			if (cacheDamaged) {
+				if (oneFile) salvage = salvageFrom(saved.saved);
+				emptyInPlace(layout.cachePath);
+			} else {
+				resetOwnTables(layout.cachePath, oneFile);
+			}
 		}
-		for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(dbPath + suffix, {force: true});
-
-		const fresh = openDatabase(dbPath, 'create');
+		let opened;
 		try {
-			if (salvage.ddl) {
-				// The web UI's own table shape, exactly as it was (it may carry columns newer than ours).
-				fresh.db.exec('DROP TABLE IF EXISTS session_metadata');
-				fresh.db.exec(salvage.ddl);
+			opened = openDatabase(dbPath, 'create', {createFolder: false});
+		} catch (error) {
+			if (isOpenProblem(error)) return fail(error.message);
+			throw error;
+		}
+		try {
+			for (const event of opened.events) say(event);
+			if (salvage) {
+				if (salvage.ddl) {
+					// The table exactly as it was (it may carry columns newer than ours).
+					opened.db.exec('DROP TABLE IF EXISTS main.session_metadata');
+					opened.db.exec(salvage.ddl);
+				}
+				const carried = restoreMetadata(opened.db, salvage.rows);
+				say(`session_metadata: carried over ${carried} row${carried === 1 ? '' : 's'}${salvage.problem ? ` (${salvage.problem})` : ''}`);
+			} else if (oneFile && cache.exists) {
+				say(`session_metadata: kept as it is (${rowsOf(cache, 'session_metadata')})`);
+			} else if (!oneFile) {
+				say(`session_metadata in ${layout.sharedPath}: not touched`);
 			}
-			const carried = restoreMetadata(fresh.db, salvage.rows);
-			say(`session_metadata: carried over ${carried} row${carried === 1 ? '' : 's'}${salvage.problem ? ` (${salvage.problem})` : ''}`);
 			const rootProblem = checkRoot(root);
 			if (rootProblem) {
 				say(`stats not rebuilt: ${rootProblem}; run \`sdstats compute\` when it is back`);
 				return EXIT_FAILURE;
 			}
-			const summary = await runCompute({root, repository: new StatsRepository(fresh.db), force: true, nowMs: options.now});
-			say(`stats rebuilt from disk: ${summaryLine(summary)}`);
+			if (!options.rebuild && !cacheDamaged) return EXIT_OK;
+			try {
+				const summary = await runCompute({root, repository: new StatsRepository(opened.db), force: true, nowMs: options.now});
+				say(`stats rebuilt from disk: ${summaryLine(summary)}`);
+			} catch (error) {
+				if (isDiskFull(error)) return fail(diskFullMessage(layout.cachePath));
+				throw error;
+			}
 		} finally {
-			fresh.db.close();
+			opened.db.close();
 		}
 		return EXIT_OK;
 	} finally {
 		lock.lock.release();
 	}
 }
+
+function salvageFrom(backup: string): ReturnType<typeof salvageMetadata> {
+	try {
+		const old = new Database(backup, {readonly: true, fileMustExist: true});
+		try {
+			return salvageMetadata(old);
+		} finally {
+			old.close();
+		}
+	} catch (error) {
+		return {ddl: null, rows: [], lost: 0, problem: `the old file cannot be opened: ${(error as Error).message}`};
+	}
+}
+

@@ -67,6 +67,7 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 		}
 		throw error;
 	}
+	for (const event of opened.events) io.stderr.write(`${sanitizeLine(event)}\n`);
 	const repository = new StatsRepository(opened.db);
 	const poller = new LivePoller({root, dbPath: opened.path, repository, queries: new LiveQueries(opened.db), stallWindowMs: options.stallWindowMs, now: options.now});
 	if (!options.json) io.stderr.write(`watching ${sanitizeLine(root)} (Ctrl-C stops)\n`);

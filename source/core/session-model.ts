@@ -65,19 +65,22 @@ export function parseTags(text: string | null): string[] {
 
 /**
  * The record `list --json` and `show --json` print: every session_stats column, then state and bookkeeping,
- * then the user's triage from session_metadata (null where the session has no metadata row).
+ * then the user's triage from session_metadata. A session without a metadata row reads as the web UI reads it:
+ * its defaults (not a test, complete, not a favourite, no rating, note or tags); `has_metadata` says whether
+ * a row exists.
  */
 export type SessionRecord = SessionStatsRowRecord & {
 	state: SessionState;
 	manifest_status: string | null;
 	images_recorded: number | null;
 	error: string | null;
-	is_favorite: boolean | null;
-	is_test: boolean | null;
-	is_complete: boolean | null;
+	has_metadata: boolean;
+	is_favorite: boolean;
+	is_test: boolean;
+	is_complete: boolean;
 	user_rating: string | null;
 	user_note: string | null;
-	tags: string[] | null;
+	tags: string[];
 	/**
 	 * Where each value came from, by column (`{"sd_model": {"from": "png", "agree": 10, "of": 10}}`): manifest,
 	 * v1, phase1, png (the images' parameters), comfyui, header (image sizes). Columns not listed come from the
@@ -96,7 +99,11 @@ type SessionStatsRowRecord = Omit<SessionStatsRow, 'placeholders_json' | 'variat
 	variations_summary_json: JsonValue;
 };
 
-const flag = (value: number | null, present: boolean): boolean | null => (present ? value === 1 : null);
+/**
+ * A flag as the web UI reads it: its default without a row (its upsert's values for a new row), else the
+ * stored value's truth (Python's bool(); NULL is false).
+ */
+const flag = (value: number | null, present: boolean, absent: boolean): boolean => (present ? Boolean(value) : absent);
 
 export function toSessionRecord(row: StoredSession, state: SessionState): SessionRecord {
 	const columns = statsColumnsOf(row);
@@ -110,12 +117,13 @@ export function toSessionRecord(row: StoredSession, state: SessionState): Sessio
 		manifest_status: row.manifest_status,
 		images_recorded: row.images_recorded,
 		error: row.error,
-		is_favorite: flag(row.is_favorite, present),
-		is_test: flag(row.is_test, present),
-		is_complete: flag(row.is_complete, present),
+		has_metadata: present,
+		is_favorite: flag(row.is_favorite, present, false),
+		is_test: flag(row.is_test, present, false),
+		is_complete: flag(row.is_complete, present, true),
 		user_rating: row.user_rating,
 		user_note: row.user_note,
-		tags: present ? parseTags(row.tags) : null,
+		tags: present ? parseTags(row.tags) : [],
 		...sourceColumns(row),
 		root: row.root_name ?? null,
 	};

@@ -41,7 +41,7 @@ export function sessionsCsv(sessions: readonly ExportedSession[], forTerminal = 
 		lines.push(
 			csvLine(
 				CSV_COLUMNS.map((column) => {
-					const value = column === 'tags' ? (record.tags === null ? null : (record.tags as string[]).join(' ')) : record[column];
+					const value = column === 'tags' ? (record.tags as string[]).join(' ') : record[column];
 					return forTerminal && typeof value === 'string' ? sanitizeLine(value) : value;
 				}),
 			),

@@ -2,9 +2,12 @@
  * One compute at a time per database. SQLite already serialises writes; this lock keeps two computes from
  * scanning and writing the same sessions twice, and lets the second say who holds the database.
  *
- * The lock is a file beside the database (`sessions.db.compute-lock`) created with O_EXCL and holding the
- * holder's pid, host and start time. A holder that died (SIGKILL, power loss) leaves the file behind; a lock
- * whose pid no longer runs on this host is taken over.
+ * The lock is a file beside sdstats' own database (`sdstats.db.compute-lock`) holding the holder's pid, host
+ * and start time. It appears whole or not at all (written to a private file, then hard-linked into place,
+ * which fails if a lock exists), so an empty or unreadable lock file is never a live holder's: it is taken
+ * over at once. A holder that died (SIGKILL, power loss) leaves its file behind; a lock whose pid no longer
+ * runs on this host (or runs something other than node) is taken over too. Nothing ever waits for a process
+ * that does not exist.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,13 +57,33 @@ function isNodeProcess(pid: number): boolean {
 	}
 }
 
-/** A lock left by a process that is gone (same host, pid not running or reused), or an unreadable one older than 10 s. */
-function isStale(lockPath: string, holder: LockHolder | null): boolean {
+/** A lock left by a process that is gone (same host, pid not running or reused), or one with no readable holder. */
+function isStale(holder: LockHolder | null): boolean {
 	if (holder) return holder.host === os.hostname() && (!isAlive(holder.pid) || !isNodeProcess(holder.pid));
+	return true;
+}
+
+/** Creates `lockPath` holding `text`, whole, or fails with EEXIST when it exists. */
+function createWhole(lockPath: string, text: string): void {
+	const temporary = `${lockPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+	fs.writeFileSync(temporary, text, {flag: 'wx'});
 	try {
-		return Date.now() - fs.statSync(lockPath).mtimeMs > 10_000;
-	} catch {
-		return true;
+		fs.linkSync(temporary, lockPath);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		// Filesystems without hard links: an exclusive create, then the content (a short window of an empty file).
+		if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
+			const fd = fs.openSync(lockPath, 'wx');
+			try {
+				fs.writeSync(fd, text);
+			} finally {
+				fs.closeSync(fd);
+			}
+			return;
+		}
+		throw error;
+	} finally {
+		fs.rmSync(temporary, {force: true});
 	}
 }
 
@@ -74,21 +97,21 @@ export function tryAcquireComputeLock(dbPath: string, command: string): LockAtte
 	const lockPath = lockPathFor(dbPath);
 	const me: LockHolder = {pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command};
 	for (let attempt = 0; attempt < 3; attempt++) {
-		let fd: number;
 		try {
-			fd = fs.openSync(lockPath, 'wx');
+			createWhole(lockPath, JSON.stringify(me));
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
-			if (code !== 'EEXIST') return {ok: false, holder: null, reason: `cannot create ${lockPath}: ${code ?? (error as Error).message}`};
+			if (code !== 'EEXIST') {
+				const why = code === 'ENOSPC' ? 'the disk is full' : (code ?? (error as Error).message);
+				return {ok: false, holder: null, reason: `cannot create ${lockPath}: ${why}`};
+			}
 			const holder = readHolder(lockPath);
-			if (isStale(lockPath, holder)) {
+			if (isStale(holder)) {
 				fs.rmSync(lockPath, {force: true});
 				continue;
 			}
 			return {ok: false, holder, reason: `${describeHolder(holder)} is computing this database`};
 		}
-		fs.writeSync(fd, JSON.stringify(me));
-		fs.closeSync(fd);
 		let released = false;
 		return {
 			ok: true,

@@ -1,28 +1,49 @@
-/** Opening sessions.db: pragmas every connection needs, WAL where the filesystem allows it, migrations. */
+/**
+ * Opening the cache: the layout (store/layout.ts), pragmas every connection needs, WAL for sdstats' own file
+ * (never for the web UI's), migrations, the one-time move of a 0.1.0 cache out of sessions.db, and a clear
+ * sentence for every path that cannot hold a database.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {NewerSchemaError, SchemaConflictError, migrate, readSchemaVersion, checkStatsTableShape, SCHEMA_VERSION} from './migrations.js';
 import {corruptMessage, isCorruptionError} from './corruption.js';
+import {layoutFor, SHARED_SCHEMA, type StoreLayout} from './layout.js';
+import {SESSION_METADATA_DDL} from './schema.js';
+import {hasOldCache, moveOldCache} from './old-cache.js';
 
 export const BUSY_TIMEOUT_MS = 10_000;
 
 export type OpenMode =
-	/** Create the file (and its folder) when missing, migrate, write. */
+	/** Create the file when missing, migrate, write. */
 	| 'create'
 	/** The file must exist; migrate and write. */
 	| 'write'
 	/** The file must exist; never write. */
 	| 'read';
 
+export type OpenOptions = {
+	/**
+	 * Create the database's folder when it is missing (default: yes, and `events` says so, as the web UI creates
+	 * its metadata folder too). Only a command that creates the database does; reading never creates anything,
+	 * and a failed open removes the folders it made.
+	 */
+	createFolder?: boolean;
+};
+
 export type OpenedDatabase = {
 	db: Database.Database;
+	/** sdstats' own file: its tables, its compute lock, what its workers open. */
 	path: string;
+	/** The web UI's file attached for session_metadata, or null when `path` holds everything. */
+	sharedPath: string | null;
 	readonly: boolean;
 	journalMode: string;
 	/** Set when the database could only be opened read-only, with the reason to show the user. */
 	notice: string | null;
+	/** What opening did that the user should hear about once (a folder created, a 0.1.0 cache moved). */
+	events: string[];
 };
 
 export class DatabaseOpenError extends Error {
@@ -46,6 +67,38 @@ export function isOpenProblem(error: unknown): error is Error {
 	return error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError;
 }
 
+/** SQLite or the system saying the disk is full. */
+export function isDiskFull(error: unknown): boolean {
+	const code = String((error as {code?: unknown} | null)?.code ?? '');
+	return code === 'SQLITE_FULL' || code === 'ENOSPC' || /database or disk is full|no space left/i.test((error as Error | null)?.message ?? '');
+}
+
+export function diskFullMessage(file: string): string {
+	return `the disk holding ${file} is full: free some space and run again (what was stored before is kept)`;
+}
+
+/**
+ * Why a path cannot be a database file, or null (a regular file, or nothing there yet). Looked at with stat
+ * only: a FIFO is never opened (opening one for reading waits for a writer that may never come).
+ */
+export function checkDatabasePath(file: string): string | null {
+	let stat: fs.Stats;
+	try {
+		stat = fs.statSync(file);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return null;
+		if (code === 'ENOTDIR') return `${file} cannot be a database: a part of its folder path is a file, not a folder`;
+		return `cannot look at ${file} (${code ?? (error as Error).message})`;
+	}
+	if (stat.isFile()) return null;
+	if (stat.isDirectory()) return `${file} is a folder, not a database file: give --db the path of a file`;
+	if (stat.isFIFO()) return `${file} is a named pipe (FIFO), not a database file: sdstats does not open it; give --db the path of a regular file`;
+	if (stat.isCharacterDevice() || stat.isBlockDevice()) return `${file} is a device, not a database file: give --db the path of a regular file`;
+	if (stat.isSocket()) return `${file} is a socket, not a database file: give --db the path of a regular file`;
+	return `${file} is not a regular file: give --db the path of a regular file`;
+}
+
 /** Why sdstats may not write there, or null. Permission bits, a read-only file, a folder that refuses new files. */
 export function writeProblem(dbPath: string, exists: boolean): string | null {
 	const folder = path.dirname(dbPath);
@@ -63,77 +116,212 @@ export function writeProblem(dbPath: string, exists: boolean): string | null {
 	return null;
 }
 
+/**
+ * Pragmas for sdstats' own file, by schema name: an unqualified `journal_mode` would switch every attached
+ * database, the web UI's included.
+ */
 function applyConnectionPragmas(db: Database.Database, readonly: boolean): string {
 	// better-sqlite3 turns foreign keys on; the design's FK to session_metadata would then refuse every stats row
 	// of a session the user never annotated. Python's sqlite3 leaves them off, and so do we.
 	db.pragma('foreign_keys = OFF');
-	if (readonly) return String(db.pragma('journal_mode', {simple: true}));
+	if (readonly) return String(db.pragma('main.journal_mode', {simple: true}));
 	let mode = 'delete';
 	try {
-		mode = String(db.pragma('journal_mode = WAL', {simple: true}));
+		mode = String(db.pragma('main.journal_mode = WAL', {simple: true}));
 	} catch {
 		// Some network filesystems refuse the shared-memory file WAL needs; the rollback journal works there.
-		mode = String(db.pragma('journal_mode = DELETE', {simple: true}));
+		mode = String(db.pragma('main.journal_mode = DELETE', {simple: true}));
 	}
-	db.pragma('synchronous = NORMAL');
+	db.pragma('main.synchronous = NORMAL');
 	return mode;
 }
 
-export function openDatabase(dbPath: string, mode: OpenMode): OpenedDatabase {
-	const absolute = path.resolve(dbPath);
-	const exists = fs.existsSync(absolute);
+/** Files and folders an open created, removed again when it fails: a failed start leaves nothing behind. */
+class CreatedFiles {
+	private readonly paths: string[] = [];
+	note(file: string, existedBefore: boolean): void {
+		if (!existedBefore) this.paths.push(file);
+	}
+	undo(): void {
+		for (const file of [...this.paths].reverse()) {
+			try {
+				const stat = fs.statSync(file);
+				if (stat.isDirectory()) fs.rmdirSync(file);
+				else for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, {force: true});
+			} catch {
+				// Already gone, or a folder someone else filled meanwhile: leave it.
+			}
+		}
+	}
+}
+
+function ensureFolder(file: string, options: OpenOptions, created: CreatedFiles, events: string[]): void {
+	const folder = path.dirname(file);
+	if (fs.existsSync(folder)) return;
+	if (options.createFolder === false) {
+		throw new DatabaseOpenError(`the folder ${folder} does not exist: create it, or give --db a file in an existing folder`);
+	}
+	// Each missing level is remembered, so a failure removes exactly what was made.
+	const missing: string[] = [];
+	for (let at = folder; !fs.existsSync(at); at = path.dirname(at)) missing.unshift(at);
+	for (const level of missing) {
+		try {
+			fs.mkdirSync(level);
+		} catch (error) {
+			if (isDiskFull(error)) throw new DatabaseOpenError(diskFullMessage(level));
+			throw new DatabaseOpenError(`cannot create the folder ${level} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+		}
+		created.note(level, false);
+	}
+	events.push(`created the folder ${folder}`);
+}
+
+function checkPaths(layout: StoreLayout, named: string): void {
+	for (const file of [named, layout.cachePath, ...(layout.sharedPath ? [layout.sharedPath] : [])]) {
+		const problem = checkDatabasePath(file);
+		if (problem) throw new DatabaseOpenError(problem);
+	}
+}
+
+/** Opens the database the user named (or the default one), in the layout it calls for (see store/layout.ts). */
+export function openDatabase(dbPath: string, mode: OpenMode, options: OpenOptions = {}): OpenedDatabase {
+	const named = path.resolve(dbPath);
+	// The named path first: layoutFor may peek into an existing file, which must be a regular one.
+	const early = checkDatabasePath(named);
+	if (early) throw new DatabaseOpenError(early);
+	const layout = layoutFor(named);
+	checkPaths(layout, named);
+	if (layout.sharedPath === null) return openFile(layout.cachePath, null, mode, options);
+	const cacheExists = fs.existsSync(layout.cachePath);
+	const sharedExists = fs.existsSync(layout.sharedPath);
+	const oldCache = sharedExists && hasOldCache(layout.sharedPath);
+	if (!cacheExists && oldCache && mode === 'read') {
+		// A 0.1.0 cache not moved yet: read it where it is; the next compute (or explorer) moves it.
+		const opened = openFile(layout.sharedPath, null, 'read', options);
+		return {...opened, notice: opened.notice ?? `${layout.sharedPath} still holds the cache of sdstats 0.1.0; the next \`sdstats compute\` moves it to ${layout.cachePath}`};
+	}
+	if (!cacheExists && mode !== 'create' && !oldCache) {
+		throw new DatabaseOpenError(
+			sharedExists
+				? `no sdstats cache at ${layout.cachePath} beside ${layout.sharedPath} (run \`sdstats compute\` first)`
+				: `no database at ${named} (run \`sdstats compute\` first, or check --db)`,
+		);
+	}
+	return openFile(layout.cachePath, layout.sharedPath, !cacheExists && oldCache ? 'create' : mode, options, oldCache);
+}
+
+function openFile(file: string, sharedPath: string | null, mode: OpenMode, options: OpenOptions, oldCache = false): OpenedDatabase {
+	const exists = fs.existsSync(file);
 	if (!exists && mode !== 'create') {
-		throw new DatabaseOpenError(`no database at ${absolute} (run \`sdstats compute\` first, or check --db)`);
+		throw new DatabaseOpenError(`no database at ${file} (run \`sdstats compute\` first, or check --db)`);
 	}
 	const readonly = mode === 'read';
+	const created = new CreatedFiles();
+	const events: string[] = [];
 	if (!readonly) {
-		const problem = writeProblem(absolute, exists);
+		const problem = writeProblem(file, exists);
 		if (problem) throw new DatabaseReadonlyError(problem);
+		if (sharedPath && fs.existsSync(sharedPath)) {
+			const sharedProblem = writeProblem(sharedPath, true);
+			if (sharedProblem) throw new DatabaseReadonlyError(sharedProblem);
+		}
+		if (!exists) ensureFolder(file, options, created, events);
 	}
-	if (!exists) fs.mkdirSync(path.dirname(absolute), {recursive: true});
 	let db: Database.Database;
 	try {
-		db = new Database(absolute, {readonly, fileMustExist: mode !== 'create', timeout: BUSY_TIMEOUT_MS});
+		db = new Database(file, {readonly, fileMustExist: mode !== 'create', timeout: BUSY_TIMEOUT_MS});
+		created.note(file, exists);
 	} catch (error) {
-		throw new DatabaseOpenError(`cannot open ${absolute}: ${(error as Error).message}`);
+		created.undo();
+		if (isDiskFull(error)) throw new DatabaseOpenError(diskFullMessage(file));
+		throw new DatabaseOpenError(`cannot open ${file}: ${(error as Error).message}`);
 	}
 	try {
 		const journalMode = applyConnectionPragmas(db, readonly);
+		let notice: string | null = null;
 		if (readonly) {
 			const version = readSchemaVersion(db);
-			if (version > SCHEMA_VERSION) {
-				return {db, path: absolute, readonly, journalMode, notice: new NewerSchemaError(version, SCHEMA_VERSION).message + '; opened read-only'};
-			}
-			checkStatsTableShape(db, absolute);
-			return {db, path: absolute, readonly, journalMode, notice: null};
+			if (version > SCHEMA_VERSION) notice = new NewerSchemaError(version, SCHEMA_VERSION).message + '; opened read-only';
+			checkStatsTableShape(db, file);
+		} else {
+			migrate(db, file, {withMetadata: sharedPath === null});
 		}
-		migrate(db, absolute);
-		return {db, path: absolute, readonly, journalMode, notice: null};
+		if (sharedPath) {
+			attachShared(db, sharedPath, readonly, created);
+			if (oldCache && !readonly) events.push(moveOldCache(db, sharedPath, file));
+		}
+		return {db, path: file, sharedPath, readonly, journalMode, notice, events};
 	} catch (error) {
 		db.close();
-		if (isCorruptionError(error)) throw new DatabaseCorruptError(corruptMessage(absolute, error));
+		created.undo();
+		if (isCorruptionError(error)) throw new DatabaseCorruptError(corruptMessage(file, error));
+		if (isDiskFull(error)) throw new DatabaseOpenError(diskFullMessage(file));
 		const code = String((error as {code?: unknown}).code ?? '');
 		// A WAL database in a folder we may not write: SQLite cannot create the shared-memory file even to read.
 		// Browse a private snapshot instead (the database and its journal, copied), and say so.
-		if (readonly && (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY'))) {
-			return openSnapshot(absolute);
+		if (readonly && (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR'))) {
+			return openSnapshot(file, sharedPath);
 		}
 		if (code.startsWith('SQLITE_READONLY')) {
-			throw new DatabaseReadonlyError(`${absolute} cannot be written (${(error as Error).message})`);
+			throw new DatabaseReadonlyError(`${file} cannot be written (${(error as Error).message})`);
 		}
 		throw error;
 	}
 }
 
+/**
+ * Makes the web UI's session_metadata visible to this connection as `session_metadata` (main has no table of
+ * that name, so unqualified statements find the attached one). A sessions.db that does not exist yet is
+ * created holding only session_metadata, exactly as the web UI's migration creates it (its migration then
+ * adds its own tables); read-only, an empty temporary table stands in and nothing is created.
+ */
+function attachShared(db: Database.Database, sharedPath: string, readonly: boolean, created: CreatedFiles): void {
+	const exists = fs.existsSync(sharedPath);
+	if (!exists && readonly) {
+		db.exec(SESSION_METADATA_DDL.replace('CREATE TABLE IF NOT EXISTS session_metadata', 'CREATE TEMP TABLE IF NOT EXISTS session_metadata'));
+		return;
+	}
+	if (!readonly && !hasMetadataTable(sharedPath)) {
+		// One short connection with the web UI's own habits (rollback journal, nothing else set).
+		const shared = new Database(sharedPath, {timeout: BUSY_TIMEOUT_MS});
+		created.note(sharedPath, exists);
+		try {
+			shared.exec(SESSION_METADATA_DDL);
+		} finally {
+			shared.close();
+		}
+	}
+	db.prepare(`ATTACH DATABASE ? AS ${SHARED_SCHEMA}`).run(sharedPath);
+	if (readonly && !db.prepare<[], number>(`SELECT count(*) FROM ${SHARED_SCHEMA}.sqlite_master WHERE type = 'table' AND name = 'session_metadata'`).pluck().get()) {
+		db.exec(SESSION_METADATA_DDL.replace('CREATE TABLE IF NOT EXISTS session_metadata', 'CREATE TEMP TABLE IF NOT EXISTS session_metadata'));
+	}
+}
+
+function hasMetadataTable(file: string): boolean {
+	if (!fs.existsSync(file)) return false;
+	const db = new Database(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+	try {
+		return db.prepare<[], number>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'session_metadata'").pluck().get() === 1;
+	} finally {
+		db.close();
+	}
+}
+
 /** A read-only copy of a database we can read but not lock (see above), removed when the process exits. */
-function openSnapshot(absolute: string): OpenedDatabase {
-	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-snapshot-'));
+function openSnapshot(absolute: string, sharedPath: string | null): OpenedDatabase {
+	let folder: string;
+	try {
+		folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-snapshot-'));
+	} catch (error) {
+		throw new DatabaseOpenError(`cannot read ${absolute}, and cannot copy it to read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+	}
 	process.once('exit', () => fs.rmSync(folder, {recursive: true, force: true}));
 	const copy = path.join(folder, path.basename(absolute));
 	try {
 		fs.copyFileSync(absolute, copy);
 		for (const suffix of ['-wal', '-journal']) if (fs.existsSync(absolute + suffix)) fs.copyFileSync(absolute + suffix, copy + suffix);
 	} catch (error) {
+		fs.rmSync(folder, {recursive: true, force: true});
 		throw new DatabaseOpenError(`cannot read ${absolute}: ${(error as Error).message}`);
 	}
 	const db = new Database(copy, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
@@ -141,11 +329,36 @@ function openSnapshot(absolute: string): OpenedDatabase {
 		const journalMode = applyConnectionPragmas(db, true);
 		const version = readSchemaVersion(db);
 		checkStatsTableShape(db, absolute);
+		if (sharedPath) attachShared(db, sharedPath, true, new CreatedFiles());
 		const newer = version > SCHEMA_VERSION ? `; ${new NewerSchemaError(version, SCHEMA_VERSION).message}` : '';
-		return {db, path: absolute, readonly: true, journalMode, notice: `${path.dirname(absolute)} is read-only for this user: browsing a snapshot taken now${newer}`};
+		return {
+			db,
+			path: absolute,
+			sharedPath,
+			readonly: true,
+			journalMode,
+			notice: `${absolute} cannot be opened in place (its folder is read-only or full): browsing a snapshot taken now${newer}`,
+			events: [],
+		};
 	} catch (error) {
 		db.close();
 		if (isCorruptionError(error)) throw new DatabaseCorruptError(corruptMessage(absolute, error));
 		throw error;
 	}
+}
+
+/**
+ * A second connection for triage writes: to the file holding session_metadata, with no busy wait (a lock the
+ * web UI holds makes a write fail at once, and the caller retries later without blocking the screen).
+ */
+export function openMetadataConnection(opened: Pick<OpenedDatabase, 'path' | 'sharedPath'>): Database.Database {
+	const db = new Database(opened.sharedPath ?? opened.path, {fileMustExist: true, timeout: 0});
+	db.pragma('foreign_keys = OFF');
+	return db;
+}
+
+/** Every schema's data_version: changes when another connection commits to any file this one reads. */
+export function dataVersionOf(db: Database.Database): string {
+	const schemas = db.prepare<[], string>('SELECT name FROM pragma_database_list WHERE name != \'temp\'').pluck().all();
+	return schemas.map((schema) => String(db.pragma(`${schema}.data_version`, {simple: true}))).join(':');
 }

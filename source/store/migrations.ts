@@ -13,15 +13,21 @@ import {
 } from './schema.js';
 import {SESSION_STATS_COLUMNS} from '../core/types.js';
 
-type Migration = {version: number; apply: (db: Database.Database) => void};
+/**
+ * `withMetadata`: whether this file also holds session_metadata (the one-file layout). A companion cache must
+ * not: its connection finds the web UI's session_metadata in the attached sessions.db by name.
+ */
+export type MigrationContext = {withMetadata: boolean};
+
+type Migration = {version: number; apply: (db: Database.Database, context: MigrationContext) => void};
 
 export const MIGRATIONS: readonly Migration[] = [
 	{
 		version: 1,
-		apply(db) {
+		apply(db, {withMetadata}) {
 			db.exec(SESSION_STATS_DDL);
 			for (const statement of SESSION_STATS_INDEXES) db.exec(statement);
-			db.exec(SESSION_METADATA_DDL);
+			if (withMetadata) db.exec(SESSION_METADATA_DDL);
 			db.exec(SESSION_STATE_DDL);
 		},
 	},
@@ -91,14 +97,14 @@ export function readSchemaVersion(db: Database.Database): number {
 }
 
 /** Brings the schema up to date. Returns the version found before. */
-export function migrate(db: Database.Database, dbPath: string): number {
+export function migrate(db: Database.Database, dbPath: string, context: MigrationContext = {withMetadata: true}): number {
 	const found = readSchemaVersion(db);
 	if (found > SCHEMA_VERSION) throw new NewerSchemaError(found, SCHEMA_VERSION);
 	checkStatsTableShape(db, dbPath);
 	for (const migration of MIGRATIONS) {
 		if (migration.version <= found) continue;
 		db.transaction(() => {
-			migration.apply(db);
+			migration.apply(db, context);
 			db.pragma(`user_version = ${migration.version}`);
 		}).immediate();
 	}

@@ -14,6 +14,7 @@ import {
 	type StoredSession,
 } from '../core/types.js';
 import {StringInterner} from '../core/string-interner.js';
+import {dataVersionOf} from './db.js';
 
 export type SavedComputation = {result: SessionComputation; fingerprint: string | null};
 
@@ -211,6 +212,7 @@ export class StatsRepository {
 	private readonly writeBatch: Database.Transaction<(items: readonly SavedComputation[]) => void>;
 	private readonly deleteBatch: Database.Transaction<(ids: readonly string[]) => number>;
 	private readonly shared = new StringInterner();
+	private readonly claimCache: Database.Statement;
 
 	constructor(private readonly db: Database.Database) {
 		// A database at schema version 1 opened read-only (list, show) has no zero_byte_images column yet: it
@@ -296,10 +298,16 @@ export class StatsRepository {
 		this.selectPage = db
 			.prepare<[string, string, number, number], ListedRow>(`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`)
 			.raw(true);
+		// Write transactions are deferred, and their first statement claims sdstats' own file only: BEGIN
+		// IMMEDIATE would also take the write lock of the attached sessions.db, so a compute would block the web UI
+		// (and wait on it).
+		this.claimCache = db.prepare('DELETE FROM main.sdstats_session_state WHERE 0');
 		this.writeBatch = db.transaction((items: readonly SavedComputation[]) => {
+			this.claimCache.run();
 			for (const {result, fingerprint} of items) this.writeOne(result, fingerprint);
 		});
 		this.deleteBatch = db.transaction((ids: readonly string[]) => {
+			this.claimCache.run();
 			let removed = 0;
 			for (const id of ids) {
 				removed += this.deleteStats.run(id).changes;
@@ -319,7 +327,7 @@ export class StatsRepository {
 	 * stays, the reason is recorded, and the fingerprint is cleared so the next compute reads it again.
 	 */
 	saveMany(items: readonly SavedComputation[]): void {
-		this.writeBatch.immediate(items);
+		this.writeBatch.deferred(items);
 	}
 
 	private writeOne({stats, bookkeeping}: SessionComputation, fingerprint: string | null): void {
@@ -351,7 +359,7 @@ export class StatsRepository {
 	}
 
 	deleteMany(sessionIds: readonly string[]): number {
-		return this.deleteBatch.immediate(sessionIds);
+		return this.deleteBatch.deferred(sessionIds);
 	}
 
 	get(sessionId: string): StoredSession | undefined {
@@ -398,9 +406,12 @@ export class StatsRepository {
 		return {entries, next: raw.length < limit ? null : raw[raw.length - 1]![3]};
 	}
 
-	/** Changes whenever another connection commits (SQLite's data_version): the cue to look for their writes. */
-	dataVersion(): number {
-		return this.db.pragma('data_version', {simple: true}) as number;
+	/**
+	 * Changes whenever another connection commits to any file this one reads (SQLite's data_version of each,
+	 * the web UI's sessions.db included): the cue to look for their writes.
+	 */
+	dataVersion(): string {
+		return dataVersionOf(this.db);
 	}
 
 	/** The list's lean rows of the given sessions (those that exist). */

@@ -3,7 +3,8 @@ import process from 'node:process';
 import React from 'react';
 import {render} from 'ink';
 import fs from 'node:fs';
-import {DatabaseOpenError, DatabaseReadonlyError, openDatabase, type OpenedDatabase} from '../store/db.js';
+import type Database from 'better-sqlite3';
+import {DatabaseOpenError, DatabaseReadonlyError, openDatabase, openMetadataConnection, type OpenedDatabase} from '../store/db.js';
 import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
@@ -50,7 +51,8 @@ export type ExplorerOptions = CommonOptions & {
 
 function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDatabase; notice: string | null} {
 	try {
-		return {opened: openDatabase(dbPath, create ? 'create' : 'write'), notice: null};
+		const opened = openDatabase(dbPath, create ? 'create' : 'write');
+		return {opened, notice: opened.events.length > 0 ? opened.events.join('; ') : null};
 	} catch (error) {
 		// A database we may not write (newer schema, read-only file) can still be browsed.
 		if (error instanceof NewerSchemaError) {
@@ -62,6 +64,16 @@ function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDataba
 			return {opened, notice: `${error.message}: browsing only, recompute is off`};
 		}
 		throw error;
+	}
+}
+
+/** The triage connection (see openMetadataConnection), or null when the file cannot be opened for writing. */
+function openTriageConnection(opened: OpenedDatabase): Database.Database | null {
+	if (opened.readonly && opened.sharedPath === null) return null;
+	try {
+		return openMetadataConnection(opened);
+	} catch {
+		return null;
 	}
 }
 
@@ -79,22 +91,29 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		throw error;
 	}
 	const repository = new StatsRepository(opened.db);
+	// Triage has its own connection, with no busy wait: a lock the web UI holds never freezes the screen.
+	const triageDb = openTriageConnection(opened);
 	const readonlyReason = opened.readonly ? (notice ?? 'the database is read-only') : null;
 	const data = createExplorerData({
 		root,
 		dbPath: opened.path,
+		sharedPath: opened.sharedPath,
 		repository,
-		metadata: new MetadataRepository(opened.db),
+		metadata: new MetadataRepository(triageDb ?? opened.db),
 		liveQueries: new LiveQueries(opened.db),
 		stallWindowMs: options.stallWindowMs,
 		readonlyReason,
 	});
+	const closeAll = (): void => {
+		if (triageDb) triageDb.close();
+		opened.db.close();
+	};
 	const actions = options.stateDir !== undefined ? createExplorerActions({root, dbPath: opened.path, stateDir: options.stateDir, env: process.env, now: options.now}) : null;
 	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
 	if (options.resetView) viewStore.reset();
 	const sort = options.sort === undefined ? undefined : parseSortSpec(options.sort);
 	if (sort === null) {
-		opened.db.close();
+		closeAll();
 		io.stderr.write(`sdstats: --sort: expected FIELD or FIELD:desc (${SORT_KEYS.join(', ')})\n`);
 		return EXIT_USAGE;
 	}
@@ -141,7 +160,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		instance.unmount();
 		cleanupPictures();
 		terminal.restore();
-		opened.db.close();
+		closeAll();
 		process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGTERM' ? 15 : 2));
 	};
 	const onFatal = (error: unknown): void => {
@@ -193,7 +212,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		process.off('unhandledRejection', onFatal);
 		cleanupPictures();
 		terminal.restore();
-		opened.db.close();
+		closeAll();
 	}
 	if (failure) {
 		// Printed after the terminal is back to normal, so the message stays on the main screen.

@@ -36,24 +36,29 @@ export type SessionView = {
 	readonly triage: Triage;
 };
 
+/**
+ * The user's triage as both tools read it: a session without a session_metadata row has the web UI's defaults
+ * (not a favourite, not a test, complete, no rating, tags or note), so `X:yes` and `X:no` cover every session.
+ */
 export type Triage = {
 	favorite: boolean;
 	test: boolean;
-	/** The web UI's "complete" flag, or null when the session has no metadata row. */
-	complete: boolean | null;
+	/** The web UI's "complete" flag (a user's mark, not the computed state): true unless someone set it off. */
+	complete: boolean;
 	rating: 'like' | 'dislike' | null;
 	tags: readonly string[];
 	note: string | null;
 };
 
-const NO_TRIAGE: Triage = {favorite: false, test: false, complete: null, rating: null, tags: [], note: null};
+const NO_TRIAGE: Triage = {favorite: false, test: false, complete: true, rating: null, tags: [], note: null};
 
 export function triageOf(row: Pick<ListedSession, 'has_metadata' | 'is_favorite' | 'is_test' | 'is_complete' | 'user_rating' | 'user_note' | 'tags'>): Triage {
 	if (!row.has_metadata) return NO_TRIAGE;
 	return {
-		favorite: row.is_favorite === 1,
-		test: row.is_test === 1,
-		complete: row.is_complete === null ? null : row.is_complete === 1,
+		// Truth as Python's bool() reads the column: a NULL the web UI never writes reads as false there too.
+		favorite: Boolean(row.is_favorite),
+		test: Boolean(row.is_test),
+		complete: Boolean(row.is_complete),
 		rating: row.user_rating === 'like' || row.user_rating === 'dislike' ? row.user_rating : null,
 		tags: parseTags(row.tags),
 		note: row.user_note,

@@ -35,7 +35,7 @@ async function groups(...args: string[]): Promise<Group[]> {
 }
 
 beforeAll(async () => {
-	({root, dbPath} = makeWorkspace('sdstats-group-by-'));
+	({root, dbPath} = makeWorkspace('sdstats-group-by-', {oneFile: true}));
 	// Vitest runs in UTC (vitest.config.ts), and the binary inherits it: image times read as written here.
 	const at = (month: number, day: number, hour: number, minute = 0) => Date.UTC(2025, month - 1, day, hour, minute);
 	const size = {width: 832, height: 1216, steps: 30, cfg_scale: 7};

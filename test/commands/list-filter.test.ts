@@ -13,7 +13,7 @@ let root = '';
 let dbPath = '';
 
 beforeAll(async () => {
-	const workspace = makeWorkspace('sdstats-export-');
+	const workspace = makeWorkspace('sdstats-export-', {oneFile: true});
 	({root, dbPath} = workspace);
 	const models = ['ponyDiffusionV6XL.safetensors [67ab2fd8ec]', 'illustriousXL_v01.safetensors [a1b2c3d4e5]', 'hassakuXL_v13.safetensors [9f0c1b2a33]'];
 	for (let i = 0; i < 24; i++) {

@@ -14,7 +14,7 @@ function capture() {
 }
 
 async function setup() {
-	const workspace = makeWorkspace('sdstats-watch-');
+	const workspace = makeWorkspace('sdstats-watch-', {oneFile: true});
 	const running = writeSession(workspace.root, {name: '20251120_120000-running', manifest: {numImages: 10, status: 'ongoing'}, images: 2, firstImageMs: Date.now() - 5000, imageIntervalMs: 1000});
 	writeSession(workspace.root, {name: '20251119_120000-done', manifest: {numImages: 2, status: 'completed'}, images: 2});
 	expect((await runCli(['compute', '--root', workspace.root])).code).toBe(0);

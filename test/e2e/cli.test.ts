@@ -53,15 +53,21 @@ describe('sdstats compute', () => {
 		expect(traversal.stderr).toContain('path separator');
 	});
 
-	it('stops with a clear message on a database whose session_stats has another shape', async () => {
+	it('regression: a --db holding the web UI\'s session_stats is no longer refused; the cache goes beside it and its table stays as it was', async () => {
 		const {root, base} = fixtureRoot();
 		const dbPath = path.join(base, 'webui.db');
 		const db = new Database(dbPath);
 		db.exec('CREATE TABLE session_stats (session_name TEXT PRIMARY KEY, images_requested INTEGER)');
+		db.prepare("INSERT INTO session_stats VALUES ('theirs', 3)").run();
 		db.close();
 		const result = await runCli(['compute', '--root', root, '--db', dbPath]);
-		expect(result.code).toBe(1);
-		expect(result.stderr).toMatch(/another shape.*--db/s);
+		expect(result.code, result.stderr).toBe(0);
+		expect(fs.existsSync(path.join(base, 'webui.sdstats.db'))).toBe(true);
+		const after = new Database(dbPath, {readonly: true});
+		expect(after.prepare('SELECT * FROM session_stats').all()).toEqual([{session_name: 'theirs', images_requested: 3}]);
+		after.close();
+		const listed = await runCli(['list', '--json', '--root', root, '--db', dbPath]);
+		expect(JSON.parse(listed.stdout)).toHaveLength(4);
 	});
 
 	it('finds the root from SDSTATS_ROOT, IMAGE_FOLDERS and sdgen_config.json, in that order', async () => {
@@ -105,9 +111,9 @@ describe('sdstats list and show', () => {
 			'images_actual', 'completion_percentage', 'is_seed_sweep', 'placeholders_json', 'variations_summary_json',
 			'session_created_at', 'manifest_generated_at', 'first_image_created_at', 'last_image_created_at',
 			'stats_computed_at', 'stats_version', 'state', 'manifest_status', 'images_recorded', 'error',
-			'is_favorite', 'is_test', 'is_complete', 'user_rating', 'user_note', 'tags', 'sources', 'source_notes', 'root',
+			'has_metadata', 'is_favorite', 'is_test', 'is_complete', 'user_rating', 'user_note', 'tags', 'sources', 'source_notes', 'root',
 		]);
-		expect(half).toMatchObject({width: 512, height: 768, cfg_scale: 6.5, sampler_name: 'Euler a', is_seed_sweep: true, state: 'partial', manifest_status: 'completed', images_recorded: 2, error: null, placeholders_json: {}, is_favorite: null, tags: null});
+		expect(half).toMatchObject({width: 512, height: 768, cfg_scale: 6.5, sampler_name: 'Euler a', is_seed_sweep: true, state: 'partial', manifest_status: 'completed', images_recorded: 2, error: null, placeholders_json: {}, has_metadata: false, is_favorite: false, is_test: false, is_complete: true, tags: []});
 		const legacy = json.find((r) => r.session_id === '2025-10-14_163854_legacy.prompt')!;
 		expect(legacy).toMatchObject({state: 'no_manifest', images_actual: 3, images_expected: null, completion_percentage: null, sd_model: null, session_created_at: '2025-10-14T16:38:54'});
 		const broken = json.find((r) => r.session_id === '20251114_100000-broken')!;
@@ -119,7 +125,7 @@ describe('sdstats list and show', () => {
 		const csv = (await runCli(['list', '--root', root, '--csv'])).stdout.trimEnd().split('\n');
 		expect(csv[0]).toBe('session_created_at,session_id,sd_model,state,images_actual,images_expected,completion_percentage,generation_mode,is_seed_sweep,width,height,steps,cfg_scale,sampler_name,is_favorite,is_test,is_complete,user_rating,tags');
 		expect(csv).toHaveLength(5);
-		expect(csv[2]).toBe('2025-11-13T09:00:00,20251113_090000-half,illustriousXL_v01.safetensors [a1b2c3d4e5],partial,2,4,50,combinatorial,true,512,768,20,6.5,Euler a,,,,,');
+		expect(csv[2]).toBe('2025-11-13T09:00:00,20251113_090000-half,illustriousXL_v01.safetensors [a1b2c3d4e5],partial,2,4,50,combinatorial,true,512,768,20,6.5,Euler a,false,false,true,,');
 	});
 
 	it('shows one session, refuses names that leave the root, and says when a name is not cached', async () => {

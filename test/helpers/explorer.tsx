@@ -14,7 +14,7 @@ import type {JobRequest} from '../../source/ui/state/types.js';
 import type {ViewStore} from '../../source/ui/data/view-store.js';
 import type {StoredSession} from '../../source/core/types.js';
 import type {StaleResult} from '../../source/jobs/stale-check.js';
-import type {TriagePatch} from '../../source/store/metadata-repository.js';
+import {undoSummary, type TriagePatch, type TriageSnapshot, type UndoOutcome} from '../../source/store/metadata-repository.js';
 import type {LiveCycle} from '../../source/jobs/live.js';
 import type {SessionInsight} from '../../source/jobs/session-insight.js';
 import {TEST_NOW, TEST_ROOT} from './sessions.js';
@@ -97,6 +97,13 @@ export type FakeData = ExplorerData & {
 	/** Reads of another process's commits (the external-change poll). */
 	externalPolls: number;
 	exports: Array<{format: 'csv' | 'json'; ids: string[]}>;
+	/**
+	 * Plays another program holding session_metadata's lock: triage writes wait (onLocked is told) until the
+	 * returned function releases it, or fail with `failWith` when given.
+	 */
+	holdTriageLock(): (failWith?: string) => void;
+	/** Plays another program editing a session's metadata row after sdstats did. */
+	foreignEdit(sessionId: string, change: Partial<StoredSession>): void;
 	/** The time each export was stated and named at. */
 	exportTimes: number[];
 };
@@ -104,6 +111,7 @@ export type FakeData = ExplorerData & {
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
 export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; readonlyReason?: string | null} = {}): FakeData {
 	let seenVersion = 0;
+	let lock: Promise<void> | null = null;
 	// Versions are numbers, as the repository's hashes are: here, one number per distinct signature.
 	const currentVersions = (): Map<string, number> => new Map(data.rows.map((r) => [r.session_id, signatureNumber(`${r.stats_computed_at}|${r.images_actual}`)]));
 	const signatures = new Map<string, number>();
@@ -113,7 +121,8 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 	};
 	const data: FakeData = {
 		root: TEST_ROOT,
-		dbPath: '/metadata/sessions.db',
+		dbPath: '/metadata/sdstats.db',
+		sharedPath: '/metadata/sessions.db',
 		readonlyReason: options.readonlyReason ?? null,
 		rows: [...rows],
 		jobs: [],
@@ -146,10 +155,33 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			const removed = [...known.keys()].filter((id) => !versions.has(id));
 			return {changed, removed, versions};
 		},
-		applyTriage(targets, patch) {
-			const snapshots = targets.map((t) => {
+		holdTriageLock() {
+			let release!: (failWith?: string) => void;
+			lock = new Promise<void>((resolve, reject) => {
+				release = (failWith) => {
+					lock = null;
+					if (failWith) reject(new Error(failWith));
+					else resolve();
+				};
+			});
+			// A rejection nobody waits for is not an error of the test.
+			lock.catch(() => {});
+			return release;
+		},
+		foreignEdit(sessionId, change) {
+			const index = data.rows.findIndex((r) => r.session_id === sessionId);
+			data.rows[index] = {...data.rows[index]!, ...change};
+			data.dataVersion++;
+		},
+		async applyTriage(targets, patch, onLocked) {
+			if (lock) {
+				onLocked?.();
+				await lock;
+			}
+			const column = patch.kind === 'flag' ? patch.field : patch.kind === 'rating' ? 'user_rating' : patch.kind === 'note' ? 'user_note' : 'tags';
+			const befores = targets.map((t) => {
 				const row = data.rows.find((r) => r.session_id === t.session_id)!;
-				return {session_id: t.session_id, before: row.has_metadata ? {...row} : null};
+				return row.has_metadata ? {...row} : null;
 			});
 			for (const t of targets) {
 				const index = data.rows.findIndex((r) => r.session_id === t.session_id);
@@ -165,17 +197,29 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 				data.rows[index] = row;
 			}
 			data.triageLog.push(patch);
+			const snapshots = targets.map((t, i) => ({session_id: t.session_id, before: befores[i]!, after: {...data.rows.find((r) => r.session_id === t.session_id)!}, column}) as TriageSnapshot);
 			return {snapshots, rows: data.rows.filter((r) => targets.some((t) => t.session_id === r.session_id))};
 		},
-		restoreTriage(snapshots) {
-			for (const {session_id, before} of snapshots) {
+		async restoreTriage(snapshots, onLocked) {
+			if (lock) {
+				onLocked?.();
+				await lock;
+			}
+			// The repository's rule in small: a field goes back only where it still holds what was written.
+			const outcome: UndoOutcome = {undone: 0, kept: []};
+			for (const {session_id, before, after, column} of snapshots) {
 				const index = data.rows.findIndex((r) => r.session_id === session_id);
 				const row = data.rows[index]!;
+				if (row[column] !== after[column]) {
+					outcome.kept.push({session_id, column, why: 'changed'});
+					continue;
+				}
 				data.rows[index] = before
-					? ({...row, ...(before as Partial<StoredSession>)} as StoredSession)
+					? ({...row, [column]: before[column]} as StoredSession)
 					: {...row, has_metadata: 0, is_favorite: null, is_test: null, is_complete: null, user_rating: null, user_note: null, tags: null};
+				outcome.undone++;
 			}
-			return data.rows.filter((r) => snapshots.some((s) => s.session_id === r.session_id));
+			return {rows: data.rows.filter((r) => snapshots.some((s) => s.session_id === r.session_id)), message: outcome.kept.length > 0 ? undoSummary(outcome) : null};
 		},
 		tagsInUse: () => [...new Set(data.rows.flatMap((r) => (r.tags ? (JSON.parse(r.tags) as string[]) : [])))],
 		exportSessions(format, ids, nowMs) {

@@ -97,7 +97,7 @@ describe('compute → store → is:anomaly', () => {
 	};
 
 	beforeAll(async () => {
-		({root, dbPath} = makeWorkspace('sdstats-anomaly-'));
+		({root, dbPath} = makeWorkspace('sdstats-anomaly-', {oneFile: true}));
 		const manifest = {numImages: 4, status: 'completed', variations: {Hair: ['a', 'b', 'c', 'd']}};
 		writeSession(root, {name: names.clean, manifest, images: 4, realPng: true});
 		writeSession(root, {name: names.zero, manifest, images: 4});
@@ -169,7 +169,7 @@ describe('compute → store → is:anomaly', () => {
 describe('schema version 2 over a version 1 database', () => {
 	/** A database as sdstats with schema 1 left it: its three tables, one computed session, user_version 1. */
 	function versionOneDatabase(): {root: string; dbPath: string; name: string; statsSql: string} {
-		const {root, dbPath} = makeWorkspace('sdstats-v1-');
+		const {root, dbPath} = makeWorkspace('sdstats-v1-', {oneFile: true});
 		const name = '20251112_210411-old_row';
 		writeSession(root, {name, manifest: {numImages: 3, status: 'completed'}, images: 3});
 		const facts = readSessionFacts(name, path.join(root, name), Date.now());
@@ -196,7 +196,7 @@ describe('schema version 2 over a version 1 database', () => {
 	const stateColumns = (db: Database.Database): string[] => db.prepare("SELECT name FROM pragma_table_info('sdstats_session_state')").pluck().all() as string[];
 
 	it('a new database is at the latest version with the column, session_stats exactly the design DDL', () => {
-		const {dbPath} = makeWorkspace('sdstats-v2-');
+		const {dbPath} = makeWorkspace('sdstats-v2-', {oneFile: true});
 		const {db} = openDatabase(dbPath, 'create');
 		try {
 			// Version 3 adds the sources of rows without manifest.json (issue 15).
@@ -257,7 +257,7 @@ describe('schema version 2 over a version 1 database', () => {
 	});
 
 	it('an unreadable manifest keeps the good row and still refreshes the count of empty images', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-v2-');
+		const {root, dbPath} = makeWorkspace('sdstats-v2-', {oneFile: true});
 		const name = '20251112_210411-half_written';
 		const folder = writeSession(root, {name, manifest: {numImages: 3, status: 'ongoing'}, images: 3, realPng: true});
 		await computeRoot(root, dbPath);

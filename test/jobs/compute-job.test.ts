@@ -9,7 +9,7 @@ import {writeSession} from '../../source/demo/corpus.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
 function setup() {
-	const workspace = makeWorkspace();
+	const workspace = makeWorkspace('sdstats-test-', {oneFile: true});
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
 	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) =>

@@ -11,7 +11,7 @@ import {writeSession} from '../../source/demo/corpus.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
 async function computedRoot() {
-	const workspace = makeWorkspace();
+	const workspace = makeWorkspace('sdstats-test-', {oneFile: true});
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
 	writeSession(workspace.root, {name: '20251112_210411-same', manifest: {numImages: 2}, images: 2});

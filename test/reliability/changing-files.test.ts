@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 
 function setup() {
-	const workspace = makeWorkspace('sdstats-change-');
+	const workspace = makeWorkspace('sdstats-change-', {oneFile: true});
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
 	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) => runCompute({root: workspace.root, repository, runner: inlineRunner(), ...extra});
@@ -178,7 +178,7 @@ describe('session folders that vanish while we look', () => {
 
 describe('the whole results root disappears', () => {
 	it('the whole root unmounted (renamed away) before a compute: exit 1, no row removed', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-change-');
+		const {root, dbPath} = makeWorkspace('sdstats-change-', {oneFile: true});
 		writeSession(root, {name: A, manifest: {numImages: 2}, images: 2});
 		writeSession(root, {name: B, images: 1});
 		expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(0);
@@ -248,7 +248,7 @@ describe('the whole results root disappears', () => {
 	});
 
 	it('stats of a vanished root are kept until the root is back (compute again → normal)', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-change-');
+		const {root, dbPath} = makeWorkspace('sdstats-change-', {oneFile: true});
 		writeSession(root, {name: A, manifest: {numImages: 2}, images: 2});
 		writeSession(root, {name: B, manifest: {numImages: 4}, images: 1});
 		expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(0);
@@ -264,7 +264,7 @@ describe('the whole results root disappears', () => {
 	});
 
 	it('sdstats forget --yes removes the stats of a vanished root, and nothing else (session_metadata and other roots untouched)', async () => {
-		const {base, root, dbPath} = makeWorkspace('sdstats-change-');
+		const {base, root, dbPath} = makeWorkspace('sdstats-change-', {oneFile: true});
 		writeSession(root, {name: A, manifest: {numImages: 2}, images: 2});
 		writeSession(root, {name: B, manifest: {numImages: 4}, images: 1});
 		const other = path.join(base, 'other-results');

@@ -103,7 +103,7 @@ function liveProcess() {
 
 describe('concurrency', () => {
 	it('two computes at once beside a web UI writer: no "database is locked", no row lost, the second waits for the first', async () => {
-		const {base, root, dbPath} = makeWorkspace('sdstats-conc-');
+		const {base, root, dbPath} = makeWorkspace('sdstats-conc-', {oneFile: true});
 		// Big enough that the first compute is still running when the second starts, even on a loaded machine.
 		const names = writeVariedRoot(root, 1500, 11);
 		// The web UI's tables exist before it writes (as they would after its first start).
@@ -159,7 +159,7 @@ describe('concurrency', () => {
 	}, 120_000);
 
 	it('with --no-wait, a compute says which process holds the database and exits 1 without touching it', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-conc-');
+		const {root, dbPath} = makeWorkspace('sdstats-conc-', {oneFile: true});
 		writeVariedRoot(root, 5, 3);
 		openDatabase(dbPath, 'create').db.close();
 		const holder = liveProcess();
@@ -178,7 +178,7 @@ describe('concurrency', () => {
 	});
 
 	it('a compute waits while another process holds the lock, says so, and runs when the holder goes', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-conc-');
+		const {root, dbPath} = makeWorkspace('sdstats-conc-', {oneFile: true});
 		const names = writeVariedRoot(root, 8, 4);
 		openDatabase(dbPath, 'create').db.close();
 		const holder = liveProcess();
@@ -203,7 +203,7 @@ describe('concurrency', () => {
 	});
 
 	it('a stale lock left by a killed compute (pid not running) is taken over at once', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-conc-');
+		const {root, dbPath} = makeWorkspace('sdstats-conc-', {oneFile: true});
 		const names = writeVariedRoot(root, 200, 5);
 		const lockPath = lockPathFor(dbPath);
 		// A real compute killed while it holds the lock.
@@ -225,7 +225,7 @@ describe('concurrency', () => {
 	});
 
 	it('a stale lock naming a pid that has exited (not a killed compute) is taken over too', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-conc-');
+		const {root, dbPath} = makeWorkspace('sdstats-conc-', {oneFile: true});
 		writeVariedRoot(root, 3, 6);
 		const gone = spawn(process.execPath, ['-e', '0'], {stdio: 'ignore'});
 		await new Promise((resolve) => gone.on('close', resolve));

@@ -80,7 +80,7 @@ function mutate(root: string, rng: ReturnType<typeof prng>, iteration: number, n
 
 describe('crashes', () => {
 	it(`SIGKILL at ${ITERATIONS}+ seeded random moments of a compute: integrity ok, no half-written session, the next compute completes the job`, async () => {
-		const {base, root, dbPath} = makeWorkspace('sdstats-crash-');
+		const {base, root, dbPath} = makeWorkspace('sdstats-crash-', {oneFile: true});
 		writeVariedRoot(root, 150, SEED);
 		// Padding images make reading (and so the window in which batches are stored) a larger share of a run.
 		for (const name of fs.readdirSync(root)) {

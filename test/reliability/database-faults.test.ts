@@ -24,7 +24,7 @@ const STACK_TRACE = /\n\s+at \S|SqliteError|Error: /;
 
 /** A healthy database of `count` sessions with web UI metadata rows (and a column a newer web UI added), WAL checkpointed. */
 async function healthyDatabase(count: number, metadataRows: number) {
-	const workspace = makeWorkspace('sdstats-dbfault-');
+	const workspace = makeWorkspace('sdstats-dbfault-', {oneFile: true});
 	const names = writeVariedRoot(workspace.root, count, 99);
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	await runCompute({root: workspace.root, repository: new StatsRepository(db), runner: inlineRunner()});
@@ -73,7 +73,7 @@ async function expectDoctorAdvice(args: string[], what: string): Promise<void> {
 
 describe('a corrupt database', () => {
 	it('random bytes: list, show, compute and the plain explorer print a clear message naming sdstats doctor, exit 1, no stack trace, file untouched', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-dbfault-');
+		const {root, dbPath} = makeWorkspace('sdstats-dbfault-', {oneFile: true});
 		writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 1}, images: 1});
 		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
 		const rng = prng(42);
@@ -121,7 +121,7 @@ describe('a corrupt database', () => {
 
 describe('sdstats doctor', () => {
 	it('random bytes: doctor reports the damage, backs the file up byte for byte, rebuilds the stats from disk', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-dbfault-');
+		const {root, dbPath} = makeWorkspace('sdstats-dbfault-', {oneFile: true});
 		const names = writeVariedRoot(root, 12, 3);
 		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
 		const garbage = Buffer.alloc(32 * 1024, 0xa5);
@@ -192,7 +192,8 @@ describe('sdstats doctor', () => {
 		const result = await cli(['doctor', '--rebuild', '--root', root, '--db', dbPath]);
 		expect(result.code, result.stderr).toBe(0);
 		expect(result.stdout).toContain(`${dbPath}: healthy`);
-		expect(result.stdout).toContain('session_metadata: carried over 40 rows');
+		// In place: session_metadata is not sdstats' to rebuild; it stays as it was, in the same file.
+		expect(result.stdout).toContain('session_metadata: kept as it is (40 rows)');
 		const backups = backupsOf(dbPath);
 		expect(backups).toHaveLength(1);
 		expect(fs.readFileSync(backups[0]!).equals(original)).toBe(true);
@@ -206,7 +207,7 @@ describe('sdstats doctor', () => {
 		const original = fs.readFileSync(dbPath);
 		const result = await cli(['doctor', '--root', root, '--db', dbPath]);
 		expect(result.code).toBe(0);
-		expect(result.stdout).toMatch(/healthy\n\s+integrity ok/);
+		expect(result.stdout).toMatch(/healthy \(sdstats cache, one file[^\n]*\n\s+integrity ok/);
 		expect(backupsOf(dbPath)).toEqual([]);
 		expect(fs.readFileSync(dbPath).equals(original)).toBe(true);
 	});
@@ -251,7 +252,7 @@ describe('a database written by a newer sdstats', () => {
 
 describe('a --db that does not exist', () => {
 	it('list, show and the explorer entry (no terminal) say so clearly, exit 1, and leave no file or folder behind', async () => {
-		const {base, root} = makeWorkspace('sdstats-dbfault-');
+		const {base, root} = makeWorkspace('sdstats-dbfault-', {oneFile: true});
 		writeSession(root, {name: '20251112_210411-a', images: 1});
 		const missing = path.join(base, 'not', 'there', 'sessions.db');
 		for (const args of [['list'], ['list', '--json'], ['list', '--csv'], ['show', '20251112_210411-a'], [], ['doctor'], ['forget', '--yes']]) {
@@ -270,8 +271,9 @@ describe('a --db that does not exist', () => {
 
 describe('rows another program wrote with values of the wrong type', () => {
 	it('text in INTEGER and REAL columns (SQLite keeps it as text) does not stop list, show or the exports (no stack trace)', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-dbfault-');
+		const {root, dbPath} = makeWorkspace('sdstats-dbfault-', {oneFile: true});
 		writeSession(root, {name: '20251112_210411-ours', manifest: {numImages: 2}, images: 1});
+		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
 		expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(0);
 		const db = new Database(dbPath);
 		db.pragma('foreign_keys = OFF');

@@ -36,7 +36,7 @@ function computeBytes(bytes: Uint8Array, images = 0) {
 
 describe('big folders and manifests', () => {
 	it('a 10,000-image folder is counted exactly', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-large-');
+		const {root, dbPath} = makeWorkspace('sdstats-large-', {oneFile: true});
 		writeSession(root, {name: '20251112_210411-ten_thousand', manifest: {numImages: 10_000, status: 'completed'}, images: 10_000, imageIntervalMs: 1000});
 		const {db} = openDatabase(dbPath, 'create');
 		try {
@@ -59,7 +59,7 @@ describe('big folders and manifests', () => {
 	}, 60_000);
 
 	it('a manifest of 100,000 image entries (~50 MB) is computed correctly, with memory growth well below several copies of the file', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-large-');
+		const {root, dbPath} = makeWorkspace('sdstats-large-', {oneFile: true});
 		const name = '20251112_210411-huge';
 		const prompt = `masterpiece, best quality, ultra detailed, 1girl, solo, looking at viewer, cinematic lighting, ${'intricate background, '.repeat(10)}{Hair}, {Expression}`;
 		const manifest = buildManifest(name, {numImages: 100_000, prompt, variations: {Hair: ['bob', 'braids', 'ponytail', 'twintails'], Expression: ['smile', 'frown', 'wink']}, status: 'ongoing'}, 100_000);
@@ -127,7 +127,7 @@ describe('deep nesting', () => {
 	}
 
 	it('nesting just under the limit inside placeholder values gives a row, and list --json prints it', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-large-');
+		const {root, dbPath} = makeWorkspace('sdstats-large-', {oneFile: true});
 		const deep = '['.repeat(990) + '"x"' + ']'.repeat(990);
 		const text = `{"snapshot": {"generation_params": {"num_images": 2}, "variations": {"Hair": {"used": [${deep}, "bob"]}}}}`;
 		writeSession(root, {name: '20251112_210411-deep', manifest: {raw: text}, images: 1});
@@ -139,7 +139,7 @@ describe('deep nesting', () => {
 	});
 
 	it('100,000-level nesting through the CLI: reported as unreadable, the run succeeds', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-large-');
+		const {root, dbPath} = makeWorkspace('sdstats-large-', {oneFile: true});
 		let i = 0;
 		for (const text of Object.values(cases)) writeSession(root, {name: `20251112_2104${String(i++).padStart(2, '0')}-deep`, manifest: {raw: text}, images: 1});
 		writeSession(root, {name: '20251112_220000-fine', manifest: {numImages: 1}, images: 1});
@@ -153,7 +153,7 @@ describe('enormous values', () => {
 	const TWENTY_MB = 20 * MB;
 
 	it('a 20 MB prompt string is stored whole', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-large-');
+		const {root, dbPath} = makeWorkspace('sdstats-large-', {oneFile: true});
 		const prompt = 'p'.repeat(TWENTY_MB);
 		writeSession(root, {name: '20251112_210411-long_prompt', manifest: {numImages: 1, prompt}, images: 1});
 		const {db} = openDatabase(dbPath, 'create');

@@ -320,7 +320,7 @@ function byteMutation(rng: Rng, base: Buffer): {bytes: Buffer; description: stri
 	return {bytes, description: notes.join('; ')};
 }
 
-const workspace = makeWorkspace('sdstats-fuzz-');
+const workspace = makeWorkspace('sdstats-fuzz-', {oneFile: true});
 const opened = openDatabase(workspace.dbPath, 'create');
 const repository = new StatsRepository(opened.db);
 afterAll(() => opened.db.close());

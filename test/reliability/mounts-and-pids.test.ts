@@ -11,7 +11,7 @@ import {makeWorkspace} from '../helpers/temp.js';
 
 describe('an unmounted disk that leaves an empty mount point', () => {
 	it('is not read as every session deleted: nothing is removed, the user is told, forget removes them', async () => {
-		const {root, base} = makeWorkspace('sdstats-mount-');
+		const {root, base} = makeWorkspace('sdstats-mount-', {oneFile: true});
 		for (let i = 0; i < 3; i++) writeSession(root, {name: `20251112_21041${i}-s${i}`, manifest: {numImages: 1}, images: 1});
 		expect((await runCli(['compute', '--root', root])).code).toBe(0);
 		// The disk goes away; its mount point stays behind, empty.
@@ -30,7 +30,9 @@ describe('an unmounted disk that leaves an empty mount point', () => {
 
 describe('a compute lock naming a pid that was reused', () => {
 	it('is taken over when the pid now belongs to something that is not sdstats', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-pid-');
+		const {root, dbPath: sharedPath} = makeWorkspace('sdstats-pid-');
+		// The lock sits beside sdstats' own file, the cache next to the web UI's sessions.db.
+		const dbPath = path.join(path.dirname(sharedPath), 'sdstats.db');
 		writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 1}, images: 1});
 		expect((await runCli(['compute', '--root', root])).code).toBe(0);
 		const stranger = spawn('sleep', ['30'], {stdio: 'ignore'});

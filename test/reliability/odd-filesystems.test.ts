@@ -20,7 +20,7 @@ beforeAll(() => {
 });
 
 function setup() {
-	const workspace = makeWorkspace('sdstats-odd-');
+	const workspace = makeWorkspace('sdstats-odd-', {oneFile: true});
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
 	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) => runCompute({root: workspace.root, repository, runner: inlineRunner(), ...extra});

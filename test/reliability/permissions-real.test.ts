@@ -20,7 +20,10 @@ beforeAll(() => {
 	expect(process.getuid?.(), 'these tests switch to user nobody and need to run as root').toBe(0);
 });
 
-/** A workspace `nobody` can enter; its cache computed (and owned) by root, as another user's web UI would own it. */
+/**
+ * A workspace `nobody` can enter; its cache computed (and owned) by root, as another user's web UI would own it.
+ * `dbPath` is sdstats' cache there (`metadata/sdstats.db`, beside the web UI's sessions.db).
+ */
 async function rootOwnedCache() {
 	const workspace = makeWorkspace('sdstats-realperm-');
 	fs.chmodSync(workspace.base, 0o755);
@@ -28,7 +31,7 @@ async function rootOwnedCache() {
 	writeSession(workspace.root, {name: '20251112_220000-beta', images: 1});
 	const computed = await cli(['compute', '--root', workspace.root]);
 	expect(computed.code).toBe(0);
-	return workspace;
+	return {...workspace, dbPath: path.join(path.dirname(workspace.dbPath), 'sdstats.db')};
 }
 
 describe('a database another user owns (real permissions, run as nobody)', () => {
@@ -98,7 +101,7 @@ describe('the explorer on a database another user owns (real terminal, run as no
 
 describe('folders and files nobody may read (real permissions, run as nobody)', () => {
 	it('a session folder and a manifest without read permission are reported with the reason; the others are computed', async () => {
-		const {base, root} = makeWorkspace('sdstats-realperm-');
+		const {base, root} = makeWorkspace('sdstats-realperm-', {oneFile: true});
 		fs.chmodSync(base, 0o755);
 		const locked = writeSession(root, {name: '20251112_210411-locked_folder', manifest: {numImages: 4}, images: 2});
 		const secret = writeSession(root, {name: '20251112_210412-locked_manifest', manifest: {numImages: 4}, images: 2});
@@ -110,7 +113,7 @@ describe('folders and files nobody may read (real permissions, run as nobody)', 
 		fs.chmodSync(locked, 0o000);
 		fs.chmodSync(path.join(secret, 'manifest.json'), 0o000);
 		fs.chmodSync(path.join(image, fs.readdirSync(image).find((n) => n.endsWith('.png'))!), 0o000);
-		const dbPath = path.join(dbFolder, 'sessions.db');
+		const dbPath = path.join(dbFolder, 'cache.db');
 
 		const result = await cli(['compute', '--root', root, '--db', dbPath], AS_NOBODY);
 		expect(result.code, result.stderr).toBe(0);
@@ -125,13 +128,13 @@ describe('folders and files nobody may read (real permissions, run as nobody)', 
 	});
 
 	it('a results root nobody may read: compute exits 1 with the reason and removes no row', async () => {
-		const {base, root} = makeWorkspace('sdstats-realperm-');
+		const {base, root} = makeWorkspace('sdstats-realperm-', {oneFile: true});
 		fs.chmodSync(base, 0o755);
 		writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 1}, images: 1});
 		const dbFolder = path.join(base, 'nobody-db');
 		fs.mkdirSync(dbFolder);
 		execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, root, dbFolder]);
-		const dbPath = path.join(dbFolder, 'sessions.db');
+		const dbPath = path.join(dbFolder, 'cache.db');
 		expect((await cli(['compute', '--root', root, '--db', dbPath], AS_NOBODY)).code).toBe(0);
 		fs.chmodSync(root, 0o000);
 		try {

@@ -70,7 +70,7 @@ function deny(ops: readonly string[], matches: (target: string) => boolean): voi
 }
 
 function setup() {
-	const workspace = makeWorkspace('sdstats-perm-');
+	const workspace = makeWorkspace('sdstats-perm-', {oneFile: true});
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
 	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) => runCompute({root: workspace.root, repository, runner: inlineRunner(), ...extra});

@@ -56,7 +56,7 @@ afterEach(() => {
 });
 
 async function cachedWorkspace() {
-	const workspace = makeWorkspace('sdstats-roexp-');
+	const workspace = makeWorkspace('sdstats-roexp-', {oneFile: true});
 	writeSession(workspace.root, {name: '20251112_210411-alpha', manifest: {numImages: 2}, images: 2});
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	await runCompute({root: workspace.root, repository: new StatsRepository(db), runner: inlineRunner()});
@@ -112,7 +112,7 @@ describe('the explorer on a database it may not write', () => {
 	});
 
 	it('a --db path that does not exist: a clear message, exit 1, nothing created', async () => {
-		const {base, root} = makeWorkspace('sdstats-roexp-');
+		const {base, root} = makeWorkspace('sdstats-roexp-', {oneFile: true});
 		const missing = path.join(base, 'no-such-folder', 'sessions.db');
 		const {io, out} = captureIo();
 		expect(await runExplorer(options(root, missing), io)).toBe(1);
@@ -122,7 +122,7 @@ describe('the explorer on a database it may not write', () => {
 	});
 
 	it('a damaged database: the explorer says so, names sdstats doctor, exit 1', async () => {
-		const {base, root} = makeWorkspace('sdstats-roexp-');
+		const {base, root} = makeWorkspace('sdstats-roexp-', {oneFile: true});
 		const damaged = path.join(base, 'damaged.db');
 		fs.writeFileSync(damaged, Buffer.alloc(8192, 0x5a));
 		const {io, out} = captureIo();

@@ -26,10 +26,10 @@ const DECOY_MODEL = 'DECOY-MODEL-must-never-be-read.safetensors';
 
 /** A root two levels down, with decoy sessions where `../escape`, `../../escape` and an absolute path would lead. */
 function rootWithDecoys() {
-	const {base} = makeWorkspace('sdstats-sec-');
+	const {base} = makeWorkspace('sdstats-sec-', {oneFile: true});
 	const root = path.join(base, 'deep', 'results');
 	fs.mkdirSync(root, {recursive: true});
-	const dbPath = path.join(base, 'deep', 'metadata', 'sessions.db');
+	const dbPath = path.join(base, 'deep', 'metadata', 'cache.db');
 	const decoys = [path.join(base, 'escape'), path.join(base, 'deep', 'escape'), path.join(base, 'absolute-decoy')];
 	for (const decoy of decoys) writeSession(path.dirname(decoy), {name: path.basename(decoy), manifest: {numImages: 1, model: DECOY_MODEL}, images: 1});
 	writeSession(root, {name: '20251112_210411-inside', manifest: {numImages: 2}, images: 2});
@@ -123,7 +123,7 @@ describe('session names never reach outside the root', () => {
 
 describe('SQL takes user text as parameters', () => {
 	it("a session folder named x'); DROP TABLE session_stats; -- is computed and stored correctly and nothing else changes", async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-sec-');
+		const {root, dbPath} = makeWorkspace('sdstats-sec-', {oneFile: true});
 		const names = [
 			"x'); DROP TABLE session_stats; --",
 			"20251112_210411-a' OR '1'='1",
@@ -172,7 +172,7 @@ const HOSTILE = ['\u001b]0;pwned\u0007', '\u001b[2J', '\u009b31m', '\r', '\b'];
 
 /** Sessions whose names, models and prompts carry escape sequences; one of them with a manifest cut off. */
 function hostileRoot() {
-	const workspace = makeWorkspace('sdstats-sec-');
+	const workspace = makeWorkspace('sdstats-sec-', {oneFile: true});
 	const names: string[] = [];
 	HOSTILE.forEach((evil, i) => {
 		const name = `20251112_21041${i}-${evil}name${evil}`;
@@ -276,7 +276,7 @@ describe('every output is safe for the terminal', () => {
 	});
 
 	it('rows another program wrote with escape sequences in every text column are printed safely by list and show', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-sec-');
+		const {root, dbPath} = makeWorkspace('sdstats-sec-', {oneFile: true});
 		writeSession(root, {name: '20251112_210411-ours', manifest: {numImages: 1}, images: 1});
 		expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(0);
 		const evil = '\u001b]0;pwned\u0007\u001b[2J\u009b31m\r\b';
@@ -304,7 +304,7 @@ describe('every output is safe for the terminal', () => {
 	});
 
 	it('list --csv neutralises cells a spreadsheet would run (=, +, -, @) with a leading \'', async () => {
-		const {root, dbPath} = makeWorkspace('sdstats-sec-');
+		const {root, dbPath} = makeWorkspace('sdstats-sec-', {oneFile: true});
 		writeSession(root, {name: '=HYPERLINK("x")', manifest: {numImages: 2, prompt: '@SUM(1)', negative: '-2+3', model: "+cmd|' /C calc'!A0"}, images: 1});
 		writeSession(root, {name: '@SUM(1+1)', manifest: {numImages: 1, prompt: '=1+1', negative: '+1', mode: '=mode()', apiParams: {sampler_name: '-cmd'}}, images: 1});
 		writeSession(root, {name: '-2+3', images: 1});
@@ -350,7 +350,7 @@ describe('no shell', () => {
 	const NAMES = ['$(touch pwned)', ';touch pwned;', '`touch pwned`', '| touch pwned', '&& touch pwned', "'; touch pwned; '", '$(touch${IFS}pwned)'];
 
 	it('folders named $(touch pwned), ;touch pwned; … never create the file (compute, list, show, doctor)', async () => {
-		const {base, root, dbPath} = makeWorkspace('sdstats-sec-');
+		const {base, root, dbPath} = makeWorkspace('sdstats-sec-', {oneFile: true});
 		for (const name of NAMES) writeSession(root, {name, manifest: {numImages: 1, model: '$(touch pwned)', prompt: '`touch pwned`'}, images: 1});
 		const options = {cwd: base};
 		expect((await cli(['compute', '--root', root, '--db', dbPath], options)).code).toBe(0);

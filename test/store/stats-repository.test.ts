@@ -29,7 +29,7 @@ function goodManifest(name: string, numImages: number): SessionInput['manifest']
 }
 
 function freshStore() {
-	const {dbPath} = makeWorkspace();
+	const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 	const opened = openDatabase(dbPath, 'create');
 	return {...opened, repository: new StatsRepository(opened.db)};
 }
@@ -75,7 +75,7 @@ describe('schema', () => {
 	});
 
 	it('leaves an existing session_metadata table and its rows alone', () => {
-		const {dbPath} = makeWorkspace();
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
 		const raw = new Database(dbPath);
 		raw.exec("CREATE TABLE session_metadata (session_id TEXT PRIMARY KEY, session_path TEXT NOT NULL, is_test INTEGER DEFAULT 0, is_complete INTEGER DEFAULT 1, is_favorite INTEGER DEFAULT 0, user_rating TEXT, user_note TEXT, tags TEXT, auto_metadata TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)");
@@ -90,23 +90,36 @@ describe('schema', () => {
 		]);
 	});
 
-	it('refuses a session_stats table of another shape without touching it, naming --db', () => {
-		const {dbPath} = makeWorkspace();
+	it('a file holding the web UI\'s session_stats (keyed by session_name) is shared, not refused: the cache goes beside it, the web UI\'s table untouched', () => {
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
 		const raw = new Database(dbPath);
 		raw.exec('CREATE TABLE session_stats (session_name TEXT PRIMARY KEY, sd_model TEXT, images_requested INTEGER DEFAULT 0)');
 		raw.prepare("INSERT INTO session_stats VALUES ('old', 'm', 3)").run();
 		raw.close();
-		expect(() => openDatabase(dbPath, 'create')).toThrow(SchemaConflictError);
-		expect(() => openDatabase(dbPath, 'create')).toThrow(/session_name.*--db/s);
+		const opened = openDatabase(dbPath, 'create');
+		expect(opened.path).toBe(path.join(path.dirname(dbPath), 'cache.sdstats.db'));
+		expect(opened.sharedPath).toBe(dbPath);
+		opened.db.close();
 		const after = new Database(dbPath, {readonly: true});
 		expect(after.prepare('SELECT * FROM session_stats').all()).toEqual([{session_name: 'old', sd_model: 'm', images_requested: 3}]);
 		expect(after.pragma('user_version', {simple: true})).toBe(0);
+		expect(after.pragma('journal_mode', {simple: true})).toBe('delete');
 		after.close();
 	});
 
+	it('a session_stats of an unknown shape in a file sdstats would hold alone is refused without touching it, naming --db', () => {
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
+		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
+		const raw = new Database(dbPath);
+		raw.exec('CREATE TABLE session_stats (id INTEGER PRIMARY KEY, what TEXT)');
+		raw.close();
+		expect(() => openDatabase(dbPath, 'create')).toThrow(SchemaConflictError);
+		expect(() => openDatabase(dbPath, 'create')).toThrow(/--db/);
+	});
+
 	it('refuses to write a database of a newer schema, and reads it with a notice', () => {
-		const {dbPath} = makeWorkspace();
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		openDatabase(dbPath, 'create').db.close();
 		const raw = new Database(dbPath);
 		raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
@@ -119,7 +132,7 @@ describe('schema', () => {
 	});
 
 	it('never creates a file when asked to read a database that does not exist', () => {
-		const {dbPath} = makeWorkspace();
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		expect(() => openDatabase(dbPath, 'read')).toThrow(/no database/);
 		expect(fs.existsSync(dbPath)).toBe(false);
 		expect(fs.existsSync(path.dirname(dbPath))).toBe(false);

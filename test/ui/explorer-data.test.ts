@@ -33,7 +33,7 @@ function connect(dbPath: string) {
 
 describe('explorer data: changes made by another process', () => {
 	it('reads every signature of the root, and finds exactly the rows another connection changed, added or removed', async () => {
-		const {dbPath} = makeWorkspace();
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		const mine = connect(dbPath);
 		for (const name of ['s1', 's2', 's3']) mine.stats.save(computed(name, 1), `fp-${name}`);
 		mine.stats.save(computed('elsewhere', 1, NOW, '/other'), 'fp');
@@ -67,7 +67,7 @@ describe('explorer data: changes made by another process', () => {
 
 describe('stats repository: signatures page by page', () => {
 	it('pages through every row of the root once, in storage order, and ends with a null cursor', () => {
-		const {dbPath} = makeWorkspace();
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		const {stats, db} = connect(dbPath);
 		const names = Array.from({length: 7}, (_, i) => `s${i}`);
 		for (const name of names) stats.save(computed(name, 1), `fp-${name}`);

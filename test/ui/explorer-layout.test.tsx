@@ -270,7 +270,8 @@ describe('header and footer', () => {
 	it('shows the root, the database and the count of every state', async () => {
 		const {h} = await open(sampleSessions(), 250, 30);
 		const [first, second] = h.lastFrame().split('\n');
-		expect(first).toMatch(/^sdstats {2}\/results {2}db \/metadata\/sessions\.db$/);
+		// Both files: the web UI's sessions.db (triage) and sdstats' cache beside it.
+		expect(first).toMatch(/^sdstats {2}\/results {2}db \/metadata\/sessions\.db \+ sdstats\.db$/);
 		expect(second).toContain('10 sessions');
 		for (const count of ['? 1 no manifest', '! 1 unreadable', '▶ 1 running', '⏸ 1 stalled', '✗ 1 aborted', '✓ 2 complete', '⊕ 1 over', '○ 1 empty', '◐ 1 partial']) {
 			expect(second).toContain(count);

@@ -137,6 +137,73 @@ describe('triage keys', () => {
 	});
 });
 
+describe('sharing session_metadata with the web UI', () => {
+	it('a held lock during triage (regression: the explorer froze for the busy timeout, keys ignored, then "database is locked"): keys stay live, the pending change shows, and it lands when the lock goes', async () => {
+		const data = fakeData(sampleSessions());
+		harness = await renderExplorer({data, columns: 140, rows: 30});
+		const release = data.holdTriageLock();
+		const first = cursorRow(harness.lastFrame());
+		await harness.press('*');
+		await harness.waitForFrame((f) => status(f).includes('locked by another program') && status(f).includes('retrying, keys still work'));
+		// Keys are answered while the write waits: the cursor moves, and a second change is told to wait.
+		await harness.press(KEYS.down);
+		await harness.waitForFrame((f) => cursorRow(f) !== first);
+		await harness.press('*');
+		await harness.waitForFrame((f) => status(f).includes('a change is still being saved (set ★ favourite on 1 session)'));
+		expect(data.triageLog).toEqual([]);
+		release();
+		await harness.waitForFrame((f) => status(f).includes('set ★ favourite on 1 session'));
+		expect(data.triageLog).toEqual([{kind: 'flag', field: 'is_favorite', value: 1}]);
+		// The change landed on the session that was selected when the key was pressed.
+		expect(data.rows.find((r) => r.session_id.endsWith('running_now'))).toMatchObject({is_favorite: 1});
+		expect(data.rows.filter((r) => r.is_favorite === 1)).toHaveLength(1);
+	});
+
+	it('a lock held past the limit: the change is reported failed with the reason, not dropped silently', async () => {
+		const data = fakeData(sampleSessions());
+		harness = await renderExplorer({data, columns: 140, rows: 30});
+		const release = data.holdTriageLock();
+		await harness.press('T');
+		await harness.waitForFrame((f) => status(f).includes('locked by another program'));
+		release('session_metadata stayed locked by another program for 60 s; the change was not saved');
+		await harness.waitForFrame((f) => status(f).includes('triage failed, not saved: session_metadata stayed locked by another program for 60 s'));
+		// Nothing pending any more: the next key works.
+		await harness.press('T');
+		await harness.waitForFrame((f) => status(f).includes('set test on 1 session'));
+	});
+
+	it('undo after a foreign edit (regression: undo put back the whole row over the web UI\'s newer values): keeps theirs and says so', async () => {
+		const data = fakeData(sampleSessions());
+		harness = await renderExplorer({data, columns: 140, rows: 30});
+		await harness.press('*');
+		await harness.waitForFrame((f) => status(f).includes('set ★ favourite on 1 session'));
+		const id = data.rows.find((r) => r.session_id.endsWith('running_now'))!.session_id;
+		// The web UI takes the star off meanwhile.
+		data.foreignEdit(id, {is_favorite: 0});
+		await harness.press('U');
+		await harness.waitForFrame((f) => status(f).includes('nothing undone; 1 kept: its favourite flag was changed elsewhere'));
+		expect(data.rows.find((r) => r.session_id === id)).toMatchObject({has_metadata: 1, is_favorite: 0});
+	});
+
+	it('complete: on sessions without a row (regression: they matched neither complete:yes nor complete:no) read as the web UI\'s default, complete; I shows where it is off', async () => {
+		const rows = sampleSessions();
+		rows[2] = {...rows[2]!, has_metadata: 1, is_favorite: 0, is_test: 0, is_complete: 0, user_rating: null, tags: '[]'};
+		harness = await renderExplorer({data: fakeData(rows), columns: 140, rows: 30});
+		expect(rowOf(harness.lastFrame(), 'over_run')).toMatch(/over_run\s+ I/);
+		await harness.press('/');
+		await harness.type('complete:yes');
+		await harness.waitForFrame((f) => f.includes('9 of 10 shown'));
+		await harness.press(KEYS.escape);
+		await harness.type('complete:no');
+		let frame = await harness.waitForFrame((f) => f.includes('1 of 10 shown'));
+		expect(rowOf(frame, 'over_run')).toBeDefined();
+		await harness.press(KEYS.escape);
+		await harness.type('fav:no');
+		frame = await harness.waitForFrame((f) => f.includes('10 of 10 shown') || f.includes('fav:no'));
+		expect(frame).toContain('10 of 10 shown');
+	});
+});
+
 describe('the : command line and remembered views', () => {
 	it('saves and loads named views (sort, filter, hidden columns) with completion, and remembers the last view', async () => {
 		const {base} = makeWorkspace();

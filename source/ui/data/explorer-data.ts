@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import {isoFromEpochMs} from '../../core/iso-time.js';
-import type {MetadataRepository, TriagePatch, TriageSnapshot} from '../../store/metadata-repository.js';
+import {undoSummary, type MetadataRepository, type TriagePatch, type TriageSnapshot} from '../../store/metadata-repository.js';
+import {retryWhileBusy, type RetryClock} from '../../store/busy-retry.js';
 import {stateOf} from '../../core/state.js';
 import {sessionsCsv, sessionsJson} from '../../format/session-export.js';
 import {writeNewFile} from '../../jobs/write-new-file.js';
@@ -36,6 +37,8 @@ export type LiveWatch = {
 export type ExplorerData = {
 	readonly root: string;
 	readonly dbPath: string;
+	/** The web UI's sessions.db whose session_metadata triage writes, or null when dbPath holds everything. */
+	readonly sharedPath: string | null;
 	/** Why the cache is read-only, or null when recompute is possible. */
 	readonly readonlyReason: string | null;
 	/** The newest `limit` sessions: the first frame, read before anything else. */
@@ -51,10 +54,21 @@ export type ExplorerData = {
 	externalChanges(known: ReadonlyMap<string, number>): Promise<{changed: ListedSession[]; removed: string[]; versions: Map<string, number>} | null>;
 	/** Signatures of the rows as now stored (see externalChanges), read page by page with yields between. */
 	versions(): Promise<Map<string, number>>;
-	/** Writes a triage change to session_metadata; returns what the rows were before (for undo) and the rows now. */
-	applyTriage(targets: ReadonlyArray<{session_id: string; session_path: string}>, patch: TriagePatch): {snapshots: TriageSnapshot[]; rows: ListedSession[]};
-	/** Undoes a triage change. */
-	restoreTriage(snapshots: readonly TriageSnapshot[]): ListedSession[];
+	/**
+	 * Writes a triage change to session_metadata, off the render path: while another program (the web UI) holds
+	 * the file's lock the write is retried on a timer, `onLocked` is told once, and the promise settles when it
+	 * lands (what each change did, for undo, and the rows now) or fails with the reason.
+	 */
+	applyTriage(
+		targets: ReadonlyArray<{session_id: string; session_path: string}>,
+		patch: TriagePatch,
+		onLocked?: () => void,
+	): Promise<{snapshots: TriageSnapshot[]; rows: ListedSession[]}>;
+	/**
+	 * Undoes a triage change field by field (see MetadataRepository.restore). `message` says what was kept as
+	 * another program set it (`undone on 2 sessions; 1 kept: its note was changed elsewhere`), null when all was undone.
+	 */
+	restoreTriage(snapshots: readonly TriageSnapshot[], onLocked?: () => void): Promise<{rows: ListedSession[]; message: string | null}>;
 	tagsInUse(): string[];
 	/**
 	 * One live poll: new folders and running sessions that changed are recomputed (null when the database is
@@ -109,6 +123,9 @@ export function createExplorerData(options: {
 	/** The live poll's queries; none: no live updates. */
 	liveQueries?: LiveQueries;
 	stallWindowMs?: number;
+	sharedPath?: string | null;
+	/** Timers for triage retries (tests pass a fake). */
+	retryClock?: RetryClock;
 }): ExplorerData {
 	const {metadata} = options;
 	let poller: LivePoller | null = null;
@@ -119,9 +136,11 @@ export function createExplorerData(options: {
 	const {repository} = options;
 	const now = options.now ?? Date.now;
 	let lastDataVersion = repository.dataVersion();
+	const triageFile = `session_metadata in ${options.sharedPath ?? options.dbPath}`;
 	return {
 		root,
 		dbPath: options.dbPath,
+		sharedPath: options.sharedPath ?? null,
 		readonlyReason: options.readonlyReason,
 		loadNewest: (limit) => repository.listNewest(root, limit),
 		async *pages() {
@@ -134,13 +153,13 @@ export function createExplorerData(options: {
 		},
 		fetch: (ids) => repository.getMany(ids),
 		versions: () => readVersions(repository, root),
-		applyTriage(targets, patch) {
-			const snapshots = metadata.apply(targets, patch, isoFromEpochMs(now()));
+		async applyTriage(targets, patch, onLocked) {
+			const snapshots = await retryWhileBusy(() => metadata.apply(targets, patch, isoFromEpochMs(now())), {what: triageFile, onLocked, clock: options.retryClock});
 			return {snapshots, rows: repository.getListed(targets.map((t) => t.session_id))};
 		},
-		restoreTriage(snapshots) {
-			metadata.restore(snapshots);
-			return repository.getListed(snapshots.map((s) => s.session_id));
+		async restoreTriage(snapshots, onLocked) {
+			const outcome = await retryWhileBusy(() => metadata.restore(snapshots, isoFromEpochMs(now())), {what: triageFile, onLocked, clock: options.retryClock});
+			return {rows: repository.getListed(snapshots.map((s) => s.session_id)), message: outcome.kept.length > 0 ? undoSummary(outcome) : null};
 		},
 		tagsInUse: () => metadata.tagsInUse(),
 		watchChanges(onHint) {

@@ -181,10 +181,13 @@ export function cellText(view: SessionView, id: ColumnId, compactCreated: boolea
 	}
 }
 
-/** ★ favourite, T test, + like / - dislike, # tags, ✎ a note: each in its own place, all that are set. */
+/**
+ * ★ favourite; T test, else I marked not complete (the web UI's complete flag, shown only where it differs
+ * from its default; details show both); + like / - dislike; # tags; ✎ a note: each in its own place.
+ */
 export function flagsText(view: SessionView): string {
 	const t = view.triage;
-	return `${t.favorite ? '★' : ' '}${t.test ? 'T' : ' '}${t.rating === 'like' ? '+' : t.rating === 'dislike' ? '-' : ' '}${t.tags.length > 0 ? '#' : ' '}${t.note ? '✎' : ' '}`;
+	return `${t.favorite ? '★' : ' '}${t.test ? 'T' : t.complete ? ' ' : 'I'}${t.rating === 'like' ? '+' : t.rating === 'dislike' ? '-' : ' '}${t.tags.length > 0 ? '#' : ' '}${t.note ? '✎' : ' '}`;
 }
 
 export type Cell = {id: ColumnId; text: string};

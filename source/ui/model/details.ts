@@ -2,6 +2,7 @@
  * The details of one session as lines of text fitted to a width: every field of the row, the state and why,
  * placeholders, prompts (wrapped), timestamps with relative ages, duration and rate, and the paths.
  */
+import path from 'node:path';
 import {epochMsFromIso} from '../../core/iso-time.js';
 import {parseJsonColumn} from '../../core/session-model.js';
 import {describeFieldSource, sourcesOfRow} from '../../core/sources.js';
@@ -72,6 +73,14 @@ function valueText(value: JsonValue): string {
 	if (typeof value === 'string') return value;
 	if (value instanceof PyFloat) return String(value.value);
 	return pythonDumps(value);
+}
+
+/**
+ * Both files when sdstats shares the web UI's sessions.db: `/x/metadata/sessions.db + sdstats.db` (the cache
+ * always sits in the same folder), so a path shortened from the left keeps both names.
+ */
+export function databaseText(dbPath: string, sharedPath: string | null): string {
+	return sharedPath === null ? dbPath : `${sharedPath} + ${path.basename(dbPath)}`;
 }
 
 export type DetailsContext = {nowMs: number; stallWindowMs: number; dbPath: string; stale: boolean; ratePerMinute?: number | undefined};
@@ -148,7 +157,7 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	const summary = parseJsonColumn(row.variations_summary_json);
 	const triage = view.triage;
 	section('Triage');
-	field('flags', [triage.favorite ? '★ favourite' : '', triage.test ? 'test' : '', triage.complete === null ? '' : triage.complete ? 'marked complete' : 'marked not complete'].filter(Boolean).join(', ') || '(none)');
+	field('flags', [triage.favorite ? '★ favourite' : '', triage.test ? 'test' : '', triage.complete ? '' : 'marked not complete'].filter(Boolean).join(', ') || '(none: complete, as the web UI reads it)');
 	field('rating', triage.rating ?? '');
 	field('tags', triage.tags.map((t) => `[${t}]`).join(' '));
 	if (triage.note) {

@@ -219,6 +219,7 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return undoesAction(state) ? takeBackAction(state) : triageReducer(state, action);
 		case 'triage':
 		case 'triage-applied':
+		case 'triage-locked':
 		case 'tags-loaded':
 		case 'export-open':
 		case 'export-choose':

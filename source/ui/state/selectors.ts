@@ -5,7 +5,7 @@
  */
 import type {SessionState} from '../../core/types.js';
 import type {SessionView} from '../../view/session-view.js';
-import {buildDetails, detailsInsightLines, type DetailsContext, type DetailsLine} from '../model/details.js';
+import {buildDetails, databaseText, detailsInsightLines, type DetailsContext, type DetailsLine} from '../model/details.js';
 import {screenOf} from './screen.js';
 import type {ExplorerState} from './types.js';
 
@@ -66,7 +66,7 @@ export function rateOf(state: ExplorerState, view: SessionView): number | undefi
 
 /** Everything the details of a session show besides its rows: the clock, the database, staleness, the live rate. */
 export function detailsContextOf(state: ExplorerState, view: SessionView): DetailsContext {
-	return {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: state.info.dbPath, stale: state.stale.has(view.id), ratePerMinute: rateOf(state, view)};
+	return {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: databaseText(state.info.dbPath, state.info.sharedPath ?? null), stale: state.stale.has(view.id), ratePerMinute: rateOf(state, view)};
 }
 
 /** Where the details are drawn: beside the list on a wide terminal, else over the whole width. */

@@ -16,7 +16,8 @@ const FLAG_LABEL = {favorite: '★ favourite', test: 'test', complete: 'complete
 /** Resolves a key's intent against the targets: a toggle sets when any target lacks it, clears when all have it. */
 export function triage(state: ExplorerState, intent: TriageIntent): ExplorerState {
 	if (state.info.readonly) return {...state, message: READONLY_MESSAGE};
-	if (state.triageRequest) return state;
+	// One change at a time: the next waits until the pending one has landed or failed (each is undone alone).
+	if (state.triageRequest) return {...state, message: `a change is still being saved (${state.triageRequest.label}); try again when it lands`};
 	const targets = targetsOf(state);
 	if (targets.length === 0) return {...state, message: 'no session selected'};
 	const count = targets.length === 1 ? '1 session' : `${targets.length} sessions`;
@@ -24,7 +25,7 @@ export function triage(state: ExplorerState, intent: TriageIntent): ExplorerStat
 	let label: string;
 	switch (intent.kind) {
 		case 'toggle': {
-			const all = targets.every((v) => (intent.flag === 'complete' ? v.triage.complete === true : v.triage[intent.flag]));
+			const all = targets.every((v) => v.triage[intent.flag]);
 			patch = {kind: 'flag', field: FLAG_FIELD[intent.flag], value: all ? 0 : 1};
 			label = `${all ? 'cleared' : 'set'} ${FLAG_LABEL[intent.flag]} on ${count}`;
 			break;
@@ -58,12 +59,16 @@ export function triageReducer(state: ExplorerState, action: TriageAction): Explo
 		case 'triage-applied': {
 			if (s.triageRequest?.id !== action.requestId) return s;
 			const done = {...s, triageRequest: null, tagsInUse: action.tags.length > 0 ? action.tags : s.tagsInUse};
-			if (action.error) return {...done, message: `triage failed: ${action.error}`};
+			if (action.error) return {...done, message: `triage failed, not saved: ${action.error}`};
 			const undo = action.snapshots ? [...s.undo, {label: action.label, snapshots: action.snapshots}].slice(-50) : s.undo;
 			return {...updateRows(done, action.rows, [], s.nowMs), undo, message: action.label};
 		}
+		case 'triage-locked': {
+			if (s.triageRequest?.id !== action.requestId) return s;
+			return {...s, message: `saving (${s.triageRequest.label}): session_metadata is locked by another program (the web UI?); retrying, keys still work`};
+		}
 		case 'undo': {
-			if (s.triageRequest) return s;
+			if (s.triageRequest) return {...s, message: `a change is still being saved (${s.triageRequest.label}); undo when it lands`};
 			const last = s.undo.at(-1);
 			if (!last) return {...s, message: 'nothing to undo'};
 			const request: TriageRequest = {id: s.nextRequestId, kind: 'restore', label: `undone: ${last.label}`, snapshots: last.snapshots};

@@ -135,7 +135,8 @@ export type SortPaneState = {focus: number; direction: 'asc' | 'desc'; saved: So
 
 export type ExplorerState = {
 	/** Where the data comes from, for the header and the details' paths. */
-	info: {root: string; dbPath: string; notice: string | null; readonly: boolean};
+	/** `dbPath`: sdstats' cache; `sharedPath`: the web UI's sessions.db it shares triage with (null: one file). */
+	info: {root: string; dbPath: string; sharedPath?: string | null; notice: string | null; readonly: boolean};
 	mode: Mode;
 	/** Where help and confirm return to. */
 	previousMode: Mode;
@@ -306,6 +307,8 @@ export type JobAction =
 export type TriageAction =
 	| {type: 'triage'; intent: TriageIntent}
 	| {type: 'triage-applied'; requestId: number; label: string; snapshots: TriageSnapshot[] | null; rows: readonly ListedSession[]; error: string | null; tags: readonly string[]}
+	/** The triage write found the file locked by another program: it is retried, and the wait is shown. */
+	| {type: 'triage-locked'; requestId: number}
 	| {type: 'undo'}
 	| {type: 'tags-loaded'; tags: readonly string[]}
 	| {type: 'export-open'}

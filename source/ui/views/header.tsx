@@ -1,5 +1,6 @@
 /** Two lines: where we are (root, database), then how many sessions are in each state. */
 import React from 'react';
+import {databaseText} from '../model/details.js';
 import {Box} from 'ink';
 import {SESSION_STATES} from '../../core/types.js';
 import {STATE_SYMBOL, STATE_WORD} from '../model/columns.js';
@@ -11,7 +12,7 @@ import {displayWidth, truncateToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
 
-export type HeaderInfo = {root: string; dbPath: string; notice: string | null};
+export type HeaderInfo = {root: string; dbPath: string; sharedPath?: string | null; notice: string | null};
 
 /** Shortens a path from the left, keeping its end (the part that tells folders apart). */
 export function shortenPath(text: string, width: number): string {
@@ -34,7 +35,7 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 		{text: '  '},
 		{text: shortenPath(sanitizeLine(info.root), rootPart - 5), role: 'accent'},
 		{text: '  db '},
-		{text: shortenPath(sanitizeLine(info.dbPath), dbPart - 5)},
+		{text: shortenPath(sanitizeLine(databaseText(info.dbPath, info.sharedPath ?? null)), dbPart - 5)},
 	];
 	const counts = stateCounts(state.all);
 	const second: Segment[] = [];

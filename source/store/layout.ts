@@ -1,0 +1,76 @@
+/**
+ * Which files hold what. The web UI owns `sessions.db`: its `schema_version`, its own `session_stats` (keyed by
+ * session_name, a different table from the design's) and its indexes. sdstats shares only `session_metadata`
+ * there (the user's triage) and keeps the design's `session_stats` and its bookkeeping in a companion file in
+ * the same folder, `sdstats.db`, which it opens with `sessions.db` attached. Two tables of one name cannot
+ * live in one file, and a companion is the only layout in which neither tool ever alters the other's schema.
+ *
+ * A database file the web UI does not use (any other name, no web UI tables in it) keeps the design's
+ * one-file layout: everything, session_metadata included, in that file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export const SHARED_NAME = 'sessions.db';
+export const COMPANION_NAME = 'sdstats.db';
+/** The name under which the shared file is attached to the cache's connection. */
+export const SHARED_SCHEMA = 'webui';
+
+export type StoreLayout = {
+	/** Where sdstats' own tables live. */
+	cachePath: string;
+	/** The web UI's file whose session_metadata sdstats shares, or null when the cache file holds everything. */
+	sharedPath: string | null;
+};
+
+/** The companion of a shared file: `sdstats.db` beside `sessions.db`, `<name>.sdstats.db` beside any other. */
+export function companionOf(sharedPath: string): string {
+	const folder = path.dirname(sharedPath);
+	const base = path.basename(sharedPath);
+	return path.join(folder, base === SHARED_NAME ? COMPANION_NAME : `${base.replace(/\.(db|sqlite3?)$/i, '')}.${COMPANION_NAME}`);
+}
+
+/**
+ * Whether an existing file holds the web UI's tables: its migration ledger, or a session_stats keyed by
+ * session_name (older web UIs had no ledger). Only called on a regular file (see checkDatabasePath).
+ */
+export function holdsWebUiTables(file: string): boolean {
+	let db: Database.Database | null = null;
+	try {
+		db = new Database(file, {readonly: true, fileMustExist: true});
+		const names = new Set(db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
+		if (names.has('schema_version')) return true;
+		if (!names.has('session_stats')) return false;
+		return db
+			.prepare<[], string>("SELECT name FROM pragma_table_info('session_stats')")
+			.pluck()
+			.all()
+			.includes('session_name');
+	} catch {
+		// Not readable as a database: it is not the web UI's either; opening it reports what is wrong.
+		return false;
+	} finally {
+		db?.close();
+	}
+}
+
+function isRegularFile(file: string): boolean {
+	try {
+		return fs.statSync(file).isFile();
+	} catch {
+		return false;
+	}
+}
+
+/** The layout for the database the user named (or the default `<root>/../metadata/sessions.db`). */
+export function layoutFor(dbPath: string): StoreLayout {
+	const absolute = path.resolve(dbPath);
+	const base = path.basename(absolute);
+	if (base === SHARED_NAME) return {cachePath: companionOf(absolute), sharedPath: absolute};
+	// The companion named directly: it still reads the triage from the sessions.db beside it.
+	const sibling = path.join(path.dirname(absolute), SHARED_NAME);
+	if (base === COMPANION_NAME && isRegularFile(sibling)) return {cachePath: absolute, sharedPath: sibling};
+	if (isRegularFile(absolute) && holdsWebUiTables(absolute)) return {cachePath: companionOf(absolute), sharedPath: absolute};
+	return {cachePath: absolute, sharedPath: null};
+}
