@@ -13,6 +13,7 @@ import {compileQuery} from '../view/query-match.js';
 import {baseOrder} from '../view/sort.js';
 import {toSessionView} from '../view/session-view.js';
 import type {CommonOptions} from '../common-options.js';
+import {rootsOf} from '../config.js';
 import {openReadStore, ReadStoreError} from './read-store.js';
 
 /** `filter`: the --filter query, parsed at the edge (cli-args.ts). */
@@ -38,13 +39,17 @@ export function selectCandidates(options: CommonOptions, input: SelectionInput):
 	try {
 		const now = options.now();
 		const root = path.resolve(options.locations.root);
-		const prefix = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
-		const rows = store.repository.listAll().filter((row) => directlyUnder(prefix, row.session_path));
+		// Sessions of every open root (--root repeated), each acted on in its own folder.
+		const prefixes = rootsOf(options.locations).map((r) => {
+			const base = path.resolve(r.path);
+			return base.endsWith(path.sep) ? base : `${base}${path.sep}`;
+		});
+		const rows = store.repository.listAll().filter((row) => prefixes.some((prefix) => directlyUnder(prefix, row.session_path)));
 		const chosen = new Map<string, Candidate>();
 		if (input.filter !== undefined) {
 			const test = compileQuery(input.filter, now);
 			for (const view of baseOrder(rows.map((row) => toSessionView(row, now, options.stallWindowMs)).filter(test))) {
-				chosen.set(view.row.session_id, {sessionId: view.row.session_id, state: view.state});
+				chosen.set(view.row.session_id, {sessionId: view.row.session_id, state: view.state, folder: view.row.session_path});
 			}
 		}
 		const byId = new Map(rows.map((row) => [row.session_id, row]));
@@ -52,7 +57,7 @@ export function selectCandidates(options: CommonOptions, input: SelectionInput):
 		for (const name of input.sessions) {
 			const row = byId.get(name);
 			if (!row) unknown.push(name);
-			else if (!chosen.has(name)) chosen.set(name, {sessionId: name, state: stateOf(row, now, options.stallWindowMs)});
+			else if (!chosen.has(name)) chosen.set(name, {sessionId: name, state: stateOf(row, now, options.stallWindowMs), folder: row.session_path});
 		}
 		if (unknown.length > 0) {
 			return {ok: false, usage: false, message: `no cached session of ${root} named ${unknown.map((n) => JSON.stringify(n)).join(', ')} (run \`sdstats compute\` first?)`};

@@ -1,5 +1,7 @@
 /** Runs the action commands in-process on a workspace, capturing their output. */
+import fs from 'node:fs';
 import path from 'node:path';
+import {companionOf} from '../../source/store/layout.js';
 import Database from 'better-sqlite3';
 import {parseFilterFlag} from '../../source/cli-args.js';
 import {archiveCommand, type ArchiveOptions} from '../../source/commands/archive.js';
@@ -76,7 +78,9 @@ export function resume(ws: Workspace, args: {filter?: string; sessions?: string[
 
 /** session_id → session_path in a table. */
 export function pathsIn(dbPath: string, table: 'session_stats' | 'session_metadata'): Map<string, string> {
-	const db = new Database(dbPath, {readonly: true});
+	// sdstats' stats live in the companion file beside sessions.db (store/layout.ts); the web UI's triage in sessions.db.
+	const companion = companionOf(dbPath);
+	const db = new Database(table === 'session_stats' && fs.existsSync(companion) ? companion : dbPath, {readonly: true});
 	try {
 		return new Map((db.prepare(`SELECT session_id, session_path FROM ${table}`).all() as Array<{session_id: string; session_path: string}>).map((r) => [r.session_id, r.session_path]));
 	} finally {

@@ -257,3 +257,40 @@ describe('sdstats trash', () => {
 		expect(fs.existsSync(path.join(archiveDir(ws), sessionName(0), 'manifest.json'))).toBe(true);
 	});
 });
+
+describe('several roots open at once', () => {
+	it('archives sessions of the second root from their own folder (the archive of the first root)', async () => {
+		const ws = actionWorkspace();
+		const second = path.join(ws.base, 'results2');
+		writeSession(ws.root, sessionName(0), {images: 2, numImages: 2});
+		writeSession(second, sessionName(1), {images: 2, numImages: 2});
+		await computeRoot(ws.root, ws.dbPath);
+		await computeRoot(second, ws.dbPath);
+		const before = sessionsIn(second);
+		const roots = [ws.root, second].map((p) => ({name: path.basename(p), path: p, dbPath: ws.dbPath}));
+		const captured = {stdout: '', stderr: ''};
+		const {archiveCommand} = await import('../../source/commands/archive.js');
+		const code = await archiveCommand(
+			{
+				locations: {root: ws.root, rootSource: '--root', dbPath: ws.dbPath, dbSource: '--db', roots},
+				stallWindowMs: 600_000,
+				color: false,
+				now: Date.now,
+				stateDir: ws.stateDir,
+				env: ws.env,
+				dryRun: false,
+				yes: true,
+				cancel: {cancelled: false},
+				sessions: [sessionName(1)],
+				includeRunning: false,
+				kind: 'archive',
+			},
+			{stdout: {write: (s: string) => ((captured.stdout += s), true)}, stderr: {write: (s: string) => ((captured.stderr += s), true)}},
+		);
+		expect(captured.stderr).toBe('');
+		expect(code).toBe(0);
+		expect(sessionsIn(archiveDir(ws)).get(sessionName(1))).toBe(before.get(sessionName(1)));
+		expect(sessionsIn(second).size).toBe(0);
+		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(1))).toBe(path.join(archiveDir(ws), sessionName(1)));
+	});
+});

@@ -13,7 +13,11 @@ import {deviceOf, freeTrashName, readTrashInfoPath, trashFor, trashInfoBody, typ
 import {outcomeOf, type ActionKind, type MoveMethod, type ParsedJournal} from './journal.js';
 import {exists} from './transfer.js';
 
-export type Candidate = {sessionId: string; state: SessionState | null};
+/**
+ * A selected session. `folder` is where it lives when that is not `<root>/<id>` (a session of another root
+ * when several are open); it must end in the session's id.
+ */
+export type Candidate = {sessionId: string; state: SessionState | null; folder?: string};
 
 export type PlannedMove = {
 	sessionId: string;
@@ -88,7 +92,7 @@ export function writeProblemAt(dir: string, what: string): string | null {
 
 /** The folder of one candidate and its listing, or why it is skipped. */
 function sessionFolder(root: string, candidate: Candidate, includeRunning: boolean): {from: string; listing: Inventory} | SkippedSession {
-	const from = path.join(root, candidate.sessionId);
+	const from = candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId ? path.resolve(candidate.folder) : path.join(root, candidate.sessionId);
 	const skip = (reason: string): SkippedSession => ({sessionId: candidate.sessionId, from, reason});
 	if (candidate.state === 'running' && !includeRunning) return skip(RUNNING_REASON);
 	let stat: fs.Stats;
@@ -133,7 +137,12 @@ export function planArchive(candidates: readonly Candidate[], target: string, op
 	const root = path.resolve(options.root);
 	const archive = path.resolve(target);
 	const plan: ActionPlan = {kind: 'archive', root, target: archive, dbPath: options.dbPath, moves: [], skipped: [], freeBytes: null, copyBytes: 0};
-	const sourceProblem = writeProblemAt(root, 'the results root');
+	const sourceProblems = new Map<string, string | null>();
+	const sourceProblemOf = (from: string): string | null => {
+		const parent = path.dirname(from);
+		if (!sourceProblems.has(parent)) sourceProblems.set(parent, writeProblemAt(parent, 'the results root'));
+		return sourceProblems.get(parent)!;
+	};
 	const targetProblem = writeProblemAt(archive, 'the archive folder');
 	const targetDevice = deviceOf(archive);
 	for (const candidate of candidates) {
@@ -144,7 +153,7 @@ export function planArchive(candidates: readonly Candidate[], target: string, op
 		}
 		const {from, listing} = folder;
 		const to = path.join(archive, candidate.sessionId);
-		const problem = sourceProblem ?? targetProblem ?? (exists(to) ? 'a folder of that name is already in the archive (nothing is overwritten)' : null);
+		const problem = sourceProblemOf(from) ?? targetProblem ?? (exists(to) ? 'a folder of that name is already in the archive (nothing is overwritten)' : null);
 		if (problem) {
 			plan.skipped.push({sessionId: candidate.sessionId, from, reason: problem});
 			continue;
@@ -159,7 +168,6 @@ export function planArchive(candidates: readonly Candidate[], target: string, op
 export function planTrash(candidates: readonly Candidate[], options: PlanOptions & {env: Readonly<{[key: string]: string | undefined}>; home?: string; nowMs: number}): ActionPlan {
 	const root = path.resolve(options.root);
 	const plan: ActionPlan = {kind: 'trash', root, target: '', dbPath: options.dbPath, moves: [], skipped: [], freeBytes: null, copyBytes: 0};
-	const sourceProblem = writeProblemAt(root, 'the results root');
 	const reserved = new Map<string, Set<string>>();
 	for (const candidate of candidates) {
 		const folder = sessionFolder(root, candidate, options.includeRunning);
@@ -168,6 +176,7 @@ export function planTrash(candidates: readonly Candidate[], options: PlanOptions
 			continue;
 		}
 		const {from, listing} = folder;
+		const sourceProblem = writeProblemAt(path.dirname(from), 'the results root');
 		if (sourceProblem) {
 			plan.skipped.push({sessionId: candidate.sessionId, from, reason: sourceProblem});
 			continue;

@@ -10,7 +10,7 @@ import {INCOMPLETE_STATES} from '../../core/state.js';
 import type {SessionState} from '../../core/types.js';
 import {insightFor} from '../session-insight.js';
 
-export type ResumeCandidate = {sessionId: string; state: SessionState | null; createdAt: string | null};
+export type ResumeCandidate = {sessionId: string; state: SessionState | null; createdAt: string | null; folder?: string};
 
 export type ResumePlan = {
 	generated_at: string;
@@ -36,7 +36,7 @@ export function buildResumePlan(root: string, candidates: readonly ResumeCandida
 			skip('running (the generator is still at it; add --include-running to plan it anyway)');
 			continue;
 		}
-		const folder = path.join(base, candidate.sessionId);
+		const folder = candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId ? path.resolve(candidate.folder) : path.join(base, candidate.sessionId);
 		const insight = insightFor(folder, candidate.sessionId, {running: candidate.state === 'running', sessionCreatedAt: candidate.createdAt});
 		if (!insight.missing) {
 			skip(insight.reason ?? 'its missing images cannot be worked out');

@@ -21,10 +21,10 @@ export type PlanView = {planId: number; lines: string[]; movable: number; label:
 export type ActionOutcome = {actionId: string | null; message: string; movedIds: string[]};
 
 export type ExplorerActions = {
-	plan(kind: SessionActionKind, candidates: ReadonlyArray<{sessionId: string; state: SessionState}>): PlanView;
+	plan(kind: SessionActionKind, candidates: ReadonlyArray<{sessionId: string; state: SessionState; folder?: string}>): PlanView;
 	run(planId: number, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
 	/** Writes one resume plan of the sessions' missing images to a new file in the working folder; says where. */
-	resume(candidates: ReadonlyArray<{sessionId: string; state: SessionState; createdAt: string | null}>): string;
+	resume(candidates: ReadonlyArray<{sessionId: string; state: SessionState; createdAt: string | null; folder?: string}>): string;
 	/** Takes an action back (folders and paths); the sessions moved back are in `movedIds`. */
 	undo(actionId: string, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
 };

@@ -63,7 +63,8 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 			const {ids, scope} = actionTargetsOf(s);
 			if (ids.length === 0) return {...s, message: 'no session selected'};
 			const byId = new Map(s.all.map((v) => [v.id, v]));
-			const candidates = ids.map((id) => ({sessionId: id, state: byId.get(id)!.state}));
+			// Each session's own folder: with several roots open, not every one lives under the first.
+			const candidates = ids.map((id) => ({sessionId: id, state: byId.get(id)!.state, folder: byId.get(id)!.row.session_path}));
 			const opened = openOverlay(s, 'action-confirm');
 			return {
 				...opened,
@@ -93,7 +94,7 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 			const {ids} = actionTargetsOf(s);
 			if (ids.length === 0) return {...s, message: 'no session selected'};
 			const byId = new Map(s.all.map((v) => [v.id, v]));
-			const candidates = ids.map((id) => ({sessionId: id, state: byId.get(id)!.state, createdAt: byId.get(id)!.row.session_created_at}));
+			const candidates = ids.map((id) => ({sessionId: id, state: byId.get(id)!.state, createdAt: byId.get(id)!.row.session_created_at, folder: byId.get(id)!.row.session_path}));
 			return {...s, actionRequest: {id: s.nextRequestId, kind: 'resume', candidates}, nextRequestId: s.nextRequestId + 1, message: 'writing the resume plan…'};
 		}
 		case 'resume-written':

@@ -37,10 +37,10 @@ export type Viewport = {columns: number; rows: number};
 
 /** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
 export type ActionRequest =
-	| {id: number; kind: 'plan'; action: 'archive' | 'trash'; candidates: Array<{sessionId: string; state: SessionState}>}
+	| {id: number; kind: 'plan'; action: 'archive' | 'trash'; candidates: Array<{sessionId: string; state: SessionState; folder: string}>}
 	| {id: number; kind: 'run'; planId: number}
 	| {id: number; kind: 'undo'; actionId: string; label: string}
-	| {id: number; kind: 'resume'; candidates: Array<{sessionId: string; state: SessionState; createdAt: string | null}>};
+	| {id: number; kind: 'resume'; candidates: Array<{sessionId: string; state: SessionState; createdAt: string | null; folder: string}>};
 
 /** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
 export type ActionConfirm = {action: 'archive' | 'trash'; scope: string; planId: number | null; lines: readonly string[]; movable: number; scroll: number; error: string | null};
