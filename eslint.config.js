@@ -20,8 +20,14 @@ export default tseslint.config(
 			'react-hooks/rules-of-hooks': 'error',
 			'react-hooks/exhaustive-deps': 'error',
 			// `_name` marks a parameter or binding kept on purpose (a positional argument, a rest sibling).
-			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true}],
-			'@typescript-eslint/consistent-type-imports': ['error', {fixStyle: 'inline-type-imports', disallowTypeAnnotations: false}],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true},
+			],
+			'@typescript-eslint/consistent-type-imports': [
+				'error',
+				{fixStyle: 'inline-type-imports', disallowTypeAnnotations: false},
+			],
 			eqeqeq: ['error', 'always', {null: 'ignore'}],
 			// A terminal tool matches escape sequences and control characters on purpose (the sanitizer, the key
 			// parser, tests of what reaches the terminal): every such regex would need a disable comment.

@@ -52,20 +52,47 @@ export async function actionsSection(cli: string, sessions: number, images: numb
 		const planned = seconds(started);
 		let movedAt = 0;
 		started = performance.now();
-		const summary = await runAction(plan, {stateDir, nowMs: Date.now(), onStep: (point) => point === 'before-database' && (movedAt = performance.now())});
+		const summary = await runAction(plan, {
+			stateDir,
+			nowMs: Date.now(),
+			onStep: (point) => point === 'before-database' && (movedAt = performance.now()),
+		});
 		const total = seconds(started);
 		const moves = (movedAt - started) / 1000;
 		const files = plan.moves.reduce((sum, m) => sum + m.files, 0);
-		console.log(`  same filesystem: plan (list ${files} files)  ${planned.toFixed(3)} s  (find -printf %s of the same tree: ${floor.toFixed(3)} s = ${(planned / floor).toFixed(2)} × floor)`);
+		console.log(
+			`  same filesystem: plan (list ${files} files)  ${planned.toFixed(3)} s  (find -printf %s of the same tree: ${floor.toFixed(3)} s = ${(planned / floor).toFixed(2)} × floor)`,
+		);
 		console.log(`  same filesystem: ${summary.moved.length} renames + journal     ${moves.toFixed(3)} s`);
 		console.log(`  database update (${summary.moved.length} sessions)          ${(total - moves).toFixed(3)} s`);
 		const withoutDb = planned + moves;
-		console.log(`  archive without the database update    ${withoutDb.toFixed(3)} s  ${withoutDb <= 2 ? 'within target (≤ 2 s)' : 'MISSES target (≤ 2 s)'}`);
+		console.log(
+			`  archive without the database update    ${withoutDb.toFixed(3)} s  ${withoutDb <= 2 ? 'within target (≤ 2 s)' : 'MISSES target (≤ 2 s)'}`,
+		);
 		// The same through the binary, both ways: undo puts them back, archive again.
 		const env = {SDSTATS_STATE_DIR: stateDir};
 		const undoSeconds = run(process.execPath, [cli, 'undo', '--root', root, '--db', dbPath], env);
-		const cliSeconds = run(process.execPath, [cli, 'archive', '--root', root, '--db', dbPath, '--to', archive, '--filter', '', '--include-running', '--yes'], env);
-		console.log(`  sdstats archive end to end (binary)    ${cliSeconds.toFixed(3)} s  (sdstats undo: ${undoSeconds.toFixed(3)} s)`);
+		const cliSeconds = run(
+			process.execPath,
+			[
+				cli,
+				'archive',
+				'--root',
+				root,
+				'--db',
+				dbPath,
+				'--to',
+				archive,
+				'--filter',
+				'',
+				'--include-running',
+				'--yes',
+			],
+			env,
+		);
+		console.log(
+			`  sdstats archive end to end (binary)    ${cliSeconds.toFixed(3)} s  (sdstats undo: ${undoSeconds.toFixed(3)} s)`,
+		);
 	} finally {
 		fs.rmSync(work, {recursive: true, force: true});
 	}
@@ -92,18 +119,29 @@ async function crossFilesystem(): Promise<void> {
 			const folder = path.join(root, `20251001_${String(100000 + s)}-xfs_${s}`);
 			fs.mkdirSync(folder, {recursive: true});
 			fs.writeFileSync(path.join(folder, 'manifest.json'), '{"status":"completed"}');
-			for (let i = 0; i < perSession; i++) fs.writeFileSync(path.join(folder, `img_${i}.png`), crypto.randomBytes(size));
+			for (let i = 0; i < perSession; i++)
+				fs.writeFileSync(path.join(folder, `img_${i}.png`), crypto.randomBytes(size));
 		}
 		const mb = (count * perSession * size) / 1e6;
 		const cpSeconds = run('cp', ['-a', root, path.join(mount, 'cp-a')]);
 		fs.rmSync(path.join(mount, 'cp-a'), {recursive: true});
-		const plan = planArchive(candidatesOf(root), path.join(mount, 'archive'), {root, dbPath: null, includeRunning: true});
+		const plan = planArchive(candidatesOf(root), path.join(mount, 'archive'), {
+			root,
+			dbPath: null,
+			includeRunning: true,
+		});
 		const started = performance.now();
 		const summary = await runAction(plan, {stateDir: path.join(work, 'state'), nowMs: Date.now()});
 		const ours = seconds(started);
-		console.log(`  across filesystems (disk → tmpfs): ${summary.moved.length} sessions, ${mb.toFixed(0)} MB of 1 MB images`);
-		console.log(`    cp -a (no fsync, no verify, source kept)                      ${(mb / cpSeconds).toFixed(0)} MB/s  (${cpSeconds.toFixed(2)} s)`);
-		console.log(`    sdstats archive (fsync, read back + SHA-256, source removed)  ${(mb / ours).toFixed(0)} MB/s  (${ours.toFixed(2)} s) = ${(cpSeconds / ours).toFixed(2)} × cp -a's speed`);
+		console.log(
+			`  across filesystems (disk → tmpfs): ${summary.moved.length} sessions, ${mb.toFixed(0)} MB of 1 MB images`,
+		);
+		console.log(
+			`    cp -a (no fsync, no verify, source kept)                      ${(mb / cpSeconds).toFixed(0)} MB/s  (${cpSeconds.toFixed(2)} s)`,
+		);
+		console.log(
+			`    sdstats archive (fsync, read back + SHA-256, source removed)  ${(mb / ours).toFixed(0)} MB/s  (${ours.toFixed(2)} s) = ${(cpSeconds / ours).toFixed(2)} × cp -a's speed`,
+		);
 	} finally {
 		if (mounted) execFileSync('umount', ['-l', mount]);
 		fs.rmSync(mount, {recursive: true, force: true});

@@ -17,8 +17,26 @@ import {App} from '../source/ui/app.js';
 import {createExplorerData} from '../source/ui/data/explorer-data.js';
 import {MetadataRepository} from '../source/store/metadata-repository.js';
 
-const MODELS = ['illustriousXL_v01.safetensors [a1b2c3d4e5]', 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]', 'hassakuXL_v13.safetensors [9f0c1b2a33]', 'animagine-xl-3.1.safetensors [e3c47aedb0]'];
-const WORDS = ['portrait', 'forest', 'city', 'night', 'armor', 'witch', 'cafe', 'mecha', 'sunset', 'studio', 'rain', 'snow'];
+const MODELS = [
+	'illustriousXL_v01.safetensors [a1b2c3d4e5]',
+	'ponyDiffusionV6XL.safetensors [67ab2fd8ec]',
+	'hassakuXL_v13.safetensors [9f0c1b2a33]',
+	'animagine-xl-3.1.safetensors [e3c47aedb0]',
+];
+const WORDS = [
+	'portrait',
+	'forest',
+	'city',
+	'night',
+	'armor',
+	'witch',
+	'cafe',
+	'mecha',
+	'sunset',
+	'studio',
+	'rain',
+	'snow',
+];
 
 /** A database with `count` cached sessions of one (absent) root, built once and reused. */
 export function bigDatabase(count: number): {root: string; dbPath: string} {
@@ -38,13 +56,26 @@ export function bigDatabase(count: number): {root: string; dbPath: string} {
 		const name = `${stamp}-${WORDS[i % WORDS.length]}_${WORDS[(i * 7) % WORDS.length]}_${i}`;
 		const planned = 20 + (i % 80);
 		const found = i % 7 === 0 ? Math.floor(planned / 3) : planned;
-		const manifest = buildManifest(name, {model: MODELS[i % MODELS.length], numImages: planned, status: i % 7 === 0 ? 'aborted' : 'completed', prompt: `masterpiece, ${WORDS[i % WORDS.length]}, {Hair}`, variations: {Hair: ['a', 'b', 'c']}}, 0);
+		const manifest = buildManifest(
+			name,
+			{
+				model: MODELS[i % MODELS.length],
+				numImages: planned,
+				status: i % 7 === 0 ? 'aborted' : 'completed',
+				prompt: `masterpiece, ${WORDS[i % WORDS.length]}, {Hair}`,
+				variations: {Hair: ['a', 'b', 'c']},
+			},
+			0,
+		);
 		const mtime = BigInt(when.getTime()) * 1_000_000n;
 		const result = computeSession({
 			sessionId: name,
 			sessionPath: path.join(root, name),
 			manifest: {kind: 'bytes', bytes: Buffer.from(JSON.stringify(manifest)), mtimeNs: mtime},
-			images: Array.from({length: found}, (_, k) => ({name: `i${k}.png`, mtimeNs: mtime + BigInt(k) * 4_000_000_000n})),
+			images: Array.from({length: found}, (_, k) => ({
+				name: `i${k}.png`,
+				mtimeNs: mtime + BigInt(k) * 4_000_000_000n,
+			})),
 			nowMs: now,
 		});
 		batch.push({result, fingerprint: 'bench'});
@@ -57,7 +88,9 @@ export function bigDatabase(count: number): {root: string; dbPath: string} {
 	db.close();
 	fs.renameSync(`${dbPath}.partial`, dbPath);
 	for (const suffix of ['-wal', '-shm']) fs.rmSync(`${dbPath}.partial${suffix}`, {force: true});
-	process.stderr.write(`  built a ${count}-session database in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+	process.stderr.write(
+		`  built a ${count}-session database in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+	);
 	return {root, dbPath};
 }
 
@@ -89,7 +122,10 @@ export async function measureInTerminal(cli: string, root: string, dbPath: strin
 		return await new Promise<PtyFigures>((resolve, reject) => {
 			let text = '';
 			let firstFrameMs = Number.NaN;
-			const limit = setTimeout(() => reject(new Error(`the explorer did not load:\n${text.slice(-2000)}`)), 60_000);
+			const limit = setTimeout(
+				() => reject(new Error(`the explorer did not load:\n${text.slice(-2000)}`)),
+				60_000,
+			);
 			child.stdout.setEncoding('utf8');
 			child.stdout.on('data', (chunk: string) => {
 				const t = performance.now() - started;
@@ -101,14 +137,19 @@ export async function measureInTerminal(cli: string, root: string, dbPath: strin
 					child.stdout.removeAllListeners('data');
 					// Settled memory: after the post-load work (signatures, the stale check, the i preset sort).
 					setTimeout(() => {
-						const pid = spawnSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'}).stdout.trim().split('\n')[0]!;
+						const pid = spawnSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'})
+							.stdout.trim()
+							.split('\n')[0]!;
 						const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-						const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+						const kb = (key: string): number =>
+							Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
 						resolve({firstFrameMs, loadedMs: t, rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024});
 					}, 3000);
 				}
 			});
-			child.once('exit', (code) => reject(new Error(`the explorer exited (${code}) before loading:\n${text.slice(-2000)}`)));
+			child.once('exit', (code) =>
+				reject(new Error(`the explorer exited (${code}) before loading:\n${text.slice(-2000)}`)),
+			);
 		});
 	} finally {
 		child.kill('SIGTERM');
@@ -119,13 +160,19 @@ export async function measureInTerminal(cli: string, root: string, dbPath: strin
  * The explorer's recompute of everything (R, a) on a real root, in a pseudo-terminal as above: its wall time
  * and the explorer's peak memory over its whole life (VmHWM), read just before it is stopped.
  */
-export async function measureRecompute(cli: string, root: string, dbPath: string): Promise<{seconds: number; peakRssMb: number; message: string} | null> {
+export async function measureRecompute(
+	cli: string,
+	root: string,
+	dbPath: string,
+): Promise<{seconds: number; peakRssMb: number; message: string} | null> {
 	if (spawnSync('script', ['--version']).status !== 0) return null;
 	const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 	const command = `stty cols 160 rows 45; exec ${quote(process.execPath)} ${quote(cli)} --root ${quote(root)} --db ${quote(dbPath)}`;
 	const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'ignore']});
 	const peakOf = (): number => {
-		const pid = spawnSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'}).stdout.trim().split('\n')[0]!;
+		const pid = spawnSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'})
+			.stdout.trim()
+			.split('\n')[0]!;
 		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
 		return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
 	};
@@ -134,7 +181,10 @@ export async function measureRecompute(cli: string, root: string, dbPath: string
 			let text = '';
 			let stage: 'loading' | 'asking' | 'running' = 'loading';
 			let started = 0;
-			const limit = setTimeout(() => reject(new Error(`the recompute did not finish:\n${text.slice(-2000)}`)), 30 * 60_000);
+			const limit = setTimeout(
+				() => reject(new Error(`the recompute did not finish:\n${text.slice(-2000)}`)),
+				30 * 60_000,
+			);
 			child.stdout.setEncoding('utf8');
 			child.stdout.on('data', (chunk: string) => {
 				text = (text + chunk).slice(-64_000);
@@ -152,11 +202,17 @@ export async function measureRecompute(cli: string, root: string, dbPath: string
 					if (done) {
 						clearTimeout(limit);
 						child.stdout.removeAllListeners('data');
-						resolve({seconds: (performance.now() - started) / 1000, peakRssMb: peakOf(), message: done[1]!});
+						resolve({
+							seconds: (performance.now() - started) / 1000,
+							peakRssMb: peakOf(),
+							message: done[1]!,
+						});
 					}
 				}
 			});
-			child.once('exit', (code) => reject(new Error(`the explorer exited (${code}) during the recompute:\n${text.slice(-2000)}`)));
+			child.once('exit', (code) =>
+				reject(new Error(`the explorer exited (${code}) during the recompute:\n${text.slice(-2000)}`)),
+			);
 		});
 	} finally {
 		child.kill('SIGTERM');
@@ -203,9 +259,19 @@ class FakeStdin extends EventEmitter {
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Renders the explorer in this process and times keys: write → next frame. */
-export async function measureKeys(root: string, dbPath: string, count = 100_000): Promise<Array<{key: string; ms: number}>> {
+export async function measureKeys(
+	root: string,
+	dbPath: string,
+	count = 100_000,
+): Promise<Array<{key: string; ms: number}>> {
 	const {db} = openDatabase(dbPath, 'read');
-	const data = createExplorerData({root, dbPath, repository: new StatsRepository(db), metadata: new MetadataRepository(db), readonlyReason: 'benchmark'});
+	const data = createExplorerData({
+		root,
+		dbPath,
+		repository: new StatsRepository(db),
+		metadata: new MetadataRepository(db),
+		readonlyReason: 'benchmark',
+	});
 	// The staleness check would walk 100,000 absent folders; it is not what this measures.
 	data.checkStale = async () => ({stale: [], newOnDisk: []});
 	const stdout = new FakeStdout();

@@ -74,14 +74,25 @@ export function analysisFigures(entries: number): {bytes: number; readMs: number
 	const hair = Array.from({length: 100}, (_, i) => `hair ${i}`);
 	const pose = Array.from({length: 100}, (_, i) => `pose ${i}`);
 	const light = Array.from({length: Math.ceil(entries / 10_000)}, (_, i) => `light ${i}`);
-	const manifest = buildManifest('20251120_120000-big', {numImages: entries, status: 'completed', variations: {Hair: hair, Pose: pose, Light: light}}, entries);
+	const manifest = buildManifest(
+		'20251120_120000-big',
+		{numImages: entries, status: 'completed', variations: {Hair: hair, Pose: pose, Light: light}},
+		entries,
+	);
 	const bytes = Buffer.from(JSON.stringify(manifest, null, 2));
-	const onDisk = new Set((manifest.images as Array<{filename: string}>).filter((_, i) => i % 10 !== 0).map((e) => e.filename));
+	const onDisk = new Set(
+		(manifest.images as Array<{filename: string}>).filter((_, i) => i % 10 !== 0).map((e) => e.filename),
+	);
 	const started = performance.now();
 	const read = readManifestImages(bytes);
 	const readMs = performance.now() - started;
 	if (!read.ok) throw new Error(read.reason);
 	const analysing = performance.now();
 	const analysis = analyseMissing(read, {imagesOnDisk: onDisk});
-	return {bytes: bytes.length, readMs, analyseMs: performance.now() - analysing, missing: Number(analysis.missingCount)};
+	return {
+		bytes: bytes.length,
+		readMs,
+		analyseMs: performance.now() - analysing,
+		missing: Number(analysis.missingCount),
+	};
 }

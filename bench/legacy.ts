@@ -11,13 +11,31 @@ import {writeSession} from '../source/demo/corpus.js';
 import {a1111Png} from '../source/demo/image-files.js';
 
 const MODELS = ['illustriousXL_v01', 'ponyDiffusionV6XL', 'hassakuXL_v13'];
-const EXPRESSION = ['smiling', 'serious', 'surprised', 'laughing', 'crying', 'angry', 'sleepy', 'smug', 'pouting', 'shy'];
+const EXPRESSION = [
+	'smiling',
+	'serious',
+	'surprised',
+	'laughing',
+	'crying',
+	'angry',
+	'sleepy',
+	'smug',
+	'pouting',
+	'shy',
+];
 
 /** Two roots with the same PNGs (each carrying A1111 parameters); only the first has manifest.json files. */
-export function legacyRoots(sessions: number, images: number, base = path.join(os.tmpdir(), 'sdstats-bench')): {withManifests: string; withoutManifests: string} {
+export function legacyRoots(
+	sessions: number,
+	images: number,
+	base = path.join(os.tmpdir(), 'sdstats-bench'),
+): {withManifests: string; withoutManifests: string} {
 	const withManifests = path.join(base, `legacy-manifest-${sessions}x${images}`);
 	const withoutManifests = path.join(base, `legacy-png-${sessions}x${images}`);
-	for (const [root, manifests] of [[withManifests, true], [withoutManifests, false]] as const) {
+	for (const [root, manifests] of [
+		[withManifests, true],
+		[withoutManifests, false],
+	] as const) {
 		const stamp = path.join(root, '.complete');
 		if (fs.existsSync(stamp)) continue;
 		fs.rmSync(root, {recursive: true, force: true});
@@ -27,10 +45,22 @@ export function legacyRoots(sessions: number, images: number, base = path.join(o
 			const at = Date.UTC(2025, 8, 1) + i * 3_600_000;
 			const name = `${new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15)}-legacy_${i}`;
 			const model = MODELS[i % MODELS.length]!;
-			const names = Array.from({length: images}, (_, k) => `legacy_${i}_${String(k).padStart(4, '0')}_seed-${1000 + k}.png`);
+			const names = Array.from(
+				{length: images},
+				(_, k) => `legacy_${i}_${String(k).padStart(4, '0')}_seed-${1000 + k}.png`,
+			);
 			const folder = writeSession(root, {
 				name,
-				...(manifests ? {manifest: {model: `${model}.safetensors [a1b2c3d4e5]`, numImages: images, status: 'completed', variations: {Expression: EXPRESSION}}} : {}),
+				...(manifests
+					? {
+							manifest: {
+								model: `${model}.safetensors [a1b2c3d4e5]`,
+								numImages: images,
+								status: 'completed',
+								variations: {Expression: EXPRESSION},
+							},
+						}
+					: {}),
 				imageNames: names,
 				firstImageMs: at,
 				imageIntervalMs: 4000,
@@ -38,13 +68,25 @@ export function legacyRoots(sessions: number, images: number, base = path.join(o
 			names.forEach((file, k) => {
 				const target = path.join(folder, file);
 				const {mtime} = fs.statSync(target);
-				fs.writeFileSync(target, a1111Png({prompt: `masterpiece, 1girl, ${EXPRESSION[k % EXPRESSION.length]}`, negative: 'lowres', seed: 1000 + k, model, modelHash: 'a1b2c3d4e5', scheduler: 'Karras'}));
+				fs.writeFileSync(
+					target,
+					a1111Png({
+						prompt: `masterpiece, 1girl, ${EXPRESSION[k % EXPRESSION.length]}`,
+						negative: 'lowres',
+						seed: 1000 + k,
+						model,
+						modelHash: 'a1b2c3d4e5',
+						scheduler: 'Karras',
+					}),
+				);
 				fs.utimesSync(target, mtime, mtime);
 			});
 			if (i % 100 === 99) process.stderr.write(`  generating legacy root: ${i + 1}/${sessions} sessions\r`);
 		}
 		fs.writeFileSync(stamp, '');
-		process.stderr.write(`  generated ${sessions} legacy sessions × ${images} PNGs (${manifests ? 'with' : 'without'} manifest.json) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+		process.stderr.write(
+			`  generated ${sessions} legacy sessions × ${images} PNGs (${manifests ? 'with' : 'without'} manifest.json) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+		);
 	}
 	return {withManifests, withoutManifests};
 }
@@ -53,7 +95,9 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 
 function computeSeconds(cli: string, root: string, db: string): number {
 	const started = performance.now();
-	const result = spawnSync(process.execPath, [cli, 'compute', '--root', root, '--db', db], {stdio: ['ignore', 'ignore', 'pipe']});
+	const result = spawnSync(process.execPath, [cli, 'compute', '--root', root, '--db', db], {
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
 	if (result.status !== 0) throw new Error(`compute ${root} failed (${result.status}): ${result.stderr}`);
 	return (performance.now() - started) / 1000;
 }
@@ -76,7 +120,9 @@ export function legacySection(cli: string, sessions: number, images: number, run
 		const ratio = l / m;
 		console.log(`sdstats benchmark · legacy root · ${sessions} sessions × ${images} PNGs with parameters`);
 		console.log(`  sdstats compute, full, with manifest.json          ${m.toFixed(3)} s`);
-		console.log(`  sdstats compute, full, from the images' parameters ${l.toFixed(3)} s  = ${ratio.toFixed(2)} × with manifests  ${ratio <= 1.3 ? 'within target (≤ 1.3)' : 'MISSES target (≤ 1.3)'}`);
+		console.log(
+			`  sdstats compute, full, from the images' parameters ${l.toFixed(3)} s  = ${ratio.toFixed(2)} × with manifests  ${ratio <= 1.3 ? 'within target (≤ 1.3)' : 'MISSES target (≤ 1.3)'}`,
+		);
 		console.log(`  (median of ${runs} runs each)`);
 	} finally {
 		fs.rmSync(work, {recursive: true, force: true});

@@ -44,15 +44,24 @@ type Timed = {seconds: number; peakRssMb: number | null; cpuSeconds: number | nu
 /** Runs a command with stdout discarded; wall time and, where /usr/bin/time exists, peak resident memory. */
 function timed(command: string, args: string[]): Timed {
 	const rssFile = path.join(os.tmpdir(), `sdstats-bench-rss-${process.pid}`);
-	const [cmd, fullArgs] = hasGnuTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, args];
+	const [cmd, fullArgs] = hasGnuTime
+		? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, command, ...args]]
+		: [command, args];
 	const started = performance.now();
 	const result = spawnSync(cmd, fullArgs as string[], {stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26});
 	const seconds = (performance.now() - started) / 1000;
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
 	let peakRssMb: number | null = null;
 	let cpuSeconds: number | null = null;
 	if (hasGnuTime) {
-		const [rss, user, system] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
+		const [rss, user, system] = fs
+			.readFileSync(rssFile, 'utf8')
+			.trim()
+			.split('\n')
+			.at(-1)!
+			.split(' ')
+			.map(Number) as [number, number, number];
 		peakRssMb = rss / 1024;
 		cpuSeconds = user + system;
 		fs.rmSync(rssFile, {force: true});
@@ -70,21 +79,27 @@ async function main(): Promise<void> {
 	const only = textFlag('only');
 	if (only === undefined || only === 'compute') computeSection();
 	if (only === undefined || only === 'memory') memorySection();
-	if (only === undefined || only === 'legacy') legacySection(CLI, flag('legacy-sessions', 500), flag('images', 100), flag('runs', 3));
+	if (only === undefined || only === 'legacy')
+		legacySection(CLI, flag('legacy-sessions', 500), flag('images', 100), flag('runs', 3));
 	if (only === undefined || only === 'explorer') await explorerSection();
 	if (only === undefined || only === 'insight') await insightSection();
-	if (only === undefined || only === 'actions') await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));
+	if (only === undefined || only === 'actions')
+		await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));
 }
 
 async function insightSection(): Promise<void> {
 	const count = flag('live-sessions', 10_000);
 	console.log(`\nlive poll and session insight`);
 	const live = await livePollFigures(count);
-	console.log(`  live poll of ${count} sessions (${live.active} running), nothing changed   ${live.idleMs.toFixed(1)} ms CPU  ${live.idleMs <= 100 ? 'within target (≤ 100 ms)' : 'MISSES target (≤ 100 ms)'}`);
+	console.log(
+		`  live poll of ${count} sessions (${live.active} running), nothing changed   ${live.idleMs.toFixed(1)} ms CPU  ${live.idleMs <= 100 ? 'within target (≤ 100 ms)' : 'MISSES target (≤ 100 ms)'}`,
+	);
 	console.log(`  the same, 5 running sessions changed (recomputed)      ${live.changedMs.toFixed(1)} ms CPU`);
 	const analysis = analysisFigures(100_000);
 	const total = analysis.readMs + analysis.analyseMs;
-	console.log(`  missing combinations, 100,000-entry manifest (${(analysis.bytes / 1e6).toFixed(0)} MB): read ${analysis.readMs.toFixed(0)} ms + analyse ${analysis.analyseMs.toFixed(0)} ms = ${total.toFixed(0)} ms  ${total <= 2000 ? 'within target (≤ 2 s)' : 'MISSES target (≤ 2 s)'} (${analysis.missing} missing found)`);
+	console.log(
+		`  missing combinations, 100,000-entry manifest (${(analysis.bytes / 1e6).toFixed(0)} MB): read ${analysis.readMs.toFixed(0)} ms + analyse ${analysis.analyseMs.toFixed(0)} ms = ${total.toFixed(0)} ms  ${total <= 2000 ? 'within target (≤ 2 s)' : 'MISSES target (≤ 2 s)'} (${analysis.missing} missing found)`,
+	);
 }
 
 async function explorerSection(): Promise<void> {
@@ -95,7 +110,9 @@ async function explorerSection(): Promise<void> {
 	prepareInkEnvironment(process.env);
 	// The bundled build of ./explorer.tsx (scripts/bundle.mjs): keys are timed through the Ink the binary ships.
 	const bundled = new URL('../bench-bin/explorer.js', import.meta.url).href;
-	const {bigDatabase, measureInTerminal, measureKeys, measureRecompute} = (await import(bundled)) as typeof import('./explorer.js');
+	const {bigDatabase, measureInTerminal, measureKeys, measureRecompute} = (await import(
+		bundled
+	)) as typeof import('./explorer.js');
 	const {root, dbPath} = bigDatabase(count);
 	const runs = flag('runs', 3);
 	const starts = [];
@@ -106,9 +123,13 @@ async function explorerSection(): Promise<void> {
 	if (starts.length > 0) {
 		const first = median(starts.map((s) => s.firstFrameMs));
 		const peak = Math.max(...starts.map((s) => s.peakRssMb));
-		console.log(`  first frame after start              ${first.toFixed(0)} ms  ${first <= 500 ? 'within target (≤ 500 ms)' : 'MISSES target (≤ 500 ms)'}  (runs: ${starts.map((s) => s.firstFrameMs.toFixed(0)).join(', ')})`);
+		console.log(
+			`  first frame after start              ${first.toFixed(0)} ms  ${first <= 500 ? 'within target (≤ 500 ms)' : 'MISSES target (≤ 500 ms)'}  (runs: ${starts.map((s) => s.firstFrameMs.toFixed(0)).join(', ')})`,
+		);
 		console.log(`  all rows loaded                      ${median(starts.map((s) => s.loadedMs)).toFixed(0)} ms`);
-		console.log(`  memory 3 s after loading (peak)      ${median(starts.map((s) => s.rssMb)).toFixed(0)} MB (highest peak ${peak.toFixed(0)} MB)  ${peak <= 300 ? 'within target (≤ 300 MB)' : 'MISSES target (≤ 300 MB)'}`);
+		console.log(
+			`  memory 3 s after loading (peak)      ${median(starts.map((s) => s.rssMb)).toFixed(0)} MB (highest peak ${peak.toFixed(0)} MB)  ${peak <= 300 ? 'within target (≤ 300 MB)' : 'MISSES target (≤ 300 MB)'}`,
+		);
 	} else {
 		console.log('  (no `script` command: first frame and memory not measured)');
 	}
@@ -122,9 +143,12 @@ async function explorerSection(): Promise<void> {
 		slowestPerRun.push(Math.max(...keys.map((k) => k.ms)));
 	}
 	const width = Math.max(...[...worst.keys()].map((k) => k.length));
-	for (const [key, ms] of worst) console.log(`  key: ${key.padEnd(width)}  ${ms.toFixed(1)} ms (worst of ${keyRuns} runs)`);
+	for (const [key, ms] of worst)
+		console.log(`  key: ${key.padEnd(width)}  ${ms.toFixed(1)} ms (worst of ${keyRuns} runs)`);
 	const max = Math.max(...worst.values());
-	console.log(`  slowest key over ${keyRuns} runs ${max.toFixed(1)} ms (per run: ${slowestPerRun.map((ms) => ms.toFixed(1)).join(', ')})  ${max <= 50 ? 'within target (≤ 50 ms)' : 'MISSES target (≤ 50 ms)'}`);
+	console.log(
+		`  slowest key over ${keyRuns} runs ${max.toFixed(1)} ms (per run: ${slowestPerRun.map((ms) => ms.toFixed(1)).join(', ')})  ${max <= 50 ? 'within target (≤ 50 ms)' : 'MISSES target (≤ 50 ms)'}`,
+	);
 
 	// Recompute of everything in the open explorer, on a real root of that many (small) sessions.
 	const recomputeSessions = flag('recompute-sessions', count);
@@ -134,7 +158,9 @@ async function explorerSection(): Promise<void> {
 		timed(process.execPath, [CLI, 'compute', '--root', recomputeRoot, '--db', recomputeDb]);
 		const recompute = await measureRecompute(CLI, recomputeRoot, recomputeDb);
 		if (recompute) {
-			console.log(`  recompute of all ${recomputeSessions} sessions in the explorer   ${recompute.seconds.toFixed(1)} s, peak ${recompute.peakRssMb.toFixed(0)} MB  ${recompute.peakRssMb <= 300 ? 'within target (≤ 300 MB)' : 'MISSES target (≤ 300 MB)'}  ("${recompute.message}")`);
+			console.log(
+				`  recompute of all ${recomputeSessions} sessions in the explorer   ${recompute.seconds.toFixed(1)} s, peak ${recompute.peakRssMb.toFixed(0)} MB  ${recompute.peakRssMb <= 300 ? 'within target (≤ 300 MB)' : 'MISSES target (≤ 300 MB)'}  ("${recompute.message}")`,
+			);
 		}
 	} finally {
 		fs.rmSync(path.dirname(recomputeDb), {recursive: true, force: true});
@@ -150,7 +176,12 @@ function computeSection(): void {
 	const sessions = flag('sessions', 10_000);
 	const images = flag('images', 100);
 	const runs = flag('runs', 3);
-	console.log(`sdstats benchmark · ${sessions} sessions × ~${images} images · ${os.cpus().length} cores · node ${process.version} · load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+	console.log(
+		`sdstats benchmark · ${sessions} sessions × ~${images} images · ${os.cpus().length} cores · node ${process.version} · load ${os
+			.loadavg()
+			.map((l) => l.toFixed(1))
+			.join(' ')}`,
+	);
 	const root = syntheticRoot({sessions, images});
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-bench-db-'));
 	const find = (): Timed => timed('find', [root, '-printf', '%T@\\n']);
@@ -172,14 +203,27 @@ function computeSection(): void {
 		const fullRatio = pairedRatio(full, 'seconds');
 		const unchangedRatio = pairedRatio(unchanged, 'seconds');
 		const peak = full.map(([t]) => t.peakRssMb).filter((v): v is number => v !== null);
-		const cpu = (pairs: Array<[Timed, Timed]>): string => (hasGnuTime ? `, CPU ${pairedRatio(pairs, 'cpuSeconds').toFixed(2)} × find's` : '');
+		const cpu = (pairs: Array<[Timed, Timed]>): string =>
+			hasGnuTime ? `, CPU ${pairedRatio(pairs, 'cpuSeconds').toFixed(2)} × find's` : '';
 
 		const rows: Array<[string, string]> = [
 			['find ROOT -printf (floor)', `${median(full.map(([, f]) => f.seconds)).toFixed(3)} s`],
-			['sdstats compute, full', `${median(full.map(([t]) => t.seconds)).toFixed(3)} s  = ${fullRatio.toFixed(2)} × floor (${(fullRatio - 1).toFixed(2)} above 1.0)${cpu(full)}  ${verdict(fullRatio, 1.5)}`],
-			['sdstats compute, nothing changed', `${median(unchanged.map(([t]) => t.seconds)).toFixed(3)} s  = ${unchangedRatio.toFixed(3)} × floor${cpu(unchanged)}  ${verdict(unchangedRatio, 0.12)}`],
-			[`  of which Node.js's own start-up`, `${median(nodeStart.map(([t]) => t.seconds)).toFixed(3)} s  = ${pairedRatio(nodeStart, 'seconds').toFixed(3)} × floor  (node -e '')`],
-			['peak memory, full compute', peak.length > 0 ? `${Math.max(...peak).toFixed(0)} MB` : 'n/a (no /usr/bin/time)'],
+			[
+				'sdstats compute, full',
+				`${median(full.map(([t]) => t.seconds)).toFixed(3)} s  = ${fullRatio.toFixed(2)} × floor (${(fullRatio - 1).toFixed(2)} above 1.0)${cpu(full)}  ${verdict(fullRatio, 1.5)}`,
+			],
+			[
+				'sdstats compute, nothing changed',
+				`${median(unchanged.map(([t]) => t.seconds)).toFixed(3)} s  = ${unchangedRatio.toFixed(3)} × floor${cpu(unchanged)}  ${verdict(unchangedRatio, 0.12)}`,
+			],
+			[
+				`  of which Node.js's own start-up`,
+				`${median(nodeStart.map(([t]) => t.seconds)).toFixed(3)} s  = ${pairedRatio(nodeStart, 'seconds').toFixed(3)} × floor  (node -e '')`,
+			],
+			[
+				'peak memory, full compute',
+				peak.length > 0 ? `${Math.max(...peak).toFixed(0)} MB` : 'n/a (no /usr/bin/time)',
+			],
 		];
 		const width = Math.max(...rows.map(([k]) => k.length));
 		for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
@@ -205,12 +249,29 @@ function memorySection(): void {
 		const figures: Array<[number, Timed]> = [];
 		for (const count of [Math.max(1, Math.floor(sessions / 10)), sessions]) {
 			const root = syntheticRoot({sessions: count, images: 5});
-			figures.push([count, timed(process.execPath, [CLI, 'compute', '--root', root, '--db', path.join(work, `memory-${count}.db`)])]);
+			figures.push([
+				count,
+				timed(process.execPath, [
+					CLI,
+					'compute',
+					'--root',
+					root,
+					'--db',
+					path.join(work, `memory-${count}.db`),
+				]),
+			]);
 		}
-		for (const [count, t] of figures) console.log(`  full compute of ${String(count).padStart(6)} sessions   peak ${t.peakRssMb!.toFixed(0)} MB  in ${t.seconds.toFixed(1)} s`);
+		for (const [count, t] of figures)
+			console.log(
+				`  full compute of ${String(count).padStart(6)} sessions   peak ${t.peakRssMb!.toFixed(0)} MB  in ${t.seconds.toFixed(1)} s`,
+			);
 		const [small, big] = figures.map(([, t]) => t.peakRssMb!) as [number, number];
-		console.log(`  growth per 1,000 sessions            ${(((big - small) / (sessions - Math.floor(sessions / 10))) * 1000).toFixed(2)} MB`);
-		console.log(`  peak at ${sessions} sessions             ${big.toFixed(0)} MB  ${big <= 250 ? 'within target (≤ 250 MB)' : 'MISSES target (≤ 250 MB)'}`);
+		console.log(
+			`  growth per 1,000 sessions            ${(((big - small) / (sessions - Math.floor(sessions / 10))) * 1000).toFixed(2)} MB`,
+		);
+		console.log(
+			`  peak at ${sessions} sessions             ${big.toFixed(0)} MB  ${big <= 250 ? 'within target (≤ 250 MB)' : 'MISSES target (≤ 250 MB)'}`,
+		);
 	} finally {
 		fs.rmSync(work, {recursive: true, force: true});
 	}

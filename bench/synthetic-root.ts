@@ -4,9 +4,35 @@ import os from 'node:os';
 import path from 'node:path';
 import {writeSession} from '../source/demo/corpus.js';
 
-const MODELS = ['illustriousXL_v01.safetensors [a1b2c3d4e5]', 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]', 'hassakuXL_v13.safetensors [9f0c1b2a33]'];
-const HAIR = ['short bob', 'long ponytail', 'twin braids', 'messy bun', 'pixie cut', 'side braid', 'hime cut', 'wavy', 'curly', 'straight'];
-const EXPRESSION = ['smiling', 'serious', 'surprised', 'laughing', 'crying', 'angry', 'sleepy', 'smug', 'pouting', 'shy'];
+const MODELS = [
+	'illustriousXL_v01.safetensors [a1b2c3d4e5]',
+	'ponyDiffusionV6XL.safetensors [67ab2fd8ec]',
+	'hassakuXL_v13.safetensors [9f0c1b2a33]',
+];
+const HAIR = [
+	'short bob',
+	'long ponytail',
+	'twin braids',
+	'messy bun',
+	'pixie cut',
+	'side braid',
+	'hime cut',
+	'wavy',
+	'curly',
+	'straight',
+];
+const EXPRESSION = [
+	'smiling',
+	'serious',
+	'surprised',
+	'laughing',
+	'crying',
+	'angry',
+	'sleepy',
+	'smug',
+	'pouting',
+	'shy',
+];
 
 export type RootSize = {sessions: number; images: number};
 
@@ -29,7 +55,10 @@ export function syntheticRoot(size: RootSize, base = path.join(os.tmpdir(), 'sds
 				model: MODELS[i % MODELS.length],
 				numImages: size.images,
 				status: i % 50 === 49 ? 'ongoing' : 'completed',
-				variations: {Hair: HAIR, Expression: EXPRESSION.slice(0, Math.max(1, Math.ceil(size.images / HAIR.length)))},
+				variations: {
+					Hair: HAIR,
+					Expression: EXPRESSION.slice(0, Math.max(1, Math.ceil(size.images / HAIR.length))),
+				},
 			},
 			images,
 			firstImageMs: at.getTime(),
@@ -38,6 +67,8 @@ export function syntheticRoot(size: RootSize, base = path.join(os.tmpdir(), 'sds
 		if (i % 500 === 499) process.stderr.write(`  generating synthetic root: ${i + 1}/${size.sessions} sessions\r`);
 	}
 	fs.writeFileSync(stamp, '');
-	process.stderr.write(`  generated ${size.sessions} sessions × ~${size.images} images in ${((performance.now() - started) / 1000).toFixed(1)} s at ${root}\n`);
+	process.stderr.write(
+		`  generated ${size.sessions} sessions × ~${size.images} images in ${((performance.now() - started) / 1000).toFixed(1)} s at ${root}\n`,
+	);
 	return root;
 }

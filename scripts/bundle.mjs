@@ -32,7 +32,8 @@ const REVIEWED = {
 	'wrap-ansi/node_modules/string-width/index.js': '16421893c66e7c45a68251f0708caaa8d49d74e9570ae574371d21356e9d30a6',
 	'meow/build/options.js': '54afbbd94c90e585d266cf2ee6312a3d28c16f9db239ce7a908c74ca8dc18d11',
 	'meow/build/dependencies.js': 'b8a6bc10fd20a7a5066d87bc3d93a340d58f2dd07bfdc2ee1d96ab9bf47dc446',
-	'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js': '2cfeda49ae87f57bcd4a5fe433940edefc531a69bd0f83e32759fb5837df205c',
+	'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js':
+		'2cfeda49ae87f57bcd4a5fe433940edefc531a69bd0f83e32759fb5837df205c',
 };
 
 /**
@@ -46,11 +47,18 @@ const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Fails the build unless `file` (inside node_modules) is the text `patch` was reviewed against. */
 function checkReviewed(patch, file, text = fs.readFileSync(file, 'utf8')) {
-	const key = file.split(`node_modules${path.sep}`).slice(1).join(`node_modules${path.sep}`).split(path.sep).join('/');
+	const key = file
+		.split(`node_modules${path.sep}`)
+		.slice(1)
+		.join(`node_modules${path.sep}`)
+		.split(path.sep)
+		.join('/');
 	const reviewed = REVIEWED[key];
 	const actual = sha256(text);
 	if (reviewed === undefined) {
-		throw new Error(`${patch}: node_modules/${key} was never reviewed for this patch; read it, then add its SHA-256 (${actual}) to REVIEWED in scripts/bundle.mjs`);
+		throw new Error(
+			`${patch}: node_modules/${key} was never reviewed for this patch; read it, then add its SHA-256 (${actual}) to REVIEWED in scripts/bundle.mjs`,
+		);
 	}
 	if (actual !== reviewed) {
 		throw new Error(
@@ -77,8 +85,14 @@ const fastStringWidth = {
 	setup(context) {
 		context.onResolve({filter: /^string-width$/}, async (args) => {
 			if (args.importer.startsWith(TEXT_FOLDER) || args.pluginData?.real) return undefined;
-			const real = await context.resolve(args.path, {importer: args.importer, resolveDir: args.resolveDir, kind: args.kind, pluginData: {real: true}});
-			if (real.errors.length > 0) throw new Error(`fast-string-width: cannot resolve string-width for ${args.importer}`);
+			const real = await context.resolve(args.path, {
+				importer: args.importer,
+				resolveDir: args.resolveDir,
+				kind: args.kind,
+				pluginData: {real: true},
+			});
+			if (real.errors.length > 0)
+				throw new Error(`fast-string-width: cannot resolve string-width for ${args.importer}`);
 			checkReviewed('fast-string-width', real.path);
 			mark('fast-string-width');
 			return {path: FAST_WIDTH};
@@ -120,7 +134,8 @@ function patchSource(name, file, replacements, prepend = '') {
 				let contents = await fs.promises.readFile(args.path, 'utf8');
 				checkReviewed(name, args.path, contents);
 				for (const [from, to] of replacements) {
-					if (!contents.includes(from)) throw new Error(`${name}: ${args.path} no longer contains ${JSON.stringify(from)}`);
+					if (!contents.includes(from))
+						throw new Error(`${name}: ${args.path} no longer contains ${JSON.stringify(from)}`);
 					contents = contents.replace(from, () => to);
 				}
 				mark(name);
@@ -159,7 +174,10 @@ const givenPackageFacts = patchSource('given-package-facts', 'meow/build/options
 ]);
 /** The normalizer's set-up is a top-level call in meow's own bundle: without it, nothing keeps the code alive. */
 const unusedNormalizer = patchSource('unused-normalizer', 'meow/build/dependencies.js', [
-	['var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);\n', ''],
+	[
+		'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);\n',
+		'',
+	],
 	['normalizePackageData as n, ', ''],
 ]);
 
@@ -169,10 +187,22 @@ const unusedNormalizer = patchSource('unused-normalizer', 'meow/build/dependenci
  * file sees no `fetch` (a module-scoped binding shadows the global); sdstats never uses the network, but nothing
  * else is rewritten.
  */
-const yogaWithoutFetch = patchSource('yoga-without-fetch', 'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js', [], 'const fetch = undefined;\n');
+const yogaWithoutFetch = patchSource(
+	'yoga-without-fetch',
+	'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
+	[],
+	'const fetch = undefined;\n',
+);
 
 /** Every swap and patch, by name (the names SDSTATS_BUNDLE_WITHOUT takes). */
-const PATCHES = [fastStringWidth, rowCachedOutput, lazyEmojiRegex, givenPackageFacts, unusedNormalizer, yogaWithoutFetch];
+const PATCHES = [
+	fastStringWidth,
+	rowCachedOutput,
+	lazyEmojiRegex,
+	givenPackageFacts,
+	unusedNormalizer,
+	yogaWithoutFetch,
+];
 const unknown = [...WITHOUT].filter((name) => !PATCHES.some((patch) => patch.name === name));
 if (unknown.length > 0) throw new Error(`SDSTATS_BUNDLE_WITHOUT: no patch named ${unknown.join(', ')}`);
 const plugins = PATCHES.filter((patch) => !WITHOUT.has(patch.name));
@@ -204,7 +234,9 @@ async function bundle(outdir, entryPoints) {
 		external: ['better-sqlite3', 'sharp', 'sixel', 'react-devtools-core'],
 		define: {'process.env.NODE_ENV': '"production"'},
 		// The CommonJS parts (React) call require() for Node's own modules; an ES module has none.
-		banner: {js: "import {createRequire as __sdstatsCreateRequire} from 'node:module'; const require = __sdstatsCreateRequire(import.meta.url);"},
+		banner: {
+			js: "import {createRequire as __sdstatsCreateRequire} from 'node:module'; const require = __sdstatsCreateRequire(import.meta.url);",
+		},
 		plugins,
 		legalComments: 'none',
 		minifyWhitespace: true,
@@ -221,4 +253,7 @@ await bundle(path.join(OUT, 'bench-bin'), {explorer: 'bench/explorer.tsx'});
 // A patch that never ran means the dependency moved (a renamed file, a new import): fail instead of shipping
 // the unpatched code silently.
 const idle = plugins.filter((patch) => !applied.has(patch.name)).map((patch) => patch.name);
-if (idle.length > 0) throw new Error(`${idle.join(', ')}: matched nothing in this build (a dependency moved); update scripts/bundle.mjs`);
+if (idle.length > 0)
+	throw new Error(
+		`${idle.join(', ')}: matched nothing in this build (a dependency moved); update scripts/bundle.mjs`,
+	);

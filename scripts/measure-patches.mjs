@@ -23,14 +23,19 @@ const VARIANTS = {
 const folder = (name) => path.resolve('dist/variants', name.replace(/\W+/g, '-'));
 
 for (const [name, without] of Object.entries(VARIANTS)) {
-	execFileSync(process.execPath, ['scripts/bundle.mjs'], {env: {...process.env, SDSTATS_BUNDLE_WITHOUT: without, SDSTATS_BUNDLE_OUT: folder(name)}, stdio: 'inherit'});
+	execFileSync(process.execPath, ['scripts/bundle.mjs'], {
+		env: {...process.env, SDSTATS_BUNDLE_WITHOUT: without, SDSTATS_BUNDLE_OUT: folder(name)},
+		stdio: 'inherit',
+	});
 }
 process.env.NODE_ENV = 'production';
 const bench = await import(path.resolve('dist/bench-bin/explorer.js'));
 const {root, dbPath} = bench.bigDatabase(100_000);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const figures = Object.fromEntries(Object.keys(VARIANTS).map((name) => [name, {first: [], slowest: [], mean: [], start: []}]));
+const figures = Object.fromEntries(
+	Object.keys(VARIANTS).map((name) => [name, {first: [], slowest: [], mean: [], start: []}]),
+);
 const KEYS_CHILD = `
 const {measureKeys} = await import(process.argv[1]);
 const keys = await measureKeys(process.argv[2], process.argv[3]);
@@ -43,7 +48,11 @@ for (let round = 0; round < rounds; round++) {
 		const cli = path.join(dir, 'bin/cli.js');
 		const pty = await bench.measureInTerminal(cli, root, dbPath);
 		if (pty) figures[name].first.push(pty.firstFrameMs);
-		const child = spawnSync(process.execPath, ['--input-type=module', '-e', KEYS_CHILD, path.join(dir, 'bench-bin/explorer.js'), root, dbPath], {encoding: 'utf8', env: {...process.env, NODE_ENV: 'production'}, maxBuffer: 1 << 26});
+		const child = spawnSync(
+			process.execPath,
+			['--input-type=module', '-e', KEYS_CHILD, path.join(dir, 'bench-bin/explorer.js'), root, dbPath],
+			{encoding: 'utf8', env: {...process.env, NODE_ENV: 'production'}, maxBuffer: 1 << 26},
+		);
 		if (child.status !== 0) throw new Error(`${name}: keys failed: ${child.stderr}`);
 		const keys = JSON.parse(child.stdout);
 		figures[name].slowest.push(Math.max(...keys.map((k) => k.ms)));
@@ -57,5 +66,7 @@ for (let round = 0; round < rounds; round++) {
 console.log(`median of ${rounds} rounds, variants alternated within each round`);
 console.log(`${'variant'.padEnd(30)} first frame  slowest key  mean key  --version`);
 for (const [name, f] of Object.entries(figures)) {
-	console.log(`${name.padEnd(30)} ${median(f.first).toFixed(0).padStart(8)} ms ${median(f.slowest).toFixed(1).padStart(9)} ms ${median(f.mean).toFixed(1).padStart(7)} ms ${median(f.start).toFixed(0).padStart(6)} ms   (first frames: ${f.first.map((v) => v.toFixed(0)).join(', ')})`);
+	console.log(
+		`${name.padEnd(30)} ${median(f.first).toFixed(0).padStart(8)} ms ${median(f.slowest).toFixed(1).padStart(9)} ms ${median(f.mean).toFixed(1).padStart(7)} ms ${median(f.start).toFixed(0).padStart(6)} ms   (first frames: ${f.first.map((v) => v.toFixed(0)).join(', ')})`,
+	);
 }

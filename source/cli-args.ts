@@ -14,10 +14,26 @@ import {parseQuery, type Query} from './core/query.js';
 import {GROUP_BYS, parseGroupBy, type GroupBy} from './view/rollup.js';
 import {SORT_KEYS, parseSortSpec, type SortSpec} from './view/sort.js';
 
-export type CommandName = 'explore' | 'compute' | 'list' | 'show' | 'watch' | 'doctor' | 'forget' | 'archive' | 'trash' | 'resume' | 'undo' | 'preview' | 'sheet' | 'help';
+export type CommandName =
+	| 'explore'
+	| 'compute'
+	| 'list'
+	| 'show'
+	| 'watch'
+	| 'doctor'
+	| 'forget'
+	| 'archive'
+	| 'trash'
+	| 'resume'
+	| 'undo'
+	| 'preview'
+	| 'sheet'
+	| 'help';
 
 /** A command's run: its flags are the global ones plus its own (COMMAND_FLAGS), each already parsed. */
-export type RunInvocation = {[C in Exclude<CommandName, 'help'>]: {kind: 'run'; command: C; flags: FlagsOf<C>; inputs: string[]}}[Exclude<CommandName, 'help'>];
+export type RunInvocation = {
+	[C in Exclude<CommandName, 'help'>]: {kind: 'run'; command: C; flags: FlagsOf<C>; inputs: string[]};
+}[Exclude<CommandName, 'help'>];
 
 export type Invocation =
 	| RunInvocation
@@ -72,7 +88,21 @@ export type ParsedFlags = {
 
 export type FilterFlag = {text: string; query: Query};
 
-const COMMANDS: readonly CommandName[] = ['compute', 'list', 'show', 'watch', 'doctor', 'forget', 'archive', 'trash', 'resume', 'undo', 'preview', 'sheet', 'help'];
+const COMMANDS: readonly CommandName[] = [
+	'compute',
+	'list',
+	'show',
+	'watch',
+	'doctor',
+	'forget',
+	'archive',
+	'trash',
+	'resume',
+	'undo',
+	'preview',
+	'sheet',
+	'help',
+];
 
 /** Flags each command accepts beyond the global ones: the one table both the checks and the types come from. */
 const COMMAND_FLAGS = {
@@ -92,10 +122,15 @@ const COMMAND_FLAGS = {
 	help: [],
 } as const satisfies Record<CommandName, ReadonlyArray<keyof ParsedFlags>>;
 /** Flags every command takes (with --help and --version, answered before any command runs). */
-const GLOBAL_FLAGS = ['root', 'roots', 'db', 'stallMinutes', 'color'] as const satisfies ReadonlyArray<keyof ParsedFlags>;
+const GLOBAL_FLAGS = ['root', 'roots', 'db', 'stallMinutes', 'color'] as const satisfies ReadonlyArray<
+	keyof ParsedFlags
+>;
 
 /** The flags command C receives: the global ones and its own, nothing else. */
-export type FlagsOf<C extends CommandName> = Pick<ParsedFlags, (typeof GLOBAL_FLAGS)[number] | (typeof COMMAND_FLAGS)[C][number]>;
+export type FlagsOf<C extends CommandName> = Pick<
+	ParsedFlags,
+	(typeof GLOBAL_FLAGS)[number] | (typeof COMMAND_FLAGS)[C][number]
+>;
 
 /** --filter's query, or the sentence that says where it goes wrong (with a caret under the place). */
 export function parseFilterFlag(text: string): FilterFlag | {error: string} {
@@ -107,15 +142,22 @@ export function parseFilterFlag(text: string): FilterFlag | {error: string} {
 
 /** --sort's column and direction, or the sentence that lists the columns. */
 export function parseSortFlag(text: string): SortSpec | {error: string} {
-	return parseSortSpec(text) ?? {error: `--sort: expected FIELD or FIELD:desc with FIELD one of ${SORT_KEYS.join(', ')}`};
+	return (
+		parseSortSpec(text) ?? {error: `--sort: expected FIELD or FIELD:desc with FIELD one of ${SORT_KEYS.join(', ')}`}
+	);
 }
 
 /** --group-by's grouping, or the sentence that lists the groupings. */
 export function parseGroupByFlag(text: string): GroupBy | {error: string} {
-	return parseGroupBy(text) ?? {error: `--group-by: unknown field ${JSON.stringify(text)} (fields: ${GROUP_BYS.join(', ')})`};
+	return (
+		parseGroupBy(text) ?? {
+			error: `--group-by: unknown field ${JSON.stringify(text)} (fields: ${GROUP_BYS.join(', ')})`,
+		}
+	);
 }
 
-const isError = (value: unknown): value is {error: string} => typeof value === 'object' && value !== null && 'error' in value;
+const isError = (value: unknown): value is {error: string} =>
+	typeof value === 'object' && value !== null && 'error' in value;
 
 /** Every flag meow reads (camelCase; meow spells them kebab-case on the command line). */
 const FLAGS = {
@@ -178,7 +220,11 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	const flagProblem = argvProblem(argv, FLAG_SPECS);
 	if (flagProblem !== null) {
 		const named = argv.find((token) => COMMANDS.includes(token as CommandName)) as CommandName | undefined;
-		return {kind: 'usage-error', command: named === undefined || named === 'help' ? 'explore' : named, message: flagProblem};
+		return {
+			kind: 'usage-error',
+			command: named === undefined || named === 'help' ? 'explore' : named,
+			message: flagProblem,
+		};
 	}
 	const pkg = ownPackage(importMeta);
 	const cli = meow(HELP.explore, {
@@ -199,35 +245,68 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	let inputs = cli.input;
 	if (first !== undefined) {
 		if (!COMMANDS.includes(first as CommandName)) {
-			return {kind: 'usage-error', command: 'explore', message: `unknown command "${first}" (commands: ${COMMANDS.join(', ')})`};
+			return {
+				kind: 'usage-error',
+				command: 'explore',
+				message: `unknown command "${first}" (commands: ${COMMANDS.join(', ')})`,
+			};
 		}
 		command = first as CommandName;
 		inputs = rest;
 	}
-	if (raw.version === true) return {kind: 'version', version: typeof pkg.version === 'string' ? pkg.version : 'unknown'};
-	if (command === 'help') return {kind: 'help', command: (inputs[0] as CommandName | undefined) && COMMANDS.includes(inputs[0] as CommandName) ? (inputs[0] as CommandName) : 'explore'};
+	if (raw.version === true)
+		return {kind: 'version', version: typeof pkg.version === 'string' ? pkg.version : 'unknown'};
+	if (command === 'help')
+		return {
+			kind: 'help',
+			command:
+				(inputs[0] as CommandName | undefined) && COMMANDS.includes(inputs[0] as CommandName)
+					? (inputs[0] as CommandName)
+					: 'explore',
+		};
 	if (raw.help === true) return {kind: 'help', command};
 
 	const allowed = new Set<string>([...GLOBAL_FLAGS, 'help', 'version', ...COMMAND_FLAGS[command]]);
 	const misplaced = Object.entries(raw)
-		.filter(([name, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0) && !allowed.has(name))
+		.filter(
+			([name, value]) =>
+				value !== undefined && !(Array.isArray(value) && value.length === 0) && !allowed.has(name),
+		)
 		.map(([name]) => `--${kebab(name)}`);
 	if (misplaced.length > 0) {
 		const where = command === 'explore' ? 'the explorer' : `\`sdstats ${command}\``;
 		return {kind: 'usage-error', command, message: `${misplaced.join(', ')} cannot be used with ${where}`};
 	}
-	if (raw.json === true && raw.csv === true) return {kind: 'usage-error', command, message: '--json and --csv cannot be used together'};
-	if (raw.groupBy !== undefined && raw.sort !== undefined) return {kind: 'usage-error', command, message: '--sort cannot be used with --group-by (groups come most sessions first)'};
+	if (raw.json === true && raw.csv === true)
+		return {kind: 'usage-error', command, message: '--json and --csv cannot be used together'};
+	if (raw.groupBy !== undefined && raw.sort !== undefined)
+		return {
+			kind: 'usage-error',
+			command,
+			message: '--sort cannot be used with --group-by (groups come most sessions first)',
+		};
 
-	const expectedInputs = command === 'show' || command === 'preview' || command === 'sheet' ? 1 : command === 'undo' ? Math.min(inputs.length, 1) : 0;
+	const expectedInputs =
+		command === 'show' || command === 'preview' || command === 'sheet'
+			? 1
+			: command === 'undo'
+				? Math.min(inputs.length, 1)
+				: 0;
 	if (command === 'undo' && inputs[0] !== undefined && !/^[1-9]\d{0,5}$/.test(inputs[0])) {
-		return {kind: 'usage-error', command, message: `undo takes the number of an action from \`sdstats undo --list\`, not "${inputs[0]}"`};
+		return {
+			kind: 'usage-error',
+			command,
+			message: `undo takes the number of an action from \`sdstats undo --list\`, not "${inputs[0]}"`,
+		};
 	}
 	if (inputs.length !== expectedInputs) {
 		return {
 			kind: 'usage-error',
 			command,
-			message: expectedInputs === 1 ? `${command} takes exactly one session name` : `unexpected argument "${inputs[0]}"`,
+			message:
+				expectedInputs === 1
+					? `${command} takes exactly one session name`
+					: `unexpected argument "${inputs[0]}"`,
 		};
 	}
 	if (raw.protocol !== undefined && !(PROTOCOLS as readonly unknown[]).includes(raw.protocol)) {
@@ -249,7 +328,10 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	if (!Number.isFinite(stallMinutes) || stallMinutes <= 0) {
 		return {kind: 'usage-error', command, message: '--stall-minutes takes a number of minutes above 0'};
 	}
-	if (raw.interval !== undefined && (!Number.isFinite(Number(raw.interval)) || Number(raw.interval) < 0.5 || Number(raw.interval) > 3600)) {
+	if (
+		raw.interval !== undefined &&
+		(!Number.isFinite(Number(raw.interval)) || Number(raw.interval) < 0.5 || Number(raw.interval) > 3600)
+	) {
 		return {kind: 'usage-error', command, message: '--interval takes seconds from 0.5 to 3600'};
 	}
 	const workers = raw.workers === undefined ? undefined : Number(raw.workers);
@@ -257,7 +339,8 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 		return {kind: 'usage-error', command, message: '--workers takes a whole number from 0 to 64'};
 	}
 	const roots = (raw.root as string[] | undefined) ?? [];
-	if (roots.some((r) => typeof r !== 'string' || r === '')) return {kind: 'usage-error', command, message: '--root needs a path'};
+	if (roots.some((r) => typeof r !== 'string' || r === ''))
+		return {kind: 'usage-error', command, message: '--root needs a path'};
 	for (const name of ['db', 'to', 'output'] as const) {
 		if (raw[name] !== undefined && (typeof raw[name] !== 'string' || raw[name] === '')) {
 			return {kind: 'usage-error', command, message: `--${name} needs a path`};
@@ -266,7 +349,8 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	const filter = raw.filter === undefined ? undefined : parseFilterFlag(String(raw.filter));
 	const sort = raw.sort === undefined ? undefined : parseSortFlag(String(raw.sort));
 	const groupBy = raw.groupBy === undefined ? undefined : parseGroupByFlag(String(raw.groupBy));
-	for (const value of [filter, sort, groupBy]) if (isError(value)) return {kind: 'usage-error', command, message: value.error};
+	for (const value of [filter, sort, groupBy])
+		if (isError(value)) return {kind: 'usage-error', command, message: value.error};
 	const flags: ParsedFlags = {
 		root: roots[0],
 		roots,

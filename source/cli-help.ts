@@ -36,7 +36,6 @@ const COMMON = `
     --no-color          no colour (NO_COLOR is honoured too)
     -h, --help          this help;  -v, --version  the version`;
 
-
 const SELECTING = `
   Which sessions
     --filter QUERY      the sessions the explorer's query selects (below), among this root's cached ones

@@ -22,14 +22,24 @@ async function demoLocations(): Promise<Locations> {
 	const {viewStatePath} = await import('./ui/data/view-store.js');
 	const base = demoBaseDir(process.env, os.homedir(), os.tmpdir());
 	// Every demo starts fresh: no cache, triage or remembered view of an earlier demo run.
-	const {root, dbPath} = startFreshDemo(base, Date.now(), [viewStatePath(process.env, os.homedir(), os.tmpdir(), demoRootOf(base))]);
-	return Object.freeze({root, rootSource: 'demo', dbPath, dbSource: 'default', roots: Object.freeze([Object.freeze({name: 'demo', path: root, dbPath})])});
+	const {root, dbPath} = startFreshDemo(base, Date.now(), [
+		viewStatePath(process.env, os.homedir(), os.tmpdir(), demoRootOf(base)),
+	]);
+	return Object.freeze({
+		root,
+		rootSource: 'demo',
+		dbPath,
+		dbSource: 'default',
+		roots: Object.freeze([Object.freeze({name: 'demo', path: root, dbPath})]),
+	});
 }
 
 async function commonOptions(invocation: RunInvocation): Promise<CommonOptions> {
 	const {flags} = invocation;
 	const demo = invocation.command === 'explore' && invocation.flags.demo;
-	const locations = demo ? await demoLocations() : locate({rootFlag: flags.roots, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
+	const locations = demo
+		? await demoLocations()
+		: locate({rootFlag: flags.roots, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
 	// A missing root is said as such, with where it came from (not as "no database at …/metadata/sessions.db").
 	// doctor, forget and undo also serve a root that is gone (an unmounted drive, folders deleted for good).
 	const needsRoot = !demo && !['doctor', 'forget', 'undo'].includes(invocation.command);
@@ -57,7 +67,9 @@ async function main(): Promise<number> {
 			// The problem on one line with where the usage is; a --filter error adds the query and a caret under the place.
 			const [first = '', ...more] = invocation.message.split('\n');
 			const rest = more.map((line) => `${sanitizeLine(line)}\n`).join('');
-			io.stderr.write(`sdstats: ${sanitizeLine(first)} (see \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\`)\n${rest}`);
+			io.stderr.write(
+				`sdstats: ${sanitizeLine(first)} (see \`sdstats ${invocation.command === 'explore' ? '' : `${invocation.command} `}--help\`)\n${rest}`,
+			);
 			return EXIT_USAGE;
 		}
 		case 'run':
@@ -89,7 +101,19 @@ async function main(): Promise<number> {
 			};
 			process.on('SIGINT', onSigint);
 			try {
-				return await computeCommand({...common, force: invocation.flags.force, deep: invocation.flags.deep, wait: invocation.flags.wait, sessions: invocation.flags.session, json: invocation.flags.json, workers: invocation.flags.workers, cancel}, io);
+				return await computeCommand(
+					{
+						...common,
+						force: invocation.flags.force,
+						deep: invocation.flags.deep,
+						wait: invocation.flags.wait,
+						sessions: invocation.flags.session,
+						json: invocation.flags.json,
+						workers: invocation.flags.workers,
+						cancel,
+					},
+					io,
+				);
 			} finally {
 				process.off('SIGINT', onSigint);
 			}
@@ -104,7 +128,10 @@ async function main(): Promise<number> {
 			process.on('SIGINT', onSigint);
 			process.on('SIGTERM', onSigint);
 			try {
-				return await watchCommand({...common, json: invocation.flags.json, intervalMs: invocation.flags.interval * 1000, stop}, io);
+				return await watchCommand(
+					{...common, json: invocation.flags.json, intervalMs: invocation.flags.interval * 1000, stop},
+					io,
+				);
 			} finally {
 				process.off('SIGINT', onSigint);
 				process.off('SIGTERM', onSigint);
@@ -123,7 +150,15 @@ async function main(): Promise<number> {
 			const {archiveCommand} = await import('./commands/archive.js');
 			return withStopOnSigint((cancel) =>
 				archiveCommand(
-					{...common, ...actionOptions(stateDir, invocation.flags, cancel), kind: invocation.command as 'archive' | 'trash', filter: invocation.flags.filter?.query, sessions: invocation.flags.session, to: 'to' in invocation.flags ? invocation.flags.to : undefined, includeRunning: invocation.flags.includeRunning},
+					{
+						...common,
+						...actionOptions(stateDir, invocation.flags, cancel),
+						kind: invocation.command as 'archive' | 'trash',
+						filter: invocation.flags.filter?.query,
+						sessions: invocation.flags.session,
+						to: 'to' in invocation.flags ? invocation.flags.to : undefined,
+						includeRunning: invocation.flags.includeRunning,
+					},
 					io,
 				),
 			);
@@ -131,27 +166,77 @@ async function main(): Promise<number> {
 		case 'undo': {
 			const {undoCommand} = await import('./commands/undo.js');
 			const number = invocation.inputs[0] === undefined ? undefined : Number(invocation.inputs[0]);
-			return withStopOnSigint((cancel) => undoCommand({...common, ...actionOptions(stateDir, invocation.flags, cancel), list: invocation.flags.list, number}, io));
+			return withStopOnSigint((cancel) =>
+				undoCommand(
+					{
+						...common,
+						...actionOptions(stateDir, invocation.flags, cancel),
+						list: invocation.flags.list,
+						number,
+					},
+					io,
+				),
+			);
 		}
 		case 'resume': {
 			const {resumeCommand} = await import('./commands/resume.js');
-			return resumeCommand({...common, filter: invocation.flags.filter?.query, sessions: invocation.flags.session, output: invocation.flags.output, includeRunning: invocation.flags.includeRunning}, io);
+			return resumeCommand(
+				{
+					...common,
+					filter: invocation.flags.filter?.query,
+					sessions: invocation.flags.session,
+					output: invocation.flags.output,
+					includeRunning: invocation.flags.includeRunning,
+				},
+				io,
+			);
 		}
 		case 'list': {
 			const {listCommand} = await import('./commands/list.js');
-			return listCommand({...common, format: invocation.flags.json ? 'json' : invocation.flags.csv ? 'csv' : 'table', filter: invocation.flags.filter?.query, sort: invocation.flags.sort, groupBy: invocation.flags.groupBy}, io);
+			return listCommand(
+				{
+					...common,
+					format: invocation.flags.json ? 'json' : invocation.flags.csv ? 'csv' : 'table',
+					filter: invocation.flags.filter?.query,
+					sort: invocation.flags.sort,
+					groupBy: invocation.flags.groupBy,
+				},
+				io,
+			);
 		}
 		case 'show': {
 			const {showCommand} = await import('./commands/show.js');
-			return showCommand({...common, name: invocation.inputs[0]!, json: invocation.flags.json, missing: invocation.flags.missing}, io);
+			return showCommand(
+				{
+					...common,
+					name: invocation.inputs[0]!,
+					json: invocation.flags.json,
+					missing: invocation.flags.missing,
+				},
+				io,
+			);
 		}
 		case 'preview': {
 			const {previewCommand} = await import('./commands/preview.js');
-			return previewCommand({...common, name: invocation.inputs[0]!, protocol: invocation.flags.protocol, cols: invocation.flags.cols, rows: invocation.flags.rows, env: process.env, terminalRows: process.stdout.rows}, io);
+			return previewCommand(
+				{
+					...common,
+					name: invocation.inputs[0]!,
+					protocol: invocation.flags.protocol,
+					cols: invocation.flags.cols,
+					rows: invocation.flags.rows,
+					env: process.env,
+					terminalRows: process.stdout.rows,
+				},
+				io,
+			);
 		}
 		case 'sheet': {
 			const {sheetCommand} = await import('./commands/preview.js');
-			return sheetCommand({...common, name: invocation.inputs[0]!, output: invocation.flags.output!, env: process.env}, io);
+			return sheetCommand(
+				{...common, name: invocation.inputs[0]!, output: invocation.flags.output!, env: process.env},
+				io,
+			);
 		}
 		default:
 			return explore(common, invocation.flags, stateDir);
@@ -160,7 +245,8 @@ async function main(): Promise<number> {
 
 async function recoverInterrupted(stateDir: string): Promise<void> {
 	const {recoverActions, describeRecovery} = await import('./jobs/actions/recover.js');
-	for (const report of recoverActions(stateDir)) io.stderr.write(`sdstats: ${sanitizeLine(describeRecovery(report))}\n`);
+	for (const report of recoverActions(stateDir))
+		io.stderr.write(`sdstats: ${sanitizeLine(describeRecovery(report))}\n`);
 }
 
 function actionOptions(stateDir: string, flags: Pick<FlagsOf<'undo'>, 'dryRun' | 'yes'>, cancel: {cancelled: boolean}) {
@@ -185,7 +271,9 @@ async function withStopOnSigint(body: (cancel: {cancelled: boolean}) => Promise<
 	const onSigint = (): void => {
 		if (cancel.cancelled) process.exit(EXIT_INTERRUPTED);
 		cancel.cancelled = true;
-		io.stderr.write('\nstopping after the current session (Ctrl-C again to quit at once; the next sdstats command settles it)…\n');
+		io.stderr.write(
+			'\nstopping after the current session (Ctrl-C again to quit at once; the next sdstats command settles it)…\n',
+		);
 	};
 	process.on('SIGINT', onSigint);
 	try {
@@ -205,7 +293,10 @@ async function explore(common: CommonOptions, flags: FlagsOf<'explore'>, stateDi
 			// The demo's cache is made on first use; without a terminal, make it quietly and print it.
 			const {computeCommand} = await import('./commands/compute.js');
 			const quiet = {stdout: {write: () => true}, stderr: {write: () => true}};
-			await computeCommand({...common, force: false, wait: true, sessions: [], json: true, cancel: {cancelled: false}}, quiet);
+			await computeCommand(
+				{...common, force: false, wait: true, sessions: [], json: true, cancel: {cancelled: false}},
+				quiet,
+			);
 		}
 		const {listCommand} = await import('./commands/list.js');
 		return listCommand({...common, format: 'table', hint: true, filter: flags.filter?.query, sort: flags.sort}, io);
@@ -217,7 +308,18 @@ async function explore(common: CommonOptions, flags: FlagsOf<'explore'>, stateDi
 	// created (a mistyped one gets "no database at …" instead of a new tree).
 	const {dbPath, dbSource} = common.locations;
 	const createDatabase = dbSource === 'default' || fs.existsSync(path.dirname(dbPath));
-	return runExplorer({...common, createDatabase, filter: flags.filter?.text, sort: flags.sort, resetView: flags.resetView, stateDir, images: flags.images}, io);
+	return runExplorer(
+		{
+			...common,
+			createDatabase,
+			filter: flags.filter?.text,
+			sort: flags.sort,
+			resetView: flags.resetView,
+			stateDir,
+			images: flags.images,
+		},
+		io,
+	);
 }
 
 main().then(
@@ -231,7 +333,9 @@ main().then(
 			process.exitCode = EXIT_FAILURE;
 			return;
 		}
-		io.stderr.write(`sdstats: ${sanitizeBlock(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+		io.stderr.write(
+			`sdstats: ${sanitizeBlock(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+		);
 		process.exitCode = EXIT_FAILURE;
 	},
 );

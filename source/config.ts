@@ -27,7 +27,11 @@ export type Locations = Readonly<{
 
 /** Every root of the locations (a value built by hand with only `root` has that one). */
 export function rootsOf(locations: Locations): readonly RootLocation[] {
-	return locations.roots ?? [{name: path.basename(locations.root) || locations.root, path: locations.root, dbPath: locations.dbPath}];
+	return (
+		locations.roots ?? [
+			{name: path.basename(locations.root) || locations.root, path: locations.root, dbPath: locations.dbPath},
+		]
+	);
 }
 
 export class ConfigError extends Error {
@@ -66,24 +70,45 @@ function foldersFromImageFolders(value: string | undefined): GivenRoot[] {
 	try {
 		parsed = JSON.parse(value);
 	} catch {
-		throw new ConfigError(`IMAGE_FOLDERS is set but unusable: it is not JSON (expected a list of {"name", "path"}, e.g. [{"name": "main", "path": "/data/results"}]); fix it, or pass --root DIR`);
+		throw new ConfigError(
+			`IMAGE_FOLDERS is set but unusable: it is not JSON (expected a list of {"name", "path"}, e.g. [{"name": "main", "path": "/data/results"}]); fix it, or pass --root DIR`,
+		);
 	}
 	const folders: GivenRoot[] = [];
 	for (const entry of Array.isArray(parsed) ? (parsed as unknown[]) : []) {
-		if (typeof entry === 'object' && entry !== null && 'path' in entry && typeof entry.path === 'string' && entry.path) {
-			const name = 'name' in entry && typeof entry.name === 'string' && entry.name.trim() ? entry.name.trim() : null;
+		if (
+			typeof entry === 'object' &&
+			entry !== null &&
+			'path' in entry &&
+			typeof entry.path === 'string' &&
+			entry.path
+		) {
+			const name =
+				'name' in entry && typeof entry.name === 'string' && entry.name.trim() ? entry.name.trim() : null;
 			folders.push({name, path: entry.path});
 		}
 	}
 	if (folders.length > 0) return folders;
-	const what = !Array.isArray(parsed) ? 'not a list' : parsed.length === 0 ? 'an empty list' : parsed.length === 1 ? 'a list whose first entry has no "path"' : 'a list none of whose entries has a "path"';
-	throw new ConfigError(`IMAGE_FOLDERS is set but unusable: it is ${what} (expected a list of {"name", "path"}); fix it, or pass --root DIR`);
+	const what = !Array.isArray(parsed)
+		? 'not a list'
+		: parsed.length === 0
+			? 'an empty list'
+			: parsed.length === 1
+				? 'a list whose first entry has no "path"'
+				: 'a list none of whose entries has a "path"';
+	throw new ConfigError(
+		`IMAGE_FOLDERS is set but unusable: it is ${what} (expected a list of {"name", "path"}); fix it, or pass --root DIR`,
+	);
 }
 
 /** Names that tell the roots apart: the given name, else the folder's; a repeated name gets its parent's too. */
 function nameRoots(roots: readonly GivenRoot[]): string[] {
 	const names = roots.map((r) => r.name ?? (path.basename(r.path) || r.path));
-	return names.map((name, i) => (names.indexOf(name) !== i || names.lastIndexOf(name) !== i) && roots[i]!.name === null ? `${path.basename(path.dirname(roots[i]!.path))}/${name}` : name);
+	return names.map((name, i) =>
+		(names.indexOf(name) !== i || names.lastIndexOf(name) !== i) && roots[i]!.name === null
+			? `${path.basename(path.dirname(roots[i]!.path))}/${name}`
+			: name,
+	);
 }
 
 /** Where the results root came from, for messages: `(from --root)`, `(from output_dir in /x/sdgen_config.json)`. */
@@ -141,7 +166,13 @@ function rootFromSdgenConfig(cwd: string, readFile: (file: string) => string | u
 	if (text === undefined) return undefined;
 	try {
 		const parsed: unknown = JSON.parse(text);
-		if (typeof parsed === 'object' && parsed !== null && 'output_dir' in parsed && typeof parsed.output_dir === 'string' && parsed.output_dir) {
+		if (
+			typeof parsed === 'object' &&
+			parsed !== null &&
+			'output_dir' in parsed &&
+			typeof parsed.output_dir === 'string' &&
+			parsed.output_dir
+		) {
 			return parsed.output_dir;
 		}
 	} catch {
@@ -152,13 +183,18 @@ function rootFromSdgenConfig(cwd: string, readFile: (file: string) => string | u
 
 export function locate(input: LocateInput): Locations {
 	const readFile = input.readFile ?? readFileQuietly;
-	const flagRoots = (typeof input.rootFlag === 'string' ? [input.rootFlag] : (input.rootFlag ?? [])).filter((r) => r !== '');
+	const flagRoots = (typeof input.rootFlag === 'string' ? [input.rootFlag] : (input.rootFlag ?? [])).filter(
+		(r) => r !== '',
+	);
 	// Read in order and only as far as needed: a broken IMAGE_FOLDERS matters only when nothing before it is set.
 	const candidates: Array<[RootSource, () => GivenRoot[]]> = [
 		['--root', () => flagRoots.map((p) => ({name: null, path: p}))],
 		['SDSTATS_ROOT', () => (input.env.SDSTATS_ROOT ? [{name: null, path: input.env.SDSTATS_ROOT}] : [])],
 		['IMAGE_FOLDERS', () => foldersFromImageFolders(input.env.IMAGE_FOLDERS)],
-		['sdgen_config.json', () => [rootFromSdgenConfig(input.cwd, readFile)].flatMap((p) => (p ? [{name: null, path: p}] : []))],
+		[
+			'sdgen_config.json',
+			() => [rootFromSdgenConfig(input.cwd, readFile)].flatMap((p) => (p ? [{name: null, path: p}] : [])),
+		],
 	];
 	let found: [RootSource, GivenRoot[]] | undefined;
 	for (const [source, read] of candidates) {
@@ -170,7 +206,7 @@ export function locate(input: LocateInput): Locations {
 	}
 	if (!found) {
 		throw new ConfigError(
-			'no results root: pass --root DIR, or set SDSTATS_ROOT, or IMAGE_FOLDERS (the web UI\'s JSON list of {name, path}), ' +
+			"no results root: pass --root DIR, or set SDSTATS_ROOT, or IMAGE_FOLDERS (the web UI's JSON list of {name, path}), " +
 				'or run from a folder whose sdgen_config.json has output_dir',
 		);
 	}
@@ -190,7 +226,13 @@ export function locate(input: LocateInput): Locations {
 	}
 	const names = nameRoots(unique);
 	// Where the generator's web UI keeps each root's cache: <root>/../metadata/sessions.db.
-	const roots = unique.map((r, i): RootLocation => Object.freeze({name: names[i]!, path: r.path, dbPath: shared ?? path.join(path.dirname(r.path), 'metadata', 'sessions.db')}));
+	const roots = unique.map((r, i): RootLocation =>
+		Object.freeze({
+			name: names[i]!,
+			path: r.path,
+			dbPath: shared ?? path.join(path.dirname(r.path), 'metadata', 'sessions.db'),
+		}),
+	);
 	const first = roots[0]!;
 	return Object.freeze({root: first.path, rootSource, dbPath: first.dbPath, dbSource, roots: Object.freeze(roots)});
 }

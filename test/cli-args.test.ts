@@ -32,8 +32,27 @@ describe('parseArgs', () => {
 	});
 
 	it('gives each command exactly its own flags (and the global ones)', () => {
-		expect(Object.keys(run('show', 'x', '--json').flags).sort()).toEqual(['color', 'db', 'json', 'missing', 'root', 'roots', 'stallMinutes']);
-		expect(Object.keys(run('--sort', 'name').flags).sort()).toEqual(['color', 'db', 'demo', 'filter', 'images', 'resetView', 'root', 'roots', 'sort', 'stallMinutes']);
+		expect(Object.keys(run('show', 'x', '--json').flags).sort()).toEqual([
+			'color',
+			'db',
+			'json',
+			'missing',
+			'root',
+			'roots',
+			'stallMinutes',
+		]);
+		expect(Object.keys(run('--sort', 'name').flags).sort()).toEqual([
+			'color',
+			'db',
+			'demo',
+			'filter',
+			'images',
+			'resetView',
+			'root',
+			'roots',
+			'sort',
+			'stallMinutes',
+		]);
 	});
 
 	it('says the same about a bad --sort wherever it is given (list and the explorer used to differ)', () => {
@@ -44,13 +63,17 @@ describe('parseArgs', () => {
 
 	it('points at the place a --filter goes wrong, for every command that takes one', () => {
 		const message = usage('list', '--filter', 'fox state:parital');
-		expect(message).toMatch(/^--filter: state: unknown state "parital" .*\(at 11\)\n {2}fox state:parital\n {12}\^$/);
+		expect(message).toMatch(
+			/^--filter: state: unknown state "parital" .*\(at 11\)\n {2}fox state:parital\n {12}\^$/,
+		);
 		expect(usage('archive', '--to', '/x', '--filter', 'fox state:parital')).toBe(message);
 		expect(usage('--filter', 'fox state:parital')).toBe(message);
 	});
 
 	it('names the groupings when --group-by is not one', () => {
-		expect(usage('list', '--group-by', 'colour')).toBe('--group-by: unknown field "colour" (fields: model, sampler, size, mode, day, week)');
+		expect(usage('list', '--group-by', 'colour')).toBe(
+			'--group-by: unknown field "colour" (fields: model, sampler, size, mode, day, week)',
+		);
 		expect(usage('list', '--group-by=')).toContain('(fields: model, sampler, size, mode, day, week)');
 	});
 

@@ -24,7 +24,10 @@ export function defaultLocationsDbPath(root: string): string {
 }
 
 /** A live line on a terminal (sessions, bytes, MB/s, the one moving); nothing in a log. */
-export function actionProgress(stream: OutputStream, now: () => number): {update(p: ActionProgress): void; finish(): void} {
+export function actionProgress(
+	stream: OutputStream,
+	now: () => number,
+): {update(p: ActionProgress): void; finish(): void} {
 	const started = now();
 	let last = 0;
 	let drawn = false;

@@ -23,11 +23,17 @@ export type Selection = {ok: true; candidates: Candidate[]} | {ok: false; usage:
 
 export function selectCandidates(options: CommonOptions, input: SelectionInput): Selection {
 	if (input.filter === undefined && input.sessions.length === 0) {
-		return {ok: false, usage: true, message: 'say which sessions: --filter QUERY (as in the explorer, e.g. "state:aborted images:0") and/or --session NAME'};
+		return {
+			ok: false,
+			usage: true,
+			message:
+				'say which sessions: --filter QUERY (as in the explorer, e.g. "state:aborted images:0") and/or --session NAME',
+		};
 	}
 	for (const name of input.sessions) {
 		const problem = sessionIdProblem(name);
-		if (problem !== null) return {ok: false, usage: true, message: `invalid session name ${JSON.stringify(name)}: ${problem}`};
+		if (problem !== null)
+			return {ok: false, usage: true, message: `invalid session name ${JSON.stringify(name)}: ${problem}`};
 	}
 	let store;
 	try {
@@ -44,12 +50,20 @@ export function selectCandidates(options: CommonOptions, input: SelectionInput):
 			const base = path.resolve(r.path);
 			return base.endsWith(path.sep) ? base : `${base}${path.sep}`;
 		});
-		const rows = store.repository.listAll().filter((row) => prefixes.some((prefix) => directlyUnder(prefix, row.session_path)));
+		const rows = store.repository
+			.listAll()
+			.filter((row) => prefixes.some((prefix) => directlyUnder(prefix, row.session_path)));
 		const chosen = new Map<string, Candidate>();
 		if (input.filter !== undefined) {
 			const test = compileQuery(input.filter, now);
-			for (const view of baseOrder(rows.map((row) => toSessionView(row, now, options.stallWindowMs)).filter(test))) {
-				chosen.set(view.row.session_id, {sessionId: view.row.session_id, state: view.state, folder: view.row.session_path});
+			for (const view of baseOrder(
+				rows.map((row) => toSessionView(row, now, options.stallWindowMs)).filter(test),
+			)) {
+				chosen.set(view.row.session_id, {
+					sessionId: view.row.session_id,
+					state: view.state,
+					folder: view.row.session_path,
+				});
 			}
 		}
 		const byId = new Map(rows.map((row) => [row.session_id, row]));
@@ -57,10 +71,19 @@ export function selectCandidates(options: CommonOptions, input: SelectionInput):
 		for (const name of input.sessions) {
 			const row = byId.get(name);
 			if (!row) unknown.push(name);
-			else if (!chosen.has(name)) chosen.set(name, {sessionId: name, state: stateOf(row, now, options.stallWindowMs), folder: row.session_path});
+			else if (!chosen.has(name))
+				chosen.set(name, {
+					sessionId: name,
+					state: stateOf(row, now, options.stallWindowMs),
+					folder: row.session_path,
+				});
 		}
 		if (unknown.length > 0) {
-			return {ok: false, usage: false, message: `no cached session of ${root} named ${unknown.map((n) => JSON.stringify(n)).join(', ')} (run \`sdstats compute\` first?)`};
+			return {
+				ok: false,
+				usage: false,
+				message: `no cached session of ${root} named ${unknown.map((n) => JSON.stringify(n)).join(', ')} (run \`sdstats compute\` first?)`,
+			};
 		}
 		return {ok: true, candidates: [...chosen.values()]};
 	} finally {

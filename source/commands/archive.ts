@@ -60,7 +60,10 @@ export async function archiveCommand(options: ArchiveOptions, io: CommandIo): Pr
 			io.stderr.write(`sdstats ${name}: not done: add --yes to go ahead (or --dry-run to only look)\n`);
 			return EXIT_FAILURE;
 		}
-		const question = name === 'archive' ? `Archive ${plan.moves.length} session${plan.moves.length === 1 ? '' : 's'}? [y/N] ` : `Move ${plan.moves.length} session${plan.moves.length === 1 ? '' : 's'} to the trash? [y/N] `;
+		const question =
+			name === 'archive'
+				? `Archive ${plan.moves.length} session${plan.moves.length === 1 ? '' : 's'}? [y/N] `
+				: `Move ${plan.moves.length} session${plan.moves.length === 1 ? '' : 's'} to the trash? [y/N] `;
 		if (!(await options.ask(question))) {
 			io.stdout.write('not done\n');
 			return EXIT_OK;
@@ -70,7 +73,12 @@ export async function archiveCommand(options: ArchiveOptions, io: CommandIo): Pr
 	const progress = actionProgress(io.stderr, options.now);
 	let summary;
 	try {
-		summary = await runAction(plan, {stateDir: options.stateDir, nowMs: options.now(), cancel: options.cancel, onProgress: progress.update});
+		summary = await runAction(plan, {
+			stateDir: options.stateDir,
+			nowMs: options.now(),
+			cancel: options.cancel,
+			onProgress: progress.update,
+		});
 	} catch (error) {
 		progress.finish();
 		if (error instanceof ActionBusyError) {

@@ -60,14 +60,30 @@ export async function computeCommand(options: ComputeCommandOptions, io: Command
 		if (options.cancel.cancelled) break;
 		let captured = '';
 		const rootIo: CommandIo = {
-			stdout: options.json ? {write: (chunk: string) => (captured += chunk)} : {write: (chunk: string) => io.stdout.write(`${sanitizeLine(root.name)}: ${chunk}`)},
-			stderr: {write: (chunk: string) => io.stderr.write(chunk.startsWith('sdstats compute: ') ? `sdstats compute: ${sanitizeLine(root.name)}: ${chunk.slice(17)}` : chunk), isTTY: io.stderr.isTTY, columns: io.stderr.columns},
+			stdout: options.json
+				? {write: (chunk: string) => (captured += chunk)}
+				: {write: (chunk: string) => io.stdout.write(`${sanitizeLine(root.name)}: ${chunk}`)},
+			stderr: {
+				write: (chunk: string) =>
+					io.stderr.write(
+						chunk.startsWith('sdstats compute: ')
+							? `sdstats compute: ${sanitizeLine(root.name)}: ${chunk.slice(17)}`
+							: chunk,
+					),
+				isTTY: io.stderr.isTTY,
+				columns: io.stderr.columns,
+			},
 		};
-		const rootCode = await computeRoot({...options, locations: {...options.locations, root: root.path, dbPath: root.dbPath, roots: [root]}}, rootIo);
+		const rootCode = await computeRoot(
+			{...options, locations: {...options.locations, root: root.path, dbPath: root.dbPath, roots: [root]}},
+			rootIo,
+		);
 		if (rootCode === EXIT_FAILURE) failures++;
 		else if (rootCode !== EXIT_OK) code = rootCode;
 		if (options.json) {
-			const summary: Record<string, unknown> = captured.trim() ? (JSON.parse(captured) as Record<string, unknown>) : {unavailable: true};
+			const summary: Record<string, unknown> = captured.trim()
+				? (JSON.parse(captured) as Record<string, unknown>)
+				: {unavailable: true};
 			results.push({root: root.name, path: root.path, ...summary});
 		}
 	}
@@ -106,11 +122,14 @@ async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promi
 	const lock = await acquireComputeLock(opened.path, 'sdstats compute', {
 		wait: options.wait,
 		cancelled: () => options.cancel.cancelled,
-		onWait: (holder) => io.stderr.write(`waiting for ${sanitizeLine(describeHolder(holder))} to finish (Ctrl-C stops waiting)…\n`),
+		onWait: (holder) =>
+			io.stderr.write(`waiting for ${sanitizeLine(describeHolder(holder))} to finish (Ctrl-C stops waiting)…\n`),
 	});
 	if (!lock.ok) {
 		opened.db.close();
-		io.stderr.write(`sdstats compute: ${sanitizeLine(lock.reason)}${options.wait ? '' : ' (without --no-wait, compute waits for it)'}\n`);
+		io.stderr.write(
+			`sdstats compute: ${sanitizeLine(lock.reason)}${options.wait ? '' : ' (without --no-wait, compute waits for it)'}\n`,
+		);
 		return options.cancel.cancelled ? EXIT_INTERRUPTED : EXIT_FAILURE;
 	}
 	const repository = new StatsRepository(opened.db);
@@ -131,7 +150,9 @@ async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promi
 	} catch (error) {
 		if (error instanceof ComputeAbortedError) {
 			progress.finish();
-			io.stderr.write(`sdstats compute: ${sanitizeLine(isDiskFull(error) || isDiskFull((error as {cause?: unknown}).cause) ? diskFullMessage(opened.path) : error.message)}\n`);
+			io.stderr.write(
+				`sdstats compute: ${sanitizeLine(isDiskFull(error) || isDiskFull((error as {cause?: unknown}).cause) ? diskFullMessage(opened.path) : error.message)}\n`,
+			);
 			return EXIT_FAILURE;
 		}
 		if (isDiskFull(error)) {
@@ -152,7 +173,9 @@ async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promi
 			io.stderr.write(`unreadable: ${sanitizeLine(session_id)}: ${sanitizeLine(reason)}\n`);
 		}
 		if (summary.errors.length > MAX_REASONS_SHOWN) {
-			io.stderr.write(`… and ${summary.errors.length - MAX_REASONS_SHOWN} more unreadable (see sdstats list --json)\n`);
+			io.stderr.write(
+				`… and ${summary.errors.length - MAX_REASONS_SHOWN} more unreadable (see sdstats list --json)\n`,
+			);
 		}
 		io.stdout.write(`${summaryLine(summary)}\n`);
 	}

@@ -10,7 +10,15 @@ import {runCompute} from '../jobs/compute-job.js';
 import {describeRecovery, recoverActions} from '../jobs/actions/recover.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
 import {checkDatabasePath, diskFullMessage, isDiskFull, isOpenProblem, openDatabase} from '../store/db.js';
-import {backupFile, emptyInPlace, inspectFile, isWebUiStats, resetOwnTables, SDSTATS_TABLES, type FileReport} from '../store/inspect.js';
+import {
+	backupFile,
+	emptyInPlace,
+	inspectFile,
+	isWebUiStats,
+	resetOwnTables,
+	SDSTATS_TABLES,
+	type FileReport,
+} from '../store/inspect.js';
 import {layoutFor} from '../store/layout.js';
 import {restoreMetadata, salvageMetadata} from '../store/metadata-repository.js';
 import {StatsRepository} from '../store/stats-repository.js';
@@ -35,7 +43,9 @@ const rowsOf = (report: FileReport, table: string): string => {
 
 /** The web UI's file, described table by table. Returns whether it still holds a 0.1.0 cache. */
 function describeShared(report: FileReport, say: (line: string) => void): boolean {
-	say(`${report.file}: ${report.exists ? (report.healthy ? 'healthy' : 'DAMAGED') : 'not created yet'} (the web UI's sessions.db; sdstats shares its session_metadata)`);
+	say(
+		`${report.file}: ${report.exists ? (report.healthy ? 'healthy' : 'DAMAGED') : 'not created yet'} (the web UI's sessions.db; sdstats shares its session_metadata)`,
+	);
 	if (!report.exists) return false;
 	if (!report.healthy) {
 		for (const problem of report.problems) say(`  ${problem}`);
@@ -46,30 +56,49 @@ function describeShared(report: FileReport, say: (line: string) => void): boolea
 	const stats = report.tables.find((t) => t.name === 'session_stats');
 	const oldCache = stats !== undefined && !isWebUiStats(stats.columns);
 	const theirs: string[] = [];
-	if (names.has('schema_version')) theirs.push(`schema_version (migrations ${report.webUiVersions.join(', ') || 'none'})`);
+	if (names.has('schema_version'))
+		theirs.push(`schema_version (migrations ${report.webUiVersions.join(', ') || 'none'})`);
 	if (stats && !oldCache) theirs.push(`session_stats (${rowsOf(report, 'session_stats')})`);
 	const webIndexes = report.indexes.filter((i) => i.startsWith('idx_stats_'));
 	if (webIndexes.length > 0) theirs.push(`indexes ${webIndexes.join(', ')}`);
-	say(`  the web UI's: ${theirs.join(', ') || 'nothing yet (its migration adds its tables when it starts)'}; sdstats never changes them`);
-	say(`  shared: session_metadata (${names.has('session_metadata') ? rowsOf(report, 'session_metadata') : 'not created yet'}), the triage both tools read and write`);
-	if (oldCache) say('  sdstats 0.1.0 cache still here (session_stats keyed by session_id, sdstats_session_state): it is moved to the cache file now');
-	const others = report.tables.map((t) => t.name).filter((n) => !['schema_version', 'session_stats', 'session_metadata', 'sdstats_session_state'].includes(n));
+	say(
+		`  the web UI's: ${theirs.join(', ') || 'nothing yet (its migration adds its tables when it starts)'}; sdstats never changes them`,
+	);
+	say(
+		`  shared: session_metadata (${names.has('session_metadata') ? rowsOf(report, 'session_metadata') : 'not created yet'}), the triage both tools read and write`,
+	);
+	if (oldCache)
+		say(
+			'  sdstats 0.1.0 cache still here (session_stats keyed by session_id, sdstats_session_state): it is moved to the cache file now',
+		);
+	const others = report.tables
+		.map((t) => t.name)
+		.filter((n) => !['schema_version', 'session_stats', 'session_metadata', 'sdstats_session_state'].includes(n));
 	if (others.length > 0) say(`  other tables, not sdstats': ${others.join(', ')} (left as they are)`);
 	return oldCache;
 }
 
 function describeCache(report: FileReport, oneFile: boolean, say: (line: string) => void): void {
 	const role = oneFile ? 'sdstats cache, one file: its stats and session_metadata' : "sdstats' cache";
-	say(`${report.file}: ${report.exists ? (report.healthy ? 'healthy' : 'DAMAGED') : 'not created yet (sdstats compute creates it)'} (${role})`);
+	say(
+		`${report.file}: ${report.exists ? (report.healthy ? 'healthy' : 'DAMAGED') : 'not created yet (sdstats compute creates it)'} (${role})`,
+	);
 	if (!report.exists) return;
 	if (!report.healthy) {
 		for (const problem of report.problems) say(`  ${problem}`);
 		return;
 	}
 	say(`  integrity ok, schema version ${String(report.userVersion)}, ${report.journalMode} journal`);
-	say(`  sdstats' own: ${SDSTATS_TABLES.map((t) => `${t} (${report.tables.some((x) => x.name === t) ? rowsOf(report, t) : 'missing'})`).join(', ')}`);
-	if (oneFile) say(`  session_metadata (${report.tables.some((t) => t.name === 'session_metadata') ? rowsOf(report, 'session_metadata') : 'missing'}), the user's triage: never rebuilt`);
-	const others = report.tables.map((t) => t.name).filter((n) => !(SDSTATS_TABLES as readonly string[]).includes(n) && n !== 'session_metadata');
+	say(
+		`  sdstats' own: ${SDSTATS_TABLES.map((t) => `${t} (${report.tables.some((x) => x.name === t) ? rowsOf(report, t) : 'missing'})`).join(', ')}`,
+	);
+	if (oneFile)
+		say(
+			`  session_metadata (${report.tables.some((t) => t.name === 'session_metadata') ? rowsOf(report, 'session_metadata') : 'missing'}), the user's triage: never rebuilt`,
+		);
+	const others = report.tables
+		.map((t) => t.name)
+		.filter((n) => !(SDSTATS_TABLES as readonly string[]).includes(n) && n !== 'session_metadata');
 	if (others.length > 0) say(`  other tables, not sdstats': ${others.join(', ')} (left as they are)`);
 }
 
@@ -107,7 +136,9 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 	const cache = inspectFile(layout.cachePath);
 	if (!cache.exists && !shared?.exists) {
 		if (options.stateDir !== undefined) settleActions(options.stateDir, say);
-		return fail(`no database at ${oneFile ? layout.cachePath : `${layout.sharedPath} or ${layout.cachePath}`} (sdstats compute creates it)`);
+		return fail(
+			`no database at ${oneFile ? layout.cachePath : `${layout.sharedPath} or ${layout.cachePath}`} (sdstats compute creates it)`,
+		);
 	}
 
 	const oldCache = shared ? describeShared(shared, say) : false;
@@ -132,12 +163,21 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 		if (cache.exists) {
 			let saved: ReturnType<typeof backupFile>;
 			try {
-				saved = cacheDamaged ? backupFile(layout.cachePath, 'damaged', options.now()) : backupHealthy(layout.cachePath, options.now());
+				saved = cacheDamaged
+					? backupFile(layout.cachePath, 'damaged', options.now())
+					: backupHealthy(layout.cachePath, options.now());
 			} catch (error) {
-				return fail(isDiskFull(error) ? diskFullMessage(layout.cachePath) + '; nothing was changed' : `cannot back up ${layout.cachePath}: ${(error as Error).message}; nothing was changed`);
+				return fail(
+					isDiskFull(error)
+						? diskFullMessage(layout.cachePath) + '; nothing was changed'
+						: `cannot back up ${layout.cachePath}: ${(error as Error).message}; nothing was changed`,
+				);
 			}
 			say(`backed up to ${saved.saved}`);
-			if (saved.removed.length > 0) say(`removed ${saved.removed.length} older backup${saved.removed.length === 1 ? '' : 's'} (doctor keeps the newest 3)`);
+			if (saved.removed.length > 0)
+				say(
+					`removed ${saved.removed.length} older backup${saved.removed.length === 1 ? '' : 's'} (doctor keeps the newest 3)`,
+				);
 			if (cacheDamaged) {
 				if (oneFile) salvage = salvageFrom(saved.saved);
 				emptyInPlace(layout.cachePath);
@@ -161,7 +201,9 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 					opened.db.exec(salvage.ddl);
 				}
 				const carried = restoreMetadata(opened.db, salvage.rows);
-				say(`session_metadata: carried over ${carried} row${carried === 1 ? '' : 's'}${salvage.problem ? ` (${salvage.problem})` : ''}`);
+				say(
+					`session_metadata: carried over ${carried} row${carried === 1 ? '' : 's'}${salvage.problem ? ` (${salvage.problem})` : ''}`,
+				);
 			} else if (oneFile && cache.exists) {
 				say(`session_metadata: kept as it is (${rowsOf(cache, 'session_metadata')})`);
 			} else if (!oneFile) {
@@ -174,7 +216,12 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 			}
 			if (!options.rebuild && !cacheDamaged) return EXIT_OK;
 			try {
-				const summary = await runCompute({root, repository: new StatsRepository(opened.db), force: true, nowMs: options.now});
+				const summary = await runCompute({
+					root,
+					repository: new StatsRepository(opened.db),
+					force: true,
+					nowMs: options.now,
+				});
 				say(`stats rebuilt from disk: ${summaryLine(summary)}`);
 			} catch (error) {
 				if (isDiskFull(error)) return fail(diskFullMessage(layout.cachePath));
@@ -201,4 +248,3 @@ function salvageFrom(backup: string): ReturnType<typeof salvageMetadata> {
 		return {ddl: null, rows: [], lost: 0, problem: `the old file cannot be opened: ${(error as Error).message}`};
 	}
 }
-

@@ -18,7 +18,12 @@ export async function forgetCommand(options: CommonOptions & {yes: boolean}, io:
 	try {
 		opened = openDatabase(dbPath, 'write');
 	} catch (error) {
-		if (!(error instanceof DatabaseOpenError || error instanceof NewerSchemaError || error instanceof SchemaConflictError)) throw error;
+		if (!(
+			error instanceof DatabaseOpenError ||
+			error instanceof NewerSchemaError ||
+			error instanceof SchemaConflictError
+		))
+			throw error;
 		io.stderr.write(`sdstats forget: ${sanitizeLine(error.message)}\n`);
 		return EXIT_FAILURE;
 	}
@@ -26,7 +31,9 @@ export async function forgetCommand(options: CommonOptions & {yes: boolean}, io:
 		const repository = new StatsRepository(opened.db);
 		const ids = [...repository.markLookup(path.resolve(root)).keys()];
 		if (!options.yes) {
-			io.stderr.write(`sdstats forget: this removes the cached stats of ${ids.length} sessions of ${sanitizeLine(root)} (session_metadata is kept); run again with --yes\n`);
+			io.stderr.write(
+				`sdstats forget: this removes the cached stats of ${ids.length} sessions of ${sanitizeLine(root)} (session_metadata is kept); run again with --yes\n`,
+			);
 			return EXIT_USAGE;
 		}
 		const lock = await acquireComputeLock(opened.path, 'sdstats forget', {wait: true});

@@ -54,7 +54,9 @@ export function loadRootRows(command: string, options: CommonOptions, io: Comman
 	const rows: StoredSession[] = [];
 	let opened = 0;
 	for (const dbPath of new Set(roots.map((r) => r.dbPath))) {
-		const mine = roots.filter((r) => r.dbPath === dbPath).map((r) => ({root: r, prefix: r.path.endsWith(path.sep) ? r.path : r.path + path.sep}));
+		const mine = roots
+			.filter((r) => r.dbPath === dbPath)
+			.map((r) => ({root: r, prefix: r.path.endsWith(path.sep) ? r.path : r.path + path.sep}));
 		// A cache that cannot be opened is said (by withStore) and its roots' sessions are left out.
 		const code = withStore(command, dbPath, io, ({repository}) => {
 			for (const row of repository.listAll()) {
@@ -68,22 +70,44 @@ export function loadRootRows(command: string, options: CommonOptions, io: Comman
 	for (const root of roots) {
 		if (!fs.existsSync(root.path)) {
 			const count = rows.filter((r) => r.root_name === root.name).length;
-			io.stderr.write(`(root ${sanitizeLine(root.name)} at ${sanitizeLine(root.path)} is unavailable: its ${count} cached sessions are listed as last computed)\n`);
+			io.stderr.write(
+				`(root ${sanitizeLine(root.name)} at ${sanitizeLine(root.path)} is unavailable: its ${count} cached sessions are listed as last computed)\n`,
+			);
 		}
 	}
 	return opened === 0 ? EXIT_FAILURE : rows;
 }
 
 /** `filter`, `sort` and `groupBy` arrive parsed and checked (cli-args.ts). */
-export type ListOptions = CommonOptions & {format: ListFormat; hint?: boolean; filter?: Query | undefined; sort?: SortSpec | undefined; groupBy?: GroupBy | undefined};
+export type ListOptions = CommonOptions & {
+	format: ListFormat;
+	hint?: boolean;
+	filter?: Query | undefined;
+	sort?: SortSpec | undefined;
+	groupBy?: GroupBy | undefined;
+};
 
 /** The rows the explorer would show for this query and sort, in its order. */
-export function selectSessions(rows: readonly StoredSession[], query: Query, sort: SortSpec, nowMs: number, stallWindowMs: number): Array<{row: StoredSession; state: SessionState}> {
-	return sortViews(selectViews(rows, query, nowMs, stallWindowMs), sort).map((view) => ({row: view.row as StoredSession, state: view.state}));
+export function selectSessions(
+	rows: readonly StoredSession[],
+	query: Query,
+	sort: SortSpec,
+	nowMs: number,
+	stallWindowMs: number,
+): Array<{row: StoredSession; state: SessionState}> {
+	return sortViews(selectViews(rows, query, nowMs, stallWindowMs), sort).map((view) => ({
+		row: view.row as StoredSession,
+		state: view.state,
+	}));
 }
 
 /** The sessions the query selects, as views, in the base order (newest first, then name). */
-export function selectViews(rows: readonly StoredSession[], query: Query, nowMs: number, stallWindowMs: number): SessionView[] {
+export function selectViews(
+	rows: readonly StoredSession[],
+	query: Query,
+	nowMs: number,
+	stallWindowMs: number,
+): SessionView[] {
 	const test = compileQuery(query, nowMs);
 	return baseOrder(rows.map((row) => toSessionView(row, nowMs, stallWindowMs)).filter(test));
 }
@@ -107,7 +131,10 @@ export function listCommand(options: ListOptions, io: CommandIo): number {
 			} else {
 				writeLines(io.stdout, formatSessionTable(rows, io.stdout.isTTY ? io.stdout.columns : undefined));
 			}
-			if (options.hint) io.stderr.write('(no terminal: printed the plain list; use `sdstats list --json` or `--csv` for scripts)\n');
+			if (options.hint)
+				io.stderr.write(
+					'(no terminal: printed the plain list; use `sdstats list --json` or `--csv` for scripts)\n',
+				);
 		}
 		return EXIT_OK;
 	}
@@ -120,17 +147,23 @@ function groupCommand(options: ListOptions, by: GroupBy, query: Query, io: Comma
 	{
 		const now = options.now();
 		// Each group's query is scoped to the filter, so `list --filter=<query>` prints exactly its sessions.
-		const groups = rollup(selectViews(loaded, query, now, options.stallWindowMs), by, now).map((group) => ({...group, query: queryWithin(query, group)}));
+		const groups = rollup(selectViews(loaded, query, now, options.stallWindowMs), by, now).map((group) => ({
+			...group,
+			query: queryWithin(query, group),
+		}));
 		if (options.format === 'json') {
 			io.stdout.write(`${groupsJson(groups)}\n`);
 		} else if (options.format === 'csv') {
 			writeLines(io.stdout, groupsCsv(groups, io.stdout.isTTY === true));
 		} else if (groups.length === 0) {
-			io.stdout.write(query.terms.length === 0 ? 'no sessions cached yet (run `sdstats compute`)\n' : 'no sessions match the filter\n');
+			io.stdout.write(
+				query.terms.length === 0
+					? 'no sessions cached yet (run `sdstats compute`)\n'
+					: 'no sessions match the filter\n',
+			);
 		} else {
 			writeLines(io.stdout, formatGroupTable(groups, io.stdout.isTTY ? io.stdout.columns : undefined));
 		}
 		return EXIT_OK;
 	}
 }
-

@@ -21,7 +21,11 @@ export function describeProgress(p: ComputeProgress, nowMs: number): string {
 	const rate = p.done / elapsed;
 	const eta = rate > 0 ? (p.total - p.done) / rate : Number.NaN;
 	const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
-	const parts = [`computing ${p.done}/${p.total} (${percent}%)`, `${rate.toFixed(rate < 10 ? 1 : 0)}/s`, `ETA ${formatDuration(eta)}`];
+	const parts = [
+		`computing ${p.done}/${p.total} (${percent}%)`,
+		`${rate.toFixed(rate < 10 ? 1 : 0)}/s`,
+		`ETA ${formatDuration(eta)}`,
+	];
 	if (p.errors.length > 0) parts.push(`${p.errors.length} unreadable`);
 	if (p.current) parts.push(sanitizeLine(p.current));
 	return parts.join(' · ');

@@ -24,6 +24,8 @@ export function openReadStore(dbPath: string): ReadStore {
 	} catch (error) {
 		opened.db.close();
 		// Prepared statements fail on a database no compute has set up yet.
-		throw new ReadStoreError(`${opened.path} holds no sdstats cache yet (run \`sdstats compute\`): ${(error as Error).message}`);
+		throw new ReadStoreError(
+			`${opened.path} holds no sdstats cache yet (run \`sdstats compute\`): ${(error as Error).message}`,
+		);
 	}
 }

@@ -13,7 +13,12 @@ import {toJson} from '../format/json.js';
 import {openReadStore} from './read-store.js';
 import type {Query} from '../core/query.js';
 
-export type ResumeOptions = CommonOptions & {filter?: Query | undefined; sessions: readonly string[]; output?: string | undefined; includeRunning: boolean};
+export type ResumeOptions = CommonOptions & {
+	filter?: Query | undefined;
+	sessions: readonly string[];
+	output?: string | undefined;
+	includeRunning: boolean;
+};
 
 export function resumeCommand(options: ResumeOptions, io: CommandIo): number {
 	if (options.output === undefined || options.output === '') {
@@ -28,8 +33,14 @@ export function resumeCommand(options: ResumeOptions, io: CommandIo): number {
 	const store = openReadStore(options.locations.dbPath);
 	let plan: ResumePlan;
 	try {
-		const candidates = selection.candidates.map((c) => ({...c, createdAt: store.repository.get(c.sessionId)?.session_created_at ?? null}));
-		plan = buildResumePlan(options.locations.root, candidates, {includeRunning: options.includeRunning, nowMs: options.now()});
+		const candidates = selection.candidates.map((c) => ({
+			...c,
+			createdAt: store.repository.get(c.sessionId)?.session_created_at ?? null,
+		}));
+		plan = buildResumePlan(options.locations.root, candidates, {
+			includeRunning: options.includeRunning,
+			nowMs: options.now(),
+		});
 	} finally {
 		store.close();
 	}
@@ -40,11 +51,16 @@ export function resumeCommand(options: ResumeOptions, io: CommandIo): number {
 		try {
 			writeFileAtomically(target, text);
 		} catch (error) {
-			io.stderr.write(`sdstats resume: cannot write ${sanitizeLine(target)}: ${sanitizeLine((error as Error).message)}\n`);
+			io.stderr.write(
+				`sdstats resume: cannot write ${sanitizeLine(target)}: ${sanitizeLine((error as Error).message)}\n`,
+			);
 			return EXIT_FAILURE;
 		}
-		io.stdout.write(`resume plan for ${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${String(plan.total_missing)} missing images) written to ${sanitizeLine(target)}\n`);
+		io.stdout.write(
+			`resume plan for ${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${String(plan.total_missing)} missing images) written to ${sanitizeLine(target)}\n`,
+		);
 	}
-	for (const skipped of plan.skipped) io.stderr.write(`skipped ${sanitizeLine(skipped.session_id)}: ${sanitizeLine(skipped.reason)}\n`);
+	for (const skipped of plan.skipped)
+		io.stderr.write(`skipped ${sanitizeLine(skipped.session_id)}: ${sanitizeLine(skipped.reason)}\n`);
 	return EXIT_OK;
 }

@@ -22,7 +22,11 @@ const COLUMNS: Column[] = [
 	{title: 'STALLED', align: 'right', cell: (g) => String(g.stalled)},
 	{title: 'ABORTED', align: 'right', cell: (g) => String(g.aborted)},
 	{title: 'IMG/H', align: 'right', cell: (g) => formatRate(g.imagesPerHour)},
-	{title: 'LAST USED', align: 'left', cell: (g) => (g.lastUsed === null ? '-' : sanitizeLine(g.lastUsed).replace('T', ' ').slice(0, 16))},
+	{
+		title: 'LAST USED',
+		align: 'left',
+		cell: (g) => (g.lastUsed === null ? '-' : sanitizeLine(g.lastUsed).replace('T', ' ').slice(0, 16)),
+	},
 ];
 
 /** The narrowest the group column gets on a narrow terminal before lines are cut instead. */

@@ -6,7 +6,12 @@ import type {CombinatorialAnalysis, RandomAnalysis} from '../core/analysis/combi
 import {missingReport, type CombinatorialResume} from '../core/analysis/resume-report.js';
 
 // The resume report moved to core (the explorer's resume plan uses it too); re-exported for existing callers.
-export {missingReport, RESUME_LIMIT, type CombinatorialResume, type RandomResume} from '../core/analysis/resume-report.js';
+export {
+	missingReport,
+	RESUME_LIMIT,
+	type CombinatorialResume,
+	type RandomResume,
+} from '../core/analysis/resume-report.js';
 import {missingHeadline, type FolderImageCounts} from '../core/analysis/missing-summary.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import {insightFor} from '../jobs/session-insight.js';
@@ -29,7 +34,6 @@ export type ShowOptions = CommonOptions & {
 	missing?: boolean;
 };
 
-
 function withStore(dbPath: string, io: CommandIo, body: (store: ReadStore) => number): number {
 	let store: ReadStore;
 	try {
@@ -49,13 +53,17 @@ function withStore(dbPath: string, io: CommandIo, body: (store: ReadStore) => nu
 export function showCommand(options: ShowOptions, io: CommandIo): number {
 	const problem = sessionIdProblem(options.name);
 	if (problem !== null) {
-		io.stderr.write(`sdstats show: invalid session name ${sanitizeLine(JSON.stringify(options.name))}: ${problem}\n`);
+		io.stderr.write(
+			`sdstats show: invalid session name ${sanitizeLine(JSON.stringify(options.name))}: ${problem}\n`,
+		);
 		return EXIT_USAGE;
 	}
 	return withStore(options.locations.dbPath, io, ({repository}) => {
 		const row = repository.get(options.name);
 		if (!row) {
-			io.stderr.write(`sdstats show: no cached session named ${sanitizeLine(JSON.stringify(options.name))} (run \`sdstats compute\`?)\n`);
+			io.stderr.write(
+				`sdstats show: no cached session named ${sanitizeLine(JSON.stringify(options.name))} (run \`sdstats compute\`?)\n`,
+			);
 			return EXIT_FAILURE;
 		}
 		if (options.missing) return showMissing(options, row, io);
@@ -66,11 +74,18 @@ export function showCommand(options: ShowOptions, io: CommandIo): number {
 	});
 }
 
-function combinatorialText(sessionId: string, analysis: CombinatorialAnalysis, folder: FolderImageCounts, resume: CombinatorialResume['resume']): string[] {
+function combinatorialText(
+	sessionId: string,
+	analysis: CombinatorialAnalysis,
+	folder: FolderImageCounts,
+	resume: CombinatorialResume['resume'],
+): string[] {
 	const lines: string[] = [];
 	lines.push(`${sanitizeLine(sessionId)}: ${missingHeadline(analysis, folder)}`);
 	if (analysis.randomPerImage.length > 0) {
-		lines.push(`${analysis.randomPerImage.map(sanitizeLine).join(', ')}: weight 0, a value picked at random per image (not part of the grid)`);
+		lines.push(
+			`${analysis.randomPerImage.map(sanitizeLine).join(', ')}: weight 0, a value picked at random per image (not part of the grid)`,
+		);
 	}
 	if (resume.length === 0) return lines;
 	lines.push('', "missing, in the generator's order:");
@@ -81,7 +96,9 @@ function combinatorialText(sessionId: string, analysis: CombinatorialAnalysis, f
 	if (short.length > 0) {
 		lines.push('', 'values short of images:');
 		for (const [name, values] of short) {
-			lines.push(`  ${sanitizeLine(name)}: ${values.map((v) => `${sanitizeLine(v.value)} (${v.missing} of ${v.expected} missing)`).join(', ')}`);
+			lines.push(
+				`  ${sanitizeLine(name)}: ${values.map((v) => `${sanitizeLine(v.value)} (${v.missing} of ${v.expected} missing)`).join(', ')}`,
+			);
 		}
 	}
 	return lines;
@@ -92,7 +109,8 @@ function randomText(sessionId: string, analysis: RandomAnalysis, folder: FolderI
 	const never = Object.entries(analysis.neverProduced);
 	if (never.length > 0) {
 		lines.push('', 'values never produced:');
-		for (const [name, values] of never) lines.push(`  ${sanitizeLine(name)}: ${values.map(sanitizeLine).join(', ')}`);
+		for (const [name, values] of never)
+			lines.push(`  ${sanitizeLine(name)}: ${values.map(sanitizeLine).join(', ')}`);
 	}
 	return lines;
 }
@@ -108,9 +126,14 @@ function showMissing(options: ShowOptions, row: StoredSession, io: CommandIo): n
 		return EXIT_FAILURE;
 	}
 	const state = stateOf(row, options.now(), options.stallWindowMs);
-	const insight = insightFor(folder, row.session_id, {running: state === 'running', sessionCreatedAt: row.session_created_at});
+	const insight = insightFor(folder, row.session_id, {
+		running: state === 'running',
+		sessionCreatedAt: row.session_created_at,
+	});
 	if (!insight.missing) {
-		io.stderr.write(`sdstats show: cannot list the missing images of ${sanitizeLine(row.session_id)}: ${sanitizeLine(insight.reason ?? 'no analysis')}\n`);
+		io.stderr.write(
+			`sdstats show: cannot list the missing images of ${sanitizeLine(row.session_id)}: ${sanitizeLine(insight.reason ?? 'no analysis')}\n`,
+		);
 		return EXIT_FAILURE;
 	}
 	const report = missingReport(row.session_id, insight.missing);

@@ -12,7 +12,11 @@ import {planLines, summaryLines} from '../jobs/actions/lines.js';
 import {actionProgress, type ActionCommandOptions} from './action-context.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
 
-export type UndoOptions = ActionCommandOptions & {list: boolean; number?: number | undefined; actionId?: string | undefined};
+export type UndoOptions = ActionCommandOptions & {
+	list: boolean;
+	number?: number | undefined;
+	actionId?: string | undefined;
+};
 
 export type ActionEntry = {number: number; journal: ParsedJournal; moved: number};
 
@@ -34,8 +38,19 @@ export function actionHistory(stateDir: string): ActionEntry[] {
 function describeEntry(entry: ActionEntry): string {
 	const {header} = entry.journal;
 	const when = header.createdAt.replace('T', ' ').slice(0, 16);
-	const what = header.kind === 'restore' ? `undo of ${header.undoOf ?? '?'}` : header.kind === 'archive' ? `archive → ${header.target}` : 'trash';
-	const state = entry.journal.undoneBy ? '  (undone)' : header.kind === 'restore' ? '' : entry.moved === 0 ? '  (nothing moved)' : '';
+	const what =
+		header.kind === 'restore'
+			? `undo of ${header.undoOf ?? '?'}`
+			: header.kind === 'archive'
+				? `archive → ${header.target}`
+				: 'trash';
+	const state = entry.journal.undoneBy
+		? '  (undone)'
+		: header.kind === 'restore'
+			? ''
+			: entry.moved === 0
+				? '  (nothing moved)'
+				: '';
 	return `${String(entry.number).padStart(3)}  ${when} UTC  ${sanitizeLine(what)}: ${entry.moved} session${entry.moved === 1 ? '' : 's'}${state}`;
 }
 
@@ -58,7 +73,9 @@ export async function undoCommand(options: UndoOptions, io: CommandIo): Promise<
 	else if (options.number !== undefined) {
 		entry = history[options.number - 1];
 		if (!entry) {
-			io.stderr.write(`sdstats undo: there is no action ${options.number} (\`sdstats undo --list\` shows ${history.length})\n`);
+			io.stderr.write(
+				`sdstats undo: there is no action ${options.number} (\`sdstats undo --list\` shows ${history.length})\n`,
+			);
 			return EXIT_USAGE;
 		}
 	} else entry = history.find((e) => undoable(e) === null);
@@ -81,11 +98,17 @@ export async function undoCommand(options: UndoOptions, io: CommandIo): Promise<
 	if (plan.moves.length === 0) return EXIT_FAILURE;
 	const progress = actionProgress(io.stderr, options.now);
 	try {
-		const summary = await runAction(plan, {stateDir: options.stateDir, nowMs: options.now(), cancel: options.cancel, onProgress: progress.update});
+		const summary = await runAction(plan, {
+			stateDir: options.stateDir,
+			nowMs: options.now(),
+			cancel: options.cancel,
+			onProgress: progress.update,
+		});
 		progress.finish();
 		writeLines(io.stdout, summaryLines(plan, summary));
 		const bytes = plan.moves.reduce((sum, m) => sum + m.bytes, 0);
-		if (summary.moved.length > 0 && bytes > 0) io.stdout.write(`${formatBytes(bytes)} back in ${sanitizeLine(plan.root)}\n`);
+		if (summary.moved.length > 0 && bytes > 0)
+			io.stdout.write(`${formatBytes(bytes)} back in ${sanitizeLine(plan.root)}\n`);
 		return summary.failed.length > 0 || summary.databaseProblem ? EXIT_FAILURE : EXIT_OK;
 	} catch (error) {
 		progress.finish();

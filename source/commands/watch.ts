@@ -40,7 +40,10 @@ function describe(event: LiveEvent): string {
 			const percent = expected ? ` ${((event.actual / expected) * 100).toFixed(1)}%` : '';
 			const rate = event.ratePerMinute;
 			const left = minutesLeft(expected === null ? 0 : expected - event.actual, rate);
-			const speed = rate !== null && rate > 0 ? ` · ${formatRate(rate)}${left !== null ? ` · ETA ${Math.ceil(left)} min` : ''}` : '';
+			const speed =
+				rate !== null && rate > 0
+					? ` · ${formatRate(rate)}${left !== null ? ` · ETA ${Math.ceil(left)} min` : ''}`
+					: '';
 			return `progress  ${name}  ${images} (${event.actual >= event.previousActual ? '+' : ''}${event.actual - event.previousActual})${percent} ${event.state}${speed}`;
 		}
 		case 'stalled':
@@ -69,7 +72,14 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 	}
 	for (const event of opened.events) io.stderr.write(`${sanitizeLine(event)}\n`);
 	const repository = new StatsRepository(opened.db);
-	const poller = new LivePoller({root, dbPath: opened.path, repository, queries: new LiveQueries(opened.db), stallWindowMs: options.stallWindowMs, now: options.now});
+	const poller = new LivePoller({
+		root,
+		dbPath: opened.path,
+		repository,
+		queries: new LiveQueries(opened.db),
+		stallWindowMs: options.stallWindowMs,
+		now: options.now,
+	});
 	if (!options.json) io.stderr.write(`watching ${sanitizeLine(root)} (Ctrl-C stops)\n`);
 	let cycles = 0;
 	let lastSkip: string | null = null;
@@ -85,7 +95,9 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 				if (options.json) {
 					const {sessionId, kind, ...facts} = event;
 					const {ratePerMinute, ...rest} = 'ratePerMinute' in facts ? facts : {...facts, ratePerMinute: null};
-					io.stdout.write(`${toJson({time: isoFromEpochMs(at), event: kind, session_id: sessionId, ...rest, ...(ratePerMinute === null ? {} : {rate_per_minute: ratePerMinute})}, '', '')}\n`);
+					io.stdout.write(
+						`${toJson({time: isoFromEpochMs(at), event: kind, session_id: sessionId, ...rest, ...(ratePerMinute === null ? {} : {rate_per_minute: ratePerMinute})}, '', '')}\n`,
+					);
 				} else {
 					io.stdout.write(`${isoFromEpochMs(at).slice(0, 19).replace('T', ' ')}  ${describe(event)}\n`);
 				}

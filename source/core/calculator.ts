@@ -35,7 +35,6 @@ import {
 
 const SUMMARY_VALUES_PER_PLACEHOLDER = 10;
 
-
 function placeholdersJson(placeholders: readonly UsedVariation[]): string {
 	return pythonDumps(new Map(placeholders.map((p) => [p.name, p.used.length])));
 }
@@ -152,8 +151,7 @@ function manifestRow(input: SessionInput, document: ManifestDocument): SessionSt
 		is_seed_sweep: isSeedSweep(snapshot, seedMode, placeholders) ? 1 : 0,
 		placeholders_json: placeholdersJson(placeholders),
 		variations_summary_json: variationsSummaryJson(placeholders),
-		session_created_at:
-			row.session_created_at ?? (timestamp === null ? null : createdAtFromTimestamp(timestamp)),
+		session_created_at: row.session_created_at ?? (timestamp === null ? null : createdAtFromTimestamp(timestamp)),
 		manifest_generated_at: timestamp,
 	};
 }
@@ -163,14 +161,28 @@ function manifestRow(input: SessionInput, document: ManifestDocument): SessionSt
  * `no_manifest` (what is missing is the record of the run), but its row carries whatever could be read, and
  * the sources say where each value came from.
  */
-function legacyComputation(input: SessionInput, legacy: LegacyInput, base: Omit<SessionBookkeeping, 'manifest_state' | 'manifest_status' | 'images_recorded' | 'error'>): SessionComputation {
+function legacyComputation(
+	input: SessionInput,
+	legacy: LegacyInput,
+	base: Omit<SessionBookkeeping, 'manifest_state' | 'manifest_status' | 'images_recorded' | 'error'>,
+): SessionComputation {
 	const {fields, sources} = computeLegacy(legacy);
 	const row = {...filesystemRow(input), ...fields};
-	if (row.images_expected !== null) row.completion_percentage = completionPercentage(row.images_actual, row.images_expected);
-	if (row.session_created_at === null && row.manifest_generated_at !== null) row.session_created_at = createdAtFromTimestamp(row.manifest_generated_at);
+	if (row.images_expected !== null)
+		row.completion_percentage = completionPercentage(row.images_actual, row.images_expected);
+	if (row.session_created_at === null && row.manifest_generated_at !== null)
+		row.session_created_at = createdAtFromTimestamp(row.manifest_generated_at);
 	return {
 		stats: row,
-		bookkeeping: {...base, manifest_state: 'missing', manifest_status: null, images_recorded: null, error: null, sources_json: JSON.stringify(sources), origins: sources.origins.length > 0 ? sources.origins.join(' ') : 'files'},
+		bookkeeping: {
+			...base,
+			manifest_state: 'missing',
+			manifest_status: null,
+			images_recorded: null,
+			error: null,
+			sources_json: JSON.stringify(sources),
+			origins: sources.origins.length > 0 ? sources.origins.join(' ') : 'files',
+		},
 	};
 }
 
@@ -199,7 +211,10 @@ function zeroByteImages(images: readonly ImageFact[]): number | undefined {
  * the store decides whether an earlier good row is kept instead (it is, when there is one). `read` is the
  * manifest reader: the default one, or the exact (Python-compatible) one alone for the differential tests.
  */
-export function computeSession(input: SessionInput, read: (bytes: Uint8Array) => ManifestReadResult = readManifest): SessionComputation {
+export function computeSession(
+	input: SessionInput,
+	read: (bytes: Uint8Array) => ManifestReadResult = readManifest,
+): SessionComputation {
 	const zeroBytes = zeroByteImages(input.images);
 	const base = {
 		session_id: input.sessionId,
@@ -213,14 +228,26 @@ export function computeSession(input: SessionInput, read: (bytes: Uint8Array) =>
 		if (input.legacy) return legacyComputation(input, input.legacy, base);
 		return {
 			stats: filesystemRow(input),
-			bookkeeping: {...base, manifest_state: 'missing', manifest_status: null, images_recorded: null, error: null},
+			bookkeeping: {
+				...base,
+				manifest_state: 'missing',
+				manifest_status: null,
+				images_recorded: null,
+				error: null,
+			},
 		};
 	}
 	const result = manifest.kind === 'bytes' ? read(manifest.bytes) : ({ok: false, reason: manifest.reason} as const);
 	if (!result.ok) {
 		return {
 			stats: filesystemRow(input),
-			bookkeeping: {...base, manifest_state: 'unreadable', manifest_status: null, images_recorded: null, error: result.reason},
+			bookkeeping: {
+				...base,
+				manifest_state: 'unreadable',
+				manifest_status: null,
+				images_recorded: null,
+				error: result.reason,
+			},
 		};
 	}
 	return {

@@ -8,7 +8,8 @@ import {parsePythonJson, isJsonObject, type JsonObject, type JsonValue} from './
 import {asReal, asSafeInteger, asString} from './values.js';
 import type {InfotextFields} from './infotext.js';
 
-export type ComfyReading = {fields: InfotextFields; prompt: string | null; negativePrompt: string | null} | {unread: string};
+export type ComfyReading =
+	{fields: InfotextFields; prompt: string | null; negativePrompt: string | null} | {unread: string};
 
 const SAMPLERS = new Set(['KSampler', 'KSamplerAdvanced']);
 const CHECKPOINT_LOADERS = new Set(['CheckpointLoaderSimple', 'CheckpointLoader', 'unCLIPCheckpointLoader']);
@@ -55,7 +56,8 @@ function promptText(graph: JsonObject, link: JsonValue | undefined): string | nu
 
 function latentSize(graph: JsonObject, link: JsonValue | undefined): {width: number | null; height: number | null} {
 	const node = isLink(link) ? nodeOf(graph, link) : undefined;
-	const inputs = node && /^Empty\w*LatentImage$/.test(asString(node.get('class_type')) ?? '') ? inputsOf(node) : undefined;
+	const inputs =
+		node && /^Empty\w*LatentImage$/.test(asString(node.get('class_type')) ?? '') ? inputsOf(node) : undefined;
 	return {width: asSafeInteger(inputs?.get('width')) ?? null, height: asSafeInteger(inputs?.get('height')) ?? null};
 }
 
@@ -78,7 +80,10 @@ export function readComfyPrompt(text: string): ComfyReading {
 		if (isJsonObject(node) && SAMPLERS.has(asString(node.get('class_type')) ?? '')) samplers.push(node);
 	}
 	if (samplers.length === 0) return {unread: 'parameters from ComfyUI not read: no KSampler node in its graph'};
-	if (samplers.length > 1) return {unread: `parameters from ComfyUI not read: ${samplers.length} sampler nodes, none of them is "the" sampler`};
+	if (samplers.length > 1)
+		return {
+			unread: `parameters from ComfyUI not read: ${samplers.length} sampler nodes, none of them is "the" sampler`,
+		};
 	const inputs = inputsOf(samplers[0]!);
 	if (!inputs) return {unread: 'parameters from ComfyUI not read: its sampler has no inputs'};
 	const size = latentSize(graph, inputs.get('latent_image'));

@@ -53,5 +53,13 @@ export function epochMsFromIso(text: string): number {
 	const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?/.exec(text);
 	if (!m) return Number.NaN;
 	const ms = m[7] ? Math.floor(Number(m[7].padEnd(6, '0')) / 1000) : 0;
-	return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), ms).getTime();
+	return new Date(
+		Number(m[1]),
+		Number(m[2]) - 1,
+		Number(m[3]),
+		Number(m[4]),
+		Number(m[5]),
+		Number(m[6] ?? 0),
+		ms,
+	).getTime();
 }

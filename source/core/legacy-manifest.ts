@@ -98,7 +98,9 @@ function placeholdersFromEntries(entries: readonly JsonObject[]): LegacyPlacehol
 		for (const [name, value] of chosen) {
 			let slot = seen.get(name);
 			if (!slot) seen.set(name, (slot = {values: [], keys: new Set()}));
-			const key = JSON.stringify(typeof value === 'bigint' ? value.toString() : value instanceof Map ? [...value] : value);
+			const key = JSON.stringify(
+				typeof value === 'bigint' ? value.toString() : value instanceof Map ? [...value] : value,
+			);
 			if (slot.keys.has(key)) continue;
 			slot.keys.add(key);
 			slot.values.push(value);
@@ -163,7 +165,11 @@ function readPhase1(fileName: string, document: JsonObject): LegacyReadResult {
 	const plan = emptyPlan('phase1', fileName);
 	const info = asObject(document.get('generation_info'));
 	const generation = asObject(document.get('generation'));
-	if (!info && !generation) return {ok: false, reason: `${fileName}: neither "generation_info" nor "generation": not a Phase-1 metadata file`};
+	if (!info && !generation)
+		return {
+			ok: false,
+			reason: `${fileName}: neither "generation_info" nor "generation": not a Phase-1 metadata file`,
+		};
 	const params = asObject(document.get('parameters'));
 	plan.templateVersion = asString(document.get('version')) ?? null;
 	plan.sessionName = asString(info?.get('session_name')) ?? null;
@@ -184,7 +190,9 @@ function readPhase1(fileName: string, document: JsonObject): LegacyReadResult {
 	const variations = asObject(document.get('variations'));
 	if (variations) {
 		plan.placeholders = [...variations].map(([name, entry]) => {
-			const values = (asList(getPath(entry, 'values')) ?? []).filter((v) => !(typeof v === 'string' && MORE_VALUES.test(v)));
+			const values = (asList(getPath(entry, 'values')) ?? []).filter(
+				(v) => !(typeof v === 'string' && MORE_VALUES.test(v)),
+			);
 			return {name, count: asSafeInteger(getPath(entry, 'count')) ?? values.length, values};
 		});
 	}

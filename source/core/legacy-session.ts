@@ -44,12 +44,22 @@ export type LegacyInput = {
 	imageNames: readonly string[];
 };
 
-type ReadImage = {sample: ImageSample; from: 'png' | 'comfyui'; fields: InfotextFields; prompt: string | null; negative: string | null};
+type ReadImage = {
+	sample: ImageSample;
+	from: 'png' | 'comfyui';
+	fields: InfotextFields;
+	prompt: string | null;
+	negative: string | null;
+};
 
 const MAX_OTHERS = 4;
 
 /** Picks the value most images carry; ties go to the earliest image. */
-function tally<T>(images: readonly ReadImage[], pick: (image: ReadImage) => T | null, key: (value: T) => string = String) {
+function tally<T>(
+	images: readonly ReadImage[],
+	pick: (image: ReadImage) => T | null,
+	key: (value: T) => string = String,
+) {
 	const counts = new Map<string, {value: T; count: number}>();
 	for (const image of images) {
 		const value = pick(image);
@@ -78,12 +88,25 @@ function readImages(samples: readonly ImageSample[], notes: Map<string, number>)
 			if (info.params.size === 0) {
 				bump(notes, 'parameters without the Key: value line (no steps, sampler or seed)');
 			}
-			read.push({sample, from: 'png', fields: infotextFields(info), prompt: info.prompt || null, negative: info.negativePrompt || null});
+			read.push({
+				sample,
+				from: 'png',
+				fields: infotextFields(info),
+				prompt: info.prompt || null,
+				negative: info.negativePrompt || null,
+			});
 			if (sample.problem !== null) bump(notes, sample.problem);
 		} else if (sample.comfyPrompt !== null) {
 			const comfy = readComfyPrompt(sample.comfyPrompt);
 			if ('unread' in comfy) bump(notes, comfy.unread);
-			else read.push({sample, from: 'comfyui', fields: comfy.fields, prompt: comfy.prompt, negative: comfy.negativePrompt});
+			else
+				read.push({
+					sample,
+					from: 'comfyui',
+					fields: comfy.fields,
+					prompt: comfy.prompt,
+					negative: comfy.negativePrompt,
+				});
 		} else {
 			bump(notes, sample.problem ?? 'no parameters in the image');
 		}
@@ -104,14 +127,24 @@ const toInt64 = (digits: string): Int64 => {
 function fullSampler(fields: InfotextFields): string | null {
 	if (fields.sampler === null) return null;
 	const scheduler = fields.scheduler;
-	return scheduler && scheduler !== 'Automatic' && !fields.sampler.endsWith(` ${scheduler}`) ? `${fields.sampler} ${scheduler}` : fields.sampler;
+	return scheduler && scheduler !== 'Automatic' && !fields.sampler.endsWith(` ${scheduler}`)
+		? `${fields.sampler} ${scheduler}`
+		: fields.sampler;
 }
 
-type SeedReading = {mode: 'fixed' | 'progressive' | 'random' | null; base: Int64 | null; agree: number; of: number; note?: string};
+type SeedReading = {
+	mode: 'fixed' | 'progressive' | 'random' | null;
+	base: Int64 | null;
+	agree: number;
+	of: number;
+	note?: string;
+};
 
 /** Seed mode from the images' actual seeds and their positions: equal is fixed, seed − position constant is progressive. */
 function seedsOfImages(images: readonly ReadImage[], total: number): SeedReading | null {
-	const seeded = images.filter((i) => i.fields.seed !== null).map((i) => ({seed: BigInt(i.fields.seed!), position: BigInt(i.sample.position)}));
+	const seeded = images
+		.filter((i) => i.fields.seed !== null)
+		.map((i) => ({seed: BigInt(i.fields.seed!), position: BigInt(i.sample.position)}));
 	if (seeded.length === 0) return null;
 	const first = seeded[0]!;
 	if (seeded.length === 1) {
@@ -119,7 +152,8 @@ function seedsOfImages(images: readonly ReadImage[], total: number): SeedReading
 			? {mode: 'fixed', base: toInt64(first.seed.toString()), agree: 1, of: 1}
 			: {mode: null, base: null, agree: 1, of: 1, note: 'one image carries a seed: the seed mode is not known'};
 	}
-	if (seeded.every((s) => s.seed === first.seed)) return {mode: 'fixed', base: toInt64(first.seed.toString()), agree: seeded.length, of: seeded.length};
+	if (seeded.every((s) => s.seed === first.seed))
+		return {mode: 'fixed', base: toInt64(first.seed.toString()), agree: seeded.length, of: seeded.length};
 	const offset = first.seed - first.position;
 	if (seeded.every((s) => s.seed - s.position === offset)) {
 		return {mode: 'progressive', base: toInt64(offset.toString()), agree: seeded.length, of: seeded.length};
@@ -153,7 +187,8 @@ function matchPlan(plan: LegacyPlan, imageNames: readonly string[], notes: strin
 	const planned = new Set(plan.planned.map((p) => p.index));
 	const stem = plan.sessionName;
 	if (stem === null) {
-		if (imageNames.length > 0) notes.push(`${plan.fileName} has no session_name: its entries cannot be matched to the images`);
+		if (imageNames.length > 0)
+			notes.push(`${plan.fileName} has no session_name: its entries cannot be matched to the images`);
 		return;
 	}
 	let unmatched = 0;
@@ -164,10 +199,14 @@ function matchPlan(plan: LegacyPlan, imageNames: readonly string[], notes: strin
 		else matched.add(index);
 	}
 	if (unmatched > 0) {
-		notes.push(`${plan.fileName}: ${unmatched} of ${imageNames.length} images do not match its entries (expected names like ${stem}_0000.png)`);
+		notes.push(
+			`${plan.fileName}: ${unmatched} of ${imageNames.length} images do not match its entries (expected names like ${stem}_0000.png)`,
+		);
 	}
 	if (plan.planned.length > 0 && matched.size < plan.planned.length && unmatched === 0 && imageNames.length > 0) {
-		notes.push(`${plan.fileName}: ${plan.planned.length - matched.size} of ${plan.planned.length} planned images have no file`);
+		notes.push(
+			`${plan.fileName}: ${plan.planned.length - matched.size} of ${plan.planned.length} planned images have no file`,
+		);
 	}
 }
 
@@ -219,8 +258,19 @@ export function computeLegacy(input: LegacyInput): LegacyComputation {
 		origins.add(planSource);
 	};
 
-	fromImagesOrPlan('sd_model', (i) => i.fields.model ?? (i.fields.modelHash ? `hash ${i.fields.modelHash}` : null), plan?.model ?? null, (a, b) => modelMatches(a, b));
-	fromImagesOrPlan('sampler_name', (i) => i.fields.sampler, plan?.sampler ?? null, samplersMatch, plan?.sampler ?? null);
+	fromImagesOrPlan(
+		'sd_model',
+		(i) => i.fields.model ?? (i.fields.modelHash ? `hash ${i.fields.modelHash}` : null),
+		plan?.model ?? null,
+		(a, b) => modelMatches(a, b),
+	);
+	fromImagesOrPlan(
+		'sampler_name',
+		(i) => i.fields.sampler,
+		plan?.sampler ?? null,
+		samplersMatch,
+		plan?.sampler ?? null,
+	);
 	// A plan says "DPM++ 2M Karras" where images ≥ A1111 1.9 say "DPM++ 2M" + "Karras": compared as one.
 	if (sources.sampler_name?.conflicts && plan?.sampler) {
 		const full = tally(images, (i) => fullSampler(i.fields));
@@ -228,7 +278,9 @@ export function computeLegacy(input: LegacyInput): LegacyComputation {
 	}
 	fromImagesOrPlan('steps', (i) => i.fields.steps, plan?.steps ?? null);
 	fromImagesOrPlan('cfg_scale', (i) => i.fields.cfgScale, plan?.cfgScale ?? null);
-	const size = tally(images, (i) => (i.fields.width !== null && i.fields.height !== null ? `${i.fields.width}x${i.fields.height}` : null));
+	const size = tally(images, (i) =>
+		i.fields.width !== null && i.fields.height !== null ? `${i.fields.width}x${i.fields.height}` : null,
+	);
 	if (size) {
 		const [w, h] = size.value.split('x').map(Number) as [number, number];
 		fields.width = w;
@@ -246,12 +298,19 @@ export function computeLegacy(input: LegacyInput): LegacyComputation {
 		sources.width = sources.height = {from: plan.kind};
 		origins.add(plan.kind);
 	} else {
-		const pixels = tallySamples(samples, (s) => (s.pixelWidth !== null && s.pixelHeight !== null ? `${s.pixelWidth}x${s.pixelHeight}` : null));
+		const pixels = tallySamples(samples, (s) =>
+			s.pixelWidth !== null && s.pixelHeight !== null ? `${s.pixelWidth}x${s.pixelHeight}` : null,
+		);
 		if (pixels) {
 			const [w, h] = pixels.value.split('x').map(Number) as [number, number];
 			fields.width = w;
 			fields.height = h;
-			sources.width = sources.height = {from: 'header', agree: pixels.agree, of: pixels.of, note: 'the final pixel size (any upscaling included)'};
+			sources.width = sources.height = {
+				from: 'header',
+				agree: pixels.agree,
+				of: pixels.of,
+				note: 'the final pixel size (any upscaling included)',
+			};
 			origins.add('header');
 		}
 	}
@@ -262,7 +321,8 @@ export function computeLegacy(input: LegacyInput): LegacyComputation {
 		if (seeds.mode !== null) fields.seed_mode = seeds.mode;
 		if (seeds.base !== null) fields.seed_base = seeds.base;
 		const source: FieldSource = {from: dominantImageSource, agree: seeds.agree, of: seeds.of};
-		if (planSource && plan?.seedMode && seeds.mode && plan.seedMode !== seeds.mode) source.conflicts = [{from: planSource, value: plan.seedMode}];
+		if (planSource && plan?.seedMode && seeds.mode && plan.seedMode !== seeds.mode)
+			source.conflicts = [{from: planSource, value: plan.seedMode}];
 		sources.seed_mode = sources.seed_base = source;
 		origins.add(dominantImageSource);
 	} else {
@@ -272,8 +332,20 @@ export function computeLegacy(input: LegacyInput): LegacyComputation {
 	}
 
 	// Prompts: a template (Phase 1) first, then one prompt every sampled image shares, then the plan's.
-	choosePrompt('resolved_prompt', plan?.kind === 'phase1' ? plan.prompt : null, (i) => i.prompt, plan?.prompt ?? null, plan?.planned?.[0]?.prompt ?? null);
-	choosePrompt('negative_prompt', plan?.kind === 'phase1' ? plan.negativePrompt : null, (i) => i.negative, plan?.negativePrompt ?? null, plan?.planned?.[0]?.negativePrompt ?? null);
+	choosePrompt(
+		'resolved_prompt',
+		plan?.kind === 'phase1' ? plan.prompt : null,
+		(i) => i.prompt,
+		plan?.prompt ?? null,
+		plan?.planned?.[0]?.prompt ?? null,
+	);
+	choosePrompt(
+		'negative_prompt',
+		plan?.kind === 'phase1' ? plan.negativePrompt : null,
+		(i) => i.negative,
+		plan?.negativePrompt ?? null,
+		plan?.planned?.[0]?.negativePrompt ?? null,
+	);
 
 	function choosePrompt(
 		column: 'resolved_prompt' | 'negative_prompt',
@@ -300,7 +372,12 @@ export function computeLegacy(input: LegacyInput): LegacyComputation {
 		} else if (best) {
 			const first = images.find((i) => pick(i) !== null)!;
 			fields[column] = pick(first);
-			sources[column] = {from: dominantImageSource, agree: 1, of, note: `the first image's; the sampled images carry ${best.distinct} different ones`};
+			sources[column] = {
+				from: dominantImageSource,
+				agree: 1,
+				of,
+				note: `the first image's; the sampled images carry ${best.distinct} different ones`,
+			};
 			origins.add(dominantImageSource);
 		} else if (planFirst !== null && planSource) {
 			fields[column] = planFirst;
@@ -316,7 +393,10 @@ export function computeLegacy(input: LegacyInput): LegacyComputation {
 	fromPlan('manifest_generated_at', plan?.generatedAt ?? null);
 	if (plan?.placeholders) {
 		fromPlan('placeholders_json', pythonDumps(new Map(plan.placeholders.map((p) => [p.name, p.count]))));
-		fromPlan('variations_summary_json', pythonDumps(new Map(plan.placeholders.map((p) => [p.name, p.values.slice(0, 10)]))));
+		fromPlan(
+			'variations_summary_json',
+			pythonDumps(new Map(plan.placeholders.map((p) => [p.name, p.values.slice(0, 10)]))),
+		);
 	}
 	// A seed sweep: one prompt, several seeds (in the images, else in the plan).
 	const prompts = tally(images, (i) => i.prompt);
@@ -333,7 +413,9 @@ export function computeLegacy(input: LegacyInput): LegacyComputation {
 		}
 	}
 
-	const ordered = (['v1', 'phase1', 'png', 'comfyui', 'header'] as const).filter((o) => origins.has(o) || (o === planSource && plan !== null));
+	const ordered = (['v1', 'phase1', 'png', 'comfyui', 'header'] as const).filter(
+		(o) => origins.has(o) || (o === planSource && plan !== null),
+	);
 	const record: SourcesRecord = {origins: [...ordered], fields: sources, notes};
 	if (input.sampling) {
 		record.sampled = samples.length;
@@ -342,7 +424,10 @@ export function computeLegacy(input: LegacyInput): LegacyComputation {
 	return {fields, sources: record};
 }
 
-function tallySamples(samples: readonly ImageSample[], pick: (s: ImageSample) => string | null): {value: string; agree: number; of: number} | null {
+function tallySamples(
+	samples: readonly ImageSample[],
+	pick: (s: ImageSample) => string | null,
+): {value: string; agree: number; of: number} | null {
 	const counts = new Map<string, number>();
 	let of = 0;
 	for (const sample of samples) {
@@ -358,7 +443,11 @@ function tallySamples(samples: readonly ImageSample[], pick: (s: ImageSample) =>
 
 /** `illustriousXL_v01` (an image's Model) and `illustriousXL_v01.safetensors [hash]` (a checkpoint) are one model. */
 function modelMatches(a: string, b: string): boolean {
-	const norm = (m: string): string => m.replace(/\s*\[[0-9a-f]+\]$/i, '').replace(/\.(safetensors|ckpt|pt|bin|gguf)$/i, '').toLowerCase();
+	const norm = (m: string): string =>
+		m
+			.replace(/\s*\[[0-9a-f]+\]$/i, '')
+			.replace(/\.(safetensors|ckpt|pt|bin|gguf)$/i, '')
+			.toLowerCase();
 	return norm(a) === norm(b);
 }
 

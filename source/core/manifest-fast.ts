@@ -26,12 +26,17 @@ const notVouched = new NotVouched();
 
 type Parsed = null | boolean | number | string | Parsed[] | {[key: string]: Parsed};
 
-const isPlainObject = (value: unknown): value is {[key: string]: Parsed} => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is {[key: string]: Parsed} =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A parsed value as the exact reader builds it; throws NotVouched where the two could differ. */
 function convert(value: Parsed, wholeNumbersMatter: boolean): JsonValue {
 	if (typeof value === 'number') {
-		if (!Number.isFinite(value) || (Number.isInteger(value) && (wholeNumbersMatter || !Number.isSafeInteger(value)))) throw notVouched;
+		if (
+			!Number.isFinite(value) ||
+			(Number.isInteger(value) && (wholeNumbersMatter || !Number.isSafeInteger(value)))
+		)
+			throw notVouched;
 		return value;
 	}
 	if (value === null || typeof value !== 'object') return value;

@@ -2,7 +2,14 @@
  * manifest.json → the fields sdstats uses. Reads the bytes once: `snapshot` and the small top-level fields are
  * built, the (possibly enormous) `images` list is only validated and counted.
  */
-import {JsonReader, JsonSyntaxError, isJsonObject, jsonTypeName, type JsonObject, type JsonValue} from './python-json.js';
+import {
+	JsonReader,
+	JsonSyntaxError,
+	isJsonObject,
+	jsonTypeName,
+	type JsonObject,
+	type JsonValue,
+} from './python-json.js';
 import {MANIFEST_NAME} from './images.js';
 import {readManifestFast} from './manifest-fast.js';
 

@@ -452,7 +452,8 @@ export class JsonReader {
 		for (;;) {
 			// Whitespace.
 			let c = bytes[p]!;
-			while (p < end && (c === Char.Space || c === Char.Newline || c === Char.Return || c === Char.Tab)) c = bytes[++p]!;
+			while (p < end && (c === Char.Space || c === Char.Newline || c === Char.Return || c === Char.Tab))
+				c = bytes[++p]!;
 			if (state === VALUE) {
 				if (p >= end) this.fail('unexpected end of input', end);
 				if (c === Char.OpenBrace || c === Char.OpenBracket) {
@@ -511,7 +512,10 @@ export class JsonReader {
 				state = open === Char.OpenBrace ? KEY : VALUE;
 				continue;
 			}
-			if ((open === Char.OpenBrace && c === Char.CloseBrace) || (open === Char.OpenBracket && c === Char.CloseBracket)) {
+			if (
+				(open === Char.OpenBrace && c === Char.CloseBrace) ||
+				(open === Char.OpenBracket && c === Char.CloseBracket)
+			) {
 				depth--;
 				p++;
 				continue;

@@ -33,7 +33,27 @@ import {SESSION_STATES, type SessionState} from './types.js';
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '=';
 
-export const QUERY_FIELDS = ['state', 'model', 'sampler', 'name', 'prompt', 'mode', 'size', 'sweep', 'fav', 'test', 'complete', 'completion', 'images', 'created', 'tag', 'rating', 'source', 'root', 'is'] as const;
+export const QUERY_FIELDS = [
+	'state',
+	'model',
+	'sampler',
+	'name',
+	'prompt',
+	'mode',
+	'size',
+	'sweep',
+	'fav',
+	'test',
+	'complete',
+	'completion',
+	'images',
+	'created',
+	'tag',
+	'rating',
+	'source',
+	'root',
+	'is',
+] as const;
 export type QueryField = (typeof QUERY_FIELDS)[number];
 
 export type FieldValue =
@@ -135,7 +155,8 @@ function parseBool(raw: string, position: number, field: string): boolean {
 }
 
 function splitComparison(raw: string): {op: Comparison; rest: string} {
-	for (const op of ['<=', '>=', '<', '>', '='] as const) if (raw.startsWith(op)) return {op, rest: raw.slice(op.length)};
+	for (const op of ['<=', '>=', '<', '>', '='] as const)
+		if (raw.startsWith(op)) return {op, rest: raw.slice(op.length)};
 	return {op: '=', rest: raw};
 }
 
@@ -170,7 +191,8 @@ const SIZE_PATTERN = /^(-?\d+(?:\.\d+)?)[x×](-?\d+(?:\.\d+)?)$/i;
  */
 function parseValue(field: QueryField, raw: string, position: number, verbatim: string): FieldValue {
 	if (raw === '') throw new QuerySyntaxError(`${field}: a value is missing`, position);
-	if (NONE_FIELDS.has(field) && raw.toLowerCase() === 'none' && verbatim.toLowerCase() === 'none') return {type: 'none'};
+	if (NONE_FIELDS.has(field) && raw.toLowerCase() === 'none' && verbatim.toLowerCase() === 'none')
+		return {type: 'none'};
 	if (EXACT_FIELDS.has(field) && verbatim.startsWith('=')) {
 		if (raw.length <= 1) throw new QuerySyntaxError(`${field}: a value is missing after =`, position + 1);
 		return {type: 'exact', value: raw.slice(1)};
@@ -180,7 +202,11 @@ function parseValue(field: QueryField, raw: string, position: number, verbatim: 
 		let offset = 0;
 		for (const part of raw.split(',')) {
 			const m = SIZE_PATTERN.exec(part);
-			if (!m) throw new QuerySyntaxError(`size: expected WIDTHxHEIGHT (832x1216) or none, not "${part}"`, position + offset);
+			if (!m)
+				throw new QuerySyntaxError(
+					`size: expected WIDTHxHEIGHT (832x1216) or none, not "${part}"`,
+					position + offset,
+				);
 			values.push({width: Number(m[1]), height: Number(m[2])});
 			offset += part.length + 1;
 		}
@@ -191,8 +217,14 @@ function parseValue(field: QueryField, raw: string, position: number, verbatim: 
 		let offset = 0;
 		for (const part of raw.split(',')) {
 			const name = part.toLowerCase();
-			const states = STATE_ALIASES[name] ?? ((SESSION_STATES as readonly string[]).includes(name) ? [name as SessionState] : null);
-			if (!states) throw new QuerySyntaxError(`state: unknown state "${part}" (states: ${SESSION_STATES.join(', ')}, incomplete)`, position + offset);
+			const states =
+				STATE_ALIASES[name] ??
+				((SESSION_STATES as readonly string[]).includes(name) ? [name as SessionState] : null);
+			if (!states)
+				throw new QuerySyntaxError(
+					`state: unknown state "${part}" (states: ${SESSION_STATES.join(', ')}, incomplete)`,
+					position + offset,
+				);
 			for (const s of states) if (!values.includes(s)) values.push(s);
 			offset += part.length + 1;
 		}
@@ -234,7 +266,10 @@ function parseValue(field: QueryField, raw: string, position: number, verbatim: 
 		for (const part of raw.split(',')) {
 			const name = SOURCE_ALIASES[part.toLowerCase()] ?? part.toLowerCase();
 			if (!(QUERY_SOURCES as readonly string[]).includes(name)) {
-				throw new QuerySyntaxError(`source: unknown source "${part}" (sources: ${QUERY_SOURCES.join(', ')})`, position + offset);
+				throw new QuerySyntaxError(
+					`source: unknown source "${part}" (sources: ${QUERY_SOURCES.join(', ')})`,
+					position + offset,
+				);
 			}
 			if (!values.includes(name)) values.push(name);
 			offset += part.length + 1;
@@ -246,7 +281,8 @@ function parseValue(field: QueryField, raw: string, position: number, verbatim: 
 		let offset = 0;
 		for (const part of raw.split(',')) {
 			const value = part.toLowerCase();
-			if (value !== 'like' && value !== 'dislike' && value !== 'none') throw new QuerySyntaxError(`rating: expected like, dislike or none, not "${part}"`, position + offset);
+			if (value !== 'like' && value !== 'dislike' && value !== 'none')
+				throw new QuerySyntaxError(`rating: expected like, dislike or none, not "${part}"`, position + offset);
 			values.push(value);
 			offset += part.length + 1;
 		}
@@ -261,7 +297,13 @@ function parseValue(field: QueryField, raw: string, position: number, verbatim: 
 
 /** What `source:` takes: the sources of core/sources.ts, and `files` for rows with nothing but the files. */
 export const QUERY_SOURCES = ['manifest', 'v1', 'phase1', 'png', 'comfyui', 'header', 'files'] as const;
-const SOURCE_ALIASES: Record<string, string> = {'phase-1': 'phase1', metadata: 'phase1', images: 'png', infotext: 'png', comfy: 'comfyui'};
+const SOURCE_ALIASES: Record<string, string> = {
+	'phase-1': 'phase1',
+	metadata: 'phase1',
+	images: 'png',
+	infotext: 'png',
+	comfy: 'comfyui',
+};
 
 const FIELD_PATTERN = /^([a-z]+):/i;
 
@@ -284,18 +326,28 @@ export function parseQuery(input: string): ParseResult {
 			if (field) {
 				const name = field[1]!.toLowerCase() as QueryField;
 				if (!(QUERY_FIELDS as readonly string[]).includes(name)) {
-					throw new QuerySyntaxError(`unknown field "${field[1]}" (fields: ${QUERY_FIELDS.join(', ')}; quote a word that holds a colon)`, start);
+					throw new QuerySyntaxError(
+						`unknown field "${field[1]}" (fields: ${QUERY_FIELDS.join(', ')}; quote a word that holds a colon)`,
+						start,
+					);
 				}
 				const valueStart = start + field[0].length;
 				const verbatim = input.slice(valueStart, token.end);
-				terms.push({kind: 'field', field: name, value: parseValue(name, text.slice(field[0].length), valueStart, verbatim), negate, start});
+				terms.push({
+					kind: 'field',
+					field: name,
+					value: parseValue(name, text.slice(field[0].length), valueStart, verbatim),
+					negate,
+					start,
+				});
 			} else if (text !== '') {
 				terms.push({kind: 'word', text, negate, start});
 			}
 		}
 		return {ok: true, query: {terms}};
 	} catch (error) {
-		if (error instanceof QuerySyntaxError) return {ok: false, error: {message: error.message, position: error.position}};
+		if (error instanceof QuerySyntaxError)
+			return {ok: false, error: {message: error.message, position: error.position}};
 		throw error;
 	}
 }
@@ -308,7 +360,11 @@ function quoteIfNeeded(text: string): string {
 
 /** A "contains" value that would read as `=` (exact) or `none` when written bare is quoted. */
 function quoteTextValue(text: string, field: QueryField, only: boolean): string {
-	if ((EXACT_FIELDS.has(field) && text.startsWith('=')) || (only && NONE_FIELDS.has(field) && text.toLowerCase() === 'none')) return quote(text);
+	if (
+		(EXACT_FIELDS.has(field) && text.startsWith('=')) ||
+		(only && NONE_FIELDS.has(field) && text.toLowerCase() === 'none')
+	)
+		return quote(text);
 	return quoteIfNeeded(text);
 }
 

@@ -93,7 +93,10 @@ export type SessionRecord = SessionStatsRowRecord & {
 	root: string | null;
 };
 
-type SessionStatsRowRecord = Omit<SessionStatsRow, 'placeholders_json' | 'variations_summary_json' | 'is_seed_sweep'> & {
+type SessionStatsRowRecord = Omit<
+	SessionStatsRow,
+	'placeholders_json' | 'variations_summary_json' | 'is_seed_sweep'
+> & {
 	is_seed_sweep: boolean;
 	placeholders_json: JsonValue;
 	variations_summary_json: JsonValue;
@@ -133,7 +136,9 @@ function sourceColumns(row: StoredSession): Pick<SessionRecord, 'sources' | 'sou
 	const record = sourcesOfRow(row);
 	const sampling =
 		record.sampled !== undefined && record.images !== undefined && record.sampled < record.images
-			? [`parameters read from ${record.sampled} of ${record.images} images (a sample; \`sdstats compute --deep\` reads them all)`]
+			? [
+					`parameters read from ${record.sampled} of ${record.images} images (a sample; \`sdstats compute --deep\` reads them all)`,
+				]
 			: [];
 	return {sources: record.fields, source_notes: [...record.notes, ...sampling]};
 }

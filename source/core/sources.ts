@@ -74,7 +74,11 @@ export function parseSources(json: string | null | undefined): SourcesRecord | n
  * `manifest` for a manifest.json row (also one kept while its manifest is unreadable, or written by the web UI);
  * `files` for a row with nothing but the files.
  */
-export function originsOf(row: {origins?: string | null | undefined; manifest_state: string | null; sd_model: string | null}): string {
+export function originsOf(row: {
+	origins?: string | null | undefined;
+	manifest_state: string | null;
+	sd_model: string | null;
+}): string {
 	if (row.origins) return row.origins;
 	if (row.manifest_state === 'ok' || (row.manifest_state !== 'missing' && row.sd_model !== null)) return 'manifest';
 	return 'files';
@@ -101,9 +105,12 @@ const MANIFEST_COLUMNS = [
 	'manifest_generated_at',
 ] as const;
 
-type SourcedRow = {origins?: string | null | undefined; sources_json?: string | null | undefined; manifest_state: string | null; sd_model: string | null} & Partial<
-	Record<(typeof MANIFEST_COLUMNS)[number], unknown>
->;
+type SourcedRow = {
+	origins?: string | null | undefined;
+	sources_json?: string | null | undefined;
+	manifest_state: string | null;
+	sd_model: string | null;
+} & Partial<Record<(typeof MANIFEST_COLUMNS)[number], unknown>>;
 
 /**
  * Where each value of a stored row came from: the stored record of a row without manifest.json, or, for a

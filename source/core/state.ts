@@ -41,18 +41,28 @@ export function deriveState(facts: StateFacts, nowMs: number, stallWindowMs = DE
 }
 
 /** States that mean "this run did not produce what it planned" — the explorer's triage set. */
-export const INCOMPLETE_STATES: ReadonlySet<SessionState> = new Set(['partial', 'stalled', 'aborted', 'empty', 'running']);
+export const INCOMPLETE_STATES: ReadonlySet<SessionState> = new Set([
+	'partial',
+	'stalled',
+	'aborted',
+	'empty',
+	'running',
+]);
 
 /** A stored row's state as of `nowMs`. */
 export function stateOf(
-	row: Pick<StoredSession, 'manifest_state' | 'sd_model' | 'images_expected' | 'manifest_status' | 'images_actual' | 'last_activity_ms'>,
+	row: Pick<
+		StoredSession,
+		'manifest_state' | 'sd_model' | 'images_expected' | 'manifest_status' | 'images_actual' | 'last_activity_ms'
+	>,
 	nowMs: number,
 	stallWindowMs: number,
 ): SessionState {
 	return deriveState(
 		{
 			// A row another tool wrote without our bookkeeping: judge it by what the row says.
-			manifestState: row.manifest_state ?? (row.sd_model === null && row.images_expected === null ? 'missing' : 'ok'),
+			manifestState:
+				row.manifest_state ?? (row.sd_model === null && row.images_expected === null ? 'missing' : 'ok'),
 			manifestStatus: row.manifest_status,
 			imagesActual: row.images_actual,
 			imagesExpected: row.images_expected,

@@ -73,7 +73,9 @@ export const SESSION_STATS_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof SessionStatsRow>;
 
 // Compile-time: every SessionStatsRow field is listed above (the `satisfies` checks the other direction).
-const everyColumnListed: Exclude<keyof SessionStatsRow, (typeof SESSION_STATS_COLUMNS)[number]> extends never ? true : never = true;
+const everyColumnListed: Exclude<keyof SessionStatsRow, (typeof SESSION_STATS_COLUMNS)[number]> extends never
+	? true
+	: never = true;
 void everyColumnListed;
 
 /** Whether the manifest could be read when the session was last computed. */

@@ -90,7 +90,11 @@ function* cartesian(variations: Record<string, string[]>): Generator<Record<stri
 export function buildManifest(sessionName: string, spec: ManifestSpec, recorded: number): Record<string, unknown> {
 	const variations = spec.variations ?? {};
 	const baseSeed = spec.baseSeed === undefined ? 1000 : spec.baseSeed;
-	const prompt = spec.prompt ?? `masterpiece, best quality, 1girl, ${Object.keys(variations).map((n) => `{${n}}`).join(', ')}`;
+	const prompt =
+		spec.prompt ??
+		`masterpiece, best quality, 1girl, ${Object.keys(variations)
+			.map((n) => `{${n}}`)
+			.join(', ')}`;
 	const negative = spec.negative ?? 'lowres, bad anatomy, blurry';
 	const combos = cartesian(variations);
 	const images: unknown[] = [];
@@ -122,7 +126,14 @@ export function buildManifest(sessionName: string, spec: ManifestSpec, recorded:
 			runtime_info: {sd_model_checkpoint: spec.model ?? 'illustriousXL_v01.safetensors [a1b2c3d4e5]'},
 			resolved_template: {prompt, negative},
 			generation_params: generationParams,
-			api_params: spec.apiParams ?? {width: 832, height: 1216, steps: 30, cfg_scale: 7, sampler: 'DPM++ 2M', scheduler: 'Karras'},
+			api_params: spec.apiParams ?? {
+				width: 832,
+				height: 1216,
+				steps: 30,
+				cfg_scale: 7,
+				sampler: 'DPM++ 2M',
+				scheduler: 'Karras',
+			},
 			variations: Object.fromEntries(
 				Object.entries(variations).map(([name, used]) => {
 					const available = spec.available?.[name] ?? used;
@@ -155,7 +166,9 @@ export function writeSession(root: string, spec: SessionSpec): string {
 	const names =
 		spec.imageNames ??
 		Array.from({length: spec.images ?? 0}, (_, i) => {
-			const seed = manifestSpec?.seedList ? manifestSpec.seedList[i % manifestSpec.seedList.length]! : (manifestSpec?.baseSeed ?? 1000) + i;
+			const seed = manifestSpec?.seedList
+				? manifestSpec.seedList[i % manifestSpec.seedList.length]!
+				: (manifestSpec?.baseSeed ?? 1000) + i;
 			return imageFileName(spec.name, i, seed);
 		});
 	names.forEach((name, i) => {
@@ -163,13 +176,18 @@ export function writeSession(root: string, spec: SessionSpec): string {
 		fs.writeFileSync(file, spec.realPng ? TINY_PNG : '');
 		setMtime(file, start + i * interval);
 	});
-	for (const [name, content] of Object.entries(spec.extraFiles ?? {})) fs.writeFileSync(path.join(folder, name), content);
+	for (const [name, content] of Object.entries(spec.extraFiles ?? {}))
+		fs.writeFileSync(path.join(folder, name), content);
 	if (spec.manifest) {
 		const file = path.join(folder, 'manifest.json');
 		const content =
 			'raw' in spec.manifest
 				? spec.manifest.raw
-				: JSON.stringify(buildManifest(spec.name, spec.manifest, spec.manifest.recordImages ?? names.length), null, 2);
+				: JSON.stringify(
+						buildManifest(spec.name, spec.manifest, spec.manifest.recordImages ?? names.length),
+						null,
+						2,
+					);
 		fs.writeFileSync(file, content);
 		setMtime(file, spec.manifestMtimeMs ?? start + Math.max(0, names.length - 1) * interval);
 	}

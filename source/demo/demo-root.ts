@@ -119,7 +119,14 @@ const THEMES: readonly Theme[] = [
 		label: 'portrait',
 		prompt: 'portrait of a woman, {Hair}, {Lighting}, 85mm, shallow depth of field',
 		placeholders: {
-			Hair: ['long black hair', 'short silver hair', 'red braid', 'blonde twintails', 'blue bob cut', 'messy brown hair'],
+			Hair: [
+				'long black hair',
+				'short silver hair',
+				'red braid',
+				'blonde twintails',
+				'blue bob cut',
+				'messy brown hair',
+			],
 			Lighting: ['rim light', 'golden hour', 'studio softbox'],
 		},
 	},
@@ -160,7 +167,16 @@ const THEMES: readonly Theme[] = [
 		label: 'outfit_variations',
 		prompt: 'masterpiece, 1girl, full body, wearing {Outfit}, {Background}',
 		placeholders: {
-			Outfit: ['school uniform', 'kimono', 'hoodie and jeans', 'maid outfit', 'business suit', 'sundress', 'track suit', 'gothic lolita'],
+			Outfit: [
+				'school uniform',
+				'kimono',
+				'hoodie and jeans',
+				'maid outfit',
+				'business suit',
+				'sundress',
+				'track suit',
+				'gothic lolita',
+			],
 			Background: ['white background', 'city street', 'beach', 'classroom'],
 		},
 	},
@@ -192,7 +208,14 @@ const THEMES: readonly Theme[] = [
 		label: 'witch_workshop',
 		prompt: 'witch brewing {Potion} in her workshop, {Light}, cluttered shelves',
 		placeholders: {
-			Potion: ['a love potion', 'liquid starlight', 'a sleeping draught', 'dragon fire', 'a healing tonic', 'shadow ink'],
+			Potion: [
+				'a love potion',
+				'liquid starlight',
+				'a sleeping draught',
+				'dragon fire',
+				'a healing tonic',
+				'shadow ink',
+			],
 			Light: ['candlelight', 'moonlight'],
 		},
 	},
@@ -294,14 +317,29 @@ function trimmed(theme: Theme, cap: number): Record<string, string[]> {
 	return Object.fromEntries(lists);
 }
 
-function themedManifest(rand: Random, when: When, theme: Theme, mode: 'combinatorial' | 'random', options: ParamOptions = {}): ManifestSpec {
+function themedManifest(
+	rand: Random,
+	when: When,
+	theme: Theme,
+	mode: 'combinatorial' | 'random',
+	options: ParamOptions = {},
+): ManifestSpec {
 	const base = baseManifest(rand, when, options);
 	if (mode === 'combinatorial') {
 		const variations = trimmed(theme, 40);
 		const numImages = Object.values(variations).reduce((p, v) => p * v.length, 1);
-		return {...base, prompt: theme.prompt, mode, seedMode: pick(rand, ['progressive', 'fixed']), variations, numImages};
+		return {
+			...base,
+			prompt: theme.prompt,
+			mode,
+			seedMode: pick(rand, ['progressive', 'fixed']),
+			variations,
+			numImages,
+		};
 	}
-	const variations = Object.fromEntries(Object.entries(theme.placeholders).map(([name, values]) => [name, subset(rand, values)]));
+	const variations = Object.fromEntries(
+		Object.entries(theme.placeholders).map(([name, values]) => [name, subset(rand, values)]),
+	);
 	return {
 		...base,
 		prompt: theme.prompt,
@@ -369,7 +407,9 @@ const HOUR = 60 * MINUTE;
 /** Hand-made sessions: every state, the edge cases, the hostile text. */
 function specialDrafts(rand: Random): Draft[] {
 	const drafts: Draft[] = [];
-	const add = (draft: Omit<Draft, 'intervalMs' | 'startDelayMs'> & {intervalMs?: number; startDelayMs?: number}): void => {
+	const add = (
+		draft: Omit<Draft, 'intervalMs' | 'startDelayMs'> & {intervalMs?: number; startDelayMs?: number},
+	): void => {
 		const manifest = draft.manifest && !('raw' in draft.manifest) ? draft.manifest : undefined;
 		drafts.push({
 			...draft,
@@ -382,7 +422,14 @@ function specialDrafts(rand: Random): Draft[] {
 	{
 		const when: When = [2025, 11, 16, 21, 40, 12];
 		const m = themedManifest(rand, when, theme('outfit_variations'), 'random', {model: MODELS[0]});
-		add({when, label: 'sunset_rooftop_batch', state: 'running', manifest: {...m, numImages: 120, status: 'ongoing'}, images: 47, live: {lastWriteAgoMs: 1 * MINUTE}});
+		add({
+			when,
+			label: 'sunset_rooftop_batch',
+			state: 'running',
+			manifest: {...m, numImages: 120, status: 'ongoing'},
+			images: 47,
+			live: {lastWriteAgoMs: 1 * MINUTE},
+		});
 	}
 	{
 		const when: When = [2025, 11, 16, 22, 15, 3];
@@ -392,7 +439,15 @@ function specialDrafts(rand: Random): Draft[] {
 			when,
 			label: 'expression_sweep_pony',
 			state: 'running',
-			manifest: {...m, prompt: 'score_9, score_8_up, 1girl, close-up, {Expression}', mode: 'combinatorial', seedMode: 'progressive', variations, numImages: 40, status: 'ongoing'},
+			manifest: {
+				...m,
+				prompt: 'score_9, score_8_up, 1girl, close-up, {Expression}',
+				mode: 'combinatorial',
+				seedMode: 'progressive',
+				variations,
+				numImages: 40,
+				status: 'ongoing',
+			},
 			images: 12,
 			live: {lastWriteAgoMs: 4 * MINUTE},
 		});
@@ -401,7 +456,14 @@ function specialDrafts(rand: Random): Draft[] {
 	{
 		const when: When = [2025, 11, 16, 14, 2, 51];
 		const m = themedManifest(rand, when, theme('landscape_moods'), 'combinatorial');
-		add({when, label: 'landscape_moods_overnight', state: 'stalled', manifest: {...m, status: 'ongoing'}, images: 9, live: {lastWriteAgoMs: 3 * HOUR + 12 * MINUTE}});
+		add({
+			when,
+			label: 'landscape_moods_overnight',
+			state: 'stalled',
+			manifest: {...m, status: 'ongoing'},
+			images: 9,
+			live: {lastWriteAgoMs: 3 * HOUR + 12 * MINUTE},
+		});
 	}
 	{
 		const when: When = [2025, 11, 15, 3, 12, 40];
@@ -417,12 +479,24 @@ function specialDrafts(rand: Random): Draft[] {
 	{
 		const when: When = [2025, 11, 12, 8, 30, 0];
 		const m = themedManifest(rand, when, theme('cafe_scene'), 'random');
-		add({when, label: 'cafe_scene_wrong_model', state: 'aborted', manifest: {...m, numImages: 24, status: 'aborted'}, images: 0});
+		add({
+			when,
+			label: 'cafe_scene_wrong_model',
+			state: 'aborted',
+			manifest: {...m, numImages: 24, status: 'aborted'},
+			images: 0,
+		});
 	}
 	{
 		const when: When = [2025, 11, 14, 23, 48, 9];
 		const m = themedManifest(rand, when, theme('outfit_variations'), 'random');
-		add({when, label: 'outfits_random_60', state: 'aborted', manifest: {...m, numImages: 60, status: 'aborted'}, images: 45});
+		add({
+			when,
+			label: 'outfits_random_60',
+			state: 'aborted',
+			manifest: {...m, numImages: 60, status: 'aborted'},
+			images: 45,
+		});
 	}
 	// Empty: a manifest that says completed, and no image.
 	{
@@ -437,7 +511,14 @@ function specialDrafts(rand: Random): Draft[] {
 			when,
 			label: 'typo_in_placeholder',
 			state: 'empty',
-			manifest: {...m, prompt: 'masterpiece, 1girl, {Expresion}', mode: 'combinatorial', seedMode: 'fixed', variations: {}, numImages: 0},
+			manifest: {
+				...m,
+				prompt: 'masterpiece, 1girl, {Expresion}',
+				mode: 'combinatorial',
+				seedMode: 'fixed',
+				variations: {},
+				numImages: 0,
+			},
 			images: 0,
 		});
 	}
@@ -451,9 +532,19 @@ function specialDrafts(rand: Random): Draft[] {
 		const when: When = [2025, 11, 15, 11, 22, 6];
 		const m = themedManifest(rand, when, theme('cyberpunk_city'), 'combinatorial');
 		const extraFiles = Object.fromEntries(
-			[0, 1, 2].map((i) => [`cyberpunk_city_resumed_${pad(i, 4)}_seed-${(m.baseSeed ?? 0) + i}_annotated.png`, '']),
+			[0, 1, 2].map((i) => [
+				`cyberpunk_city_resumed_${pad(i, 4)}_seed-${(m.baseSeed ?? 0) + i}_annotated.png`,
+				'',
+			]),
 		);
-		add({when, label: 'cyberpunk_city_resumed', state: 'over', manifest: {...m, recordImages: 12}, images: 14, extraFiles});
+		add({
+			when,
+			label: 'cyberpunk_city_resumed',
+			state: 'over',
+			manifest: {...m, recordImages: 12},
+			images: 14,
+			extraFiles,
+		});
 	}
 	// No manifest: legacy folders holding only images (old WebUI names, mixed extensions).
 	{
@@ -468,13 +559,24 @@ function specialDrafts(rand: Random): Draft[] {
 			manifest: null,
 			images: imageNames.length,
 			imageNames,
-			extraFiles: {'prompt.txt': 'portrait of a woman, long black hair, rim light\nNegative prompt: lowres\n', '.DS_Store': ''},
+			extraFiles: {
+				'prompt.txt': 'portrait of a woman, long black hair, rim light\nNegative prompt: lowres\n',
+				'.DS_Store': '',
+			},
 		});
 	}
 	{
 		const when: When = [2025, 10, 9, 11, 2, 44];
 		const imageNames = Array.from({length: 5}, (_, i) => `sketch_${pad(i + 1, 3)}.png`);
-		add({when, label: 'pencil_sketches', state: 'no_manifest', manifest: null, images: 5, imageNames, realPng: true});
+		add({
+			when,
+			label: 'pencil_sketches',
+			state: 'no_manifest',
+			manifest: null,
+			images: 5,
+			imageNames,
+			realPng: true,
+		});
 	}
 	{
 		const when: When = [2025, 10, 28, 23, 15, 0];
@@ -487,7 +589,13 @@ function specialDrafts(rand: Random): Draft[] {
 		const name = folderName(when, 'night_market_truncated');
 		const m = themedManifest(rand, when, theme('cyberpunk_city'), 'combinatorial');
 		const spec = {...m, status: 'ongoing'};
-		add({when, label: 'night_market_truncated', state: 'unreadable', manifest: {raw: truncatedManifest(name, spec, 5, 0.57)}, images: 5});
+		add({
+			when,
+			label: 'night_market_truncated',
+			state: 'unreadable',
+			manifest: {raw: truncatedManifest(name, spec, 5, 0.57)},
+			images: 5,
+		});
 	}
 	{
 		const when: When = [2025, 11, 4, 15, 12, 0];
@@ -498,7 +606,13 @@ function specialDrafts(rand: Random): Draft[] {
 		const name = folderName(when, 'half_migrated');
 		const m = themedManifest(rand, when, theme('forest_spirit'), 'combinatorial');
 		const {snapshot: _snapshot, ...rest} = buildManifest(name, m, 4);
-		add({when, label: 'half_migrated', state: 'unreadable', manifest: {raw: JSON.stringify({...rest, status: 'completed'}, null, 2)}, images: 4});
+		add({
+			when,
+			label: 'half_migrated',
+			state: 'unreadable',
+			manifest: {raw: JSON.stringify({...rest, status: 'completed'}, null, 2)},
+			images: 4,
+		});
 	}
 	// Text that must show inert: CJK and emoji in the name, terminal escapes in the prompt and the model.
 	{
@@ -523,15 +637,16 @@ function specialDrafts(rand: Random): Draft[] {
 	}
 	{
 		const when: When = [2025, 11, 8, 3, 13, 37];
-		const m = baseManifest(rand, when, {model: 'evil\u001b[2K\u001b[1Gmerge_v2\u001b]0;model\u0007.safetensors [0badc0de00]'});
+		const m = baseManifest(rand, when, {
+			model: 'evil\u001b[2K\u001b[1Gmerge_v2\u001b]0;model\u0007.safetensors [0badc0de00]',
+		});
 		add({
 			when,
 			label: 'terminal_escape_check',
 			state: 'complete',
 			manifest: {
 				...m,
-				prompt:
-					'masterpiece, \u001b]0;pwned\u0007 1girl, \u001b[2J\u001b[H{Mood}, \u001b]52;c;ZWNobyBoaQ==\u0007 smile, \u202Egnp.exe\u202C, first line\rOVERWRITTEN',
+				prompt: 'masterpiece, \u001b]0;pwned\u0007 1girl, \u001b[2J\u001b[H{Mood}, \u001b]52;c;ZWNobyBoaQ==\u0007 smile, \u202Egnp.exe\u202C, first line\rOVERWRITTEN',
 				negative: 'lowres, \u001b[31mred\u001b[0m, \u0007bell',
 				mode: 'combinatorial',
 				seedMode: 'fixed',
@@ -555,7 +670,15 @@ function specialDrafts(rand: Random): Draft[] {
 			when,
 			label: 'seed_sweep_hassaku',
 			state: 'complete',
-			manifest: {...m, prompt: '1girl, {Outfit}, cherry blossoms', mode: 'combinatorial', seedMode: 'fixed', variations: {Outfit: ['kimono', 'hakama', 'yukata']}, seedList: [1000, 1001, 1002], numImages: 9},
+			manifest: {
+				...m,
+				prompt: '1girl, {Outfit}, cherry blossoms',
+				mode: 'combinatorial',
+				seedMode: 'fixed',
+				variations: {Outfit: ['kimono', 'hakama', 'yukata']},
+				seedList: [1000, 1001, 1002],
+				numImages: 9,
+			},
 			images: 9,
 		});
 	}
@@ -585,7 +708,15 @@ function specialDrafts(rand: Random): Draft[] {
 			when,
 			label: 'seed_sweep_animagine',
 			state: 'partial',
-			manifest: {...m, prompt: '1boy, {Hair}, school uniform', mode: 'combinatorial', seedMode: 'fixed', variations: {Hair: ['black hair', 'white hair']}, seedList: [7, 8, 9, 10], numImages: 8},
+			manifest: {
+				...m,
+				prompt: '1boy, {Hair}, school uniform',
+				mode: 'combinatorial',
+				seedMode: 'fixed',
+				variations: {Hair: ['black hair', 'white hair']},
+				seedList: [7, 8, 9, 10],
+				numImages: 8,
+			},
 			images: 5,
 		});
 	}
@@ -593,8 +724,32 @@ function specialDrafts(rand: Random): Draft[] {
 	{
 		const when: When = [2025, 10, 31, 13, 0, 7];
 		const m = baseManifest(rand, when, {sampler: 'Euler a'});
-		const poses = ['standing', 'sitting', 'lying down', 'jumping', 'running', 'crouching', 'leaning on wall', 'arms crossed', 'waving', 'looking back'];
-		add({when, label: 'pose_library', state: 'complete', manifest: {...m, prompt: '1girl, full body, {Pose}', mode: 'combinatorial', seedMode: 'progressive', variations: {Pose: poses}, numImages: 10}, images: 10});
+		const poses = [
+			'standing',
+			'sitting',
+			'lying down',
+			'jumping',
+			'running',
+			'crouching',
+			'leaning on wall',
+			'arms crossed',
+			'waving',
+			'looking back',
+		];
+		add({
+			when,
+			label: 'pose_library',
+			state: 'complete',
+			manifest: {
+				...m,
+				prompt: '1girl, full body, {Pose}',
+				mode: 'combinatorial',
+				seedMode: 'progressive',
+				variations: {Pose: poses},
+				numImages: 10,
+			},
+			images: 10,
+		});
 	}
 	{
 		const when: When = [2025, 10, 15, 22, 10, 10];
@@ -603,7 +758,14 @@ function specialDrafts(rand: Random): Draft[] {
 			when,
 			label: 'hair_colors_progressive',
 			state: 'complete',
-			manifest: {...m, prompt: 'score_9, 1girl, {HairColor} hair', mode: 'combinatorial', seedMode: 'progressive', variations: {HairColor: ['pink', 'green', 'silver', 'purple', 'orange', 'teal']}, numImages: 6},
+			manifest: {
+				...m,
+				prompt: 'score_9, 1girl, {HairColor} hair',
+				mode: 'combinatorial',
+				seedMode: 'progressive',
+				variations: {HairColor: ['pink', 'green', 'silver', 'purple', 'orange', 'teal']},
+				numImages: 6,
+			},
 			images: 6,
 		});
 	}
@@ -616,37 +778,76 @@ function specialDrafts(rand: Random): Draft[] {
 	for (const [when, label, themeLabel, written] of migrated) {
 		const {numImages, ...m} = themedManifest(rand, when, theme(themeLabel), 'combinatorial');
 		const requested = numImages!;
-		add({when, label, state: written === requested ? 'complete' : 'partial', manifest: {...m, topLevelExtras: {images_requested: requested}}, images: written});
+		add({
+			when,
+			label,
+			state: written === requested ? 'complete' : 'partial',
+			manifest: {...m, topLevelExtras: {images_requested: requested}},
+			images: written,
+		});
 	}
 	// max_images caps: a combinatorial product above the cap, and a random run with only max_images.
 	{
 		const when: When = [2025, 11, 2, 12, 12, 12];
 		const {numImages: _n, ...m} = themedManifest(rand, when, theme('outfit_variations'), 'combinatorial');
-		add({when, label: 'outfits_capped', state: 'complete', manifest: {...m, generationExtras: {max_images: 16}}, images: 16});
+		add({
+			when,
+			label: 'outfits_capped',
+			state: 'complete',
+			manifest: {...m, generationExtras: {max_images: 16}},
+			images: 16,
+		});
 	}
 	{
 		const when: When = [2025, 11, 6, 21, 0, 40];
 		const {numImages: _n, ...m} = themedManifest(rand, when, theme('landscape_moods'), 'combinatorial');
-		add({when, label: 'landscapes_capped', state: 'complete', manifest: {...m, generationExtras: {max_images: 12}}, images: 12});
+		add({
+			when,
+			label: 'landscapes_capped',
+			state: 'complete',
+			manifest: {...m, generationExtras: {max_images: 12}},
+			images: 12,
+		});
 	}
 	{
 		const when: When = [2025, 10, 26, 15, 45, 0];
 		const {numImages: _n, ...m} = themedManifest(rand, when, theme('forest_spirit'), 'random');
-		add({when, label: 'forest_spirit_random_max', state: 'complete', manifest: {...m, generationExtras: {max_images: 15}}, images: 15});
+		add({
+			when,
+			label: 'forest_spirit_random_max',
+			state: 'complete',
+			manifest: {...m, generationExtras: {max_images: 15}},
+			images: 15,
+		});
 	}
 	// A manifest with a UTF-8 BOM and a Python NaN, as Python's json writes and reads it.
 	{
 		const when: When = [2025, 10, 22, 18, 18, 18];
 		const name = folderName(when, 'witch_workshop_bom');
-		const m = themedManifest(rand, when, theme('witch_workshop'), 'combinatorial', {apiExtras: {denoising_strength: 0.5}});
+		const m = themedManifest(rand, when, theme('witch_workshop'), 'combinatorial', {
+			apiExtras: {denoising_strength: 0.5},
+		});
 		const count = m.numImages!;
-		const text = JSON.stringify(buildManifest(name, m, count), null, 2).replace('"denoising_strength": 0.5', '"denoising_strength": NaN');
-		add({when, label: 'witch_workshop_bom', state: 'complete', manifest: {raw: `\uFEFF${text}`}, images: count, intervalMs: intervalFor(rand, m)});
+		const text = JSON.stringify(buildManifest(name, m, count), null, 2).replace(
+			'"denoising_strength": 0.5',
+			'"denoising_strength": NaN',
+		);
+		add({
+			when,
+			label: 'witch_workshop_bom',
+			state: 'complete',
+			manifest: {raw: `\uFEFF${text}`},
+			images: count,
+			intervalMs: intervalFor(rand, m),
+		});
 	}
 	// A long random run: the one big folder.
 	{
 		const when: When = [2025, 11, 7, 1, 0, 0];
-		const m = themedManifest(rand, when, theme('facial_expressions'), 'random', {model: MODELS[0], sampler: 'DPM++ 2M'});
+		const m = themedManifest(rand, when, theme('facial_expressions'), 'random', {
+			model: MODELS[0],
+			sampler: 'DPM++ 2M',
+		});
 		add({when, label: 'expressions_random_200', state: 'complete', manifest: {...m, numImages: 200}, images: 200});
 	}
 	return drafts;
@@ -657,7 +858,13 @@ function ordinaryDrafts(rand: Random, count: number): Draft[] {
 	const drafts: Draft[] = [];
 	const start: When = [2025, 10, 6, 0, 0, 0];
 	for (let k = 0; k < count; k++) {
-		const when = addDays(start, Math.floor((k * 41) / count), between(rand, 8, 23), between(rand, 0, 59), between(rand, 0, 59));
+		const when = addDays(
+			start,
+			Math.floor((k * 41) / count),
+			between(rand, 8, 23),
+			between(rand, 0, 59),
+			between(rand, 0, 59),
+		);
 		const t = THEMES[(k * 5) % THEMES.length]!;
 		const manifest = themedManifest(rand, when, t, rand() < 0.75 ? 'combinatorial' : 'random');
 		const expected = manifest.numImages!;
@@ -699,20 +906,28 @@ export function writeDemoRoot(root: string): void {
 		// Real (1×1) PNG files: images viewers can open, and that the anomaly checks find whole.
 		const folder = writeSession(root, {...spec, realPng: true});
 		// Side files get the session's times too, so the whole tree is reproducible.
-		for (const name of Object.keys(spec.extraFiles ?? {})) setMtime(path.join(folder, name), spec.manifestMtimeMs ?? 0);
+		for (const name of Object.keys(spec.extraFiles ?? {}))
+			setMtime(path.join(folder, name), spec.manifestMtimeMs ?? 0);
 	}
 	// Two damaged images for the anomaly checks (is:anomaly, details): one empty, one cut off before its end.
 	const damaged = demoSessions().find((d) => d.spec.name.endsWith('-armor_study_ctrl_c'));
 	if (damaged) {
 		const folder = path.join(root, damaged.spec.name);
-		const images = fs.readdirSync(folder).filter((n) => n.endsWith('.png')).sort();
+		const images = fs
+			.readdirSync(folder)
+			.filter((n) => n.endsWith('.png'))
+			.sort();
 		const keepTime = (file: string, write: () => void): void => {
 			const {mtimeMs} = fs.statSync(file);
 			write();
 			setMtime(file, mtimeMs);
 		};
-		if (images[2]) keepTime(path.join(folder, images[2]), () => fs.writeFileSync(path.join(folder, images[2]!), ''));
-		if (images[3]) keepTime(path.join(folder, images[3]), () => fs.writeFileSync(path.join(folder, images[3]!), TINY_PNG.subarray(0, 40)));
+		if (images[2])
+			keepTime(path.join(folder, images[2]), () => fs.writeFileSync(path.join(folder, images[2]!), ''));
+		if (images[3])
+			keepTime(path.join(folder, images[3]), () =>
+				fs.writeFileSync(path.join(folder, images[3]!), TINY_PNG.subarray(0, 40)),
+			);
 	}
 	// Things a results root holds that are not sessions.
 	writeSession(path.join(root, 'dryrun'), {
@@ -764,7 +979,9 @@ export function refreshLiveSessions(root: string, nowMs: number): void {
 			continue;
 		}
 		const lastMs = nowMs - live.lastWriteAgoMs;
-		names.forEach((name, i) => setMtime(path.join(folder, name), lastMs - (names.length - 1 - i) * live.intervalMs));
+		names.forEach((name, i) =>
+			setMtime(path.join(folder, name), lastMs - (names.length - 1 - i) * live.intervalMs),
+		);
 		const manifest = path.join(folder, MANIFEST_NAME);
 		if (fs.existsSync(manifest)) setMtime(manifest, lastMs);
 	}
@@ -804,7 +1021,11 @@ export function prepareDemoRoot(baseDir: string, nowMs: number): {root: string; 
  * database folder (cache, triage, the web UI's user data, companions) and the files in `forget` (the remembered
  * view) are removed, so the explorer starts on an empty cache and computes it, as on a first run.
  */
-export function startFreshDemo(baseDir: string, nowMs: number, forget: readonly string[] = []): {root: string; dbPath: string} {
+export function startFreshDemo(
+	baseDir: string,
+	nowMs: number,
+	forget: readonly string[] = [],
+): {root: string; dbPath: string} {
 	const prepared = prepareDemoRoot(baseDir, nowMs);
 	fs.rmSync(path.dirname(prepared.dbPath), {recursive: true, force: true});
 	for (const file of forget) fs.rmSync(file, {force: true});

@@ -33,7 +33,10 @@ export function textChunk({type, key, text, compressed}: TextChunk): Buffer {
 	const keyBytes = Buffer.from(key, 'latin1');
 	if (type === 'tEXt') return pngChunk('tEXt', Buffer.concat([keyBytes, Buffer.of(0), body]));
 	if (type === 'zTXt') return pngChunk('zTXt', Buffer.concat([keyBytes, Buffer.of(0, 0), deflateSync(body)]));
-	return pngChunk('iTXt', Buffer.concat([keyBytes, Buffer.of(0, compressed ? 1 : 0, 0, 0, 0), compressed ? deflateSync(body) : body]));
+	return pngChunk(
+		'iTXt',
+		Buffer.concat([keyBytes, Buffer.of(0, compressed ? 1 : 0, 0, 0, 0), compressed ? deflateSync(body) : body]),
+	);
 }
 
 const blankData = new Map<string, Buffer>();
@@ -160,7 +163,15 @@ export function jpegFile(width: number, height: number, tiff: Buffer): Buffer {
 	sof.writeUInt16BE(height, 5);
 	sof.writeUInt16BE(width, 7);
 	sof[9] = 3;
-	return Buffer.concat([Buffer.of(0xff, 0xd8), app1, app1Body, sof, Buffer.of(0xff, 0xda, 0, 2), Buffer.alloc(64, 0x55), Buffer.of(0xff, 0xd9)]);
+	return Buffer.concat([
+		Buffer.of(0xff, 0xd8),
+		app1,
+		app1Body,
+		sof,
+		Buffer.of(0xff, 0xda, 0, 2),
+		Buffer.alloc(64, 0x55),
+		Buffer.of(0xff, 0xd9),
+	]);
 }
 
 /** An extended WebP: VP8X, a (fake) VP8 image chunk, then EXIF after it, where libwebp puts it. */
@@ -175,7 +186,12 @@ export function webpFile(width: number, height: number, tiff: Buffer): Buffer {
 	vp8x[0] = 0x08; // EXIF present
 	vp8x.writeUIntLE(width - 1, 4, 3);
 	vp8x.writeUIntLE(height - 1, 7, 3);
-	const body = Buffer.concat([Buffer.from('WEBP', 'latin1'), chunk('VP8X', vp8x), chunk('VP8 ', Buffer.alloc(5000, 0x11)), chunk('EXIF', tiff)]);
+	const body = Buffer.concat([
+		Buffer.from('WEBP', 'latin1'),
+		chunk('VP8X', vp8x),
+		chunk('VP8 ', Buffer.alloc(5000, 0x11)),
+		chunk('EXIF', tiff),
+	]);
 	const riff = Buffer.alloc(8);
 	riff.write('RIFF', 0, 'latin1');
 	riff.writeUInt32LE(body.length, 4);

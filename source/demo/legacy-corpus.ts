@@ -36,7 +36,17 @@ export type LegacySessionSpec = {
 	imageIntervalMs?: number;
 };
 
-const DEFAULTS = {model: 'illustriousXL_v01', seed: 1000, steps: 30, sampler: 'DPM++ 2M', scheduler: 'Karras', cfg: 7, width: 832, height: 1216, prompt: 'masterpiece, 1girl, {Expression}'};
+const DEFAULTS = {
+	model: 'illustriousXL_v01',
+	seed: 1000,
+	steps: 30,
+	sampler: 'DPM++ 2M',
+	scheduler: 'Karras',
+	cfg: 7,
+	width: 832,
+	height: 1216,
+	prompt: 'masterpiece, 1girl, {Expression}',
+};
 
 function seedAt(spec: LegacySessionSpec, index: number): number {
 	const base = spec.seed ?? DEFAULTS.seed;
@@ -63,7 +73,8 @@ function infotextAt(spec: LegacySessionSpec, index: number): InfotextSpec {
 		seed: seedAt(spec, index),
 		width: spec.width ?? DEFAULTS.width,
 		height: spec.height ?? DEFAULTS.height,
-		model: spec.switchModel && index >= spec.switchModel.at ? spec.switchModel.model : (spec.model ?? DEFAULTS.model),
+		model:
+			spec.switchModel && index >= spec.switchModel.at ? spec.switchModel.model : (spec.model ?? DEFAULTS.model),
 		modelHash: 'a1b2c3d4e5',
 		extra: {Version: 'v1.10.1'},
 	};
@@ -71,9 +82,29 @@ function infotextAt(spec: LegacySessionSpec, index: number): InfotextSpec {
 
 function comfyGraphAt(spec: LegacySessionSpec, index: number): string {
 	return JSON.stringify({
-		'3': {class_type: 'KSampler', inputs: {seed: seedAt(spec, index), steps: spec.steps ?? 20, cfg: spec.cfg ?? 8, sampler_name: 'euler', scheduler: 'normal', denoise: 1, model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0]}},
-		'4': {class_type: 'CheckpointLoaderSimple', inputs: {ckpt_name: `${spec.model ?? 'sd_xl_base_1.0'}.safetensors`}},
-		'5': {class_type: 'EmptyLatentImage', inputs: {width: spec.width ?? 1024, height: spec.height ?? 1024, batch_size: 1}},
+		'3': {
+			class_type: 'KSampler',
+			inputs: {
+				seed: seedAt(spec, index),
+				steps: spec.steps ?? 20,
+				cfg: spec.cfg ?? 8,
+				sampler_name: 'euler',
+				scheduler: 'normal',
+				denoise: 1,
+				model: ['4', 0],
+				positive: ['6', 0],
+				negative: ['7', 0],
+				latent_image: ['5', 0],
+			},
+		},
+		'4': {
+			class_type: 'CheckpointLoaderSimple',
+			inputs: {ckpt_name: `${spec.model ?? 'sd_xl_base_1.0'}.safetensors`},
+		},
+		'5': {
+			class_type: 'EmptyLatentImage',
+			inputs: {width: spec.width ?? 1024, height: spec.height ?? 1024, batch_size: 1},
+		},
 		'6': {class_type: 'CLIPTextEncode', inputs: {text: promptAt(spec, index), clip: ['4', 1]}},
 		'7': {class_type: 'CLIPTextEncode', inputs: {text: 'blurry', clip: ['4', 1]}},
 		'9': {class_type: 'SaveImage', inputs: {images: ['8', 0], filename_prefix: 'ComfyUI'}},
@@ -106,8 +137,18 @@ function v1Manifest(spec: LegacySessionSpec): unknown {
 			prompt: promptAt(spec, index),
 			negative_prompt: 'lowres, bad anatomy',
 			seed: spec.seedMode === 'random' ? -1 : seedAt(spec, index),
-			variations: {Expression: (spec.values ?? ['smiling', 'serious', 'surprised'])[index % (spec.values ?? [1, 2, 3]).length]},
-			parameters: {width: spec.width ?? DEFAULTS.width, height: spec.height ?? DEFAULTS.height, steps: spec.steps ?? DEFAULTS.steps, cfg_scale: spec.cfg ?? DEFAULTS.cfg, sampler: `${spec.sampler ?? DEFAULTS.sampler} ${spec.scheduler ?? DEFAULTS.scheduler}`},
+			variations: {
+				Expression: (spec.values ?? ['smiling', 'serious', 'surprised'])[
+					index % (spec.values ?? [1, 2, 3]).length
+				],
+			},
+			parameters: {
+				width: spec.width ?? DEFAULTS.width,
+				height: spec.height ?? DEFAULTS.height,
+				steps: spec.steps ?? DEFAULTS.steps,
+				cfg_scale: spec.cfg ?? DEFAULTS.cfg,
+				sampler: `${spec.sampler ?? DEFAULTS.sampler} ${spec.scheduler ?? DEFAULTS.scheduler}`,
+			},
 		})),
 	};
 }
@@ -116,11 +157,35 @@ function phase1Metadata(spec: LegacySessionSpec): unknown {
 	const values = spec.values ?? ['smiling', 'serious', 'surprised'];
 	return {
 		version: '1.0',
-		generation_info: {date: '2025-10-02T10:00:00', timestamp: '20251002_100000', session_name: spec.stem ?? 'session', total_images: spec.planned ?? spec.images, generation_time_seconds: 120.5, generation_mode: 'combinatorial', seed_mode: spec.seedMode ?? 'progressive', seed: spec.seed ?? DEFAULTS.seed, total_combinations: values.length},
+		generation_info: {
+			date: '2025-10-02T10:00:00',
+			timestamp: '20251002_100000',
+			session_name: spec.stem ?? 'session',
+			total_images: spec.planned ?? spec.images,
+			generation_time_seconds: 120.5,
+			generation_mode: 'combinatorial',
+			seed_mode: spec.seedMode ?? 'progressive',
+			seed: spec.seed ?? DEFAULTS.seed,
+			total_combinations: values.length,
+		},
 		prompt: {template: spec.prompt ?? DEFAULTS.prompt, negative: 'lowres, bad anatomy'},
 		variations: {Expression: {count: values.length, values}},
-		generation: {mode: 'combinatorial', seed_mode: spec.seedMode ?? 'progressive', seed: spec.seed ?? DEFAULTS.seed, total_combinations: values.length, images_generated: spec.images},
-		parameters: {width: spec.width ?? DEFAULTS.width, height: spec.height ?? DEFAULTS.height, steps: spec.steps ?? DEFAULTS.steps, cfg_scale: spec.cfg ?? DEFAULTS.cfg, sampler: `${spec.sampler ?? DEFAULTS.sampler} ${spec.scheduler ?? DEFAULTS.scheduler}`, batch_size: 1, batch_count: 1},
+		generation: {
+			mode: 'combinatorial',
+			seed_mode: spec.seedMode ?? 'progressive',
+			seed: spec.seed ?? DEFAULTS.seed,
+			total_combinations: values.length,
+			images_generated: spec.images,
+		},
+		parameters: {
+			width: spec.width ?? DEFAULTS.width,
+			height: spec.height ?? DEFAULTS.height,
+			steps: spec.steps ?? DEFAULTS.steps,
+			cfg_scale: spec.cfg ?? DEFAULTS.cfg,
+			sampler: `${spec.sampler ?? DEFAULTS.sampler} ${spec.scheduler ?? DEFAULTS.scheduler}`,
+			batch_size: 1,
+			batch_count: 1,
+		},
 		output: {folder: spec.name, filename_keys: ['Expression']},
 		model: {checkpoint: `${spec.model ?? DEFAULTS.model}.safetensors`},
 	};
@@ -130,15 +195,23 @@ function phase1Metadata(spec: LegacySessionSpec): unknown {
 export function writeLegacySession(root: string, spec: LegacySessionSpec): string {
 	const folder = path.join(root, spec.name);
 	fs.mkdirSync(folder, {recursive: true});
-	if (spec.kind === 'v1') fs.writeFileSync(path.join(folder, `${spec.stem ?? 'session'}_manifest.json`), JSON.stringify(v1Manifest(spec), null, 2));
-	if (spec.kind === 'phase1') fs.writeFileSync(path.join(folder, 'metadata.json'), JSON.stringify(phase1Metadata(spec), null, 2));
+	if (spec.kind === 'v1')
+		fs.writeFileSync(
+			path.join(folder, `${spec.stem ?? 'session'}_manifest.json`),
+			JSON.stringify(v1Manifest(spec), null, 2),
+		);
+	if (spec.kind === 'phase1')
+		fs.writeFileSync(path.join(folder, 'metadata.json'), JSON.stringify(phase1Metadata(spec), null, 2));
 	const start = spec.firstImageMs ?? Date.UTC(2025, 9, 12, 12, 3, 30);
 	for (let i = 0; i < spec.images; i++) {
 		const file = path.join(folder, imageNameAt(spec, i));
 		const bytes = spec.bare
 			? pngFile(26, 38, [])
 			: spec.kind === 'comfyui'
-				? pngFile(32, 32, [{type: 'tEXt', key: 'prompt', text: comfyGraphAt(spec, i)}, {type: 'tEXt', key: 'workflow', text: '{"last_node_id": 9, "nodes": []}'}])
+				? pngFile(32, 32, [
+						{type: 'tEXt', key: 'prompt', text: comfyGraphAt(spec, i)},
+						{type: 'tEXt', key: 'workflow', text: '{"last_node_id": 9, "nodes": []}'},
+					])
 				: a1111Png(infotextAt(spec, i));
 		fs.writeFileSync(file, bytes);
 		const when = (start + i * (spec.imageIntervalMs ?? 7000)) / 1000;

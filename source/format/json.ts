@@ -9,7 +9,10 @@ import {pythonFloatRepr} from '../core/python-dumps.js';
 const UNSAFE_FOR_TERMINAL = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 export function jsonString(text: string): string {
-	return JSON.stringify(text).replace(UNSAFE_FOR_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return JSON.stringify(text).replace(
+		UNSAFE_FOR_TERMINAL,
+		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+	);
 }
 
 export function toJson(value: unknown, indent = '', step = '  '): string {

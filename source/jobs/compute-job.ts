@@ -61,7 +61,9 @@ async function withBusyRetry<T>(write: () => T, attempts = 4): Promise<T> {
 		} catch (error) {
 			if (!isBusy(error)) throw error;
 			if (attempt >= attempts) {
-				throw new ComputeAbortedError(`the database stayed locked by another program through ${attempts} waits; the sessions stored so far are kept`);
+				throw new ComputeAbortedError(
+					`the database stayed locked by another program through ${attempts} waits; the sessions stored so far are kept`,
+				);
 			}
 			await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
 		}
@@ -127,9 +129,18 @@ function childPath(root: string, name: string): string {
 }
 
 /** The folder task of the i-th changed session of a comparison, built when its batch is sent. */
-export function taskAt(root: string, comparison: Pick<DiskComparison, 'changed' | 'fingerprints'>, index: number, deep = false): FolderTask {
+export function taskAt(
+	root: string,
+	comparison: Pick<DiskComparison, 'changed' | 'fingerprints'>,
+	index: number,
+	deep = false,
+): FolderTask {
 	const sessionId = comparison.changed[index]!;
-	const task: FolderTask = {sessionId, sessionPath: childPath(root, sessionId), fingerprint: comparison.fingerprints[index]!};
+	const task: FolderTask = {
+		sessionId,
+		sessionPath: childPath(root, sessionId),
+		fingerprint: comparison.fingerprints[index]!,
+	};
 	if (deep) task.deep = true;
 	return task;
 }
@@ -138,7 +149,13 @@ export function taskAt(root: string, comparison: Pick<DiskComparison, 'changed' 
  * Compares stored fingerprints with the folders on disk: two stats per folder, no folder read. This is both
  * the start of every compute and the explorer's background staleness check.
  */
-export function compareWithDisk(root: string, stored: StoredMarks, force: boolean, only?: readonly string[], deep = false): DiskComparison {
+export function compareWithDisk(
+	root: string,
+	stored: StoredMarks,
+	force: boolean,
+	only?: readonly string[],
+	deep = false,
+): DiskComparison {
 	// Names from the command line or from rows other tools wrote: never a path that leaves the root.
 	let onDisk: string[];
 	let skipped: DiskComparison['skipped'] = [];
@@ -149,7 +166,9 @@ export function compareWithDisk(root: string, stored: StoredMarks, force: boolea
 			({folders: onDisk, skipped} = listSessionFolders(root));
 		} catch (error) {
 			// Never read "no folders" as "every session is gone": a missing root removes nothing.
-			throw new ComputeAbortedError(`the results root ${root} is unavailable (${describeFsError(error)}); cached stats are kept`);
+			throw new ComputeAbortedError(
+				`the results root ${root} is unavailable (${describeFsError(error)}); cached stats are kept`,
+			);
 		}
 	}
 	const changed: string[] = [];
@@ -188,8 +207,20 @@ export function compareWithDisk(root: string, stored: StoredMarks, force: boolea
 	return {changed, fingerprints, unchanged, gone, skipped};
 }
 
-export function planCompute(root: string, repository: StatsRepository, force: boolean, only?: readonly string[], deep = false): ComputePlan {
-	const {changed, fingerprints, unchanged, gone, skipped} = compareWithDisk(root, repository.marks(root), force, only, deep);
+export function planCompute(
+	root: string,
+	repository: StatsRepository,
+	force: boolean,
+	only?: readonly string[],
+	deep = false,
+): ComputePlan {
+	const {changed, fingerprints, unchanged, gone, skipped} = compareWithDisk(
+		root,
+		repository.marks(root),
+		force,
+		only,
+		deep,
+	);
 	return {changed, fingerprints, unchanged, removals: gone, skipped};
 }
 
@@ -222,7 +253,8 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 	// Task objects exist only for the batches in flight (see DiskComparison).
 	const batchAt = (index: number): FolderTask[] => {
 		const tasks: FolderTask[] = [];
-		for (let i = index * batchSize; i < Math.min(total, (index + 1) * batchSize); i++) tasks.push(taskAt(root, plan, i, options.deep ?? false));
+		for (let i = index * batchSize; i < Math.min(total, (index + 1) * batchSize); i++)
+			tasks.push(taskAt(root, plan, i, options.deep ?? false));
 		return tasks;
 	};
 
@@ -230,7 +262,10 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 	const startedAtMs = now();
 	let done = 0;
 	// Progress errors grow as the summary's do (not copied whole at every report: that was quadratic).
-	const progressErrors: Array<{sessionId: string; reason: string}> = summary.errors.map((e) => ({sessionId: e.session_id, reason: e.reason}));
+	const progressErrors: Array<{sessionId: string; reason: string}> = summary.errors.map((e) => ({
+		sessionId: e.session_id,
+		reason: e.reason,
+	}));
 	const report = (current: string | null): void =>
 		options.onProgress?.({
 			done,
@@ -261,7 +296,9 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
 		}
 		if (removals.length > 0 && !rootIsAvailable(root)) {
 			// Folders "vanish" together when the whole root does (an unmounted disk): keep their stats.
-			throw new ComputeAbortedError(`the results root ${root} became unavailable during the compute; no session was removed (${summary.computed} computed before)`);
+			throw new ComputeAbortedError(
+				`the results root ${root} became unavailable during the compute; no session was removed (${summary.computed} computed before)`,
+			);
 		}
 		if (saves.length > 0) await withBusyRetry(() => repository.saveMany(saves));
 		if (removals.length > 0) summary.removed += await withBusyRetry(() => repository.deleteMany(removals));

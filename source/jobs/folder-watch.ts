@@ -30,7 +30,10 @@ const REMOTE_FILESYSTEMS = new Set([
 	0x19830326, // FhGFS / BeeGFS
 ]);
 
-export type WatchFunction = (target: string, listener: (event: string, filename: string | Buffer | null) => void) => WatchHandle;
+export type WatchFunction = (
+	target: string,
+	listener: (event: string, filename: string | Buffer | null) => void,
+) => WatchHandle;
 export type WatchHandle = {close(): void; on(event: 'error', listener: (error: Error) => void): unknown};
 
 export type FolderWatchOptions = {
@@ -79,7 +82,8 @@ export class FolderWatcher {
 		this.watch = options.watch ?? defaultWatch;
 		this.maxFolders = options.maxFolders ?? 10_000;
 		this.sliceSize = options.sliceSize ?? 500;
-		if (options.remote ?? isRemoteFilesystem(this.root)) this.problem = 'the results root is on a network filesystem';
+		if (options.remote ?? isRemoteFilesystem(this.root))
+			this.problem = 'the results root is on a network filesystem';
 	}
 
 	/**
@@ -98,7 +102,10 @@ export class FolderWatcher {
 		if (this.rootWatch === null) return;
 		const firstSet = new Set(always);
 		const first = [...firstSet];
-		const rest = [...folders].filter((name) => !firstSet.has(name)).sort().reverse();
+		const rest = [...folders]
+			.filter((name) => !firstSet.has(name))
+			.sort()
+			.reverse();
 		const order = [...first, ...rest];
 		const budget = Math.min(order.length, this.maxFolders);
 		this.unwatched = order.length - budget;
@@ -117,7 +124,8 @@ export class FolderWatcher {
 	/** Why the watches are not relied on, or null. */
 	get limitation(): string | null {
 		if (this.problem) return this.problem;
-		if (this.unwatched > 0) return `${this.unwatched} older session folders are not watched (budget ${this.maxFolders})`;
+		if (this.unwatched > 0)
+			return `${this.unwatched} older session folders are not watched (budget ${this.maxFolders})`;
 		return null;
 	}
 
@@ -135,7 +143,8 @@ export class FolderWatcher {
 
 	/** Starts watching a session folder that appeared (or started running) after start(). */
 	follow(name: string): void {
-		if (!this.closed && this.rootWatch !== null && !this.folders.has(name) && this.folders.size < this.maxFolders) this.watchFolder(name);
+		if (!this.closed && this.rootWatch !== null && !this.folders.has(name) && this.folders.size < this.maxFolders)
+			this.watchFolder(name);
 	}
 
 	close(): void {

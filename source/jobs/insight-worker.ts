@@ -4,7 +4,11 @@ import {insightFor, type InsightReply, type InsightRequest} from './session-insi
 
 const request = workerData as InsightRequest;
 try {
-	parentPort?.postMessage({insight: insightFor(request.sessionPath, request.sessionId, request.options)} satisfies InsightReply);
+	parentPort?.postMessage({
+		insight: insightFor(request.sessionPath, request.sessionId, request.options),
+	} satisfies InsightReply);
 } catch (error) {
-	parentPort?.postMessage({error: error instanceof Error ? (error.stack ?? error.message) : String(error)} satisfies InsightReply);
+	parentPort?.postMessage({
+		error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+	} satisfies InsightReply);
 }

@@ -117,7 +117,12 @@ export class LivePoller {
 		const candidates = new Set<string>();
 		for (const name of hinted) {
 			// Only names that are (or were) sessions of this root: a stray file in the root is not one.
-			if (this.cachedIds.has(name) || this.folders.has(name) || (sessionIdProblem(name) === null && isFolder(path.join(this.root, name)))) candidates.add(name);
+			if (
+				this.cachedIds.has(name) ||
+				this.folders.has(name) ||
+				(sessionIdProblem(name) === null && isFolder(path.join(this.root, name)))
+			)
+				candidates.add(name);
 		}
 		const removedIds: string[] = [];
 		let rootMtime: number;
@@ -152,7 +157,14 @@ export class LivePoller {
 			if (!row) continue;
 			const state = this.stateOf(row);
 			if (state === 'stalled') {
-				events.push({kind: 'stalled', sessionId: id, actual: row.images_actual, expected: row.images_expected, ratePerMinute: imagesPerMinute(row), idleMs: this.now() - (row.last_activity_ms ?? 0)});
+				events.push({
+					kind: 'stalled',
+					sessionId: id,
+					actual: row.images_actual,
+					expected: row.images_expected,
+					ratePerMinute: imagesPerMinute(row),
+					idleMs: this.now() - (row.last_activity_ms ?? 0),
+				});
 				known.state = state;
 			}
 		}
@@ -161,7 +173,13 @@ export class LivePoller {
 		const lock = tryAcquireComputeLock(this.options.dbPath, 'sdstats live update');
 		if (!lock.ok) return {changedIds: [], removedIds, events, skipped: lock.reason};
 		try {
-			await runCompute({root: this.root, repository: this.options.repository, sessions: [...candidates], nowMs: this.now, batchSize: 4});
+			await runCompute({
+				root: this.root,
+				repository: this.options.repository,
+				sessions: [...candidates],
+				nowMs: this.now,
+				batchSize: 4,
+			});
 		} finally {
 			lock.lock.release();
 		}
@@ -175,7 +193,12 @@ export class LivePoller {
 			const state = this.stateOf(row);
 			const active = isActiveStatus(row.manifest_status);
 			changedIds.push(row.session_id);
-			const base = {sessionId: row.session_id, actual: row.images_actual, expected: row.images_expected, ratePerMinute: imagesPerMinute(row)};
+			const base = {
+				sessionId: row.session_id,
+				actual: row.images_actual,
+				expected: row.images_expected,
+				ratePerMinute: imagesPerMinute(row),
+			};
 			if (!wasCached) events.push({kind: 'new', state, ...base});
 			else if (!before) {
 				// A finished session changed on disk: worth a line only when a run started in it again.

@@ -122,7 +122,11 @@ function pngTail(file: string, size: number, scratch: Buffer): Uint8Array | unde
 	}
 }
 
-function imageFacts(sessionPath: string, images: readonly ImageFileStat[], checkPngEnds: boolean): {facts: ImageFileFacts[]; pngChecked: number} {
+function imageFacts(
+	sessionPath: string,
+	images: readonly ImageFileStat[],
+	checkPngEnds: boolean,
+): {facts: ImageFileFacts[]; pngChecked: number} {
 	const scratch = Buffer.alloc(PNG_END.length);
 	let pngChecked = 0;
 	const facts = images.map(({name, size}): ImageFileFacts => {
@@ -136,7 +140,10 @@ function imageFacts(sessionPath: string, images: readonly ImageFileStat[], check
 }
 
 /** The duplicate-session anomaly of `sessionId` among `identities`, comparing prompts first (cheap over 100,000 rows). */
-export function duplicateAnomaly(sessionId: string, identities: readonly SessionIdentityRow[] | undefined): Anomaly | null {
+export function duplicateAnomaly(
+	sessionId: string,
+	identities: readonly SessionIdentityRow[] | undefined,
+): Anomaly | null {
 	if (!identities || identities.length < 2) return null;
 	const own = identities.find((row) => row.session_id === sessionId);
 	if (!own || own.resolved_prompt === null || own.resolved_prompt === '') return null;
@@ -146,7 +153,17 @@ export function duplicateAnomaly(sessionId: string, identities: readonly Session
 }
 
 function emptyInsight(sessionId: string, reason: string): SessionInsight {
-	return {sessionId, missing: null, seeds: null, anomalies: [], reason, imagesOnDisk: 0, manifestEntries: null, pngChecked: 0, brokenImages: 0};
+	return {
+		sessionId,
+		missing: null,
+		seeds: null,
+		anomalies: [],
+		reason,
+		imagesOnDisk: 0,
+		manifestEntries: null,
+		pngChecked: 0,
+		brokenImages: 0,
+	};
 }
 
 /** Reads a session folder and runs every analysis. Never throws for what is on disk: problems become `reason`. */
@@ -172,7 +189,9 @@ export function insightFor(sessionPath: string, sessionId: string, options: Insi
 	let unlistedImages: number | undefined;
 	const anomalies: Anomaly[] = [];
 
-	const input = listing.hasManifest ? readManifestInput(path.join(sessionPath, MANIFEST_NAME)) : ({kind: 'missing'} as const);
+	const input = listing.hasManifest
+		? readManifestInput(path.join(sessionPath, MANIFEST_NAME))
+		: ({kind: 'missing'} as const);
 	if (input.kind === 'missing') {
 		reason = `no ${MANIFEST_NAME} in the folder: nothing says what was planned`;
 	} else if (input.kind === 'unreadable') {
@@ -193,7 +212,8 @@ export function insightFor(sessionPath: string, sessionId: string, options: Insi
 			anomalies.push(...comparison.anomalies);
 			unlistedImages = comparison.notInManifest.filter((name) => !broken.has(name)).length;
 			missing = analyseMissing(manifest, {imagesOnDisk: usable, firstMissing: options.firstMissing ?? 50});
-			if (hasSeedsToCheck(manifest)) seeds = analyseSeeds(manifest, {imagesOnDisk: usable, first: options.firstSeeds ?? 50});
+			if (hasSeedsToCheck(manifest))
+				seeds = analyseSeeds(manifest, {imagesOnDisk: usable, first: options.firstSeeds ?? 50});
 		}
 	}
 
@@ -201,14 +221,25 @@ export function insightFor(sessionPath: string, sessionId: string, options: Insi
 	if (images.length > 0) {
 		let oldest = Number.POSITIVE_INFINITY;
 		for (const {mtimeMs} of images) if (mtimeMs < oldest) oldest = mtimeMs;
-		const folderTime = options.sessionCreatedAt === undefined ? createdAtFromFolderName(sessionId) : options.sessionCreatedAt;
+		const folderTime =
+			options.sessionCreatedAt === undefined ? createdAtFromFolderName(sessionId) : options.sessionCreatedAt;
 		const early = firstImageBeforeFolder(folderTime, isoFromEpochMs(oldest));
 		if (early) anomalies.push(early);
 	}
 	const duplicate = duplicateAnomaly(sessionId, options.identities);
 	if (duplicate) anomalies.push(duplicate);
 
-	const insight: SessionInsight = {sessionId, missing, seeds, anomalies, reason, imagesOnDisk: images.length, manifestEntries, pngChecked, brokenImages: broken.size};
+	const insight: SessionInsight = {
+		sessionId,
+		missing,
+		seeds,
+		anomalies,
+		reason,
+		imagesOnDisk: images.length,
+		manifestEntries,
+		pngChecked,
+		brokenImages: broken.size,
+	};
 	if (unlistedImages !== undefined) insight.unlistedImages = unlistedImages;
 	return insight;
 }
@@ -233,7 +264,10 @@ function abortError(): Error {
 	return error;
 }
 
-function withDuplicates(insight: SessionInsight, identities: readonly SessionIdentityRow[] | undefined): SessionInsight {
+function withDuplicates(
+	insight: SessionInsight,
+	identities: readonly SessionIdentityRow[] | undefined,
+): SessionInsight {
 	const duplicate = duplicateAnomaly(insight.sessionId, identities);
 	return duplicate ? {...insight, anomalies: [...insight.anomalies, duplicate]} : insight;
 }
@@ -266,7 +300,9 @@ export function insightOffThread(
 		);
 	}
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(script, {workerData: {sessionPath, sessionId, options: rest} satisfies InsightRequest});
+		const worker = new Worker(script, {
+			workerData: {sessionPath, sessionId, options: rest} satisfies InsightRequest,
+		});
 		let settled = false;
 		const settle = (action: () => void): void => {
 			if (settled) return;
@@ -278,7 +314,9 @@ export function insightOffThread(
 		const onAbort = (): void => settle(() => reject(abortError()));
 		signal?.addEventListener('abort', onAbort, {once: true});
 		worker.once('message', (reply: InsightReply) => {
-			settle(() => ('error' in reply ? reject(new Error(reply.error)) : resolve(withDuplicates(reply.insight, identities))));
+			settle(() =>
+				'error' in reply ? reject(new Error(reply.error)) : resolve(withDuplicates(reply.insight, identities)),
+			);
 		});
 		worker.once('error', (error) => settle(() => reject(error)));
 		worker.once('exit', (code) => settle(() => reject(new Error(`the insight worker exited with code ${code}`))));

@@ -90,7 +90,10 @@ export function checkStale(options: StaleCheckOptions): Promise<StaleResult> {
 	const script = WORKER_SCRIPT.protocol === 'file:' ? fileURLToPath(WORKER_SCRIPT) : '';
 	if (!script || !fs.existsSync(script)) return onThisThread(options);
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(WORKER_SCRIPT, {workerData: {root: options.root, dbPath: options.dbPath} satisfies StaleWorkerRequest, resourceLimits: {maxYoungGenerationSizeMb: 8}});
+		const worker = new Worker(WORKER_SCRIPT, {
+			workerData: {root: options.root, dbPath: options.dbPath} satisfies StaleWorkerRequest,
+			resourceLimits: {maxYoungGenerationSizeMb: 8},
+		});
 		worker.once('message', (result: StaleResult | {error: string}) => {
 			void worker.terminate();
 			// A database the worker cannot open on its own (a private snapshot, a lock): read it here instead.
@@ -100,4 +103,3 @@ export function checkStale(options: StaleCheckOptions): Promise<StaleResult> {
 		worker.once('error', reject);
 	});
 }
-

@@ -40,7 +40,9 @@ export function inventory(folder: string): Inventory {
 		try {
 			names = fs.readdirSync(dir, {withFileTypes: true});
 		} catch (error) {
-			throw new InventoryError(`${prefix === '' ? 'the folder' : prefix} cannot be listed: ${describeFsError(error)}`);
+			throw new InventoryError(
+				`${prefix === '' ? 'the folder' : prefix} cannot be listed: ${describeFsError(error)}`,
+			);
 		}
 		names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 		for (const dirent of names) {
@@ -64,7 +66,9 @@ export function inventory(folder: string): Inventory {
 				entries.push({rel, kind: 'symlink', size: 0, mtimeMs: stat.mtimeMs, mode: stat.mode & 0o7777});
 				files++;
 			} else {
-				throw new InventoryError(`${rel} is a special file (device, pipe or socket), which sdstats does not move`);
+				throw new InventoryError(
+					`${rel} is a special file (device, pipe or socket), which sdstats does not move`,
+				);
 			}
 		}
 	};
@@ -84,7 +88,11 @@ export function bytesOnTarget(listing: Inventory, blockSize: number): number {
  * The first difference between two listings (file list, kinds and sizes; mtimes too when asked), or null.
  * Folder mtimes are left out: creating entries in a copy changes them until the end.
  */
-export function listingDifference(expected: readonly InventoryEntry[], actual: readonly InventoryEntry[], compareMtimes: boolean): string | null {
+export function listingDifference(
+	expected: readonly InventoryEntry[],
+	actual: readonly InventoryEntry[],
+	compareMtimes: boolean,
+): string | null {
 	const byRel = new Map(actual.map((entry) => [entry.rel, entry]));
 	for (const want of expected) {
 		const got = byRel.get(want.rel);

@@ -21,7 +21,13 @@ const WANTED_KEYS = new Set(['parameters', 'prompt']);
 
 type Head = Omit<ImageSample, 'name' | 'position'>;
 
-const emptyHead = (): Head => ({parameters: null, comfyPrompt: null, pixelWidth: null, pixelHeight: null, problem: null});
+const emptyHead = (): Head => ({
+	parameters: null,
+	comfyPrompt: null,
+	pixelWidth: null,
+	pixelHeight: null,
+	problem: null,
+});
 
 /** Reads `length` bytes at `position` (fewer at the end of the file). */
 function readAt(fd: number, position: number, length: number): Buffer {
@@ -74,7 +80,8 @@ function decodeUtf8(bytes: Buffer, what: string, problems: string[]): string {
 	}
 }
 
-const megabytes = (n: number): string => (n >= 1024 * 1024 ? `${Math.round(n / (1024 * 1024))} MB` : `${Math.round(n / 1024)} kB`);
+const megabytes = (n: number): string =>
+	n >= 1024 * 1024 ? `${Math.round(n / (1024 * 1024))} MB` : `${Math.round(n / 1024)} kB`;
 
 function readPng(window: FileWindow, head: Head): void {
 	const problems: string[] = [];
@@ -98,7 +105,9 @@ function readPng(window: FileWindow, head: Head): void {
 			const key = nul > 0 ? keyBytes.toString('latin1', 0, nul) : '';
 			if (WANTED_KEYS.has(key)) {
 				if (length > MAX_TEXT_BYTES) {
-					problems.push(`its "${key}" chunk of ${megabytes(length)} is over the ${megabytes(MAX_TEXT_BYTES)} limit and was not read`);
+					problems.push(
+						`its "${key}" chunk of ${megabytes(length)} is over the ${megabytes(MAX_TEXT_BYTES)} limit and was not read`,
+					);
 				} else {
 					const text = decodeTextChunk(type, window.slice(offset + 8, length), nul, key, problems);
 					if (text !== null) {
@@ -116,7 +125,8 @@ function readPng(window: FileWindow, head: Head): void {
 function decodeTextChunk(type: string, data: Buffer, nul: number, key: string, problems: string[]): string | null {
 	try {
 		if (type === 'tEXt') return decodeLatin1OrUtf8(data.subarray(nul + 1));
-		if (type === 'zTXt') return decodeLatin1OrUtf8(inflateSync(data.subarray(nul + 2), {maxOutputLength: MAX_TEXT_BYTES}));
+		if (type === 'zTXt')
+			return decodeLatin1OrUtf8(inflateSync(data.subarray(nul + 2), {maxOutputLength: MAX_TEXT_BYTES}));
 		// iTXt: keyword\0 flag method language\0 translated\0 text
 		const compressed = data[nul + 1] === 1;
 		const languageEnd = data.indexOf(0, nul + 3);
@@ -126,7 +136,11 @@ function decodeTextChunk(type: string, data: Buffer, nul: number, key: string, p
 			return null;
 		}
 		const body = data.subarray(translatedEnd + 1);
-		return decodeUtf8(compressed ? inflateSync(body, {maxOutputLength: MAX_TEXT_BYTES}) : body, `its "${key}" chunk`, problems);
+		return decodeUtf8(
+			compressed ? inflateSync(body, {maxOutputLength: MAX_TEXT_BYTES}) : body,
+			`its "${key}" chunk`,
+			problems,
+		);
 	} catch {
 		problems.push(`its "${key}" chunk could not be decompressed`);
 		return null;
@@ -243,15 +257,23 @@ export function readImageHead(filePath: string): Head {
 	try {
 		const window = new FileWindow(fd);
 		const magic = window.slice(0, 12);
-		if (magic.length >= 8 && magic.readUInt32BE(0) === 0x89504e47 && magic.readUInt32BE(4) === 0x0d0a1a0a) readPng(window, head);
-		else if (magic.length >= 3 && magic[0] === 0xff && magic[1] === 0xd8 && magic[2] === 0xff) readJpeg(window, head);
-		else if (magic.length >= 12 && magic.toString('latin1', 0, 4) === 'RIFF' && magic.toString('latin1', 8, 12) === 'WEBP') readWebp(window, head);
+		if (magic.length >= 8 && magic.readUInt32BE(0) === 0x89504e47 && magic.readUInt32BE(4) === 0x0d0a1a0a)
+			readPng(window, head);
+		else if (magic.length >= 3 && magic[0] === 0xff && magic[1] === 0xd8 && magic[2] === 0xff)
+			readJpeg(window, head);
+		else if (
+			magic.length >= 12 &&
+			magic.toString('latin1', 0, 4) === 'RIFF' &&
+			magic.toString('latin1', 8, 12) === 'WEBP'
+		)
+			readWebp(window, head);
 		else head.problem = magic.length === 0 ? 'the file is empty' : 'not a PNG, JPEG or WebP file';
 	} catch (error) {
 		head.problem = `it could not be read (${describeFsError(error)})`;
 	} finally {
 		fs.closeSync(fd);
 	}
-	if (head.problem === null && head.parameters === null && head.comfyPrompt === null) head.problem = 'no parameters in the image';
+	if (head.problem === null && head.parameters === null && head.comfyPrompt === null)
+		head.problem = 'no parameters in the image';
 	return head;
 }

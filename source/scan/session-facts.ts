@@ -25,14 +25,22 @@ export function readManifestInput(manifestPath: string): ManifestInput {
 		stat = fs.statSync(manifestPath, {bigint: true, throwIfNoEntry: false});
 		if (!stat) return {kind: 'missing'};
 		if (!stat.isFile()) {
-			return {kind: 'unreadable', reason: `${MANIFEST_NAME}: ${describeFsError({code: stat.isDirectory() ? 'EISDIR' : 'EINVAL'})}`, mtimeNs: stat.mtimeNs};
+			return {
+				kind: 'unreadable',
+				reason: `${MANIFEST_NAME}: ${describeFsError({code: stat.isDirectory() ? 'EISDIR' : 'EINVAL'})}`,
+				mtimeNs: stat.mtimeNs,
+			};
 		}
 		const bytes = fs.readFileSync(manifestPath);
 		return {kind: 'bytes', bytes, mtimeNs: stat.mtimeNs};
 	} catch (error) {
 		// Deleted between the listing and the read: for this compute there is no manifest.
 		if (isGone(error)) return {kind: 'missing'};
-		return {kind: 'unreadable', reason: `${MANIFEST_NAME}: ${describeFsError(error)}`, mtimeNs: stat?.mtimeNs ?? null};
+		return {
+			kind: 'unreadable',
+			reason: `${MANIFEST_NAME}: ${describeFsError(error)}`,
+			mtimeNs: stat?.mtimeNs ?? null,
+		};
 	}
 }
 
@@ -59,7 +67,11 @@ function exactExtremes(folder: string, images: readonly ImageFileStat[]): ImageF
 		const stat = statQuietly(folder + path.sep + name, true);
 		if (stat) exact.set(name, stat.mtimeNs);
 	}
-	return images.map(({name, mtimeMs, size}) => ({name, mtimeNs: exact.get(name) ?? BigInt(Math.round(mtimeMs * 1000)) * 1000n, size}));
+	return images.map(({name, mtimeMs, size}) => ({
+		name,
+		mtimeNs: exact.get(name) ?? BigInt(Math.round(mtimeMs * 1000)) * 1000n,
+		size,
+	}));
 }
 
 export type FolderListing =
@@ -113,16 +125,23 @@ export type FactsOptions = {
 	deep?: boolean;
 };
 
-export function readSessionFacts(sessionId: string, sessionPath: string, nowMs: number, options: FactsOptions = {}): SessionFacts {
+export function readSessionFacts(
+	sessionId: string,
+	sessionPath: string,
+	nowMs: number,
+	options: FactsOptions = {},
+): SessionFacts {
 	const listing = listSessionFolder(sessionPath);
 	if (listing.kind !== 'listed') return listing;
 	const {images, hasManifest, legacyManifests} = listing;
 	const prefix = sessionPath + path.sep;
 	const manifest: ManifestInput = hasManifest ? readManifestInput(prefix + MANIFEST_NAME) : {kind: 'missing'};
-	if (manifest.kind === 'missing' && images.length === 0 && legacyManifests.length === 0) return {kind: 'not_a_session'};
+	if (manifest.kind === 'missing' && images.length === 0 && legacyManifests.length === 0)
+		return {kind: 'not_a_session'};
 	const input: SessionInput = {sessionId, sessionPath, manifest, images: exactExtremes(sessionPath, images), nowMs};
 	// Without manifest.json, the older manifests and the images' own parameters are what is left to read.
-	if (manifest.kind === 'missing') input.legacy = readLegacyFacts(sessionPath, images, legacyManifests, options.deep === true);
+	if (manifest.kind === 'missing')
+		input.legacy = readLegacyFacts(sessionPath, images, legacyManifests, options.deep === true);
 	return {kind: 'session', input};
 }
 
@@ -139,13 +158,23 @@ export function samplePositions(count: number, deep: boolean): number[] {
 
 const byName = new Intl.Collator('en', {numeric: true}).compare;
 
-function readLegacyFacts(sessionPath: string, images: readonly ImageFileStat[], legacyNames: readonly string[], deep: boolean): LegacyInput {
+function readLegacyFacts(
+	sessionPath: string,
+	images: readonly ImageFileStat[],
+	legacyNames: readonly string[],
+	deep: boolean,
+): LegacyInput {
 	const prefix = sessionPath + path.sep;
 	const manifests: LegacyManifestInput[] = legacyNames.map((fileName) => {
 		const kind = legacyManifestKind(fileName)!;
 		try {
 			const stat = fs.statSync(prefix + fileName);
-			if (stat.size > MAX_LEGACY_MANIFEST_BYTES) return {kind, fileName, reason: `${fileName}: ${Math.round(stat.size / 1048576)} MB is too large for a manifest; not read`};
+			if (stat.size > MAX_LEGACY_MANIFEST_BYTES)
+				return {
+					kind,
+					fileName,
+					reason: `${fileName}: ${Math.round(stat.size / 1048576)} MB is too large for a manifest; not read`,
+				};
 			return {kind, fileName, bytes: fs.readFileSync(prefix + fileName)};
 		} catch (error) {
 			return {kind, fileName, reason: `${fileName}: ${describeFsError(error)}`};

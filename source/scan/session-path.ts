@@ -12,7 +12,8 @@ export function resolveSessionFolder(root: string, sessionId: string): string {
 	if (problem !== null) throw new SessionIdError(`invalid session name ${JSON.stringify(sessionId)}: ${problem}`);
 	const folder = path.join(root, sessionId);
 	// Belt and braces: the checks above already rule out anything that could leave the root.
-	if (path.dirname(folder) !== path.resolve(root)) throw new SessionIdError(`invalid session name ${JSON.stringify(sessionId)}`);
+	if (path.dirname(folder) !== path.resolve(root))
+		throw new SessionIdError(`invalid session name ${JSON.stringify(sessionId)}`);
 	let isFolder = false;
 	try {
 		isFolder = fs.statSync(folder).isDirectory();

@@ -34,7 +34,8 @@ export function listSessionFolders(root: string): RootListing {
 			} catch (error) {
 				const code = errorCode(error);
 				// A link to nothing is simply not a session; a loop is worth telling the user about.
-				if (code !== 'ENOENT') skipped.push({name: entry.name, reason: code === 'ELOOP' ? 'symbolic link loop' : String(code)});
+				if (code !== 'ENOENT')
+					skipped.push({name: entry.name, reason: code === 'ELOOP' ? 'symbolic link loop' : String(code)});
 			}
 		}
 	}

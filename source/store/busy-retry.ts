@@ -53,7 +53,9 @@ export async function retryWhileBusy<T>(attempt: () => T, options: RetryOptions)
 				told = true;
 			}
 			if (clock.now() - started >= giveUpAfterMs) {
-				throw new LockedTooLongError(`${options.what} stayed locked by another program for ${Math.round(giveUpAfterMs / 1000)} s; the change was not saved`);
+				throw new LockedTooLongError(
+					`${options.what} stayed locked by another program for ${Math.round(giveUpAfterMs / 1000)} s; the change was not saved`,
+				);
 			}
 			await clock.sleep(delay);
 			delay = Math.min(delay * 2, 500);

@@ -36,7 +36,12 @@ function readHolder(lockPath: string): LockHolder | null {
 	try {
 		const parsed = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as Partial<LockHolder>;
 		if (typeof parsed.pid === 'number' && typeof parsed.host === 'string') {
-			return {pid: parsed.pid, host: parsed.host, startedAt: String(parsed.startedAt ?? ''), command: String(parsed.command ?? '')};
+			return {
+				pid: parsed.pid,
+				host: parsed.host,
+				startedAt: String(parsed.startedAt ?? ''),
+				command: String(parsed.command ?? ''),
+			};
 		}
 	} catch {
 		// Unreadable or half-written: judged by its age below.
@@ -138,7 +143,8 @@ export async function acquireComputeLock(
 	let told = false;
 	for (;;) {
 		const attempt = tryAcquireComputeLock(dbPath, command);
-		if (attempt.ok || !options.wait || attempt.holder === null && attempt.reason.startsWith('cannot create')) return attempt;
+		if (attempt.ok || !options.wait || (attempt.holder === null && attempt.reason.startsWith('cannot create')))
+			return attempt;
 		if (!told) {
 			options.onWait?.(attempt.holder);
 			told = true;

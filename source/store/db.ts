@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {NewerSchemaError, SchemaConflictError, migrate, readSchemaVersion, checkStatsTableShape, SCHEMA_VERSION} from './migrations.js';
+import {
+	NewerSchemaError,
+	SchemaConflictError,
+	migrate,
+	readSchemaVersion,
+	checkStatsTableShape,
+	SCHEMA_VERSION,
+} from './migrations.js';
 import {corruptMessage, isCorruptionError} from './corruption.js';
 import {layoutFor, SHARED_SCHEMA, type StoreLayout} from './layout.js';
 import {SESSION_METADATA_DDL} from './schema.js';
@@ -64,13 +71,19 @@ export {corruptMessage, isCorruptionError};
 
 /** A database that cannot be opened for a reason to tell the user (not a bug): unreadable, foreign or newer schema. */
 export function isOpenProblem(error: unknown): error is Error {
-	return error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError;
+	return (
+		error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError
+	);
 }
 
 /** SQLite or the system saying the disk is full. */
 export function isDiskFull(error: unknown): boolean {
 	const code = String((error as {code?: unknown} | null)?.code ?? '');
-	return code === 'SQLITE_FULL' || code === 'ENOSPC' || /database or disk is full|no space left/i.test((error as Error | null)?.message ?? '');
+	return (
+		code === 'SQLITE_FULL' ||
+		code === 'ENOSPC' ||
+		/database or disk is full|no space left/i.test((error as Error | null)?.message ?? '')
+	);
 }
 
 export function diskFullMessage(file: string): string {
@@ -88,13 +101,16 @@ export function checkDatabasePath(file: string): string | null {
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT') return null;
-		if (code === 'ENOTDIR') return `${file} cannot be a database: a part of its folder path is a file, not a folder`;
+		if (code === 'ENOTDIR')
+			return `${file} cannot be a database: a part of its folder path is a file, not a folder`;
 		return `cannot look at ${file} (${code ?? (error as Error).message})`;
 	}
 	if (stat.isFile()) return null;
 	if (stat.isDirectory()) return `${file} is a folder, not a database file: give --db the path of a file`;
-	if (stat.isFIFO()) return `${file} is a named pipe (FIFO), not a database file: sdstats does not open it; give --db the path of a regular file`;
-	if (stat.isCharacterDevice() || stat.isBlockDevice()) return `${file} is a device, not a database file: give --db the path of a regular file`;
+	if (stat.isFIFO())
+		return `${file} is a named pipe (FIFO), not a database file: sdstats does not open it; give --db the path of a regular file`;
+	if (stat.isCharacterDevice() || stat.isBlockDevice())
+		return `${file} is a device, not a database file: give --db the path of a regular file`;
 	if (stat.isSocket()) return `${file} is a socket, not a database file: give --db the path of a regular file`;
 	return `${file} is not a regular file: give --db the path of a regular file`;
 }
@@ -159,7 +175,9 @@ function ensureFolder(file: string, options: OpenOptions, created: CreatedFiles,
 	const folder = path.dirname(file);
 	if (fs.existsSync(folder)) return;
 	if (options.createFolder === false) {
-		throw new DatabaseOpenError(`the folder ${folder} does not exist: create it, or give --db a file in an existing folder`);
+		throw new DatabaseOpenError(
+			`the folder ${folder} does not exist: create it, or give --db a file in an existing folder`,
+		);
 	}
 	// Each missing level is remembered, so a failure removes exactly what was made.
 	const missing: string[] = [];
@@ -169,7 +187,9 @@ function ensureFolder(file: string, options: OpenOptions, created: CreatedFiles,
 			fs.mkdirSync(level);
 		} catch (error) {
 			if (isDiskFull(error)) throw new DatabaseOpenError(diskFullMessage(level));
-			throw new DatabaseOpenError(`cannot create the folder ${level} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+			throw new DatabaseOpenError(
+				`cannot create the folder ${level} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+			);
 		}
 		created.note(level, false);
 	}
@@ -198,7 +218,12 @@ export function openDatabase(dbPath: string, mode: OpenMode, options: OpenOption
 	if (!cacheExists && oldCache && mode === 'read') {
 		// A 0.1.0 cache not moved yet: read it where it is; the next compute (or explorer) moves it.
 		const opened = openFile(layout.sharedPath, null, 'read', options);
-		return {...opened, notice: opened.notice ?? `${layout.sharedPath} still holds the cache of sdstats 0.1.0; the next \`sdstats compute\` moves it to ${layout.cachePath}`};
+		return {
+			...opened,
+			notice:
+				opened.notice ??
+				`${layout.sharedPath} still holds the cache of sdstats 0.1.0; the next \`sdstats compute\` moves it to ${layout.cachePath}`,
+		};
 	}
 	if (!cacheExists && mode !== 'create' && !oldCache) {
 		throw new DatabaseOpenError(
@@ -210,7 +235,13 @@ export function openDatabase(dbPath: string, mode: OpenMode, options: OpenOption
 	return openFile(layout.cachePath, layout.sharedPath, !cacheExists && oldCache ? 'create' : mode, options, oldCache);
 }
 
-function openFile(file: string, sharedPath: string | null, mode: OpenMode, options: OpenOptions, oldCache = false): OpenedDatabase {
+function openFile(
+	file: string,
+	sharedPath: string | null,
+	mode: OpenMode,
+	options: OpenOptions,
+	oldCache = false,
+): OpenedDatabase {
 	const exists = fs.existsSync(file);
 	if (!exists && mode !== 'create') {
 		throw new DatabaseOpenError(`no database at ${file} (run \`sdstats compute\` first, or check --db)`);
@@ -241,7 +272,8 @@ function openFile(file: string, sharedPath: string | null, mode: OpenMode, optio
 		let notice: string | null = null;
 		if (readonly) {
 			const version = readSchemaVersion(db);
-			if (version > SCHEMA_VERSION) notice = new NewerSchemaError(version, SCHEMA_VERSION).message + '; opened read-only';
+			if (version > SCHEMA_VERSION)
+				notice = new NewerSchemaError(version, SCHEMA_VERSION).message + '; opened read-only';
 			checkStatsTableShape(db, file);
 		} else {
 			migrate(db, file, {withMetadata: sharedPath === null});
@@ -259,7 +291,13 @@ function openFile(file: string, sharedPath: string | null, mode: OpenMode, optio
 		const code = String((error as {code?: unknown}).code ?? '');
 		// A WAL database in a folder we may not write: SQLite cannot create the shared-memory file even to read.
 		// Browse a private snapshot instead (the database and its journal, copied), and say so.
-		if (readonly && (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR'))) {
+		if (
+			readonly &&
+			(code === 'SQLITE_READONLY_DIRECTORY' ||
+				code === 'SQLITE_CANTOPEN' ||
+				code.startsWith('SQLITE_READONLY') ||
+				code.startsWith('SQLITE_IOERR'))
+		) {
 			return openSnapshot(file, sharedPath);
 		}
 		if (code.startsWith('SQLITE_READONLY')) {
@@ -278,7 +316,12 @@ function openFile(file: string, sharedPath: string | null, mode: OpenMode, optio
 function attachShared(db: Database.Database, sharedPath: string, readonly: boolean, created: CreatedFiles): void {
 	const exists = fs.existsSync(sharedPath);
 	if (!exists && readonly) {
-		db.exec(SESSION_METADATA_DDL.replace('CREATE TABLE IF NOT EXISTS session_metadata', 'CREATE TEMP TABLE IF NOT EXISTS session_metadata'));
+		db.exec(
+			SESSION_METADATA_DDL.replace(
+				'CREATE TABLE IF NOT EXISTS session_metadata',
+				'CREATE TEMP TABLE IF NOT EXISTS session_metadata',
+			),
+		);
 		return;
 	}
 	if (!readonly && !hasMetadataTable(sharedPath)) {
@@ -292,8 +335,21 @@ function attachShared(db: Database.Database, sharedPath: string, readonly: boole
 		}
 	}
 	db.prepare(`ATTACH DATABASE ? AS ${SHARED_SCHEMA}`).run(sharedPath);
-	if (readonly && !db.prepare<[], number>(`SELECT count(*) FROM ${SHARED_SCHEMA}.sqlite_master WHERE type = 'table' AND name = 'session_metadata'`).pluck().get()) {
-		db.exec(SESSION_METADATA_DDL.replace('CREATE TABLE IF NOT EXISTS session_metadata', 'CREATE TEMP TABLE IF NOT EXISTS session_metadata'));
+	if (
+		readonly &&
+		!db
+			.prepare<[], number>(
+				`SELECT count(*) FROM ${SHARED_SCHEMA}.sqlite_master WHERE type = 'table' AND name = 'session_metadata'`,
+			)
+			.pluck()
+			.get()
+	) {
+		db.exec(
+			SESSION_METADATA_DDL.replace(
+				'CREATE TABLE IF NOT EXISTS session_metadata',
+				'CREATE TEMP TABLE IF NOT EXISTS session_metadata',
+			),
+		);
 	}
 }
 
@@ -301,7 +357,14 @@ function hasMetadataTable(file: string): boolean {
 	if (!fs.existsSync(file)) return false;
 	const db = new Database(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 	try {
-		return db.prepare<[], number>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'session_metadata'").pluck().get() === 1;
+		return (
+			db
+				.prepare<[], number>(
+					"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'session_metadata'",
+				)
+				.pluck()
+				.get() === 1
+		);
 	} finally {
 		db.close();
 	}
@@ -313,13 +376,16 @@ function openSnapshot(absolute: string, sharedPath: string | null): OpenedDataba
 	try {
 		folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-snapshot-'));
 	} catch (error) {
-		throw new DatabaseOpenError(`cannot read ${absolute}, and cannot copy it to read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+		throw new DatabaseOpenError(
+			`cannot read ${absolute}, and cannot copy it to read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+		);
 	}
 	process.once('exit', () => fs.rmSync(folder, {recursive: true, force: true}));
 	const copy = path.join(folder, path.basename(absolute));
 	try {
 		fs.copyFileSync(absolute, copy);
-		for (const suffix of ['-wal', '-journal']) if (fs.existsSync(absolute + suffix)) fs.copyFileSync(absolute + suffix, copy + suffix);
+		for (const suffix of ['-wal', '-journal'])
+			if (fs.existsSync(absolute + suffix)) fs.copyFileSync(absolute + suffix, copy + suffix);
 	} catch (error) {
 		fs.rmSync(folder, {recursive: true, force: true});
 		throw new DatabaseOpenError(`cannot read ${absolute}: ${(error as Error).message}`);
@@ -359,6 +425,6 @@ export function openMetadataConnection(opened: Pick<OpenedDatabase, 'path' | 'sh
 
 /** Every schema's data_version: changes when another connection commits to any file this one reads. */
 export function dataVersionOf(db: Database.Database): string {
-	const schemas = db.prepare<[], string>('SELECT name FROM pragma_database_list WHERE name != \'temp\'').pluck().all();
+	const schemas = db.prepare<[], string>("SELECT name FROM pragma_database_list WHERE name != 'temp'").pluck().all();
 	return schemas.map((schema) => String(db.pragma(`${schema}.data_version`, {simple: true}))).join(':');
 }

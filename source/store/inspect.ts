@@ -30,16 +30,33 @@ export type FileReport = {
 };
 
 export function inspectFile(file: string): FileReport {
-	const report: FileReport = {file, exists: fs.existsSync(file), healthy: false, problems: [], journalMode: null, userVersion: null, tables: [], indexes: [], webUiVersions: []};
+	const report: FileReport = {
+		file,
+		exists: fs.existsSync(file),
+		healthy: false,
+		problems: [],
+		journalMode: null,
+		userVersion: null,
+		tables: [],
+		indexes: [],
+		webUiVersions: [],
+	};
 	if (!report.exists) return report;
 	let db: Database.Database | null = null;
 	try {
 		db = new Database(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
-		const problems = (db.pragma('integrity_check', {simple: false}) as Array<{integrity_check: string}>).map((r) => r.integrity_check).filter((m) => m !== 'ok');
+		const problems = (db.pragma('integrity_check', {simple: false}) as Array<{integrity_check: string}>)
+			.map((r) => r.integrity_check)
+			.filter((m) => m !== 'ok');
 		report.problems = problems.slice(0, 5);
 		report.journalMode = String(db.pragma('journal_mode', {simple: true}));
 		report.userVersion = db.pragma('user_version', {simple: true}) as number;
-		const names = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
+		const names = db
+			.prepare<[], string>(
+				"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+			)
+			.pluck()
+			.all();
 		for (const name of names) {
 			const quoted = `"${name.replace(/"/g, '""')}"`;
 			let rows: number | null = null;
@@ -48,12 +65,24 @@ export function inspectFile(file: string): FileReport {
 			} catch {
 				rows = null;
 			}
-			report.tables.push({name, rows, columns: db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all(name)});
+			report.tables.push({
+				name,
+				rows,
+				columns: db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all(name),
+			});
 		}
-		report.indexes = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
+		report.indexes = db
+			.prepare<[], string>(
+				"SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+			)
+			.pluck()
+			.all();
 		if (names.includes('schema_version')) {
 			try {
-				report.webUiVersions = db.prepare<[], number>('SELECT version FROM schema_version ORDER BY version').pluck().all();
+				report.webUiVersions = db
+					.prepare<[], number>('SELECT version FROM schema_version ORDER BY version')
+					.pluck()
+					.all();
 			} catch {
 				// A ledger that cannot be read is reported through integrity_check.
 			}
@@ -100,7 +129,11 @@ export function backupsOf(file: string): string[] {
  * `<file>.<label>-<time>`, then removes the oldest backups beyond BACKUPS_KEPT. A copy that fails (a full
  * disk) leaves nothing behind.
  */
-export function backupFile(file: string, label: 'backup' | 'damaged', nowMs: number): {saved: string; removed: string[]} {
+export function backupFile(
+	file: string,
+	label: 'backup' | 'damaged',
+	nowMs: number,
+): {saved: string; removed: string[]} {
 	let target = `${file}.${label}-${stamp(nowMs)}`;
 	for (let n = 2; fs.existsSync(target); n++) target = `${file}.${label}-${stamp(nowMs)}-${n}`;
 	const written: string[] = [];

@@ -28,7 +28,10 @@ export type StoreLayout = {
 export function companionOf(sharedPath: string): string {
 	const folder = path.dirname(sharedPath);
 	const base = path.basename(sharedPath);
-	return path.join(folder, base === SHARED_NAME ? COMPANION_NAME : `${base.replace(/\.(db|sqlite3?)$/i, '')}.${COMPANION_NAME}`);
+	return path.join(
+		folder,
+		base === SHARED_NAME ? COMPANION_NAME : `${base.replace(/\.(db|sqlite3?)$/i, '')}.${COMPANION_NAME}`,
+	);
 }
 
 /**
@@ -39,7 +42,9 @@ export function holdsWebUiTables(file: string): boolean {
 	let db: Database.Database | null = null;
 	try {
 		db = new Database(file, {readonly: true, fileMustExist: true});
-		const names = new Set(db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
+		const names = new Set(
+			db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all(),
+		);
 		if (names.has('schema_version')) return true;
 		if (!names.has('session_stats')) return false;
 		return db
@@ -71,6 +76,7 @@ export function layoutFor(dbPath: string): StoreLayout {
 	// The companion named directly: it still reads the triage from the sessions.db beside it.
 	const sibling = path.join(path.dirname(absolute), SHARED_NAME);
 	if (base === COMPANION_NAME && isRegularFile(sibling)) return {cachePath: absolute, sharedPath: sibling};
-	if (isRegularFile(absolute) && holdsWebUiTables(absolute)) return {cachePath: companionOf(absolute), sharedPath: absolute};
+	if (isRegularFile(absolute) && holdsWebUiTables(absolute))
+		return {cachePath: companionOf(absolute), sharedPath: absolute};
 	return {cachePath: absolute, sharedPath: null};
 }

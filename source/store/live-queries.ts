@@ -10,7 +10,11 @@ export class LiveQueries {
 	private readonly selectActive: Database.Statement<[string, string], ActiveSession>;
 
 	constructor(db: Database.Database) {
-		this.selectIds = db.prepare<[string, string], string>('SELECT session_id FROM session_stats WHERE session_path > ? AND session_path < ?').pluck();
+		this.selectIds = db
+			.prepare<[string, string], string>(
+				'SELECT session_id FROM session_stats WHERE session_path > ? AND session_path < ?',
+			)
+			.pluck();
 		this.selectActive = db.prepare<[string, string], ActiveSession>(
 			`SELECT s.session_id, b.fingerprint FROM session_stats s JOIN sdstats_session_state b ON b.session_id = s.session_id
 			 WHERE s.session_path > ? AND s.session_path < ? AND b.manifest_status IN (${ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`,

@@ -7,10 +7,19 @@ import type Database from 'better-sqlite3';
 export type MetadataRow = Record<string, unknown>;
 
 /** Every row and the table's own DDL, read as far as the (possibly damaged) file allows. */
-export function salvageMetadata(db: Database.Database): {ddl: string | null; rows: MetadataRow[]; lost: number; problem: string | null} {
+export function salvageMetadata(db: Database.Database): {
+	ddl: string | null;
+	rows: MetadataRow[];
+	lost: number;
+	problem: string | null;
+} {
 	let ddl: string | null = null;
 	try {
-		ddl = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'session_metadata'").get() as {sql: string} | undefined)?.sql ?? null;
+		ddl =
+			(
+				db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'session_metadata'").get() as
+					{sql: string} | undefined
+			)?.sql ?? null;
 	} catch (error) {
 		return {ddl: null, rows: [], lost: 0, problem: `the schema cannot be read: ${(error as Error).message}`};
 	}
@@ -43,10 +52,14 @@ export function salvageMetadata(db: Database.Database): {ddl: string | null; row
 /** Writes salvaged rows into a fresh database whose session_metadata has the same shape. */
 export function restoreMetadata(db: Database.Database, rows: readonly MetadataRow[]): number {
 	if (rows.length === 0) return 0;
-	const columns = (db.prepare("SELECT name FROM pragma_table_info('session_metadata')").all() as Array<{name: string}>).map((c) => c.name);
+	const columns = (
+		db.prepare("SELECT name FROM pragma_table_info('session_metadata')").all() as Array<{name: string}>
+	).map((c) => c.name);
 	const present = columns.filter((c) => c in rows[0]!);
 	const quoted = present.map((c) => `"${c.replace(/"/g, '""')}"`);
-	const insert = db.prepare(`INSERT OR REPLACE INTO session_metadata (${quoted.join(', ')}) VALUES (${present.map(() => '?').join(', ')})`);
+	const insert = db.prepare(
+		`INSERT OR REPLACE INTO session_metadata (${quoted.join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
+	);
 	const write = db.transaction((all: readonly MetadataRow[]) => {
 		for (const row of all) insert.run(present.map((c) => row[c] ?? null));
 	});
@@ -88,7 +101,14 @@ export type UndoOutcome = {
 const FLAG_FIELDS = new Set(['is_favorite', 'is_test', 'is_complete']);
 
 /** The web UI's values for a row it creates without being told (its upsert), per column triage writes. */
-export const WEB_UI_DEFAULTS: Readonly<Record<TriageColumn, unknown>> = {is_test: 0, is_complete: 1, is_favorite: 0, user_rating: null, user_note: null, tags: '[]'};
+export const WEB_UI_DEFAULTS: Readonly<Record<TriageColumn, unknown>> = {
+	is_test: 0,
+	is_complete: 1,
+	is_favorite: 0,
+	user_rating: null,
+	user_note: null,
+	tags: '[]',
+};
 
 const COLUMN_WORDS: Readonly<Record<TriageColumn, string>> = {
 	is_favorite: 'favourite flag',
@@ -107,7 +127,10 @@ export function undoSummary(outcome: UndoOutcome): string {
 	const one = outcome.kept.length === 1;
 	const reasons = new Map<string, number>();
 	for (const {column, why} of outcome.kept) {
-		const reason = why === 'removed' ? `${one ? 'its' : 'their'} row was removed elsewhere` : `${one ? 'its' : 'their'} ${COLUMN_WORDS[column]} ${column === 'tags' ? 'were' : 'was'} changed elsewhere`;
+		const reason =
+			why === 'removed'
+				? `${one ? 'its' : 'their'} row was removed elsewhere`
+				: `${one ? 'its' : 'their'} ${COLUMN_WORDS[column]} ${column === 'tags' ? 'were' : 'was'} changed elsewhere`;
 		reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 	}
 	const parts = [...reasons].map(([reason, n]) => (reasons.size === 1 ? reason : `${n}: ${reason}`));
@@ -140,8 +163,16 @@ export class MetadataRepository {
 	private readonly deleteRow: Database.Statement<[string]>;
 	private readonly selectTags: Database.Statement<[], {tags: string}>;
 	private readonly updateColumn: Map<string, Database.Statement>;
-	private readonly applyAll: Database.Transaction<(targets: ReadonlyArray<{session_id: string; session_path: string}>, patch: TriagePatch, nowIso: string) => TriageSnapshot[]>;
-	private readonly restoreAll: Database.Transaction<(snapshots: readonly TriageSnapshot[], nowIso: string) => UndoOutcome>;
+	private readonly applyAll: Database.Transaction<
+		(
+			targets: ReadonlyArray<{session_id: string; session_path: string}>,
+			patch: TriagePatch,
+			nowIso: string,
+		) => TriageSnapshot[]
+	>;
+	private readonly restoreAll: Database.Transaction<
+		(snapshots: readonly TriageSnapshot[], nowIso: string) => UndoOutcome
+	>;
 
 	constructor(private readonly db: Database.Database) {
 		this.selectOne = db.prepare('SELECT * FROM session_metadata WHERE session_id = ?');
@@ -150,10 +181,15 @@ export class MetadataRepository {
 		);
 		this.deleteRow = db.prepare('DELETE FROM session_metadata WHERE session_id = ?');
 		this.updateColumn = new Map(
-			(Object.keys(WEB_UI_DEFAULTS) as TriageColumn[]).map((c) => [c, db.prepare(`UPDATE session_metadata SET ${c} = ?, updated_at = ? WHERE session_id = ?`)]),
+			(Object.keys(WEB_UI_DEFAULTS) as TriageColumn[]).map((c) => [
+				c,
+				db.prepare(`UPDATE session_metadata SET ${c} = ?, updated_at = ? WHERE session_id = ?`),
+			]),
 		);
 		this.selectTags = db.prepare("SELECT tags FROM session_metadata WHERE tags IS NOT NULL AND tags != '[]'");
-		this.applyAll = db.transaction((targets, patch, nowIso) => targets.map((target) => this.applyOne(target, patch, nowIso)));
+		this.applyAll = db.transaction((targets, patch, nowIso) =>
+			targets.map((target) => this.applyOne(target, patch, nowIso)),
+		);
 		this.restoreAll = db.transaction((snapshots, nowIso) => {
 			const outcome: UndoOutcome = {undone: 0, kept: []};
 			for (const snapshot of snapshots) this.restoreOne(snapshot, nowIso, outcome);
@@ -166,7 +202,11 @@ export class MetadataRepository {
 	}
 
 	/** Applies one change to every target in one transaction; returns what each change did (for undo). */
-	apply(targets: ReadonlyArray<{session_id: string; session_path: string}>, patch: TriagePatch, nowIso: string): TriageSnapshot[] {
+	apply(
+		targets: ReadonlyArray<{session_id: string; session_path: string}>,
+		patch: TriagePatch,
+		nowIso: string,
+	): TriageSnapshot[] {
 		return this.applyAll.immediate(targets, patch, nowIso);
 	}
 
@@ -195,9 +235,14 @@ export class MetadataRepository {
 		return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([tag]) => tag);
 	}
 
-	private applyOne(target: {session_id: string; session_path: string}, patch: TriagePatch, nowIso: string): TriageSnapshot {
+	private applyOne(
+		target: {session_id: string; session_path: string},
+		patch: TriagePatch,
+		nowIso: string,
+	): TriageSnapshot {
 		const before = this.get(target.session_id);
-		if (!before) this.insertRow.run({session_id: target.session_id, session_path: target.session_path, now: nowIso});
+		if (!before)
+			this.insertRow.run({session_id: target.session_id, session_path: target.session_path, now: nowIso});
 		let column: TriageColumn;
 		let value: unknown;
 		switch (patch.kind) {
@@ -230,7 +275,11 @@ export class MetadataRepository {
 		};
 	}
 
-	private restoreOne({session_id, before, after, column, tag}: TriageSnapshot, nowIso: string, outcome: UndoOutcome): void {
+	private restoreOne(
+		{session_id, before, after, column, tag}: TriageSnapshot,
+		nowIso: string,
+		outcome: UndoOutcome,
+	): void {
 		const current = this.get(session_id);
 		if (!current) {
 			// Removed elsewhere since: nothing of ours is left to revert (unless we had created it, then all is well).

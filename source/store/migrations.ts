@@ -36,7 +36,12 @@ export const MIGRATIONS: readonly Migration[] = [
 		// design's table and stays exactly as it is; only sdstats' own table grows. Existing rows get NULL.
 		version: 2,
 		apply(db) {
-			const present = new Set(db.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')").all().map((c) => c.name));
+			const present = new Set(
+				db
+					.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')")
+					.all()
+					.map((c) => c.name),
+			);
 			for (const {name, definition} of SESSION_STATE_V2_COLUMNS) {
 				if (!present.has(name)) db.exec(`ALTER TABLE sdstats_session_state ADD COLUMN ${definition}`);
 			}
@@ -53,7 +58,12 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 function addMissingColumns(db: Database.Database, columns: ReadonlyArray<{name: string; definition: string}>): void {
-	const present = new Set(db.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')").all().map((c) => c.name));
+	const present = new Set(
+		db
+			.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')")
+			.all()
+			.map((c) => c.name),
+	);
 	for (const {name, definition} of columns) {
 		if (!present.has(name)) db.exec(`ALTER TABLE sdstats_session_state ADD COLUMN ${definition}`);
 	}
@@ -85,7 +95,9 @@ export function checkStatsTableShape(db: Database.Database, dbPath: string): voi
 	const present = new Set(columns.map((c) => c.name));
 	const missing = SESSION_STATS_COLUMNS.filter((c) => !present.has(c));
 	if (missing.length === 0) return;
-	const keyedBy = present.has('session_name') ? ' (keyed by session_name, as older versions of the web UI make it)' : '';
+	const keyedBy = present.has('session_name')
+		? ' (keyed by session_name, as older versions of the web UI make it)'
+		: '';
 	throw new SchemaConflictError(
 		`${dbPath} already holds a session_stats table of another shape${keyedBy}: it lacks ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''}. ` +
 			'sdstats will not change it. Point sdstats at its own database with --db FILE (or SDSTATS_DB).',
@@ -97,7 +109,11 @@ export function readSchemaVersion(db: Database.Database): number {
 }
 
 /** Brings the schema up to date. Returns the version found before. */
-export function migrate(db: Database.Database, dbPath: string, context: MigrationContext = {withMetadata: true}): number {
+export function migrate(
+	db: Database.Database,
+	dbPath: string,
+	context: MigrationContext = {withMetadata: true},
+): number {
 	const found = readSchemaVersion(db);
 	if (found > SCHEMA_VERSION) throw new NewerSchemaError(found, SCHEMA_VERSION);
 	checkStatsTableShape(db, dbPath);

@@ -38,7 +38,8 @@ export function moveOldCache(db: Database.Database, sharedPath: string, cachePat
 		if (theirs.size === 0) return 0;
 		const common = columnsOf(db, 'main', table).filter((c) => theirs.has(c));
 		const list = common.map((c) => `"${c}"`).join(', ');
-		return db.prepare(`INSERT OR IGNORE INTO main.${table} (${list}) SELECT ${list} FROM ${shared}.${table}`).run().changes;
+		return db.prepare(`INSERT OR IGNORE INTO main.${table} (${list}) SELECT ${list} FROM ${shared}.${table}`).run()
+			.changes;
 	};
 	let moved = 0;
 	db.transaction(() => {
@@ -47,18 +48,23 @@ export function moveOldCache(db: Database.Database, sharedPath: string, cachePat
 	}).deferred();
 	const stillOurs = columnsOf(db, shared, 'session_stats');
 	db.transaction(() => {
-		if (stillOurs.includes('session_id') && stillOurs.includes('completion_percentage')) db.exec(`DROP TABLE ${shared}.session_stats`);
+		if (stillOurs.includes('session_id') && stillOurs.includes('completion_percentage'))
+			db.exec(`DROP TABLE ${shared}.session_stats`);
 		db.exec(`DROP TABLE IF EXISTS ${shared}.sdstats_session_state`);
 		db.pragma(`${shared}.user_version = 0`);
 	}).immediate();
 	let journal = '';
 	try {
 		if (String(db.pragma(`${shared}.journal_mode`, {simple: true})) === 'wal') {
-			journal = String(db.pragma(`${shared}.journal_mode = DELETE`, {simple: true})) === 'delete' ? '; its journal is back to the rollback journal the web UI uses' : '';
+			journal =
+				String(db.pragma(`${shared}.journal_mode = DELETE`, {simple: true})) === 'delete'
+					? '; its journal is back to the rollback journal the web UI uses'
+					: '';
 		}
 	} catch {
 		// Another connection has it open: WAL works for the web UI too; doctor reports the mode.
 	}
-	const count = (db.prepare(`SELECT count(*) FROM ${shared}.session_metadata`).pluck().get() as number | undefined) ?? 0;
+	const count =
+		(db.prepare(`SELECT count(*) FROM ${shared}.session_metadata`).pluck().get() as number | undefined) ?? 0;
 	return `moved the sdstats 0.1.0 cache (${moved} sessions) out of ${sharedPath} into ${cachePath}; its ${count} session_metadata rows stay where they were${journal}`;
 }

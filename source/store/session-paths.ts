@@ -27,9 +27,15 @@ function hasAnyTable(db: Database.Database, name: string): boolean {
 export function relocateSessions(db: Database.Database, changes: readonly PathChange[]): RelocationCount {
 	const count: RelocationCount = {stats: 0, metadata: 0};
 	if (changes.length === 0) return count;
-	const stats = hasOwnTable(db, 'session_stats') ? db.prepare('UPDATE main.session_stats SET session_path = @to WHERE session_id = @sessionId AND session_path = @from') : null;
+	const stats = hasOwnTable(db, 'session_stats')
+		? db.prepare(
+				'UPDATE main.session_stats SET session_path = @to WHERE session_id = @sessionId AND session_path = @from',
+			)
+		: null;
 	const metadata = hasAnyTable(db, 'session_metadata')
-		? db.prepare('UPDATE session_metadata SET session_path = @to WHERE session_id = @sessionId AND session_path = @from')
+		? db.prepare(
+				'UPDATE session_metadata SET session_path = @to WHERE session_id = @sessionId AND session_path = @from',
+			)
 		: null;
 	db.transaction(() => {
 		for (const change of changes) {

@@ -28,10 +28,16 @@ type ListedColumn<T> = {sql: string; decode: (value: SqlValue, shared: StringInt
 // tell the compiler what SQLite already guarantees.
 const asIs = <T extends SqlValue>(sql: string): ListedColumn<T> => ({sql, decode: (value) => value as T});
 /** A column whose values repeat across sessions (model, sampler, states, prompt…): one shared copy each. */
-const shared = <T extends string | null>(sql: string): ListedColumn<T> => ({sql, decode: (value, strings) => strings.intern(value as T)});
+const shared = <T extends string | null>(sql: string): ListedColumn<T> => ({
+	sql,
+	decode: (value, strings) => strings.intern(value as T),
+});
 const flag = (sql: string): ListedColumn<0 | 1> => ({sql, decode: (value) => (value ? 1 : 0)});
 /** Wide integers are selected as text so no digit is lost (see parseInt64). */
-const wideInteger = (column: string): ListedColumn<Int64 | null> => ({sql: `CAST(${column} AS TEXT)`, decode: (value) => parseInt64(value as string | null)});
+const wideInteger = (column: string): ListedColumn<Int64 | null> => ({
+	sql: `CAST(${column} AS TEXT)`,
+	decode: (value) => parseInt64(value as string | null),
+});
 
 /**
  * How the explorer's list reads each field of ListedSession, by name. The compiler holds this to the type:
@@ -114,7 +120,6 @@ export type StoredMarks = {
 	keys(): Iterable<string>;
 };
 
-
 const INSERT_COLUMNS = SESSION_STATS_COLUMNS.join(', ');
 const INSERT_VALUES = SESSION_STATS_COLUMNS.map((c) => `@${c}`).join(', ');
 const UPDATE_SET = SESSION_STATS_COLUMNS.filter((c) => c !== 'session_id')
@@ -189,7 +194,11 @@ function rootRange(root: string): [string, string] {
  * for each of 100,000 rows while the explorer loads, and path calls resolve the working folder every time.
  */
 export function directlyUnder(prefix: string, sessionPath: string): boolean {
-	return sessionPath.length > prefix.length && sessionPath.startsWith(prefix) && !sessionPath.includes(path.sep, prefix.length);
+	return (
+		sessionPath.length > prefix.length &&
+		sessionPath.startsWith(prefix) &&
+		!sessionPath.includes(path.sep, prefix.length)
+	);
 }
 
 export class StatsRepository {
@@ -200,12 +209,18 @@ export class StatsRepository {
 	private readonly deleteState: Database.Statement;
 	private readonly selectOne: Database.Statement<[string], RawSession>;
 	private readonly selectAll: Database.Statement<[], RawSession>;
-	private readonly selectMarks: Database.Statement<[string, string, string, string], [string, string | null, number | null]>;
+	private readonly selectMarks: Database.Statement<
+		[string, string, string, string],
+		[string, string | null, number | null]
+	>;
 	private readonly selectMarkOne: Database.Statement<[string], [string, string, string | null, number | null]>;
 	private readonly selectIds: Database.Statement<[string, string], [string, string]>;
 	private readonly hasStats: Database.Statement<[string], {one: number}>;
 	private readonly countAll: Database.Statement<[], {n: number}>;
-	private readonly selectVersions: Database.Statement<[string, string, number, number], [string, string, string | null, number]>;
+	private readonly selectVersions: Database.Statement<
+		[string, string, number, number],
+		[string, string, string | null, number]
+	>;
 	private readonly selectListedOne: Database.Statement<[string], ListedRow>;
 	private readonly selectNewest: Database.Statement<[string, string, number], ListedRow>;
 	private readonly selectPage: Database.Statement<[string, string, number, number], ListedRow>;
@@ -226,7 +241,9 @@ export class StatsRepository {
 		const zeroValue = hasZeroBytes ? ', @zero_byte_images' : '';
 		const zeroUpdate = hasZeroBytes ? ', zero_byte_images = excluded.zero_byte_images' : '';
 		// When a failed read knows no sizes (the folder could not be listed), the last count stays.
-		const zeroKeep = hasZeroBytes ? ', zero_byte_images = coalesce(excluded.zero_byte_images, zero_byte_images)' : '';
+		const zeroKeep = hasZeroBytes
+			? ', zero_byte_images = coalesce(excluded.zero_byte_images, zero_byte_images)'
+			: '';
 		// Likewise the sources of rows without manifest.json (schema version 3).
 		const hasSources = db
 			.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')")
@@ -236,7 +253,10 @@ export class StatsRepository {
 		const sourcesValues = hasSources ? ', @origins, @sources_json' : '';
 		const sourcesUpdate = hasSources ? ', origins = excluded.origins, sources_json = excluded.sources_json' : '';
 		const SELECT_LISTED = selectListed(hasZeroBytes, hasSources);
-		const SELECT_SESSION = selectSession(zeroBytes, hasSources ? 'b.origins, b.sources_json' : 'NULL AS origins, NULL AS sources_json');
+		const SELECT_SESSION = selectSession(
+			zeroBytes,
+			hasSources ? 'b.origins, b.sources_json' : 'NULL AS origins, NULL AS sources_json',
+		);
 		this.upsertStats = db.prepare(
 			`INSERT INTO session_stats (${INSERT_COLUMNS}) VALUES (${INSERT_VALUES}) ON CONFLICT(session_id) DO UPDATE SET ${UPDATE_SET}`,
 		);
@@ -275,9 +295,15 @@ export class StatsRepository {
 				 WHERE s.session_id = ?`,
 			)
 			.raw(true);
-		this.selectIds = db.prepare<[string, string], [string, string]>('SELECT session_id, session_path FROM session_stats WHERE session_path > ? AND session_path < ?').raw(true);
+		this.selectIds = db
+			.prepare<[string, string], [string, string]>(
+				'SELECT session_id, session_path FROM session_stats WHERE session_path > ? AND session_path < ?',
+			)
+			.raw(true);
 		// A row computed from a readable manifest: template_version is never NULL in one (it defaults to "unknown").
-		this.hasStats = db.prepare('SELECT 1 AS one FROM session_stats WHERE session_id = ? AND template_version IS NOT NULL');
+		this.hasStats = db.prepare(
+			'SELECT 1 AS one FROM session_stats WHERE session_id = ? AND template_version IS NOT NULL',
+		);
 		this.countAll = db.prepare('SELECT COUNT(*) AS n FROM session_stats');
 		this.selectListedOne = db.prepare<[string], ListedRow>(`${SELECT_LISTED} WHERE s.session_id = ?`).raw(true);
 		this.selectVersions = db
@@ -296,7 +322,9 @@ export class StatsRepository {
 			)
 			.raw(true);
 		this.selectPage = db
-			.prepare<[string, string, number, number], ListedRow>(`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`)
+			.prepare<[string, string, number, number], ListedRow>(
+				`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
+			)
 			.raw(true);
 		// Write transactions are deferred, and their first statement claims sdstats' own file only: BEGIN
 		// IMMEDIATE would also take the write lock of the attached sessions.db, so a compute would block the web UI
@@ -388,7 +416,8 @@ export class StatsRepository {
 		const raw = this.selectPage.all(low, high, after, limit);
 		const prefix = rootPrefix(root);
 		const rows: ListedSession[] = [];
-		for (const row of raw) if (directlyUnder(prefix, row[LISTED_PATH] as string)) rows.push(fromListedRow(row, this.shared));
+		for (const row of raw)
+			if (directlyUnder(prefix, row[LISTED_PATH] as string)) rows.push(fromListedRow(row, this.shared));
 		return {rows, next: raw.length < limit ? null : (raw[raw.length - 1]![LISTED_ROWID] as number)};
 	}
 
@@ -402,7 +431,10 @@ export class StatsRepository {
 	versionsPage(root: string, after: number, limit: number): {entries: Array<[string, number]>; next: number | null} {
 		const [low, high] = rootRange(root);
 		const raw = this.selectVersions.all(low, high, after, limit);
-		const entries = raw.map(([id, computedAt, state]): [string, number] => [id, signatureHash(computedAt, state ?? '')]);
+		const entries = raw.map(([id, computedAt, state]): [string, number] => [
+			id,
+			signatureHash(computedAt, state ?? ''),
+		]);
 		return {entries, next: raw.length < limit ? null : raw[raw.length - 1]![3]};
 	}
 
@@ -452,7 +484,8 @@ export class StatsRepository {
 			get,
 			has: (sessionId) => get(sessionId) !== undefined,
 			*keys() {
-				for (const [sessionId, sessionPath] of selectIds.iterate(low, high)) if (directlyUnder(prefix, sessionPath)) yield sessionId;
+				for (const [sessionId, sessionPath] of selectIds.iterate(low, high))
+					if (directlyUnder(prefix, sessionPath)) yield sessionId;
 			},
 		};
 	}

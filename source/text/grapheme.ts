@@ -28,8 +28,7 @@ let graphemeSegmenter: Intl.Segmenter | undefined;
  * Verified against the runtime's Intl.Segmenter over every assigned code point
  * in test/text/grapheme.test.ts.
  */
-const JOINING =
-	String.raw`\r\p{M}\p{Cf}\p{Emoji_Modifier}\p{Regional_Indicator}\u0D4E\u0E33\u0EB3\u1100-\u11FF\uA960-\uA97F\uD7B0-\uD7FF\uFF9E\uFF9F\u{111C2}\u{111C3}\u{113D1}\u{1193F}\u{11941}\u{11A3A}\u{11A84}-\u{11A89}\u{11D46}\u{11F02}\u{16D63}\u{16D67}-\u{16D6A}`;
+const JOINING = String.raw`\r\p{M}\p{Cf}\p{Emoji_Modifier}\p{Regional_Indicator}\u0D4E\u0E33\u0EB3\u1100-\u11FF\uA960-\uA97F\uD7B0-\uD7FF\uFF9E\uFF9F\u{111C2}\u{111C3}\u{113D1}\u{1193F}\u{11941}\u{11A3A}\u{11A84}-\u{11A89}\u{11D46}\u{11F02}\u{16D63}\u{16D67}-\u{16D6A}`;
 const MAY_JOIN = new RegExp(`[${JOINING}]`, 'u');
 const MAY_JOIN_GLOBAL = new RegExp(`[${JOINING}]`, 'gu');
 // Two adjacent code points that cannot join: a guaranteed grapheme boundary between them.
@@ -71,7 +70,8 @@ export function graphemeWidth(grapheme: string): number {
 // string-width's own rules for one code point, without its RGI-emoji regex: compiling that regex costs about
 // 50 ms on the first non-ASCII character, which was the first frame of the explorer (a ✓ or a …). Equal to
 // string-width for every code point (checked exhaustively in test/text/grapheme.test.ts).
-const VISIBLE = /[^\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}\p{Surrogate}]/u;
+const VISIBLE =
+	/[^\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}\p{Surrogate}]/u;
 const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
 const NARROW_AMBIGUOUS = {ambiguousAsWide: false};
 
@@ -111,7 +111,7 @@ function isLowSurrogate(code: number): boolean {
 
 /** Visit [from, to) where every code point is a grapheme of its own. False when stopped. */
 function visitCodePoints(text: string, from: number, to: number, visit: Visitor): boolean {
-	for (let index = from; index < to; ) {
+	for (let index = from; index < to;) {
 		const code = text.charCodeAt(index);
 		let grapheme: string;
 		let width: number;
@@ -229,7 +229,11 @@ export function forEachGrapheme(text: string, visit: Visitor): void {
 		let regionStart = joinAt;
 		if (joinAt > position) {
 			regionStart = joinAt - 1;
-			if (regionStart > position && isLowSurrogate(text.charCodeAt(regionStart)) && isHighSurrogate(text.charCodeAt(regionStart - 1))) {
+			if (
+				regionStart > position &&
+				isLowSurrogate(text.charCodeAt(regionStart)) &&
+				isHighSurrogate(text.charCodeAt(regionStart - 1))
+			) {
 				regionStart--;
 			}
 		}

@@ -16,7 +16,8 @@ type Options = {ambiguousIsNarrow?: boolean; countAnsiEscapeCodes?: boolean};
 export default function inkStringWidth(text: string, options?: Options): number {
 	if (typeof text !== 'string' || text.length === 0) return 0;
 	// Options change the rules; nothing in Ink passes them, but a caller that does gets the original.
-	if (options !== undefined && (options.ambiguousIsNarrow === false || options.countAnsiEscapeCodes === true)) return stringWidth(text, options);
+	if (options !== undefined && (options.ambiguousIsNarrow === false || options.countAnsiEscapeCodes === true))
+		return stringWidth(text, options);
 	const plain = text.includes('\u001B') || text.includes('\u009B') ? stripAnsi(text) : text;
 	return displayWidth(plain);
 }

@@ -60,7 +60,23 @@ export type AppProps = {
 	actions?: ExplorerActions | null;
 };
 
-export function App({data, viewStore = null, initialView = null, stallWindowMs, color, notice = null, clock = systemClock, onReady, onQuit, livePollMs = LIVE_POLL_MS, insightSettleMs = INSIGHT_SETTLE_MS, actions = null, previewOutput = null, previewServices = null, overlay = null}: AppProps): React.JSX.Element {
+export function App({
+	data,
+	viewStore = null,
+	initialView = null,
+	stallWindowMs,
+	color,
+	notice = null,
+	clock = systemClock,
+	onReady,
+	onQuit,
+	livePollMs = LIVE_POLL_MS,
+	insightSettleMs = INSIGHT_SETTLE_MS,
+	actions = null,
+	previewOutput = null,
+	previewServices = null,
+	overlay = null,
+}: AppProps): React.JSX.Element {
 	const {stdout} = useStdout();
 	const viewport = useTerminalSize(stdout as unknown as SizedStream);
 	const {exit} = useApp();
@@ -70,7 +86,13 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 			viewport,
 			nowMs: clock.now(),
 			stallWindowMs,
-			info: {root: data.root, dbPath: data.dbPath, sharedPath: data.sharedPath, notice: notice ?? data.readonlyReason, readonly: data.readonlyReason !== null},
+			info: {
+				root: data.root,
+				dbPath: data.dbPath,
+				sharedPath: data.sharedPath,
+				notice: notice ?? data.readonlyReason,
+				readonly: data.readonlyReason !== null,
+			},
 			savedViews: loaded?.file.saved ?? {},
 			previewOutput,
 			previewsEnabled: previewServices !== null,
@@ -78,9 +100,21 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 		// The first frame shows cached rows at once: one small query before any disk work.
 		const screen = computeScreen(viewport, false);
 		const first = data.loadNewest(screen.kind === 'normal' ? screen.listHeight : 20);
-		const withRows = explorerReducer(start, {type: 'rows-loaded', rows: first, complete: false, nowMs: start.nowMs});
+		const withRows = explorerReducer(start, {
+			type: 'rows-loaded',
+			rows: first,
+			complete: false,
+			nowMs: start.nowMs,
+		});
 		const view = {...(loaded?.file.last ?? {}), ...initialView};
-		const viewed = view.sort || view.filter || view.hidden ? applyView(withRows, {sort: view.sort ?? withRows.sort, filter: view.filter ?? '', hidden: view.hidden ?? []}) : withRows;
+		const viewed =
+			view.sort || view.filter || view.hidden
+				? applyView(withRows, {
+						sort: view.sort ?? withRows.sort,
+						filter: view.filter ?? '',
+						hidden: view.hidden ?? [],
+					})
+				: withRows;
 		return loaded?.warning ? {...viewed, message: loaded.warning} : viewed;
 	});
 	const theme = React.useMemo(() => createTheme(color), [color]);
@@ -89,7 +123,10 @@ export function App({data, viewStore = null, initialView = null, stallWindowMs, 
 		dispatch({type: 'resize', viewport});
 	}, [viewport]);
 
-	const onInput = useCallback((input: string, key: Key) => dispatch({type: 'key', input, key, nowMs: clock.now()}), [clock]);
+	const onInput = useCallback(
+		(input: string, key: Key) => dispatch({type: 'key', input, key, nowMs: clock.now()}),
+		[clock],
+	);
 	useKeys(onInput);
 	useEffect(() => {
 		onReady?.();

@@ -14,11 +14,21 @@
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import {memoizeString} from '../core/string-interner.js';
-import {ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize, type AnsiCode, type StyledChar} from '@alcalzone/ansi-tokenize';
+import {
+	ansiCodesToString,
+	diffAnsiCodes,
+	styledCharsFromTokens,
+	tokenize,
+	type AnsiCode,
+	type StyledChar,
+} from '@alcalzone/ansi-tokenize';
 
 type Transformer = (line: string, index: number) => string;
 type Clip = {x1: number | undefined; x2: number | undefined; y1: number | undefined; y2: number | undefined};
-type Operation = {type: 'write'; x: number; y: number; text: string; transformers: readonly Transformer[]} | {type: 'clip'; clip: Clip} | {type: 'unclip'};
+type Operation =
+	| {type: 'write'; x: number; y: number; text: string; transformers: readonly Transformer[]}
+	| {type: 'clip'; clip: Clip}
+	| {type: 'unclip'};
 /** One line of one write, where it lands on its row. */
 type Fragment = {x: number; line: string};
 
@@ -56,7 +66,8 @@ function rowToString(cells: readonly StyledChar[]): string {
 	for (let i = 0; i < cells.length; i++) {
 		const cell = cells[i]!;
 		if (i === 0) text += ansiCodesToString(cell.styles);
-		else if (cells[i - 1]!.styles !== cell.styles) text += ansiCodesToString(diffAnsiCodes(cells[i - 1]!.styles, cell.styles));
+		else if (cells[i - 1]!.styles !== cell.styles)
+			text += ansiCodesToString(diffAnsiCodes(cells[i - 1]!.styles, cell.styles));
 		text += cell.value;
 		if (i === cells.length - 1) text += ansiCodesToString(diffAnsiCodes(cell.styles, []));
 	}

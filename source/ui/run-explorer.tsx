@@ -4,7 +4,13 @@ import React from 'react';
 import {render} from 'ink';
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
-import {DatabaseOpenError, DatabaseReadonlyError, openDatabase, openMetadataConnection, type OpenedDatabase} from '../store/db.js';
+import {
+	DatabaseOpenError,
+	DatabaseReadonlyError,
+	openDatabase,
+	openMetadataConnection,
+	type OpenedDatabase,
+} from '../store/db.js';
 import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
@@ -108,7 +114,16 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		if (triageDb) triageDb.close();
 		opened.db.close();
 	};
-	const actions = options.stateDir !== undefined ? createExplorerActions({root, dbPath: opened.path, stateDir: options.stateDir, env: process.env, now: options.now}) : null;
+	const actions =
+		options.stateDir !== undefined
+			? createExplorerActions({
+					root,
+					dbPath: opened.path,
+					stateDir: options.stateDir,
+					env: process.env,
+					now: options.now,
+				})
+			: null;
 	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
 	if (options.resetView) viewStore.reset();
 	const sort = options.sort;
@@ -117,7 +132,8 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	let imagesSetting: ImagesSetting = 'auto';
 	try {
 		const {file} = viewStore.load();
-		if (options.images !== undefined && options.images !== file.images) viewStore.save({...file, images: options.images});
+		if (options.images !== undefined && options.images !== file.images)
+			viewStore.save({...file, images: options.images});
 		imagesSetting = options.images ?? file.images ?? 'auto';
 	} catch {
 		imagesSetting = options.images ?? 'auto';
@@ -176,7 +192,15 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			overlay={overlay}
 			actions={actions}
 		/>,
-		{stdin, stdout, stderr: process.stderr, exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
+		{
+			stdin,
+			stdout,
+			stderr: process.stderr,
+			exitOnCtrlC: false,
+			patchConsole: false,
+			incrementalRendering: false,
+			maxFps: 30,
+		},
 	);
 	if (images.query) {
 		// After the first frame: the answer arrives while the explorer is already usable.

@@ -51,5 +51,11 @@ export function narrows(previous: Query, next: Query): boolean {
 	const grown: QueryTerm = b[a.length - 1]!;
 	if (sameTerm(last, grown)) return true;
 	// A positive word that got longer only matches fewer sessions.
-	return last.kind === 'word' && grown.kind === 'word' && !last.negate && !grown.negate && grown.text.toLowerCase().includes(last.text.toLowerCase());
+	return (
+		last.kind === 'word' &&
+		grown.kind === 'word' &&
+		!last.negate &&
+		!grown.negate &&
+		grown.text.toLowerCase().includes(last.text.toLowerCase())
+	);
 }

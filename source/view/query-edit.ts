@@ -3,7 +3,11 @@ import type {FieldValue, Query, QueryField, QueryTerm} from '../core/query.js';
 
 type FieldTerm = Extract<QueryTerm, {kind: 'field'}>;
 
-export function fieldTerms(query: Query, field: QueryField, accept: (t: FieldTerm) => boolean = () => true): FieldTerm[] {
+export function fieldTerms(
+	query: Query,
+	field: QueryField,
+	accept: (t: FieldTerm) => boolean = () => true,
+): FieldTerm[] {
 	return query.terms.filter((t): t is FieldTerm => t.kind === 'field' && t.field === field && !t.negate && accept(t));
 }
 
@@ -11,7 +15,12 @@ export function fieldTerms(query: Query, field: QueryField, accept: (t: FieldTer
  * Replaces the positive terms of `field` that `accept` picks with `value` (or removes them when null),
  * keeping every other term where it was.
  */
-export function setField(query: Query, field: QueryField, value: FieldValue | null, accept: (t: FieldTerm) => boolean = () => true): Query {
+export function setField(
+	query: Query,
+	field: QueryField,
+	value: FieldValue | null,
+	accept: (t: FieldTerm) => boolean = () => true,
+): Query {
 	const terms: QueryTerm[] = [];
 	let placed = false;
 	for (const term of query.terms) {
@@ -27,6 +36,8 @@ export function setField(query: Query, field: QueryField, value: FieldValue | nu
 }
 
 /** A lower bound term (>, >=) of a numeric or date field. */
-export const isLowerBound = (t: FieldTerm): boolean => (t.value.type === 'compare' || t.value.type === 'date') && (t.value.op === '>' || t.value.op === '>=');
+export const isLowerBound = (t: FieldTerm): boolean =>
+	(t.value.type === 'compare' || t.value.type === 'date') && (t.value.op === '>' || t.value.op === '>=');
 /** An upper bound term (<, <=). */
-export const isUpperBound = (t: FieldTerm): boolean => (t.value.type === 'compare' || t.value.type === 'date') && (t.value.op === '<' || t.value.op === '<=');
+export const isUpperBound = (t: FieldTerm): boolean =>
+	(t.value.type === 'compare' || t.value.type === 'date') && (t.value.op === '<' || t.value.op === '<=');

@@ -50,14 +50,18 @@ const RAW_TEXT = {
 /** `=VALUE` and `none` on a text field; null for other values. */
 function rawTextTest(value: FieldValue, read: (v: SessionView) => string | null): Test | null {
 	if (value.type === 'exact') return (v) => read(v) === value.value;
-	if (value.type === 'none') return (v) => {
-		const raw = read(v);
-		return raw === null || raw === '';
-	};
+	if (value.type === 'none')
+		return (v) => {
+			const raw = read(v);
+			return raw === null || raw === '';
+		};
 	return null;
 }
 
-type AnomalyColumns = Pick<ListedSession, 'zero_byte_images' | 'images_recorded' | 'images_actual' | 'session_created_at' | 'first_image_created_at'>;
+type AnomalyColumns = Pick<
+	ListedSession,
+	'zero_byte_images' | 'images_recorded' | 'images_actual' | 'session_created_at' | 'first_image_created_at'
+>;
 
 /** Per row (rows are replaced, never changed, when recomputed): whether its first image predates its folder. */
 const imageBeforeFolderCache = new WeakMap<object, boolean>();
@@ -91,7 +95,13 @@ function imageBeforeFolder(row: AnomalyColumns): boolean {
  */
 export function isAnomalous(row: AnomalyColumns, state: SessionState): boolean {
 	if ((row.zero_byte_images ?? 0) > 0) return true;
-	if (state !== 'running' && row.images_recorded !== null && row.images_recorded !== undefined && row.images_recorded !== row.images_actual) return true;
+	if (
+		state !== 'running' &&
+		row.images_recorded !== null &&
+		row.images_recorded !== undefined &&
+		row.images_recorded !== row.images_actual
+	)
+		return true;
 	return imageBeforeFolder(row);
 }
 
@@ -109,7 +119,14 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 			if (raw) return raw;
 			if (value.type !== 'text') return () => false;
 			const needles = value.values.map((x) => x.toLowerCase());
-			const read = term.field === 'model' ? (v: SessionView) => v.modelLower : term.field === 'sampler' ? (v: SessionView) => v.samplerLower : term.field === 'name' ? (v: SessionView) => v.nameLower : (v: SessionView) => v.promptLower;
+			const read =
+				term.field === 'model'
+					? (v: SessionView) => v.modelLower
+					: term.field === 'sampler'
+						? (v: SessionView) => v.samplerLower
+						: term.field === 'name'
+							? (v: SessionView) => v.nameLower
+							: (v: SessionView) => v.promptLower;
 			return (v) => needles.some((n) => read(v).includes(n));
 		}
 		case 'mode': {
@@ -174,7 +191,10 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 		}
 		case 'source': {
 			if (value.type !== 'text') return () => false;
-			return (v) => originsOf(v.row).split(' ').some((o) => value.values.includes(o));
+			return (v) =>
+				originsOf(v.row)
+					.split(' ')
+					.some((o) => value.values.includes(o));
 		}
 		case 'is':
 			if (value.type === 'is' && value.value === 'anomaly') return (v) => isAnomalous(v.row, v.state);

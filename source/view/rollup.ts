@@ -128,7 +128,9 @@ function daysFromCivil(year: number, month: number, day: number): number {
 	const era = Math.floor(y / 400);
 	const yearOfEra = y - era * 400;
 	const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-	return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
+	return (
+		era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468
+	);
 }
 
 /**
@@ -138,7 +140,14 @@ function daysFromCivil(year: number, month: number, day: number): number {
  */
 export function localEpochMs(text: string): number {
 	const sep = text.charCodeAt(10);
-	if (text.length < 19 || (sep !== 84 && sep !== 32) || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+	if (
+		text.length < 19 ||
+		(sep !== 84 && sep !== 32) ||
+		text.charCodeAt(4) !== 45 ||
+		text.charCodeAt(7) !== 45 ||
+		text.charCodeAt(13) !== 58 ||
+		text.charCodeAt(16) !== 58
+	) {
 		return epochMsFromIso(text);
 	}
 	const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
@@ -161,7 +170,9 @@ export function localEpochMs(text: string): number {
 	let offset = quarterOffsets.get(quarters);
 	if (offset === undefined) {
 		const start = new Date(year, month - 1, day, hour, quarter * 15).getTime() - quarters * QUARTER_MS;
-		const end = new Date(year, month - 1, day, hour, quarter * 15 + 14, 59, 999).getTime() - (quarters * QUARTER_MS + QUARTER_MS - 1);
+		const end =
+			new Date(year, month - 1, day, hour, quarter * 15 + 14, 59, 999).getTime() -
+			(quarters * QUARTER_MS + QUARTER_MS - 1);
 		// A quarter hour the offset changes within (St John's at 00:01 until 2011): read its times the slow way.
 		offset = start === end ? start : Number.NaN;
 		quarterOffsets.set(quarters, offset);
@@ -181,7 +192,17 @@ type Classifier = {
 
 /** The term `field:=VALUE` or `field:none`, formatted (and so quoted) by the query language itself. */
 function exactQuery(field: 'model' | 'sampler' | 'mode', key: string | null): string {
-	const query: Query = {terms: [{kind: 'field', field, value: key === null ? {type: 'none'} : {type: 'exact', value: key}, negate: false, start: 0}]};
+	const query: Query = {
+		terms: [
+			{
+				kind: 'field',
+				field,
+				value: key === null ? {type: 'none'} : {type: 'exact', value: key},
+				negate: false,
+				start: 0,
+			},
+		],
+	};
 	return formatQuery(query);
 }
 
@@ -194,9 +215,17 @@ function classifier(by: GroupBy): Classifier {
 				query: (key) => exactQuery('model', key),
 			};
 		case 'sampler':
-			return {keyOf: (v) => known(v.row.sampler_name), label: sanitizeLine, query: (key) => exactQuery('sampler', key)};
+			return {
+				keyOf: (v) => known(v.row.sampler_name),
+				label: sanitizeLine,
+				query: (key) => exactQuery('sampler', key),
+			};
 		case 'mode':
-			return {keyOf: (v) => known(v.row.generation_mode), label: sanitizeLine, query: (key) => exactQuery('mode', key)};
+			return {
+				keyOf: (v) => known(v.row.generation_mode),
+				label: sanitizeLine,
+				query: (key) => exactQuery('mode', key),
+			};
 		case 'size':
 			return {
 				keyOf: (v) => (v.row.width === null || v.row.height === null ? null : `${v.row.width}x${v.row.height}`),
@@ -206,7 +235,11 @@ function classifier(by: GroupBy): Classifier {
 		case 'day': {
 			// Many sessions share a day: each created prefix is checked once.
 			const dayOf = memoizeString(createdDay);
-			return {keyOf: (v) => dayOf(v.created.slice(0, 10)), label: (key) => key, query: (key) => `created:${key ?? 'none'}`};
+			return {
+				keyOf: (v) => dayOf(v.created.slice(0, 10)),
+				label: (key) => key,
+				query: (key) => `created:${key ?? 'none'}`,
+			};
 		}
 		case 'week': {
 			// Many sessions share a day: the week of each created prefix is worked out once.
@@ -262,7 +295,13 @@ const DAY_MS = 86_400_000;
  * A session's images spread over the days from its first image to its last (evenly: the rows keep no finer
  * record), added to the group's last DAILY_DAYS days. Times are local wall-clock text, read as such.
  */
-function addDaily(daily: number[], images: number, first: string | null | undefined, last: string | null | undefined, nowMs: number): void {
+function addDaily(
+	daily: number[],
+	images: number,
+	first: string | null | undefined,
+	last: string | null | undefined,
+	nowMs: number,
+): void {
 	if (images <= 0 || (!first && !last)) return;
 	// Days are local days: every time is moved by the local offset (now's; a DST change shifts an hour at most).
 	const shift = nowMs - localNowMsOf(nowMs);
@@ -273,7 +312,8 @@ function addDaily(daily: number[], images: number, first: string | null | undefi
 	const firstDay = Math.floor(Math.min(startMs, endMs) / DAY_MS);
 	const lastDay = Math.floor(Math.max(startMs, endMs) / DAY_MS);
 	const perDay = images / (lastDay - firstDay + 1);
-	for (let day = Math.max(firstDay, today - DAILY_DAYS + 1); day <= Math.min(lastDay, today); day++) daily[DAILY_DAYS - 1 - (today - day)]! += perDay;
+	for (let day = Math.max(firstDay, today - DAILY_DAYS + 1); day <= Math.min(lastDay, today); day++)
+		daily[DAILY_DAYS - 1 - (today - day)]! += perDay;
 }
 
 function newAccumulator(key: string | null): Accumulator {
@@ -309,7 +349,12 @@ function add(acc: Accumulator, view: SessionView, nowMs: number): void {
 	const expected = row.images_expected;
 	if (expected !== null) {
 		acc.expectedCount++;
-		if (acc.imagesExpectedBig === null && typeof expected === 'number' && Number.isSafeInteger(acc.imagesExpected + expected)) acc.imagesExpected += expected;
+		if (
+			acc.imagesExpectedBig === null &&
+			typeof expected === 'number' &&
+			Number.isSafeInteger(acc.imagesExpected + expected)
+		)
+			acc.imagesExpected += expected;
 		else acc.imagesExpectedBig = (acc.imagesExpectedBig ?? BigInt(acc.imagesExpected)) + BigInt(expected);
 	}
 	if (row.completion_percentage !== null && Number.isFinite(row.completion_percentage)) {
@@ -332,7 +377,8 @@ function add(acc: Accumulator, view: SessionView, nowMs: number): void {
 	noteUsed(acc, last);
 }
 
-const toInt64 = (value: bigint): Int64 => (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value);
+const toInt64 = (value: bigint): Int64 =>
+	value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 
 /**
  * The groups of `views` by `by`, most sessions first, then by label. `nowMs` is the clock the views were made
@@ -356,7 +402,12 @@ export function rollup(views: readonly SessionView[], by: GroupBy, nowMs: number
 		label: acc.key === null ? UNKNOWN_GROUP_LABEL : label(acc.key),
 		sessions: acc.sessions,
 		imagesFound: acc.imagesFound,
-		imagesExpected: acc.expectedCount === 0 ? null : acc.imagesExpectedBig === null ? acc.imagesExpected : toInt64(acc.imagesExpectedBig),
+		imagesExpected:
+			acc.expectedCount === 0
+				? null
+				: acc.imagesExpectedBig === null
+					? acc.imagesExpected
+					: toInt64(acc.imagesExpectedBig),
 		meanCompletion: acc.completionCount === 0 ? null : acc.completionSum / acc.completionCount,
 		incomplete: acc.incomplete,
 		stalled: acc.stalled,

@@ -52,7 +52,12 @@ export type Triage = {
 
 const NO_TRIAGE: Triage = {favorite: false, test: false, complete: true, rating: null, tags: [], note: null};
 
-export function triageOf(row: Pick<ListedSession, 'has_metadata' | 'is_favorite' | 'is_test' | 'is_complete' | 'user_rating' | 'user_note' | 'tags'>): Triage {
+export function triageOf(
+	row: Pick<
+		ListedSession,
+		'has_metadata' | 'is_favorite' | 'is_test' | 'is_complete' | 'user_rating' | 'user_note' | 'tags'
+	>,
+): Triage {
 	if (!row.has_metadata) return NO_TRIAGE;
 	return {
 		// Truth as Python's bool() reads the column: a NULL the web UI never writes reads as false there too.

@@ -5,7 +5,20 @@
 import type {SessionView} from './session-view.js';
 import {SESSION_STATES} from '../core/types.js';
 
-export const SORT_KEYS = ['created', 'name', 'model', 'state', 'images', 'completion', 'mode', 'sweep', 'size', 'steps', 'cfg', 'sampler'] as const;
+export const SORT_KEYS = [
+	'created',
+	'name',
+	'model',
+	'state',
+	'images',
+	'completion',
+	'mode',
+	'sweep',
+	'size',
+	'steps',
+	'cfg',
+	'sampler',
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDirection = 'asc' | 'desc';
 export type SortSpec = {key: SortKey; direction: SortDirection};
@@ -54,7 +67,17 @@ export function baseOrder(views: readonly SessionView[]): SessionView[] {
 	// Plain code-unit comparison of pre-lowered keys: a collator is ten times slower on 100,000 rows.
 	const keyed = views.map((view) => ({view, created: view.created, name: view.name.toLowerCase()}));
 	keyed.sort((a, b) =>
-		a.created < b.created ? 1 : a.created > b.created ? -1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.view.id < b.view.id ? -1 : 1,
+		a.created < b.created
+			? 1
+			: a.created > b.created
+				? -1
+				: a.name < b.name
+					? -1
+					: a.name > b.name
+						? 1
+						: a.view.id < b.view.id
+							? -1
+							: 1,
 	);
 	return keyed.map((k) => k.view);
 }
@@ -75,7 +98,18 @@ const isMissing = (k: number | string): boolean => (typeof k === 'number' ? Numb
 const ascendingOrders = new WeakMap<readonly SessionView[], Map<SortKey, AscendingOrder>>();
 
 /** Columns whose values repeat a lot (numbers, models, modes, samplers): ranked, not compared row by row. */
-const FEW_DISTINCT: ReadonlySet<SortKey> = new Set(['model', 'state', 'images', 'completion', 'mode', 'sweep', 'size', 'steps', 'cfg', 'sampler']);
+const FEW_DISTINCT: ReadonlySet<SortKey> = new Set([
+	'model',
+	'state',
+	'images',
+	'completion',
+	'mode',
+	'sweep',
+	'size',
+	'steps',
+	'cfg',
+	'sampler',
+]);
 
 /** A comparison sort, decorated once: one extraction per row instead of two per comparison. */
 function comparedOrder(base: readonly SessionView[], extract: Extract): AscendingOrder {
@@ -162,7 +196,10 @@ function rankOrder(base: readonly SessionView[], extract: Extract): AscendingOrd
 const preparing = new WeakMap<readonly SessionView[], Map<SortKey, Generator<void, AscendingOrder>>>();
 
 /** The per-column entries of `table` for one base list, made empty on first use. */
-function perList<V>(table: WeakMap<readonly SessionView[], Map<SortKey, V>>, base: readonly SessionView[]): Map<SortKey, V> {
+function perList<V>(
+	table: WeakMap<readonly SessionView[], Map<SortKey, V>>,
+	base: readonly SessionView[],
+): Map<SortKey, V> {
 	let entries = table.get(base);
 	if (entries === undefined) {
 		entries = new Map();
@@ -208,7 +245,11 @@ export function sortViews(base: readonly SessionView[], spec: SortSpec): Session
  * this for the `i` preset once rows are loaded), so the key is answered from the cache. Columns sorted by
  * comparison (names, dates) are sorted at once. Resolves when done or when `signal` stops it.
  */
-export async function prepareSortGradually(base: readonly SessionView[], key: SortKey, signal?: AbortSignal): Promise<void> {
+export async function prepareSortGradually(
+	base: readonly SessionView[],
+	key: SortKey,
+	signal?: AbortSignal,
+): Promise<void> {
 	if (ascendingOrders.get(base)?.has(key) || preparing.get(base)?.has(key)) return;
 	if (!FEW_DISTINCT.has(key)) {
 		ascendingOrder(base, key);

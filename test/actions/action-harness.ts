@@ -20,17 +20,28 @@ export function actionWorkspace(): Workspace {
 
 export type Captured = {code: number; stdout: string; stderr: string};
 
-function io(): {io: {stdout: {write(s: string): boolean}; stderr: {write(s: string): boolean}}; out: () => {stdout: string; stderr: string}} {
+function io(): {
+	io: {stdout: {write(s: string): boolean}; stderr: {write(s: string): boolean}};
+	out: () => {stdout: string; stderr: string};
+} {
 	let stdout = '';
 	let stderr = '';
 	return {
-		io: {stdout: {write: (s: string) => ((stdout += s), true)}, stderr: {write: (s: string) => ((stderr += s), true)}},
+		io: {
+			stdout: {write: (s: string) => ((stdout += s), true)},
+			stderr: {write: (s: string) => ((stderr += s), true)},
+		},
 		out: () => ({stdout, stderr}),
 	};
 }
 
 export function common(ws: Workspace, root = ws.root): CommonOptions {
-	return {locations: {root, rootSource: '--root', dbPath: ws.dbPath, dbSource: '--db'}, stallWindowMs: 10 * 60_000, color: false, now: Date.now};
+	return {
+		locations: {root, rootSource: '--root', dbPath: ws.dbPath, dbSource: '--db'},
+		stallWindowMs: 10 * 60_000,
+		color: false,
+		now: Date.now,
+	};
 }
 
 /** The harness takes --filter as typed; the commands take it parsed, as cli-args.ts hands it over. */
@@ -43,7 +54,11 @@ function parsedFilter(text: string | undefined): Query | undefined {
 	return parsed.query;
 }
 
-export async function archive(ws: Workspace, args: ArchiveArgs, kind: 'archive' | 'trash' = 'archive'): Promise<Captured> {
+export async function archive(
+	ws: Workspace,
+	args: ArchiveArgs,
+	kind: 'archive' | 'trash' = 'archive',
+): Promise<Captured> {
 	const captured = io();
 	const code = await archiveCommand(
 		{
@@ -64,15 +79,42 @@ export async function archive(ws: Workspace, args: ArchiveArgs, kind: 'archive' 
 	return {code, ...captured.out()};
 }
 
-export async function undo(ws: Workspace, args: {list?: boolean; number?: number; dryRun?: boolean} = {}): Promise<Captured> {
+export async function undo(
+	ws: Workspace,
+	args: {list?: boolean; number?: number; dryRun?: boolean} = {},
+): Promise<Captured> {
 	const captured = io();
-	const code = await undoCommand({...common(ws), stateDir: ws.stateDir, env: ws.env, dryRun: args.dryRun ?? false, yes: true, cancel: {cancelled: false}, list: args.list ?? false, number: args.number}, captured.io);
+	const code = await undoCommand(
+		{
+			...common(ws),
+			stateDir: ws.stateDir,
+			env: ws.env,
+			dryRun: args.dryRun ?? false,
+			yes: true,
+			cancel: {cancelled: false},
+			list: args.list ?? false,
+			number: args.number,
+		},
+		captured.io,
+	);
 	return {code, ...captured.out()};
 }
 
-export function resume(ws: Workspace, args: {filter?: string; sessions?: string[]; output: string; includeRunning?: boolean}): Captured {
+export function resume(
+	ws: Workspace,
+	args: {filter?: string; sessions?: string[]; output: string; includeRunning?: boolean},
+): Captured {
 	const captured = io();
-	const code = resumeCommand({...common(ws), filter: parsedFilter(args.filter), sessions: args.sessions ?? [], output: args.output, includeRunning: args.includeRunning ?? false}, captured.io);
+	const code = resumeCommand(
+		{
+			...common(ws),
+			filter: parsedFilter(args.filter),
+			sessions: args.sessions ?? [],
+			output: args.output,
+			includeRunning: args.includeRunning ?? false,
+		},
+		captured.io,
+	);
 	return {code, ...captured.out()};
 }
 
@@ -80,9 +122,18 @@ export function resume(ws: Workspace, args: {filter?: string; sessions?: string[
 export function pathsIn(dbPath: string, table: 'session_stats' | 'session_metadata'): Map<string, string> {
 	// sdstats' stats live in the companion file beside sessions.db (store/layout.ts); the web UI's triage in sessions.db.
 	const companion = companionOf(dbPath);
-	const db = new Database(table === 'session_stats' && fs.existsSync(companion) ? companion : dbPath, {readonly: true});
+	const db = new Database(table === 'session_stats' && fs.existsSync(companion) ? companion : dbPath, {
+		readonly: true,
+	});
 	try {
-		return new Map((db.prepare(`SELECT session_id, session_path FROM ${table}`).all() as Array<{session_id: string; session_path: string}>).map((r) => [r.session_id, r.session_path]));
+		return new Map(
+			(
+				db.prepare(`SELECT session_id, session_path FROM ${table}`).all() as Array<{
+					session_id: string;
+					session_path: string;
+				}>
+			).map((r) => [r.session_id, r.session_path]),
+		);
 	} finally {
 		db.close();
 	}
@@ -92,10 +143,9 @@ export function pathsIn(dbPath: string, table: 'session_stats' | 'session_metada
 export function addTriage(dbPath: string, sessionId: string, sessionPath: string): void {
 	const db = new Database(dbPath);
 	try {
-		db.prepare("INSERT INTO session_metadata (session_id, session_path, is_favorite, user_note, tags, created_at, updated_at) VALUES (?, ?, 1, 'keep', '[\"best\"]', '2025-11-01T00:00:00', '2025-11-02T00:00:00')").run(
-			sessionId,
-			sessionPath,
-		);
+		db.prepare(
+			"INSERT INTO session_metadata (session_id, session_path, is_favorite, user_note, tags, created_at, updated_at) VALUES (?, ?, 1, 'keep', '[\"best\"]', '2025-11-01T00:00:00', '2025-11-02T00:00:00')",
+		).run(sessionId, sessionPath);
 	} finally {
 		db.close();
 	}
@@ -104,7 +154,8 @@ export function addTriage(dbPath: string, sessionId: string, sessionPath: string
 export function metadataRow(dbPath: string, sessionId: string): Record<string, unknown> | undefined {
 	const db = new Database(dbPath, {readonly: true});
 	try {
-		return db.prepare('SELECT * FROM session_metadata WHERE session_id = ?').get(sessionId) as Record<string, unknown> | undefined;
+		return db.prepare('SELECT * FROM session_metadata WHERE session_id = ?').get(sessionId) as
+			Record<string, unknown> | undefined;
 	} finally {
 		db.close();
 	}

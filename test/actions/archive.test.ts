@@ -7,7 +7,14 @@ import {planArchive} from '../../source/jobs/actions/plan.js';
 import {runAction} from '../../source/jobs/actions/run-action.js';
 import {openDatabase} from '../../source/store/db.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
-import {computeRoot, describeFolder, sessionName, sessionsIn, treeFingerprint, writeSession} from '../helpers/action-fixtures.js';
+import {
+	computeRoot,
+	describeFolder,
+	sessionName,
+	sessionsIn,
+	treeFingerprint,
+	writeSession,
+} from '../helpers/action-fixtures.js';
 import {actionWorkspace, addTriage, archive, metadataRow, pathsIn, undo, type Workspace} from './action-harness.js';
 
 async function workspaceWith(count: number, extra?: (ws: Workspace) => void): Promise<Workspace> {
@@ -57,8 +64,18 @@ describe('sdstats archive within one filesystem', () => {
 		try {
 			const repository = new StatsRepository(opened.db);
 			expect(repository.count()).toBe(4);
-			expect(repository.listNewest(archiveDir(ws), 100).map((r) => r.session_id).sort()).toEqual([sessionName(0), sessionName(2)]);
-			expect(repository.listNewest(ws.root, 100).map((r) => r.session_id).sort()).toEqual([sessionName(1), sessionName(3)]);
+			expect(
+				repository
+					.listNewest(archiveDir(ws), 100)
+					.map((r) => r.session_id)
+					.sort(),
+			).toEqual([sessionName(0), sessionName(2)]);
+			expect(
+				repository
+					.listNewest(ws.root, 100)
+					.map((r) => r.session_id)
+					.sort(),
+			).toEqual([sessionName(1), sessionName(3)]);
 		} finally {
 			opened.db.close();
 		}
@@ -121,9 +138,13 @@ describe('sdstats archive within one filesystem', () => {
 	});
 
 	it('skips running sessions unless --include-running, and says why', async () => {
-		const ws = await workspaceWith(1, (w) => writeSession(w.root, '20251002_100000-live', {images: 2, numImages: 10, status: 'ongoing', idleMinutes: 0}));
+		const ws = await workspaceWith(1, (w) =>
+			writeSession(w.root, '20251002_100000-live', {images: 2, numImages: 10, status: 'ongoing', idleMinutes: 0}),
+		);
 		const result = await archive(ws, {filter: ''});
-		expect(result.stdout).toMatch(/skipped 1 session:\n {2}20251002_100000-live\s+running \(add --include-running to move it anyway\)/);
+		expect(result.stdout).toMatch(
+			/skipped 1 session:\n {2}20251002_100000-live\s+running \(add --include-running to move it anyway\)/,
+		);
 		expect(fs.existsSync(path.join(ws.root, '20251002_100000-live'))).toBe(true);
 		expect(fs.existsSync(path.join(archiveDir(ws), sessionName(0)))).toBe(true);
 		const forced = await archive(ws, {filter: '', includeRunning: true});
@@ -151,7 +172,9 @@ describe('sdstats archive within one filesystem', () => {
 		expect(plan.moves).toHaveLength(2);
 		fs.mkdirSync(path.join(archiveDir(ws), sessionName(0)), {recursive: true});
 		const summary = await runAction(plan, {stateDir: ws.stateDir, nowMs: Date.now()});
-		expect(summary.failed).toEqual([{sessionId: sessionName(0), reason: 'the target already exists (nothing is overwritten)'}]);
+		expect(summary.failed).toEqual([
+			{sessionId: sessionName(0), reason: 'the target already exists (nothing is overwritten)'},
+		]);
 		expect(summary.moved.map((m) => m.sessionId)).toEqual([sessionName(1)]);
 		expect(fs.readdirSync(path.join(archiveDir(ws), sessionName(0)))).toEqual([]);
 		expect(describeFolder(path.join(ws.root, sessionName(0)))).toContain('manifest.json');
@@ -220,7 +243,11 @@ describe('sdstats trash', () => {
 		const trash = path.join(ws.env.XDG_DATA_HOME!, 'Trash');
 		expect(describeFolder(path.join(trash, 'files', sessionName(0)))).toBe(before.get(sessionName(0)));
 		const info = fs.readFileSync(path.join(trash, 'info', `${sessionName(0)}.trashinfo`), 'utf8');
-		expect(info).toMatch(new RegExp(`^\\[Trash Info\\]\\nPath=${path.join(ws.root, sessionName(0)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\nDeletionDate=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\n$`));
+		expect(info).toMatch(
+			new RegExp(
+				`^\\[Trash Info\\]\\nPath=${path.join(ws.root, sessionName(0)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\nDeletionDate=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\n$`,
+			),
+		);
 		expect(metadataRow(ws.dbPath, sessionName(0))?.session_path).toBe(path.join(trash, 'files', sessionName(0)));
 		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(0))).toBe(path.join(trash, 'files', sessionName(0)));
 
@@ -285,7 +312,10 @@ describe('several roots open at once', () => {
 				includeRunning: false,
 				kind: 'archive',
 			},
-			{stdout: {write: (s: string) => ((captured.stdout += s), true)}, stderr: {write: (s: string) => ((captured.stderr += s), true)}},
+			{
+				stdout: {write: (s: string) => ((captured.stdout += s), true)},
+				stderr: {write: (s: string) => ((captured.stderr += s), true)},
+			},
 		);
 		expect(captured.stderr).toBe('');
 		expect(code).toBe(0);

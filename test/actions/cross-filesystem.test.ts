@@ -51,7 +51,9 @@ function planAll(ws: Workspace, count: number, target: string): ActionPlan {
 
 /** No temporary copies or set-aside originals left anywhere. */
 function leftovers(...dirs: string[]): string[] {
-	return dirs.flatMap((dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.startsWith('.sdstats-')) : []));
+	return dirs.flatMap((dir) =>
+		fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.startsWith('.sdstats-')) : [],
+	);
 }
 
 describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (skipped: ${canMount})` : ''}`, () => {
@@ -161,7 +163,9 @@ describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (sk
 			const result = await archive(ws, {filter: '', to: target});
 			expect(result.code).toBe(1);
 			expect(result.stdout).toMatch(/archived 1 session .*skipped 1/);
-			expect(result.stdout).toContain(`${sessionName(0)}: the original cannot be removed: operation not permitted`);
+			expect(result.stdout).toContain(
+				`${sessionName(0)}: the original cannot be removed: operation not permitted`,
+			);
 			expect([...sessionsIn(target).keys()]).toEqual([sessionName(1)]);
 			expect(fs.existsSync(path.join(locked, 'manifest.json'))).toBe(true);
 		} finally {
@@ -169,7 +173,7 @@ describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (sk
 		}
 	});
 
-	it('trash from another filesystem goes to that filesystem\'s .Trash-<uid> (Path relative to its top), and back', async () => {
+	it("trash from another filesystem goes to that filesystem's .Trash-<uid> (Path relative to its top), and back", async () => {
 		const ws = actionWorkspace();
 		const mount = tmpfs(16 * 1024 * 1024);
 		const root = path.join(mount, 'results');
@@ -181,14 +185,16 @@ describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (sk
 		expect(result.stdout).toContain('(rename)');
 		const trash = path.join(mount, `.Trash-${process.getuid!()}`);
 		expect(sessionsIn(path.join(trash, 'files')).get(sessionName(0))).toBe(before.get(sessionName(0)));
-		expect(fs.readFileSync(path.join(trash, 'info', `${sessionName(0)}.trashinfo`), 'utf8')).toContain(`Path=results/${sessionName(0)}\n`);
+		expect(fs.readFileSync(path.join(trash, 'info', `${sessionName(0)}.trashinfo`), 'utf8')).toContain(
+			`Path=results/${sessionName(0)}\n`,
+		);
 		expect((fs.statSync(trash).mode & 0o777).toString(8)).toBe('700');
 		expect((await undo(ws)).code).toBe(0);
 		expect(sessionsIn(root)).toEqual(before);
 		expect(fs.readdirSync(path.join(trash, 'info'))).toEqual([]);
 	});
 
-	it('uses an administrator\'s $topdir/.Trash/<uid> only when it has the sticky bit and is not a link', async () => {
+	it("uses an administrator's $topdir/.Trash/<uid> only when it has the sticky bit and is not a link", async () => {
 		const ws = actionWorkspace();
 		const mount = tmpfs(16 * 1024 * 1024);
 		const root = path.join(mount, 'results');
@@ -201,7 +207,9 @@ describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (sk
 		expect(fs.existsSync(path.join(mount, `.Trash-${process.getuid!()}`, 'files', sessionName(0)))).toBe(true);
 		fs.chmodSync(path.join(mount, '.Trash'), 0o1777);
 		await archive(ws, {root, sessions: [sessionName(1)]}, 'trash');
-		expect(fs.existsSync(path.join(mount, '.Trash', String(process.getuid!()), 'files', sessionName(1)))).toBe(true);
+		expect(fs.existsSync(path.join(mount, '.Trash', String(process.getuid!()), 'files', sessionName(1)))).toBe(
+			true,
+		);
 	});
 
 	for (const point of ['before-move', 'copied', 'published', 'before-database'] as const) {
@@ -215,7 +223,8 @@ describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (sk
 					stateDir: ws.stateDir,
 					nowMs: Date.now(),
 					onStep: (at, id) => {
-						if (at === point && (id === sessionName(1) || point === 'before-database')) throw new Error('killed');
+						if (at === point && (id === sessionName(1) || point === 'before-database'))
+							throw new Error('killed');
 					},
 				}),
 			).rejects.toThrow('killed');
@@ -232,7 +241,8 @@ describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (sk
 			const expectedMoved = point === 'before-database' ? 3 : point === 'published' ? 2 : 1;
 			expect(inTarget.size).toBe(expectedMoved);
 			const stats = pathsIn(ws.dbPath, 'session_stats');
-			for (const name of before.keys()) expect(stats.get(name)).toBe(path.join(inRoot.has(name) ? ws.root : target, name));
+			for (const name of before.keys())
+				expect(stats.get(name)).toBe(path.join(inRoot.has(name) ? ws.root : target, name));
 			expect(leftovers(ws.root, target)).toEqual([]);
 			expect(recoverActions(ws.stateDir)).toEqual([]);
 		});

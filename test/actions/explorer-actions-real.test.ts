@@ -10,10 +10,22 @@ describe('createExplorerActions', () => {
 	it('plans, archives, takes back, and writes a resume plan of the incomplete sessions', async () => {
 		const ws = actionWorkspace();
 		writeSession(ws.root, sessionName(0), {images: 2, numImages: 2});
-		writeSession(ws.root, sessionName(1), {images: 1, numImages: 4, variations: {Hair: ['a', 'b', 'c', 'd']}, status: 'aborted'});
+		writeSession(ws.root, sessionName(1), {
+			images: 1,
+			numImages: 4,
+			variations: {Hair: ['a', 'b', 'c', 'd']},
+			status: 'aborted',
+		});
 		await computeRoot(ws.root, ws.dbPath);
 		const before = sessionsIn(ws.root);
-		const actions = createExplorerActions({root: ws.root, dbPath: ws.dbPath, stateDir: ws.stateDir, env: ws.env, now: Date.now, exportFolder: ws.base});
+		const actions = createExplorerActions({
+			root: ws.root,
+			dbPath: ws.dbPath,
+			stateDir: ws.stateDir,
+			env: ws.env,
+			now: Date.now,
+			exportFolder: ws.base,
+		});
 
 		const plan = actions.plan('archive', [{sessionId: sessionName(0), state: 'complete'}]);
 		expect(plan.movable).toBe(1);
@@ -29,7 +41,9 @@ describe('createExplorerActions', () => {
 		expect(back.movedIds).toEqual([sessionName(0)]);
 		expect(sessionsIn(ws.root)).toEqual(before);
 		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(0))).toBe(path.join(ws.root, sessionName(0)));
-		expect((await actions.undo(done.actionId!, () => {}, {cancelled: false})).message).toBe('that action was already taken back');
+		expect((await actions.undo(done.actionId!, () => {}, {cancelled: false})).message).toBe(
+			'that action was already taken back',
+		);
 
 		const message = actions.resume([
 			{sessionId: sessionName(0), state: 'complete', createdAt: null},
@@ -37,7 +51,9 @@ describe('createExplorerActions', () => {
 		]);
 		expect(message).toMatch(/^resume plan for 1 session \(3 missing images, 1 skipped\) written to /);
 		const file = message.slice(message.indexOf(' written to ') + ' written to '.length);
-		const written = JSON.parse(fs.readFileSync(file, 'utf8')) as {sessions: Array<{session_id: string; resume: Array<{index: number}>}>};
+		const written = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+			sessions: Array<{session_id: string; resume: Array<{index: number}>}>;
+		};
 		expect(written.sessions.map((s) => s.session_id)).toEqual([sessionName(1)]);
 		expect(written.sessions[0]!.resume.map((r) => r.index)).toEqual([1, 2, 3]);
 	});

@@ -19,7 +19,14 @@ describe('sdstats resume', () => {
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('resume plan for 1 session (4 missing images)');
 		expect(result.stderr).toContain('skipped 20251005_110000-done: complete: nothing to resume');
-		const plan = JSON.parse(fs.readFileSync(output, 'utf8')) as {sessions: Array<{session_id: string; missing_count: number; resume: Array<{index: number; values: object; seed?: number}>}>; total_missing: number};
+		const plan = JSON.parse(fs.readFileSync(output, 'utf8')) as {
+			sessions: Array<{
+				session_id: string;
+				missing_count: number;
+				resume: Array<{index: number; values: object; seed?: number}>;
+			}>;
+			total_missing: number;
+		};
 		expect(plan.total_missing).toBe(4);
 		expect(plan.sessions).toHaveLength(1);
 		expect(plan.sessions[0]!.session_id).toBe('20251005_100000-partial');
@@ -67,14 +74,40 @@ describe('the action commands through the binary', () => {
 		// An archive killed right after its intent was written (pid 0 never runs sdstats).
 		const from = path.join(ws.root, sessionName(0));
 		const to = path.join(ws.base, 'archive', sessionName(0));
-		const journal = JournalWriter.create(ws.stateDir, {t: 'action', id: '20250101T000000000-1-abcd', kind: 'archive', createdAt: '2025-01-01T00:00:00.000Z', pid: 999_999_999, host: 'elsewhere-host', dbPath: ws.dbPath, root: ws.root, target: path.dirname(to)});
-		journal.append([{t: 'intent', seq: 0, sessionId: sessionName(0), from, to, method: 'rename', tmp: `${to}.tmp`, del: `${from}.del`}], true);
+		const journal = JournalWriter.create(ws.stateDir, {
+			t: 'action',
+			id: '20250101T000000000-1-abcd',
+			kind: 'archive',
+			createdAt: '2025-01-01T00:00:00.000Z',
+			pid: 999_999_999,
+			host: 'elsewhere-host',
+			dbPath: ws.dbPath,
+			root: ws.root,
+			target: path.dirname(to),
+		});
+		journal.append(
+			[
+				{
+					t: 'intent',
+					seq: 0,
+					sessionId: sessionName(0),
+					from,
+					to,
+					method: 'rename',
+					tmp: `${to}.tmp`,
+					del: `${from}.del`,
+				},
+			],
+			true,
+		);
 		journal.close();
 		fs.mkdirSync(path.dirname(to), {recursive: true});
 		fs.renameSync(from, to);
 		const env = {SDSTATS_STATE_DIR: ws.stateDir};
 		const first = await runCli(['doctor', '--root', ws.root, '--db', ws.dbPath], {env});
-		expect(first.stdout).toContain('actions: an interrupted archive (20250101T000000000-1-abcd): finished 1 session');
+		expect(first.stdout).toContain(
+			'actions: an interrupted archive (20250101T000000000-1-abcd): finished 1 session',
+		);
 		const second = await runCli(['doctor', '--root', ws.root, '--db', ws.dbPath], {env});
 		expect(second.stdout).toContain('actions: nothing was left half-done');
 	});

@@ -84,7 +84,10 @@ describe('layers (issue 12)', () => {
 	});
 
 	it('every folder of source/ is a layer of the table', () => {
-		const folders = fs.readdirSync(SOURCE, {withFileTypes: true}).filter((d) => d.isDirectory()).map((d) => d.name);
+		const folders = fs
+			.readdirSync(SOURCE, {withFileTypes: true})
+			.filter((d) => d.isDirectory())
+			.map((d) => d.name);
 		expect(folders.filter((name) => !(name in MAY_IMPORT))).toEqual([]);
 	});
 
@@ -101,7 +104,9 @@ describe('layers (issue 12)', () => {
 	it('Ink and React only in ui/, the SQLite driver only where a connection is opened', () => {
 		// `import type` loads nothing: a type of the driver may be named anywhere.
 		const typeOnly = ({from, specifier}: Import): boolean =>
-			new RegExp(`import\\s+type\\s[^;]*?from\\s*['"]${specifier.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')}['"]`).test(fs.readFileSync(path.join(SOURCE, from), 'utf8'));
+			new RegExp(
+				`import\\s+type\\s[^;]*?from\\s*['"]${specifier.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')}['"]`,
+			).test(fs.readFileSync(path.join(SOURCE, from), 'utf8'));
 		const wrong = ALL.filter((entry) => {
 			const home = PACKAGE_HOME[entry.specifier];
 			return home !== undefined && !home.includes(entry.layer) && !typeOnly(entry);
@@ -110,7 +115,9 @@ describe('layers (issue 12)', () => {
 	});
 
 	it('core/, text/, format/ and view/ are pure: no filesystem, processes or threads', () => {
-		const wrong = ALL.filter(({layer, specifier}) => PURE_LAYERS.has(layer) && IMPURE.test(specifier)).map(({from, specifier}) => `${from} imports ${specifier}`);
+		const wrong = ALL.filter(({layer, specifier}) => PURE_LAYERS.has(layer) && IMPURE.test(specifier)).map(
+			({from, specifier}) => `${from} imports ${specifier}`,
+		);
 		expect(wrong).toEqual([]);
 	});
 

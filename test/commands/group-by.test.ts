@@ -57,7 +57,12 @@ beforeAll(async () => {
 	// Still "ongoing", written to long ago: stalled.
 	writeSession(root, {
 		name: '20251117_080000-illu_stalled',
-		manifest: {numImages: 20, model: ILLU, status: 'ongoing', apiParams: {width: 1024, height: 1024, sampler_name: 'Euler a'}},
+		manifest: {
+			numImages: 20,
+			model: ILLU,
+			status: 'ongoing',
+			apiParams: {width: 1024, height: 1024, sampler_name: 'Euler a'},
+		},
 		images: 2,
 		firstImageMs: at(11, 17, 8),
 		imageIntervalMs: 10_000,
@@ -71,7 +76,12 @@ beforeAll(async () => {
 		imageIntervalMs: 5_000,
 	});
 	// No manifest: unknown model, sampler, size and mode.
-	writeSession(root, {name: '2025-10-14_163854_legacy.prompt', images: 3, firstImageMs: at(10, 14, 16, 40), imageIntervalMs: 5_000});
+	writeSession(root, {
+		name: '2025-10-14_163854_legacy.prompt',
+		images: 3,
+		firstImageMs: at(10, 14, 16, 40),
+		imageIntervalMs: 5_000,
+	});
 	const compute = await runCli(['compute', '--root', root, '--db', dbPath]);
 	expect(compute.code, compute.stderr).toBe(0);
 });
@@ -157,7 +167,13 @@ describe('list --group-by', () => {
 			['2025-W47', 2, 'created:2025-11-17..2025-11-23'],
 			['2025-W42', 1, 'created:2025-10-13..2025-10-19'],
 		]);
-		expect(pick(await groups('--group-by', 'day')).map(([key]) => key)).toEqual(['2025-10-14', '2025-11-10', '2025-11-11', '2025-11-17', '2025-11-18']);
+		expect(pick(await groups('--group-by', 'day')).map(([key]) => key)).toEqual([
+			'2025-10-14',
+			'2025-11-10',
+			'2025-11-11',
+			'2025-11-17',
+			'2025-11-18',
+		]);
 	});
 
 	it.each(GROUP_BYS)('by %s: each group query lists exactly the group sessions', async (by) => {
@@ -194,7 +210,9 @@ describe('list --group-by', () => {
 		const result = await list('--group-by', 'model');
 		expect(result.code, result.stderr).toBe(0);
 		const lines = result.stdout.trimEnd().split('\n');
-		expect(lines[0]).toMatch(/^GROUP\s+SESSIONS\s+IMAGES\s+DONE\s+INCOMPLETE\s+STALLED\s+ABORTED\s+IMG\/H\s+LAST USED$/);
+		expect(lines[0]).toMatch(
+			/^GROUP\s+SESSIONS\s+IMAGES\s+DONE\s+INCOMPLETE\s+STALLED\s+ABORTED\s+IMG\/H\s+LAST USED$/,
+		);
 		expect(lines.slice(1).map((line) => line.split(/\s{2,}/))).toEqual([
 			['ponyDiffusionV6XL', '2', '11/17', '70.0%', '1', '0', '1', '72.0', '2025-11-11 09:01'],
 			['(unknown)', '1', '3/?', '-', '0', '0', '0', '720', '2025-10-14 16:40'],
@@ -223,7 +241,9 @@ describe('list --group-by', () => {
 	it('takes only known groupings, and not with --sort', async () => {
 		const unknown = await list('--group-by', 'colour');
 		expect(unknown.code).toBe(2);
-		expect(unknown.stderr).toContain('--group-by: unknown field "colour" (fields: model, sampler, size, mode, day, week)');
+		expect(unknown.stderr).toContain(
+			'--group-by: unknown field "colour" (fields: model, sampler, size, mode, day, week)',
+		);
 		expect(unknown.stdout).toBe('');
 		const empty = await list('--group-by=');
 		expect(empty.code).toBe(2);

@@ -20,7 +20,11 @@ import {makeWorkspace} from '../helpers/temp.js';
 
 describe('one images-per-minute rate (issue 11 item 3)', () => {
 	it('is (images − 1) per minute from the first image to the last', () => {
-		const row = (n: number, first: string | null, last: string | null) => ({images_actual: n, first_image_created_at: first, last_image_created_at: last});
+		const row = (n: number, first: string | null, last: string | null) => ({
+			images_actual: n,
+			first_image_created_at: first,
+			last_image_created_at: last,
+		});
 		expect(imagesPerMinute(row(5, '2025-11-20T12:00:00.000000', '2025-11-20T12:02:00.000000'))).toBe(2);
 		expect(imagesPerMinute(row(2, '2025-11-20T12:00:00', '2025-11-20T12:00:30'))).toBe(2);
 		expect(imagesPerMinute(row(1, '2025-11-20T12:00:00', '2025-11-20T12:00:00'))).toBeNull();
@@ -36,7 +40,13 @@ describe('one images-per-minute rate (issue 11 item 3)', () => {
 		const {root, base, dbPath} = makeWorkspace('sdstats-rate-');
 		const start = Date.now() - 4 * 60_000;
 		// 7 images 30 s apart, then a pause: a poll-timed rate would depend on when each program looked.
-		const running = writeSession(root, {name: '20251120_120000-running', manifest: {numImages: 20, status: 'ongoing'}, images: 7, firstImageMs: start, imageIntervalMs: 30_000});
+		const running = writeSession(root, {
+			name: '20251120_120000-running',
+			manifest: {numImages: 20, status: 'ongoing'},
+			images: 7,
+			firstImageMs: start,
+			imageIntervalMs: 30_000,
+		});
 		expect((await runCli(['compute', '--root', root])).code).toBe(0);
 
 		const lines: string[] = [];
@@ -63,7 +73,11 @@ describe('one images-per-minute rate (issue 11 item 3)', () => {
 			},
 			{stdout: {write: (s: string) => lines.push(s)}, stderr: {write: () => true}},
 		);
-		const events = lines.join('').trim().split('\n').map((l) => JSON.parse(l) as {event: string; session_id: string; actual: number; rate_per_minute?: number});
+		const events = lines
+			.join('')
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l) as {event: string; session_id: string; actual: number; rate_per_minute?: number});
 		const progress = events.find((e) => e.event === 'progress' && e.session_id === '20251120_120000-running');
 		expect(progress).toBeDefined();
 		expect(progress!.actual).toBe(8);
@@ -73,7 +87,12 @@ describe('one images-per-minute rate (issue 11 item 3)', () => {
 		const {db} = openDatabase(dbPath, 'read');
 		const stored = new StatsRepository(db).listAll().find((r) => r.session_id === '20251120_120000-running')!;
 		db.close();
-		let state = initialState({viewport: {columns: 120, rows: 40}, nowMs: Date.now(), stallWindowMs: 600_000, info: {root, dbPath, notice: null, readonly: false}});
+		let state = initialState({
+			viewport: {columns: 120, rows: 40},
+			nowMs: Date.now(),
+			stallWindowMs: 600_000,
+			info: {root, dbPath, notice: null, readonly: false},
+		});
 		state = reducer(state, {type: 'rows-loaded', rows: [stored], complete: true, nowMs: Date.now()});
 		const view = state.shown[0]!;
 		expect(view.state).toBe('running');
@@ -83,8 +102,12 @@ describe('one images-per-minute rate (issue 11 item 3)', () => {
 		state = reducer(state, {type: 'rates', rates: new Map([[view.id, polled!]])});
 		expect(rateOf(state, state.shown[0]!)).toBe(progress!.rate_per_minute);
 		expect(detailsContextOf(state, state.shown[0]!).ratePerMinute).toBe(progress!.rate_per_minute);
-		const details = buildDetails(state.shown[0]!, stored, 100, detailsContextOf(state, state.shown[0]!)).map((l) => l.text);
-		expect(details.some((l) => /live +2\.0 images per minute, first image to last, ETA 6 min 0 s to 20/.test(l))).toBe(true);
+		const details = buildDetails(state.shown[0]!, stored, 100, detailsContextOf(state, state.shown[0]!)).map(
+			(l) => l.text,
+		);
+		expect(
+			details.some((l) => /live +2\.0 images per minute, first image to last, ETA 6 min 0 s to 20/.test(l)),
+		).toBe(true);
 		expect(details.some((l) => /rate +2\.0 images per minute/.test(l))).toBe(true);
 	});
 });

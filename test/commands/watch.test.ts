@@ -15,11 +15,32 @@ function capture() {
 
 async function setup() {
 	const workspace = makeWorkspace('sdstats-watch-', {oneFile: true});
-	const running = writeSession(workspace.root, {name: '20251120_120000-running', manifest: {numImages: 10, status: 'ongoing'}, images: 2, firstImageMs: Date.now() - 5000, imageIntervalMs: 1000});
-	writeSession(workspace.root, {name: '20251119_120000-done', manifest: {numImages: 2, status: 'completed'}, images: 2});
+	const running = writeSession(workspace.root, {
+		name: '20251120_120000-running',
+		manifest: {numImages: 10, status: 'ongoing'},
+		images: 2,
+		firstImageMs: Date.now() - 5000,
+		imageIntervalMs: 1000,
+	});
+	writeSession(workspace.root, {
+		name: '20251119_120000-done',
+		manifest: {numImages: 2, status: 'completed'},
+		images: 2,
+	});
 	expect((await runCli(['compute', '--root', workspace.root])).code).toBe(0);
 	const locations = locate({rootFlag: workspace.root, env: {}, cwd: workspace.base});
-	return {...workspace, running, options: {locations, stallWindowMs: 600_000, color: false, now: Date.now, intervalMs: 10, stop: {stopped: false}}};
+	return {
+		...workspace,
+		running,
+		options: {
+			locations,
+			stallWindowMs: 600_000,
+			color: false,
+			now: Date.now,
+			intervalMs: 10,
+			stop: {stopped: false},
+		},
+	};
 }
 
 describe('sdstats watch', () => {
@@ -34,7 +55,12 @@ describe('sdstats watch', () => {
 				maxCycles: 3,
 				afterCycle(cycle) {
 					if (cycle === 1) {
-						writeSession(root, {name: '20251121_090000-fresh', manifest: {numImages: 4, status: 'ongoing'}, images: 1, firstImageMs: Date.now()});
+						writeSession(root, {
+							name: '20251121_090000-fresh',
+							manifest: {numImages: 4, status: 'ongoing'},
+							images: 1,
+							firstImageMs: Date.now(),
+						});
 						fs.writeFileSync(path.join(running, 'extra_0002.png'), '');
 						fs.writeFileSync(path.join(running, 'extra_0003.png'), '');
 						fs.writeFileSync(manifestPath, fs.readFileSync(manifestPath, 'utf8') + ' ');
@@ -73,8 +99,15 @@ describe('sdstats watch', () => {
 			},
 			c.io,
 		);
-		const events = c.out.join('').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-		expect(events).toEqual([expect.objectContaining({event: 'stalled', session_id: '20251120_120000-running', actual: 2, expected: 10})]);
+		const events = c.out
+			.join('')
+			.trim()
+			.split('\n')
+			.filter(Boolean)
+			.map((l) => JSON.parse(l));
+		expect(events).toEqual([
+			expect.objectContaining({event: 'stalled', session_id: '20251120_120000-running', actual: 2, expected: 10}),
+		]);
 		expect(typeof events[0].time).toBe('string');
 	});
 });

@@ -7,8 +7,21 @@ const folders = (list: unknown): string => JSON.stringify(list);
 
 describe('every root', () => {
 	it('IMAGE_FOLDERS: every {name, path}, each with the cache beside it as the web UI keeps it', () => {
-		const locations = locate({env: {IMAGE_FOLDERS: folders([{name: 'Main', path: '/data/sd/results'}, {name: 'Old disk', path: '/mnt/old/outputs'}, {name: 'Beside', path: '/data/sd/archive'}])}, cwd});
-		expect(locations).toMatchObject({root: '/data/sd/results', dbPath: '/data/sd/metadata/sessions.db', rootSource: 'IMAGE_FOLDERS'});
+		const locations = locate({
+			env: {
+				IMAGE_FOLDERS: folders([
+					{name: 'Main', path: '/data/sd/results'},
+					{name: 'Old disk', path: '/mnt/old/outputs'},
+					{name: 'Beside', path: '/data/sd/archive'},
+				]),
+			},
+			cwd,
+		});
+		expect(locations).toMatchObject({
+			root: '/data/sd/results',
+			dbPath: '/data/sd/metadata/sessions.db',
+			rootSource: 'IMAGE_FOLDERS',
+		});
 		expect(rootsOf(locations)).toEqual([
 			{name: 'Main', path: '/data/sd/results', dbPath: '/data/sd/metadata/sessions.db'},
 			{name: 'Old disk', path: '/mnt/old/outputs', dbPath: '/mnt/old/metadata/sessions.db'},
@@ -18,7 +31,11 @@ describe('every root', () => {
 	});
 
 	it('--root repeated wins over the environment; names from the folders, told apart when they repeat; duplicates folded', () => {
-		const locations = locate({rootFlag: ['a/results', '/x/results', 'a/results', '/y/old'], env: {IMAGE_FOLDERS: folders([{name: 'n', path: '/z'}])}, cwd});
+		const locations = locate({
+			rootFlag: ['a/results', '/x/results', 'a/results', '/y/old'],
+			env: {IMAGE_FOLDERS: folders([{name: 'n', path: '/z'}])},
+			cwd,
+		});
 		expect(rootsOf(locations).map((r) => [r.name, r.path])).toEqual([
 			['a/results', path.join(cwd, 'a/results')],
 			['x/results', '/x/results'],
@@ -32,7 +49,12 @@ describe('every root', () => {
 	});
 
 	it('entries of IMAGE_FOLDERS without a path are skipped; unnamed ones take the folder name', () => {
-		const locations = locate({env: {IMAGE_FOLDERS: folders([{name: 'x'}, 'junk', {path: '/p/outputs'}, {name: '  ', path: '/q/renders'}])}, cwd});
+		const locations = locate({
+			env: {
+				IMAGE_FOLDERS: folders([{name: 'x'}, 'junk', {path: '/p/outputs'}, {name: '  ', path: '/q/renders'}]),
+			},
+			cwd,
+		});
 		expect(rootsOf(locations).map((r) => r.name)).toEqual(['outputs', 'renders']);
 	});
 

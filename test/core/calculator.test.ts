@@ -58,16 +58,28 @@ function run(source: ManifestSource, options: RunOptions = {}): SessionComputati
 function runWith(manifest: ManifestInput, options: RunOptions = {}): SessionComputation {
 	const sessionId = options.sessionId ?? PLAIN_ID;
 	const images = typeof options.images === 'number' ? imageFacts(options.images) : (options.images ?? []);
-	return computeSession({sessionId, sessionPath: `${ROOT}/${sessionId}`, manifest, images, nowMs: options.nowMs ?? NOW_MS});
+	return computeSession({
+		sessionId,
+		sessionPath: `${ROOT}/${sessionId}`,
+		manifest,
+		images,
+		nowMs: options.nowMs ?? NOW_MS,
+	});
 }
 
 /** A manifest with the given snapshot and extra top-level keys. */
-const withSnapshot = (snapshot: Record<string, unknown>, top: Record<string, unknown> = {}): Record<string, unknown> => ({
+const withSnapshot = (
+	snapshot: Record<string, unknown>,
+	top: Record<string, unknown> = {},
+): Record<string, unknown> => ({
 	snapshot,
 	...top,
 });
-const withParams = (generationParams: Record<string, unknown>, snapshot: Record<string, unknown> = {}, top: Record<string, unknown> = {}) =>
-	withSnapshot({generation_params: generationParams, ...snapshot}, top);
+const withParams = (
+	generationParams: Record<string, unknown>,
+	snapshot: Record<string, unknown> = {},
+	top: Record<string, unknown> = {},
+) => withSnapshot({generation_params: generationParams, ...snapshot}, top);
 const withApi = (apiParams: unknown) => withSnapshot({api_params: apiParams});
 
 /** `used` lists of the given lengths, as placeholder entries P0, P1… */
@@ -201,25 +213,77 @@ describe('a manifest with an empty snapshot: every default', () => {
 
 describe('sd_model, template_version, generation_mode, seed_mode', () => {
 	runCases([
-		['sd_model from runtime_info', withSnapshot({runtime_info: {sd_model_checkpoint: 'illustriousXL_v01.safetensors [a1b2c3d4e5]'}}), {sd_model: 'illustriousXL_v01.safetensors [a1b2c3d4e5]'}],
-		['sd_model: a number is the wrong type', withSnapshot({runtime_info: {sd_model_checkpoint: 42}}), {sd_model: 'unknown'}],
-		['sd_model: a boolean is the wrong type', withSnapshot({runtime_info: {sd_model_checkpoint: true}}), {sd_model: 'unknown'}],
+		[
+			'sd_model from runtime_info',
+			withSnapshot({runtime_info: {sd_model_checkpoint: 'illustriousXL_v01.safetensors [a1b2c3d4e5]'}}),
+			{sd_model: 'illustriousXL_v01.safetensors [a1b2c3d4e5]'},
+		],
+		[
+			'sd_model: a number is the wrong type',
+			withSnapshot({runtime_info: {sd_model_checkpoint: 42}}),
+			{sd_model: 'unknown'},
+		],
+		[
+			'sd_model: a boolean is the wrong type',
+			withSnapshot({runtime_info: {sd_model_checkpoint: true}}),
+			{sd_model: 'unknown'},
+		],
 		['sd_model: null', withSnapshot({runtime_info: {sd_model_checkpoint: null}}), {sd_model: 'unknown'}],
 		['sd_model: a list', withSnapshot({runtime_info: {sd_model_checkpoint: ['m']}}), {sd_model: 'unknown'}],
-		['sd_model: runtime_info is not an object', withSnapshot({runtime_info: 'model.safetensors'}), {sd_model: 'unknown'}],
-		['sd_model: runtime_info is a list', withSnapshot({runtime_info: [{sd_model_checkpoint: 'm'}]}), {sd_model: 'unknown'}],
-		['sd_model: top-level sd_model_checkpoint is not read', withSnapshot({sd_model_checkpoint: 'm'}), {sd_model: 'unknown'}],
+		[
+			'sd_model: runtime_info is not an object',
+			withSnapshot({runtime_info: 'model.safetensors'}),
+			{sd_model: 'unknown'},
+		],
+		[
+			'sd_model: runtime_info is a list',
+			withSnapshot({runtime_info: [{sd_model_checkpoint: 'm'}]}),
+			{sd_model: 'unknown'},
+		],
+		[
+			'sd_model: top-level sd_model_checkpoint is not read',
+			withSnapshot({sd_model_checkpoint: 'm'}),
+			{sd_model: 'unknown'},
+		],
 		['template_version from snapshot.version', withSnapshot({version: '2.0'}), {template_version: '2.0'}],
 		['template_version: a number is the wrong type', withSnapshot({version: 2}), {template_version: 'unknown'}],
 		['template_version: null', withSnapshot({version: null}), {template_version: 'unknown'}],
 		['template_version: an object', withSnapshot({version: {major: 2}}), {template_version: 'unknown'}],
-		['generation_mode and seed_mode', withParams({mode: 'random', seed_mode: 'fixed'}), {generation_mode: 'random', seed_mode: 'fixed'}],
-		['generation_mode combinatorial, seed_mode progressive', withParams({mode: 'combinatorial', seed_mode: 'progressive'}), {generation_mode: 'combinatorial', seed_mode: 'progressive'}],
-		['mode and seed_mode of the wrong type', withParams({mode: 5, seed_mode: ['fixed']}), {generation_mode: 'unknown', seed_mode: 'unknown'}],
-		['mode and seed_mode null', withParams({mode: null, seed_mode: null}), {generation_mode: 'unknown', seed_mode: 'unknown'}],
-		['generation_params is not an object', withSnapshot({generation_params: 'combinatorial'}), {generation_mode: 'unknown', seed_mode: 'unknown', seed_base: -1, images_expected: 0}],
-		['generation_params is a list', withSnapshot({generation_params: [{mode: 'random'}]}), {generation_mode: 'unknown', seed_mode: 'unknown', seed_base: -1}],
-		['strings are kept as written (unicode, spaces)', withSnapshot({version: ' v2 ', runtime_info: {sd_model_checkpoint: 'モデル'}}), {template_version: ' v2 ', sd_model: 'モデル'}],
+		[
+			'generation_mode and seed_mode',
+			withParams({mode: 'random', seed_mode: 'fixed'}),
+			{generation_mode: 'random', seed_mode: 'fixed'},
+		],
+		[
+			'generation_mode combinatorial, seed_mode progressive',
+			withParams({mode: 'combinatorial', seed_mode: 'progressive'}),
+			{generation_mode: 'combinatorial', seed_mode: 'progressive'},
+		],
+		[
+			'mode and seed_mode of the wrong type',
+			withParams({mode: 5, seed_mode: ['fixed']}),
+			{generation_mode: 'unknown', seed_mode: 'unknown'},
+		],
+		[
+			'mode and seed_mode null',
+			withParams({mode: null, seed_mode: null}),
+			{generation_mode: 'unknown', seed_mode: 'unknown'},
+		],
+		[
+			'generation_params is not an object',
+			withSnapshot({generation_params: 'combinatorial'}),
+			{generation_mode: 'unknown', seed_mode: 'unknown', seed_base: -1, images_expected: 0},
+		],
+		[
+			'generation_params is a list',
+			withSnapshot({generation_params: [{mode: 'random'}]}),
+			{generation_mode: 'unknown', seed_mode: 'unknown', seed_base: -1},
+		],
+		[
+			'strings are kept as written (unicode, spaces)',
+			withSnapshot({version: ' v2 ', runtime_info: {sd_model_checkpoint: 'モデル'}}),
+			{template_version: ' v2 ', sd_model: 'モデル'},
+		],
 	]);
 });
 
@@ -247,65 +311,193 @@ describe('seed_base', () => {
 		['NaN is absent', '{"snapshot": {"generation_params": {"seed_base": NaN, "base_seed": 5}}}', {seed_base: 5}],
 		['Infinity is absent', '{"snapshot": {"generation_params": {"seed_base": Infinity}}}', {seed_base: -1}],
 		['-Infinity is absent', '{"snapshot": {"generation_params": {"base_seed": -Infinity}}}', {seed_base: -1}],
-		['beyond 2^53: kept exactly as a bigint', '{"snapshot": {"generation_params": {"seed_base": 9007199254740993}}}', {seed_base: 9007199254740993n}],
-		['beyond 2^53 in base_seed', '{"snapshot": {"generation_params": {"base_seed": 9007199254740993}}}', {seed_base: 9007199254740993n}],
-		['beyond 2^53 as a numeric string', withParams({seed_base: '9007199254740993'}), {seed_base: 9007199254740993n}],
-		['2^53 - 1 stays a number', '{"snapshot": {"generation_params": {"seed_base": 9007199254740991}}}', {seed_base: 9007199254740991}],
-		['the largest int64', '{"snapshot": {"generation_params": {"seed_base": 9223372036854775807}}}', {seed_base: 9223372036854775807n}],
-		['the smallest int64', '{"snapshot": {"generation_params": {"seed_base": -9223372036854775808}}}', {seed_base: -9223372036854775808n}],
-		['2^64 - 1 does not fit SQLite: absent', '{"snapshot": {"generation_params": {"seed_base": 18446744073709551615}}}', {seed_base: -1}],
-		['2^64 - 1 falls back to base_seed', '{"snapshot": {"generation_params": {"seed_base": 18446744073709551615, "base_seed": 42}}}', {seed_base: 42}],
-		['2^63 does not fit', '{"snapshot": {"generation_params": {"seed_base": 9223372036854775808}}}', {seed_base: -1}],
-		['-2^63 - 1 does not fit', '{"snapshot": {"generation_params": {"seed_base": -9223372036854775809}}}', {seed_base: -1}],
-		['2^64 - 1 as a string does not fit either', withParams({seed_base: '18446744073709551615', base_seed: 8}), {seed_base: 8}],
-		['duplicate keys: the last seed_base wins', '{"snapshot": {"generation_params": {"seed_base": 1, "seed_base": 2}}}', {seed_base: 2}],
+		[
+			'beyond 2^53: kept exactly as a bigint',
+			'{"snapshot": {"generation_params": {"seed_base": 9007199254740993}}}',
+			{seed_base: 9007199254740993n},
+		],
+		[
+			'beyond 2^53 in base_seed',
+			'{"snapshot": {"generation_params": {"base_seed": 9007199254740993}}}',
+			{seed_base: 9007199254740993n},
+		],
+		[
+			'beyond 2^53 as a numeric string',
+			withParams({seed_base: '9007199254740993'}),
+			{seed_base: 9007199254740993n},
+		],
+		[
+			'2^53 - 1 stays a number',
+			'{"snapshot": {"generation_params": {"seed_base": 9007199254740991}}}',
+			{seed_base: 9007199254740991},
+		],
+		[
+			'the largest int64',
+			'{"snapshot": {"generation_params": {"seed_base": 9223372036854775807}}}',
+			{seed_base: 9223372036854775807n},
+		],
+		[
+			'the smallest int64',
+			'{"snapshot": {"generation_params": {"seed_base": -9223372036854775808}}}',
+			{seed_base: -9223372036854775808n},
+		],
+		[
+			'2^64 - 1 does not fit SQLite: absent',
+			'{"snapshot": {"generation_params": {"seed_base": 18446744073709551615}}}',
+			{seed_base: -1},
+		],
+		[
+			'2^64 - 1 falls back to base_seed',
+			'{"snapshot": {"generation_params": {"seed_base": 18446744073709551615, "base_seed": 42}}}',
+			{seed_base: 42},
+		],
+		[
+			'2^63 does not fit',
+			'{"snapshot": {"generation_params": {"seed_base": 9223372036854775808}}}',
+			{seed_base: -1},
+		],
+		[
+			'-2^63 - 1 does not fit',
+			'{"snapshot": {"generation_params": {"seed_base": -9223372036854775809}}}',
+			{seed_base: -1},
+		],
+		[
+			'2^64 - 1 as a string does not fit either',
+			withParams({seed_base: '18446744073709551615', base_seed: 8}),
+			{seed_base: 8},
+		],
+		[
+			'duplicate keys: the last seed_base wins',
+			'{"snapshot": {"generation_params": {"seed_base": 1, "seed_base": 2}}}',
+			{seed_base: 2},
+		],
 	]);
 });
 
 describe('prompts', () => {
 	runCases([
-		['prompt and negative', withSnapshot({resolved_template: {prompt: 'masterpiece, 1girl, {Hair}', negative: 'lowres'}}), {resolved_prompt: 'masterpiece, 1girl, {Hair}', negative_prompt: 'lowres'}],
-		['newlines and unicode are kept', withSnapshot({resolved_template: {prompt: 'a\nb "q" 日本', negative: 'café'}}), {resolved_prompt: 'a\nb "q" 日本', negative_prompt: 'café'}],
-		['wrong types are absent', withSnapshot({resolved_template: {prompt: 5, negative: ['x']}}), {resolved_prompt: '', negative_prompt: ''}],
-		['null prompts', withSnapshot({resolved_template: {prompt: null, negative: null}}), {resolved_prompt: '', negative_prompt: ''}],
-		['resolved_template is a string', withSnapshot({resolved_template: 'prompt'}), {resolved_prompt: '', negative_prompt: ''}],
-		['only the prompt', withSnapshot({resolved_template: {prompt: 'p'}}), {resolved_prompt: 'p', negative_prompt: ''}],
-		['the key is "negative", not "negative_prompt"', withSnapshot({resolved_template: {prompt: 'p', negative_prompt: 'n'}}), {negative_prompt: ''}],
+		[
+			'prompt and negative',
+			withSnapshot({resolved_template: {prompt: 'masterpiece, 1girl, {Hair}', negative: 'lowres'}}),
+			{resolved_prompt: 'masterpiece, 1girl, {Hair}', negative_prompt: 'lowres'},
+		],
+		[
+			'newlines and unicode are kept',
+			withSnapshot({resolved_template: {prompt: 'a\nb "q" 日本', negative: 'café'}}),
+			{resolved_prompt: 'a\nb "q" 日本', negative_prompt: 'café'},
+		],
+		[
+			'wrong types are absent',
+			withSnapshot({resolved_template: {prompt: 5, negative: ['x']}}),
+			{resolved_prompt: '', negative_prompt: ''},
+		],
+		[
+			'null prompts',
+			withSnapshot({resolved_template: {prompt: null, negative: null}}),
+			{resolved_prompt: '', negative_prompt: ''},
+		],
+		[
+			'resolved_template is a string',
+			withSnapshot({resolved_template: 'prompt'}),
+			{resolved_prompt: '', negative_prompt: ''},
+		],
+		[
+			'only the prompt',
+			withSnapshot({resolved_template: {prompt: 'p'}}),
+			{resolved_prompt: 'p', negative_prompt: ''},
+		],
+		[
+			'the key is "negative", not "negative_prompt"',
+			withSnapshot({resolved_template: {prompt: 'p', negative_prompt: 'n'}}),
+			{negative_prompt: ''},
+		],
 	]);
 });
 
 describe('api_params', () => {
 	runCases([
 		[
-			'the generator\'s api_params',
+			"the generator's api_params",
 			withApi({width: 832, height: 1216, steps: 30, cfg_scale: 7, sampler: 'DPM++ 2M', scheduler: 'Karras'}),
 			{width: 832, height: 1216, steps: 30, cfg_scale: 7, sampler_name: 'DPM++ 2M'},
 		],
 		['a fractional cfg_scale', withApi({cfg_scale: 7.5}), {cfg_scale: 7.5}],
-		['numeric strings count as numbers', withApi({width: '512', height: '768', steps: '25', cfg_scale: '7.5'}), {width: 512, height: 768, steps: 25, cfg_scale: 7.5}],
+		[
+			'numeric strings count as numbers',
+			withApi({width: '512', height: '768', steps: '25', cfg_scale: '7.5'}),
+			{width: 512, height: 768, steps: 25, cfg_scale: 7.5},
+		],
 		['an integer string for cfg_scale', withApi({cfg_scale: '7'}), {cfg_scale: 7}],
 		['a non-numeric width is absent', withApi({width: 'wide', height: 768}), {width: null, height: 768}],
 		['a fractional steps is not an integer', withApi({steps: 30.5}), {steps: null}],
 		['a fractional string width is not an integer', withApi({width: '512.5'}), {width: null}],
 		['a non-numeric cfg_scale is absent', withApi({cfg_scale: 'high'}), {cfg_scale: null}],
 		['"NaN" as a string is not a number', withApi({cfg_scale: 'NaN'}), {cfg_scale: null}],
-		['null values', withApi({width: null, height: null, steps: null, cfg_scale: null, sampler_name: null}), {width: null, height: null, steps: null, cfg_scale: null, sampler_name: null}],
-		['lists and objects are the wrong type', withApi({width: [512], height: {v: 768}, steps: [30], cfg_scale: {v: 7}}), {width: null, height: null, steps: null, cfg_scale: null}],
+		[
+			'null values',
+			withApi({width: null, height: null, steps: null, cfg_scale: null, sampler_name: null}),
+			{width: null, height: null, steps: null, cfg_scale: null, sampler_name: null},
+		],
+		[
+			'lists and objects are the wrong type',
+			withApi({width: [512], height: {v: 768}, steps: [30], cfg_scale: {v: 7}}),
+			{width: null, height: null, steps: null, cfg_scale: null},
+		],
 		['a boolean is not a number', withApi({cfg_scale: true, steps: false}), {cfg_scale: null, steps: null}],
-		['NaN and infinities are absent', '{"snapshot": {"api_params": {"width": NaN, "height": Infinity, "steps": -Infinity, "cfg_scale": NaN}}}', {width: null, height: null, steps: null, cfg_scale: null}],
-		['a float that overflows to infinity is absent', '{"snapshot": {"api_params": {"cfg_scale": 1e400}}}', {cfg_scale: null}],
+		[
+			'NaN and infinities are absent',
+			'{"snapshot": {"api_params": {"width": NaN, "height": Infinity, "steps": -Infinity, "cfg_scale": NaN}}}',
+			{width: null, height: null, steps: null, cfg_scale: null},
+		],
+		[
+			'a float that overflows to infinity is absent',
+			'{"snapshot": {"api_params": {"cfg_scale": 1e400}}}',
+			{cfg_scale: null},
+		],
 		['sampler_name', withApi({sampler_name: 'Euler a'}), {sampler_name: 'Euler a'}],
 		['sampler (the other spelling)', withApi({sampler: 'DPM++ 2M'}), {sampler_name: 'DPM++ 2M'}],
-		['sampler_name wins over sampler', withApi({sampler: 'DPM++ 2M', sampler_name: 'Euler a'}), {sampler_name: 'Euler a'}],
-		['a sampler_name of the wrong type falls back to sampler', withApi({sampler_name: 5, sampler: 'DDIM'}), {sampler_name: 'DDIM'}],
-		['a null sampler_name falls back to sampler', withApi({sampler_name: null, sampler: 'DDIM'}), {sampler_name: 'DDIM'}],
+		[
+			'sampler_name wins over sampler',
+			withApi({sampler: 'DPM++ 2M', sampler_name: 'Euler a'}),
+			{sampler_name: 'Euler a'},
+		],
+		[
+			'a sampler_name of the wrong type falls back to sampler',
+			withApi({sampler_name: 5, sampler: 'DDIM'}),
+			{sampler_name: 'DDIM'},
+		],
+		[
+			'a null sampler_name falls back to sampler',
+			withApi({sampler_name: null, sampler: 'DDIM'}),
+			{sampler_name: 'DDIM'},
+		],
 		['a sampler of the wrong type', withApi({sampler: 7}), {sampler_name: null}],
 		['neither sampler key', withApi({width: 512}), {sampler_name: null}],
-		['api_params is a list', withApi([{width: 512}]), {width: null, height: null, steps: null, cfg_scale: null, sampler_name: null}],
-		['api_params is a string', withApi('512x768'), {width: null, height: null, steps: null, cfg_scale: null, sampler_name: null}],
-		['api_params is null', withApi(null), {width: null, height: null, steps: null, cfg_scale: null, sampler_name: null}],
-		['duplicate keys: the last width wins', '{"snapshot": {"api_params": {"width": 512, "width": 1024}}}', {width: 1024}],
-		['duplicate api_params: the last object wins', '{"snapshot": {"api_params": {"width": 512}, "api_params": {"height": 640}}}', {width: null, height: 640}],
+		[
+			'api_params is a list',
+			withApi([{width: 512}]),
+			{width: null, height: null, steps: null, cfg_scale: null, sampler_name: null},
+		],
+		[
+			'api_params is a string',
+			withApi('512x768'),
+			{width: null, height: null, steps: null, cfg_scale: null, sampler_name: null},
+		],
+		[
+			'api_params is null',
+			withApi(null),
+			{width: null, height: null, steps: null, cfg_scale: null, sampler_name: null},
+		],
+		[
+			'duplicate keys: the last width wins',
+			'{"snapshot": {"api_params": {"width": 512, "width": 1024}}}',
+			{width: 1024},
+		],
+		[
+			'duplicate api_params: the last object wins',
+			'{"snapshot": {"api_params": {"width": 512}, "api_params": {"height": 640}}}',
+			{width: null, height: 640},
+		],
 	]);
 });
 
@@ -320,24 +512,58 @@ describe('placeholders_json and variations_summary_json', () => {
 			},
 		],
 		['no variations key', withSnapshot({}), {placeholders_json: '{}', variations_summary_json: '{}'}],
-		['an empty variations object', withSnapshot({variations: {}}), {placeholders_json: '{}', variations_summary_json: '{}'}],
-		['variations is a list', withSnapshot({variations: []}), {placeholders_json: '{}', variations_summary_json: '{}'}],
-		['variations is a non-empty list', withSnapshot({variations: [{used: ['a']}]}), {placeholders_json: '{}', variations_summary_json: '{}'}],
-		['variations is a string', withSnapshot({variations: 'Hair'}), {placeholders_json: '{}', variations_summary_json: '{}'}],
-		['variations is null', withSnapshot({variations: null}), {placeholders_json: '{}', variations_summary_json: '{}'}],
+		[
+			'an empty variations object',
+			withSnapshot({variations: {}}),
+			{placeholders_json: '{}', variations_summary_json: '{}'},
+		],
+		[
+			'variations is a list',
+			withSnapshot({variations: []}),
+			{placeholders_json: '{}', variations_summary_json: '{}'},
+		],
+		[
+			'variations is a non-empty list',
+			withSnapshot({variations: [{used: ['a']}]}),
+			{placeholders_json: '{}', variations_summary_json: '{}'},
+		],
+		[
+			'variations is a string',
+			withSnapshot({variations: 'Hair'}),
+			{placeholders_json: '{}', variations_summary_json: '{}'},
+		],
+		[
+			'variations is null',
+			withSnapshot({variations: null}),
+			{placeholders_json: '{}', variations_summary_json: '{}'},
+		],
 		[
 			'an entry that is a string counts 0',
 			withSnapshot({variations: {Hair: 'blonde', Mood: {used: ['calm', 'angry']}}}),
-			{placeholders_json: '{"Hair": 0, "Mood": 2}', variations_summary_json: '{"Hair": [], "Mood": ["calm", "angry"]}'},
+			{
+				placeholders_json: '{"Hair": 0, "Mood": 2}',
+				variations_summary_json: '{"Hair": [], "Mood": ["calm", "angry"]}',
+			},
 		],
 		[
 			'entries of other wrong types count 0',
 			withSnapshot({variations: {A: null, B: 3, C: ['x', 'y'], D: true}}),
-			{placeholders_json: '{"A": 0, "B": 0, "C": 0, "D": 0}', variations_summary_json: '{"A": [], "B": [], "C": [], "D": []}'},
+			{
+				placeholders_json: '{"A": 0, "B": 0, "C": 0, "D": 0}',
+				variations_summary_json: '{"A": [], "B": [], "C": [], "D": []}',
+			},
 		],
 		[
 			'used that is not a list counts 0',
-			withSnapshot({variations: {A: {used: 'blonde'}, B: {used: {x: 1}}, C: {used: null}, D: {available: ['a']}, E: {used: 2}}}),
+			withSnapshot({
+				variations: {
+					A: {used: 'blonde'},
+					B: {used: {x: 1}},
+					C: {used: null},
+					D: {available: ['a']},
+					E: {used: 2},
+				},
+			}),
 			{
 				placeholders_json: '{"A": 0, "B": 0, "C": 0, "D": 0, "E": 0}',
 				variations_summary_json: '{"A": [], "B": [], "C": [], "D": [], "E": []}',
@@ -355,7 +581,9 @@ describe('placeholders_json and variations_summary_json', () => {
 		],
 		[
 			'the summary keeps the first 10 used values',
-			withSnapshot({variations: {N: {used: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12']}}}),
+			withSnapshot({
+				variations: {N: {used: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12']}},
+			}),
 			{
 				placeholders_json: '{"N": 12}',
 				variations_summary_json: '{"N": ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"]}',
@@ -369,14 +597,18 @@ describe('placeholders_json and variations_summary_json', () => {
 		[
 			'used values of any JSON type',
 			withSnapshot({variations: {Hair: {used: [1, 'two', null, true, {k: 'v'}, 'café']}}}),
-			{placeholders_json: '{"Hair": 6}', variations_summary_json: '{"Hair": [1, "two", null, true, {"k": "v"}, "caf\\u00e9"]}'},
+			{
+				placeholders_json: '{"Hair": 6}',
+				variations_summary_json: '{"Hair": [1, "two", null, true, {"k": "v"}, "caf\\u00e9"]}',
+			},
 		],
 		[
 			'non-ASCII names and values are escaped as json.dumps does',
-			withSnapshot({variations: {'髪': {used: ['金髪', '😀']}, 'a"b': {used: ['back\\slash']}}}),
+			withSnapshot({variations: {髪: {used: ['金髪', '😀']}, 'a"b': {used: ['back\\slash']}}}),
 			{
 				placeholders_json: '{"\\u9aea": 2, "a\\"b": 1}',
-				variations_summary_json: '{"\\u9aea": ["\\u91d1\\u9aea", "\\ud83d\\ude00"], "a\\"b": ["back\\\\slash"]}',
+				variations_summary_json:
+					'{"\\u9aea": ["\\u91d1\\u9aea", "\\ud83d\\ude00"], "a\\"b": ["back\\\\slash"]}',
 			},
 		],
 		[
@@ -390,7 +622,10 @@ describe('placeholders_json and variations_summary_json', () => {
 		[
 			'a duplicate placeholder keeps its first position and its last value',
 			'{"snapshot": {"variations": {"Hair": {"used": ["a"]}, "Mood": {"used": ["m"]}, "Hair": {"used": ["b", "c"]}}}}',
-			{placeholders_json: '{"Hair": 2, "Mood": 1}', variations_summary_json: '{"Hair": ["b", "c"], "Mood": ["m"]}'},
+			{
+				placeholders_json: '{"Hair": 2, "Mood": 1}',
+				variations_summary_json: '{"Hair": ["b", "c"], "Mood": ["m"]}',
+			},
 		],
 		[
 			'NaN and Infinity among used values are null',
@@ -423,52 +658,205 @@ describe('images_expected', () => {
 	runCases([
 		// num_images first
 		['num_images', withParams({mode: 'random', num_images: 6}), {images_expected: 6}],
-		['num_images wins over the combinatorial product', withParams({mode: 'combinatorial', num_images: 4}, {variations: HAIR_EXPRESSION}), {images_expected: 4}],
-		['num_images wins over images_requested', withParams({num_images: 4}, {}, {images_requested: 9}), {images_expected: 4}],
+		[
+			'num_images wins over the combinatorial product',
+			withParams({mode: 'combinatorial', num_images: 4}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 4},
+		],
+		[
+			'num_images wins over images_requested',
+			withParams({num_images: 4}, {}, {images_requested: 9}),
+			{images_expected: 4},
+		],
 		['num_images wins over max_images', withParams({num_images: 4, max_images: 9}), {images_expected: 4}],
 		['num_images as a numeric string', withParams({num_images: '6'}), {images_expected: 6}],
-		['num_images 0 is a non-negative integer', withParams({num_images: 0, max_images: 9}, {}, {images_requested: 5}), {images_expected: 0, completion_percentage: 0}, {images: 3}],
-		['num_images -1 falls through to images_requested', withParams({num_images: -1}, {}, {images_requested: 12}), {images_expected: 12}],
-		['num_images -1 falls through to max_images', withParams({mode: 'random', num_images: -1, max_images: 8}), {images_expected: 8}],
+		[
+			'num_images 0 is a non-negative integer',
+			withParams({num_images: 0, max_images: 9}, {}, {images_requested: 5}),
+			{images_expected: 0, completion_percentage: 0},
+			{images: 3},
+		],
+		[
+			'num_images -1 falls through to images_requested',
+			withParams({num_images: -1}, {}, {images_requested: 12}),
+			{images_expected: 12},
+		],
+		[
+			'num_images -1 falls through to max_images',
+			withParams({mode: 'random', num_images: -1, max_images: 8}),
+			{images_expected: 8},
+		],
 		['num_images -1 falls through to 0', withParams({mode: 'random', num_images: -1}), {images_expected: 0}],
-		['num_images -1 falls through to the combinatorial product', withParams({mode: 'combinatorial', num_images: -1}, {variations: HAIR_EXPRESSION}), {images_expected: 6}],
-		['a fractional num_images falls through', withParams({num_images: 2.5}, {}, {images_requested: 4}), {images_expected: 4}],
-		['a null num_images falls through', withParams({num_images: null}, {}, {images_requested: 4}), {images_expected: 4}],
-		['a non-numeric num_images falls through', withParams({mode: 'random', num_images: 'six', max_images: 8}), {images_expected: 8}],
-		['a list num_images falls through', withParams({num_images: [6]}, {}, {images_requested: 4}), {images_expected: 4}],
-		['a NaN num_images falls through', '{"images_requested": 4, "snapshot": {"generation_params": {"num_images": NaN}}}', {images_expected: 4}],
-		['an Infinity num_images falls through', '{"snapshot": {"generation_params": {"num_images": Infinity, "max_images": 3}}}', {images_expected: 3}],
-		['a num_images beyond 2^53 is exact', '{"snapshot": {"generation_params": {"num_images": 9007199254740993}}}', {images_expected: 9007199254740993n, completion_percentage: 0}, {images: 3}],
-		['the largest int64 num_images', '{"snapshot": {"generation_params": {"num_images": 9223372036854775807}}}', {images_expected: INT64_MAX}],
-		['num_images outside generation_params is not read', withSnapshot({num_images: 6}, {num_images: 6}), {images_expected: 0}],
+		[
+			'num_images -1 falls through to the combinatorial product',
+			withParams({mode: 'combinatorial', num_images: -1}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 6},
+		],
+		[
+			'a fractional num_images falls through',
+			withParams({num_images: 2.5}, {}, {images_requested: 4}),
+			{images_expected: 4},
+		],
+		[
+			'a null num_images falls through',
+			withParams({num_images: null}, {}, {images_requested: 4}),
+			{images_expected: 4},
+		],
+		[
+			'a non-numeric num_images falls through',
+			withParams({mode: 'random', num_images: 'six', max_images: 8}),
+			{images_expected: 8},
+		],
+		[
+			'a list num_images falls through',
+			withParams({num_images: [6]}, {}, {images_requested: 4}),
+			{images_expected: 4},
+		],
+		[
+			'a NaN num_images falls through',
+			'{"images_requested": 4, "snapshot": {"generation_params": {"num_images": NaN}}}',
+			{images_expected: 4},
+		],
+		[
+			'an Infinity num_images falls through',
+			'{"snapshot": {"generation_params": {"num_images": Infinity, "max_images": 3}}}',
+			{images_expected: 3},
+		],
+		[
+			'a num_images beyond 2^53 is exact',
+			'{"snapshot": {"generation_params": {"num_images": 9007199254740993}}}',
+			{images_expected: 9007199254740993n, completion_percentage: 0},
+			{images: 3},
+		],
+		[
+			'the largest int64 num_images',
+			'{"snapshot": {"generation_params": {"num_images": 9223372036854775807}}}',
+			{images_expected: INT64_MAX},
+		],
+		[
+			'num_images outside generation_params is not read',
+			withSnapshot({num_images: 6}, {num_images: 6}),
+			{images_expected: 0},
+		],
 		// images_requested (top level)
 		['images_requested', withSnapshot({}, {images_requested: 12}), {images_expected: 12}],
 		['images_requested as a numeric string', withSnapshot({}, {images_requested: '12'}), {images_expected: 12}],
 		['images_requested 0', withParams({max_images: 5}, {}, {images_requested: 0}), {images_expected: 0}],
-		['a negative images_requested falls through', withParams({mode: 'random', max_images: 7}, {}, {images_requested: -3}), {images_expected: 7}],
-		['a fractional images_requested falls through', withParams({mode: 'random', max_images: 7}, {}, {images_requested: 1.5}), {images_expected: 7}],
-		['images_requested wins over the combinatorial product', withParams({mode: 'combinatorial'}, {variations: HAIR_EXPRESSION}, {images_requested: 10}), {images_expected: 10}],
-		['images_requested inside the snapshot is not read', withSnapshot({images_requested: 12}), {images_expected: 0}],
-		['images_requested inside generation_params is not read', withParams({images_requested: 12}), {images_expected: 0}],
-		['duplicate images_requested: the last wins', '{"images_requested": 3, "snapshot": {}, "images_requested": 9}', {images_expected: 9}],
+		[
+			'a negative images_requested falls through',
+			withParams({mode: 'random', max_images: 7}, {}, {images_requested: -3}),
+			{images_expected: 7},
+		],
+		[
+			'a fractional images_requested falls through',
+			withParams({mode: 'random', max_images: 7}, {}, {images_requested: 1.5}),
+			{images_expected: 7},
+		],
+		[
+			'images_requested wins over the combinatorial product',
+			withParams({mode: 'combinatorial'}, {variations: HAIR_EXPRESSION}, {images_requested: 10}),
+			{images_expected: 10},
+		],
+		[
+			'images_requested inside the snapshot is not read',
+			withSnapshot({images_requested: 12}),
+			{images_expected: 0},
+		],
+		[
+			'images_requested inside generation_params is not read',
+			withParams({images_requested: 12}),
+			{images_expected: 0},
+		],
+		[
+			'duplicate images_requested: the last wins',
+			'{"images_requested": 3, "snapshot": {}, "images_requested": 9}',
+			{images_expected: 9},
+		],
 		// combinatorial
-		['combinatorial: the product of used counts', withParams({mode: 'combinatorial'}, {variations: HAIR_EXPRESSION}), {images_expected: 6}],
-		['combinatorial: capped by max_images', withParams({mode: 'combinatorial', max_images: 4}, {variations: HAIR_EXPRESSION}), {images_expected: 4}],
-		['combinatorial: max_images above the product', withParams({mode: 'combinatorial', max_images: 10}, {variations: HAIR_EXPRESSION}), {images_expected: 6}],
-		['combinatorial: max_images equal to the product', withParams({mode: 'combinatorial', max_images: 6}, {variations: HAIR_EXPRESSION}), {images_expected: 6}],
-		['combinatorial: max_images 0 is no cap', withParams({mode: 'combinatorial', max_images: 0}, {variations: HAIR_EXPRESSION}), {images_expected: 6}],
-		['combinatorial: a negative max_images is no cap', withParams({mode: 'combinatorial', max_images: -1}, {variations: HAIR_EXPRESSION}), {images_expected: 6}],
-		['combinatorial: max_images as a numeric string', withParams({mode: 'combinatorial', max_images: '4'}, {variations: HAIR_EXPRESSION}), {images_expected: 4}],
-		['combinatorial: a non-numeric max_images is no cap', withParams({mode: 'combinatorial', max_images: 'four'}, {variations: HAIR_EXPRESSION}), {images_expected: 6}],
+		[
+			'combinatorial: the product of used counts',
+			withParams({mode: 'combinatorial'}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 6},
+		],
+		[
+			'combinatorial: capped by max_images',
+			withParams({mode: 'combinatorial', max_images: 4}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 4},
+		],
+		[
+			'combinatorial: max_images above the product',
+			withParams({mode: 'combinatorial', max_images: 10}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 6},
+		],
+		[
+			'combinatorial: max_images equal to the product',
+			withParams({mode: 'combinatorial', max_images: 6}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 6},
+		],
+		[
+			'combinatorial: max_images 0 is no cap',
+			withParams({mode: 'combinatorial', max_images: 0}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 6},
+		],
+		[
+			'combinatorial: a negative max_images is no cap',
+			withParams({mode: 'combinatorial', max_images: -1}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 6},
+		],
+		[
+			'combinatorial: max_images as a numeric string',
+			withParams({mode: 'combinatorial', max_images: '4'}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 4},
+		],
+		[
+			'combinatorial: a non-numeric max_images is no cap',
+			withParams({mode: 'combinatorial', max_images: 'four'}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 6},
+		],
 		['combinatorial: no placeholders gives 1', withParams({mode: 'combinatorial'}), {images_expected: 1}],
-		['combinatorial: no placeholders, max_images above 1', withParams({mode: 'combinatorial', max_images: 5}), {images_expected: 1}],
-		['combinatorial: variations is a list', withParams({mode: 'combinatorial'}, {variations: []}), {images_expected: 1}],
-		['combinatorial: placeholders with no used values are skipped', withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(3, 0, 4)}), {images_expected: 12}],
-		['combinatorial: only empty placeholders gives 1', withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(0, 0)}), {images_expected: 1}],
-		['combinatorial: a string entry counts as no used values', withParams({mode: 'combinatorial'}, {variations: {A: 'x', B: {used: ['b1', 'b2']}}}), {images_expected: 2}],
-		['combinatorial: single-value placeholders', withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(1, 1, 5)}), {images_expected: 5}],
-		['combinatorial: the product above 2^53 is exact', withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 10)}), {images_expected: 10000000000000000n}],
-		['combinatorial: 9e18 is exact', withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 1000, 9)}), {images_expected: 9000000000000000000n}],
+		[
+			'combinatorial: no placeholders, max_images above 1',
+			withParams({mode: 'combinatorial', max_images: 5}),
+			{images_expected: 1},
+		],
+		[
+			'combinatorial: variations is a list',
+			withParams({mode: 'combinatorial'}, {variations: []}),
+			{images_expected: 1},
+		],
+		[
+			'combinatorial: placeholders with no used values are skipped',
+			withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(3, 0, 4)}),
+			{images_expected: 12},
+		],
+		[
+			'combinatorial: only empty placeholders gives 1',
+			withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(0, 0)}),
+			{images_expected: 1},
+		],
+		[
+			'combinatorial: a string entry counts as no used values',
+			withParams({mode: 'combinatorial'}, {variations: {A: 'x', B: {used: ['b1', 'b2']}}}),
+			{images_expected: 2},
+		],
+		[
+			'combinatorial: single-value placeholders',
+			withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(1, 1, 5)}),
+			{images_expected: 5},
+		],
+		[
+			'combinatorial: the product above 2^53 is exact',
+			withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 10)}),
+			{images_expected: 10000000000000000n},
+		],
+		[
+			'combinatorial: 9e18 is exact',
+			withParams(
+				{mode: 'combinatorial'},
+				{variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 1000, 9)},
+			),
+			{images_expected: 9000000000000000000n},
+		],
 		[
 			'combinatorial: an exact product just below 2^63 - 1',
 			withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(1019, 1205, 1442, 4883, 2516, 424)}),
@@ -481,20 +869,46 @@ describe('images_expected', () => {
 		],
 		[
 			'combinatorial: 7 placeholders of 1000 used values saturate',
-			withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 1000, 1000)}),
-			{images_expected: INT64_MAX, completion_percentage: 0, placeholders_json: '{"P0": 1000, "P1": 1000, "P2": 1000, "P3": 1000, "P4": 1000, "P5": 1000, "P6": 1000}'},
+			withParams(
+				{mode: 'combinatorial'},
+				{variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 1000, 1000)},
+			),
+			{
+				images_expected: INT64_MAX,
+				completion_percentage: 0,
+				placeholders_json:
+					'{"P0": 1000, "P1": 1000, "P2": 1000, "P3": 1000, "P4": 1000, "P5": 1000, "P6": 1000}',
+			},
 			{images: 5},
 		],
-		['combinatorial: 1e19 saturates', withParams({mode: 'combinatorial'}, {variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 1000, 10)}), {images_expected: INT64_MAX}],
+		[
+			'combinatorial: 1e19 saturates',
+			withParams(
+				{mode: 'combinatorial'},
+				{variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 1000, 10)},
+			),
+			{images_expected: INT64_MAX},
+		],
 		[
 			'combinatorial: a saturated product is still capped by max_images',
-			withParams({mode: 'combinatorial', max_images: 100}, {variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 1000, 1000)}),
+			withParams(
+				{mode: 'combinatorial', max_images: 100},
+				{variations: variationsOfLengths(1000, 1000, 1000, 1000, 1000, 1000, 1000)},
+			),
 			{images_expected: 100},
 		],
 		// not combinatorial
-		['random: max_images', withParams({mode: 'random', max_images: 20}, {variations: HAIR_EXPRESSION}), {images_expected: 20}],
+		[
+			'random: max_images',
+			withParams({mode: 'random', max_images: 20}, {variations: HAIR_EXPRESSION}),
+			{images_expected: 20},
+		],
 		['no mode: max_images', withParams({max_images: 20}), {images_expected: 20}],
-		['random: max_images as a numeric string', withParams({mode: 'random', max_images: '20'}), {images_expected: 20}],
+		[
+			'random: max_images as a numeric string',
+			withParams({mode: 'random', max_images: '20'}),
+			{images_expected: 20},
+		],
 		['random: max_images 0', withParams({mode: 'random', max_images: 0}), {images_expected: 0}],
 		['random: a negative max_images gives 0', withParams({mode: 'random', max_images: -5}), {images_expected: 0}],
 		['random: nothing gives 0', withParams({mode: 'random'}, {variations: HAIR_EXPRESSION}), {images_expected: 0}],
@@ -551,21 +965,61 @@ describe('completion_percentage', () => {
 
 describe('is_seed_sweep', () => {
 	runCases([
-		['a non-empty seed_list', withParams({seed_mode: 'fixed', seed_list: [1, 2, 3]}, {variations: HAIR_EXPRESSION}), {is_seed_sweep: 1}],
+		[
+			'a non-empty seed_list',
+			withParams({seed_mode: 'fixed', seed_list: [1, 2, 3]}, {variations: HAIR_EXPRESSION}),
+			{is_seed_sweep: 1},
+		],
 		['a one-seed seed_list', withParams({seed_list: [5]}), {is_seed_sweep: 1}],
 		['a seed_list of any values', withParams({seed_mode: 'random', seed_list: [null]}), {is_seed_sweep: 1}],
-		['an empty seed_list falls through (fixed)', withParams({seed_mode: 'fixed', seed_list: []}), {is_seed_sweep: 0}],
-		['an empty seed_list falls through (progressive)', withParams({seed_mode: 'progressive', seed_list: []}), {is_seed_sweep: 1}],
+		[
+			'an empty seed_list falls through (fixed)',
+			withParams({seed_mode: 'fixed', seed_list: []}),
+			{is_seed_sweep: 0},
+		],
+		[
+			'an empty seed_list falls through (progressive)',
+			withParams({seed_mode: 'progressive', seed_list: []}),
+			{is_seed_sweep: 1},
+		],
 		['a seed_list that is not a list', withParams({seed_mode: 'fixed', seed_list: '1,2,3'}), {is_seed_sweep: 0}],
 		['a seed_list that is an object', withParams({seed_mode: 'fixed', seed_list: {a: 1}}), {is_seed_sweep: 0}],
-		['seed_list outside generation_params is not read', withSnapshot({seed_list: [1, 2]}, {seed_list: [1, 2]}), {is_seed_sweep: 0}],
+		[
+			'seed_list outside generation_params is not read',
+			withSnapshot({seed_list: [1, 2]}, {seed_list: [1, 2]}),
+			{is_seed_sweep: 0},
+		],
 		['progressive, no placeholders', withParams({seed_mode: 'progressive'}), {is_seed_sweep: 1}],
-		['progressive, one placeholder with several values', withParams({seed_mode: 'progressive'}, {variations: variationsOfLengths(3)}), {is_seed_sweep: 1}],
-		['progressive, one multi-valued placeholder and single-valued ones', withParams({seed_mode: 'progressive'}, {variations: variationsOfLengths(1, 5, 1, 0)}), {is_seed_sweep: 1}],
-		['progressive, only single-valued placeholders', withParams({seed_mode: 'progressive'}, {variations: variationsOfLengths(1, 1)}), {is_seed_sweep: 1}],
-		['progressive, two multi-valued placeholders', withParams({seed_mode: 'progressive'}, {variations: HAIR_EXPRESSION}), {is_seed_sweep: 0}],
-		['progressive, two placeholders of two values', withParams({seed_mode: 'progressive'}, {variations: variationsOfLengths(2, 2)}), {is_seed_sweep: 0}],
-		['progressive, a string entry does not count', withParams({seed_mode: 'progressive'}, {variations: {A: 'x,y,z', B: {used: ['1', '2']}}}), {is_seed_sweep: 1}],
+		[
+			'progressive, one placeholder with several values',
+			withParams({seed_mode: 'progressive'}, {variations: variationsOfLengths(3)}),
+			{is_seed_sweep: 1},
+		],
+		[
+			'progressive, one multi-valued placeholder and single-valued ones',
+			withParams({seed_mode: 'progressive'}, {variations: variationsOfLengths(1, 5, 1, 0)}),
+			{is_seed_sweep: 1},
+		],
+		[
+			'progressive, only single-valued placeholders',
+			withParams({seed_mode: 'progressive'}, {variations: variationsOfLengths(1, 1)}),
+			{is_seed_sweep: 1},
+		],
+		[
+			'progressive, two multi-valued placeholders',
+			withParams({seed_mode: 'progressive'}, {variations: HAIR_EXPRESSION}),
+			{is_seed_sweep: 0},
+		],
+		[
+			'progressive, two placeholders of two values',
+			withParams({seed_mode: 'progressive'}, {variations: variationsOfLengths(2, 2)}),
+			{is_seed_sweep: 0},
+		],
+		[
+			'progressive, a string entry does not count',
+			withParams({seed_mode: 'progressive'}, {variations: {A: 'x,y,z', B: {used: ['1', '2']}}}),
+			{is_seed_sweep: 1},
+		],
 		['fixed', withParams({seed_mode: 'fixed'}), {is_seed_sweep: 0}],
 		['random', withParams({seed_mode: 'random'}, {variations: variationsOfLengths(3)}), {is_seed_sweep: 0}],
 		['no seed_mode', withParams({}), {is_seed_sweep: 0}],
@@ -579,17 +1033,66 @@ describe('is_seed_sweep', () => {
 describe('session_created_at and manifest_generated_at', () => {
 	const TS = '2025-11-12T21:04:11.482913';
 	runCases([
-		['dashed folder name wins over the timestamp', withSnapshot({timestamp: TS}), {session_created_at: '2025-10-14T17:33:20', manifest_generated_at: TS}, {sessionId: '2025-10-14_173320_portrait'}],
-		['compact folder name wins over the timestamp', withSnapshot({timestamp: TS}), {session_created_at: '2025-10-14T17:33:20', manifest_generated_at: TS}, {sessionId: '20251014_173320-portrait'}],
-		['folder name with no timestamp: the timestamp cut to seconds', withSnapshot({timestamp: TS}), {session_created_at: '2025-11-12T21:04:11', manifest_generated_at: TS}],
-		['a timestamp without a fraction', withSnapshot({timestamp: '2025-11-12T21:04:11'}), {session_created_at: '2025-11-12T21:04:11', manifest_generated_at: '2025-11-12T21:04:11'}],
-		['an impossible folder date: the timestamp', withSnapshot({timestamp: TS}), {session_created_at: '2025-11-12T21:04:11'}, {sessionId: '2025-02-30_120000_portrait'}],
-		['an impossible folder time: the timestamp', withSnapshot({timestamp: TS}), {session_created_at: '2025-11-12T21:04:11'}, {sessionId: '20251014_246000-portrait'}],
-		['no timestamp and no folder time: NULL', withSnapshot({}), {session_created_at: null, manifest_generated_at: null}],
-		['no timestamp, folder time', withSnapshot({}), {session_created_at: '2025-10-14T17:33:20', manifest_generated_at: null}, {sessionId: '20251014_173320'}],
-		['a timestamp of the wrong type', withSnapshot({timestamp: 1762981451}), {session_created_at: null, manifest_generated_at: null}],
-		['an unparseable timestamp is still written as it is', withSnapshot({timestamp: 'yesterday'}), {session_created_at: null, manifest_generated_at: 'yesterday'}],
-		['top-level timestamp is not read', withSnapshot({}, {timestamp: TS}), {session_created_at: null, manifest_generated_at: null}],
+		[
+			'dashed folder name wins over the timestamp',
+			withSnapshot({timestamp: TS}),
+			{session_created_at: '2025-10-14T17:33:20', manifest_generated_at: TS},
+			{sessionId: '2025-10-14_173320_portrait'},
+		],
+		[
+			'compact folder name wins over the timestamp',
+			withSnapshot({timestamp: TS}),
+			{session_created_at: '2025-10-14T17:33:20', manifest_generated_at: TS},
+			{sessionId: '20251014_173320-portrait'},
+		],
+		[
+			'folder name with no timestamp: the timestamp cut to seconds',
+			withSnapshot({timestamp: TS}),
+			{session_created_at: '2025-11-12T21:04:11', manifest_generated_at: TS},
+		],
+		[
+			'a timestamp without a fraction',
+			withSnapshot({timestamp: '2025-11-12T21:04:11'}),
+			{session_created_at: '2025-11-12T21:04:11', manifest_generated_at: '2025-11-12T21:04:11'},
+		],
+		[
+			'an impossible folder date: the timestamp',
+			withSnapshot({timestamp: TS}),
+			{session_created_at: '2025-11-12T21:04:11'},
+			{sessionId: '2025-02-30_120000_portrait'},
+		],
+		[
+			'an impossible folder time: the timestamp',
+			withSnapshot({timestamp: TS}),
+			{session_created_at: '2025-11-12T21:04:11'},
+			{sessionId: '20251014_246000-portrait'},
+		],
+		[
+			'no timestamp and no folder time: NULL',
+			withSnapshot({}),
+			{session_created_at: null, manifest_generated_at: null},
+		],
+		[
+			'no timestamp, folder time',
+			withSnapshot({}),
+			{session_created_at: '2025-10-14T17:33:20', manifest_generated_at: null},
+			{sessionId: '20251014_173320'},
+		],
+		[
+			'a timestamp of the wrong type',
+			withSnapshot({timestamp: 1762981451}),
+			{session_created_at: null, manifest_generated_at: null},
+		],
+		[
+			'an unparseable timestamp is still written as it is',
+			withSnapshot({timestamp: 'yesterday'}),
+			{session_created_at: null, manifest_generated_at: 'yesterday'},
+		],
+		[
+			'top-level timestamp is not read',
+			withSnapshot({}, {timestamp: TS}),
+			{session_created_at: null, manifest_generated_at: null},
+		],
 	]);
 });
 
@@ -637,8 +1140,12 @@ describe('image times, stats_computed_at, stats_version', () => {
 
 	test('stats_computed_at is now, microseconds only when non-zero', () => {
 		expect(run(withSnapshot({}), {nowMs: NOW_MS}).stats.stats_computed_at).toBe('2025-11-12T22:00:00.250000');
-		expect(run(withSnapshot({}), {nowMs: Date.UTC(2025, 10, 12, 22, 0, 0)}).stats.stats_computed_at).toBe('2025-11-12T22:00:00');
-		expect(run(withSnapshot({}), {nowMs: Date.UTC(2025, 10, 12, 22, 0, 0, 7)}).stats.stats_computed_at).toBe('2025-11-12T22:00:00.007000');
+		expect(run(withSnapshot({}), {nowMs: Date.UTC(2025, 10, 12, 22, 0, 0)}).stats.stats_computed_at).toBe(
+			'2025-11-12T22:00:00',
+		);
+		expect(run(withSnapshot({}), {nowMs: Date.UTC(2025, 10, 12, 22, 0, 0, 7)}).stats.stats_computed_at).toBe(
+			'2025-11-12T22:00:00.007000',
+		);
 	});
 
 	test('stats_version is 1', () => {
@@ -667,11 +1174,16 @@ describe('bookkeeping', () => {
 	});
 
 	test('duplicate status: the last wins', () => {
-		expect(run('{"status": "ongoing", "snapshot": {}, "status": "completed"}').bookkeeping.manifest_status).toBe('completed');
+		expect(run('{"status": "ongoing", "snapshot": {}, "status": "completed"}').bookkeeping.manifest_status).toBe(
+			'completed',
+		);
 	});
 
 	test('images_recorded counts the top-level images list', () => {
-		expect(run(withSnapshot({}, {images: [{filename: 'a.png'}, {filename: 'b.png'}, {filename: 'c.png'}]})).bookkeeping.images_recorded).toBe(3);
+		expect(
+			run(withSnapshot({}, {images: [{filename: 'a.png'}, {filename: 'b.png'}, {filename: 'c.png'}]})).bookkeeping
+				.images_recorded,
+		).toBe(3);
 		expect(run(withSnapshot({}, {images: []})).bookkeeping.images_recorded).toBe(0);
 		expect(run(withSnapshot({}, {images: [1, 'x', null, [], {}]})).bookkeeping.images_recorded).toBe(5);
 		expect(run(withSnapshot({})).bookkeeping.images_recorded).toBeNull();
@@ -694,12 +1206,18 @@ describe('bookkeeping', () => {
 
 	test('last_activity_ms is the newest manifest or image mtime', () => {
 		// Manifest newer than the images
-		expect(run(withSnapshot({}), {images: 3, manifestMtimeNs: 1762981800_000000000n}).bookkeeping.last_activity_ms).toBe(1762981800000);
+		expect(
+			run(withSnapshot({}), {images: 3, manifestMtimeNs: 1762981800_000000000n}).bookkeeping.last_activity_ms,
+		).toBe(1762981800000);
 		// An image newer than the manifest
 		const images = imageFacts(3, 1762981900_000000000n);
-		expect(run(withSnapshot({}), {images, manifestMtimeNs: 1762981800_000000000n}).bookkeeping.last_activity_ms).toBe(1762981910000);
+		expect(
+			run(withSnapshot({}), {images, manifestMtimeNs: 1762981800_000000000n}).bookkeeping.last_activity_ms,
+		).toBe(1762981910000);
 		// No images
-		expect(run(withSnapshot({}), {manifestMtimeNs: 1762981800_123456789n}).bookkeeping.last_activity_ms).toBe(1762981800123);
+		expect(run(withSnapshot({}), {manifestMtimeNs: 1762981800_123456789n}).bookkeeping.last_activity_ms).toBe(
+			1762981800123,
+		);
 	});
 });
 
@@ -715,21 +1233,41 @@ describe('unreadable manifests', () => {
 
 	test.each<[string, string | number[], string]>([
 		['truncated', TRUNCATED_57, 'manifest.json: unexpected end of input at byte 57'],
-		['truncated right after opening the snapshot', '{"snapshot": {', 'manifest.json: unexpected end of input at byte 14'],
-		['truncated inside a string', '{"snapshot": {"version": "2.', 'manifest.json: unexpected end of input at byte 28'],
-		['truncated inside the images list', '{"snapshot": {}, "images": [{"filename": "a.png"}, {"filen', 'manifest.json: unexpected end of input at byte 58'],
+		[
+			'truncated right after opening the snapshot',
+			'{"snapshot": {',
+			'manifest.json: unexpected end of input at byte 14',
+		],
+		[
+			'truncated inside a string',
+			'{"snapshot": {"version": "2.',
+			'manifest.json: unexpected end of input at byte 28',
+		],
+		[
+			'truncated inside the images list',
+			'{"snapshot": {}, "images": [{"filename": "a.png"}, {"filen',
+			'manifest.json: unexpected end of input at byte 58',
+		],
 		['an empty file', '', 'manifest.json: unexpected end of input at byte 0'],
 		['whitespace only', ' \n', 'manifest.json: unexpected end of input at byte 2'],
 		['truncated top-level list', '[', 'manifest.json: unexpected end of input at byte 1'],
 		['snapshot missing', '{}', 'manifest.json: "snapshot" is missing'],
-		['snapshot missing, other keys present', '{"status": "ongoing", "images": []}', 'manifest.json: "snapshot" is missing'],
+		[
+			'snapshot missing, other keys present',
+			'{"status": "ongoing", "images": []}',
+			'manifest.json: "snapshot" is missing',
+		],
 		['snapshot is a list', '{"snapshot": []}', 'manifest.json: "snapshot" is a list, not an object'],
 		['snapshot is null', '{"snapshot": null}', 'manifest.json: "snapshot" is null, not an object'],
 		['snapshot is a string', '{"snapshot": "x"}', 'manifest.json: "snapshot" is a string, not an object'],
 		['snapshot is a number', '{"snapshot": 5}', 'manifest.json: "snapshot" is a number, not an object'],
 		['snapshot is a boolean', '{"snapshot": true}', 'manifest.json: "snapshot" is a boolean, not an object'],
 		['snapshot is NaN (null)', '{"snapshot": NaN}', 'manifest.json: "snapshot" is null, not an object'],
-		['a duplicate snapshot that is a list', '{"snapshot": {}, "snapshot": []}', 'manifest.json: "snapshot" is a list, not an object'],
+		[
+			'a duplicate snapshot that is a list',
+			'{"snapshot": {}, "snapshot": []}',
+			'manifest.json: "snapshot" is a list, not an object',
+		],
 		['the top level is a list', '[{"snapshot": {}}]', 'manifest.json: the top level is a list, not an object'],
 		['the top level is a string', '"manifest"', 'manifest.json: the top level is a string, not an object'],
 		['the top level is a number', '42', 'manifest.json: the top level is a number, not an object'],
@@ -738,13 +1276,37 @@ describe('unreadable manifests', () => {
 		['the top level is null', 'null', 'manifest.json: the top level is null, not an object'],
 		// A syntax error anywhere wins over a type error, as in Python (which reads the whole document first)
 		['a list with a syntax error', '[1, 2', 'manifest.json: unexpected end of input at byte 5'],
-		['a syntax error after a good snapshot', '{"snapshot": {}, "images": [1 2]}', "manifest.json: expected ',' or ']' at byte 30"],
-		['a syntax error in an unused key', '{"snapshot": {}, "other": [1 2]}', "manifest.json: expected ',' or ']' at byte 29"],
-		['a control character in an unused key', '{"snapshot": {}, "other": "a\tb"}', 'manifest.json: control character in string at byte 28'],
-		['an invalid escape in the images list', '{"snapshot": {}, "images": ["\\x"]}', 'manifest.json: invalid escape in string at byte 29'],
-		['a snapshot missing but a syntax error later', '{"status": "ongoing", }', 'manifest.json: expected a property name in double quotes at byte 22'],
+		[
+			'a syntax error after a good snapshot',
+			'{"snapshot": {}, "images": [1 2]}',
+			"manifest.json: expected ',' or ']' at byte 30",
+		],
+		[
+			'a syntax error in an unused key',
+			'{"snapshot": {}, "other": [1 2]}',
+			"manifest.json: expected ',' or ']' at byte 29",
+		],
+		[
+			'a control character in an unused key',
+			'{"snapshot": {}, "other": "a\tb"}',
+			'manifest.json: control character in string at byte 28',
+		],
+		[
+			'an invalid escape in the images list',
+			'{"snapshot": {}, "images": ["\\x"]}',
+			'manifest.json: invalid escape in string at byte 29',
+		],
+		[
+			'a snapshot missing but a syntax error later',
+			'{"status": "ongoing", }',
+			'manifest.json: expected a property name in double quotes at byte 22',
+		],
 		['trailing data', '{"snapshot": {}} {}', 'manifest.json: extra data after the JSON value at byte 17'],
-		['invalid UTF-8', [...Buffer.from('{"snapshot": {"version": "'), 0xff, ...Buffer.from('"}}')], 'manifest.json: invalid UTF-8 at byte 26'],
+		[
+			'invalid UTF-8',
+			[...Buffer.from('{"snapshot": {"version": "'), 0xff, ...Buffer.from('"}}')],
+			'manifest.json: invalid UTF-8 at byte 26',
+		],
 		['single quotes', "{'snapshot': {}}", 'manifest.json: expected a property name in double quotes at byte 1'],
 	])('%s', (_name, text, reason) => {
 		const bytes = typeof text === 'string' ? Buffer.from(text) : Uint8Array.from(text);
@@ -815,7 +1377,10 @@ describe('unreadable manifests', () => {
 	});
 
 	test('an unreadable manifest with no known mtime', () => {
-		const {bookkeeping} = runWith({kind: 'unreadable', reason: 'manifest.json: is a directory', mtimeNs: null}, {images: 2});
+		const {bookkeeping} = runWith(
+			{kind: 'unreadable', reason: 'manifest.json: is a directory', mtimeNs: null},
+			{images: 2},
+		);
 		expect(bookkeeping.last_activity_ms).toBe(1762981456000);
 		expect(bookkeeping.error).toBe('manifest.json: is a directory');
 		const none = runWith({kind: 'unreadable', reason: 'manifest.json: is a directory', mtimeNs: null});
@@ -826,7 +1391,9 @@ describe('unreadable manifests', () => {
 describe('reading the manifest as Python does', () => {
 	test('a UTF-8 BOM is accepted', () => {
 		const text = '{"status": "completed", "snapshot": {"version": "2.0", "generation_params": {"num_images": 4}}}';
-		const {stats, bookkeeping} = run(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), {images: 2});
+		const {stats, bookkeeping} = run(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), {
+			images: 2,
+		});
 		expect(bookkeeping.manifest_state).toBe('ok');
 		expect(bookkeeping.manifest_status).toBe('completed');
 		expectFields(stats, {template_version: '2.0', images_expected: 4, completion_percentage: 50});
@@ -910,7 +1477,10 @@ describe('reading the manifest as Python does', () => {
 	});
 
 	test('duplicate keys inside generation_params: the last wins', () => {
-		const {stats} = run('{"snapshot": {"generation_params": {"num_images": 3, "mode": "random", "num_images": 6}}}', {images: 3});
+		const {stats} = run(
+			'{"snapshot": {"generation_params": {"num_images": 3, "mode": "random", "num_images": 6}}}',
+			{images: 3},
+		);
 		expectFields(stats, {images_expected: 6, completion_percentage: 50});
 	});
 
@@ -994,7 +1564,7 @@ describe('missing manifest', () => {
 
 // ---- the design's own cases and the realistic example -----------------------------------------------------------
 
-describe('the design\'s test cases', () => {
+describe("the design's test cases", () => {
 	test('combinatorial Hair × Expression with 6 images', () => {
 		const sessionId = '20251112_210411-hair-expression';
 		const manifest = buildManifest(
@@ -1022,13 +1592,31 @@ describe('the design\'s test cases', () => {
 
 	test('progressive seeds over a single placeholder is a seed sweep', () => {
 		const sessionId = '20251112_210411-sweep';
-		const manifest = buildManifest(sessionId, {mode: 'random', seedMode: 'progressive', numImages: 4, variations: {Hair: ['blonde', 'red', 'black', 'silver']}}, 4);
+		const manifest = buildManifest(
+			sessionId,
+			{
+				mode: 'random',
+				seedMode: 'progressive',
+				numImages: 4,
+				variations: {Hair: ['blonde', 'red', 'black', 'silver']},
+			},
+			4,
+		);
 		const {stats} = run(manifest, {sessionId, images: 4});
-		expectFields(stats, {is_seed_sweep: 1, seed_mode: 'progressive', images_expected: 4, completion_percentage: 100});
+		expectFields(stats, {
+			is_seed_sweep: 1,
+			seed_mode: 'progressive',
+			images_expected: 4,
+			completion_percentage: 100,
+		});
 	});
 
 	test('a seed list is a seed sweep', () => {
-		const manifest = buildManifest(PLAIN_ID, {seedMode: 'fixed', seedList: [11, 22, 33], variations: {A: ['1', '2'], B: ['x', 'y']}}, 3);
+		const manifest = buildManifest(
+			PLAIN_ID,
+			{seedMode: 'fixed', seedList: [11, 22, 33], variations: {A: ['1', '2'], B: ['x', 'y']}},
+			3,
+		);
 		expect(run(manifest, {images: 3}).stats.is_seed_sweep).toBe(1);
 	});
 });
@@ -1048,7 +1636,11 @@ describe('the realistic example', () => {
 		const {stats, bookkeeping} = computeSession({
 			sessionId,
 			sessionPath: `/results/${sessionId}`,
-			manifest: {kind: 'bytes', bytes: Buffer.from(JSON.stringify(manifest, null, 2)), mtimeNs: 1762981461_000000000n},
+			manifest: {
+				kind: 'bytes',
+				bytes: Buffer.from(JSON.stringify(manifest, null, 2)),
+				mtimeNs: 1762981461_000000000n,
+			},
 			images: imageFacts(3),
 			nowMs: NOW_MS,
 		});
@@ -1093,7 +1685,11 @@ describe('the realistic example', () => {
 
 	test('the same run, finished with all six images', () => {
 		const sessionId = '20251112_210411-portrait';
-		const manifest = buildManifest(sessionId, {numImages: 6, variations: {Hair: ['blonde', 'red', 'black'], Expression: ['smile', 'frown']}}, 6);
+		const manifest = buildManifest(
+			sessionId,
+			{numImages: 6, variations: {Hair: ['blonde', 'red', 'black'], Expression: ['smile', 'frown']}},
+			6,
+		);
 		const {stats, bookkeeping} = run(manifest, {sessionId, images: 6});
 		expectFields(stats, {images_expected: 6, images_actual: 6, completion_percentage: 100});
 		expect(bookkeeping.manifest_status).toBe('completed');
@@ -1108,7 +1704,11 @@ describe('the realistic example', () => {
 	});
 
 	test('a migrated manifest: images_requested and max_images', () => {
-		const manifest = buildManifest(PLAIN_ID, {mode: 'random', topLevelExtras: {images_requested: 8}, generationExtras: {max_images: 20}}, 2);
+		const manifest = buildManifest(
+			PLAIN_ID,
+			{mode: 'random', topLevelExtras: {images_requested: 8}, generationExtras: {max_images: 20}},
+			2,
+		);
 		expectFields(run(manifest, {images: 2}).stats, {images_expected: 8, completion_percentage: 25});
 	});
 });

@@ -18,11 +18,20 @@ const CASES: Case[] = [
 			"girl with an artist's beret, determined, blue eyes, desert scene, computer monitors, heavy makeup, by Alphonse Mucha and Charlie Bowater, ((eyeshadow)), (coquettish), detailed, intricate\n" +
 			'Negative prompt: ugly, fat, obese, chubby, (((deformed))), [blurry], bad anatomy, disfigured, poorly drawn face, mutation, mutated, (extra_limb), (ugly), (poorly drawn hands), messy drawing\n' +
 			'Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 965400086, Size: 512x512, Model hash: 45dee52b',
-		prompt:
-			"girl with an artist's beret, determined, blue eyes, desert scene, computer monitors, heavy makeup, by Alphonse Mucha and Charlie Bowater, ((eyeshadow)), (coquettish), detailed, intricate",
+		prompt: "girl with an artist's beret, determined, blue eyes, desert scene, computer monitors, heavy makeup, by Alphonse Mucha and Charlie Bowater, ((eyeshadow)), (coquettish), detailed, intricate",
 		negative:
 			'ugly, fat, obese, chubby, (((deformed))), [blurry], bad anatomy, disfigured, poorly drawn face, mutation, mutated, (extra_limb), (ugly), (poorly drawn hands), messy drawing',
-		fields: {model: null, modelHash: '45dee52b', sampler: 'Euler a', steps: 20, cfgScale: 7, seed: '965400086', width: 512, height: 512, scheduler: null},
+		fields: {
+			model: null,
+			modelHash: '45dee52b',
+			sampler: 'Euler a',
+			steps: 20,
+			cfgScale: 7,
+			seed: '965400086',
+			width: 512,
+			height: 512,
+			scheduler: null,
+		},
 	},
 	{
 		name: 'quoted values with commas and colons (Lora hashes), unquoted JSON Hashes',
@@ -31,8 +40,21 @@ const CASES: Case[] = [
 			'Steps: 15, Sampler: DPM++ SDE, Schedule type: Karras, CFG scale: 3, Seed: 980493476, Size: 816x1232, Model hash: 36fab8f31a, Model: SDXL - T - haveallsdxl_v10, CFG Rescale phi: 0, Lora hashes: "- SDXL - AI-Breaker_V3.5: 62064ee0c3ba, CBS_novuschroma38 style: 29179d2a6166", VAE Decoder: TAESD, Version: v1.9.4, Hashes: {"lora:x": "458cc11561", "model": "36fab8f31a"}',
 		prompt: 'pirates, <lora:CBS_novuschroma38 style:0.8>',
 		negative: '3d',
-		params: {'Lora hashes': '- SDXL - AI-Breaker_V3.5: 62064ee0c3ba, CBS_novuschroma38 style: 29179d2a6166', Version: 'v1.9.4', 'VAE Decoder': 'TAESD'},
-		fields: {model: 'SDXL - T - haveallsdxl_v10', sampler: 'DPM++ SDE', scheduler: 'Karras', steps: 15, cfgScale: 3, seed: '980493476', width: 816, height: 1232},
+		params: {
+			'Lora hashes': '- SDXL - AI-Breaker_V3.5: 62064ee0c3ba, CBS_novuschroma38 style: 29179d2a6166',
+			Version: 'v1.9.4',
+			'VAE Decoder': 'TAESD',
+		},
+		fields: {
+			model: 'SDXL - T - haveallsdxl_v10',
+			sampler: 'DPM++ SDE',
+			scheduler: 'Karras',
+			steps: 15,
+			cfgScale: 3,
+			seed: '980493476',
+			width: 816,
+			height: 1232,
+		},
 	},
 	{
 		name: 'no Negative prompt line',

@@ -13,17 +13,52 @@ const wrap = (snapshot: string, top = ''): string => `{"snapshot": ${snapshot}${
 
 /** Documents the fast path must vouch for (and then equal the exact reader). */
 const FAST: Array<[string, string]> = [
-	['a generator manifest', JSON.stringify(buildManifest('20251112_210411-a', {numImages: 4, variations: {Hair: ['bob', 'braids']}, apiParams: {width: 512, height: 768.0, cfg_scale: 7.0, steps: 20}}, 4), null, 2)],
-	['whole floats outside `used` read as the same numbers', wrap('{"api_params": {"width": 512.0, "cfg_scale": 5.0, "steps": 3e1}, "generation_params": {"num_images": 1E2, "seed_base": -0.0}}')],
+	[
+		'a generator manifest',
+		JSON.stringify(
+			buildManifest(
+				'20251112_210411-a',
+				{
+					numImages: 4,
+					variations: {Hair: ['bob', 'braids']},
+					apiParams: {width: 512, height: 768.0, cfg_scale: 7.0, steps: 20},
+				},
+				4,
+			),
+			null,
+			2,
+		),
+	],
+	[
+		'whole floats outside `used` read as the same numbers',
+		wrap(
+			'{"api_params": {"width": 512.0, "cfg_scale": 5.0, "steps": 3e1}, "generation_params": {"num_images": 1E2, "seed_base": -0.0}}',
+		),
+	],
 	['fractional floats and small exponents', wrap('{"api_params": {"cfg_scale": 6.5, "x": 1e-7, "y": 4.9e-324}}')],
-	['escapes, lone surrogates and non-ASCII text', wrap('{"resolved_template": {"prompt": "a\\"b\\\\c\\/d\\n\\t\\u00e9\\ud800 \\ud83c\\udfa8 ünï 模型"}}')],
-	['duplicate keys: the last value at the first position', wrap('{"version": "1", "timestamp": "t", "version": "2"}', ', "status": "ongoing", "status": "completed"')],
+	[
+		'escapes, lone surrogates and non-ASCII text',
+		wrap('{"resolved_template": {"prompt": "a\\"b\\\\c\\/d\\n\\t\\u00e9\\ud800 \\ud83c\\udfa8 ünï 模型"}}'),
+	],
+	[
+		'duplicate keys: the last value at the first position',
+		wrap('{"version": "1", "timestamp": "t", "version": "2"}', ', "status": "ongoing", "status": "completed"'),
+	],
 	['a key named __proto__', wrap('{"__proto__": {"a": 1}, "variations": {"__proto__": {"used": ["x"]}}}')],
 	['a BOM-free document with every whitespace', '\t\r\n {"snapshot"\t:\r\n{ }\n}\n'],
-	['images counted, not built; images_requested kept', wrap('{}', ', "images": [{"a": [1, 2]}, 3, "x"], "images_requested": 12.0')],
+	[
+		'images counted, not built; images_requested kept',
+		wrap('{}', ', "images": [{"a": [1, 2]}, 3, "x"], "images_requested": 12.0'),
+	],
 	['images that are not a list', wrap('{}', ', "images": {"a": 1}')],
-	['safe integers of 16 digits', wrap('{"generation_params": {"seed_base": 9007199254740991, "base_seed": -9007199254740991}}')],
-	['string values among `used`', wrap('{"variations": {"Hair": {"used": ["1", "2.0", "bob"], "available": [1, 2]}}}')],
+	[
+		'safe integers of 16 digits',
+		wrap('{"generation_params": {"seed_base": 9007199254740991, "base_seed": -9007199254740991}}'),
+	],
+	[
+		'string values among `used`',
+		wrap('{"variations": {"Hair": {"used": ["1", "2.0", "bob"], "available": [1, 2]}}}'),
+	],
 	['fractional numbers among `used`', wrap('{"variations": {"CFG": {"used": [4.5, 6.5]}}}')],
 ];
 
@@ -37,7 +72,10 @@ const EXACT: Array<[string, string]> = [
 	['a whole number among `used` (5.0 must stay 5.0)', wrap('{"variations": {"CFG": {"used": [5.0, 7.5]}}}')],
 	['a whole integer among `used`', wrap('{"variations": {"Seed": {"used": [1, 2]}}}')],
 	['a tiny float that rounds to zero among `used`', wrap('{"variations": {"X": {"used": [1e-400]}}}')],
-	['integer-like keys (JS would move them first)', wrap('{"variations": {"b": {"used": ["x"]}, "10": {"used": ["y"]}, "2": {"used": ["z"]}}}')],
+	[
+		'integer-like keys (JS would move them first)',
+		wrap('{"variations": {"b": {"used": ["x"]}, "10": {"used": ["y"]}, "2": {"used": ["z"]}}}'),
+	],
 	['an integer-like key deeper in the snapshot', wrap('{"generation_params": {"x": {"7": 1, "a": 2}}}')],
 	['a control character in a string', wrap('{"version": "a\u0001b"}')],
 	['invalid UTF-8', '{"snapshot": {"version": "\xff"}}'],
@@ -46,7 +84,10 @@ const EXACT: Array<[string, string]> = [
 	['a snapshot that is a list', '{"snapshot": []}'],
 	['cut off', '{"snapshot": {"version": "2.0"'],
 	['extra data', `${wrap('{}')} x`],
-	['nesting deeper than the exact reader allows, in an ignored member', `{"snapshot": {}, "other": ${'['.repeat(1200)}${']'.repeat(1200)}}`],
+	[
+		'nesting deeper than the exact reader allows, in an ignored member',
+		`{"snapshot": {}, "other": ${'['.repeat(1200)}${']'.repeat(1200)}}`,
+	],
 ];
 
 function bytesOf(text: string): Uint8Array {

@@ -77,8 +77,15 @@ describe('parsePythonJson: values', () => {
 		expect(parse('[0, -1, 123456789012345, 1234567890123456, 9007199254740991, -9007199254740991]')).toEqual([
 			0, -1, 123456789012345, 1234567890123456, 9007199254740991, -9007199254740991,
 		]);
-		const big = parse('[9007199254740993, -9007199254740993, 18446744073709551615, 123456789012345678901234567890]');
-		expect(big).toEqual([9007199254740993n, -9007199254740993n, 18446744073709551615n, 123456789012345678901234567890n]);
+		const big = parse(
+			'[9007199254740993, -9007199254740993, 18446744073709551615, 123456789012345678901234567890]',
+		);
+		expect(big).toEqual([
+			9007199254740993n,
+			-9007199254740993n,
+			18446744073709551615n,
+			123456789012345678901234567890n,
+		]);
 		const [first] = big as JsonValue[];
 		expect(typeof first).toBe('bigint');
 	});
@@ -137,13 +144,23 @@ describe('parsePythonJson: values', () => {
 		expect(parse([...BOM, ...Buffer.from('  [1]')])).toEqual([1]);
 	});
 
-	test('duplicate keys: the last value wins, at the first key\'s position', () => {
+	test("duplicate keys: the last value wins, at the first key's position", () => {
 		const value = objectOf(parse('{"a": 1, "b": 2, "a": 3}'));
 		expect([...value.keys()]).toEqual(['a', 'b']);
 		expect(value.get('a')).toBe(3);
 		expect(value.get('b')).toBe(2);
 		const nested = objectOf(parse('{"x": {"k": "first"}, "x": {"k": "second", "j": 1}}'));
-		expect(nested).toEqual(new Map([['x', new Map<string, JsonValue>([['k', 'second'], ['j', 1]])]]));
+		expect(nested).toEqual(
+			new Map([
+				[
+					'x',
+					new Map<string, JsonValue>([
+						['k', 'second'],
+						['j', 1],
+					]),
+				],
+			]),
+		);
 	});
 
 	test('key order is preserved, integer-like keys included', () => {
@@ -249,7 +266,12 @@ describe('parsePythonJson: errors', () => {
 		// Invalid UTF-8
 		['a 0xff byte', [...Buffer.from('{"a": "'), 0xff, ...Buffer.from('"}')], 'invalid UTF-8', 7],
 		['an overlong NUL', [...Buffer.from('["'), 0xc0, 0x80, ...Buffer.from('"]')], 'invalid UTF-8', 2],
-		['an encoded surrogate', [...Buffer.from('["ok", "'), 0xed, 0xa0, 0x80, ...Buffer.from('"]')], 'invalid UTF-8', 8],
+		[
+			'an encoded surrogate',
+			[...Buffer.from('["ok", "'), 0xed, 0xa0, 0x80, ...Buffer.from('"]')],
+			'invalid UTF-8',
+			8,
+		],
 		['a lone continuation byte', [0x5b, 0x22, 0x80, 0x22, 0x5d], 'invalid UTF-8', 2],
 		['a multi-byte character cut short inside', [0x22, 0xe2, 0x82, 0x22], 'invalid UTF-8', 1],
 		['a multi-byte character cut off at the end', [0x5b, 0x22, 0xe2, 0x82], 'unexpected end of input', 4],
@@ -279,7 +301,11 @@ describe('parsePythonJson: errors', () => {
 
 	test('a 100,000-deep document gives a reason, not a stack overflow', () => {
 		const depth = 100_000;
-		for (const text of ['['.repeat(depth), '['.repeat(depth) + ']'.repeat(depth), '{"a": '.repeat(depth) + '0' + '}'.repeat(depth)]) {
+		for (const text of [
+			'['.repeat(depth),
+			'['.repeat(depth) + ']'.repeat(depth),
+			'{"a": '.repeat(depth) + '0' + '}'.repeat(depth),
+		]) {
 			let caught: unknown;
 			try {
 				parsePythonJson(Buffer.from(text));

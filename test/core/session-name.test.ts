@@ -74,12 +74,16 @@ describe('createdAtFromTimestamp', () => {
 		expect(createdAtFromTimestamp(timestamp)).toBe(expected);
 	});
 
-	test.each([['garbage'], [''], ['2025-02-30T10:00:00'], ['2025-11-12T25:04:11'], ['2025-13-12T21:04:11'], ['12/11/2025 21:04']])(
-		'%j → null',
-		(timestamp) => {
-			expect(createdAtFromTimestamp(timestamp)).toBeNull();
-		},
-	);
+	test.each([
+		['garbage'],
+		[''],
+		['2025-02-30T10:00:00'],
+		['2025-11-12T25:04:11'],
+		['2025-13-12T21:04:11'],
+		['12/11/2025 21:04'],
+	])('%j → null', (timestamp) => {
+		expect(createdAtFromTimestamp(timestamp)).toBeNull();
+	});
 });
 
 describe('displayNameOf', () => {

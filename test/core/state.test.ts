@@ -39,7 +39,11 @@ describe('deriveState', () => {
 	const cases: Array<[string, Partial<StateFacts>, SessionState]> = [
 		// no_manifest comes first, whatever else is true
 		['missing manifest', {manifestState: 'missing', imagesExpected: null, imagesActual: 3}, 'no_manifest'],
-		['missing manifest with no images', {manifestState: 'missing', imagesExpected: null, imagesActual: 0}, 'no_manifest'],
+		[
+			'missing manifest with no images',
+			{manifestState: 'missing', imagesExpected: null, imagesActual: 0},
+			'no_manifest',
+		],
 		[
 			'missing manifest with a fresh active status',
 			{manifestState: 'missing', manifestStatus: 'ongoing', lastActivityMs: NOW},
@@ -52,25 +56,49 @@ describe('deriveState', () => {
 			{manifestState: 'unreadable', manifestStatus: 'ongoing', lastActivityMs: NOW},
 			'unreadable',
 		],
-		[
-			'unreadable beats complete',
-			{manifestState: 'unreadable', imagesActual: 6, imagesExpected: 6},
-			'unreadable',
-		],
+		['unreadable beats complete', {manifestState: 'unreadable', imagesActual: 6, imagesExpected: 6}, 'unreadable'],
 		// running / stalled
-		['ongoing, fresh', {manifestStatus: 'ongoing', imagesActual: 3, imagesExpected: 6, lastActivityMs: NOW - MINUTE}, 'running'],
-		['in_progress, fresh', {manifestStatus: 'in_progress', imagesActual: 3, imagesExpected: 6, lastActivityMs: NOW - MINUTE}, 'running'],
+		[
+			'ongoing, fresh',
+			{manifestStatus: 'ongoing', imagesActual: 3, imagesExpected: 6, lastActivityMs: NOW - MINUTE},
+			'running',
+		],
+		[
+			'in_progress, fresh',
+			{manifestStatus: 'in_progress', imagesActual: 3, imagesExpected: 6, lastActivityMs: NOW - MINUTE},
+			'running',
+		],
 		['ongoing, activity right now', {manifestStatus: 'ongoing', lastActivityMs: NOW}, 'running'],
 		['ongoing, activity in the future', {manifestStatus: 'ongoing', lastActivityMs: NOW + MINUTE}, 'running'],
 		['ongoing, exactly at the window', {manifestStatus: 'ongoing', lastActivityMs: NOW - 10 * MINUTE}, 'running'],
-		['ongoing, 1 ms beyond the window', {manifestStatus: 'ongoing', lastActivityMs: NOW - 10 * MINUTE - 1}, 'stalled'],
-		['in_progress, 1 ms beyond the window', {manifestStatus: 'in_progress', lastActivityMs: NOW - 10 * MINUTE - 1}, 'stalled'],
+		[
+			'ongoing, 1 ms beyond the window',
+			{manifestStatus: 'ongoing', lastActivityMs: NOW - 10 * MINUTE - 1},
+			'stalled',
+		],
+		[
+			'in_progress, 1 ms beyond the window',
+			{manifestStatus: 'in_progress', lastActivityMs: NOW - 10 * MINUTE - 1},
+			'stalled',
+		],
 		['ongoing, an hour idle', {manifestStatus: 'ongoing', imagesActual: 3, imagesExpected: 6}, 'stalled'],
 		['ongoing, no activity known', {manifestStatus: 'ongoing', lastActivityMs: null}, 'stalled'],
 		// running/stalled beat the count-based states
-		['running although complete', {manifestStatus: 'ongoing', imagesActual: 6, imagesExpected: 6, lastActivityMs: NOW}, 'running'],
-		['running although over', {manifestStatus: 'ongoing', imagesActual: 7, imagesExpected: 6, lastActivityMs: NOW}, 'running'],
-		['running although empty', {manifestStatus: 'ongoing', imagesActual: 0, imagesExpected: 6, lastActivityMs: NOW}, 'running'],
+		[
+			'running although complete',
+			{manifestStatus: 'ongoing', imagesActual: 6, imagesExpected: 6, lastActivityMs: NOW},
+			'running',
+		],
+		[
+			'running although over',
+			{manifestStatus: 'ongoing', imagesActual: 7, imagesExpected: 6, lastActivityMs: NOW},
+			'running',
+		],
+		[
+			'running although empty',
+			{manifestStatus: 'ongoing', imagesActual: 0, imagesExpected: 6, lastActivityMs: NOW},
+			'running',
+		],
 		['stalled although complete', {manifestStatus: 'ongoing', imagesActual: 6, imagesExpected: 6}, 'stalled'],
 		['stalled although empty', {manifestStatus: 'in_progress', imagesActual: 0, imagesExpected: 6}, 'stalled'],
 		// aborted
@@ -79,7 +107,11 @@ describe('deriveState', () => {
 		['aborted, nothing expected', {manifestStatus: 'aborted', imagesActual: 0, imagesExpected: 0}, 'aborted'],
 		['aborted, over', {manifestStatus: 'aborted', imagesActual: 7, imagesExpected: 6}, 'aborted'],
 		['aborted but complete', {manifestStatus: 'aborted', imagesActual: 6, imagesExpected: 6}, 'complete'],
-		['aborted, fresh activity (status is not active)', {manifestStatus: 'aborted', imagesActual: 3, imagesExpected: 6, lastActivityMs: NOW}, 'aborted'],
+		[
+			'aborted, fresh activity (status is not active)',
+			{manifestStatus: 'aborted', imagesActual: 3, imagesExpected: 6, lastActivityMs: NOW},
+			'aborted',
+		],
 		// complete
 		['complete, status completed', {manifestStatus: 'completed', imagesActual: 6, imagesExpected: 6}, 'complete'],
 		['complete, no status', {manifestStatus: null, imagesActual: 6, imagesExpected: 6}, 'complete'],
@@ -98,7 +130,11 @@ describe('deriveState', () => {
 		['partial, nothing expected but images', {imagesActual: 3, imagesExpected: 0}, 'partial'],
 		['partial, huge expected', {imagesActual: 3, imagesExpected: 9223372036854775807n}, 'partial'],
 		['partial, unknown status', {manifestStatus: 'weird', imagesActual: 3, imagesExpected: 6}, 'partial'],
-		['status is case-sensitive', {manifestStatus: 'Ongoing', imagesActual: 3, imagesExpected: 6, lastActivityMs: NOW}, 'partial'],
+		[
+			'status is case-sensitive',
+			{manifestStatus: 'Ongoing', imagesActual: 3, imagesExpected: 6, lastActivityMs: NOW},
+			'partial',
+		],
 		['status "ABORTED" is not aborted', {manifestStatus: 'ABORTED', imagesActual: 3, imagesExpected: 6}, 'partial'],
 	];
 
@@ -118,7 +154,9 @@ describe('deriveState', () => {
 		expect(deriveState(f, NOW, 30_000)).toBe('running');
 		expect(deriveState(f, NOW, 29_999)).toBe('stalled');
 		expect(deriveState(f, NOW, 60 * MINUTE)).toBe('running');
-		expect(deriveState(facts({manifestStatus: 'ongoing', lastActivityMs: NOW - 11 * MINUTE}), NOW, 60 * MINUTE)).toBe('running');
+		expect(
+			deriveState(facts({manifestStatus: 'ongoing', lastActivityMs: NOW - 11 * MINUTE}), NOW, 60 * MINUTE),
+		).toBe('running');
 	});
 });
 
@@ -170,7 +208,8 @@ describe('deriveState from a computed session', () => {
 	test('count-based states', () => {
 		const base = {sessionId: 's', sessionPath: '/r/s'};
 		const old = NOW - 60 * MINUTE;
-		const bytes = (status: string, n: number) => ({kind: 'bytes', bytes: MANIFEST(status, n), mtimeNs: msToNs(old)}) as const;
+		const bytes = (status: string, n: number) =>
+			({kind: 'bytes', bytes: MANIFEST(status, n), mtimeNs: msToNs(old)}) as const;
 		expect(stateOf({...base, manifest: bytes('completed', 6), images: images(6, old)}, NOW)).toBe('complete');
 		expect(stateOf({...base, manifest: bytes('completed', 6), images: images(7, old)}, NOW)).toBe('over');
 		expect(stateOf({...base, manifest: bytes('completed', 6), images: []}, NOW)).toBe('empty');
@@ -179,9 +218,25 @@ describe('deriveState from a computed session', () => {
 		expect(stateOf({...base, manifest: bytes('aborted', 6), images: images(6, old)}, NOW)).toBe('complete');
 		expect(stateOf({...base, manifest: bytes('ongoing', 6), images: images(6, old)}, NOW)).toBe('stalled');
 		expect(stateOf({...base, manifest: {kind: 'missing'}, images: images(2, old)}, NOW)).toBe('no_manifest');
-		expect(stateOf({...base, manifest: {kind: 'bytes', bytes: Buffer.from('{'), mtimeNs: msToNs(old)}, images: images(2, old)}, NOW)).toBe('unreadable');
 		expect(
-			stateOf({...base, manifest: {kind: 'unreadable', reason: 'manifest.json: permission denied', mtimeNs: null}, images: []}, NOW),
+			stateOf(
+				{
+					...base,
+					manifest: {kind: 'bytes', bytes: Buffer.from('{'), mtimeNs: msToNs(old)},
+					images: images(2, old),
+				},
+				NOW,
+			),
+		).toBe('unreadable');
+		expect(
+			stateOf(
+				{
+					...base,
+					manifest: {kind: 'unreadable', reason: 'manifest.json: permission denied', mtimeNs: null},
+					images: [],
+				},
+				NOW,
+			),
 		).toBe('unreadable');
 	});
 });

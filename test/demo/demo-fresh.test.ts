@@ -46,18 +46,32 @@ describe('every demo starts fresh', () => {
 		const db = new Database(dbPath);
 		const [someone] = db.prepare('SELECT session_id FROM session_stats LIMIT 1').pluck().all() as string[];
 		db.exec(SESSION_METADATA_DDL);
-		db.prepare("INSERT OR REPLACE INTO session_metadata (session_id, session_path, is_favorite, created_at, updated_at) VALUES (?, ?, 1, 'x', 'x')").run(someone, path.join(root, someone!));
+		db.prepare(
+			"INSERT OR REPLACE INTO session_metadata (session_id, session_path, is_favorite, created_at, updated_at) VALUES (?, ?, 1, 'x', 'x')",
+		).run(someone, path.join(root, someone!));
 		db.close();
 		const view = viewStatePath(env, '', '', root);
 		fs.mkdirSync(path.dirname(view), {recursive: true});
-		fs.writeFileSync(view, JSON.stringify({version: 1, root, last: {sort: 'name:asc', filter: 'is:fav', hidden: []}, saved: {}}));
+		fs.writeFileSync(
+			view,
+			JSON.stringify({version: 1, root, last: {sort: 'name:asc', filter: 'is:fav', hidden: []}, saved: {}}),
+		);
 
 		const second = await runCli(['--demo'], {env});
 		expect(second.code).toBe(0);
 		expect(second.stdout).toContain(someone!);
 		const after = new Database(dbPath, {readonly: true});
-		const favourites = after.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'session_metadata'").pluck().get() as number;
-		const marked = favourites === 0 ? 0 : (after.prepare('SELECT count(*) FROM session_metadata WHERE is_favorite = 1').pluck().get() as number);
+		const favourites = after
+			.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'session_metadata'")
+			.pluck()
+			.get() as number;
+		const marked =
+			favourites === 0
+				? 0
+				: (after
+						.prepare('SELECT count(*) FROM session_metadata WHERE is_favorite = 1')
+						.pluck()
+						.get() as number);
 		after.close();
 		expect(marked).toBe(0);
 		expect(fs.existsSync(view)).toBe(false);

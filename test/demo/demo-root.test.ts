@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {SESSION_STATES, type SessionState} from '../../source/core/types.js';
-import {DEMO_STAMP_FILE, DEMO_VERSION, demoBaseDir, demoSessions, prepareDemoRoot} from '../../source/demo/demo-root.js';
+import {
+	DEMO_STAMP_FILE,
+	DEMO_VERSION,
+	demoBaseDir,
+	demoSessions,
+	prepareDemoRoot,
+} from '../../source/demo/demo-root.js';
 import {runCompute} from '../../source/jobs/compute-job.js';
 import {inlineRunner} from '../../source/jobs/folder-runner.js';
 import {openDatabase} from '../../source/store/db.js';
@@ -14,7 +20,10 @@ import {makeWorkspace} from '../helpers/temp.js';
 const STALL_MS = 10 * 60_000;
 const NOW = Date.UTC(2025, 10, 17, 12, 0, 0);
 
-async function computeDemo(base: string, nowMs: number): Promise<{root: string; rows: StoredSession[]; states: Map<string, SessionState>}> {
+async function computeDemo(
+	base: string,
+	nowMs: number,
+): Promise<{root: string; rows: StoredSession[]; states: Map<string, SessionState>}> {
 	const {root, dbPath} = prepareDemoRoot(base, nowMs);
 	const {db} = openDatabase(dbPath, 'create');
 	try {
@@ -40,10 +49,16 @@ function listFiles(dir: string, prefix = ''): string[] {
 
 describe('demoBaseDir', () => {
 	it('prefers an absolute XDG_CACHE_HOME, then the home folder, then the temp folder', () => {
-		expect(demoBaseDir({XDG_CACHE_HOME: '/xdg/cache'}, '/home/ann', '/tmp')).toBe(path.join('/xdg/cache', 'sdstats', 'demo'));
+		expect(demoBaseDir({XDG_CACHE_HOME: '/xdg/cache'}, '/home/ann', '/tmp')).toBe(
+			path.join('/xdg/cache', 'sdstats', 'demo'),
+		);
 		expect(demoBaseDir({}, '/home/ann', '/tmp')).toBe(path.join('/home/ann', '.cache', 'sdstats', 'demo'));
-		expect(demoBaseDir({XDG_CACHE_HOME: ''}, '/home/ann', '/tmp')).toBe(path.join('/home/ann', '.cache', 'sdstats', 'demo'));
-		expect(demoBaseDir({XDG_CACHE_HOME: 'relative/cache'}, '/home/ann', '/tmp')).toBe(path.join('/home/ann', '.cache', 'sdstats', 'demo'));
+		expect(demoBaseDir({XDG_CACHE_HOME: ''}, '/home/ann', '/tmp')).toBe(
+			path.join('/home/ann', '.cache', 'sdstats', 'demo'),
+		);
+		expect(demoBaseDir({XDG_CACHE_HOME: 'relative/cache'}, '/home/ann', '/tmp')).toBe(
+			path.join('/home/ann', '.cache', 'sdstats', 'demo'),
+		);
 		expect(demoBaseDir({}, '', '/tmp')).toBe(path.join('/tmp', 'sdstats-demo'));
 		expect(demoBaseDir({XDG_CACHE_HOME: '/xdg'}, '', '/tmp')).toBe(path.join('/xdg', 'sdstats', 'demo'));
 	});
@@ -68,7 +83,8 @@ describe('prepareDemoRoot', () => {
 		const seen = new Set(states.values());
 		for (const state of SESSION_STATES) expect(seen, state).toContain(state);
 		// Each session has the state it was built for.
-		for (const session of demoSessions()) expect([session.spec.name, states.get(session.spec.name)]).toEqual([session.spec.name, session.state]);
+		for (const session of demoSessions())
+			expect([session.spec.name, states.get(session.spec.name)]).toEqual([session.spec.name, session.state]);
 		const completeShare = [...states.values()].filter((s) => s === 'complete').length / rows.length;
 		expect(completeShare).toBeGreaterThan(0.5);
 		expect(completeShare).toBeLessThan(0.75);
@@ -77,7 +93,9 @@ describe('prepareDemoRoot', () => {
 		expect(rows.some((r) => r.is_seed_sweep === 0 && r.sd_model !== null)).toBe(true);
 		expect(new Set(rows.map((r) => r.sd_model).filter((m) => m !== null)).size).toBeGreaterThanOrEqual(3);
 		expect(new Set(rows.map((r) => r.sampler_name).filter((s) => s !== null)).size).toBeGreaterThanOrEqual(3);
-		expect(new Set(rows.map((r) => r.generation_mode).filter((m) => m !== null))).toEqual(new Set(['combinatorial', 'random']));
+		expect(new Set(rows.map((r) => r.generation_mode).filter((m) => m !== null))).toEqual(
+			new Set(['combinatorial', 'random']),
+		);
 		const ids = rows.map((r) => r.session_id);
 		expect(ids.some((id) => /^\d{8}_\d{6}-/.test(id))).toBe(true);
 		expect(ids.some((id) => /^\d{4}-\d{2}-\d{2}_\d{6}_.*\.prompt$/.test(id))).toBe(true);
@@ -92,8 +110,14 @@ describe('prepareDemoRoot', () => {
 		expect(fs.existsSync(path.join(root, '.thumbnails'))).toBe(true);
 
 		// Expected counts from every source: num_images, images_requested, max_images.
-		expect(rows.find((r) => r.session_id.endsWith('migrated_city.prompt'))).toMatchObject({images_expected: 12, images_actual: 7});
-		expect(rows.find((r) => r.session_id.endsWith('-outfits_capped'))).toMatchObject({images_expected: 16, images_actual: 16});
+		expect(rows.find((r) => r.session_id.endsWith('migrated_city.prompt'))).toMatchObject({
+			images_expected: 12,
+			images_actual: 7,
+		});
+		expect(rows.find((r) => r.session_id.endsWith('-outfits_capped'))).toMatchObject({
+			images_expected: 16,
+			images_actual: 16,
+		});
 		const aborted = rows.filter((r) => states.get(r.session_id) === 'aborted');
 		expect(aborted.some((r) => r.images_actual === 0)).toBe(true);
 		const total = rows.reduce((n, r) => n + r.images_actual, 0);
@@ -115,7 +139,9 @@ describe('prepareDemoRoot', () => {
 		expect(running.length).toBeGreaterThanOrEqual(1);
 		expect([...states.values()]).toContain('stalled');
 		for (const id of running) {
-			const newest = Math.max(...fs.readdirSync(path.join(root, id)).map((f) => fs.statSync(path.join(root, id, f)).mtimeMs));
+			const newest = Math.max(
+				...fs.readdirSync(path.join(root, id)).map((f) => fs.statSync(path.join(root, id, f)).mtimeMs),
+			);
 			expect(newest).toBeLessThanOrEqual(later);
 			expect(later - newest).toBeLessThan(STALL_MS);
 		}
@@ -137,7 +163,11 @@ describe('prepareDemoRoot', () => {
 		const b = prepareDemoRoot(makeWorkspace('sdstats-demo-b-').base, NOW + 12_345).root;
 		const files = listFiles(a);
 		expect(listFiles(b)).toEqual(files);
-		const live = new Set(demoSessions().filter((s) => s.live).map((s) => s.spec.name));
+		const live = new Set(
+			demoSessions()
+				.filter((s) => s.live)
+				.map((s) => s.spec.name),
+		);
 		let manifests = 0;
 		for (const file of files) {
 			if (file.endsWith('/')) continue;

@@ -14,10 +14,30 @@ beforeAll(() => {
 function fixtureRoot() {
 	const workspace = makeWorkspace('sdstats-e2e-');
 	const {root} = workspace;
-	writeSession(root, {name: '20251112_210411-street_portrait', manifest: {numImages: 6, status: 'completed', variations: {Hair: ['bob', 'braids'], Expression: ['smile', 'frown', 'wink']}}, images: 6});
-	writeSession(root, {name: '20251113_090000-half', manifest: {numImages: 4, status: 'completed', apiParams: {width: '512', height: 768, steps: 20, cfg_scale: 6.5, sampler_name: 'Euler a'}}, images: 2});
+	writeSession(root, {
+		name: '20251112_210411-street_portrait',
+		manifest: {
+			numImages: 6,
+			status: 'completed',
+			variations: {Hair: ['bob', 'braids'], Expression: ['smile', 'frown', 'wink']},
+		},
+		images: 6,
+	});
+	writeSession(root, {
+		name: '20251113_090000-half',
+		manifest: {
+			numImages: 4,
+			status: 'completed',
+			apiParams: {width: '512', height: 768, steps: 20, cfg_scale: 6.5, sampler_name: 'Euler a'},
+		},
+		images: 2,
+	});
 	writeSession(root, {name: '2025-10-14_163854_legacy.prompt', images: 3});
-	writeSession(root, {name: '20251114_100000-broken', manifest: {raw: '{"snapshot": {"version": "2.0", "runtime_info": {'}, images: 1});
+	writeSession(root, {
+		name: '20251114_100000-broken',
+		manifest: {raw: '{"snapshot": {"version": "2.0", "runtime_info": {'},
+		images: 1,
+	});
 	fs.mkdirSync(path.join(root, 'dryrun', '20251115_000000-dry'), {recursive: true});
 	return workspace;
 }
@@ -27,15 +47,26 @@ describe('sdstats compute', () => {
 		const {root, dbPath} = fixtureRoot();
 		const first = await runCli(['compute', '--root', root]);
 		expect(first.code).toBe(0);
-		expect(first.stdout).toMatch(/^computed 4, unchanged 0, removed 0, unreadable 1, no manifest 1 in \d+\.\d\d s\n$/);
-		expect(first.stderr).toContain('unreadable: 20251114_100000-broken: manifest.json: unexpected end of input at byte 49');
+		expect(first.stdout).toMatch(
+			/^computed 4, unchanged 0, removed 0, unreadable 1, no manifest 1 in \d+\.\d\d s\n$/,
+		);
+		expect(first.stderr).toContain(
+			'unreadable: 20251114_100000-broken: manifest.json: unexpected end of input at byte 49',
+		);
 		expect(fs.existsSync(dbPath)).toBe(true);
 
 		const second = await runCli(['compute', '--root', root, '--json']);
 		expect(second.code).toBe(0);
 		const summary = JSON.parse(second.stdout);
 		// The unreadable session is read again every time.
-		expect(summary).toMatchObject({computed: 1, unchanged: 3, removed: 0, unreadable: 1, no_manifest: 0, cancelled: false});
+		expect(summary).toMatchObject({
+			computed: 1,
+			unchanged: 3,
+			removed: 0,
+			unreadable: 1,
+			no_manifest: 0,
+			cancelled: false,
+		});
 		expect(typeof summary.seconds).toBe('number');
 	});
 
@@ -53,7 +84,7 @@ describe('sdstats compute', () => {
 		expect(traversal.stderr).toContain('path separator');
 	});
 
-	it('regression: a --db holding the web UI\'s session_stats is no longer refused; the cache goes beside it and its table stays as it was', async () => {
+	it("regression: a --db holding the web UI's session_stats is no longer refused; the cache goes beside it and its table stays as it was", async () => {
 		const {root, base} = fixtureRoot();
 		const dbPath = path.join(base, 'webui.db');
 		const db = new Database(dbPath);
@@ -64,7 +95,9 @@ describe('sdstats compute', () => {
 		expect(result.code, result.stderr).toBe(0);
 		expect(fs.existsSync(path.join(base, 'webui.sdstats.db'))).toBe(true);
 		const after = new Database(dbPath, {readonly: true});
-		expect(after.prepare('SELECT * FROM session_stats').all()).toEqual([{session_name: 'theirs', images_requested: 3}]);
+		expect(after.prepare('SELECT * FROM session_stats').all()).toEqual([
+			{session_name: 'theirs', images_requested: 3},
+		]);
 		after.close();
 		const listed = await runCli(['list', '--json', '--root', root, '--db', dbPath]);
 		expect(JSON.parse(listed.stdout)).toHaveLength(4);
@@ -74,7 +107,9 @@ describe('sdstats compute', () => {
 		const {root, base} = fixtureRoot();
 		const viaEnv = await runCli(['compute', '--json'], {env: {SDSTATS_ROOT: root}});
 		expect(JSON.parse(viaEnv.stdout).computed).toBe(4);
-		const viaWebUi = await runCli(['compute', '--json'], {env: {IMAGE_FOLDERS: JSON.stringify([{name: 'main', path: root}])}});
+		const viaWebUi = await runCli(['compute', '--json'], {
+			env: {IMAGE_FOLDERS: JSON.stringify([{name: 'main', path: root}])},
+		});
 		expect(JSON.parse(viaWebUi.stdout)).toMatchObject({unchanged: 3});
 		fs.writeFileSync(path.join(base, 'sdgen_config.json'), JSON.stringify({output_dir: './results'}));
 		const viaConfig = await runCli(['compute', '--json'], {cwd: base});
@@ -102,20 +137,79 @@ describe('sdstats list and show', () => {
 		expect(lines[2]).toMatch(/partial\s+2\/4\s+50\.0%/);
 		expect(lines[3]).toMatch(/complete\s+6\/6\s+100\.0%/);
 
-		const json = JSON.parse((await runCli(['list', '--root', root, '--json'])).stdout) as Array<Record<string, unknown>>;
+		const json = JSON.parse((await runCli(['list', '--root', root, '--json'])).stdout) as Array<
+			Record<string, unknown>
+		>;
 		expect(json).toHaveLength(4);
 		const half = json.find((r) => r.session_id === '20251113_090000-half')!;
 		expect(Object.keys(half)).toEqual([
-			'session_id', 'session_path', 'sd_model', 'template_version', 'generation_mode', 'seed_mode', 'seed_base',
-			'resolved_prompt', 'negative_prompt', 'width', 'height', 'steps', 'cfg_scale', 'sampler_name', 'images_expected',
-			'images_actual', 'completion_percentage', 'is_seed_sweep', 'placeholders_json', 'variations_summary_json',
-			'session_created_at', 'manifest_generated_at', 'first_image_created_at', 'last_image_created_at',
-			'stats_computed_at', 'stats_version', 'state', 'manifest_status', 'images_recorded', 'error',
-			'has_metadata', 'is_favorite', 'is_test', 'is_complete', 'user_rating', 'user_note', 'tags', 'sources', 'source_notes', 'root',
+			'session_id',
+			'session_path',
+			'sd_model',
+			'template_version',
+			'generation_mode',
+			'seed_mode',
+			'seed_base',
+			'resolved_prompt',
+			'negative_prompt',
+			'width',
+			'height',
+			'steps',
+			'cfg_scale',
+			'sampler_name',
+			'images_expected',
+			'images_actual',
+			'completion_percentage',
+			'is_seed_sweep',
+			'placeholders_json',
+			'variations_summary_json',
+			'session_created_at',
+			'manifest_generated_at',
+			'first_image_created_at',
+			'last_image_created_at',
+			'stats_computed_at',
+			'stats_version',
+			'state',
+			'manifest_status',
+			'images_recorded',
+			'error',
+			'has_metadata',
+			'is_favorite',
+			'is_test',
+			'is_complete',
+			'user_rating',
+			'user_note',
+			'tags',
+			'sources',
+			'source_notes',
+			'root',
 		]);
-		expect(half).toMatchObject({width: 512, height: 768, cfg_scale: 6.5, sampler_name: 'Euler a', is_seed_sweep: true, state: 'partial', manifest_status: 'completed', images_recorded: 2, error: null, placeholders_json: {}, has_metadata: false, is_favorite: false, is_test: false, is_complete: true, tags: []});
+		expect(half).toMatchObject({
+			width: 512,
+			height: 768,
+			cfg_scale: 6.5,
+			sampler_name: 'Euler a',
+			is_seed_sweep: true,
+			state: 'partial',
+			manifest_status: 'completed',
+			images_recorded: 2,
+			error: null,
+			placeholders_json: {},
+			has_metadata: false,
+			is_favorite: false,
+			is_test: false,
+			is_complete: true,
+			tags: [],
+		});
 		const legacy = json.find((r) => r.session_id === '2025-10-14_163854_legacy.prompt')!;
-		expect(legacy).toMatchObject({state: 'no_manifest', images_actual: 3, images_expected: null, completion_percentage: null, sd_model: null, session_created_at: '2025-10-14T16:38:54'});
+		expect(legacy).toMatchObject({
+			state: 'no_manifest',
+			images_actual: 3,
+			images_expected: null,
+			completion_percentage: null,
+			sd_model: null,
+			session_created_at: '2025-10-14T16:38:54',
+		});
 		const broken = json.find((r) => r.session_id === '20251114_100000-broken')!;
 		expect(broken).toMatchObject({state: 'unreadable', error: 'manifest.json: unexpected end of input at byte 49'});
 		const street = json.find((r) => r.session_id === '20251112_210411-street_portrait')!;
@@ -123,9 +217,13 @@ describe('sdstats list and show', () => {
 
 		// CSV: the explorer's columns with raw values, in the list's order.
 		const csv = (await runCli(['list', '--root', root, '--csv'])).stdout.trimEnd().split('\n');
-		expect(csv[0]).toBe('session_created_at,session_id,sd_model,state,images_actual,images_expected,completion_percentage,generation_mode,is_seed_sweep,width,height,steps,cfg_scale,sampler_name,is_favorite,is_test,is_complete,user_rating,tags');
+		expect(csv[0]).toBe(
+			'session_created_at,session_id,sd_model,state,images_actual,images_expected,completion_percentage,generation_mode,is_seed_sweep,width,height,steps,cfg_scale,sampler_name,is_favorite,is_test,is_complete,user_rating,tags',
+		);
 		expect(csv).toHaveLength(5);
-		expect(csv[2]).toBe('2025-11-13T09:00:00,20251113_090000-half,illustriousXL_v01.safetensors [a1b2c3d4e5],partial,2,4,50,combinatorial,true,512,768,20,6.5,Euler a,false,false,true,,');
+		expect(csv[2]).toBe(
+			'2025-11-13T09:00:00,20251113_090000-half,illustriousXL_v01.safetensors [a1b2c3d4e5],partial,2,4,50,combinatorial,true,512,768,20,6.5,Euler a,false,false,true,,',
+		);
 	});
 
 	it('shows one session, refuses names that leave the root, and says when a name is not cached', async () => {
@@ -173,7 +271,9 @@ describe('help and version', () => {
 		const general = await runCli(['--help']);
 		expect(general.stdout).toContain('sdstats compute');
 		const version = await runCli(['--version']);
-		const ownPackage = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
+		const ownPackage = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+			version: string;
+		};
 		expect(version.stdout.trim()).toBe(ownPackage.version);
 	});
 });

@@ -26,7 +26,12 @@ function paneFlag(session: string, flag: string): string {
 }
 
 /** Polls the pane (tmux has no change notification); each poll yields to the event loop only. */
-async function waitForPane(session: string, check: (text: string) => boolean, what: string, limitMs = 15_000): Promise<string> {
+async function waitForPane(
+	session: string,
+	check: (text: string) => boolean,
+	what: string,
+	limitMs = 15_000,
+): Promise<string> {
 	const started = Date.now();
 	for (;;) {
 		const text = capture(session);
@@ -78,9 +83,21 @@ function expectTerminalRestored(session: string, sttyFile: string): void {
 
 function fixture() {
 	const workspace = makeWorkspace('sdstats-pty-');
-	writeSession(workspace.root, {name: '20251112_210411-street_portrait', manifest: {numImages: 6, status: 'completed', prompt: 'a portrait on a street'}, images: 6});
-	writeSession(workspace.root, {name: '20251113_090000-half_done', manifest: {numImages: 8, status: 'completed', prompt: 'a red fox in snow'}, images: 2});
-	writeSession(workspace.root, {name: '20251114_100000-quarter', manifest: {numImages: 8, status: 'aborted'}, images: 2});
+	writeSession(workspace.root, {
+		name: '20251112_210411-street_portrait',
+		manifest: {numImages: 6, status: 'completed', prompt: 'a portrait on a street'},
+		images: 6,
+	});
+	writeSession(workspace.root, {
+		name: '20251113_090000-half_done',
+		manifest: {numImages: 8, status: 'completed', prompt: 'a red fox in snow'},
+		images: 2,
+	});
+	writeSession(workspace.root, {
+		name: '20251114_100000-quarter',
+		manifest: {numImages: 8, status: 'aborted'},
+		images: 2,
+	});
 	writeSession(workspace.root, {name: '2025-10-14_163854_legacy.prompt', images: 3});
 	return workspace;
 }
@@ -100,7 +117,11 @@ describe('the explorer in a real terminal', () => {
 		const {session, sttyFile} = startExplorer('walk', ['--root', root], base);
 
 		// An empty cache starts a compute by itself; the rows arrive.
-		await waitForPane(session, (t) => t.includes('4 of 4 shown') && t.includes('recomputed 4 sessions'), 'the first compute');
+		await waitForPane(
+			session,
+			(t) => t.includes('4 of 4 shown') && t.includes('recomputed 4 sessions'),
+			'the first compute',
+		);
 		expect(paneFlag(session, 'alternate_on')).toBe('1');
 
 		keys(session, '/');
@@ -125,7 +146,11 @@ describe('the explorer in a real terminal', () => {
 		keys(session, 'Enter');
 		pane = await waitForPane(session, (t) => t.includes('Prompt') && t.includes('Images'), 'the details');
 		keys(session, 'G');
-		pane = await waitForPane(session, (t) => t.includes('Paths') && t.includes('database'), 'the end of the details');
+		pane = await waitForPane(
+			session,
+			(t) => t.includes('Paths') && t.includes('database'),
+			'the end of the details',
+		);
 		keys(session, 'Escape');
 		await waitForPane(session, (t) => t.includes('DONE▲'), 'back to the list');
 
@@ -144,7 +169,11 @@ describe('the explorer in a real terminal', () => {
 		const {root, base} = fixture();
 		const dbPath = path.join(base, 'elsewhere.db');
 		const {session, sttyFile} = startExplorer('new-db', ['--root', root, '--db', dbPath], base);
-		await waitForPane(session, (t) => t.includes('4 of 4 shown') && t.includes('recomputed 4 sessions'), 'the first compute into the new database');
+		await waitForPane(
+			session,
+			(t) => t.includes('4 of 4 shown') && t.includes('recomputed 4 sessions'),
+			'the first compute into the new database',
+		);
 		keys(session, 'q');
 		await waitForPane(session, (t) => t.includes('STTY-SAVED'), 'the explorer to exit');
 		expect(capture(session)).toContain('EXIT=0');
@@ -181,7 +210,13 @@ describe('the explorer in a real terminal', () => {
 	it('updates a running session on screen by itself while another process writes its images, then shows it stalled', async () => {
 		const {root, base} = fixture();
 		const name = '20251120_120000-live_run';
-		const folder = writeSession(root, {name, manifest: {numImages: 20, status: 'ongoing'}, images: 3, firstImageMs: Date.now() - 3000, imageIntervalMs: 1000});
+		const folder = writeSession(root, {
+			name,
+			manifest: {numImages: 20, status: 'ongoing'},
+			images: 3,
+			firstImageMs: Date.now() - 3000,
+			imageIntervalMs: 1000,
+		});
 		expect((await runCli(['compute', '--root', root])).code).toBe(0);
 		// A stall window of 15 s, so the end of the writes shows as stalled within the test.
 		const {session, sttyFile} = startExplorer('live', ['--root', root, '--stall-minutes', '0.25'], base);
@@ -197,9 +232,19 @@ describe('the explorer in a real terminal', () => {
 			   if (++n === 7) clearInterval(timer);
 			 }, 400);`,
 		]);
-		await waitForPane(session, (t) => /live_run.*\s7\/20/.test(t), 'the new images to show up without a key press', 30_000);
+		await waitForPane(
+			session,
+			(t) => /live_run.*\s7\/20/.test(t),
+			'the new images to show up without a key press',
+			30_000,
+		);
 		writer.kill();
-		await waitForPane(session, (t) => /live_run.*stalled\s+7\/20/.test(t), 'the run to turn stalled without a key press', 30_000);
+		await waitForPane(
+			session,
+			(t) => /live_run.*stalled\s+7\/20/.test(t),
+			'the run to turn stalled without a key press',
+			30_000,
+		);
 		keys(session, 'q');
 		await waitForPane(session, (t) => t.includes('STTY-SAVED'), 'the explorer to exit');
 		expectTerminalRestored(session, sttyFile);

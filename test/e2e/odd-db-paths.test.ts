@@ -24,7 +24,15 @@ describe('odd --db paths', () => {
 		];
 		const before = fs.readdirSync(base).sort();
 		for (const [db, reason] of cases) {
-			for (const command of [['compute'], ['list'], ['show', '20251112_210411-a'], ['doctor'], ['doctor', '--rebuild'], ['forget', '--yes'], []]) {
+			for (const command of [
+				['compute'],
+				['list'],
+				['show', '20251112_210411-a'],
+				['doctor'],
+				['doctor', '--rebuild'],
+				['forget', '--yes'],
+				[],
+			]) {
 				const result = await cli([...command, '--root', root, '--db', db]);
 				const what = `${command.join(' ') || 'explorer'} --db ${db}`;
 				expect(result.code, `${what}: ${result.stderr}`).toBe(1);

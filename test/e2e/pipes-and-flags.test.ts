@@ -17,7 +17,11 @@ beforeAll(async () => {
 	({root} = makeWorkspace('sdstats-pipes-'));
 	// Enough rows that the JSON list (≈1.5 kB a row) is far larger than a pipe's buffer.
 	for (let i = 0; i < 300; i++) {
-		writeSession(root, {name: `20251112_${String(100000 + i)}-session_${i}`, manifest: {numImages: 4, variations: {Hair: ['a', 'b']}}, images: 1});
+		writeSession(root, {
+			name: `20251112_${String(100000 + i)}-session_${i}`,
+			manifest: {numImages: 4, variations: {Hair: ['a', 'b']}},
+			images: 1,
+		});
 	}
 	writeSession(root, {name: '20251113_090000-back\\slash', manifest: {numImages: 2}, images: 2});
 	const computed = await runCli(['compute', '--root', root]);
@@ -25,7 +29,9 @@ beforeAll(async () => {
 }, 120_000);
 
 /** Runs the binary and closes its stdout after the first chunk, as `| head -1` does. */
-function runUntilFirstChunk(args: readonly string[]): Promise<{code: number | null; signal: NodeJS.Signals | null; stderr: string; first: string}> {
+function runUntilFirstChunk(
+	args: readonly string[],
+): Promise<{code: number | null; signal: NodeJS.Signals | null; stderr: string; first: string}> {
 	return new Promise((resolve, reject) => {
 		const env = {...process.env};
 		for (const key of ['SDSTATS_ROOT', 'SDSTATS_DB', 'IMAGE_FOLDERS']) delete env[key];
@@ -43,18 +49,16 @@ function runUntilFirstChunk(args: readonly string[]): Promise<{code: number | nu
 }
 
 describe('a reader that goes away (issue 11 item 8)', () => {
-	it.each([
-		[['list', '--json']],
-		[['list', '--csv']],
-		[['list']],
-		[['list', '--group-by', 'model', '--json']],
-	])('sdstats %j | head -1 stops quietly: no stack trace, exit 0', async (args) => {
-		const result = await runUntilFirstChunk([...args, '--root', root]);
-		expect(result.first.length).toBeGreaterThan(0);
-		expect(result.stderr).toBe('');
-		expect(result.signal).toBeNull();
-		expect(result.code).toBe(0);
-	});
+	it.each([[['list', '--json']], [['list', '--csv']], [['list']], [['list', '--group-by', 'model', '--json']]])(
+		'sdstats %j | head -1 stops quietly: no stack trace, exit 0',
+		async (args) => {
+			const result = await runUntilFirstChunk([...args, '--root', root]);
+			expect(result.first.length).toBeGreaterThan(0);
+			expect(result.stderr).toBe('');
+			expect(result.signal).toBeNull();
+			expect(result.code).toBe(0);
+		},
+	);
 });
 
 describe('flag errors (issue 11 item 10)', () => {
@@ -74,7 +78,19 @@ describe('flag errors (issue 11 item 10)', () => {
 		expect(negated.code).toBe(2);
 		expect(negated.stderr).toMatch(/^sdstats: --color is given twice/);
 		// --session may be repeated.
-		expect((await runCli(['compute', '--root', root, '--session', '20251112_100000-session_0', '--session', '20251112_100001-session_1'])).code).toBe(0);
+		expect(
+			(
+				await runCli([
+					'compute',
+					'--root',
+					root,
+					'--session',
+					'20251112_100000-session_0',
+					'--session',
+					'20251112_100001-session_1',
+				])
+			).code,
+		).toBe(0);
 	});
 
 	it('an unknown flag from disk is sanitized: no escape sequence reaches the terminal', async () => {

@@ -22,25 +22,36 @@ function expectOneLine(stderr: string): void {
 }
 
 describe('a missing results root says so, and where it came from (issue 11 item 9)', () => {
-	it.each([['list'], ['show', 'some_session'], ['watch'], ['compute'], []])('sdstats %j --root MISSING', async (...args) => {
-		const {base} = makeWorkspace('sdstats-root-');
-		const missing = path.join(base, 'no-such-results');
-		const result = await runCli([...args, '--root', missing]);
-		expect(result.code).toBe(1);
-		expectOneLine(result.stderr);
-		expect(result.stderr).toBe(`sdstats: the results root ${missing} does not exist (given by --root): check the path, or pass --root DIR\n`);
-	});
+	it.each([['list'], ['show', 'some_session'], ['watch'], ['compute'], []])(
+		'sdstats %j --root MISSING',
+		async (...args) => {
+			const {base} = makeWorkspace('sdstats-root-');
+			const missing = path.join(base, 'no-such-results');
+			const result = await runCli([...args, '--root', missing]);
+			expect(result.code).toBe(1);
+			expectOneLine(result.stderr);
+			expect(result.stderr).toBe(
+				`sdstats: the results root ${missing} does not exist (given by --root): check the path, or pass --root DIR\n`,
+			);
+		},
+	);
 
 	it('names SDSTATS_ROOT, IMAGE_FOLDERS and sdgen_config.json as the source', async () => {
 		const {base} = makeWorkspace('sdstats-root-');
 		const missing = path.join(base, 'gone');
 		const viaEnv = await runCli(['list'], {env: {SDSTATS_ROOT: missing}});
 		expect(viaEnv.stderr).toContain(`the results root ${missing} does not exist (from the SDSTATS_ROOT variable)`);
-		const viaWebUi = await runCli(['list'], {env: {IMAGE_FOLDERS: JSON.stringify([{name: 'main', path: missing}])}});
-		expect(viaWebUi.stderr).toContain(`the results root ${missing} does not exist (the first path of IMAGE_FOLDERS, the web UI's setting)`);
+		const viaWebUi = await runCli(['list'], {
+			env: {IMAGE_FOLDERS: JSON.stringify([{name: 'main', path: missing}])},
+		});
+		expect(viaWebUi.stderr).toContain(
+			`the results root ${missing} does not exist (the first path of IMAGE_FOLDERS, the web UI's setting)`,
+		);
 		fs.writeFileSync(path.join(base, 'sdgen_config.json'), JSON.stringify({output_dir: './gone'}));
 		const viaConfig = await runCli(['list'], {cwd: base});
-		expect(viaConfig.stderr).toContain(`the results root ${missing} does not exist (from output_dir in ${path.join(base, 'sdgen_config.json')})`);
+		expect(viaConfig.stderr).toContain(
+			`the results root ${missing} does not exist (from output_dir in ${path.join(base, 'sdgen_config.json')})`,
+		);
 		for (const result of [viaEnv, viaWebUi, viaConfig]) {
 			expect(result.code).toBe(1);
 			expectOneLine(result.stderr);

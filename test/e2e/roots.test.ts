@@ -14,10 +14,25 @@ beforeAll(() => {
 function twoRoots() {
 	const main = makeWorkspace('sdstats-root-a-');
 	const old = makeWorkspace('sdstats-root-b-');
-	writeSession(main.root, {name: '20251112_210411-current', manifest: {numImages: 4, status: 'completed'}, images: 4});
+	writeSession(main.root, {
+		name: '20251112_210411-current',
+		manifest: {numImages: 4, status: 'completed'},
+		images: 4,
+	});
 	writeSession(main.root, {name: '20251113_090000-half', manifest: {numImages: 4, status: 'completed'}, images: 2});
-	writeLegacySession(old.root, {name: '2025-10-12_140322_portraits', kind: 'v1', stem: 'portraits', planned: 4, images: 4});
-	const env = {IMAGE_FOLDERS: JSON.stringify([{name: 'main', path: main.root}, {name: 'old disk', path: old.root}])};
+	writeLegacySession(old.root, {
+		name: '2025-10-12_140322_portraits',
+		kind: 'v1',
+		stem: 'portraits',
+		planned: 4,
+		images: 4,
+	});
+	const env = {
+		IMAGE_FOLDERS: JSON.stringify([
+			{name: 'main', path: main.root},
+			{name: 'old disk', path: old.root},
+		]),
+	};
 	return {main, old, env};
 }
 
@@ -29,7 +44,10 @@ describe('every root', () => {
 		const computed = await runCli(['compute', '--json'], {env});
 		expect(computed.code).toBe(0);
 		const summaries = JSON.parse(computed.stdout) as Array<Record<string, unknown>>;
-		expect(summaries.map((s) => [s.root, s.computed])).toEqual([['main', 2], ['old disk', 1]]);
+		expect(summaries.map((s) => [s.root, s.computed])).toEqual([
+			['main', 2],
+			['old disk', 1],
+		]);
 		expect(fs.existsSync(main.dbPath)).toBe(true);
 		expect(fs.existsSync(old.dbPath)).toBe(true);
 
@@ -41,7 +59,9 @@ describe('every root', () => {
 		]);
 		const filtered = JSON.parse((await runCli(['list', '--json', '--filter', 'root:old'], {env})).stdout) as Row[];
 		expect(filtered.map((r) => r.session_id)).toEqual(['2025-10-12_140322_portraits']);
-		const exact = JSON.parse((await runCli(['list', '--json', '--filter', 'root:="old disk"'], {env})).stdout) as Row[];
+		const exact = JSON.parse(
+			(await runCli(['list', '--json', '--filter', 'root:="old disk"'], {env})).stdout,
+		) as Row[];
 		expect(exact).toHaveLength(1);
 
 		const text = await runCli(['compute'], {env});
@@ -60,14 +80,26 @@ describe('every root', () => {
 			expect(computed.code).toBe(0);
 			expect(computed.stderr).toContain(`sdstats compute: ${oldName}: results root ${old.root} does not exist`);
 			const summaries = JSON.parse(computed.stdout) as Array<Record<string, unknown>>;
-			expect(summaries[0]).toMatchObject({root: `${path.basename(path.dirname(main.root))}/results`, computed: 0, unchanged: 2});
+			expect(summaries[0]).toMatchObject({
+				root: `${path.basename(path.dirname(main.root))}/results`,
+				computed: 0,
+				unchanged: 2,
+			});
 			expect(summaries[1]).toMatchObject({root: oldName, unavailable: true});
 
 			const listed = await runCli(['list', '--root', main.root, '--root', old.root, '--json']);
 			expect(listed.code).toBe(0);
-			expect((JSON.parse(listed.stdout) as Row[]).map((r) => r.session_id).sort()).toEqual(['2025-10-12_140322_portraits', '20251112_210411-current', '20251113_090000-half']);
-			expect(listed.stderr).toContain(`(root ${oldName} at ${old.root} is unavailable: its 1 cached sessions are listed as last computed)`);
-			expect((JSON.parse(listed.stdout) as Row[]).find((r) => r.session_id === '2025-10-12_140322_portraits')!.root).toBe(oldName);
+			expect((JSON.parse(listed.stdout) as Row[]).map((r) => r.session_id).sort()).toEqual([
+				'2025-10-12_140322_portraits',
+				'20251112_210411-current',
+				'20251113_090000-half',
+			]);
+			expect(listed.stderr).toContain(
+				`(root ${oldName} at ${old.root} is unavailable: its 1 cached sessions are listed as last computed)`,
+			);
+			expect(
+				(JSON.parse(listed.stdout) as Row[]).find((r) => r.session_id === '2025-10-12_140322_portraits')!.root,
+			).toBe(oldName);
 
 			// Every root gone: that is a failure.
 			const none = await runCli(['compute', '--root', old.root, '--root', path.join(old.root, 'nope')]);

@@ -71,7 +71,11 @@ function sdstatsTriage(dbPath: string, sessionId: string, root: string): void {
 	const opened = openDatabase(dbPath, 'write');
 	const triage = openMetadataConnection(opened);
 	try {
-		new MetadataRepository(triage).apply([{session_id: sessionId, session_path: path.join(root, sessionId)}], {kind: 'tag', tag: 'from-sdstats', present: true}, '2025-11-21T09:00:00');
+		new MetadataRepository(triage).apply(
+			[{session_id: sessionId, session_path: path.join(root, sessionId)}],
+			{kind: 'tag', tag: 'from-sdstats', present: true},
+			'2025-11-21T09:00:00',
+		);
 	} finally {
 		triage.close();
 		opened.db.close();
@@ -103,14 +107,37 @@ function webUiStillWorks(dbPath: string, root: string, step: number, long: Datab
 	expect(webUiMigrate(dbPath)).toBe('skipped');
 	const name = `20251120_1000${String(step).padStart(2, '0')}-webui_step`;
 	const totalBefore = webUiGlobalStats(dbPath).total_sessions!;
-	webUiSaveStats(dbPath, {session_name: name, sd_model: 'webui.safetensors', images_requested: 4, images_actual: 4, completion_percent: 1, session_created_at: `2025-11-20T10:00:${String(step).padStart(2, '0')}`, stats_computed_at: '2025-11-20T10:00:00'});
+	webUiSaveStats(dbPath, {
+		session_name: name,
+		sd_model: 'webui.safetensors',
+		images_requested: 4,
+		images_actual: 4,
+		completion_percent: 1,
+		session_created_at: `2025-11-20T10:00:${String(step).padStart(2, '0')}`,
+		stats_computed_at: '2025-11-20T10:00:00',
+	});
 	expect(webUiListStats(dbPath).map((r) => r.session_name)).toContain(name);
 	const global = webUiGlobalStats(dbPath);
 	expect(global.total_sessions).toBe(totalBefore + 1);
 	expect(global.sessions_completed).toBeGreaterThan(0);
-	expect(webUiUpsertMetadata(dbPath, NAMES[0]!, path.join(root, NAMES[0]!), {user_note: `note ${step}`}, `2025-11-20T11:00:${String(step).padStart(2, '0')}`)).toMatchObject({user_note: `note ${step}`, is_favorite: 1});
+	expect(
+		webUiUpsertMetadata(
+			dbPath,
+			NAMES[0]!,
+			path.join(root, NAMES[0]!),
+			{user_note: `note ${step}`},
+			`2025-11-20T11:00:${String(step).padStart(2, '0')}`,
+		),
+	).toMatchObject({user_note: `note ${step}`, is_favorite: 1});
 	// The long-lived connection, open since before the first sdstats call, still writes where everyone reads.
-	webUiUpsertMetadata(dbPath, NAMES[2]!, path.join(root, NAMES[2]!), {user_rating: step % 2 ? 'like' : 'dislike'}, `2025-11-20T12:00:${String(step).padStart(2, '0')}`, long);
+	webUiUpsertMetadata(
+		dbPath,
+		NAMES[2]!,
+		path.join(root, NAMES[2]!),
+		{user_rating: step % 2 ? 'like' : 'dislike'},
+		`2025-11-20T12:00:${String(step).padStart(2, '0')}`,
+		long,
+	);
 	expect(long.prepare('SELECT count(*) FROM session_stats').pluck().get()).toBe(totalBefore + 1);
 }
 
@@ -141,7 +168,15 @@ describe('one sessions.db for sdstats and the web UI, no flags', () => {
 		const {root, dbPath, companion} = workspace();
 		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
 		expect(webUiMigrate(dbPath)).toBe('applied');
-		webUiSaveStats(dbPath, {session_name: NAMES[0]!, sd_model: 'webui.safetensors', images_requested: 6, images_actual: 6, completion_percent: 1, session_created_at: '2025-11-12T21:04:11', stats_computed_at: '2025-11-20T09:00:00'});
+		webUiSaveStats(dbPath, {
+			session_name: NAMES[0]!,
+			sd_model: 'webui.safetensors',
+			images_requested: 6,
+			images_actual: 6,
+			completion_percent: 1,
+			session_created_at: '2025-11-12T21:04:11',
+			stats_computed_at: '2025-11-20T09:00:00',
+		});
 		webUiUpsertMetadata(dbPath, NAMES[0]!, path.join(root, NAMES[0]!), {is_favorite: true}, '2025-11-20T09:00:00');
 		const long = longLived(dbPath);
 		long.prepare('SELECT count(*) FROM session_metadata').pluck().get();
@@ -150,8 +185,12 @@ describe('one sessions.db for sdstats and the web UI, no flags', () => {
 		expect(fs.existsSync(companion)).toBe(true);
 		const cache = new Database(companion, {readonly: true});
 		openConnections.push(cache);
-		expect(cache.prepare("SELECT name FROM pragma_table_info('session_stats')").pluck().all()).toContain('completion_percentage');
-		expect(cache.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'session_metadata'").pluck().get()).toBe(0);
+		expect(cache.prepare("SELECT name FROM pragma_table_info('session_stats')").pluck().all()).toContain(
+			'completion_percentage',
+		);
+		expect(cache.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'session_metadata'").pluck().get()).toBe(
+			0,
+		);
 	});
 
 	it('sdstats first: the web UI then starts on the file (its migration applies), and everything after works the same', async () => {
@@ -174,7 +213,9 @@ describe('one sessions.db for sdstats and the web UI, no flags', () => {
 		expect((await cli(['compute', '--root', root, '--db', oldFile])).code).toBe(0);
 		const old = new Database(oldFile);
 		for (let i = 0; i < 30; i++) {
-			old.prepare("INSERT INTO session_metadata (session_id, session_path, is_favorite, user_note, tags, created_at, updated_at) VALUES (?, ?, 1, ?, '[\"x\"]', '2025-11-01T10:00:00', '2025-11-01T10:00:00')").run(i < 3 ? NAMES[i]! : `gone-${i}`, `/r/${i}`, `note ${i}`);
+			old.prepare(
+				"INSERT INTO session_metadata (session_id, session_path, is_favorite, user_note, tags, created_at, updated_at) VALUES (?, ?, 1, ?, '[\"x\"]', '2025-11-01T10:00:00', '2025-11-01T10:00:00')",
+			).run(i < 3 ? NAMES[i]! : `gone-${i}`, `/r/${i}`, `note ${i}`);
 		}
 		old.pragma('wal_checkpoint(TRUNCATE)');
 		old.close();
@@ -191,16 +232,22 @@ describe('one sessions.db for sdstats and the web UI, no flags', () => {
 
 		const moved = await cli(['compute', '--root', root]);
 		expect(moved.code, moved.stderr).toBe(0);
-		expect(moved.stderr).toMatch(/moved the sdstats 0\.1\.0 cache \(3 sessions\) out of .*sessions\.db into .*sdstats\.db; its 30 session_metadata rows stay/);
+		expect(moved.stderr).toMatch(
+			/moved the sdstats 0\.1\.0 cache \(3 sessions\) out of .*sessions\.db into .*sdstats\.db; its 30 session_metadata rows stay/,
+		);
 		expect(fs.existsSync(companion)).toBe(true);
 		const after = new Database(dbPath, {readonly: true});
 		openConnections.push(after);
 		expect(after.prepare('SELECT * FROM session_metadata ORDER BY session_id').all()).toEqual(metadataBefore);
-		expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['schema_version', 'session_metadata']);
+		expect(
+			after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(),
+		).toEqual(['schema_version', 'session_metadata']);
 		expect(after.pragma('user_version', {simple: true})).toBe(0);
 		expect(persistentJournalMode(dbPath)).toBe('rollback');
 		expect(webUiMigrate(dbPath)).toBe('applied');
-		const listed = JSON.parse((await cli(['list', '--json', '--root', root])).stdout) as Array<Record<string, unknown>>;
+		const listed = JSON.parse((await cli(['list', '--json', '--root', root])).stdout) as Array<
+			Record<string, unknown>
+		>;
 		expect(listed).toHaveLength(3);
 		expect(listed.every((r) => r.is_favorite === true)).toBe(true);
 		// Once: the next compute has nothing to move.
@@ -208,15 +255,19 @@ describe('one sessions.db for sdstats and the web UI, no flags', () => {
 		expect(again.stderr).not.toContain('moved');
 	});
 
-	it('doctor says whose table is whose, and never rebuilds the web UI\'s file', async () => {
+	it("doctor says whose table is whose, and never rebuilds the web UI's file", async () => {
 		const {root, dbPath, companion} = workspace();
 		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
 		webUiMigrate(dbPath);
 		expect((await cli(['compute', '--root', root])).code).toBe(0);
 		const result = await cli(['doctor', '--root', root]);
 		expect(result.code, result.stderr).toBe(0);
-		expect(result.stdout).toContain(`${dbPath}: healthy (the web UI's sessions.db; sdstats shares its session_metadata)`);
-		expect(result.stdout).toMatch(/the web UI's: schema_version \(migrations 1\), session_stats \(0 rows\), indexes idx_stats_completion, idx_stats_created_at, idx_stats_model, idx_stats_seed_sweep; sdstats never changes them/);
+		expect(result.stdout).toContain(
+			`${dbPath}: healthy (the web UI's sessions.db; sdstats shares its session_metadata)`,
+		);
+		expect(result.stdout).toMatch(
+			/the web UI's: schema_version \(migrations 1\), session_stats \(0 rows\), indexes idx_stats_completion, idx_stats_created_at, idx_stats_model, idx_stats_seed_sweep; sdstats never changes them/,
+		);
 		expect(result.stdout).toContain(`${companion}: healthy (sdstats' cache)`);
 		expect(result.stdout).toMatch(/sdstats' own: session_stats \(3 rows\), sdstats_session_state \(3 rows\)/);
 	});
@@ -232,13 +283,19 @@ describe('doctor --rebuild under an open connection (regression: the rebuild rep
 		const rebuilt = await cli(['doctor', '--rebuild', '--root', root, '--db', file]);
 		expect(rebuilt.code, rebuilt.stderr).toBe(0);
 		expect(fs.statSync(file).ino).toBe(inode);
-		holder.prepare("INSERT INTO session_metadata (session_id, session_path, is_favorite, created_at, updated_at) VALUES (?, ?, 1, 'now', 'now')").run(NAMES[0], path.join(root, NAMES[0]!));
-		const listed = JSON.parse((await cli(['list', '--json', '--root', root, '--db', file])).stdout) as Array<Record<string, unknown>>;
+		holder
+			.prepare(
+				"INSERT INTO session_metadata (session_id, session_path, is_favorite, created_at, updated_at) VALUES (?, ?, 1, 'now', 'now')",
+			)
+			.run(NAMES[0], path.join(root, NAMES[0]!));
+		const listed = JSON.parse((await cli(['list', '--json', '--root', root, '--db', file])).stdout) as Array<
+			Record<string, unknown>
+		>;
 		expect(listed.find((r) => r.session_id === NAMES[0])).toMatchObject({is_favorite: true});
 		expect(listed).toHaveLength(3);
 	});
 
-	it('shared layout: the web UI\'s open connection and an open sdstats connection both keep working through a rebuild', async () => {
+	it("shared layout: the web UI's open connection and an open sdstats connection both keep working through a rebuild", async () => {
 		const {root, dbPath, companion} = workspace();
 		expect((await cli(['compute', '--root', root])).code).toBe(0);
 		webUiMigrate(dbPath);
@@ -253,8 +310,12 @@ describe('doctor --rebuild under an open connection (regression: the rebuild rep
 		webUiUpsertMetadata(dbPath, NAMES[1]!, path.join(root, NAMES[1]!), {is_test: true}, '2025-11-20T10:00:00', web);
 		// The connection opened before the rebuild reads the rebuilt stats and the web UI's new row.
 		expect(explorer.db.prepare('SELECT count(*) FROM session_stats').pluck().get()).toBe(3);
-		expect(explorer.db.prepare('SELECT is_test FROM session_metadata WHERE session_id = ?').pluck().get(NAMES[1])).toBe(1);
-		const listed = JSON.parse((await cli(['list', '--json', '--root', root])).stdout) as Array<Record<string, unknown>>;
+		expect(
+			explorer.db.prepare('SELECT is_test FROM session_metadata WHERE session_id = ?').pluck().get(NAMES[1]),
+		).toBe(1);
+		const listed = JSON.parse((await cli(['list', '--json', '--root', root])).stdout) as Array<
+			Record<string, unknown>
+		>;
 		expect(listed.find((r) => r.session_id === NAMES[1])).toMatchObject({is_test: true});
 	});
 
@@ -269,6 +330,8 @@ describe('doctor --rebuild under an open connection (regression: the rebuild rep
 			removedSeen ||= /removed 1 older backup/.test(result.stdout);
 		}
 		expect(removedSeen).toBe(true);
-		expect(fs.readdirSync(base).filter((n) => /^cache\.db\.backup-/.test(n) && !/-(wal|journal)$/.test(n))).toHaveLength(3);
+		expect(
+			fs.readdirSync(base).filter((n) => /^cache\.db\.backup-/.test(n) && !/-(wal|journal)$/.test(n)),
+		).toHaveLength(3);
 	});
 });

@@ -22,7 +22,11 @@ export function writeSession(root: string, name: string, spec: SessionSpec, nowM
 		const file = path.join(folder, seeds[i] ?? imageFileName(name, i, 1000 + i));
 		// A PNG's head and IEND end around distinct filler, so every image differs and reads as whole.
 		const size = Math.max(spec.bytes ?? 2000 + i, TINY_PNG.length + 16);
-		const content = Buffer.concat([TINY_PNG.subarray(0, TINY_PNG.length - 12), Buffer.alloc(size - TINY_PNG.length, `${name}:${i}:`), TINY_PNG.subarray(TINY_PNG.length - 12)]);
+		const content = Buffer.concat([
+			TINY_PNG.subarray(0, TINY_PNG.length - 12),
+			Buffer.alloc(size - TINY_PNG.length, `${name}:${i}:`),
+			TINY_PNG.subarray(TINY_PNG.length - 12),
+		]);
 		fs.writeFileSync(file, content);
 	}
 	const when = new Date(nowMs - (spec.idleMinutes ?? 600) * 60_000);
@@ -64,7 +68,10 @@ export function describeFolder(folder: string): string {
 			if (stat.isDirectory()) {
 				lines.push(`${prefix}${name}/`);
 				walk(full, `${prefix}${name}/`);
-			} else lines.push(`${prefix}${name} ${stat.size} ${crypto.createHash('sha1').update(fs.readFileSync(full)).digest('hex')} ${Math.round(stat.mtimeMs)}`);
+			} else
+				lines.push(
+					`${prefix}${name} ${stat.size} ${crypto.createHash('sha1').update(fs.readFileSync(full)).digest('hex')} ${Math.round(stat.mtimeMs)}`,
+				);
 		}
 	};
 	walk(folder, '');

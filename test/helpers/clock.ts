@@ -61,7 +61,12 @@ export class FakeClock implements Clock {
 		const end = this.time + ms;
 		for (;;) {
 			let next: Timer | null = null;
-			for (const timer of this.timers.values()) if (timer.due <= end && (next === null || timer.due < next.due || (timer.due === next.due && timer.id < next.id))) next = timer;
+			for (const timer of this.timers.values())
+				if (
+					timer.due <= end &&
+					(next === null || timer.due < next.due || (timer.due === next.due && timer.id < next.id))
+				)
+					next = timer;
 			if (next === null) break;
 			this.time = Math.max(this.time, next.due);
 			if (next.every === null) this.timers.delete(next.id);

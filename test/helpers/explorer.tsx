@@ -14,7 +14,12 @@ import type {JobRequest} from '../../source/ui/state/types.js';
 import type {ViewStore} from '../../source/ui/data/view-store.js';
 import type {StoredSession} from '../../source/core/types.js';
 import type {StaleResult} from '../../source/jobs/stale-check.js';
-import {undoSummary, type TriagePatch, type TriageSnapshot, type UndoOutcome} from '../../source/store/metadata-repository.js';
+import {
+	undoSummary,
+	type TriagePatch,
+	type TriageSnapshot,
+	type UndoOutcome,
+} from '../../source/store/metadata-repository.js';
 import type {LiveCycle} from '../../source/jobs/live.js';
 import type {SessionInsight} from '../../source/jobs/session-insight.js';
 import {TEST_NOW, TEST_ROOT} from './sessions.js';
@@ -64,7 +69,12 @@ const IDLE_TURNS = 10;
  * Waits until `check` holds. With a clock, time passes only while waiting: once the event loop has had its
  * turns, the clock moves to its next timer. The wall-clock limit only bounds a test that would never pass.
  */
-export async function waitFor(check: () => boolean, describe: () => string, limitMs = 10_000, clock?: FakeClock): Promise<void> {
+export async function waitFor(
+	check: () => boolean,
+	describe: () => string,
+	limitMs = 10_000,
+	clock?: FakeClock,
+): Promise<void> {
 	const started = Date.now();
 	let idle = 0;
 	while (!check()) {
@@ -77,7 +87,12 @@ export async function waitFor(check: () => boolean, describe: () => string, limi
 	}
 }
 
-export type FakeJob = {request: JobRequest; listener: JobListener; cancelled: boolean; targets: {stale: readonly string[]; newOnDisk: readonly string[]}};
+export type FakeJob = {
+	request: JobRequest;
+	listener: JobListener;
+	cancelled: boolean;
+	targets: {stale: readonly string[]; newOnDisk: readonly string[]};
+};
 
 export type FakeData = ExplorerData & {
 	rows: StoredSession[];
@@ -109,11 +124,15 @@ export type FakeData = ExplorerData & {
 };
 
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
-export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; readonlyReason?: string | null} = {}): FakeData {
+export function fakeData(
+	rows: StoredSession[],
+	options: {stale?: StaleResult; readonlyReason?: string | null} = {},
+): FakeData {
 	let seenVersion = 0;
 	let lock: Promise<void> | null = null;
 	// Versions are numbers, as the repository's hashes are: here, one number per distinct signature.
-	const currentVersions = (): Map<string, number> => new Map(data.rows.map((r) => [r.session_id, signatureNumber(`${r.stats_computed_at}|${r.images_actual}`)]));
+	const currentVersions = (): Map<string, number> =>
+		new Map(data.rows.map((r) => [r.session_id, signatureNumber(`${r.stats_computed_at}|${r.images_actual}`)]));
 	const signatures = new Map<string, number>();
 	const signatureNumber = (signature: string): number => {
 		if (!signatures.has(signature)) signatures.set(signature, signatures.size);
@@ -137,7 +156,10 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		externalPolls: 0,
 		exports: [],
 		exportTimes: [],
-		loadNewest: (limit) => [...data.rows].sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1)).slice(0, limit),
+		loadNewest: (limit) =>
+			[...data.rows]
+				.sort((a, b) => ((a.session_created_at ?? '') < (b.session_created_at ?? '') ? 1 : -1))
+				.slice(0, limit),
 		async *pages() {
 			yield [...data.rows];
 		},
@@ -178,7 +200,14 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 				onLocked?.();
 				await lock;
 			}
-			const column = patch.kind === 'flag' ? patch.field : patch.kind === 'rating' ? 'user_rating' : patch.kind === 'note' ? 'user_note' : 'tags';
+			const column =
+				patch.kind === 'flag'
+					? patch.field
+					: patch.kind === 'rating'
+						? 'user_rating'
+						: patch.kind === 'note'
+							? 'user_note'
+							: 'tags';
 			const befores = targets.map((t) => {
 				const row = data.rows.find((r) => r.session_id === t.session_id)!;
 				return row.has_metadata ? {...row} : null;
@@ -186,18 +215,37 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 			for (const t of targets) {
 				const index = data.rows.findIndex((r) => r.session_id === t.session_id);
 				const row = {...data.rows[index]!};
-				if (!row.has_metadata) Object.assign(row, {has_metadata: 1, is_favorite: 0, is_test: 0, is_complete: 1, user_rating: null, user_note: null, tags: '[]'});
+				if (!row.has_metadata)
+					Object.assign(row, {
+						has_metadata: 1,
+						is_favorite: 0,
+						is_test: 0,
+						is_complete: 1,
+						user_rating: null,
+						user_note: null,
+						tags: '[]',
+					});
 				if (patch.kind === 'flag') row[patch.field] = patch.value;
 				else if (patch.kind === 'rating') row.user_rating = patch.value;
 				else if (patch.kind === 'note') row.user_note = patch.value;
 				else {
 					const tags = JSON.parse(row.tags ?? '[]') as string[];
-					row.tags = JSON.stringify(patch.present ? [...new Set([...tags, patch.tag])] : tags.filter((x) => x !== patch.tag));
+					row.tags = JSON.stringify(
+						patch.present ? [...new Set([...tags, patch.tag])] : tags.filter((x) => x !== patch.tag),
+					);
 				}
 				data.rows[index] = row;
 			}
 			data.triageLog.push(patch);
-			const snapshots = targets.map((t, i) => ({session_id: t.session_id, before: befores[i]!, after: {...data.rows.find((r) => r.session_id === t.session_id)!}, column}) as TriageSnapshot);
+			const snapshots = targets.map(
+				(t, i) =>
+					({
+						session_id: t.session_id,
+						before: befores[i]!,
+						after: {...data.rows.find((r) => r.session_id === t.session_id)!},
+						column,
+					}) as TriageSnapshot,
+			);
 			return {snapshots, rows: data.rows.filter((r) => targets.some((t) => t.session_id === r.session_id))};
 		},
 		async restoreTriage(snapshots, onLocked) {
@@ -216,10 +264,22 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 				}
 				data.rows[index] = before
 					? ({...row, [column]: before[column]} as StoredSession)
-					: {...row, has_metadata: 0, is_favorite: null, is_test: null, is_complete: null, user_rating: null, user_note: null, tags: null};
+					: {
+							...row,
+							has_metadata: 0,
+							is_favorite: null,
+							is_test: null,
+							is_complete: null,
+							user_rating: null,
+							user_note: null,
+							tags: null,
+						};
 				outcome.undone++;
 			}
-			return {rows: data.rows.filter((r) => snapshots.some((s) => s.session_id === r.session_id)), message: outcome.kept.length > 0 ? undoSummary(outcome) : null};
+			return {
+				rows: data.rows.filter((r) => snapshots.some((s) => s.session_id === r.session_id)),
+				message: outcome.kept.length > 0 ? undoSummary(outcome) : null,
+			};
 		},
 		tagsInUse: () => [...new Set(data.rows.flatMap((r) => (r.tags ? (JSON.parse(r.tags) as string[]) : [])))],
 		exportSessions(format, ids, nowMs) {
@@ -239,7 +299,19 @@ export function fakeData(rows: StoredSession[], options: {stale?: StaleResult; r
 		},
 		async insight(row) {
 			data.insightRequests.push(row.session_id);
-			return data.insights.get(row.session_id) ?? {sessionId: row.session_id, missing: null, seeds: null, anomalies: [], reason: 'no insight in this test', imagesOnDisk: 0, manifestEntries: null, pngChecked: 0, brokenImages: 0};
+			return (
+				data.insights.get(row.session_id) ?? {
+					sessionId: row.session_id,
+					missing: null,
+					seeds: null,
+					anomalies: [],
+					reason: 'no insight in this test',
+					imagesOnDisk: 0,
+					manifestEntries: null,
+					pngChecked: 0,
+					brokenImages: 0,
+				}
+			);
 		},
 		async pollLive() {
 			data.livePolls++;
@@ -330,7 +402,10 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 		stdout.emit('resize');
 		await settle();
 	};
-	await waitFor(() => ready, () => 'the explorer to listen for keys');
+	await waitFor(
+		() => ready,
+		() => 'the explorer to listen for keys',
+	);
 	await resize(options.columns ?? 100, options.rows ?? 30);
 	const harness: Harness = {
 		clock,
@@ -352,7 +427,12 @@ export async function renderExplorer(options: Options): Promise<Harness> {
 			await settle();
 		},
 		async waitForFrame(check, what = 'a matching frame') {
-			await waitFor(() => check(harness.lastFrame()), () => `${what}; last frame:\n${harness.lastFrame()}`, undefined, clock);
+			await waitFor(
+				() => check(harness.lastFrame()),
+				() => `${what}; last frame:\n${harness.lastFrame()}`,
+				undefined,
+				clock,
+			);
 			return harness.lastFrame();
 		},
 		resize,

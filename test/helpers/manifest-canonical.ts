@@ -8,7 +8,10 @@ import {PyFloat, type JsonValue} from '../../source/core/python-json.js';
 
 function canonicalValue(value: JsonValue | undefined, floatsShow: boolean): unknown {
 	if (value === undefined) return {undefined: true};
-	if (value instanceof PyFloat) return floatsShow ? {pyfloat: Object.is(value.value, -0) ? '-0' : value.value} : canonicalValue(value.value, false);
+	if (value instanceof PyFloat)
+		return floatsShow
+			? {pyfloat: Object.is(value.value, -0) ? '-0' : value.value}
+			: canonicalValue(value.value, false);
 	if (typeof value === 'bigint') return {bigint: value.toString()};
 	if (typeof value === 'number') return Object.is(value, -0) ? {number: '-0'} : value;
 	if (Array.isArray(value)) return value.map((v) => canonicalValue(v, floatsShow));
@@ -32,5 +35,10 @@ function canonicalSnapshot(snapshot: Map<string, JsonValue>): unknown {
 export function canonicalManifest(result: ManifestReadResult): unknown {
 	if (!result.ok) return {reason: result.reason};
 	const {snapshot, status, imagesRecorded, imagesRequested} = result.document;
-	return {snapshot: canonicalSnapshot(snapshot), status, imagesRecorded, imagesRequested: canonicalValue(imagesRequested, false)};
+	return {
+		snapshot: canonicalSnapshot(snapshot),
+		status,
+		imagesRecorded,
+		imagesRequested: canonicalValue(imagesRequested, false),
+	};
 }

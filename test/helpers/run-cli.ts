@@ -17,8 +17,13 @@ export function runCli(
 			if (value !== undefined) env[key] = value;
 		}
 		// The caller's own settings must not leak into a fixture run.
-		for (const key of ['SDSTATS_ROOT', 'SDSTATS_DB', 'IMAGE_FOLDERS']) if (!options.env || !(key in options.env)) delete env[key];
-		const child = spawn(process.execPath, [CLI_PATH, ...args], {cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe']});
+		for (const key of ['SDSTATS_ROOT', 'SDSTATS_DB', 'IMAGE_FOLDERS'])
+			if (!options.env || !(key in options.env)) delete env[key];
+		const child = spawn(process.execPath, [CLI_PATH, ...args], {
+			cwd: options.cwd,
+			env,
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

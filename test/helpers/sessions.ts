@@ -16,17 +16,32 @@ export type RowSpec = ManifestSpec & {
 	/** Minutes before TEST_NOW of the newest write. */
 	idleMinutes?: number;
 	/** The user's triage (a session_metadata row); none by default. */
-	triage?: Partial<Pick<StoredSession, 'is_favorite' | 'is_test' | 'is_complete' | 'user_rating' | 'user_note'>> & {tags?: string[]};
+	triage?: Partial<Pick<StoredSession, 'is_favorite' | 'is_test' | 'is_complete' | 'user_rating' | 'user_note'>> & {
+		tags?: string[];
+	};
 };
 
 export function storedSession(name: string, spec: RowSpec = {}, nowMs = TEST_NOW): StoredSession {
 	const images = spec.images ?? spec.numImages ?? 0;
 	const newest = nowMs - (spec.idleMinutes ?? 600) * 60_000;
-	const imageFacts = Array.from({length: images}, (_, i) => ({name: `img_${i}.png`, mtimeNs: BigInt(newest - (images - 1 - i) * 5000) * 1_000_000n}));
+	const imageFacts = Array.from({length: images}, (_, i) => ({
+		name: `img_${i}.png`,
+		mtimeNs: BigInt(newest - (images - 1 - i) * 5000) * 1_000_000n,
+	}));
 	const manifest = spec.noManifest
 		? ({kind: 'missing'} as const)
-		: ({kind: 'bytes', bytes: Buffer.from(spec.raw ?? JSON.stringify(buildManifest(name, spec, images))), mtimeNs: BigInt(newest) * 1_000_000n} as const);
-	const {stats, bookkeeping} = computeSession({sessionId: name, sessionPath: path.join(TEST_ROOT, name), manifest, images: imageFacts, nowMs});
+		: ({
+				kind: 'bytes',
+				bytes: Buffer.from(spec.raw ?? JSON.stringify(buildManifest(name, spec, images))),
+				mtimeNs: BigInt(newest) * 1_000_000n,
+			} as const);
+	const {stats, bookkeeping} = computeSession({
+		sessionId: name,
+		sessionPath: path.join(TEST_ROOT, name),
+		manifest,
+		images: imageFacts,
+		nowMs,
+	});
 	return {
 		...stats,
 		manifest_state: bookkeeping.manifest_state,
@@ -48,8 +63,18 @@ export function storedSession(name: string, spec: RowSpec = {}, nowMs = TEST_NOW
 /** A varied set: one session in each state, two models, a sweep, both name formats. */
 export function sampleSessions(): StoredSession[] {
 	return [
-		storedSession('20251115_100000-complete_pony', {numImages: 4, images: 4, model: 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]', status: 'completed'}),
-		storedSession('20251114_100000-partial_illu', {numImages: 10, images: 3, status: 'completed', prompt: 'a red fox in snow'}),
+		storedSession('20251115_100000-complete_pony', {
+			numImages: 4,
+			images: 4,
+			model: 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]',
+			status: 'completed',
+		}),
+		storedSession('20251114_100000-partial_illu', {
+			numImages: 10,
+			images: 3,
+			status: 'completed',
+			prompt: 'a red fox in snow',
+		}),
 		storedSession('20251113_100000-over_run', {numImages: 2, images: 3, status: 'completed'}),
 		storedSession('20251112_100000-empty_run', {numImages: 5, images: 0, status: 'completed'}),
 		storedSession('20251120_115500-running_now', {numImages: 20, images: 5, status: 'ongoing', idleMinutes: 2}),
@@ -57,6 +82,13 @@ export function sampleSessions(): StoredSession[] {
 		storedSession('20251110_100000-aborted_run', {numImages: 8, images: 1, status: 'aborted'}),
 		storedSession('2025-10-14_163854_legacy.prompt', {noManifest: true, images: 3}),
 		storedSession('20251109_100000-broken', {raw: '{"snapshot": {', images: 2}),
-		storedSession('20251108_100000-sweep', {numImages: 6, images: 6, seedList: [1, 2, 3], variations: {Hair: ['a', 'b']}, status: 'completed', apiParams: {width: 512, height: 768, steps: 20, cfg_scale: 6, sampler_name: 'Euler a'}}),
+		storedSession('20251108_100000-sweep', {
+			numImages: 6,
+			images: 6,
+			seedList: [1, 2, 3],
+			variations: {Hair: ['a', 'b']},
+			status: 'completed',
+			apiParams: {width: 512, height: 768, steps: 20, cfg_scale: 6, sampler_name: 'Euler a'},
+		}),
 	];
 }

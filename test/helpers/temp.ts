@@ -15,7 +15,10 @@ afterAll(() => {
  * the web UI's `metadata/sessions.db` (sdstats' cache then goes to `metadata/sdstats.db` beside it), or with
  * `oneFile`, `metadata/cache.db`: a file the web UI does not use, holding everything (pass it with --db).
  */
-export function makeWorkspace(prefix = 'sdstats-test-', options: {oneFile?: boolean} = {}): {base: string; root: string; dbPath: string} {
+export function makeWorkspace(
+	prefix = 'sdstats-test-',
+	options: {oneFile?: boolean} = {},
+): {base: string; root: string; dbPath: string} {
 	const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
 	created.push(base);
 	const root = path.join(base, 'results');

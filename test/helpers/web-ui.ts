@@ -98,13 +98,20 @@ export function webUiMigrate(dbPath: string, nowIso = '2025-11-20T10:00:00.00000
                     applied_at TEXT NOT NULL
                 )`);
 	});
-	const applied = call(dbPath, (db) => (db.prepare('SELECT COUNT(*) FROM schema_version WHERE version = ?').pluck().get(1) as number) > 0);
+	const applied = call(
+		dbPath,
+		(db) => (db.prepare('SELECT COUNT(*) FROM schema_version WHERE version = ?').pluck().get(1) as number) > 0,
+	);
 	if (applied) return 'skipped';
 	call(dbPath, (db) => {
 		// Python's sqlite3 opens a transaction before the INSERT; the DDL before it runs in autocommit, as there.
 		try {
 			for (const statement of V001_STATEMENTS) db.exec(statement);
-			db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(1, V001_DESCRIPTION, nowIso);
+			db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(
+				1,
+				V001_DESCRIPTION,
+				nowIso,
+			);
 		} catch (error) {
 			throw new Error(`Migration v1 failed: ${V001_DESCRIPTION}: ${(error as Error).message}`);
 		}
@@ -165,9 +172,37 @@ export function webUiSaveStats(dbPath: string, stats: WebUiStats): void {
 /** list_all(): every row by column name, newest first, turned into its model (column names it relies on). */
 export function webUiListStats(dbPath: string): WebUiStats[] {
 	return call(dbPath, (db) =>
-		(db.prepare('SELECT * FROM session_stats ORDER BY session_created_at DESC').all() as Array<Record<string, unknown>>).map((row) => {
+		(
+			db.prepare('SELECT * FROM session_stats ORDER BY session_created_at DESC').all() as Array<
+				Record<string, unknown>
+			>
+		).map((row) => {
 			// _row_to_stats reads these by name; a missing one is a KeyError (a 500) in the web UI.
-			for (const name of ['session_name', 'sd_model', 'sampler_name', 'scheduler', 'cfg_scale', 'steps', 'width', 'height', 'images_requested', 'images_actual', 'completion_percent', 'placeholders_count', 'placeholders', 'variations_theoretical', 'variations_summary', 'session_type', 'is_seed_sweep', 'seed_min', 'seed_max', 'seed_mode', 'session_created_at', 'stats_computed_at', 'completion_threshold']) {
+			for (const name of [
+				'session_name',
+				'sd_model',
+				'sampler_name',
+				'scheduler',
+				'cfg_scale',
+				'steps',
+				'width',
+				'height',
+				'images_requested',
+				'images_actual',
+				'completion_percent',
+				'placeholders_count',
+				'placeholders',
+				'variations_theoretical',
+				'variations_summary',
+				'session_type',
+				'is_seed_sweep',
+				'seed_min',
+				'seed_max',
+				'seed_mode',
+				'session_created_at',
+				'stats_computed_at',
+				'completion_threshold',
+			]) {
 				if (!(name in row)) throw new Error(`KeyError: '${name}'`);
 			}
 			return row as unknown as WebUiStats;
@@ -197,10 +232,24 @@ export function webUiGlobalStats(dbPath: string): Record<string, number | null> 
 	);
 }
 
-export type MetadataUpdate = Partial<{is_test: boolean; is_complete: boolean; is_favorite: boolean; user_rating: 'like' | 'dislike'; user_note: string; tags: string[]}>;
+export type MetadataUpdate = Partial<{
+	is_test: boolean;
+	is_complete: boolean;
+	is_favorite: boolean;
+	user_rating: 'like' | 'dislike';
+	user_note: string;
+	tags: string[];
+}>;
 
 /** session_metadata_repository.py upsert(): insert with its defaults, or update only the given fields plus updated_at. */
-export function webUiUpsertMetadata(dbPath: string, sessionId: string, sessionPath: string, update: MetadataUpdate, nowIso: string, connection?: Database.Database): Record<string, unknown> {
+export function webUiUpsertMetadata(
+	dbPath: string,
+	sessionId: string,
+	sessionPath: string,
+	update: MetadataUpdate,
+	nowIso: string,
+	connection?: Database.Database,
+): Record<string, unknown> {
 	const body = (db: Database.Database): void => {
 		const existing = db.prepare('SELECT * FROM session_metadata WHERE session_id = ?').get(sessionId);
 		const write = db.transaction(() => {
@@ -252,7 +301,11 @@ export function webUiUpsertMetadata(dbPath: string, sessionId: string, sessionPa
 	};
 	if (connection) body(connection);
 	else call(dbPath, body);
-	return call(dbPath, (db) => db.prepare('SELECT * FROM session_metadata WHERE session_id = ?').get(sessionId) as Record<string, unknown>);
+	return call(
+		dbPath,
+		(db) =>
+			db.prepare('SELECT * FROM session_metadata WHERE session_id = ?').get(sessionId) as Record<string, unknown>,
+	);
 }
 
 /**
@@ -261,13 +314,24 @@ export function webUiUpsertMetadata(dbPath: string, sessionId: string, sessionPa
  */
 export function webUiFingerprint(dbPath: string): {schema: string; rows: string} {
 	return call(dbPath, (db) => {
-		const schema = (db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name IN ('schema_version', 'session_stats') OR name LIKE 'idx_stats_%' OR tbl_name IN ('schema_version', 'session_stats') ORDER BY name").all() as unknown[]);
+		const schema = db
+			.prepare(
+				"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name IN ('schema_version', 'session_stats') OR name LIKE 'idx_stats_%' OR tbl_name IN ('schema_version', 'session_stats') ORDER BY name",
+			)
+			.all() as unknown[];
 		const rows: unknown[] = [];
 		for (const table of ['schema_version', 'session_stats']) {
-			if (db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table)) rows.push(db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).raw().all());
+			if (db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table))
+				rows.push(db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).raw().all());
 		}
-		const metadataSchema = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_metadata'").pluck().get();
-		return {schema: JSON.stringify([schema, metadataSchema]), rows: crypto.createHash('sha256').update(JSON.stringify(rows)).digest('hex')};
+		const metadataSchema = db
+			.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_metadata'")
+			.pluck()
+			.get();
+		return {
+			schema: JSON.stringify([schema, metadataSchema]),
+			rows: crypto.createHash('sha256').update(JSON.stringify(rows)).digest('hex'),
+		};
 	});
 }
 

@@ -11,7 +11,12 @@ import {writeSession} from '../../source/demo/corpus.js';
 import {readSessionFacts} from '../../source/scan/session-facts.js';
 import {openDatabase} from '../../source/store/db.js';
 import {SCHEMA_VERSION} from '../../source/store/migrations.js';
-import {SESSION_METADATA_DDL, SESSION_STATE_DDL, SESSION_STATS_DDL, SESSION_STATS_INDEXES} from '../../source/store/schema.js';
+import {
+	SESSION_METADATA_DDL,
+	SESSION_STATE_DDL,
+	SESSION_STATS_DDL,
+	SESSION_STATS_INDEXES,
+} from '../../source/store/schema.js';
 import {SESSION_STATS_COLUMNS, type ListedSession} from '../../source/core/types.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
 import {compileQuery, isAnomalous} from '../../source/view/query-match.js';
@@ -38,11 +43,18 @@ function matching(rows: readonly ListedSession[], text: string, nowMs: number): 
 
 describe('the query language', () => {
 	it('parses is:anomaly, formats it back, and names both values in its error', () => {
-		expect(query('is:anomaly').terms[0]).toMatchObject({kind: 'field', field: 'is', value: {type: 'is', value: 'anomaly'}});
+		expect(query('is:anomaly').terms[0]).toMatchObject({
+			kind: 'field',
+			field: 'is',
+			value: {type: 'is', value: 'anomaly'},
+		});
 		expect(query('IS:Anomaly').terms[0]).toMatchObject({value: {type: 'is', value: 'anomaly'}});
 		expect(formatQuery(query('-is:anomaly is:incomplete'))).toBe('-is:anomaly is:incomplete');
 		const bad = parseQuery('is:odd');
-		expect(bad).toEqual({ok: false, error: {message: 'is: expected incomplete or anomaly, not "odd"', position: 3}});
+		expect(bad).toEqual({
+			ok: false,
+			error: {message: 'is: expected incomplete or anomaly, not "odd"', position: 3},
+		});
 	});
 });
 
@@ -54,7 +66,8 @@ describe('isAnomalous (the definition, on rows)', () => {
 		session_created_at: '2025-11-12T21:04:11' as string | null,
 		first_image_created_at: '2025-11-12T21:04:11.250000' as string | null,
 	};
-	const is = (change: Partial<typeof base>, state: SessionState = 'complete'): boolean => isAnomalous({...base, ...change}, state);
+	const is = (change: Partial<typeof base>, state: SessionState = 'complete'): boolean =>
+		isAnomalous({...base, ...change}, state);
 
 	it('empty images: more than 0; NULL (rows from before schema 2) counts as 0', () => {
 		expect(is({})).toBe(false);
@@ -102,10 +115,35 @@ describe('compute → store → is:anomaly', () => {
 		writeSession(root, {name: names.clean, manifest, images: 4, realPng: true});
 		writeSession(root, {name: names.zero, manifest, images: 4});
 		writeSession(root, {name: names.mismatch, manifest: {...manifest, recordImages: 4}, images: 3, realPng: true});
-		writeSession(root, {name: names.stalledAhead, manifest: {...manifest, status: 'ongoing', recordImages: 2}, images: 3, realPng: true});
-		writeSession(root, {name: names.running, manifest: {...manifest, status: 'ongoing', recordImages: 2}, images: 3, realPng: true, firstImageMs: now - 20_000, imageIntervalMs: 1000, manifestMtimeMs: now - 1000});
-		writeSession(root, {name: names.early, manifest, images: 4, realPng: true, firstImageMs: FOLDER_MS - 2 * 3_600_000});
-		writeSession(root, {name: names.slightlyEarly, manifest, images: 4, realPng: true, firstImageMs: FOLDER_MS - 30_000});
+		writeSession(root, {
+			name: names.stalledAhead,
+			manifest: {...manifest, status: 'ongoing', recordImages: 2},
+			images: 3,
+			realPng: true,
+		});
+		writeSession(root, {
+			name: names.running,
+			manifest: {...manifest, status: 'ongoing', recordImages: 2},
+			images: 3,
+			realPng: true,
+			firstImageMs: now - 20_000,
+			imageIntervalMs: 1000,
+			manifestMtimeMs: now - 1000,
+		});
+		writeSession(root, {
+			name: names.early,
+			manifest,
+			images: 4,
+			realPng: true,
+			firstImageMs: FOLDER_MS - 2 * 3_600_000,
+		});
+		writeSession(root, {
+			name: names.slightlyEarly,
+			manifest,
+			images: 4,
+			realPng: true,
+			firstImageMs: FOLDER_MS - 30_000,
+		});
 		writeSession(root, {name: names.legacy, images: 2, realPng: true});
 		await computeRoot(root, dbPath);
 	});
@@ -133,9 +171,17 @@ describe('compute → store → is:anomaly', () => {
 			const listed = repository.listNewest(root, 1000);
 			const expected = [names.early, names.mismatch, names.stalledAhead, names.zero].sort();
 			expect(matching(listed, 'is:anomaly', now)).toEqual(expected);
-			expect(matching(listed, '-is:anomaly', now)).toEqual([names.clean, names.legacy, names.running, names.slightlyEarly].sort());
+			expect(matching(listed, '-is:anomaly', now)).toEqual(
+				[names.clean, names.legacy, names.running, names.slightlyEarly].sort(),
+			);
 			expect(matching(listed, 'is:anomaly state:stalled', now)).toEqual([names.stalledAhead]);
-			const viaList = selectSessions(repository.listAll(), query('is:anomaly'), {key: 'name', direction: 'asc'}, now, STALL_MS);
+			const viaList = selectSessions(
+				repository.listAll(),
+				query('is:anomaly'),
+				{key: 'name', direction: 'asc'},
+				now,
+				STALL_MS,
+			);
 			expect(viaList.map((r) => r.row.session_id).sort()).toEqual(expected);
 			const states = new Map(listed.map((r) => [r.session_id, toSessionView(r, now, STALL_MS).state]));
 			expect(states.get(names.running)).toBe('running');
@@ -159,7 +205,12 @@ describe('compute → store → is:anomaly', () => {
 			}
 			expect(seen.sort()).toEqual(Object.values(names).sort());
 			const row = repository.listNewest(root, 100).find((r) => r.session_id === names.early)!;
-			expect(row).toMatchObject({seed_base: 1000, first_image_created_at: '2025-11-12T19:04:11', images_recorded: 4, zero_byte_images: 0});
+			expect(row).toMatchObject({
+				seed_base: 1000,
+				first_image_created_at: '2025-11-12T19:04:11',
+				images_recorded: 4,
+				zero_byte_images: 0,
+			});
 		} finally {
 			db.close();
 		}
@@ -182,18 +233,24 @@ describe('schema version 2 over a version 1 database', () => {
 		for (const statement of SESSION_STATS_INDEXES) db.exec(statement);
 		db.exec(SESSION_METADATA_DDL);
 		db.exec(SESSION_STATE_DDL);
-		db.prepare(`INSERT INTO session_stats (${SESSION_STATS_COLUMNS.join(', ')}) VALUES (${SESSION_STATS_COLUMNS.map((c) => `@${c}`).join(', ')})`).run(stats);
+		db.prepare(
+			`INSERT INTO session_stats (${SESSION_STATS_COLUMNS.join(', ')}) VALUES (${SESSION_STATS_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+		).run(stats);
 		db.prepare(
 			`INSERT INTO sdstats_session_state (session_id, manifest_state, manifest_status, images_recorded, error, fingerprint, last_activity_ms)
 			 VALUES (@session_id, @manifest_state, @manifest_status, @images_recorded, @error, 'old-fingerprint', @last_activity_ms)`,
 		).run(bookkeeping);
 		db.pragma('user_version = 1');
-		const statsSql = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_stats'").pluck().get() as string;
+		const statsSql = db
+			.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_stats'")
+			.pluck()
+			.get() as string;
 		db.close();
 		return {root, dbPath, name, statsSql};
 	}
 
-	const stateColumns = (db: Database.Database): string[] => db.prepare("SELECT name FROM pragma_table_info('sdstats_session_state')").pluck().all() as string[];
+	const stateColumns = (db: Database.Database): string[] =>
+		db.prepare("SELECT name FROM pragma_table_info('sdstats_session_state')").pluck().all() as string[];
 
 	it('a new database is at the latest version with the column, session_stats exactly the design DDL', () => {
 		const {dbPath} = makeWorkspace('sdstats-v2-', {oneFile: true});
@@ -202,8 +259,21 @@ describe('schema version 2 over a version 1 database', () => {
 			// Version 3 adds the sources of rows without manifest.json (issue 15).
 			expect(SCHEMA_VERSION).toBe(3);
 			expect(db.pragma('user_version', {simple: true})).toBe(3);
-			expect(stateColumns(db)).toEqual(['session_id', 'manifest_state', 'manifest_status', 'images_recorded', 'error', 'fingerprint', 'last_activity_ms', 'zero_byte_images', 'origins', 'sources_json']);
-			expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_stats'").pluck().get()).toBe(SESSION_STATS_DDL.replace('CREATE TABLE IF NOT EXISTS', 'CREATE TABLE'));
+			expect(stateColumns(db)).toEqual([
+				'session_id',
+				'manifest_state',
+				'manifest_status',
+				'images_recorded',
+				'error',
+				'fingerprint',
+				'last_activity_ms',
+				'zero_byte_images',
+				'origins',
+				'sources_json',
+			]);
+			expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_stats'").pluck().get()).toBe(
+				SESSION_STATS_DDL.replace('CREATE TABLE IF NOT EXISTS', 'CREATE TABLE'),
+			);
 		} finally {
 			db.close();
 		}
@@ -214,7 +284,12 @@ describe('schema version 2 over a version 1 database', () => {
 		const {db} = openDatabase(dbPath, 'read');
 		try {
 			const repository = new StatsRepository(db);
-			expect(repository.get(name)).toMatchObject({session_id: name, images_actual: 3, images_recorded: 3, zero_byte_images: null});
+			expect(repository.get(name)).toMatchObject({
+				session_id: name,
+				images_actual: 3,
+				images_recorded: 3,
+				zero_byte_images: null,
+			});
 			const listed = repository.listNewest(root, 10);
 			expect(listed.map((r) => [r.session_id, r.zero_byte_images])).toEqual([[name, null]]);
 			// Its three images are empty, but a row from before version 2 does not know it: it reads as 0.
@@ -233,9 +308,15 @@ describe('schema version 2 over a version 1 database', () => {
 			expect(db.pragma('user_version', {simple: true})).toBe(SCHEMA_VERSION);
 			expect(stateColumns(db)).toContain('zero_byte_images');
 			expect(stateColumns(db)).toContain('sources_json');
-			expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_stats'").pluck().get()).toBe(statsSql);
+			expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'session_stats'").pluck().get()).toBe(
+				statsSql,
+			);
 			const repository = new StatsRepository(db);
-			expect(repository.get(name)).toMatchObject({images_actual: 3, fingerprint: 'old-fingerprint', zero_byte_images: null});
+			expect(repository.get(name)).toMatchObject({
+				images_actual: 3,
+				fingerprint: 'old-fingerprint',
+				zero_byte_images: null,
+			});
 			expect(repository.listNewest(root, 10).map((r) => r.session_id)).toEqual([name]);
 		} finally {
 			db.close();
@@ -259,14 +340,23 @@ describe('schema version 2 over a version 1 database', () => {
 	it('an unreadable manifest keeps the good row and still refreshes the count of empty images', async () => {
 		const {root, dbPath} = makeWorkspace('sdstats-v2-', {oneFile: true});
 		const name = '20251112_210411-half_written';
-		const folder = writeSession(root, {name, manifest: {numImages: 3, status: 'ongoing'}, images: 3, realPng: true});
+		const folder = writeSession(root, {
+			name,
+			manifest: {numImages: 3, status: 'ongoing'},
+			images: 3,
+			realPng: true,
+		});
 		await computeRoot(root, dbPath);
 		fs.writeFileSync(path.join(folder, 'extra_0003.png'), '');
 		fs.writeFileSync(path.join(folder, 'manifest.json'), '{"snapshot": {');
 		await computeRoot(root, dbPath);
 		const {db} = openDatabase(dbPath, 'read');
 		try {
-			expect(new StatsRepository(db).get(name)).toMatchObject({manifest_state: 'unreadable', images_expected: 3, zero_byte_images: 1});
+			expect(new StatsRepository(db).get(name)).toMatchObject({
+				manifest_state: 'unreadable',
+				images_expected: 3,
+				zero_byte_images: 1,
+			});
 		} finally {
 			db.close();
 		}

@@ -15,7 +15,10 @@ export const FOLDER_MS = Date.UTC(2025, 10, 12, 21, 4, 11);
 export type Cell = {values: Record<string, string>; seed: number | bigint};
 
 /** The generator's order: product over non-empty placeholders, first outermost; with a seed list, every combination × every seed. */
-export function generatorOrder(variations: Record<string, string[]>, seeds: {seedList?: readonly (number | bigint)[]; baseSeed?: number} = {}): Cell[] {
+export function generatorOrder(
+	variations: Record<string, string[]>,
+	seeds: {seedList?: readonly (number | bigint)[]; baseSeed?: number} = {},
+): Cell[] {
 	let combos: Array<Record<string, string>> = [{}];
 	for (const [name, values] of Object.entries(variations)) {
 		if (values.length === 0) continue;
@@ -98,7 +101,12 @@ export function captureIo(): CommandIo & {out: () => string; err: () => string} 
 
 /** CommonOptions as source/cli.ts builds them, for `--root ROOT --db DB`. */
 export function commonOptions(root: string, dbPath: string, nowMs: number = Date.now()): CommonOptions {
-	return {locations: locate({rootFlag: root, dbFlag: dbPath, env: {}, cwd: process.cwd()}), stallWindowMs: 10 * 60_000, color: false, now: () => nowMs};
+	return {
+		locations: locate({rootFlag: root, dbFlag: dbPath, env: {}, cwd: process.cwd()}),
+		stallWindowMs: 10 * 60_000,
+		color: false,
+		now: () => nowMs,
+	};
 }
 
 /** Computes a root into the database at `dbPath` (created when missing), inline. */

@@ -10,7 +10,8 @@ import {makeWorkspace} from '../helpers/temp.js';
 import {generatorOrder, writeGridSession} from './fixtures.js';
 
 const texts = (lines: readonly InsightLine[]): string[] => lines.map((l) => l.text);
-const sections = (lines: readonly InsightLine[]): string[] => lines.filter((l) => l.role === 'section').map((l) => l.text);
+const sections = (lines: readonly InsightLine[]): string[] =>
+	lines.filter((l) => l.role === 'section').map((l) => l.text);
 
 function expectFits(lines: readonly InsightLine[], width: number): void {
 	for (const line of lines) expect(displayWidth(line.text), JSON.stringify(line.text)).toBeLessThanOrEqual(width);
@@ -22,7 +23,12 @@ const EXPRESSION = ['smile', 'frown', 'wink', 'cry'];
 function portraits(deleted: number[]): SessionInsight {
 	const {root} = makeWorkspace('sdstats-lines-');
 	const name = '20251112_210411-portraits';
-	const folder = writeSession(root, {name, manifest: {variations: {Hair: HAIR, Expression: EXPRESSION}, numImages: 12, status: 'completed'}, images: 12, realPng: true});
+	const folder = writeSession(root, {
+		name,
+		manifest: {variations: {Hair: HAIR, Expression: EXPRESSION}, numImages: 12, status: 'completed'},
+		images: 12,
+		realPng: true,
+	});
 	for (const i of deleted) fs.rmSync(path.join(folder, imageFileName(name, i, 1000 + i)));
 	return insightFor(folder, name);
 }
@@ -66,7 +72,13 @@ describe('insightLines', () => {
 		const {root} = makeWorkspace('sdstats-lines-');
 		const seedList = [1001, 1002, 1003];
 		const name = '20251112_210411-seed_list';
-		const {folder} = writeGridSession(root, name, {variations: {Hair: ['bob', 'braids']}, seedList, numImages: 6}, generatorOrder({Hair: ['bob', 'braids']}, {seedList}), {deleted: [4]});
+		const {folder} = writeGridSession(
+			root,
+			name,
+			{variations: {Hair: ['bob', 'braids']}, seedList, numImages: 6},
+			generatorOrder({Hair: ['bob', 'braids']}, {seedList}),
+			{deleted: [4]},
+		);
 		const lines = texts(insightLines(insightFor(folder, name), 100));
 		const seeds = lines.slice(lines.indexOf('Seeds'), lines.indexOf('Anomalies') - 1);
 		expect(seeds).toEqual([
@@ -81,7 +93,12 @@ describe('insightLines', () => {
 	it('a random session: the missing count and the values never produced', () => {
 		const {root} = makeWorkspace('sdstats-lines-');
 		const name = '20251112_210411-random';
-		const folder = writeSession(root, {name, manifest: {mode: 'random', variations: {Hair: ['a', 'b', 'c', 'd', 'e']}, numImages: 5}, images: 3, realPng: true});
+		const folder = writeSession(root, {
+			name,
+			manifest: {mode: 'random', variations: {Hair: ['a', 'b', 'c', 'd', 'e']}, numImages: 5},
+			images: 3,
+			realPng: true,
+		});
 		const lines = texts(insightLines(insightFor(folder, name), 80));
 		expect(lines.slice(0, 4)).toEqual([
 			'Missing images (random mode)',
@@ -93,7 +110,17 @@ describe('insightLines', () => {
 	});
 
 	it('no analysis: the reason, as a warning', () => {
-		const insight: SessionInsight = {sessionId: 'x', missing: null, seeds: null, anomalies: [], reason: 'manifest.json: unexpected end of input at byte 14', imagesOnDisk: 1, manifestEntries: null, pngChecked: 0, brokenImages: 0};
+		const insight: SessionInsight = {
+			sessionId: 'x',
+			missing: null,
+			seeds: null,
+			anomalies: [],
+			reason: 'manifest.json: unexpected end of input at byte 14',
+			imagesOnDisk: 1,
+			manifestEntries: null,
+			pngChecked: 0,
+			brokenImages: 0,
+		};
 		expect(insightLines(insight, 80)).toEqual([
 			{text: 'Missing combinations', role: 'section'},
 			{text: '  cannot tell: manifest.json: unexpected end of input at byte 14', role: 'warning'},
@@ -127,7 +154,13 @@ describe('insightLines', () => {
 				entriesWithoutFile: 0,
 			},
 			seeds: null,
-			anomalies: [{code: 'unlisted_images', message: `1 image file is not listed in the manifest: ${hostile}.png`, items: [`${hostile}.png`]}],
+			anomalies: [
+				{
+					code: 'unlisted_images',
+					message: `1 image file is not listed in the manifest: ${hostile}.png`,
+					items: [`${hostile}.png`],
+				},
+			],
 			reason: null,
 			imagesOnDisk: 2,
 			manifestEntries: 1,

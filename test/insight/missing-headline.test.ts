@@ -29,22 +29,39 @@ beforeAll(async () => {
 	// 10 planned, none listed, 2 image files on disk the manifest does not name.
 	const folder = path.join(root, UNLISTED);
 	fs.mkdirSync(folder);
-	const manifest = buildManifest(UNLISTED, {variations: {Hair: HAIR.slice(0, 5), Expression: ['x', 'y']}, numImages: 10, status: 'aborted'}, 0);
+	const manifest = buildManifest(
+		UNLISTED,
+		{variations: {Hair: HAIR.slice(0, 5), Expression: ['x', 'y']}, numImages: 10, status: 'aborted'},
+		0,
+	);
 	fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest, null, 2));
 	for (const name of ['stray_1.png', 'stray_2.png']) fs.writeFileSync(path.join(folder, name), TINY_PNG);
 	// A seed sweep: 8 combinations × 5 seeds = 40 planned, 12 made.
 	const seedList = [11, 12, 13, 14, 15];
 	const sweepCells = generatorOrder({Hair: HAIR}, {seedList});
-	writeGridSession(root, SWEEP, {variations: {Hair: HAIR}, seedList, numImages: 40, seedMode: 'progressive'}, sweepCells.slice(0, 12));
+	writeGridSession(
+		root,
+		SWEEP,
+		{variations: {Hair: HAIR}, seedList, numImages: 40, seedMode: 'progressive'},
+		sweepCells.slice(0, 12),
+	);
 	// The manifest plans 40 but its grid (no seed list) has 8 cells: 12 images, 4 repeating a combination.
 	const cells = [...generatorOrder({Hair: HAIR}), ...generatorOrder({Hair: HAIR.slice(0, 4)}, {baseSeed: 1008})];
-	writeGridSession(root, SHORT_GRID, {variations: {Hair: HAIR}, numImages: 40, seedMode: 'progressive', baseSeed: 1000}, cells);
+	writeGridSession(
+		root,
+		SHORT_GRID,
+		{variations: {Hair: HAIR}, numImages: 40, seedMode: 'progressive', baseSeed: 1000},
+		cells,
+	);
 	await computeRoot(root, dbPath);
 });
 
 function show(name: string, flags: {json?: boolean; missing?: boolean}): string {
 	const io = captureIo();
-	const code = showCommand({...commonOptions(root, dbPath, NOW), name, json: flags.json ?? false, missing: flags.missing ?? false}, io);
+	const code = showCommand(
+		{...commonOptions(root, dbPath, NOW), name, json: flags.json ?? false, missing: flags.missing ?? false},
+		io,
+	);
 	expect(io.err()).toBe('');
 	expect(code).toBe(0);
 	return io.out();
@@ -68,7 +85,9 @@ describe('--missing headline reconciles with the row (issue 11 item 2)', () => {
 	it('a 12/40 seed sweep: planned as combinations × seeds, the same 40 and 12 as the row', () => {
 		expect(row(SWEEP)).toEqual({actual: 12, expected: 40});
 		const headline = show(SWEEP, {missing: true}).split('\n')[0]!;
-		expect(headline).toBe(`${SWEEP}: 28 of 40 planned images (8 combinations × 5 seeds) missing, 12 made: all 12 image files in the folder are listed in the manifest.`);
+		expect(headline).toBe(
+			`${SWEEP}: 28 of 40 planned images (8 combinations × 5 seeds) missing, 12 made: all 12 image files in the folder are listed in the manifest.`,
+		);
 	});
 
 	it('a plan larger than its grid: the headline says so, and the repeats make up the row', () => {

@@ -20,10 +20,15 @@ type Plan = {values: Record<string, string>; seed: number};
  * sort by weight, lowest outermost), weight 0 a fixed pick here (random in the generator); with a seed list,
  * every combination × every seed; else progressive seeds from `base`.
  */
-function generatorPlan(prompt: string, pools: Record<string, string[]>, options: {seedList?: number[]; base?: number; cap?: number} = {}): Plan[] {
+function generatorPlan(
+	prompt: string,
+	pools: Record<string, string[]>,
+	options: {seedList?: number[]; base?: number; cap?: number} = {},
+): Plan[] {
 	const order = promptLoopOrder(prompt);
 	let combos: Array<Record<string, string>> = [{}];
-	for (const name of order.looped) combos = combos.flatMap((combo) => pools[name]!.map((value) => ({...combo, [name]: value})));
+	for (const name of order.looped)
+		combos = combos.flatMap((combo) => pools[name]!.map((value) => ({...combo, [name]: value})));
 	const withRandom = combos.map((combo) => {
 		const state = {...combo};
 		for (const name of order.randomPerImage) state[name] = pools[name]![0]!;
@@ -36,8 +41,16 @@ function generatorPlan(prompt: string, pools: Record<string, string[]>, options:
 }
 
 /** A manifest as the generator writes it after `made` images (variations in the template's import order). */
-function manifestBytes(prompt: string, pools: Record<string, string[]>, plan: readonly Plan[], made: number, options: {seedList?: number[]} = {}): Buffer {
-	const used = (name: string): string[] => [...new Set(plan.map((p) => p.values[name]!).filter((v) => v !== undefined))];
+function manifestBytes(
+	prompt: string,
+	pools: Record<string, string[]>,
+	plan: readonly Plan[],
+	made: number,
+	options: {seedList?: number[]} = {},
+): Buffer {
+	const used = (name: string): string[] => [
+		...new Set(plan.map((p) => p.values[name]!).filter((v) => v !== undefined)),
+	];
 	const manifest = {
 		snapshot: {
 			version: '2.0',
@@ -51,7 +64,12 @@ function manifestBytes(prompt: string, pools: Record<string, string[]>, plan: re
 				...(options.seedList ? {seed_list: options.seedList} : {}),
 			},
 			// The template's imports order: NOT the loop order.
-			variations: Object.fromEntries(Object.entries(pools).map(([name, available]) => [name, {available, used: used(name), count: available.length}])),
+			variations: Object.fromEntries(
+				Object.entries(pools).map(([name, available]) => [
+					name,
+					{available, used: used(name), count: available.length},
+				]),
+			),
 		},
 		images: plan.slice(0, made).map((p, i) => ({
 			filename: `img_${String(i).padStart(4, '0')}_seed-${p.seed}.png`,
@@ -134,22 +152,48 @@ describe('resume list follows the generator loop order (issue 11 item 1)', () =>
 		const analysis = analyse(manifestBytes(prompt, pools, plan, 2, {seedList}));
 		const report = missingReport('s', analysis);
 		expect(report.kind).toBe('seed-sweep');
-		expect(report).toMatchObject({placeholders: ['Hair', 'Expression'], seeds: seedList, planned: 20, found: 2, missing_count: 18});
+		expect(report).toMatchObject({
+			placeholders: ['Hair', 'Expression'],
+			seeds: seedList,
+			planned: 20,
+			found: 2,
+			missing_count: 18,
+		});
 		expect(report.resume).toEqual(expectedResume(plan, 2, ['Hair', 'Expression']));
 	});
 
 	it('the details show the grid in the same loop order', () => {
 		const prompt = '{Hair}, {Expression}';
 		const analysis = analyse(manifestBytes(prompt, POOLS, generatorPlan(prompt, POOLS), 4));
-		const insight: SessionInsight = {sessionId: 's', missing: analysis, seeds: null, anomalies: [], reason: null, imagesOnDisk: 4, manifestEntries: 4, pngChecked: 0, brokenImages: 0};
-		const text = insightLines(insight, 100).map((l) => l.text).join('\n');
+		const insight: SessionInsight = {
+			sessionId: 's',
+			missing: analysis,
+			seeds: null,
+			anomalies: [],
+			reason: null,
+			imagesOnDisk: 4,
+			manifestEntries: 4,
+			pngChecked: 0,
+			brokenImages: 0,
+		};
+		const text = insightLines(insight, 100)
+			.map((l) => l.text)
+			.join('\n');
 		expect(text).toContain('Hair × Expression');
 		expect(text).toContain('Hair=braids, Expression=frown (seed 1004)');
 	});
 
 	it('applied_variations order wins over the prompt, the prompt over snapshot.variations', () => {
-		expect(loopOrder(['A', 'B', 'C'], ['C', 'A', 'ControlNetImage_0'], '{B}, {A}, {C}').names).toEqual(['C', 'A', 'B']);
+		expect(loopOrder(['A', 'B', 'C'], ['C', 'A', 'ControlNetImage_0'], '{B}, {A}, {C}').names).toEqual([
+			'C',
+			'A',
+			'B',
+		]);
 		expect(loopOrder(['A', 'B', 'C'], null, '{B}, {A}').names).toEqual(['B', 'A', 'C']);
-		expect(loopOrder(['A', 'B'], null, null)).toEqual({names: ['A', 'B'], randomPerImage: [], source: 'variations'});
+		expect(loopOrder(['A', 'B'], null, null)).toEqual({
+			names: ['A', 'B'],
+			randomPerImage: [],
+			source: 'variations',
+		});
 	});
 });

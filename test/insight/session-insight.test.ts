@@ -4,7 +4,12 @@ import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {resumeList, type CombinatorialAnalysis, type RandomAnalysis} from '../../source/core/analysis/combinations.js';
 import {TINY_PNG, imageFileName, writeSession} from '../../source/demo/corpus.js';
-import {insightFor, insightOffThread, type SessionIdentityRow, type SessionInsight} from '../../source/jobs/session-insight.js';
+import {
+	insightFor,
+	insightOffThread,
+	type SessionIdentityRow,
+	type SessionInsight,
+} from '../../source/jobs/session-insight.js';
 import {makeWorkspace} from '../helpers/temp.js';
 import {FOLDER_MS, generatorOrder, setMtime, writeGridSession} from './fixtures.js';
 
@@ -12,12 +17,14 @@ const HAIR = ['bob', 'braids', 'ponytail'];
 const EXPRESSION = ['smile', 'frown', 'wink', 'cry'];
 
 function combinatorial(insight: SessionInsight): CombinatorialAnalysis {
-	if (insight.missing?.kind !== 'combinatorial') throw new Error(`expected a combinatorial analysis: ${insight.reason ?? insight.missing?.kind}`);
+	if (insight.missing?.kind !== 'combinatorial')
+		throw new Error(`expected a combinatorial analysis: ${insight.reason ?? insight.missing?.kind}`);
 	return insight.missing;
 }
 
 function random(insight: SessionInsight): RandomAnalysis {
-	if (insight.missing?.kind !== 'random') throw new Error(`expected a random analysis: ${insight.reason ?? insight.missing?.kind}`);
+	if (insight.missing?.kind !== 'random')
+		throw new Error(`expected a random analysis: ${insight.reason ?? insight.missing?.kind}`);
 	return insight.missing;
 }
 
@@ -27,7 +34,12 @@ describe('a combinatorial session with some images deleted', () => {
 	const {root} = makeWorkspace('sdstats-insight-');
 	const name = '20251112_210411-portraits';
 	// What the generator writes: 12 images over Hair × Expression, progressive seeds from 1000.
-	const folder = writeSession(root, {name, manifest: {variations: {Hair: HAIR, Expression: EXPRESSION}, numImages: 12, status: 'completed'}, images: 12, realPng: true});
+	const folder = writeSession(root, {
+		name,
+		manifest: {variations: {Hair: HAIR, Expression: EXPRESSION}, numImages: 12, status: 'completed'},
+		images: 12,
+		realPng: true,
+	});
 	const deleted = [2, 7, 11];
 	for (const i of deleted) fs.rmSync(path.join(folder, imageFileName(name, i, 1000 + i)));
 	const insight = insightFor(folder, name);
@@ -35,13 +47,24 @@ describe('a combinatorial session with some images deleted', () => {
 
 	it('counts the planned grid, what was found and what is missing', () => {
 		expect(insight.reason).toBeNull();
-		expect(analysis).toMatchObject({placeholders: ['Hair', 'Expression'], gridSize: 12, planned: 12, capped: false, found: 9, missingCount: 3, duplicates: 0, unmatched: 0});
+		expect(analysis).toMatchObject({
+			placeholders: ['Hair', 'Expression'],
+			gridSize: 12,
+			planned: 12,
+			capped: false,
+			found: 9,
+			missingCount: 3,
+			duplicates: 0,
+			unmatched: 0,
+		});
 		expect(insight).toMatchObject({imagesOnDisk: 9, manifestEntries: 12, pngChecked: 9, brokenImages: 0});
 	});
 
 	it('gives a resume list of exactly the deleted combinations, in order, with their planned seeds', () => {
 		const order = generatorOrder({Hair: HAIR, Expression: EXPRESSION});
-		expect(resumeList(analysis)).toEqual(deleted.map((i) => ({index: i, values: order[i]!.values, seed: 1000 + i})));
+		expect(resumeList(analysis)).toEqual(
+			deleted.map((i) => ({index: i, values: order[i]!.values, seed: 1000 + i})),
+		);
 		expect(resumeList(analysis)).toEqual([
 			{index: 2, values: {Hair: 'bob', Expression: 'wink'}, seed: 1002},
 			{index: 7, values: {Hair: 'braids', Expression: 'cry'}, seed: 1007},
@@ -81,7 +104,13 @@ describe('seed sweeps', () => {
 		const seedList = [1001, 1002, 1003];
 		const cells = generatorOrder({Hair: ['bob', 'braids']}, {seedList});
 		const name = '20251112_210411-seed_list';
-		const {folder} = writeGridSession(root, name, {variations: {Hair: ['bob', 'braids']}, seedList, numImages: 6}, cells, {deleted: [4]});
+		const {folder} = writeGridSession(
+			root,
+			name,
+			{variations: {Hair: ['bob', 'braids']}, seedList, numImages: 6},
+			cells,
+			{deleted: [4]},
+		);
 		const insight = insightFor(folder, name);
 		expect(insight.seeds).toMatchObject({
 			expectedSeeds: {kind: 'range', source: 'seed_list', first: 1001, last: 1003, count: 3},
@@ -98,7 +127,12 @@ describe('seed sweeps', () => {
 	it('progressive seeds over one placeholder: the gap', () => {
 		const {root} = makeWorkspace('sdstats-insight-');
 		const name = '20251112_210411-progressive';
-		const folder = writeSession(root, {name, manifest: {variations: {Expression: EXPRESSION}, numImages: 4, seedMode: 'progressive', baseSeed: 500}, images: 4, realPng: true});
+		const folder = writeSession(root, {
+			name,
+			manifest: {variations: {Expression: EXPRESSION}, numImages: 4, seedMode: 'progressive', baseSeed: 500},
+			images: 4,
+			realPng: true,
+		});
 		fs.rmSync(path.join(folder, imageFileName(name, 2, 502)));
 		const insight = insightFor(folder, name);
 		expect(insight.seeds).toMatchObject({
@@ -117,12 +151,23 @@ describe('seed sweeps', () => {
 			{values: {Hair: 'braids'}, seed: big[0]!},
 		];
 		const name = '20251112_210411-big_seeds';
-		const {folder} = writeGridSession(root, name, {variations: {Hair: ['bob', 'braids']}, seedList: [1, 2], numImages: 4}, cells);
+		const {folder} = writeGridSession(
+			root,
+			name,
+			{variations: {Hair: ['bob', 'braids']}, seedList: [1, 2], numImages: 4},
+			cells,
+		);
 		// Rewrite the seed list with the big seeds (JSON.stringify cannot).
 		const file = path.join(folder, 'manifest.json');
-		fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"seed_list": \[\s*1,\s*2\s*\]/, `"seed_list": [${big.join(', ')}]`));
+		fs.writeFileSync(
+			file,
+			fs.readFileSync(file, 'utf8').replace(/"seed_list": \[\s*1,\s*2\s*\]/, `"seed_list": [${big.join(', ')}]`),
+		);
 		const insight = insightFor(folder, name);
-		expect(insight.seeds?.duplicateSeeds).toEqual({total: 1, first: [{seed: big[0], count: 2, values: {Hair: 'bob'}}]});
+		expect(insight.seeds?.duplicateSeeds).toEqual({
+			total: 1,
+			first: [{seed: big[0], count: 2, values: {Hair: 'bob'}}],
+		});
 		expect(insight.seeds?.combinationsMissingSeeds.first).toEqual([
 			{values: {Hair: 'bob'}, missingSeeds: [big[1]]},
 			{values: {Hair: 'braids'}, missingSeeds: [big[1]]},
@@ -139,7 +184,17 @@ describe('a random-mode session', () => {
 		const {root} = makeWorkspace('sdstats-insight-');
 		const name = '20251112_210411-random';
 		const hair = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
-		const folder = writeSession(root, {name, manifest: {mode: 'random', variations: {Hair: hair, Expression: ['smile', 'frown']}, numImages: 10, status: 'completed'}, images: 7, realPng: true});
+		const folder = writeSession(root, {
+			name,
+			manifest: {
+				mode: 'random',
+				variations: {Hair: hair, Expression: ['smile', 'frown']},
+				numImages: 10,
+				status: 'completed',
+			},
+			images: 7,
+			realPng: true,
+		});
 		const insight = insightFor(folder, name);
 		expect(random(insight)).toEqual({
 			kind: 'random',
@@ -161,7 +216,12 @@ describe('anomalies', () => {
 
 	function troubled(): {folder: string; files: string[]} {
 		const {root} = makeWorkspace('sdstats-insight-');
-		const folder = writeSession(root, {name, manifest: {variations: {Hair: values}, numImages: 6, status: 'completed'}, images: 6, realPng: true});
+		const folder = writeSession(root, {
+			name,
+			manifest: {variations: {Hair: values}, numImages: 6, status: 'completed'},
+			images: 6,
+			realPng: true,
+		});
 		return {folder, files: values.map((_, i) => imageFileName(name, i, 1000 + i))};
 	}
 
@@ -173,13 +233,21 @@ describe('anomalies', () => {
 		fs.writeFileSync(path.join(folder, files[3]!), TINY_PNG.subarray(0, TINY_PNG.length - 5));
 		setMtime(path.join(folder, files[0]!), FOLDER_MS - 2 * 3_600_000);
 		const insight = insightFor(folder, name);
-		expect(codes(insight)).toEqual(['unlisted_images', 'missing_images', 'zero_byte_images', 'truncated_png', 'image_before_folder']);
+		expect(codes(insight)).toEqual([
+			'unlisted_images',
+			'missing_images',
+			'zero_byte_images',
+			'truncated_png',
+			'image_before_folder',
+		]);
 		const byCode = Object.fromEntries(insight.anomalies.map((a) => [a.code, a]));
 		expect(byCode.unlisted_images!.items).toEqual(['stray_0001.png']);
 		expect(byCode.missing_images!.items).toEqual([files[1]]);
 		expect(byCode.zero_byte_images!.items).toEqual([files[2]]);
 		expect(byCode.truncated_png!.items).toEqual([files[3]]);
-		expect(byCode.image_before_folder!.message).toBe("the first image (2025-11-12T19:04:11) is 2 h 00 min older than the folder's timestamp (2025-11-12T21:04:11)");
+		expect(byCode.image_before_folder!.message).toBe(
+			"the first image (2025-11-12T19:04:11) is 2 h 00 min older than the folder's timestamp (2025-11-12T21:04:11)",
+		);
 		// Empty and cut-off images are not found: they come back in the resume list.
 		expect(resumeList(combinatorial(insight)).map((e) => e.values.Hair)).toEqual(['b', 'c', 'd']);
 		expect(insight.brokenImages).toBe(2);
@@ -189,7 +257,9 @@ describe('anomalies', () => {
 		const {folder, files} = troubled();
 		setMtime(path.join(folder, files[0]!), FOLDER_MS - 59_000);
 		expect(codes(insightFor(folder, name))).toEqual([]);
-		expect(codes(insightFor(folder, name, {sessionCreatedAt: '2025-11-12T22:00:00'}))).toEqual(['image_before_folder']);
+		expect(codes(insightFor(folder, name, {sessionCreatedAt: '2025-11-12T22:00:00'}))).toEqual([
+			'image_before_folder',
+		]);
 		expect(codes(insightFor(folder, name, {sessionCreatedAt: null}))).toEqual([]);
 	});
 
@@ -205,7 +275,12 @@ describe('anomalies', () => {
 	it('a running session may have one image the manifest does not list yet', () => {
 		const {root} = makeWorkspace('sdstats-insight-');
 		const running = '20251112_210411-running';
-		const folder = writeSession(root, {name: running, manifest: {variations: {Hair: values}, numImages: 6, status: 'ongoing', recordImages: 3}, images: 4, realPng: true});
+		const folder = writeSession(root, {
+			name: running,
+			manifest: {variations: {Hair: values}, numImages: 6, status: 'ongoing', recordImages: 3},
+			images: 4,
+			realPng: true,
+		});
 		expect(codes(insightFor(folder, running, {running: true}))).toEqual([]);
 		expect(codes(insightFor(folder, running, {running: false}))).toEqual(['unlisted_images']);
 		// The newest image may still be being written: while running it is not judged; the older ones are.
@@ -234,10 +309,19 @@ describe('anomalies', () => {
 			generation_mode: 'combinatorial',
 			seed_base: 1000,
 		});
-		const rows = [identity(name), identity('20251113_090000-again'), identity('20251114_090000-other_steps', 25), {...identity('20251115_090000-no_prompt'), resolved_prompt: null}];
+		const rows = [
+			identity(name),
+			identity('20251113_090000-again'),
+			identity('20251114_090000-other_steps', 25),
+			{...identity('20251115_090000-no_prompt'), resolved_prompt: null},
+		];
 		const insight = insightFor(folder, name, {identities: rows});
 		expect(insight.anomalies).toEqual([
-			{code: 'duplicate_session', message: 'same prompt, model and parameters as 1 other session: 20251113_090000-again', items: ['20251113_090000-again']},
+			{
+				code: 'duplicate_session',
+				message: 'same prompt, model and parameters as 1 other session: 20251113_090000-again',
+				items: ['20251113_090000-again'],
+			},
 		]);
 		// Without the session's own row there is nothing to compare.
 		expect(insightFor(folder, name, {identities: rows.slice(1)}).anomalies).toEqual([]);
@@ -250,7 +334,12 @@ describe('when the manifest cannot say', () => {
 		const name = '2025-10-14_163854_legacy';
 		const folder = writeSession(root, {name, images: 3});
 		const insight = insightFor(folder, name);
-		expect(insight).toMatchObject({missing: null, seeds: null, reason: 'no manifest.json in the folder: nothing says what was planned', imagesOnDisk: 3});
+		expect(insight).toMatchObject({
+			missing: null,
+			seeds: null,
+			reason: 'no manifest.json in the folder: nothing says what was planned',
+			imagesOnDisk: 3,
+		});
 		expect(codes(insight)).toEqual(['zero_byte_images']);
 	});
 
@@ -258,26 +347,47 @@ describe('when the manifest cannot say', () => {
 		const {root} = makeWorkspace('sdstats-insight-');
 		const name = '20251112_210411-broken';
 		const folder = writeSession(root, {name, manifest: {raw: '{"snapshot": {'}, images: 1, realPng: true});
-		expect(insightFor(folder, name)).toMatchObject({missing: null, reason: 'manifest.json: unexpected end of input at byte 14'});
+		expect(insightFor(folder, name)).toMatchObject({
+			missing: null,
+			reason: 'manifest.json: unexpected end of input at byte 14',
+		});
 	});
 
 	it('a manifest without an images list', () => {
 		const {root} = makeWorkspace('sdstats-insight-');
 		const name = '20251112_210411-no_list';
-		const folder = writeSession(root, {name, manifest: {raw: '{"snapshot": {"generation_params": {"mode": "combinatorial"}}}'}, images: 1, realPng: true});
-		expect(insightFor(folder, name)).toMatchObject({missing: null, anomalies: [], reason: 'manifest.json has no "images" list: the images cannot be matched to what was planned'});
+		const folder = writeSession(root, {
+			name,
+			manifest: {raw: '{"snapshot": {"generation_params": {"mode": "combinatorial"}}}'},
+			images: 1,
+			realPng: true,
+		});
+		expect(insightFor(folder, name)).toMatchObject({
+			missing: null,
+			anomalies: [],
+			reason: 'manifest.json has no "images" list: the images cannot be matched to what was planned',
+		});
 	});
 
 	it('a folder that is gone', () => {
 		const {root} = makeWorkspace('sdstats-insight-');
-		expect(insightFor(path.join(root, 'nope'), 'nope')).toMatchObject({missing: null, anomalies: [], reason: 'the session folder is gone'});
+		expect(insightFor(path.join(root, 'nope'), 'nope')).toMatchObject({
+			missing: null,
+			anomalies: [],
+			reason: 'the session folder is gone',
+		});
 	});
 });
 
 describe('insightOffThread', () => {
 	const {root} = makeWorkspace('sdstats-insight-');
 	const name = '20251112_210411-portraits';
-	const folder = writeSession(root, {name, manifest: {variations: {Hair: HAIR, Expression: EXPRESSION}, numImages: 12, status: 'completed'}, images: 12, realPng: true});
+	const folder = writeSession(root, {
+		name,
+		manifest: {variations: {Hair: HAIR, Expression: EXPRESSION}, numImages: 12, status: 'completed'},
+		images: 12,
+		realPng: true,
+	});
 	fs.rmSync(path.join(folder, imageFileName(name, 5, 1005)));
 	const identities: SessionIdentityRow[] = ['x', 'y'].map((suffix) => ({
 		session_id: suffix === 'x' ? name : `20251113_000000-${suffix}`,
@@ -309,7 +419,9 @@ describe('insightOffThread', () => {
 		expect(fs.existsSync(path.join(path.dirname(compiled), 'insight-worker.js'))).toBe(true);
 		const insight = await module.insightOffThread(folder, name, {identities});
 		expect(insight).toEqual(structuredClone(insightFor(folder, name, {identities})));
-		expect(resumeList(combinatorial(insight))).toEqual([{index: 5, values: {Hair: 'braids', Expression: 'frown'}, seed: 1005}]);
+		expect(resumeList(combinatorial(insight))).toEqual([
+			{index: 5, values: {Hair: 'braids', Expression: 'frown'}, seed: 1005},
+		]);
 	});
 
 	it('an abort signal cancels it, on either path', async () => {

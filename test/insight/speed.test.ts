@@ -15,7 +15,12 @@ import {fileNameOf} from './fixtures.js';
 
 const ENTRIES = 100_000;
 const values = (prefix: string, count: number): string[] => Array.from({length: count}, (_, i) => `${prefix} ${i}`);
-const VARIATIONS = {Hair: values('hair style', 10), Outfit: values('outfit', 10), Pose: values('pose', 10), Expression: values('expression', 100)};
+const VARIATIONS = {
+	Hair: values('hair style', 10),
+	Outfit: values('outfit', 10),
+	Pose: values('pose', 10),
+	Expression: values('expression', 100),
+};
 /** Every 97th image is missing: 1,031 of 100,000. */
 const isDeleted = (i: number): boolean => i % 97 === 13;
 
@@ -37,7 +42,8 @@ function manifestBytes(name: string): Buffer {
 			filename: fileNameOf(i, 1000 + i),
 			seed: 1000 + i,
 			prompt: `masterpiece, best quality, 1girl, ${Object.values(ordered).join(', ')}, detailed background, soft lighting`,
-			negative_prompt: 'lowres, bad anatomy, bad hands, text, error, missing fingers, extra digit, cropped, worst quality',
+			negative_prompt:
+				'lowres, bad anatomy, bad hands, text, error, missing fingers, extra digit, cropped, worst quality',
 			applied_variations: ordered,
 		});
 	}
@@ -67,9 +73,18 @@ describe(`a ${ENTRIES.toLocaleString('en')}-entry manifest`, () => {
 			`[speed] ${ENTRIES} entries, ${(bytes.length / 1e6).toFixed(1)} MB manifest: parsed in ${parsed}, analysed at ${analysed}, ` +
 				`resume list of ${resume.length} at ${total.toFixed(0)} ms (target 2000 ms)\n`,
 		);
-		expect(analysis).toMatchObject({kind: 'combinatorial', planned: ENTRIES, found: ENTRIES - expectedMissing.length, missingCount: expectedMissing.length});
+		expect(analysis).toMatchObject({
+			kind: 'combinatorial',
+			planned: ENTRIES,
+			found: ENTRIES - expectedMissing.length,
+			missingCount: expectedMissing.length,
+		});
 		expect(resume.map((e) => e.index)).toEqual(expectedMissing);
-		expect(resume[0]).toEqual({index: 13, values: {Hair: 'hair style 0', Outfit: 'outfit 0', Pose: 'pose 0', Expression: 'expression 13'}, seed: 1013});
+		expect(resume[0]).toEqual({
+			index: 13,
+			values: {Hair: 'hair style 0', Outfit: 'outfit 0', Pose: 'pose 0', Expression: 'expression 13'},
+			seed: 1013,
+		});
 	});
 
 	it('the whole insight of a real folder of 100,000 images (readdir, stats, PNG ends, analyses): timing printed', () => {
@@ -77,17 +92,31 @@ describe(`a ${ENTRIES.toLocaleString('en')}-entry manifest`, () => {
 		const folder = path.join(root, name);
 		fs.mkdirSync(folder);
 		const written = performance.now();
-		for (let i = 0; i < ENTRIES; i++) if (!isDeleted(i)) fs.writeFileSync(path.join(folder, fileNameOf(i, 1000 + i)), TINY_PNG);
+		for (let i = 0; i < ENTRIES; i++)
+			if (!isDeleted(i)) fs.writeFileSync(path.join(folder, fileNameOf(i, 1000 + i)), TINY_PNG);
 		fs.writeFileSync(path.join(folder, 'manifest.json'), bytes);
 		const writing = ms(written);
 		const start = performance.now();
 		const insight = insightFor(folder, name);
 		const read = ms(start);
 		const lines = insightLines(insight, 100);
-		process.stdout.write(`[speed] insight of a ${ENTRIES}-image folder: ${read} (lines: ${ms(start)}; writing the fixture took ${writing})\n`);
-		expect(insight).toMatchObject({imagesOnDisk: ENTRIES - expectedMissing.length, manifestEntries: ENTRIES, pngChecked: ENTRIES - expectedMissing.length, brokenImages: 0});
+		process.stdout.write(
+			`[speed] insight of a ${ENTRIES}-image folder: ${read} (lines: ${ms(start)}; writing the fixture took ${writing})\n`,
+		);
+		expect(insight).toMatchObject({
+			imagesOnDisk: ENTRIES - expectedMissing.length,
+			manifestEntries: ENTRIES,
+			pngChecked: ENTRIES - expectedMissing.length,
+			brokenImages: 0,
+		});
 		expect(insight.missing).toMatchObject({missingCount: expectedMissing.length});
 		expect(insight.anomalies.map((a) => a.code)).toEqual(['missing_images']);
-		expect(lines.some((l) => l.text.includes(`${expectedMissing.length} of ${ENTRIES} planned images missing, ${ENTRIES - expectedMissing.length} made`))).toBe(true);
+		expect(
+			lines.some((l) =>
+				l.text.includes(
+					`${expectedMissing.length} of ${ENTRIES} planned images missing, ${ENTRIES - expectedMissing.length} made`,
+				),
+			),
+		).toBe(true);
 	}, 120_000);
 });

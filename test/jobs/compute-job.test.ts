@@ -28,8 +28,20 @@ describe('runCompute', () => {
 		fs.writeFileSync(path.join(root, 'stray.txt'), 'x');
 
 		const first = await compute();
-		expect(first).toMatchObject({computed: 3, unchanged: 0, removed: 0, unreadable: 0, no_manifest: 1, cancelled: false});
-		expect(repository.listAll().map((r) => r.session_id).sort()).toEqual(['2025-10-14_163854_legacy', '20251112_210411-a', '20251112_220000-b']);
+		expect(first).toMatchObject({
+			computed: 3,
+			unchanged: 0,
+			removed: 0,
+			unreadable: 0,
+			no_manifest: 1,
+			cancelled: false,
+		});
+		expect(
+			repository
+				.listAll()
+				.map((r) => r.session_id)
+				.sort(),
+		).toEqual(['2025-10-14_163854_legacy', '20251112_210411-a', '20251112_220000-b']);
 
 		const second = await compute();
 		expect(second).toMatchObject({computed: 0, unchanged: 3, removed: 0});
@@ -37,7 +49,11 @@ describe('runCompute', () => {
 
 	it('recomputes a session whose manifest or folder changed', async () => {
 		const {root, repository, compute} = setup();
-		const folder = writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 4, status: 'ongoing'}, images: 2});
+		const folder = writeSession(root, {
+			name: '20251112_210411-a',
+			manifest: {numImages: 4, status: 'ongoing'},
+			images: 2,
+		});
 		await compute();
 		expect(repository.get('20251112_210411-a')!.images_actual).toBe(2);
 
@@ -58,12 +74,16 @@ describe('runCompute', () => {
 		const folder = writeSession(root, {name: '20251112_210411-gone', manifest: {numImages: 1}, images: 1});
 		writeSession(root, {name: '20251112_210412-kept', manifest: {numImages: 1}, images: 1});
 		await compute();
-		db.prepare("INSERT INTO session_metadata (session_id, session_path, is_favorite, created_at, updated_at) VALUES (?, ?, 1, 'c', 'u')").run('20251112_210411-gone', folder);
+		db.prepare(
+			"INSERT INTO session_metadata (session_id, session_path, is_favorite, created_at, updated_at) VALUES (?, ?, 1, 'c', 'u')",
+		).run('20251112_210411-gone', folder);
 		fs.rmSync(folder, {recursive: true});
 		const summary = await compute();
 		expect(summary).toMatchObject({removed: 1, unchanged: 1});
 		expect(repository.get('20251112_210411-gone')).toBeUndefined();
-		expect(db.prepare('SELECT session_id, is_favorite FROM session_metadata').all()).toEqual([{session_id: '20251112_210411-gone', is_favorite: 1}]);
+		expect(db.prepare('SELECT session_id, is_favorite FROM session_metadata').all()).toEqual([
+			{session_id: '20251112_210411-gone', is_favorite: 1},
+		]);
 	});
 
 	it('leaves rows of other results roots in a shared database alone', async () => {
@@ -84,21 +104,36 @@ describe('runCompute', () => {
 		writeSession(root, {name: '20251112_210412-b', manifest: {numImages: 1}, images: 1});
 		await compute();
 		expect(await compute({force: true})).toMatchObject({computed: 2, unchanged: 0});
-		expect(await compute({force: true, sessions: ['20251112_210412-b']})).toMatchObject({computed: 1, unchanged: 0, removed: 0});
+		expect(await compute({force: true, sessions: ['20251112_210412-b']})).toMatchObject({
+			computed: 1,
+			unchanged: 0,
+			removed: 0,
+		});
 	});
 
 	it('keeps the previous row for a manifest caught mid-write, and reads it again next time', async () => {
 		const {root, repository, compute} = setup();
-		const folder = writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 8, model: 'good.safetensors'}, images: 4});
+		const folder = writeSession(root, {
+			name: '20251112_210411-a',
+			manifest: {numImages: 8, model: 'good.safetensors'},
+			images: 4,
+		});
 		await compute();
 		const manifestPath = path.join(folder, 'manifest.json');
 		const whole = fs.readFileSync(manifestPath);
 		fs.writeFileSync(manifestPath, whole.subarray(0, 57));
 		const summary = await compute();
 		expect(summary).toMatchObject({computed: 1, unreadable: 1});
-		expect(summary.errors).toEqual([{session_id: '20251112_210411-a', reason: 'manifest.json: unexpected end of input at byte 57'}]);
+		expect(summary.errors).toEqual([
+			{session_id: '20251112_210411-a', reason: 'manifest.json: unexpected end of input at byte 57'},
+		]);
 		let row = repository.get('20251112_210411-a')!;
-		expect(row).toMatchObject({sd_model: 'good.safetensors', images_expected: 8, images_actual: 4, manifest_state: 'unreadable'});
+		expect(row).toMatchObject({
+			sd_model: 'good.safetensors',
+			images_expected: 8,
+			images_actual: 4,
+			manifest_state: 'unreadable',
+		});
 
 		// Nothing else changes, but an unreadable session is read again.
 		fs.writeFileSync(manifestPath, whole);
@@ -109,7 +144,8 @@ describe('runCompute', () => {
 
 	it('stops after the current batch when cancelled, storing what finished', async () => {
 		const {root, repository, compute} = setup();
-		for (let i = 0; i < 6; i++) writeSession(root, {name: `20251112_21041${i}-s${i}`, manifest: {numImages: 1}, images: 1});
+		for (let i = 0; i < 6; i++)
+			writeSession(root, {name: `20251112_21041${i}-s${i}`, manifest: {numImages: 1}, images: 1});
 		const cancel = {cancelled: false};
 		const summary = await compute({
 			batchSize: 2,

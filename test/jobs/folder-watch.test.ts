@@ -10,7 +10,10 @@ import {makeWorkspace} from '../helpers/temp.js';
 
 type FakeWatch = {target: string; emit(filename: string | null): void; fail(error: Error): void; closed: boolean};
 
-function fakeWatch(options: {failAfter?: number; failCode?: string} = {}): {watch: WatchFunction; watches: FakeWatch[]} {
+function fakeWatch(options: {failAfter?: number; failCode?: string} = {}): {
+	watch: WatchFunction;
+	watches: FakeWatch[];
+} {
 	const watches: FakeWatch[] = [];
 	const watch: WatchFunction = (target, listener) => {
 		if (options.failAfter !== undefined && watches.length >= options.failAfter) {
@@ -44,7 +47,12 @@ describe('FolderWatcher', () => {
 		const {watch, watches} = fakeWatch();
 		const watcher = new FolderWatcher({root: '/r', onHint: () => {}, watch, remote: false, sliceSize: 2});
 		await watcher.start(['20250101_000000-a', '20250301_000000-c', '20250201_000000-b'], ['20250101_000000-a']);
-		expect(watches.map((w) => w.target)).toEqual(['/r', '/r/20250101_000000-a', '/r/20250301_000000-c', '/r/20250201_000000-b']);
+		expect(watches.map((w) => w.target)).toEqual([
+			'/r',
+			'/r/20250101_000000-a',
+			'/r/20250301_000000-c',
+			'/r/20250201_000000-b',
+		]);
 		expect(watcher.reliable).toBe(true);
 		expect(watcher.limitation).toBeNull();
 		watcher.close();

@@ -18,9 +18,21 @@ describe('live poll with watch hints', () => {
 		const opened = openDatabase(dbPath, 'create');
 		const repository = new StatsRepository(opened.db);
 		await runCompute({root, repository});
-		const poller = new LivePoller({root, dbPath: opened.path, repository, queries: new LiveQueries(opened.db), stallWindowMs: 600_000});
+		const poller = new LivePoller({
+			root,
+			dbPath: opened.path,
+			repository,
+			queries: new LiveQueries(opened.db),
+			stallWindowMs: 600_000,
+		});
 		await poller.cycle();
-		fs.rmSync(path.join(root, id, fs.readdirSync(path.join(root, id)).find((n) => n.endsWith('.png'))!));
+		fs.rmSync(
+			path.join(
+				root,
+				id,
+				fs.readdirSync(path.join(root, id)).find((n) => n.endsWith('.png'))!,
+			),
+		);
 		fs.writeFileSync(path.join(root, 'notes.txt'), 'not a session');
 
 		expect((await poller.cycle()).changedIds).toEqual([]);

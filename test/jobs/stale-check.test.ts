@@ -15,7 +15,11 @@ async function computedRoot() {
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
 	writeSession(workspace.root, {name: '20251112_210411-same', manifest: {numImages: 2}, images: 2});
-	const changed = writeSession(workspace.root, {name: '20251112_210412-changed', manifest: {numImages: 4}, images: 2});
+	const changed = writeSession(workspace.root, {
+		name: '20251112_210412-changed',
+		manifest: {numImages: 4},
+		images: 2,
+	});
 	const gone = writeSession(workspace.root, {name: '20251112_210413-gone', manifest: {numImages: 1}, images: 1});
 	await runCompute({root: workspace.root, repository, runner: inlineRunner()});
 	fs.writeFileSync(path.join(changed, 'img_9999.png'), '');

@@ -22,12 +22,15 @@ function setup() {
 	const workspace = makeWorkspace('sdstats-change-', {oneFile: true});
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
-	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) => runCompute({root: workspace.root, repository, runner: inlineRunner(), ...extra});
+	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) =>
+		runCompute({root: workspace.root, repository, runner: inlineRunner(), ...extra});
 	return {...workspace, db, repository, compute};
 }
 
 /** A runner that does something to the disk before the first `times` batches are read, then reads them as usual. */
-function meddlingRunner(before: (tasks: readonly {sessionId: string; sessionPath: string}[], batch: number) => void): BatchRunner {
+function meddlingRunner(
+	before: (tasks: readonly {sessionId: string; sessionPath: string}[], batch: number) => void,
+): BatchRunner {
 	const inner = inlineRunner();
 	let batch = 0;
 	return {
@@ -62,12 +65,21 @@ describe('images that come and go', () => {
 
 		for (const name of fs.readdirSync(folder).filter((n) => n.endsWith('.png'))) fs.rmSync(path.join(folder, name));
 		await compute();
-		expect(repository.get(A)).toMatchObject({images_actual: 0, completion_percentage: 0, first_image_created_at: null, last_image_created_at: null});
+		expect(repository.get(A)).toMatchObject({
+			images_actual: 0,
+			completion_percentage: 0,
+			first_image_created_at: null,
+			last_image_created_at: null,
+		});
 	});
 
 	it('images appearing and disappearing in a session whose manifest was never readable are counted (no earlier good row to keep)', async () => {
 		const {root, repository, compute} = setup();
-		const folder = writeSession(root, {name: A, manifest: {raw: '{"snapshot": {"version": "2.0", "runtime_info": {'}, images: 3});
+		const folder = writeSession(root, {
+			name: A,
+			manifest: {raw: '{"snapshot": {"version": "2.0", "runtime_info": {'},
+			images: 3,
+		});
 		await compute();
 		expect(repository.get(A)).toMatchObject({images_actual: 3, manifest_state: 'unreadable'});
 
@@ -83,19 +95,36 @@ describe('images that come and go', () => {
 describe('manifests cut off', () => {
 	it('a manifest truncated mid-write keeps the previous good row with the reason, is read again, and is recomputed once fixed', async () => {
 		const {root, repository, compute} = setup();
-		const folder = writeSession(root, {name: A, manifest: {numImages: 8, status: 'ongoing', model: 'goodModel.safetensors'}, images: 3});
+		const folder = writeSession(root, {
+			name: A,
+			manifest: {numImages: 8, status: 'ongoing', model: 'goodModel.safetensors'},
+			images: 3,
+		});
 		const manifestPath = path.join(folder, 'manifest.json');
 		await compute();
 		const good = repository.get(A)!;
-		expect(good).toMatchObject({sd_model: 'goodModel.safetensors', images_expected: 8, manifest_state: 'ok', error: null});
+		expect(good).toMatchObject({
+			sd_model: 'goodModel.safetensors',
+			images_expected: 8,
+			manifest_state: 'ok',
+			error: null,
+		});
 
 		const full = fs.readFileSync(manifestPath);
 		fs.writeFileSync(manifestPath, full.subarray(0, Math.floor(full.length / 2)));
 		const truncated = await compute();
 		expect(truncated).toMatchObject({computed: 1, unreadable: 1});
-		expect(truncated.errors).toEqual([{session_id: A, reason: expect.stringMatching(/^manifest\.json: .+ at byte \d+$/)}]);
+		expect(truncated.errors).toEqual([
+			{session_id: A, reason: expect.stringMatching(/^manifest\.json: .+ at byte \d+$/)},
+		]);
 		const kept = repository.get(A)!;
-		expect(kept).toMatchObject({sd_model: 'goodModel.safetensors', images_expected: 8, images_actual: 3, completion_percentage: 37.5, manifest_status: 'ongoing'});
+		expect(kept).toMatchObject({
+			sd_model: 'goodModel.safetensors',
+			images_expected: 8,
+			images_actual: 3,
+			completion_percentage: 37.5,
+			manifest_status: 'ongoing',
+		});
 		expect(kept.manifest_state).toBe('unreadable');
 		expect(kept.error).toMatch(/^manifest\.json: .+ at byte \d+$/);
 		expect(kept.fingerprint).toBeNull();
@@ -105,15 +134,30 @@ describe('manifests cut off', () => {
 		expect(repository.get(A)).toMatchObject({sd_model: 'goodModel.safetensors', manifest_state: 'unreadable'});
 
 		// The generator finishes its write: the session is computed from the new manifest.
-		writeSession(root, {name: A, manifest: {numImages: 4, status: 'completed', model: 'goodModel.safetensors'}, images: 4});
+		writeSession(root, {
+			name: A,
+			manifest: {numImages: 4, status: 'completed', model: 'goodModel.safetensors'},
+			images: 4,
+		});
 		expect(await compute()).toMatchObject({computed: 1, unreadable: 0});
-		expect(repository.get(A)).toMatchObject({manifest_state: 'ok', error: null, images_expected: 4, images_actual: 4, completion_percentage: 100, manifest_status: 'completed'});
+		expect(repository.get(A)).toMatchObject({
+			manifest_state: 'ok',
+			error: null,
+			images_expected: 4,
+			images_actual: 4,
+			completion_percentage: 100,
+			manifest_status: 'completed',
+		});
 		expect(repository.get(A)!.fingerprint).not.toBeNull();
 	});
 
 	it('a manifest truncated between fingerprinting and reading: the good row stays, the next compute reads it again', async () => {
 		const {root, repository, compute} = setup();
-		const folder = writeSession(root, {name: A, manifest: {numImages: 6, model: 'goodModel.safetensors'}, images: 6});
+		const folder = writeSession(root, {
+			name: A,
+			manifest: {numImages: 6, model: 'goodModel.safetensors'},
+			images: 6,
+		});
 		writeSession(root, {name: B, manifest: {numImages: 2}, images: 1});
 		await compute();
 		const manifestPath = path.join(folder, 'manifest.json');
@@ -123,7 +167,12 @@ describe('manifests cut off', () => {
 			runner: meddlingRunner(() => fs.writeFileSync(manifestPath, full.subarray(0, 40))),
 		});
 		expect(summary).toMatchObject({computed: 2, unreadable: 1});
-		expect(repository.get(A)).toMatchObject({sd_model: 'goodModel.safetensors', images_expected: 6, manifest_state: 'unreadable', fingerprint: null});
+		expect(repository.get(A)).toMatchObject({
+			sd_model: 'goodModel.safetensors',
+			images_expected: 6,
+			manifest_state: 'unreadable',
+			fingerprint: null,
+		});
 		expect(repository.get(B)).toMatchObject({manifest_state: 'ok', images_actual: 1});
 
 		fs.writeFileSync(manifestPath, full);
@@ -172,7 +221,11 @@ describe('session folders that vanish while we look', () => {
 		expect(repository.get(B)).toBeUndefined();
 		const next = await compute();
 		expect(next).toMatchObject({computed: 1, unchanged: 1, removed: 0});
-		expect(repository.get(renamed)).toMatchObject({sd_model: 'renamed.safetensors', images_actual: 3, images_expected: 5});
+		expect(repository.get(renamed)).toMatchObject({
+			sd_model: 'renamed.safetensors',
+			images_actual: 3,
+			images_expected: 5,
+		});
 	});
 });
 
@@ -204,7 +257,12 @@ describe('the whole results root disappears', () => {
 
 	it('the whole root removed during a compute: a clear error, no row removed, normal again when it is back', async () => {
 		const {root, dbPath, repository, compute} = setup();
-		for (let i = 0; i < 12; i++) writeSession(root, {name: `20251112_2100${String(i).padStart(2, '0')}-s${i}`, manifest: {numImages: 4}, images: i % 5});
+		for (let i = 0; i < 12; i++)
+			writeSession(root, {
+				name: `20251112_2100${String(i).padStart(2, '0')}-s${i}`,
+				manifest: {numImages: 4},
+				images: i % 5,
+			});
 		await compute();
 		const before = essentials(dbPath);
 		expect(before.size).toBe(12);
@@ -218,7 +276,9 @@ describe('the whole results root disappears', () => {
 			}),
 		});
 		await expect(run).rejects.toThrow(ComputeAbortedError);
-		await expect(run).rejects.toThrow(/results root .* became unavailable during the compute; no session was removed/);
+		await expect(run).rejects.toThrow(
+			/results root .* became unavailable during the compute; no session was removed/,
+		);
 		expect(repository.count()).toBe(12);
 		expect(essentials(dbPath)).toEqual(before);
 		expect(halfWritten(dbPath)).toEqual({statsOnly: [], stateOnly: []});
@@ -232,7 +292,12 @@ describe('the whole results root disappears', () => {
 
 	it('the whole root removed during the very first batch: no row removed', async () => {
 		const {root, dbPath, repository, compute} = setup();
-		for (let i = 0; i < 5; i++) writeSession(root, {name: `20251112_2100${String(i).padStart(2, '0')}-s${i}`, manifest: {numImages: 4}, images: 2});
+		for (let i = 0; i < 5; i++)
+			writeSession(root, {
+				name: `20251112_2100${String(i).padStart(2, '0')}-s${i}`,
+				manifest: {numImages: 4},
+				images: 2,
+			});
 		await compute();
 		const before = essentials(dbPath);
 		await expect(
@@ -256,7 +321,10 @@ describe('the whole results root disappears', () => {
 		for (let i = 0; i < 2; i++) expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(1);
 		const listed = await cli(['list', '--json', '--root', root, '--db', dbPath]);
 		expect(listed.code).toBe(0);
-		expect((JSON.parse(listed.stdout) as Array<{session_id: string}>).map((r) => r.session_id).sort()).toEqual([A, B]);
+		expect((JSON.parse(listed.stdout) as Array<{session_id: string}>).map((r) => r.session_id).sort()).toEqual([
+			A,
+			B,
+		]);
 		fs.renameSync(`${root}.away`, root);
 		const back = await cli(['compute', '--json', '--root', root, '--db', dbPath]);
 		expect(back.code).toBe(0);
@@ -273,7 +341,9 @@ describe('the whole results root disappears', () => {
 		expect((await cli(['compute', '--root', other, '--db', dbPath])).code).toBe(0);
 		{
 			const {db} = openDatabase(dbPath, 'write');
-			const insert = db.prepare("INSERT INTO session_metadata (session_id, session_path, is_favorite, user_note, created_at, updated_at) VALUES (?, ?, 1, 'keep me', 'c', 'u')");
+			const insert = db.prepare(
+				"INSERT INTO session_metadata (session_id, session_path, is_favorite, user_note, created_at, updated_at) VALUES (?, ?, 1, 'keep me', 'c', 'u')",
+			);
 			insert.run(A, path.join(root, A));
 			insert.run(C, path.join(other, C));
 			db.close();
@@ -291,7 +361,9 @@ describe('the whole results root disappears', () => {
 		expect([...essentials(dbPath).keys()]).toEqual([C]);
 		const {db} = openDatabase(dbPath, 'read');
 		try {
-			expect(db.prepare('SELECT session_id, is_favorite, user_note FROM session_metadata ORDER BY session_id').all()).toEqual([
+			expect(
+				db.prepare('SELECT session_id, is_favorite, user_note FROM session_metadata ORDER BY session_id').all(),
+			).toEqual([
 				{session_id: A, is_favorite: 1, user_note: 'keep me'},
 				{session_id: C, is_favorite: 1, user_note: 'keep me'},
 			]);

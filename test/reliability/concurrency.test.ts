@@ -130,7 +130,9 @@ describe('concurrency', () => {
 				{result: rb, other: a.pid},
 			].filter(({result}) => /waiting for /.test(result.stderr));
 			expect(waited).toHaveLength(1);
-			expect(waited[0]!.result.stderr).toMatch(new RegExp(`waiting for sdstats compute \\(pid ${waited[0]!.other}\\b`));
+			expect(waited[0]!.result.stderr).toMatch(
+				new RegExp(`waiting for sdstats compute \\(pid ${waited[0]!.other}\\b`),
+			);
 			// The one that waited found the work done (only the sessions whose manifest never parses are read again).
 			const [, computedAfterWait] = /^computed (\d+), unchanged (\d+)/.exec(waited[0]!.result.stdout) ?? [];
 			expect(Number(computedAfterWait)).toBeLessThan(names.length / 5);
@@ -139,10 +141,19 @@ describe('concurrency', () => {
 			expect(webui.errors).toEqual([]);
 			expect(webui.done).toBeGreaterThan(10);
 			withDb(dbPath, (db) => {
-				const ids = new Set(db.prepare("SELECT session_id FROM session_stats WHERE session_id LIKE 'webui-%'").pluck().all() as string[]);
+				const ids = new Set(
+					db
+						.prepare("SELECT session_id FROM session_stats WHERE session_id LIKE 'webui-%'")
+						.pluck()
+						.all() as string[],
+				);
 				for (let i = 0; i < webui.done; i++) expect(ids.has(`webui-${i}`)).toBe(true);
-				expect(db.prepare("SELECT images_actual FROM session_stats WHERE session_id = 'webui-hot'").pluck().get()).toBe(webui.done - 1);
-				expect(db.prepare('SELECT COUNT(*) FROM session_metadata').pluck().get()).toBe(Math.min(20, webui.done));
+				expect(
+					db.prepare("SELECT images_actual FROM session_stats WHERE session_id = 'webui-hot'").pluck().get(),
+				).toBe(webui.done - 1);
+				expect(db.prepare('SELECT COUNT(*) FROM session_metadata').pluck().get()).toBe(
+					Math.min(20, webui.done),
+				);
 			});
 
 			// Every session of the root is present and equals a clean compute's row.
@@ -164,10 +175,22 @@ describe('concurrency', () => {
 		openDatabase(dbPath, 'create').db.close();
 		const holder = liveProcess();
 		try {
-			fs.writeFileSync(lockPathFor(dbPath), JSON.stringify({pid: holder.pid, host: os.hostname(), startedAt: '2025-11-24T10:00:00.000Z', command: 'sdstats compute'}));
+			fs.writeFileSync(
+				lockPathFor(dbPath),
+				JSON.stringify({
+					pid: holder.pid,
+					host: os.hostname(),
+					startedAt: '2025-11-24T10:00:00.000Z',
+					command: 'sdstats compute',
+				}),
+			);
 			const result = await cli(['compute', '--no-wait', '--root', root, '--db', dbPath]);
 			expect(result.code).toBe(1);
-			expect(result.stderr).toMatch(new RegExp(`sdstats compute \\(pid ${holder.pid}, started 2025-11-24T10:00:00.000Z\\) is computing this database`));
+			expect(result.stderr).toMatch(
+				new RegExp(
+					`sdstats compute \\(pid ${holder.pid}, started 2025-11-24T10:00:00.000Z\\) is computing this database`,
+				),
+			);
 			expect(result.stderr).not.toMatch(/\n\s+at /);
 			withDb(dbPath, (db) => expect(db.prepare('SELECT COUNT(*) FROM session_stats').pluck().get()).toBe(0));
 			// The holder's lock is not taken away from it.
@@ -183,7 +206,15 @@ describe('concurrency', () => {
 		openDatabase(dbPath, 'create').db.close();
 		const holder = liveProcess();
 		try {
-			fs.writeFileSync(lockPathFor(dbPath), JSON.stringify({pid: holder.pid, host: os.hostname(), startedAt: 'earlier', command: 'sdstats compute'}));
+			fs.writeFileSync(
+				lockPathFor(dbPath),
+				JSON.stringify({
+					pid: holder.pid,
+					host: os.hostname(),
+					startedAt: 'earlier',
+					command: 'sdstats compute',
+				}),
+			);
 			const run = spawnCli(['compute', '--root', root, '--db', dbPath]);
 			let stderr = '';
 			run.child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
@@ -230,7 +261,10 @@ describe('concurrency', () => {
 		const gone = spawn(process.execPath, ['-e', '0'], {stdio: 'ignore'});
 		await new Promise((resolve) => gone.on('close', resolve));
 		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
-		fs.writeFileSync(lockPathFor(dbPath), JSON.stringify({pid: gone.pid, host: os.hostname(), startedAt: 'yesterday', command: 'sdstats compute'}));
+		fs.writeFileSync(
+			lockPathFor(dbPath),
+			JSON.stringify({pid: gone.pid, host: os.hostname(), startedAt: 'yesterday', command: 'sdstats compute'}),
+		);
 		const result = await cli(['compute', '--root', root, '--db', dbPath, '--no-wait']);
 		expect(result.code, result.stderr).toBe(0);
 		expect(fs.existsSync(lockPathFor(dbPath))).toBe(false);

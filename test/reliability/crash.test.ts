@@ -15,7 +15,18 @@ import {openDatabase} from '../../source/store/db.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
 import {CLI_PATH} from '../helpers/run-cli.js';
 import {makeWorkspace} from '../helpers/temp.js';
-import {cli, essentials, halfWritten, integrityCheck, prng, spawnCli, variedSession, waitFor, withDb, writeVariedRoot} from './support.js';
+import {
+	cli,
+	essentials,
+	halfWritten,
+	integrityCheck,
+	prng,
+	spawnCli,
+	variedSession,
+	waitFor,
+	withDb,
+	writeVariedRoot,
+} from './support.js';
 
 beforeAll(() => {
 	if (!fs.existsSync(CLI_PATH)) throw new Error(`build first: ${CLI_PATH} is missing`);
@@ -63,7 +74,9 @@ function mutate(root: string, rng: ReturnType<typeof prng>, iteration: number, n
 		} else if (action <= 8) {
 			const manifestPath = path.join(folder, 'manifest.json');
 			try {
-				const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {snapshot: {generation_params: Record<string, unknown>; runtime_info: Record<string, unknown>}};
+				const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
+					snapshot: {generation_params: Record<string, unknown>; runtime_info: Record<string, unknown>};
+				};
 				manifest.snapshot.generation_params.num_images = rng.int(1, 40);
 				manifest.snapshot.runtime_info.sd_model_checkpoint = `model-${iteration}-${k}.safetensors`;
 				fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
@@ -121,7 +134,9 @@ describe('crashes', () => {
 			void run.done.then(() => (exited = true));
 			if (extra) {
 				const probe = new Database(dbPath, {readonly: true});
-				const progress = probe.prepare('SELECT COUNT(*) FROM session_stats WHERE stats_computed_at >= ?').pluck();
+				const progress = probe
+					.prepare('SELECT COUNT(*) FROM session_stats WHERE stats_computed_at >= ?')
+					.pluck();
 				await waitFor(() => exited || (progress.get(startedIso) as number) > 0, 30_000, 1);
 				probe.close();
 			}
@@ -133,13 +148,23 @@ describe('crashes', () => {
 				expect(integrityCheck(dbPath), log.join('\n')).toEqual(['ok']);
 				expect(halfWritten(dbPath), log.join('\n')).toEqual({statsOnly: [], stateOnly: []});
 				written = withDb(dbPath, (db) => {
-					const tables = db.prepare("SELECT name FROM sqlite_master WHERE name = 'session_stats'").pluck().all();
-					return tables.length === 0 ? 0 : (db.prepare('SELECT COUNT(*) FROM session_stats WHERE stats_computed_at >= ?').pluck().get(startedIso) as number);
+					const tables = db
+						.prepare("SELECT name FROM sqlite_master WHERE name = 'session_stats'")
+						.pluck()
+						.all();
+					return tables.length === 0
+						? 0
+						: (db
+								.prepare('SELECT COUNT(*) FROM session_stats WHERE stats_computed_at >= ?')
+								.pluck()
+								.get(startedIso) as number);
 				});
 			}
 			if (killed.signal === 'SIGKILL') killedWhileRunning++;
 			if (killed.signal === 'SIGKILL' && written > 0) killedMidWrite++;
-			log.push(`#${i} ${extra ? 'after the first stored batch + ' : ''}delay ${delay} ms${force ? ' --force' : ''}: ${killed.signal ?? `exit ${killed.code}`}, ${written} sessions written before`);
+			log.push(
+				`#${i} ${extra ? 'after the first stored batch + ' : ''}delay ${delay} ms${force ? ' --force' : ''}: ${killed.signal ?? `exit ${killed.code}`}, ${written} sessions written before`,
+			);
 
 			const next = await cli(['compute', '--root', root, '--db', dbPath]);
 			expect(next.code, `${log.join('\n')}\n${next.stderr}`).toBe(0);

@@ -29,13 +29,27 @@ async function healthyDatabase(count: number, metadataRows: number) {
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	await runCompute({root: workspace.root, repository: new StatsRepository(db), runner: inlineRunner()});
 	db.exec('ALTER TABLE session_metadata ADD COLUMN color_label TEXT');
-	db.exec("ALTER TABLE session_metadata ADD COLUMN score REAL DEFAULT 0.5");
+	db.exec('ALTER TABLE session_metadata ADD COLUMN score REAL DEFAULT 0.5');
 	const insert = db.prepare(
 		'INSERT INTO session_metadata (session_id, session_path, is_test, is_complete, is_favorite, user_rating, user_note, tags, auto_metadata, created_at, updated_at, color_label, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
 	);
 	for (let i = 0; i < metadataRows; i++) {
 		const id = names[i % names.length]!;
-		insert.run(i < names.length ? id : `orphan-${i}`, path.join(workspace.root, id), i % 2, 1, i % 3 === 0 ? 1 : 0, i % 5 === 0 ? null : String(i % 5), `note ${i} ✓ "quoted" 'single'`, JSON.stringify(['tag', i]), JSON.stringify({k: i}), `2025-11-${String(10 + (i % 18)).padStart(2, '0')}T10:00:00`, '2025-11-20T10:00:00.123456', i % 4 === 0 ? null : `#${i.toString(16).padStart(6, '0')}`, i / 7);
+		insert.run(
+			i < names.length ? id : `orphan-${i}`,
+			path.join(workspace.root, id),
+			i % 2,
+			1,
+			i % 3 === 0 ? 1 : 0,
+			i % 5 === 0 ? null : String(i % 5),
+			`note ${i} ✓ "quoted" 'single'`,
+			JSON.stringify(['tag', i]),
+			JSON.stringify({k: i}),
+			`2025-11-${String(10 + (i % 18)).padStart(2, '0')}T10:00:00`,
+			'2025-11-20T10:00:00.123456',
+			i % 4 === 0 ? null : `#${i.toString(16).padStart(6, '0')}`,
+			i / 7,
+		);
 	}
 	db.pragma('wal_checkpoint(TRUNCATE)');
 	db.close();
@@ -46,7 +60,9 @@ function metadataSnapshot(dbPath: string) {
 	const db = new Database(dbPath, {readonly: true});
 	try {
 		return {
-			columns: db.prepare("SELECT name, type, dflt_value, pk, \"notnull\" FROM pragma_table_info('session_metadata')").all(),
+			columns: db
+				.prepare('SELECT name, type, dflt_value, pk, "notnull" FROM pragma_table_info(\'session_metadata\')')
+				.all(),
 			rows: db.prepare('SELECT * FROM session_metadata ORDER BY session_id').all(),
 		};
 	} finally {
@@ -94,7 +110,8 @@ describe('a corrupt database', () => {
 		const rng = prng(7);
 		for (let i = 100; i < bytes.length; i++) bytes[i] = rng.int(0, 255);
 		fs.writeFileSync(dbPath, bytes);
-		for (const command of [['list'], ['compute'], ['show', 'x']]) await expectDoctorAdvice([...command, '--root', root, '--db', dbPath], command[0]!);
+		for (const command of [['list'], ['compute'], ['show', 'x']])
+			await expectDoctorAdvice([...command, '--root', root, '--db', dbPath], command[0]!);
 	});
 
 	it('a truncated database: list, show, compute print a clear message naming sdstats doctor, exit 1, no stack trace', async () => {
@@ -150,14 +167,22 @@ describe('sdstats doctor', () => {
 		// Overwrite the pages of session_stats (and its indexes), nothing else.
 		const probe = new Database(dbPath, {readonly: true});
 		const pageSize = probe.pragma('page_size', {simple: true}) as number;
-		const statsPages = probe.prepare("SELECT pageno FROM dbstat WHERE name = 'session_stats' OR name LIKE 'idx_session_stats_%' OR name = 'sqlite_autoindex_session_stats_1'").pluck().all() as number[];
-		const metadataPages = new Set(probe.prepare("SELECT pageno FROM dbstat WHERE name LIKE '%session_metadata%'").pluck().all() as number[]);
+		const statsPages = probe
+			.prepare(
+				"SELECT pageno FROM dbstat WHERE name = 'session_stats' OR name LIKE 'idx_session_stats_%' OR name = 'sqlite_autoindex_session_stats_1'",
+			)
+			.pluck()
+			.all() as number[];
+		const metadataPages = new Set(
+			probe.prepare("SELECT pageno FROM dbstat WHERE name LIKE '%session_metadata%'").pluck().all() as number[],
+		);
 		probe.close();
 		expect(statsPages.length).toBeGreaterThan(5);
 		const bytes = fs.readFileSync(dbPath);
 		const rng = prng(2024);
 		const damaged = statsPages.filter((p) => p !== 1 && !metadataPages.has(p) && rng.chance(0.5));
-		for (const page of damaged) for (let i = 0; i < pageSize; i++) bytes[(page - 1) * pageSize + i] = rng.int(0, 255);
+		for (const page of damaged)
+			for (let i = 0; i < pageSize; i++) bytes[(page - 1) * pageSize + i] = rng.int(0, 255);
 		fs.writeFileSync(dbPath, bytes);
 		let damageSeen: string[];
 		try {
@@ -230,7 +255,9 @@ describe('a database written by a newer sdstats', () => {
 		expect(shown.code).toBe(0);
 		const computed = await cli(['compute', '--root', root, '--db', dbPath]);
 		expect(computed.code).toBe(1);
-		expect(computed.stderr).toContain(`the database was written by a newer sdstats (schema ${SCHEMA_VERSION + 1}, this one knows ${SCHEMA_VERSION})`);
+		expect(computed.stderr).toContain(
+			`the database was written by a newer sdstats (schema ${SCHEMA_VERSION + 1}, this one knows ${SCHEMA_VERSION})`,
+		);
 		expect(computed.stderr).not.toMatch(STACK_TRACE);
 		expect(fs.readFileSync(dbPath).equals(before)).toBe(true);
 	});
@@ -255,7 +282,15 @@ describe('a --db that does not exist', () => {
 		const {base, root} = makeWorkspace('sdstats-dbfault-', {oneFile: true});
 		writeSession(root, {name: '20251112_210411-a', images: 1});
 		const missing = path.join(base, 'not', 'there', 'sessions.db');
-		for (const args of [['list'], ['list', '--json'], ['list', '--csv'], ['show', '20251112_210411-a'], [], ['doctor'], ['forget', '--yes']]) {
+		for (const args of [
+			['list'],
+			['list', '--json'],
+			['list', '--csv'],
+			['show', '20251112_210411-a'],
+			[],
+			['doctor'],
+			['forget', '--yes'],
+		]) {
 			const result = await cli([...args, '--root', root, '--db', missing]);
 			expect(result.code, args.join(' ')).toBe(1);
 			expect(result.stderr, args.join(' ')).toContain(`no database at ${missing}`);
@@ -282,7 +317,14 @@ describe('rows another program wrote with values of the wrong type', () => {
 			 VALUES ('webui-odd', ?, 'seven', '4 images', 'half', 'wide', 2.5, 'high', 'random', 'yes', 'yesterday', 'now', 'v1')`,
 		).run(path.join(root, 'webui-odd'));
 		db.close();
-		for (const args of [['list'], ['list', '--json'], ['list', '--csv'], ['show', 'webui-odd'], ['show', 'webui-odd', '--json'], []]) {
+		for (const args of [
+			['list'],
+			['list', '--json'],
+			['list', '--csv'],
+			['show', 'webui-odd'],
+			['show', 'webui-odd', '--json'],
+			[],
+		]) {
 			const result = await cli([...args, '--root', root, '--db', dbPath]);
 			expect.soft(result.code, `${args.join(' ') || '(explorer, no terminal)'}: ${result.stderr}`).toBe(0);
 			expect.soft(result.stderr, args.join(' ')).not.toMatch(STACK_TRACE);

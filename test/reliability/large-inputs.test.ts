@@ -29,7 +29,10 @@ function computeBytes(bytes: Uint8Array, images = 0) {
 		sessionId: '20251112_210411-x',
 		sessionPath: '/results/20251112_210411-x',
 		manifest: {kind: 'bytes', bytes, mtimeNs: 1_762_981_451_000_000_000n},
-		images: Array.from({length: images}, (_, i) => ({name: `i${i}.png`, mtimeNs: 1_762_981_451_000_000_000n + BigInt(i)})),
+		images: Array.from({length: images}, (_, i) => ({
+			name: `i${i}.png`,
+			mtimeNs: 1_762_981_451_000_000_000n + BigInt(i),
+		})),
 		nowMs: Date.UTC(2025, 10, 20),
 	});
 }
@@ -37,7 +40,12 @@ function computeBytes(bytes: Uint8Array, images = 0) {
 describe('big folders and manifests', () => {
 	it('a 10,000-image folder is counted exactly', async () => {
 		const {root, dbPath} = makeWorkspace('sdstats-large-', {oneFile: true});
-		writeSession(root, {name: '20251112_210411-ten_thousand', manifest: {numImages: 10_000, status: 'completed'}, images: 10_000, imageIntervalMs: 1000});
+		writeSession(root, {
+			name: '20251112_210411-ten_thousand',
+			manifest: {numImages: 10_000, status: 'completed'},
+			images: 10_000,
+			imageIntervalMs: 1000,
+		});
 		const {db} = openDatabase(dbPath, 'create');
 		try {
 			const repository = new StatsRepository(db);
@@ -62,7 +70,16 @@ describe('big folders and manifests', () => {
 		const {root, dbPath} = makeWorkspace('sdstats-large-', {oneFile: true});
 		const name = '20251112_210411-huge';
 		const prompt = `masterpiece, best quality, ultra detailed, 1girl, solo, looking at viewer, cinematic lighting, ${'intricate background, '.repeat(10)}{Hair}, {Expression}`;
-		const manifest = buildManifest(name, {numImages: 100_000, prompt, variations: {Hair: ['bob', 'braids', 'ponytail', 'twintails'], Expression: ['smile', 'frown', 'wink']}, status: 'ongoing'}, 100_000);
+		const manifest = buildManifest(
+			name,
+			{
+				numImages: 100_000,
+				prompt,
+				variations: {Hair: ['bob', 'braids', 'ponytail', 'twintails'], Expression: ['smile', 'frown', 'wink']},
+				status: 'ongoing',
+			},
+			100_000,
+		);
 		const folder = path.join(root, name);
 		fs.mkdirSync(folder);
 		const manifestPath = path.join(folder, 'manifest.json');
@@ -81,10 +98,31 @@ describe('big folders and manifests', () => {
 			const {stats, bookkeeping} = outcome.result;
 			process.stdout.write(JSON.stringify({growth: after - before, images_recorded: bookkeeping.images_recorded, state: bookkeeping.manifest_state, error: bookkeeping.error, expected: stats.images_expected, actual: stats.images_actual, status: bookkeeping.manifest_status, placeholders: stats.placeholders_json}));
 		`;
-		const child = spawnSync(process.execPath, [`--max-old-space-size=${heapLimitMb}`, '--input-type=module', '-e', script], {encoding: 'utf8', timeout: 60_000});
+		const child = spawnSync(
+			process.execPath,
+			[`--max-old-space-size=${heapLimitMb}`, '--input-type=module', '-e', script],
+			{encoding: 'utf8', timeout: 60_000},
+		);
 		expect(child.status, child.stderr).toBe(0);
-		const measured = JSON.parse(child.stdout) as {growth: number; images_recorded: number; state: string; error: string | null; expected: number; actual: number; status: string; placeholders: string};
-		expect(measured).toMatchObject({images_recorded: 100_000, state: 'ok', error: null, expected: 100_000, actual: 1, status: 'ongoing', placeholders: '{"Hair": 4, "Expression": 3}'});
+		const measured = JSON.parse(child.stdout) as {
+			growth: number;
+			images_recorded: number;
+			state: string;
+			error: string | null;
+			expected: number;
+			actual: number;
+			status: string;
+			placeholders: string;
+		};
+		expect(measured).toMatchObject({
+			images_recorded: 100_000,
+			state: 'ok',
+			error: null,
+			expected: 100_000,
+			actual: 1,
+			status: 'ongoing',
+			placeholders: '{"Hair": 4, "Expression": 3}',
+		});
 		expect(measured.growth).toBeLessThan(3 * size);
 
 		// In-process as well: the RSS growth around one computeFolder call.
@@ -99,7 +137,12 @@ describe('big folders and manifests', () => {
 		const computed = await cli(['compute', '--root', root, '--db', dbPath]);
 		expect(computed.code, computed.stderr).toBe(0);
 		const shown = await cli(['show', name, '--json', '--root', root, '--db', dbPath]);
-		expect(JSON.parse(shown.stdout)).toMatchObject({images_recorded: 100_000, images_expected: 100_000, images_actual: 1, manifest_status: 'ongoing'});
+		expect(JSON.parse(shown.stdout)).toMatchObject({
+			images_recorded: 100_000,
+			images_expected: 100_000,
+			images_actual: 1,
+			manifest_status: 'ongoing',
+		});
 	}, 120_000);
 });
 
@@ -141,11 +184,19 @@ describe('deep nesting', () => {
 	it('100,000-level nesting through the CLI: reported as unreadable, the run succeeds', async () => {
 		const {root, dbPath} = makeWorkspace('sdstats-large-', {oneFile: true});
 		let i = 0;
-		for (const text of Object.values(cases)) writeSession(root, {name: `20251112_2104${String(i++).padStart(2, '0')}-deep`, manifest: {raw: text}, images: 1});
+		for (const text of Object.values(cases))
+			writeSession(root, {
+				name: `20251112_2104${String(i++).padStart(2, '0')}-deep`,
+				manifest: {raw: text},
+				images: 1,
+			});
 		writeSession(root, {name: '20251112_220000-fine', manifest: {numImages: 1}, images: 1});
 		const result = await cli(['compute', '--json', '--root', root, '--db', dbPath]);
 		expect(result.code, result.stderr).toBe(0);
-		expect(JSON.parse(result.stdout)).toMatchObject({computed: Object.keys(cases).length + 1, unreadable: Object.keys(cases).length});
+		expect(JSON.parse(result.stdout)).toMatchObject({
+			computed: Object.keys(cases).length + 1,
+			unreadable: Object.keys(cases).length,
+		});
 	});
 });
 

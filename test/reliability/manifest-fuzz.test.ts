@@ -30,14 +30,53 @@ const NOW = Date.UTC(2025, 10, 20, 12);
 
 const SPECS: ManifestSpec[] = [
 	{numImages: 6, status: 'completed', variations: {Hair: ['bob', 'braids'], Expression: ['smile', 'frown', 'wink']}},
-	{numImages: 32, status: 'ongoing', seedMode: 'progressive', variations: {Pose: ['a', 'b', 'c', 'd']}, apiParams: {width: '512', height: 768.0, steps: 20, cfg_scale: 6.5, sampler_name: 'Euler a'}},
-	{mode: 'combinatorial', status: null, variations: {A: ['1', '2'], B: ['x', 'y', 'z']}, generationExtras: {max_images: 4}},
+	{
+		numImages: 32,
+		status: 'ongoing',
+		seedMode: 'progressive',
+		variations: {Pose: ['a', 'b', 'c', 'd']},
+		apiParams: {width: '512', height: 768.0, steps: 20, cfg_scale: 6.5, sampler_name: 'Euler a'},
+	},
+	{
+		mode: 'combinatorial',
+		status: null,
+		variations: {A: ['1', '2'], B: ['x', 'y', 'z']},
+		generationExtras: {max_images: 4},
+	},
 	{mode: 'random', seedList: [1, 2, 3], status: 'aborted', topLevelExtras: {images_requested: 10}},
 	{numImages: 3, model: 'ünïcödé 模型 🎨', prompt: 'line\nbreak "quoted" \\ back', status: 'in_progress'},
 ];
 
-const NUMERIC_STATS = ['seed_base', 'width', 'height', 'steps', 'cfg_scale', 'images_expected', 'images_actual', 'completion_percentage', 'is_seed_sweep', 'stats_version'] as const;
-const TEXT_STATS = ['session_id', 'session_path', 'sd_model', 'template_version', 'generation_mode', 'seed_mode', 'resolved_prompt', 'negative_prompt', 'sampler_name', 'placeholders_json', 'variations_summary_json', 'session_created_at', 'manifest_generated_at', 'first_image_created_at', 'last_image_created_at', 'stats_computed_at'] as const;
+const NUMERIC_STATS = [
+	'seed_base',
+	'width',
+	'height',
+	'steps',
+	'cfg_scale',
+	'images_expected',
+	'images_actual',
+	'completion_percentage',
+	'is_seed_sweep',
+	'stats_version',
+] as const;
+const TEXT_STATS = [
+	'session_id',
+	'session_path',
+	'sd_model',
+	'template_version',
+	'generation_mode',
+	'seed_mode',
+	'resolved_prompt',
+	'negative_prompt',
+	'sampler_name',
+	'placeholders_json',
+	'variations_summary_json',
+	'session_created_at',
+	'manifest_generated_at',
+	'first_image_created_at',
+	'last_image_created_at',
+	'stats_computed_at',
+] as const;
 
 /** Why the result breaks the contract, or null. */
 function contractProblem(result: SessionComputation): string | null {
@@ -45,8 +84,10 @@ function contractProblem(result: SessionComputation): string | null {
 	if (bookkeeping.manifest_state === 'ok') {
 		if (bookkeeping.error !== null) return `ok with an error: ${bookkeeping.error}`;
 	} else if (bookkeeping.manifest_state === 'unreadable') {
-		if (typeof bookkeeping.error !== 'string' || bookkeeping.error.trim() === '') return 'unreadable without a reason';
-		if (!bookkeeping.error.startsWith('manifest.json: ')) return `reason without the file name: ${bookkeeping.error}`;
+		if (typeof bookkeeping.error !== 'string' || bookkeeping.error.trim() === '')
+			return 'unreadable without a reason';
+		if (!bookkeeping.error.startsWith('manifest.json: '))
+			return `reason without the file name: ${bookkeeping.error}`;
 	} else {
 		return `manifest_state ${bookkeeping.manifest_state} for a manifest that exists`;
 	}
@@ -84,16 +125,19 @@ function contractProblem(result: SessionComputation): string | null {
 }
 
 function run(bytes: Uint8Array, read?: typeof readManifestExact): SessionComputation {
-	return computeSession({
-		sessionId: '20251112_210411-fuzz',
-		sessionPath: '/results/20251112_210411-fuzz',
-		manifest: {kind: 'bytes', bytes, mtimeNs: 1_762_981_451_123_456_789n},
-		images: [
-			{name: 'a.png', mtimeNs: 1_762_981_451_000_000_000n},
-			{name: 'b.png', mtimeNs: 1_762_981_456_000_000_000n},
-		],
-		nowMs: NOW,
-	}, read);
+	return computeSession(
+		{
+			sessionId: '20251112_210411-fuzz',
+			sessionPath: '/results/20251112_210411-fuzz',
+			manifest: {kind: 'bytes', bytes, mtimeNs: 1_762_981_451_123_456_789n},
+			images: [
+				{name: 'a.png', mtimeNs: 1_762_981_451_000_000_000n},
+				{name: 'b.png', mtimeNs: 1_762_981_456_000_000_000n},
+			],
+			nowMs: NOW,
+		},
+		read,
+	);
 }
 
 /** How many cases the fast path answered itself (it must be exercised, not always declining). */
@@ -105,22 +149,66 @@ function differentialProblem(bytes: Uint8Array, result: SessionComputation): str
 	const exact = readManifestExact(bytes);
 	if (fast !== null) {
 		fastAnswered.count++;
-		if (JSON.stringify(canonicalManifest(fast)) !== JSON.stringify(canonicalManifest(exact))) return 'the fast path read another document than the exact reader';
+		if (JSON.stringify(canonicalManifest(fast)) !== JSON.stringify(canonicalManifest(exact)))
+			return 'the fast path read another document than the exact reader';
 	}
 	const reference = run(bytes, readManifestExact);
-	const toText = (value: unknown): string => JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-	if (toText(result) !== toText(reference)) return `row differs from the exact reader's: ${toText(result).slice(0, 200)} vs ${toText(reference).slice(0, 200)}`;
+	const toText = (value: unknown): string =>
+		JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+	if (toText(result) !== toText(reference))
+		return `row differs from the exact reader's: ${toText(result).slice(0, 200)} vs ${toText(reference).slice(0, 200)}`;
 	return null;
 }
 
 // ---- structured mutations: edit the manifest as a value, with raw tokens JSON cannot express ----
 
 const RAW_TOKENS = [
-	'NaN', 'Infinity', '-Infinity', '1e400', '-1e400', '1e-400', '1180591620717411303424', /* 2^70 */ '-1180591620717411303424',
-	`1${'0'.repeat(400)}`, `-${'9'.repeat(400)}`, '9223372036854775807', '9223372036854775808', '-9223372036854775809',
-	'-1', '-0', '-0.0', '0.5', '2.5', '-3.75', '1e2', '1E+2', '7.0', '4.9e-324', '1.7976931348623157e308', '0',
+	'NaN',
+	'Infinity',
+	'-Infinity',
+	'1e400',
+	'-1e400',
+	'1e-400',
+	'1180591620717411303424',
+	/* 2^70 */ '-1180591620717411303424',
+	`1${'0'.repeat(400)}`,
+	`-${'9'.repeat(400)}`,
+	'9223372036854775807',
+	'9223372036854775808',
+	'-9223372036854775809',
+	'-1',
+	'-0',
+	'-0.0',
+	'0.5',
+	'2.5',
+	'-3.75',
+	'1e2',
+	'1E+2',
+	'7.0',
+	'4.9e-324',
+	'1.7976931348623157e308',
+	'0',
 ];
-const ODD_STRINGS = ['', ' 12 ', '+7', '-3', '2.5', '1e400', '1e2', 'NaN', 'Infinity', '0x10', '１２', '\u0000', '\u001b[2J', '\ud800', 'true', '9'.repeat(30), ' ', '\t8\n'];
+const ODD_STRINGS = [
+	'',
+	' 12 ',
+	'+7',
+	'-3',
+	'2.5',
+	'1e400',
+	'1e2',
+	'NaN',
+	'Infinity',
+	'0x10',
+	'１２',
+	'\u0000',
+	'\u001b[2J',
+	'\ud800',
+	'true',
+	'9'.repeat(30),
+	' ',
+	'\t8\n',
+];
 
 type Slot = {parent: Record<string, unknown> | unknown[]; key: string | number};
 
@@ -178,16 +266,44 @@ function randomValue(rng: Rng, rawTokens: string[]): unknown {
 
 /** The keys the calculator reads: mutated more often than random ones. */
 const HOT_PATHS = [
-	['snapshot'], ['snapshot', 'generation_params'], ['snapshot', 'generation_params', 'num_images'], ['snapshot', 'generation_params', 'max_images'],
-	['snapshot', 'generation_params', 'mode'], ['snapshot', 'generation_params', 'seed_mode'], ['snapshot', 'generation_params', 'base_seed'],
-	['snapshot', 'generation_params', 'seed_base'], ['snapshot', 'generation_params', 'seed_list'], ['snapshot', 'api_params'],
-	['snapshot', 'api_params', 'width'], ['snapshot', 'api_params', 'height'], ['snapshot', 'api_params', 'steps'], ['snapshot', 'api_params', 'cfg_scale'],
-	['snapshot', 'api_params', 'sampler_name'], ['snapshot', 'api_params', 'sampler'], ['snapshot', 'variations'], ['snapshot', 'runtime_info', 'sd_model_checkpoint'],
-	['snapshot', 'resolved_template', 'prompt'], ['snapshot', 'timestamp'], ['snapshot', 'version'], ['status'], ['images'], ['images_requested'],
+	['snapshot'],
+	['snapshot', 'generation_params'],
+	['snapshot', 'generation_params', 'num_images'],
+	['snapshot', 'generation_params', 'max_images'],
+	['snapshot', 'generation_params', 'mode'],
+	['snapshot', 'generation_params', 'seed_mode'],
+	['snapshot', 'generation_params', 'base_seed'],
+	['snapshot', 'generation_params', 'seed_base'],
+	['snapshot', 'generation_params', 'seed_list'],
+	['snapshot', 'api_params'],
+	['snapshot', 'api_params', 'width'],
+	['snapshot', 'api_params', 'height'],
+	['snapshot', 'api_params', 'steps'],
+	['snapshot', 'api_params', 'cfg_scale'],
+	['snapshot', 'api_params', 'sampler_name'],
+	['snapshot', 'api_params', 'sampler'],
+	['snapshot', 'variations'],
+	['snapshot', 'runtime_info', 'sd_model_checkpoint'],
+	['snapshot', 'resolved_template', 'prompt'],
+	['snapshot', 'timestamp'],
+	['snapshot', 'version'],
+	['status'],
+	['images'],
+	['images_requested'],
 ];
 
 const NUMERIC_PATHS = HOT_PATHS.filter((keys) =>
-	['num_images', 'max_images', 'base_seed', 'seed_base', 'width', 'height', 'steps', 'cfg_scale', 'images_requested'].includes(keys[keys.length - 1]!),
+	[
+		'num_images',
+		'max_images',
+		'base_seed',
+		'seed_base',
+		'width',
+		'height',
+		'steps',
+		'cfg_scale',
+		'images_requested',
+	].includes(keys[keys.length - 1]!),
 );
 
 function setPath(root: Record<string, unknown>, keys: string[], value: unknown): void {
@@ -211,7 +327,10 @@ function structuredMutation(rng: Rng): {bytes: Buffer; description: string} {
 	const edits = rng.int(1, 4);
 	for (let e = 0; e < edits; e++) {
 		const value = randomValue(rng, rawTokens);
-		const shown = (): string => (JSON.stringify(value) ?? 'undefined').replace(/"\\u0001RAW(\d+)\\u0001"/g, (_m, i: string) => `raw ${rawTokens[Number(i)]!}`).slice(0, 60);
+		const shown = (): string =>
+			(JSON.stringify(value) ?? 'undefined')
+				.replace(/"\\u0001RAW(\d+)\\u0001"/g, (_m, i: string) => `raw ${rawTokens[Number(i)]!}`)
+				.slice(0, 60);
 		if (rng.chance(0.3)) {
 			// A number-shaped field given an odd number (huge, negative, fractional, non-finite).
 			const keys = rng.pick(NUMERIC_PATHS);
@@ -263,7 +382,15 @@ function byteMutation(rng: Rng, base: Buffer): {bytes: Buffer; description: stri
 				notes.push('BOM');
 				break;
 			case 2: {
-				const bad = rng.pick([[0xff], [0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80]]);
+				const bad = rng.pick([
+					[0xff],
+					[0xc3],
+					[0xc0, 0xaf],
+					[0xed, 0xa0, 0x80],
+					[0xf4, 0x90, 0x80, 0x80],
+					[0xe2, 0x82],
+					[0x80],
+				]);
 				bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(bad), bytes.subarray(at)]);
 				notes.push(`invalid UTF-8 ${bad.map((b) => b.toString(16)).join(' ')} at ${at}`);
 				break;
@@ -272,7 +399,9 @@ function byteMutation(rng: Rng, base: Buffer): {bytes: Buffer; description: stri
 				const encoding = rng.pick(['utf16le', 'utf16be'] as const);
 				const le = Buffer.from(bytes.toString('utf8'), 'utf16le');
 				if (encoding === 'utf16be') le.swap16();
-				bytes = rng.chance(0.5) ? Buffer.concat([Buffer.from(encoding === 'utf16le' ? [0xff, 0xfe] : [0xfe, 0xff]), le]) : le;
+				bytes = rng.chance(0.5)
+					? Buffer.concat([Buffer.from(encoding === 'utf16le' ? [0xff, 0xfe] : [0xfe, 0xff]), le])
+					: le;
 				notes.push(encoding);
 				break;
 			}
@@ -299,7 +428,24 @@ function byteMutation(rng: Rng, base: Buffer): {bytes: Buffer; description: stri
 				break;
 			}
 			case 8: {
-				const token = rng.pick(['NaN', 'Infinity', '-Infinity', '1e400', '{', '[', '"', '\\', ',', ':', '}', ']', '\\u', '\\ud800', 'tru', 'nul']);
+				const token = rng.pick([
+					'NaN',
+					'Infinity',
+					'-Infinity',
+					'1e400',
+					'{',
+					'[',
+					'"',
+					'\\',
+					',',
+					':',
+					'}',
+					']',
+					'\\u',
+					'\\ud800',
+					'tru',
+					'nul',
+				]);
 				bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(token), bytes.subarray(at)]);
 				notes.push(`insert ${JSON.stringify(token)} at ${at}`);
 				break;
@@ -337,7 +483,13 @@ function check(bytes: Uint8Array, description: string, index: number): string | 
 	if (problem) return `#${index} ${problem} [${description}]`;
 	try {
 		const sessionId = `fuzz-${index % 50}`;
-		repository.save({stats: {...result.stats, session_id: sessionId, session_path: path.join('/results', sessionId)}, bookkeeping: {...result.bookkeeping, session_id: sessionId}}, 'fp');
+		repository.save(
+			{
+				stats: {...result.stats, session_id: sessionId, session_path: path.join('/results', sessionId)},
+				bookkeeping: {...result.bookkeeping, session_id: sessionId},
+			},
+			'fp',
+		);
 	} catch (error) {
 		return `#${index} cannot be stored: ${(error as Error).message.slice(0, 200)} [${description}]`;
 	}
@@ -349,7 +501,9 @@ describe('manifest fuzzing', () => {
 		const failures: string[] = [];
 		let cases = 0;
 		for (const [i, spec] of SPECS.entries()) {
-			const full = Buffer.from(JSON.stringify(buildManifest('20251112_210411-fuzz', spec, 2), null, i % 2 === 0 ? 2 : undefined));
+			const full = Buffer.from(
+				JSON.stringify(buildManifest('20251112_210411-fuzz', spec, 2), null, i % 2 === 0 ? 2 : undefined),
+			);
 			for (let cut = 0; cut <= full.length; cut++) {
 				const failure = check(full.subarray(0, cut), `spec ${i} cut at ${cut}/${full.length}`, cases++);
 				if (failure) failures.push(failure);
@@ -373,23 +527,34 @@ describe('manifest fuzzing', () => {
 		expect(states.ok).toBeGreaterThan(STRUCTURED_ITERATIONS / 10);
 		expect(states.unreadable).toBeGreaterThan(10);
 		expect(fastAnswered.count, 'cases the fast path answered').toBeGreaterThan(STRUCTURED_ITERATIONS / 10);
-		expect(failures.slice(0, 10), `${failures.length} of ${STRUCTURED_ITERATIONS} cases failed (seed ${SEED})`).toEqual([]);
+		expect(
+			failures.slice(0, 10),
+			`${failures.length} of ${STRUCTURED_ITERATIONS} cases failed (seed ${SEED})`,
+		).toEqual([]);
 	}, 120_000);
 
 	it(`${BYTE_ITERATIONS} seeded byte mutations (truncation, BOM, invalid UTF-8, UTF-16, control characters, byte flips, NUL bytes): never throws, a row or a reason`, () => {
 		const rng = prng(SEED + 1);
-		const bases = SPECS.map((spec, i) => Buffer.from(JSON.stringify(buildManifest('20251112_210411-fuzz', spec, 3), null, i % 2 === 0 ? 2 : undefined)));
+		const bases = SPECS.map((spec, i) =>
+			Buffer.from(
+				JSON.stringify(buildManifest('20251112_210411-fuzz', spec, 3), null, i % 2 === 0 ? 2 : undefined),
+			),
+		);
 		const failures: string[] = [];
 		for (let i = 0; i < BYTE_ITERATIONS; i++) {
 			const {bytes, description} = byteMutation(rng, rng.pick(bases));
 			const failure = check(bytes, description, i);
 			if (failure) failures.push(failure);
 		}
-		expect(failures.slice(0, 10), `${failures.length} of ${BYTE_ITERATIONS} cases failed (seed ${SEED + 1})`).toEqual([]);
+		expect(
+			failures.slice(0, 10),
+			`${failures.length} of ${BYTE_ITERATIONS} cases failed (seed ${SEED + 1})`,
+		).toEqual([]);
 	}, 120_000);
 
 	it('a manifest with a BOM, NaN and Infinity literals is read as Python reads it (a row, not a reason)', () => {
-		const text = '\ufeff{"snapshot": {"generation_params": {"num_images": NaN, "max_images": Infinity, "seed_base": -Infinity}, "api_params": {"cfg_scale": NaN, "width": 1e400}}, "status": "completed"}';
+		const text =
+			'\ufeff{"snapshot": {"generation_params": {"num_images": NaN, "max_images": Infinity, "seed_base": -Infinity}, "api_params": {"cfg_scale": NaN, "width": 1e400}}, "status": "completed"}';
 		const {stats, bookkeeping} = run(Buffer.from(text));
 		expect(bookkeeping).toMatchObject({manifest_state: 'ok', error: null, manifest_status: 'completed'});
 		expect(stats).toMatchObject({images_expected: 0, seed_base: -1, cfg_scale: null, width: null});

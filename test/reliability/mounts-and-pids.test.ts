@@ -12,7 +12,8 @@ import {makeWorkspace} from '../helpers/temp.js';
 describe('an unmounted disk that leaves an empty mount point', () => {
 	it('is not read as every session deleted: nothing is removed, the user is told, forget removes them', async () => {
 		const {root, base} = makeWorkspace('sdstats-mount-', {oneFile: true});
-		for (let i = 0; i < 3; i++) writeSession(root, {name: `20251112_21041${i}-s${i}`, manifest: {numImages: 1}, images: 1});
+		for (let i = 0; i < 3; i++)
+			writeSession(root, {name: `20251112_21041${i}-s${i}`, manifest: {numImages: 1}, images: 1});
 		expect((await runCli(['compute', '--root', root])).code).toBe(0);
 		// The disk goes away; its mount point stays behind, empty.
 		const away = path.join(base, 'unmounted');
@@ -37,7 +38,15 @@ describe('a compute lock naming a pid that was reused', () => {
 		expect((await runCli(['compute', '--root', root])).code).toBe(0);
 		const stranger = spawn('sleep', ['30'], {stdio: 'ignore'});
 		try {
-			fs.writeFileSync(lockPathFor(dbPath), JSON.stringify({pid: stranger.pid, host: os.hostname(), startedAt: '2025-11-20T10:00:00Z', command: 'sdstats compute'}));
+			fs.writeFileSync(
+				lockPathFor(dbPath),
+				JSON.stringify({
+					pid: stranger.pid,
+					host: os.hostname(),
+					startedAt: '2025-11-20T10:00:00Z',
+					command: 'sdstats compute',
+				}),
+			);
 			const result = await runCli(['compute', '--root', root, '--no-wait']);
 			expect(result.code, result.stderr).toBe(0);
 			expect(fs.existsSync(lockPathFor(dbPath))).toBe(false);

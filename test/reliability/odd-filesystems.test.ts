@@ -23,7 +23,8 @@ function setup() {
 	const workspace = makeWorkspace('sdstats-odd-', {oneFile: true});
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
-	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) => runCompute({root: workspace.root, repository, runner: inlineRunner(), ...extra});
+	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) =>
+		runCompute({root: workspace.root, repository, runner: inlineRunner(), ...extra});
 	return {...workspace, db, repository, compute};
 }
 
@@ -73,7 +74,11 @@ describe('symbolic link loops', () => {
 		const summary = await compute();
 		expect(summary.computed).toBe(2);
 		expect(repository.get(GOOD)).toMatchObject({images_actual: 4, images_expected: 10, manifest_state: 'ok'});
-		expect(repository.get('20251112_220000-manifest_loop')).toMatchObject({images_actual: 1, manifest_state: 'unreadable', error: 'manifest.json: symbolic link loop'});
+		expect(repository.get('20251112_220000-manifest_loop')).toMatchObject({
+			images_actual: 1,
+			manifest_state: 'unreadable',
+			error: 'manifest.json: symbolic link loop',
+		});
 	});
 });
 
@@ -92,9 +97,19 @@ describe('things that are not what their names say', () => {
 
 		const summary = await compute();
 		expect(summary.computed).toBe(4);
-		expect(repository.get('20251112_210000-fifo_manifest')).toMatchObject({images_actual: 2, manifest_state: 'unreadable', error: expect.stringMatching(/^manifest\.json: \S/)});
-		expect(repository.get('20251112_210001-dir_manifest')).toMatchObject({manifest_state: 'unreadable', error: 'manifest.json: is a folder, not a file'});
-		expect(repository.get('20251112_210003-device_manifest')).toMatchObject({manifest_state: 'unreadable', error: expect.stringMatching(/^manifest\.json: \S/)});
+		expect(repository.get('20251112_210000-fifo_manifest')).toMatchObject({
+			images_actual: 2,
+			manifest_state: 'unreadable',
+			error: expect.stringMatching(/^manifest\.json: \S/),
+		});
+		expect(repository.get('20251112_210001-dir_manifest')).toMatchObject({
+			manifest_state: 'unreadable',
+			error: 'manifest.json: is a folder, not a file',
+		});
+		expect(repository.get('20251112_210003-device_manifest')).toMatchObject({
+			manifest_state: 'unreadable',
+			error: expect.stringMatching(/^manifest\.json: \S/),
+		});
 		expect(repository.get(GOOD)).toMatchObject({images_actual: 2, manifest_state: 'ok'});
 		expect(repository.get('20251112_210002-fifo_in_root')).toBeUndefined();
 	}, 20_000);
@@ -124,7 +139,13 @@ describe('names with control characters and escape sequences', () => {
 		expect(summary).toMatchObject({computed: NAMES.length, unreadable: 0});
 		for (const name of NAMES) {
 			const row = repository.get(name);
-			expect(row, JSON.stringify(name)).toMatchObject({session_id: name, session_path: path.join(root, name), sd_model: `model for ${name}`, images_actual: 3, images_expected: 3});
+			expect(row, JSON.stringify(name)).toMatchObject({
+				session_id: name,
+				session_path: path.join(root, name),
+				sd_model: `model for ${name}`,
+				images_actual: 3,
+				images_expected: 3,
+			});
 		}
 		expect(await compute()).toMatchObject({computed: 0, unchanged: NAMES.length});
 	});
@@ -134,7 +155,11 @@ describe('names that are not valid UTF-8', () => {
 	it('folder names that are not valid UTF-8 are reported as skipped with a reason; the others are computed', async () => {
 		const {root, repository, compute} = setup();
 		writeSession(root, {name: GOOD, manifest: {numImages: 1}, images: 1});
-		for (const raw of [[0x66, 0xff, 0x6f], [0x32, 0x30, 0x32, 0x35, 0xc3, 0x28], [0xed, 0xa0, 0x80, 0x78]]) {
+		for (const raw of [
+			[0x66, 0xff, 0x6f],
+			[0x32, 0x30, 0x32, 0x35, 0xc3, 0x28],
+			[0xed, 0xa0, 0x80, 0x78],
+		]) {
 			const folder = bytesPath(root, raw);
 			fs.mkdirSync(folder);
 			fs.writeFileSync(Buffer.concat([folder, Buffer.from('/manifest.json')]), '{"snapshot": {}}');
@@ -174,12 +199,20 @@ describe('names at the length limit', () => {
 		expect(Buffer.byteLength(wide)).toBeLessThanOrEqual(255);
 		const longImage = `${'b'.repeat(251)}.png`;
 		for (const name of [ascii, wide]) {
-			const folder = writeSession(root, {name, manifest: {numImages: 3}, imageNames: ['a_0000.png', 'a_0001.png']});
+			const folder = writeSession(root, {
+				name,
+				manifest: {numImages: 3},
+				imageNames: ['a_0000.png', 'a_0001.png'],
+			});
 			fs.writeFileSync(path.join(folder, longImage), '');
 		}
 		const summary = await compute();
 		expect(summary).toMatchObject({computed: 2, unreadable: 0});
-		expect(repository.get(ascii)).toMatchObject({images_actual: 3, images_expected: 3, session_created_at: '2025-11-12T21:04:11'});
+		expect(repository.get(ascii)).toMatchObject({
+			images_actual: 3,
+			images_expected: 3,
+			session_created_at: '2025-11-12T21:04:11',
+		});
 		expect(repository.get(wide)).toMatchObject({images_actual: 3, images_expected: 3});
 		const listed = await cli(['compute', '--root', root, '--db', path.join(root, '..', 'cli.db')]);
 		expect(listed.code).toBe(0);

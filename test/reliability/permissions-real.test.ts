@@ -104,7 +104,11 @@ describe('folders and files nobody may read (real permissions, run as nobody)', 
 		const {base, root} = makeWorkspace('sdstats-realperm-', {oneFile: true});
 		fs.chmodSync(base, 0o755);
 		const locked = writeSession(root, {name: '20251112_210411-locked_folder', manifest: {numImages: 4}, images: 2});
-		const secret = writeSession(root, {name: '20251112_210412-locked_manifest', manifest: {numImages: 4}, images: 2});
+		const secret = writeSession(root, {
+			name: '20251112_210412-locked_manifest',
+			manifest: {numImages: 4},
+			images: 2,
+		});
 		const image = writeSession(root, {name: '20251112_210413-locked_image', manifest: {numImages: 3}, images: 3});
 		writeSession(root, {name: '20251112_210414-fine', manifest: {numImages: 1}, images: 1});
 		const dbFolder = path.join(base, 'nobody-db');
@@ -112,13 +116,21 @@ describe('folders and files nobody may read (real permissions, run as nobody)', 
 		execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, root, dbFolder]);
 		fs.chmodSync(locked, 0o000);
 		fs.chmodSync(path.join(secret, 'manifest.json'), 0o000);
-		fs.chmodSync(path.join(image, fs.readdirSync(image).find((n) => n.endsWith('.png'))!), 0o000);
+		fs.chmodSync(
+			path.join(
+				image,
+				fs.readdirSync(image).find((n) => n.endsWith('.png'))!,
+			),
+			0o000,
+		);
 		const dbPath = path.join(dbFolder, 'cache.db');
 
 		const result = await cli(['compute', '--root', root, '--db', dbPath], AS_NOBODY);
 		expect(result.code, result.stderr).toBe(0);
 		expect(result.stderr).toContain('unreadable: 20251112_210411-locked_folder: folder: permission denied');
-		expect(result.stderr).toContain('unreadable: 20251112_210412-locked_manifest: manifest.json: permission denied');
+		expect(result.stderr).toContain(
+			'unreadable: 20251112_210412-locked_manifest: manifest.json: permission denied',
+		);
 		expect(result.stdout).toMatch(/^computed 4, unchanged 0, removed 0, unreadable 2, /);
 		const rows = essentials(dbPath);
 		// An image file whose own bits deny reading is still an image in the folder.

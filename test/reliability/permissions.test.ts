@@ -12,12 +12,23 @@ const control = vi.hoisted(() => ({rules: [] as Rule[], hits: [] as string[]}));
 vi.mock('node:fs', async (importOriginal) => {
 	const real = await importOriginal<typeof import('node:fs')>();
 	const toPath = (target: unknown): string =>
-		typeof target === 'string' ? target : Buffer.isBuffer(target) ? target.toString('utf8') : target instanceof URL ? target.pathname : String(target);
+		typeof target === 'string'
+			? target
+			: Buffer.isBuffer(target)
+				? target.toString('utf8')
+				: target instanceof URL
+					? target.pathname
+					: String(target);
 	const check = (op: string, target: unknown): void => {
 		const p = toPath(target);
 		if (control.rules.some((r) => r.ops.includes(op) && r.matches(p))) {
 			control.hits.push(`${op} ${p}`);
-			throw Object.assign(new Error(`EACCES: permission denied, ${op} '${p}'`), {code: 'EACCES', errno: -13, syscall: op, path: p});
+			throw Object.assign(new Error(`EACCES: permission denied, ${op} '${p}'`), {
+				code: 'EACCES',
+				errno: -13,
+				syscall: op,
+				path: p,
+			});
 		}
 	};
 	const wrap = <F extends (...args: never[]) => unknown>(op: string, fn: F): F =>
@@ -73,7 +84,8 @@ function setup() {
 	const workspace = makeWorkspace('sdstats-perm-', {oneFile: true});
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
-	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) => runCompute({root: workspace.root, repository, runner: inlineRunner(), ...extra});
+	const compute = (extra: Partial<Parameters<typeof runCompute>[0]> = {}) =>
+		runCompute({root: workspace.root, repository, runner: inlineRunner(), ...extra});
 	return {...workspace, db, repository, compute};
 }
 
@@ -89,7 +101,12 @@ function captureIo() {
 }
 
 function common(root: string, dbPath: string): CommonOptions {
-	return {locations: {root, rootSource: '--root', dbPath, dbSource: '--db'}, stallWindowMs: 600_000, color: false, now: Date.now};
+	return {
+		locations: {root, rootSource: '--root', dbPath, dbSource: '--db'},
+		stallWindowMs: 600_000,
+		color: false,
+		now: Date.now,
+	};
 }
 
 const A = '20251112_210411-alpha';
@@ -99,7 +116,11 @@ const C = '20251113_090000-gamma';
 describe('permission-denied folders and files (simulated EACCES)', () => {
 	it('a session folder that cannot be listed is reported unreadable ("folder: permission denied"), its earlier row kept, the others computed', async () => {
 		const {root, repository, compute} = setup();
-		const locked = writeSession(root, {name: A, manifest: {numImages: 4, model: 'lockedModel.safetensors'}, images: 3});
+		const locked = writeSession(root, {
+			name: A,
+			manifest: {numImages: 4, model: 'lockedModel.safetensors'},
+			images: 3,
+		});
 		writeSession(root, {name: B, manifest: {numImages: 2}, images: 2});
 		await compute();
 		// What a folder with mode 000 does: it can be stat'ed from its parent, but not listed or entered.
@@ -110,7 +131,14 @@ describe('permission-denied folders and files (simulated EACCES)', () => {
 		expect(control.hits.length).toBeGreaterThan(0);
 		expect(summary).toMatchObject({computed: 3, unreadable: 1, removed: 0});
 		expect(summary.errors).toEqual([{session_id: A, reason: 'folder: permission denied'}]);
-		expect(repository.get(A)).toMatchObject({sd_model: 'lockedModel.safetensors', images_actual: 3, images_expected: 4, manifest_state: 'unreadable', error: 'folder: permission denied', fingerprint: null});
+		expect(repository.get(A)).toMatchObject({
+			sd_model: 'lockedModel.safetensors',
+			images_actual: 3,
+			images_expected: 4,
+			manifest_state: 'unreadable',
+			error: 'folder: permission denied',
+			fingerprint: null,
+		});
 		expect(repository.get(B)).toMatchObject({manifest_state: 'ok', images_actual: 2});
 		expect(repository.get(C)).toMatchObject({manifest_state: 'ok', images_actual: 1});
 
@@ -135,20 +163,30 @@ describe('permission-denied folders and files (simulated EACCES)', () => {
 
 	it('a manifest that cannot be read: unreadable with "manifest.json: permission denied", the earlier good row kept, recomputed once readable', async () => {
 		const {root, repository, compute} = setup();
-		const folder = writeSession(root, {name: A, manifest: {numImages: 5, model: 'kept.safetensors', status: 'ongoing'}, images: 2});
+		const folder = writeSession(root, {
+			name: A,
+			manifest: {numImages: 5, model: 'kept.safetensors', status: 'ongoing'},
+			images: 2,
+		});
 		await compute();
 		const manifestPath = path.join(folder, 'manifest.json');
 		deny(['open'], (p) => p === manifestPath);
 		fs.writeFileSync(path.join(folder, 'new.png'), '');
 		const summary = await compute();
 		expect(summary.errors).toEqual([{session_id: A, reason: 'manifest.json: permission denied'}]);
-		expect(repository.get(A)).toMatchObject({sd_model: 'kept.safetensors', images_expected: 5, manifest_state: 'unreadable', error: 'manifest.json: permission denied', manifest_status: 'ongoing'});
+		expect(repository.get(A)).toMatchObject({
+			sd_model: 'kept.safetensors',
+			images_expected: 5,
+			manifest_state: 'unreadable',
+			error: 'manifest.json: permission denied',
+			manifest_status: 'ongoing',
+		});
 		control.rules.length = 0;
 		await compute();
 		expect(repository.get(A)).toMatchObject({manifest_state: 'ok', error: null, images_actual: 3});
 	});
 
-	it('a manifest that cannot even be stat\'ed (fingerprint and read both denied): a reason, no crash', async () => {
+	it("a manifest that cannot even be stat'ed (fingerprint and read both denied): a reason, no crash", async () => {
 		const {root, repository, compute} = setup();
 		const folder = writeSession(root, {name: A, manifest: {numImages: 5}, images: 2});
 		const manifestPath = path.join(folder, 'manifest.json');
@@ -161,7 +199,10 @@ describe('permission-denied folders and files (simulated EACCES)', () => {
 	it('an image that cannot be examined is not counted; the others are', async () => {
 		const {root, repository, compute} = setup();
 		const folder = writeSession(root, {name: A, manifest: {numImages: 4}, images: 4});
-		const first = fs.readdirSync(folder).filter((n) => n.endsWith('.png')).sort()[0]!;
+		const first = fs
+			.readdirSync(folder)
+			.filter((n) => n.endsWith('.png'))
+			.sort()[0]!;
 		deny(['stat'], (p) => p === path.join(folder, first));
 		const summary = await compute();
 		expect(summary).toMatchObject({computed: 1, unreadable: 0});
@@ -176,11 +217,24 @@ describe('permission-denied folders and files (simulated EACCES)', () => {
 		const before = essentials(dbPath);
 		deny(['scandir'], (p) => p === root);
 		await expect(compute()).rejects.toThrow(ComputeAbortedError);
-		await expect(compute()).rejects.toThrow(/results root .* is unavailable \(permission denied\); cached stats are kept/);
+		await expect(compute()).rejects.toThrow(
+			/results root .* is unavailable \(permission denied\); cached stats are kept/,
+		);
 		expect(repository.count()).toBe(2);
 
 		const {io, out} = captureIo();
-		const code = await computeCommand({...common(root, dbPath), force: false, wait: true, sessions: [], json: false, cancel: {cancelled: false}, workers: 0}, io);
+		const code = await computeCommand(
+			{
+				...common(root, dbPath),
+				force: false,
+				wait: true,
+				sessions: [],
+				json: false,
+				cancel: {cancelled: false},
+				workers: 0,
+			},
+			io,
+		);
 		expect(code).toBe(1);
 		expect(out.stderr).toContain(`results root ${root} cannot be read (EACCES)`);
 		expect(essentials(dbPath)).toEqual(before);
@@ -195,7 +249,9 @@ describe('a read-only database (simulated EACCES on access(W_OK))', () => {
 		db.close();
 		deny(['access'], (p) => p === dbPath);
 		expect(() => openDatabase(dbPath, 'write')).toThrow(DatabaseReadonlyError);
-		expect(() => openDatabase(dbPath, 'create')).toThrow(new RegExp(`${dbPath.replace(/[.]/g, '\\.')} is read-only \\(EACCES\\)`));
+		expect(() => openDatabase(dbPath, 'create')).toThrow(
+			new RegExp(`${dbPath.replace(/[.]/g, '\\.')} is read-only \\(EACCES\\)`),
+		);
 		const read = openDatabase(dbPath, 'read');
 		try {
 			expect(read.readonly).toBe(true);
@@ -211,7 +267,9 @@ describe('a read-only database (simulated EACCES on access(W_OK))', () => {
 		const folder = path.dirname(dbPath);
 		deny(['access'], (p) => p === folder);
 		expect(() => openDatabase(dbPath, 'write')).toThrow(DatabaseReadonlyError);
-		expect(() => openDatabase(dbPath, 'write')).toThrow(`the folder ${folder} is read-only (EACCES), so no journal can be written`);
+		expect(() => openDatabase(dbPath, 'write')).toThrow(
+			`the folder ${folder} is read-only (EACCES), so no journal can be written`,
+		);
 	});
 
 	it('compute on a read-only database says why it cannot write (exit 1, the path, "read-only"); list and show still print', async () => {
@@ -223,7 +281,18 @@ describe('a read-only database (simulated EACCES on access(W_OK))', () => {
 		deny(['access'], (p) => p === dbPath);
 
 		const computed = captureIo();
-		const code = await computeCommand({...common(root, dbPath), force: true, wait: true, sessions: [], json: false, cancel: {cancelled: false}, workers: 0}, computed.io);
+		const code = await computeCommand(
+			{
+				...common(root, dbPath),
+				force: true,
+				wait: true,
+				sessions: [],
+				json: false,
+				cancel: {cancelled: false},
+				workers: 0,
+			},
+			computed.io,
+		);
 		expect(code).toBe(1);
 		expect(computed.out.stderr).toBe(`sdstats compute: ${dbPath} is read-only (EACCES)\n`);
 		expect(fs.readFileSync(dbPath).equals(before)).toBe(true);

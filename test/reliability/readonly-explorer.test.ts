@@ -15,7 +15,8 @@ const control = vi.hoisted(() => ({
 vi.mock('node:fs', async (importOriginal) => {
 	const real = await importOriginal<typeof import('node:fs')>();
 	const accessSync = (target: Parameters<typeof real.accessSync>[0], mode?: number) => {
-		if (control.denied.has(String(target))) throw Object.assign(new Error(`EACCES: permission denied, access '${String(target)}'`), {code: 'EACCES'});
+		if (control.denied.has(String(target)))
+			throw Object.assign(new Error(`EACCES: permission denied, access '${String(target)}'`), {code: 'EACCES'});
 		return real.accessSync(target, mode);
 	};
 	const wrapped = {...real, accessSync};
@@ -32,8 +33,16 @@ vi.mock('../../source/ui/app.js', () => ({App: () => null}));
 vi.mock('../../source/ui/terminal.js', () => ({enterTerminal: () => ({restore() {}})}));
 vi.mock('../../source/ui/data/explorer-data.js', () => ({
 	// What the explorer would show: the rows its connection reads (taken now, the connection closes at exit).
-	createExplorerData: (options: {readonlyReason: string | null; dbPath: string; repository: {listAll(): Array<{session_id: string}>}}) => {
-		control.explorerData.push({readonlyReason: options.readonlyReason, dbPath: options.dbPath, sessionIds: options.repository.listAll().map((r) => r.session_id)});
+	createExplorerData: (options: {
+		readonlyReason: string | null;
+		dbPath: string;
+		repository: {listAll(): Array<{session_id: string}>};
+	}) => {
+		control.explorerData.push({
+			readonlyReason: options.readonlyReason,
+			dbPath: options.dbPath,
+			sessionIds: options.repository.listAll().map((r) => r.session_id),
+		});
 		return options;
 	},
 }));
@@ -66,11 +75,20 @@ async function cachedWorkspace() {
 
 function captureIo() {
 	const out = {stdout: '', stderr: ''};
-	return {out, io: {stdout: {write: (c: string) => (out.stdout += c)}, stderr: {write: (c: string) => (out.stderr += c)}}};
+	return {
+		out,
+		io: {stdout: {write: (c: string) => (out.stdout += c)}, stderr: {write: (c: string) => (out.stderr += c)}},
+	};
 }
 
 function options(root: string, dbPath: string, createDatabase = false) {
-	return {locations: {root, rootSource: '--root' as const, dbPath, dbSource: '--db' as const}, stallWindowMs: 600_000, color: false, now: Date.now, createDatabase};
+	return {
+		locations: {root, rootSource: '--root' as const, dbPath, dbSource: '--db' as const},
+		stallWindowMs: 600_000,
+		color: false,
+		now: Date.now,
+		createDatabase,
+	};
 }
 
 describe('the explorer on a database it may not write', () => {

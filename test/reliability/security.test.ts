@@ -31,7 +31,12 @@ function rootWithDecoys() {
 	fs.mkdirSync(root, {recursive: true});
 	const dbPath = path.join(base, 'deep', 'metadata', 'cache.db');
 	const decoys = [path.join(base, 'escape'), path.join(base, 'deep', 'escape'), path.join(base, 'absolute-decoy')];
-	for (const decoy of decoys) writeSession(path.dirname(decoy), {name: path.basename(decoy), manifest: {numImages: 1, model: DECOY_MODEL}, images: 1});
+	for (const decoy of decoys)
+		writeSession(path.dirname(decoy), {
+			name: path.basename(decoy),
+			manifest: {numImages: 1, model: DECOY_MODEL},
+			images: 1,
+		});
 	writeSession(root, {name: '20251112_210411-inside', manifest: {numImages: 2}, images: 2});
 	writeSession(root, {name: 'escape', manifest: {numImages: 3, model: 'inside-escape.safetensors'}, images: 1});
 	return {base, root, dbPath, decoys};
@@ -41,7 +46,9 @@ function decoyLeaked(dbPath: string): boolean {
 	if (!fs.existsSync(dbPath)) return false;
 	const db = new Database(dbPath, {readonly: true});
 	try {
-		return (db.prepare('SELECT COUNT(*) FROM session_stats WHERE sd_model = ?').pluck().get(DECOY_MODEL) as number) > 0;
+		return (
+			(db.prepare('SELECT COUNT(*) FROM session_stats WHERE sd_model = ?').pluck().get(DECOY_MODEL) as number) > 0
+		);
 	} finally {
 		db.close();
 	}
@@ -51,7 +58,17 @@ describe('session names never reach outside the root', () => {
 	it('names given on the command line (--session ../x, /etc, .., a/b) are refused with exit 2 and nothing outside is read', async () => {
 		const {base, root, dbPath} = rootWithDecoys();
 		expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(0);
-		const attempts = ['../escape', '../../escape', path.join(base, 'absolute-decoy'), '/etc', '..', '.', 'a/b', 'escape/../../escape', '..\\escape'];
+		const attempts = [
+			'../escape',
+			'../../escape',
+			path.join(base, 'absolute-decoy'),
+			'/etc',
+			'..',
+			'.',
+			'a/b',
+			'escape/../../escape',
+			'..\\escape',
+		];
 		for (const name of attempts) {
 			const computed = await cli(['compute', '--root', root, '--db', dbPath, '--session', name]);
 			expect(computed.code, name).toBe(2);
@@ -87,13 +104,16 @@ describe('session names never reach outside the root', () => {
 		expect(decoyLeaked(dbPath)).toBe(false);
 	});
 
-	it('a session id read from another writer\'s row (../../escape, path inside the root) never leads a compute outside the root', async () => {
+	it("a session id read from another writer's row (../../escape, path inside the root) never leads a compute outside the root", async () => {
 		const {root, dbPath} = rootWithDecoys();
 		expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(0);
 		const raw = new Database(dbPath);
 		raw.pragma('foreign_keys = OFF');
-		const insert = raw.prepare("INSERT INTO session_stats (session_id, session_path, sd_model, images_actual, stats_computed_at) VALUES (?, ?, 'planted', 0, '2025-11-12T00:00:00')");
-		for (const id of ['../../escape', '../escape', path.join(path.dirname(path.dirname(root)), 'absolute-decoy')]) insert.run(id, path.join(root, 'escape'));
+		const insert = raw.prepare(
+			"INSERT INTO session_stats (session_id, session_path, sd_model, images_actual, stats_computed_at) VALUES (?, ?, 'planted', 0, '2025-11-12T00:00:00')",
+		);
+		for (const id of ['../../escape', '../escape', path.join(path.dirname(path.dirname(root)), 'absolute-decoy')])
+			insert.run(id, path.join(root, 'escape'));
 		raw.close();
 
 		// The CLI with that name.
@@ -107,7 +127,13 @@ describe('session names never reach outside the root', () => {
 			expect(ids).toContain('../../escape');
 			const summary = await runCompute({root, repository, runner: inlineRunner(), sessions: ids, force: true});
 			expect(summary.errors).toEqual([]);
-			await runCompute({root, repository, runner: inlineRunner(), sessions: ['../../escape', '../escape'], force: true});
+			await runCompute({
+				root,
+				repository,
+				runner: inlineRunner(),
+				sessions: ['../../escape', '../escape'],
+				force: true,
+			});
 			expect(() => new SessionStatsService(root, repository).refresh('../../escape')).toThrow(SessionIdError);
 			// A plain compute with those rows present.
 			await runCompute({root, repository, runner: inlineRunner(), force: true});
@@ -132,13 +158,23 @@ describe('SQL takes user text as parameters', () => {
 			'20251112_210413-%_*?[]',
 		];
 		for (const [i, name] of names.entries()) {
-			writeSession(root, {name, manifest: {numImages: 4, model: `'; UPDATE session_stats SET sd_model = 'hacked'; -- ${i}`, prompt: "'); DROP TABLE session_metadata; --"}, images: i + 1});
+			writeSession(root, {
+				name,
+				manifest: {
+					numImages: 4,
+					model: `'; UPDATE session_stats SET sd_model = 'hacked'; -- ${i}`,
+					prompt: "'); DROP TABLE session_metadata; --",
+				},
+				images: i + 1,
+			});
 		}
 		writeSession(root, {name: '20251112_220000-plain', manifest: {numImages: 1}, images: 1});
 		expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(0);
 		{
 			const db = new Database(dbPath);
-			db.prepare("INSERT INTO session_metadata (session_id, session_path, user_note, created_at, updated_at) VALUES ('20251112_220000-plain', 'p', 'note', 'c', 'u')").run();
+			db.prepare(
+				"INSERT INTO session_metadata (session_id, session_path, user_note, created_at, updated_at) VALUES ('20251112_220000-plain', 'p', 'note', 'c', 'u')",
+			).run();
 			db.close();
 		}
 		const schemaBefore = new Database(dbPath, {readonly: true});
@@ -149,7 +185,11 @@ describe('SQL takes user text as parameters', () => {
 		for (const name of names) {
 			const shown = await cli(['show', name, '--json', '--root', root, '--db', dbPath]);
 			expect(shown.code, name).toBe(0);
-			expect(JSON.parse(shown.stdout)).toMatchObject({session_id: name, session_path: path.join(root, name), resolved_prompt: "'); DROP TABLE session_metadata; --"});
+			expect(JSON.parse(shown.stdout)).toMatchObject({
+				session_id: name,
+				session_path: path.join(root, name),
+				resolved_prompt: "'); DROP TABLE session_metadata; --",
+			});
 		}
 		const db = new Database(dbPath, {readonly: true});
 		try {
@@ -157,10 +197,18 @@ describe('SQL takes user text as parameters', () => {
 			expect(db.prepare('SELECT COUNT(*) FROM session_stats').pluck().get()).toBe(names.length + 1);
 			expect(db.prepare('SELECT COUNT(*) FROM sdstats_session_state').pluck().get()).toBe(names.length + 1);
 			expect(db.prepare("SELECT COUNT(*) FROM session_stats WHERE sd_model = 'hacked'").pluck().get()).toBe(0);
-			expect(db.prepare('SELECT session_id, user_note FROM session_metadata').all()).toEqual([{session_id: '20251112_220000-plain', user_note: 'note'}]);
-			const rows = db.prepare('SELECT session_id, images_actual, sd_model FROM session_stats ORDER BY session_id').all() as Array<{session_id: string; images_actual: number; sd_model: string}>;
+			expect(db.prepare('SELECT session_id, user_note FROM session_metadata').all()).toEqual([
+				{session_id: '20251112_220000-plain', user_note: 'note'},
+			]);
+			const rows = db
+				.prepare('SELECT session_id, images_actual, sd_model FROM session_stats ORDER BY session_id')
+				.all() as Array<{session_id: string; images_actual: number; sd_model: string}>;
 			for (const [i, name] of names.entries()) {
-				expect(rows.find((r) => r.session_id === name)).toEqual({session_id: name, images_actual: i + 1, sd_model: `'; UPDATE session_stats SET sd_model = 'hacked'; -- ${i}`});
+				expect(rows.find((r) => r.session_id === name)).toEqual({
+					session_id: name,
+					images_actual: i + 1,
+					sd_model: `'; UPDATE session_stats SET sd_model = 'hacked'; -- ${i}`,
+				});
 			}
 		} finally {
 			db.close();
@@ -179,7 +227,14 @@ function hostileRoot() {
 		names.push(name);
 		writeSession(workspace.root, {
 			name,
-			manifest: {numImages: 3, model: `model${evil}${i}`, prompt: `${evil}prompt ${i}${evil}`, negative: `neg${evil}`, apiParams: {width: 512, height: 512, steps: 20, cfg_scale: 7, sampler_name: `Euler${evil}`}, status: `done${evil}`},
+			manifest: {
+				numImages: 3,
+				model: `model${evil}${i}`,
+				prompt: `${evil}prompt ${i}${evil}`,
+				negative: `neg${evil}`,
+				apiParams: {width: 512, height: 512, steps: 20, cfg_scale: 7, sampler_name: `Euler${evil}`},
+				status: `done${evil}`,
+			},
 			images: 2,
 		});
 	});
@@ -268,7 +323,13 @@ describe('every output is safe for the terminal', () => {
 		expect(rows.map((r) => r.session_id).sort()).toEqual([...names].sort());
 		HOSTILE.forEach((evil, i) => {
 			const row = rows.find((r) => r.session_id === names[i])!;
-			expect(row).toMatchObject({sd_model: `model${evil}${i}`, resolved_prompt: `${evil}prompt ${i}${evil}`, negative_prompt: `neg${evil}`, sampler_name: `Euler${evil}`, manifest_status: `done${evil}`});
+			expect(row).toMatchObject({
+				sd_model: `model${evil}${i}`,
+				resolved_prompt: `${evil}prompt ${i}${evil}`,
+				negative_prompt: `neg${evil}`,
+				sampler_name: `Euler${evil}`,
+				manifest_status: `done${evil}`,
+			});
 		});
 		const shown = await cli(['show', names[0]!, '--json', '--root', root, '--db', dbPath]);
 		expect(terminalHazards(shown.stdoutBytes)).toEqual([]);
@@ -282,11 +343,30 @@ describe('every output is safe for the terminal', () => {
 		const evil = '\u001b]0;pwned\u0007\u001b[2J\u009b31m\r\b';
 		const db = new Database(dbPath);
 		db.pragma('foreign_keys = OFF');
-		const textColumns = ['sd_model', 'template_version', 'generation_mode', 'seed_mode', 'resolved_prompt', 'negative_prompt', 'sampler_name', 'session_created_at', 'manifest_generated_at', 'first_image_created_at', 'last_image_created_at', 'stats_computed_at'];
+		const textColumns = [
+			'sd_model',
+			'template_version',
+			'generation_mode',
+			'seed_mode',
+			'resolved_prompt',
+			'negative_prompt',
+			'sampler_name',
+			'session_created_at',
+			'manifest_generated_at',
+			'first_image_created_at',
+			'last_image_created_at',
+			'stats_computed_at',
+		];
 		db.prepare(
 			`INSERT INTO session_stats (session_id, session_path, ${textColumns.join(', ')}, images_actual, images_expected, completion_percentage, placeholders_json, variations_summary_json)
 			 VALUES (?, ?, ${textColumns.map(() => '?').join(', ')}, 3, 4, 75.0, ?, ?)`,
-		).run(`webui${evil}`, `/srv/other${evil}/webui`, ...textColumns.map((c) => `${evil}${c}${evil}`), `{"a${evil}": 1}`, `{"a": ["${evil}"]}`);
+		).run(
+			`webui${evil}`,
+			`/srv/other${evil}/webui`,
+			...textColumns.map((c) => `${evil}${c}${evil}`),
+			`{"a${evil}": 1}`,
+			`{"a": ["${evil}"]}`,
+		);
 		db.close();
 
 		// Soft: each output is reported on its own.
@@ -303,16 +383,32 @@ describe('every output is safe for the terminal', () => {
 		expect.soft(csvOnPipe.code).toBe(0);
 	});
 
-	it('list --csv neutralises cells a spreadsheet would run (=, +, -, @) with a leading \'', async () => {
+	it("list --csv neutralises cells a spreadsheet would run (=, +, -, @) with a leading '", async () => {
 		const {root, dbPath} = makeWorkspace('sdstats-sec-', {oneFile: true});
-		writeSession(root, {name: '=HYPERLINK("x")', manifest: {numImages: 2, prompt: '@SUM(1)', negative: '-2+3', model: "+cmd|' /C calc'!A0"}, images: 1});
-		writeSession(root, {name: '@SUM(1+1)', manifest: {numImages: 1, prompt: '=1+1', negative: '+1', mode: '=mode()', apiParams: {sampler_name: '-cmd'}}, images: 1});
+		writeSession(root, {
+			name: '=HYPERLINK("x")',
+			manifest: {numImages: 2, prompt: '@SUM(1)', negative: '-2+3', model: "+cmd|' /C calc'!A0"},
+			images: 1,
+		});
+		writeSession(root, {
+			name: '@SUM(1+1)',
+			manifest: {
+				numImages: 1,
+				prompt: '=1+1',
+				negative: '+1',
+				mode: '=mode()',
+				apiParams: {sampler_name: '-cmd'},
+			},
+			images: 1,
+		});
 		writeSession(root, {name: '-2+3', images: 1});
 		writeSession(root, {name: '+A1', manifest: {raw: '{'}, images: 1});
 		expect((await cli(['compute', '--root', root, '--db', dbPath])).code).toBe(0);
 		// The web UI's triage text (tags, rating) is exported too.
 		const db = new Database(dbPath);
-		db.prepare("INSERT INTO session_metadata (session_id, session_path, user_rating, user_note, tags, created_at, updated_at) VALUES (?, ?, '@rating', '=note', ?, 'c', 'u')").run('-2+3', path.join(root, '-2+3'), '=cmd()');
+		db.prepare(
+			"INSERT INTO session_metadata (session_id, session_path, user_rating, user_note, tags, created_at, updated_at) VALUES (?, ?, '@rating', '=note', ?, 'c', 'u')",
+		).run('-2+3', path.join(root, '-2+3'), '=cmd()');
 		db.close();
 		const result = await cli(['list', '--csv', '--root', root, '--db', dbPath]);
 		expect(result.code).toBe(0);
@@ -341,22 +437,41 @@ describe('every output is safe for the terminal', () => {
 			}
 		}
 		// The same rows as JSON keep the original text (the apostrophe is only for spreadsheets).
-		const json = JSON.parse((await cli(['list', '--json', '--root', root, '--db', dbPath])).stdout) as Array<Record<string, unknown>>;
-		expect(json.find((r) => r.session_id === '=HYPERLINK("x")')).toMatchObject({resolved_prompt: '@SUM(1)', sd_model: "+cmd|' /C calc'!A0"});
+		const json = JSON.parse((await cli(['list', '--json', '--root', root, '--db', dbPath])).stdout) as Array<
+			Record<string, unknown>
+		>;
+		expect(json.find((r) => r.session_id === '=HYPERLINK("x")')).toMatchObject({
+			resolved_prompt: '@SUM(1)',
+			sd_model: "+cmd|' /C calc'!A0",
+		});
 	});
 });
 
 describe('no shell', () => {
-	const NAMES = ['$(touch pwned)', ';touch pwned;', '`touch pwned`', '| touch pwned', '&& touch pwned', "'; touch pwned; '", '$(touch${IFS}pwned)'];
+	const NAMES = [
+		'$(touch pwned)',
+		';touch pwned;',
+		'`touch pwned`',
+		'| touch pwned',
+		'&& touch pwned',
+		"'; touch pwned; '",
+		'$(touch${IFS}pwned)',
+	];
 
 	it('folders named $(touch pwned), ;touch pwned; … never create the file (compute, list, show, doctor)', async () => {
 		const {base, root, dbPath} = makeWorkspace('sdstats-sec-', {oneFile: true});
-		for (const name of NAMES) writeSession(root, {name, manifest: {numImages: 1, model: '$(touch pwned)', prompt: '`touch pwned`'}, images: 1});
+		for (const name of NAMES)
+			writeSession(root, {
+				name,
+				manifest: {numImages: 1, model: '$(touch pwned)', prompt: '`touch pwned`'},
+				images: 1,
+			});
 		const options = {cwd: base};
 		expect((await cli(['compute', '--root', root, '--db', dbPath], options)).code).toBe(0);
 		expect((await cli(['list', '--root', root, '--db', dbPath], options)).code).toBe(0);
 		expect((await cli(['list', '--csv', '--root', root, '--db', dbPath], options)).code).toBe(0);
-		for (const name of NAMES) expect((await cli(['show', name, '--root', root, '--db', dbPath], options)).code).toBe(0);
+		for (const name of NAMES)
+			expect((await cli(['show', name, '--root', root, '--db', dbPath], options)).code).toBe(0);
 		expect((await cli(['compute', '--session', NAMES[0]!, '--root', root, '--db', dbPath], options)).code).toBe(0);
 		expect((await cli(['doctor', '--rebuild', '--root', root, '--db', dbPath], options)).code).toBe(0);
 		const found: string[] = [];
@@ -370,7 +485,9 @@ describe('no shell', () => {
 		expect(found).toEqual([]);
 		expect(fs.existsSync(path.join(process.cwd(), 'pwned'))).toBe(false);
 		const listed = await cli(['list', '--json', '--root', root, '--db', dbPath]);
-		expect((JSON.parse(listed.stdout) as Array<{session_id: string}>).map((r) => r.session_id).sort()).toEqual([...NAMES].sort());
+		expect((JSON.parse(listed.stdout) as Array<{session_id: string}>).map((r) => r.session_id).sort()).toEqual(
+			[...NAMES].sort(),
+		);
 	});
 
 	it('no source module can start a process (no child_process import anywhere in source/)', () => {
@@ -379,7 +496,11 @@ describe('no shell', () => {
 			for (const entry of fs.readdirSync(dir, {withFileTypes: true})) {
 				const full = path.join(dir, entry.name);
 				if (entry.isDirectory()) walk(full);
-				else if (/\.(ts|tsx)$/.test(entry.name) && /\bchild_process\b|\bexecSync\b|\bspawnSync\b/.test(fs.readFileSync(full, 'utf8'))) offenders.push(full);
+				else if (
+					/\.(ts|tsx)$/.test(entry.name) &&
+					/\bchild_process\b|\bexecSync\b|\bspawnSync\b/.test(fs.readFileSync(full, 'utf8'))
+				)
+					offenders.push(full);
 			}
 		};
 		walk(path.resolve(path.dirname(CLI_PATH), '../../source'));

@@ -12,7 +12,12 @@ import {seededRandom} from '../helpers/random.js';
 export const PROJECT_ROOT = path.resolve(path.dirname(CLI_PATH), '../..');
 
 /** mulberry32: small, fast, reproducible. */
-export function prng(seed: number): {next(): number; int(lo: number, hi: number): number; pick<T>(items: readonly T[]): T; chance(p: number): boolean} {
+export function prng(seed: number): {
+	next(): number;
+	int(lo: number, hi: number): number;
+	pick<T>(items: readonly T[]): T;
+	chance(p: number): boolean;
+} {
 	const next = seededRandom(seed);
 	return {
 		next,
@@ -22,7 +27,11 @@ export function prng(seed: number): {next(): number; int(lo: number, hi: number)
 	};
 }
 
-const MODELS = ['illustriousXL_v01.safetensors [a1b2c3d4e5]', 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]', 'sdxl_base_1.0.safetensors'];
+const MODELS = [
+	'illustriousXL_v01.safetensors [a1b2c3d4e5]',
+	'ponyDiffusionV6XL.safetensors [67ab2fd8ec]',
+	'sdxl_base_1.0.safetensors',
+];
 
 /** A session spec in the generator's shapes: most complete or partial, some running, some without manifest, a few broken. */
 export function variedSession(index: number, rng: ReturnType<typeof prng>): SessionSpec {
@@ -41,7 +50,12 @@ export function variedSession(index: number, rng: ReturnType<typeof prng>): Sess
 			model: rng.pick(MODELS),
 			status: rng.pick(['completed', 'ongoing', 'aborted', null] as const),
 			seedMode: rng.pick(['fixed', 'progressive', 'random']),
-			variations: rng.chance(0.6) ? {Hair: ['bob', 'braids', 'ponytail'].slice(0, rng.int(1, 3)), Expression: ['smile', 'frown'].slice(0, rng.int(1, 2))} : {},
+			variations: rng.chance(0.6)
+				? {
+						Hair: ['bob', 'braids', 'ponytail'].slice(0, rng.int(1, 3)),
+						Expression: ['smile', 'frown'].slice(0, rng.int(1, 2)),
+					}
+				: {},
 			generationExtras: rng.chance(0.3) ? {max_images: planned} : {},
 		},
 	};
@@ -58,7 +72,17 @@ export function writeVariedRoot(root: string, count: number, seed: number): stri
 	return names;
 }
 
-export type SpawnedCli = {child: ChildProcess; pid: number; done: Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; stdoutBytes: Buffer}>};
+export type SpawnedCli = {
+	child: ChildProcess;
+	pid: number;
+	done: Promise<{
+		code: number | null;
+		signal: NodeJS.Signals | null;
+		stdout: string;
+		stderr: string;
+		stdoutBytes: Buffer;
+	}>;
+};
 
 /** Starts the built binary (no terminal) and hands back its pid at once. */
 let stagedDir: string | null = null;
@@ -76,32 +100,57 @@ afterAll(() => {
 export function cliForOtherUsers(): string {
 	if (stagedDir === null) {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-staged-'));
-		const copy = (from: string): void => fs.cpSync(path.join(PROJECT_ROOT, from), path.join(dir, from), {recursive: true});
-		for (const part of ['package.json', 'dist/bin', 'node_modules/bindings', 'node_modules/file-uri-to-path']) copy(part);
-		for (const part of ['package.json', 'lib', 'build/Release/better_sqlite3.node']) copy(path.join('node_modules/better-sqlite3', part));
+		const copy = (from: string): void =>
+			fs.cpSync(path.join(PROJECT_ROOT, from), path.join(dir, from), {recursive: true});
+		for (const part of ['package.json', 'dist/bin', 'node_modules/bindings', 'node_modules/file-uri-to-path'])
+			copy(part);
+		for (const part of ['package.json', 'lib', 'build/Release/better_sqlite3.node'])
+			copy(path.join('node_modules/better-sqlite3', part));
 		execFileSync('chmod', ['-R', 'a+rX', dir]);
 		stagedDir = dir;
 	}
 	return path.join(stagedDir, 'dist/bin', path.basename(CLI_PATH));
 }
 
-export function spawnCli(args: readonly string[], options: {cwd?: string; env?: Record<string, string>; uid?: number; gid?: number} = {}): SpawnedCli {
+export function spawnCli(
+	args: readonly string[],
+	options: {cwd?: string; env?: Record<string, string>; uid?: number; gid?: number} = {},
+): SpawnedCli {
 	const env: Record<string, string> = {};
-	for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !['SDSTATS_ROOT', 'SDSTATS_DB', 'IMAGE_FOLDERS'].includes(key)) env[key] = value;
+	for (const [key, value] of Object.entries(process.env))
+		if (value !== undefined && !['SDSTATS_ROOT', 'SDSTATS_DB', 'IMAGE_FOLDERS'].includes(key)) env[key] = value;
 	Object.assign(env, options.env);
 	const otherUser = options.uid !== undefined && options.uid !== process.getuid?.();
 	const cliPath = otherUser ? cliForOtherUsers() : CLI_PATH;
-	const child = spawn(process.execPath, [cliPath, ...args], {cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], uid: options.uid, gid: options.gid});
+	const child = spawn(process.execPath, [cliPath, ...args], {
+		cwd: options.cwd,
+		env,
+		stdio: ['pipe', 'pipe', 'pipe'],
+		uid: options.uid,
+		gid: options.gid,
+	});
 	const out: Buffer[] = [];
 	const err: Buffer[] = [];
 	child.stdout!.on('data', (c: Buffer) => out.push(c));
 	child.stderr!.on('data', (c: Buffer) => err.push(c));
 	child.stdin!.end();
-	const done = new Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; stdoutBytes: Buffer}>((resolve, reject) => {
+	const done = new Promise<{
+		code: number | null;
+		signal: NodeJS.Signals | null;
+		stdout: string;
+		stderr: string;
+		stdoutBytes: Buffer;
+	}>((resolve, reject) => {
 		child.on('error', reject);
 		child.on('close', (code, signal) => {
 			const stdoutBytes = Buffer.concat(out);
-			resolve({code, signal, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes});
+			resolve({
+				code,
+				signal,
+				stdout: stdoutBytes.toString('utf8'),
+				stderr: Buffer.concat(err).toString('utf8'),
+				stdoutBytes,
+			});
 		});
 	});
 	return {child, pid: child.pid!, done};
@@ -122,7 +171,9 @@ export function withDb<T>(dbPath: string, body: (db: Database.Database) => T): T
 }
 
 export function integrityCheck(dbPath: string): string[] {
-	return withDb(dbPath, (db) => (db.pragma('integrity_check') as Array<{integrity_check: string}>).map((r) => r.integrity_check));
+	return withDb(dbPath, (db) =>
+		(db.pragma('integrity_check') as Array<{integrity_check: string}>).map((r) => r.integrity_check),
+	);
 }
 
 /**
@@ -132,23 +183,38 @@ export function integrityCheck(dbPath: string): string[] {
 export function halfWritten(dbPath: string, foreignPrefix = '\u0000'): {statsOnly: string[]; stateOnly: string[]} {
 	return withDb(dbPath, (db) => {
 		const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-		if (!tables.includes('session_stats') || !tables.includes('sdstats_session_state')) return {statsOnly: [], stateOnly: []};
+		if (!tables.includes('session_stats') || !tables.includes('sdstats_session_state'))
+			return {statsOnly: [], stateOnly: []};
 		return {
 			statsOnly: db
-				.prepare('SELECT s.session_id FROM session_stats s LEFT JOIN sdstats_session_state b USING (session_id) WHERE b.session_id IS NULL AND substr(s.session_id, 1, length(?)) <> ?')
+				.prepare(
+					'SELECT s.session_id FROM session_stats s LEFT JOIN sdstats_session_state b USING (session_id) WHERE b.session_id IS NULL AND substr(s.session_id, 1, length(?)) <> ?',
+				)
 				.pluck()
 				.all(foreignPrefix, foreignPrefix) as string[],
-			stateOnly: db.prepare('SELECT b.session_id FROM sdstats_session_state b LEFT JOIN session_stats s USING (session_id) WHERE s.session_id IS NULL').pluck().all() as string[],
+			stateOnly: db
+				.prepare(
+					'SELECT b.session_id FROM sdstats_session_state b LEFT JOIN session_stats s USING (session_id) WHERE s.session_id IS NULL',
+				)
+				.pluck()
+				.all() as string[],
 		};
 	});
 }
 
-export type Essentials = {images_actual: number; images_expected: number | null; completion_percentage: number | null; sd_model: string | null};
+export type Essentials = {
+	images_actual: number;
+	images_expected: number | null;
+	completion_percentage: number | null;
+	sd_model: string | null;
+};
 
 export function essentials(dbPath: string, where = ''): Map<string, Essentials> {
 	return withDb(dbPath, (db) => {
 		const rows = db
-			.prepare(`SELECT session_id, images_actual, images_expected, completion_percentage, sd_model FROM session_stats ${where} ORDER BY session_id`)
+			.prepare(
+				`SELECT session_id, images_actual, images_expected, completion_percentage, sd_model FROM session_stats ${where} ORDER BY session_id`,
+			)
 			.all() as Array<Essentials & {session_id: string}>;
 		return new Map(rows.map(({session_id, ...rest}) => [session_id, rest]));
 	});

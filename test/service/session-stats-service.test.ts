@@ -13,7 +13,12 @@ function setup() {
 	const workspace = makeWorkspace('sdstats-service-');
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	const repository = new StatsRepository(db);
-	return {...workspace, db, repository, service: new SessionStatsService(workspace.root, repository, () => Date.UTC(2025, 10, 20, 12))};
+	return {
+		...workspace,
+		db,
+		repository,
+		service: new SessionStatsService(workspace.root, repository, () => Date.UTC(2025, 10, 20, 12)),
+	};
 }
 
 describe('SessionStatsService', () => {
@@ -21,7 +26,15 @@ describe('SessionStatsService', () => {
 		const {root, service} = setup();
 		writeSession(root, {
 			name: '20251107_120000-test_session',
-			manifest: {model: 'test_model.safetensors', mode: 'combinatorial', seedMode: 'progressive', baseSeed: 42, variations: {Hair: ['bob', 'ponytail', 'braid'], Expression: ['smile', 'sad']}, generationExtras: {max_images: 100}, apiParams: {width: 512, height: 768, steps: 30, cfg_scale: 7.0, sampler_name: 'DPM++ 2M'}},
+			manifest: {
+				model: 'test_model.safetensors',
+				mode: 'combinatorial',
+				seedMode: 'progressive',
+				baseSeed: 42,
+				variations: {Hair: ['bob', 'ponytail', 'braid'], Expression: ['smile', 'sad']},
+				generationExtras: {max_images: 100},
+				apiParams: {width: 512, height: 768, steps: 30, cfg_scale: 7.0, sampler_name: 'DPM++ 2M'},
+			},
 			images: 6,
 		});
 		const stats = service.computeAndCache('20251107_120000-test_session');
@@ -49,7 +62,17 @@ describe('SessionStatsService', () => {
 
 	it("detects the design's seed sweep (progressive seeds, one placeholder)", () => {
 		const {root, service} = setup();
-		writeSession(root, {name: '20251107_120000-seed_sweep', manifest: {mode: 'random', seedMode: 'progressive', baseSeed: 42, variations: {HairStyle: ['bob']}, generationExtras: {max_images: 50}}, images: 0});
+		writeSession(root, {
+			name: '20251107_120000-seed_sweep',
+			manifest: {
+				mode: 'random',
+				seedMode: 'progressive',
+				baseSeed: 42,
+				variations: {HairStyle: ['bob']},
+				generationExtras: {max_images: 50},
+			},
+			images: 0,
+		});
 		const stats = service.computeAndCache('20251107_120000-seed_sweep');
 		expect(stats.is_seed_sweep).toBe(true);
 		expect(stats.images_expected).toBe(50);
@@ -72,8 +95,14 @@ describe('SessionStatsService', () => {
 			writeSession(root, {name, manifest: {numImages: 1}, images: 1});
 			service.computeAndCache(name);
 		}
-		db.prepare("INSERT INTO session_metadata (session_id, session_path, is_favorite, created_at, updated_at) VALUES ('20251103_100000-mid', '/x', 1, 'c', 'u')").run();
-		expect(service.listAll().map((s) => s.session_id)).toEqual(['20251105_100000-new', '20251103_100000-mid', '20251101_100000-old']);
+		db.prepare(
+			"INSERT INTO session_metadata (session_id, session_path, is_favorite, created_at, updated_at) VALUES ('20251103_100000-mid', '/x', 1, 'c', 'u')",
+		).run();
+		expect(service.listAll().map((s) => s.session_id)).toEqual([
+			'20251105_100000-new',
+			'20251103_100000-mid',
+			'20251101_100000-old',
+		]);
 		expect(service.delete('20251103_100000-mid')).toBe(true);
 		expect(service.delete('20251103_100000-mid')).toBe(false);
 		expect(service.getStats('20251103_100000-mid')).toBeNull();

@@ -16,12 +16,18 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 describe('npm install on a fresh clone', () => {
 	it('every peer dependency is satisfied, so npm has none to override (no ERESOLVE warning)', () => {
 		// npm ls reads node_modules as `npm ci` lays it out from the lockfile; an overridden peer shows as invalid.
-		const result = spawnSync('npm', ['ls', '--all', '--json'], {cwd: REPO, encoding: 'utf8', env: {...process.env, npm_config_offline: 'true'}});
+		const result = spawnSync('npm', ['ls', '--all', '--json'], {
+			cwd: REPO,
+			encoding: 'utf8',
+			env: {...process.env, npm_config_offline: 'true'},
+		});
 		const report = JSON.parse(result.stdout) as {problems?: string[]};
 		expect(report.problems ?? []).toEqual([]);
 		expect(result.status).toBe(0);
-		const vitePeer = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/vite/package.json'), 'utf8')).peerDependencies.esbuild as string;
-		const installed = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/esbuild/package.json'), 'utf8')).version as string;
+		const vitePeer = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/vite/package.json'), 'utf8'))
+			.peerDependencies.esbuild as string;
+		const installed = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/esbuild/package.json'), 'utf8'))
+			.version as string;
 		const [major, minor] = installed.split('.').map(Number);
 		expect(vitePeer.split('||').map((range) => range.trim())).toContain(`^${major}.${minor}.0`);
 	});
@@ -31,7 +37,14 @@ describe('npm start builds only when dist/ is out of date', () => {
 	/** A copy of the build inputs with the stamp script, as a clone would have them. */
 	function copyProject(): string {
 		const {base} = makeWorkspace('sdstats-stamp-');
-		for (const entry of ['scripts', 'source', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) {
+		for (const entry of [
+			'scripts',
+			'source',
+			'package.json',
+			'package-lock.json',
+			'tsconfig.json',
+			'tsconfig.build.json',
+		]) {
 			fs.cpSync(path.join(REPO, entry), path.join(base, entry), {recursive: true});
 		}
 		for (const output of ['dist/bin/cli.js', 'dist/source/cli.js']) {
@@ -41,7 +54,10 @@ describe('npm start builds only when dist/ is out of date', () => {
 		return base;
 	}
 	const stamp = (project: string, command: string): number | null =>
-		spawnSync(process.execPath, [path.join(project, 'scripts/build-stamp.mjs'), command], {cwd: project, encoding: 'utf8'}).status;
+		spawnSync(process.execPath, [path.join(project, 'scripts/build-stamp.mjs'), command], {
+			cwd: project,
+			encoding: 'utf8',
+		}).status;
 
 	it('current after a build; stale after a change to the sources or the lockfile, not after a touch', () => {
 		const project = copyProject();
@@ -76,7 +92,10 @@ describe('npm start builds only when dist/ is out of date', () => {
 	});
 
 	it('package.json runs the check before start and stamps only a finished build', () => {
-		const scripts = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).scripts as Record<string, string>;
+		const scripts = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).scripts as Record<
+			string,
+			string
+		>;
 		expect(scripts.prestart).toBe('node scripts/build-stamp.mjs check || npm run build');
 		expect(scripts.build!.startsWith('node scripts/build-stamp.mjs clear && ')).toBe(true);
 		expect(scripts.build!.endsWith(' && node scripts/build-stamp.mjs write')).toBe(true);

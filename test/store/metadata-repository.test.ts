@@ -22,7 +22,9 @@ function webUiDatabase() {
 	fs.mkdirSync(path.dirname(workspace.dbPath), {recursive: true});
 	const raw = new Database(workspace.dbPath);
 	raw.exec(WEB_UI_METADATA);
-	raw.prepare("INSERT INTO session_metadata (session_id, session_path, is_favorite, user_rating, user_note, tags, created_at, updated_at) VALUES ('keep', '/r/keep', 1, 'like', 'from the web UI', '[\"web\"]', '2025-11-01T10:00:00', '2025-11-01T10:00:00')").run();
+	raw.prepare(
+		"INSERT INTO session_metadata (session_id, session_path, is_favorite, user_rating, user_note, tags, created_at, updated_at) VALUES ('keep', '/r/keep', 1, 'like', 'from the web UI', '[\"web\"]', '2025-11-01T10:00:00', '2025-11-01T10:00:00')",
+	).run();
 	raw.close();
 	const {db} = openDatabase(workspace.dbPath, 'create');
 	return {...workspace, db, metadata: new MetadataRepository(db)};
@@ -35,9 +37,24 @@ describe('MetadataRepository', () => {
 		const {metadata} = webUiDatabase();
 		expect(metadata.get('a')).toBeNull();
 		metadata.apply(targets('a'), {kind: 'flag', field: 'is_favorite', value: 1}, '2025-11-20T10:00:00');
-		expect(metadata.get('a')).toMatchObject({session_id: 'a', session_path: '/r/a', is_favorite: 1, is_test: 0, is_complete: 1, user_rating: null, user_note: null, tags: '[]', created_at: '2025-11-20T10:00:00', updated_at: '2025-11-20T10:00:00'});
+		expect(metadata.get('a')).toMatchObject({
+			session_id: 'a',
+			session_path: '/r/a',
+			is_favorite: 1,
+			is_test: 0,
+			is_complete: 1,
+			user_rating: null,
+			user_note: null,
+			tags: '[]',
+			created_at: '2025-11-20T10:00:00',
+			updated_at: '2025-11-20T10:00:00',
+		});
 		metadata.apply(targets('a'), {kind: 'rating', value: 'dislike'}, '2025-11-20T11:00:00');
-		expect(metadata.get('a')).toMatchObject({user_rating: 'dislike', created_at: '2025-11-20T10:00:00', updated_at: '2025-11-20T11:00:00'});
+		expect(metadata.get('a')).toMatchObject({
+			user_rating: 'dislike',
+			created_at: '2025-11-20T10:00:00',
+			updated_at: '2025-11-20T11:00:00',
+		});
 	});
 
 	it('sets and clears every mark, back to NULL where the web UI allows it', () => {
@@ -47,17 +64,31 @@ describe('MetadataRepository', () => {
 		metadata.apply(targets('keep'), {kind: 'flag', field: 'is_complete', value: 0}, at);
 		metadata.apply(targets('keep'), {kind: 'tag', tag: 'redo', present: true}, at);
 		metadata.apply(targets('keep'), {kind: 'tag', tag: 'redo', present: true}, at);
-		expect(metadata.get('keep')).toMatchObject({is_favorite: 1, is_test: 1, is_complete: 0, tags: '["web","redo"]'});
+		expect(metadata.get('keep')).toMatchObject({
+			is_favorite: 1,
+			is_test: 1,
+			is_complete: 0,
+			tags: '["web","redo"]',
+		});
 		metadata.apply(targets('keep'), {kind: 'rating', value: null}, at);
 		metadata.apply(targets('keep'), {kind: 'note', value: '   '}, at);
 		metadata.apply(targets('keep'), {kind: 'tag', tag: 'web', present: false}, at);
 		metadata.apply(targets('keep'), {kind: 'flag', field: 'is_favorite', value: 0}, at);
-		expect(metadata.get('keep')).toMatchObject({is_favorite: 0, user_rating: null, user_note: null, tags: '["redo"]'});
+		expect(metadata.get('keep')).toMatchObject({
+			is_favorite: 0,
+			user_rating: null,
+			user_note: null,
+			tags: '["redo"]',
+		});
 	});
 
 	it('applies one change to many sessions in one go (bulk)', () => {
 		const {metadata} = webUiDatabase();
-		const snapshots = metadata.apply(targets('a', 'b', 'keep'), {kind: 'tag', tag: 'batch', present: true}, '2025-11-20T10:00:00');
+		const snapshots = metadata.apply(
+			targets('a', 'b', 'keep'),
+			{kind: 'tag', tag: 'batch', present: true},
+			'2025-11-20T10:00:00',
+		);
 		expect(snapshots.map((s) => [s.session_id, s.before === null])).toEqual([
 			['a', true],
 			['b', true],
@@ -71,7 +102,11 @@ describe('MetadataRepository', () => {
 	it('undoes a change: rows it created go, rows it changed come back exactly', () => {
 		const {metadata} = webUiDatabase();
 		const before = metadata.get('keep');
-		const snapshots = metadata.apply(targets('new', 'keep'), {kind: 'note', value: 'look again'}, '2025-11-20T10:00:00');
+		const snapshots = metadata.apply(
+			targets('new', 'keep'),
+			{kind: 'note', value: 'look again'},
+			'2025-11-20T10:00:00',
+		);
 		expect(metadata.get('keep')?.user_note).toBe('look again');
 		expect(metadata.restore(snapshots, '2025-11-20T11:00:00')).toEqual({undone: 2, kept: []});
 		expect(metadata.get('new')).toBeNull();
@@ -83,7 +118,11 @@ describe('MetadataRepository', () => {
 		writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 1}, images: 1});
 		// A second session stays: a root left empty reads as unmounted, and nothing would be removed.
 		writeSession(root, {name: '20251112_210412-b', manifest: {numImages: 1}, images: 1});
-		metadata.apply([{session_id: '20251112_210411-a', session_path: path.join(root, '20251112_210411-a')}], {kind: 'flag', field: 'is_favorite', value: 1}, '2025-11-20T10:00:00');
+		metadata.apply(
+			[{session_id: '20251112_210411-a', session_path: path.join(root, '20251112_210411-a')}],
+			{kind: 'flag', field: 'is_favorite', value: 1},
+			'2025-11-20T10:00:00',
+		);
 		const snapshot = db.prepare('SELECT * FROM session_metadata ORDER BY session_id').all();
 		const repository = new StatsRepository(db);
 		await runCompute({root, repository, runner: inlineRunner()});
@@ -99,13 +138,17 @@ function webUiPatch(dbPath: string, sessionId: string, fields: Record<string, un
 	const web = new Database(dbPath, {timeout: 5000});
 	try {
 		const sets = Object.keys(fields).map((c) => `${c} = ?`);
-		web.prepare(`UPDATE session_metadata SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE session_id = ?`).run(...Object.values(fields), nowIso, sessionId);
+		web.prepare(`UPDATE session_metadata SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE session_id = ?`).run(
+			...Object.values(fields),
+			nowIso,
+			sessionId,
+		);
 	} finally {
 		web.close();
 	}
 }
 
-describe('undo after a foreign edit (regression: undo restored whole rows, deleting or reverting the web UI\'s writes)', () => {
+describe("undo after a foreign edit (regression: undo restored whole rows, deleting or reverting the web UI's writes)", () => {
 	it('reverts only the field sdstats set, and only where it still holds what sdstats wrote; says what it kept', () => {
 		const {metadata, dbPath} = webUiDatabase();
 		const at = '2025-11-20T10:00:00';
@@ -123,20 +166,37 @@ describe('undo after a foreign edit (regression: undo restored whole rows, delet
 		// b: the web UI's note stays, and so does the row.
 		expect(metadata.get('b')).toMatchObject({user_note: 'from the browser', updated_at: '2025-11-20T10:05:00'});
 		// keep: the note is back, the web UI's newer rating stays.
-		expect(metadata.get('keep')).toMatchObject({user_note: 'from the web UI', user_rating: 'dislike', is_favorite: 1});
+		expect(metadata.get('keep')).toMatchObject({
+			user_note: 'from the web UI',
+			user_rating: 'dislike',
+			is_favorite: 1,
+		});
 	});
 
-	it('a row sdstats created that the web UI also wrote to stays, with only sdstats\' field back at the web UI default', () => {
+	it("a row sdstats created that the web UI also wrote to stays, with only sdstats' field back at the web UI default", () => {
 		const {metadata, dbPath} = webUiDatabase();
-		const snapshots = metadata.apply(targets('a'), {kind: 'flag', field: 'is_favorite', value: 1}, '2025-11-20T10:00:00');
+		const snapshots = metadata.apply(
+			targets('a'),
+			{kind: 'flag', field: 'is_favorite', value: 1},
+			'2025-11-20T10:00:00',
+		);
 		webUiPatch(dbPath, 'a', {user_note: 'kept by the browser'}, '2025-11-20T10:01:00');
 		expect(metadata.restore(snapshots, '2025-11-20T11:00:00')).toEqual({undone: 1, kept: []});
-		expect(metadata.get('a')).toMatchObject({is_favorite: 0, user_note: 'kept by the browser', is_complete: 1, updated_at: '2025-11-20T11:00:00'});
+		expect(metadata.get('a')).toMatchObject({
+			is_favorite: 0,
+			user_note: 'kept by the browser',
+			is_complete: 1,
+			updated_at: '2025-11-20T11:00:00',
+		});
 	});
 
-	it('tags: a tag sdstats added is taken out again even when the web UI changed the list meanwhile; the web UI\'s tags stay', () => {
+	it("tags: a tag sdstats added is taken out again even when the web UI changed the list meanwhile; the web UI's tags stay", () => {
 		const {metadata, dbPath} = webUiDatabase();
-		const snapshots = metadata.apply(targets('keep'), {kind: 'tag', tag: 'redo', present: true}, '2025-11-20T10:00:00');
+		const snapshots = metadata.apply(
+			targets('keep'),
+			{kind: 'tag', tag: 'redo', present: true},
+			'2025-11-20T10:00:00',
+		);
 		expect(metadata.get('keep')?.tags).toBe('["web","redo"]');
 		webUiPatch(dbPath, 'keep', {tags: '["web","redo","browser"]'}, '2025-11-20T10:01:00');
 		expect(metadata.restore(snapshots, '2025-11-20T11:00:00')).toEqual({undone: 1, kept: []});
@@ -151,11 +211,17 @@ describe('undo after a foreign edit (regression: undo restored whole rows, delet
 
 	it('a row the web UI removed meanwhile is not brought back', () => {
 		const {metadata, dbPath} = webUiDatabase();
-		const snapshots = metadata.apply(targets('keep'), {kind: 'flag', field: 'is_test', value: 1}, '2025-11-20T10:00:00');
+		const snapshots = metadata.apply(
+			targets('keep'),
+			{kind: 'flag', field: 'is_test', value: 1},
+			'2025-11-20T10:00:00',
+		);
 		const web = new Database(dbPath);
 		web.prepare("DELETE FROM session_metadata WHERE session_id = 'keep'").run();
 		web.close();
-		expect(undoSummary(metadata.restore(snapshots, '2025-11-20T11:00:00'))).toBe('nothing undone; 1 kept: its row was removed elsewhere');
+		expect(undoSummary(metadata.restore(snapshots, '2025-11-20T11:00:00'))).toBe(
+			'nothing undone; 1 kept: its row was removed elsewhere',
+		);
 		expect(metadata.get('keep')).toBeNull();
 	});
 

@@ -18,7 +18,10 @@ function input(name: string, manifest: SessionInput['manifest'], images = 0, roo
 		sessionId: name,
 		sessionPath: path.join(root, name),
 		manifest,
-		images: Array.from({length: images}, (_, i) => ({name: `i${i}.png`, mtimeNs: BigInt(NOW - 60_000 + i) * 1_000_000n})),
+		images: Array.from({length: images}, (_, i) => ({
+			name: `i${i}.png`,
+			mtimeNs: BigInt(NOW - 60_000 + i) * 1_000_000n,
+		})),
 		nowMs: NOW,
 	};
 }
@@ -37,7 +40,9 @@ function freshStore() {
 describe('schema', () => {
 	it('creates session_stats exactly as the design, with its four indexes and the foreign-key clause', () => {
 		const {db} = freshStore();
-		const columns = db.prepare("SELECT name, type, dflt_value, pk, [notnull] AS nn FROM pragma_table_info('session_stats')").all() as Array<{name: string; type: string; dflt_value: string | null; pk: number; nn: number}>;
+		const columns = db
+			.prepare("SELECT name, type, dflt_value, pk, [notnull] AS nn FROM pragma_table_info('session_stats')")
+			.all() as Array<{name: string; type: string; dflt_value: string | null; pk: number; nn: number}>;
 		expect(columns.map((c) => c.name)).toEqual([...SESSION_STATS_COLUMNS]);
 		const byName = Object.fromEntries(columns.map((c) => [c.name, c]));
 		expect(byName.session_id).toMatchObject({type: 'TEXT', pk: 1});
@@ -47,16 +52,43 @@ describe('schema', () => {
 		expect(byName.is_seed_sweep!.dflt_value).toBe('0');
 		expect(byName.stats_version!.dflt_value).toBe('1');
 		expect(byName.stats_computed_at).toMatchObject({type: 'TEXT', nn: 1});
-		const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session_stats' AND sql IS NOT NULL ORDER BY name").all() as Array<{name: string}>).map((r) => r.name);
-		expect(indexes).toEqual(['idx_session_stats_completion', 'idx_session_stats_created_at', 'idx_session_stats_model', 'idx_session_stats_seed_sweep']);
-		const fk = db.prepare("SELECT [table], [from], [to], on_delete FROM pragma_foreign_key_list('session_stats')").all();
+		const indexes = (
+			db
+				.prepare(
+					"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session_stats' AND sql IS NOT NULL ORDER BY name",
+				)
+				.all() as Array<{name: string}>
+		).map((r) => r.name);
+		expect(indexes).toEqual([
+			'idx_session_stats_completion',
+			'idx_session_stats_created_at',
+			'idx_session_stats_model',
+			'idx_session_stats_seed_sweep',
+		]);
+		const fk = db
+			.prepare("SELECT [table], [from], [to], on_delete FROM pragma_foreign_key_list('session_stats')")
+			.all();
 		expect(fk).toEqual([{table: 'session_metadata', from: 'session_id', to: 'session_id', on_delete: 'CASCADE'}]);
 	});
 
 	it('creates session_metadata with the web UI columns', () => {
 		const {db} = freshStore();
-		const columns = (db.prepare("SELECT name FROM pragma_table_info('session_metadata')").all() as Array<{name: string}>).map((c) => c.name);
-		expect(columns).toEqual(['session_id', 'session_path', 'is_test', 'is_complete', 'is_favorite', 'user_rating', 'user_note', 'tags', 'auto_metadata', 'created_at', 'updated_at']);
+		const columns = (
+			db.prepare("SELECT name FROM pragma_table_info('session_metadata')").all() as Array<{name: string}>
+		).map((c) => c.name);
+		expect(columns).toEqual([
+			'session_id',
+			'session_path',
+			'is_test',
+			'is_complete',
+			'is_favorite',
+			'user_rating',
+			'user_note',
+			'tags',
+			'auto_metadata',
+			'created_at',
+			'updated_at',
+		]);
 	});
 
 	it('turns foreign keys off, uses WAL and records the schema version', () => {
@@ -78,8 +110,12 @@ describe('schema', () => {
 		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
 		const raw = new Database(dbPath);
-		raw.exec("CREATE TABLE session_metadata (session_id TEXT PRIMARY KEY, session_path TEXT NOT NULL, is_test INTEGER DEFAULT 0, is_complete INTEGER DEFAULT 1, is_favorite INTEGER DEFAULT 0, user_rating TEXT, user_note TEXT, tags TEXT, auto_metadata TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)");
-		raw.prepare("INSERT INTO session_metadata (session_id, session_path, is_favorite, user_note, tags, created_at, updated_at) VALUES ('s1', '/r/s1', 1, 'keep me', '[\"redo\"]', 'c', 'u')").run();
+		raw.exec(
+			'CREATE TABLE session_metadata (session_id TEXT PRIMARY KEY, session_path TEXT NOT NULL, is_test INTEGER DEFAULT 0, is_complete INTEGER DEFAULT 1, is_favorite INTEGER DEFAULT 0, user_rating TEXT, user_note TEXT, tags TEXT, auto_metadata TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)',
+		);
+		raw.prepare(
+			"INSERT INTO session_metadata (session_id, session_path, is_favorite, user_note, tags, created_at, updated_at) VALUES ('s1', '/r/s1', 1, 'keep me', '[\"redo\"]', 'c', 'u')",
+		).run();
 		raw.close();
 		const {db} = openDatabase(dbPath, 'create');
 		const repository = new StatsRepository(db);
@@ -90,11 +126,13 @@ describe('schema', () => {
 		]);
 	});
 
-	it('a file holding the web UI\'s session_stats (keyed by session_name) is shared, not refused: the cache goes beside it, the web UI\'s table untouched', () => {
+	it("a file holding the web UI's session_stats (keyed by session_name) is shared, not refused: the cache goes beside it, the web UI's table untouched", () => {
 		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		fs.mkdirSync(path.dirname(dbPath), {recursive: true});
 		const raw = new Database(dbPath);
-		raw.exec('CREATE TABLE session_stats (session_name TEXT PRIMARY KEY, sd_model TEXT, images_requested INTEGER DEFAULT 0)');
+		raw.exec(
+			'CREATE TABLE session_stats (session_name TEXT PRIMARY KEY, sd_model TEXT, images_requested INTEGER DEFAULT 0)',
+		);
 		raw.prepare("INSERT INTO session_stats VALUES ('old', 'm', 3)").run();
 		raw.close();
 		const opened = openDatabase(dbPath, 'create');
@@ -102,7 +140,9 @@ describe('schema', () => {
 		expect(opened.sharedPath).toBe(dbPath);
 		opened.db.close();
 		const after = new Database(dbPath, {readonly: true});
-		expect(after.prepare('SELECT * FROM session_stats').all()).toEqual([{session_name: 'old', sd_model: 'm', images_requested: 3}]);
+		expect(after.prepare('SELECT * FROM session_stats').all()).toEqual([
+			{session_name: 'old', sd_model: 'm', images_requested: 3},
+		]);
 		expect(after.pragma('user_version', {simple: true})).toBe(0);
 		expect(after.pragma('journal_mode', {simple: true})).toBe('delete');
 		after.close();
@@ -156,7 +196,12 @@ describe('repository', () => {
 		for (const name of ['20251001_100000-a', 'undated', '20251105_090000-c', '2025-10-20_120000_b']) {
 			repository.save(computeSession(input(name, {kind: 'missing'}, 1)), null);
 		}
-		expect(repository.listAll().map((r) => r.session_id)).toEqual(['20251105_090000-c', '2025-10-20_120000_b', '20251001_100000-a', 'undated']);
+		expect(repository.listAll().map((r) => r.session_id)).toEqual([
+			'20251105_090000-c',
+			'2025-10-20_120000_b',
+			'20251001_100000-a',
+			'undated',
+		]);
 	});
 
 	it('reads one root at a time: its direct folders, never a sibling root that shares its prefix or a nested folder', () => {
@@ -169,7 +214,8 @@ describe('repository', () => {
 			['20251005_100000-nested', '/data/r/deeper'],
 			['20251006_100000-parent', '/data'],
 		];
-		for (const [name, root] of placed) repository.save(computeSession(input(name, {kind: 'missing'}, 1, root)), `fp-${name}`);
+		for (const [name, root] of placed)
+			repository.save(computeSession(input(name, {kind: 'missing'}, 1, root)), `fp-${name}`);
 		const mine = ['20251002_100000-mine2', '20251001_100000-mine'];
 		expect(repository.listNewest('/data/r', 10).map((r) => r.session_id)).toEqual(mine);
 		expect(repository.listNewest('/data/r/', 10).map((r) => r.session_id)).toEqual(mine);
@@ -237,12 +283,21 @@ describe('repository', () => {
 		const broken = {kind: 'bytes' as const, bytes: Buffer.from('[1, 2'), mtimeNs: 1n};
 		repository.save(computeSession(input('20251101_101010-x', broken, 2)), 'fp');
 		const row = repository.get('20251101_101010-x')!;
-		expect(row).toMatchObject({images_actual: 2, images_expected: null, completion_percentage: null, sd_model: null, session_created_at: '2025-11-01T10:10:10', manifest_state: 'unreadable', fingerprint: null});
+		expect(row).toMatchObject({
+			images_actual: 2,
+			images_expected: null,
+			completion_percentage: null,
+			sd_model: null,
+			session_created_at: '2025-11-01T10:10:10',
+			manifest_state: 'unreadable',
+			fingerprint: null,
+		});
 	});
 
 	it('round-trips 64-bit integers exactly', () => {
 		const {repository} = freshStore();
-		const text = '{"snapshot": {"generation_params": {"seed_base": 9007199254740993, "num_images": 9223372036854775807}}}';
+		const text =
+			'{"snapshot": {"generation_params": {"seed_base": 9007199254740993, "num_images": 9223372036854775807}}}';
 		repository.save(computeSession(input('big', {kind: 'bytes', bytes: Buffer.from(text), mtimeNs: 1n}, 1)), 'fp');
 		const row = repository.get('big')!;
 		expect(row.seed_base).toBe(9007199254740993n);
@@ -252,8 +307,12 @@ describe('repository', () => {
 
 	it('issue 12: a listed row holds each field under its own name, the same value the full row reads', () => {
 		const {repository, db} = freshStore();
-		const text = '{"status": "ongoing", "snapshot": {"generation_params": {"seed_base": 9007199254740993, "num_images": 4}}, "images": [{}, {}]}';
-		repository.save(computeSession(input('20251101_101010-listed', {kind: 'bytes', bytes: Buffer.from(text), mtimeNs: 1n}, 3)), 'fp');
+		const text =
+			'{"status": "ongoing", "snapshot": {"generation_params": {"seed_base": 9007199254740993, "num_images": 4}}, "images": [{}, {}]}';
+		repository.save(
+			computeSession(input('20251101_101010-listed', {kind: 'bytes', bytes: Buffer.from(text), mtimeNs: 1n}, 3)),
+			'fp',
+		);
 		repository.save(computeSession(input('20251102_101010-other', goodManifest('o', 2), 1)), 'fp');
 		db.prepare(
 			`INSERT INTO session_metadata (session_id, session_path, is_test, is_complete, is_favorite, user_rating, user_note, tags, created_at, updated_at)
@@ -266,8 +325,17 @@ describe('repository', () => {
 			const fromNewest = repository.listNewest('/r', 10).find((r) => r.session_id === id);
 			expect(fromPage).toEqual(listed);
 			expect(fromNewest).toEqual(listed);
-			for (const [name, value] of Object.entries(listed!)) expect([name, value]).toEqual([name, full[name as keyof typeof full]]);
+			for (const [name, value] of Object.entries(listed!))
+				expect([name, value]).toEqual([name, full[name as keyof typeof full]]);
 		}
-		expect(repository.getListed(['20251101_101010-listed'])[0]).toMatchObject({seed_base: 9007199254740993n, has_metadata: 1, is_favorite: 1, user_note: 'a note', manifest_status: 'ongoing', images_recorded: 2, images_actual: 3});
+		expect(repository.getListed(['20251101_101010-listed'])[0]).toMatchObject({
+			seed_base: 9007199254740993n,
+			has_metadata: 1,
+			is_favorite: 1,
+			user_note: 'a note',
+			manifest_status: 'ongoing',
+			images_recorded: 2,
+			images_actual: 3,
+		});
 	});
 });

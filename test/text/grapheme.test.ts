@@ -41,7 +41,7 @@ const samples = [
 ];
 
 describe('forEachGrapheme', () => {
-	test.each(samples)('%j matches Intl.Segmenter and string-width', text => {
+	test.each(samples)('%j matches Intl.Segmenter and string-width', (text) => {
 		const graphemes = collect(text);
 		expect(graphemes.map(([grapheme]) => grapheme)).toEqual(segmenterGraphemes(text));
 		let end = 0;
@@ -55,7 +55,7 @@ describe('forEachGrapheme', () => {
 	test('stops when the visitor returns false', () => {
 		for (const text of ['abcdef', '日本語です', 'e\u0301e\u0301e\u0301e\u0301']) {
 			const seen: string[] = [];
-			forEachGrapheme(text, grapheme => {
+			forEachGrapheme(text, (grapheme) => {
 				seen.push(grapheme);
 				return seen.length < 2;
 			});
@@ -147,9 +147,47 @@ describe('long text (segmented in windows)', () => {
 
 describe('randomised equivalence with Intl.Segmenter', () => {
 	const pieces = [
-		'a', 'x', '1', ' ', '#', '日', 'é', '😀', '👩', '💻', '❤', '\u200D', '\u200C', '\u0301', '\u0302', '\uFE0F',
-		'\u20E3', '🏽', '🇯', '🇵', '🇫', '\u1100', '\u1161', '\u11A8', '가', '각', 'न', '\u094D', 'स', 'ि', '\r',
-		'\n', '\u0600', 'ｶ', '\uFF9E', 'ส', 'ำ', '\uD800', '\uDC00', '\u{E0067}', '\u{1F3F4}',
+		'a',
+		'x',
+		'1',
+		' ',
+		'#',
+		'日',
+		'é',
+		'😀',
+		'👩',
+		'💻',
+		'❤',
+		'\u200D',
+		'\u200C',
+		'\u0301',
+		'\u0302',
+		'\uFE0F',
+		'\u20E3',
+		'🏽',
+		'🇯',
+		'🇵',
+		'🇫',
+		'\u1100',
+		'\u1161',
+		'\u11A8',
+		'가',
+		'각',
+		'न',
+		'\u094D',
+		'स',
+		'ि',
+		'\r',
+		'\n',
+		'\u0600',
+		'ｶ',
+		'\uFF9E',
+		'ส',
+		'ำ',
+		'\uD800',
+		'\uDC00',
+		'\u{E0067}',
+		'\u{1F3F4}',
 	];
 
 	test.each([
@@ -201,8 +239,9 @@ describe('graphemeWidth', () => {
 		expect(differences).toEqual([]);
 	});
 
-	test('flags and their halves (regional indicators) keep string-width\'s widths', () => {
-		for (const text of ['\u{1F1E6}', '\u{1F1FF}', '\u{1F1EF}\u{1F1F5}']) expect(graphemeWidth(text), text).toBe(stringWidth(text));
+	test("flags and their halves (regional indicators) keep string-width's widths", () => {
+		for (const text of ['\u{1F1E6}', '\u{1F1FF}', '\u{1F1EF}\u{1F1F5}'])
+			expect(graphemeWidth(text), text).toBe(stringWidth(text));
 	});
 });
 
@@ -226,7 +265,11 @@ describe('isSimpleText against the runtime segmenter', () => {
 				count++;
 				const codePoints = Array.from(segment);
 				if (codePoints.length > 1) {
-					bad.push(codePoints.map(character => `U+${character.codePointAt(0)!.toString(16).toUpperCase()}`).join(' '));
+					bad.push(
+						codePoints
+							.map((character) => `U+${character.codePointAt(0)!.toString(16).toUpperCase()}`)
+							.join(' '),
+					);
 				}
 			}
 

@@ -28,7 +28,9 @@ describe('inkStringWidth', () => {
 	});
 
 	test('options change the rules as string-width documents them', () => {
-		expect(inkStringWidth('\u001B[1mab\u001B[22m', {countAnsiEscapeCodes: true})).toBe(stringWidth('\u001B[1mab\u001B[22m', {countAnsiEscapeCodes: true}));
+		expect(inkStringWidth('\u001B[1mab\u001B[22m', {countAnsiEscapeCodes: true})).toBe(
+			stringWidth('\u001B[1mab\u001B[22m', {countAnsiEscapeCodes: true}),
+		);
 		expect(inkStringWidth('… ▲', {ambiguousIsNarrow: false})).toBe(stringWidth('… ▲', {ambiguousIsNarrow: false}));
 	});
 

@@ -176,7 +176,7 @@ describe('clean strings', () => {
 		'\u00A0\u00AD\u2028',
 	];
 
-	test.each(clean)('%j is returned as the same string', value => {
+	test.each(clean)('%j is returned as the same string', (value) => {
 		expect(sanitizeLine(value)).toBe(value);
 		expect(sanitizeBlock(value)).toBe(value);
 		expect(hasUnsafeCharacters(value)).toBe(false);
@@ -239,9 +239,45 @@ describe('every single code unit', () => {
 
 describe('randomised hostile input', () => {
 	const alphabet = [
-		ESC, `${ESC}[`, `${ESC}]`, `${ESC}P`, `${ESC}(`, ST, BEL, '\u009B', '\u009C', '\u009D', '\u0090', '\u0085',
-		'\n', '\r', '\t', '\u0000', '\u007F', '\b', '[', ']', '\\', ';', '0', '1', 'm', 'H', 'c', ' ', 'a', 'é',
-		'日', '😀', '\u200D', '\u202E', '\u200B', '\uFEFF', '\uD800', '\uDC00', '\u2066',
+		ESC,
+		`${ESC}[`,
+		`${ESC}]`,
+		`${ESC}P`,
+		`${ESC}(`,
+		ST,
+		BEL,
+		'\u009B',
+		'\u009C',
+		'\u009D',
+		'\u0090',
+		'\u0085',
+		'\n',
+		'\r',
+		'\t',
+		'\u0000',
+		'\u007F',
+		'\b',
+		'[',
+		']',
+		'\\',
+		';',
+		'0',
+		'1',
+		'm',
+		'H',
+		'c',
+		' ',
+		'a',
+		'é',
+		'日',
+		'😀',
+		'\u200D',
+		'\u202E',
+		'\u200B',
+		'\uFEFF',
+		'\uD800',
+		'\uDC00',
+		'\u2066',
 	];
 
 	test('outputs are always safe, idempotent and agree with hasUnsafeCharacters', () => {
@@ -280,7 +316,7 @@ describe('large inputs', () => {
 
 	test('many clean rows come back as the same strings', () => {
 		const rows = Array.from({length: 100_000}, (_, index) => `row ${index} 🎨 日本`);
-		const changed = rows.filter(row => sanitizeLine(row) !== row || sanitizeBlock(row) !== row);
+		const changed = rows.filter((row) => sanitizeLine(row) !== row || sanitizeBlock(row) !== row);
 		expect(changed).toEqual([]);
 	});
 });

@@ -97,7 +97,12 @@ describe('truncateToWidth', () => {
 		['ZWJ emoji never split', `${WOMAN_TECHNOLOGIST}${WOMAN_TECHNOLOGIST}`, 3, `${WOMAN_TECHNOLOGIST}…`],
 		['ZWJ emoji at width 2', `${WOMAN_TECHNOLOGIST}x`, 2, '…'],
 		['flags never split', `${FLAG_JP}${FLAG_FR}`, 3, `${FLAG_JP}…`],
-		['combining mark stays with its base', `${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}`, 2, `${E_ACUTE_COMBINING}…`],
+		[
+			'combining mark stays with its base',
+			`${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}`,
+			2,
+			`${E_ACUTE_COMBINING}…`,
+		],
 		['combining mark fits', `caf${E_ACUTE_COMBINING}`, 4, `caf${E_ACUTE_COMBINING}`],
 	])('%s', (_name, text, width, expected) => {
 		const result = truncateToWidth(text, width);
@@ -191,7 +196,13 @@ describe('padEndToWidth / padStartToWidth / fitToWidth', () => {
 	});
 
 	test('always produces exactly the requested width', () => {
-		const samples = ['', 'a', '日本語のプロンプト', `x${WOMAN_TECHNOLOGIST}y${FLAG_JP}`, `caf${E_ACUTE_COMBINING} 🎨 한국어`];
+		const samples = [
+			'',
+			'a',
+			'日本語のプロンプト',
+			`x${WOMAN_TECHNOLOGIST}y${FLAG_JP}`,
+			`caf${E_ACUTE_COMBINING} 🎨 한국어`,
+		];
 		for (const text of samples) {
 			for (let width = 0; width <= 24; width++) {
 				expect(displayWidth(padEndToWidth(text, width))).toBe(width);
@@ -214,7 +225,12 @@ describe('wrapToWidth', () => {
 		['width 0', 'abc', 0, ['']],
 		['fits on one line', 'hello world', 20, ['hello world']],
 		['fits exactly', 'hello world', 11, ['hello world']],
-		['breaks at spaces', 'the quick brown fox jumps over the lazy dog', 10, ['the quick', 'brown fox', 'jumps over', 'the lazy', 'dog']],
+		[
+			'breaks at spaces',
+			'the quick brown fox jumps over the lazy dog',
+			10,
+			['the quick', 'brown fox', 'jumps over', 'the lazy', 'dog'],
+		],
 		['one word per line', 'aa bb cc', 2, ['aa', 'bb', 'cc']],
 		['splits on newlines first', 'one\ntwo three', 20, ['one', 'two three']],
 		['keeps empty lines', 'a\n\nb', 5, ['a', '', 'b']],
@@ -232,9 +248,19 @@ describe('wrapToWidth', () => {
 		['CJK words', '日本語 の文章', 6, ['日本語', 'の文章']],
 		['CJK without spaces is hard-broken', '日本語の文章です', 6, ['日本語', 'の文章', 'です']],
 		['CJK at odd width leaves a column free', '日本語の', 5, ['日本', '語の']],
-		['emoji not split', `${WOMAN_TECHNOLOGIST}${WOMAN_TECHNOLOGIST}${WOMAN_TECHNOLOGIST}`, 5, [`${WOMAN_TECHNOLOGIST}${WOMAN_TECHNOLOGIST}`, WOMAN_TECHNOLOGIST]],
+		[
+			'emoji not split',
+			`${WOMAN_TECHNOLOGIST}${WOMAN_TECHNOLOGIST}${WOMAN_TECHNOLOGIST}`,
+			5,
+			[`${WOMAN_TECHNOLOGIST}${WOMAN_TECHNOLOGIST}`, WOMAN_TECHNOLOGIST],
+		],
 		['flags not split', `${FLAG_JP}${FLAG_FR}${FLAG_JP}`, 3, [FLAG_JP, FLAG_FR, FLAG_JP]],
-		['combining marks not split', `${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}`, 2, [`${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}`, E_ACUTE_COMBINING]],
+		[
+			'combining marks not split',
+			`${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}`,
+			2,
+			[`${E_ACUTE_COMBINING}${E_ACUTE_COMBINING}`, E_ACUTE_COMBINING],
+		],
 		['wide char in width 1 becomes an ellipsis', 'a日b', 1, ['a', '…', 'b']],
 		['width 1 ASCII', 'ab c', 1, ['a', 'b', 'c']],
 	])('%s', (_name, text, width, expected) => {
@@ -281,16 +307,20 @@ describe('very long hostile input stays fast', () => {
 		['ASCII with one accent', `${'a'.repeat(200_000)}e\u0301`, 200_001],
 	] as const;
 
-	test.each(long)('%s', (_name, text, width) => {
-		expect(displayWidth(text)).toBe(width);
-		const truncated = truncateToWidth(text, 41);
-		expect(displayWidth(truncated)).toBeLessThanOrEqual(41);
-		expect(displayWidth(truncated)).toBeGreaterThanOrEqual(40);
-		expect(displayWidth(padEndToWidth(text, 41))).toBe(41);
-		const lines = wrapToWidth(text, 80);
-		expect(lines.join('').replaceAll(' ', '')).toBe(text.replaceAll(' ', ''));
-		for (const line of lines.slice(0, 50)) {
-			expect(displayWidth(line)).toBeLessThanOrEqual(80);
-		}
-	}, 20_000);
+	test.each(long)(
+		'%s',
+		(_name, text, width) => {
+			expect(displayWidth(text)).toBe(width);
+			const truncated = truncateToWidth(text, 41);
+			expect(displayWidth(truncated)).toBeLessThanOrEqual(41);
+			expect(displayWidth(truncated)).toBeGreaterThanOrEqual(40);
+			expect(displayWidth(padEndToWidth(text, 41))).toBe(41);
+			const lines = wrapToWidth(text, 80);
+			expect(lines.join('').replaceAll(' ', '')).toBe(text.replaceAll(' ', ''));
+			for (const line of lines.slice(0, 50)) {
+				expect(displayWidth(line)).toBeLessThanOrEqual(80);
+			}
+		},
+		20_000,
+	);
 });

@@ -1,12 +1,25 @@
 /** The list's cells on their own. */
 import {describe, expect, it} from 'vitest';
 import fs from 'node:fs';
-import {MIN_LIST_WIDTH, flagsText, formatCompletion, formatCount, headerCells, imagesText, layoutColumns} from '../../source/ui/model/columns.js';
+import {
+	MIN_LIST_WIDTH,
+	flagsText,
+	formatCompletion,
+	formatCount,
+	headerCells,
+	imagesText,
+	layoutColumns,
+} from '../../source/ui/model/columns.js';
 import {MIN_COLUMNS, MIN_ROWS, tooSmallMessage} from '../../source/ui/state/screen.js';
 import {toSessionView} from '../../source/view/session-view.js';
 import {TEST_NOW, storedSession} from '../helpers/sessions.js';
 
-const view = (triage: NonNullable<Parameters<typeof storedSession>[1]>['triage']) => toSessionView(storedSession('20251101_100000-x', {numImages: 1, images: 1, status: 'completed', triage}), TEST_NOW, 600_000);
+const view = (triage: NonNullable<Parameters<typeof storedSession>[1]>['triage']) =>
+	toSessionView(
+		storedSession('20251101_100000-x', {numImages: 1, images: 1, status: 'completed', triage}),
+		TEST_NOW,
+		600_000,
+	);
 
 describe('regression: the flags column shows every flag that is set (issue 11 item 15)', () => {
 	it('shows # for tags and ✎ for a note together', () => {

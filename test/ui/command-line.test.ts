@@ -17,12 +17,21 @@ describe('the command line', () => {
 	});
 
 	it('says what is wanted for a bad name, an unknown column or an unknown command', () => {
-		expect(parseCommand('save')).toEqual({kind: 'invalid', message: 'save NAME: letters, digits, . _ - (up to 40)'});
+		expect(parseCommand('save')).toEqual({
+			kind: 'invalid',
+			message: 'save NAME: letters, digits, . _ - (up to 40)',
+		});
 		expect(parseCommand('save a/b')).toMatchObject({kind: 'invalid'});
 		expect(parseCommand(`save ${'x'.repeat(41)}`)).toMatchObject({kind: 'invalid'});
-		expect(parseCommand('hide name')).toEqual({kind: 'invalid', message: `hide COLUMN: one of ${HIDEABLE_COLUMNS.join(', ')}`});
+		expect(parseCommand('hide name')).toEqual({
+			kind: 'invalid',
+			message: `hide COLUMN: one of ${HIDEABLE_COLUMNS.join(', ')}`,
+		});
 		expect(parseCommand('show nothing')).toMatchObject({kind: 'invalid'});
-		expect(parseCommand('frobnicate')).toEqual({kind: 'invalid', message: `unknown command frobnicate (commands: ${COMMANDS.join(', ')})`});
+		expect(parseCommand('frobnicate')).toEqual({
+			kind: 'invalid',
+			message: `unknown command frobnicate (commands: ${COMMANDS.join(', ')})`,
+		});
 	});
 
 	it('completes command names, then view names for load and delete, column names for hide and show', () => {
@@ -38,6 +47,20 @@ describe('the command line', () => {
 describe('the hideable columns', () => {
 	it('are every column of the list but the name (one list, from the column table)', () => {
 		expect(HIDEABLE_COLUMNS).not.toContain('name');
-		expect([...HIDEABLE_COLUMNS].sort()).toEqual(['bar', 'cfg', 'completion', 'created', 'flags', 'images', 'mode', 'model', 'sampler', 'size', 'state', 'steps', 'sweep']);
+		expect([...HIDEABLE_COLUMNS].sort()).toEqual([
+			'bar',
+			'cfg',
+			'completion',
+			'created',
+			'flags',
+			'images',
+			'mode',
+			'model',
+			'sampler',
+			'size',
+			'state',
+			'steps',
+			'sweep',
+		]);
 	});
 });

@@ -19,7 +19,12 @@ const RUNNING = '20251120_115500-running_now';
 
 function detailsOfRunning(columns: number, rows: number, rate: number | null): ExplorerState {
 	const rowsLoaded = sampleSessions();
-	let s = initialState({viewport: {columns, rows}, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false}});
+	let s = initialState({
+		viewport: {columns, rows},
+		nowMs: TEST_NOW,
+		stallWindowMs: 10 * 60_000,
+		info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
+	});
 	s = reducer(s, {type: 'rows-loaded', rows: rowsLoaded, complete: true, nowMs: TEST_NOW});
 	s = reducer(s, {type: 'move', delta: s.shown.findIndex((v) => v.id === RUNNING)});
 	expect(selectedView(s)?.id).toBe(RUNNING);

@@ -8,11 +8,27 @@ import {toSessionView} from '../../source/view/session-view.js';
 import {TEST_NOW, storedSession} from '../helpers/sessions.js';
 
 function stored(result: ReturnType<typeof computeSession>): StoredSession {
-	return {...result.stats, ...result.bookkeeping, fingerprint: 'fp', has_metadata: 0, is_favorite: null, is_test: null, is_complete: null, user_rating: null, user_note: null, tags: null};
+	return {
+		...result.stats,
+		...result.bookkeeping,
+		fingerprint: 'fp',
+		has_metadata: 0,
+		is_favorite: null,
+		is_test: null,
+		is_complete: null,
+		user_rating: null,
+		user_note: null,
+		tags: null,
+	};
 }
 
 const detailsText = (row: StoredSession): string =>
-	buildDetails(toSessionView(row, TEST_NOW, 600_000), row, 120, {nowMs: TEST_NOW, stallWindowMs: 600_000, dbPath: '/db', stale: false})
+	buildDetails(toSessionView(row, TEST_NOW, 600_000), row, 120, {
+		nowMs: TEST_NOW,
+		stallWindowMs: 600_000,
+		dbPath: '/db',
+		stale: false,
+	})
 		.map((l) => l.text)
 		.join('\n');
 
@@ -22,7 +38,8 @@ describe('details of a session filled from its images', () => {
 		const samples = [0, 4, 8, 11].map((position, k) => ({
 			name: names[position]!,
 			position,
-			parameters: k === 3 ? null : a1111Infotext({prompt: 'p', seed: 5, model: k === 2 ? 'modelB' : 'modelA', steps: 28}),
+			parameters:
+				k === 3 ? null : a1111Infotext({prompt: 'p', seed: 5, model: k === 2 ? 'modelB' : 'modelA', steps: 28}),
 			comfyPrompt: null,
 			pixelWidth: null,
 			pixelHeight: null,
@@ -45,7 +62,14 @@ describe('details of a session filled from its images', () => {
 	});
 
 	it('a manifest.json session shows its values bare, and no Sources section', () => {
-		const text = detailsText(storedSession('20251115_100000-complete_pony', {numImages: 4, images: 4, model: 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]', status: 'completed'}));
+		const text = detailsText(
+			storedSession('20251115_100000-complete_pony', {
+				numImages: 4,
+				images: 4,
+				model: 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]',
+				status: 'completed',
+			}),
+		);
 		expect(text).toMatch(/^model +ponyDiffusionV6XL\.safetensors \[67ab2fd8ec\]$/m);
 		expect(text).not.toMatch(/^Sources$/m);
 	});

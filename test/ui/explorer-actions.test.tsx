@@ -11,7 +11,10 @@ afterEach(() => harness?.unmount());
 type Progress = Parameters<ExplorerActions['run']>[1];
 
 /** Actions that move rows out of (and back into) the fake data, recording what was asked. */
-function fakeActions(data: FakeData, options: {gate?: (progress: Progress, cancel: {cancelled: boolean}, ids: string[]) => Promise<string[]>} = {}) {
+function fakeActions(
+	data: FakeData,
+	options: {gate?: (progress: Progress, cancel: {cancelled: boolean}, ids: string[]) => Promise<string[]>} = {},
+) {
 	const plans = new Map<number, {kind: SessionActionKind; ids: string[]}>();
 	const archived = new Map<string, StoredSession[]>();
 	const log: string[] = [];
@@ -23,10 +26,17 @@ function fakeActions(data: FakeData, options: {gate?: (progress: Progress, cance
 			const movable = candidates.filter((c) => c.state !== 'running');
 			plans.set(planId, {kind, ids: movable.map((c) => c.sessionId)});
 			log.push(`plan ${kind} ${candidates.map((c) => c.sessionId).join(',')}`);
-			const skipped = candidates.filter((c) => c.state === 'running').map((c) => `  ${c.sessionId}  running (add --include-running to move it anyway)`);
+			const skipped = candidates
+				.filter((c) => c.state === 'running')
+				.map((c) => `  ${c.sessionId}  running (add --include-running to move it anyway)`);
 			return {
 				planId,
-				lines: [`${kind} ${movable.length} sessions (8 files, 1.0 kB)`, ...movable.map((c) => `  ${c.sessionId}  → archive/${c.sessionId}  (rename)`), ...(skipped.length ? ['skipped:', ...skipped] : []), 'total: …'],
+				lines: [
+					`${kind} ${movable.length} sessions (8 files, 1.0 kB)`,
+					...movable.map((c) => `  ${c.sessionId}  → archive/${c.sessionId}  (rename)`),
+					...(skipped.length ? ['skipped:', ...skipped] : []),
+					'total: …',
+				],
 				movable: movable.length,
 				label: `${kind} ${movable.length}`,
 			};
@@ -36,9 +46,16 @@ function fakeActions(data: FakeData, options: {gate?: (progress: Progress, cance
 			log.push(`run ${plan.kind} ${plan.ids.join(',')}`);
 			const ids = options.gate ? await options.gate(progress, cancel, plan.ids) : plan.ids;
 			const actionId = `action-${nextAction++}`;
-			archived.set(actionId, data.rows.filter((r) => ids.includes(r.session_id)));
+			archived.set(
+				actionId,
+				data.rows.filter((r) => ids.includes(r.session_id)),
+			);
 			data.rows = data.rows.filter((r) => !ids.includes(r.session_id));
-			return {actionId, message: `${plan.kind === 'archive' ? 'archived' : 'moved to the trash'} ${ids.length} sessions`, movedIds: ids} satisfies ActionOutcome;
+			return {
+				actionId,
+				message: `${plan.kind === 'archive' ? 'archived' : 'moved to the trash'} ${ids.length} sessions`,
+				movedIds: ids,
+			} satisfies ActionOutcome;
 		},
 		resume(candidates) {
 			log.push(`resume ${candidates.map((c) => `${c.sessionId}:${c.state}`).join(',')}`);
@@ -48,12 +65,15 @@ function fakeActions(data: FakeData, options: {gate?: (progress: Progress, cance
 			log.push(`undo ${actionId}`);
 			const rows = archived.get(actionId) ?? [];
 			data.rows = [...data.rows, ...rows];
-			return {actionId: 'restore', message: `put back ${rows.length} sessions`, movedIds: rows.map((r) => r.session_id)};
+			return {
+				actionId: 'restore',
+				message: `put back ${rows.length} sessions`,
+				movedIds: rows.map((r) => r.session_id),
+			};
 		},
 	};
 	return {actions, log};
 }
-
 
 describe('archive and trash keys', () => {
 	it('A on the marked sessions: the confirmation lists them, y moves them out of the list, U brings them back', async () => {
@@ -63,7 +83,9 @@ describe('archive and trash keys', () => {
 		// The newest is running_now (skipped as running); mark it and the next one.
 		await harness.press(KEYS.space, KEYS.space);
 		await harness.press('A');
-		let frame = await harness.waitForFrame((f) => f.includes('Archive the 2 marked sessions?') && f.includes('y or Enter: do it'));
+		let frame = await harness.waitForFrame(
+			(f) => f.includes('Archive the 2 marked sessions?') && f.includes('y or Enter: do it'),
+		);
 		expect(frame).toContain('running_now  running (add --include-running to move it anyway)');
 		expect(frame).toContain('→ archive/20251115_100000-complete_pony');
 		expect(log).toEqual(['plan archive 20251120_115500-running_now,20251115_100000-complete_pony']);
@@ -92,7 +114,10 @@ describe('archive and trash keys', () => {
 		expect(rowNames(filtered)).toEqual(['stalled_run', 'aborted_run']);
 		await harness.press('D');
 		await harness.waitForFrame((f) => f.includes('Move to the trash the 2 sessions of the filtered view?'));
-		expect(log).toEqual(['plan trash 20251120_115500-running_now', 'plan trash 20251111_100000-stalled_run,20251110_100000-aborted_run']);
+		expect(log).toEqual([
+			'plan trash 20251120_115500-running_now',
+			'plan trash 20251111_100000-stalled_run,20251110_100000-aborted_run',
+		]);
 		await harness.press('n');
 		await harness.waitForFrame((f) => f.includes('nothing was moved'));
 		expect(log.filter((l) => l.startsWith('run'))).toEqual([]);

@@ -25,7 +25,13 @@ describe('explorer basics', () => {
 		expect(cursorRow(harness.lastFrame())).toContain('partial_illu');
 		await harness.press('k');
 		expect(cursorRow(harness.lastFrame())).toContain('complete_pony');
-		for (const [end, home] of [['G', 'g'], [KEYS.end, KEYS.home], [KEYS.endTilde, KEYS.homeTilde], [KEYS.endSs3, KEYS.homeSs3], [KEYS.end8, KEYS.home7]]) {
+		for (const [end, home] of [
+			['G', 'g'],
+			[KEYS.end, KEYS.home],
+			[KEYS.endTilde, KEYS.homeTilde],
+			[KEYS.endSs3, KEYS.homeSs3],
+			[KEYS.end8, KEYS.home7],
+		]) {
 			await harness.press(end!);
 			expect(cursorRow(harness.lastFrame())).toContain('legacy.prompt');
 			await harness.press(home!);

@@ -34,7 +34,11 @@ async function open(columns = 120): Promise<{h: Harness; data: FakeData; clock: 
 	return {h: harness, data, clock};
 }
 
-const lastWrite = (frame: string): string | undefined => frame.split('\n').find((l) => l.trim().startsWith('last write'))?.trim();
+const lastWrite = (frame: string): string | undefined =>
+	frame
+		.split('\n')
+		.find((l) => l.trim().startsWith('last write'))
+		?.trim();
 
 describe('regression: the clock goes stale (issue 11 item 5)', () => {
 	it('counts ages from the time of the key, not of the last data event', async () => {
@@ -78,7 +82,10 @@ describe('regression: the clock goes stale (issue 11 item 5)', () => {
 	it('draws nothing when the time changes nothing on screen', async () => {
 		const {h, clock} = await open();
 		await h.press('j', KEYS.enter);
-		const frame = await h.waitForFrame((f) => lastWrite(f) !== undefined && f.includes('old_run'), 'the details of the old run');
+		const frame = await h.waitForFrame(
+			(f) => lastWrite(f) !== undefined && f.includes('old_run'),
+			'the details of the old run',
+		);
 		expect(lastWrite(frame)).toMatch(/last write +3 days ago/);
 		// The folder's analysis lands first (it waits for the cursor to rest), a change of its own.
 		await h.waitForFrame((f) => !f.includes('reading the session folder'), 'the folder analysis');

@@ -31,7 +31,15 @@ async function frames(color: boolean): Promise<string[]> {
 	const h = harness;
 	await h.waitForFrame((f) => f.includes('10 of 10 shown'));
 	const seen = [h.lastFrame()];
-	for (const keys of [['j', ' '], [KEYS.enter], [KEYS.escape, '?'], [KEYS.escape, 'f'], [KEYS.escape, 's'], [KEYS.escape, 'R'], [KEYS.escape, '/', 'r']]) {
+	for (const keys of [
+		['j', ' '],
+		[KEYS.enter],
+		[KEYS.escape, '?'],
+		[KEYS.escape, 'f'],
+		[KEYS.escape, 's'],
+		[KEYS.escape, 'R'],
+		[KEYS.escape, '/', 'r'],
+	]) {
 		await h.press(...keys);
 		seen.push(h.lastFrame());
 	}

@@ -20,7 +20,10 @@ function computed(name: string, images: number, nowMs = NOW, root = ROOT) {
 		sessionId: name,
 		sessionPath: path.join(root, name),
 		manifest: {kind: 'missing'},
-		images: Array.from({length: images}, (_, i) => ({name: `i${i}.png`, mtimeNs: BigInt(NOW - 60_000 + i) * 1_000_000n})),
+		images: Array.from({length: images}, (_, i) => ({
+			name: `i${i}.png`,
+			mtimeNs: BigInt(NOW - 60_000 + i) * 1_000_000n,
+		})),
 		nowMs,
 	};
 	return computeSession(input);
@@ -37,7 +40,13 @@ describe('explorer data: changes made by another process', () => {
 		const mine = connect(dbPath);
 		for (const name of ['s1', 's2', 's3']) mine.stats.save(computed(name, 1), `fp-${name}`);
 		mine.stats.save(computed('elsewhere', 1, NOW, '/other'), 'fp');
-		const data = createExplorerData({root: ROOT, dbPath, repository: mine.stats, metadata: mine.metadata, readonlyReason: null});
+		const data = createExplorerData({
+			root: ROOT,
+			dbPath,
+			repository: mine.stats,
+			metadata: mine.metadata,
+			readonlyReason: null,
+		});
 		const known = await data.versions();
 		expect([...known.keys()].sort()).toEqual(['s1', 's2', 's3']);
 		expect(await data.externalChanges(known)).toBeNull();
@@ -48,7 +57,11 @@ describe('explorer data: changes made by another process', () => {
 
 		const other = connect(dbPath);
 		other.stats.save(computed('s2', 5, NOW + 2000), 'fp-s2b');
-		other.metadata.apply([{session_id: 's3', session_path: path.join(ROOT, 's3')}], {kind: 'flag', field: 'is_favorite', value: 1}, '2025-11-20T12:00:05');
+		other.metadata.apply(
+			[{session_id: 's3', session_path: path.join(ROOT, 's3')}],
+			{kind: 'flag', field: 'is_favorite', value: 1},
+			'2025-11-20T12:00:05',
+		);
 		other.stats.save(computed('s4', 1), 'fp-s4');
 		other.stats.delete('s1');
 		const result = await data.externalChanges(known);

@@ -33,8 +33,14 @@ function richSession(): StoredSession {
 function manySessions(count: number): StoredSession[] {
 	return Array.from({length: count}, (_, i) => {
 		const seconds = 23 * 3600 + 59 * 60 - i * 60;
-		const hhmmss = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60].map((n) => String(n).padStart(2, '0')).join('');
-		return storedSession(`20251119_${hhmmss}-s${String(i).padStart(2, '0')}`, {numImages: 2, images: 2, status: 'completed'});
+		const hhmmss = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60]
+			.map((n) => String(n).padStart(2, '0'))
+			.join('');
+		return storedSession(`20251119_${hhmmss}-s${String(i).padStart(2, '0')}`, {
+			numImages: 2,
+			images: 2,
+			status: 'completed',
+		});
 	});
 }
 
@@ -49,7 +55,12 @@ function cursorName(frame: string): string | undefined {
 	return row ? rowNames(row)[0] : undefined;
 }
 
-async function open(rows: StoredSession[], columns = 100, lines = 30, options: {insightSettleMs?: number} = {}): Promise<Harness> {
+async function open(
+	rows: StoredSession[],
+	columns = 100,
+	lines = 30,
+	options: {insightSettleMs?: number} = {},
+): Promise<Harness> {
 	harness = await renderExplorer({data: fakeData(rows), columns, rows: lines, ...options});
 	await harness.waitForFrame((f) => f.includes(`${rows.length} of ${rows.length} shown`) && !f.includes('loading…'));
 	return harness;
@@ -60,7 +71,10 @@ const LOADING = 'loading details…';
 /** Opens the details and waits for the full row to arrive (it is read after the first frame). */
 async function openDetails(h: Harness): Promise<string> {
 	await h.press(KEYS.enter);
-	return h.waitForFrame((f) => !f.includes('   CREATED') && !f.includes(LOADING) && f.includes('Images'), 'the details');
+	return h.waitForFrame(
+		(f) => !f.includes('   CREATED') && !f.includes(LOADING) && f.includes('Images'),
+		'the details',
+	);
 }
 
 /** The lines between the header (2 lines) and the footer (2 lines), without the `… more lines` hint. */
@@ -117,10 +131,21 @@ describe('details', () => {
 		expect(field(lines, 'stats version')).toBe('1');
 		expect(field(lines, 'folder')).toBe('/results/20251108_100000-rich_session');
 		expect(field(lines, 'database')).toBe('/metadata/sessions.db + sdstats.db');
-		for (const section of ['Images', 'Generation', 'Placeholders', 'Prompt', 'Negative prompt', 'Timestamps', 'Bookkeeping', 'Paths']) {
+		for (const section of [
+			'Images',
+			'Generation',
+			'Placeholders',
+			'Prompt',
+			'Negative prompt',
+			'Timestamps',
+			'Bookkeeping',
+			'Paths',
+		]) {
 			expect(lines, section).toContain(section);
 		}
-		expect(lines.slice(lines.indexOf('Negative prompt') + 1, lines.indexOf('Negative prompt') + 2)).toEqual(['  lowres, bad hands, watermark']);
+		expect(lines.slice(lines.indexOf('Negative prompt') + 1, lines.indexOf('Negative prompt') + 2)).toEqual([
+			'  lowres, bad hands, watermark',
+		]);
 	});
 
 	it('shows placeholders with their counts and first values', async () => {
@@ -148,7 +173,12 @@ describe('details', () => {
 			expect(line.startsWith('  ')).toBe(true);
 			expect(displayWidth(line)).toBeLessThanOrEqual(80);
 		}
-		expect(prompt.map((l) => l.trim()).join(' ').split(/\s+/)).toEqual(LONG_PROMPT.split(/\s+/));
+		expect(
+			prompt
+				.map((l) => l.trim())
+				.join(' ')
+				.split(/\s+/),
+		).toEqual(LONG_PROMPT.split(/\s+/));
 	});
 
 	it('shows timestamps with their age, the duration and the images per minute', async () => {

@@ -13,10 +13,18 @@ describe('another process writing the database', () => {
 		await harness.press('j');
 		const id = '20251114_100000-partial_illu';
 		const index = data.rows.findIndex((r) => r.session_id === id);
-		data.rows[index] = {...storedSession(id, {numImages: 10, images: 9, status: 'completed'}), stats_computed_at: '2025-11-20T12:30:00'};
-		data.rows.push(storedSession('20251119_090000-from_the_web_ui', {numImages: 2, images: 2, status: 'completed'}));
+		data.rows[index] = {
+			...storedSession(id, {numImages: 10, images: 9, status: 'completed'}),
+			stats_computed_at: '2025-11-20T12:30:00',
+		};
+		data.rows.push(
+			storedSession('20251119_090000-from_the_web_ui', {numImages: 2, images: 2, status: 'completed'}),
+		);
 		data.dataVersion++;
-		const frame = await harness.waitForFrame((f) => f.includes('9/10') && f.includes('from_the_web_ui'), 'the rows another process wrote');
+		const frame = await harness.waitForFrame(
+			(f) => f.includes('9/10') && f.includes('from_the_web_ui'),
+			'the rows another process wrote',
+		);
 		expect(frame).toContain('11 of 11 shown');
 		// The cursor stayed on its session through the refresh.
 		expect(frame.split('\n').find((l) => l.startsWith('›'))).toContain('complete_pony');
@@ -28,14 +36,25 @@ describe('another process writing the database', () => {
 		await harness.waitForFrame((f) => f.includes('10 of 10 shown'));
 		const before = harness.frames.length;
 		// Polls pass without a commit (dataVersion unchanged): no new frame. Time moves only while waiting for them.
-		await waitFor(() => data.externalPolls >= 3, () => `three polls (${data.externalPolls} so far)`, undefined, harness.clock);
+		await waitFor(
+			() => data.externalPolls >= 3,
+			() => `three polls (${data.externalPolls} so far)`,
+			undefined,
+			harness.clock,
+		);
 		expect(harness.frames.length).toBe(before);
 	});
 });
 
 describe('a results root that is unavailable', () => {
 	it('keeps the cached rows and says why in the header', async () => {
-		const data = fakeData(sampleSessions(), {stale: {stale: [], newOnDisk: [], rootProblem: 'the results root /results is unavailable (does not exist); cached stats are kept'}});
+		const data = fakeData(sampleSessions(), {
+			stale: {
+				stale: [],
+				newOnDisk: [],
+				rootProblem: 'the results root /results is unavailable (does not exist); cached stats are kept',
+			},
+		});
 		harness = await renderExplorer({data});
 		const frame = await harness.waitForFrame((f) => f.includes('unavailable'));
 		expect(frame.split('\n')[1]).toContain('the results root /results is unavailable');
@@ -52,13 +71,19 @@ describe('changes on disk while the explorer is open', () => {
 		await harness.waitForFrame(() => data.watch.hint !== null, 'the explorer to watch the root');
 		const id = '20251114_100000-partial_illu';
 		const index = data.rows.findIndex((r) => r.session_id === id);
-		data.rows[index] = {...storedSession(id, {numImages: 10, images: 10, status: 'completed'}), stats_computed_at: '2025-11-20T12:30:00'};
+		data.rows[index] = {
+			...storedSession(id, {numImages: 10, images: 10, status: 'completed'}),
+			stats_computed_at: '2025-11-20T12:30:00',
+		};
 		data.liveCycles.push({changedIds: [id], removedIds: [], events: [], skipped: null});
 		const polls = data.livePolls;
 		data.watch.hint!();
 		// The hint is debounced (an image is written in several steps): a quarter second, not the poll's hour.
 		harness.clock.advance(250);
-		await harness.waitForFrame((f) => f.includes('10/10') && data.livePolls === polls + 1, 'the hinted session recomputed');
+		await harness.waitForFrame(
+			(f) => f.includes('10/10') && data.livePolls === polls + 1,
+			'the hinted session recomputed',
+		);
 	});
 
 	it('stops watching when the explorer closes', async () => {

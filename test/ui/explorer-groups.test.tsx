@@ -11,8 +11,20 @@ const lines = (frame: string): string[] => frame.split('\n');
 function rows() {
 	return [
 		...sampleSessions(),
-		storedSession('20251116_100000-pony_a', {numImages: 10, images: 10, status: 'completed', model: 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]', apiParams: {width: 512, height: 512, steps: 20, cfg_scale: 6, sampler: 'Euler a'}}),
-		storedSession('20251116_110000-pony_b', {numImages: 10, images: 4, status: 'aborted', model: 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]', apiParams: {width: 512, height: 512, steps: 20, cfg_scale: 6, sampler: 'Euler a'}}),
+		storedSession('20251116_100000-pony_a', {
+			numImages: 10,
+			images: 10,
+			status: 'completed',
+			model: 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]',
+			apiParams: {width: 512, height: 512, steps: 20, cfg_scale: 6, sampler: 'Euler a'},
+		}),
+		storedSession('20251116_110000-pony_b', {
+			numImages: 10,
+			images: 4,
+			status: 'aborted',
+			model: 'ponyDiffusionV6XL.safetensors [67ab2fd8ec]',
+			apiParams: {width: 512, height: 512, steps: 20, cfg_scale: 6, sampler: 'Euler a'},
+		}),
 	];
 }
 

@@ -62,7 +62,8 @@ describe('regression: help (issue 11 item 17)', () => {
 		const h = await open();
 		await h.press(':');
 		const line = h.lastFrame().split('\n').at(-2)!;
-		for (const command of ['save', 'load', 'delete', 'hide', 'show', 'columns', 'views', 'help', 'quit']) expect(line).toContain(command);
+		for (const command of ['save', 'load', 'delete', 'hide', 'show', 'columns', 'views', 'help', 'quit'])
+			expect(line).toContain(command);
 	});
 
 	it('an unknown key in the list says ? for help, once', async () => {

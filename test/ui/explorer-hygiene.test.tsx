@@ -14,7 +14,16 @@ afterEach(() => {
 	harness = undefined;
 });
 
-const HOSTILE = ['\u001b]0;pwned\u0007', '\u001b[2J', '\u001b]52;c;aGk=\u0007', '\u009b31m', '\r', '\b', '\u0007', '\u202E'];
+const HOSTILE = [
+	'\u001b]0;pwned\u0007',
+	'\u001b[2J',
+	'\u001b]52;c;aGk=\u0007',
+	'\u009b31m',
+	'\r',
+	'\b',
+	'\u0007',
+	'\u202E',
+];
 const EVIL = `a${HOSTILE.join('b')}z`;
 const EVIL_ID = `20251116_100000-evil${EVIL}`;
 /** No timestamp prefix: the whole id is the displayed name. */
@@ -23,8 +32,24 @@ const BARE_ID = `${EVIL}bare`;
 function hostileSessions(): StoredSession[] {
 	return [
 		...sampleSessions(),
-		storedSession(EVIL_ID, {numImages: 4, images: 2, status: `completed${EVIL}`, prompt: `prompt ${EVIL} more`, negative: `neg ${EVIL}`, model: `model${EVIL}.safetensors`, variations: {Hair: [`red${EVIL}`, 'blue']}, apiParams: {sampler_name: `Euler${EVIL}`}}),
-		storedSession(BARE_ID, {numImages: 2, images: 1, status: 'ongoing', idleMinutes: 500, prompt: EVIL, model: EVIL}),
+		storedSession(EVIL_ID, {
+			numImages: 4,
+			images: 2,
+			status: `completed${EVIL}`,
+			prompt: `prompt ${EVIL} more`,
+			negative: `neg ${EVIL}`,
+			model: `model${EVIL}.safetensors`,
+			variations: {Hair: [`red${EVIL}`, 'blue']},
+			apiParams: {sampler_name: `Euler${EVIL}`},
+		}),
+		storedSession(BARE_ID, {
+			numImages: 2,
+			images: 1,
+			status: 'ongoing',
+			idleMinutes: 500,
+			prompt: EVIL,
+			model: EVIL,
+		}),
 	];
 }
 
@@ -97,12 +122,22 @@ describe('hostile text from session folders', () => {
 		}
 		await h.resize(160, 60);
 		await moveTo(h, 'evil');
-		await h.waitForFrame((f) => f.includes('Placeholders') && f.includes('20251116_100000-evil'), 'the details beside the list');
+		await h.waitForFrame(
+			(f) => f.includes('Placeholders') && f.includes('20251116_100000-evil'),
+			'the details beside the list',
+		);
 		for (const [i, written] of h.frames.entries()) expectClean(written, `frame ${i}`);
 	});
 
 	it('is sanitized in placeholder names read from the manifest', async () => {
-		const data = fakeData([storedSession('20251116_100000-placeholders', {numImages: 2, images: 2, status: 'completed', variations: {[`Ha${EVIL}ir`]: [`red${EVIL}`, 'blue']}})]);
+		const data = fakeData([
+			storedSession('20251116_100000-placeholders', {
+				numImages: 2,
+				images: 2,
+				status: 'completed',
+				variations: {[`Ha${EVIL}ir`]: [`red${EVIL}`, 'blue']},
+			}),
+		]);
 		harness = await renderExplorer({data, columns: 100, rows: 40, color: false});
 		const h = harness;
 		await h.waitForFrame((f) => f.includes('1 of 1 shown'));
@@ -123,7 +158,13 @@ describe('hostile text from session folders', () => {
 		await moveTo(h, 'evil');
 		await h.press('r');
 		await h.waitForFrame((f) => f.includes('Recomputing'));
-		data.jobs[0]!.listener.onProgress({done: 1, total: 2, current: EVIL_ID, startedAtMs: TEST_NOW, errors: [{sessionId: BARE_ID, reason: `unreadable ${EVIL}`}]});
+		data.jobs[0]!.listener.onProgress({
+			done: 1,
+			total: 2,
+			current: EVIL_ID,
+			startedAtMs: TEST_NOW,
+			errors: [{sessionId: BARE_ID, reason: `unreadable ${EVIL}`}],
+		});
 		await h.waitForFrame((f) => f.includes('1/2 (50%)'));
 		expect(h.lastFrame()).toContain('now: 20251116_100000-evil');
 		expect(h.lastFrame()).toContain('1 unreadable: ');
@@ -182,7 +223,12 @@ describe('without colour', () => {
 		expect(cursor).toHaveLength(1);
 		expect(cursor[0]).toContain('partial_illu');
 		// The mark is a glyph too.
-		expect(frame.split('\n').find((line) => line.includes('complete_pony'))!.startsWith(' ●')).toBe(true);
+		expect(
+			frame
+				.split('\n')
+				.find((line) => line.includes('complete_pony'))!
+				.startsWith(' ●'),
+		).toBe(true);
 		const words: Record<string, string> = {
 			running_now: '▶ running',
 			complete_pony: '✓ complete',
@@ -201,7 +247,14 @@ describe('without colour', () => {
 			expect(row, name).toContain(state);
 		}
 		// The same in every other view.
-		for (const keys of [[KEYS.enter], [KEYS.escape, '?'], [KEYS.escape, 'f'], [KEYS.escape, 's'], [KEYS.escape, 'R'], [KEYS.escape, '/', 'x']]) {
+		for (const keys of [
+			[KEYS.enter],
+			[KEYS.escape, '?'],
+			[KEYS.escape, 'f'],
+			[KEYS.escape, 's'],
+			[KEYS.escape, 'R'],
+			[KEYS.escape, '/', 'x'],
+		]) {
 			await h.press(...keys);
 			expect(h.lastFrame(), JSON.stringify(keys)).not.toContain('\u001b');
 		}

@@ -17,9 +17,21 @@ describe('details: session insight', () => {
 		const {root} = makeWorkspace();
 		const rows = sampleSessions();
 		const selected = rows.find((r) => r.session_id.endsWith('running_now'))!;
-		const folder = writeSession(root, {name: selected.session_id, manifest: {numImages: 6, status: 'ongoing', variations: {Hair: ['bob', 'braids'], Expression: ['smile', 'frown', 'wink']}}, images: 6, realPng: true});
+		const folder = writeSession(root, {
+			name: selected.session_id,
+			manifest: {
+				numImages: 6,
+				status: 'ongoing',
+				variations: {Hair: ['bob', 'braids'], Expression: ['smile', 'frown', 'wink']},
+			},
+			images: 6,
+			realPng: true,
+		});
 		// Two images gone, and one left empty.
-		const images = fs.readdirSync(folder).filter((n) => n.endsWith('.png')).sort();
+		const images = fs
+			.readdirSync(folder)
+			.filter((n) => n.endsWith('.png'))
+			.sort();
 		fs.rmSync(path.join(folder, images[1]!));
 		fs.rmSync(path.join(folder, images[4]!));
 		fs.writeFileSync(path.join(folder, images[0]!), '');
@@ -28,13 +40,19 @@ describe('details: session insight', () => {
 		harness = await renderExplorer({data, columns: 100, rows: 60});
 		await harness.press(KEYS.enter);
 		// The folder is read once the cursor rests on the session.
-		let frame = await harness.waitForFrame((f) => f.includes('Missing combinations') && f.includes('3 made'), 'the insight section');
+		let frame = await harness.waitForFrame(
+			(f) => f.includes('Missing combinations') && f.includes('3 made'),
+			'the insight section',
+		);
 		expect(data.insightRequests).toContain(selected.session_id);
 		// Two deleted and one empty image: three combinations to make again.
 		expect(frame).toContain('3 of 6 planned images missing, 3 made');
 		expect(frame).toContain('the folder holds 4 image files: 3 listed in the manifest,');
 		await harness.press('G');
-		frame = await harness.waitForFrame((f) => f.includes('Hair=braids, Expression=frown'), 'the end of the details');
+		frame = await harness.waitForFrame(
+			(f) => f.includes('Hair=braids, Expression=frown'),
+			'the end of the details',
+		);
 		expect(frame).toContain('Hair=bob, Expression=smile');
 		expect(frame).toContain('Hair=bob, Expression=frown');
 		expect(frame).toContain('Hair=braids, Expression=frown');
@@ -48,7 +66,10 @@ describe('details: session insight', () => {
 		harness = await renderExplorer({data, columns: 160, rows: 40, insightSettleMs: 400});
 		await harness.press('j', 'j', 'j', 'j');
 		const restingOn = cursorRow(harness.lastFrame())!;
-		await harness.waitForFrame(() => data.insightRequests.length > 0, 'the folder of the session the cursor rests on');
+		await harness.waitForFrame(
+			() => data.insightRequests.length > 0,
+			'the folder of the session the cursor rests on',
+		);
 		expect(data.insightRequests).toHaveLength(1);
 		expect(restingOn).toContain(displayNameOf(data.insightRequests[0]!));
 	});

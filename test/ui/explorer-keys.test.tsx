@@ -1,7 +1,16 @@
 /** Keys through the whole app: movement, the text filter, marks, the incomplete preset, help, quitting, idling. */
 import {afterEach, describe, expect, it} from 'vitest';
 import {BINDINGS} from '../../source/ui/keys.js';
-import {KEYS, cursorName, fakeData, renderExplorer, rowLines, rowNames, settle, type Harness} from '../helpers/explorer.js';
+import {
+	KEYS,
+	cursorName,
+	fakeData,
+	renderExplorer,
+	rowLines,
+	rowNames,
+	settle,
+	type Harness,
+} from '../helpers/explorer.js';
 import {sampleSessions, storedSession} from '../helpers/sessions.js';
 import type {StoredSession} from '../../source/core/types.js';
 
@@ -16,8 +25,14 @@ function manySessions(count: number): StoredSession[] {
 	const width = String(count - 1).length;
 	return Array.from({length: count}, (_, i) => {
 		const seconds = 23 * 3600 + 59 * 60 - i * 60;
-		const hhmmss = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60].map((n) => String(n).padStart(2, '0')).join('');
-		return storedSession(`20251119_${hhmmss}-s${String(i).padStart(width, '0')}`, {numImages: 2, images: 2, status: 'completed'});
+		const hhmmss = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60]
+			.map((n) => String(n).padStart(2, '0'))
+			.join('');
+		return storedSession(`20251119_${hhmmss}-s${String(i).padStart(width, '0')}`, {
+			numImages: 2,
+			images: 2,
+			status: 'completed',
+		});
 	});
 }
 
@@ -26,7 +41,12 @@ function footer(frame: string): {hints: string; status: string} {
 	return {hints: lines.at(-2)!, status: lines.at(-1)!};
 }
 
-async function open(rows: StoredSession[], columns = 100, lines = 30, options: {insightSettleMs?: number} = {}): Promise<Harness> {
+async function open(
+	rows: StoredSession[],
+	columns = 100,
+	lines = 30,
+	options: {insightSettleMs?: number} = {},
+): Promise<Harness> {
 	harness = await renderExplorer({data: fakeData(rows), columns, rows: lines, ...options});
 	await harness.waitForFrame((f) => f.includes(`${rows.length} of ${rows.length} shown`) && !f.includes('loading…'));
 	return harness;
@@ -64,7 +84,12 @@ describe('moving', () => {
 		const h = await open(sampleSessions());
 		for (const k of ['j', 'j', KEYS.end, 'k', KEYS.home]) {
 			await h.press(k);
-			expect(h.lastFrame().split('\n').filter((line) => line.startsWith('›'))).toHaveLength(1);
+			expect(
+				h
+					.lastFrame()
+					.split('\n')
+					.filter((line) => line.startsWith('›')),
+			).toHaveLength(1);
 		}
 	});
 });
@@ -258,7 +283,15 @@ describe('help', () => {
 			expect(text, `${binding.keys}: ${binding.help}`).toContain(binding.help);
 			expect(text, binding.keys).toContain(binding.keys);
 		}
-		for (const title of ['List', 'Typing a filter (/)', 'Filter pane (f)', 'Sort pane (s)', 'Details (Enter)', 'Help (?)', 'Recompute what? (R)']) {
+		for (const title of [
+			'List',
+			'Typing a filter (/)',
+			'Filter pane (f)',
+			'Sort pane (s)',
+			'Details (Enter)',
+			'Help (?)',
+			'Recompute what? (R)',
+		]) {
 			expect(text).toContain(title);
 		}
 		await h.press(KEYS.escape);
@@ -273,7 +306,13 @@ describe('idling', () => {
 	it('writes no frame while nothing happens after the last key', async () => {
 		// The details' folder insight, which lands a moment after the cursor rests, is left out.
 		const h = await open(sampleSessions(), 100, 30, {insightSettleMs: 60_000});
-		for (const keys of [['j', 'j'], ['/', 'r', 'u'], [KEYS.escape, KEYS.escape, KEYS.enter], [KEYS.escape, 'f'], [KEYS.escape, '?']]) {
+		for (const keys of [
+			['j', 'j'],
+			['/', 'r', 'u'],
+			[KEYS.escape, KEYS.escape, KEYS.enter],
+			[KEYS.escape, 'f'],
+			[KEYS.escape, '?'],
+		]) {
 			await h.press(...keys);
 			await settle(10);
 			const count = h.frames.length;

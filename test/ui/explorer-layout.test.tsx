@@ -2,7 +2,16 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {footerHints} from '../../source/ui/keys.js';
 import {displayWidth} from '../../source/text/width.js';
-import {KEYS, fakeData, renderExplorer, rowLines, rowNames, settle, type FakeData, type Harness} from '../helpers/explorer.js';
+import {
+	KEYS,
+	fakeData,
+	renderExplorer,
+	rowLines,
+	rowNames,
+	settle,
+	type FakeData,
+	type Harness,
+} from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import type {StoredSession} from '../../source/core/types.js';
 
@@ -22,7 +31,11 @@ function manySessions(count: number): StoredSession[] {
 		const minutes = 23 * 60 + 59 - (i % 1440);
 		const day = 19 - Math.floor(i / 1440);
 		const hhmmss = `${String(Math.floor(minutes / 60)).padStart(2, '0')}${String(minutes % 60).padStart(2, '0')}00`;
-		return storedSession(`202511${day}_${hhmmss}-s${String(i).padStart(width, '0')}`, {numImages: 2, images: 2, status: 'completed'});
+		return storedSession(`202511${day}_${hhmmss}-s${String(i).padStart(width, '0')}`, {
+			numImages: 2,
+			images: 2,
+			status: 'completed',
+		});
 	});
 }
 
@@ -35,7 +48,9 @@ const WIDE_NAMES = [
 	'20251115_100000-plain_ascii_name',
 ];
 function wideSessions(): StoredSession[] {
-	return WIDE_NAMES.map((name, i) => storedSession(name, {numImages: 4, images: i % 5, status: 'completed', model: `模型モデル${i}.safetensors`}));
+	return WIDE_NAMES.map((name, i) =>
+		storedSession(name, {numImages: 4, images: i % 5, status: 'completed', model: `模型モデル${i}.safetensors`}),
+	);
 }
 
 const STATE_CELL = /(✓|◐|⊕|○|▶|⏸|✗|\?|!) (complete|partial|over|empty|running|stalled|aborted|no manifest|unreadable)/;
@@ -58,16 +73,29 @@ async function resize(h: Harness, columns: number, rows: number): Promise<string
 
 function checkFrame(frame: string, columns: number, rows: number, what: string): void {
 	const lines = frame.split('\n');
-	expect(lines.length, `${what}: ${lines.length} lines at ${columns}×${rows}\n${frame}`).toBeLessThanOrEqual(rows - 1);
+	expect(lines.length, `${what}: ${lines.length} lines at ${columns}×${rows}\n${frame}`).toBeLessThanOrEqual(
+		rows - 1,
+	);
 	for (const line of lines) {
-		expect(displayWidth(line), `${what} at ${columns}×${rows}: ${JSON.stringify(line)}`).toBeLessThanOrEqual(columns);
+		expect(displayWidth(line), `${what} at ${columns}×${rows}: ${JSON.stringify(line)}`).toBeLessThanOrEqual(
+			columns,
+		);
 	}
 }
 
-async function open(rows: StoredSession[], columns: number, lines: number, data?: FakeData): Promise<{h: Harness; data: FakeData}> {
+async function open(
+	rows: StoredSession[],
+	columns: number,
+	lines: number,
+	data?: FakeData,
+): Promise<{h: Harness; data: FakeData}> {
 	const d = data ?? fakeData(rows);
 	harness = await renderExplorer({data: d, columns, rows: lines});
-	await harness.waitForFrame((f) => (f.includes(`${rows.length} of ${rows.length} shown`) && !f.includes('loading…')) || f.includes('terminal too small'));
+	await harness.waitForFrame(
+		(f) =>
+			(f.includes(`${rows.length} of ${rows.length} shown`) && !f.includes('loading…')) ||
+			f.includes('terminal too small'),
+	);
 	await quiet(harness);
 	return {h: harness, data: d};
 }
@@ -125,7 +153,12 @@ describe('every size from 60×15 to 250×80', () => {
 				total: 1234,
 				current: WIDE_NAMES[0]!,
 				startedAtMs: TEST_NOW,
-				errors: [{sessionId: WIDE_NAMES[1]!, reason: 'manifest.json is not valid JSON: unexpected end of input at line 1 column 14'}],
+				errors: [
+					{
+						sessionId: WIDE_NAMES[1]!,
+						reason: 'manifest.json is not valid JSON: unexpected end of input at line 1 column 14',
+					},
+				],
 			});
 			await h.waitForFrame((f) => f.includes('/1234'));
 			await visit('during a recompute');
@@ -194,10 +227,25 @@ describe('the list', () => {
 	it('shows every column on a wide list: created, name without its prefix, model, state, images, completion and bar, mode, sweep, size, steps, cfg, sampler', async () => {
 		const {h} = await open(sampleSessions(), 139, 30);
 		const frame = h.lastFrame();
-		expect(columnHeader(frame).trim().split(/\s+/)).toEqual(['CREATED▼', 'NAME', 'MODEL', 'STATE', 'IMAGES', 'DONE', 'MODE', 'SW', 'SIZE', 'STP', 'CFG', 'SAMPLER']);
+		expect(columnHeader(frame).trim().split(/\s+/)).toEqual([
+			'CREATED▼',
+			'NAME',
+			'MODEL',
+			'STATE',
+			'IMAGES',
+			'DONE',
+			'MODE',
+			'SW',
+			'SIZE',
+			'STP',
+			'CFG',
+			'SAMPLER',
+		]);
 		const sweep = rowLines(frame).find((line) => line.includes(' sweep '))!;
 		// MODEL is 15 wide: the flags column took one more for ✎ beside # (issue 11 item 15).
-		expect(sweep).toMatch(/^ {3}2025-11-08 10:00 sweep +illustriousXL_… ✓ complete +6\/6 +100\.0% █████ comb +↻ +512×768 +20 +6 Euler a *$/);
+		expect(sweep).toMatch(
+			/^ {3}2025-11-08 10:00 sweep +illustriousXL_… ✓ complete +6\/6 +100\.0% █████ comb +↻ +512×768 +20 +6 Euler a *$/,
+		);
 		const partial = rowLines(frame).find((line) => line.includes('partial_illu'))!;
 		expect(partial).toMatch(/◐ partial +3\/10 +30\.0% ██░░░ /);
 		const legacy = rowLines(frame).find((line) => line.includes('legacy.prompt'))!;
@@ -213,8 +261,12 @@ describe('the list', () => {
 		for (let columns = 139; columns >= 60; columns--) {
 			await resize(h, columns, 30);
 			const frame = h.lastFrame();
-			const tokens = columnHeader(frame).trim().split(/\s+/).map((t) => t.replace(/[▲▼]$/, ''));
-			for (const always of ['CREATED', 'NAME', 'STATE', 'IMAGES', 'DONE']) expect(tokens, `${always} at ${columns}`).toContain(always);
+			const tokens = columnHeader(frame)
+				.trim()
+				.split(/\s+/)
+				.map((t) => t.replace(/[▲▼]$/, ''));
+			for (const always of ['CREATED', 'NAME', 'STATE', 'IMAGES', 'DONE'])
+				expect(tokens, `${always} at ${columns}`).toContain(always);
 			const rows = rowLines(frame);
 			const present = order.map((column) => {
 				if (column === 'bar') return rows.some((line) => /[█░]/.test(line));
@@ -223,8 +275,14 @@ describe('the list', () => {
 			});
 			const firstPresent = present.indexOf(true);
 			// Once a column is there, every column that goes after it is there too.
-			if (firstPresent >= 0) expect(present.slice(firstPresent).every(Boolean), `${columns}: ${order.filter((_, i) => present[i]).join(',')}`).toBe(true);
-			if (previous) for (let i = 0; i < order.length; i++) if (present[i]) expect(previous[i], `${order[i]} came back at ${columns}`).toBe(true);
+			if (firstPresent >= 0)
+				expect(
+					present.slice(firstPresent).every(Boolean),
+					`${columns}: ${order.filter((_, i) => present[i]).join(',')}`,
+				).toBe(true);
+			if (previous)
+				for (let i = 0; i < order.length; i++)
+					if (present[i]) expect(previous[i], `${order[i]} came back at ${columns}`).toBe(true);
 			previous = present;
 			checkFrame(frame, columns, 30, 'narrowing');
 		}
@@ -273,7 +331,17 @@ describe('header and footer', () => {
 		// Both files: the web UI's sessions.db (triage) and sdstats' cache beside it.
 		expect(first).toMatch(/^sdstats {2}\/results {2}db \/metadata\/sessions\.db \+ sdstats\.db$/);
 		expect(second).toContain('10 sessions');
-		for (const count of ['? 1 no manifest', '! 1 unreadable', '▶ 1 running', '⏸ 1 stalled', '✗ 1 aborted', '✓ 2 complete', '⊕ 1 over', '○ 1 empty', '◐ 1 partial']) {
+		for (const count of [
+			'? 1 no manifest',
+			'! 1 unreadable',
+			'▶ 1 running',
+			'⏸ 1 stalled',
+			'✗ 1 aborted',
+			'✓ 2 complete',
+			'⊕ 1 over',
+			'○ 1 empty',
+			'◐ 1 partial',
+		]) {
 			expect(second).toContain(count);
 		}
 	});

@@ -40,11 +40,16 @@ async function focusItem(h: Harness, index: number): Promise<void> {
 	// The pane has no Home key: ↑ past the first row stays there.
 	for (let i = 0; i < FILTER_PANE_ITEMS.length; i++) await h.press(KEYS.up);
 	for (let i = 0; i < index; i++) await h.press(KEYS.down);
-	const focused = h.lastFrame().split('\n').find((line) => line.startsWith('› '));
+	const focused = h
+		.lastFrame()
+		.split('\n')
+		.find((line) => line.startsWith('› '));
 	expect(focused?.slice(2).startsWith(label.slice(0, 15)), h.lastFrame()).toBe(true);
 }
-const itemIndex = (predicate: (item: (typeof FILTER_PANE_ITEMS)[number]) => boolean): number => FILTER_PANE_ITEMS.findIndex(predicate);
-const paneLine = (frame: string, label: string): string => frame.split('\n').find((line) => line.slice(2).startsWith(`${label} `)) ?? '';
+const itemIndex = (predicate: (item: (typeof FILTER_PANE_ITEMS)[number]) => boolean): number =>
+	FILTER_PANE_ITEMS.findIndex(predicate);
+const paneLine = (frame: string, label: string): string =>
+	frame.split('\n').find((line) => line.slice(2).startsWith(`${label} `)) ?? '';
 
 describe('the filter pane', () => {
 	it('selects several states; the list changes live; Enter keeps the filter', async () => {
@@ -52,11 +57,17 @@ describe('the filter pane', () => {
 		await h.press('f');
 		let frame = await h.waitForFrame((f) => f.includes('Filters: 12 of 12 match'));
 		expect(paneLine(frame, '◐ partial')).toContain('[ ]');
-		await focusItem(h, itemIndex((i) => i.kind === 'state' && i.state === 'partial'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'state' && i.state === 'partial'),
+		);
 		await h.press(' ');
 		frame = await h.waitForFrame((f) => f.includes('Filters: 2 of 12 match'));
 		expect(paneLine(frame, '◐ partial')).toContain('[x]');
-		await focusItem(h, itemIndex((i) => i.kind === 'state' && i.state === 'stalled'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'state' && i.state === 'stalled'),
+		);
 		await h.press(' ');
 		await h.waitForFrame((f) => f.includes('Filters: 3 of 12 match'));
 		await h.press(KEYS.enter);
@@ -68,7 +79,10 @@ describe('the filter pane', () => {
 	it('filters by model, mode and sweep, cycling through the values present', async () => {
 		const h = await open(rows());
 		await h.press('f');
-		await focusItem(h, itemIndex((i) => i.kind === 'choice' && i.field === 'model'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'choice' && i.field === 'model'),
+		);
 		await h.press(KEYS.right);
 		let frame = await h.waitForFrame((f) => paneLine(f, 'model').includes('‹ illustriousXL_v01 ›'));
 		expect(frame).toContain('Filters: 9 of 12 match');
@@ -79,14 +93,20 @@ describe('the filter pane', () => {
 		frame = await h.waitForFrame((f) => paneLine(f, 'model').includes('‹ any ›'));
 		expect(frame).toContain('Filters: 12 of 12 match');
 
-		await focusItem(h, itemIndex((i) => i.kind === 'choice' && i.field === 'mode'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'choice' && i.field === 'mode'),
+		);
 		await h.press(KEYS.left);
 		frame = await h.waitForFrame((f) => paneLine(f, 'mode').includes('‹ random ›'));
 		expect(frame).toContain('Filters: 1 of 12 match');
 		await h.press(KEYS.right);
 		await h.waitForFrame((f) => paneLine(f, 'mode').includes('‹ any ›'));
 
-		await focusItem(h, itemIndex((i) => i.kind === 'bool' && i.field === 'sweep'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'bool' && i.field === 'sweep'),
+		);
 		await h.press(KEYS.right);
 		frame = await h.waitForFrame((f) => paneLine(f, 'seed sweep').includes('‹ yes ›'));
 		const sweeps = Number(/Filters: (\d+) of 12 match/.exec(frame)![1]);
@@ -107,24 +127,38 @@ describe('the filter pane', () => {
 	it('filters by a completion range and a created date range typed into the pane', async () => {
 		const h = await open(rows());
 		await h.press('f');
-		await focusItem(h, itemIndex((i) => i.kind === 'number' && i.bound === 'min'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'number' && i.bound === 'min'),
+		);
 		await h.type('25');
-		await focusItem(h, itemIndex((i) => i.kind === 'number' && i.bound === 'max'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'number' && i.bound === 'max'),
+		);
 		await h.type('50');
 		let frame = await h.waitForFrame((f) => paneLine(f, 'completion ≤').includes('[50]'));
 		expect(paneLine(frame, 'completion ≥')).toContain('[25]');
 		// running 25%, stalled 25%, partial 30%, random_mode 50%.
 		expect(frame).toContain('Filters: 4 of 12 match');
-		await focusItem(h, itemIndex((i) => i.kind === 'date' && i.bound === 'min'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'date' && i.bound === 'min'),
+		);
 		await h.type('2025-11-11');
-		await focusItem(h, itemIndex((i) => i.kind === 'date' && i.bound === 'max'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'date' && i.bound === 'max'),
+		);
 		await h.type('2025-11-19');
 		frame = await h.waitForFrame((f) => paneLine(f, 'created to').includes('[2025-11-19]'));
 		expect(frame).toContain('Filters: 2 of 12 match');
 		await h.press(KEYS.enter);
 		frame = await h.waitForFrame((f) => f.includes('CREATED▼'));
 		expect(rowNames(frame)).toEqual(['partial_illu', 'stalled_run']);
-		expect(status(frame)).toBe('2 of 12 shown (filter: completion:>=25 completion:<=50 created:>=2025-11-11 created:<=2025-11-19)');
+		expect(status(frame)).toBe(
+			'2 of 12 shown (filter: completion:>=25 completion:<=50 created:>=2025-11-11 created:<=2025-11-19)',
+		);
 	});
 
 	it('Esc restores the filter as it was when the pane opened', async () => {
@@ -135,11 +169,20 @@ describe('the filter pane', () => {
 		const before = await h.waitForFrame((f) => status(f) === '5 of 12 shown (filter: run)');
 		expect(cursorName(before)).toBe('over_run');
 		await h.press('f');
-		await focusItem(h, itemIndex((i) => i.kind === 'state' && i.state === 'empty'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'state' && i.state === 'empty'),
+		);
 		await h.press(' ');
-		await focusItem(h, itemIndex((i) => i.kind === 'bool' && i.field === 'sweep'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'bool' && i.field === 'sweep'),
+		);
 		await h.press(KEYS.right);
-		await focusItem(h, itemIndex((i) => i.kind === 'clear'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'clear'),
+		);
 		await h.press(' ');
 		await h.waitForFrame((f) => f.includes('Filters: 12 of 12 match'));
 		await h.press(KEYS.escape);
@@ -155,7 +198,10 @@ describe('the filter pane', () => {
 		expect(cursorName(before)).toBe('over_run');
 		await h.press('f');
 		// Only empty sessions: the cursor's session is filtered out while the pane is open.
-		await focusItem(h, itemIndex((i) => i.kind === 'state' && i.state === 'empty'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'state' && i.state === 'empty'),
+		);
 		await h.press(' ');
 		await h.waitForFrame((f) => f.includes('Filters: 1 of 12 match'));
 		await h.press(KEYS.escape);
@@ -169,7 +215,10 @@ describe('the filter pane', () => {
 		const before = await h.waitForFrame((f) => f.includes('DONE▲'));
 		expect(status(before)).toBe('6 of 12 shown (filter: is:incomplete)');
 		await h.press('f');
-		await focusItem(h, itemIndex((i) => i.kind === 'incomplete'));
+		await focusItem(
+			h,
+			itemIndex((i) => i.kind === 'incomplete'),
+		);
 		await h.press(' ');
 		await h.waitForFrame((f) => f.includes('Filters: 12 of 12 match'));
 		await h.press(KEYS.escape);
@@ -209,14 +258,21 @@ describe('the sort pane', () => {
 	it('sorts on any column in either direction with the arrow on exactly that column', async () => {
 		// 139 columns: every column fits and the details are not beside the list yet.
 		const h = await open(rows(), 139, 40);
-		for (const token of Object.values(HEADER_TOKEN)) expect(columnHeader(h.lastFrame()).split(/\s+/).some((t) => t.startsWith(token))).toBe(true);
+		for (const token of Object.values(HEADER_TOKEN))
+			expect(
+				columnHeader(h.lastFrame())
+					.split(/\s+/)
+					.some((t) => t.startsWith(token)),
+			).toBe(true);
 		for (const column of SORT_KEYS) {
 			for (const direction of ['asc', 'desc'] as const) {
 				const frame = await sortBy(h, column, direction);
 				const header = columnHeader(frame);
 				const arrow = direction === 'asc' ? '▲' : '▼';
 				expect(header.match(/[▲▼]/g), `${column} ${direction}: ${header}`).toEqual([arrow]);
-				expect(header.split(/\s+/), `${column} ${direction}: ${header}`).toContain(`${HEADER_TOKEN[column]}${arrow}`);
+				expect(header.split(/\s+/), `${column} ${direction}: ${header}`).toContain(
+					`${HEADER_TOKEN[column]}${arrow}`,
+				);
 				// The arrow is nowhere else but the column header.
 				expect(frame.split('\n').filter((line) => /[▲▼]/.test(line))).toEqual([header]);
 			}
@@ -225,13 +281,90 @@ describe('the sort pane', () => {
 
 	it('orders the rows by the column, unknown values last, ties newest first', async () => {
 		const h = await open(sampleSessions(), 200, 40);
-		expect(rowNames(await sortBy(h, 'completion', 'asc'))).toEqual(['empty_run', 'aborted_run', 'running_now', 'stalled_run', 'partial_illu', 'complete_pony', 'sweep', 'over_run', 'broken', 'legacy.prompt']);
-		expect(rowNames(await sortBy(h, 'completion', 'desc'))).toEqual(['over_run', 'complete_pony', 'sweep', 'partial_illu', 'running_now', 'stalled_run', 'aborted_run', 'empty_run', 'broken', 'legacy.prompt']);
-		expect(rowNames(await sortBy(h, 'images', 'desc'))).toEqual(['sweep', 'running_now', 'stalled_run', 'complete_pony', 'partial_illu', 'over_run', 'legacy.prompt', 'broken', 'aborted_run', 'empty_run']);
-		expect(rowNames(await sortBy(h, 'name', 'asc'))).toEqual(['aborted_run', 'broken', 'complete_pony', 'empty_run', 'legacy.prompt', 'over_run', 'partial_illu', 'running_now', 'stalled_run', 'sweep']);
-		expect(rowNames(await sortBy(h, 'state', 'asc'))).toEqual(['legacy.prompt', 'broken', 'running_now', 'stalled_run', 'aborted_run', 'complete_pony', 'sweep', 'over_run', 'empty_run', 'partial_illu']);
-		expect(rowNames(await sortBy(h, 'state', 'desc'))).toEqual(['partial_illu', 'empty_run', 'over_run', 'complete_pony', 'sweep', 'aborted_run', 'stalled_run', 'running_now', 'broken', 'legacy.prompt']);
-		expect(rowNames(await sortBy(h, 'created', 'asc'))).toEqual(['legacy.prompt', 'sweep', 'broken', 'aborted_run', 'stalled_run', 'empty_run', 'over_run', 'partial_illu', 'complete_pony', 'running_now']);
+		expect(rowNames(await sortBy(h, 'completion', 'asc'))).toEqual([
+			'empty_run',
+			'aborted_run',
+			'running_now',
+			'stalled_run',
+			'partial_illu',
+			'complete_pony',
+			'sweep',
+			'over_run',
+			'broken',
+			'legacy.prompt',
+		]);
+		expect(rowNames(await sortBy(h, 'completion', 'desc'))).toEqual([
+			'over_run',
+			'complete_pony',
+			'sweep',
+			'partial_illu',
+			'running_now',
+			'stalled_run',
+			'aborted_run',
+			'empty_run',
+			'broken',
+			'legacy.prompt',
+		]);
+		expect(rowNames(await sortBy(h, 'images', 'desc'))).toEqual([
+			'sweep',
+			'running_now',
+			'stalled_run',
+			'complete_pony',
+			'partial_illu',
+			'over_run',
+			'legacy.prompt',
+			'broken',
+			'aborted_run',
+			'empty_run',
+		]);
+		expect(rowNames(await sortBy(h, 'name', 'asc'))).toEqual([
+			'aborted_run',
+			'broken',
+			'complete_pony',
+			'empty_run',
+			'legacy.prompt',
+			'over_run',
+			'partial_illu',
+			'running_now',
+			'stalled_run',
+			'sweep',
+		]);
+		expect(rowNames(await sortBy(h, 'state', 'asc'))).toEqual([
+			'legacy.prompt',
+			'broken',
+			'running_now',
+			'stalled_run',
+			'aborted_run',
+			'complete_pony',
+			'sweep',
+			'over_run',
+			'empty_run',
+			'partial_illu',
+		]);
+		expect(rowNames(await sortBy(h, 'state', 'desc'))).toEqual([
+			'partial_illu',
+			'empty_run',
+			'over_run',
+			'complete_pony',
+			'sweep',
+			'aborted_run',
+			'stalled_run',
+			'running_now',
+			'broken',
+			'legacy.prompt',
+		]);
+		expect(rowNames(await sortBy(h, 'created', 'asc'))).toEqual([
+			'legacy.prompt',
+			'sweep',
+			'broken',
+			'aborted_run',
+			'stalled_run',
+			'empty_run',
+			'over_run',
+			'partial_illu',
+			'complete_pony',
+			'running_now',
+		]);
 	});
 
 	it('breaks ties on the same created time by name, in both directions of the column', async () => {
@@ -274,7 +407,12 @@ describe('the sort pane', () => {
 		const h = await open(sampleSessions(), 200, 40);
 		await h.press('j', 'j', 'j');
 		expect(cursorName(h.lastFrame())).toBe('over_run');
-		for (const [column, direction] of [['name', 'asc'], ['completion', 'desc'], ['state', 'asc'], ['created', 'asc']] as const) {
+		for (const [column, direction] of [
+			['name', 'asc'],
+			['completion', 'desc'],
+			['state', 'asc'],
+			['created', 'asc'],
+		] as const) {
 			expect(cursorName(await sortBy(h, column, direction)), `${column} ${direction}`).toBe('over_run');
 		}
 	});

@@ -1,7 +1,17 @@
 /** Recompute from the explorer: what is asked for, the progress panel, live keys, rows landing, cancelling. */
 import {afterEach, describe, expect, it} from 'vitest';
 import type {ComputeSummary} from '../../source/jobs/compute-job.js';
-import {KEYS, cursorName, fakeData, renderExplorer, rowLines, rowNames, settle, type FakeData, type Harness} from '../helpers/explorer.js';
+import {
+	KEYS,
+	cursorName,
+	fakeData,
+	renderExplorer,
+	rowLines,
+	rowNames,
+	settle,
+	type FakeData,
+	type Harness,
+} from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 
 let harness: Harness | undefined;
@@ -18,15 +28,33 @@ function status(frame: string): string {
 }
 
 function summary(overrides: Partial<ComputeSummary> = {}): ComputeSummary {
-	return {computed: 1, unchanged: 0, removed: 0, unreadable: 0, no_manifest: 0, seconds: 1.25, cancelled: false, planned: 1, errors: [], ...overrides};
+	return {
+		computed: 1,
+		unchanged: 0,
+		removed: 0,
+		unreadable: 0,
+		no_manifest: 0,
+		seconds: 1.25,
+		cancelled: false,
+		planned: 1,
+		errors: [],
+		...overrides,
+	};
 }
 
 type Setup = {h: Harness; data: FakeData; clock: {now: number}};
 
-async function open(options: {stale?: {stale: string[]; newOnDisk: string[]}; columns?: number; rows?: number} = {}): Promise<Setup> {
+async function open(
+	options: {stale?: {stale: string[]; newOnDisk: string[]}; columns?: number; rows?: number} = {},
+): Promise<Setup> {
 	const clock = {now: TEST_NOW};
 	const data = fakeData(sampleSessions(), options.stale ? {stale: options.stale} : {});
-	harness = await renderExplorer({data, columns: options.columns ?? 100, rows: options.rows ?? 30, now: () => clock.now});
+	harness = await renderExplorer({
+		data,
+		columns: options.columns ?? 100,
+		rows: options.rows ?? 30,
+		now: () => clock.now,
+	});
 	await harness.waitForFrame((f) => f.includes('10 of 10 shown') && !f.includes('loading…'));
 	// The first stale check has answered.
 	await harness.waitForFrame(() => data.staleChecks >= 1);
@@ -118,10 +146,18 @@ describe('while a recompute runs', () => {
 		expect(frame).toContain('Recomputing 1 session: 4/10 (40%) · 2.0/s · ETA 3 s · Esc cancels');
 		expect(frame).toContain(`now: ${PARTIAL}`);
 		clock.now += 1000;
-		listener.onProgress({done: 6, total: 10, current: '20251110_100000-aborted_run', startedAtMs: TEST_NOW, errors: [{sessionId: '20251109_100000-broken', reason: 'truncated JSON'}]});
+		listener.onProgress({
+			done: 6,
+			total: 10,
+			current: '20251110_100000-aborted_run',
+			startedAtMs: TEST_NOW,
+			errors: [{sessionId: '20251109_100000-broken', reason: 'truncated JSON'}],
+		});
 		frame = await h.waitForFrame((f) => f.includes('6/10'));
 		expect(frame).toContain('Recomputing 1 session: 6/10 (60%) · 2.0/s · ETA 2 s · Esc cancels');
-		expect(frame).toContain('now: 20251110_100000-aborted_run · 1 unreadable: 20251109_100000-broken: truncated JSON');
+		expect(frame).toContain(
+			'now: 20251110_100000-aborted_run · 1 unreadable: 20251109_100000-broken: truncated JSON',
+		);
 		// The panel takes two lines; the frame stays below the terminal height.
 		expect(frame.split('\n').length).toBeLessThanOrEqual(29);
 	});
@@ -146,7 +182,12 @@ describe('while a recompute runs', () => {
 		expect(rowOf(before, 'partial_illu')).toContain('◐ partial');
 		expect(rowOf(before, 'partial_illu')).toContain('3/10');
 		const index = data.rows.findIndex((r) => r.session_id === PARTIAL);
-		data.rows[index] = storedSession(PARTIAL, {numImages: 10, images: 10, status: 'completed', prompt: 'a red fox in snow'});
+		data.rows[index] = storedSession(PARTIAL, {
+			numImages: 10,
+			images: 10,
+			status: 'completed',
+			prompt: 'a red fox in snow',
+		});
 		data.jobs[0]!.listener.onStored([PARTIAL]);
 		const frame = await h.waitForFrame((f) => rowOf(f, 'partial_illu')?.includes('10/10') === true);
 		const row = rowOf(frame, 'partial_illu')!;
@@ -166,7 +207,12 @@ describe('while a recompute runs', () => {
 		await h.press('r');
 		await h.waitForFrame((f) => f.includes('Recomputing'));
 		const index = data.rows.findIndex((r) => r.session_id === PARTIAL);
-		data.rows[index] = storedSession(PARTIAL, {numImages: 10, images: 1, status: 'completed', prompt: 'a red fox in snow'});
+		data.rows[index] = storedSession(PARTIAL, {
+			numImages: 10,
+			images: 1,
+			status: 'completed',
+			prompt: 'a red fox in snow',
+		});
 		data.jobs[0]!.listener.onStored([PARTIAL]);
 		const frame = await h.waitForFrame((f) => rowOf(f, 'partial_illu')?.includes('1/10') === true);
 		expect(rowNames(frame)).toEqual(['empty_run', 'partial_illu', 'aborted_run', 'running_now', 'stalled_run']);

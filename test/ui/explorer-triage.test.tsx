@@ -12,7 +12,8 @@ afterEach(() => harness?.unmount());
 
 const lines = (frame: string): string[] => frame.split('\n');
 const status = (frame: string): string => lines(frame).at(-1) ?? '';
-const rowOf = (frame: string, name: string): string | undefined => lines(frame).find((l) => l.includes(name) && /\d+\/(\d+|\?)/.test(l));
+const rowOf = (frame: string, name: string): string | undefined =>
+	lines(frame).find((l) => l.includes(name) && /\d+\/(\d+|\?)/.test(l));
 
 describe('triage keys', () => {
 	it('toggles favourite on the selected session, shows it in the flags column, and undoes it with U', async () => {
@@ -120,7 +121,15 @@ describe('triage keys', () => {
 
 	it('filters on the marks with the query language', async () => {
 		const rows = sampleSessions();
-		rows[2] = {...rows[2]!, has_metadata: 1, is_favorite: 1, is_test: 0, is_complete: 1, user_rating: 'like', tags: '["redo"]'};
+		rows[2] = {
+			...rows[2]!,
+			has_metadata: 1,
+			is_favorite: 1,
+			is_test: 0,
+			is_complete: 1,
+			user_rating: 'like',
+			tags: '["redo"]',
+		};
 		harness = await renderExplorer({data: fakeData(rows), columns: 140, rows: 30});
 		await harness.press('/');
 		await harness.type('fav:yes');
@@ -144,12 +153,16 @@ describe('sharing session_metadata with the web UI', () => {
 		const release = data.holdTriageLock();
 		const first = cursorRow(harness.lastFrame());
 		await harness.press('*');
-		await harness.waitForFrame((f) => status(f).includes('locked by another program') && status(f).includes('retrying, keys still work'));
+		await harness.waitForFrame(
+			(f) => status(f).includes('locked by another program') && status(f).includes('retrying, keys still work'),
+		);
 		// Keys are answered while the write waits: the cursor moves, and a second change is told to wait.
 		await harness.press(KEYS.down);
 		await harness.waitForFrame((f) => cursorRow(f) !== first);
 		await harness.press('*');
-		await harness.waitForFrame((f) => status(f).includes('a change is still being saved (set ★ favourite on 1 session)'));
+		await harness.waitForFrame((f) =>
+			status(f).includes('a change is still being saved (set ★ favourite on 1 session)'),
+		);
 		expect(data.triageLog).toEqual([]);
 		release();
 		await harness.waitForFrame((f) => status(f).includes('set ★ favourite on 1 session'));
@@ -166,13 +179,15 @@ describe('sharing session_metadata with the web UI', () => {
 		await harness.press('T');
 		await harness.waitForFrame((f) => status(f).includes('locked by another program'));
 		release('session_metadata stayed locked by another program for 60 s; the change was not saved');
-		await harness.waitForFrame((f) => status(f).includes('triage failed, not saved: session_metadata stayed locked by another program for 60 s'));
+		await harness.waitForFrame((f) =>
+			status(f).includes('triage failed, not saved: session_metadata stayed locked by another program for 60 s'),
+		);
 		// Nothing pending any more: the next key works.
 		await harness.press('T');
 		await harness.waitForFrame((f) => status(f).includes('set test on 1 session'));
 	});
 
-	it('undo after a foreign edit (regression: undo put back the whole row over the web UI\'s newer values): keeps theirs and says so', async () => {
+	it("undo after a foreign edit (regression: undo put back the whole row over the web UI's newer values): keeps theirs and says so", async () => {
 		const data = fakeData(sampleSessions());
 		harness = await renderExplorer({data, columns: 140, rows: 30});
 		await harness.press('*');
@@ -181,13 +196,23 @@ describe('sharing session_metadata with the web UI', () => {
 		// The web UI takes the star off meanwhile.
 		data.foreignEdit(id, {is_favorite: 0});
 		await harness.press('U');
-		await harness.waitForFrame((f) => status(f).includes('nothing undone; 1 kept: its favourite flag was changed elsewhere'));
+		await harness.waitForFrame((f) =>
+			status(f).includes('nothing undone; 1 kept: its favourite flag was changed elsewhere'),
+		);
 		expect(data.rows.find((r) => r.session_id === id)).toMatchObject({has_metadata: 1, is_favorite: 0});
 	});
 
-	it('complete: on sessions without a row (regression: they matched neither complete:yes nor complete:no) read as the web UI\'s default, complete; I shows where it is off', async () => {
+	it("complete: on sessions without a row (regression: they matched neither complete:yes nor complete:no) read as the web UI's default, complete; I shows where it is off", async () => {
 		const rows = sampleSessions();
-		rows[2] = {...rows[2]!, has_metadata: 1, is_favorite: 0, is_test: 0, is_complete: 0, user_rating: null, tags: '[]'};
+		rows[2] = {
+			...rows[2]!,
+			has_metadata: 1,
+			is_favorite: 0,
+			is_test: 0,
+			is_complete: 0,
+			user_rating: null,
+			tags: '[]',
+		};
 		harness = await renderExplorer({data: fakeData(rows), columns: 140, rows: 30});
 		expect(rowOf(harness.lastFrame(), 'over_run')).toMatch(/over_run\s+ I/);
 		await harness.press('/');
@@ -220,7 +245,11 @@ describe('the : command line and remembered views', () => {
 		await harness.type('save triage');
 		await harness.press(KEYS.enter);
 		await harness.waitForFrame((f) => f.includes('saved the view triage'));
-		expect(JSON.parse(fs.readFileSync(file, 'utf8')).saved.triage).toEqual({sort: 'completion:asc', filter: 'is:incomplete', hidden: ['sampler']});
+		expect(JSON.parse(fs.readFileSync(file, 'utf8')).saved.triage).toEqual({
+			sort: 'completion:asc',
+			filter: 'is:incomplete',
+			hidden: ['sampler'],
+		});
 		// Back to everything, then load it again through completion of the view name.
 		await harness.press(KEYS.escape, ':');
 		await harness.type('show sampler');
@@ -240,9 +269,18 @@ describe('the : command line and remembered views', () => {
 		await harness.press('q');
 		expect(harness.quitCalled()).toBe(true);
 		// The last view was written on the way out; a new explorer starts with it.
-		expect(JSON.parse(fs.readFileSync(file, 'utf8')).last).toEqual({sort: 'completion:asc', filter: 'is:incomplete', hidden: ['sampler']});
+		expect(JSON.parse(fs.readFileSync(file, 'utf8')).last).toEqual({
+			sort: 'completion:asc',
+			filter: 'is:incomplete',
+			hidden: ['sampler'],
+		});
 		harness.unmount();
-		harness = await renderExplorer({data: fakeData(sampleSessions()), columns: 139, rows: 30, viewStore: createViewStore(file, '/results')});
+		harness = await renderExplorer({
+			data: fakeData(sampleSessions()),
+			columns: 139,
+			rows: 30,
+			viewStore: createViewStore(file, '/results'),
+		});
 		frame = await harness.waitForFrame((f) => f.includes('5 of 10 shown (filter: is:incomplete)'));
 		expect(lines(frame)[2]).not.toContain('SAMPLER');
 	});
@@ -251,7 +289,10 @@ describe('the : command line and remembered views', () => {
 		const {base} = makeWorkspace();
 		const file = path.join(base, 'views.json');
 		fs.writeFileSync(file, '{"version": 1, "saved": {');
-		harness = await renderExplorer({data: fakeData(sampleSessions()), viewStore: createViewStore(file, '/results')});
+		harness = await renderExplorer({
+			data: fakeData(sampleSessions()),
+			viewStore: createViewStore(file, '/results'),
+		});
 		const frame = await harness.waitForFrame((f) => f.includes('ignored the remembered views'));
 		// The default view: every session, newest first.
 		expect(lines(frame)[1]).toContain('10 sessions');

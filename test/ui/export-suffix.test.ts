@@ -36,7 +36,14 @@ describe('exports never overwrite and never fail on a clash (issue 11 item 6)', 
 		stats.save(computed('s1'), 'fp');
 		const exportFolder = path.join(base, 'exports');
 		fs.mkdirSync(exportFolder);
-		const data = createExplorerData({root: ROOT, dbPath, repository: stats, metadata: new MetadataRepository(db), readonlyReason: null, exportFolder});
+		const data = createExplorerData({
+			root: ROOT,
+			dbPath,
+			repository: stats,
+			metadata: new MetadataRepository(db),
+			readonlyReason: null,
+			exportFolder,
+		});
 		const first = data.exportSessions('json', ['s1'], NOW, 600_000);
 		const second = data.exportSessions('json', ['s1'], NOW, 600_000);
 		const third = data.exportSessions('csv', ['s1'], NOW, 600_000);

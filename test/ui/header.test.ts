@@ -11,7 +11,10 @@ const counts = new Map<SessionState, number>([
 	['stalled', 1],
 	['empty', 3],
 ]);
-const text = (width: number): string => stateCountSegments(counts, width).map((s) => s.text).join('');
+const text = (width: number): string =>
+	stateCountSegments(counts, width)
+		.map((s) => s.text)
+		.join('');
 
 describe('the header state counts (regression: issue 11 item 13, partial was dropped at 120 columns)', () => {
 	it('uses words when every count fits', () => {

@@ -22,7 +22,11 @@ type OutputLike = {
 
 // Ink exports only its entry point; its Output class is read from the installed package's own file.
 const inkEntry = createRequire(import.meta.url).resolve('ink');
-const InkOutput = ((await import(pathToFileURL(path.join(path.dirname(inkEntry), 'output.js')).href)) as {default: new (options: {width: number; height: number}) => OutputLike}).default;
+const InkOutput = (
+	(await import(pathToFileURL(path.join(path.dirname(inkEntry), 'output.js')).href)) as {
+		default: new (options: {width: number; height: number}) => OutputLike;
+	}
+).default;
 
 const STYLES: Array<[string, string]> = [
 	['\u001B[32m', '\u001B[39m'],
@@ -34,7 +38,23 @@ const STYLES: Array<[string, string]> = [
 	['\u001B[38;2;10;200;30m', '\u001B[39m'],
 	['\u001B[4m', '\u001B[24m'],
 ];
-const WORDS = ['session', 'done', '✓', '…', '日本語', 'ｶﾀｶﾅ', '👍', '🇯🇵', 'e\u0301', '█▌', ' ', '42%', 'pony_v6', '—', '·'];
+const WORDS = [
+	'session',
+	'done',
+	'✓',
+	'…',
+	'日本語',
+	'ｶﾀｶﾅ',
+	'👍',
+	'🇯🇵',
+	'e\u0301',
+	'█▌',
+	' ',
+	'42%',
+	'pony_v6',
+	'—',
+	'·',
+];
 
 function pick<T>(next: () => number, items: readonly T[]): T {
 	return items[Math.floor(next() * items.length)]!;
@@ -80,7 +100,12 @@ function frame(seed: number, width: number, height: number): Draw {
 			const edge = (): number | undefined => (next() < 0.2 ? undefined : Math.floor(next() * (width + 4)) - 2);
 			const x1 = edge();
 			const y1 = next() < 0.2 ? undefined : Math.floor(next() * height);
-			const clip: Clip = {x1, x2: x1 === undefined ? edge() : x1 + Math.floor(next() * width), y1, y2: y1 === undefined ? undefined : y1 + Math.floor(next() * height)};
+			const clip: Clip = {
+				x1,
+				x2: x1 === undefined ? edge() : x1 + Math.floor(next() * width),
+				y1,
+				y2: y1 === undefined ? undefined : y1 + Math.floor(next() * height),
+			};
 			steps.push((o) => o.clip(clip));
 			open++;
 		} else if (roll < 0.15 && open > 0) {
@@ -99,7 +124,12 @@ function frame(seed: number, width: number, height: number): Draw {
 	};
 }
 
-function draw(Kind: new (options: {width: number; height: number}) => OutputLike, width: number, height: number, paint: Draw): {output: string; height: number} {
+function draw(
+	Kind: new (options: {width: number; height: number}) => OutputLike,
+	width: number,
+	height: number,
+	paint: Draw,
+): {output: string; height: number} {
 	const output = new Kind({width, height});
 	paint(output);
 	return output.get();

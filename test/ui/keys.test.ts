@@ -11,7 +11,23 @@ import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
 import {TEST_NOW, sampleSessions} from '../helpers/sessions.js';
 import {key} from '../helpers/ink-key.js';
 
-const ALL_MODES: Mode[] = ['list', 'filter-input', 'filter-pane', 'sort-pane', 'details', 'help', 'confirm', 'tag-input', 'note-input', 'command', 'export', 'groups', 'action-confirm', 'grid', 'image'];
+const ALL_MODES: Mode[] = [
+	'list',
+	'filter-input',
+	'filter-pane',
+	'sort-pane',
+	'details',
+	'help',
+	'confirm',
+	'tag-input',
+	'note-input',
+	'command',
+	'export',
+	'groups',
+	'action-confirm',
+	'grid',
+	'image',
+];
 
 type Input = {label: string; input: string; key: Key};
 
@@ -21,7 +37,20 @@ function representativeInputs(): Input[] {
 	const printable = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 /?.-,;:!@#*+=_[]{}';
 	for (const c of printable) inputs.push({label: JSON.stringify(c), input: c, key: key({shift: /[A-Z]/.test(c)})});
 	for (const c of 'abcdefghijklmnopqrstuvwxyz') inputs.push({label: `Ctrl-${c}`, input: c, key: key({ctrl: true})});
-	const named: Array<keyof Key> = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'return', 'tab', 'backspace', 'delete'];
+	const named: Array<keyof Key> = [
+		'upArrow',
+		'downArrow',
+		'leftArrow',
+		'rightArrow',
+		'pageUp',
+		'pageDown',
+		'home',
+		'end',
+		'return',
+		'tab',
+		'backspace',
+		'delete',
+	];
 	for (const name of named) inputs.push({label: name, input: '', key: key({[name]: true})});
 	inputs.push({label: 'escape', input: '', key: key({escape: true, meta: true})});
 	inputs.push({label: 'Meta-j', input: 'j', key: key({meta: true})});
@@ -29,7 +58,12 @@ function representativeInputs(): Input[] {
 }
 
 function loadedState(overrides: Partial<ExplorerState> = {}): ExplorerState {
-	const start = initialState({viewport: {columns: 100, rows: 30}, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false}});
+	const start = initialState({
+		viewport: {columns: 100, rows: 30},
+		nowMs: TEST_NOW,
+		stallWindowMs: 10 * 60_000,
+		info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
+	});
 	const loaded = reducer(start, {type: 'rows-loaded', rows: sampleSessions(), complete: true, nowMs: TEST_NOW});
 	return {...loaded, ...overrides};
 }
@@ -58,7 +92,10 @@ describe('the key table', () => {
 				expectedRows++;
 				const section = sections.find((s) => s.title === MODE_TITLES[mode]);
 				expect(section, MODE_TITLES[mode]).toBeDefined();
-				expect(section!.rows, `${binding.keys} in ${mode}`).toContainEqual({keys: binding.keys, help: binding.help});
+				expect(section!.rows, `${binding.keys} in ${mode}`).toContainEqual({
+					keys: binding.keys,
+					help: binding.help,
+				});
 			}
 		}
 		expect(sections.reduce((n, s) => n + s.rows.length, 0)).toBe(expectedRows);
@@ -69,14 +106,19 @@ describe('the key table', () => {
 			const hints = footerHints(mode);
 			expect(hints.length, mode).toBeGreaterThan(0);
 			for (const hint of hints) {
-				expect(BINDINGS.some((b) => b.modes.includes(mode) && b.footer?.label === hint), `${mode}: ${hint}`).toBe(true);
+				expect(
+					BINDINGS.some((b) => b.modes.includes(mode) && b.footer?.label === hint),
+					`${mode}: ${hint}`,
+				).toBe(true);
 			}
 		}
 	});
 
 	it('orders footer hints by priority, most important first', () => {
 		for (const mode of ALL_MODES) {
-			const priorities = footerHints(mode).map((label) => BINDINGS.find((b) => b.modes.includes(mode) && b.footer?.label === label)!.footer!.priority);
+			const priorities = footerHints(mode).map(
+				(label) => BINDINGS.find((b) => b.modes.includes(mode) && b.footer?.label === label)!.footer!.priority,
+			);
 			expect(priorities).toEqual([...priorities].sort((a, b) => a - b));
 		}
 	});
@@ -145,7 +187,10 @@ describe('the dispatcher', () => {
 		const s = list();
 		const typing = {...s, mode: 'filter-input' as const};
 		for (const c of ['j', 'k', 'q', '/', '?', 'g', 'G', 'n', 'r', 'R', 'a', 'u', 'i', 'f', 's', ' ', '1']) {
-			expect(dispatchKey(typing, c, key({shift: /[A-Z]/.test(c)})), c).toEqual({type: 'filter-input-type', text: c});
+			expect(dispatchKey(typing, c, key({shift: /[A-Z]/.test(c)})), c).toEqual({
+				type: 'filter-input-type',
+				text: c,
+			});
 		}
 		expect(dispatchKey(typing, 'red fox', key())).toEqual({type: 'filter-input-type', text: 'red fox'});
 	});
@@ -227,7 +272,11 @@ describe('the dispatcher', () => {
 		const moved = explorerReducer(s, {type: 'key', input: 'j', key: key()});
 		expect(moved.cursorIndex).toBe(1);
 		expect(moved.cursorId).toBe(s.shown[1]!.id);
-		const typing = explorerReducer(explorerReducer(s, {type: 'key', input: '/', key: key()}), {type: 'key', input: 'q', key: key()});
+		const typing = explorerReducer(explorerReducer(s, {type: 'key', input: '/', key: key()}), {
+			type: 'key',
+			input: 'q',
+			key: key(),
+		});
 		expect(typing.mode).toBe('filter-input');
 		expect(typing.filter.text).toBe('q');
 		expect(typing.quitting).toBe(false);
@@ -235,7 +284,13 @@ describe('the dispatcher', () => {
 });
 
 describe('keys arriving in one chunk', () => {
-	const split = (input: string, textInput: boolean) => splitChunk(input, key(), textInput).map((k) => [k.input, Object.entries(k.key).filter(([, on]) => on === true).map(([name]) => name)]);
+	const split = (input: string, textInput: boolean) =>
+		splitChunk(input, key(), textInput).map((k) => [
+			k.input,
+			Object.entries(k.key)
+				.filter(([, on]) => on === true)
+				.map(([name]) => name),
+		]);
 
 	it('outside text inputs: each character is the key Ink reports for it read alone', () => {
 		expect(split('j\r\t\u007F\b\u0003 ', false)).toEqual([

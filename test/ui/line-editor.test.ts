@@ -79,7 +79,9 @@ describe('the line editor', () => {
 		expect(commonPrefix([])).toBe('');
 		expect(commonPrefix(['load a', 'load ab'])).toBe('load a');
 		expect(complete(lineOf('sa'), ['save '])).toEqual(lineOf('save '));
-		expect(complete(lineOf('hide s'), ['hide size', 'hide steps', 'hide sampler', 'hide sweep'])).toEqual(lineOf('hide size'));
+		expect(complete(lineOf('hide s'), ['hide size', 'hide steps', 'hide sampler', 'hide sweep'])).toEqual(
+			lineOf('hide size'),
+		);
 		expect(complete(lineOf('load '), ['load alpha', 'load alpine'])).toEqual(lineOf('load alp'));
 		const line = lineOf('x');
 		expect(complete(line, [])).toBe(line);

@@ -64,7 +64,12 @@ function checkPipeline(s: ExplorerState): void {
 }
 
 function loaded(rows: StoredSession[] = sampleSessions(), viewport = {columns: 100, rows: 30}): ExplorerState {
-	const start = initialState({viewport, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false}});
+	const start = initialState({
+		viewport,
+		nowMs: TEST_NOW,
+		stallWindowMs: 10 * 60_000,
+		info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
+	});
 	const s = reducer(start, {type: 'rows-loaded', rows, complete: true, nowMs: TEST_NOW});
 	checkPipeline(s);
 	return s;
@@ -93,7 +98,20 @@ function focusPane(s: ExplorerState, index: number): ExplorerState {
 /** The sort pane, by keys: focus the column, pick the direction, apply. */
 function sortBy(state: ExplorerState, column: string, direction: 'asc' | 'desc'): ExplorerState {
 	let s = press(state, 's');
-	const order = ['created', 'name', 'model', 'state', 'images', 'completion', 'mode', 'sweep', 'size', 'steps', 'cfg', 'sampler'];
+	const order = [
+		'created',
+		'name',
+		'model',
+		'state',
+		'images',
+		'completion',
+		'mode',
+		'sweep',
+		'size',
+		'steps',
+		'cfg',
+		'sampler',
+	];
 	const target = order.indexOf(column);
 	while (s.sortPane!.focus > target) s = press(s, K.up);
 	while (s.sortPane!.focus < target) s = press(s, K.down);
@@ -112,7 +130,12 @@ describe('the reducer is pure', () => {
 			{type: 'key', input: ' ', key: key()},
 			{type: 'key', input: 'i', key: key()},
 			{type: 'key', input: 'a', key: key()},
-			{type: 'rows-updated', rows: [storedSession('20251114_100000-partial_illu', {numImages: 10, images: 10, status: 'completed'})], removedIds: ['20251113_100000-over_run'], nowMs: TEST_NOW},
+			{
+				type: 'rows-updated',
+				rows: [storedSession('20251114_100000-partial_illu', {numImages: 10, images: 10, status: 'completed'})],
+				removedIds: ['20251113_100000-over_run'],
+				nowMs: TEST_NOW,
+			},
 		];
 		for (const action of actions) {
 			const a = explorerReducer(s, action);
@@ -124,7 +147,12 @@ describe('the reducer is pure', () => {
 	});
 
 	it('starts empty, in the list, loading, sorted newest first', () => {
-		const start = initialState({viewport: {columns: 80, rows: 24}, nowMs: TEST_NOW, stallWindowMs: 600_000, info: {root: '/r', dbPath: '/d', notice: null, readonly: false}});
+		const start = initialState({
+			viewport: {columns: 80, rows: 24},
+			nowMs: TEST_NOW,
+			stallWindowMs: 600_000,
+			info: {root: '/r', dbPath: '/d', notice: null, readonly: false},
+		});
 		expect(start.mode).toBe('list');
 		expect(start.shown).toEqual([]);
 		expect(start.loading).toBe(true);
@@ -183,7 +211,10 @@ describe('cursor stability', () => {
 		s = moveToName(loaded(), 'empty_run');
 		const order = shownNames(s);
 		const i = order.indexOf('empty_run');
-		s = focusPane(press(s, 'f'), FILTER_PANE_ITEMS.findIndex((item) => item.kind === 'number' && item.bound === 'min'));
+		s = focusPane(
+			press(s, 'f'),
+			FILTER_PANE_ITEMS.findIndex((item) => item.kind === 'number' && item.bound === 'min'),
+		);
 		// completion ≥ 1 hides the empty session (0%) and the two without a known completion.
 		s = press(s, '1');
 		expect(shownNames(s)).toEqual(order.filter((n) => !['empty_run', 'broken', 'legacy.prompt'].includes(n)));
@@ -196,7 +227,12 @@ describe('cursor stability', () => {
 		let s = sortBy(loaded(), 'completion', 'asc');
 		s = moveToName(s, 'partial_illu');
 		const before = s.cursorIndex;
-		s = reducer(s, {type: 'rows-updated', rows: [storedSession('20251114_100000-partial_illu', {numImages: 10, images: 20, status: 'completed'})], removedIds: [], nowMs: TEST_NOW});
+		s = reducer(s, {
+			type: 'rows-updated',
+			rows: [storedSession('20251114_100000-partial_illu', {numImages: 10, images: 20, status: 'completed'})],
+			removedIds: [],
+			nowMs: TEST_NOW,
+		});
 		checkPipeline(s);
 		expect(s.cursorIndex).not.toBe(before);
 		expect(nameOf(s)).toBe('partial_illu');
@@ -205,7 +241,12 @@ describe('cursor stability', () => {
 
 	it('updates rows in place and keeps the cursor when the sort does not move them', () => {
 		let s = moveToName(loaded(), 'empty_run');
-		s = reducer(s, {type: 'rows-updated', rows: [storedSession('20251112_100000-empty_run', {numImages: 5, images: 5, status: 'completed'})], removedIds: [], nowMs: TEST_NOW});
+		s = reducer(s, {
+			type: 'rows-updated',
+			rows: [storedSession('20251112_100000-empty_run', {numImages: 5, images: 5, status: 'completed'})],
+			removedIds: [],
+			nowMs: TEST_NOW,
+		});
 		checkPipeline(s);
 		expect(nameOf(s)).toBe('empty_run');
 		expect(s.shown[s.cursorIndex]!.state).toBe('complete');
@@ -226,7 +267,12 @@ describe('cursor stability', () => {
 
 	it('adds recomputed sessions that were not cached yet, in order, without moving the cursor', () => {
 		let s = moveToName(loaded(), 'over_run');
-		s = reducer(s, {type: 'rows-updated', rows: [storedSession('20251120_115900-brand_new', {numImages: 2, images: 2, status: 'completed'})], removedIds: [], nowMs: TEST_NOW});
+		s = reducer(s, {
+			type: 'rows-updated',
+			rows: [storedSession('20251120_115900-brand_new', {numImages: 2, images: 2, status: 'completed'})],
+			removedIds: [],
+			nowMs: TEST_NOW,
+		});
 		checkPipeline(s);
 		expect(shownNames(s)[0]).toBe('brand_new');
 		expect(s.all.length).toBe(11);
@@ -268,7 +314,9 @@ describe('the incomplete preset', () => {
 		expect(hasIncomplete(s.filter.query)).toBe(true);
 		expect(s.shown.length).toBe(5);
 		for (const v of s.shown) expect(INCOMPLETE_STATES.has(v.state)).toBe(true);
-		expect(new Set(s.shown.map((v) => v.state))).toEqual(new Set(['partial', 'stalled', 'aborted', 'empty', 'running']));
+		expect(new Set(s.shown.map((v) => v.state))).toEqual(
+			new Set(['partial', 'stalled', 'aborted', 'empty', 'running']),
+		);
 		const completions = s.shown.map((v) => v.completion);
 		expect(completions).toEqual([...completions].sort((a, b) => a - b));
 		expect(shownNames(s)[0]).toBe('empty_run');
@@ -306,7 +354,8 @@ describe('the incomplete preset', () => {
 });
 
 describe('the filter pane', () => {
-	const stateFocus = (state: string): number => FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'state' && i.state === state);
+	const stateFocus = (state: string): number =>
+		FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'state' && i.state === state);
 
 	const focus = focusPane;
 
@@ -339,19 +388,31 @@ describe('the filter pane', () => {
 
 	it('filters completion and created ranges from typed bounds', () => {
 		let s = press(loaded(), 'f');
-		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.bound === 'min'));
+		s = focus(
+			s,
+			FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.bound === 'min'),
+		);
 		s = press(s, '25');
 		expect(formatQuery(s.filter.query)).toContain('completion:>=25');
-		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.bound === 'max'));
+		s = focus(
+			s,
+			FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'number' && i.bound === 'max'),
+		);
 		s = press(s, '99');
 		expect(new Set(shownNames(s))).toEqual(new Set(['running_now', 'partial_illu', 'stalled_run']));
 		s = press(s, K.backspace, K.ctrlH);
 		expect(formatQuery(s.filter.query)).not.toContain('completion:<=');
-		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.bound === 'min'));
+		s = focus(
+			s,
+			FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.bound === 'min'),
+		);
 		s = press(s, '2025-11-14');
 		expect(formatQuery(s.filter.query)).toContain('created:>=2025-11-14');
 		expect(shownNames(s)).toEqual(['running_now', 'complete_pony', 'partial_illu']);
-		s = focus(s, FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.bound === 'max'));
+		s = focus(
+			s,
+			FILTER_PANE_ITEMS.findIndex((i) => i.kind === 'date' && i.bound === 'max'),
+		);
 		s = press(s, '2025-11-15');
 		expect(shownNames(s)).toEqual(['complete_pony', 'partial_illu']);
 	});
@@ -427,7 +488,9 @@ describe('recompute requests', () => {
 		s = reducer(s, {type: 'job-finished', message: 'done'});
 		s = press(s, 'g', ' ', ' ', 'r');
 		expect(s.jobRequest?.scope).toBe('sessions');
-		expect(new Set(s.jobRequest?.scope === 'sessions' ? s.jobRequest.sessionIds : [])).toEqual(new Set(['20251120_115500-running_now', '20251115_100000-complete_pony']));
+		expect(new Set(s.jobRequest?.scope === 'sessions' ? s.jobRequest.sessionIds : [])).toEqual(
+			new Set(['20251120_115500-running_now', '20251115_100000-complete_pony']),
+		);
 		expect(s.jobRequest?.id).toBe(2);
 	});
 
@@ -446,7 +509,13 @@ describe('recompute requests', () => {
 	});
 
 	it('Esc cancels a running job; Ctrl-C cancels first and quits the second time', () => {
-		let s = reducer(loaded(), {type: 'job-started', requestId: 1, label: 'all sessions', total: 10, startedAtMs: TEST_NOW});
+		let s = reducer(loaded(), {
+			type: 'job-started',
+			requestId: 1,
+			label: 'all sessions',
+			total: 10,
+			startedAtMs: TEST_NOW,
+		});
 		const cancelled = press(s, K.escape);
 		expect(cancelled.job?.cancelling).toBe(true);
 		expect(cancelled.quitting).toBe(false);
@@ -458,7 +527,13 @@ describe('recompute requests', () => {
 	});
 
 	it('keys keep working while a job runs', () => {
-		let s = reducer(loaded(), {type: 'job-started', requestId: 1, label: 'all sessions', total: 10, startedAtMs: TEST_NOW});
+		let s = reducer(loaded(), {
+			type: 'job-started',
+			requestId: 1,
+			label: 'all sessions',
+			total: 10,
+			startedAtMs: TEST_NOW,
+		});
 		s = press(s, 'j', 'j');
 		expect(nameOf(s)).toBe('partial_illu');
 		s = press(s, '/', 'pony', K.enter);
@@ -469,7 +544,13 @@ describe('recompute requests', () => {
 
 describe('scrolling', () => {
 	it('pages by the list height and keeps the cursor row visible', () => {
-		const rows = Array.from({length: 60}, (_, i) => storedSession(`20251119_${String(235959 - i * 100).padStart(6, '0')}-s${String(i).padStart(2, '0')}`, {numImages: 1, images: 1, status: 'completed'}));
+		const rows = Array.from({length: 60}, (_, i) =>
+			storedSession(`20251119_${String(235959 - i * 100).padStart(6, '0')}-s${String(i).padStart(2, '0')}`, {
+				numImages: 1,
+				images: 1,
+				status: 'completed',
+			}),
+		);
 		let s = loaded(rows, {columns: 80, rows: 24});
 		// 24 rows: 1 kept free, 2 header, 2 footer, 1 column header → 18 list rows; a page moves 17.
 		s = press(s, ['', key({pageDown: true})]);
@@ -491,12 +572,24 @@ describe('scrolling', () => {
 });
 
 describe('regression: a new session arriving above the cursor does not take it (issue 11 item 16)', () => {
-	it('keeps the cursor on the first row\'s session when a newer one arrives before any key', () => {
-		const start = initialState({viewport: {columns: 100, rows: 30}, nowMs: TEST_NOW, stallWindowMs: 10 * 60_000, info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false}});
+	it("keeps the cursor on the first row's session when a newer one arrives before any key", () => {
+		const start = initialState({
+			viewport: {columns: 100, rows: 30},
+			nowMs: TEST_NOW,
+			stallWindowMs: 10 * 60_000,
+			info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
+		});
 		let s = reducer(start, {type: 'rows-loaded', rows: sampleSessions(), complete: true, nowMs: TEST_NOW});
 		const first = s.shown[s.cursorIndex]!.id;
 		expect(s.cursorIndex).toBe(0);
-		s = reducer(s, {type: 'rows-updated', rows: [storedSession('20251120_115959-newest', {numImages: 2, images: 1, status: 'ongoing', idleMinutes: 0})], removedIds: [], nowMs: TEST_NOW});
+		s = reducer(s, {
+			type: 'rows-updated',
+			rows: [
+				storedSession('20251120_115959-newest', {numImages: 2, images: 1, status: 'ongoing', idleMinutes: 0}),
+			],
+			removedIds: [],
+			nowMs: TEST_NOW,
+		});
 		expect(s.shown[0]!.id).toBe('20251120_115959-newest');
 		expect(s.shown[s.cursorIndex]!.id).toBe(first);
 		expect(s.cursorIndex).toBe(1);

@@ -7,7 +7,17 @@ import {epochMsFromIso, isoFromEpochMs} from '../../source/core/iso-time.js';
 import {formatQuery, parseQuery, type FieldValue} from '../../source/core/query.js';
 import type {StoredSession} from '../../source/core/types.js';
 import {compileQuery} from '../../source/view/query-match.js';
-import {GROUP_BYS, isoWeekOf, localEpochMs, nextGroupBy, parseGroupBy, queryWithin, rollup, type GroupBy, type GroupRow} from '../../source/view/rollup.js';
+import {
+	GROUP_BYS,
+	isoWeekOf,
+	localEpochMs,
+	nextGroupBy,
+	parseGroupBy,
+	queryWithin,
+	rollup,
+	type GroupBy,
+	type GroupRow,
+} from '../../source/view/rollup.js';
 import {toSessionView, type SessionView} from '../../source/view/session-view.js';
 import {TEST_NOW, sampleSessions, storedSession, type RowSpec} from '../helpers/sessions.js';
 
@@ -19,7 +29,8 @@ function row(name: string, spec: RowSpec, overrides: Partial<StoredSession> = {}
 	return {...storedSession(name, spec), ...overrides};
 }
 
-const viewsOf = (rows: readonly StoredSession[]): SessionView[] => rows.map((r) => toSessionView(r, TEST_NOW, STALL_MS));
+const viewsOf = (rows: readonly StoredSession[]): SessionView[] =>
+	rows.map((r) => toSessionView(r, TEST_NOW, STALL_MS));
 
 function compile(text: string): (view: SessionView) => boolean {
 	const parsed = parseQuery(text);
@@ -88,7 +99,12 @@ function expectedKey(view: SessionView, by: GroupBy): string | null {
 		case 'week': {
 			const day = (r.session_created_at ?? '').slice(0, 10);
 			const date = new Date(`${day}T00:00:00Z`);
-			if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day) return null;
+			if (
+				!/^\d{4}-\d{2}-\d{2}$/.test(day) ||
+				Number.isNaN(date.getTime()) ||
+				date.toISOString().slice(0, 10) !== day
+			)
+				return null;
 			return by === 'day' ? day : isoWeekOf(day).key;
 		}
 	}
@@ -159,33 +175,68 @@ describe('rollup: every group query selects exactly its sessions', () => {
 		expect(isoWeekOf('9999-12-31')).toEqual({key: '9999-W52', monday: '9999-12-27', sunday: '9999-12-31'});
 		expect(isoWeekOf('0000-01-01').monday).toBe('0000-01-01');
 		const weeks = rollup(views, 'week', TEST_NOW);
-		expect(weeks.find((g) => g.key === '2025-W01')).toMatchObject({sessions: 2, query: 'created:2024-12-30..2025-01-05'});
+		expect(weeks.find((g) => g.key === '2025-W01')).toMatchObject({
+			sessions: 2,
+			query: 'created:2024-12-30..2025-01-05',
+		});
 	});
 });
 
 describe('rollup: figures', () => {
 	const HUGE = 9_223_372_036_854_775_807n;
 	const rows = [
-		row('20251110_100000-a', {numImages: 10, images: 10, model: PONY, status: 'completed', apiParams: {width: 832, height: 1216, sampler_name: 'Euler a'}}, {
-			first_image_created_at: '2025-11-10T10:00:00',
-			last_image_created_at: '2025-11-10T10:09:00',
-		}),
-		row('20251111_100000-b', {numImages: 10, images: 4, model: PONY, status: 'aborted', apiParams: {width: 832, height: 1216, sampler_name: 'DPM++ 2M'}}, {
-			first_image_created_at: '2025-11-11T10:00:00',
-			last_image_created_at: '2025-11-11T10:03:00',
-		}),
-		row('20251112_100000-c', {numImages: 20, images: 5, model: PONY, status: 'ongoing', idleMinutes: 300}, {
-			first_image_created_at: '2025-11-12T10:00:00',
-			last_image_created_at: '2025-11-12T10:04:00.250000',
-		}),
-		row('20251113_100000-d', {numImages: 8, images: 1, model: ILLU, status: 'completed'}, {
-			first_image_created_at: '2025-11-13T10:00:30',
-			last_image_created_at: '2025-11-13T10:00:30',
-		}),
-		row('2025-10-14_163854_legacy.prompt', {noManifest: true, images: 3}, {
-			first_image_created_at: '2025-10-14T16:40:00',
-			last_image_created_at: '2025-10-14T16:41:00',
-		}),
+		row(
+			'20251110_100000-a',
+			{
+				numImages: 10,
+				images: 10,
+				model: PONY,
+				status: 'completed',
+				apiParams: {width: 832, height: 1216, sampler_name: 'Euler a'},
+			},
+			{
+				first_image_created_at: '2025-11-10T10:00:00',
+				last_image_created_at: '2025-11-10T10:09:00',
+			},
+		),
+		row(
+			'20251111_100000-b',
+			{
+				numImages: 10,
+				images: 4,
+				model: PONY,
+				status: 'aborted',
+				apiParams: {width: 832, height: 1216, sampler_name: 'DPM++ 2M'},
+			},
+			{
+				first_image_created_at: '2025-11-11T10:00:00',
+				last_image_created_at: '2025-11-11T10:03:00',
+			},
+		),
+		row(
+			'20251112_100000-c',
+			{numImages: 20, images: 5, model: PONY, status: 'ongoing', idleMinutes: 300},
+			{
+				first_image_created_at: '2025-11-12T10:00:00',
+				last_image_created_at: '2025-11-12T10:04:00.250000',
+			},
+		),
+		row(
+			'20251113_100000-d',
+			{numImages: 8, images: 1, model: ILLU, status: 'completed'},
+			{
+				first_image_created_at: '2025-11-13T10:00:30',
+				last_image_created_at: '2025-11-13T10:00:30',
+			},
+		),
+		row(
+			'2025-10-14_163854_legacy.prompt',
+			{noManifest: true, images: 3},
+			{
+				first_image_created_at: '2025-10-14T16:40:00',
+				last_image_created_at: '2025-10-14T16:41:00',
+			},
+		),
 	];
 	const views = viewsOf(rows);
 
@@ -257,7 +308,13 @@ describe('rollup: figures', () => {
 			['(unknown)', 1, 'sampler:none'],
 			['Euler a', 1, 'sampler:="Euler a"'],
 		]);
-		expect(pick(rollup(views, 'day', TEST_NOW)).map(([label]) => label)).toEqual(['2025-10-14', '2025-11-10', '2025-11-11', '2025-11-12', '2025-11-13']);
+		expect(pick(rollup(views, 'day', TEST_NOW)).map(([label]) => label)).toEqual([
+			'2025-10-14',
+			'2025-11-10',
+			'2025-11-11',
+			'2025-11-12',
+			'2025-11-13',
+		]);
 		expect(pick(rollup(views, 'week', TEST_NOW))).toEqual([
 			['2025-W46', 4, 'created:2025-11-10..2025-11-16'],
 			['2025-W42', 1, 'created:2025-10-13..2025-10-19'],
@@ -266,7 +323,11 @@ describe('rollup: figures', () => {
 
 	it('sums expected images exactly past 2^53', () => {
 		const huge = viewsOf([
-			row('20251110_100000-a', {numImages: 10, images: 2, model: PONY}, {images_expected: HUGE, completion_percentage: 0}),
+			row(
+				'20251110_100000-a',
+				{numImages: 10, images: 2, model: PONY},
+				{images_expected: HUGE, completion_percentage: 0},
+			),
 			row('20251111_100000-b', {numImages: 10, images: 2, model: PONY}),
 		]);
 		expect(rollup(huge, 'model', TEST_NOW)[0]).toMatchObject({imagesExpected: HUGE + 10n, meanCompletion: 10});
@@ -282,14 +343,26 @@ describe('rollup: figures', () => {
 		const groups = rollup(views.filter(compileQuery(parsed.query, TEST_NOW)), 'model', TEST_NOW);
 		const scoped = groups.map((g) => queryWithin(parsed.query, g));
 		// One session each: by label.
-		expect(scoped).toEqual([`state:partial,stalled -fox model:="${ILLU}"`, `state:partial,stalled -fox model:="${PONY}"`]);
+		expect(scoped).toEqual([
+			`state:partial,stalled -fox model:="${ILLU}"`,
+			`state:partial,stalled -fox model:="${PONY}"`,
+		]);
 		for (const [i, text] of scoped.entries()) expect(views.filter(compile(text))).toHaveLength(groups[i]!.sessions);
 		expect(queryWithin({terms: []}, groups[0]!)).toBe(groups[0]!.query);
 	});
 
 	it('reads stored times as epochMsFromIso does, only faster', () => {
-		const samples = ['2025-11-12T21:04:11', '2025-11-12T21:04:11.482913', '2025-11-12 21:04:11.5', '2025-11-12T21:04', '0099-01-01T00:00:00', 'garbage', '2025-11-12T2x:04:11'];
-		for (let t = Date.UTC(1999, 0, 1); t < Date.UTC(2031, 0, 1); t += 7_777_777_777) samples.push(isoFromEpochMs(t), isoFromEpochMs(t).slice(0, 19));
+		const samples = [
+			'2025-11-12T21:04:11',
+			'2025-11-12T21:04:11.482913',
+			'2025-11-12 21:04:11.5',
+			'2025-11-12T21:04',
+			'0099-01-01T00:00:00',
+			'garbage',
+			'2025-11-12T2x:04:11',
+		];
+		for (let t = Date.UTC(1999, 0, 1); t < Date.UTC(2031, 0, 1); t += 7_777_777_777)
+			samples.push(isoFromEpochMs(t), isoFromEpochMs(t).slice(0, 19));
 		for (const text of samples) expect(localEpochMs(text), text).toEqual(epochMsFromIso(text));
 	});
 
@@ -322,7 +395,16 @@ describe('query language: exact values, none, size', () => {
 		['size:none', {type: 'none'}],
 		['created:none', {type: 'none'}],
 		['size:832x1216', {type: 'sizes', values: [{width: 832, height: 1216}]}],
-		['size:512×768,1024X1024', {type: 'sizes', values: [{width: 512, height: 768}, {width: 1024, height: 1024}]}],
+		[
+			'size:512×768,1024X1024',
+			{
+				type: 'sizes',
+				values: [
+					{width: 512, height: 768},
+					{width: 1024, height: 1024},
+				],
+			},
+		],
 		// Quoted, "=" and "none" are text again: "contains".
 		['model:"none"', {type: 'text', values: ['none']}],
 		['model:"=x"', {type: 'text', values: ['=x']}],
@@ -353,7 +435,12 @@ describe('query language: exact values, none, size', () => {
 
 	it('matches them', () => {
 		const views = viewsOf([
-			row('20251110_100000-a', {numImages: 2, images: 2, model: 'Pony', apiParams: {width: 512, height: 768, sampler_name: 'Euler a'}}),
+			row('20251110_100000-a', {
+				numImages: 2,
+				images: 2,
+				model: 'Pony',
+				apiParams: {width: 512, height: 768, sampler_name: 'Euler a'},
+			}),
 			row('20251111_100000-b', {numImages: 2, images: 2, model: 'ponyV2', apiParams: {width: 768, height: 512}}),
 			row('x', {noManifest: true, images: 1}),
 		]);
@@ -372,12 +459,24 @@ describe('query language: exact values, none, size', () => {
 	});
 });
 
-describe('images per day over the last 30 days (the roll-ups\' sparkline)', () => {
-	it('spreads each session\'s images over the days from its first image to its last, oldest day first', () => {
+describe("images per day over the last 30 days (the roll-ups' sparkline)", () => {
+	it("spreads each session's images over the days from its first image to its last, oldest day first", () => {
 		const rows = [
-			row('20251118_100000-two_days', {numImages: 10, images: 10}, {first_image_created_at: '2025-11-18T23:00:00', last_image_created_at: '2025-11-19T01:00:00'}),
-			row('20251120_100000-today', {numImages: 3, images: 3}, {first_image_created_at: '2025-11-20T09:00:00', last_image_created_at: '2025-11-20T10:00:00'}),
-			row('20250901_100000-long_ago', {numImages: 7, images: 7}, {first_image_created_at: '2025-09-01T09:00:00', last_image_created_at: '2025-09-01T10:00:00'}),
+			row(
+				'20251118_100000-two_days',
+				{numImages: 10, images: 10},
+				{first_image_created_at: '2025-11-18T23:00:00', last_image_created_at: '2025-11-19T01:00:00'},
+			),
+			row(
+				'20251120_100000-today',
+				{numImages: 3, images: 3},
+				{first_image_created_at: '2025-11-20T09:00:00', last_image_created_at: '2025-11-20T10:00:00'},
+			),
+			row(
+				'20250901_100000-long_ago',
+				{numImages: 7, images: 7},
+				{first_image_created_at: '2025-09-01T09:00:00', last_image_created_at: '2025-09-01T10:00:00'},
+			),
 		];
 		const [group] = rollup(viewsOf(rows), 'mode', TEST_NOW);
 		expect(group!.daily).toHaveLength(30);

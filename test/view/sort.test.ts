@@ -1,9 +1,20 @@
 import {describe, expect, it} from 'vitest';
-import {baseOrder, SORT_KEYS, sortValueOf, sortViews, prepareSortGradually, type SortSpec} from '../../source/view/sort.js';
+import {
+	baseOrder,
+	SORT_KEYS,
+	sortValueOf,
+	sortViews,
+	prepareSortGradually,
+	type SortSpec,
+} from '../../source/view/sort.js';
 import {toSessionView, type SessionView} from '../../source/view/session-view.js';
 import {storedSession, TEST_NOW} from '../helpers/sessions.js';
 
-const MODELS = ['ponyDiffusionV6XL.safetensors [67ab2fd8ec]', 'illustriousXL_v01.safetensors [a1b2c3d4e5]', 'sdxl_base.safetensors'];
+const MODELS = [
+	'ponyDiffusionV6XL.safetensors [67ab2fd8ec]',
+	'illustriousXL_v01.safetensors [a1b2c3d4e5]',
+	'sdxl_base.safetensors',
+];
 const SAMPLERS = ['Euler a', 'DPM++ 2M', 'euler a'];
 
 /** Sessions with many ties and unknown values in every column. */
@@ -20,7 +31,16 @@ function views(): SessionView[] {
 						images: i % 6,
 						model: MODELS[i % MODELS.length],
 						status: 'completed',
-						apiParams: i % 9 === 0 ? {} : {width: 512 + (i % 2) * 256, height: 768, steps: 20 + (i % 3) * 5, cfg_scale: 5 + (i % 2), sampler_name: SAMPLERS[i % SAMPLERS.length]},
+						apiParams:
+							i % 9 === 0
+								? {}
+								: {
+										width: 512 + (i % 2) * 256,
+										height: 768,
+										steps: 20 + (i % 3) * 5,
+										cfg_scale: 5 + (i % 2),
+										sampler_name: SAMPLERS[i % SAMPLERS.length],
+									},
 					});
 		out.push(toSessionView(row, TEST_NOW, 600_000));
 	}
@@ -43,7 +63,6 @@ function reference(base: readonly SessionView[], spec: SortSpec): SessionView[] 
 		})
 		.map((k) => k.view);
 }
-
 
 describe('sortViews', () => {
 	it('orders every column both ways as the plain definition does, first time and from its cache', () => {
@@ -79,13 +98,17 @@ describe('sortViews', () => {
 		const base = views();
 		sortViews(base, {key: 'steps', direction: 'asc'});
 		const smaller = base.slice(10);
-		expect(sortViews(smaller, {key: 'steps', direction: 'desc'}).map((v) => v.id)).toEqual(reference(smaller, {key: 'steps', direction: 'desc'}).map((v) => v.id));
+		expect(sortViews(smaller, {key: 'steps', direction: 'desc'}).map((v) => v.id)).toEqual(
+			reference(smaller, {key: 'steps', direction: 'desc'}).map((v) => v.id),
+		);
 	});
 
 	it('prepares a sort a slice at a time that gives the same order as sorting at once', async () => {
 		const small = views();
 		// More rows than one slice, so the preparation pauses between slices.
-		const base = baseOrder(Array.from({length: 400}, (_, i) => small.map((v) => ({...v, id: `${v.id}#${i}`}))).flat());
+		const base = baseOrder(
+			Array.from({length: 400}, (_, i) => small.map((v) => ({...v, id: `${v.id}#${i}`}))).flat(),
+		);
 		let done = false;
 		const preparing = prepareSortGradually(base, 'completion').then(() => (done = true));
 		// It gives the event loop its turns: not finished within the current one.
@@ -101,12 +124,16 @@ describe('sortViews', () => {
 		const controller = new AbortController();
 		controller.abort();
 		await prepareSortGradually(base, 'cfg', controller.signal);
-		expect(sortViews(base, {key: 'cfg', direction: 'desc'}).map((v) => v.id)).toEqual(reference(base, {key: 'cfg', direction: 'desc'}).map((v) => v.id));
+		expect(sortViews(base, {key: 'cfg', direction: 'desc'}).map((v) => v.id)).toEqual(
+			reference(base, {key: 'cfg', direction: 'desc'}).map((v) => v.id),
+		);
 	});
 
 	it('answers a sort asked for while it is being prepared (finishing the preparation), in the same order', async () => {
 		const small = views();
-		const base = baseOrder(Array.from({length: 400}, (_, i) => small.map((v) => ({...v, id: `${v.id}#${i}`}))).flat());
+		const base = baseOrder(
+			Array.from({length: 400}, (_, i) => small.map((v) => ({...v, id: `${v.id}#${i}`}))).flat(),
+		);
 		const preparing = prepareSortGradually(base, 'images');
 		await new Promise((resolve) => setImmediate(resolve));
 		const asked = sortViews(base, {key: 'images', direction: 'desc'}).map((v) => v.id);

@@ -20,9 +20,20 @@ export function formatPercent(value: unknown): string {
 }
 
 const COLUMNS: Column[] = [
-	{title: 'CREATED', align: 'left', cell: ({row}) => sanitizeLine(String(row.session_created_at ?? '')).replace('T', ' ').slice(0, 16)},
+	{
+		title: 'CREATED',
+		align: 'left',
+		cell: ({row}) =>
+			sanitizeLine(String(row.session_created_at ?? ''))
+				.replace('T', ' ')
+				.slice(0, 16),
+	},
 	{title: 'STATE', align: 'left', cell: ({state}) => state},
-	{title: 'IMAGES', align: 'right', cell: ({row}) => `${sanitizeLine(String(row.images_actual))}/${formatCount(row.images_expected)}`},
+	{
+		title: 'IMAGES',
+		align: 'right',
+		cell: ({row}) => `${sanitizeLine(String(row.images_actual))}/${formatCount(row.images_expected)}`,
+	},
 	{title: 'DONE', align: 'right', cell: ({row}) => formatPercent(row.completion_percentage)},
 	{title: 'MODEL', align: 'left', cell: ({row}) => sanitizeLine(shortModelName(row.sd_model))},
 	{title: 'NAME', align: 'left', cell: ({row}) => sanitizeLine(row.session_id)},
@@ -48,4 +59,3 @@ export function formatSessionTable(sessions: readonly ListedSession[], maxWidth?
 	);
 	return maxWidth === undefined ? lines : lines.map((line) => fitToWidth(line, maxWidth).trimEnd());
 }
-

@@ -126,7 +126,8 @@ export function checkImageFiles(facts: Iterable<ImageFileFacts>): ImageFileCheck
 			zeroByte.push(fact.name);
 			continue;
 		}
-		if (fact.tailBytes !== undefined && PNG_NAME.test(fact.name) && !endsWithPngEnd(fact.tailBytes)) truncatedPng.push(fact.name);
+		if (fact.tailBytes !== undefined && PNG_NAME.test(fact.name) && !endsWithPngEnd(fact.tailBytes))
+			truncatedPng.push(fact.name);
 	}
 	zeroByte.sort();
 	truncatedPng.sort();
@@ -211,7 +212,16 @@ export type DuplicateGroup = {
 	sd_model: string | null;
 };
 
-const IDENTITY_COLUMNS = ['sd_model', 'width', 'height', 'steps', 'cfg_scale', 'sampler_name', 'generation_mode', 'seed_base'] as const;
+const IDENTITY_COLUMNS = [
+	'sd_model',
+	'width',
+	'height',
+	'steps',
+	'cfg_scale',
+	'sampler_name',
+	'generation_mode',
+	'seed_base',
+] as const;
 
 function identityKey(row: SessionIdentityRow): string {
 	const parts: unknown[] = [row.resolved_prompt];
@@ -234,7 +244,12 @@ export function duplicateSessions(rows: Iterable<SessionIdentityRow>): Duplicate
 		const key = identityKey(row);
 		const group = groups.get(key);
 		if (group) group.sessionIds.push(row.session_id);
-		else groups.set(key, {sessionIds: [row.session_id], resolved_prompt: row.resolved_prompt, sd_model: row.sd_model});
+		else
+			groups.set(key, {
+				sessionIds: [row.session_id],
+				resolved_prompt: row.resolved_prompt,
+				sd_model: row.sd_model,
+			});
 	}
 	const result = [...groups.values()].filter((g) => g.sessionIds.length > 1);
 	for (const group of result) group.sessionIds.sort();

@@ -247,14 +247,24 @@ function analyseCombinatorial(manifest: ManifestImages, options: MissingOptions)
 		placeholder.values.forEach((value, v) => {
 			const expected = grid.plannedCellsWithValue(p, v);
 			const got = BigInt(foundPerValue[p]![v]!);
-			if (got < expected) short.push({value, expected: int64(expected), found: int64(got), missing: int64(expected - got)});
+			if (got < expected)
+				short.push({value, expected: int64(expected), found: int64(got), missing: int64(expected - got)});
 		});
-		if (short.length > 0) Object.defineProperty(shortValues, placeholder.name, {value: short, enumerable: true, writable: true, configurable: true});
+		if (short.length > 0)
+			Object.defineProperty(shortValues, placeholder.name, {
+				value: short,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 	});
 
 	const duplicateCells: DuplicateCell[] = [...duplicateEntries]
 		.sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1))
-		.map(([key, entries]) => ({...describeCell(source, BigInt(key)), filenames: entries.map((e) => images[e]!.filename!)}));
+		.map(([key, entries]) => ({
+			...describeCell(source, BigInt(key)),
+			filenames: entries.map((e) => images[e]!.filename!),
+		}));
 
 	const analysis: CombinatorialAnalysis = {
 		kind: 'combinatorial',
@@ -314,7 +324,13 @@ function analyseRandom(manifest: ManifestImages, options: MissingOptions): Rando
 	for (const {name, used} of manifest.placeholders) {
 		const seen = seenValues.get(name);
 		const never = [...new Set(used)].filter((value) => !seen?.has(value));
-		if (never.length > 0) Object.defineProperty(neverProduced, name, {value: never, enumerable: true, writable: true, configurable: true});
+		if (never.length > 0)
+			Object.defineProperty(neverProduced, name, {
+				value: never,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 	}
 	const found = files.size;
 	const missing = expected - BigInt(found);

@@ -98,7 +98,11 @@ export class CombinationGrid {
 	/** Per interned combination id: its combination index (-1n when it does not fit) and value positions. */
 	private readonly resolved: Array<ResolvedCombination | undefined> = [];
 
-	constructor(manifest: Pick<ManifestImages, 'placeholders' | 'seedList' | 'numImages' | 'maxImages'> & {randomPerImage?: readonly string[]}) {
+	constructor(
+		manifest: Pick<ManifestImages, 'placeholders' | 'seedList' | 'numImages' | 'maxImages'> & {
+			randomPerImage?: readonly string[];
+		},
+	) {
 		const seeds = usableSeedList(manifest.seedList);
 		this.seeds = seeds;
 		this.seedCount = BigInt(seeds?.length ?? 1);

@@ -69,7 +69,11 @@ export function promptLoopOrder(prompt: string): {looped: string[]; randomPerIma
  * order of the first `applied_variations` with keys (null when no entry has one); `prompt`:
  * `snapshot.resolved_template.prompt` when it is text.
  */
-export function loopOrder(snapshotNames: readonly string[], appliedKeys: readonly string[] | null, prompt: string | null): LoopOrder {
+export function loopOrder(
+	snapshotNames: readonly string[],
+	appliedKeys: readonly string[] | null,
+	prompt: string | null,
+): LoopOrder {
 	const known = new Set(snapshotNames);
 	const fromPrompt = prompt === null ? null : promptLoopOrder(prompt);
 	const randomPerImage = (fromPrompt?.randomPerImage ?? []).filter((name) => known.has(name));
@@ -87,6 +91,11 @@ export function loopOrder(snapshotNames: readonly string[], appliedKeys: readonl
 	place(fromPrompt?.looped ?? []);
 	place(randomPerImage);
 	place(snapshotNames);
-	const source = applied.length > 0 ? 'applied_variations' : fromPrompt && fromPrompt.looped.some((name) => known.has(name)) ? 'prompt' : 'variations';
+	const source =
+		applied.length > 0
+			? 'applied_variations'
+			: fromPrompt && fromPrompt.looped.some((name) => known.has(name))
+				? 'prompt'
+				: 'variations';
 	return {names, randomPerImage, source};
 }

@@ -106,7 +106,6 @@ export function toSeed(value: JsonValue | undefined): Seed {
 	return asInteger(value) ?? null;
 }
 
-
 /** Interns combinations; the scratch arrays collect one entry's pairs without allocating per entry. */
 class CombinationTable {
 	readonly list: Combination[] = [];
@@ -339,11 +338,16 @@ class ImagesScanner {
 				// A repeated key: the last value wins, as in a Python dict.
 				if (key === Key.Filename) {
 					filename =
-						bytes[valueStart] === QUOTE ? this.string(valueStart, valueEnd) : (asString(this.parse(valueStart, valueEnd)) ?? null);
+						bytes[valueStart] === QUOTE
+							? this.string(valueStart, valueEnd)
+							: (asString(this.parse(valueStart, valueEnd)) ?? null);
 				} else if (key === Key.Seed) {
 					seed = this.seed(valueStart, valueEnd);
 				} else if (key === Key.Applied) {
-					combination = bytes[valueStart] === OPEN_BRACE ? this.combination(valueStart, valueEnd) : state.combinations.empty;
+					combination =
+						bytes[valueStart] === OPEN_BRACE
+							? this.combination(valueStart, valueEnd)
+							: state.combinations.empty;
 				}
 				p = this.blank(valueEnd);
 				if (bytes[p++] === CLOSE_BRACE) break;
@@ -484,7 +488,10 @@ const flagCache = new WeakMap<ManifestImages, {imagesOnDisk: ReadonlySet<string>
  * One byte per `images[]` entry: 1 when its image is on disk (see `entryOnDisk`). Cached for the last set seen
  * per manifest, so the missing and seed analyses of a session look each name up once.
  */
-export function onDiskFlags(manifest: ManifestImages, imagesOnDisk: ReadonlySet<string> | null | undefined): Uint8Array {
+export function onDiskFlags(
+	manifest: ManifestImages,
+	imagesOnDisk: ReadonlySet<string> | null | undefined,
+): Uint8Array {
 	const set = imagesOnDisk ?? null;
 	const cached = flagCache.get(manifest);
 	if (cached && cached.imagesOnDisk === set && cached.flags.length === manifest.images.length) return cached.flags;

@@ -27,7 +27,9 @@ function folderClause(folder: FolderImageCounts, listedDetails: string[]): strin
 	const listed = Math.max(0, folder.imagesOnDisk - unlisted - folder.brokenImages);
 	if (folder.imagesOnDisk === 0) return 'the folder holds no image file';
 	if (unlisted === 0 && folder.brokenImages === 0 && listedDetails.length === 0) {
-		return folder.imagesOnDisk === 1 ? 'the one image file in the folder is listed in the manifest' : `all ${folder.imagesOnDisk} image files in the folder are listed in the manifest`;
+		return folder.imagesOnDisk === 1
+			? 'the one image file in the folder is listed in the manifest'
+			: `all ${folder.imagesOnDisk} image files in the folder are listed in the manifest`;
 	}
 	const details = listedDetails.length > 0 ? ` (${listedDetails.join(', ')})` : '';
 	let text = `the folder holds ${count(folder.imagesOnDisk, 'image file')}: ${listed} listed in the manifest${details}`;
@@ -39,7 +41,12 @@ function folderClause(folder: FolderImageCounts, listedDetails: string[]): strin
 /** `7 of 12 planned images missing, 5 made: the folder holds 6 image files: 5 listed in the manifest, 1 not listed; …`. */
 export function missingHeadline(analysis: MissingAnalysis, folder: FolderImageCounts): string {
 	if (analysis.kind === 'random') {
-		const details = analysis.duplicates > 0 ? [`${analysis.duplicates} ${verb(analysis.duplicates, 'repeats', 'repeat')} another image's variations and seed`] : [];
+		const details =
+			analysis.duplicates > 0
+				? [
+						`${analysis.duplicates} ${verb(analysis.duplicates, 'repeats', 'repeat')} another image's variations and seed`,
+					]
+				: [];
 		return `${analysis.missingCount} of ${count(analysis.expected, 'planned image')} missing, ${analysis.found} made (random mode): ${folderClause(folder, details)}.`;
 	}
 	const a = analysis;
@@ -50,11 +57,14 @@ export function missingHeadline(analysis: MissingAnalysis, folder: FolderImageCo
 	}
 	if (a.capped) shape.push(`the first ${a.planned} of a grid of ${a.gridSize}`);
 	if (a.manifestPlanned !== null && BigInt(a.manifestPlanned) > BigInt(a.gridSize)) {
-		shape.push(`the manifest plans ${a.manifestPlanned}, but its placeholders${a.seeds ? ' and seeds' : ''} make only ${a.gridSize}`);
+		shape.push(
+			`the manifest plans ${a.manifestPlanned}, but its placeholders${a.seeds ? ' and seeds' : ''} make only ${a.gridSize}`,
+		);
 	}
 	const planned = `${count(a.planned, 'planned image')}${shape.length > 0 ? ` (${shape.join('; ')})` : ''}`;
 	const details: string[] = [];
-	if (a.duplicates > 0) details.push(`${a.duplicates} ${verb(a.duplicates, 'repeats', 'repeat')} a combination already made`);
+	if (a.duplicates > 0)
+		details.push(`${a.duplicates} ${verb(a.duplicates, 'repeats', 'repeat')} a combination already made`);
 	if (a.unmatched > 0) details.push(`${a.unmatched} ${verb(a.unmatched, 'fits', 'fit')} no planned combination`);
 	return `${a.missingCount} of ${planned} missing, ${a.found} made: ${folderClause(folder, details)}.`;
 }

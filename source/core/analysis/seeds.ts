@@ -138,7 +138,11 @@ function none(reason: string): Expectation {
 	return {expected: {kind: 'none', reason}, has: () => false, count: 0n, walk: () => []};
 }
 
-function expectation(manifest: ManifestImages, grid: CombinationGrid | null, listed: readonly Int64[] | null): Expectation {
+function expectation(
+	manifest: ManifestImages,
+	grid: CombinationGrid | null,
+	listed: readonly Int64[] | null,
+): Expectation {
 	// The planned image count: `num_images` as recorded (one seed per planned image), else the grid's plan.
 	const planned = manifest.numImages !== null ? BigInt(manifest.numImages) : grid ? grid.planned : planCap(manifest);
 	if (listed) {
@@ -146,7 +150,8 @@ function expectation(manifest: ManifestImages, grid: CombinationGrid | null, lis
 		// A capped plan that stops inside the first combination uses only the first seeds.
 		const seeds = planned !== null && planned < BigInt(all.length) ? all.slice(0, Number(planned)) : all;
 		if (seeds.length === 0) return none('nothing was planned');
-		if (seeds.length > 1 && isConsecutive(seeds)) return rangeExpectation('seed_list', BigInt(seeds[0]!), BigInt(seeds.length));
+		if (seeds.length > 1 && isConsecutive(seeds))
+			return rangeExpectation('seed_list', BigInt(seeds[0]!), BigInt(seeds.length));
 		const set = new Set(seeds);
 		return {
 			expected: {kind: 'list', source: 'seed_list', seeds: [...seeds], count: seeds.length},
@@ -158,9 +163,14 @@ function expectation(manifest: ManifestImages, grid: CombinationGrid | null, lis
 	const base = manifest.baseSeed;
 	const mode = manifest.seedMode;
 	if (mode !== 'progressive' && mode !== 'fixed') {
-		return none(mode === 'random' ? 'seed_mode is random: the seeds are drawn at generation' : `seed_mode is ${mode ?? 'absent'}`);
+		return none(
+			mode === 'random'
+				? 'seed_mode is random: the seeds are drawn at generation'
+				: `seed_mode is ${mode ?? 'absent'}`,
+		);
 	}
-	if (base === null || BigInt(base) < 0n) return none(`the base seed is ${base === null ? 'absent' : String(base)} (random)`);
+	if (base === null || BigInt(base) < 0n)
+		return none(`the base seed is ${base === null ? 'absent' : String(base)} (random)`);
 	if (planned === null) return none('the planned image count is unknown');
 	if (planned === 0n) return none('nothing was planned');
 	if (mode === 'progressive') return rangeExpectation('seed_base', BigInt(base), planned);

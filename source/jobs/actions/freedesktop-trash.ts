@@ -24,7 +24,10 @@ export type TrashPlace = {
 };
 
 export function homeTrash(env: Readonly<{[key: string]: string | undefined}>, home = os.homedir()): string {
-	const dataHome = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(home, '.local', 'share');
+	const dataHome =
+		env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
+			? env.XDG_DATA_HOME
+			: path.join(home, '.local', 'share');
 	return path.join(dataHome, 'Trash');
 }
 
@@ -68,7 +71,11 @@ function writableFolder(dir: string): boolean {
 }
 
 /** Where a folder goes when trashed: a trash on its own filesystem when one can be used, else the home trash. */
-export function trashFor(folder: string, env: Readonly<{[key: string]: string | undefined}>, home = os.homedir()): {place: TrashPlace; sameDevice: boolean} {
+export function trashFor(
+	folder: string,
+	env: Readonly<{[key: string]: string | undefined}>,
+	home = os.homedir(),
+): {place: TrashPlace; sameDevice: boolean} {
 	const homeDir = homeTrash(env, home);
 	const dev = fs.statSync(folder).dev;
 	if (deviceOf(homeDir) === dev) return {place: {dir: homeDir, topdir: null}, sameDevice: true};
@@ -80,13 +87,15 @@ export function trashFor(folder: string, env: Readonly<{[key: string]: string | 
 		// The spec: MUST NOT be a link, MUST have the sticky bit; otherwise it is not used at all.
 		if (stat.isDirectory() && !stat.isSymbolicLink() && (stat.mode & 0o1000) !== 0) {
 			const dir = path.join(admin, String(uid));
-			if (fs.existsSync(dir) ? writableFolder(dir) : writableFolder(admin)) return {place: {dir, topdir}, sameDevice: true};
+			if (fs.existsSync(dir) ? writableFolder(dir) : writableFolder(admin))
+				return {place: {dir, topdir}, sameDevice: true};
 		}
 	} catch {
 		// No admin trash on this filesystem.
 	}
 	const own = path.join(topdir, `.Trash-${uid}`);
-	if (fs.existsSync(own) ? writableFolder(own) && fs.lstatSync(own).isDirectory() : writableFolder(topdir)) return {place: {dir: own, topdir}, sameDevice: true};
+	if (fs.existsSync(own) ? writableFolder(own) && fs.lstatSync(own).isDirectory() : writableFolder(topdir))
+		return {place: {dir: own, topdir}, sameDevice: true};
 	return {place: {dir: homeDir, topdir: null}, sameDevice: false};
 }
 
@@ -137,7 +146,11 @@ export function freeTrashName(place: TrashPlace, base: string, reserved: Set<str
 	for (let n = 1; ; n++) {
 		const name = n === 1 ? base : `${base}.${n}`;
 		if (reserved.has(name)) continue;
-		if (fs.existsSync(path.join(place.dir, 'files', name)) || fs.existsSync(path.join(place.dir, 'info', `${name}.trashinfo`))) continue;
+		if (
+			fs.existsSync(path.join(place.dir, 'files', name)) ||
+			fs.existsSync(path.join(place.dir, 'info', `${name}.trashinfo`))
+		)
+			continue;
 		reserved.add(name);
 		return name;
 	}

@@ -66,13 +66,21 @@ export type Step = {
 	listing?: Array<[rel: string, kind: string, size: number]>;
 };
 
-export type Record = ActionHeader | Intent | Step | {t: 'end'; at: string; moved: number; skipped: number} | {t: 'undone'; by: string; at: string};
+export type Record =
+	| ActionHeader
+	| Intent
+	| Step
+	| {t: 'end'; at: string; moved: number; skipped: number}
+	| {t: 'undone'; by: string; at: string};
 
 export type JournalFile = {id: string; file: string; open: boolean};
 
 export function stateDirectory(env: Readonly<{[key: string]: string | undefined}>, home = os.homedir()): string {
 	if (env.SDSTATS_STATE_DIR) return path.resolve(env.SDSTATS_STATE_DIR);
-	const base = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(home, '.local', 'state');
+	const base =
+		env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)
+			? env.XDG_STATE_HOME
+			: path.join(home, '.local', 'state');
 	return path.join(base, 'sdstats');
 }
 
@@ -163,8 +171,10 @@ export function listJournals(stateDir: string): JournalFile[] {
 	}
 	const files: JournalFile[] = [];
 	for (const name of names) {
-		if (name.endsWith('.open.jsonl')) files.push({id: name.slice(0, -'.open.jsonl'.length), file: path.join(folder, name), open: true});
-		else if (name.endsWith('.jsonl')) files.push({id: name.slice(0, -'.jsonl'.length), file: path.join(folder, name), open: false});
+		if (name.endsWith('.open.jsonl'))
+			files.push({id: name.slice(0, -'.open.jsonl'.length), file: path.join(folder, name), open: true});
+		else if (name.endsWith('.jsonl'))
+			files.push({id: name.slice(0, -'.jsonl'.length), file: path.join(folder, name), open: false});
 	}
 	return files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -283,7 +293,8 @@ export class ActionLock {
 			}
 			const holder = readLockHolder(file);
 			// Another host's process (a shared home folder) cannot be checked: it is taken as alive.
-			if (holder !== null && (holder.otherHost || (holder.pid !== process.pid && processAlive(holder.pid)))) return {ok: false, pid: holder.pid};
+			if (holder !== null && (holder.otherHost || (holder.pid !== process.pid && processAlive(holder.pid))))
+				return {ok: false, pid: holder.pid};
 			// Left by a process that is gone (or unreadable, half-written by one killed while writing it).
 			fs.rmSync(file, {force: true});
 		}

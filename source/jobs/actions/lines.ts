@@ -25,29 +25,42 @@ function where(plan: ActionPlan, to: string): string {
 export function planHeadline(plan: ActionPlan): string {
 	const totals = planTotals(plan);
 	const verb = VERBS[plan.kind]!.present;
-	const target = plan.kind === 'restore' ? '' : ` ${VERBS[plan.kind]!.into} ${sanitizeLine(plan.target || 'the trash')}`;
+	const target =
+		plan.kind === 'restore' ? '' : ` ${VERBS[plan.kind]!.into} ${sanitizeLine(plan.target || 'the trash')}`;
 	return `${verb} ${plural(totals.sessions, 'session')} (${plural(totals.files, 'file')}, ${formatBytes(totals.bytes)})${target}`;
 }
 
 /** Every session, where it goes, its files and bytes; the skipped ones with the reason; the totals and free space. */
 export function planLines(plan: ActionPlan): string[] {
 	const lines = [planHeadline(plan)];
-	const width = Math.min(48, Math.max(8, ...plan.moves.map((m) => m.sessionId.length), ...plan.skipped.map((s) => s.sessionId.length)));
+	const width = Math.min(
+		48,
+		Math.max(8, ...plan.moves.map((m) => m.sessionId.length), ...plan.skipped.map((s) => s.sessionId.length)),
+	);
 	for (const move of plan.moves) {
-		const how = move.already ? 'already back; only its paths follow' : move.method === 'copy' ? 'copy, verify, remove' : 'rename';
+		const how = move.already
+			? 'already back; only its paths follow'
+			: move.method === 'copy'
+				? 'copy, verify, remove'
+				: 'rename';
 		lines.push(
 			`  ${sanitizeLine(move.sessionId).padEnd(width)}  ${String(move.files).padStart(6)} files  ${formatBytes(move.bytes).padStart(9)}  → ${sanitizeLine(where(plan, move.to))}  (${how})`,
 		);
 	}
 	if (plan.skipped.length > 0) {
 		lines.push(`skipped ${plural(plan.skipped.length, 'session')}:`);
-		for (const skip of plan.skipped) lines.push(`  ${sanitizeLine(skip.sessionId).padEnd(width)}  ${sanitizeLine(skip.reason)}`);
+		for (const skip of plan.skipped)
+			lines.push(`  ${sanitizeLine(skip.sessionId).padEnd(width)}  ${sanitizeLine(skip.reason)}`);
 	}
 	const totals = planTotals(plan);
 	let total = `total: ${plural(totals.sessions, 'session')}, ${plural(totals.files, 'file')}, ${formatBytes(totals.bytes)}`;
-	if (plan.kind !== 'restore' && totals.sessions > 0) total += plan.kind === 'trash' ? ' (freed when the trash is emptied)' : ' freed in the results root';
+	if (plan.kind !== 'restore' && totals.sessions > 0)
+		total += plan.kind === 'trash' ? ' (freed when the trash is emptied)' : ' freed in the results root';
 	const copies = plan.moves.some((m) => m.method === 'copy');
-	const free = plan.freeBytes === null ? 'free space at the target unknown' : `${formatBytes(plan.freeBytes)} free at the target`;
+	const free =
+		plan.freeBytes === null
+			? 'free space at the target unknown'
+			: `${formatBytes(plan.freeBytes)} free at the target`;
 	if (copies) total += `; ${free}, copies need ${formatBytes(plan.copyBytes)}`;
 	else if (totals.sessions > 0) total += `; same filesystem: renames, no space needed (${free})`;
 	lines.push(total);
@@ -55,14 +68,20 @@ export function planLines(plan: ActionPlan): string[] {
 }
 
 export function summaryLines(plan: ActionPlan, summary: ActionSummary): string[] {
-	const bytes = plan.moves.filter((m) => summary.moved.some((c) => c.sessionId === m.sessionId)).reduce((sum, m) => sum + m.bytes, 0);
+	const bytes = plan.moves
+		.filter((m) => summary.moved.some((c) => c.sessionId === m.sessionId))
+		.reduce((sum, m) => sum + m.bytes, 0);
 	const lines = [`${VERBS[plan.kind]!.past} ${plural(summary.moved.length, 'session')} (${formatBytes(bytes)})`];
 	const skipped = plan.skipped.length + summary.failed.length;
 	if (skipped > 0) {
 		lines[0] += `, skipped ${skipped}`;
-		for (const fail of summary.failed) lines.push(`  ${sanitizeLine(fail.sessionId)}: ${sanitizeLine(fail.reason)}`);
+		for (const fail of summary.failed)
+			lines.push(`  ${sanitizeLine(fail.sessionId)}: ${sanitizeLine(fail.reason)}`);
 	}
 	if (summary.stopped.length > 0) lines.push(`stopped: ${plural(summary.stopped.length, 'session')} not moved`);
-	if (summary.databaseProblem) lines.push(`the database could not be updated (${sanitizeLine(summary.databaseProblem)}); the next sdstats command tries again`);
+	if (summary.databaseProblem)
+		lines.push(
+			`the database could not be updated (${sanitizeLine(summary.databaseProblem)}); the next sdstats command tries again`,
+		);
 	return lines;
 }

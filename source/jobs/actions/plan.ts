@@ -9,7 +9,14 @@ import path from 'node:path';
 import type {SessionState} from '../../core/types.js';
 import {describeFsError, errorCode} from '../../scan/errors.js';
 import {bytesOnTarget, inventory, InventoryError, type Inventory} from '../../scan/folder-inventory.js';
-import {deviceOf, freeTrashName, readTrashInfoPath, trashFor, trashInfoBody, type TrashPlace} from './freedesktop-trash.js';
+import {
+	deviceOf,
+	freeTrashName,
+	readTrashInfoPath,
+	trashFor,
+	trashInfoBody,
+	type TrashPlace,
+} from './freedesktop-trash.js';
 import {outcomeOf, type ActionKind, type MoveMethod, type ParsedJournal} from './journal.js';
 import {exists} from './transfer.js';
 
@@ -86,20 +93,31 @@ export function writeProblemAt(dir: string, what: string): string | null {
 		fs.accessSync(existing, fs.constants.W_OK | fs.constants.X_OK);
 		return null;
 	} catch (error) {
-		return errorCode(error) === 'EROFS' ? `${what} is on a read-only filesystem` : `${what} cannot be written (${describeFsError(error)})`;
+		return errorCode(error) === 'EROFS'
+			? `${what} is on a read-only filesystem`
+			: `${what} cannot be written (${describeFsError(error)})`;
 	}
 }
 
 /** The folder of one candidate and its listing, or why it is skipped. */
-function sessionFolder(root: string, candidate: Candidate, includeRunning: boolean): {from: string; listing: Inventory} | SkippedSession {
-	const from = candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId ? path.resolve(candidate.folder) : path.join(root, candidate.sessionId);
+function sessionFolder(
+	root: string,
+	candidate: Candidate,
+	includeRunning: boolean,
+): {from: string; listing: Inventory} | SkippedSession {
+	const from =
+		candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId
+			? path.resolve(candidate.folder)
+			: path.join(root, candidate.sessionId);
 	const skip = (reason: string): SkippedSession => ({sessionId: candidate.sessionId, from, reason});
 	if (candidate.state === 'running' && !includeRunning) return skip(RUNNING_REASON);
 	let stat: fs.Stats;
 	try {
 		stat = fs.lstatSync(from);
 	} catch (error) {
-		return skip(`its folder ${errorCode(error) === 'ENOENT' ? 'is not under the root any more' : `cannot be read (${describeFsError(error)})`}`);
+		return skip(
+			`its folder ${errorCode(error) === 'ENOENT' ? 'is not under the root any more' : `cannot be read (${describeFsError(error)})`}`,
+		);
 	}
 	if (!stat.isDirectory()) return skip('it is not a folder');
 	try {
@@ -123,7 +141,11 @@ function fitCopies(plan: ActionPlan, target: string): void {
 		}
 		const need = bytesOnTarget(move.listing, space?.block ?? 4096);
 		if (need > left) {
-			plan.skipped.push({sessionId: move.sessionId, from: move.from, reason: `not enough free space at the target (needs ${need} bytes, ${Math.max(0, left)} left)`});
+			plan.skipped.push({
+				sessionId: move.sessionId,
+				from: move.from,
+				reason: `not enough free space at the target (needs ${need} bytes, ${Math.max(0, left)} left)`,
+			});
 			continue;
 		}
 		left -= need;
@@ -136,7 +158,16 @@ function fitCopies(plan: ActionPlan, target: string): void {
 export function planArchive(candidates: readonly Candidate[], target: string, options: PlanOptions): ActionPlan {
 	const root = path.resolve(options.root);
 	const archive = path.resolve(target);
-	const plan: ActionPlan = {kind: 'archive', root, target: archive, dbPath: options.dbPath, moves: [], skipped: [], freeBytes: null, copyBytes: 0};
+	const plan: ActionPlan = {
+		kind: 'archive',
+		root,
+		target: archive,
+		dbPath: options.dbPath,
+		moves: [],
+		skipped: [],
+		freeBytes: null,
+		copyBytes: 0,
+	};
 	const sourceProblems = new Map<string, string | null>();
 	const sourceProblemOf = (from: string): string | null => {
 		const parent = path.dirname(from);
@@ -153,21 +184,44 @@ export function planArchive(candidates: readonly Candidate[], target: string, op
 		}
 		const {from, listing} = folder;
 		const to = path.join(archive, candidate.sessionId);
-		const problem = sourceProblemOf(from) ?? targetProblem ?? (exists(to) ? 'a folder of that name is already in the archive (nothing is overwritten)' : null);
+		const problem =
+			sourceProblemOf(from) ??
+			targetProblem ??
+			(exists(to) ? 'a folder of that name is already in the archive (nothing is overwritten)' : null);
 		if (problem) {
 			plan.skipped.push({sessionId: candidate.sessionId, from, reason: problem});
 			continue;
 		}
 		const method: MoveMethod = fs.statSync(from).dev === targetDevice ? 'rename' : 'copy';
-		plan.moves.push({sessionId: candidate.sessionId, from, to, method, files: listing.files, bytes: listing.bytes, listing});
+		plan.moves.push({
+			sessionId: candidate.sessionId,
+			from,
+			to,
+			method,
+			files: listing.files,
+			bytes: listing.bytes,
+			listing,
+		});
 	}
 	fitCopies(plan, archive);
 	return plan;
 }
 
-export function planTrash(candidates: readonly Candidate[], options: PlanOptions & {env: Readonly<{[key: string]: string | undefined}>; home?: string; nowMs: number}): ActionPlan {
+export function planTrash(
+	candidates: readonly Candidate[],
+	options: PlanOptions & {env: Readonly<{[key: string]: string | undefined}>; home?: string; nowMs: number},
+): ActionPlan {
 	const root = path.resolve(options.root);
-	const plan: ActionPlan = {kind: 'trash', root, target: '', dbPath: options.dbPath, moves: [], skipped: [], freeBytes: null, copyBytes: 0};
+	const plan: ActionPlan = {
+		kind: 'trash',
+		root,
+		target: '',
+		dbPath: options.dbPath,
+		moves: [],
+		skipped: [],
+		freeBytes: null,
+		copyBytes: 0,
+	};
 	const reserved = new Map<string, Set<string>>();
 	for (const candidate of candidates) {
 		const folder = sessionFolder(root, candidate, options.includeRunning);
@@ -200,7 +254,10 @@ export function planTrash(candidates: readonly Candidate[], options: PlanOptions
 			bytes: listing.bytes,
 			listing,
 			trash: place,
-			trashInfo: {path: path.join(place.dir, 'info', `${name}.trashinfo`), body: trashInfoBody(from, place, options.nowMs)},
+			trashInfo: {
+				path: path.join(place.dir, 'info', `${name}.trashinfo`),
+				body: trashInfoBody(from, place, options.nowMs),
+			},
 		});
 	}
 	if (plan.target !== '') fitCopies(plan, plan.target);
@@ -214,7 +271,17 @@ export function planTrash(candidates: readonly Candidate[], options: PlanOptions
  */
 export function planRestore(journal: ParsedJournal, dbPath: string | null): ActionPlan {
 	const {header} = journal;
-	const plan: ActionPlan = {kind: 'restore', root: header.root, target: header.root, dbPath: dbPath ?? header.dbPath, moves: [], skipped: [], freeBytes: null, copyBytes: 0, undoOf: header.id};
+	const plan: ActionPlan = {
+		kind: 'restore',
+		root: header.root,
+		target: header.root,
+		dbPath: dbPath ?? header.dbPath,
+		moves: [],
+		skipped: [],
+		freeBytes: null,
+		copyBytes: 0,
+		undoOf: header.id,
+	};
 	for (const intent of journal.intents) {
 		if (outcomeOf(journal.steps.get(intent.seq))?.phase !== 'done') continue;
 		const skip = (reason: string): void => {
@@ -224,7 +291,16 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 		if (!exists(intent.to)) {
 			if (exists(intent.from)) {
 				// Restored by hand (the desktop's trash removes the .trashinfo itself).
-				plan.moves.push({sessionId: intent.sessionId, from: intent.to, to: intent.from, method: 'rename', files: 0, bytes: 0, listing: null, already: true});
+				plan.moves.push({
+					sessionId: intent.sessionId,
+					from: intent.to,
+					to: intent.from,
+					method: 'rename',
+					files: 0,
+					bytes: 0,
+					listing: null,
+					already: true,
+				});
 			} else {
 				skip(`it is no longer at ${intent.to}`);
 			}
@@ -254,8 +330,17 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 			skip(problem);
 			continue;
 		}
-		const method: MoveMethod = fs.statSync(intent.to).dev === deviceOf(path.dirname(intent.from)) ? 'rename' : 'copy';
-		const move: PlannedMove = {sessionId: intent.sessionId, from: intent.to, to: intent.from, method, files: listing.files, bytes: listing.bytes, listing};
+		const method: MoveMethod =
+			fs.statSync(intent.to).dev === deviceOf(path.dirname(intent.from)) ? 'rename' : 'copy';
+		const move: PlannedMove = {
+			sessionId: intent.sessionId,
+			from: intent.to,
+			to: intent.from,
+			method,
+			files: listing.files,
+			bytes: listing.bytes,
+			listing,
+		};
 		if (infoFile) move.removeInfo = infoFile;
 		plan.moves.push(move);
 	}

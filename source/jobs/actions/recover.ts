@@ -30,19 +30,29 @@ import {
 } from './journal.js';
 import {exists, isEmptyFolder, matchesListing, removeIfEmpty, removeTree} from './transfer.js';
 
-export type RecoveryReport = {actionId: string; kind: string; finished: number; rolledBack: number; notReached: number; conflicts: string[]; databaseProblem: string | null};
+export type RecoveryReport = {
+	actionId: string;
+	kind: string;
+	finished: number;
+	rolledBack: number;
+	notReached: number;
+	conflicts: string[];
+	databaseProblem: string | null;
+};
 
 const VERB: {[kind: string]: string} = {archive: 'archive', trash: 'trash', restore: 'undo'};
 
 export function describeRecovery(report: RecoveryReport): string {
 	const parts: string[] = [];
 	if (report.finished > 0) parts.push(`finished ${report.finished} session${report.finished === 1 ? '' : 's'}`);
-	if (report.rolledBack > 0) parts.push(`put ${report.rolledBack} back where ${report.rolledBack === 1 ? 'it was' : 'they were'}`);
+	if (report.rolledBack > 0)
+		parts.push(`put ${report.rolledBack} back where ${report.rolledBack === 1 ? 'it was' : 'they were'}`);
 	if (report.notReached > 0) parts.push(`${report.notReached} not reached (untouched)`);
 	if (parts.length === 0) parts.push('nothing was left half-done');
 	let line = `an interrupted ${VERB[report.kind] ?? report.kind} (${report.actionId}): ${parts.join(', ')}`;
 	if (report.conflicts.length > 0) line += `; left alone for you: ${report.conflicts.join('; ')}`;
-	if (report.databaseProblem) line += `; the database could not be updated (${report.databaseProblem}), tried again next time`;
+	if (report.databaseProblem)
+		line += `; the database could not be updated (${report.databaseProblem}), tried again next time`;
 	return line;
 }
 
@@ -62,7 +72,13 @@ export function recoverActions(stateDir: string): RecoveryReport[] {
 				continue;
 			}
 			const {header} = journal;
-			if (header.host === os.hostname() && header.pid !== process.pid && processAlive(header.pid) && isSdstats(header.pid)) continue;
+			if (
+				header.host === os.hostname() &&
+				header.pid !== process.pid &&
+				processAlive(header.pid) &&
+				isSdstats(header.pid)
+			)
+				continue;
 			reports.push(recoverOne(stateDir, journal));
 		}
 		return reports;
@@ -83,16 +99,30 @@ type Verdict = {step: Step; change?: PathChange; conflict?: string};
 
 function judge(intent: Intent, steps: readonly Step[] | undefined): Verdict {
 	const {seq} = intent;
-	const forward = (): Verdict => ({step: {t: 'step', seq, phase: 'done'}, change: {sessionId: intent.sessionId, from: intent.from, to: intent.to}});
+	const forward = (): Verdict => ({
+		step: {t: 'step', seq, phase: 'done'},
+		change: {sessionId: intent.sessionId, from: intent.from, to: intent.to},
+	});
 	const rollback = (reason: string): Verdict => {
-		if (intent.trashInfo && !(exists(intent.to) && !isEmptyFolder(intent.to))) fs.rmSync(intent.trashInfo.path, {force: true});
+		if (intent.trashInfo && !(exists(intent.to) && !isEmptyFolder(intent.to)))
+			fs.rmSync(intent.trashInfo.path, {force: true});
 		return {step: {t: 'step', seq, phase: 'rolledback', reason}};
 	};
-	const conflict = (reason: string): Verdict => ({step: {t: 'step', seq, phase: 'conflict', reason}, conflict: `${intent.sessionId} ${reason}`});
+	const conflict = (reason: string): Verdict => ({
+		step: {t: 'step', seq, phase: 'conflict', reason},
+		conflict: `${intent.sessionId} ${reason}`,
+	});
 	const fromThere = exists(intent.from);
 	const toFull = exists(intent.to) && !isEmptyFolder(intent.to);
 	const infoMade = intent.trashInfo !== undefined && exists(intent.trashInfo.path);
-	if (fromThere && !exists(intent.to) && !exists(intent.tmp) && !exists(intent.del) && !infoMade && steps === undefined) {
+	if (
+		fromThere &&
+		!exists(intent.to) &&
+		!exists(intent.tmp) &&
+		!exists(intent.del) &&
+		!infoMade &&
+		steps === undefined
+	) {
 		// Its turn never came: nothing of it was touched.
 		return {step: {t: 'step', seq, phase: 'skipped', reason: 'not reached before the interruption'}};
 	}
@@ -101,12 +131,15 @@ function judge(intent: Intent, steps: readonly Step[] | undefined): Verdict {
 		// (Renames claim no name first, so an empty folder at the target is not ours to remove.)
 		if (fromThere && !toFull) return rollback('interrupted before it moved');
 		if (!fromThere && toFull) return forward();
-		return fromThere ? conflict(`is at both ${intent.from} and ${intent.to}`) : conflict(`is at neither ${intent.from} nor ${intent.to}`);
+		return fromThere
+			? conflict(`is at both ${intent.from} and ${intent.to}`)
+			: conflict(`is at neither ${intent.from} nor ${intent.to}`);
 	}
 
 	const copied = hasPhase(steps, 'copied');
 	const listing = copied?.listing ?? null;
-	const published = hasPhase(steps, 'published') !== undefined || (copied !== undefined && !exists(intent.tmp) && toFull);
+	const published =
+		hasPhase(steps, 'published') !== undefined || (copied !== undefined && !exists(intent.tmp) && toFull);
 	if (published && listing !== null && toFull && matchesListing(intent.to, listing)) {
 		if (fromThere) {
 			fs.renameSync(intent.from, intent.del);
@@ -120,7 +153,10 @@ function judge(intent: Intent, steps: readonly Step[] | undefined): Verdict {
 	if (!fromThere && exists(intent.del)) fs.renameSync(intent.del, intent.from);
 	if (!exists(intent.from)) return conflict(`is at neither ${intent.from} nor ${intent.to}`);
 	// Never two copies left quietly: a full target beside a whole source is the user's to judge.
-	if (toFull) return conflict(`is at both ${intent.from} and ${intent.to}${published ? ' (the copy does not match what was verified)' : ''}`);
+	if (toFull)
+		return conflict(
+			`is at both ${intent.from} and ${intent.to}${published ? ' (the copy does not match what was verified)' : ''}`,
+		);
 	removeTree(intent.tmp);
 	removeIfEmpty(intent.to);
 	return rollback('interrupted before its copy was complete');
@@ -128,7 +164,15 @@ function judge(intent: Intent, steps: readonly Step[] | undefined): Verdict {
 
 function recoverOne(stateDir: string, journal: ParsedJournal): RecoveryReport {
 	const {header} = journal;
-	const report: RecoveryReport = {actionId: header.id, kind: header.kind, finished: 0, rolledBack: 0, notReached: 0, conflicts: [], databaseProblem: null};
+	const report: RecoveryReport = {
+		actionId: header.id,
+		kind: header.kind,
+		finished: 0,
+		rolledBack: 0,
+		notReached: 0,
+		conflicts: [],
+		databaseProblem: null,
+	};
 	const writer = JournalWriter.resume(stateDir, header.id);
 	try {
 		const records: Record[] = [];

@@ -11,7 +11,9 @@ function readAll(stateDir: string): {[root: string]: string} {
 	try {
 		const parsed: unknown = JSON.parse(fs.readFileSync(fileFor(stateDir), 'utf8'));
 		if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-			return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+			return Object.fromEntries(
+				Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'),
+			);
 		}
 	} catch {
 		// None remembered yet (or a damaged file: the default applies).
@@ -25,7 +27,9 @@ export function defaultArchiveFolder(root: string): string {
 
 export function archiveFolderFor(stateDir: string, root: string): {folder: string; remembered: boolean} {
 	const remembered = readAll(stateDir)[path.resolve(root)];
-	return remembered ? {folder: remembered, remembered: true} : {folder: defaultArchiveFolder(root), remembered: false};
+	return remembered
+		? {folder: remembered, remembered: true}
+		: {folder: defaultArchiveFolder(root), remembered: false};
 }
 
 /** Saved atomically (a temporary file renamed over the old one). */
@@ -43,7 +47,8 @@ export function archiveFolderProblem(root: string, folder: string): string | nul
 	const base = path.resolve(root);
 	const target = path.resolve(folder);
 	if (target === base) return 'the archive cannot be the results root itself';
-	if (target.startsWith(`${base}${path.sep}`)) return 'the archive cannot be inside the results root (it would be taken for a session)';
+	if (target.startsWith(`${base}${path.sep}`))
+		return 'the archive cannot be inside the results root (it would be taken for a session)';
 	if (base.startsWith(`${target}${path.sep}`)) return 'the archive cannot contain the results root';
 	return null;
 }

@@ -10,7 +10,12 @@ import {INCOMPLETE_STATES} from '../../core/state.js';
 import type {SessionState} from '../../core/types.js';
 import {insightFor} from '../session-insight.js';
 
-export type ResumeCandidate = {sessionId: string; state: SessionState | null; createdAt: string | null; folder?: string};
+export type ResumeCandidate = {
+	sessionId: string;
+	state: SessionState | null;
+	createdAt: string | null;
+	folder?: string;
+};
 
 export type ResumePlan = {
 	generated_at: string;
@@ -20,9 +25,19 @@ export type ResumePlan = {
 	total_missing: number | bigint;
 };
 
-export function buildResumePlan(root: string, candidates: readonly ResumeCandidate[], options: {includeRunning: boolean; nowMs: number}): ResumePlan {
+export function buildResumePlan(
+	root: string,
+	candidates: readonly ResumeCandidate[],
+	options: {includeRunning: boolean; nowMs: number},
+): ResumePlan {
 	const base = path.resolve(root);
-	const plan: ResumePlan = {generated_at: new Date(options.nowMs).toISOString(), root: base, sessions: [], skipped: [], total_missing: 0};
+	const plan: ResumePlan = {
+		generated_at: new Date(options.nowMs).toISOString(),
+		root: base,
+		sessions: [],
+		skipped: [],
+		total_missing: 0,
+	};
 	let total = 0n;
 	for (const candidate of candidates) {
 		const skip = (reason: string): void => {
@@ -36,8 +51,14 @@ export function buildResumePlan(root: string, candidates: readonly ResumeCandida
 			skip('running (the generator is still at it; add --include-running to plan it anyway)');
 			continue;
 		}
-		const folder = candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId ? path.resolve(candidate.folder) : path.join(base, candidate.sessionId);
-		const insight = insightFor(folder, candidate.sessionId, {running: candidate.state === 'running', sessionCreatedAt: candidate.createdAt});
+		const folder =
+			candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId
+				? path.resolve(candidate.folder)
+				: path.join(base, candidate.sessionId);
+		const insight = insightFor(folder, candidate.sessionId, {
+			running: candidate.state === 'running',
+			sessionCreatedAt: candidate.createdAt,
+		});
 		if (!insight.missing) {
 			skip(insight.reason ?? 'its missing images cannot be worked out');
 			continue;

@@ -12,11 +12,26 @@ import {errorCode} from '../../scan/errors.js';
 import {inventory, InventoryError} from '../../scan/folder-inventory.js';
 import {relocateInDatabase, RelocationError, type PathChange} from '../../store/session-paths.js';
 import {createTrashInfo, prepareTrash} from './freedesktop-trash.js';
-import {ActionLock, fsyncDirectory, JournalWriter, markUndone, newActionId, type Intent, type Record, type Step} from './journal.js';
+import {
+	ActionLock,
+	fsyncDirectory,
+	JournalWriter,
+	markUndone,
+	newActionId,
+	type Intent,
+	type Record,
+	type Step,
+} from './journal.js';
 import type {ActionPlan, PlannedMove} from './plan.js';
 import {compactListing, copyVerified, publish, removeSource, removeTree, renameInto} from './transfer.js';
 
-export type ActionProgress = {done: number; total: number; sessionId: string | null; bytesDone: number; bytesTotal: number};
+export type ActionProgress = {
+	done: number;
+	total: number;
+	sessionId: string | null;
+	bytesDone: number;
+	bytesTotal: number;
+};
 
 export type RunOptions = {
 	stateDir: string;
@@ -42,7 +57,10 @@ export class ActionBusyError extends Error {
 
 export async function runAction(plan: ActionPlan, options: RunOptions): Promise<ActionSummary> {
 	const taken = ActionLock.tryAcquire(options.stateDir);
-	if (!taken.ok) throw new ActionBusyError(`another sdstats action is running (pid ${taken.pid}); try again when it has finished`);
+	if (!taken.ok)
+		throw new ActionBusyError(
+			`another sdstats action is running (pid ${taken.pid}); try again when it has finished`,
+		);
 	try {
 		return await runLocked(plan, options);
 	} finally {
@@ -50,8 +68,10 @@ export async function runAction(plan: ActionPlan, options: RunOptions): Promise<
 	}
 }
 
-const tmpName = (to: string, id: string, seq: number): string => path.join(path.dirname(to), `.sdstats-tmp-${id}-${seq}`);
-const delName = (from: string, id: string, seq: number): string => path.join(path.dirname(from), `.sdstats-del-${id}-${seq}`);
+const tmpName = (to: string, id: string, seq: number): string =>
+	path.join(path.dirname(to), `.sdstats-tmp-${id}-${seq}`);
+const delName = (from: string, id: string, seq: number): string =>
+	path.join(path.dirname(from), `.sdstats-del-${id}-${seq}`);
 
 async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionSummary> {
 	const id = newActionId(options.nowMs);
@@ -68,7 +88,16 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 		...(plan.undoOf ? {undoOf: plan.undoOf} : {}),
 	});
 	const intents: Intent[] = plan.moves.map((move, seq) => {
-		const intent: Intent = {t: 'intent', seq, sessionId: move.sessionId, from: move.from, to: move.to, method: move.method, tmp: tmpName(move.to, id, seq), del: delName(move.from, id, seq)};
+		const intent: Intent = {
+			t: 'intent',
+			seq,
+			sessionId: move.sessionId,
+			from: move.from,
+			to: move.to,
+			method: move.method,
+			tmp: tmpName(move.to, id, seq),
+			del: delName(move.from, id, seq),
+		};
 		if (move.trashInfo) intent.trashInfo = move.trashInfo;
 		if (move.removeInfo) intent.removeInfo = move.removeInfo;
 		return intent;
@@ -80,7 +109,8 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 	const bytesTotal = plan.moves.reduce((sum, m) => sum + m.bytes, 0);
 	let bytesDone = 0;
 	const touched = new Set<string>();
-	const report = (done: number, sessionId: string | null): void => options.onProgress?.({done, total: plan.moves.length, sessionId, bytesDone, bytesTotal});
+	const report = (done: number, sessionId: string | null): void =>
+		options.onProgress?.({done, total: plan.moves.length, sessionId, bytesDone, bytesTotal});
 	const fail = (seq: number, move: PlannedMove, reason: string, sync: boolean): void => {
 		summary.failed.push({sessionId: move.sessionId, reason});
 		const step: Step = {t: 'step', seq, phase: 'skipped', reason};
@@ -112,7 +142,14 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 				prepareTrash(move.trash);
 				createTrashInfo(move.trashInfo.path, move.trashInfo.body);
 			} catch (error) {
-				fail(seq, move, errorCode(error) === 'EEXIST' ? 'its trash name was taken meanwhile; try again' : `the trash cannot be written (${(error as Error).message})`, false);
+				fail(
+					seq,
+					move,
+					errorCode(error) === 'EEXIST'
+						? 'its trash name was taken meanwhile; try again'
+						: `the trash cannot be written (${(error as Error).message})`,
+					false,
+				);
 				continue;
 			}
 		} else {

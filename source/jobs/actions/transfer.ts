@@ -23,7 +23,13 @@ const CHUNK = 4 * 1024 * 1024;
 function reasonOf(error: unknown, what: string): Failure {
 	const code = errorCode(error);
 	const text =
-		code === 'ENOSPC' ? 'the target disk is full' : code === 'EROFS' ? 'the target is on a read-only filesystem' : code === 'EDQUOT' ? 'the disk quota is exceeded' : describeFsError(error);
+		code === 'ENOSPC'
+			? 'the target disk is full'
+			: code === 'EROFS'
+				? 'the target is on a read-only filesystem'
+				: code === 'EDQUOT'
+					? 'the disk quota is exceeded'
+					: describeFsError(error);
 	return code === undefined ? {ok: false, reason: `${what}: ${text}`} : {ok: false, reason: `${what}: ${text}`, code};
 }
 
@@ -71,8 +77,10 @@ export function renameInto(from: string, to: string): Result | {ok: false; exdev
 	} catch (error) {
 		const code = errorCode(error);
 		if (code === 'EXDEV') return {ok: false, exdev: true, reason: 'another filesystem'};
-		if (code === 'ENOTEMPTY' || code === 'EEXIST') return {ok: false, reason: 'something was put at the target meanwhile (nothing is overwritten)', code};
-		if (code === 'ENOENT' && !exists(path.dirname(to))) return {ok: false, reason: 'the target folder is gone', code};
+		if (code === 'ENOTEMPTY' || code === 'EEXIST')
+			return {ok: false, reason: 'something was put at the target meanwhile (nothing is overwritten)', code};
+		if (code === 'ENOENT' && !exists(path.dirname(to)))
+			return {ok: false, reason: 'the target folder is gone', code};
 		return reasonOf(error, 'cannot move it');
 	}
 }
@@ -123,7 +131,12 @@ export type CopyProgress = (bytes: number) => void;
  * from the target, the listing (names, kinds, sizes), and the source unchanged since `listing` was taken.
  * On failure the partial copy is removed and the source is untouched.
  */
-export function copyVerified(from: string, tmp: string, listing: Inventory, onBytes?: CopyProgress): Result<{copied: Inventory}> {
+export function copyVerified(
+	from: string,
+	tmp: string,
+	listing: Inventory,
+	onBytes?: CopyProgress,
+): Result<{copied: Inventory}> {
 	const buffer = Buffer.allocUnsafe(CHUNK);
 	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	const result = ((): Result<{copied: Inventory}> => {
@@ -145,7 +158,8 @@ export function copyVerified(from: string, tmp: string, listing: Inventory, onBy
 				} else {
 					const before = fs.lstatSync(source);
 					const sum = copyFile(source, target, buffer);
-					if (hashFile(target, buffer) !== sum) return {ok: false, reason: `${entry.rel}: the copy reads back different bytes (disk error?)`};
+					if (hashFile(target, buffer) !== sum)
+						return {ok: false, reason: `${entry.rel}: the copy reads back different bytes (disk error?)`};
 					fs.chmodSync(target, before.mode & 0o7777);
 					if (asRoot) fs.lchownSync(target, before.uid, before.gid);
 					fs.utimesSync(target, before.atime, before.mtime);
@@ -176,7 +190,11 @@ export function copyVerified(from: string, tmp: string, listing: Inventory, onBy
 			return {ok: false, reason: error instanceof InventoryError ? error.message : describeFsError(error)};
 		}
 		const changed = listingDifference(listing.entries, now.entries, true);
-		if (changed !== null) return {ok: false, reason: `the folder changed while it was copied (${changed}); copy it again when it is quiet`};
+		if (changed !== null)
+			return {
+				ok: false,
+				reason: `the folder changed while it was copied (${changed}); copy it again when it is quiet`,
+			};
 		const different = listingDifference(listing.entries, copied.entries, false);
 		if (different !== null) return {ok: false, reason: `the copy does not match the source (${different})`};
 		return {ok: true, copied};
@@ -198,7 +216,8 @@ export function publish(tmp: string, to: string): Result {
 	try {
 		fs.mkdirSync(to);
 	} catch (error) {
-		if (errorCode(error) === 'EEXIST') return {ok: false, reason: 'the target already exists (nothing is overwritten)', code: 'EEXIST'};
+		if (errorCode(error) === 'EEXIST')
+			return {ok: false, reason: 'the target already exists (nothing is overwritten)', code: 'EEXIST'};
 		return reasonOf(error, 'the target cannot be created');
 	}
 	try {
@@ -232,7 +251,13 @@ export function removeSource(from: string, del: string): Result {
 export function matchesListing(folder: string, listing: ReadonlyArray<[string, string, number]>): boolean {
 	try {
 		const now = inventory(folder);
-		const expected = listing.map(([rel, kind, size]) => ({rel, kind: kind as 'file' | 'dir' | 'symlink', size, mtimeMs: 0, mode: 0}));
+		const expected = listing.map(([rel, kind, size]) => ({
+			rel,
+			kind: kind as 'file' | 'dir' | 'symlink',
+			size,
+			mtimeMs: 0,
+			mode: 0,
+		}));
 		return listingDifference(expected, now.entries, false) === null;
 	} catch {
 		return false;

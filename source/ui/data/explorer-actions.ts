@@ -21,15 +21,31 @@ export type PlanView = {planId: number; lines: string[]; movable: number; label:
 export type ActionOutcome = {actionId: string | null; message: string; movedIds: string[]};
 
 export type ExplorerActions = {
-	plan(kind: SessionActionKind, candidates: ReadonlyArray<{sessionId: string; state: SessionState; folder?: string}>): PlanView;
+	plan(
+		kind: SessionActionKind,
+		candidates: ReadonlyArray<{sessionId: string; state: SessionState; folder?: string}>,
+	): PlanView;
 	run(planId: number, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
 	/** Writes one resume plan of the sessions' missing images to a new file in the working folder; says where. */
-	resume(candidates: ReadonlyArray<{sessionId: string; state: SessionState; createdAt: string | null; folder?: string}>): string;
+	resume(
+		candidates: ReadonlyArray<{sessionId: string; state: SessionState; createdAt: string | null; folder?: string}>,
+	): string;
 	/** Takes an action back (folders and paths); the sessions moved back are in `movedIds`. */
-	undo(actionId: string, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
+	undo(
+		actionId: string,
+		onProgress: (p: ActionProgress) => void,
+		cancel: {cancelled: boolean},
+	): Promise<ActionOutcome>;
 };
 
-export function createExplorerActions(options: {root: string; dbPath: string; stateDir: string; env: Readonly<{[key: string]: string | undefined}>; now: () => number; exportFolder?: string}): ExplorerActions {
+export function createExplorerActions(options: {
+	root: string;
+	dbPath: string;
+	stateDir: string;
+	env: Readonly<{[key: string]: string | undefined}>;
+	now: () => number;
+	exportFolder?: string;
+}): ExplorerActions {
 	const plans = new Map<number, ActionPlan>();
 	let nextPlan = 1;
 	const outcome = (plan: ActionPlan, summary: Awaited<ReturnType<typeof runAction>>): ActionOutcome => ({
@@ -52,13 +68,22 @@ export function createExplorerActions(options: {root: string; dbPath: string; st
 			const plan = plans.get(planId);
 			if (!plan) return {actionId: null, message: 'that plan is gone; ask again', movedIds: []};
 			plans.delete(planId);
-			return outcome(plan, await runAction(plan, {stateDir: options.stateDir, nowMs: options.now(), cancel, onProgress}));
+			return outcome(
+				plan,
+				await runAction(plan, {stateDir: options.stateDir, nowMs: options.now(), cancel, onProgress}),
+			);
 		},
 		resume(candidates) {
 			const plan = buildResumePlan(options.root, candidates, {includeRunning: false, nowMs: options.now()});
-			if (plan.sessions.length === 0) return `no resume plan: ${plan.skipped.length === 1 ? plan.skipped[0]!.reason : 'none of them is missing images'}`;
+			if (plan.sessions.length === 0)
+				return `no resume plan: ${plan.skipped.length === 1 ? plan.skipped[0]!.reason : 'none of them is missing images'}`;
 			const stamp = new Date(options.now()).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-			const file = writeNewFile(path.resolve(options.exportFolder ?? process.cwd()), `sdstats-resume-${stamp}`, '.json', `${toJson(plan)}\n`);
+			const file = writeNewFile(
+				path.resolve(options.exportFolder ?? process.cwd()),
+				`sdstats-resume-${stamp}`,
+				'.json',
+				`${toJson(plan)}\n`,
+			);
 			const skipped = plan.skipped.length > 0 ? `, ${plan.skipped.length} skipped` : '';
 			return `resume plan for ${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${String(plan.total_missing)} missing images${skipped}) written to ${file}`;
 		},
@@ -68,9 +93,16 @@ export function createExplorerActions(options: {root: string; dbPath: string; st
 			if (!journal) return {actionId: null, message: 'that action is no longer in the journal', movedIds: []};
 			if (journal.undoneBy) return {actionId: null, message: 'that action was already taken back', movedIds: []};
 			const plan = planRestore(journal, options.dbPath);
-			if (plan.moves.length === 0) return {actionId: null, message: `nothing to put back: ${plan.skipped.map((s) => `${s.sessionId} ${s.reason}`).join('; ')}`, movedIds: []};
-			return outcome(plan, await runAction(plan, {stateDir: options.stateDir, nowMs: options.now(), cancel, onProgress}));
+			if (plan.moves.length === 0)
+				return {
+					actionId: null,
+					message: `nothing to put back: ${plan.skipped.map((s) => `${s.sessionId} ${s.reason}`).join('; ')}`,
+					movedIds: [],
+				};
+			return outcome(
+				plan,
+				await runAction(plan, {stateDir: options.stateDir, nowMs: options.now(), cancel, onProgress}),
+			);
 		},
 	};
 }
-

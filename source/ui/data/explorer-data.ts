@@ -4,7 +4,12 @@
  */
 import path from 'node:path';
 import {isoFromEpochMs} from '../../core/iso-time.js';
-import {undoSummary, type MetadataRepository, type TriagePatch, type TriageSnapshot} from '../../store/metadata-repository.js';
+import {
+	undoSummary,
+	type MetadataRepository,
+	type TriagePatch,
+	type TriageSnapshot,
+} from '../../store/metadata-repository.js';
 import {retryWhileBusy, type RetryClock} from '../../store/busy-retry.js';
 import {stateOf} from '../../core/state.js';
 import {sessionsCsv, sessionsJson} from '../../format/session-export.js';
@@ -51,7 +56,9 @@ export type ExplorerData = {
 	 * Rows another process (a CLI compute, the web UI) changed since `known` was taken, or null when nobody
 	 * else committed since the last call (one PRAGMA: cheap enough to poll).
 	 */
-	externalChanges(known: ReadonlyMap<string, number>): Promise<{changed: ListedSession[]; removed: string[]; versions: Map<string, number>} | null>;
+	externalChanges(
+		known: ReadonlyMap<string, number>,
+	): Promise<{changed: ListedSession[]; removed: string[]; versions: Map<string, number>} | null>;
 	/** Signatures of the rows as now stored (see externalChanges), read page by page with yields between. */
 	versions(): Promise<Map<string, number>>;
 	/**
@@ -68,7 +75,10 @@ export type ExplorerData = {
 	 * Undoes a triage change field by field (see MetadataRepository.restore). `message` says what was kept as
 	 * another program set it (`undone on 2 sessions; 1 kept: its note was changed elsewhere`), null when all was undone.
 	 */
-	restoreTriage(snapshots: readonly TriageSnapshot[], onLocked?: () => void): Promise<{rows: ListedSession[]; message: string | null}>;
+	restoreTriage(
+		snapshots: readonly TriageSnapshot[],
+		onLocked?: () => void,
+	): Promise<{rows: ListedSession[]; message: string | null}>;
 	tagsInUse(): string[];
 	/**
 	 * One live poll: new folders and running sessions that changed are recomputed (null when the database is
@@ -79,7 +89,12 @@ export type ExplorerData = {
 	 * Missing combinations, seeds and anomalies of one session, read from its folder off the render thread.
 	 * `identities` are the rows to look for duplicates among.
 	 */
-	insight(row: ListedSession, running: boolean, identities: readonly ListedSession[], signal: AbortSignal): Promise<SessionInsight>;
+	insight(
+		row: ListedSession,
+		running: boolean,
+		identities: readonly ListedSession[],
+		signal: AbortSignal,
+	): Promise<SessionInsight>;
 	/**
 	 * Watches the root and the session folders (jobs/folder-watch.ts) and calls `onHint` when something may have
 	 * changed; the next pollLive() then looks at what the watches saw. Null when there is nothing to watch for
@@ -88,7 +103,11 @@ export type ExplorerData = {
 	watchChanges(onHint: () => void): LiveWatch | null;
 	/** Writes the sessions (in this order) to a CSV or JSON file in the working folder; returns its path. */
 	exportSessions(format: 'csv' | 'json', sessionIds: readonly string[], nowMs: number, stallWindowMs: number): string;
-	startJob(request: JobRequest, targets: {stale: readonly string[]; newOnDisk: readonly string[]}, listener: JobListener): JobHandle;
+	startJob(
+		request: JobRequest,
+		targets: {stale: readonly string[]; newOnDisk: readonly string[]},
+		listener: JobListener,
+	): JobHandle;
 };
 
 /** Small pages keep each synchronous read short, so keys stay answered while 100,000 rows load. */
@@ -131,7 +150,14 @@ export function createExplorerData(options: {
 	let poller: LivePoller | null = null;
 	let watcher: FolderWatcher | null = null;
 	const ensurePoller = (queries: LiveQueries): LivePoller =>
-		(poller ??= new LivePoller({root, dbPath: options.dbPath, repository, queries, stallWindowMs: options.stallWindowMs ?? 600_000, now}));
+		(poller ??= new LivePoller({
+			root,
+			dbPath: options.dbPath,
+			repository,
+			queries,
+			stallWindowMs: options.stallWindowMs ?? 600_000,
+			now,
+		}));
 	const root = path.resolve(options.root);
 	const {repository} = options;
 	const now = options.now ?? Date.now;
@@ -154,12 +180,23 @@ export function createExplorerData(options: {
 		fetch: (ids) => repository.getMany(ids),
 		versions: () => readVersions(repository, root),
 		async applyTriage(targets, patch, onLocked) {
-			const snapshots = await retryWhileBusy(() => metadata.apply(targets, patch, isoFromEpochMs(now())), {what: triageFile, onLocked, clock: options.retryClock});
+			const snapshots = await retryWhileBusy(() => metadata.apply(targets, patch, isoFromEpochMs(now())), {
+				what: triageFile,
+				onLocked,
+				clock: options.retryClock,
+			});
 			return {snapshots, rows: repository.getListed(targets.map((t) => t.session_id))};
 		},
 		async restoreTriage(snapshots, onLocked) {
-			const outcome = await retryWhileBusy(() => metadata.restore(snapshots, isoFromEpochMs(now())), {what: triageFile, onLocked, clock: options.retryClock});
-			return {rows: repository.getListed(snapshots.map((s) => s.session_id)), message: outcome.kept.length > 0 ? undoSummary(outcome) : null};
+			const outcome = await retryWhileBusy(() => metadata.restore(snapshots, isoFromEpochMs(now())), {
+				what: triageFile,
+				onLocked,
+				clock: options.retryClock,
+			});
+			return {
+				rows: repository.getListed(snapshots.map((s) => s.session_id)),
+				message: outcome.kept.length > 0 ? undoSummary(outcome) : null,
+			};
 		},
 		tagsInUse: () => metadata.tagsInUse(),
 		watchChanges(onHint) {
@@ -179,7 +216,12 @@ export function createExplorerData(options: {
 			};
 		},
 		insight(row, running, identities, signal) {
-			return insightOffThread(row.session_path, row.session_id, {running, sessionCreatedAt: row.session_created_at, identities, signal});
+			return insightOffThread(row.session_path, row.session_id, {
+				running,
+				sessionCreatedAt: row.session_created_at,
+				identities,
+				signal,
+			});
 		},
 		async pollLive() {
 			if (options.readonlyReason || !options.liveQueries) return null;
@@ -196,7 +238,12 @@ export function createExplorerData(options: {
 			const stamp = isoFromEpochMs(nowMs).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 			const body = format === 'csv' ? `${sessionsCsv(sessions).join('\n')}\n` : `${sessionsJson(sessions)}\n`;
 			// A second export in the same second gets a suffix (-2, -3…): never an overwrite, never EEXIST.
-			return writeNewFile(path.resolve(options.exportFolder ?? process.cwd()), `sdstats-${stamp}`, `.${format}`, body);
+			return writeNewFile(
+				path.resolve(options.exportFolder ?? process.cwd()),
+				`sdstats-${stamp}`,
+				`.${format}`,
+				body,
+			);
 		},
 		async externalChanges(known) {
 			const version = repository.dataVersion();
@@ -222,7 +269,11 @@ export function createExplorerData(options: {
 				return {cancel() {}};
 			}
 			const sessions =
-				request.scope === 'sessions' ? request.sessionIds : request.scope === 'stale' ? [...targets.stale, ...targets.newOnDisk] : undefined;
+				request.scope === 'sessions'
+					? request.sessionIds
+					: request.scope === 'stale'
+						? [...targets.stale, ...targets.newOnDisk]
+						: undefined;
 			runCompute({
 				root,
 				repository,
@@ -238,7 +289,8 @@ export function createExplorerData(options: {
 				.finally(() => lock.lock.release())
 				.then(
 					(summary) => listener.onDone(summary),
-					(error: unknown) => listener.onDone(null, error instanceof Error ? error : new Error(String(error))),
+					(error: unknown) =>
+						listener.onDone(null, error instanceof Error ? error : new Error(String(error))),
 				);
 			return {
 				cancel() {

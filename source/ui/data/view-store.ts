@@ -11,7 +11,13 @@ import {isImagesSetting, type ImagesSetting} from '../../core/preview/detect.js'
 
 export type ViewSettings = {sort: SortSpec; filter: string; hidden: string[]};
 
-export type ViewFile = {version: 1; root: string; last: ViewSettings | null; saved: Record<string, ViewSettings>; /** `--images`, remembered. */ images?: ImagesSetting};
+export type ViewFile = {
+	version: 1;
+	root: string;
+	last: ViewSettings | null;
+	saved: Record<string, ViewSettings>;
+	/** `--images`, remembered. */ images?: ImagesSetting;
+};
 
 export type ViewStore = {
 	readonly path: string;
@@ -21,9 +27,19 @@ export type ViewStore = {
 };
 
 /** `$XDG_STATE_HOME/sdstats/views-<hash of the root>.json`, else `~/.local/state/sdstats/…`. */
-export function viewStatePath(env: Record<string, string | undefined>, homedir: string, tmpdir: string, root: string): string {
+export function viewStatePath(
+	env: Record<string, string | undefined>,
+	homedir: string,
+	tmpdir: string,
+	root: string,
+): string {
 	const xdg = env.XDG_STATE_HOME;
-	const base = xdg && path.isAbsolute(xdg) ? path.join(xdg, 'sdstats') : homedir ? path.join(homedir, '.local', 'state', 'sdstats') : path.join(tmpdir, 'sdstats-state');
+	const base =
+		xdg && path.isAbsolute(xdg)
+			? path.join(xdg, 'sdstats')
+			: homedir
+				? path.join(homedir, '.local', 'state', 'sdstats')
+				: path.join(tmpdir, 'sdstats-state');
 	const hash = crypto.createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16);
 	return path.join(base, `views-${hash}.json`);
 }
@@ -32,7 +48,13 @@ function validSettings(value: unknown): ViewSettings | null {
 	if (typeof value !== 'object' || value === null) return null;
 	const v = value as Record<string, unknown>;
 	const sort = typeof v.sort === 'string' ? parseSortSpec(v.sort) : null;
-	if (!sort || typeof v.filter !== 'string' || !Array.isArray(v.hidden) || !v.hidden.every((h) => typeof h === 'string')) return null;
+	if (
+		!sort ||
+		typeof v.filter !== 'string' ||
+		!Array.isArray(v.hidden) ||
+		!v.hidden.every((h) => typeof h === 'string')
+	)
+		return null;
 	return {sort, filter: v.filter, hidden: v.hidden as string[]};
 }
 
@@ -53,21 +75,40 @@ export function createViewStore(file: string, root: string): ViewStore {
 			}
 			try {
 				const parsed = JSON.parse(text) as Record<string, unknown>;
-				if (parsed.version !== 1 || typeof parsed.saved !== 'object' || parsed.saved === null) throw new Error('unexpected shape');
+				if (parsed.version !== 1 || typeof parsed.saved !== 'object' || parsed.saved === null)
+					throw new Error('unexpected shape');
 				const saved: Record<string, ViewSettings> = {};
 				for (const [name, value] of Object.entries(parsed.saved as Record<string, unknown>)) {
 					const settings = validSettings(value);
 					if (settings) saved[name] = settings;
 				}
 				const images = isImagesSetting(parsed.images) ? {images: parsed.images} : {};
-				return {file: {version: 1, root, last: parsed.last === null ? null : validSettings(parsed.last), saved, ...images}, warning: null};
+				return {
+					file: {
+						version: 1,
+						root,
+						last: parsed.last === null ? null : validSettings(parsed.last),
+						saved,
+						...images,
+					},
+					warning: null,
+				};
 			} catch (error) {
-				return {file: empty(), warning: `ignored the remembered views in ${file}: it is damaged (${(error as Error).message})`};
+				return {
+					file: empty(),
+					warning: `ignored the remembered views in ${file}: it is damaged (${(error as Error).message})`,
+				};
 			}
 		},
 		save(contents) {
 			fs.mkdirSync(path.dirname(file), {recursive: true});
-			const body = {version: 1, root, last: contents.last ? serialise(contents.last) : null, saved: Object.fromEntries(Object.entries(contents.saved).map(([k, v]) => [k, serialise(v)])), ...(contents.images ? {images: contents.images} : {})};
+			const body = {
+				version: 1,
+				root,
+				last: contents.last ? serialise(contents.last) : null,
+				saved: Object.fromEntries(Object.entries(contents.saved).map(([k, v]) => [k, serialise(v)])),
+				...(contents.images ? {images: contents.images} : {}),
+			};
 			// Written beside and renamed: a crash never leaves half a file.
 			const temp = `${file}.${process.pid}.tmp`;
 			fs.writeFileSync(temp, `${JSON.stringify(body, null, 2)}\n`);

@@ -9,7 +9,12 @@ import type {Clock} from '../clock.js';
  * Loads every row after the first frame, starts the first compute when the cache is empty for this root, and
  * checks the disk for stale sessions: at start and after every recompute (a check started earlier is dropped).
  */
-export function useDataLifecycle(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock): void {
+export function useDataLifecycle(
+	data: ExplorerData,
+	state: ExplorerState,
+	dispatch: Dispatch<Action>,
+	clock: Clock,
+): void {
 	const generation = useRef(0);
 	const check = useCallback(() => {
 		const mine = ++generation.current;

@@ -13,7 +13,9 @@ const DETAILS_CLOCK_MS = 1000;
  */
 export function useDetailsClock(state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock): void {
 	const screen = screenOf(state);
-	const shown = state.shown.length > 0 && (state.mode === 'details' || (state.mode === 'list' && screen.kind === 'normal' && screen.sideWidth > 0));
+	const shown =
+		state.shown.length > 0 &&
+		(state.mode === 'details' || (state.mode === 'list' && screen.kind === 'normal' && screen.sideWidth > 0));
 	useEffect(() => {
 		if (!shown) return;
 		const timer = clock.setInterval(() => dispatch({type: 'clock', nowMs: clock.now()}), DETAILS_CLOCK_MS);

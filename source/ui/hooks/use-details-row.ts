@@ -11,10 +11,17 @@ export const INSIGHT_SETTLE_MS = 120;
  * The list holds lean rows; the details view needs the full one. It is fetched (one indexed read) whenever
  * details are on screen for another session than the one fetched, or that session's row was recomputed.
  */
-export function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock, settleMs: number): void {
+export function useDetailsRow(
+	data: ExplorerData,
+	state: ExplorerState,
+	dispatch: Dispatch<Action>,
+	clock: Clock,
+	settleMs: number,
+): void {
 	const selected = state.shown[state.cursorIndex];
 	const screen = computeScreen(state.viewport, state.job !== null);
-	const visible = state.mode === 'details' || (screen.kind === 'normal' && screen.sideWidth > 0 && state.mode === 'list');
+	const visible =
+		state.mode === 'details' || (screen.kind === 'normal' && screen.sideWidth > 0 && state.mode === 'list');
 	const wantedId = visible ? (selected?.id ?? null) : null;
 	const version = selected?.row;
 	useEffect(() => {
@@ -36,7 +43,13 @@ export function useDetailsRow(data: ExplorerData, state: ExplorerState, dispatch
 			data.insight(selected.row, selected.state === 'running', identities, controller.signal).then(
 				(insight) => dispatch({type: 'insight-loaded', sessionId: wantedId, insight, error: null}),
 				(error: unknown) => {
-					if ((error as Error).name !== 'AbortError') dispatch({type: 'insight-loaded', sessionId: wantedId, insight: null, error: (error as Error).message});
+					if ((error as Error).name !== 'AbortError')
+						dispatch({
+							type: 'insight-loaded',
+							sessionId: wantedId,
+							insight: null,
+							error: (error as Error).message,
+						});
 				},
 			);
 		};

@@ -12,7 +12,10 @@ export function useExport(data: ExplorerData, state: ExplorerState, dispatch: Di
 		try {
 			// Named and stated at the time of writing, not at the last data event.
 			const file = data.exportSessions(request.format, request.sessionIds, clock.now(), stallWindowMs);
-			dispatch({type: 'export-done', message: `exported ${request.sessionIds.length} session${request.sessionIds.length === 1 ? '' : 's'} to ${file}`});
+			dispatch({
+				type: 'export-done',
+				message: `exported ${request.sessionIds.length} session${request.sessionIds.length === 1 ? '' : 's'} to ${file}`,
+			});
 		} catch (error) {
 			dispatch({type: 'export-done', message: `export failed: ${(error as Error).message}`});
 		}

@@ -10,7 +10,12 @@ const EXTERNAL_POLL_MS = 2000;
  * SQLite's data_version tells when someone else committed; only then are the changed rows read and landed.
  * Nothing is drawn when nothing changed.
  */
-export function useExternalChanges(data: ExplorerData, loading: boolean, dispatch: Dispatch<Action>, clock: Clock): void {
+export function useExternalChanges(
+	data: ExplorerData,
+	loading: boolean,
+	dispatch: Dispatch<Action>,
+	clock: Clock,
+): void {
 	useEffect(() => {
 		if (loading) return;
 		let alive = true;
@@ -30,7 +35,12 @@ export function useExternalChanges(data: ExplorerData, loading: boolean, dispatc
 				if (!alive || !result) return;
 				known = result.versions;
 				if (result.changed.length > 0 || result.removed.length > 0) {
-					dispatch({type: 'rows-updated', rows: result.changed, removedIds: result.removed, nowMs: clock.now()});
+					dispatch({
+						type: 'rows-updated',
+						rows: result.changed,
+						removedIds: result.removed,
+						nowMs: clock.now(),
+					});
 				}
 			} catch {
 				// A failed read is retried at the next tick; the explorer keeps its rows.

@@ -32,7 +32,13 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 	useEffect(() => {
 		if (!request) return;
 		dispatch({type: 'job-request-taken'});
-		dispatch({type: 'job-started', requestId: request.id, label: jobLabel(request), total: 0, startedAtMs: clock.now()});
+		dispatch({
+			type: 'job-started',
+			requestId: request.id,
+			label: jobLabel(request),
+			total: 0,
+			startedAtMs: clock.now(),
+		});
 		const pending = new Set<string>();
 		let timer: TimerHandle | null = null;
 		let lastProgress = 0;
@@ -50,7 +56,15 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 				if (t - lastProgress < PROGRESS_INTERVAL_MS && p.done < p.total) return;
 				lastProgress = t;
 				const last = p.errors.at(-1);
-				dispatch({type: 'job-progress', done: p.done, total: p.total, current: p.current, errors: p.errors.length, lastError: last ? `${last.sessionId}: ${last.reason}` : null, nowMs: t});
+				dispatch({
+					type: 'job-progress',
+					done: p.done,
+					total: p.total,
+					current: p.current,
+					errors: p.errors.length,
+					lastError: last ? `${last.sessionId}: ${last.reason}` : null,
+					nowMs: t,
+				});
 			},
 			onStored(ids) {
 				for (const id of ids) pending.add(id);

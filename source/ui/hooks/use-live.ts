@@ -18,7 +18,13 @@ const HINT_DEBOUNCE_MS = 250;
  * core/rate.ts's, of the row just polled: the same number `sdstats watch` prints (use-stall-tick.ts moves it to
  * stalled when its window passes).
  */
-export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock, pollMs: number): void {
+export function useLive(
+	data: ExplorerData,
+	state: ExplorerState,
+	dispatch: Dispatch<Action>,
+	clock: Clock,
+	pollMs: number,
+): void {
 	const jobRunning = state.job !== null;
 	useEffect(() => {
 		if (state.loading || jobRunning || data.readonlyReason !== null) return;
@@ -54,10 +60,13 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 		});
 		let timer: TimerHandle | null = null;
 		const schedule = (): void => {
-			timer = clock.setTimeout(() => {
-				void poll();
-				if (alive) schedule();
-			}, watch?.reliable() ? Math.max(pollMs, WATCHED_POLL_MS) : pollMs);
+			timer = clock.setTimeout(
+				() => {
+					void poll();
+					if (alive) schedule();
+				},
+				watch?.reliable() ? Math.max(pollMs, WATCHED_POLL_MS) : pollMs,
+			);
 		};
 		schedule();
 		return () => {
@@ -67,5 +76,4 @@ export function useLive(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			watch?.close();
 		};
 	}, [data, state.loading, jobRunning, dispatch, clock, pollMs]);
-
 }

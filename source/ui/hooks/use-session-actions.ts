@@ -11,7 +11,13 @@ const PROGRESS_MS = 100;
  * passes a stop request on (it is honoured between sessions), and lands the rows: moved ones leave the list,
  * ones put back return to it.
  */
-export function useSessionActions(actions: ExplorerActions | null, data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, now: () => number): void {
+export function useSessionActions(
+	actions: ExplorerActions | null,
+	data: ExplorerData,
+	state: ExplorerState,
+	dispatch: Dispatch<Action>,
+	now: () => number,
+): void {
 	const request = state.actionRequest;
 	const cancel = useRef({cancelled: false});
 	const cancelling = state.actionJob?.cancelling ?? false;
@@ -21,16 +27,43 @@ export function useSessionActions(actions: ExplorerActions | null, data: Explore
 	useEffect(() => {
 		if (!request) return;
 		if (!actions) {
-			if (request.kind === 'plan') dispatch({type: 'action-planned', requestId: request.id, planId: null, lines: [], movable: 0, error: 'archive and trash are not available here'});
-			if (request.kind === 'resume') dispatch({type: 'resume-written', requestId: request.id, message: 'resume plans are not available here'});
+			if (request.kind === 'plan')
+				dispatch({
+					type: 'action-planned',
+					requestId: request.id,
+					planId: null,
+					lines: [],
+					movable: 0,
+					error: 'archive and trash are not available here',
+				});
+			if (request.kind === 'resume')
+				dispatch({
+					type: 'resume-written',
+					requestId: request.id,
+					message: 'resume plans are not available here',
+				});
 			return;
 		}
 		if (request.kind === 'plan') {
 			try {
 				const plan = actions.plan(request.action, request.candidates);
-				dispatch({type: 'action-planned', requestId: request.id, planId: plan.planId, lines: plan.lines, movable: plan.movable, error: null});
+				dispatch({
+					type: 'action-planned',
+					requestId: request.id,
+					planId: plan.planId,
+					lines: plan.lines,
+					movable: plan.movable,
+					error: null,
+				});
 			} catch (error) {
-				dispatch({type: 'action-planned', requestId: request.id, planId: null, lines: [], movable: 0, error: (error as Error).message});
+				dispatch({
+					type: 'action-planned',
+					requestId: request.id,
+					planId: null,
+					lines: [],
+					movable: 0,
+					error: (error as Error).message,
+				});
 			}
 			return;
 		}
@@ -48,23 +81,60 @@ export function useSessionActions(actions: ExplorerActions | null, data: Explore
 		const label = request.kind === 'undo' ? request.label : 'moving sessions';
 		dispatch({type: 'action-started', requestId: request.id, label, nowMs: now()});
 		let last = 0;
-		const onProgress = (p: {done: number; total: number; bytesDone: number; bytesTotal: number; sessionId: string | null}): void => {
+		const onProgress = (p: {
+			done: number;
+			total: number;
+			bytesDone: number;
+			bytesTotal: number;
+			sessionId: string | null;
+		}): void => {
 			const t = now();
 			if (t - last < PROGRESS_MS && p.sessionId !== null) return;
 			last = t;
-			dispatch({type: 'action-progress', done: p.done, total: p.total, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, current: p.sessionId, nowMs: t});
+			dispatch({
+				type: 'action-progress',
+				done: p.done,
+				total: p.total,
+				bytesDone: p.bytesDone,
+				bytesTotal: p.bytesTotal,
+				current: p.sessionId,
+				nowMs: t,
+			});
 		};
-		const work = request.kind === 'undo' ? actions.undo(request.actionId, onProgress, cancel.current) : actions.run(request.planId, onProgress, cancel.current);
+		const work =
+			request.kind === 'undo'
+				? actions.undo(request.actionId, onProgress, cancel.current)
+				: actions.run(request.planId, onProgress, cancel.current);
 		work.then(
 			(outcome) => {
 				const undone = request.kind === 'undo';
 				// Sessions put back are read again (their rows now name the root); moved ones leave the list.
 				const rows = undone && outcome.movedIds.length > 0 ? data.fetch(outcome.movedIds).rows : [];
 				const message = `${outcome.message}${!undone && outcome.actionId ? ' · U takes it back' : ''}`;
-				dispatch({type: 'action-finished', requestId: request.id, message, actionId: outcome.actionId, label: outcome.message.split(' · ')[0] ?? '', rows, removedIds: undone ? [] : outcome.movedIds, undone, nowMs: now()});
+				dispatch({
+					type: 'action-finished',
+					requestId: request.id,
+					message,
+					actionId: outcome.actionId,
+					label: outcome.message.split(' · ')[0] ?? '',
+					rows,
+					removedIds: undone ? [] : outcome.movedIds,
+					undone,
+					nowMs: now(),
+				});
 			},
 			(error: unknown) => {
-				dispatch({type: 'action-finished', requestId: request.id, message: `the action stopped: ${(error as Error).message}`, actionId: null, label: '', rows: [], removedIds: [], undone: false, nowMs: now()});
+				dispatch({
+					type: 'action-finished',
+					requestId: request.id,
+					message: `the action stopped: ${(error as Error).message}`,
+					actionId: null,
+					label: '',
+					rows: [],
+					removedIds: [],
+					undone: false,
+					nowMs: now(),
+				});
 			},
 		);
 	}, [request, actions, data, dispatch, now]);

@@ -10,13 +10,17 @@ export function useStallTick(state: ExplorerState, dispatch: Dispatch<Action>, c
 	const deadline = useMemo(() => {
 		let soonest = Number.POSITIVE_INFINITY;
 		for (const v of state.all) {
-			if (v.state === 'running' && v.row.last_activity_ms !== null) soonest = Math.min(soonest, v.row.last_activity_ms + state.stallWindowMs + 1000);
+			if (v.state === 'running' && v.row.last_activity_ms !== null)
+				soonest = Math.min(soonest, v.row.last_activity_ms + state.stallWindowMs + 1000);
 		}
 		return soonest;
 	}, [state.all, state.stallWindowMs]);
 	useEffect(() => {
 		if (!Number.isFinite(deadline)) return;
-		const timer = clock.setTimeout(() => dispatch({type: 'tick', nowMs: clock.now()}), Math.max(0, deadline - clock.now()));
+		const timer = clock.setTimeout(
+			() => dispatch({type: 'tick', nowMs: clock.now()}),
+			Math.max(0, deadline - clock.now()),
+		);
 		return () => clock.clearTimeout(timer);
 	}, [deadline, dispatch, clock]);
 }

@@ -5,7 +5,10 @@ import type {Viewport} from '../state/types.js';
 export type SizedStream = NodeJS.EventEmitter & {columns?: number; rows?: number};
 
 export function readSize(stream: SizedStream): Viewport {
-	return {columns: stream.columns && stream.columns > 0 ? stream.columns : 80, rows: stream.rows && stream.rows > 0 ? stream.rows : 24};
+	return {
+		columns: stream.columns && stream.columns > 0 ? stream.columns : 80,
+		rows: stream.rows && stream.rows > 0 ? stream.rows : 24,
+	};
 }
 
 export function useTerminalSize(stream: SizedStream): Viewport {

@@ -16,15 +16,39 @@ export function useTriage(data: ExplorerData, state: ExplorerState, dispatch: Di
 		if (!request) return;
 		const onLocked = (): void => dispatch({type: 'triage-locked', requestId: request.id});
 		const fail = (error: unknown): void =>
-			dispatch({type: 'triage-applied', requestId: request.id, label: request.label, snapshots: null, rows: [], error: error instanceof Error ? error.message : String(error), tags: []});
+			dispatch({
+				type: 'triage-applied',
+				requestId: request.id,
+				label: request.label,
+				snapshots: null,
+				rows: [],
+				error: error instanceof Error ? error.message : String(error),
+				tags: [],
+			});
 		if (request.kind === 'apply') {
 			data.applyTriage(request.targets, request.patch, onLocked).then(({snapshots, rows}) => {
-				dispatch({type: 'triage-applied', requestId: request.id, label: request.label, snapshots, rows, error: null, tags: request.patch.kind === 'tag' ? data.tagsInUse() : []});
+				dispatch({
+					type: 'triage-applied',
+					requestId: request.id,
+					label: request.label,
+					snapshots,
+					rows,
+					error: null,
+					tags: request.patch.kind === 'tag' ? data.tagsInUse() : [],
+				});
 			}, fail);
 		} else {
 			// What was kept as another program set it is said instead of the plain label.
 			data.restoreTriage(request.snapshots, onLocked).then(({rows, message}) => {
-				dispatch({type: 'triage-applied', requestId: request.id, label: message ?? request.label, snapshots: null, rows, error: null, tags: data.tagsInUse()});
+				dispatch({
+					type: 'triage-applied',
+					requestId: request.id,
+					label: message ?? request.label,
+					snapshots: null,
+					rows,
+					error: null,
+					tags: data.tagsInUse(),
+				});
 			}, fail);
 		}
 	}, [request, data, dispatch]);

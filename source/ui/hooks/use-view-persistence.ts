@@ -11,7 +11,12 @@ export function useViewPersistence(store: ViewStore | null, state: ExplorerState
 		if (!store) return;
 		const s = latest.current;
 		try {
-			store.save({version: 1, root: s.info.root, saved: {...s.savedViews}, last: {sort: s.sort, filter: formatQuery(s.filter.query), hidden: [...s.hiddenColumns]}});
+			store.save({
+				version: 1,
+				root: s.info.root,
+				saved: {...s.savedViews},
+				last: {sort: s.sort, filter: formatQuery(s.filter.query), hidden: [...s.hiddenColumns]},
+			});
 		} catch {
 			// A state file that cannot be written costs the remembered view, nothing else.
 		}

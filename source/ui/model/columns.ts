@@ -12,7 +12,21 @@ import type {SortKey} from '../../view/sort.js';
 import type {SessionView} from '../../view/session-view.js';
 import {formatRate} from '../../core/rate.js';
 
-export type ColumnId = 'created' | 'name' | 'model' | 'state' | 'images' | 'completion' | 'bar' | 'mode' | 'sweep' | 'size' | 'steps' | 'cfg' | 'sampler' | 'flags';
+export type ColumnId =
+	| 'created'
+	| 'name'
+	| 'model'
+	| 'state'
+	| 'images'
+	| 'completion'
+	| 'bar'
+	| 'mode'
+	| 'sweep'
+	| 'size'
+	| 'steps'
+	| 'cfg'
+	| 'sampler'
+	| 'flags';
 
 export type ColumnSpec = {
 	id: ColumnId;
@@ -83,7 +97,9 @@ const NAME_COMFORT = 20;
 
 /** Which columns fit `width`, with the name column taking what is left; `hidden` columns are left out. */
 export function layoutColumns(width: number, imagesWidth = 9, hidden: ReadonlySet<ColumnId> = new Set()): Layout {
-	let columns = COLUMNS.filter((c) => c.id === 'name' || !hidden.has(c.id)).map((c) => (c.id === 'images' ? {...c, width: Math.max(c.width, imagesWidth)} : {...c}));
+	let columns = COLUMNS.filter((c) => c.id === 'name' || !hidden.has(c.id)).map((c) =>
+		c.id === 'images' ? {...c, width: Math.max(c.width, imagesWidth)} : {...c},
+	);
 	const total = (cols: ColumnSpec[]): number => MARKER_WIDTH + cols.reduce((sum, c) => sum + c.width + 1, 0);
 	const droppable = columns.filter((c) => c.dropRank !== undefined).sort((a, b) => b.dropRank! - a.dropRank!);
 	// The least useful columns (mode and after in the drop order) also give way while the name would be squeezed
@@ -99,7 +115,9 @@ export function layoutColumns(width: number, imagesWidth = 9, hidden: ReadonlySe
 	// At the minimum width a wide IMAGES column gives its extra back (its cells are cut), so the header, and the
 	// sort arrow on it, always fit.
 	if (total(columns) > width) {
-		columns = columns.map((c) => (c.id === 'images' ? {...c, width: Math.max(9, c.width - (total(columns) - width))} : c));
+		columns = columns.map((c) =>
+			c.id === 'images' ? {...c, width: Math.max(9, c.width - (total(columns) - width))} : c,
+		);
 	}
 	// The model gives up to four columns to a name squeezed below 20 (names tell sessions apart; models repeat).
 	const model = columns.find((c) => c.id === 'model');
@@ -151,7 +169,9 @@ export function cellText(view: SessionView, id: ColumnId, compactCreated: boolea
 	switch (id) {
 		case 'created':
 			if (!view.created) return '';
-			return compactCreated ? view.created.slice(5, 16).replace('T', ' ') : view.created.slice(0, 16).replace('T', ' ');
+			return compactCreated
+				? view.created.slice(5, 16).replace('T', ' ')
+				: view.created.slice(0, 16).replace('T', ' ');
 		case 'name':
 			return view.name;
 		case 'model':
@@ -197,7 +217,10 @@ export type Cell = {id: ColumnId; text: string};
 export function rowCells(view: SessionView, layout: Layout, ratePerMinute?: number): Cell[] {
 	const compact = layout.columns.find((c) => c.id === 'created')?.width === COMPACT_CREATED;
 	return layout.columns.map((c) => {
-		const text = c.id === 'state' && view.state === 'running' && ratePerMinute !== undefined ? `▶ ${formatRate(ratePerMinute)}` : cellText(view, c.id, compact);
+		const text =
+			c.id === 'state' && view.state === 'running' && ratePerMinute !== undefined
+				? `▶ ${formatRate(ratePerMinute)}`
+				: cellText(view, c.id, compact);
 		return {id: c.id, text: fitToWidth(text, c.width, c.align)};
 	});
 }
@@ -206,7 +229,11 @@ export function headerCells(layout: Layout, sortKey: SortKey, arrow: string): Ce
 	return layout.columns.map((c) => {
 		let title = c.title;
 		// The arrow must survive a narrow column: it replaces the title's last letters rather than being cut.
-		if (c.sortKey === sortKey) title = title.length + 1 <= c.width ? `${title}${arrow}` : `${title.slice(0, Math.max(0, c.width - 1))}${arrow}`;
+		if (c.sortKey === sortKey)
+			title =
+				title.length + 1 <= c.width
+					? `${title}${arrow}`
+					: `${title.slice(0, Math.max(0, c.width - 1))}${arrow}`;
 		return {id: c.id, text: fitToWidth(title, c.width, c.align)};
 	});
 }

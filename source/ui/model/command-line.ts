@@ -29,7 +29,9 @@ export function parseCommand(line: string): Command {
 		case '':
 			return {kind: 'none'};
 		case 'save':
-			return VIEW_NAME.test(argument) ? {kind: 'save', name: argument} : {kind: 'invalid', message: 'save NAME: letters, digits, . _ - (up to 40)'};
+			return VIEW_NAME.test(argument)
+				? {kind: 'save', name: argument}
+				: {kind: 'invalid', message: 'save NAME: letters, digits, . _ - (up to 40)'};
 		case 'load':
 		case 'delete':
 			return {kind: command, name: argument};
@@ -42,7 +44,9 @@ export function parseCommand(line: string): Command {
 			return {kind: 'quit'};
 		case 'hide':
 		case 'show':
-			return isHideableColumn(argument) ? {kind: command, column: argument} : {kind: 'invalid', message: `${command} COLUMN: one of ${HIDEABLE_COLUMNS.join(', ')}`};
+			return isHideableColumn(argument)
+				? {kind: command, column: argument}
+				: {kind: 'invalid', message: `${command} COLUMN: one of ${HIDEABLE_COLUMNS.join(', ')}`};
 		default:
 			return {kind: 'invalid', message: `unknown command ${command} (commands: ${COMMANDS.join(', ')})`};
 	}
@@ -53,6 +57,11 @@ export function commandCompletions(line: string, viewNames: readonly string[]): 
 	const [command = '', ...rest] = line.split(/\s+/);
 	if (rest.length === 0) return COMMANDS.filter((c) => c.startsWith(command)).map((c) => `${c} `);
 	const argument = rest.join(' ');
-	const pool: readonly string[] = command === 'load' || command === 'delete' ? viewNames : command === 'hide' || command === 'show' ? HIDEABLE_COLUMNS : [];
+	const pool: readonly string[] =
+		command === 'load' || command === 'delete'
+			? viewNames
+			: command === 'hide' || command === 'show'
+				? HIDEABLE_COLUMNS
+				: [];
 	return pool.filter((p) => p.startsWith(argument)).map((p) => `${command} ${p}`);
 }

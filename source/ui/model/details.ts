@@ -43,7 +43,9 @@ export function formatSpan(ms: number): string {
 
 function whyOfState(view: SessionView, nowMs: number, stallWindowMs: number): string {
 	const {row} = view;
-	const status = row.manifest_status ? `manifest status "${sanitizeLine(row.manifest_status)}"` : 'no status in the manifest';
+	const status = row.manifest_status
+		? `manifest status "${sanitizeLine(row.manifest_status)}"`
+		: 'no status in the manifest';
 	const idle = row.last_activity_ms === null ? null : nowMs - row.last_activity_ms;
 	const idleText = idle === null ? '' : `last write ${relativeAge(row.last_activity_ms!, nowMs)}`;
 	const expected = row.images_expected === null ? '?' : String(row.images_expected);
@@ -83,9 +85,20 @@ export function databaseText(dbPath: string, sharedPath: string | null): string 
 	return sharedPath === null ? dbPath : `${sharedPath} + ${path.basename(dbPath)}`;
 }
 
-export type DetailsContext = {nowMs: number; stallWindowMs: number; dbPath: string; stale: boolean; ratePerMinute?: number | undefined};
+export type DetailsContext = {
+	nowMs: number;
+	stallWindowMs: number;
+	dbPath: string;
+	stale: boolean;
+	ratePerMinute?: number | undefined;
+};
 
-export function buildDetails(view: SessionView, row: StoredSession, width: number, context: DetailsContext): DetailsLine[] {
+export function buildDetails(
+	view: SessionView,
+	row: StoredSession,
+	width: number,
+	context: DetailsContext,
+): DetailsLine[] {
 	const {nowMs} = context;
 	const lines: DetailsLine[] = [];
 	const labelWidth = 15;
@@ -101,7 +114,8 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	};
 	const block = (text: string): void => {
 		const safe = sanitizeBlock(text);
-		for (const part of safe === '' ? ['(empty)'] : wrapToWidth(safe, Math.max(10, width - 2))) lines.push({text: `  ${part}`});
+		for (const part of safe === '' ? ['(empty)'] : wrapToWidth(safe, Math.max(10, width - 2)))
+			lines.push({text: `  ${part}`});
 	};
 	const dateWithAge = (iso: string | null): string => {
 		if (!iso) return '';
@@ -110,11 +124,19 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	};
 
 	lines.push({text: truncateToWidth(view.fullName, width), role: 'title'});
-	const stateRole = view.state === 'unreadable' || view.state === 'aborted' || view.state === 'stalled' ? 'warning' : undefined;
-	for (const part of wrapToWidth(`${STATE_SYMBOL[view.state]} ${STATE_WORD[view.state]}: ${whyOfState(view, nowMs, context.stallWindowMs)}`, width)) {
+	const stateRole =
+		view.state === 'unreadable' || view.state === 'aborted' || view.state === 'stalled' ? 'warning' : undefined;
+	for (const part of wrapToWidth(
+		`${STATE_SYMBOL[view.state]} ${STATE_WORD[view.state]}: ${whyOfState(view, nowMs, context.stallWindowMs)}`,
+		width,
+	)) {
 		lines.push({text: part, role: stateRole});
 	}
-	if (context.stale) lines.push({text: truncateToWidth('* changed on disk since it was computed: r recomputes it', width), role: 'warning'});
+	if (context.stale)
+		lines.push({
+			text: truncateToWidth('* changed on disk since it was computed: r recomputes it', width),
+			role: 'warning',
+		});
 
 	// Values not from manifest.json say where they came from (an older manifest, the images' parameters).
 	const sources = sourcesOfRow(row);
@@ -125,13 +147,22 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 
 	section('Images');
 	const expected = row.images_expected === null ? '?' : String(row.images_expected);
-	field('found', sourced('images_expected', `${row.images_actual} of ${expected} expected (${formatCompletion(view.completion)})`));
+	field(
+		'found',
+		sourced(
+			'images_expected',
+			`${row.images_actual} of ${expected} expected (${formatCompletion(view.completion)})`,
+		),
+	);
 	field('in manifest', row.images_recorded === null ? '' : `${row.images_recorded} entries`);
 	const first = row.first_image_created_at ? epochMsFromIso(row.first_image_created_at) : Number.NaN;
 	const last = row.last_image_created_at ? epochMsFromIso(row.last_image_created_at) : Number.NaN;
 	if (view.state === 'running' && context.ratePerMinute !== undefined) {
 		const remaining = row.images_expected === null ? null : Number(row.images_expected) - row.images_actual;
-		const eta = remaining !== null && remaining > 0 && context.ratePerMinute > 0 ? `, ETA ${formatSpan((remaining / context.ratePerMinute) * 60_000)} to ${expected}` : '';
+		const eta =
+			remaining !== null && remaining > 0 && context.ratePerMinute > 0
+				? `, ETA ${formatSpan((remaining / context.ratePerMinute) * 60_000)} to ${expected}`
+				: '';
 		field('live', `${context.ratePerMinute.toFixed(1)} images per minute, first image to last${eta}`);
 	}
 	if (Number.isFinite(first) && Number.isFinite(last)) {
@@ -157,7 +188,12 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	const summary = parseJsonColumn(row.variations_summary_json);
 	const triage = view.triage;
 	section('Triage');
-	field('flags', [triage.favorite ? '★ favourite' : '', triage.test ? 'test' : '', triage.complete ? '' : 'marked not complete'].filter(Boolean).join(', ') || '(none: complete, as the web UI reads it)');
+	field(
+		'flags',
+		[triage.favorite ? '★ favourite' : '', triage.test ? 'test' : '', triage.complete ? '' : 'marked not complete']
+			.filter(Boolean)
+			.join(', ') || '(none: complete, as the web UI reads it)',
+	);
 	field('rating', triage.rating ?? '');
 	field('tags', triage.tags.map((t) => `[${t}]`).join(' '));
 	if (triage.note) {
@@ -170,7 +206,10 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 		for (const [name, count] of placeholders) {
 			const values = summary instanceof Map ? summary.get(name) : undefined;
 			const shown = Array.isArray(values) ? values.map(valueText).join(', ') : '';
-			const more = typeof count === 'number' && Array.isArray(values) && count > values.length ? `, … +${count - values.length} more` : '';
+			const more =
+				typeof count === 'number' && Array.isArray(values) && count > values.length
+					? `, … +${count - values.length} more`
+					: '';
 			field(`${name} (${valueText(count)})`, `${shown}${more}`);
 		}
 	} else {
@@ -182,11 +221,16 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	section('Negative prompt');
 	block(row.negative_prompt ?? '');
 
-	if (sources.notes.length > 0 || (sources.sampled !== undefined && sources.images !== undefined && sources.sampled < sources.images)) {
+	if (
+		sources.notes.length > 0 ||
+		(sources.sampled !== undefined && sources.images !== undefined && sources.sampled < sources.images)
+	) {
 		section('Sources');
 		for (const note of sources.notes) block(note);
 		if (sources.sampled !== undefined && sources.images !== undefined && sources.sampled < sources.images) {
-			block(`parameters read from ${sources.sampled} of ${sources.images} images (sdstats compute --deep reads them all)`);
+			block(
+				`parameters read from ${sources.sampled} of ${sources.images} images (sdstats compute --deep reads them all)`,
+			);
 		}
 	}
 
@@ -199,7 +243,14 @@ export function buildDetails(view: SessionView, row: StoredSession, width: numbe
 	if (row.last_activity_ms !== null) field('last write', relativeAge(row.last_activity_ms, nowMs));
 
 	section('Bookkeeping');
-	field('manifest', row.manifest_state === 'missing' ? 'missing' : row.manifest_status ? `status "${row.manifest_status}"` : 'no status');
+	field(
+		'manifest',
+		row.manifest_state === 'missing'
+			? 'missing'
+			: row.manifest_status
+				? `status "${row.manifest_status}"`
+				: 'no status',
+	);
 	if (row.error) field('error', row.error);
 	field('stats version', String(row.stats_version));
 
@@ -215,8 +266,18 @@ export function detailsInsightLines(
 	sessionId: string,
 	width: number,
 ): DetailsLine[] {
-	if (!loaded || loaded.sessionId !== sessionId) return [{text: ''}, {text: 'Missing combinations, seeds, anomalies', role: 'section'}, {text: '  reading the session folder…'}];
-	if (loaded.error) return [{text: ''}, {text: 'Missing combinations, seeds, anomalies', role: 'section'}, {text: truncateToWidth(`  could not be read: ${sanitizeLine(loaded.error)}`, width), role: 'warning'}];
+	if (!loaded || loaded.sessionId !== sessionId)
+		return [
+			{text: ''},
+			{text: 'Missing combinations, seeds, anomalies', role: 'section'},
+			{text: '  reading the session folder…'},
+		];
+	if (loaded.error)
+		return [
+			{text: ''},
+			{text: 'Missing combinations, seeds, anomalies', role: 'section'},
+			{text: truncateToWidth(`  could not be read: ${sanitizeLine(loaded.error)}`, width), role: 'warning'},
+		];
 	if (!loaded.insight) return [];
 	const lines: DetailsLine[] = [];
 	for (const line of insightLines(loaded.insight, width)) {

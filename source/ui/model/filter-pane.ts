@@ -21,7 +21,11 @@ export type FilterPaneItem =
 
 export const FILTER_PANE_ITEMS: readonly FilterPaneItem[] = [
 	{kind: 'incomplete', label: 'incomplete only (i)'},
-	...SESSION_STATES.map((state): FilterPaneItem => ({kind: 'state', state, label: `${STATE_SYMBOL[state]} ${STATE_WORD[state]}`})),
+	...SESSION_STATES.map((state): FilterPaneItem => ({
+		kind: 'state',
+		state,
+		label: `${STATE_SYMBOL[state]} ${STATE_WORD[state]}`,
+	})),
 	{kind: 'choice', field: 'model', label: 'model'},
 	{kind: 'choice', field: 'mode', label: 'mode'},
 	{kind: 'bool', field: 'sweep', label: 'seed sweep'},
@@ -40,7 +44,8 @@ export const FILTER_PANE_ITEMS: readonly FilterPaneItem[] = [
 const TRI: Array<boolean | null> = [null, true, false];
 const RATINGS: Array<'like' | 'dislike' | 'none' | null> = [null, 'like', 'dislike', 'none'];
 
-const isIncompleteTerm = (t: {value: {type: string; value?: unknown}}): boolean => t.value.type === 'is' && t.value.value === 'incomplete';
+const isIncompleteTerm = (t: {value: {type: string; value?: unknown}}): boolean =>
+	t.value.type === 'is' && t.value.value === 'incomplete';
 
 export function hasIncomplete(query: Query): boolean {
 	return fieldTerms(query, 'is', isIncompleteTerm).length > 0;
@@ -99,7 +104,8 @@ export function toggleItem(query: Query, item: FilterPaneItem): Query {
 
 /** ←/→ on a choice; `options` are the values present in the data, most common first. */
 export function cycleItem(query: Query, item: FilterPaneItem, delta: 1 | -1, options: readonly string[]): Query {
-	const step = <T>(values: readonly T[], current: T): T => values[(values.indexOf(current) + delta + values.length) % values.length]!;
+	const step = <T>(values: readonly T[], current: T): T =>
+		values[(values.indexOf(current) + delta + values.length) % values.length]!;
 	switch (item.kind) {
 		case 'choice': {
 			const next = step<string | null>([null, ...options], choiceValue(query, item.field));
@@ -133,12 +139,22 @@ export function applyTyped(query: Query, item: FilterPaneItem, text: string): Qu
 	if (item.kind === 'number') {
 		const value = text === '' || Number.isNaN(Number(text)) || !/^\d+(\.\d+)?$/.test(text) ? null : Number(text);
 		const accept = item.bound === 'min' ? isLowerBound : isUpperBound;
-		return setField(query, 'completion', value === null ? null : {type: 'compare', op: item.bound === 'min' ? '>=' : '<=', value}, accept);
+		return setField(
+			query,
+			'completion',
+			value === null ? null : {type: 'compare', op: item.bound === 'min' ? '>=' : '<=', value},
+			accept,
+		);
 	}
 	if (item.kind === 'date') {
 		const accept = item.bound === 'min' ? isLowerBound : isUpperBound;
 		const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
-		return setField(query, 'created', valid ? {type: 'date', op: item.bound === 'min' ? '>=' : '<=', value: text} : null, accept);
+		return setField(
+			query,
+			'created',
+			valid ? {type: 'date', op: item.bound === 'min' ? '>=' : '<=', value: text} : null,
+			accept,
+		);
 	}
 	return query;
 }

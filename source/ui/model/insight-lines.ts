@@ -69,11 +69,18 @@ function combinatorialLines(out: Lines, a: CombinatorialAnalysis, folder: Folder
 			? `planned ${a.planned} of a grid of ${a.gridSize} (${grid}): the planned count stops before the end of the grid`
 			: `planned ${a.planned}: the whole grid (${grid})`,
 	);
-	if (a.randomPerImage.length > 0) out.wrapped(`${a.randomPerImage.map(sanitizeLine).join(', ')}: weight 0, a value picked at random per image (not part of the grid)`);
+	if (a.randomPerImage.length > 0)
+		out.wrapped(
+			`${a.randomPerImage.map(sanitizeLine).join(', ')}: weight 0, a value picked at random per image (not part of the grid)`,
+		);
 	out.wrapped(missingHeadline(a, folder), 2, BigInt(a.missingCount) > 0n ? 'warning' : undefined);
 	if (BigInt(a.missingCount) > 0n) {
 		const shown = a.missing.slice(0, MISSING_SHOWN);
-		out.line(BigInt(a.missingCount) > BigInt(shown.length) ? `first missing (in the generator's order):` : `missing (in the generator's order):`);
+		out.line(
+			BigInt(a.missingCount) > BigInt(shown.length)
+				? `first missing (in the generator's order):`
+				: `missing (in the generator's order):`,
+		);
 		for (const cell of shown) out.line(formatCombination(cell.values, cell.seed), 4);
 		const rest = BigInt(a.missingCount) - BigInt(shown.length);
 		if (rest > 0n) out.line(`… and ${rest} more (sdstats show NAME --missing --json lists them all)`, 4);
@@ -82,13 +89,17 @@ function combinatorialLines(out: Lines, a: CombinatorialAnalysis, folder: Folder
 	if (short.length > 0) {
 		out.line('values short of images:');
 		for (const [name, values] of short) {
-			const listed = values.slice(0, SEEDS_SHOWN).map((v) => `${sanitizeLine(v.value)} (${v.missing} of ${v.expected} missing)`);
+			const listed = values
+				.slice(0, SEEDS_SHOWN)
+				.map((v) => `${sanitizeLine(v.value)} (${v.missing} of ${v.expected} missing)`);
 			out.wrapped(`${sanitizeLine(name)}: ${listed.join(', ')}${moreText(values.length, listed.length)}`, 4);
 		}
 	}
 	if (a.unmatched > 0) {
 		const files = a.unmatchedFiles.slice(0, 3).map(sanitizeLine).join(', ');
-		out.wrapped(`fitting no planned combination: ${files}${moreText(a.unmatched, Math.min(3, a.unmatchedFiles.length))}`);
+		out.wrapped(
+			`fitting no planned combination: ${files}${moreText(a.unmatched, Math.min(3, a.unmatchedFiles.length))}`,
+		);
 	}
 }
 
@@ -131,27 +142,41 @@ function seedLines(out: Lines, s: SeedAnalysis): void {
 	out.wrapped(expectedText(s.expectedSeeds));
 	const without = s.imagesWithoutSeed > 0 ? ` (${s.imagesWithoutSeed} without a usable seed)` : '';
 	out.wrapped(`found ${plural(s.foundSeeds, 'distinct seed')} in ${plural(s.imagesConsidered, 'image')}${without}`);
-	if (BigInt(s.missingSeeds.total) > 0n) out.wrapped(seedList('missing seeds', s.missingSeeds.first, s.missingSeeds.total), 2, 'warning');
-	if (s.unexpectedSeeds.total > 0) out.wrapped(seedList('unexpected seeds', s.unexpectedSeeds.first, s.unexpectedSeeds.total), 2, 'warning');
+	if (BigInt(s.missingSeeds.total) > 0n)
+		out.wrapped(seedList('missing seeds', s.missingSeeds.first, s.missingSeeds.total), 2, 'warning');
+	if (s.unexpectedSeeds.total > 0)
+		out.wrapped(seedList('unexpected seeds', s.unexpectedSeeds.first, s.unexpectedSeeds.total), 2, 'warning');
 	if (s.duplicateSeeds.total > 0) {
 		const shown = s.duplicateSeeds.first.slice(0, SEEDS_SHOWN).map((d) => {
 			const values = d.values && Object.keys(d.values).length > 0 ? ` (${formatCombination(d.values)})` : '';
 			return `${d.seed} ×${d.count}${values}`;
 		});
-		out.wrapped(`duplicate seeds (${s.duplicateSeeds.total}): ${shown.join('; ')}${moreText(s.duplicateSeeds.total, shown.length)}`, 2, 'warning');
+		out.wrapped(
+			`duplicate seeds (${s.duplicateSeeds.total}): ${shown.join('; ')}${moreText(s.duplicateSeeds.total, shown.length)}`,
+			2,
+			'warning',
+		);
 	}
 	if (s.combinationsMissingSeeds.total > 0) {
 		out.line(`combinations lacking seeds (${s.combinationsMissingSeeds.total}):`, 2, 'warning');
 		const shown = s.combinationsMissingSeeds.first.slice(0, MISSING_SHOWN);
 		for (const combination of shown) {
 			const seeds = combination.missingSeeds.slice(0, SEEDS_SHOWN);
-			out.wrapped(`${formatCombination(combination.values)}: ${seeds.join(', ')}${moreText(combination.missingSeeds.length, seeds.length)}`, 4);
+			out.wrapped(
+				`${formatCombination(combination.values)}: ${seeds.join(', ')}${moreText(combination.missingSeeds.length, seeds.length)}`,
+				4,
+			);
 		}
-		if (s.combinationsMissingSeeds.total > shown.length) out.line(`… and ${s.combinationsMissingSeeds.total - shown.length} more`, 4);
+		if (s.combinationsMissingSeeds.total > shown.length)
+			out.line(`… and ${s.combinationsMissingSeeds.total - shown.length} more`, 4);
 	}
-	if (BigInt(s.combinationsWithoutImages) > 0n) out.line(`${plural(s.combinationsWithoutImages, 'planned combination')} without any image`);
+	if (BigInt(s.combinationsWithoutImages) > 0n)
+		out.line(`${plural(s.combinationsWithoutImages, 'planned combination')} without any image`);
 	const clean =
-		BigInt(s.missingSeeds.total) === 0n && s.unexpectedSeeds.total === 0 && s.duplicateSeeds.total === 0 && s.combinationsMissingSeeds.total === 0;
+		BigInt(s.missingSeeds.total) === 0n &&
+		s.unexpectedSeeds.total === 0 &&
+		s.duplicateSeeds.total === 0 &&
+		s.combinationsMissingSeeds.total === 0;
 	if (clean && s.expectedSeeds.kind !== 'none') out.line('every expected seed is there, each once');
 }
 

@@ -110,7 +110,8 @@ export function complete(line: EditLine, candidates: readonly string[]): EditLin
 }
 
 /** An editing key's meaning, as the key table names it. */
-export type LineEdit = 'left' | 'right' | 'home' | 'end' | 'delete-backward' | 'delete-forward' | 'delete-word' | 'delete-to-start';
+export type LineEdit =
+	'left' | 'right' | 'home' | 'end' | 'delete-backward' | 'delete-forward' | 'delete-word' | 'delete-to-start';
 
 const EDITS: Readonly<Record<LineEdit, (line: EditLine) => EditLine>> = {
 	left: moveLeft,
@@ -134,7 +135,10 @@ export const EMPTY_HISTORY: History = {entries: [], at: null, draft: ''};
 
 /** A submitted line joins the history (not blank, not twice in a row; the newest 100 kept). */
 export function remember(history: History, text: string): History {
-	const entries = text.trim() === '' || history.entries.at(-1) === text ? history.entries : [...history.entries, text].slice(-100);
+	const entries =
+		text.trim() === '' || history.entries.at(-1) === text
+			? history.entries
+			: [...history.entries, text].slice(-100);
 	return {entries, at: null, draft: ''};
 }
 

@@ -6,7 +6,16 @@ import {formatQuery} from '../../core/query.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import type {ViewSettings} from '../data/view-store.js';
 import {commandCompletions, parseCommand} from '../model/command-line.js';
-import {applyEdit, complete, deleteBackward, insertText, lineOf, recall, remember, type EditLine} from '../model/line-editor.js';
+import {
+	applyEdit,
+	complete,
+	deleteBackward,
+	insertText,
+	lineOf,
+	recall,
+	remember,
+	type EditLine,
+} from '../model/line-editor.js';
 import {applyView} from './list.js';
 import {panesReducer} from './panes.js';
 import {openOverlay} from './overlays.js';
@@ -44,10 +53,16 @@ export function runCommand(state: ExplorerState, text: string): ExplorerState {
 		case 'invalid':
 			return {...back, message: command.message};
 		case 'save':
-			return {...back, savedViews: {...state.savedViews, [command.name]: currentSettings(state)}, viewsRevision: views, message: `saved the view ${command.name}`};
+			return {
+				...back,
+				savedViews: {...state.savedViews, [command.name]: currentSettings(state)},
+				viewsRevision: views,
+				message: `saved the view ${command.name}`,
+			};
 		case 'load': {
 			const settings = state.savedViews[command.name];
-			if (!settings) return {...back, message: `no saved view named ${command.name} (saved: ${savedNames(state)})`};
+			if (!settings)
+				return {...back, message: `no saved view named ${command.name} (saved: ${savedNames(state)})`};
 			return {...applyView(back, settings), viewsRevision: views, message: `loaded the view ${command.name}`};
 		}
 		case 'delete': {
@@ -65,7 +80,10 @@ export function runCommand(state: ExplorerState, text: string): ExplorerState {
 			return {...back, hiddenColumns: hidden, viewsRevision: views};
 		}
 		case 'columns':
-			return {...back, message: `hidden columns: ${[...state.hiddenColumns].join(', ') || 'none'} (:hide COLUMN, :show COLUMN)`};
+			return {
+				...back,
+				message: `hidden columns: ${[...state.hiddenColumns].join(', ') || 'none'} (:hide COLUMN, :show COLUMN)`,
+			};
 		case 'help':
 			return panesReducer(back, {type: 'help-open'});
 		case 'quit':
@@ -75,11 +93,17 @@ export function runCommand(state: ExplorerState, text: string): ExplorerState {
 
 export function inputsReducer(state: ExplorerState, action: InputAction): ExplorerState {
 	if (action.type === 'input-open') {
-		if ((action.purpose === 'tag-input' || action.purpose === 'note-input') && state.info.readonly) return {...state, message: READONLY_MESSAGE};
-		if (action.purpose !== 'command' && targetsOf(state).length === 0) return {...state, message: 'no session selected'};
+		if ((action.purpose === 'tag-input' || action.purpose === 'note-input') && state.info.readonly)
+			return {...state, message: READONLY_MESSAGE};
+		if (action.purpose !== 'command' && targetsOf(state).length === 0)
+			return {...state, message: 'no session selected'};
 		// A note starts from the selected session's note, so it can be edited rather than retyped.
-		const note = action.purpose === 'note-input' && state.marks.size === 0 ? (state.shown[state.cursorIndex]?.triage.note ?? '') : '';
-		const opened = action.purpose === 'command' ? {...state, commandHistory: {...state.commandHistory, at: null}} : state;
+		const note =
+			action.purpose === 'note-input' && state.marks.size === 0
+				? (state.shown[state.cursorIndex]?.triage.note ?? '')
+				: '';
+		const opened =
+			action.purpose === 'command' ? {...state, commandHistory: {...state.commandHistory, at: null}} : state;
 		return withLine(openOverlay(opened, action.purpose), action.purpose, lineOf(sanitizeLine(note)));
 	}
 	const input = state.input ?? {...lineOf(''), completions: []};
@@ -102,7 +126,11 @@ export function inputsReducer(state: ExplorerState, action: InputAction): Explor
 			if (input.completions.length === 0) return state;
 			return withLine(state, purpose, complete(input, input.completions));
 		case 'input-submit': {
-			if (purpose === 'command') return runCommand({...state, commandHistory: remember(state.commandHistory, input.text.trim())}, input.text);
+			if (purpose === 'command')
+				return runCommand(
+					{...state, commandHistory: remember(state.commandHistory, input.text.trim())},
+					input.text,
+				);
 			const closed: ExplorerState = {...state, mode: state.previousMode, input: null};
 			if (purpose === 'tag-input') return triage(closed, {kind: 'tag', tag: input.text});
 			return triage(closed, {kind: 'note', value: input.text.trim() === '' ? null : input.text});

@@ -40,16 +40,44 @@ export function jobsReducer(state: ExplorerState, action: JobAction): ExplorerSt
 		case 'job-started':
 			return {
 				...s,
-				job: {requestId: action.requestId, label: action.label, done: 0, total: action.total, current: null, startedAtMs: action.startedAtMs, updatedAtMs: action.startedAtMs, errors: 0, lastError: null, cancelling: false},
+				job: {
+					requestId: action.requestId,
+					label: action.label,
+					done: 0,
+					total: action.total,
+					current: null,
+					startedAtMs: action.startedAtMs,
+					updatedAtMs: action.startedAtMs,
+					errors: 0,
+					lastError: null,
+					cancelling: false,
+				},
 			};
 		case 'job-progress':
 			if (!s.job) return s;
-			return {...s, job: {...s.job, done: action.done, total: action.total, current: action.current, errors: action.errors, lastError: action.lastError, updatedAtMs: action.nowMs}};
+			return {
+				...s,
+				job: {
+					...s.job,
+					done: action.done,
+					total: action.total,
+					current: action.current,
+					errors: action.errors,
+					lastError: action.lastError,
+					updatedAtMs: action.nowMs,
+				},
+			};
 		case 'job-finished':
 			// The job panel goes: the list gets its lines back.
 			return scrollIntoView({...s, job: null, message: action.message});
 		case 'stale-checked':
-			return {...s, stale: new Set(action.stale), newOnDisk: [...action.newOnDisk], staleChecked: true, rootProblem: action.rootProblem ?? null};
+			return {
+				...s,
+				stale: new Set(action.stale),
+				newOnDisk: [...action.newOnDisk],
+				staleChecked: true,
+				rootProblem: action.rootProblem ?? null,
+			};
 		case 'message':
 			return {...s, message: action.text};
 		case 'quit':

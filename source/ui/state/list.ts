@@ -8,7 +8,14 @@ import {hasIncomplete, setIncomplete} from '../model/filter-pane.js';
 import type {Query} from '../../core/query.js';
 import type {ListedSession} from '../../core/types.js';
 import {sanitizeLine} from '../../text/sanitize.js';
-import {compileFilter, filterFromQuery, filterFromText, isFilterActive, narrows, type Filter} from '../../view/filter.js';
+import {
+	compileFilter,
+	filterFromQuery,
+	filterFromText,
+	isFilterActive,
+	narrows,
+	type Filter,
+} from '../../view/filter.js';
 import {toSessionView, type SessionView} from '../../view/session-view.js';
 import {INCOMPLETE_SORT, baseOrder, sortValueOf, sortViews, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
@@ -70,22 +77,36 @@ function followCursor(state: ExplorerState): ExplorerState {
 
 export function withSort(state: ExplorerState, sort: SortSpec): ExplorerState {
 	const sorted = sortViews(state.all, sort);
-	return placeCursor({...followCursor(state), sort, sorted, shown: applyFilter(sorted, state.filter, state.nowMs)}, state.shown[state.cursorIndex]);
+	return placeCursor(
+		{...followCursor(state), sort, sorted, shown: applyFilter(sorted, state.filter, state.nowMs)},
+		state.shown[state.cursorIndex],
+	);
 }
 
 /** A new filter; a text that does not parse keeps the rows of the last query that did (the error is shown). */
 function withFilter(state: ExplorerState, filter: Filter): ExplorerState {
 	if (filter.query === state.filter.query) return {...state, filter};
-	const shown = narrows(state.filter.query, filter.query) ? applyFilter(state.shown, filter, state.nowMs) : applyFilter(state.sorted, filter, state.nowMs);
+	const shown = narrows(state.filter.query, filter.query)
+		? applyFilter(state.shown, filter, state.nowMs)
+		: applyFilter(state.sorted, filter, state.nowMs);
 	return placeCursor({...followCursor(state), filter, shown}, state.shown[state.cursorIndex]);
 }
 
-export const withText = (state: ExplorerState, text: string): ExplorerState => withFilter(state, filterFromText(text, state.filter));
-export const withQuery = (state: ExplorerState, query: Query): ExplorerState => withFilter(state, filterFromQuery(query));
+export const withText = (state: ExplorerState, text: string): ExplorerState =>
+	withFilter(state, filterFromText(text, state.filter));
+export const withQuery = (state: ExplorerState, query: Query): ExplorerState =>
+	withFilter(state, filterFromQuery(query));
 
 function withRows(state: ExplorerState, all: SessionView[]): ExplorerState {
 	const sorted = sortViews(all, state.sort);
-	return placeCursor({...state, all, sorted, shown: applyFilter(sorted, state.filter, state.nowMs), imagesWidth: imagesWidthOf(all), anyTriage: all.some((v) => v.row.has_metadata === 1)});
+	return placeCursor({
+		...state,
+		all,
+		sorted,
+		shown: applyFilter(sorted, state.filter, state.nowMs),
+		imagesWidth: imagesWidthOf(all),
+		anyTriage: all.some((v) => v.row.has_metadata === 1),
+	});
 }
 
 function viewsOf(rows: readonly ListedSession[], state: ExplorerState, nowMs: number): SessionView[] {
@@ -102,7 +123,12 @@ function movesInSort(sort: SortSpec, old: SessionView, next: SessionView): boole
  * Recomputed rows land here. When none of them moves in the base order or in the current sort, they are
  * swapped in place (cheap, no re-sort); otherwise the list is rebuilt.
  */
-export function updateRows(before: ExplorerState, rows: readonly ListedSession[], removedIds: readonly string[], nowMs: number): ExplorerState {
+export function updateRows(
+	before: ExplorerState,
+	rows: readonly ListedSession[],
+	removedIds: readonly string[],
+	nowMs: number,
+): ExplorerState {
 	// Once the list is on screen, the cursor stays on its session when sessions arrive above it: a key pressed
 	// at that moment must act on the session the user sees selected (issue 11 item 16).
 	const state = before.loading ? before : followCursor(before);
@@ -117,13 +143,22 @@ export function updateRows(before: ExplorerState, rows: readonly ListedSession[]
 		newOnDisk: state.newOnDisk.filter((id) => !updates.has(id)),
 		marks: removed.size > 0 ? withoutIds(state.marks, removed) : state.marks,
 	};
-	const inPlace = added.length === 0 && removed.size === 0 && [...updates.values()].every((v) => !movesInSort(state.sort, known.get(v.id)!, v));
+	const inPlace =
+		added.length === 0 &&
+		removed.size === 0 &&
+		[...updates.values()].every((v) => !movesInSort(state.sort, known.get(v.id)!, v));
 	if (inPlace) {
 		const swap = (v: SessionView): SessionView => updates.get(v.id) ?? v;
 		const all = state.all.map(swap);
 		const sorted = state.sorted.map(swap);
 		const changed = [...updates.values()];
-		next = {...next, all, sorted, imagesWidth: Math.max(state.imagesWidth, imagesWidthOf(changed)), anyTriage: state.anyTriage || changed.some((v) => v.row.has_metadata === 1)};
+		next = {
+			...next,
+			all,
+			sorted,
+			imagesWidth: Math.max(state.imagesWidth, imagesWidthOf(changed)),
+			anyTriage: state.anyTriage || changed.some((v) => v.row.has_metadata === 1),
+		};
 		return placeCursor({...next, shown: applyFilter(sorted, state.filter, state.nowMs)});
 	}
 	const all = baseOrder([...state.all.filter((v) => !removed.has(v.id) && !updates.has(v.id)), ...updates.values()]);
@@ -165,7 +200,11 @@ function jumpIncomplete(state: ExplorerState, direction: 1 | -1): ExplorerState 
  */
 export function withNow(state: ExplorerState, nowMs: number): ExplorerState {
 	if (nowMs === state.nowMs) return state;
-	const moved = state.all.filter((v) => (v.state === 'running' || v.state === 'stalled') && toSessionView(v.row, nowMs, state.stallWindowMs).state !== v.state);
+	const moved = state.all.filter(
+		(v) =>
+			(v.state === 'running' || v.state === 'stalled') &&
+			toSessionView(v.row, nowMs, state.stallWindowMs).state !== v.state,
+	);
 	if (moved.length === 0) return {...state, nowMs};
 	return updateRows(
 		state,
@@ -182,7 +221,17 @@ export function toggleIncomplete(state: ExplorerState): ExplorerState {
 	// One sort and one filter pass over all rows (not a filter in the old order, then a sort and another filter).
 	const filter = filterFromQuery(setIncomplete(state.filter.query, on));
 	const sorted = sortViews(state.all, sort);
-	return placeCursor({...followCursor(state), sortBeforeIncomplete, sort, sorted, filter, shown: applyFilter(sorted, filter, state.nowMs)}, state.shown[state.cursorIndex]);
+	return placeCursor(
+		{
+			...followCursor(state),
+			sortBeforeIncomplete,
+			sort,
+			sorted,
+			filter,
+			shown: applyFilter(sorted, filter, state.nowMs),
+		},
+		state.shown[state.cursorIndex],
+	);
 }
 
 /** Esc on the list or in the filter: the text filter goes, and with it the `i` preset and the sort it switched. */
@@ -211,7 +260,10 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 	const s = state;
 	switch (action.type) {
 		case 'rows-loaded':
-			return withRows({...s, nowMs: action.nowMs, loading: !action.complete}, baseOrder(viewsOf(action.rows, s, action.nowMs)));
+			return withRows(
+				{...s, nowMs: action.nowMs, loading: !action.complete},
+				baseOrder(viewsOf(action.rows, s, action.nowMs)),
+			);
 		case 'views-loaded':
 			return withRows({...s, nowMs: action.nowMs, loading: false}, baseOrder(action.views));
 		case 'rows-updated':
@@ -225,10 +277,12 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 			const moved = withNow(s, action.nowMs);
 			if (moved.all !== s.all) return moved;
 			const view = selectedView(s);
-			const detailsShown = view !== undefined && (s.mode === 'details' || detailsWidthOf(s) !== s.viewport.columns);
+			const detailsShown =
+				view !== undefined && (s.mode === 'details' || detailsWidthOf(s) !== s.viewport.columns);
 			if (!detailsShown) return s;
 			const width = detailsWidthOf(s);
-			const same = (a: readonly DetailsLine[], b: readonly DetailsLine[]): boolean => a.length === b.length && a.every((line, i) => line.text === b[i]!.text);
+			const same = (a: readonly DetailsLine[], b: readonly DetailsLine[]): boolean =>
+				a.length === b.length && a.every((line, i) => line.text === b[i]!.text);
 			return same(detailsLinesOf(s, view, width), detailsLinesOf(moved, view, width)) ? s : moved;
 		}
 		case 'move':
@@ -258,8 +312,15 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 			return {...s, marks: new Set()};
 		case 'filter-input-open': {
 			// Typing goes on after what is there: a space first, so the new word is a new term.
-			const filter = s.filter.text === '' || /\s$/.test(s.filter.text) ? s.filter : {...s.filter, text: `${s.filter.text} `};
-			return {...s, mode: 'filter-input', filter, filterCursor: [...filter.text].length, filterHistory: {...s.filterHistory, at: null}};
+			const filter =
+				s.filter.text === '' || /\s$/.test(s.filter.text) ? s.filter : {...s.filter, text: `${s.filter.text} `};
+			return {
+				...s,
+				mode: 'filter-input',
+				filter,
+				filterCursor: [...filter.text].length,
+				filterHistory: {...s.filterHistory, at: null},
+			};
 		}
 		case 'filter-input-type': {
 			// Typed or pasted text is terminal input too: no escape sequences or bidi controls get into the filter.

@@ -5,7 +5,15 @@
 import {previewsBack} from './previews.js';
 import {nextGroupBy, queryWithin, rollup} from '../../view/rollup.js';
 import {SORT_KEYS} from '../../view/sort.js';
-import {FILTER_PANE_ITEMS, acceptsCharacter, applyTyped, currentText, cycleItem, hasIncomplete, toggleItem} from '../model/filter-pane.js';
+import {
+	FILTER_PANE_ITEMS,
+	acceptsCharacter,
+	applyTyped,
+	currentText,
+	cycleItem,
+	hasIncomplete,
+	toggleItem,
+} from '../model/filter-pane.js';
 import {adjacentSection, helpLines, helpSectionStart} from '../model/help-lines.js';
 import {cancelJob} from './jobs.js';
 import {clearFilter, scrollIntoView, toggleIncomplete, withQuery, withSort, withText} from './list.js';
@@ -18,7 +26,15 @@ type FilterPaneAction = Extract<PaneAction, {type: `filter-pane-${string}`}>;
 
 function filterPaneReducer(state: ExplorerState, action: FilterPaneAction): ExplorerState {
 	if (action.type === 'filter-pane-open') {
-		const filterPane = {focus: 0, saved: state.filter, savedSort: state.sort, savedSortBeforeIncomplete: state.sortBeforeIncomplete, savedCursorId: selectedId(state) ?? state.cursorId, savedScrollTop: state.scrollTop, editing: null};
+		const filterPane = {
+			focus: 0,
+			saved: state.filter,
+			savedSort: state.sort,
+			savedSortBeforeIncomplete: state.sortBeforeIncomplete,
+			savedCursorId: selectedId(state) ?? state.cursorId,
+			savedScrollTop: state.scrollTop,
+			editing: null,
+		};
 		return {...state, mode: 'filter-pane', filterPane};
 	}
 	const pane = state.filterPane;
@@ -31,11 +47,16 @@ function filterPaneReducer(state: ExplorerState, action: FilterPaneAction): Expl
 		}
 		case 'filter-pane-toggle':
 			if (item.kind === 'incomplete') return toggleIncomplete(state);
-			if (item.kind === 'choice') return withQuery(state, cycleItem(state.filter.query, item, 1, choiceOptions(state, item.field)));
+			if (item.kind === 'choice')
+				return withQuery(state, cycleItem(state.filter.query, item, 1, choiceOptions(state, item.field)));
 			return withQuery({...state, filterPane: {...pane, editing: null}}, toggleItem(state.filter.query, item));
 		case 'filter-pane-cycle':
 			if (item.kind === 'incomplete') return toggleIncomplete(state);
-			if (item.kind === 'choice') return withQuery(state, cycleItem(state.filter.query, item, action.delta, choiceOptions(state, item.field)));
+			if (item.kind === 'choice')
+				return withQuery(
+					state,
+					cycleItem(state.filter.query, item, action.delta, choiceOptions(state, item.field)),
+				);
 			return withQuery(state, cycleItem(state.filter.query, item, action.delta, []));
 		case 'filter-pane-type': {
 			if (![...action.text].every((c) => acceptsCharacter(item, c))) return state;
@@ -65,13 +86,23 @@ export function back(state: ExplorerState): ExplorerState {
 		case 'action-confirm':
 			return {...state, mode: state.previousMode};
 		case 'sort-pane':
-			return state.sortPane ? withSort({...state, mode: 'list', sortPane: null}, state.sortPane.saved) : {...state, mode: 'list'};
+			return state.sortPane
+				? withSort({...state, mode: 'list', sortPane: null}, state.sortPane.saved)
+				: {...state, mode: 'list'};
 		case 'filter-pane': {
 			const pane = state.filterPane;
 			if (!pane) return {...state, mode: 'list'};
 			// Undo everything the pane did: the filter, the sort the incomplete preset may have switched, the cursor.
 			const restored = withSort(
-				{...state, mode: 'list', filterPane: null, filter: pane.saved, sortBeforeIncomplete: pane.savedSortBeforeIncomplete, cursorId: pane.savedCursorId, cursorMoved: true},
+				{
+					...state,
+					mode: 'list',
+					filterPane: null,
+					filter: pane.saved,
+					sortBeforeIncomplete: pane.savedSortBeforeIncomplete,
+					cursorId: pane.savedCursorId,
+					cursorMoved: true,
+				},
 				pane.savedSort,
 			);
 			return scrollIntoView({...restored, scrollTop: pane.savedScrollTop});
@@ -139,10 +170,24 @@ export function panesReducer(state: ExplorerState, action: PaneAction): Explorer
 			return withScroll(s, action.edge === 'top' ? 0 : Number.MAX_SAFE_INTEGER);
 
 		case 'sort-pane-open':
-			return {...s, mode: 'sort-pane', sortPane: {focus: Math.max(0, SORT_KEYS.indexOf(s.sort.key)), direction: s.sort.direction, saved: s.sort}};
+			return {
+				...s,
+				mode: 'sort-pane',
+				sortPane: {
+					focus: Math.max(0, SORT_KEYS.indexOf(s.sort.key)),
+					direction: s.sort.direction,
+					saved: s.sort,
+				},
+			};
 		case 'sort-pane-move':
 			if (!s.sortPane) return s;
-			return {...s, sortPane: {...s.sortPane, focus: Math.max(0, Math.min(SORT_KEYS.length - 1, s.sortPane.focus + action.delta))}};
+			return {
+				...s,
+				sortPane: {
+					...s.sortPane,
+					focus: Math.max(0, Math.min(SORT_KEYS.length - 1, s.sortPane.focus + action.delta)),
+				},
+			};
 		case 'sort-pane-direction': {
 			if (!s.sortPane) return s;
 			const direction = action.direction ?? (s.sortPane.direction === 'asc' ? 'desc' : 'asc');
@@ -152,7 +197,12 @@ export function panesReducer(state: ExplorerState, action: PaneAction): Explorer
 			if (!s.sortPane) return s;
 			const key = SORT_KEYS[s.sortPane.focus]!;
 			// Choosing the column already sorted on reverses it, as the column keys of k9s and ncdu do.
-			const direction = key === s.sort.key && s.sortPane.direction === s.sort.direction ? (s.sort.direction === 'asc' ? 'desc' : 'asc') : s.sortPane.direction;
+			const direction =
+				key === s.sort.key && s.sortPane.direction === s.sort.direction
+					? s.sort.direction === 'asc'
+						? 'desc'
+						: 'asc'
+					: s.sortPane.direction;
 			return withSort({...s, mode: 'list', sortPane: null}, {key, direction});
 		}
 
@@ -184,7 +234,10 @@ export function panesReducer(state: ExplorerState, action: PaneAction): Explorer
 			if (!group) return {...s, mode: 'list', groups: null};
 			// The list narrows to the group within what it showed: the current query plus the group's own terms.
 			const narrowed = withText({...s, mode: 'list', groups: null}, queryWithin(s.filter.query, group));
-			return {...narrowed, message: `${group.sessions} session${group.sessions === 1 ? '' : 's'} of ${group.label}`};
+			return {
+				...narrowed,
+				message: `${group.sessions} session${group.sessions === 1 ? '' : 's'} of ${group.label}`,
+			};
 		}
 	}
 }

@@ -116,13 +116,23 @@ function keyReducer(before: ExplorerState, action: KeyAction): ExplorerState {
 	const resolved = dispatchKey(cleared, action.input, action.key);
 	if (resolved !== null) return reducer(cleared, resolved);
 	// A key the list does not know: once, where to find the ones it does.
-	if (cleared.mode === 'list' && !cleared.helpHinted && isTyped(action.input, action.key)) return {...cleared, helpHinted: true, message: '? for help'};
+	if (cleared.mode === 'list' && !cleared.helpHinted && isTyped(action.input, action.key))
+		return {...cleared, helpHinted: true, message: '? for help'};
 	return cleared;
 }
 
 /** A key that types a character (not a named key, not with Ctrl or Meta). */
 function isTyped(input: string, key: KeyAction['key']): boolean {
-	return input !== '' && !key.ctrl && !key.meta && !key.return && !key.tab && !key.backspace && !key.delete && !/[\u0000-\u001f\u007f]/.test(input);
+	return (
+		input !== '' &&
+		!key.ctrl &&
+		!key.meta &&
+		!key.return &&
+		!key.tab &&
+		!key.backspace &&
+		!key.delete &&
+		!/[\u0000-\u001f\u007f]/.test(input)
+	);
 }
 
 /** The reducer the app uses (the same as `reducer`; kept as the name the app and tests know). */
@@ -171,7 +181,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 
 		case 'back':
 			if (state.mode === 'action-confirm') return cancelConfirm(state);
-			if (state.mode === 'list' && state.actionJob && !state.actionJob.cancelling && !state.job) return stopAction(state);
+			if (state.mode === 'list' && state.actionJob && !state.actionJob.cancelling && !state.job)
+				return stopAction(state);
 			return panesReducer(state, action);
 		case 'details-loaded':
 		case 'insight-loaded':

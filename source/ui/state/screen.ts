@@ -38,7 +38,14 @@ export function computeScreen(viewport: Viewport, jobPanel: boolean): Screen {
 	const bodyHeight = rows - 1 - HEADER_LINES - FOOTER_LINES - panel;
 	const listHeight = Math.max(1, bodyHeight - 1);
 	const sideWidth = columns >= SPLIT_DETAILS_MIN_COLUMNS ? Math.max(50, Math.floor(columns * 0.38)) : 0;
-	return {kind: 'normal', listHeight, listWidth: columns - (sideWidth > 0 ? sideWidth + 1 : 0), sideWidth, bodyHeight, jobPanel};
+	return {
+		kind: 'normal',
+		listHeight,
+		listWidth: columns - (sideWidth > 0 ? sideWidth + 1 : 0),
+		sideWidth,
+		bodyHeight,
+		jobPanel,
+	};
 }
 
 export function screenOf(state: Pick<ExplorerState, 'viewport' | 'job'>): Screen {
@@ -56,6 +63,12 @@ export function listHeightOf(state: Pick<ExplorerState, 'viewport' | 'job'>): nu
  */
 export function tooSmallMessage(need: Viewport, have: Viewport): string {
 	const minimum = `${need.columns}×${need.rows}`;
-	const variants = [`terminal too small: need ${minimum}, have ${have.columns}×${have.rows}`, `terminal too small: need ${minimum}`, `too small: need ${minimum}`, `need ${minimum}`, minimum];
+	const variants = [
+		`terminal too small: need ${minimum}, have ${have.columns}×${have.rows}`,
+		`terminal too small: need ${minimum}`,
+		`too small: need ${minimum}`,
+		`need ${minimum}`,
+		minimum,
+	];
 	return variants.find((text) => text.length <= have.columns) ?? minimum;
 }

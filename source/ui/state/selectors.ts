@@ -5,7 +5,13 @@
  */
 import type {SessionState} from '../../core/types.js';
 import type {SessionView} from '../../view/session-view.js';
-import {buildDetails, databaseText, detailsInsightLines, type DetailsContext, type DetailsLine} from '../model/details.js';
+import {
+	buildDetails,
+	databaseText,
+	detailsInsightLines,
+	type DetailsContext,
+	type DetailsLine,
+} from '../model/details.js';
 import {screenOf} from './screen.js';
 import type {ExplorerState} from './types.js';
 
@@ -66,7 +72,13 @@ export function rateOf(state: ExplorerState, view: SessionView): number | undefi
 
 /** Everything the details of a session show besides its rows: the clock, the database, staleness, the live rate. */
 export function detailsContextOf(state: ExplorerState, view: SessionView): DetailsContext {
-	return {nowMs: state.nowMs, stallWindowMs: state.stallWindowMs, dbPath: databaseText(state.info.dbPath, state.info.sharedPath ?? null), stale: state.stale.has(view.id), ratePerMinute: rateOf(state, view)};
+	return {
+		nowMs: state.nowMs,
+		stallWindowMs: state.stallWindowMs,
+		dbPath: databaseText(state.info.dbPath, state.info.sharedPath ?? null),
+		stale: state.stale.has(view.id),
+		ratePerMinute: rateOf(state, view),
+	};
 }
 
 /** Where the details are drawn: beside the list on a wide terminal, else over the whole width. */
@@ -79,7 +91,10 @@ export function detailsWidthOf(state: ExplorerState): number {
 export function detailsLinesOf(state: ExplorerState, view: SessionView, width: number): DetailsLine[] {
 	const row = state.detailsRow;
 	if (!row || row.session_id !== view.id) return [{text: view.fullName, role: 'title'}, {text: 'loading details…'}];
-	return [...buildDetails(view, row, width, detailsContextOf(state, view)), ...detailsInsightLines(state.detailsInsight, view.id, width)];
+	return [
+		...buildDetails(view, row, width, detailsContextOf(state, view)),
+		...detailsInsightLines(state.detailsInsight, view.id, width),
+	];
 }
 
 /** The furthest a text of `lines` lines can scroll in `height` lines: at the bottom every remaining line fits. */

@@ -19,7 +19,10 @@ export function actionTargetsOf(state: ExplorerState): {ids: string[]; scope: st
 		return {ids, scope: `the ${ids.length} marked session${ids.length === 1 ? '' : 's'}`};
 	}
 	if (isFilterActive(state.filter) && state.shown.length > 0) {
-		return {ids: state.shown.map((v) => v.id), scope: `the ${state.shown.length} session${state.shown.length === 1 ? '' : 's'} of the filtered view`};
+		return {
+			ids: state.shown.map((v) => v.id),
+			scope: `the ${state.shown.length} session${state.shown.length === 1 ? '' : 's'} of the filtered view`,
+		};
 	}
 	const selected = selectedView(state);
 	return selected ? {ids: [selected.id], scope: 'the selected session'} : {ids: [], scope: ''};
@@ -45,13 +48,23 @@ export function takeBackAction(state: ExplorerState): ExplorerState {
 
 /** Esc on the confirmation screen: nothing happens (a plan still being worked out is dropped). */
 export function cancelConfirm(state: ExplorerState): ExplorerState {
-	return {...state, mode: state.previousMode, actionConfirm: null, actionRequest: state.actionRequest?.kind === 'plan' ? null : state.actionRequest, message: 'nothing was moved'};
+	return {
+		...state,
+		mode: state.previousMode,
+		actionConfirm: null,
+		actionRequest: state.actionRequest?.kind === 'plan' ? null : state.actionRequest,
+		message: 'nothing was moved',
+	};
 }
 
 /** Esc or Ctrl-C while an action runs: stop after the current session. */
 export function stopAction(state: ExplorerState): ExplorerState {
 	if (!state.actionJob || state.actionJob.cancelling) return state;
-	return {...state, actionJob: {...state.actionJob, cancelling: true}, message: 'stopping after the current session…'};
+	return {
+		...state,
+		actionJob: {...state.actionJob, cancelling: true},
+		message: 'stopping after the current session…',
+	};
 }
 
 export function sessionActionsReducer(state: ExplorerState, action: SessionMoveAction): ExplorerState {
@@ -64,23 +77,46 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 			if (ids.length === 0) return {...s, message: 'no session selected'};
 			const byId = new Map(s.all.map((v) => [v.id, v]));
 			// Each session's own folder: with several roots open, not every one lives under the first.
-			const candidates = ids.map((id) => ({sessionId: id, state: byId.get(id)!.state, folder: byId.get(id)!.row.session_path}));
+			const candidates = ids.map((id) => ({
+				sessionId: id,
+				state: byId.get(id)!.state,
+				folder: byId.get(id)!.row.session_path,
+			}));
 			const opened = openOverlay(s, 'action-confirm');
 			return {
 				...opened,
-				actionConfirm: {action: action.action, scope, planId: null, lines: [], movable: 0, scroll: 0, error: null},
+				actionConfirm: {
+					action: action.action,
+					scope,
+					planId: null,
+					lines: [],
+					movable: 0,
+					scroll: 0,
+					error: null,
+				},
 				actionRequest: {id: s.nextRequestId, kind: 'plan', action: action.action, candidates},
 				nextRequestId: s.nextRequestId + 1,
 			};
 		}
 		case 'action-planned': {
 			if (s.actionRequest?.id !== action.requestId || !s.actionConfirm) return s;
-			return {...s, actionRequest: null, actionConfirm: {...s.actionConfirm, planId: action.planId, lines: action.lines, movable: action.movable, error: action.error}};
+			return {
+				...s,
+				actionRequest: null,
+				actionConfirm: {
+					...s.actionConfirm,
+					planId: action.planId,
+					lines: action.lines,
+					movable: action.movable,
+					error: action.error,
+				},
+			};
 		}
 		case 'action-go': {
 			const confirm = s.actionConfirm;
 			if (!confirm || confirm.planId === null) return s;
-			if (confirm.movable === 0) return {...s, mode: s.previousMode, actionConfirm: null, message: `nothing to ${VERB[confirm.action]}`};
+			if (confirm.movable === 0)
+				return {...s, mode: s.previousMode, actionConfirm: null, message: `nothing to ${VERB[confirm.action]}`};
 			return {
 				...s,
 				mode: s.previousMode,
@@ -94,8 +130,18 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 			const {ids} = actionTargetsOf(s);
 			if (ids.length === 0) return {...s, message: 'no session selected'};
 			const byId = new Map(s.all.map((v) => [v.id, v]));
-			const candidates = ids.map((id) => ({sessionId: id, state: byId.get(id)!.state, createdAt: byId.get(id)!.row.session_created_at, folder: byId.get(id)!.row.session_path}));
-			return {...s, actionRequest: {id: s.nextRequestId, kind: 'resume', candidates}, nextRequestId: s.nextRequestId + 1, message: 'writing the resume plan…'};
+			const candidates = ids.map((id) => ({
+				sessionId: id,
+				state: byId.get(id)!.state,
+				createdAt: byId.get(id)!.row.session_created_at,
+				folder: byId.get(id)!.row.session_path,
+			}));
+			return {
+				...s,
+				actionRequest: {id: s.nextRequestId, kind: 'resume', candidates},
+				nextRequestId: s.nextRequestId + 1,
+				message: 'writing the resume plan…',
+			};
 		}
 		case 'resume-written':
 			if (s.actionRequest?.id !== action.requestId) return s;
@@ -103,20 +149,60 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 		case 'action-scroll': {
 			const confirm = s.actionConfirm;
 			if (!confirm) return s;
-			return {...s, actionConfirm: {...confirm, scroll: Math.max(0, Math.min(confirm.scroll + action.delta, Math.max(0, confirm.lines.length - 1)))}};
+			return {
+				...s,
+				actionConfirm: {
+					...confirm,
+					scroll: Math.max(0, Math.min(confirm.scroll + action.delta, Math.max(0, confirm.lines.length - 1))),
+				},
+			};
 		}
 		case 'action-started':
 			if (s.actionRequest?.id !== action.requestId) return s;
-			return {...s, actionJob: {label: action.label, done: 0, total: 0, bytesDone: 0, bytesTotal: 0, current: null, startedAtMs: action.nowMs, updatedAtMs: action.nowMs, cancelling: false}};
+			return {
+				...s,
+				actionJob: {
+					label: action.label,
+					done: 0,
+					total: 0,
+					bytesDone: 0,
+					bytesTotal: 0,
+					current: null,
+					startedAtMs: action.nowMs,
+					updatedAtMs: action.nowMs,
+					cancelling: false,
+				},
+			};
 		case 'action-progress':
 			if (!s.actionJob) return s;
-			return {...s, actionJob: {...s.actionJob, done: action.done, total: action.total, bytesDone: action.bytesDone, bytesTotal: action.bytesTotal, current: action.current, updatedAtMs: action.nowMs}};
+			return {
+				...s,
+				actionJob: {
+					...s.actionJob,
+					done: action.done,
+					total: action.total,
+					bytesDone: action.bytesDone,
+					bytesTotal: action.bytesTotal,
+					current: action.current,
+					updatedAtMs: action.nowMs,
+				},
+			};
 		case 'action-finished': {
 			if (s.actionRequest?.id !== action.requestId) return s;
 			const marks = new Set([...s.marks].filter((id) => !action.removedIds.includes(id)));
-			const done = updateRows({...s, actionRequest: null, actionJob: null, marks}, action.rows, action.removedIds, action.nowMs);
+			const done = updateRows(
+				{...s, actionRequest: null, actionJob: null, marks},
+				action.rows,
+				action.removedIds,
+				action.nowMs,
+			);
 			const actionUndo =
-				action.actionId !== null && !action.undone ? [...s.actionUndo, {label: action.label, actionId: action.actionId, afterTriage: s.undo.length}].slice(-20) : s.actionUndo;
+				action.actionId !== null && !action.undone
+					? [
+							...s.actionUndo,
+							{label: action.label, actionId: action.actionId, afterTriage: s.undo.length},
+						].slice(-20)
+					: s.actionUndo;
 			return {...done, actionUndo, message: action.message};
 		}
 	}

@@ -14,7 +14,22 @@ import type {CellPixels} from '../../core/preview/pixels.js';
 import type {Protocol} from '../../core/preview/protocol.js';
 import type {SessionState} from '../../core/types.js';
 
-export type Mode = 'list' | 'filter-input' | 'filter-pane' | 'sort-pane' | 'details' | 'help' | 'confirm' | 'tag-input' | 'note-input' | 'command' | 'export' | 'groups' | 'action-confirm' | 'grid' | 'image';
+export type Mode =
+	| 'list'
+	| 'filter-input'
+	| 'filter-pane'
+	| 'sort-pane'
+	| 'details'
+	| 'help'
+	| 'confirm'
+	| 'tag-input'
+	| 'note-input'
+	| 'command'
+	| 'export'
+	| 'groups'
+	| 'action-confirm'
+	| 'grid'
+	| 'image';
 
 /** A one-line text input (tag, note, `:` command): the line being edited, with Tab completion candidates. */
 export type TextInput = EditLine & {completions: readonly string[]};
@@ -28,7 +43,13 @@ export type TriageIntent =
 
 /** A triage write the app's effect performs (the store API's patch, or an undo). */
 export type TriageRequest =
-	| {id: number; kind: 'apply'; label: string; targets: Array<{session_id: string; session_path: string}>; patch: TriagePatch}
+	| {
+			id: number;
+			kind: 'apply';
+			label: string;
+			targets: Array<{session_id: string; session_path: string}>;
+			patch: TriagePatch;
+	  }
 	| {id: number; kind: 'restore'; label: string; snapshots: TriageSnapshot[]};
 
 export type ExportRequest = {id: number; format: 'csv' | 'json'; sessionIds: string[]};
@@ -37,15 +58,42 @@ export type Viewport = {columns: number; rows: number};
 
 /** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
 export type ActionRequest =
-	| {id: number; kind: 'plan'; action: 'archive' | 'trash'; candidates: Array<{sessionId: string; state: SessionState; folder: string}>}
+	| {
+			id: number;
+			kind: 'plan';
+			action: 'archive' | 'trash';
+			candidates: Array<{sessionId: string; state: SessionState; folder: string}>;
+	  }
 	| {id: number; kind: 'run'; planId: number}
 	| {id: number; kind: 'undo'; actionId: string; label: string}
-	| {id: number; kind: 'resume'; candidates: Array<{sessionId: string; state: SessionState; createdAt: string | null; folder: string}>};
+	| {
+			id: number;
+			kind: 'resume';
+			candidates: Array<{sessionId: string; state: SessionState; createdAt: string | null; folder: string}>;
+	  };
 
 /** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
-export type ActionConfirm = {action: 'archive' | 'trash'; scope: string; planId: number | null; lines: readonly string[]; movable: number; scroll: number; error: string | null};
+export type ActionConfirm = {
+	action: 'archive' | 'trash';
+	scope: string;
+	planId: number | null;
+	lines: readonly string[];
+	movable: number;
+	scroll: number;
+	error: string | null;
+};
 
-export type ActionJob = {label: string; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null; startedAtMs: number; updatedAtMs: number; cancelling: boolean};
+export type ActionJob = {
+	label: string;
+	done: number;
+	total: number;
+	bytesDone: number;
+	bytesTotal: number;
+	current: string | null;
+	startedAtMs: number;
+	updatedAtMs: number;
+	cancelling: boolean;
+};
 /** How pictures reach this terminal (decided at start from the environment, refined by the terminal's answers). */
 export type PreviewOutput = {
 	/** null: no image bytes at all (NO_COLOR, --no-color, TERM=dumb, --images off); captions and charts stay. */
@@ -103,7 +151,8 @@ export type PreviewsState = {
 };
 
 /** What the user asked to recompute; the app's job hook starts it and clears the request. */
-export type JobRequest = {id: number; scope: 'sessions'; sessionIds: string[]} | {id: number; scope: 'stale'} | {id: number; scope: 'all'};
+export type JobRequest =
+	{id: number; scope: 'sessions'; sessionIds: string[]} | {id: number; scope: 'stale'} | {id: number; scope: 'all'};
 
 export type JobStatus = {
 	requestId: number;
@@ -296,7 +345,15 @@ export type JobAction =
 	| {type: 'confirm-choose'; scope: 'stale' | 'all'}
 	| {type: 'job-request-taken'}
 	| {type: 'job-started'; requestId: number; label: string; total: number; startedAtMs: number}
-	| {type: 'job-progress'; done: number; total: number; current: string | null; errors: number; lastError: string | null; nowMs: number}
+	| {
+			type: 'job-progress';
+			done: number;
+			total: number;
+			current: string | null;
+			errors: number;
+			lastError: string | null;
+			nowMs: number;
+	  }
 	| {type: 'job-finished'; message: string}
 	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]; rootProblem?: string | undefined}
 	| {type: 'message'; text: string | null}
@@ -306,7 +363,15 @@ export type JobAction =
 /** Triage flags, tags, notes, undo, and exports (state/triage.ts). */
 export type TriageAction =
 	| {type: 'triage'; intent: TriageIntent}
-	| {type: 'triage-applied'; requestId: number; label: string; snapshots: TriageSnapshot[] | null; rows: readonly ListedSession[]; error: string | null; tags: readonly string[]}
+	| {
+			type: 'triage-applied';
+			requestId: number;
+			label: string;
+			snapshots: TriageSnapshot[] | null;
+			rows: readonly ListedSession[];
+			error: string | null;
+			tags: readonly string[];
+	  }
 	/** The triage write found the file locked by another program: it is retried, and the wait is shown. */
 	| {type: 'triage-locked'; requestId: number}
 	| {type: 'undo'}
@@ -328,14 +393,39 @@ export type InputAction =
 /** Archive, trash and their undo (state/session-actions.ts). */
 export type SessionMoveAction =
 	| {type: 'session-action'; action: 'archive' | 'trash'}
-	| {type: 'action-planned'; requestId: number; planId: number | null; lines: readonly string[]; movable: number; error: string | null}
+	| {
+			type: 'action-planned';
+			requestId: number;
+			planId: number | null;
+			lines: readonly string[];
+			movable: number;
+			error: string | null;
+	  }
 	| {type: 'action-go'}
 	| {type: 'resume-plan'}
 	| {type: 'resume-written'; requestId: number; message: string}
 	| {type: 'action-scroll'; delta: number}
 	| {type: 'action-started'; requestId: number; label: string; nowMs: number}
-	| {type: 'action-progress'; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null; nowMs: number}
-	| {type: 'action-finished'; requestId: number; message: string; actionId: string | null; label: string; rows: readonly ListedSession[]; removedIds: readonly string[]; undone: boolean; nowMs: number};
+	| {
+			type: 'action-progress';
+			done: number;
+			total: number;
+			bytesDone: number;
+			bytesTotal: number;
+			current: string | null;
+			nowMs: number;
+	  }
+	| {
+			type: 'action-finished';
+			requestId: number;
+			message: string;
+			actionId: string | null;
+			label: string;
+			rows: readonly ListedSession[];
+			removedIds: readonly string[];
+			undone: boolean;
+			nowMs: number;
+	  };
 /** Pictures: the terminal's protocol, the session's images and thumbnails, the sheet, grid and full-screen image (state/previews.ts). */
 export type PreviewAction =
 	| {type: 'preview-output'; output: PreviewOutput}
@@ -358,5 +448,5 @@ export type KeyAction = {
 	nowMs?: number;
 };
 
-export type Action = KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction | SessionMoveAction | PreviewAction;
-
+export type Action =
+	KeyAction | ListAction | PaneAction | JobAction | TriageAction | InputAction | SessionMoveAction | PreviewAction;

@@ -10,7 +10,17 @@ import {Line} from './line.js';
 
 const QUESTION = {archive: 'Archive', trash: 'Move to the trash'} as const;
 
-export function ActionConfirmPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function ActionConfirmPane({
+	state,
+	width,
+	height,
+	theme,
+}: {
+	state: ExplorerState;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	const confirm = state.actionConfirm;
 	const head: Array<{text: string; role?: 'title' | 'warning' | 'dim'}> = [];
 	let body: string[] = [];
@@ -21,7 +31,13 @@ export function ActionConfirmPane({state, width, height, theme}: {state: Explore
 		else if (confirm.planId === null) head.push({text: 'working out what would move…', role: 'dim'});
 		else {
 			body = [...confirm.lines];
-			head.push({text: confirm.movable > 0 ? 'y or Enter: do it · Esc or n: nothing moves · U afterwards takes it back' : 'nothing can move (see why below) · Esc', role: 'dim'});
+			head.push({
+				text:
+					confirm.movable > 0
+						? 'y or Enter: do it · Esc or n: nothing moves · U afterwards takes it back'
+						: 'nothing can move (see why below) · Esc',
+				role: 'dim',
+			});
 		}
 	}
 	const room = Math.max(0, height - head.length - 1);
@@ -31,11 +47,27 @@ export function ActionConfirmPane({state, width, height, theme}: {state: Explore
 	return (
 		<Box flexDirection="column" height={height}>
 			{head.map((line, i) => (
-				<Line key={`h${i}`} theme={theme} segments={[{text: truncateToWidth(line.text, width), role: line.role}]} />
+				<Line
+					key={`h${i}`}
+					theme={theme}
+					segments={[{text: truncateToWidth(line.text, width), role: line.role}]}
+				/>
 			))}
 			<Line theme={theme} segments={[{text: ''}]} />
 			{visible.map((text, i) => (
-				<Line key={i} theme={theme} segments={[{text: truncateToWidth(i === visible.length - 1 && more > 0 ? `… ${more} more lines (↓)` : text, width), role: text.startsWith('  ') ? undefined : 'accent'}]} />
+				<Line
+					key={i}
+					theme={theme}
+					segments={[
+						{
+							text: truncateToWidth(
+								i === visible.length - 1 && more > 0 ? `… ${more} more lines (↓)` : text,
+								width,
+							),
+							role: text.startsWith('  ') ? undefined : 'accent',
+						},
+					]}
+				/>
 			))}
 		</Box>
 	);
@@ -45,7 +77,11 @@ export function ActionConfirmPane({state, width, height, theme}: {state: Explore
 export function actionProgressText(job: ActionJob): string {
 	const seconds = Math.max(0.001, (job.updatedAtMs - job.startedAtMs) / 1000);
 	const rate = job.bytesDone / seconds / 1e6;
-	const parts = [`${job.cancelling ? 'stopping' : job.label}: ${job.done}/${job.total}`, `${formatBytes(job.bytesDone)} of ${formatBytes(job.bytesTotal)}`, `${rate.toFixed(1)} MB/s`];
+	const parts = [
+		`${job.cancelling ? 'stopping' : job.label}: ${job.done}/${job.total}`,
+		`${formatBytes(job.bytesDone)} of ${formatBytes(job.bytesTotal)}`,
+		`${rate.toFixed(1)} MB/s`,
+	];
 	if (job.current) parts.push(sanitizeLine(job.current));
 	if (!job.cancelling) parts.push('Esc stops after this session');
 	return parts.join(' · ');

@@ -31,7 +31,9 @@ export function statusText(state: ExplorerState): string {
 	const stale = state.stale.size;
 	const fresh = state.newOnDisk.length;
 	if (stale > 0 || fresh > 0) {
-		const what = [stale > 0 ? `${stale} stale` : '', fresh > 0 ? `${fresh} new on disk` : ''].filter(Boolean).join(', ');
+		const what = [stale > 0 ? `${stale} stale` : '', fresh > 0 ? `${fresh} new on disk` : '']
+			.filter(Boolean)
+			.join(', ');
 		parts.push(`${what} (R recomputes)`);
 	}
 	if (state.loading) parts.push('loading…');
@@ -45,17 +47,32 @@ export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): Re
 		const {before, after} = splitAtCursor({text: state.filter.text, cursor: state.filterCursor});
 		const prompt = `/${sanitizeLine(before)}▏${sanitizeLine(after)}`;
 		const hints = fitHints(footerHints('filter-input'), Math.max(0, width - displayWidth(prompt) - 3));
-		first = [{text: truncateToWidth(prompt, Math.max(4, width - displayWidth(hints) - 3)), role: 'accent'}, {text: `   ${hints}`, role: 'dim'}];
+		first = [
+			{text: truncateToWidth(prompt, Math.max(4, width - displayWidth(hints) - 3)), role: 'accent'},
+			{text: `   ${hints}`, role: 'dim'},
+		];
 	} else if (state.input && (state.mode === 'tag-input' || state.mode === 'note-input' || state.mode === 'command')) {
 		const label = state.mode === 'tag-input' ? 'tag: ' : state.mode === 'note-input' ? 'note: ' : ':';
 		const {before, after} = splitAtCursor(state.input);
 		const prompt = `${label}${sanitizeLine(before)}▏${sanitizeLine(after)}`;
 		// Every candidate that fits the line (the line is cut at its width).
-		const candidates = state.input.completions.length > 0 ? `  Tab: ${state.input.completions.map((c) => c.trim()).join(', ')}` : '';
-		const hints = fitHints(footerHints(state.mode), Math.max(0, width - displayWidth(prompt) - displayWidth(candidates) - 3));
+		const candidates =
+			state.input.completions.length > 0
+				? `  Tab: ${state.input.completions.map((c) => c.trim()).join(', ')}`
+				: '';
+		const hints = fitHints(
+			footerHints(state.mode),
+			Math.max(0, width - displayWidth(prompt) - displayWidth(candidates) - 3),
+		);
 		first = [
 			{text: truncateToWidth(prompt, Math.max(8, width - 4)), role: 'accent'},
-			{text: truncateToWidth(`${sanitizeLine(candidates)}   ${hints}`, Math.max(0, width - displayWidth(prompt))), role: 'dim'},
+			{
+				text: truncateToWidth(
+					`${sanitizeLine(candidates)}   ${hints}`,
+					Math.max(0, width - displayWidth(prompt)),
+				),
+				role: 'dim',
+			},
 		];
 	} else {
 		first = [{text: fitHints(footerHints(state.mode), width), role: 'dim'}];
@@ -68,7 +85,15 @@ export function Footer({state, theme}: {state: ExplorerState; theme: Theme}): Re
 		return (
 			<Box flexDirection="column">
 				<Line theme={theme} segments={first} />
-				<Line theme={theme} segments={[{text: truncateToWidth(`${caret}${sanitizeLine(message)} (at ${position + 1})`, width), role: 'error'}]} />
+				<Line
+					theme={theme}
+					segments={[
+						{
+							text: truncateToWidth(`${caret}${sanitizeLine(message)} (at ${position + 1})`, width),
+							role: 'error',
+						},
+					]}
+				/>
 			</Box>
 		);
 	}

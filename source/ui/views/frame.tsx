@@ -27,7 +27,15 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 		if (!selected) return null;
 		// The contact sheet takes the lower part of the panel when it is tall enough (state/previews.ts).
 		const sheet = sheetPlan(state, width, screen.bodyHeight);
-		const text = <DetailsView lines={detailsLinesOf(state, selected, width)} scroll={scroll} width={width} height={sheet ? sheet.detailsHeight : screen.bodyHeight} theme={theme} />;
+		const text = (
+			<DetailsView
+				lines={detailsLinesOf(state, selected, width)}
+				scroll={scroll}
+				width={width}
+				height={sheet ? sheet.detailsHeight : screen.bodyHeight}
+				theme={theme}
+			/>
+		);
 		if (!sheet) return text;
 		return (
 			<Box flexDirection="column" width={width} height={screen.bodyHeight}>

@@ -24,7 +24,15 @@ export function shortenPath(text: string, width: number): string {
 	return `…${out}`;
 }
 
-export function Header({state, info, theme}: {state: ExplorerState; info: HeaderInfo; theme: Theme}): React.JSX.Element {
+export function Header({
+	state,
+	info,
+	theme,
+}: {
+	state: ExplorerState;
+	info: HeaderInfo;
+	theme: Theme;
+}): React.JSX.Element {
 	const width = state.viewport.columns;
 	const title = 'sdstats';
 	const rest = width - title.length - 3;
@@ -45,7 +53,10 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 	used += total.length;
 	const notice = state.rootProblem ?? info.notice;
 	if (notice) {
-		second.push({text: '  '}, {text: truncateToWidth(sanitizeLine(notice), Math.max(10, width - used - 2)), role: 'warning'});
+		second.push(
+			{text: '  '},
+			{text: truncateToWidth(sanitizeLine(notice), Math.max(10, width - used - 2)), role: 'warning'},
+		);
 	} else {
 		second.push(...stateCountSegments(counts, width - used));
 	}
@@ -58,7 +69,17 @@ export function Header({state, info, theme}: {state: ExplorerState; info: Header
 }
 
 /** Which counts give up their word first when the line is short: the rare states first, partial last. */
-const SHORTEN_ORDER: readonly SessionState[] = ['no_manifest', 'unreadable', 'over', 'empty', 'aborted', 'stalled', 'running', 'complete', 'partial'];
+const SHORTEN_ORDER: readonly SessionState[] = [
+	'no_manifest',
+	'unreadable',
+	'over',
+	'empty',
+	'aborted',
+	'stalled',
+	'running',
+	'complete',
+	'partial',
+];
 
 /**
  * The count of every state present, as words (`◐ 14 partial`) while they fit; as the line shortens, counts turn
@@ -69,8 +90,14 @@ export function stateCountSegments(counts: ReadonlyMap<SessionState, number>, wi
 	const present = SESSION_STATES.filter((s) => (counts.get(s) ?? 0) > 0);
 	const short = new Set<SessionState>();
 	const segmentsOf = (): Segment[] =>
-		present.map((s) => ({text: short.has(s) ? ` ${STATE_SYMBOL[s]}${counts.get(s)}` : `  ${STATE_SYMBOL[s]} ${counts.get(s)} ${STATE_WORD[s]}`, role: `state-${s}` as const}));
-	const widthOf = (segments: readonly Segment[]): number => segments.reduce((sum, x) => sum + displayWidth(x.text), 0);
+		present.map((s) => ({
+			text: short.has(s)
+				? ` ${STATE_SYMBOL[s]}${counts.get(s)}`
+				: `  ${STATE_SYMBOL[s]} ${counts.get(s)} ${STATE_WORD[s]}`,
+			role: `state-${s}` as const,
+		}));
+	const widthOf = (segments: readonly Segment[]): number =>
+		segments.reduce((sum, x) => sum + displayWidth(x.text), 0);
 	let segments = segmentsOf();
 	for (const state of SHORTEN_ORDER) {
 		if (widthOf(segments) <= width) return segments;

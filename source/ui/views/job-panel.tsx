@@ -19,11 +19,20 @@ export function progressLine(job: JobStatus): string {
 
 export function JobPanel({job, width, theme}: {job: JobStatus; width: number; theme: Theme}): React.JSX.Element {
 	const current = job.current ? `now: ${sanitizeLine(job.current)}` : '';
-	const errors = job.errors > 0 ? `${job.errors} unreadable${job.lastError ? `: ${sanitizeLine(job.lastError)}` : ''}` : '';
+	const errors =
+		job.errors > 0 ? `${job.errors} unreadable${job.lastError ? `: ${sanitizeLine(job.lastError)}` : ''}` : '';
 	return (
 		<Box flexDirection="column">
 			<Line theme={theme} segments={[{text: truncateToWidth(progressLine(job), width), role: 'accent'}]} />
-			<Line theme={theme} segments={[{text: truncateToWidth([current, errors].filter(Boolean).join(' · '), width), role: errors ? 'warning' : 'dim'}]} />
+			<Line
+				theme={theme}
+				segments={[
+					{
+						text: truncateToWidth([current, errors].filter(Boolean).join(' · '), width),
+						role: errors ? 'warning' : 'dim',
+					},
+				]}
+			/>
 		</Box>
 	);
 }

@@ -33,17 +33,37 @@ function rowSegments(view: SessionView, layout: Layout, selected: boolean, state
 	return segments;
 }
 
-export function ListView({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function ListView({
+	state,
+	width,
+	height,
+	theme,
+}: {
+	state: ExplorerState;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	// The flags column appears once some session carries the user's triage.
 	const hidden = state.anyTriage ? state.hiddenColumns : new Set<ColumnId>([...state.hiddenColumns, 'flags']);
 	const layout = layoutColumns(width, state.imagesWidth, hidden);
 	const arrow = state.sort.direction === 'asc' ? '▲' : '▼';
-	const header: Segment[] = [{text: '   '}, ...headerCells(layout, state.sort.key, arrow).map((c) => ({text: `${c.text} `, role: 'header' as Role}))];
+	const header: Segment[] = [
+		{text: '   '},
+		...headerCells(layout, state.sort.key, arrow).map((c) => ({text: `${c.text} `, role: 'header' as Role})),
+	];
 	const lines: React.JSX.Element[] = [];
 	const visible = state.shown.slice(state.scrollTop, state.scrollTop + height);
 	visible.forEach((view, i) => {
 		const selected = state.scrollTop + i === state.cursorIndex;
-		lines.push(<Line key={view.id} theme={theme} role={selected ? 'selected' : undefined} segments={rowSegments(view, layout, selected, state)} />);
+		lines.push(
+			<Line
+				key={view.id}
+				theme={theme}
+				role={selected ? 'selected' : undefined}
+				segments={rowSegments(view, layout, selected, state)}
+			/>,
+		);
 	});
 	if (visible.length === 0) {
 		const text =
@@ -52,7 +72,9 @@ export function ListView({state, width, height, theme}: {state: ExplorerState; w
 					? 'loading sessions…'
 					: 'no sessions cached for this root yet: R computes them'
 				: `no sessions match (${sanitizeLine(describeFilter(state.filter))}): Esc clears the text, f changes filters`;
-		lines.push(<Line key="empty" theme={theme} segments={[{text: fitToWidth(`   ${text}`, width), role: 'dim'}]} />);
+		lines.push(
+			<Line key="empty" theme={theme} segments={[{text: fitToWidth(`   ${text}`, width), role: 'dim'}]} />,
+		);
 	}
 	return (
 		<Box flexDirection="column" width={width} height={height + 1}>

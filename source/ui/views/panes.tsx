@@ -18,10 +18,22 @@ function windowAround<T>(lines: readonly T[], focus: number, height: number): {s
 	return {slice: lines.slice(offset, offset + height), offset};
 }
 
-export function FilterPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function FilterPane({
+	state,
+	width,
+	height,
+	theme,
+}: {
+	state: ExplorerState;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	const pane = state.filterPane;
 	const focus = pane?.focus ?? 0;
-	const rows: Segment[][] = [[{text: truncateToWidth(`Filters: ${state.shown.length} of ${state.all.length} match`, width), role: 'title'}]];
+	const rows: Segment[][] = [
+		[{text: truncateToWidth(`Filters: ${state.shown.length} of ${state.all.length} match`, width), role: 'title'}],
+	];
 	const items = FILTER_PANE_ITEMS.map((item, i) => {
 		const selected = i === focus;
 		const value = itemValue(state.filter.query, item, selected ? (pane?.editing ?? null) : null);
@@ -39,7 +51,17 @@ export function FilterPane({state, width, height, theme}: {state: ExplorerState;
 	);
 }
 
-export function SortPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function SortPane({
+	state,
+	width,
+	height,
+	theme,
+}: {
+	state: ExplorerState;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	const pane = state.sortPane;
 	const focus = pane?.focus ?? 0;
 	const direction = pane?.direction ?? state.sort.direction;
@@ -47,7 +69,12 @@ export function SortPane({state, width, height, theme}: {state: ExplorerState; w
 	const items = SORT_KEYS.map((key, i) => {
 		const current = key === state.sort.key ? ` ${state.sort.direction === 'asc' ? '▲' : '▼'} current` : '';
 		const selected = i === focus;
-		return [{text: fitToWidth(`${selected ? '›' : ' '} ${SORT_LABELS[key]}${current}`, width), role: selected ? ('selected' as const) : undefined}];
+		return [
+			{
+				text: fitToWidth(`${selected ? '›' : ' '} ${SORT_LABELS[key]}${current}`, width),
+				role: selected ? ('selected' as const) : undefined,
+			},
+		];
 	});
 	const {slice} = windowAround(items, focus, Math.max(1, height - 1));
 	return (
@@ -60,7 +87,17 @@ export function SortPane({state, width, height, theme}: {state: ExplorerState; w
 	);
 }
 
-export function ConfirmPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function ConfirmPane({
+	state,
+	width,
+	height,
+	theme,
+}: {
+	state: ExplorerState;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	const stale = state.stale.size + state.newOnDisk.length;
 	const lines = [
 		'Recompute which sessions?',
@@ -73,13 +110,27 @@ export function ConfirmPane({state, width, height, theme}: {state: ExplorerState
 	return (
 		<Box flexDirection="column" height={height}>
 			{lines.slice(0, height).map((text, i) => (
-				<Line key={i} theme={theme} segments={[{text: truncateToWidth(text, width), role: i === 0 ? 'title' : undefined}]} />
+				<Line
+					key={i}
+					theme={theme}
+					segments={[{text: truncateToWidth(text, width), role: i === 0 ? 'title' : undefined}]}
+				/>
 			))}
 		</Box>
 	);
 }
 
-export function HelpView({scroll, width, height, theme}: {scroll: number; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function HelpView({
+	scroll,
+	width,
+	height,
+	theme,
+}: {
+	scroll: number;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	const lines = helpLines(width);
 	const top = Math.max(0, Math.min(scroll, lines.length - height));
 	return (
@@ -91,14 +142,38 @@ export function HelpView({scroll, width, height, theme}: {scroll: number; width:
 	);
 }
 
-export function ExportPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function ExportPane({
+	state,
+	width,
+	height,
+	theme,
+}: {
+	state: ExplorerState;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	const marked = state.marks.size;
-	const what = marked > 0 ? `the ${marked} marked session${marked === 1 ? '' : 's'}` : `the ${state.shown.length} shown session${state.shown.length === 1 ? '' : 's'}`;
-	const lines = [`Export ${what} to a file in the working folder`, '', '  c   CSV (the columns of the list, raw values)', '  j   JSON (every field)', '', '  Esc nothing'];
+	const what =
+		marked > 0
+			? `the ${marked} marked session${marked === 1 ? '' : 's'}`
+			: `the ${state.shown.length} shown session${state.shown.length === 1 ? '' : 's'}`;
+	const lines = [
+		`Export ${what} to a file in the working folder`,
+		'',
+		'  c   CSV (the columns of the list, raw values)',
+		'  j   JSON (every field)',
+		'',
+		'  Esc nothing',
+	];
 	return (
 		<Box flexDirection="column" height={height}>
 			{lines.slice(0, height).map((text, i) => (
-				<Line key={i} theme={theme} segments={[{text: truncateToWidth(text, width), role: i === 0 ? 'title' : undefined}]} />
+				<Line
+					key={i}
+					theme={theme}
+					segments={[{text: truncateToWidth(text, width), role: i === 0 ? 'title' : undefined}]}
+				/>
 			))}
 		</Box>
 	);
@@ -108,11 +183,24 @@ function formatRate(value: number | null): string {
 	return value === null ? '' : value >= 100 ? String(Math.round(value)) : value.toFixed(1);
 }
 
-export function GroupsPane({state, width, height, theme}: {state: ExplorerState; width: number; height: number; theme: Theme}): React.JSX.Element {
+export function GroupsPane({
+	state,
+	width,
+	height,
+	theme,
+}: {
+	state: ExplorerState;
+	width: number;
+	height: number;
+	theme: Theme;
+}): React.JSX.Element {
 	const groups = state.groups;
 	if (!groups) return <Box height={height} />;
 	const others = GROUP_BYS.filter((g) => g !== groups.by).join(', ');
-	const title = truncateToWidth(`Sessions shown, grouped by ${groups.by} (m: ${others}): ${groups.rows.length} group${groups.rows.length === 1 ? '' : 's'}`, width);
+	const title = truncateToWidth(
+		`Sessions shown, grouped by ${groups.by} (m: ${others}): ${groups.rows.length} group${groups.rows.length === 1 ? '' : 's'}`,
+		width,
+	);
 	const columns = [
 		{title: 'SESS', width: 5},
 		{title: 'FOUND/EXP', width: 13},
@@ -124,7 +212,8 @@ export function GroupsPane({state, width, height, theme}: {state: ExplorerState;
 		{title: 'LAST USED', width: 16},
 	];
 	// Images per day over the last 30 days, when the terminal has room for it beside a readable group label.
-	if (width - columns.reduce((sum, c) => sum + c.width + 1, 0) - 2 >= 30 + 1 + 20) columns.push({title: 'LAST 30 DAYS', width: 30});
+	if (width - columns.reduce((sum, c) => sum + c.width + 1, 0) - 2 >= 30 + 1 + 20)
+		columns.push({title: 'LAST 30 DAYS', width: 30});
 	const fixed = columns.reduce((sum, c) => sum + c.width + 1, 0);
 	const labelWidth = Math.max(10, width - fixed - 2);
 	const header = `  ${fitToWidth('GROUP', labelWidth)} ${columns.map((c, k) => fitToWidth(c.title, c.width, k === 8 ? 'left' : 'right')).join(' ')}`;

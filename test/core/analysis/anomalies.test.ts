@@ -21,12 +21,23 @@ describe('compareFilesWithManifest', () => {
 	});
 
 	test('files the manifest does not list, sorted, and entries whose file is gone, in manifest order', () => {
-		const result = compareFilesWithManifest(['c.png', 'a.png', 'x.png', 'b.png'], ['b.png', 'z.png', 'a.png', 'y.png']);
+		const result = compareFilesWithManifest(
+			['c.png', 'a.png', 'x.png', 'b.png'],
+			['b.png', 'z.png', 'a.png', 'y.png'],
+		);
 		expect(result.notInManifest).toEqual(['c.png', 'x.png']);
 		expect(result.missingFiles).toEqual(['z.png', 'y.png']);
 		expect(result.anomalies).toEqual([
-			{code: 'unlisted_images', message: '2 image files are not listed in the manifest: c.png, x.png', items: ['c.png', 'x.png']},
-			{code: 'missing_images', message: '2 manifest entries name a file that is not on disk: z.png, y.png', items: ['z.png', 'y.png']},
+			{
+				code: 'unlisted_images',
+				message: '2 image files are not listed in the manifest: c.png, x.png',
+				items: ['c.png', 'x.png'],
+			},
+			{
+				code: 'missing_images',
+				message: '2 manifest entries name a file that is not on disk: z.png, y.png',
+				items: ['z.png', 'y.png'],
+			},
 		]);
 	});
 
@@ -37,7 +48,9 @@ describe('compareFilesWithManifest', () => {
 			'1 manifest entry names a file that is not on disk: b.png',
 		]);
 		const many = compareFilesWithManifest(['1.png', '2.png', '3.png', '4.png', '5.png'], []);
-		expect(many.anomalies[0]!.message).toBe('5 image files are not listed in the manifest: 1.png, 2.png, 3.png and 2 more');
+		expect(many.anomalies[0]!.message).toBe(
+			'5 image files are not listed in the manifest: 1.png, 2.png, 3.png and 2 more',
+		);
 		expect(many.anomalies[0]!.items).toHaveLength(5);
 	});
 
@@ -52,7 +65,9 @@ describe('compareFilesWithManifest', () => {
 		const two = compareFilesWithManifest(['a.png', 'b.png', 'c.png'], ['a.png'], {running: true});
 		expect(two.anomalies.map((a) => a.code)).toEqual(['unlisted_images']);
 		// The list itself is always complete.
-		expect(compareFilesWithManifest(['a.png', 'b.png'], ['a.png'], {running: true}).notInManifest).toEqual(['b.png']);
+		expect(compareFilesWithManifest(['a.png', 'b.png'], ['a.png'], {running: true}).notInManifest).toEqual([
+			'b.png',
+		]);
 	});
 
 	test('100,000 names', () => {
@@ -91,7 +106,11 @@ describe('checkImageFiles', () => {
 		expect(result.zeroByte).toEqual(['empty.jpg', 'empty.png']);
 		expect(result.truncatedPng).toEqual(['cut.png', 'tiny.PNG']);
 		expect(result.anomalies).toEqual([
-			{code: 'zero_byte_images', message: '2 images are empty (0 bytes): empty.jpg, empty.png', items: ['empty.jpg', 'empty.png']},
+			{
+				code: 'zero_byte_images',
+				message: '2 images are empty (0 bytes): empty.jpg, empty.png',
+				items: ['empty.jpg', 'empty.png'],
+			},
 			{
 				code: 'truncated_png',
 				message: '2 PNG files lack the end marker (cut off or damaged): cut.png, tiny.PNG',
@@ -101,7 +120,9 @@ describe('checkImageFiles', () => {
 	});
 
 	test('a single finding reads in the singular; nothing to report gives no anomaly', () => {
-		expect(checkImageFiles([{name: 'a.png', size: 0}]).anomalies[0]!.message).toBe('1 image is empty (0 bytes): a.png');
+		expect(checkImageFiles([{name: 'a.png', size: 0}]).anomalies[0]!.message).toBe(
+			'1 image is empty (0 bytes): a.png',
+		);
 		expect(checkImageFiles([{name: 'a.png', size: 10, tailBytes: Uint8Array.of(0)}]).anomalies[0]!.message).toBe(
 			'1 PNG file lacks the end marker (cut off or damaged): a.png',
 		);
@@ -190,7 +211,8 @@ describe('duplicateSessions', () => {
 			{generation_mode: 'random'},
 			{seed_base: 1001},
 		];
-		for (const change of changes) expect(duplicateSessions([base, row('s1', change)]), JSON.stringify(change)).toEqual([]);
+		for (const change of changes)
+			expect(duplicateSessions([base, row('s1', change)]), JSON.stringify(change)).toEqual([]);
 	});
 
 	test('nulls compare equal, bigints by value; rows without a prompt never group', () => {
@@ -206,7 +228,13 @@ describe('duplicateSessions', () => {
 	});
 
 	test('several groups, ordered by their first session', () => {
-		const groups = duplicateSessions([row('z1', {steps: 5}), row('b1'), row('z0', {steps: 5}), row('b0'), row('lonely', {steps: 9})]);
+		const groups = duplicateSessions([
+			row('z1', {steps: 5}),
+			row('b1'),
+			row('z0', {steps: 5}),
+			row('b0'),
+			row('lonely', {steps: 9}),
+		]);
 		expect(groups.map((g) => g.sessionIds)).toEqual([
 			['b0', 'b1'],
 			['z0', 'z1'],
@@ -222,6 +250,8 @@ describe('duplicateSessions', () => {
 		});
 		expect(duplicateSessionAnomaly('solo', groups)).toBeNull();
 		const pair = duplicateSessions([row('a'), row('b')]);
-		expect(duplicateSessionAnomaly('a', pair)!.message).toBe('same prompt, model and parameters as 1 other session: b');
+		expect(duplicateSessionAnomaly('a', pair)!.message).toBe(
+			'same prompt, model and parameters as 1 other session: b',
+		);
 	});
 });

@@ -16,13 +16,23 @@ import {seededRandom} from '../../helpers/random.js';
 
 const SESSION = '20251112_210411-sweep';
 
-type Entry = {filename: string; seed: unknown; prompt: string; negative_prompt: string; applied_variations: Record<string, unknown>};
+type Entry = {
+	filename: string;
+	seed: unknown;
+	prompt: string;
+	negative_prompt: string;
+	applied_variations: Record<string, unknown>;
+};
 
 /** The generator's order: product over non-empty placeholders, first outermost, each combination × every seed. */
-function generatorOrder(variations: Record<string, string[]>, seedList?: readonly number[]): Array<{values: Record<string, string>; seed?: number}> {
+function generatorOrder(
+	variations: Record<string, string[]>,
+	seedList?: readonly number[],
+): Array<{values: Record<string, string>; seed?: number}> {
 	const entries = Object.entries(variations).filter(([, values]) => values.length > 0);
 	let combos: Array<Record<string, string>> = [{}];
-	for (const [name, values] of entries) combos = combos.flatMap((combo) => values.map((value) => ({...combo, [name]: value})));
+	for (const [name, values] of entries)
+		combos = combos.flatMap((combo) => values.map((value) => ({...combo, [name]: value})));
 	if (!seedList) return combos.map((values) => ({values}));
 	return combos.flatMap((values) => seedList.map((seed) => ({values, seed})));
 }
@@ -30,7 +40,12 @@ function generatorOrder(variations: Record<string, string[]>, seedList?: readonl
 /** Entries the generator would have recorded for the first `count` planned images. */
 function plannedEntries(
 	variations: Record<string, string[]>,
-	options: {seedList?: number[]; baseSeed?: number; count?: number; extras?: (i: number) => Record<string, string>} = {},
+	options: {
+		seedList?: number[];
+		baseSeed?: number;
+		count?: number;
+		extras?: (i: number) => Record<string, string>;
+	} = {},
 ): Entry[] {
 	const order = generatorOrder(variations, options.seedList);
 	return order.slice(0, options.count ?? order.length).map(({values, seed}, i) => {
@@ -79,7 +94,15 @@ describe('the research example: Hair (2 used) × Expression (4), num_images 6, 3
 	const a = combinatorial(analyseMissing(m, {imagesOnDisk: names(entries)}));
 
 	test('the grid is capped at the planned 6 of 8', () => {
-		expect(a).toMatchObject({placeholders: ['Hair', 'Expression'], seeds: null, gridSize: 8, planned: 6, capped: true, found: 3, missingCount: 3});
+		expect(a).toMatchObject({
+			placeholders: ['Hair', 'Expression'],
+			seeds: null,
+			gridSize: 8,
+			planned: 6,
+			capped: true,
+			found: 3,
+			missingCount: 3,
+		});
 	});
 
 	test('the missing ones are the next planned, with their progressive seeds', () => {
@@ -106,7 +129,13 @@ describe('the research example: Hair (2 used) × Expression (4), num_images 6, 3
 	});
 
 	test('nothing duplicated or unmatched', () => {
-		expect(a).toMatchObject({duplicates: 0, duplicateCells: [], unmatched: 0, unmatchedFiles: [], entriesWithoutFile: 0});
+		expect(a).toMatchObject({
+			duplicates: 0,
+			duplicateCells: [],
+			unmatched: 0,
+			unmatchedFiles: [],
+			entriesWithoutFile: 0,
+		});
 	});
 
 	test('the resume list names the 3 missing images', () => {
@@ -126,8 +155,18 @@ describe('grid shapes', () => {
 	test('a complete grid: nothing missing, nothing short', () => {
 		const variations = {A: ['1', '2', '3'], B: ['x', 'y']};
 		const entries = plannedEntries(variations);
-		const a = combinatorial(analyseMissing(manifest({variations, numImages: 6}, entries), {imagesOnDisk: names(entries)}));
-		expect(a).toMatchObject({gridSize: 6, planned: 6, capped: false, found: 6, missingCount: 0, missing: [], shortValues: {}});
+		const a = combinatorial(
+			analyseMissing(manifest({variations, numImages: 6}, entries), {imagesOnDisk: names(entries)}),
+		);
+		expect(a).toMatchObject({
+			gridSize: 6,
+			planned: 6,
+			capped: false,
+			found: 6,
+			missingCount: 0,
+			missing: [],
+			shortValues: {},
+		});
 		expect(resumeList(a)).toEqual([]);
 	});
 
@@ -148,7 +187,14 @@ describe('grid shapes', () => {
 		const variations = {Empty: [] as string[], A: ['1', '2'], AlsoEmpty: [] as string[], B: ['x', 'y']};
 		const entries = plannedEntries(variations).slice(0, 3);
 		const a = combinatorial(analyseMissing(manifest({variations}, entries), {imagesOnDisk: names(entries)}));
-		expect(a).toMatchObject({placeholders: ['A', 'B'], gridSize: 4, planned: 4, capped: false, found: 3, missingCount: 1});
+		expect(a).toMatchObject({
+			placeholders: ['A', 'B'],
+			gridSize: 4,
+			planned: 4,
+			capped: false,
+			found: 3,
+			missingCount: 1,
+		});
 		expect(a.missing).toEqual([{index: 3, values: {A: '2', B: 'y'}, seed: 1003}]);
 	});
 
@@ -161,7 +207,9 @@ describe('grid shapes', () => {
 
 	test('placeholders the generator adds (ControlNetImage_0) are ignored for matching', () => {
 		const variations = {Pose: ['standing', 'sitting'], Light: ['day', 'night']};
-		const entries = plannedEntries(variations, {extras: (i) => ({ControlNetImage_0: `/poses/${i}.png`, ControlNetImage_1: 'x.png'})});
+		const entries = plannedEntries(variations, {
+			extras: (i) => ({ControlNetImage_0: `/poses/${i}.png`, ControlNetImage_1: 'x.png'}),
+		});
 		const a = combinatorial(analyseMissing(manifest({variations}, entries), {imagesOnDisk: without(entries, 1)}));
 		expect(a).toMatchObject({placeholders: ['Pose', 'Light'], found: 3, missingCount: 1, unmatched: 0});
 		expect(a.missing).toEqual([{index: 1, values: {Pose: 'standing', Light: 'night'}, seed: 1001}]);
@@ -169,7 +217,9 @@ describe('grid shapes', () => {
 
 	test('no placeholders: a grid of one', () => {
 		const entries = plannedEntries({}, {count: 1});
-		const a = combinatorial(analyseMissing(manifest({variations: {}, numImages: 1}, entries), {imagesOnDisk: names(entries)}));
+		const a = combinatorial(
+			analyseMissing(manifest({variations: {}, numImages: 1}, entries), {imagesOnDisk: names(entries)}),
+		);
 		expect(a).toMatchObject({placeholders: [], gridSize: 1, planned: 1, found: 1, missingCount: 0});
 		const none = combinatorial(analyseMissing(manifest({variations: {}, numImages: 1}, []), {}));
 		expect(none.missing).toEqual([{index: 0, values: {}, seed: 1000}]);
@@ -193,9 +243,13 @@ describe('grid shapes', () => {
 	});
 
 	test('without num_images, a positive max_images caps; 0 means unlimited', () => {
-		const capped = combinatorial(analyseMissing(manifest({variations: {A: ['1', '2', '3']}, generationExtras: {max_images: 2}}, []), {}));
+		const capped = combinatorial(
+			analyseMissing(manifest({variations: {A: ['1', '2', '3']}, generationExtras: {max_images: 2}}, []), {}),
+		);
 		expect(capped).toMatchObject({gridSize: 3, planned: 2, capped: true});
-		const unlimited = combinatorial(analyseMissing(manifest({variations: {A: ['1', '2', '3']}, generationExtras: {max_images: 0}}, []), {}));
+		const unlimited = combinatorial(
+			analyseMissing(manifest({variations: {A: ['1', '2', '3']}, generationExtras: {max_images: 0}}, []), {}),
+		);
 		expect(unlimited).toMatchObject({gridSize: 3, planned: 3, capped: false});
 	});
 
@@ -220,8 +274,19 @@ describe('seed lists', () => {
 			['black', 22],
 			['black', 33],
 		]);
-		const a = combinatorial(analyseMissing(manifest({variations, seedList, numImages: 6}, entries), {imagesOnDisk: without(entries, 1, 5)}));
-		expect(a).toMatchObject({seeds: [11, 22, 33], gridSize: 6, planned: 6, capped: false, found: 4, missingCount: 2});
+		const a = combinatorial(
+			analyseMissing(manifest({variations, seedList, numImages: 6}, entries), {
+				imagesOnDisk: without(entries, 1, 5),
+			}),
+		);
+		expect(a).toMatchObject({
+			seeds: [11, 22, 33],
+			gridSize: 6,
+			planned: 6,
+			capped: false,
+			found: 4,
+			missingCount: 2,
+		});
 		expect(a.missing).toEqual([
 			{index: 1, values: {Hair: 'red', Eyes: 'blue'}, seed: 22},
 			{index: 5, values: {Hair: 'black', Eyes: 'blue'}, seed: 33},
@@ -237,7 +302,11 @@ describe('seed lists', () => {
 
 	test('a capped sweep: only the first num_images cells were planned', () => {
 		const planned = entries.slice(0, 4);
-		const a = combinatorial(analyseMissing(manifest({variations, seedList, numImages: 4}, planned), {imagesOnDisk: without(planned, 3)}));
+		const a = combinatorial(
+			analyseMissing(manifest({variations, seedList, numImages: 4}, planned), {
+				imagesOnDisk: without(planned, 3),
+			}),
+		);
 		expect(a).toMatchObject({gridSize: 6, planned: 4, capped: true, found: 3, missingCount: 1});
 		expect(a.missing).toEqual([{index: 3, values: {Hair: 'black', Eyes: 'blue'}, seed: 11}]);
 		expect(a.shortValues.Hair).toEqual([{value: 'black', expected: 1, found: 0, missing: 1}]);
@@ -252,10 +321,15 @@ describe('seed lists', () => {
 
 	test('seeds written as strings or whole floats still match; big seeds stay exact', () => {
 		const big = [18446744073709551615n, 18446744073709551616n];
-		const text = JSON.stringify(buildManifest(SESSION, {variations: {A: ['x']}}, 0)).replace(
-			'"images":[]',
-			'"images":[{"filename":"a.png","seed":"18446744073709551615","applied_variations":{"A":"x"}}]',
-		).replace('"total_combinations":1', '"total_combinations":1,"seed_list":[18446744073709551615,18446744073709551616]');
+		const text = JSON.stringify(buildManifest(SESSION, {variations: {A: ['x']}}, 0))
+			.replace(
+				'"images":[]',
+				'"images":[{"filename":"a.png","seed":"18446744073709551615","applied_variations":{"A":"x"}}]',
+			)
+			.replace(
+				'"total_combinations":1',
+				'"total_combinations":1,"seed_list":[18446744073709551615,18446744073709551616]',
+			);
 		const result = readManifestImages(Buffer.from(text));
 		if (!result.ok) throw new Error(result.reason);
 		const a = combinatorial(analyseMissing(result, {imagesOnDisk: new Set(['a.png'])}));
@@ -263,7 +337,10 @@ describe('seed lists', () => {
 		expect(a).toMatchObject({found: 1, missingCount: 1});
 		expect(a.missing).toEqual([{index: 1, values: {A: 'x'}, seed: 18446744073709551616n}]);
 		const floats = entries.map((e) => ({...e, seed: String(e.seed)}));
-		expect(combinatorial(analyseMissing(manifest({variations, seedList}, floats), {imagesOnDisk: names(floats)})).found).toBe(6);
+		expect(
+			combinatorial(analyseMissing(manifest({variations, seedList}, floats), {imagesOnDisk: names(floats)}))
+				.found,
+		).toBe(6);
 	});
 
 	test('seed lists with junk and repeats: the valid distinct seeds form the grid', () => {
@@ -274,16 +351,24 @@ describe('seed lists', () => {
 	});
 
 	test('without a seed list: fixed seeds repeat the base, random seeds are not named', () => {
-		const fixed = combinatorial(analyseMissing(manifest({variations: {A: ['x', 'y']}, seedMode: 'fixed', baseSeed: 42}, []), {}));
+		const fixed = combinatorial(
+			analyseMissing(manifest({variations: {A: ['x', 'y']}, seedMode: 'fixed', baseSeed: 42}, []), {}),
+		);
 		expect(fixed.missing.map((c) => c.seed)).toEqual([42, 42]);
-		const randomSeeds = combinatorial(analyseMissing(manifest({variations: {A: ['x', 'y']}, seedMode: 'random', baseSeed: 42}, []), {}));
+		const randomSeeds = combinatorial(
+			analyseMissing(manifest({variations: {A: ['x', 'y']}, seedMode: 'random', baseSeed: 42}, []), {}),
+		);
 		expect(randomSeeds.missing).toEqual([
 			{index: 0, values: {A: 'x'}},
 			{index: 1, values: {A: 'y'}},
 		]);
-		const minusOne = combinatorial(analyseMissing(manifest({variations: {A: ['x']}, seedMode: 'progressive', baseSeed: -1}, []), {}));
+		const minusOne = combinatorial(
+			analyseMissing(manifest({variations: {A: ['x']}, seedMode: 'progressive', baseSeed: -1}, []), {}),
+		);
 		expect(minusOne.missing).toEqual([{index: 0, values: {A: 'x'}}]);
-		const nullBase = combinatorial(analyseMissing(manifest({variations: {A: ['x']}, seedMode: 'progressive', baseSeed: null}, []), {}));
+		const nullBase = combinatorial(
+			analyseMissing(manifest({variations: {A: ['x']}, seedMode: 'progressive', baseSeed: null}, []), {}),
+		);
 		expect(nullBase.missing).toEqual([{index: 0, values: {A: 'x'}}]);
 	});
 });
@@ -308,11 +393,18 @@ describe('what counts as found', () => {
 
 	test('a manifest filename with a folder matches the file by its last segment', () => {
 		const nested = entries.map((e) => ({...e, filename: `out/${e.filename}`}));
-		expect(combinatorial(analyseMissing(manifest({variations}, nested), {imagesOnDisk: names(entries)})).found).toBe(3);
+		expect(
+			combinatorial(analyseMissing(manifest({variations}, nested), {imagesOnDisk: names(entries)})).found,
+		).toBe(3);
 	});
 
 	test('duplicates: a second image of a filled cell', () => {
-		const dup = [...entries, {...entries[1]!, filename: 'again.png'}, {...entries[1]!, filename: 'third.png'}, {...entries[0]!, filename: 'zero.png'}];
+		const dup = [
+			...entries,
+			{...entries[1]!, filename: 'again.png'},
+			{...entries[1]!, filename: 'third.png'},
+			{...entries[0]!, filename: 'zero.png'},
+		];
 		const a = combinatorial(analyseMissing(manifest({variations}, dup), {imagesOnDisk: names(dup)}));
 		expect(a).toMatchObject({found: 3, missingCount: 0, duplicates: 3});
 		expect(a.duplicateCells).toEqual([
@@ -363,8 +455,20 @@ describe('random sessions', () => {
 	const variations = {Hair: ['red', 'black', 'blonde'], Pose: ['sit', 'stand']};
 	const images: Entry[] = [
 		{filename: 'r0.png', seed: 5, prompt: '', negative_prompt: '', applied_variations: {Hair: 'red', Pose: 'sit'}},
-		{filename: 'r1.png', seed: 6, prompt: '', negative_prompt: '', applied_variations: {Hair: 'black', Pose: 'sit', ControlNetImage_0: 'c.png'}},
-		{filename: 'r2.png', seed: 7, prompt: '', negative_prompt: '', applied_variations: {Hair: 'blonde', Pose: 'stand'}},
+		{
+			filename: 'r1.png',
+			seed: 6,
+			prompt: '',
+			negative_prompt: '',
+			applied_variations: {Hair: 'black', Pose: 'sit', ControlNetImage_0: 'c.png'},
+		},
+		{
+			filename: 'r2.png',
+			seed: 7,
+			prompt: '',
+			negative_prompt: '',
+			applied_variations: {Hair: 'blonde', Pose: 'stand'},
+		},
 		{filename: 'r3.png', seed: 5, prompt: '', negative_prompt: '', applied_variations: {Hair: 'red', Pose: 'sit'}},
 	];
 
@@ -391,7 +495,10 @@ describe('random sessions', () => {
 	});
 
 	test('no num_images: max_images, else 0', () => {
-		expect(random(analyseMissing(manifest({variations, mode: 'random', generationExtras: {max_images: 8}}, images))).expected).toBe(8);
+		expect(
+			random(analyseMissing(manifest({variations, mode: 'random', generationExtras: {max_images: 8}}, images)))
+				.expected,
+		).toBe(8);
 		expect(random(analyseMissing(manifest({variations, mode: 'random'}, images))).expected).toBe(0);
 	});
 
@@ -411,7 +518,12 @@ describe('huge grids are enumerated by index, never built', () => {
 		const variations = {A: thousand('a'), B: thousand('b'), C: thousand('c'), D: thousand('d')};
 		const entries = plannedEntries({A: ['a0'], B: ['b0'], C: ['c0'], D: ['d0', 'd1', 'd3']});
 		const started = performance.now();
-		const a = combinatorial(analyseMissing(manifest({variations, baseSeed: 0}, entries), {imagesOnDisk: names(entries), firstMissing: 3}));
+		const a = combinatorial(
+			analyseMissing(manifest({variations, baseSeed: 0}, entries), {
+				imagesOnDisk: names(entries),
+				firstMissing: 3,
+			}),
+		);
 		const elapsed = performance.now() - started;
 		expect(elapsed).toBeLessThan(5000);
 		expect(a).toMatchObject({gridSize: 1e12, planned: 1e12, capped: false, found: 3, missingCount: 1e12 - 3});
@@ -425,14 +537,22 @@ describe('huge grids are enumerated by index, never built', () => {
 		expect(a.shortValues.D![1]).toEqual({value: 'd1', expected: 1e9, found: 1, missing: 1e9 - 1});
 		expect(resumeList(a, {limit: 2}).map((e) => e.index)).toEqual([2, 4]);
 		// The very last cell is addressed by arithmetic too.
-		const lastEntry = {filename: 'last.png', seed: 1e12 - 1, applied_variations: {A: 'a999', B: 'b999', C: 'c999', D: 'd999'}};
-		const last = combinatorial(analyseMissing(manifest({variations, baseSeed: 0, numImages: 1e12}, [lastEntry]), {firstMissing: 1}));
+		const lastEntry = {
+			filename: 'last.png',
+			seed: 1e12 - 1,
+			applied_variations: {A: 'a999', B: 'b999', C: 'c999', D: 'd999'},
+		};
+		const last = combinatorial(
+			analyseMissing(manifest({variations, baseSeed: 0, numImages: 1e12}, [lastEntry]), {firstMissing: 1}),
+		);
 		expect(last).toMatchObject({found: 1, unmatched: 0, missingCount: 1e12 - 1, missing: [{index: 0, seed: 0}]});
 		expect(last.shortValues.D![999]).toEqual({value: 'd999', expected: 1e9, found: 1, missing: 1e9 - 1});
 	});
 
 	test('beyond 2^53 the counts are exact bigints', () => {
-		const variations: Record<string, string[]> = Object.fromEntries(['A', 'B', 'C', 'D', 'E', 'F'].map((p) => [p, thousand(p.toLowerCase())]));
+		const variations: Record<string, string[]> = Object.fromEntries(
+			['A', 'B', 'C', 'D', 'E', 'F'].map((p) => [p, thousand(p.toLowerCase())]),
+		);
 		variations.G = Array.from({length: 10}, (_, i) => `g${i}`);
 		const a = combinatorial(analyseMissing(manifest({variations, seedMode: 'random'}, []), {firstMissing: 2}));
 		expect(a.gridSize).toBe(10n ** 19n);
@@ -446,7 +566,11 @@ describe('huge grids are enumerated by index, never built', () => {
 		expect(a.shortValues.G![9]).toEqual({value: 'g9', expected: 10n ** 18n, found: 0, missing: 10n ** 18n});
 		// Cells past 2^53 are addressed exactly too.
 		const last = manifest({variations, seedMode: 'progressive', baseSeed: 1}, [
-			{filename: 'x.png', seed: 1, applied_variations: {A: 'a999', B: 'b999', C: 'c999', D: 'd999', E: 'e999', F: 'f999', G: 'g9'}},
+			{
+				filename: 'x.png',
+				seed: 1,
+				applied_variations: {A: 'a999', B: 'b999', C: 'c999', D: 'd999', E: 'e999', F: 'f999', G: 'g9'},
+			},
 		]);
 		const b = combinatorial(analyseMissing(last, {firstMissing: 0}));
 		expect(b).toMatchObject({found: 1, missingCount: 10n ** 19n - 1n, unmatched: 0});
@@ -477,13 +601,18 @@ describe('differential against brute-force enumeration', () => {
 			for (let p = 0; p < placeholderCount; p++) {
 				variations[`P${p}`] = Array.from({length: Math.floor(rand() * 4)}, (_, v) => `v${p}.${v}`);
 			}
-			const seedList = rand() < 0.5 ? Array.from({length: 1 + Math.floor(rand() * 3)}, (_, s) => 100 + s * 7) : undefined;
+			const seedList =
+				rand() < 0.5 ? Array.from({length: 1 + Math.floor(rand() * 3)}, (_, s) => 100 + s * 7) : undefined;
 			const order = generatorOrder(variations, seedList);
 			const numImages = rand() < 0.4 ? Math.floor(rand() * (order.length + 2)) : undefined;
 			const planned = numImages === undefined ? order.length : Math.min(order.length, numImages);
 			const entries = plannedEntries(variations, {seedList, count: planned});
 			const disk = new Set(entries.filter(() => rand() < 0.6).map((e) => e.filename));
-			const spec: ManifestSpec = {variations, ...(seedList ? {seedList} : {}), ...(numImages === undefined ? {} : {numImages})};
+			const spec: ManifestSpec = {
+				variations,
+				...(seedList ? {seedList} : {}),
+				...(numImages === undefined ? {} : {numImages}),
+			};
 			const a = combinatorial(analyseMissing(manifest(spec, entries), {imagesOnDisk: disk, firstMissing: 1000}));
 
 			const expectedMissing: MissingCell[] = [];
@@ -503,9 +632,14 @@ describe('differential against brute-force enumeration', () => {
 			const short: Record<string, Array<{value: string; expected: number; found: number; missing: number}>> = {};
 			for (const [name, values] of Object.entries(variations)) {
 				const list = [...new Set(values)].flatMap((value) => {
-					const cells = order.slice(0, planned).map((c, i) => ({c, i})).filter(({c}) => c.values[name] === value);
+					const cells = order
+						.slice(0, planned)
+						.map((c, i) => ({c, i}))
+						.filter(({c}) => c.values[name] === value);
 					const found = cells.filter(({i}) => disk.has(entries[i]!.filename)).length;
-					return found < cells.length ? [{value, expected: cells.length, found, missing: cells.length - found}] : [];
+					return found < cells.length
+						? [{value, expected: cells.length, found, missing: cells.length - found}]
+						: [];
 				});
 				if (list.length > 0) short[name] = list;
 			}
@@ -557,7 +691,10 @@ describe('a 100,000-entry session', () => {
 			Pose: Array.from({length: 10}, (_, i) => `pose ${i}`),
 		};
 		const seedList = Array.from({length: 100}, (_, i) => 90_000 + i);
-		const entries = plannedEntries(variations, {seedList, extras: (i) => ({ControlNetImage_0: `/poses/${i % 10}.png`})});
+		const entries = plannedEntries(variations, {
+			seedList,
+			extras: (i) => ({ControlNetImage_0: `/poses/${i % 10}.png`}),
+		});
 		expect(entries).toHaveLength(100_000);
 		// Every 7th file is gone; two extra duplicate entries with files; one entry outside the grid.
 		const disk = new Set(entries.filter((_, i) => i % 7 !== 0).map((e) => e.filename));
@@ -596,11 +733,23 @@ describe('a 100,000-entry session', () => {
 			entriesWithoutFile: missingIndexes.length,
 		});
 		expect(a.missing).toHaveLength(50);
-		expect(a.missing[0]).toEqual({index: 0, values: {Hair: 'hair 0', Outfit: 'outfit 0', Pose: 'pose 0'}, seed: 90_000});
-		expect(a.missing[1]).toEqual({index: 7, values: {Hair: 'hair 0', Outfit: 'outfit 0', Pose: 'pose 0'}, seed: 90_007});
+		expect(a.missing[0]).toEqual({
+			index: 0,
+			values: {Hair: 'hair 0', Outfit: 'outfit 0', Pose: 'pose 0'},
+			seed: 90_000,
+		});
+		expect(a.missing[1]).toEqual({
+			index: 7,
+			values: {Hair: 'hair 0', Outfit: 'outfit 0', Pose: 'pose 0'},
+			seed: 90_007,
+		});
 		const resume = resumeList(a);
 		expect(resume.map((e) => e.index)).toEqual(missingIndexes);
-		expect(resume.at(-1)).toEqual({index: 99_995, values: {Hair: 'hair 9', Outfit: 'outfit 9', Pose: 'pose 9'}, seed: 90_095});
+		expect(resume.at(-1)).toEqual({
+			index: 99_995,
+			values: {Hair: 'hair 9', Outfit: 'outfit 9', Pose: 'pose 9'},
+			seed: 90_095,
+		});
 		// Every value of every placeholder lost about 1/7 of its images.
 		expect(Object.keys(a.shortValues)).toEqual(['Hair', 'Outfit', 'Pose']);
 		const hair0 = a.shortValues.Hair![0]!;

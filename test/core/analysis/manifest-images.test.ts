@@ -42,14 +42,18 @@ function reason(input: string | Uint8Array): string {
 }
 
 /** The entries as plain data: filename, seed and applied_variations pairs. */
-const plain = (m: ManifestImages) => m.images.map((e) => ({filename: e.filename, seed: e.seed, pairs: e.combination.pairs.map((p) => [...p])}));
+const plain = (m: ManifestImages) =>
+	m.images.map((e) => ({filename: e.filename, seed: e.seed, pairs: e.combination.pairs.map((p) => [...p])}));
 
 /** The §2.3 example of the research notes: Hair × Expression, 6 planned, 3 recorded. */
 const STREET_PORTRAIT = buildManifest(
 	SESSION,
 	{
 		variations: {Hair: ['short bob', 'long ponytail'], Expression: ['smiling', 'serious', 'surprised', 'laughing']},
-		available: {Hair: ['short bob', 'long ponytail', 'twin braids'], Expression: ['smiling', 'serious', 'surprised', 'laughing']},
+		available: {
+			Hair: ['short bob', 'long ponytail', 'twin braids'],
+			Expression: ['smiling', 'serious', 'surprised', 'laughing'],
+		},
 		numImages: 6,
 		status: 'ongoing',
 	},
@@ -76,9 +80,30 @@ describe('the snapshot fields', () => {
 		expect(m.imagesListed).toBe(true);
 		expect(m.malformedEntries).toBe(0);
 		expect(plain(m)).toEqual([
-			{filename: 'street_portrait_0000_seed-1000.png', seed: 1000, pairs: [['Hair', 'short bob'], ['Expression', 'smiling']]},
-			{filename: 'street_portrait_0001_seed-1001.png', seed: 1001, pairs: [['Hair', 'short bob'], ['Expression', 'serious']]},
-			{filename: 'street_portrait_0002_seed-1002.png', seed: 1002, pairs: [['Hair', 'short bob'], ['Expression', 'surprised']]},
+			{
+				filename: 'street_portrait_0000_seed-1000.png',
+				seed: 1000,
+				pairs: [
+					['Hair', 'short bob'],
+					['Expression', 'smiling'],
+				],
+			},
+			{
+				filename: 'street_portrait_0001_seed-1001.png',
+				seed: 1001,
+				pairs: [
+					['Hair', 'short bob'],
+					['Expression', 'serious'],
+				],
+			},
+			{
+				filename: 'street_portrait_0002_seed-1002.png',
+				seed: 1002,
+				pairs: [
+					['Hair', 'short bob'],
+					['Expression', 'surprised'],
+				],
+			},
 		]);
 	});
 
@@ -128,12 +153,16 @@ describe('the snapshot fields', () => {
 		const m = read({snapshot: {generation_params: {num_images: '12', max_images: -1}}});
 		expect(m.numImages).toBe(12);
 		expect(m.maxImages).toBeNull();
-		expect(read('{"snapshot": {"generation_params": {"num_images": 100000000000000000000}}}').numImages).toBe(9223372036854775807n);
+		expect(read('{"snapshot": {"generation_params": {"num_images": 100000000000000000000}}}').numImages).toBe(
+			9223372036854775807n,
+		);
 		expect(read({snapshot: {generation_params: {num_images: 2.5}}}).numImages).toBeNull();
 	});
 
 	test('seed_list entries: integers of any size, numeric strings; anything else null', () => {
-		const m = read('{"snapshot": {"generation_params": {"seed_list": [1, "2", 3.0, 4.5, null, "x", 18446744073709551616, -1]}}}');
+		const m = read(
+			'{"snapshot": {"generation_params": {"seed_list": [1, "2", 3.0, 4.5, null, "x", 18446744073709551616, -1]}}}',
+		);
 		expect(m.seedList).toEqual([1, 2, 3, null, null, null, 18446744073709551616n, -1]);
 		expect(read({snapshot: {generation_params: {seed_list: 'nope'}}}).seedList).toBeNull();
 	});
@@ -155,7 +184,11 @@ describe('the snapshot fields', () => {
 
 describe('image entries', () => {
 	test('combinations are interned: entries with the same variations share one', () => {
-		const images = ['a', 'b', 'a', 'a', 'b'].map((v, i) => ({filename: `${i}.png`, seed: i, applied_variations: {P: v}}));
+		const images = ['a', 'b', 'a', 'a', 'b'].map((v, i) => ({
+			filename: `${i}.png`,
+			seed: i,
+			applied_variations: {P: v},
+		}));
 		const m = read(manifestWith({}, images));
 		expect(m.images.map((e) => e.combination.id)).toEqual([1, 2, 1, 1, 2]);
 		expect(m.images[0]!.combination).toBe(m.images[2]!.combination);
@@ -174,7 +207,13 @@ describe('image entries', () => {
 
 	test('generator extras (ControlNetImage_N) are kept as pairs, in order', () => {
 		const m = read(
-			manifestWith({}, [{filename: 'a.png', seed: 1, applied_variations: {Pose: 'standing', ControlNetImage_0: '/poses/standing.png'}}]),
+			manifestWith({}, [
+				{
+					filename: 'a.png',
+					seed: 1,
+					applied_variations: {Pose: 'standing', ControlNetImage_0: '/poses/standing.png'},
+				},
+			]),
 		);
 		expect(appliedVariations(m.images[0]!)).toEqual(
 			new Map([
@@ -185,7 +224,9 @@ describe('image entries', () => {
 	});
 
 	test('non-string variation values become their JSON text', () => {
-		const m = read('{"snapshot": {}, "images": [{"applied_variations": {"a": 7, "b": 7.0, "c": true, "d": null, "e": [1, "x"], "f": {"k": 1}, "g": 1e400}}]}');
+		const m = read(
+			'{"snapshot": {}, "images": [{"applied_variations": {"a": 7, "b": 7.0, "c": true, "d": null, "e": [1, "x"], "f": {"k": 1}, "g": 1e400}}]}',
+		);
 		expect(m.images[0]!.combination.pairs).toEqual([
 			['a', '7'],
 			['b', '7.0'],
@@ -200,14 +241,32 @@ describe('image entries', () => {
 	test('escapes in names, values and filenames are decoded; a key spelled with escapes is still the key', () => {
 		const text = String.raw`{"snapshot": {}, "images": [{"file\u006eame": "caf\u00e9 \"q\".png", "se\u0065d": 5, "applied_variations": {"H\u00e4ir": "l\u00f6ng\\n", "e": "😀"}}]}`;
 		const m = read(text);
-		expect(plain(m)).toEqual([{filename: 'café "q".png', seed: 5, pairs: [['Häir', 'löng\\n'], ['e', '😀']]}]);
+		expect(plain(m)).toEqual([
+			{
+				filename: 'café "q".png',
+				seed: 5,
+				pairs: [
+					['Häir', 'löng\\n'],
+					['e', '😀'],
+				],
+			},
+		]);
 	});
 
 	test('repeated keys: the last value wins (at the first position, as a Python dict)', () => {
 		const text =
 			'{"snapshot": {}, "images": [{"filename": "a.png", "seed": 1, "filename": "b.png", "seed": 2,' +
 			' "applied_variations": {"P": "x", "Q": "y", "P": "z"}}]}';
-		expect(plain(read(text))).toEqual([{filename: 'b.png', seed: 2, pairs: [['P', 'z'], ['Q', 'y']]}]);
+		expect(plain(read(text))).toEqual([
+			{
+				filename: 'b.png',
+				seed: 2,
+				pairs: [
+					['P', 'z'],
+					['Q', 'y'],
+				],
+			},
+		]);
 	});
 
 	test('a repeated images key: the last list wins', () => {
@@ -218,7 +277,26 @@ describe('image entries', () => {
 	});
 
 	test('seeds: plain, big, negative, float, string, junk', () => {
-		const seeds = ['1000', '-1', '-0', '0', '123456789012345', '1234567890123456', '18446744073709551615', '-9223372036854775809', '7.0', '7.5', '1e3', '"42"', '" 43 "', '"x"', 'null', 'true', '[1]', '{"a": 1}'];
+		const seeds = [
+			'1000',
+			'-1',
+			'-0',
+			'0',
+			'123456789012345',
+			'1234567890123456',
+			'18446744073709551615',
+			'-9223372036854775809',
+			'7.0',
+			'7.5',
+			'1e3',
+			'"42"',
+			'" 43 "',
+			'"x"',
+			'null',
+			'true',
+			'[1]',
+			'{"a": 1}',
+		];
 		const text = `{"snapshot": {}, "images": [${seeds.map((s) => `{"seed": ${s}}`).join(', ')}]}`;
 		expect(read(text).images.map((e) => e.seed)).toEqual([
 			1000,
@@ -270,7 +348,8 @@ describe('image entries', () => {
 	});
 
 	test('the images list may come before the snapshot', () => {
-		const text = '{"images": [{"filename": "a.png", "seed": 1}], "status": "completed", "snapshot": {"generation_params": {"mode": "random"}}}';
+		const text =
+			'{"images": [{"filename": "a.png", "seed": 1}], "status": "completed", "snapshot": {"generation_params": {"mode": "random"}}}';
 		const m = read(text);
 		expect(m.mode).toBe('random');
 		expect(m.status).toBe('completed');
@@ -321,14 +400,23 @@ describe('differential against a full parse', () => {
 		const rand = seededRandom(7);
 		const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 		const text = (): string => Array.from({length: 1 + Math.floor(rand() * 4)}, () => pick(pieces)).join('');
-		const value = (): unknown => pick([text(), text(), Math.floor(rand() * 1e6), rand(), null, true, [text()], {k: text()}]);
+		const value = (): unknown =>
+			pick([text(), text(), Math.floor(rand() * 1e6), rand(), null, true, [text()], {k: text()}]);
 		for (let round = 0; round < 200; round++) {
 			const images = Array.from({length: Math.floor(rand() * 6)}, () => {
 				const fields: Array<[string, unknown]> = [
 					['filename', rand() < 0.9 ? `${text()}.png` : value()],
 					['seed', pick([Math.floor(rand() * 1e9), -1, null, '17', 'x', 2.0, 2.5])],
 					['prompt', text()],
-					['applied_variations', rand() < 0.9 ? Object.fromEntries([[text(), value()], [text(), value()]]) : value()],
+					[
+						'applied_variations',
+						rand() < 0.9
+							? Object.fromEntries([
+									[text(), value()],
+									[text(), value()],
+								])
+							: value(),
+					],
 					[text(), value()],
 				];
 				fields.sort(() => rand() - 0.5);
@@ -354,11 +442,27 @@ describe('malformed manifests give a reason, never a throw', () => {
 		['no snapshot', '{"images": []}', 'manifest.json: "snapshot" is missing'],
 		['snapshot null', '{"snapshot": null}', 'manifest.json: "snapshot" is null, not an object'],
 		['snapshot a list', '{"snapshot": []}', 'manifest.json: "snapshot" is a list, not an object'],
-		['truncated in the images list', '{"snapshot": {}, "images": [{"filename": "a.png"}, {"filen', 'manifest.json: unexpected end of input at byte 58'],
-		['control character in a prompt', '{"snapshot": {}, "images": [{"prompt": "a\u0001b"}]}', 'manifest.json: control character in string at byte 41'],
-		['bad escape in a filename', '{"snapshot": {}, "images": [{"filename": "a\\qb"}]}', 'manifest.json: invalid escape in string at byte 43'],
+		[
+			'truncated in the images list',
+			'{"snapshot": {}, "images": [{"filename": "a.png"}, {"filen',
+			'manifest.json: unexpected end of input at byte 58',
+		],
+		[
+			'control character in a prompt',
+			'{"snapshot": {}, "images": [{"prompt": "a\u0001b"}]}',
+			'manifest.json: control character in string at byte 41',
+		],
+		[
+			'bad escape in a filename',
+			'{"snapshot": {}, "images": [{"filename": "a\\qb"}]}',
+			'manifest.json: invalid escape in string at byte 43',
+		],
 		['extra data', '{"snapshot": {}} x', 'manifest.json: extra data after the JSON value at byte 17'],
-		['trailing comma in an entry', '{"snapshot": {}, "images": [{"seed": 1,}]}', 'manifest.json: expected a property name in double quotes at byte 39'],
+		[
+			'trailing comma in an entry',
+			'{"snapshot": {}, "images": [{"seed": 1,}]}',
+			'manifest.json: expected a property name in double quotes at byte 39',
+		],
 	])('%s', (_name, input, expected) => {
 		expect(reason(input)).toBe(expected);
 	});
@@ -370,7 +474,12 @@ describe('malformed manifests give a reason, never a throw', () => {
 	test('a manifest cut at every byte: same verdict and reason as the stats reader', () => {
 		const bytes = bytesOf(
 			manifestWith({variations: {A: ['x', 'é']}, seedList: [1, 2]}, [
-				{filename: 'a.png', seed: 1, prompt: 'p "q"', applied_variations: {A: 'x', ControlNetImage_0: 'c\\d.png'}},
+				{
+					filename: 'a.png',
+					seed: 1,
+					prompt: 'p "q"',
+					applied_variations: {A: 'x', ControlNetImage_0: 'c\\d.png'},
+				},
 				{filename: 'b.png', seed: 18446744073709551616, prompt: 'é', applied_variations: {A: 'é'}},
 			]),
 		);
@@ -394,7 +503,9 @@ describe('file helpers', () => {
 	});
 
 	test('entryOnDisk: by name or by last segment; null set means not checked', () => {
-		const m = read(manifestWith({}, [{filename: 'a.png'}, {filename: 'out/b.png'}, {filename: 'c.png'}, {seed: 1}]));
+		const m = read(
+			manifestWith({}, [{filename: 'a.png'}, {filename: 'out/b.png'}, {filename: 'c.png'}, {seed: 1}]),
+		);
 		const disk = new Set(['a.png', 'b.png']);
 		expect(m.images.map((e) => entryOnDisk(e, disk))).toEqual([true, true, false, false]);
 		expect(m.images.map((e) => entryOnDisk(e, null))).toEqual([true, true, true, false]);
@@ -434,7 +545,9 @@ describe('a 100,000-entry manifest', () => {
 				}
 			}
 		}
-		const bytes = bytesOf(manifestWith({variations: {Hair: hair, Pose: pose}, seedList: seeds, numImages: 100_000}, images));
+		const bytes = bytesOf(
+			manifestWith({variations: {Hair: hair, Pose: pose}, seedList: seeds, numImages: 100_000}, images),
+		);
 		const started = performance.now();
 		const m = readManifestImages(bytes);
 		const elapsed = performance.now() - started;

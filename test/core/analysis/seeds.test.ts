@@ -20,7 +20,10 @@ function plannedEntries(
 	}
 	const cells = options.seedList
 		? combos.flatMap((values) => options.seedList!.map((seed) => ({values, seed})))
-		: combos.map((values, i) => ({values, seed: options.seedMode === 'fixed' ? (options.baseSeed ?? 1000) : (options.baseSeed ?? 1000) + i}));
+		: combos.map((values, i) => ({
+				values,
+				seed: options.seedMode === 'fixed' ? (options.baseSeed ?? 1000) : (options.baseSeed ?? 1000) + i,
+			}));
 	return cells.slice(0, options.count ?? cells.length).map(({values, seed}, i) => ({
 		filename: `img_${String(i).padStart(5, '0')}_seed-${seed}.png`,
 		seed,
@@ -53,7 +56,9 @@ describe('progressive seeds without a seed list', () => {
 	const entries = plannedEntries(variations, {baseSeed: 500});
 
 	test('expected: base … base + planned − 1; gaps where files are gone', () => {
-		const s = analyseSeeds(manifest({variations, baseSeed: 500, numImages: 5}, entries), {imagesOnDisk: without(entries, 1, 3)});
+		const s = analyseSeeds(manifest({variations, baseSeed: 500, numImages: 5}, entries), {
+			imagesOnDisk: without(entries, 1, 3),
+		});
 		expect(s).toEqual({
 			expectedSeeds: {kind: 'range', source: 'seed_base', first: 500, last: 504, count: 5},
 			imagesConsidered: 3,
@@ -81,7 +86,11 @@ describe('progressive seeds without a seed list', () => {
 	});
 
 	test('seeds outside the range are unexpected, sorted', () => {
-		const odd = [...entries, {filename: 'x.png', seed: 10, applied_variations: {}}, {filename: 'y.png', seed: 9, applied_variations: {}}];
+		const odd = [
+			...entries,
+			{filename: 'x.png', seed: 10, applied_variations: {}},
+			{filename: 'y.png', seed: 9, applied_variations: {}},
+		];
 		const s = analyseSeeds(manifest({variations, baseSeed: 500}, odd), {});
 		expect(s.unexpectedSeeds).toEqual({total: 2, first: [9, 10]});
 		expect(s.missingSeeds.total).toBe(0);
@@ -102,7 +111,13 @@ describe('progressive seeds without a seed list', () => {
 			'{"snapshot": {"generation_params": {"seed_mode": "progressive", "seed_base": 9223372036854775806, "num_images": 3}},' +
 			' "images": [{"filename": "a.png", "seed": 9223372036854775807}]}';
 		const s = analyseSeeds(fromText(text));
-		expect(s.expectedSeeds).toEqual({kind: 'range', source: 'seed_base', first: 9223372036854775806n, last: 9223372036854775808n, count: 3});
+		expect(s.expectedSeeds).toEqual({
+			kind: 'range',
+			source: 'seed_base',
+			first: 9223372036854775806n,
+			last: 9223372036854775808n,
+			count: 3,
+		});
 		expect(s.missingSeeds).toEqual({total: 2, first: [9223372036854775806n, 9223372036854775808n]});
 	});
 });
@@ -146,15 +161,23 @@ describe('seed lists', () => {
 		const entries = plannedEntries(variations, {seedList});
 		const dup = [...entries, {...entries[2]!, filename: 'dup.png'}];
 		const s = analyseSeeds(manifest({variations, seedList}, dup), {});
-		expect(s.duplicateSeeds).toEqual({total: 1, first: [{seed: 1, count: 2, values: {Hair: 'black', Eyes: 'blue'}}]});
+		expect(s.duplicateSeeds).toEqual({
+			total: 1,
+			first: [{seed: 1, count: 2, values: {Hair: 'black', Eyes: 'blue'}}],
+		});
 	});
 
 	test('a capped sweep: only planned seeds of planned combinations are expected', () => {
 		const seedList = [10, 20, 30, 40];
 		const entries = plannedEntries(variations, {seedList, count: 6});
 		// Planned: red × 4 seeds, black × 10 and 20. Black has only 10 on disk.
-		const s = analyseSeeds(manifest({variations, seedList, numImages: 6}, entries), {imagesOnDisk: without(entries, 5)});
-		expect(s.combinationsMissingSeeds).toEqual({total: 1, first: [{values: {Hair: 'black', Eyes: 'blue'}, missingSeeds: [20]}]});
+		const s = analyseSeeds(manifest({variations, seedList, numImages: 6}, entries), {
+			imagesOnDisk: without(entries, 5),
+		});
+		expect(s.combinationsMissingSeeds).toEqual({
+			total: 1,
+			first: [{values: {Hair: 'black', Eyes: 'blue'}, missingSeeds: [20]}],
+		});
 		expect(s.combinationsWithoutImages).toBe(0);
 	});
 
@@ -167,7 +190,10 @@ describe('seed lists', () => {
 
 	test('generator extras are dropped from the values shown', () => {
 		const seedList = [1, 2];
-		const entries = plannedEntries({Pose: ['sit']}, {seedList}).map((e) => ({...e, applied_variations: {...e.applied_variations, ControlNetImage_0: 'c.png'}}));
+		const entries = plannedEntries({Pose: ['sit']}, {seedList}).map((e) => ({
+			...e,
+			applied_variations: {...e.applied_variations, ControlNetImage_0: 'c.png'},
+		}));
 		const s = analyseSeeds(manifest({variations: {Pose: ['sit']}, seedList}, entries.slice(0, 1)), {});
 		expect(s.combinationsMissingSeeds.first).toEqual([{values: {Pose: 'sit'}, missingSeeds: [2]}]);
 	});
@@ -178,7 +204,12 @@ describe('seed lists', () => {
 			' "variations": {"A": {"used": ["x"]}}},' +
 			' "images": [{"filename": "a.png", "seed": 18446744073709551617, "applied_variations": {"A": "x"}}]}';
 		const s = analyseSeeds(fromText(text));
-		expect(s.expectedSeeds).toEqual({kind: 'list', source: 'seed_list', seeds: [18446744073709551615n, 18446744073709551617n], count: 2});
+		expect(s.expectedSeeds).toEqual({
+			kind: 'list',
+			source: 'seed_list',
+			seeds: [18446744073709551615n, 18446744073709551617n],
+			count: 2,
+		});
 		expect(s.missingSeeds).toEqual({total: 1, first: [18446744073709551615n]});
 		expect(s.combinationsMissingSeeds.first).toEqual([{values: {A: 'x'}, missingSeeds: [18446744073709551615n]}]);
 	});
@@ -191,9 +222,15 @@ describe('seed lists', () => {
 			{filename: 'c.png', seed: 7, applied_variations: {Hair: 'red'}},
 			{filename: 'd.png', seed: 6, applied_variations: {Hair: 'silver'}},
 		];
-		const s = analyseSeeds(manifest({variations: {Hair: ['red', 'silver']}, mode: 'random', seedList, numImages: 6}, images), {});
+		const s = analyseSeeds(
+			manifest({variations: {Hair: ['red', 'silver']}, mode: 'random', seedList, numImages: 6}, images),
+			{},
+		);
 		expect(s.expectedSeeds).toEqual({kind: 'range', source: 'seed_list', first: 5, last: 7, count: 3});
-		expect(s.combinationsMissingSeeds).toEqual({total: 1, first: [{values: {Hair: 'silver'}, missingSeeds: [5, 7]}]});
+		expect(s.combinationsMissingSeeds).toEqual({
+			total: 1,
+			first: [{values: {Hair: 'silver'}, missingSeeds: [5, 7]}],
+		});
 	});
 });
 
@@ -205,10 +242,22 @@ describe('fixed and random seeds, odd values', () => {
 		const entries = plannedEntries(variations, {seedMode: 'fixed', baseSeed: 77});
 		const s = analyseSeeds(manifest({variations, seedMode: 'fixed', baseSeed: 77}, entries), {});
 		expect(s.expectedSeeds).toEqual({kind: 'fixed', source: 'seed_base', seed: 77});
-		expect(s).toMatchObject({foundSeeds: 1, missingSeeds: {total: 0, first: []}, duplicateSeeds: {total: 0, first: []}});
-		const none = analyseSeeds(manifest({variations, seedMode: 'fixed', baseSeed: 77}, entries), {imagesOnDisk: new Set()});
+		expect(s).toMatchObject({
+			foundSeeds: 1,
+			missingSeeds: {total: 0, first: []},
+			duplicateSeeds: {total: 0, first: []},
+		});
+		const none = analyseSeeds(manifest({variations, seedMode: 'fixed', baseSeed: 77}, entries), {
+			imagesOnDisk: new Set(),
+		});
 		expect(none.missingSeeds).toEqual({total: 1, first: [77]});
-		const dup = analyseSeeds(manifest({variations, seedMode: 'fixed', baseSeed: 77}, [...entries, {...entries[0]!, filename: 'again.png'}]), {});
+		const dup = analyseSeeds(
+			manifest({variations, seedMode: 'fixed', baseSeed: 77}, [
+				...entries,
+				{...entries[0]!, filename: 'again.png'},
+			]),
+			{},
+		);
 		expect(dup.duplicateSeeds).toEqual({total: 1, first: [{seed: 77, count: 2, values: {Pose: 'a'}}]});
 	});
 
@@ -226,15 +275,25 @@ describe('fixed and random seeds, odd values', () => {
 			kind: 'none',
 			reason: 'the base seed is absent (random)',
 		});
-		expect(analyseSeeds(fromText('{"snapshot": {}}')).expectedSeeds).toEqual({kind: 'none', reason: 'seed_mode is absent'});
+		expect(analyseSeeds(fromText('{"snapshot": {}}')).expectedSeeds).toEqual({
+			kind: 'none',
+			reason: 'seed_mode is absent',
+		});
 		const s = analyseSeeds(manifest({seedMode: 'random'}, images));
-		expect(s).toMatchObject({foundSeeds: 1, missingSeeds: {total: 0, first: []}, unexpectedSeeds: {total: 0, first: []}});
+		expect(s).toMatchObject({
+			foundSeeds: 1,
+			missingSeeds: {total: 0, first: []},
+			unexpectedSeeds: {total: 0, first: []},
+		});
 	});
 
 	test('progressive without a known count', () => {
 		const s = analyseSeeds(manifest({mode: 'random', seedMode: 'progressive', baseSeed: 3}, []));
 		expect(s.expectedSeeds).toEqual({kind: 'none', reason: 'the planned image count is unknown'});
-		expect(analyseSeeds(manifest({variations: {A: ['x']}, numImages: 0}, [])).expectedSeeds).toEqual({kind: 'none', reason: 'nothing was planned'});
+		expect(analyseSeeds(manifest({variations: {A: ['x']}, numImages: 0}, [])).expectedSeeds).toEqual({
+			kind: 'none',
+			reason: 'nothing was planned',
+		});
 	});
 
 	test('-1, null, junk strings and missing seeds count as images without a seed; numeric strings count', () => {
@@ -243,12 +302,19 @@ describe('fixed and random seeds, odd values', () => {
 			'{"filename": "a.png", "seed": -1}, {"filename": "b.png", "seed": null}, {"filename": "c.png", "seed": "abc"},' +
 			' {"filename": "d.png"}, {"filename": "e.png", "seed": "11"}, {"filename": "f.png", "seed": 12.0}, {"filename": "g.png", "seed": 12.5}]}';
 		const s = analyseSeeds(fromText(text));
-		expect(s).toMatchObject({imagesConsidered: 7, imagesWithoutSeed: 5, foundSeeds: 2, missingSeeds: {total: 2, first: [10, 13]}});
+		expect(s).toMatchObject({
+			imagesConsidered: 7,
+			imagesWithoutSeed: 5,
+			foundSeeds: 2,
+			missingSeeds: {total: 2, first: [10, 13]},
+		});
 	});
 
 	test('only images on disk count', () => {
 		const entries = plannedEntries({A: ['x', 'y']}, {baseSeed: 1});
-		const s = analyseSeeds(manifest({variations: {A: ['x', 'y']}, baseSeed: 1}, entries), {imagesOnDisk: new Set(['elsewhere.png'])});
+		const s = analyseSeeds(manifest({variations: {A: ['x', 'y']}, baseSeed: 1}, entries), {
+			imagesOnDisk: new Set(['elsewhere.png']),
+		});
 		expect(s).toMatchObject({imagesConsidered: 0, foundSeeds: 0, missingSeeds: {total: 2, first: [1, 2]}});
 	});
 
@@ -263,12 +329,17 @@ describe('fixed and random seeds, odd values', () => {
 
 describe('a 100,000-entry sweep', () => {
 	test('1,000 combinations × 100 seeds, some images gone', () => {
-		const variations = {Hair: Array.from({length: 10}, (_, i) => `h${i}`), Pose: Array.from({length: 100}, (_, i) => `p${i}`)};
+		const variations = {
+			Hair: Array.from({length: 10}, (_, i) => `h${i}`),
+			Pose: Array.from({length: 100}, (_, i) => `p${i}`),
+		};
 		const seedList = Array.from({length: 100}, (_, i) => 2_000_000_000 + i * 3);
 		const entries = plannedEntries(variations, {seedList});
 		expect(entries).toHaveLength(100_000);
 		// Seed position 5 is gone everywhere; combination 3 lost everything.
-		const disk = new Set(entries.filter((_, i) => i % 100 !== 5 && Math.floor(i / 100) !== 3).map((e) => e.filename));
+		const disk = new Set(
+			entries.filter((_, i) => i % 100 !== 5 && Math.floor(i / 100) !== 3).map((e) => e.filename),
+		);
 		const m = manifest({variations, seedList, numImages: 100_000}, entries);
 		const started = performance.now();
 		const s = analyseSeeds(m, {imagesOnDisk: disk});
@@ -278,7 +349,10 @@ describe('a 100,000-entry sweep', () => {
 		expect(s.missingSeeds).toEqual({total: 1, first: [seedList[5]]});
 		expect(s.combinationsMissingSeeds.total).toBe(999);
 		expect(s.combinationsMissingSeeds.first).toHaveLength(50);
-		expect(s.combinationsMissingSeeds.first[0]).toEqual({values: {Hair: 'h0', Pose: 'p0'}, missingSeeds: [seedList[5]]});
+		expect(s.combinationsMissingSeeds.first[0]).toEqual({
+			values: {Hair: 'h0', Pose: 'p0'},
+			missingSeeds: [seedList[5]],
+		});
 		expect(s.combinationsWithoutImages).toBe(1);
 		expect(s.duplicateSeeds.total).toBe(0);
 	});
