@@ -42,7 +42,11 @@ async function commonOptions(invocation: RunInvocation): Promise<CommonOptions> 
 		: locate({rootFlag: flags.roots, dbFlag: flags.db, env: process.env, cwd: process.cwd()});
 	// A missing root is said as such, with where it came from (not as "no database at …/metadata/sessions.db").
 	// doctor, forget and undo also serve a root that is gone (an unmounted drive, folders deleted for good).
-	const needsRoot = !demo && !['doctor', 'forget', 'undo'].includes(invocation.command);
+	// Reading commands still browse the cached rows of a root that is gone, when there is a cache to read: an
+	// unavailable root keeps its rows (the explorer marks them), it is only said to be missing when nothing is cached.
+	const servesGoneRoot = ['doctor', 'forget', 'undo'].includes(invocation.command);
+	const readsCache = ['list', 'show', 'explore', 'preview', 'sheet'].includes(invocation.command);
+	const needsRoot = !demo && !servesGoneRoot && !(readsCache && fs.existsSync(locations.dbPath));
 	const problem = needsRoot ? rootProblem(locations, process.cwd()) : null;
 	if (problem !== null) throw new ConfigError(problem);
 	const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';

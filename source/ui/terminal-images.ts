@@ -1,11 +1,10 @@
 /**
  * How the explorer's pictures reach this terminal. At start: the environment's answer (instant, so the first
- * frame never waits), and tmux's allow-passthrough when inside tmux. Then, only when the environment cannot
+ * frame never waits), and, inside tmux, the allow-passthrough the user declares (SDSTATS_TMUX_PASSTHROUGH). Then, only when the environment cannot
  * tell, one batched query (XTVERSION, the kitty probe, the cell size, DA1 last) written after the first frame;
  * the replies are taken out of the key stream (they never become keys, however late they come) and the answer,
  * when it changes anything, is handed to the app. A terminal that never answers stays on half blocks.
  */
-import {spawnSync} from 'node:child_process';
 import {
 	decideProtocol,
 	insideTmux,
@@ -22,14 +21,14 @@ import type {PreviewOutput} from './state/types.js';
 /** How long the terminal has to answer (a slow SSH link included); the explorer is usable all along. */
 export const PROBE_TIMEOUT_MS = 1500;
 
+/**
+ * tmux's allow-passthrough as the user declares it. sdstats starts no process (no process module anywhere in
+ * source/: a security rule with its own test), so it does not ask tmux itself; `SDSTATS_TMUX_PASSTHROUGH=on` says
+ * graphics may travel through, otherwise tmux gets half blocks.
+ */
 function tmuxPassthrough(env: Environment): string | null {
 	if (!insideTmux(env)) return null;
-	try {
-		const result = spawnSync('tmux', ['display', '-p', '#{allow-passthrough}'], {encoding: 'utf8', timeout: 1000});
-		return result.status === 0 ? result.stdout.trim() : null;
-	} catch {
-		return null;
-	}
+	return env['SDSTATS_TMUX_PASSTHROUGH']?.trim().toLowerCase() ?? null;
 }
 
 export type TerminalImages = {

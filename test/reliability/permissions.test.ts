@@ -38,6 +38,8 @@ vi.mock('node:fs', async (importOriginal) => {
 		}) as F;
 	const overrides = {
 		readdirSync: wrap('scandir', real.readdirSync),
+		// Opening a folder needs the same read permission as listing it (the root check opens it without listing).
+		opendirSync: wrap('scandir', real.opendirSync),
 		statSync: wrap('stat', real.statSync),
 		lstatSync: wrap('lstat', real.lstatSync),
 		readFileSync: wrap('open', real.readFileSync),

@@ -180,7 +180,7 @@ export function decideProtocol(input: DecideInput): Decision {
 			protocol: 'blocks',
 			tmux: false,
 			query: false,
-			reason: 'inside tmux without allow-passthrough: half blocks (tmux set -g allow-passthrough on for graphics)',
+			reason: 'inside tmux without allow-passthrough: half blocks (tmux set -g allow-passthrough on and SDSTATS_TMUX_PASSTHROUGH=on for graphics)',
 		};
 	const guess = protocolFromEnvironment(env);
 	if (guess !== null) {
