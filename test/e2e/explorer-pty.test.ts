@@ -144,7 +144,7 @@ describe('the explorer in a real terminal', () => {
 		expect(rows[0]).toMatch(/quarter|half_done/);
 
 		keys(session, 'Enter');
-		pane = await waitForPane(session, (t) => t.includes('Prompt') && t.includes('Images'), 'the details');
+		pane = await waitForPane(session, (t) => t.includes('Generation') && t.includes('Images'), 'the details');
 		keys(session, 'G');
 		pane = await waitForPane(
 			session,

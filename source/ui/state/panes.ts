@@ -19,6 +19,7 @@ import {cancelJob} from './jobs.js';
 import {clearFilter, scrollIntoView, toggleIncomplete, withQuery, withSort, withText} from './list.js';
 import {openOverlay} from './overlays.js';
 import {screenOf} from './screen.js';
+import {detailsTextHeight} from './previews.js';
 import {choiceOptions, detailsLinesOf, detailsWidthOf, scrollLimit, selectedId, selectedView} from './selectors.js';
 import type {ExplorerState, PaneAction} from './types.js';
 
@@ -134,7 +135,11 @@ function withScroll(state: ExplorerState, wanted: number): ExplorerState {
 	}
 	const view = selectedView(state);
 	if (!view || state.detailsRow?.session_id !== view.id) return state;
-	const max = scrollLimit(detailsLinesOf(state, view, detailsWidthOf(state)).length, screen.bodyHeight);
+	const width = detailsWidthOf(state);
+	const max = scrollLimit(
+		detailsLinesOf(state, view, width).length,
+		detailsTextHeight(state, width, screen.bodyHeight),
+	);
 	return {...state, detailsScroll: Math.max(0, Math.min(max, wanted))};
 }
 

@@ -383,3 +383,11 @@ export function previewsBack(state: ExplorerState): ExplorerState {
 		};
 	return {...state, mode: 'details'};
 }
+
+/**
+ * The rows the details text gets: all of the body, or what the contact sheet leaves above it. One function for
+ * the view and the scroll limit, so End reaches the last line whether or not a sheet is shown (issue 11 item 4).
+ */
+export function detailsTextHeight(state: ExplorerState, width: number, bodyHeight: number): number {
+	return sheetPlan(state, width, bodyHeight)?.detailsHeight ?? bodyHeight;
+}

@@ -12,7 +12,7 @@ import {JobPanel} from './job-panel.js';
 import {ListView} from './list.js';
 import {ActionConfirmPane} from './action-confirm.js';
 import {GridView, ImageView, SheetView} from './pictures.js';
-import {sheetPlan} from '../state/previews.js';
+import {detailsTextHeight, sheetPlan} from '../state/previews.js';
 import {ConfirmPane, ExportPane, FilterPane, GroupsPane, HelpView, SortPane} from './panes.js';
 
 export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): React.JSX.Element {
@@ -32,7 +32,7 @@ export function Frame({state, theme}: {state: ExplorerState; theme: Theme}): Rea
 				lines={detailsLinesOf(state, selected, width)}
 				scroll={scroll}
 				width={width}
-				height={sheet ? sheet.detailsHeight : screen.bodyHeight}
+				height={detailsTextHeight(state, width, screen.bodyHeight)}
 				theme={theme}
 			/>
 		);
