@@ -6,10 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** A 1×1 transparent PNG: images that real viewers can open. */
+/**
+ * A 1×1 transparent PNG: images that real viewers can open (every chunk with its CRC; the earlier bytes lacked
+ * IDAT's CRC, so libvips called every demo image damaged).
+ */
 export const TINY_PNG = Buffer.from(
 	'89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-		'1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+		'1f15c4890000000b4944415478da636000020000050001e9fadcd80000000049454e44ae426082',
 	'hex',
 );
 

@@ -43,8 +43,11 @@ describe('every demo starts fresh', () => {
 		expect(first.code).toBe(0);
 		const dbPath = path.join(base, 'cache', 'sdstats', 'demo', 'metadata', 'sessions.db');
 		const root = path.join(base, 'cache', 'sdstats', 'demo', 'results');
+		// sdstats' stats live in the companion sdstats.db beside the web UI's sessions.db (issue 10).
+		const stats = new Database(path.join(path.dirname(dbPath), 'sdstats.db'), {readonly: true});
+		const [someone] = stats.prepare('SELECT session_id FROM session_stats LIMIT 1').pluck().all() as string[];
+		stats.close();
 		const db = new Database(dbPath);
-		const [someone] = db.prepare('SELECT session_id FROM session_stats LIMIT 1').pluck().all() as string[];
 		db.exec(SESSION_METADATA_DDL);
 		db.prepare(
 			"INSERT OR REPLACE INTO session_metadata (session_id, session_path, is_favorite, created_at, updated_at) VALUES (?, ?, 1, 'x', 'x')",
