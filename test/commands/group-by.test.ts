@@ -88,7 +88,11 @@ beforeAll(async () => {
 
 describe('list --group-by', () => {
 	it('prints the groups as JSON: figures per group, most sessions first', async () => {
-		expect(await groups('--group-by', 'model')).toEqual([
+		const printed = (await groups('--group-by', 'model')) as Array<{daily?: unknown}>;
+		// Each group also carries its images per day over the last 30 days (the roll-ups' sparkline, issue 13).
+		for (const group of printed) expect(group.daily).toEqual(expect.arrayContaining([expect.any(Number)]));
+		for (const group of printed) expect(group.daily).toHaveLength(30);
+		expect(printed.map(({daily: _daily, ...rest}) => rest)).toEqual([
 			{
 				key: PONY,
 				label: 'ponyDiffusionV6XL',
