@@ -106,6 +106,9 @@ export function cliForOtherUsers(): string {
 			copy(part);
 		for (const part of ['package.json', 'lib', 'build/Release/better_sqlite3.node'])
 			copy(path.join('node_modules/better-sqlite3', part));
+		// The picture decoder and sixel encoder stay outside the bundle (a native addon; an ES-module bundle breaks sixel).
+		for (const part of ['sharp', '@img', 'detect-libc', 'semver', 'sixel'])
+			if (fs.existsSync(path.join(PROJECT_ROOT, 'node_modules', part))) copy(path.join('node_modules', part));
 		execFileSync('chmod', ['-R', 'a+rX', dir]);
 		stagedDir = dir;
 	}
