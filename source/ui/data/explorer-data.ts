@@ -39,8 +39,26 @@ export type LiveWatch = {
 	close(): void;
 };
 
+/**
+ * One results root as the explorer shows it: its name (what `root:` matches), its short label (the root
+ * column), its folder and the caches its sessions' stats and triage go to. Every row the data hands out names
+ * its root in `root_name`; actions and triage of a row go through that root's caches.
+ */
+export type ExplorerRoot = {
+	readonly name: string;
+	readonly label: string;
+	readonly path: string;
+	readonly dbPath: string;
+	readonly sharedPath: string | null;
+	/** Why this root's cache is read-only (or could not be opened), or null. */
+	readonly readonlyReason: string | null;
+};
+
 export type ExplorerData = {
+	/** The first root's folder (the only one when a single root is open). */
 	readonly root: string;
+	/** Every root, in the user's order (one when a single root is open). */
+	readonly roots: readonly ExplorerRoot[];
 	readonly dbPath: string;
 	/** The web UI's sessions.db whose session_metadata triage writes, or null when dbPath holds everything. */
 	readonly sharedPath: string | null;
@@ -130,8 +148,32 @@ async function readVersions(repository: StatsRepository, root: string): Promise<
 	return versions;
 }
 
+/** Writes the sessions (in this order) to a new CSV or JSON file in `folder` (default: the working folder). */
+export function writeExport(
+	rows: readonly StoredSession[],
+	format: 'csv' | 'json',
+	nowMs: number,
+	stallWindowMs: number,
+	folder?: string,
+): string {
+	const sessions = rows.map((row) => ({row, state: stateOf(row, nowMs, stallWindowMs)}));
+	const stamp = isoFromEpochMs(nowMs).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+	const body = format === 'csv' ? `${sessionsCsv(sessions).join('\n')}\n` : `${sessionsJson(sessions)}\n`;
+	// A second export in the same second gets a suffix (-2, -3…): never an overwrite, never EEXIST.
+	return writeNewFile(path.resolve(folder ?? process.cwd()), `sdstats-${stamp}`, `.${format}`, body);
+}
+
+/** Names each row's root (in place: the rows are fresh from the repository, and the slot is already there). */
+function stamped<T extends ListedSession>(rows: T[], rootName: string): T[] {
+	for (const row of rows) row.root_name = rootName;
+	return rows;
+}
+
 export function createExplorerData(options: {
 	root: string;
+	/** The root's name (IMAGE_FOLDERS' name, else the folder's) and label; default: the folder's name. */
+	rootName?: string;
+	rootLabel?: string;
 	dbPath: string;
 	repository: StatsRepository;
 	metadata: MetadataRepository;
@@ -163,21 +205,36 @@ export function createExplorerData(options: {
 	const now = options.now ?? Date.now;
 	let lastDataVersion = repository.dataVersion();
 	const triageFile = `session_metadata in ${options.sharedPath ?? options.dbPath}`;
+	const rootName = options.rootName ?? (path.basename(root) || root);
+	const stamp = <T extends ListedSession>(rows: T[]): T[] => stamped(rows, rootName);
 	return {
 		root,
+		roots: [
+			{
+				name: rootName,
+				label: options.rootLabel ?? rootName,
+				path: root,
+				dbPath: options.dbPath,
+				sharedPath: options.sharedPath ?? null,
+				readonlyReason: options.readonlyReason,
+			},
+		],
 		dbPath: options.dbPath,
 		sharedPath: options.sharedPath ?? null,
 		readonlyReason: options.readonlyReason,
-		loadNewest: (limit) => repository.listNewest(root, limit),
+		loadNewest: (limit) => stamp(repository.listNewest(root, limit)),
 		async *pages() {
 			let cursor: number | null = 0;
 			while (cursor !== null) {
 				const page = repository.listPage(root, cursor, PAGE);
 				cursor = page.next;
-				yield page.rows;
+				yield stamp(page.rows);
 			}
 		},
-		fetch: (ids) => repository.getMany(ids),
+		fetch(ids) {
+			const found = repository.getMany(ids);
+			return {rows: stamp(found.rows), missing: found.missing};
+		},
 		versions: () => readVersions(repository, root),
 		async applyTriage(targets, patch, onLocked) {
 			const snapshots = await retryWhileBusy(() => metadata.apply(targets, patch, isoFromEpochMs(now())), {
@@ -185,7 +242,7 @@ export function createExplorerData(options: {
 				onLocked,
 				clock: options.retryClock,
 			});
-			return {snapshots, rows: repository.getListed(targets.map((t) => t.session_id))};
+			return {snapshots, rows: stamp(repository.getListed(targets.map((t) => t.session_id)))};
 		},
 		async restoreTriage(snapshots, onLocked) {
 			const outcome = await retryWhileBusy(() => metadata.restore(snapshots, isoFromEpochMs(now())), {
@@ -194,7 +251,7 @@ export function createExplorerData(options: {
 				clock: options.retryClock,
 			});
 			return {
-				rows: repository.getListed(snapshots.map((s) => s.session_id)),
+				rows: stamp(repository.getListed(snapshots.map((s) => s.session_id))),
 				message: outcome.kept.length > 0 ? undoSummary(outcome) : null,
 			};
 		},
@@ -234,16 +291,7 @@ export function createExplorerData(options: {
 		},
 		exportSessions(format, sessionIds, nowMs, stallWindowMs) {
 			const {rows} = repository.getMany(sessionIds);
-			const sessions = rows.map((row) => ({row, state: stateOf(row, nowMs, stallWindowMs)}));
-			const stamp = isoFromEpochMs(nowMs).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-			const body = format === 'csv' ? `${sessionsCsv(sessions).join('\n')}\n` : `${sessionsJson(sessions)}\n`;
-			// A second export in the same second gets a suffix (-2, -3…): never an overwrite, never EEXIST.
-			return writeNewFile(
-				path.resolve(options.exportFolder ?? process.cwd()),
-				`sdstats-${stamp}`,
-				`.${format}`,
-				body,
-			);
+			return writeExport(stamp(rows), format, nowMs, stallWindowMs, options.exportFolder);
 		},
 		async externalChanges(known) {
 			const version = repository.dataVersion();
@@ -252,7 +300,7 @@ export function createExplorerData(options: {
 			const versions = await readVersions(repository, root);
 			const changedIds = [...versions].filter(([id, v]) => known.get(id) !== v).map(([id]) => id);
 			const removed = [...known.keys()].filter((id) => !versions.has(id));
-			const changed = changedIds.length === 0 ? [] : repository.getListed(changedIds);
+			const changed = changedIds.length === 0 ? [] : stamp(repository.getListed(changedIds));
 			return {changed, removed, versions};
 		},
 		checkStale: () => checkStale({root, dbPath: options.dbPath, readStored: () => repository.marks(root)}),

@@ -62,14 +62,20 @@ export type ActionRequest =
 			id: number;
 			kind: 'plan';
 			action: 'archive' | 'trash';
-			candidates: Array<{sessionId: string; state: SessionState; folder: string}>;
+			candidates: Array<{sessionId: string; state: SessionState; folder: string; root: RootInfo | null}>;
 	  }
 	| {id: number; kind: 'run'; planId: number}
 	| {id: number; kind: 'undo'; actionId: string; label: string}
 	| {
 			id: number;
 			kind: 'resume';
-			candidates: Array<{sessionId: string; state: SessionState; createdAt: string | null; folder: string}>;
+			candidates: Array<{
+				sessionId: string;
+				state: SessionState;
+				createdAt: string | null;
+				folder: string;
+				root: RootInfo | null;
+			}>;
 	  };
 
 /** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
@@ -182,10 +188,28 @@ export type FilterPaneState = {
 
 export type SortPaneState = {focus: number; direction: 'asc' | 'desc'; saved: SortSpec};
 
+/** One results root as the explorer shows it (see data/explorer-data.ts ExplorerRoot). */
+export type RootInfo = {
+	readonly name: string;
+	/** Short and unambiguous among the roots (core/root-labels.ts): the root column's text. */
+	readonly label: string;
+	readonly path: string;
+	readonly dbPath: string;
+	readonly sharedPath: string | null;
+};
+
 export type ExplorerState = {
 	/** Where the data comes from, for the header and the details' paths. */
 	/** `dbPath`: sdstats' cache; `sharedPath`: the web UI's sessions.db it shares triage with (null: one file). */
-	info: {root: string; dbPath: string; sharedPath?: string | null; notice: string | null; readonly: boolean};
+	info: {
+		root: string;
+		dbPath: string;
+		sharedPath?: string | null;
+		notice: string | null;
+		readonly: boolean;
+		/** Every root open, in the user's order (several: the list has a root column and the header counts per root). */
+		roots?: readonly RootInfo[];
+	};
 	mode: Mode;
 	/** Where help and confirm return to. */
 	previousMode: Mode;
@@ -224,6 +248,8 @@ export type ExplorerState = {
 	staleChecked: boolean;
 	/** Why the results root cannot be read right now (rows are the cached ones), or null. */
 	rootProblem: string | null;
+	/** With several roots: each root that cannot be read (unmounted, its cache unopenable), by name: why. */
+	rootProblems: Readonly<Record<string, string>>;
 
 	detailsScroll: number;
 	/** The full row behind the details view, fetched when details are shown. */
@@ -355,7 +381,13 @@ export type JobAction =
 			nowMs: number;
 	  }
 	| {type: 'job-finished'; message: string}
-	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]; rootProblem?: string | undefined}
+	| {
+			type: 'stale-checked';
+			stale: readonly string[];
+			newOnDisk: readonly string[];
+			rootProblem?: string | undefined;
+			rootProblems?: Readonly<Record<string, string>> | undefined;
+	  }
 	| {type: 'message'; text: string | null}
 	| {type: 'quit'}
 	| {type: 'interrupt'};
