@@ -1,7 +1,7 @@
 /**
- * Short labels for the explorer's root column: several results roots are told apart in a few columns, so each
- * name is cut to the shortest beginning no other root shares (at least MIN_LABEL characters), and never to a
- * label another root already has. Names are the roots' own (the web UI's IMAGE_FOLDERS names, else the
+ * Short labels for the explorer's root column: several results roots are told apart in a few columns, so a
+ * long name is cut to its first MAX_LABEL characters when no other root begins the same, else to its beginning
+ * and its end (`photos-f…4`, `photos-f…5`), and never to a label another root already has. Names are the roots' own (the web UI's IMAGE_FOLDERS names, else the
  * folders'); the `root:` filter matches the full name, which every label begins.
  */
 
@@ -18,12 +18,10 @@ function cut(name: string, length: number): string {
 export function rootLabels(names: readonly string[], max = MAX_LABEL): string[] {
 	const labels = names.map((name, i) => {
 		if ([...name].length <= max) return name;
-		// The shortest cut that tells this name from every other (a cut keeps length - 1 characters of it).
-		for (let length = MIN_LABEL + 1; length <= max; length++) {
-			const label = cut(name, length);
-			const stem = label.slice(0, -1);
-			if (names.every((other, j) => j === i || !other.startsWith(stem))) return label;
-		}
+		// As much of the name as fits, when that tells it from every other (a cut keeps max - 1 characters).
+		const label = cut(name, max);
+		const stem = label.slice(0, -1);
+		if (names.every((other, j) => j === i || !other.startsWith(stem))) return label;
 		// Names that begin alike (`photos-2024`, `photos-2025`) differ at the end: keep both ends.
 		const chars = [...name];
 		for (let tail = 1; tail <= max - 1 - MIN_LABEL; tail++) {

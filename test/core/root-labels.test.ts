@@ -4,8 +4,8 @@ import {MAX_LABEL, rootLabels} from '../../source/core/root-labels.js';
 describe('rootLabels: short, unambiguous root column labels', () => {
 	it.each([
 		{names: ['main', 'archive'], labels: ['main', 'archive']},
-		// Long names are cut to the shortest beginning no other root shares.
-		{names: ['main', 'archive-disk-2024'], labels: ['main', 'arc…']},
+		// Long names are cut to as much as fits.
+		{names: ['main', 'archive-disk-2024'], labels: ['main', 'archive-d…']},
 		{names: ['archive-disk-2024', 'archive-usb'], labels: ['archive-d…', 'archive-u…']},
 		// Names that begin alike past the limit keep both ends.
 		{names: ['photos-from-2024', 'photos-from-2025'], labels: ['photos-f…4', 'photos-f…5']},

@@ -130,7 +130,7 @@ export function fakeData(
 		stale?: StaleResult;
 		readonlyReason?: string | null;
 		/** The root (default: TEST_ROOT, named `results`) and its caches: one fake per root for several roots. */
-		root?: {name: string; path: string; dbPath?: string; sharedPath?: string};
+		root?: {name: string; label?: string; path: string; dbPath?: string; sharedPath?: string};
 	} = {},
 ): FakeData {
 	const root = options.root ?? {name: 'results', path: TEST_ROOT};
@@ -151,7 +151,7 @@ export function fakeData(
 		roots: [
 			{
 				name: root.name,
-				label: root.name,
+				label: root.label ?? root.name,
 				path: root.path,
 				dbPath,
 				sharedPath,

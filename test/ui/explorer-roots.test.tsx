@@ -31,7 +31,15 @@ function roots(options: {archiveGone?: boolean} = {}): {main: FakeData; archive:
 			storedSession('20251117_100000-main_two', {numImages: 4, images: 2}),
 			storedSession(SHARED, {numImages: 4, images: 4}),
 		]),
-		{root: {name: 'main', path: '/results', dbPath: '/metadata/sdstats.db', sharedPath: '/metadata/sessions.db'}},
+		{
+			root: {
+				name: 'main',
+				label: 'main',
+				path: '/results',
+				dbPath: '/metadata/sdstats.db',
+				sharedPath: '/metadata/sessions.db',
+			},
+		},
 	);
 	const archive = fakeData(
 		under('/mnt/usb/archive-2024', [
@@ -41,6 +49,8 @@ function roots(options: {archiveGone?: boolean} = {}): {main: FakeData; archive:
 		{
 			root: {
 				name: 'archive-disk-2024',
+				// As open-explorer-data.ts labels it (core/root-labels.ts): short and unambiguous.
+				label: 'archive-d…',
 				path: '/mnt/usb/archive-2024',
 				dbPath: '/mnt/usb/metadata/sdstats.db',
 				sharedPath: '/mnt/usb/metadata/sessions.db',
@@ -50,9 +60,6 @@ function roots(options: {archiveGone?: boolean} = {}): {main: FakeData; archive:
 				: {}),
 		},
 	);
-	// Labels as open-explorer-data.ts makes them (core/root-labels.ts): short and unambiguous.
-	main.roots = [{...main.roots[0]!, label: 'main'}];
-	archive.roots = [{...archive.roots[0]!, label: 'archive-d…'}];
 	return {main, archive};
 }
 
