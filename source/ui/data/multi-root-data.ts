@@ -188,6 +188,38 @@ export function createMultiRootData(
 			return {rows, message: messages.length > 0 ? messages.join('; ') : null};
 		},
 		tagsInUse: () => [...new Set(all.flatMap((part) => part.data.tagsInUse()))].sort(),
+		watchTriage(listener) {
+			// Each root's triage file may be locked on its own: the problems of those that are, by root.
+			const problems = new Map<Part, string>();
+			const tell = (): void =>
+				listener(
+					problems.size === 0 ? null : [...problems].map(([p, why]) => `${p.root.name}: ${why}`).join('; '),
+				);
+			let started = false;
+			const stops = all.map((part) =>
+				part.data.watchTriage((problem) => {
+					if (problem === null) problems.delete(part);
+					else problems.set(part, problem);
+					if (started) tell();
+				}),
+			);
+			started = true;
+			tell();
+			return () => {
+				for (const stop of stops) stop();
+			};
+		},
+		async refreshTriage() {
+			let any = false;
+			const rows: ListedSession[] = [];
+			for (const part of all) {
+				const fresh = await part.data.refreshTriage();
+				if (fresh === null) continue;
+				any = true;
+				rows.push(...stamp(part, fresh));
+			}
+			return any ? rows : null;
+		},
 		async pollLive() {
 			const cycles: LiveCycle[] = [];
 			for (const part of writable) {

@@ -86,7 +86,7 @@ export function Header({
 			}
 		}
 	}
-	const notice = state.rootProblem ?? info.notice;
+	const notice = state.rootProblem ?? state.triageProblem ?? info.notice;
 	if (notice) {
 		second.push(
 			{text: '  '},

@@ -96,6 +96,11 @@ export type ExplorerState = {
 	rootProblem: string | null;
 	/** With several roots: each root that cannot be read (unmounted, its cache unopenable), by name: why. */
 	rootProblems: Readonly<Record<string, string>>;
+	/**
+	 * Why the triage shown may be stale (its file is locked by another program; rows show the triage last
+	 * read while it is read again on a timer), or null.
+	 */
+	triageProblem: string | null;
 
 	detailsScroll: number;
 	/** The full row behind the details view, fetched when details are shown. */
