@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import {
-	DatabaseOpenError,
 	DatabaseReadonlyError,
+	isOpenProblem,
 	openDatabase,
 	openMetadataConnection,
 	type OpenedDatabase,
 } from '../store/db.js';
-import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
+import {NewerSchemaError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {MetadataRepository} from '../store/metadata-repository.js';
 import {LiveQueries} from '../store/live-queries.js';
@@ -165,8 +165,7 @@ function open(dbPath: string, create: boolean): OpenCache {
 	try {
 		return openCache(dbPath, create);
 	} catch (error) {
-		if (error instanceof DatabaseOpenError || error instanceof SchemaConflictError)
-			throw new ExplorerOpenError(error.message);
+		if (isOpenProblem(error)) throw new ExplorerOpenError(error.message);
 		throw error;
 	}
 }

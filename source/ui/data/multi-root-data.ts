@@ -95,16 +95,22 @@ export function createMultiRootData(
 	// Roots the last check could not read (an unmounted disk): a recompute leaves them, and their rows, alone.
 	let unreadable = new Set<string>();
 
-	const fetch = (keys: readonly string[]): {rows: StoredSession[]; missing: string[]} => {
-		const rows: StoredSession[] = [];
+	/** Rows of the given keys, each from its own root (whole rows, or the list's lean ones). */
+	const fetchFrom = <T extends ListedSession>(
+		keys: readonly string[],
+		read: (data: ExplorerData, ids: readonly string[]) => {rows: T[]; missing: string[]},
+	): {rows: T[]; missing: string[]} => {
+		const rows: T[] = [];
 		const missing = unplaced(keys);
 		for (const {part, ids} of grouped(keys)) {
-			const found = part.data.fetch(ids);
+			const found = read(part.data, ids);
 			rows.push(...stamp(part, found.rows));
 			missing.push(...found.missing.map((id) => keyIn(part, id)));
 		}
 		return {rows, missing};
 	};
+	const fetch = (keys: readonly string[]): {rows: StoredSession[]; missing: string[]} =>
+		fetchFrom(keys, (data, ids) => data.fetch(ids));
 
 	return {
 		root: first.root.path,
@@ -123,6 +129,7 @@ export function createMultiRootData(
 			for (const part of all) for await (const page of part.data.pages()) yield stamp(part, page);
 		},
 		fetch,
+		fetchListed: (keys) => fetchFrom(keys, (data, ids) => data.fetchListed(ids)),
 		async versions() {
 			const versions = new Map<string, number>();
 			for (const part of all)
