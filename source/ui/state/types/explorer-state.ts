@@ -76,6 +76,11 @@ export type ExplorerState = {
 	staleChecked: boolean;
 	/** Why the results root cannot be read right now (rows are the cached ones), or null. */
 	rootProblem: string | null;
+	/**
+	 * Why the triage shown may be stale (its file is locked by another program; rows show the triage last
+	 * read while it is read again on a timer), or null.
+	 */
+	triageProblem: string | null;
 
 	detailsScroll: number;
 	/** The full row behind the details view, fetched when details are shown. */

@@ -35,6 +35,8 @@ export type TriageAction =
 	  }
 	/** The triage write found the file locked by another program: it is retried, and the wait is shown. */
 	| {type: 'triage-locked'; requestId: number}
+	/** The triage shown may be stale (its file locked by another program; see ui/data/triage-reads.ts), or is fresh again. */
+	| {type: 'triage-stale'; problem: string | null}
 	| {type: 'undo'}
 	| {type: 'tags-loaded'; tags: readonly string[]}
 	| {type: 'export-open'}
