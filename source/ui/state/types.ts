@@ -148,7 +148,12 @@ export type PreviewsState = {
 	grid: {axes: number; page: number; x: number; y: number};
 	/** The image shown full screen (an index into session.images) and the mode to return to. */
 	image: {index: number; returnTo: 'details' | 'grid'} | null;
+	/** Prompts of the images shown full screen, by image name (read when shown); only the current session's. */
+	prompts: ReadonlyMap<string, PreviewPrompt>;
 };
+
+/** One image's prompt as the full-screen view shows it; a reason when there is none to show. */
+export type PreviewPrompt = {prompt: string | null; negative: string | null; reason: string | null};
 
 /** What the user asked to recompute; the app's job hook starts it and clears the request. */
 export type JobRequest =
@@ -430,7 +435,8 @@ export type SessionMoveAction =
 export type PreviewAction =
 	| {type: 'preview-output'; output: PreviewOutput}
 	| {type: 'preview-session-loaded'; session: PreviewSession}
-	| {type: 'preview-thumb'; sessionId: string; key: string; thumb: PreviewThumb}
+	| {type: 'preview-thumbs'; sessionId: string; thumbs: ReadonlyArray<{key: string; thumb: PreviewThumb}>}
+	| {type: 'preview-prompt'; sessionId: string; name: string; prompt: PreviewPrompt}
 	| {type: 'sheet-focus'; delta: number}
 	| {type: 'grid-open'}
 	| {type: 'grid-move'; dx: number; dy: number}
