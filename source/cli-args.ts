@@ -38,8 +38,11 @@ export type RunInvocation = {
 export type Invocation =
 	| RunInvocation
 	| {kind: 'usage-error'; message: string; command: CommandName}
-	| {kind: 'help'; command: CommandName}
+	| {kind: 'help'; command: CommandName; where: HelpWhere}
 	| {kind: 'version'; version: string};
+
+/** The --root and --db given with --help, so help can show the paths they resolve to. */
+export type HelpWhere = {roots: string[]; db: string | undefined};
 
 export type ParsedFlags = {
 	/** The first --root. */
@@ -256,6 +259,12 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 	}
 	if (raw.version === true)
 		return {kind: 'version', version: typeof pkg.version === 'string' ? pkg.version : 'unknown'};
+	const where: HelpWhere = {
+		roots: ((raw.root as unknown[] | undefined) ?? []).filter(
+			(r): r is string => typeof r === 'string' && r !== '',
+		),
+		db: typeof raw.db === 'string' && raw.db !== '' ? raw.db : undefined,
+	};
 	if (command === 'help')
 		return {
 			kind: 'help',
@@ -263,8 +272,9 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 				(inputs[0] as CommandName | undefined) && COMMANDS.includes(inputs[0] as CommandName)
 					? (inputs[0] as CommandName)
 					: 'explore',
+			where,
 		};
-	if (raw.help === true) return {kind: 'help', command};
+	if (raw.help === true) return {kind: 'help', command, where};
 
 	const allowed = new Set<string>([...GLOBAL_FLAGS, 'help', 'version', ...COMMAND_FLAGS[command]]);
 	const misplaced = Object.entries(raw)

@@ -64,9 +64,18 @@ async function main(): Promise<number> {
 		case 'version':
 			io.stdout.write(`${invocation.version}\n`);
 			return 0;
-		case 'help':
-			io.stdout.write(`${HELP[invocation.command]}\n`);
+		case 'help': {
+			const {whereLines} = await import('./where-text.js');
+			const {layoutFor} = await import('./store/layout.js');
+			const here = whereLines({
+				...invocation.where,
+				env: process.env,
+				cwd: process.cwd(),
+				layoutOf: layoutFor,
+			});
+			io.stdout.write(`${HELP[invocation.command].trimEnd()}\n\n${here.join('\n')}\n`);
 			return 0;
+		}
 		case 'usage-error': {
 			// The problem on one line with where the usage is; a --filter error adds the query and a caret under the place.
 			const [first = '', ...more] = invocation.message.split('\n');

@@ -86,7 +86,11 @@ describe('parseArgs', () => {
 	});
 
 	it('answers --help and --version before anything else', () => {
-		expect(parse('list', '--help')).toEqual({kind: 'help', command: 'list'});
+		expect(parse('list', '--help')).toEqual({kind: 'help', command: 'list', where: {roots: [], db: undefined}});
+		expect(parse('--help', '--root', 'r', '--db', 'x.db')).toMatchObject({
+			kind: 'help',
+			where: {roots: ['r'], db: 'x.db'},
+		});
 		expect(parse('--version')).toMatchObject({kind: 'version'});
 		expect(run('watch').flags).toMatchObject({interval: 3, stallMinutes: 10, color: true});
 	});

@@ -41,7 +41,8 @@ export async function archiveCommand(options: ArchiveOptions, io: CommandIo): Pr
 		io.stderr.write(`sdstats ${name}: ${sanitizeLine(selection.message)}\n`);
 		return selection.usage ? EXIT_USAGE : EXIT_FAILURE;
 	}
-	const planOptions = {root, dbPath, includeRunning: options.includeRunning};
+	// Confirmed in advance (--yes): nothing is shown before the run, so renamed folders are not measured.
+	const planOptions = {root, dbPath, includeRunning: options.includeRunning, sizes: options.dryRun || !options.yes};
 	const plan: ActionPlan =
 		options.kind === 'archive'
 			? planArchive(selection.candidates, target, planOptions)

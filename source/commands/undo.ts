@@ -106,7 +106,7 @@ export async function undoCommand(options: UndoOptions, io: CommandIo): Promise<
 		});
 		progress.finish();
 		writeLines(io.stdout, summaryLines(plan, summary));
-		const bytes = plan.moves.reduce((sum, m) => sum + m.bytes, 0);
+		const bytes = plan.moves.reduce((sum, m) => sum + (m.bytes ?? 0), 0);
 		if (summary.moved.length > 0 && bytes > 0)
 			io.stdout.write(`${formatBytes(bytes)} back in ${sanitizeLine(plan.root)}\n`);
 		return summary.failed.length > 0 || summary.databaseProblem ? EXIT_FAILURE : EXIT_OK;

@@ -76,6 +76,42 @@ export function inventory(folder: string): Inventory {
 	return {entries, files, bytes, newestMtimeMs};
 }
 
+/**
+ * How many files a folder holds (anything not a folder, at any depth) and, when `withBytes`, their bytes: what a
+ * confirmation shows for a folder that moves by one rename. Keeps no listing, and without bytes stats nothing
+ * (the folder entries say what is a folder), so planning a rename of 100 files costs one readdir, not 100 stats.
+ */
+export function folderTotals(folder: string, withBytes: boolean): {files: number; bytes: number | null} {
+	let files = 0;
+	let bytes = 0;
+	const walk = (dir: string, prefix: string): void => {
+		let names: fs.Dirent[];
+		try {
+			names = fs.readdirSync(dir, {withFileTypes: true});
+		} catch (error) {
+			throw new InventoryError(
+				`${prefix === '' ? 'the folder' : prefix} cannot be listed: ${describeFsError(error)}`,
+			);
+		}
+		for (const dirent of names) {
+			if (dirent.isDirectory()) {
+				walk(`${dir}/${dirent.name}`, prefix === '' ? dirent.name : `${prefix}/${dirent.name}`);
+				continue;
+			}
+			files++;
+			if (!withBytes || !dirent.isFile()) continue;
+			try {
+				bytes += fs.lstatSync(`${dir}/${dirent.name}`).size;
+			} catch (error) {
+				const rel = prefix === '' ? dirent.name : `${prefix}/${dirent.name}`;
+				throw new InventoryError(`${rel} cannot be read: ${describeFsError(error)}`);
+			}
+		}
+	};
+	walk(folder, '');
+	return {files, bytes: withBytes ? bytes : null};
+}
+
 /** Bytes a copy of these entries takes at a target whose blocks are `blockSize` bytes (folders take one block). */
 export function bytesOnTarget(listing: Inventory, blockSize: number): number {
 	const block = blockSize > 0 ? blockSize : 4096;

@@ -15,6 +15,7 @@ import {
 } from '../core/types.js';
 import {StringInterner} from '../core/string-interner.js';
 import {dataVersionOf} from './db.js';
+import {SESSION_METADATA_DDL} from './schema.js';
 
 export type SavedComputation = {result: SessionComputation; fingerprint: string | null};
 
@@ -201,6 +202,17 @@ export function directlyUnder(prefix: string, sessionPath: string): boolean {
 	);
 }
 
+/**
+ * An empty stand-in for session_metadata, of its shape: what the reads of a StatsRepository made by
+ * withoutTriage() join, so they never touch the file another program has locked.
+ */
+const TRIAGE_STAND_IN = 'sdstats_triage_unavailable';
+
+export type StatsRepositoryOptions = {
+	/** The table the reads join for triage (default session_metadata, wherever it is attached). */
+	triageTable?: string;
+};
+
 export class StatsRepository {
 	private readonly upsertStats: Database.Statement;
 	private readonly upsertState: Database.Statement;
@@ -228,8 +240,15 @@ export class StatsRepository {
 	private readonly deleteBatch: Database.Transaction<(ids: readonly string[]) => number>;
 	private readonly shared = new StringInterner();
 	private readonly claimCache: Database.Statement;
+	private withoutTriageTwin: StatsRepository | null = null;
 
-	constructor(private readonly db: Database.Database) {
+	constructor(
+		private readonly db: Database.Database,
+		options: StatsRepositoryOptions = {},
+	) {
+		const triageTable = options.triageTable ?? 'session_metadata';
+		const joinTriage = (sql: string): string =>
+			sql.replaceAll('LEFT JOIN session_metadata m ', `LEFT JOIN ${triageTable} m `);
 		// A database at schema version 1 opened read-only (list, show) has no zero_byte_images column yet: it
 		// reads as NULL, and is written only where the column exists (every writer has migrated).
 		const hasZeroBytes = db
@@ -252,10 +271,12 @@ export class StatsRepository {
 		const sourcesColumns = hasSources ? ', origins, sources_json' : '';
 		const sourcesValues = hasSources ? ', @origins, @sources_json' : '';
 		const sourcesUpdate = hasSources ? ', origins = excluded.origins, sources_json = excluded.sources_json' : '';
-		const SELECT_LISTED = selectListed(hasZeroBytes, hasSources);
-		const SELECT_SESSION = selectSession(
-			zeroBytes,
-			hasSources ? 'b.origins, b.sources_json' : 'NULL AS origins, NULL AS sources_json',
+		const SELECT_LISTED = joinTriage(selectListed(hasZeroBytes, hasSources));
+		const SELECT_SESSION = joinTriage(
+			selectSession(
+				zeroBytes,
+				hasSources ? 'b.origins, b.sources_json' : 'NULL AS origins, NULL AS sources_json',
+			),
 		);
 		this.upsertStats = db.prepare(
 			`INSERT INTO session_stats (${INSERT_COLUMNS}) VALUES (${INSERT_VALUES}) ON CONFLICT(session_id) DO UPDATE SET ${UPDATE_SET}`,
@@ -308,11 +329,11 @@ export class StatsRepository {
 		this.selectListedOne = db.prepare<[string], ListedRow>(`${SELECT_LISTED} WHERE s.session_id = ?`).raw(true);
 		this.selectVersions = db
 			.prepare<[string, string, number, number], [string, string, string | null, number]>(
-				`SELECT s.session_id, s.stats_computed_at,
+				joinTriage(`SELECT s.session_id, s.stats_computed_at,
 				   ifnull(b.fingerprint, '') || ':' || ifnull(b.error, '') || ':' || ifnull(m.updated_at, ''), s.rowid
 				 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 				 LEFT JOIN session_metadata m ON m.session_id = s.session_id
-				 WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
+				 WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`),
 			)
 			.raw(true);
 		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/').
@@ -343,6 +364,38 @@ export class StatsRepository {
 			}
 			return removed;
 		});
+	}
+
+	/**
+	 * Runs reads with no busy wait: a file another program holds locked (the web UI's sessions.db under an
+	 * EXCLUSIVE lock) makes them throw SQLITE_BUSY at once instead of holding this thread for the busy timeout.
+	 * For the explorer's screen, which then shows the triage it last read (ui/data/triage-reads.ts).
+	 */
+	withoutWaiting<T>(read: () => T): T {
+		const before = Number(this.db.pragma('busy_timeout', {simple: true}));
+		this.db.pragma('busy_timeout = 0');
+		try {
+			return read();
+		} finally {
+			this.db.pragma(`busy_timeout = ${before}`);
+		}
+	}
+
+	/**
+	 * The same reads on the same connection, joining an empty stand-in for session_metadata (a temporary table of
+	 * its shape): the stats of sdstats' own file, never waiting on the file that holds the triage. Every row
+	 * reads as one without a metadata row; the caller puts back the triage it last knew.
+	 */
+	withoutTriage(): StatsRepository {
+		if (this.withoutTriageTwin) return this.withoutTriageTwin;
+		this.db.exec(
+			SESSION_METADATA_DDL.replace(
+				'CREATE TABLE IF NOT EXISTS session_metadata',
+				`CREATE TEMP TABLE IF NOT EXISTS ${TRIAGE_STAND_IN}`,
+			),
+		);
+		this.withoutTriageTwin = new StatsRepository(this.db, {triageTable: `temp.${TRIAGE_STAND_IN}`});
+		return this.withoutTriageTwin;
 	}
 
 	/** Stores one computed session: stats and bookkeeping together. */

@@ -22,6 +22,7 @@ import {LIVE_POLL_MS, useLive} from './hooks/use-live.js';
 import {useStallTick} from './hooks/use-stall-tick.js';
 import {useTerminalSize, type SizedStream} from './hooks/use-terminal-size.js';
 import {useTriage} from './hooks/use-triage.js';
+import {useTriageFreshness} from './hooks/use-triage-freshness.js';
 import {useViewPersistence} from './hooks/use-view-persistence.js';
 import {applyView, explorerReducer, initialState} from './state/reducer.js';
 import {computeScreen} from './state/screen.js';
@@ -135,6 +136,7 @@ export function App({
 	useDataLifecycle(data, state, dispatch, clock);
 	useDetailsRow(data, state, dispatch, clock, insightSettleMs);
 	useTriage(data, state, dispatch);
+	useTriageFreshness(data, dispatch, clock);
 	useExport(data, state, dispatch, clock);
 	useViewPersistence(viewStore, state);
 	useExternalChanges(data, state.loading, dispatch, clock);

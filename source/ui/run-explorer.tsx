@@ -5,13 +5,13 @@ import {render} from 'ink';
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import {
-	DatabaseOpenError,
 	DatabaseReadonlyError,
+	isOpenProblem,
 	openDatabase,
 	openMetadataConnection,
 	type OpenedDatabase,
 } from '../store/db.js';
-import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
+import {NewerSchemaError} from '../store/migrations.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
 import {App} from './app.js';
@@ -90,7 +90,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	try {
 		({opened, notice} = openForExplorer(dbPath, options.createDatabase));
 	} catch (error) {
-		if (error instanceof DatabaseOpenError || error instanceof SchemaConflictError) {
+		if (isOpenProblem(error)) {
 			io.stderr.write(`sdstats: ${sanitizeLine(error.message)}\n`);
 			return EXIT_FAILURE;
 		}

@@ -1,7 +1,7 @@
 /** archive, trash and undo on one filesystem: where folders go, what the database says, what is skipped. */
 import fs from 'node:fs';
 import path from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {listJournals} from '../../source/jobs/actions/journal.js';
 import {planArchive} from '../../source/jobs/actions/plan.js';
 import {runAction} from '../../source/jobs/actions/run-action.js';
@@ -122,6 +122,23 @@ describe('sdstats archive within one filesystem', () => {
 		expect(trashed.stdout).toContain('move to the trash 3 sessions');
 		expect(treeFingerprint(ws.base)).toBe(tree);
 		expect(fs.readFileSync(ws.dbPath).equals(db)).toBe(true);
+	});
+
+	it('archive --yes renames without a stat per file (only the folder entries counted); a dry run shows the bytes', async () => {
+		const ws = await workspaceWith(2);
+		fs.mkdirSync(path.join(ws.root, sessionName(0), 'extra'));
+		fs.writeFileSync(path.join(ws.root, sessionName(0), 'extra', 'notes.txt'), 'twelve bytes');
+		const shown = await archive(ws, {filter: '', dryRun: true});
+		expect(shown.stdout).toMatch(/^archive 2 sessions \(11 files, \d[\d.]* (B|kB)\)/);
+		const spy = vi.spyOn(fs, 'lstatSync');
+		const done = await archive(ws, {filter: ''});
+		const statted = spy.mock.calls.map(([p]) => String(p)).filter((p) => /\.(png|txt)$/.test(p));
+		spy.mockRestore();
+		expect(done.code).toBe(0);
+		expect(done.stdout).toContain('archive 2 sessions (11 files, size not measured)');
+		expect(done.stdout).toContain('archived 2 sessions (11 files)');
+		expect(statted).toEqual([]);
+		expect(sessionsIn(archiveDir(ws)).size).toBe(2);
 	});
 
 	it('an undo dry run changes nothing either', async () => {

@@ -276,4 +276,33 @@ describe('help and version', () => {
 		};
 		expect(version.stdout.trim()).toBe(ownPackage.version);
 	});
+
+	it('--help names the files a command would use, resolved here, and where each came from (issue 10)', async () => {
+		const {base, root} = makeWorkspace('sdstats-help-');
+		const metadata = path.join(base, 'metadata');
+		const shared = await runCli(['--help', '--root', root]);
+		expect(shared.code).toBe(0);
+		const here = shared.stdout.slice(shared.stdout.indexOf('  Here ('));
+		expect(here).toContain(`results root  ${root}  (given by --root)`);
+		expect(here).toContain(
+			`sessions.db   ${path.join(metadata, 'sessions.db')}  (the web UI's place: <root>/../metadata/; not created yet; the web UI's file`,
+		);
+		expect(here).toContain(
+			`sdstats.db    ${path.join(metadata, 'sdstats.db')}  (sdstats' cache, beside sessions.db; not created yet)`,
+		);
+		expect((await runCli(['compute', '--root', root])).code).toBe(0);
+		const computed = await runCli(['help', 'doctor'], {env: {SDSTATS_ROOT: root}});
+		expect(computed.stdout).toContain(`results root  ${root}  (from the SDSTATS_ROOT variable)`);
+		expect(computed.stdout).toMatch(/sessions\.db .*; exists; the web UI's file/);
+		expect(computed.stdout).toMatch(/sdstats\.db .*\(sdstats' cache, beside sessions\.db; exists\)/);
+
+		const oneFile = path.join(base, 'own.db');
+		const own = await runCli(['list', '--help', '--root', root], {env: {SDSTATS_DB: oneFile}});
+		expect(own.stdout).toContain(
+			`database      ${oneFile}  (from the SDSTATS_DB variable; not created yet; a file the web UI does not use: it holds everything)`,
+		);
+		const nowhere = await runCli(['--help'], {cwd: base});
+		expect(nowhere.code).toBe(0);
+		expect(nowhere.stdout).toMatch(/results root {2}none: no results root: pass --root DIR/);
+	});
 });

@@ -282,6 +282,12 @@ export function fakeData(
 			};
 		},
 		tagsInUse: () => [...new Set(data.rows.flatMap((r) => (r.tags ? (JSON.parse(r.tags) as string[]) : [])))],
+		// The fake's triage is never locked for reads (test/ui/explorer-triage-lock.test.tsx uses a real file).
+		watchTriage(listener) {
+			listener(null);
+			return () => undefined;
+		},
+		refreshTriage: async () => [],
 		exportSessions(format, ids, nowMs) {
 			data.exports.push({format, ids: [...ids]});
 			data.exportTimes.push(nowMs);

@@ -17,6 +17,9 @@ const VERBS: {[kind: string]: {present: string; past: string; into: string}} = {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** Bytes, or what stands for them when a rename was planned without measuring (a run confirmed in advance). */
+const bytesText = (bytes: number | null): string => (bytes === null ? 'size not measured' : formatBytes(bytes));
+
 function where(plan: ActionPlan, to: string): string {
 	if (plan.kind === 'restore') return to;
 	return plan.target && path.dirname(to).startsWith(plan.target) ? path.relative(path.dirname(plan.target), to) : to;
@@ -27,7 +30,7 @@ export function planHeadline(plan: ActionPlan): string {
 	const verb = VERBS[plan.kind]!.present;
 	const target =
 		plan.kind === 'restore' ? '' : ` ${VERBS[plan.kind]!.into} ${sanitizeLine(plan.target || 'the trash')}`;
-	return `${verb} ${plural(totals.sessions, 'session')} (${plural(totals.files, 'file')}, ${formatBytes(totals.bytes)})${target}`;
+	return `${verb} ${plural(totals.sessions, 'session')} (${plural(totals.files, 'file')}, ${bytesText(totals.bytes)})${target}`;
 }
 
 /** Every session, where it goes, its files and bytes; the skipped ones with the reason; the totals and free space. */
@@ -44,7 +47,7 @@ export function planLines(plan: ActionPlan): string[] {
 				? 'copy, verify, remove'
 				: 'rename';
 		lines.push(
-			`  ${sanitizeLine(move.sessionId).padEnd(width)}  ${String(move.files).padStart(6)} files  ${formatBytes(move.bytes).padStart(9)}  → ${sanitizeLine(where(plan, move.to))}  (${how})`,
+			`  ${sanitizeLine(move.sessionId).padEnd(width)}  ${String(move.files).padStart(6)} files  ${(move.bytes === null ? '' : formatBytes(move.bytes)).padStart(9)}  → ${sanitizeLine(where(plan, move.to))}  (${how})`,
 		);
 	}
 	if (plan.skipped.length > 0) {
@@ -53,7 +56,7 @@ export function planLines(plan: ActionPlan): string[] {
 			lines.push(`  ${sanitizeLine(skip.sessionId).padEnd(width)}  ${sanitizeLine(skip.reason)}`);
 	}
 	const totals = planTotals(plan);
-	let total = `total: ${plural(totals.sessions, 'session')}, ${plural(totals.files, 'file')}, ${formatBytes(totals.bytes)}`;
+	let total = `total: ${plural(totals.sessions, 'session')}, ${plural(totals.files, 'file')}, ${bytesText(totals.bytes)}`;
 	if (plan.kind !== 'restore' && totals.sessions > 0)
 		total += plan.kind === 'trash' ? ' (freed when the trash is emptied)' : ' freed in the results root';
 	const copies = plan.moves.some((m) => m.method === 'copy');
@@ -68,10 +71,16 @@ export function planLines(plan: ActionPlan): string[] {
 }
 
 export function summaryLines(plan: ActionPlan, summary: ActionSummary): string[] {
-	const bytes = plan.moves
-		.filter((m) => summary.moved.some((c) => c.sessionId === m.sessionId))
-		.reduce((sum, m) => sum + m.bytes, 0);
-	const lines = [`${VERBS[plan.kind]!.past} ${plural(summary.moved.length, 'session')} (${formatBytes(bytes)})`];
+	const movedIds = new Set(summary.moved.map((c) => c.sessionId));
+	let bytes: number | null = 0;
+	let files = 0;
+	for (const m of plan.moves) {
+		if (!movedIds.has(m.sessionId)) continue;
+		files += m.files;
+		bytes = bytes === null || m.bytes === null ? null : bytes + m.bytes;
+	}
+	const size = bytes === null ? plural(files, 'file') : formatBytes(bytes);
+	const lines = [`${VERBS[plan.kind]!.past} ${plural(summary.moved.length, 'session')} (${size})`];
 	const skipped = plan.skipped.length + summary.failed.length;
 	if (skipped > 0) {
 		lines[0] += `, skipped ${skipped}`;

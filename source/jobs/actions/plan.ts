@@ -2,13 +2,14 @@
  * What an action will do, decided before anything moves: for each selected session where it goes, how (a
  * rename, or a verified copy to another filesystem), its files and bytes, and the sessions that will be
  * skipped and why. The confirmation screen and --dry-run show exactly this; the runner carries it out.
- * Planning only reads the filesystem.
+ * Planning only reads the filesystem. A copy lists every file (its sizes decide whether it fits); a rename
+ * counts its files from the folder entries and measures bytes only when a person is shown the plan.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type {SessionState} from '../../core/types.js';
 import {describeFsError, errorCode} from '../../scan/errors.js';
-import {bytesOnTarget, inventory, InventoryError, type Inventory} from '../../scan/folder-inventory.js';
+import {bytesOnTarget, folderTotals, inventory, InventoryError, type Inventory} from '../../scan/folder-inventory.js';
 import {
 	deviceOf,
 	freeTrashName,
@@ -32,7 +33,9 @@ export type PlannedMove = {
 	to: string;
 	method: MoveMethod;
 	files: number;
-	bytes: number;
+	/** null: not measured (a rename planned without `sizes`: nothing is shown before it runs). */
+	bytes: number | null;
+	/** Every entry with its size: taken for copies (and restores), null for renames. */
 	listing: Inventory | null;
 	trashInfo?: {path: string; body: string};
 	/** The trash a move goes into (its files/ and info/ are made first). */
@@ -60,7 +63,16 @@ export type ActionPlan = {
 
 export const RUNNING_REASON = 'running (add --include-running to move it anyway)';
 
-export type PlanOptions = {root: string; dbPath: string | null; includeRunning: boolean};
+export type PlanOptions = {
+	root: string;
+	dbPath: string | null;
+	includeRunning: boolean;
+	/**
+	 * Measure the bytes of folders that move by rename (default yes): a confirmation and --dry-run show them;
+	 * a run confirmed in advance (--yes) skips the stat of every file.
+	 */
+	sizes?: boolean;
+};
 
 function freeSpace(target: string): {free: number; block: number} | null {
 	let current = path.resolve(target);
@@ -99,12 +111,12 @@ export function writeProblemAt(dir: string, what: string): string | null {
 	}
 }
 
-/** The folder of one candidate and its listing, or why it is skipped. */
+/** The folder of one candidate (with its device), or why it is skipped. */
 function sessionFolder(
 	root: string,
 	candidate: Candidate,
 	includeRunning: boolean,
-): {from: string; listing: Inventory} | SkippedSession {
+): {from: string; device: number} | SkippedSession {
 	const from =
 		candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId
 			? path.resolve(candidate.folder)
@@ -120,10 +132,25 @@ function sessionFolder(
 		);
 	}
 	if (!stat.isDirectory()) return skip('it is not a folder');
+	return {from, device: stat.dev};
+}
+
+type Measured = {files: number; bytes: number | null; listing: Inventory | null};
+
+/** What a move of `from` shows and needs: a copy's full listing, a rename's totals. Throws InventoryError. */
+function measure(from: string, method: MoveMethod, sizes: boolean): Measured {
+	if (method === 'copy') {
+		const listing = inventory(from);
+		return {files: listing.files, bytes: listing.bytes, listing};
+	}
+	return {...folderTotals(from, sizes), listing: null};
+}
+
+function measureOrSkip(from: string, method: MoveMethod, sizes: boolean, sessionId: string): Measured | SkippedSession {
 	try {
-		return {from, listing: inventory(from)};
+		return measure(from, method, sizes);
 	} catch (error) {
-		return skip(error instanceof InventoryError ? error.message : describeFsError(error));
+		return {sessionId, from, reason: error instanceof InventoryError ? error.message : describeFsError(error)};
 	}
 }
 
@@ -182,7 +209,7 @@ export function planArchive(candidates: readonly Candidate[], target: string, op
 			plan.skipped.push(folder);
 			continue;
 		}
-		const {from, listing} = folder;
+		const {from} = folder;
 		const to = path.join(archive, candidate.sessionId);
 		const problem =
 			sourceProblemOf(from) ??
@@ -192,16 +219,13 @@ export function planArchive(candidates: readonly Candidate[], target: string, op
 			plan.skipped.push({sessionId: candidate.sessionId, from, reason: problem});
 			continue;
 		}
-		const method: MoveMethod = fs.statSync(from).dev === targetDevice ? 'rename' : 'copy';
-		plan.moves.push({
-			sessionId: candidate.sessionId,
-			from,
-			to,
-			method,
-			files: listing.files,
-			bytes: listing.bytes,
-			listing,
-		});
+		const method: MoveMethod = folder.device === targetDevice ? 'rename' : 'copy';
+		const measured = measureOrSkip(from, method, options.sizes ?? true, candidate.sessionId);
+		if ('reason' in measured) {
+			plan.skipped.push(measured);
+			continue;
+		}
+		plan.moves.push({sessionId: candidate.sessionId, from, to, method, ...measured});
 	}
 	fitCopies(plan, archive);
 	return plan;
@@ -229,7 +253,7 @@ export function planTrash(
 			plan.skipped.push(folder);
 			continue;
 		}
-		const {from, listing} = folder;
+		const {from} = folder;
 		const sourceProblem = writeProblemAt(path.dirname(from), 'the results root');
 		if (sourceProblem) {
 			plan.skipped.push({sessionId: candidate.sessionId, from, reason: sourceProblem});
@@ -243,16 +267,20 @@ export function planTrash(
 		}
 		const names = reserved.get(place.dir) ?? new Set<string>();
 		reserved.set(place.dir, names);
+		const method: MoveMethod = sameDevice ? 'rename' : 'copy';
+		const measured = measureOrSkip(from, method, options.sizes ?? true, candidate.sessionId);
+		if ('reason' in measured) {
+			plan.skipped.push(measured);
+			continue;
+		}
 		const name = freeTrashName(place, candidate.sessionId, names);
 		plan.target = place.dir;
 		plan.moves.push({
 			sessionId: candidate.sessionId,
 			from,
 			to: path.join(place.dir, 'files', name),
-			method: sameDevice ? 'rename' : 'copy',
-			files: listing.files,
-			bytes: listing.bytes,
-			listing,
+			method,
+			...measured,
 			trash: place,
 			trashInfo: {
 				path: path.join(place.dir, 'info', `${name}.trashinfo`),
@@ -318,13 +346,6 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 				continue;
 			}
 		}
-		let listing: Inventory;
-		try {
-			listing = inventory(intent.to);
-		} catch (error) {
-			skip(error instanceof InventoryError ? error.message : describeFsError(error));
-			continue;
-		}
 		const problem = writeProblemAt(path.dirname(intent.from), 'the original folder');
 		if (problem) {
 			skip(problem);
@@ -332,14 +353,17 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 		}
 		const method: MoveMethod =
 			fs.statSync(intent.to).dev === deviceOf(path.dirname(intent.from)) ? 'rename' : 'copy';
+		const measured = measureOrSkip(intent.to, method, true, intent.sessionId);
+		if ('reason' in measured) {
+			skip(measured.reason);
+			continue;
+		}
 		const move: PlannedMove = {
 			sessionId: intent.sessionId,
 			from: intent.to,
 			to: intent.from,
 			method,
-			files: listing.files,
-			bytes: listing.bytes,
-			listing,
+			...measured,
 		};
 		if (infoFile) move.removeInfo = infoFile;
 		plan.moves.push(move);
@@ -348,12 +372,13 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 	return plan;
 }
 
-export function planTotals(plan: ActionPlan): {sessions: number; files: number; bytes: number} {
+/** Totals of the moves; `bytes` is null when some were not measured. */
+export function planTotals(plan: ActionPlan): {sessions: number; files: number; bytes: number | null} {
 	let files = 0;
-	let bytes = 0;
+	let bytes: number | null = 0;
 	for (const move of plan.moves) {
 		files += move.files;
-		bytes += move.bytes;
+		bytes = bytes === null || move.bytes === null ? null : bytes + move.bytes;
 	}
 	return {sessions: plan.moves.length, files, bytes};
 }

@@ -106,7 +106,7 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 
 	const summary: ActionSummary = {actionId: id, moved: [], failed: [], stopped: [], databaseProblem: null};
 	const settled: Step[] = [];
-	const bytesTotal = plan.moves.reduce((sum, m) => sum + m.bytes, 0);
+	const bytesTotal = plan.moves.reduce((sum, m) => sum + (m.bytes ?? 0), 0);
 	let bytesDone = 0;
 	const touched = new Set<string>();
 	const report = (done: number, sessionId: string | null): void =>
@@ -167,7 +167,7 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 			if (renamed.ok) {
 				touched.add(path.dirname(move.from)).add(path.dirname(move.to));
 				summary.moved.push({sessionId: move.sessionId, from: move.from, to: move.to});
-				bytesDone += move.bytes;
+				bytesDone += move.bytes ?? 0;
 				continue;
 			}
 			if (!('exdev' in renamed)) {

@@ -10,7 +10,8 @@ import {
 	type TriagePatch,
 	type TriageSnapshot,
 } from '../../store/metadata-repository.js';
-import {retryWhileBusy, type RetryClock} from '../../store/busy-retry.js';
+import {isBusy, retryWhileBusy, type RetryClock} from '../../store/busy-retry.js';
+import {TriageReads} from './triage-reads.js';
 import {stateOf} from '../../core/state.js';
 import {sessionsCsv, sessionsJson} from '../../format/session-export.js';
 import {writeNewFile} from '../../jobs/write-new-file.js';
@@ -81,6 +82,14 @@ export type ExplorerData = {
 	): Promise<{rows: ListedSession[]; message: string | null}>;
 	tagsInUse(): string[];
 	/**
+	 * Why the triage shown may be stale (the file holding session_metadata is locked by another program, so
+	 * rows were read without waiting, with the triage last read), or null. `listener` is called at once and on
+	 * every change; returns the unsubscribe.
+	 */
+	watchTriage(listener: (problem: string | null) => void): () => void;
+	/** Reads again the triage of rows shown stale: the rows whose triage differs, or null while still locked. */
+	refreshTriage(): Promise<ListedSession[] | null>;
+	/**
 	 * One live poll: new folders and running sessions that changed are recomputed (null when the database is
 	 * read-only). See jobs/live.ts.
 	 */
@@ -117,11 +126,13 @@ const VERSIONS_PAGE = 1000;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function readVersions(repository: StatsRepository, root: string): Promise<Map<string, number>> {
+async function readVersions(reads: TriageReads, root: string): Promise<Map<string, number>> {
 	const versions = new Map<string, number>();
 	let cursor: number | null = 0;
 	while (cursor !== null) {
-		const page = repository.versionsPage(root, cursor, VERSIONS_PAGE);
+		const after: number = cursor;
+		// The signatures include the triage's last change: read without waiting (a lock throws; tried again later).
+		const page = reads.now((repository) => repository.versionsPage(root, after, VERSIONS_PAGE));
 		for (const [id, version] of page.entries) versions.set(id, version);
 		cursor = page.next;
 		// Keys and frames get their turn between pages.
@@ -161,31 +172,59 @@ export function createExplorerData(options: {
 	const root = path.resolve(options.root);
 	const {repository} = options;
 	const now = options.now ?? Date.now;
-	let lastDataVersion = repository.dataVersion();
 	const triageFile = `session_metadata in ${options.sharedPath ?? options.dbPath}`;
+	// Every read of rows joins the triage: none may wait on another program's lock of its file.
+	const reads = new TriageReads(repository, options.sharedPath ?? options.dbPath);
+	// data_version reads each file's header, the triage's too: without waiting (null: look at the next poll).
+	const dataVersion = (): string | null => {
+		try {
+			return reads.now((r) => r.dataVersion());
+		} catch (error) {
+			if (isBusy(error)) return null;
+			throw error;
+		}
+	};
+	let lastDataVersion = dataVersion();
+	let lastTags: string[] = [];
+	const getListed = (ids: readonly string[]): ListedSession[] => reads.rows((r) => r.getListed(ids));
+	const getMany = (ids: readonly string[]): {rows: StoredSession[]; missing: string[]} => {
+		let missing: string[] = [];
+		const rows = reads.rows((r) => {
+			const found = r.getMany(ids);
+			missing = found.missing;
+			return found.rows;
+		});
+		return {rows, missing};
+	};
 	return {
 		root,
 		dbPath: options.dbPath,
 		sharedPath: options.sharedPath ?? null,
 		readonlyReason: options.readonlyReason,
-		loadNewest: (limit) => repository.listNewest(root, limit),
+		loadNewest: (limit) => reads.rows((r) => r.listNewest(root, limit)),
 		async *pages() {
 			let cursor: number | null = 0;
 			while (cursor !== null) {
-				const page = repository.listPage(root, cursor, PAGE);
-				cursor = page.next;
-				yield page.rows;
+				const after: number = cursor;
+				let next: number | null = null;
+				const rows = reads.rows((r) => {
+					const page = r.listPage(root, after, PAGE);
+					next = page.next;
+					return page.rows;
+				});
+				cursor = next;
+				yield rows;
 			}
 		},
-		fetch: (ids) => repository.getMany(ids),
-		versions: () => readVersions(repository, root),
+		fetch: getMany,
+		versions: () => readVersions(reads, root),
 		async applyTriage(targets, patch, onLocked) {
 			const snapshots = await retryWhileBusy(() => metadata.apply(targets, patch, isoFromEpochMs(now())), {
 				what: triageFile,
 				onLocked,
 				clock: options.retryClock,
 			});
-			return {snapshots, rows: repository.getListed(targets.map((t) => t.session_id))};
+			return {snapshots, rows: getListed(targets.map((t) => t.session_id))};
 		},
 		async restoreTriage(snapshots, onLocked) {
 			const outcome = await retryWhileBusy(() => metadata.restore(snapshots, isoFromEpochMs(now())), {
@@ -194,11 +233,21 @@ export function createExplorerData(options: {
 				clock: options.retryClock,
 			});
 			return {
-				rows: repository.getListed(snapshots.map((s) => s.session_id)),
+				rows: getListed(snapshots.map((s) => s.session_id)),
 				message: outcome.kept.length > 0 ? undoSummary(outcome) : null,
 			};
 		},
-		tagsInUse: () => metadata.tagsInUse(),
+		tagsInUse() {
+			try {
+				lastTags = metadata.tagsInUse();
+			} catch (error) {
+				// Locked by another program: the tags last read (triage writes wait and retry on their own).
+				if (!isBusy(error)) throw error;
+			}
+			return lastTags;
+		},
+		watchTriage: (listener) => reads.watch(listener),
+		refreshTriage: () => reads.refresh(),
 		watchChanges(onHint) {
 			if (options.readonlyReason || !options.liveQueries) return null;
 			const poller = ensurePoller(options.liveQueries);
@@ -233,7 +282,7 @@ export function createExplorerData(options: {
 			return cycle;
 		},
 		exportSessions(format, sessionIds, nowMs, stallWindowMs) {
-			const {rows} = repository.getMany(sessionIds);
+			const {rows} = getMany(sessionIds);
 			const sessions = rows.map((row) => ({row, state: stateOf(row, nowMs, stallWindowMs)}));
 			const stamp = isoFromEpochMs(nowMs).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 			const body = format === 'csv' ? `${sessionsCsv(sessions).join('\n')}\n` : `${sessionsJson(sessions)}\n`;
@@ -246,13 +295,14 @@ export function createExplorerData(options: {
 			);
 		},
 		async externalChanges(known) {
-			const version = repository.dataVersion();
-			if (version === lastDataVersion) return null;
+			const version = dataVersion();
+			if (version === null || version === lastDataVersion) return null;
+			// Taken as seen only once read: a read refused by a lock is tried again at the next call.
+			const versions = await readVersions(reads, root);
 			lastDataVersion = version;
-			const versions = await readVersions(repository, root);
 			const changedIds = [...versions].filter(([id, v]) => known.get(id) !== v).map(([id]) => id);
 			const removed = [...known.keys()].filter((id) => !versions.has(id));
-			const changed = changedIds.length === 0 ? [] : repository.getListed(changedIds);
+			const changed = changedIds.length === 0 ? [] : getListed(changedIds);
 			return {changed, removed, versions};
 		},
 		checkStale: () => checkStale({root, dbPath: options.dbPath, readStored: () => repository.marks(root)}),

@@ -63,6 +63,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		newOnDisk: [],
 		staleChecked: false,
 		rootProblem: null,
+		triageProblem: null,
 		detailsScroll: 0,
 		detailsRow: null,
 		detailsInsight: null,
@@ -232,6 +233,7 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'triage':
 		case 'triage-applied':
 		case 'triage-locked':
+		case 'triage-stale':
 		case 'tags-loaded':
 		case 'export-open':
 		case 'export-choose':

@@ -96,6 +96,8 @@ export function triageReducer(state: ExplorerState, action: TriageAction): Explo
 			};
 			return {...s, undo: s.undo.slice(0, -1), triageRequest: request, nextRequestId: s.nextRequestId + 1};
 		}
+		case 'triage-stale':
+			return s.triageProblem === action.problem ? s : {...s, triageProblem: action.problem};
 		case 'tags-loaded':
 			return {...s, tagsInUse: action.tags};
 		case 'export-open':

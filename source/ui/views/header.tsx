@@ -51,7 +51,7 @@ export function Header({
 	const total = `${state.all.length} sessions`;
 	second.push({text: total, role: 'header'});
 	used += total.length;
-	const notice = state.rootProblem ?? info.notice;
+	const notice = state.rootProblem ?? state.triageProblem ?? info.notice;
 	if (notice) {
 		second.push(
 			{text: '  '},

@@ -1,0 +1,78 @@
+/** Archive, trash, resume plans and undo: requests, the confirmation, progress, and their slice's actions (state/session-actions.ts). */
+import type {ListedSession, SessionState} from '../../../core/types.js';
+
+/** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
+export type ActionRequest =
+	| {
+			id: number;
+			kind: 'plan';
+			action: 'archive' | 'trash';
+			candidates: Array<{sessionId: string; state: SessionState; folder: string}>;
+	  }
+	| {id: number; kind: 'run'; planId: number}
+	| {id: number; kind: 'undo'; actionId: string; label: string}
+	| {
+			id: number;
+			kind: 'resume';
+			candidates: Array<{sessionId: string; state: SessionState; createdAt: string | null; folder: string}>;
+	  };
+
+/** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
+export type ActionConfirm = {
+	action: 'archive' | 'trash';
+	scope: string;
+	planId: number | null;
+	lines: readonly string[];
+	movable: number;
+	scroll: number;
+	error: string | null;
+};
+
+export type ActionJob = {
+	label: string;
+	done: number;
+	total: number;
+	bytesDone: number;
+	bytesTotal: number;
+	current: string | null;
+	startedAtMs: number;
+	updatedAtMs: number;
+	cancelling: boolean;
+};
+
+/** Archive, trash and their undo (state/session-actions.ts). */
+export type SessionMoveAction =
+	| {type: 'session-action'; action: 'archive' | 'trash'}
+	| {
+			type: 'action-planned';
+			requestId: number;
+			planId: number | null;
+			lines: readonly string[];
+			movable: number;
+			error: string | null;
+	  }
+	| {type: 'action-go'}
+	| {type: 'resume-plan'}
+	| {type: 'resume-written'; requestId: number; message: string}
+	| {type: 'action-scroll'; delta: number}
+	| {type: 'action-started'; requestId: number; label: string; nowMs: number}
+	| {
+			type: 'action-progress';
+			done: number;
+			total: number;
+			bytesDone: number;
+			bytesTotal: number;
+			current: string | null;
+			nowMs: number;
+	  }
+	| {
+			type: 'action-finished';
+			requestId: number;
+			message: string;
+			actionId: string | null;
+			label: string;
+			rows: readonly ListedSession[];
+			removedIds: readonly string[];
+			undone: boolean;
+			nowMs: number;
+	  };
