@@ -138,6 +138,10 @@ export function fakeData(
 		if (!signatures.has(signature)) signatures.set(signature, signatures.size);
 		return signatures.get(signature)!;
 	};
+	const lookup = (ids: readonly string[]): {rows: StoredSession[]; missing: string[]} => {
+		const found = data.rows.filter((r) => ids.includes(r.session_id));
+		return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};
+	};
 	const data: FakeData = {
 		root: TEST_ROOT,
 		dbPath: '/metadata/sdstats.db',
@@ -163,10 +167,10 @@ export function fakeData(
 		async *pages() {
 			yield [...data.rows];
 		},
-		fetch(ids) {
-			const found = data.rows.filter((r) => ids.includes(r.session_id));
-			return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};
-		},
+		fetch: (ids) => lookup(ids),
+		// Whole rows stand for lean ones here (a StoredSession has every listed field); a test can tell the two
+		// calls apart.
+		fetchListed: (ids) => lookup(ids),
 		versions: async () => currentVersions(),
 		async externalChanges(known) {
 			data.externalPolls++;

@@ -51,7 +51,14 @@ export type ExplorerData = {
 	loadNewest(limit: number): ListedSession[];
 	/** Every session of the root, page by page; the caller yields to the event loop between pages. */
 	pages(): AsyncIterable<ListedSession[]>;
+	/** Whole rows (every stored field): what the details pane shows. */
 	fetch(sessionIds: readonly string[]): {rows: StoredSession[]; missing: string[]};
+	/**
+	 * The list's lean rows, their repeated texts shared like the loaded rows': what lands in the list after a
+	 * recompute or a poll. Whole rows there made a recompute of 100,000 sessions hold every field of every
+	 * session, unshared (the explorer grew by ≈6 kB per recomputed session).
+	 */
+	fetchListed(sessionIds: readonly string[]): {rows: ListedSession[]; missing: string[]};
 	checkStale(): Promise<StaleResult>;
 	/**
 	 * Rows another process (a CLI compute, the web UI) changed since `known` was taken, or null when nobody
@@ -217,6 +224,11 @@ export function createExplorerData(options: {
 			}
 		},
 		fetch: getMany,
+		fetchListed(ids) {
+			const rows = getListed(ids);
+			const found = new Set(rows.map((row) => row.session_id));
+			return {rows, missing: ids.filter((id) => !found.has(id))};
+		},
 		versions: () => readVersions(reads, root),
 		async applyTriage(targets, patch, onLocked) {
 			const snapshots = await retryWhileBusy(() => metadata.apply(targets, patch, isoFromEpochMs(now())), {

@@ -26,8 +26,10 @@ export function useLive(
 	pollMs: number,
 ): void {
 	const jobRunning = state.job !== null;
+	// Not `state.loading` inside the effect: its closures would keep that render's state (every row) alive.
+	const loading = state.loading;
 	useEffect(() => {
-		if (state.loading || jobRunning || data.readonlyReason !== null) return;
+		if (loading || jobRunning || data.readonlyReason !== null) return;
 		let busy = false;
 		let alive = true;
 		const poll = async (): Promise<void> => {
@@ -36,7 +38,7 @@ export function useLive(
 			try {
 				const result = await data.pollLive();
 				if (!alive || !result || (result.changedIds.length === 0 && result.removedIds.length === 0)) return;
-				const {rows} = data.fetch(result.changedIds);
+				const {rows} = data.fetchListed(result.changedIds);
 				const t = clock.now();
 				dispatch({type: 'rows-updated', rows, removedIds: result.removedIds, nowMs: t});
 				const next = new Map<string, number>();
@@ -75,5 +77,5 @@ export function useLive(
 			if (debounce) clock.clearTimeout(debounce);
 			watch?.close();
 		};
-	}, [data, state.loading, jobRunning, dispatch, clock, pollMs]);
+	}, [data, loading, jobRunning, dispatch, clock, pollMs]);
 }
