@@ -148,6 +148,8 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			maxFps: 30,
 		},
 	);
+	// The decoder loads while the user reads the first frame, not when the cursor first rests on a session.
+	if (images.output.protocol !== null || images.query) void thumbnails.prepare();
 	if (images.query) {
 		// After the first frame: the answer arrives while the explorer is already usable.
 		probe = startProbe({

@@ -148,7 +148,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return keyReducer(state, action);
 		case 'preview-output':
 		case 'preview-session-loaded':
-		case 'preview-thumb':
+		case 'preview-thumbs':
+		case 'preview-prompt':
 		case 'sheet-focus':
 		case 'grid-open':
 		case 'grid-move':

@@ -20,6 +20,7 @@ export type {
 	PreviewAction,
 	PreviewImageInfo,
 	PreviewOutput,
+	PreviewPrompt,
 	PreviewSession,
 	PreviewThumb,
 	PreviewsState,
