@@ -14,7 +14,7 @@ import {baseOrder} from '../view/sort.js';
 import {toSessionView} from '../view/session-view.js';
 import type {CommonOptions} from '../common-options.js';
 import {rootsOf} from '../config.js';
-import {openReadStore, ReadStoreError} from './read-store.js';
+import {tryOpenReadStore} from '../store/try-open.js';
 
 /** `filter`: the --filter query, parsed at the edge (cli-args.ts). */
 export type SelectionInput = {filter?: Query | undefined; sessions: readonly string[]};
@@ -35,13 +35,9 @@ export function selectCandidates(options: CommonOptions, input: SelectionInput):
 		if (problem !== null)
 			return {ok: false, usage: true, message: `invalid session name ${JSON.stringify(name)}: ${problem}`};
 	}
-	let store;
-	try {
-		store = openReadStore(options.locations.dbPath);
-	} catch (error) {
-		if (!(error instanceof ReadStoreError)) throw error;
-		return {ok: false, usage: false, message: error.message};
-	}
+	const opening = tryOpenReadStore(options.locations.dbPath);
+	if (!opening.ok) return {ok: false, usage: false, message: opening.reason};
+	const {store} = opening;
 	try {
 		const now = options.now();
 		const root = path.resolve(options.locations.root);

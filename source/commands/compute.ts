@@ -1,6 +1,7 @@
 /** `sdstats compute`: bring the cache up to date with the results root. */
 import fs from 'node:fs';
-import {diskFullMessage, isDiskFull, isOpenProblem, openDatabase} from '../store/db.js';
+import {diskFullMessage, isDiskFull} from '../store/db.js';
+import {openDatabaseOrSay} from './open-store.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {ComputeAbortedError, runCompute, type CancelToken, type ComputeSummary} from '../jobs/compute-job.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
@@ -108,17 +109,8 @@ async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promi
 			return EXIT_USAGE;
 		}
 	}
-	let opened;
-	try {
-		opened = openDatabase(dbPath, 'create');
-	} catch (error) {
-		if (isOpenProblem(error)) {
-			io.stderr.write(`sdstats compute: ${sanitizeLine(error.message)}\n`);
-			return EXIT_FAILURE;
-		}
-		throw error;
-	}
-	for (const event of opened.events) io.stderr.write(`${sanitizeLine(event)}\n`);
+	const opened = openDatabaseOrSay('compute', dbPath, 'create', io);
+	if (typeof opened === 'number') return opened;
 	const lock = await acquireComputeLock(opened.path, 'sdstats compute', {
 		wait: options.wait,
 		cancelled: () => options.cancel.cancelled,

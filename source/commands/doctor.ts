@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import {runCompute} from '../jobs/compute-job.js';
 import {describeRecovery, recoverActions} from '../jobs/actions/recover.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
-import {checkDatabasePath, diskFullMessage, isDiskFull, isOpenProblem, openDatabase} from '../store/db.js';
+import {checkDatabasePath, diskFullMessage, isDiskFull} from '../store/db.js';
+import {tryOpenDatabase} from '../store/try-open.js';
 import {
 	backupFile,
 	emptyInPlace,
@@ -185,13 +186,9 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 				resetOwnTables(layout.cachePath, oneFile);
 			}
 		}
-		let opened;
-		try {
-			opened = openDatabase(dbPath, 'create', {createFolder: false});
-		} catch (error) {
-			if (isOpenProblem(error)) return fail(error.message);
-			throw error;
-		}
+		const opening = tryOpenDatabase(dbPath, 'create', {createFolder: false});
+		if (!opening.ok) return fail(opening.reason);
+		const {opened} = opening;
 		try {
 			for (const event of opened.events) say(event);
 			if (salvage) {

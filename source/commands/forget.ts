@@ -5,8 +5,7 @@
  */
 import path from 'node:path';
 import {acquireComputeLock} from '../store/compute-lock.js';
-import {DatabaseOpenError, openDatabase} from '../store/db.js';
-import {NewerSchemaError, SchemaConflictError} from '../store/migrations.js';
+import {openDatabaseOrSay} from './open-store.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import type {CommonOptions} from '../common-options.js';
@@ -14,19 +13,8 @@ import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
 
 export async function forgetCommand(options: CommonOptions & {yes: boolean}, io: CommandIo): Promise<number> {
 	const {root, dbPath} = options.locations;
-	let opened;
-	try {
-		opened = openDatabase(dbPath, 'write');
-	} catch (error) {
-		if (!(
-			error instanceof DatabaseOpenError ||
-			error instanceof NewerSchemaError ||
-			error instanceof SchemaConflictError
-		))
-			throw error;
-		io.stderr.write(`sdstats forget: ${sanitizeLine(error.message)}\n`);
-		return EXIT_FAILURE;
-	}
+	const opened = openDatabaseOrSay('forget', dbPath, 'write', io);
+	if (typeof opened === 'number') return opened;
 	try {
 		const repository = new StatsRepository(opened.db);
 		const ids = [...repository.markLookup(path.resolve(root)).keys()];

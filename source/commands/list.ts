@@ -11,30 +11,13 @@ import {sessionsCsv, sessionsJson} from '../format/session-export.js';
 import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_OK, writeLines, type CommandIo} from '../io.js';
 import {formatSessionTable} from './output/table.js';
-import {openReadStore, ReadStoreError, type ReadStore} from './read-store.js';
+import {withReadStore} from './open-store.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import {rootsOf} from '../config.js';
 import {directlyUnder} from '../store/stats-repository.js';
 
 export type ListFormat = 'table' | 'json' | 'csv';
-
-function withStore(command: string, dbPath: string, io: CommandIo, body: (store: ReadStore) => number): number {
-	let store: ReadStore;
-	try {
-		store = openReadStore(dbPath);
-	} catch (error) {
-		if (!(error instanceof ReadStoreError)) throw error;
-		io.stderr.write(`sdstats ${command}: ${sanitizeLine(error.message)}\n`);
-		return EXIT_FAILURE;
-	}
-	try {
-		if (store.opened.notice) io.stderr.write(`(${sanitizeLine(store.opened.notice)})\n`);
-		return body(store);
-	} finally {
-		store.close();
-	}
-}
 
 /**
  * The cached sessions of every root, each named by its root. One root: its cache as it is. Several: each
@@ -45,7 +28,7 @@ export function loadRootRows(command: string, options: CommonOptions, io: Comman
 	const roots = rootsOf(options.locations);
 	if (roots.length === 1) {
 		let rows: StoredSession[] = [];
-		const code = withStore(command, roots[0]!.dbPath, io, ({repository}) => {
+		const code = withReadStore(command, roots[0]!.dbPath, io, ({repository}) => {
 			rows = repository.listAll().map((row) => ({...row, root_name: roots[0]!.name}));
 			return EXIT_OK;
 		});
@@ -57,8 +40,8 @@ export function loadRootRows(command: string, options: CommonOptions, io: Comman
 		const mine = roots
 			.filter((r) => r.dbPath === dbPath)
 			.map((r) => ({root: r, prefix: r.path.endsWith(path.sep) ? r.path : r.path + path.sep}));
-		// A cache that cannot be opened is said (by withStore) and its roots' sessions are left out.
-		const code = withStore(command, dbPath, io, ({repository}) => {
+		// A cache that cannot be opened is said (by withReadStore) and its roots' sessions are left out.
+		const code = withReadStore(command, dbPath, io, ({repository}) => {
 			for (const row of repository.listAll()) {
 				const owner = mine.find(({prefix}) => directlyUnder(prefix, row.session_path));
 				if (owner) rows.push({...row, root_name: owner.root.name});

@@ -10,7 +10,8 @@ import {selectCandidates} from './action-selection.js';
 import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
 import {toJson} from '../format/json.js';
-import {openReadStore} from './read-store.js';
+import {tryOpenReadStore} from '../store/try-open.js';
+import {sayRefusal} from './open-store.js';
 import type {Query} from '../core/query.js';
 
 export type ResumeOptions = CommonOptions & {
@@ -30,7 +31,10 @@ export function resumeCommand(options: ResumeOptions, io: CommandIo): number {
 		io.stderr.write(`sdstats resume: ${sanitizeLine(selection.message)}\n`);
 		return selection.usage ? EXIT_USAGE : EXIT_FAILURE;
 	}
-	const store = openReadStore(options.locations.dbPath);
+	// Opened again after the selection: another program may have taken the file away in between.
+	const opening = tryOpenReadStore(options.locations.dbPath);
+	if (!opening.ok) return sayRefusal('resume', opening, io);
+	const {store} = opening;
 	let plan: ResumePlan;
 	try {
 		const candidates = selection.candidates.map((c) => ({

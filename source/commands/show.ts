@@ -25,7 +25,7 @@ import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../io.js';
 import {toJson} from '../format/json.js';
 import {formatSessionDetails} from './output/show.js';
-import {openReadStore, ReadStoreError, type ReadStore} from './read-store.js';
+import {withReadStore} from './open-store.js';
 
 export type ShowOptions = CommonOptions & {
 	name: string;
@@ -33,22 +33,6 @@ export type ShowOptions = CommonOptions & {
 	/** Print the missing combinations (read from the session folder) instead of the stats. */
 	missing?: boolean;
 };
-
-function withStore(dbPath: string, io: CommandIo, body: (store: ReadStore) => number): number {
-	let store: ReadStore;
-	try {
-		store = openReadStore(dbPath);
-	} catch (error) {
-		if (!(error instanceof ReadStoreError)) throw error;
-		io.stderr.write(`sdstats show: ${sanitizeLine(error.message)}\n`);
-		return EXIT_FAILURE;
-	}
-	try {
-		return body(store);
-	} finally {
-		store.close();
-	}
-}
 
 export function showCommand(options: ShowOptions, io: CommandIo): number {
 	const problem = sessionIdProblem(options.name);
@@ -58,7 +42,7 @@ export function showCommand(options: ShowOptions, io: CommandIo): number {
 		);
 		return EXIT_USAGE;
 	}
-	return withStore(options.locations.dbPath, io, ({repository}) => {
+	return withReadStore('show', options.locations.dbPath, io, ({repository}) => {
 		const row = repository.get(options.name);
 		if (!row) {
 			io.stderr.write(

@@ -5,7 +5,7 @@
 import {isoFromEpochMs} from '../core/iso-time.js';
 import {LivePoller, type LiveEvent} from '../jobs/live.js';
 import {formatRate, minutesLeft} from '../core/rate.js';
-import {isOpenProblem, openDatabase} from '../store/db.js';
+import {openDatabaseOrSay} from './open-store.js';
 import {LiveQueries} from '../store/live-queries.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeLine} from '../text/sanitize.js';
@@ -60,17 +60,8 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 		io.stderr.write(`sdstats watch: ${sanitizeLine(rootProblem)}\n`);
 		return EXIT_FAILURE;
 	}
-	let opened;
-	try {
-		opened = openDatabase(dbPath, 'create');
-	} catch (error) {
-		if (isOpenProblem(error)) {
-			io.stderr.write(`sdstats watch: ${sanitizeLine(error.message)}\n`);
-			return EXIT_FAILURE;
-		}
-		throw error;
-	}
-	for (const event of opened.events) io.stderr.write(`${sanitizeLine(event)}\n`);
+	const opened = openDatabaseOrSay('watch', dbPath, 'create', io);
+	if (typeof opened === 'number') return opened;
 	const repository = new StatsRepository(opened.db);
 	const poller = new LivePoller({
 		root,
