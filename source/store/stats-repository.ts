@@ -45,7 +45,8 @@ const wideInteger = (column: string): ListedColumn<Int64 | null> => ({
  * a field missing here, one too many, or a decoder of the wrong type fails to build. The SELECT list and the
  * decoder are both generated from it, in this order.
  */
-const LISTED: {[K in keyof ListedSession]-?: ListedColumn<ListedSession[K]>} = {
+// row_key is not read either: the loader of several roots sets it on the few rows that need it (no slot in the rest).
+const LISTED: {[K in Exclude<keyof ListedSession, 'row_key'>]-?: ListedColumn<ListedSession[K]>} = {
 	session_id: asIs('s.session_id'),
 	session_path: asIs('s.session_path'),
 	sd_model: shared('s.sd_model'),
@@ -83,7 +84,7 @@ const LISTED: {[K in keyof ListedSession]-?: ListedColumn<ListedSession[K]>} = {
 	root_name: {sql: 'NULL', decode: () => undefined},
 };
 
-const LISTED_NAMES = Object.keys(LISTED) as Array<keyof ListedSession>;
+const LISTED_NAMES = Object.keys(LISTED) as Array<Exclude<keyof ListedSession, 'row_key'>>;
 const LISTED_DECODERS = LISTED_NAMES.map((name) => LISTED[name].decode);
 /** session_path's position in a listed row: roots are checked before a row is decoded. */
 const LISTED_PATH = LISTED_NAMES.indexOf('session_path');
