@@ -93,6 +93,7 @@ export function App({
 				sharedPath: data.sharedPath,
 				notice: notice ?? data.readonlyReason,
 				readonly: data.readonlyReason !== null,
+				roots: data.roots,
 			},
 			savedViews: loaded?.file.saved ?? {},
 			previewOutput,

@@ -126,8 +126,16 @@ export type FakeData = ExplorerData & {
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
 export function fakeData(
 	rows: StoredSession[],
-	options: {stale?: StaleResult; readonlyReason?: string | null} = {},
+	options: {
+		stale?: StaleResult;
+		readonlyReason?: string | null;
+		/** The root (default: TEST_ROOT, named `results`) and its caches: one fake per root for several roots. */
+		root?: {name: string; label?: string; path: string; dbPath?: string; sharedPath?: string};
+	} = {},
 ): FakeData {
+	const root = options.root ?? {name: 'results', path: TEST_ROOT};
+	const dbPath = root.dbPath ?? '/metadata/sdstats.db';
+	const sharedPath = root.sharedPath ?? '/metadata/sessions.db';
 	let seenVersion = 0;
 	let lock: Promise<void> | null = null;
 	// Versions are numbers, as the repository's hashes are: here, one number per distinct signature.
@@ -143,9 +151,19 @@ export function fakeData(
 		return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};
 	};
 	const data: FakeData = {
-		root: TEST_ROOT,
-		dbPath: '/metadata/sdstats.db',
-		sharedPath: '/metadata/sessions.db',
+		root: root.path,
+		roots: [
+			{
+				name: root.name,
+				label: root.label ?? root.name,
+				path: root.path,
+				dbPath,
+				sharedPath,
+				readonlyReason: options.readonlyReason ?? null,
+			},
+		],
+		dbPath,
+		sharedPath,
 		readonlyReason: options.readonlyReason ?? null,
 		rows: [...rows],
 		jobs: [],

@@ -1,6 +1,7 @@
 import {useEffect, type Dispatch} from 'react';
 import {isActiveStatus} from '../../core/state.js';
 import {imagesPerMinute} from '../../core/rate.js';
+import {rowKeyOf} from '../../view/session-view.js';
 import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action, ExplorerState} from '../state/types.js';
 import type {Clock, TimerHandle} from '../clock.js';
@@ -44,7 +45,7 @@ export function useLive(
 				const next = new Map<string, number>();
 				for (const row of rows) {
 					const rate = isActiveStatus(row.manifest_status) ? imagesPerMinute(row) : null;
-					if (rate !== null) next.set(row.session_id, rate);
+					if (rate !== null) next.set(rowKeyOf(row), rate);
 				}
 				if (next.size > 0) dispatch({type: 'rates', rates: next});
 			} catch {

@@ -63,6 +63,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		newOnDisk: [],
 		staleChecked: false,
 		rootProblem: null,
+		rootProblems: {},
 		triageProblem: null,
 		detailsScroll: 0,
 		detailsRow: null,
