@@ -219,7 +219,7 @@ export async function measureRecompute(
 	}
 }
 
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
 	columns = 160;
 	rows = 45;
 	isTTY = true;
@@ -232,7 +232,7 @@ class FakeStdout extends EventEmitter {
 	};
 }
 
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
 	isTTY = true;
 	isRaw = false;
 	private data: string | null = null;
