@@ -5,17 +5,9 @@
  * show here). Bundled beside bench/explorer.tsx so each build variant measures through its own patched Ink
  * (scripts/measure-patches.mjs).
  */
-import React from 'react';
-import {render} from 'ink';
-import {openDatabase} from '../source/store/db.js';
-import {StatsRepository} from '../source/store/stats-repository.js';
-import {MetadataRepository} from '../source/store/metadata-repository.js';
-import {App} from '../source/ui/app.js';
-import {createExplorerData} from '../source/ui/data/explorer-data.js';
-import {FakeStdin, FakeStdout} from './explorer.js';
+import {renderExplorer, turn} from './explorer.js';
 
 const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Keys that redraw without new work of the data layer (no sort, no filter): what a frame costs to draw. */
 const KEYS: readonly string[] = [
@@ -30,30 +22,12 @@ const KEYS: readonly string[] = [
 export type PatchCost = {firstFrameCpuMs: number; keysCpuMs: number; keyFrames: number};
 
 export async function measurePatchCost(root: string, dbPath: string, count: number): Promise<PatchCost> {
-	const {db} = openDatabase(dbPath, 'read');
-	const data = createExplorerData({
-		root,
-		dbPath,
-		repository: new StatsRepository(db),
-		metadata: new MetadataRepository(db),
-		readonlyReason: 'benchmark',
-	});
-	data.checkStale = async () => ({stale: [], newOnDisk: []});
-	const stdout = new FakeStdout();
-	const stdin = new FakeStdin();
-	let ready = false;
-	const instance = render(<App data={data} stallWindowMs={600_000} color={true} onReady={() => (ready = true)} />, {
-		stdout: stdout as unknown as NodeJS.WriteStream,
-		stdin: stdin as unknown as NodeJS.ReadStream,
-		debug: true,
-		exitOnCtrlC: false,
-		patchConsole: false,
-	});
+	const {stdout, stdin, ready, close} = renderExplorer(root, dbPath);
 	while (stdout.frames === 0) await turn();
 	// Since the process started: loading the bundle (Ink, yoga, string-width), opening, the first frame.
 	const firstFrameCpuMs = cpuMs(process.cpuUsage());
 	const loaded = new RegExp(`${count} of ${count} shown`);
-	while (!ready || !loaded.test(stdout.last)) await turn();
+	while (!ready() || !loaded.test(stdout.last)) await turn();
 	// Let the post-load work (signatures, the preset's sort) finish before the keys are counted.
 	for (let i = 0; i < 200; i++) await turn();
 	const before = process.cpuUsage();
@@ -63,7 +37,6 @@ export async function measurePatchCost(root: string, dbPath: string, count: numb
 		while (stdout.frames === frames) await turn();
 	}
 	const keysCpuMs = cpuMs(process.cpuUsage(before));
-	instance.unmount();
-	db.close();
+	close();
 	return {firstFrameCpuMs, keysCpuMs, keyFrames: KEYS.length};
 }
