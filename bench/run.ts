@@ -11,7 +11,9 @@
  *   --archive-sessions N    sessions archived in the actions section (default 1000)
  *   --key-runs K            runs of the key timings; the worst of each key is reported (default 5)
  *   --recompute-sessions N  sessions of the explorer's recompute-everything figure (default: --explorer-sessions)
- *   --only compute|memory|legacy|explorer|insight|actions   run one section
+ *   --pictures-runs K       repetitions of each picture timing (default 5)
+ *   --pictures-parts sheet,grid,keys,memory   which picture figures (default all)
+ *   --only compute|memory|legacy|explorer|insight|actions|pictures   run one section
  */
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -83,6 +85,12 @@ async function main(): Promise<void> {
 		legacySection(CLI, flag('legacy-sessions', 500), flag('images', 100), flag('runs', 3));
 	if (only === undefined || only === 'explorer') await explorerSection();
 	if (only === undefined || only === 'insight') await insightSection();
+	if (only === undefined || only === 'pictures') {
+		// Bundled like the explorer section: the explorer's pictures through the Ink the binary ships.
+		const bundled = new URL('../bench-bin/pictures.js', import.meta.url).href;
+		const {picturesSection} = (await import(bundled)) as typeof import('./pictures.js');
+		await picturesSection(CLI, flag('pictures-runs', 5), textFlag('pictures-parts'));
+	}
 	if (only === undefined || only === 'actions')
 		await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));
 }

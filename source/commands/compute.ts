@@ -120,7 +120,7 @@ async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promi
 	if (!lock.ok) {
 		opened.db.close();
 		io.stderr.write(
-			`sdstats compute: ${sanitizeLine(lock.reason)}${options.wait ? '' : ' (without --no-wait, compute waits for it)'}\n`,
+			`sdstats compute: ${sanitizeLine(lock.reason)}${options.wait || lock.cannotCreate ? '' : ' (without --no-wait, compute waits for it)'}\n`,
 		);
 		return options.cancel.cancelled ? EXIT_INTERRUPTED : EXIT_FAILURE;
 	}
@@ -143,11 +143,11 @@ async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promi
 		if (error instanceof ComputeAbortedError) {
 			progress.finish();
 			io.stderr.write(
-				`sdstats compute: ${sanitizeLine(isDiskFull(error) || isDiskFull((error as {cause?: unknown}).cause) ? diskFullMessage(opened.path) : error.message)}\n`,
+				`sdstats compute: ${sanitizeLine(isDiskFull(error, opened.path) || isDiskFull((error as {cause?: unknown}).cause, opened.path) ? diskFullMessage(opened.path) : error.message)}\n`,
 			);
 			return EXIT_FAILURE;
 		}
-		if (isDiskFull(error)) {
+		if (isDiskFull(error, opened.path)) {
 			progress.finish();
 			io.stderr.write(`sdstats compute: ${sanitizeLine(diskFullMessage(opened.path))}\n`);
 			return EXIT_FAILURE;

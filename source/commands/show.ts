@@ -26,6 +26,9 @@ import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLines, type CommandIo} from '../
 import {toJson} from '../format/json.js';
 import {formatSessionDetails} from './output/show.js';
 import {withReadStore} from './open-store.js';
+import path from 'node:path';
+import {rootsOf, type RootLocation} from '../config.js';
+import {directlyUnder} from '../store/stats-repository.js';
 
 export type ShowOptions = CommonOptions & {
 	name: string;
@@ -42,20 +45,54 @@ export function showCommand(options: ShowOptions, io: CommandIo): number {
 		);
 		return EXIT_USAGE;
 	}
-	return withReadStore('show', options.locations.dbPath, io, ({repository}) => {
-		const row = repository.get(options.name);
-		if (!row) {
-			io.stderr.write(
-				`sdstats show: no cached session named ${sanitizeLine(JSON.stringify(options.name))} (run \`sdstats compute\`?)\n`,
-			);
-			return EXIT_FAILURE;
-		}
-		if (options.missing) return showMissing(options, row, io);
-		const record = toSessionRecord(row, stateOf(row, options.now(), options.stallWindowMs));
-		if (options.json) io.stdout.write(`${toJson(record)}\n`);
-		else writeLines(io.stdout, formatSessionDetails(record));
-		return EXIT_OK;
-	});
+	const roots = rootsOf(options.locations);
+	if (roots.length === 1) {
+		return withReadStore('show', roots[0]!.dbPath, io, ({repository}) => {
+			const row = repository.get(options.name);
+			if (!row) return noSuchSession(options.name, io);
+			return showRow(options, {...row, root_name: roots[0]!.name}, roots[0]!, io);
+		});
+	}
+	// Several roots: the session is looked for in every root's cache (each distinct cache read once).
+	const found: Array<{row: StoredSession; root: RootLocation}> = [];
+	let readable = 0;
+	for (const dbPath of new Set(roots.map((r) => r.dbPath))) {
+		const code = withReadStore('show', dbPath, io, ({repository}) => {
+			const row = repository.get(options.name);
+			const root =
+				row && roots.find((r) => r.dbPath === dbPath && directlyUnder(prefixOf(r.path), row.session_path));
+			if (row && root) found.push({row: {...row, root_name: root.name}, root});
+			return EXIT_OK;
+		});
+		if (code === EXIT_OK) readable++;
+	}
+	if (readable === 0) return EXIT_FAILURE;
+	if (found.length === 0) return noSuchSession(options.name, io);
+	if (found.length > 1) {
+		io.stderr.write(
+			`sdstats show: ${sanitizeLine(JSON.stringify(options.name))} is in ${found.length} roots (${found.map((f) => sanitizeLine(f.root.name)).join(', ')}): pass --root DIR to say which\n`,
+		);
+		return EXIT_FAILURE;
+	}
+	return showRow(options, found[0]!.row, found[0]!.root, io);
+}
+
+const prefixOf = (root: string): string => (root.endsWith(path.sep) ? root : root + path.sep);
+
+function noSuchSession(name: string, io: CommandIo): number {
+	io.stderr.write(
+		`sdstats show: no cached session named ${sanitizeLine(JSON.stringify(name))} (run \`sdstats compute\`?)\n`,
+	);
+	return EXIT_FAILURE;
+}
+
+/** One session found in `root`'s cache (its row names the root: details and JSON say which). */
+function showRow(options: ShowOptions, row: StoredSession, root: RootLocation, io: CommandIo): number {
+	if (options.missing) return showMissing(options, row, root.path, io);
+	const record = toSessionRecord(row, stateOf(row, options.now(), options.stallWindowMs));
+	if (options.json) io.stdout.write(`${toJson(record)}\n`);
+	else writeLines(io.stdout, formatSessionDetails(record));
+	return EXIT_OK;
 }
 
 function combinatorialText(
@@ -99,11 +136,11 @@ function randomText(sessionId: string, analysis: RandomAnalysis, folder: FolderI
 	return lines;
 }
 
-function showMissing(options: ShowOptions, row: StoredSession, io: CommandIo): number {
+function showMissing(options: ShowOptions, row: StoredSession, root: string, io: CommandIo): number {
 	let folder: string;
 	try {
-		// The folder comes from the cached id under the root given now, never from the stored path.
-		folder = resolveSessionFolder(options.locations.root, row.session_id);
+		// The folder comes from the cached id under its root given now, never from the stored path.
+		folder = resolveSessionFolder(root, row.session_id);
 	} catch (error) {
 		if (!(error instanceof SessionIdError)) throw error;
 		io.stderr.write(`sdstats show: ${sanitizeLine(error.message)}\n`);

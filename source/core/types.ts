@@ -184,6 +184,12 @@ export type StoredSession = SessionStatsRow &
 		 * database does not know the user's roots); absent otherwise.
 		 */
 		root_name?: string;
+		/**
+		 * The explorer's key for the row when its folder name is also cached in another root (roots with caches
+		 * of their own may hold the same name): set by the loader of several roots on those rows only; the list
+		 * keys every other row by its session_id (see view/session-view.ts rowKeyOf).
+		 */
+		row_key?: string;
 	};
 
 /**
@@ -224,5 +230,6 @@ export type ListedSession = Pick<
 	// For the `source:` filter (core/sources.ts) and `root:`.
 	| 'origins'
 	| 'root_name'
+	| 'row_key'
 	| keyof TriageColumns
 >;

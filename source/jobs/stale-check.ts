@@ -18,6 +18,8 @@ export type StaleResult = {
 	newOnDisk: string[];
 	/** Set when the results root itself cannot be read: rows are then kept and shown as cached. */
 	rootProblem?: string;
+	/** With several roots: each root that cannot be read, by name, with why (its rows are kept, as cached). */
+	rootProblems?: Readonly<Record<string, string>>;
 };
 /**
  * What the worker thread is sent: it reads the stored marks itself, on its own read-only connection, so the

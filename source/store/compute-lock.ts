@@ -11,12 +11,16 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import {diskFullMessage} from './disk-full.js';
 
 export type LockHolder = {pid: number; host: string; startedAt: string; command: string};
 
 export type ComputeLock = {readonly path: string; release(): void};
 
-export type LockAttempt = {ok: true; lock: ComputeLock} | {ok: false; holder: LockHolder | null; reason: string};
+export type LockAttempt =
+	| {ok: true; lock: ComputeLock}
+	/** `cannotCreate`: no process holds it, the lock file itself cannot be made (full disk…): waiting will not help. */
+	| {ok: false; holder: LockHolder | null; reason: string; cannotCreate?: true};
 
 export function lockPathFor(dbPath: string): string {
 	return `${dbPath}.compute-lock`;
@@ -71,7 +75,13 @@ function isStale(holder: LockHolder | null): boolean {
 /** Creates `lockPath` holding `text`, whole, or fails with EEXIST when it exists. */
 function createWhole(lockPath: string, text: string): void {
 	const temporary = `${lockPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-	fs.writeFileSync(temporary, text, {flag: 'wx'});
+	try {
+		fs.writeFileSync(temporary, text, {flag: 'wx'});
+	} catch (error) {
+		// A full disk creates the file and refuses its bytes: nothing is left behind.
+		fs.rmSync(temporary, {force: true});
+		throw error;
+	}
 	try {
 		fs.linkSync(temporary, lockPath);
 	} catch (error) {
@@ -107,8 +117,11 @@ export function tryAcquireComputeLock(dbPath: string, command: string): LockAtte
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
 			if (code !== 'EEXIST') {
-				const why = code === 'ENOSPC' ? 'the disk is full' : (code ?? (error as Error).message);
-				return {ok: false, holder: null, reason: `cannot create ${lockPath}: ${why}`};
+				const reason =
+					code === 'ENOSPC'
+						? diskFullMessage(dbPath)
+						: `cannot create ${lockPath}: ${code ?? (error as Error).message}`;
+				return {ok: false, holder: null, reason, cannotCreate: true};
 			}
 			const holder = readHolder(lockPath);
 			if (isStale(holder)) {
@@ -143,8 +156,7 @@ export async function acquireComputeLock(
 	let told = false;
 	for (;;) {
 		const attempt = tryAcquireComputeLock(dbPath, command);
-		if (attempt.ok || !options.wait || (attempt.holder === null && attempt.reason.startsWith('cannot create')))
-			return attempt;
+		if (attempt.ok || !options.wait || attempt.cannotCreate) return attempt;
 		if (!told) {
 			options.onWait?.(attempt.holder);
 			told = true;

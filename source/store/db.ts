@@ -19,6 +19,9 @@ import {corruptMessage, isCorruptionError} from './corruption.js';
 import {layoutFor, SHARED_SCHEMA, type StoreLayout} from './layout.js';
 import {SESSION_METADATA_DDL} from './schema.js';
 import {hasOldCache, moveOldCache} from './old-cache.js';
+import {diskFullMessage, isDiskFull} from './disk-full.js';
+
+export {diskFullMessage, diskNearlyFull, isDiskFull} from './disk-full.js';
 
 export const BUSY_TIMEOUT_MS = 10_000;
 
@@ -74,20 +77,6 @@ export function isOpenProblem(error: unknown): error is Error {
 	return (
 		error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError
 	);
-}
-
-/** SQLite or the system saying the disk is full. */
-export function isDiskFull(error: unknown): boolean {
-	const code = String((error as {code?: unknown} | null)?.code ?? '');
-	return (
-		code === 'SQLITE_FULL' ||
-		code === 'ENOSPC' ||
-		/database or disk is full|no space left/i.test((error as Error | null)?.message ?? '')
-	);
-}
-
-export function diskFullMessage(file: string): string {
-	return `the disk holding ${file} is full: free some space and run again (what was stored before is kept)`;
 }
 
 /**
@@ -264,7 +253,7 @@ function openFile(
 		created.note(file, exists);
 	} catch (error) {
 		created.undo();
-		if (isDiskFull(error)) throw new DatabaseOpenError(diskFullMessage(file));
+		if (isDiskFull(error, file)) throw new DatabaseOpenError(diskFullMessage(file));
 		throw new DatabaseOpenError(`cannot open ${file}: ${(error as Error).message}`);
 	}
 	try {
@@ -287,8 +276,9 @@ function openFile(
 		db.close();
 		created.undo();
 		if (isCorruptionError(error)) throw new DatabaseCorruptError(corruptMessage(file, error));
-		if (isDiskFull(error)) throw new DatabaseOpenError(diskFullMessage(file));
 		const code = String((error as {code?: unknown}).code ?? '');
+		// Reading a full disk's database: the snapshot below (the copy goes to the temporary folder).
+		if (!readonly && isDiskFull(error, file)) throw new DatabaseOpenError(diskFullMessage(file));
 		// A WAL database in a folder we may not write: SQLite cannot create the shared-memory file even to read.
 		// Browse a private snapshot instead (the database and its journal, copied), and say so.
 		if (

@@ -93,6 +93,7 @@ export function App({
 				sharedPath: data.sharedPath,
 				notice: notice ?? data.readonlyReason,
 				readonly: data.readonlyReason !== null,
+				roots: data.roots,
 			},
 			savedViews: loaded?.file.saved ?? {},
 			previewOutput,
@@ -147,11 +148,13 @@ export function App({
 	useSessionActions(actions, data, state, dispatch, clock.now);
 	usePreviews(previewServices, state, dispatch, clock, insightSettleMs);
 
+	// Not `state.quitting` inside the effect: a closure naming `state` keeps that render's rows alive with it.
+	const quitting = state.quitting;
 	useEffect(() => {
-		if (!state.quitting) return;
+		if (!quitting) return;
 		onQuit?.();
 		exit();
-	}, [state.quitting, exit, onQuit]);
+	}, [quitting, exit, onQuit]);
 
 	return (
 		<OverlayContext.Provider value={overlay}>

@@ -2,28 +2,15 @@
 import process from 'node:process';
 import React from 'react';
 import {render} from 'ink';
-import fs from 'node:fs';
-import type Database from 'better-sqlite3';
-import {
-	DatabaseReadonlyError,
-	isOpenProblem,
-	openDatabase,
-	openMetadataConnection,
-	type OpenedDatabase,
-} from '../store/db.js';
-import {NewerSchemaError} from '../store/migrations.js';
-import {StatsRepository} from '../store/stats-repository.js';
 import {sanitizeBlock, sanitizeLine} from '../text/sanitize.js';
 import {App} from './app.js';
 import {systemClock} from './clock.js';
-import {createExplorerData} from './data/explorer-data.js';
 import {createExplorerActions} from './data/explorer-actions.js';
+import {ExplorerOpenError, openExplorerData, type OpenedExplorerData} from './open-explorer-data.js';
 import {enterTerminal} from './terminal.js';
 import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_OK, type CommandIo} from '../io.js';
 import os from 'node:os';
-import {MetadataRepository} from '../store/metadata-repository.js';
-import {LiveQueries} from '../store/live-queries.js';
 import {createViewStore, viewStatePath} from './data/view-store.js';
 import type {SortSpec} from '../view/sort.js';
 import type {ImagesSetting} from '../core/preview/detect.js';
@@ -55,70 +42,29 @@ export type ExplorerOptions = CommonOptions & {
 	images?: ImagesSetting | undefined;
 };
 
-function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDatabase; notice: string | null} {
-	try {
-		const opened = openDatabase(dbPath, create ? 'create' : 'write');
-		return {opened, notice: opened.events.length > 0 ? opened.events.join('; ') : null};
-	} catch (error) {
-		// A database we may not write (newer schema, read-only file) can still be browsed.
-		if (error instanceof NewerSchemaError) {
-			const opened = openDatabase(dbPath, 'read');
-			return {opened, notice: opened.notice};
-		}
-		if (error instanceof DatabaseReadonlyError && fs.existsSync(dbPath)) {
-			const opened = openDatabase(dbPath, 'read');
-			return {opened, notice: `${error.message}: browsing only, recompute is off`};
-		}
-		throw error;
-	}
-}
-
-/** The triage connection (see openMetadataConnection), or null when the file cannot be opened for writing. */
-function openTriageConnection(opened: OpenedDatabase): Database.Database | null {
-	if (opened.readonly && opened.sharedPath === null) return null;
-	try {
-		return openMetadataConnection(opened);
-	} catch {
-		return null;
-	}
-}
-
 export async function runExplorer(options: ExplorerOptions, io: CommandIo): Promise<number> {
-	const {root, dbPath} = options.locations;
-	let opened: OpenedDatabase;
-	let notice: string | null;
+	const {root} = options.locations;
+	let opened: OpenedExplorerData;
 	try {
-		({opened, notice} = openForExplorer(dbPath, options.createDatabase));
+		opened = openExplorerData({
+			locations: options.locations,
+			createDatabase: options.createDatabase,
+			stallWindowMs: options.stallWindowMs,
+		});
 	} catch (error) {
-		if (isOpenProblem(error)) {
+		if (error instanceof ExplorerOpenError) {
 			io.stderr.write(`sdstats: ${sanitizeLine(error.message)}\n`);
 			return EXIT_FAILURE;
 		}
 		throw error;
 	}
-	const repository = new StatsRepository(opened.db);
-	// Triage has its own connection, with no busy wait: a lock the web UI holds never freezes the screen.
-	const triageDb = openTriageConnection(opened);
-	const readonlyReason = opened.readonly ? (notice ?? 'the database is read-only') : null;
-	const data = createExplorerData({
-		root,
-		dbPath: opened.path,
-		sharedPath: opened.sharedPath,
-		repository,
-		metadata: new MetadataRepository(triageDb ?? opened.db),
-		liveQueries: new LiveQueries(opened.db),
-		stallWindowMs: options.stallWindowMs,
-		readonlyReason,
-	});
-	const closeAll = (): void => {
-		if (triageDb) triageDb.close();
-		opened.db.close();
-	};
+	const {data, notice} = opened;
+	const closeAll = opened.close;
 	const actions =
 		options.stateDir !== undefined
 			? createExplorerActions({
 					root,
-					dbPath: opened.path,
+					dbPath: data.dbPath,
 					stateDir: options.stateDir,
 					env: process.env,
 					now: options.now,
@@ -202,6 +148,8 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			maxFps: 30,
 		},
 	);
+	// The decoder loads while the user reads the first frame, not when the cursor first rests on a session.
+	if (images.output.protocol !== null || images.query) void thumbnails.prepare();
 	if (images.query) {
 		// After the first frame: the answer arrives while the explorer is already usable.
 		probe = startProbe({

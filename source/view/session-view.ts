@@ -76,12 +76,17 @@ const modelDisplay = memoizeString((model) => sanitizeLine(shortModelName(model)
 const plainDisplay = memoizeString((text) => sanitizeLine(text));
 const sharedLower = memoizeString(lowerCase);
 
+/** The list's key for a row: its session_id, unless the same name is cached in another root too (see row_key). */
+export function rowKeyOf(row: Pick<ListedSession, 'session_id' | 'row_key'>): string {
+	return row.row_key ?? row.session_id;
+}
+
 export function toSessionView(row: ListedSession, nowMs: number, stallWindowMs: number): SessionView {
 	const state = stateOf(row, nowMs, stallWindowMs);
 	const fullName = sanitizeLine(row.session_id);
 	const model = row.sd_model === null ? sanitizeLine(shortModelName(null)) : modelDisplay(row.sd_model);
 	return {
-		id: row.session_id,
+		id: rowKeyOf(row),
 		row,
 		state,
 		incomplete: INCOMPLETE_STATES.has(state),

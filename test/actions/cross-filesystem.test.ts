@@ -6,7 +6,7 @@
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterAll, describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it, vi} from 'vitest';
 import {listJournals} from '../../source/jobs/actions/journal.js';
 import {planArchive, type ActionPlan} from '../../source/jobs/actions/plan.js';
 import {recoverActions} from '../../source/jobs/actions/recover.js';
@@ -147,6 +147,35 @@ describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (sk
 		expect(summary.failed[0]!.reason).toMatch(/^the folder changed while it was copied \(late\.png is new\)/);
 		expect([...sessionsIn(target).keys()]).toEqual([sessionName(0), sessionName(2)]);
 		expect(fs.existsSync(path.join(ws.root, sessionName(1), 'late.png'))).toBe(true);
+		expect(leftovers(ws.root, target)).toEqual([]);
+	});
+
+	it('a copy whose bytes differ from the original (a disk error) is caught by the hashes: skipped, source untouched', async () => {
+		const ws = await workspaceWith(2);
+		const before = sessionsIn(ws.root);
+		const target = path.join(tmpfs(16 * 1024 * 1024), 'archive');
+		const plan = planAll(ws, 2, target);
+		const real = fs.copyFileSync;
+		const spy = vi.spyOn(fs, 'copyFileSync').mockImplementation((from, to, mode) => {
+			real(from, to, mode);
+			// Same size, one byte changed: only the content comparison can tell.
+			if (String(from).includes(sessionName(1)) && String(from).endsWith('.png')) {
+				const fd = fs.openSync(to, 'r+');
+				fs.writeSync(fd, Buffer.from([0xff ^ fs.readFileSync(from)[0]!]), 0, 1, 0);
+				fs.closeSync(fd);
+			}
+		});
+		let summary;
+		try {
+			summary = await runAction(plan, {stateDir: ws.stateDir, nowMs: Date.now()});
+		} finally {
+			spy.mockRestore();
+		}
+		expect(summary.moved.map((m) => m.sessionId)).toEqual([sessionName(0)]);
+		expect(summary.failed).toHaveLength(1);
+		expect(summary.failed[0]!.reason).toMatch(/\.png: the copy reads back different bytes/);
+		expect(sessionsIn(ws.root).get(sessionName(1))).toBe(before.get(sessionName(1)));
+		expect([...sessionsIn(target).keys()]).toEqual([sessionName(0)]);
 		expect(leftovers(ws.root, target)).toEqual([]);
 	});
 

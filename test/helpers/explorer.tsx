@@ -126,8 +126,16 @@ export type FakeData = ExplorerData & {
 /** An in-memory data source: rows to show, a staleness answer, and jobs the test drives by hand. */
 export function fakeData(
 	rows: StoredSession[],
-	options: {stale?: StaleResult; readonlyReason?: string | null} = {},
+	options: {
+		stale?: StaleResult;
+		readonlyReason?: string | null;
+		/** The root (default: TEST_ROOT, named `results`) and its caches: one fake per root for several roots. */
+		root?: {name: string; label?: string; path: string; dbPath?: string; sharedPath?: string};
+	} = {},
 ): FakeData {
+	const root = options.root ?? {name: 'results', path: TEST_ROOT};
+	const dbPath = root.dbPath ?? '/metadata/sdstats.db';
+	const sharedPath = root.sharedPath ?? '/metadata/sessions.db';
 	let seenVersion = 0;
 	let lock: Promise<void> | null = null;
 	// Versions are numbers, as the repository's hashes are: here, one number per distinct signature.
@@ -138,10 +146,24 @@ export function fakeData(
 		if (!signatures.has(signature)) signatures.set(signature, signatures.size);
 		return signatures.get(signature)!;
 	};
+	const lookup = (ids: readonly string[]): {rows: StoredSession[]; missing: string[]} => {
+		const found = data.rows.filter((r) => ids.includes(r.session_id));
+		return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};
+	};
 	const data: FakeData = {
-		root: TEST_ROOT,
-		dbPath: '/metadata/sdstats.db',
-		sharedPath: '/metadata/sessions.db',
+		root: root.path,
+		roots: [
+			{
+				name: root.name,
+				label: root.label ?? root.name,
+				path: root.path,
+				dbPath,
+				sharedPath,
+				readonlyReason: options.readonlyReason ?? null,
+			},
+		],
+		dbPath,
+		sharedPath,
 		readonlyReason: options.readonlyReason ?? null,
 		rows: [...rows],
 		jobs: [],
@@ -163,10 +185,10 @@ export function fakeData(
 		async *pages() {
 			yield [...data.rows];
 		},
-		fetch(ids) {
-			const found = data.rows.filter((r) => ids.includes(r.session_id));
-			return {rows: found, missing: ids.filter((id) => !found.some((r) => r.session_id === id))};
-		},
+		fetch: (ids) => lookup(ids),
+		// Whole rows stand for lean ones here (a StoredSession has every listed field); a test can tell the two
+		// calls apart.
+		fetchListed: (ids) => lookup(ids),
 		versions: async () => currentVersions(),
 		async externalChanges(known) {
 			data.externalPolls++;

@@ -6,6 +6,8 @@ import {describe, expect, test} from 'vitest';
 import {
 	makeThumbnail,
 	cacheKey,
+	cacheWritesSettled,
+	encodedCacheFile,
 	webThumbnailPath,
 	type ThumbnailRequest,
 } from '../../source/jobs/thumbnails/thumbnail.js';
@@ -96,12 +98,44 @@ describe('the disk cache and the web UI thumbnails', () => {
 		fs.writeFileSync(file, await pngOf(gradientImage(208, 304, 1)));
 		const first = await makeThumbnail(request(file, cacheDir));
 		expect(first).toMatchObject({ok: true, source: 'original'});
+		await cacheWritesSettled();
 		const stat = fs.statSync(file);
 		expect(fs.existsSync(path.join(cacheDir, `${cacheKey(file, stat.size, stat.mtimeMs)}.jpg`))).toBe(true);
 		expect(await makeThumbnail(request(file, cacheDir))).toMatchObject({ok: true, source: 'cache'});
+		// Another box: made from the cached small picture, not the original.
+		const other = await makeThumbnail({
+			...request(file, cacheDir),
+			encode: {...request(file, cacheDir).encode, cols: 10},
+		});
+		expect(other).toMatchObject({ok: true, source: 'cache', cols: 10});
 		fs.writeFileSync(file, await pngOf(gradientImage(208, 304, 2)));
 		fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
 		expect(await makeThumbnail(request(file, cacheDir))).toMatchObject({ok: true, source: 'original'});
+	});
+
+	test('a warm picture is its encoded form read back: the same bytes, with neither the original nor the small picture read', async () => {
+		const {base, root} = makeWorkspace();
+		const cacheDir = path.join(base, 'cache');
+		fs.mkdirSync(path.join(root, 's1'));
+		const file = path.join(root, 's1', 'a.png');
+		fs.writeFileSync(file, await pngOf(gradientImage(208, 304, 3)));
+		for (const protocol of ['kitty', 'blocks'] as const) {
+			const first = await makeThumbnail(request(file, cacheDir, protocol));
+			await cacheWritesSettled();
+			const encoded = encodedCacheFile(request(file, cacheDir, protocol))!;
+			expect(fs.existsSync(encoded)).toBe(true);
+			const stat = fs.statSync(file);
+			// Without the small picture, only the encoded form (source 'cache') or the original can answer.
+			fs.rmSync(path.join(cacheDir, `${cacheKey(file, stat.size, stat.mtimeMs)}.jpg`), {force: true});
+			const again = await makeThumbnail(request(file, cacheDir, protocol));
+			expect(again).toEqual({...first, source: 'cache'});
+			// A damaged encoded file is ignored, never shown.
+			fs.writeFileSync(encoded, '{"text": 1');
+			expect(await makeThumbnail(request(file, cacheDir, protocol))).toMatchObject({
+				ok: true,
+				source: 'original',
+			});
+		}
 	});
 
 	test('a fresh web UI thumbnail (<root>/../thumbnails/<session>/<stem>.webp) is used; a stale one is not', async () => {

@@ -103,3 +103,28 @@ describe('stats repository: signatures page by page', () => {
 		db.close();
 	});
 });
+
+describe('explorer data: rows that land in the list', () => {
+	it('a recompute lands the lean listed rows, not whole rows: every listed field, none of the others, missing ids named', () => {
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
+		const mine = connect(dbPath);
+		for (const name of ['s1', 's2']) mine.stats.save(computed(name, 3), `fp-${name}`);
+		const data = createExplorerData({
+			root: ROOT,
+			dbPath,
+			repository: mine.stats,
+			metadata: mine.metadata,
+			readonlyReason: null,
+		});
+		const {rows, missing} = data.fetchListed(['s2', 'gone', 's1']);
+		expect(rows.map((r) => r.session_id)).toEqual(['s2', 's1']);
+		expect(missing).toEqual(['gone']);
+		// The same fields, with the same values, as the rows the list loaded.
+		const loaded = mine.stats.listPage(ROOT, 0, 10).rows.find((r) => r.session_id === 's1')!;
+		expect(rows[1]).toEqual(loaded);
+		// Whole-row fields (the details pane's) are not held by the list: 100,000 of them made it grow by GBs.
+		expect(rows[1]).not.toHaveProperty('placeholders_json');
+		expect(rows[1]).not.toHaveProperty('negative_prompt');
+		mine.db.close();
+	});
+});

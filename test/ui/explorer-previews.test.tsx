@@ -160,8 +160,15 @@ describe('the grid and one image full screen', () => {
 			'the image full screen',
 		);
 		expect(image).toContain('seed: 1000');
+		// The prompt, read from the manifest entry of the one image shown.
+		await h.waitForFrame(
+			(f) => f.includes('prompt: masterpiece, best quality, 1girl, short, calm'),
+			"the first image's prompt",
+		);
+		expect(h.lastFrame()).toContain('negative: lowres, bad anatomy, blurry');
 		await h.press(KEYS.right);
 		await h.waitForFrame((f) => f.includes('2/6'), 'the next image');
+		await h.waitForFrame((f) => f.includes('prompt: masterpiece, best quality, 1girl, short, angry'), 'its prompt');
 		await h.press(KEYS.escape);
 		await h.waitForFrame((f) => f.includes('Mood across, Hair down'), 'back to the grid');
 		await h.press(KEYS.escape);

@@ -1,5 +1,5 @@
 /** Recompute from the explorer: what is asked for, the progress panel, live keys, rows landing, cancelling. */
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {ComputeSummary} from '../../source/jobs/compute-job.js';
 import {
 	KEYS,
@@ -197,6 +197,18 @@ describe('while a recompute runs', () => {
 		expect(cursorName(frame)).toBe('partial_illu');
 		expect(frame).toContain('✓ 3 complete');
 		expect(frame).toContain('Recomputing 1 session');
+	});
+
+	it("lands stored sessions as the list's lean rows (fetchListed), never whole rows (regression: GBs at 100,000)", async () => {
+		const {h, data} = await started();
+		const whole = vi.spyOn(data, 'fetch');
+		const lean = vi.spyOn(data, 'fetchListed');
+		const index = data.rows.findIndex((r) => r.session_id === PARTIAL);
+		data.rows[index] = storedSession(PARTIAL, {numImages: 10, images: 10, status: 'completed'});
+		data.jobs[0]!.listener.onStored([PARTIAL]);
+		await h.waitForFrame((f) => rowOf(f, 'partial_illu')?.includes('10/10') === true);
+		expect(lean).toHaveBeenCalledWith([PARTIAL]);
+		expect(whole).not.toHaveBeenCalledWith([PARTIAL]);
 	});
 
 	it('keeps the cursor on its session when its new values move it in the sort', async () => {

@@ -179,6 +179,7 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 			method = 'copy';
 			journal.append([{t: 'step', seq, phase: 'method', method}], true);
 		}
+		touched.add(path.dirname(move.from));
 		const copied = copyOne(move, intent, journal, seq, options, (bytes) => {
 			bytesDone += bytes;
 			report(seq, move.sessionId);

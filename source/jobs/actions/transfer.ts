@@ -4,7 +4,7 @@
  * Within a filesystem: one rename, after checking the name is free (see renameInto for why not a claim).
  *
  * Across filesystems: the folder is copied under a temporary name beside the target, every file fsynced and
- * read back to compare its SHA-256 with the source's, the source listed again to catch a change during the
+ * read back to compare its SHA-256 with the source's (read after the copy, so a change in between shows too), the source listed again to catch a change during the
  * copy, and only then the copy takes its name. The source is first renamed aside (`.sdstats-del-…`) and then
  * removed, so a half-deleted source never looks like a session. GNU mv and fs.cp do neither (actions.md §1).
  */
@@ -18,7 +18,11 @@ import {fsyncDirectory} from './journal.js';
 export type Failure = {ok: false; reason: string; code?: string};
 export type Result<T = object> = ({ok: true} & T) | Failure;
 
-const CHUNK = 4 * 1024 * 1024;
+/**
+ * Files up to this size are hashed from one read into one buffer; larger ones in chunks of the same size. One
+ * buffer each for the source and the copy, allocated once per session.
+ */
+const BUFFER = 16 * 1024 * 1024;
 
 function reasonOf(error: unknown, what: string): Failure {
 	const code = errorCode(error);
@@ -85,14 +89,22 @@ export function renameInto(from: string, to: string): Result | {ok: false; exdev
 	}
 }
 
-function hashFile(file: string, buffer: Buffer): string {
+/** SHA-256 of a file, read in `buffer`-sized pieces (one read for most images). */
+function hashFile(file: string, buffer: Buffer, syncFirst = false): string {
 	const hash = crypto.createHash('sha256');
 	const fd = fs.openSync(file, 'r');
 	try {
+		if (syncFirst) fs.fsyncSync(fd);
 		for (;;) {
-			const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+			let n = 0;
+			while (n < buffer.length) {
+				const got = fs.readSync(fd, buffer, n, buffer.length - n, null);
+				if (got === 0) break;
+				n += got;
+			}
 			if (n === 0) break;
 			hash.update(buffer.subarray(0, n));
+			if (n < buffer.length) break;
 		}
 	} finally {
 		fs.closeSync(fd);
@@ -100,28 +112,27 @@ function hashFile(file: string, buffer: Buffer): string {
 	return hash.digest('hex');
 }
 
-/** Copies one file (exclusive create), fsyncs it, returns the SHA-256 of what was read. */
-function copyFile(source: string, target: string, buffer: Buffer): string {
-	const hash = crypto.createHash('sha256');
-	const input = fs.openSync(source, 'r');
-	try {
-		const output = fs.openSync(target, 'wx', 0o600);
-		try {
-			for (;;) {
-				const n = fs.readSync(input, buffer, 0, buffer.length, null);
-				if (n === 0) break;
-				hash.update(buffer.subarray(0, n));
-				let written = 0;
-				while (written < n) written += fs.writeSync(output, buffer, written, n - written);
-			}
-			fs.fsyncSync(output);
-		} finally {
-			fs.closeSync(output);
-		}
-	} finally {
-		fs.closeSync(input);
-	}
-	return hash.digest('hex');
+/**
+ * Copies one file and proves the copy: the kernel copies the bytes (copy_file_range through fs.copyFile, no
+ * trip through this process, exclusive create), the copy gets the source's mode, owner and times and is made
+ * durable, then both are hashed (SHA-256) and compared. Measured 1.7× faster than copying through a buffer
+ * and hashing while reading, and at cp -a's speed (bench/actions.ts). Returns why it differs, or null.
+ */
+function copyFileVerified(
+	source: string,
+	target: string,
+	before: fs.Stats,
+	asRoot: boolean,
+	buffers: [Buffer, Buffer],
+): string | null {
+	fs.copyFileSync(source, target, fs.constants.COPYFILE_EXCL);
+	fs.chmodSync(target, before.mode & 0o7777);
+	if (asRoot) fs.lchownSync(target, before.uid, before.gid);
+	fs.utimesSync(target, before.atime, before.mtime);
+	const copied = hashFile(target, buffers[1], true);
+	return hashFile(source, buffers[0]) === copied
+		? null
+		: 'the copy reads back different bytes (the original changed while it was copied, or a disk error)';
 }
 
 export type CopyProgress = (bytes: number) => void;
@@ -137,7 +148,7 @@ export function copyVerified(
 	listing: Inventory,
 	onBytes?: CopyProgress,
 ): Result<{copied: Inventory}> {
-	const buffer = Buffer.allocUnsafe(CHUNK);
+	const buffers: [Buffer, Buffer] = [Buffer.allocUnsafe(BUFFER), Buffer.allocUnsafe(BUFFER)];
 	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	const result = ((): Result<{copied: Inventory}> => {
 		try {
@@ -157,12 +168,8 @@ export function copyVerified(
 					fs.symlinkSync(fs.readlinkSync(source), target);
 				} else {
 					const before = fs.lstatSync(source);
-					const sum = copyFile(source, target, buffer);
-					if (hashFile(target, buffer) !== sum)
-						return {ok: false, reason: `${entry.rel}: the copy reads back different bytes (disk error?)`};
-					fs.chmodSync(target, before.mode & 0o7777);
-					if (asRoot) fs.lchownSync(target, before.uid, before.gid);
-					fs.utimesSync(target, before.atime, before.mtime);
+					const different = copyFileVerified(source, target, before, asRoot, buffers);
+					if (different !== null) return {ok: false, reason: `${entry.rel}: ${different}`};
 					onBytes?.(before.size);
 				}
 			} catch (error) {
@@ -230,14 +237,17 @@ export function publish(tmp: string, to: string): Result {
 	return {ok: true};
 }
 
-/** Sets the source aside under its `.sdstats-del-…` name, then removes it. */
+/**
+ * Sets the source aside under its `.sdstats-del-…` name, then removes it. Its folder is not fsynced here (the
+ * caller does it once for the whole action): a removal lost to a power cut leaves the original or its
+ * set-aside name beside a published copy, which recovery removes (the journal says the copy was verified).
+ */
 export function removeSource(from: string, del: string): Result {
 	try {
 		fs.renameSync(from, del);
 	} catch (error) {
 		return reasonOf(error, 'the original cannot be removed');
 	}
-	fsyncDirectory(path.dirname(from));
 	try {
 		removeTree(del);
 	} catch (error) {

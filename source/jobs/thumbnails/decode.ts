@@ -76,14 +76,20 @@ function sharpOf(bytes: Buffer): Sharp {
 /** Header only (no pixels): the size, or why the bytes are no image we will decode. */
 export async function probeImage(
 	bytes: Buffer,
-): Promise<{ok: true; width: number; height: number; format: string} | {ok: false; reason: string}> {
+): Promise<{ok: true; width: number; height: number; format: string; hasAlpha: boolean} | {ok: false; reason: string}> {
 	try {
 		// The header only: no pixel limit here, so the refusal below can say how large the image claims to be.
 		const meta = await sharp(bytes, {limitInputPixels: false}).metadata();
 		if (!meta.width || !meta.height) return {ok: false, reason: 'not an image (no size in its header)'};
 		if (meta.width * meta.height > MAX_PIXELS)
 			return {ok: false, reason: `too large to preview (${meta.width}×${meta.height} pixels)`};
-		return {ok: true, width: meta.width, height: meta.height, format: meta.format ?? 'unknown'};
+		return {
+			ok: true,
+			width: meta.width,
+			height: meta.height,
+			format: meta.format ?? 'unknown',
+			hasAlpha: meta.hasAlpha === true,
+		};
 	} catch (error) {
 		return {ok: false, reason: decoderReason(error)};
 	}
@@ -94,9 +100,14 @@ export async function decodeToFit(bytes: Buffer, box: Box): Promise<Decoded> {
 	const probe = await probeImage(bytes);
 	if (!probe.ok) return probe;
 	try {
-		const {data, info} = await sharpOf(bytes)
-			.resize({width: Math.max(1, box.width), height: Math.max(1, box.height), fit: 'inside', kernel: 'lanczos3'})
-			.flatten({background: {r: 0, g: 0, b: 0}})
+		const scaled = sharpOf(bytes).resize({
+			width: Math.max(1, box.width),
+			height: Math.max(1, box.height),
+			fit: 'inside',
+			kernel: 'lanczos3',
+		});
+		// Flattening costs a pass over the pixels: only for images that have an alpha channel.
+		const {data, info} = await (probe.hasAlpha ? scaled.flatten({background: {r: 0, g: 0, b: 0}}) : scaled)
 			.removeAlpha()
 			.toColourspace('srgb')
 			.raw()

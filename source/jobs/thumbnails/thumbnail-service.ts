@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
+import {readImagePrompt, type PromptAnswer, type PromptRequest} from './image-prompt.js';
 import {makeThumbnail, type Thumbnail, type ThumbnailRequest} from './thumbnail.js';
 
 const WORKER_SCRIPT = new URL('./thumbnail-worker.js', import.meta.url);
@@ -24,6 +25,13 @@ type Pending = {id: number; request: ThumbnailRequest; resolve: (thumbnail: Thum
 export type ThumbnailService = {
 	/** Resolves with the thumbnail, or null when cancelled before it was made. */
 	get(request: ThumbnailRequest): Promise<Thumbnail | null>;
+	/**
+	 * Starts the worker and resolves once it has loaded the decoder (libvips: ~0.1–0.2 s), so the first picture
+	 * the user waits for does not pay for it. Idempotent; resolves at once without a worker.
+	 */
+	prepare(): Promise<void>;
+	/** One image's prompt (manifest entry or infotext), read on the worker; never cancelled by `cancel`. */
+	prompt(request: PromptRequest): Promise<PromptAnswer>;
 	/** Forget every request not yet started; those in flight resolve null. */
 	cancel(): void;
 	close(): void;
@@ -37,6 +45,9 @@ export function createThumbnailService(options: {parallel?: number; inThread?: b
 	const queue: Pending[] = [];
 	const inFlight = new Map<number, Pending>();
 	let closed = false;
+	let ready: Promise<void> | null = null;
+	const prompts = new Map<number, (answer: PromptAnswer) => void>();
+	let markReady: (() => void) | null = null;
 
 	const settle = (id: number, thumbnail: Thumbnail): void => {
 		const pending = inFlight.get(id);
@@ -51,9 +62,24 @@ export function createThumbnailService(options: {parallel?: number; inThread?: b
 		if (worker) return worker;
 		worker = new Worker(script);
 		worker.unref();
-		worker.on('message', (message: {id: number; thumbnail: Thumbnail}) => settle(message.id, message.thumbnail));
+		ready = new Promise((resolve) => (markReady = resolve));
+		worker.on(
+			'message',
+			(message: {id: number; thumbnail: Thumbnail} | {ready: true} | {id: number; prompt: PromptAnswer}) => {
+				if ('ready' in message) markReady?.();
+				else if ('prompt' in message) {
+					prompts.get(message.id)?.(message.prompt);
+					prompts.delete(message.id);
+				} else settle(message.id, message.thumbnail);
+			},
+		);
 		const fail = (reason: string): void => {
 			worker = null;
+			markReady?.();
+			for (const [id, resolve] of prompts) {
+				prompts.delete(id);
+				resolve({prompt: null, negative: null, source: null, reason});
+			}
 			for (const [id] of inFlight) settle(id, {ok: false, reason});
 		};
 		worker.on('error', (error) => fail(`the thumbnail worker failed (${error.message})`));
@@ -90,6 +116,19 @@ export function createThumbnailService(options: {parallel?: number; inThread?: b
 				pump();
 			});
 		},
+		prompt(request) {
+			const thread = ensureWorker();
+			if (!thread) return readImagePrompt(request);
+			return new Promise((resolve) => {
+				const id = nextId++;
+				prompts.set(id, resolve);
+				thread.postMessage({id, prompt: request});
+			});
+		},
+		prepare() {
+			if (closed || !ensureWorker()) return Promise.resolve();
+			return ready ?? Promise.resolve();
+		},
 		cancel() {
 			for (const pending of queue.splice(0)) pending.resolve(null);
 			for (const pending of inFlight.values()) {
@@ -101,6 +140,11 @@ export function createThumbnailService(options: {parallel?: number; inThread?: b
 		close() {
 			this.cancel();
 			closed = true;
+			markReady?.();
+			for (const [id, resolve] of prompts) {
+				prompts.delete(id);
+				resolve({prompt: null, negative: null, source: null, reason: 'closed'});
+			}
 			void worker?.terminate();
 			worker = null;
 		},

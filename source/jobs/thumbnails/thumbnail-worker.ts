@@ -1,8 +1,13 @@
 /** Worker thread body for thumbnails: decodes, scales and encodes off the explorer's thread; one request at a time per message. */
 import {parentPort} from 'node:worker_threads';
+import {readImagePrompt, type PromptRequest} from './image-prompt.js';
 import {makeThumbnail, type ThumbnailRequest} from './thumbnail.js';
 
-parentPort?.on('message', (message: {id: number; request: ThumbnailRequest}) => {
+parentPort?.on('message', (message: {id: number; request: ThumbnailRequest} | {id: number; prompt: PromptRequest}) => {
+	if ('prompt' in message) {
+		void readImagePrompt(message.prompt).then((prompt) => parentPort?.postMessage({id: message.id, prompt}));
+		return;
+	}
 	makeThumbnail(message.request).then(
 		(thumbnail) => parentPort?.postMessage({id: message.id, thumbnail}),
 		(error: unknown) =>
@@ -15,3 +20,6 @@ parentPort?.on('message', (message: {id: number; request: ThumbnailRequest}) => 
 			}),
 	);
 });
+
+// The decoder is loaded (this module imports it): say so, so the explorer knows the first picture will not wait.
+parentPort?.postMessage({ready: true});

@@ -107,15 +107,33 @@ async function readCached(file: string): Promise<RgbImage | null> {
 	return decodeTrusted(bytes);
 }
 
-async function writeCached(file: string, image: RgbImage): Promise<void> {
+/** Writes a cache file whole or not at all (a temporary name, then a rename: two processes may race here). */
+async function writeAtomically(file: string, bytes: () => Promise<Buffer | string>): Promise<void> {
 	try {
 		await fs.promises.mkdir(path.dirname(file), {recursive: true});
 		const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-		await fs.promises.writeFile(temp, await encodeJpeg(image, 88));
+		await fs.promises.writeFile(temp, await bytes());
 		await fs.promises.rename(temp, file);
 	} catch {
 		// A cache we cannot write (read-only home, full disk) only costs speed.
 	}
+}
+
+/**
+ * Cache writes run after the picture is handed back (the user waits for the picture, not for the cache);
+ * `settled` lets the tests and the CLI wait for them.
+ */
+const pendingWrites = new Set<Promise<void>>();
+function inBackground(write: Promise<void>): void {
+	pendingWrites.add(write);
+	void write.finally(() => pendingWrites.delete(write));
+}
+export async function cacheWritesSettled(): Promise<void> {
+	while (pendingWrites.size > 0) await Promise.all([...pendingWrites]);
+}
+
+function writeCached(file: string, image: RgbImage): void {
+	inBackground(writeAtomically(file, () => encodeJpeg(image, 88)));
 }
 
 async function webThumbnail(imagePath: string, mtimeMs: number): Promise<RgbImage | null> {
@@ -149,7 +167,7 @@ export async function sourcePicture(
 	if (!bytes.ok) return bytes;
 	const decoded = await decodeToFit(bytes.bytes, CACHED_BOX);
 	if (!decoded.ok) return decoded;
-	if (cacheFile) await writeCached(cacheFile, decoded.image);
+	if (cacheFile) writeCached(cacheFile, decoded.image);
 	return {ok: true, image: decoded.image, source: 'original'};
 }
 
@@ -204,7 +222,56 @@ export async function fittedPicture(
 	return {ok: true, image: fits ? image : await resizeToFit(image, box), source: picture.source};
 }
 
+/**
+ * The file of one image's terminal form (protocol, box, cell size, colour depth, kitty id): a warm sheet is
+ * then a file read per picture, with no decoding, scaling or encoding (sixel's quantising was the dearest).
+ */
+export function encodedCacheFile(request: ThumbnailRequest): string | null {
+	const {encode} = request;
+	if (!request.cacheDir || encode.full) return null;
+	const form = `${ENCODED_VERSION}|${encode.protocol}|${encode.cols}x${encode.rows}|${encode.cell.width}x${encode.cell.height}|${encode.depth}|${encode.kittyId ?? ''}`;
+	const key = cacheKey(request.path, request.size, request.mtimeMs);
+	const formKey = crypto.createHash('sha1').update(form).digest('hex').slice(0, 16);
+	return path.join(request.cacheDir, `${key}-${formKey}.${encode.protocol}`);
+}
+/** Bump when the encoders' output changes, so no stale form is read back. */
+const ENCODED_VERSION = 2;
+
+type EncodedFile = Omit<Extract<Thumbnail, {ok: true}>, 'ok' | 'source'>;
+
+async function readEncoded(file: string): Promise<EncodedFile | null> {
+	try {
+		const parsed = JSON.parse(await fs.promises.readFile(file, 'utf8')) as Partial<EncodedFile>;
+		if (
+			typeof parsed.text !== 'string' ||
+			typeof parsed.cols !== 'number' ||
+			typeof parsed.rows !== 'number' ||
+			typeof parsed.width !== 'number' ||
+			typeof parsed.height !== 'number' ||
+			!(parsed.lines === null || Array.isArray(parsed.lines))
+		)
+			return null;
+		return parsed as EncodedFile;
+	} catch {
+		return null;
+	}
+}
+
 export async function makeThumbnail(request: ThumbnailRequest): Promise<Thumbnail> {
+	const encodedFile = encodedCacheFile(request);
+	if (encodedFile) {
+		const cached = await readEncoded(encodedFile);
+		if (cached) return {ok: true, source: 'cache', ...cached};
+	}
+	const made = await makeFresh(request);
+	if (made.ok && encodedFile) {
+		const {ok: _ok, source: _source, ...form} = made;
+		inBackground(writeAtomically(encodedFile, async () => JSON.stringify(form)));
+	}
+	return made;
+}
+
+async function makeFresh(request: ThumbnailRequest): Promise<Thumbnail> {
 	const {encode} = request;
 	const box = pixelBox(encode.protocol, encode.cols, encode.rows, encode.cell);
 	const picture = await fittedPicture(request, box, encode.full === true);

@@ -20,15 +20,27 @@ export type PlanView = {planId: number; lines: string[]; movable: number; label:
 
 export type ActionOutcome = {actionId: string | null; message: string; movedIds: string[]};
 
+/**
+ * The root a candidate belongs to, with its caches: with several roots open, an action on a session goes
+ * through its own root's databases (null: the explorer's only root).
+ */
+export type CandidateRoot = {name: string; path: string; dbPath: string; sharedPath: string | null} | null;
+
 export type ExplorerActions = {
 	plan(
 		kind: SessionActionKind,
-		candidates: ReadonlyArray<{sessionId: string; state: SessionState; folder?: string}>,
+		candidates: ReadonlyArray<{sessionId: string; state: SessionState; folder?: string; root?: CandidateRoot}>,
 	): PlanView;
 	run(planId: number, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
 	/** Writes one resume plan of the sessions' missing images to a new file in the working folder; says where. */
 	resume(
-		candidates: ReadonlyArray<{sessionId: string; state: SessionState; createdAt: string | null; folder?: string}>,
+		candidates: ReadonlyArray<{
+			sessionId: string;
+			state: SessionState;
+			createdAt: string | null;
+			folder?: string;
+			root?: CandidateRoot;
+		}>,
 	): string;
 	/** Takes an action back (folders and paths); the sessions moved back are in `movedIds`. */
 	undo(

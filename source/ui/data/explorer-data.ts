@@ -40,8 +40,26 @@ export type LiveWatch = {
 	close(): void;
 };
 
+/**
+ * One results root as the explorer shows it: its name (what `root:` matches), its short label (the root
+ * column), its folder and the caches its sessions' stats and triage go to. Every row the data hands out names
+ * its root in `root_name`; actions and triage of a row go through that root's caches.
+ */
+export type ExplorerRoot = {
+	readonly name: string;
+	readonly label: string;
+	readonly path: string;
+	readonly dbPath: string;
+	readonly sharedPath: string | null;
+	/** Why this root's cache is read-only (or could not be opened), or null. */
+	readonly readonlyReason: string | null;
+};
+
 export type ExplorerData = {
+	/** The first root's folder (the only one when a single root is open). */
 	readonly root: string;
+	/** Every root, in the user's order (one when a single root is open). */
+	readonly roots: readonly ExplorerRoot[];
 	readonly dbPath: string;
 	/** The web UI's sessions.db whose session_metadata triage writes, or null when dbPath holds everything. */
 	readonly sharedPath: string | null;
@@ -51,7 +69,14 @@ export type ExplorerData = {
 	loadNewest(limit: number): ListedSession[];
 	/** Every session of the root, page by page; the caller yields to the event loop between pages. */
 	pages(): AsyncIterable<ListedSession[]>;
+	/** Whole rows (every stored field): what the details pane shows. */
 	fetch(sessionIds: readonly string[]): {rows: StoredSession[]; missing: string[]};
+	/**
+	 * The list's lean rows, their repeated texts shared like the loaded rows': what lands in the list after a
+	 * recompute or a poll. Whole rows there made a recompute of 100,000 sessions hold every field of every
+	 * session, unshared (the explorer grew by ≈6 kB per recomputed session).
+	 */
+	fetchListed(sessionIds: readonly string[]): {rows: ListedSession[]; missing: string[]};
 	checkStale(): Promise<StaleResult>;
 	/**
 	 * Rows another process (a CLI compute, the web UI) changed since `known` was taken, or null when nobody
@@ -141,8 +166,32 @@ async function readVersions(reads: TriageReads, root: string): Promise<Map<strin
 	return versions;
 }
 
+/** Writes the sessions (in this order) to a new CSV or JSON file in `folder` (default: the working folder). */
+export function writeExport(
+	rows: readonly StoredSession[],
+	format: 'csv' | 'json',
+	nowMs: number,
+	stallWindowMs: number,
+	folder?: string,
+): string {
+	const sessions = rows.map((row) => ({row, state: stateOf(row, nowMs, stallWindowMs)}));
+	const stamp = isoFromEpochMs(nowMs).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+	const body = format === 'csv' ? `${sessionsCsv(sessions).join('\n')}\n` : `${sessionsJson(sessions)}\n`;
+	// A second export in the same second gets a suffix (-2, -3…): never an overwrite, never EEXIST.
+	return writeNewFile(path.resolve(folder ?? process.cwd()), `sdstats-${stamp}`, `.${format}`, body);
+}
+
+/** Names each row's root (in place: the rows are fresh from the repository, and the slot is already there). */
+function stamped<T extends ListedSession>(rows: T[], rootName: string): T[] {
+	for (const row of rows) row.root_name = rootName;
+	return rows;
+}
+
 export function createExplorerData(options: {
 	root: string;
+	/** The root's name (IMAGE_FOLDERS' name, else the folder's) and label; default: the folder's name. */
+	rootName?: string;
+	rootLabel?: string;
 	dbPath: string;
 	repository: StatsRepository;
 	metadata: MetadataRepository;
@@ -173,6 +222,8 @@ export function createExplorerData(options: {
 	const {repository} = options;
 	const now = options.now ?? Date.now;
 	const triageFile = `session_metadata in ${options.sharedPath ?? options.dbPath}`;
+	const rootName = options.rootName ?? (path.basename(root) || root);
+	const stamp = <T extends ListedSession>(rows: T[]): T[] => stamped(rows, rootName);
 	// Every read of rows joins the triage: none may wait on another program's lock of its file.
 	const reads = new TriageReads(repository, options.sharedPath ?? options.dbPath);
 	// data_version reads each file's header, the triage's too: without waiting (null: look at the next poll).
@@ -186,7 +237,7 @@ export function createExplorerData(options: {
 	};
 	let lastDataVersion = dataVersion();
 	let lastTags: string[] = [];
-	const getListed = (ids: readonly string[]): ListedSession[] => reads.rows((r) => r.getListed(ids));
+	const getListed = (ids: readonly string[]): ListedSession[] => stamp(reads.rows((r) => r.getListed(ids)));
 	const getMany = (ids: readonly string[]): {rows: StoredSession[]; missing: string[]} => {
 		let missing: string[] = [];
 		const rows = reads.rows((r) => {
@@ -194,14 +245,24 @@ export function createExplorerData(options: {
 			missing = found.missing;
 			return found.rows;
 		});
-		return {rows, missing};
+		return {rows: stamp(rows), missing};
 	};
 	return {
 		root,
+		roots: [
+			{
+				name: rootName,
+				label: options.rootLabel ?? rootName,
+				path: root,
+				dbPath: options.dbPath,
+				sharedPath: options.sharedPath ?? null,
+				readonlyReason: options.readonlyReason,
+			},
+		],
 		dbPath: options.dbPath,
 		sharedPath: options.sharedPath ?? null,
 		readonlyReason: options.readonlyReason,
-		loadNewest: (limit) => reads.rows((r) => r.listNewest(root, limit)),
+		loadNewest: (limit) => stamp(reads.rows((r) => r.listNewest(root, limit))),
 		async *pages() {
 			let cursor: number | null = 0;
 			while (cursor !== null) {
@@ -213,10 +274,15 @@ export function createExplorerData(options: {
 					return page.rows;
 				});
 				cursor = next;
-				yield rows;
+				yield stamp(rows);
 			}
 		},
 		fetch: getMany,
+		fetchListed(ids) {
+			const rows = getListed(ids);
+			const found = new Set(rows.map((row) => row.session_id));
+			return {rows, missing: ids.filter((id) => !found.has(id))};
+		},
 		versions: () => readVersions(reads, root),
 		async applyTriage(targets, patch, onLocked) {
 			const snapshots = await retryWhileBusy(() => metadata.apply(targets, patch, isoFromEpochMs(now())), {
@@ -247,7 +313,10 @@ export function createExplorerData(options: {
 			return lastTags;
 		},
 		watchTriage: (listener) => reads.watch(listener),
-		refreshTriage: () => reads.refresh(),
+		async refreshTriage() {
+			const rows = await reads.refresh();
+			return rows ? stamp(rows) : null;
+		},
 		watchChanges(onHint) {
 			if (options.readonlyReason || !options.liveQueries) return null;
 			const poller = ensurePoller(options.liveQueries);
@@ -283,16 +352,7 @@ export function createExplorerData(options: {
 		},
 		exportSessions(format, sessionIds, nowMs, stallWindowMs) {
 			const {rows} = getMany(sessionIds);
-			const sessions = rows.map((row) => ({row, state: stateOf(row, nowMs, stallWindowMs)}));
-			const stamp = isoFromEpochMs(nowMs).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-			const body = format === 'csv' ? `${sessionsCsv(sessions).join('\n')}\n` : `${sessionsJson(sessions)}\n`;
-			// A second export in the same second gets a suffix (-2, -3…): never an overwrite, never EEXIST.
-			return writeNewFile(
-				path.resolve(options.exportFolder ?? process.cwd()),
-				`sdstats-${stamp}`,
-				`.${format}`,
-				body,
-			);
+			return writeExport(rows, format, nowMs, stallWindowMs, options.exportFolder);
 		},
 		async externalChanges(known) {
 			const version = dataVersion();

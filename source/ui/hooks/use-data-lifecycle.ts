@@ -25,6 +25,9 @@ export function useDataLifecycle(
 			() => undefined,
 		);
 	}, [data, dispatch]);
+	// Read here, not inside the effect: a closure naming `state` keeps that render's whole state (every row)
+	// alive for as long as the effect lives, and this one lives as long as the explorer.
+	const {stallWindowMs} = state;
 	useEffect(() => {
 		let alive = true;
 		void (async () => {
@@ -32,7 +35,7 @@ export function useDataLifecycle(
 			const views: SessionView[] = [];
 			for await (const page of data.pages()) {
 				if (!alive) return;
-				for (const row of page) views.push(toSessionView(row, nowMs, state.stallWindowMs));
+				for (const row of page) views.push(toSessionView(row, nowMs, stallWindowMs));
 				// Keys and frames get their turn between pages.
 				await new Promise((resolve) => setImmediate(resolve));
 			}
@@ -52,14 +55,17 @@ export function useDataLifecycle(
 	}, [data, dispatch, clock, check]);
 	// The `i` preset sorts by completion: sorted ahead, once, a slice at a time after loading, it answers at once.
 	const loaded = !state.loading;
-	const all = state.all;
+	// Through a ref: an effect that lives as long as the explorer must not hold the rows of its render (after a
+	// recompute of everything that was a second copy of every row, and of its sorted order).
+	const allRef = useRef(state.all);
+	allRef.current = state.all;
 	useEffect(() => {
+		const all = allRef.current;
 		if (!loaded || all.length === 0) return;
 		const controller = new AbortController();
 		void prepareSortGradually(all, INCOMPLETE_SORT.key, controller.signal);
 		return () => controller.abort();
 		// Once per load: a live update replaces `all`, and re-sorting on every update is not worth it.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [loaded]);
 	const jobRunning = state.job !== null;
 	const wasRunning = useRef(false);

@@ -27,8 +27,10 @@ function finishedMessage(summary: ComputeSummary | null, error: Error | undefine
 export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock): void {
 	const handle = useRef<JobHandle | null>(null);
 	const request = state.jobRequest;
-	const staleRef = useRef({stale: [...state.stale], newOnDisk: [...state.newOnDisk]});
-	staleRef.current = {stale: [...state.stale], newOnDisk: [...state.newOnDisk]};
+	// The sets as they are at each render, copied only when a job starts (not at every frame: they can hold
+	// 100,000 ids after a stale check).
+	const staleRef = useRef({stale: state.stale, newOnDisk: state.newOnDisk});
+	staleRef.current = {stale: state.stale, newOnDisk: state.newOnDisk};
 	useEffect(() => {
 		if (!request) return;
 		dispatch({type: 'job-request-taken'});
@@ -47,36 +49,40 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			if (pending.size === 0) return;
 			const ids = [...pending];
 			pending.clear();
-			const {rows, missing} = data.fetch(ids);
+			const {rows, missing} = data.fetchListed(ids);
 			dispatch({type: 'rows-updated', rows, removedIds: missing, nowMs: clock.now()});
 		};
-		handle.current = data.startJob(request, staleRef.current, {
-			onProgress(p) {
-				const t = clock.now();
-				if (t - lastProgress < PROGRESS_INTERVAL_MS && p.done < p.total) return;
-				lastProgress = t;
-				const last = p.errors.at(-1);
-				dispatch({
-					type: 'job-progress',
-					done: p.done,
-					total: p.total,
-					current: p.current,
-					errors: p.errors.length,
-					lastError: last ? `${last.sessionId}: ${last.reason}` : null,
-					nowMs: t,
-				});
+		handle.current = data.startJob(
+			request,
+			{stale: [...staleRef.current.stale], newOnDisk: [...staleRef.current.newOnDisk]},
+			{
+				onProgress(p) {
+					const t = clock.now();
+					if (t - lastProgress < PROGRESS_INTERVAL_MS && p.done < p.total) return;
+					lastProgress = t;
+					const last = p.errors.at(-1);
+					dispatch({
+						type: 'job-progress',
+						done: p.done,
+						total: p.total,
+						current: p.current,
+						errors: p.errors.length,
+						lastError: last ? `${last.sessionId}: ${last.reason}` : null,
+						nowMs: t,
+					});
+				},
+				onStored(ids) {
+					for (const id of ids) pending.add(id);
+					timer ??= clock.setTimeout(flush, PROGRESS_INTERVAL_MS);
+				},
+				onDone(summary, error) {
+					if (timer) clock.clearTimeout(timer);
+					flush();
+					handle.current = null;
+					dispatch({type: 'job-finished', message: finishedMessage(summary, error)});
+				},
 			},
-			onStored(ids) {
-				for (const id of ids) pending.add(id);
-				timer ??= clock.setTimeout(flush, PROGRESS_INTERVAL_MS);
-			},
-			onDone(summary, error) {
-				if (timer) clock.clearTimeout(timer);
-				flush();
-				handle.current = null;
-				dispatch({type: 'job-finished', message: finishedMessage(summary, error)});
-			},
-		});
+		);
 	}, [request, data, dispatch, clock]);
 	const cancelling = state.job?.cancelling === true;
 	useEffect(() => {

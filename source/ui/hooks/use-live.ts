@@ -1,6 +1,7 @@
 import {useEffect, type Dispatch} from 'react';
 import {isActiveStatus} from '../../core/state.js';
 import {imagesPerMinute} from '../../core/rate.js';
+import {rowKeyOf} from '../../view/session-view.js';
 import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action, ExplorerState} from '../state/types.js';
 import type {Clock, TimerHandle} from '../clock.js';
@@ -26,8 +27,10 @@ export function useLive(
 	pollMs: number,
 ): void {
 	const jobRunning = state.job !== null;
+	// Not `state.loading` inside the effect: its closures would keep that render's state (every row) alive.
+	const loading = state.loading;
 	useEffect(() => {
-		if (state.loading || jobRunning || data.readonlyReason !== null) return;
+		if (loading || jobRunning || data.readonlyReason !== null) return;
 		let busy = false;
 		let alive = true;
 		const poll = async (): Promise<void> => {
@@ -36,13 +39,13 @@ export function useLive(
 			try {
 				const result = await data.pollLive();
 				if (!alive || !result || (result.changedIds.length === 0 && result.removedIds.length === 0)) return;
-				const {rows} = data.fetch(result.changedIds);
+				const {rows} = data.fetchListed(result.changedIds);
 				const t = clock.now();
 				dispatch({type: 'rows-updated', rows, removedIds: result.removedIds, nowMs: t});
 				const next = new Map<string, number>();
 				for (const row of rows) {
 					const rate = isActiveStatus(row.manifest_status) ? imagesPerMinute(row) : null;
-					if (rate !== null) next.set(row.session_id, rate);
+					if (rate !== null) next.set(rowKeyOf(row), rate);
 				}
 				if (next.size > 0) dispatch({type: 'rates', rates: next});
 			} catch {
@@ -75,5 +78,5 @@ export function useLive(
 			if (debounce) clock.clearTimeout(debounce);
 			watch?.close();
 		};
-	}, [data, state.loading, jobRunning, dispatch, clock, pollMs]);
+	}, [data, loading, jobRunning, dispatch, clock, pollMs]);
 }

@@ -4,13 +4,14 @@
  * take the terminal's late answer about its graphics. Decoding and encoding happen on the service's worker
  * thread; results arrive as actions, so a key never waits for a picture.
  */
+import path from 'node:path';
 import {useEffect, useRef, type Dispatch} from 'react';
 import type {Int64} from '../../core/types.js';
 import {usableSeedList} from '../../core/analysis/grid.js';
 import type {ThumbnailService} from '../../jobs/thumbnails/thumbnail-service.js';
 import {readSessionImages} from '../../jobs/thumbnails/session-images.js';
-import {detailsPanel, wantedThumbs} from '../state/previews.js';
-import type {Action, ExplorerState, PreviewOutput, PreviewSession} from '../state/types.js';
+import {detailsPanel, imagePlan, wantedThumbs} from '../state/previews.js';
+import type {Action, ExplorerState, PreviewOutput, PreviewSession, PreviewThumb} from '../state/types.js';
 import type {Clock} from '../clock.js';
 
 export type PreviewServices = {
@@ -46,6 +47,9 @@ export function loadPreviewSession(sessionId: string, folder: string): PreviewSe
 	};
 }
 
+/** How long pictures that arrive one by one are held to be drawn together. */
+const BATCH_MS = 30;
+
 /** A stable kitty image id per thumbnail (1…2²⁴−1, so 256-colour terminals can carry it too). */
 function kittyIdOf(key: string): number {
 	let hash = 2166136261;
@@ -76,6 +80,30 @@ export function usePreviews(
 		return () => clock.clearTimeout(timer);
 	}, [wantedId, folder, version, dispatch, clock, settleMs]);
 
+	// The prompt of the image shown full screen, read (on the worker) when it is shown: nothing keeps prompts.
+	const shown = state.mode === 'image' ? imagePlan(state) : null;
+	const shownSession = shown?.session.sessionId ?? null;
+	const shownImage = shown?.image ?? null;
+	const promptKnown = shownImage !== null && state.previews.prompts.has(shownImage.name);
+	useEffect(() => {
+		if (!services || shownSession === null || shownImage === null || promptKnown) return;
+		let live = true;
+		void services.thumbnails
+			.prompt({folder: path.dirname(shownImage.path), name: shownImage.name, path: shownImage.path})
+			.then((answer) => {
+				if (!live) return;
+				dispatch({
+					type: 'preview-prompt',
+					sessionId: shownSession,
+					name: shownImage.name,
+					prompt: {prompt: answer.prompt, negative: answer.negative, reason: answer.reason},
+				});
+			});
+		return () => {
+			live = false;
+		};
+	}, [services, shownSession, shownImage, promptKnown, dispatch]);
+
 	// The terminal's answer to the start-up query.
 	useEffect(() => services?.onOutput?.((output) => dispatch({type: 'preview-output', output})), [services, dispatch]);
 
@@ -87,10 +115,31 @@ export function usePreviews(
 	// Keyed on what is wanted, not on what is missing: a thumbnail arriving must not restart the others.
 	const signature = `${sessionId}\n${output.protocol}\n${output.cell.width}x${output.cell.height}\n${wanted.map((w) => w.key).join('\n')}`;
 	const asked = useRef(new Set<string>());
+	// Pictures that arrive together are drawn together: one render for a sheet from the warm cache, not one per
+	// picture (each render is a whole frame: ~15 ms on a loaded machine, the bulk of a warm sheet's time). They
+	// are handed over when nothing asked is left, or BATCH_MS after the first of them.
+	const arrived = useRef<{
+		sessionId: string;
+		thumbs: Array<{key: string; thumb: PreviewThumb}>;
+		timer: unknown;
+	} | null>(null);
 	useEffect(() => {
 		if (!services || sessionId === null || output.protocol === null || missing.length === 0) return;
 		let live = true;
 		const pending = asked.current;
+		const flush = (): void => {
+			const batch = arrived.current;
+			if (!batch) return;
+			arrived.current = null;
+			if (batch.timer !== null) clock.clearTimeout(batch.timer);
+			if (live) dispatch({type: 'preview-thumbs', sessionId: batch.sessionId, thumbs: batch.thumbs});
+		};
+		const deliver = (key: string, thumb: PreviewThumb): void => {
+			if (!arrived.current) arrived.current = {sessionId, thumbs: [], timer: null};
+			arrived.current.thumbs.push({key, thumb});
+			if (pending.size === 0) flush();
+			else if (arrived.current.timer === null) arrived.current.timer = clock.setTimeout(flush, BATCH_MS);
+		};
 		for (const want of missing) {
 			const key = `${sessionId}\n${want.key}`;
 			if (asked.current.has(key)) continue;
@@ -115,11 +164,9 @@ export function usePreviews(
 				.then((thumbnail) => {
 					asked.current.delete(key);
 					if (!live || thumbnail === null) return;
-					dispatch({
-						type: 'preview-thumb',
-						sessionId,
-						key: want.key,
-						thumb: thumbnail.ok
+					deliver(
+						want.key,
+						thumbnail.ok
 							? {
 									status: 'ready',
 									lines: thumbnail.lines,
@@ -129,10 +176,12 @@ export function usePreviews(
 									...(kittyId === undefined ? {} : {kittyId}),
 								}
 							: {status: 'failed', reason: thumbnail.reason},
-					});
+					);
 				});
 		}
 		return () => {
+			// What arrived is still right for its session: hand it over before the screen moves on.
+			flush();
 			live = false;
 			// The screen changed: what was asked for and not started is no longer wanted.
 			services.thumbnails.cancel();
@@ -140,5 +189,5 @@ export function usePreviews(
 		};
 		// `signature` stands for `wanted` (hence `missing`), `sessionId` and the output.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [signature, services, dispatch]);
+	}, [signature, services, dispatch, clock]);
 }

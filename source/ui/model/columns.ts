@@ -7,7 +7,7 @@
  * images and completion % columns always stay (unless hidden with `:hide`).
  */
 import type {SessionState} from '../../core/types.js';
-import {fitToWidth} from '../../text/width.js';
+import {displayWidth, fitToWidth} from '../../text/width.js';
 import type {SortKey} from '../../view/sort.js';
 import type {SessionView} from '../../view/session-view.js';
 import {formatRate} from '../../core/rate.js';
@@ -26,7 +26,8 @@ export type ColumnId =
 	| 'steps'
 	| 'cfg'
 	| 'sampler'
-	| 'flags';
+	| 'flags'
+	| 'root';
 
 export type ColumnSpec = {
 	id: ColumnId;
@@ -68,6 +69,8 @@ export const STATE_WORD: Record<SessionState, string> = {
 const COLUMNS: ColumnSpec[] = [
 	{id: 'created', title: 'CREATED', width: 16, align: 'left', sortKey: 'created'},
 	{id: 'name', title: 'NAME', width: MIN_NAME_WIDTH, align: 'left', sortKey: 'name'},
+	// Several roots only (its width is the longest label's): which root the session is in.
+	{id: 'root', title: 'ROOT', width: 4, align: 'left', dropRank: 0},
 	{id: 'flags', title: 'FLAG', width: 5, align: 'left', dropRank: 2},
 	{id: 'model', title: 'MODEL', width: 15, align: 'left', dropRank: 1, sortKey: 'model'},
 	{id: 'state', title: 'STATE', width: 13, align: 'left', sortKey: 'state'},
@@ -89,17 +92,35 @@ export function isHideableColumn(name: string): name is ColumnId {
 	return (HIDEABLE_COLUMNS as readonly string[]).includes(name);
 }
 
-export type Layout = {columns: ColumnSpec[]; width: number};
+/**
+ * With several roots: each root's label by name (core/root-labels.ts), and the roots that cannot be read now,
+ * whose rows are shown as last computed and their root cell marked `!`.
+ */
+export type RootColumn = {labels: ReadonlyMap<string, string>; unavailable: ReadonlySet<string>};
+
+export type Layout = {columns: ColumnSpec[]; width: number; roots?: RootColumn};
 
 const COMPACT_CREATED = 11;
 /** The width below which a name starts to push out the least useful columns. */
 const NAME_COMFORT = 20;
 
 /** Which columns fit `width`, with the name column taking what is left; `hidden` columns are left out. */
-export function layoutColumns(width: number, imagesWidth = 9, hidden: ReadonlySet<ColumnId> = new Set()): Layout {
-	let columns = COLUMNS.filter((c) => c.id === 'name' || !hidden.has(c.id)).map((c) =>
-		c.id === 'images' ? {...c, width: Math.max(c.width, imagesWidth)} : {...c},
-	);
+export function layoutColumns(
+	width: number,
+	imagesWidth = 9,
+	hidden: ReadonlySet<ColumnId> = new Set(),
+	roots?: RootColumn,
+): Layout {
+	const rootWidth = roots ? Math.max(4, ...[...roots.labels.values()].map((l) => displayWidth(l) + 1)) : 0;
+	let columns = COLUMNS.filter((c) => c.id === 'name' || !hidden.has(c.id))
+		.filter((c) => c.id !== 'root' || roots !== undefined)
+		.map((c) =>
+			c.id === 'images'
+				? {...c, width: Math.max(c.width, imagesWidth)}
+				: c.id === 'root'
+					? {...c, width: rootWidth}
+					: {...c},
+		);
 	const total = (cols: ColumnSpec[]): number => MARKER_WIDTH + cols.reduce((sum, c) => sum + c.width + 1, 0);
 	const droppable = columns.filter((c) => c.dropRank !== undefined).sort((a, b) => b.dropRank! - a.dropRank!);
 	// The least useful columns (mode and after in the drop order) also give way while the name would be squeezed
@@ -125,7 +146,7 @@ export function layoutColumns(width: number, imagesWidth = 9, hidden: ReadonlySe
 	if (model && squeezed < 20) model.width -= Math.min(4, 20 - squeezed, model.width - 12);
 	const name = columns.find((c) => c.id === 'name')!;
 	name.width = Math.max(MIN_NAME_WIDTH, MIN_NAME_WIDTH + width - total(columns));
-	return {columns, width};
+	return roots ? {columns, width, roots} : {columns, width};
 }
 
 /** The narrowest terminal the list can lay out in. */
@@ -164,7 +185,7 @@ export function imagesText(actual: number, expected: number | bigint | string | 
 const MODE_SHORT: Record<string, string> = {combinatorial: 'comb', random: 'rand', unknown: '?'};
 
 /** The text of one cell (not yet fitted). */
-export function cellText(view: SessionView, id: ColumnId, compactCreated: boolean): string {
+export function cellText(view: SessionView, id: ColumnId, compactCreated: boolean, roots?: RootColumn): string {
 	const {row} = view;
 	switch (id) {
 		case 'created':
@@ -198,6 +219,11 @@ export function cellText(view: SessionView, id: ColumnId, compactCreated: boolea
 			return view.sampler;
 		case 'flags':
 			return flagsText(view);
+		case 'root': {
+			const name = row.root_name ?? '';
+			const label = roots?.labels.get(name) ?? name;
+			return roots?.unavailable.has(name) ? `${label}!` : label;
+		}
 	}
 }
 
@@ -220,7 +246,7 @@ export function rowCells(view: SessionView, layout: Layout, ratePerMinute?: numb
 		const text =
 			c.id === 'state' && view.state === 'running' && ratePerMinute !== undefined
 				? `▶ ${formatRate(ratePerMinute)}`
-				: cellText(view, c.id, compact);
+				: cellText(view, c.id, compact, layout.roots);
 		return {id: c.id, text: fitToWidth(text, c.width, c.align)};
 	});
 }

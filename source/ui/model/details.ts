@@ -91,6 +91,8 @@ export type DetailsContext = {
 	dbPath: string;
 	stale: boolean;
 	ratePerMinute?: number | undefined;
+	/** With several roots: the session's root, and why it cannot be read now (null: it can). */
+	root?: {name: string; path: string; problem: string | null};
 };
 
 export function buildDetails(
@@ -255,6 +257,15 @@ export function buildDetails(
 	field('stats version', String(row.stats_version));
 
 	section('Paths');
+	if (context.root) {
+		field('root', `${context.root.name}  ${context.root.path}`);
+		if (context.root.problem)
+			for (const part of wrapToWidth(
+				sanitizeLine(`unavailable: ${context.root.problem} (shown as last computed)`),
+				Math.max(10, width - 2),
+			))
+				lines.push({text: `  ${part}`, role: 'warning'});
+	}
 	field('folder', row.session_path);
 	field('database', context.dbPath);
 	return lines;

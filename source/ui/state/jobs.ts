@@ -77,6 +77,7 @@ export function jobsReducer(state: ExplorerState, action: JobAction): ExplorerSt
 				newOnDisk: [...action.newOnDisk],
 				staleChecked: true,
 				rootProblem: action.rootProblem ?? null,
+				rootProblems: action.rootProblems ?? {},
 			};
 		case 'message':
 			return {...s, message: action.text};

@@ -134,7 +134,10 @@ export function updateRows(
 	const state = before.loading ? before : followCursor(before);
 	const updates = new Map(viewsOf(rows, state, nowMs).map((v) => [v.id, v]));
 	const removed = new Set(removedIds);
-	const known = new Map(state.all.map((v) => [v.id, v]));
+	// The views being replaced, found in one pass over the rows: not a map of every row built at each landing
+	// (100,000 entries every 100 ms of a recompute of everything).
+	const known = new Map<string, SessionView>();
+	if (updates.size > 0) for (const v of state.all) if (updates.has(v.id)) known.set(v.id, v);
 	const added = [...updates.values()].filter((v) => !known.has(v.id));
 	let next: ExplorerState = {
 		...state,

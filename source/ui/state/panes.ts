@@ -3,6 +3,7 @@
  * the filter pane, the groups view, and Esc — going back from any of them.
  */
 import {previewsBack} from './previews.js';
+import {rowKeyOf} from '../../view/session-view.js';
 import {nextGroupBy, queryWithin, rollup} from '../../view/rollup.js';
 import {SORT_KEYS} from '../../view/sort.js';
 import {
@@ -134,7 +135,7 @@ function withScroll(state: ExplorerState, wanted: number): ExplorerState {
 		return {...state, helpScroll: Math.max(0, Math.min(max, wanted))};
 	}
 	const view = selectedView(state);
-	if (!view || state.detailsRow?.session_id !== view.id) return state;
+	if (!view || !state.detailsRow || rowKeyOf(state.detailsRow) !== view.id) return state;
 	const width = detailsWidthOf(state);
 	const max = scrollLimit(
 		detailsLinesOf(state, view, width).length,

@@ -30,7 +30,7 @@ const MIN_DETAILS_LINES = 8;
 /** A grid cell's thumbnail, in cells (a caption line below it). */
 export const GRID_CELL = {cols: 12, rows: 5};
 /** Lines the full-screen image keeps for its facts. */
-const IMAGE_INFO_LINES = 4;
+const IMAGE_INFO_LINES = 5;
 
 export function initialPreviews(output: PreviewOutput | null = null, enabled = output !== null): PreviewsState {
 	return {
@@ -47,6 +47,7 @@ export function initialPreviews(output: PreviewOutput | null = null, enabled = o
 		sheetFocus: 0,
 		grid: {axes: 0, page: 0, x: 0, y: 0},
 		image: null,
+		prompts: new Map(),
 	};
 }
 
@@ -288,15 +289,22 @@ export function previewsReducer(state: ExplorerState, action: PreviewAction): Ex
 			return withPreviews(state, {
 				session: action.session,
 				thumbs: same ? previews.thumbs : new Map(),
+				prompts: same ? previews.prompts : new Map(),
 				sheetFocus: same ? previews.sheetFocus : 0,
 				grid: same ? previews.grid : {axes: 0, page: 0, x: 0, y: 0},
 			});
 		}
-		case 'preview-thumb': {
+		case 'preview-thumbs': {
 			if (previews.session?.sessionId !== action.sessionId) return state;
 			const thumbs = new Map(previews.thumbs);
-			thumbs.set(action.key, action.thumb);
+			for (const {key, thumb} of action.thumbs) thumbs.set(key, thumb);
 			return withPreviews(state, {thumbs});
+		}
+		case 'preview-prompt': {
+			if (previews.session?.sessionId !== action.sessionId) return state;
+			const prompts = new Map(previews.prompts);
+			prompts.set(action.name, action.prompt);
+			return withPreviews(state, {prompts});
 		}
 		case 'sheet-focus': {
 			const panel = detailsPanel(state);

@@ -63,6 +63,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		newOnDisk: [],
 		staleChecked: false,
 		rootProblem: null,
+		rootProblems: {},
 		triageProblem: null,
 		detailsScroll: 0,
 		detailsRow: null,
@@ -147,7 +148,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 			return keyReducer(state, action);
 		case 'preview-output':
 		case 'preview-session-loaded':
-		case 'preview-thumb':
+		case 'preview-thumbs':
+		case 'preview-prompt':
 		case 'sheet-focus':
 		case 'grid-open':
 		case 'grid-move':

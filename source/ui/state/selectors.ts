@@ -3,8 +3,8 @@
  * an action, the header's counts, the filter pane's choices, and the details' lines (the view draws them and
  * the reducer bounds scrolling by the same ones, so the last line is always reachable).
  */
-import type {SessionState} from '../../core/types.js';
-import type {SessionView} from '../../view/session-view.js';
+import type {ListedSession, SessionState} from '../../core/types.js';
+import {rowKeyOf, type SessionView} from '../../view/session-view.js';
 import {
 	buildDetails,
 	databaseText,
@@ -13,7 +13,8 @@ import {
 	type DetailsLine,
 } from '../model/details.js';
 import {screenOf} from './screen.js';
-import type {ExplorerState} from './types.js';
+import type {ExplorerState, RootInfo} from './types.js';
+import type {RootColumn} from '../model/columns.js';
 
 /** The session under the cursor, if one is shown. */
 export function selectedView(state: ExplorerState): SessionView | undefined {
@@ -49,6 +50,23 @@ export function stateCounts(views: readonly SessionView[]): ReadonlyMap<SessionS
 	return counts;
 }
 
+const rootCountsByList = new WeakMap<readonly SessionView[], ReadonlyMap<string, number>>();
+
+/** Sessions per root (by name) over every cached session, for the header; remembered per list, as stateCounts. */
+export function rootCounts(views: readonly SessionView[]): ReadonlyMap<string, number> {
+	let counts = rootCountsByList.get(views);
+	if (counts === undefined) {
+		const made = new Map<string, number>();
+		for (const v of views) {
+			const name = v.row.root_name ?? '';
+			made.set(name, (made.get(name) ?? 0) + 1);
+		}
+		counts = made;
+		rootCountsByList.set(views, counts);
+	}
+	return counts;
+}
+
 /** Models, modes or tags present in the data, most common first, for the filter pane's choices. */
 export function choiceOptions(state: ExplorerState, field: 'model' | 'mode' | 'tag'): string[] {
 	const counts = new Map<string, number>();
@@ -72,12 +90,17 @@ export function rateOf(state: ExplorerState, view: SessionView): number | undefi
 
 /** Everything the details of a session show besides its rows: the clock, the database, staleness, the live rate. */
 export function detailsContextOf(state: ExplorerState, view: SessionView): DetailsContext {
+	// With several roots, the session's own root and caches.
+	const root = (state.info.roots ?? []).length > 1 ? rootOfRow(state, view.row) : null;
 	return {
 		nowMs: state.nowMs,
 		stallWindowMs: state.stallWindowMs,
-		dbPath: databaseText(state.info.dbPath, state.info.sharedPath ?? null),
+		dbPath: root
+			? databaseText(root.dbPath, root.sharedPath)
+			: databaseText(state.info.dbPath, state.info.sharedPath ?? null),
 		stale: state.stale.has(view.id),
 		ratePerMinute: rateOf(state, view),
+		...(root ? {root: {name: root.name, path: root.path, problem: state.rootProblems[root.name] ?? null}} : {}),
 	};
 }
 
@@ -90,7 +113,7 @@ export function detailsWidthOf(state: ExplorerState): number {
 /** The lines of the details of `view` at `width`; until its full row arrives, its name and a loading line. */
 export function detailsLinesOf(state: ExplorerState, view: SessionView, width: number): DetailsLine[] {
 	const row = state.detailsRow;
-	if (!row || row.session_id !== view.id) return [{text: view.fullName, role: 'title'}, {text: 'loading details…'}];
+	if (!row || rowKeyOf(row) !== view.id) return [{text: view.fullName, role: 'title'}, {text: 'loading details…'}];
 	return [
 		...buildDetails(view, row, width, detailsContextOf(state, view)),
 		...detailsInsightLines(state.detailsInsight, view.id, width),
@@ -100,4 +123,23 @@ export function detailsLinesOf(state: ExplorerState, view: SessionView, width: n
 /** The furthest a text of `lines` lines can scroll in `height` lines: at the bottom every remaining line fits. */
 export function scrollLimit(lines: number, height: number): number {
 	return Math.max(0, lines - height);
+}
+
+/**
+ * The root a row belongs to (its name is on the row), with the caches its actions and marks go to; null when
+ * the explorer was given no roots (a test's state) or the row names none.
+ */
+export function rootOfRow(state: ExplorerState, row: Pick<ListedSession, 'root_name'>): RootInfo | null {
+	const roots = state.info.roots ?? [];
+	return roots.find((root) => root.name === row.root_name) ?? (roots.length === 1 ? roots[0]! : null);
+}
+
+/** The root column's labels and unavailable roots; undefined with a single root (the column is not shown). */
+export function rootColumnOf(state: ExplorerState): RootColumn | undefined {
+	const roots = state.info.roots ?? [];
+	if (roots.length < 2) return undefined;
+	return {
+		labels: new Map(roots.map((root) => [root.name, root.label])),
+		unavailable: new Set(Object.keys(state.rootProblems)),
+	};
 }

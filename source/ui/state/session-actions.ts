@@ -7,7 +7,7 @@
 import {isFilterActive} from '../../view/filter.js';
 import {updateRows} from './list.js';
 import {openOverlay} from './overlays.js';
-import {selectedView} from './selectors.js';
+import {rootOfRow, selectedView} from './selectors.js';
 import type {ExplorerState, SessionMoveAction} from './types.js';
 
 const VERB = {archive: 'archive', trash: 'move to the trash'} as const;
@@ -78,9 +78,10 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 			const byId = new Map(s.all.map((v) => [v.id, v]));
 			// Each session's own folder: with several roots open, not every one lives under the first.
 			const candidates = ids.map((id) => ({
-				sessionId: id,
+				sessionId: byId.get(id)!.row.session_id,
 				state: byId.get(id)!.state,
 				folder: byId.get(id)!.row.session_path,
+				root: rootOfRow(s, byId.get(id)!.row),
 			}));
 			const opened = openOverlay(s, 'action-confirm');
 			return {
@@ -131,10 +132,11 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 			if (ids.length === 0) return {...s, message: 'no session selected'};
 			const byId = new Map(s.all.map((v) => [v.id, v]));
 			const candidates = ids.map((id) => ({
-				sessionId: id,
+				sessionId: byId.get(id)!.row.session_id,
 				state: byId.get(id)!.state,
 				createdAt: byId.get(id)!.row.session_created_at,
 				folder: byId.get(id)!.row.session_path,
+				root: rootOfRow(s, byId.get(id)!.row),
 			}));
 			return {
 				...s,

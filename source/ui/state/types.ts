@@ -11,7 +11,7 @@ import type {PreviewAction} from './types/previews.js';
 import type {SessionMoveAction} from './types/session-actions.js';
 import type {TriageAction} from './types/triage.js';
 
-export type {ExplorerState, Mode, Viewport} from './types/explorer-state.js';
+export type {ExplorerState, Mode, RootInfo, Viewport} from './types/explorer-state.js';
 export type {InputAction, TextInput} from './types/inputs.js';
 export type {JobAction, JobRequest, JobStatus} from './types/jobs.js';
 export type {ListAction} from './types/list.js';
@@ -20,6 +20,7 @@ export type {
 	PreviewAction,
 	PreviewImageInfo,
 	PreviewOutput,
+	PreviewPrompt,
 	PreviewSession,
 	PreviewThumb,
 	PreviewsState,

@@ -4,7 +4,7 @@ import {databaseText} from '../model/details.js';
 import {Box} from 'ink';
 import {SESSION_STATES} from '../../core/types.js';
 import {STATE_SYMBOL, STATE_WORD} from '../model/columns.js';
-import {stateCounts} from '../state/selectors.js';
+import {rootCounts, stateCounts} from '../state/selectors.js';
 import type {ExplorerState} from '../state/types.js';
 import type {Theme} from '../theme.js';
 import type {SessionState} from '../../core/types.js';
@@ -38,19 +38,54 @@ export function Header({
 	const rest = width - title.length - 3;
 	const dbPart = Math.max(10, Math.floor(rest * 0.45));
 	const rootPart = Math.max(10, rest - dbPart - 2);
-	const first: Segment[] = [
-		{text: title, role: 'title'},
-		{text: '  '},
-		{text: shortenPath(sanitizeLine(info.root), rootPart - 5), role: 'accent'},
-		{text: '  db '},
-		{text: shortenPath(sanitizeLine(databaseText(info.dbPath, info.sharedPath ?? null)), dbPart - 5)},
-	];
+	const roots = state.info.roots ?? [];
+	const several = roots.length > 1;
+	const caches = new Set(roots.map((r) => databaseText(r.dbPath, r.sharedPath)));
+	const first: Segment[] = several
+		? [
+				{text: title, role: 'title'},
+				{text: '  '},
+				{
+					text: truncateToWidth(
+						sanitizeLine(roots.map((r) => `${r.label} ${r.path}`).join(' · ')),
+						Math.max(10, rootPart - 2),
+					),
+					role: 'accent',
+				},
+				{text: '  db '},
+				{
+					text:
+						caches.size === 1
+							? shortenPath(sanitizeLine([...caches][0]!), dbPart - 5)
+							: `${caches.size} caches (details show each session's)`,
+				},
+			]
+		: [
+				{text: title, role: 'title'},
+				{text: '  '},
+				{text: shortenPath(sanitizeLine(info.root), rootPart - 5), role: 'accent'},
+				{text: '  db '},
+				{text: shortenPath(sanitizeLine(databaseText(info.dbPath, info.sharedPath ?? null)), dbPart - 5)},
+			];
 	const counts = stateCounts(state.all);
 	const second: Segment[] = [];
 	let used = 0;
 	const total = `${state.all.length} sessions`;
 	second.push({text: total, role: 'header'});
 	used += total.length;
+	if (several) {
+		// Per root: how many of the sessions are in it, and which roots cannot be read now (their rows are cached).
+		const perRoot = rootCounts(state.all);
+		for (const [i, root] of roots.entries()) {
+			const text = `${i === 0 ? ': ' : ' · '}${sanitizeLine(root.label)} ${perRoot.get(root.name) ?? 0}`;
+			second.push({text, role: 'header'});
+			used += displayWidth(text);
+			if (state.rootProblems[root.name] !== undefined) {
+				second.push({text: ' unavailable', role: 'warning'});
+				used += ' unavailable'.length;
+			}
+		}
+	}
 	const notice = state.rootProblem ?? state.triageProblem ?? info.notice;
 	if (notice) {
 		second.push(

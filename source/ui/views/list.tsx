@@ -4,7 +4,7 @@ import {describeFilter} from '../../view/filter.js';
 import {headerCells, layoutColumns, rowCells, type ColumnId, type Layout} from '../model/columns.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {ExplorerState} from '../state/types.js';
-import {rateOf} from '../state/selectors.js';
+import {rateOf, rootColumnOf} from '../state/selectors.js';
 import type {Role} from '../theme.js';
 import {fitToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
@@ -28,6 +28,7 @@ function rowSegments(view: SessionView, layout: Layout, selected: boolean, state
 		if (cell.id === 'state') role = `state-${view.state}`;
 		else if (cell.id === 'created' || cell.id === 'mode' || cell.id === 'sampler') role = 'dim';
 		else if (cell.id === 'flags') role = 'marked';
+		else if (cell.id === 'root') role = layout.roots?.unavailable.has(view.row.root_name ?? '') ? 'warning' : 'dim';
 		segments.push({text: `${cell.text} `, role: selected ? undefined : role});
 	}
 	return segments;
@@ -36,7 +37,7 @@ function rowSegments(view: SessionView, layout: Layout, selected: boolean, state
 export function ListView({state, width, height, theme}: PaneProps): React.JSX.Element {
 	// The flags column appears once some session carries the user's triage.
 	const hidden = state.anyTriage ? state.hiddenColumns : new Set<ColumnId>([...state.hiddenColumns, 'flags']);
-	const layout = layoutColumns(width, state.imagesWidth, hidden);
+	const layout = layoutColumns(width, state.imagesWidth, hidden, rootColumnOf(state));
 	const arrow = state.sort.direction === 'asc' ? '▲' : '▼';
 	const header: Segment[] = [
 		{text: '   '},

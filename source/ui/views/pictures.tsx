@@ -293,10 +293,16 @@ export function ImageView({state, width, height, theme}: PaneProps): React.JSX.E
 		.map(([k, v]) => `${k}=${v}`)
 		.join(' · ');
 	const thumb = state.previews.thumbs.get(thumbKey(image.name, plan.cols, plan.rows, true));
+	const prompt = state.previews.prompts.get(image.name);
 	const info = [
 		`${index + 1}/${session.images.length}  ${image.name}  ${formatBytes(image.size)}  ${new Date(image.mtimeMs).toISOString().replace('T', ' ').slice(0, 19)}`,
-		values ? `values: ${values}` : 'values: (the manifest does not list this image)',
-		image.seed !== null ? `seed: ${image.seed}` : 'seed: (not recorded)',
+		`${values ? `values: ${values}` : 'values: (the manifest does not list this image)'}  ·  ${image.seed !== null ? `seed: ${image.seed}` : 'seed: (not recorded)'}`,
+		prompt === undefined
+			? 'prompt: …'
+			: prompt.prompt !== null
+				? `prompt: ${prompt.prompt}`
+				: `prompt: (${prompt.reason ?? 'none recorded'})`,
+		prompt?.negative ? `negative: ${prompt.negative}` : '',
 	];
 	return (
 		<Pane width={width} height={height} theme={theme}>

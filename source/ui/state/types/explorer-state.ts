@@ -34,10 +34,28 @@ export type Mode =
 	| 'image';
 
 export type Viewport = {columns: number; rows: number};
+
+/** One results root as the explorer shows it (see data/explorer-data.ts ExplorerRoot). */
+export type RootInfo = {
+	readonly name: string;
+	/** Short and unambiguous among the roots (core/root-labels.ts): the root column's text. */
+	readonly label: string;
+	readonly path: string;
+	readonly dbPath: string;
+	readonly sharedPath: string | null;
+};
 export type ExplorerState = {
 	/** Where the data comes from, for the header and the details' paths. */
 	/** `dbPath`: sdstats' cache; `sharedPath`: the web UI's sessions.db it shares triage with (null: one file). */
-	info: {root: string; dbPath: string; sharedPath?: string | null; notice: string | null; readonly: boolean};
+	info: {
+		root: string;
+		dbPath: string;
+		sharedPath?: string | null;
+		notice: string | null;
+		readonly: boolean;
+		/** Every root open, in the user's order (several: the list has a root column and the header counts per root). */
+		roots?: readonly RootInfo[];
+	};
 	mode: Mode;
 	/** Where help and confirm return to. */
 	previousMode: Mode;
@@ -76,6 +94,8 @@ export type ExplorerState = {
 	staleChecked: boolean;
 	/** Why the results root cannot be read right now (rows are the cached ones), or null. */
 	rootProblem: string | null;
+	/** With several roots: each root that cannot be read (unmounted, its cache unopenable), by name: why. */
+	rootProblems: Readonly<Record<string, string>>;
 	/**
 	 * Why the triage shown may be stale (its file is locked by another program; rows show the triage last
 	 * read while it is read again on a timer), or null.

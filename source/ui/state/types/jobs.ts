@@ -33,7 +33,13 @@ export type JobAction =
 			nowMs: number;
 	  }
 	| {type: 'job-finished'; message: string}
-	| {type: 'stale-checked'; stale: readonly string[]; newOnDisk: readonly string[]; rootProblem?: string | undefined}
+	| {
+			type: 'stale-checked';
+			stale: readonly string[];
+			newOnDisk: readonly string[];
+			rootProblem?: string | undefined;
+			rootProblems?: Readonly<Record<string, string>> | undefined;
+	  }
 	| {type: 'message'; text: string | null}
 	| {type: 'quit'}
 	| {type: 'interrupt'};

@@ -57,12 +57,18 @@ export type PreviewsState = {
 	grid: {axes: number; page: number; x: number; y: number};
 	/** The image shown full screen (an index into session.images) and the mode to return to. */
 	image: {index: number; returnTo: 'details' | 'grid'} | null;
+	/** Prompts of the images shown full screen, by image name (read when shown); only the current session's. */
+	prompts: ReadonlyMap<string, PreviewPrompt>;
 };
+
+/** One image's prompt as the full-screen view shows it; a reason when there is none to show. */
+export type PreviewPrompt = {prompt: string | null; negative: string | null; reason: string | null};
 /** Pictures: the terminal's protocol, the session's images and thumbnails, the sheet, grid and full-screen image (state/previews.ts). */
 export type PreviewAction =
 	| {type: 'preview-output'; output: PreviewOutput}
 	| {type: 'preview-session-loaded'; session: PreviewSession}
-	| {type: 'preview-thumb'; sessionId: string; key: string; thumb: PreviewThumb}
+	| {type: 'preview-thumbs'; sessionId: string; thumbs: ReadonlyArray<{key: string; thumb: PreviewThumb}>}
+	| {type: 'preview-prompt'; sessionId: string; name: string; prompt: PreviewPrompt}
 	| {type: 'sheet-focus'; delta: number}
 	| {type: 'grid-open'}
 	| {type: 'grid-move'; dx: number; dy: number}

@@ -1,5 +1,6 @@
 /** Archive, trash, resume plans and undo: requests, the confirmation, progress, and their slice's actions (state/session-actions.ts). */
 import type {ListedSession, SessionState} from '../../../core/types.js';
+import type {RootInfo} from './explorer-state.js';
 
 /** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
 export type ActionRequest =
@@ -7,14 +8,20 @@ export type ActionRequest =
 			id: number;
 			kind: 'plan';
 			action: 'archive' | 'trash';
-			candidates: Array<{sessionId: string; state: SessionState; folder: string}>;
+			candidates: Array<{sessionId: string; state: SessionState; folder: string; root: RootInfo | null}>;
 	  }
 	| {id: number; kind: 'run'; planId: number}
 	| {id: number; kind: 'undo'; actionId: string; label: string}
 	| {
 			id: number;
 			kind: 'resume';
-			candidates: Array<{sessionId: string; state: SessionState; createdAt: string | null; folder: string}>;
+			candidates: Array<{
+				sessionId: string;
+				state: SessionState;
+				createdAt: string | null;
+				folder: string;
+				root: RootInfo | null;
+			}>;
 	  };
 
 /** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
