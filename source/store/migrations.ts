@@ -8,6 +8,7 @@ import {
 	SESSION_STATE_DDL,
 	SESSION_STATE_V2_COLUMNS,
 	SESSION_STATE_V3_COLUMNS,
+	MARKS_INDEXES,
 	SESSION_STATS_DDL,
 	SESSION_STATS_INDEXES,
 } from './schema.js';
@@ -53,6 +54,13 @@ export const MIGRATIONS: readonly Migration[] = [
 		version: 3,
 		apply(db) {
 			addMissingColumns(db, SESSION_STATE_V3_COLUMNS);
+		},
+	},
+	{
+		// The marks of a root read from two covering indexes (schema.ts MARKS_INDEXES).
+		version: 4,
+		apply(db) {
+			for (const statement of MARKS_INDEXES) db.exec(statement);
 		},
 	},
 ];

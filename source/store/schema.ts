@@ -99,3 +99,14 @@ export const SESSION_STATE_V3_COLUMNS: ReadonlyArray<{name: string; definition: 
 	// A SourcesRecord (core/sources.ts) as JSON: the source of each field, agreement, and what could not be read.
 	{name: 'sources_json', definition: 'sources_json TEXT'},
 ];
+
+/**
+ * Indexes schema version 4 adds, in sdstats' own file: the marks a compute compares with the disk (the ids, stats
+ * versions and fingerprints of one root's sessions) come from these two alone, never from the tables' rows (a
+ * nothing-changed compute spent a fifth of its time walking both tables). session_stats keeps the design's
+ * columns and indexes; this one is extra, named as sdstats', and the web UI never opens this file.
+ */
+export const MARKS_INDEXES = [
+	'CREATE INDEX IF NOT EXISTS sdstats_session_stats_marks ON session_stats(session_path, session_id, stats_version)',
+	'CREATE INDEX IF NOT EXISTS sdstats_session_state_fingerprint ON sdstats_session_state(session_id, fingerprint)',
+];

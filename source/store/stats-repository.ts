@@ -278,6 +278,15 @@ export class StatsRepository {
 		const sourcesColumns = hasSources ? ', origins, sources_json' : '';
 		const sourcesValues = hasSources ? ', @origins, @sources_json' : '';
 		const sourcesUpdate = hasSources ? ', origins = excluded.origins, sources_json = excluded.sources_json' : '';
+		// Without statistics SQLite prefers the primary key's index, then reads each row for its fingerprint; the
+		// covering index answers alone. Named only where it exists (a read-only database may predate version 4).
+		const fingerprintIndex = db
+			.prepare(
+				"SELECT 1 FROM main.sqlite_master WHERE type = 'index' AND name = 'sdstats_session_state_fingerprint'",
+			)
+			.get()
+			? 'INDEXED BY sdstats_session_state_fingerprint'
+			: '';
 		const SELECT_LISTED = joinTriage(selectListed(hasZeroBytes, hasSources));
 		const SELECT_SESSION = joinTriage(
 			selectSession(
@@ -308,11 +317,12 @@ export class StatsRepository {
 		this.selectOne = db.prepare(`${SELECT_SESSION} WHERE s.session_id = ?`);
 		this.selectAll = db.prepare(`${SELECT_SESSION} ORDER BY s.session_created_at DESC, s.session_id DESC`);
 		// "Directly under the root" is tested in SQL (no separator after the prefix), so paths never reach JS: the
-		// nothing-changed compute reads only ids and fingerprints (about 5× faster than the rows with their paths).
+		// nothing-changed compute reads only ids and fingerprints (about 5× faster than the rows with their paths),
+		// from the two covering indexes of schema version 4 alone (MARKS_INDEXES).
 		this.selectMarks = db
 			.prepare<[string, string, string, string], [string, string | null, number | null]>(
 				`SELECT s.session_id, b.fingerprint, s.stats_version
-				 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
+				 FROM session_stats s LEFT JOIN sdstats_session_state b ${fingerprintIndex} ON b.session_id = s.session_id
 				 WHERE s.session_path > ? AND s.session_path < ? AND instr(substr(s.session_path, length(?) + 1), ?) = 0`,
 			)
 			.raw(true);
@@ -340,18 +350,20 @@ export class StatsRepository {
 				   ifnull(b.fingerprint, '') || ':' || ifnull(b.error, '') || ':' || ifnull(m.updated_at, ''), s.rowid
 				 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 				 LEFT JOIN session_metadata m ON m.session_id = s.session_id
-				 WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`),
+				 WHERE +s.session_path > ? AND +s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`),
 			)
 			.raw(true);
-		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/').
+		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/'). Pages walk
+		// the table in rowid order (and the newest come by the created_at index): the unary + keeps the planner off
+		// the marks' path index there, which would sort the whole root again for every page.
 		this.selectNewest = db
 			.prepare<[string, string, number], ListedRow>(
-				`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? ORDER BY s.session_created_at DESC, s.session_id DESC LIMIT ?`,
+				`${SELECT_LISTED} WHERE +s.session_path > ? AND +s.session_path < ? ORDER BY s.session_created_at DESC, s.session_id DESC LIMIT ?`,
 			)
 			.raw(true);
 		this.selectPage = db
 			.prepare<[string, string, number, number], ListedRow>(
-				`${SELECT_LISTED} WHERE s.session_path > ? AND s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
+				`${SELECT_LISTED} WHERE +s.session_path > ? AND +s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
 			)
 			.raw(true);
 		// Write transactions are deferred, and their first statement claims sdstats' own file only: BEGIN

@@ -257,8 +257,9 @@ describe('schema version 2 over a version 1 database', () => {
 		const {db} = openDatabase(dbPath, 'create');
 		try {
 			// Version 3 adds the sources of rows without manifest.json (issue 15).
-			expect(SCHEMA_VERSION).toBe(3);
-			expect(db.pragma('user_version', {simple: true})).toBe(3);
+			// Version 4 adds the marks' covering indexes (issue 16).
+			expect(SCHEMA_VERSION).toBe(4);
+			expect(db.pragma('user_version', {simple: true})).toBe(4);
 			expect(stateColumns(db)).toEqual([
 				'session_id',
 				'manifest_state',

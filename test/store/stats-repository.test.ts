@@ -38,7 +38,7 @@ function freshStore() {
 }
 
 describe('schema', () => {
-	it('creates session_stats exactly as the design, with its four indexes and the foreign-key clause', () => {
+	it("creates session_stats exactly as the design, with its four indexes (and sdstats' marks index) and the foreign-key clause", () => {
 		const {db} = freshStore();
 		const columns = db
 			.prepare("SELECT name, type, dflt_value, pk, [notnull] AS nn FROM pragma_table_info('session_stats')")
@@ -59,11 +59,13 @@ describe('schema', () => {
 				)
 				.all() as Array<{name: string}>
 		).map((r) => r.name);
+		// The design's four, and sdstats' own covering index for the marks of a root (schema version 4).
 		expect(indexes).toEqual([
 			'idx_session_stats_completion',
 			'idx_session_stats_created_at',
 			'idx_session_stats_model',
 			'idx_session_stats_seed_sweep',
+			'sdstats_session_stats_marks',
 		]);
 		const fk = db
 			.prepare("SELECT [table], [from], [to], on_delete FROM pragma_foreign_key_list('session_stats')")
@@ -176,6 +178,36 @@ describe('schema', () => {
 		expect(() => openDatabase(dbPath, 'read')).toThrow(/no database/);
 		expect(fs.existsSync(dbPath)).toBe(false);
 		expect(fs.existsSync(path.dirname(dbPath))).toBe(false);
+	});
+});
+
+describe('query plans', () => {
+	/** How SQLite runs one of the repository's prepared statements (its text, read through the driver). */
+	const planOf = (db: Database.Database, repository: StatsRepository, name: string): string => {
+		const statement = (repository as unknown as Record<string, Database.Statement>)[name]!;
+		const parameters = (statement.source.match(/\?/g) ?? []).map(() => 'x');
+		return db
+			.prepare(`EXPLAIN QUERY PLAN ${statement.source}`)
+			.all(...parameters)
+			.map((row) => (row as {detail: string}).detail)
+			.join(' | ');
+	};
+
+	it('reads the marks of a root from the two covering indexes alone, never from the tables (nothing-changed compute)', () => {
+		const {db, repository} = freshStore();
+		const plan = planOf(db, repository, 'selectMarks');
+		expect(plan).toContain('COVERING INDEX sdstats_session_stats_marks');
+		expect(plan).toContain('COVERING INDEX sdstats_session_state_fingerprint');
+	});
+
+	it('pages the list and its signatures in rowid order, with no sort of the whole root per page', () => {
+		const {db, repository} = freshStore();
+		for (const name of ['selectPage', 'selectVersions']) {
+			const plan = planOf(db, repository, name);
+			expect(plan, name).toContain('INTEGER PRIMARY KEY (rowid>?)');
+			expect(plan, name).not.toContain('TEMP B-TREE');
+		}
+		expect(planOf(db, repository, 'selectNewest')).toContain('idx_session_stats_created_at');
 	});
 });
 

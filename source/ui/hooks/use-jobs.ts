@@ -8,6 +8,15 @@ import type {Clock, TimerHandle} from '../clock.js';
 /** Progress reaches the screen at most this often (a fast job reports per session). */
 const PROGRESS_INTERVAL_MS = 100;
 
+/**
+ * How often stored rows land in a list of `size` sessions: every landing copies the list (the reducer never
+ * changes one in place), so a big list lands less often: every 100 ms up to 10,000 rows, every second at
+ * 100,000 (the progress line still moves every 100 ms).
+ */
+export function landingIntervalMs(size: number): number {
+	return Math.max(PROGRESS_INTERVAL_MS, Math.round(size / 100));
+}
+
 function jobLabel(request: JobRequest): string {
 	if (request.scope === 'all') return 'all sessions';
 	if (request.scope === 'stale') return 'stale and new sessions';
@@ -31,6 +40,8 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 	// 100,000 ids after a stale check).
 	const staleRef = useRef({stale: state.stale, newOnDisk: state.newOnDisk});
 	staleRef.current = {stale: state.stale, newOnDisk: state.newOnDisk};
+	const sizeRef = useRef(state.all.length);
+	sizeRef.current = state.all.length;
 	useEffect(() => {
 		if (!request) return;
 		dispatch({type: 'job-request-taken'});
@@ -73,7 +84,7 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 				},
 				onStored(ids) {
 					for (const id of ids) pending.add(id);
-					timer ??= clock.setTimeout(flush, PROGRESS_INTERVAL_MS);
+					timer ??= clock.setTimeout(flush, landingIntervalMs(sizeRef.current));
 				},
 				onDone(summary, error) {
 					if (timer) clock.clearTimeout(timer);
