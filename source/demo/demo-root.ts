@@ -20,6 +20,7 @@ import {isImageName, MANIFEST_NAME} from '../core/images.js';
 import {TINY_PNG, writeSession} from './corpus.js';
 import {DEMO_VERSION, demoSessions} from './sessions.js';
 import {localMs} from './when.js';
+import {demoLegacySessions, writeDemoLegacySessions} from './legacy-sessions.js';
 
 export {DEMO_VERSION, demoSessions} from './sessions.js';
 export type {DemoSession} from './drafts.js';
@@ -72,6 +73,8 @@ export function writeDemoRoot(root: string): void {
 				fs.writeFileSync(path.join(folder, images[3]!), TINY_PNG.subarray(0, 40)),
 			);
 	}
+	// Runs from before manifest.json: V1 plans, Phase-1 metadata.json, images carrying their parameters.
+	writeDemoLegacySessions(root);
 	// Things a results root holds that are not sessions.
 	writeSession(path.join(root, 'dryrun'), {
 		name: '20251112_230000-dryrun_test',
@@ -100,7 +103,10 @@ function hasCurrentStamp(root: string): boolean {
 
 /** The demo of this version, with every one of its session folders still there. */
 function isCompleteDemo(root: string): boolean {
-	return hasCurrentStamp(root) && demoSessions().every(({spec}) => fs.existsSync(path.join(root, spec.name)));
+	return (
+		hasCurrentStamp(root) &&
+		[...demoSessions(), ...demoLegacySessions()].every(({spec}) => fs.existsSync(path.join(root, spec.name)))
+	);
 }
 
 function setMtime(file: string, ms: number): void {
