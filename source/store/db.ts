@@ -20,6 +20,7 @@ import {layoutFor, SHARED_SCHEMA, type StoreLayout} from './layout.js';
 import {SESSION_METADATA_DDL} from './schema.js';
 import {hasOldCache, moveOldCache, type OldCacheStep} from './old-cache.js';
 import {diskFullMessage, isDiskFull} from './disk-full.js';
+import {isBusy} from './busy-retry.js';
 
 export {diskFullMessage, diskNearlyFull, isDiskFull} from './disk-full.js';
 
@@ -79,6 +80,11 @@ export function isOpenProblem(error: unknown): error is Error {
 	return (
 		error instanceof DatabaseOpenError || error instanceof SchemaConflictError || error instanceof NewerSchemaError
 	);
+}
+
+/** A database another program kept locked for longer than sdstats waits. */
+export function lockedMessage(file: string): string {
+	return `${file} stayed locked by another program for ${BUSY_TIMEOUT_MS / 1000} s (the web UI, a sqlite3 shell, a backup?): try again when it is released`;
 }
 
 /**
@@ -281,6 +287,9 @@ function openFile(
 		db.close();
 		created.undo();
 		if (isCorruptionError(error)) throw new DatabaseCorruptError(corruptMessage(file, error));
+		// Another program held the lock past the busy timeout (a sqlite3 shell's BEGIN EXCLUSIVE, a VACUUM, a
+		// backup): one sentence, not SQLite's words and a stack trace.
+		if (isBusy(error)) throw new DatabaseOpenError(lockedMessage(sharedPath ?? file));
 		const code = String((error as {code?: unknown}).code ?? '');
 		// Reading a full disk's database: the snapshot below (the copy goes to the temporary folder).
 		if (!readonly && isDiskFull(error, file)) throw new DatabaseOpenError(diskFullMessage(file));

@@ -3,6 +3,7 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import {describe, expect, it} from 'vitest';
 import {writeSession} from '../../source/demo/corpus.js';
 import {makeWorkspace} from '../helpers/temp.js';
@@ -117,5 +118,32 @@ describe('a read-only --db file (regression: doctor --rebuild backed it up, then
 		expect(fs.readFileSync(db).equals(bytes)).toBe(true);
 		// Nothing but SQLite's own journal files beside it (no backup, no lock left).
 		expect(fs.readdirSync(folder).filter((f) => !/^cache\.db(-wal|-shm)?$/.test(f))).toEqual([]);
+	});
+});
+
+describe('sessions.db locked by another program past the busy timeout (regression: every command printed "SqliteError: database is locked" and a stack trace)', () => {
+	it('list and compute say so in one sentence, exit 1, and work once it is released', async () => {
+		const {base, root, dbPath} = makeWorkspace('sdstats-heldlock-');
+		writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 1}, images: 1});
+		expect((await cli(['compute', '--root', root])).code).toBe(0);
+		// Another program's connection holds the web UI's file under BEGIN EXCLUSIVE for the whole wait.
+		const holder = new Database(dbPath);
+		holder.exec('BEGIN EXCLUSIVE');
+		try {
+			for (const command of [['list'], ['compute']]) {
+				const result = await cli([...command, '--root', root]);
+				expect(result.code, result.stderr).toBe(1);
+				expect(result.stderr).toBe(
+					`sdstats ${command[0]}: ${dbPath} stayed locked by another program for 10 s (the web UI, a sqlite3 shell, a backup?): try again when it is released\n`,
+				);
+			}
+		} finally {
+			holder.exec('COMMIT');
+			holder.close();
+		}
+		expect(fs.readdirSync(path.join(base, 'metadata')).sort()).toEqual(['sdstats.db', 'sessions.db']);
+		const listed = await cli(['list', '--json', '--root', root]);
+		expect(listed.code, listed.stderr).toBe(0);
+		expect((JSON.parse(listed.stdout) as unknown[]).length).toBe(1);
 	});
 });
