@@ -88,7 +88,12 @@ export function createExplorerActions(options: {
 				{
 					task: 'plan',
 					kind,
-					candidates: [...candidates],
+					// Each session through its own root: its folder, its database, its root's archive folder.
+					candidates: candidates.map(({root, ...candidate}) => ({
+						...candidate,
+						...(root ? {root: {path: root.path, dbPath: root.dbPath}} : {}),
+						target: archiveFolderFor(options.stateDir, root?.path ?? options.root).folder,
+					})),
 					target: archiveFolderFor(options.stateDir, options.root).folder,
 					options: {
 						root: options.root,
