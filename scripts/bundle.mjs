@@ -212,6 +212,7 @@ const WORKERS = {
 	'stale-worker': 'source/jobs/stale-worker.ts',
 	'insight-worker': 'source/jobs/insight-worker.ts',
 	'thumbnail-worker': 'source/jobs/thumbnails/thumbnail-worker.ts',
+	'action-worker': 'source/jobs/actions/action-worker.ts',
 };
 
 /** One flat folder: the entries, the worker scripts they start, and their shared chunks. */
@@ -248,7 +249,11 @@ async function bundle(outdir, entryPoints) {
 
 await bundle(path.join(OUT, 'bin'), {cli: 'source/cli.ts'});
 // The benchmark times keys in its own process: through the same bundled Ink, so it measures what users run.
-await bundle(path.join(OUT, 'bench-bin'), {explorer: 'bench/explorer.tsx', pictures: 'bench/pictures.tsx'});
+await bundle(path.join(OUT, 'bench-bin'), {
+	explorer: 'bench/explorer.tsx',
+	pictures: 'bench/pictures.tsx',
+	'patch-cost': 'bench/patch-cost.tsx',
+});
 
 // A patch that never ran means the dependency moved (a renamed file, a new import): fail instead of shipping
 // the unpatched code silently.

@@ -18,8 +18,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {isImageName, MANIFEST_NAME} from '../core/images.js';
 import {TINY_PNG, writeSession} from './corpus.js';
+import {demoPictures} from './demo-pictures.js';
 import {DEMO_VERSION, demoSessions} from './sessions.js';
 import {localMs} from './when.js';
+import {demoLegacySessions, writeDemoLegacySessions} from './legacy-sessions.js';
 
 export {DEMO_VERSION, demoSessions} from './sessions.js';
 export type {DemoSession} from './drafts.js';
@@ -45,9 +47,10 @@ export function demoBaseDir(env: Record<string, string | undefined>, homedir: st
 /** Writes the whole demo (sessions and clutter) into `root`, which may not exist yet. */
 export function writeDemoRoot(root: string): void {
 	fs.mkdirSync(root, {recursive: true});
+	const pictures = new Map<string, Uint8Array>();
 	for (const {spec} of demoSessions()) {
-		// Real (1×1) PNG files: images viewers can open, and that the anomaly checks find whole.
-		const folder = writeSession(root, {...spec, realPng: true});
+		// Real PNG files: images viewers can open, that the anomaly checks find whole, and that show a picture.
+		const folder = writeSession(root, {...spec, realPng: true, imageBytes: demoPictures(spec, pictures)});
 		// Side files get the session's times too, so the whole tree is reproducible.
 		for (const name of Object.keys(spec.extraFiles ?? {}))
 			setMtime(path.join(folder, name), spec.manifestMtimeMs ?? 0);
@@ -72,6 +75,8 @@ export function writeDemoRoot(root: string): void {
 				fs.writeFileSync(path.join(folder, images[3]!), TINY_PNG.subarray(0, 40)),
 			);
 	}
+	// Runs from before manifest.json: V1 plans, Phase-1 metadata.json, images carrying their parameters.
+	writeDemoLegacySessions(root);
 	// Things a results root holds that are not sessions.
 	writeSession(path.join(root, 'dryrun'), {
 		name: '20251112_230000-dryrun_test',
@@ -100,7 +105,10 @@ function hasCurrentStamp(root: string): boolean {
 
 /** The demo of this version, with every one of its session folders still there. */
 function isCompleteDemo(root: string): boolean {
-	return hasCurrentStamp(root) && demoSessions().every(({spec}) => fs.existsSync(path.join(root, spec.name)));
+	return (
+		hasCurrentStamp(root) &&
+		[...demoSessions(), ...demoLegacySessions()].every(({spec}) => fs.existsSync(path.join(root, spec.name)))
+	);
 }
 
 function setMtime(file: string, ms: number): void {

@@ -34,6 +34,8 @@ export type LegacySessionSpec = {
 	bare?: boolean;
 	firstImageMs?: number;
 	imageIntervalMs?: number;
+	/** When the plan says it was written (V1 generated_at, Phase-1 generation_info.date), local ISO time. */
+	generatedAt?: string;
 };
 
 const DEFAULTS = {
@@ -129,7 +131,7 @@ function v1Manifest(spec: LegacySessionSpec): unknown {
 	return {
 		session_name: spec.stem ?? 'session',
 		template_source: `${spec.stem ?? 'session'}.yaml`,
-		generated_at: '2025-10-12T14:03:22.123456',
+		generated_at: spec.generatedAt ?? '2025-10-12T14:03:22.123456',
 		total_variations: planned,
 		templating_system: 'v2.0',
 		variations: Array.from({length: planned}, (_, index) => ({
@@ -158,8 +160,8 @@ function phase1Metadata(spec: LegacySessionSpec): unknown {
 	return {
 		version: '1.0',
 		generation_info: {
-			date: '2025-10-02T10:00:00',
-			timestamp: '20251002_100000',
+			date: spec.generatedAt ?? '2025-10-02T10:00:00',
+			timestamp: (spec.generatedAt ?? '2025-10-02T10:00:00').slice(0, 19).replace(/[-:]/g, '').replace('T', '_'),
 			session_name: spec.stem ?? 'session',
 			total_images: spec.planned ?? spec.images,
 			generation_time_seconds: 120.5,

@@ -18,7 +18,7 @@ import {
 import {corruptMessage, isCorruptionError} from './corruption.js';
 import {layoutFor, SHARED_SCHEMA, type StoreLayout} from './layout.js';
 import {SESSION_METADATA_DDL} from './schema.js';
-import {hasOldCache, moveOldCache} from './old-cache.js';
+import {hasOldCache, moveOldCache, type OldCacheStep} from './old-cache.js';
 import {diskFullMessage, isDiskFull} from './disk-full.js';
 
 export {diskFullMessage, diskNearlyFull, isDiskFull} from './disk-full.js';
@@ -40,6 +40,8 @@ export type OpenOptions = {
 	 * and a failed open removes the folders it made.
 	 */
 	createFolder?: boolean;
+	/** For crash tests only: told at each step boundary of the one-time move of a 0.1.0 cache (store/old-cache.ts). */
+	onOldCacheStep?: (step: OldCacheStep) => void;
 };
 
 export type OpenedDatabase = {
@@ -204,7 +206,10 @@ export function openDatabase(dbPath: string, mode: OpenMode, options: OpenOption
 	const cacheExists = fs.existsSync(layout.cachePath);
 	const sharedExists = fs.existsSync(layout.sharedPath);
 	const oldCache = sharedExists && hasOldCache(layout.sharedPath);
-	if (!cacheExists && oldCache && mode === 'read') {
+	// A move stopped before its copy was committed (a crash, a kill) left the companion without rows: the
+	// 0.1.0 cache is still the one to read.
+	const copyUnfinished = cacheExists && oldCache && holdsNoStats(layout.cachePath);
+	if ((!cacheExists || copyUnfinished) && oldCache && mode === 'read') {
 		// A 0.1.0 cache not moved yet: read it where it is; the next compute (or explorer) moves it.
 		const opened = openFile(layout.sharedPath, null, 'read', options);
 		return {
@@ -269,7 +274,7 @@ function openFile(
 		}
 		if (sharedPath) {
 			attachShared(db, sharedPath, readonly, created);
-			if (oldCache && !readonly) events.push(moveOldCache(db, sharedPath, file));
+			if (oldCache && !readonly) events.push(moveOldCache(db, sharedPath, file, options.onOldCacheStep));
 		}
 		return {db, path: file, sharedPath, readonly, journalMode, notice, events};
 	} catch (error) {
@@ -340,6 +345,19 @@ function attachShared(db: Database.Database, sharedPath: string, readonly: boole
 				'CREATE TEMP TABLE IF NOT EXISTS session_metadata',
 			),
 		);
+	}
+}
+
+/** Whether sdstats' cache file has no stats row (or cannot tell: then it is read as it is). */
+function holdsNoStats(file: string): boolean {
+	let db: Database.Database | null = null;
+	try {
+		db = new Database(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+		return db.prepare<[], number>('SELECT count(*) FROM session_stats').pluck().get() === 0;
+	} catch {
+		return false;
+	} finally {
+		db?.close();
 	}
 }
 

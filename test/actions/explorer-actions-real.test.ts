@@ -27,7 +27,7 @@ describe('createExplorerActions', () => {
 			exportFolder: ws.base,
 		});
 
-		const plan = actions.plan('archive', [{sessionId: sessionName(0), state: 'complete'}]);
+		const plan = await actions.plan('archive', [{sessionId: sessionName(0), state: 'complete'}]);
 		expect(plan.movable).toBe(1);
 		expect(plan.lines[0]).toBe('archive 1 session (3 files, ' + plan.lines[0]!.split(', ')[1]);
 		const progress: number[] = [];

@@ -1,8 +1,25 @@
 /** Archive and trash from the explorer: which sessions, the confirmation screen, progress, stopping, and one U. */
 import {afterEach, describe, expect, it} from 'vitest';
-import type {ActionOutcome, ExplorerActions, SessionActionKind} from '../../source/ui/data/explorer-actions.js';
+import {
+	createExplorerActions,
+	type ActionOutcome,
+	type ExplorerActions,
+	type SessionActionKind,
+} from '../../source/ui/data/explorer-actions.js';
+import type {ActionJob, ActionJobEvents} from '../../source/jobs/actions/action-job.js';
+import type {ActionPlan} from '../../source/jobs/actions/plan.js';
+import type {ActionSummary} from '../../source/jobs/actions/run-action.js';
 import type {StoredSession} from '../../source/core/types.js';
-import {KEYS, fakeData, renderExplorer, rowNames, type FakeData, type Harness} from '../helpers/explorer.js';
+import {
+	KEYS,
+	cursorName,
+	fakeData,
+	renderExplorer,
+	rowNames,
+	waitFor,
+	type FakeData,
+	type Harness,
+} from '../helpers/explorer.js';
 import {sampleSessions} from '../helpers/sessions.js';
 
 let harness: Harness | undefined;
@@ -21,7 +38,7 @@ function fakeActions(
 	let next = 1;
 	let nextAction = 1;
 	const actions: ExplorerActions = {
-		plan(kind, candidates) {
+		async plan(kind, candidates) {
 			const planId = next++;
 			const movable = candidates.filter((c) => c.state !== 'running');
 			plans.set(planId, {kind, ids: movable.map((c) => c.sessionId)});
@@ -188,5 +205,82 @@ describe('archive and trash keys', () => {
 		harness = await renderExplorer({data, columns: 140, rows: 30});
 		await harness.press('A');
 		await harness.waitForFrame((f) => f.includes('archive and trash are not available here'));
+	});
+});
+
+describe('actions run off the screen thread', () => {
+	it('keys answer during a long move: the cursor moves while the job works, and Esc reaches the job', async () => {
+		const data = fakeData(sampleSessions());
+		const asked: string[] = [];
+		let release: ((summary: ActionSummary) => void) | null = null;
+		let runEvents: ActionJobEvents = {};
+		let runCancel: {cancelled: boolean} = {cancelled: false};
+		// A slow mover: the run settles only when the test says so, as a copy of many gigabytes would.
+		const job: ActionJob = async (task, events, cancel) => {
+			asked.push(task.task);
+			if (task.task === 'plan') {
+				const moves = task.candidates.map((c) => ({
+					sessionId: c.sessionId,
+					from: c.folder ?? c.sessionId,
+					to: `/archive/${c.sessionId}`,
+					method: 'copy' as const,
+					files: 3,
+					bytes: 3_000_000,
+					listing: null,
+				}));
+				const plan: ActionPlan = {
+					kind: 'archive',
+					root: '/results',
+					target: '/archive',
+					dbPath: null,
+					moves,
+					skipped: [],
+					freeBytes: 1e12,
+					copyBytes: 3_000_000 * moves.length,
+				};
+				return {type: 'planned', plan};
+			}
+			if (task.task !== 'run') throw new Error('unexpected task');
+			runEvents = events;
+			runCancel = cancel;
+			const summary = await new Promise<ActionSummary>((resolve) => {
+				release = resolve;
+			});
+			return {type: 'ran', plan: task.plan, summary};
+		};
+		const actions = createExplorerActions({
+			root: '/results',
+			dbPath: '/metadata/sessions.db',
+			stateDir: '/state',
+			env: {},
+			now: () => 0,
+			job,
+		});
+		harness = await renderExplorer({data, actions, columns: 160, rows: 30});
+		const first = cursorName(await harness.waitForFrame((f) => cursorName(f) !== undefined));
+		await harness.press(KEYS.down, 'A');
+		await harness.waitForFrame((f) => f.includes('Archive the selected session?') && f.includes('y or Enter'));
+		await harness.press('y');
+		await waitFor(
+			() => release !== null,
+			() => 'the run to start',
+		);
+		runEvents.onProgress?.({done: 0, total: 1, bytesDone: 1_000_000, bytesTotal: 3_000_000, sessionId: 'x'});
+		await harness.waitForFrame((f) => f.includes('moving sessions: 0/1'));
+		// The move is still going: keys are answered at once.
+		await harness.press(KEYS.up);
+		await harness.waitForFrame((f) => cursorName(f) === first && f.includes('moving sessions: 0/1'));
+		await harness.press(KEYS.down, KEYS.down);
+		const moved = await harness.waitForFrame((f) => cursorName(f) !== first && f.includes('moving sessions'));
+		expect(rowNames(moved).indexOf(cursorName(moved)!)).toBe(2);
+		await harness.press(KEYS.escape);
+		await harness.waitForFrame((f) => f.includes('stopping after the current session'));
+		await waitFor(
+			() => runCancel.cancelled,
+			() => 'the stop request to reach the job',
+		);
+		release!({actionId: 'a1', moved: [], failed: [], stopped: ['x'], databaseProblem: null});
+		await harness.waitForFrame((f) => f.includes('archived 0 sessions') && !f.includes('moving sessions'));
+		expect(asked).toEqual(['plan', 'run']);
 	});
 });

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {errorCode} from '../../scan/errors.js';
 import {inventory, InventoryError} from '../../scan/folder-inventory.js';
-import {relocateInDatabase, RelocationError, type PathChange} from '../../store/session-paths.js';
+import {relocateInDatabaseRetrying, RelocationError, type PathChange} from '../../store/session-paths.js';
+import type {RetryClock} from '../../store/busy-retry.js';
 import {createTrashInfo, prepareTrash} from './freedesktop-trash.js';
 import {
 	ActionLock,
@@ -38,6 +39,10 @@ export type RunOptions = {
 	nowMs: number;
 	cancel?: {cancelled: boolean};
 	onProgress?: (progress: ActionProgress) => void;
+	/** Told once when the web UI holds sessions.db locked at the end (the paths are written when it lets go). */
+	onDatabaseLocked?: () => void;
+	/** Timers for the database retries (tests pass a fake). */
+	retryClock?: RetryClock;
 	/** Test hook: called at named points of each session's move (the crash tests kill the process there). */
 	onStep?: (point: string, sessionId: string) => void;
 };
@@ -195,7 +200,10 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 	options.onStep?.('before-database', '');
 
 	try {
-		relocateInDatabase(plan.dbPath, summary.moved);
+		await relocateInDatabaseRetrying(plan.dbPath, summary.moved, {
+			onLocked: options.onDatabaseLocked,
+			clock: options.retryClock,
+		});
 	} catch (error) {
 		if (!(error instanceof RelocationError)) throw error;
 		summary.databaseProblem = error.message;

@@ -1,17 +1,18 @@
 /**
  * What the explorer's archive, trash and undo keys call: plans shown on the confirmation screen, runs with
- * progress and a stop between sessions, and taking an action back. The real one works on the folders through
- * the journalled mover (jobs/actions); tests pass their own.
+ * progress and a stop between sessions, and taking an action back. Plans, runs and undos go to the action
+ * job (a worker thread: the listing and the copies never hold the screen); tests pass their own job or
+ * their own actions.
  */
 import path from 'node:path';
 import type {SessionState} from '../../core/types.js';
 import {toJson} from '../../format/json.js';
 import {buildResumePlan} from '../../jobs/actions/resume-plan.js';
 import {writeNewFile} from '../../jobs/write-new-file.js';
-import {listJournals, readJournal} from '../../jobs/actions/journal.js';
-import {planArchive, planRestore, planTrash, type ActionPlan} from '../../jobs/actions/plan.js';
+import type {ActionPlan} from '../../jobs/actions/plan.js';
 import {archiveFolderFor} from '../../jobs/actions/remembered.js';
-import {runAction, type ActionProgress} from '../../jobs/actions/run-action.js';
+import type {ActionProgress, ActionSummary} from '../../jobs/actions/run-action.js';
+import {startActionJob, type ActionJob, type ActionTaskResult} from '../../jobs/actions/action-job.js';
 import {planHeadline, planLines, summaryLines} from '../../jobs/actions/lines.js';
 
 export type SessionActionKind = 'archive' | 'trash';
@@ -30,7 +31,8 @@ export type ExplorerActions = {
 	plan(
 		kind: SessionActionKind,
 		candidates: ReadonlyArray<{sessionId: string; state: SessionState; folder?: string; root?: CandidateRoot}>,
-	): PlanView;
+	): Promise<PlanView>;
+	/** `onProgress` also says (as the current session's text) when the web UI holds sessions.db at the end. */
 	run(planId: number, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
 	/** Writes one resume plan of the sessions' missing images to a new file in the working folder; says where. */
 	resume(
@@ -57,32 +59,68 @@ export function createExplorerActions(options: {
 	env: Readonly<{[key: string]: string | undefined}>;
 	now: () => number;
 	exportFolder?: string;
+	/** Where plans, runs and undos are carried out (default: a worker thread). */
+	job?: ActionJob;
 }): ExplorerActions {
+	const job = options.job ?? startActionJob;
 	const plans = new Map<number, ActionPlan>();
 	let nextPlan = 1;
-	const outcome = (plan: ActionPlan, summary: Awaited<ReturnType<typeof runAction>>): ActionOutcome => ({
+	const outcome = (plan: ActionPlan, summary: ActionSummary): ActionOutcome => ({
 		actionId: summary.moved.length > 0 && summary.databaseProblem === null ? summary.actionId : null,
 		message: summaryLines(plan, summary).join(' · '),
 		movedIds: summary.moved.map((m) => m.sessionId),
 	});
+	const settle = (result: ActionTaskResult): ActionOutcome =>
+		result.type === 'ran'
+			? outcome(result.plan, result.summary)
+			: {actionId: null, message: result.type === 'refused' ? result.message : 'nothing was done', movedIds: []};
+	// The progress line says so while the web UI holds sessions.db (the folders have moved; the paths wait).
+	const events = (onProgress: (p: ActionProgress) => void) => {
+		let last: ActionProgress = {done: 0, total: 0, bytesDone: 0, bytesTotal: 0, sessionId: null};
+		return {
+			onProgress: (p: ActionProgress) => onProgress((last = p)),
+			onDatabaseLocked: () => onProgress({...last, sessionId: 'waiting for the web UI to release sessions.db'}),
+		};
+	};
 	return {
-		plan(kind, candidates) {
-			const planOptions = {root: options.root, dbPath: options.dbPath, includeRunning: false};
-			const plan =
-				kind === 'archive'
-					? planArchive(candidates, archiveFolderFor(options.stateDir, options.root).folder, planOptions)
-					: planTrash(candidates, {...planOptions, env: options.env, nowMs: options.now()});
+		async plan(kind, candidates) {
+			const result = await job(
+				{
+					task: 'plan',
+					kind,
+					candidates: [...candidates],
+					target: archiveFolderFor(options.stateDir, options.root).folder,
+					options: {
+						root: options.root,
+						dbPath: options.dbPath,
+						includeRunning: false,
+						env: options.env,
+						nowMs: options.now(),
+					},
+				},
+				{},
+				{cancelled: false},
+			);
+			if (result.type !== 'planned') throw new Error('the plan could not be made');
 			const planId = nextPlan++;
-			plans.set(planId, plan);
-			return {planId, lines: planLines(plan), movable: plan.moves.length, label: planHeadline(plan)};
+			plans.set(planId, result.plan);
+			return {
+				planId,
+				lines: planLines(result.plan),
+				movable: result.plan.moves.length,
+				label: planHeadline(result.plan),
+			};
 		},
 		async run(planId, onProgress, cancel) {
 			const plan = plans.get(planId);
 			if (!plan) return {actionId: null, message: 'that plan is gone; ask again', movedIds: []};
 			plans.delete(planId);
-			return outcome(
-				plan,
-				await runAction(plan, {stateDir: options.stateDir, nowMs: options.now(), cancel, onProgress}),
+			return settle(
+				await job(
+					{task: 'run', plan, stateDir: options.stateDir, nowMs: options.now()},
+					events(onProgress),
+					cancel,
+				),
 			);
 		},
 		resume(candidates) {
@@ -100,20 +138,12 @@ export function createExplorerActions(options: {
 			return `resume plan for ${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${String(plan.total_missing)} missing images${skipped}) written to ${file}`;
 		},
 		async undo(actionId, onProgress, cancel) {
-			const file = listJournals(options.stateDir).find((j) => j.id === actionId && !j.open);
-			const journal = file ? readJournal(file.file) : null;
-			if (!journal) return {actionId: null, message: 'that action is no longer in the journal', movedIds: []};
-			if (journal.undoneBy) return {actionId: null, message: 'that action was already taken back', movedIds: []};
-			const plan = planRestore(journal, options.dbPath);
-			if (plan.moves.length === 0)
-				return {
-					actionId: null,
-					message: `nothing to put back: ${plan.skipped.map((s) => `${s.sessionId} ${s.reason}`).join('; ')}`,
-					movedIds: [],
-				};
-			return outcome(
-				plan,
-				await runAction(plan, {stateDir: options.stateDir, nowMs: options.now(), cancel, onProgress}),
+			return settle(
+				await job(
+					{task: 'undo', actionId, stateDir: options.stateDir, dbPath: options.dbPath, nowMs: options.now()},
+					events(onProgress),
+					cancel,
+				),
 			);
 		},
 	};

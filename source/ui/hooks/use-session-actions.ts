@@ -45,26 +45,27 @@ export function useSessionActions(
 			return;
 		}
 		if (request.kind === 'plan') {
-			try {
-				const plan = actions.plan(request.action, request.candidates);
-				dispatch({
-					type: 'action-planned',
-					requestId: request.id,
-					planId: plan.planId,
-					lines: plan.lines,
-					movable: plan.movable,
-					error: null,
-				});
-			} catch (error) {
-				dispatch({
-					type: 'action-planned',
-					requestId: request.id,
-					planId: null,
-					lines: [],
-					movable: 0,
-					error: (error as Error).message,
-				});
-			}
+			// Planned off this thread (listing a thousand folders takes a while): the screen answers meanwhile.
+			actions.plan(request.action, request.candidates).then(
+				(plan) =>
+					dispatch({
+						type: 'action-planned',
+						requestId: request.id,
+						planId: plan.planId,
+						lines: plan.lines,
+						movable: plan.movable,
+						error: null,
+					}),
+				(error: unknown) =>
+					dispatch({
+						type: 'action-planned',
+						requestId: request.id,
+						planId: null,
+						lines: [],
+						movable: 0,
+						error: (error as Error).message,
+					}),
+			);
 			return;
 		}
 		if (request.kind === 'resume') {

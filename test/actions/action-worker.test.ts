@@ -1,0 +1,118 @@
+/** The action job on a worker thread (the compiled build): plan, run with progress, a stop request, undo. */
+import fs from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {describe, expect, it} from 'vitest';
+import type {ActionTaskResult} from '../../source/jobs/actions/action-job.js';
+import type {ActionProgress} from '../../source/jobs/actions/run-action.js';
+import {computeRoot, sessionName, sessionsIn, writeSession} from '../helpers/action-fixtures.js';
+import {actionWorkspace, pathsIn} from './action-harness.js';
+
+async function compiledJob(): Promise<typeof import('../../source/jobs/actions/action-job.js')> {
+	const compiled = fileURLToPath(new URL('../../dist/source/jobs/actions/action-job.js', import.meta.url));
+	if (!fs.existsSync(compiled)) throw new Error(`build first: ${compiled} is missing (npm test builds it)`);
+	expect(fs.existsSync(path.join(path.dirname(compiled), 'action-worker.js'))).toBe(true);
+	return (await import(compiled)) as typeof import('../../source/jobs/actions/action-job.js');
+}
+
+function ran(result: ActionTaskResult): Extract<ActionTaskResult, {type: 'ran'}> {
+	if (result.type !== 'ran') throw new Error(`expected a run, got ${JSON.stringify(result)}`);
+	return result;
+}
+
+describe('the action job on a worker thread', () => {
+	it('plans, archives with progress and takes it back; folders and paths follow', async () => {
+		const {startActionJob} = await compiledJob();
+		const ws = actionWorkspace();
+		for (let i = 0; i < 3; i++) writeSession(ws.root, sessionName(i), {images: 2, numImages: 2});
+		await computeRoot(ws.root, ws.dbPath);
+		const before = sessionsIn(ws.root);
+		const target = path.join(ws.base, 'archive');
+		const planned = await startActionJob(
+			{
+				task: 'plan',
+				kind: 'archive',
+				candidates: [0, 1, 2].map((i) => ({sessionId: sessionName(i), state: 'complete' as const})),
+				target,
+				options: {root: ws.root, dbPath: ws.dbPath, includeRunning: false, env: ws.env, nowMs: Date.now()},
+			},
+			{},
+			{cancelled: false},
+		);
+		if (planned.type !== 'planned') throw new Error('no plan');
+		expect(planned.plan.moves.map((m) => [m.method, m.files])).toEqual([
+			['rename', 3],
+			['rename', 3],
+			['rename', 3],
+		]);
+		const progress: ActionProgress[] = [];
+		const done = ran(
+			await startActionJob(
+				{task: 'run', plan: planned.plan, stateDir: ws.stateDir, nowMs: Date.now()},
+				{onProgress: (p) => progress.push(p)},
+				{cancelled: false},
+			),
+		);
+		expect(done.summary.moved).toHaveLength(3);
+		expect(progress.at(-1)).toMatchObject({done: 3, total: 3, sessionId: null});
+		expect(sessionsIn(target)).toEqual(before);
+		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(2))).toBe(path.join(target, sessionName(2)));
+
+		const back = ran(
+			await startActionJob(
+				{
+					task: 'undo',
+					actionId: done.summary.actionId,
+					stateDir: ws.stateDir,
+					dbPath: ws.dbPath,
+					nowMs: Date.now(),
+				},
+				{},
+				{cancelled: false},
+			),
+		);
+		expect(back.summary.moved).toHaveLength(3);
+		expect(sessionsIn(ws.root)).toEqual(before);
+		const again = await startActionJob(
+			{
+				task: 'undo',
+				actionId: done.summary.actionId,
+				stateDir: ws.stateDir,
+				dbPath: ws.dbPath,
+				nowMs: Date.now(),
+			},
+			{},
+			{cancelled: false},
+		);
+		expect(again).toEqual({type: 'refused', message: 'that action was already taken back'});
+	});
+
+	it('a stop request given before the worker starts moves nothing', async () => {
+		const {startActionJob} = await compiledJob();
+		const ws = actionWorkspace();
+		for (let i = 0; i < 2; i++) writeSession(ws.root, sessionName(i), {images: 1, numImages: 1});
+		const before = sessionsIn(ws.root);
+		const planned = await startActionJob(
+			{
+				task: 'plan',
+				kind: 'archive',
+				candidates: [0, 1].map((i) => ({sessionId: sessionName(i), state: 'complete' as const})),
+				target: path.join(ws.base, 'archive'),
+				options: {root: ws.root, dbPath: null, includeRunning: false, env: ws.env, nowMs: Date.now()},
+			},
+			{},
+			{cancelled: false},
+		);
+		if (planned.type !== 'planned') throw new Error('no plan');
+		const stopped = ran(
+			await startActionJob(
+				{task: 'run', plan: planned.plan, stateDir: ws.stateDir, nowMs: Date.now()},
+				{},
+				{cancelled: true},
+			),
+		);
+		expect(stopped.summary.moved).toEqual([]);
+		expect(stopped.summary.stopped).toEqual([sessionName(0), sessionName(1)]);
+		expect(sessionsIn(ws.root)).toEqual(before);
+	});
+});
