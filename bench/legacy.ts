@@ -93,21 +93,30 @@ export function legacyRoots(
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-function computeSeconds(cli: string, root: string, db: string): number {
+const hasGnuTime = fs.existsSync('/usr/bin/time');
+
+/** Wall seconds of one full compute and, where /usr/bin/time exists, its CPU seconds (user + system). */
+function computeSeconds(cli: string, root: string, db: string): {wall: number; cpu: number | null} {
+	const cpuFile = `${db}.time`;
+	const args = [cli, 'compute', '--root', root, '--db', db];
+	const [command, fullArgs] = hasGnuTime
+		? ['/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args]]
+		: [process.execPath, args];
 	const started = performance.now();
-	const result = spawnSync(process.execPath, [cli, 'compute', '--root', root, '--db', db], {
-		stdio: ['ignore', 'ignore', 'pipe'],
-	});
+	const result = spawnSync(command, fullArgs as string[], {stdio: ['ignore', 'ignore', 'pipe']});
+	const wall = (performance.now() - started) / 1000;
 	if (result.status !== 0) throw new Error(`compute ${root} failed (${result.status}): ${result.stderr}`);
-	return (performance.now() - started) / 1000;
+	if (!hasGnuTime) return {wall, cpu: null};
+	const [user, system] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+	return {wall, cpu: user! + system!};
 }
 
 export function legacySection(cli: string, sessions: number, images: number, runs: number): void {
 	const {withManifests, withoutManifests} = legacyRoots(sessions, images);
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-bench-legacy-'));
 	try {
-		const manifest: number[] = [];
-		const legacy: number[] = [];
+		const manifest: Array<{wall: number; cpu: number | null}> = [];
+		const legacy: Array<{wall: number; cpu: number | null}> = [];
 		// Alternate the two so a change in machine load hits both alike; a first pass warms the page cache.
 		computeSeconds(cli, withManifests, path.join(work, 'warm-a.db'));
 		computeSeconds(cli, withoutManifests, path.join(work, 'warm-b.db'));
@@ -115,15 +124,27 @@ export function legacySection(cli: string, sessions: number, images: number, run
 			manifest.push(computeSeconds(cli, withManifests, path.join(work, `m-${run}.db`)));
 			legacy.push(computeSeconds(cli, withoutManifests, path.join(work, `l-${run}.db`)));
 		}
-		const m = median(manifest);
-		const l = median(legacy);
-		const ratio = l / m;
+		const m = median(manifest.map((r) => r.wall));
+		const l = median(legacy.map((r) => r.wall));
+		// Each legacy run against the manifest run just before it: load that changes between runs cancels out.
+		const paired = median(legacy.map((r, i) => r.wall / manifest[i]!.wall));
+		const cpuPaired = hasGnuTime ? median(legacy.map((r, i) => r.cpu! / manifest[i]!.cpu!)) : null;
+		const verdict = (ratio: number): string => (ratio <= 1.3 ? 'within target (≤ 1.3)' : 'MISSES target (≤ 1.3)');
 		console.log(`sdstats benchmark · legacy root · ${sessions} sessions × ${images} PNGs with parameters`);
 		console.log(`  sdstats compute, full, with manifest.json          ${m.toFixed(3)} s`);
 		console.log(
-			`  sdstats compute, full, from the images' parameters ${l.toFixed(3)} s  = ${ratio.toFixed(2)} × with manifests  ${ratio <= 1.3 ? 'within target (≤ 1.3)' : 'MISSES target (≤ 1.3)'}`,
+			`  sdstats compute, full, from the images' parameters ${l.toFixed(3)} s  = ${paired.toFixed(2)} × with manifests  ${verdict(paired)}`,
 		);
-		console.log(`  (median of ${runs} runs each)`);
+		if (cpuPaired !== null) {
+			const mc = median(manifest.map((r) => r.cpu!));
+			const lc = median(legacy.map((r) => r.cpu!));
+			console.log(
+				`  CPU time (user + system): ${mc.toFixed(3)} s with manifests, ${lc.toFixed(3)} s from parameters  = ${cpuPaired.toFixed(2)} ×  ${verdict(cpuPaired)}`,
+			);
+		}
+		console.log(
+			`  (medians of ${runs} runs each; ratios paired, each run against the manifest run just before it)`,
+		);
 	} finally {
 		fs.rmSync(work, {recursive: true, force: true});
 	}

@@ -132,6 +132,7 @@ class FakeStdout extends EventEmitter {
 	write = (frame: string): boolean => {
 		this.frames++;
 		this.last = frame;
+		this.emit('frame');
 		return true;
 	};
 }
@@ -160,11 +161,30 @@ class FakeStdin extends EventEmitter {
 	}
 }
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Resolves when `check` holds, looked at after every `event` of `emitter` (and at once), or after `limitMs`.
+ * Event-driven, never polling: a polling loop would spend the CPU this bench measures.
+ */
+function when(emitter: EventEmitter, event: string, check: () => boolean, limitMs = 120_000): Promise<boolean> {
+	if (check()) return Promise.resolve(true);
+	return new Promise((resolve) => {
+		const done = (result: boolean): void => {
+			clearTimeout(timer);
+			emitter.off(event, look);
+			resolve(result);
+		};
+		const look = (): void => {
+			if (check()) done(true);
+		};
+		const timer = setTimeout(() => done(check()), limitMs);
+		emitter.on(event, look);
+	});
+}
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The service with a count of what is asked and not yet answered. */
 type Counted = ThumbnailService & {
+	readonly events: EventEmitter;
 	readonly asked: number;
 	readonly outstanding: number;
 	readonly answered: number;
@@ -175,8 +195,10 @@ function counted(service: ThumbnailService): Counted {
 	let asked = 0;
 	let outstanding = 0;
 	let answered = 0;
+	const events = new EventEmitter();
 	const wrapper: Counted = {
 		...service,
+		events,
 		settledAt: 0,
 		get asked() {
 			return asked;
@@ -190,10 +212,12 @@ function counted(service: ThumbnailService): Counted {
 		get(request) {
 			asked++;
 			outstanding++;
+			events.emit('change');
 			return service.get(request).then((thumbnail) => {
 				outstanding--;
 				if (thumbnail) answered++;
 				wrapper.settledAt = performance.now();
+				events.emit('change');
 				return thumbnail;
 			});
 		},
@@ -266,7 +290,7 @@ export async function openExplorer(options: {
 			patchConsole: false,
 		},
 	);
-	while (!ready || !/(\d+) of \1 shown(?! ·)/.test(fake.last)) await turn();
+	await when(fake, 'frame', () => ready && /(\d+) of \1 shown(?! ·)/.test(fake.last));
 	let keyFrameAt = performance.now();
 	return {
 		stdout: fake,
@@ -275,24 +299,20 @@ export async function openExplorer(options: {
 			const before = fake.frames;
 			const started = performance.now();
 			stdin.write(sequence);
-			while (fake.frames === before) await turn();
+			await when(fake, 'frame', () => fake.frames !== before);
 			keyFrameAt = performance.now();
 			return keyFrameAt - started;
 		},
 		async pictures(askedBefore) {
 			// The asks come from an effect after the frame the key produced (and after the session's folder is
 			// read): give them time to be made.
-			const waitFrom = performance.now();
-			while (service.asked === askedBefore && performance.now() - waitFrom < 300) await sleep(1);
-			if (service.asked === askedBefore) return keyFrameAt;
+			if (!(await when(service.events, 'change', () => service.asked !== askedBefore, 300))) return keyFrameAt;
 			for (;;) {
-				if (service.outstanding === 0) {
-					const frames = fake.frames;
-					const settled = service.settledAt;
-					while (fake.frames === frames && performance.now() - settled < 500) await turn();
-					if (service.outstanding === 0) return performance.now();
-				}
-				await sleep(1);
+				await when(service.events, 'change', () => service.outstanding === 0);
+				const frames = fake.frames;
+				// The pictures are handed over at once when the last one arrives: the next frame draws them.
+				await when(fake, 'frame', () => fake.frames !== frames, 500);
+				if (service.outstanding === 0) return performance.now();
 			}
 		},
 		close() {

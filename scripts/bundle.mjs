@@ -249,7 +249,11 @@ async function bundle(outdir, entryPoints) {
 
 await bundle(path.join(OUT, 'bin'), {cli: 'source/cli.ts'});
 // The benchmark times keys in its own process: through the same bundled Ink, so it measures what users run.
-await bundle(path.join(OUT, 'bench-bin'), {explorer: 'bench/explorer.tsx', pictures: 'bench/pictures.tsx'});
+await bundle(path.join(OUT, 'bench-bin'), {
+	explorer: 'bench/explorer.tsx',
+	pictures: 'bench/pictures.tsx',
+	'patch-cost': 'bench/patch-cost.tsx',
+});
 
 // A patch that never ran means the dependency moved (a renamed file, a new import): fail instead of shipping
 // the unpatched code silently.

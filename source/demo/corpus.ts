@@ -56,6 +56,8 @@ export type SessionSpec = {
 	manifestMtimeMs?: number;
 	/** Write real 1×1 PNG bytes instead of empty files. */
 	realPng?: boolean;
+	/** Each image's bytes (the demo's pictures); wins over realPng. */
+	imageBytes?: (name: string, index: number) => Uint8Array;
 	extraFiles?: Record<string, string | Uint8Array>;
 };
 
@@ -176,7 +178,7 @@ export function writeSession(root: string, spec: SessionSpec): string {
 		});
 	names.forEach((name, i) => {
 		const file = path.join(folder, name);
-		fs.writeFileSync(file, spec.realPng ? TINY_PNG : '');
+		fs.writeFileSync(file, spec.imageBytes ? spec.imageBytes(name, i) : spec.realPng ? TINY_PNG : '');
 		setMtime(file, start + i * interval);
 	});
 	for (const [name, content] of Object.entries(spec.extraFiles ?? {}))

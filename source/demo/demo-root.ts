@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {isImageName, MANIFEST_NAME} from '../core/images.js';
 import {TINY_PNG, writeSession} from './corpus.js';
+import {demoPictures} from './demo-pictures.js';
 import {DEMO_VERSION, demoSessions} from './sessions.js';
 import {localMs} from './when.js';
 import {demoLegacySessions, writeDemoLegacySessions} from './legacy-sessions.js';
@@ -46,9 +47,10 @@ export function demoBaseDir(env: Record<string, string | undefined>, homedir: st
 /** Writes the whole demo (sessions and clutter) into `root`, which may not exist yet. */
 export function writeDemoRoot(root: string): void {
 	fs.mkdirSync(root, {recursive: true});
+	const pictures = new Map<string, Uint8Array>();
 	for (const {spec} of demoSessions()) {
-		// Real (1×1) PNG files: images viewers can open, and that the anomaly checks find whole.
-		const folder = writeSession(root, {...spec, realPng: true});
+		// Real PNG files: images viewers can open, that the anomaly checks find whole, and that show a picture.
+		const folder = writeSession(root, {...spec, realPng: true, imageBytes: demoPictures(spec, pictures)});
 		// Side files get the session's times too, so the whole tree is reproducible.
 		for (const name of Object.keys(spec.extraFiles ?? {}))
 			setMtime(path.join(folder, name), spec.manifestMtimeMs ?? 0);

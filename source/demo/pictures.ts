@@ -48,12 +48,6 @@ function hsl(h: number, s: number, l: number): Rgb {
 	return [Math.round(f(0) * 255), Math.round(f(8) * 255), Math.round(f(4) * 255)];
 }
 
-const mix = (a: Rgb, b: Rgb, t: number): Rgb => [
-	a[0] + (b[0] - a[0]) * t,
-	a[1] + (b[1] - a[1]) * t,
-	a[2] + (b[2] - a[2]) * t,
-];
-
 /** The picture's pixels, 8-bit RGB, rows top to bottom. */
 export function drawPicture(spec: PictureSpec): Uint8Array {
 	const {width, height} = spec;
@@ -89,27 +83,51 @@ export function drawPicture(spec: PictureSpec): Uint8Array {
 				ridge.amplitude * 0.4 * Math.sin(x * ridge.frequency * Math.PI * 7 + ridge.phase * 3),
 		),
 	);
+	const glow = sunR * 2.2;
+	const shadeSpan = height * 0.25;
+	const [h0, h1, h2] = horizon as [Float32Array, Float32Array, Float32Array];
+	const [c0, c1, c2] = ridges.map((ridge) => ridge.colour) as [Rgb, Rgb, Rgb];
+	// Plain numbers in the loop (no arrays per pixel): the demo draws hundreds of these on its first start.
 	for (let y = 0; y < height; y++) {
-		const sky = mix(skyTop, skyLow, y / height);
+		const t = y / height;
+		const skyR = skyTop[0] + (skyLow[0] - skyTop[0]) * t;
+		const skyG = skyTop[1] + (skyLow[1] - skyTop[1]) * t;
+		const skyB = skyTop[2] + (skyLow[2] - skyTop[2]) * t;
+		const dy = y - sunY;
 		for (let x = 0; x < width; x++) {
-			let colour: Rgb = sky;
-			const dx = x - sunX;
-			const dy = y - sunY;
-			const d = Math.sqrt(dx * dx + dy * dy);
-			if (d < sunR) colour = sunColour;
-			else if (d < sunR * 2.2) colour = mix(sunColour, sky, (d - sunR) / (sunR * 1.2));
-			for (let layer = 0; layer < ridges.length; layer++) {
-				if (y >= horizon[layer]![x]!) {
-					// Lighter towards the ridge line: a little depth.
-					const depth = Math.min(1, (y - horizon[layer]![x]!) / (height * 0.25));
-					colour = mix(ridges[layer]!.colour, [0, 0, 0], depth * 0.35);
+			let r = skyR;
+			let g = skyG;
+			let b = skyB;
+			// The frontmost ridge under this pixel, else the sun and its glow, else the sky.
+			const top = y >= h2[x]! ? h2[x]! : y >= h1[x]! ? h1[x]! : y >= h0[x]! ? h0[x]! : -1;
+			if (top >= 0) {
+				const colour = y >= h2[x]! ? c2 : y >= h1[x]! ? c1 : c0;
+				const shade = 1 - Math.min(1, (y - top) / shadeSpan) * 0.35;
+				r = colour[0] * shade;
+				g = colour[1] * shade;
+				b = colour[2] * shade;
+			} else {
+				const dx = x - sunX;
+				const d2 = dx * dx + dy * dy;
+				if (d2 < glow * glow) {
+					const d = Math.sqrt(d2);
+					const k = d < sunR ? 1 : 1 - (d - sunR) / (glow - sunR);
+					r += (sunColour[0] - r) * k;
+					g += (sunColour[1] - g) * k;
+					b += (sunColour[2] - b) * k;
 				}
 			}
 			const i = (y * width + x) * 3;
-			const n = noise ? Math.round((grain() * 2 - 1) * noise) : 0;
-			data[i] = Math.max(0, Math.min(255, Math.round(colour[0]) + n));
-			data[i + 1] = Math.max(0, Math.min(255, Math.round(colour[1]) + n));
-			data[i + 2] = Math.max(0, Math.min(255, Math.round(colour[2]) + n));
+			if (noise) {
+				const n = Math.round((grain() * 2 - 1) * noise);
+				r += n;
+				g += n;
+				b += n;
+			}
+			// Uint8ClampedArray-like rounding and clamping, by hand (the target is a Uint8Array).
+			data[i] = r < 0 ? 0 : r > 255 ? 255 : r + 0.5;
+			data[i + 1] = g < 0 ? 0 : g > 255 ? 255 : g + 0.5;
+			data[i + 2] = b < 0 ? 0 : b > 255 ? 255 : b + 0.5;
 		}
 	}
 	return data;
@@ -136,13 +154,13 @@ export function rgbPng(width: number, height: number, rgb: Uint8Array, texts: re
 		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
 		pngChunk('IHDR', ihdr),
 		...texts.map(textChunk),
-		pngChunk('IDAT', deflateSync(raw, {level: 6})),
+		pngChunk('IDAT', deflateSync(raw, {level: 1})),
 		pngChunk('IEND', Buffer.alloc(0)),
 	]);
 }
 
-/** The demo's picture size: an SD portrait render (832×1216) at one eighth. */
-export const DEMO_PICTURE = Object.freeze({width: 104, height: 152});
+/** The demo's picture size: an SD portrait render's shape (832×1216), small enough to draw hundreds quickly. */
+export const DEMO_PICTURE = Object.freeze({width: 48, height: 70});
 
 /** One demo picture as PNG bytes. */
 export function demoPicturePng(spec: Omit<PictureSpec, 'width' | 'height' | 'noise'>, texts: TextChunk[] = []): Buffer {

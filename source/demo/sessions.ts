@@ -7,7 +7,7 @@ import {THEMES} from './vocabulary.js';
 import {addDays, type When} from './when.js';
 
 /** Bump when the demo's content changes: an older demo folder is then replaced on next use. */
-export const DEMO_VERSION = 2;
+export const DEMO_VERSION = 3;
 
 /** Hand-made sessions: every state, the edge cases, the hostile text. */
 function specialDrafts(rand: Random): Draft[] {

@@ -59,6 +59,10 @@ describe('details of a session filled from its images', () => {
 		expect(text).toMatch(/^Sources$/m);
 		expect(text).toContain('1 of 4 sampled images: no parameters in the image');
 		expect(text).toContain('parameters read from 4 of 12 images (sdstats compute --deep reads them all)');
+		// The state's line says what was read instead of "only the files are known".
+		expect(text).toContain(
+			"? no manifest: no manifest.json in the folder: values read from the images' parameters",
+		);
 	});
 
 	it('a manifest.json session shows its values bare, and no Sources section', () => {

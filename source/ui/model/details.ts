@@ -5,7 +5,7 @@
 import path from 'node:path';
 import {epochMsFromIso} from '../../core/iso-time.js';
 import {parseJsonColumn} from '../../core/session-model.js';
-import {describeFieldSource, sourcesOfRow} from '../../core/sources.js';
+import {describeFieldSource, SOURCE_NAMES, sourceLabel, sourcesOfRow, type SourceName} from '../../core/sources.js';
 import {PyFloat, type JsonValue} from '../../core/python-json.js';
 import {pythonDumps} from '../../core/python-dumps.js';
 import {sanitizeBlock, sanitizeLine} from '../../text/sanitize.js';
@@ -50,8 +50,18 @@ function whyOfState(view: SessionView, nowMs: number, stallWindowMs: number): st
 	const idleText = idle === null ? '' : `last write ${relativeAge(row.last_activity_ms!, nowMs)}`;
 	const expected = row.images_expected === null ? '?' : String(row.images_expected);
 	switch (view.state) {
-		case 'no_manifest':
-			return 'no manifest.json in the folder: only the files are known';
+		case 'no_manifest': {
+			// An older manifest or the images' parameters may have filled the row: say which, not "only the files".
+			const read = (row.origins ?? '')
+				.split(' ')
+				.filter(
+					(o): o is SourceName =>
+						(SOURCE_NAMES as readonly string[]).includes(o) && o !== 'manifest' && o !== 'header',
+				);
+			return read.length === 0
+				? 'no manifest.json in the folder: only the files are known'
+				: `no manifest.json in the folder: values read from ${read.map((o) => sourceLabel(o)).join(' and ')}`;
+		}
 		case 'unreadable':
 			return `manifest.json could not be read${row.error ? `: ${sanitizeLine(row.error)}` : ''}`;
 		case 'running':

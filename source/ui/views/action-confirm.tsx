@@ -1,26 +1,14 @@
 /** The archive/trash confirmation screen (the plan's lines, scrollable) and the progress text of a running action. */
 import React from 'react';
-import {Box} from 'ink';
 import {formatBytes} from '../../core/bytes.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {truncateToWidth} from '../../text/width.js';
-import type {ActionJob, ExplorerState} from '../state/types.js';
-import type {Theme} from '../theme.js';
-import {Line} from './line.js';
+import type {ActionJob} from '../state/types.js';
+import {Pane, type PaneProps} from './pane.js';
 
 const QUESTION = {archive: 'Archive', trash: 'Move to the trash'} as const;
 
-export function ActionConfirmPane({
-	state,
-	width,
-	height,
-	theme,
-}: {
-	state: ExplorerState;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+export function ActionConfirmPane({state, width, height, theme}: PaneProps): React.JSX.Element {
 	const confirm = state.actionConfirm;
 	const head: Array<{text: string; role?: 'title' | 'warning' | 'dim'}> = [];
 	let body: string[] = [];
@@ -45,31 +33,23 @@ export function ActionConfirmPane({
 	const visible = body.slice(top, top + room);
 	const more = body.length - top - visible.length;
 	return (
-		<Box flexDirection="column" height={height}>
-			{head.map((line, i) => (
-				<Line
-					key={`h${i}`}
-					theme={theme}
-					segments={[{text: truncateToWidth(line.text, width), role: line.role}]}
-				/>
-			))}
-			<Line theme={theme} segments={[{text: ''}]} />
-			{visible.map((text, i) => (
-				<Line
-					key={i}
-					theme={theme}
-					segments={[
-						{
-							text: truncateToWidth(
-								i === visible.length - 1 && more > 0 ? `… ${more} more lines (↓)` : text,
-								width,
-							),
-							role: text.startsWith('  ') ? undefined : 'accent',
-						},
-					]}
-				/>
-			))}
-		</Box>
+		<Pane
+			height={height}
+			theme={theme}
+			lines={[
+				...head.map((line) => [{text: truncateToWidth(line.text, width), role: line.role}]),
+				[{text: ''}],
+				...visible.map((text, i) => [
+					{
+						text: truncateToWidth(
+							i === visible.length - 1 && more > 0 ? `… ${more} more lines (↓)` : text,
+							width,
+						),
+						role: text.startsWith('  ') ? undefined : ('accent' as const),
+					},
+				]),
+			]}
+		/>
 	);
 }
 

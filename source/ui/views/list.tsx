@@ -1,15 +1,15 @@
 /** The windowed session list: a column header and only the rows that fit the viewport. */
 import React from 'react';
-import {Box} from 'ink';
 import {describeFilter} from '../../view/filter.js';
 import {headerCells, layoutColumns, rowCells, type ColumnId, type Layout} from '../model/columns.js';
 import type {SessionView} from '../../view/session-view.js';
 import type {ExplorerState} from '../state/types.js';
 import {rateOf, rootColumnOf} from '../state/selectors.js';
-import type {Role, Theme} from '../theme.js';
+import type {Role} from '../theme.js';
 import {fitToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {Line, type Segment} from './line.js';
+import {Pane, type PaneProps} from './pane.js';
 
 function marker(view: SessionView, selected: boolean, state: ExplorerState): Segment[] {
 	// The cursor is a glyph, not only inverse video, so it shows without colour too.
@@ -34,17 +34,7 @@ function rowSegments(view: SessionView, layout: Layout, selected: boolean, state
 	return segments;
 }
 
-export function ListView({
-	state,
-	width,
-	height,
-	theme,
-}: {
-	state: ExplorerState;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+export function ListView({state, width, height, theme}: PaneProps): React.JSX.Element {
 	// The flags column appears once some session carries the user's triage.
 	const hidden = state.anyTriage ? state.hiddenColumns : new Set<ColumnId>([...state.hiddenColumns, 'flags']);
 	const layout = layoutColumns(width, state.imagesWidth, hidden, rootColumnOf(state));
@@ -77,10 +67,10 @@ export function ListView({
 			<Line key="empty" theme={theme} segments={[{text: fitToWidth(`   ${text}`, width), role: 'dim'}]} />,
 		);
 	}
+	// The column header and `height` rows.
 	return (
-		<Box flexDirection="column" width={width} height={height + 1}>
-			<Line theme={theme} segments={header} />
+		<Pane width={width} height={height + 1} theme={theme} lines={[header]}>
 			{lines}
-		</Box>
+		</Pane>
 	);
 }

@@ -1,34 +1,16 @@
 /** The filter pane, the sort pane, the recompute question and the help: each a list of lines in the body. */
 import React from 'react';
 import {sparkline} from '../../core/preview/charts.js';
-import {Box} from 'ink';
 import {helpLines} from '../model/help-lines.js';
 import {FILTER_PANE_ITEMS, itemValue} from '../model/filter-pane.js';
 import {SORT_KEYS, SORT_LABELS} from '../../view/sort.js';
-import type {ExplorerState} from '../state/types.js';
-import type {Theme} from '../theme.js';
 import {fitToWidth, truncateToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {GROUP_BYS} from '../../view/rollup.js';
-import {Line, type Segment} from './line.js';
+import type {Segment} from './line.js';
+import {Pane, titledText, windowAround, type PaneProps} from './pane.js';
 
-/** Shows `height` lines of `lines` starting near `focus` so the focused line stays visible. */
-function windowAround<T>(lines: readonly T[], focus: number, height: number): {slice: T[]; offset: number} {
-	const offset = Math.max(0, Math.min(focus - Math.floor(height / 2), lines.length - height));
-	return {slice: lines.slice(offset, offset + height), offset};
-}
-
-export function FilterPane({
-	state,
-	width,
-	height,
-	theme,
-}: {
-	state: ExplorerState;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+export function FilterPane({state, width, height, theme}: PaneProps): React.JSX.Element {
 	const pane = state.filterPane;
 	const focus = pane?.focus ?? 0;
 	const rows: Segment[][] = [
@@ -42,26 +24,10 @@ export function FilterPane({
 	});
 	const {slice} = windowAround(items, focus, Math.max(1, height - 1));
 	rows.push(...slice);
-	return (
-		<Box flexDirection="column" height={height}>
-			{rows.map((segments, i) => (
-				<Line key={i} theme={theme} segments={segments} />
-			))}
-		</Box>
-	);
+	return <Pane height={height} theme={theme} lines={rows} />;
 }
 
-export function SortPane({
-	state,
-	width,
-	height,
-	theme,
-}: {
-	state: ExplorerState;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+export function SortPane({state, width, height, theme}: PaneProps): React.JSX.Element {
 	const pane = state.sortPane;
 	const focus = pane?.focus ?? 0;
 	const direction = pane?.direction ?? state.sort.direction;
@@ -78,26 +44,15 @@ export function SortPane({
 	});
 	const {slice} = windowAround(items, focus, Math.max(1, height - 1));
 	return (
-		<Box flexDirection="column" height={height}>
-			<Line theme={theme} segments={[{text: truncateToWidth(title, width), role: 'title'}]} />
-			{slice.map((segments, i) => (
-				<Line key={i} theme={theme} segments={segments} />
-			))}
-		</Box>
+		<Pane
+			height={height}
+			theme={theme}
+			lines={[[{text: truncateToWidth(title, width), role: 'title'}], ...slice]}
+		/>
 	);
 }
 
-export function ConfirmPane({
-	state,
-	width,
-	height,
-	theme,
-}: {
-	state: ExplorerState;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+export function ConfirmPane({state, width, height, theme}: PaneProps): React.JSX.Element {
 	const stale = state.stale.size + state.newOnDisk.length;
 	const lines = [
 		'Recompute which sessions?',
@@ -107,17 +62,7 @@ export function ConfirmPane({
 		'',
 		'  Esc nothing',
 	];
-	return (
-		<Box flexDirection="column" height={height}>
-			{lines.slice(0, height).map((text, i) => (
-				<Line
-					key={i}
-					theme={theme}
-					segments={[{text: truncateToWidth(text, width), role: i === 0 ? 'title' : undefined}]}
-				/>
-			))}
-		</Box>
-	);
+	return <Pane height={height} theme={theme} lines={titledText(lines.slice(0, height), width)} />;
 }
 
 export function HelpView({
@@ -125,34 +70,13 @@ export function HelpView({
 	width,
 	height,
 	theme,
-}: {
-	scroll: number;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+}: Omit<PaneProps, 'state'> & {scroll: number}): React.JSX.Element {
 	const lines = helpLines(width);
 	const top = Math.max(0, Math.min(scroll, lines.length - height));
-	return (
-		<Box flexDirection="column" height={height}>
-			{lines.slice(top, top + height).map((segments, i) => (
-				<Line key={i} theme={theme} segments={segments} />
-			))}
-		</Box>
-	);
+	return <Pane height={height} theme={theme} lines={lines.slice(top, top + height)} />;
 }
 
-export function ExportPane({
-	state,
-	width,
-	height,
-	theme,
-}: {
-	state: ExplorerState;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+export function ExportPane({state, width, height, theme}: PaneProps): React.JSX.Element {
 	const marked = state.marks.size;
 	const what =
 		marked > 0
@@ -166,36 +90,16 @@ export function ExportPane({
 		'',
 		'  Esc nothing',
 	];
-	return (
-		<Box flexDirection="column" height={height}>
-			{lines.slice(0, height).map((text, i) => (
-				<Line
-					key={i}
-					theme={theme}
-					segments={[{text: truncateToWidth(text, width), role: i === 0 ? 'title' : undefined}]}
-				/>
-			))}
-		</Box>
-	);
+	return <Pane height={height} theme={theme} lines={titledText(lines.slice(0, height), width)} />;
 }
 
 function formatRate(value: number | null): string {
 	return value === null ? '' : value >= 100 ? String(Math.round(value)) : value.toFixed(1);
 }
 
-export function GroupsPane({
-	state,
-	width,
-	height,
-	theme,
-}: {
-	state: ExplorerState;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+export function GroupsPane({state, width, height, theme}: PaneProps): React.JSX.Element {
 	const groups = state.groups;
-	if (!groups) return <Box height={height} />;
+	if (!groups) return <Pane height={height} theme={theme} />;
 	const others = GROUP_BYS.filter((g) => g !== groups.by).join(', ');
 	const title = truncateToWidth(
 		`Sessions shown, grouped by ${groups.by} (m: ${others}): ${groups.rows.length} group${groups.rows.length === 1 ? '' : 's'}`,
@@ -235,12 +139,10 @@ export function GroupsPane({
 	});
 	const {slice} = windowAround(lines, groups.focus, Math.max(1, height - 2));
 	return (
-		<Box flexDirection="column" height={height}>
-			<Line theme={theme} segments={[{text: title, role: 'title'}]} />
-			<Line theme={theme} segments={[{text: truncateToWidth(header, width), role: 'header'}]} />
-			{slice.map((segments, i) => (
-				<Line key={i} theme={theme} segments={segments} />
-			))}
-		</Box>
+		<Pane
+			height={height}
+			theme={theme}
+			lines={[[{text: title, role: 'title'}], [{text: truncateToWidth(header, width), role: 'header'}], ...slice]}
+		/>
 	);
 }

@@ -12,7 +12,8 @@ import type {ImageOverlay} from '../image-overlay.js';
 import {gridImageAt, gridPlan, imagePlan, thumbKey, type SheetPlan} from '../state/previews.js';
 import type {ExplorerState, PreviewImageInfo, PreviewThumb} from '../state/types.js';
 import type {Theme} from '../theme.js';
-import {Line} from './line.js';
+import {Line, Lines} from './line.js';
+import {Pane, StillReading, type PaneProps} from './pane.js';
 
 /** The overlay graphics protocols draw through; null: half blocks or no pictures. */
 export const OverlayContext = createContext<ImageOverlay | null>(null);
@@ -169,16 +170,19 @@ export function SheetView({
 		}
 	}
 	return (
-		<Box flexDirection="column" width={plan.cols} height={plan.rows}>
-			<Line
-				theme={theme}
-				segments={[
+		<Pane
+			width={plan.cols}
+			height={plan.rows}
+			theme={theme}
+			lines={[
+				[
 					{text: truncateToWidth(title, plan.cols), role: 'header'},
 					{text: truncateToWidth(chart, Math.max(0, plan.cols - title.length)), role: 'accent'},
-				]}
-			/>
+				],
+			]}
+		>
 			{rows}
-		</Box>
+		</Pane>
 	);
 }
 
@@ -187,24 +191,9 @@ function captionOf(image: PreviewImageInfo, width: number): string {
 }
 
 /** The combination grid: one dimension across, one down, the rest paged; holes drawn with their values. */
-export function GridView({
-	state,
-	width,
-	height,
-	theme,
-}: {
-	state: ExplorerState;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+export function GridView({state, width, height, theme}: PaneProps): React.JSX.Element {
 	const plan = gridPlan(state);
-	if (!plan)
-		return (
-			<Box height={height}>
-				<Text>the images are still being read…</Text>
-			</Box>
-		);
+	if (!plan) return <StillReading height={height} />;
 	const {page, session, cell} = plan;
 	const {x: cx, y: cy} = state.previews.grid;
 	const title = page
@@ -283,9 +272,9 @@ export function GridView({
 		);
 	}
 	return (
-		<Box flexDirection="column" width={width} height={height}>
+		<Pane width={width} height={height} theme={theme}>
 			{lines}
-		</Box>
+		</Pane>
 	);
 }
 
@@ -296,24 +285,9 @@ function formatBytes(bytes: number): string {
 }
 
 /** One image as large as the screen allows, its file name, size and manifest entry below it. */
-export function ImageView({
-	state,
-	width,
-	height,
-	theme,
-}: {
-	state: ExplorerState;
-	width: number;
-	height: number;
-	theme: Theme;
-}): React.JSX.Element {
+export function ImageView({state, width, height, theme}: PaneProps): React.JSX.Element {
 	const plan = imagePlan(state);
-	if (!plan)
-		return (
-			<Box height={height}>
-				<Text>the images are still being read…</Text>
-			</Box>
-		);
+	if (!plan) return <StillReading height={height} />;
 	const {image, session, index} = plan;
 	const values = Object.entries(image.values)
 		.map(([k, v]) => `${k}=${v}`)
@@ -331,7 +305,7 @@ export function ImageView({
 		prompt?.negative ? `negative: ${prompt.negative}` : '',
 	];
 	return (
-		<Box flexDirection="column" width={width} height={height}>
+		<Pane width={width} height={height} theme={theme}>
 			{state.previews.output.protocol === null ? (
 				<Box height={plan.rows}>
 					<Text {...theme.style('dim')}>(no pictures: colour is off or images are turned off)</Text>
@@ -345,15 +319,12 @@ export function ImageView({
 					theme={theme}
 				/>
 			)}
-			{info.map((text, i) => (
-				<Line
-					key={i}
-					theme={theme}
-					segments={[
-						{text: truncateToWidth(sanitizeLine(text), width), role: i === 0 ? 'header' : undefined},
-					]}
-				/>
-			))}
-		</Box>
+			<Lines
+				theme={theme}
+				lines={info.map((text, i) => [
+					{text: truncateToWidth(sanitizeLine(text), width), role: i === 0 ? 'header' : undefined},
+				])}
+			/>
+		</Pane>
 	);
 }
