@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import {runCompute} from '../jobs/compute-job.js';
 import {describeRecovery, recoverActions} from '../jobs/actions/recover.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
-import {checkDatabasePath, diskFullMessage, isDiskFull} from '../store/db.js';
+import {checkDatabasePath, diskFullMessage, isDiskFull, writeProblem} from '../store/db.js';
 import {tryOpenDatabase} from '../store/try-open.js';
 import {
 	backupFile,
@@ -154,6 +154,16 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 	const cacheDamaged = cache.exists && !cache.healthy;
 	if (!options.rebuild && !cacheDamaged && !oldCache) return EXIT_OK;
 
+	// A rebuild writes sdstats' cache and opens the triage's file for writing: refused before anything is
+	// touched when either cannot be written (regression: a read-only cache was backed up, then the rebuild
+	// failed with SQLite's words and a stack trace).
+	for (const [file, exists] of [
+		[layout.cachePath, cache.exists],
+		[layout.sharedPath, shared?.exists === true],
+	] as const) {
+		const problem = file === null || (!exists && file !== layout.cachePath) ? null : writeProblem(file, exists);
+		if (problem) return fail(`cannot rebuild: ${problem}; nothing was changed`);
+	}
 	const lock = await acquireComputeLock(layout.cachePath, 'sdstats doctor', {
 		wait: true,
 		onWait: (holder) => io.stderr.write(`waiting for ${sanitizeLine(describeHolder(holder))} to finish…\n`),
