@@ -354,6 +354,9 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 		copyBytes: 0,
 		undoOf: header.id,
 	};
+	// Rows go back in the database the action wrote them to (the journal says which), whatever is open now.
+	const dbPathOfIntent = (intent: ParsedJournal['intents'][number]): string | null =>
+		intent.dbPath !== undefined ? intent.dbPath : (header.dbPath ?? plan.dbPath);
 	for (const intent of journal.intents) {
 		if (outcomeOf(journal.steps.get(intent.seq))?.phase !== 'done') continue;
 		const skip = (reason: string): void => {
@@ -368,7 +371,7 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 					from: intent.to,
 					to: intent.from,
 					method: 'rename',
-					dbPath: intent.dbPath !== undefined ? intent.dbPath : plan.dbPath,
+					dbPath: dbPathOfIntent(intent),
 					files: 0,
 					bytes: 0,
 					listing: null,
@@ -408,7 +411,7 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 			from: intent.to,
 			to: intent.from,
 			method,
-			dbPath: intent.dbPath !== undefined ? intent.dbPath : plan.dbPath,
+			dbPath: dbPathOfIntent(intent),
 			...measured,
 		};
 		if (infoFile) move.removeInfo = infoFile;
