@@ -66,6 +66,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			? createExplorerActions({
 					root,
 					dbPath: data.dbPath,
+					severalRoots: data.roots.length > 1,
 					stateDir: options.stateDir,
 					env: process.env,
 					now: options.now,
