@@ -143,19 +143,33 @@ async function explorerSection(): Promise<void> {
 	}
 	// Every key in every run must stay within 50 ms: the worst of several runs, not one lucky run.
 	const keyRuns = flag('key-runs', 5);
-	const worst = new Map<string, number>();
+	const worst = new Map<string, {ms: number; cpuMs: number}>();
 	const slowestPerRun: number[] = [];
+	const slowestCpuPerRun: number[] = [];
 	for (let run = 0; run < keyRuns; run++) {
 		const keys = await measureKeys(root, dbPath, count);
-		for (const {key, ms} of keys) worst.set(key, Math.max(worst.get(key) ?? 0, ms));
+		for (const {key, ms, cpuMs} of keys) {
+			const seen = worst.get(key) ?? {ms: 0, cpuMs: 0};
+			worst.set(key, {ms: Math.max(seen.ms, ms), cpuMs: Math.max(seen.cpuMs, cpuMs)});
+		}
 		slowestPerRun.push(Math.max(...keys.map((k) => k.ms)));
+		slowestCpuPerRun.push(Math.max(...keys.map((k) => k.cpuMs)));
 	}
 	const width = Math.max(...[...worst.keys()].map((k) => k.length));
-	for (const [key, ms] of worst)
-		console.log(`  key: ${key.padEnd(width)}  ${ms.toFixed(1)} ms (worst of ${keyRuns} runs)`);
-	const max = Math.max(...worst.values());
+	for (const [key, {ms, cpuMs}] of worst)
+		console.log(
+			`  key: ${key.padEnd(width)}  ${ms.toFixed(1)} ms wall, ${cpuMs.toFixed(1)} ms CPU (worst of ${keyRuns} runs)`,
+		);
+	const max = Math.max(...[...worst.values()].map((w) => w.ms));
+	const maxCpu = Math.max(...[...worst.values()].map((w) => w.cpuMs));
 	console.log(
-		`  slowest key over ${keyRuns} runs ${max.toFixed(1)} ms (per run: ${slowestPerRun.map((ms) => ms.toFixed(1)).join(', ')})  ${max <= 50 ? 'within target (≤ 50 ms)' : 'MISSES target (≤ 50 ms)'}`,
+		`  slowest key over ${keyRuns} runs ${max.toFixed(1)} ms wall (per run: ${slowestPerRun.map((ms) => ms.toFixed(1)).join(', ')})  ${max <= 50 ? 'within target (≤ 50 ms)' : 'MISSES target (≤ 50 ms)'}`,
+	);
+	console.log(
+		`  slowest key's CPU time over ${keyRuns} runs ${maxCpu.toFixed(1)} ms (per run: ${slowestCpuPerRun.map((ms) => ms.toFixed(1)).join(', ')})  ${maxCpu <= 50 ? 'within 50 ms' : 'over 50 ms'} (load ${os
+			.loadavg()
+			.map((l) => l.toFixed(1))
+			.join(' ')})`,
 	);
 
 	// Recompute of everything in the open explorer, on a real root of that many (small) sessions.

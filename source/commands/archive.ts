@@ -41,6 +41,19 @@ export async function archiveCommand(options: ArchiveOptions, io: CommandIo): Pr
 		io.stderr.write(`sdstats ${name}: ${sanitizeLine(selection.message)}\n`);
 		return selection.usage ? EXIT_USAGE : EXIT_FAILURE;
 	}
+	if (options.kind === 'archive') {
+		for (const candidate of selection.candidates) {
+			const own = candidate.root?.path;
+			if (own === undefined || path.resolve(own) === path.resolve(root)) continue;
+			// A session of another root goes to that root's archive folder, unless --to names one for all.
+			if (options.to === undefined) candidate.target = archiveFolderFor(options.stateDir, own).folder;
+			const problem = archiveFolderProblem(own, candidate.target ?? target);
+			if (problem) {
+				io.stderr.write(`sdstats archive: ${sanitizeLine(problem)} (--to ${sanitizeLine(target)})\n`);
+				return EXIT_USAGE;
+			}
+		}
+	}
 	// Confirmed in advance (--yes): nothing is shown before the run, so renamed folders are not measured.
 	const planOptions = {root, dbPath, includeRunning: options.includeRunning, sizes: options.dryRun || !options.yes};
 	const plan: ActionPlan =

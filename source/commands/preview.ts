@@ -17,7 +17,23 @@ import {composeSheetPng, type SheetCell} from '../jobs/thumbnails/compose.js';
 import {probeImage, readImageBytes} from '../jobs/thumbnails/decode.js';
 import {renderPreviewText} from '../jobs/thumbnails/preview-text.js';
 import {readSessionImages, sheetImages, type PreviewImage} from '../jobs/thumbnails/session-images.js';
-import {fittedPicture, thumbnailCacheDir} from '../jobs/thumbnails/thumbnail.js';
+import {cacheCapBytes, evictThumbnails} from '../jobs/thumbnails/cache-eviction.js';
+import {cacheWritesSettled, fittedPicture, thumbnailCacheDir} from '../jobs/thumbnails/thumbnail.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The thumbnail cache, or none when SDSTATS_THUMBNAIL_CACHE_MB=0. */
+function cacheDirOf(env: Env): string | null {
+	return cacheCapBytes(env) === null ? null : thumbnailCacheDir(env, os.homedir(), os.tmpdir());
+}
+
+/** After the pictures: their cache writes finish, then the cache is trimmed to its cap. */
+async function trimCache(env: Env): Promise<void> {
+	const cap = cacheCapBytes(env);
+	const dir = cacheDirOf(env);
+	await cacheWritesSettled();
+	if (dir !== null && cap !== null) await evictThumbnails(dir, cap);
+}
 import {SessionIdError, resolveSessionFolder} from '../scan/session-path.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import type {CommonOptions} from '../common-options.js';
@@ -108,9 +124,10 @@ export async function previewCommand(options: PreviewOptions, io: CommandIo): Pr
 		rows,
 		cell: DEFAULT_CELL_PIXELS,
 		depth: trueColour(env) || !isTTY ? 'truecolor' : '256',
-		cacheDir: thumbnailCacheDir(env, os.homedir(), os.tmpdir()),
+		cacheDir: cacheDirOf(env),
 		aspect: await aspectOf(located.images),
 	});
+	await trimCache(env);
 	if (!layout) {
 		io.stderr.write(
 			`sdstats preview: ${cols}×${rows} cells is too small for a thumbnail; give --cols and --rows of at least 6 and 3\n`,
@@ -139,7 +156,7 @@ export async function sheetCommand(options: SheetOptions, io: CommandIo): Promis
 	}
 	const located = locateSession('sheet', options.locations.root, options.name, io);
 	if (!located.ok) return located.code;
-	const cacheDir = thumbnailCacheDir(options.env, os.homedir(), os.tmpdir());
+	const cacheDir = cacheDirOf(options.env);
 	const cells: SheetCell[] = await Promise.all(
 		located.images.map(async (image): Promise<SheetCell> => {
 			const picture = await fittedPicture(
@@ -151,6 +168,7 @@ export async function sheetCommand(options: SheetOptions, io: CommandIo): Promis
 				: {image: null, caption: image.caption, reason: picture.reason};
 		}),
 	);
+	await trimCache(options.env);
 	const title = `${sanitizeLine(options.name)} · ${located.images.length} of ${located.all.length} images`;
 	const png = await composeSheetPng(cells, {across: Math.min(4, cells.length), box: SHEET_BOX, title});
 	const target = path.resolve(options.output);

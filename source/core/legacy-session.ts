@@ -5,6 +5,9 @@
  *
  * Precedence: what the images carry is what actually ran, so it wins for model, sampler, steps, cfg, size and
  * seeds; the plans win for what only they know (planned count, template, placeholders, mode, dates).
+ *
+ * Long on purpose: computeLegacy is the one place that fills a row field by field with the precedence above;
+ * its field rules read best side by side (what the images say, what the plans say, what each note records).
  */
 import {readComfyPrompt} from './comfyui.js';
 import {infotextFields, parseInfotext, type InfotextFields} from './infotext.js';

@@ -10,6 +10,9 @@
  * It works on bytes, so every error names a byte offset, and it can walk a value without building it
  * (`skip`), which lets the manifest reader count a 100,000-entry `images` list without holding it in memory.
  * It uses an explicit depth limit instead of unbounded recursion: Python stops near 1,000 levels too.
+ *
+ * Long on purpose: one byte-level reader whose methods all move one cursor over one buffer (strings, numbers,
+ * escapes, skipping); split into modules they would pass that state around, and the grammar reads best whole.
  */
 import {isUtf8} from 'node:buffer';
 

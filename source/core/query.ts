@@ -28,6 +28,9 @@
  * Inside quotes, "" is one literal quote.
  *
  * This module only parses and formats; matching lives with the rows it matches (view/query-match.ts).
+ *
+ * Long on purpose: the query language's tokenizer, value parsers and formatter are one grammar; they stay
+ * together so parse and format cannot drift apart (view/query-match.ts applies a query, elsewhere).
  */
 import {SESSION_STATES, type SessionState} from './types.js';
 

@@ -3,6 +3,7 @@
  * the manifest's); rows filled from older manifests or from the images' parameters store a SourcesRecord as
  * JSON beside the stats, and every reader (details, `show`, `list --json`, the `source:` filter) reads it here.
  */
+import {MANIFEST_COLUMNS, type SessionStatsColumn} from './types.js';
 
 /** manifest.json, a V1 plan, a Phase-1 metadata.json, A1111 infotext in the images, a ComfyUI graph, image headers. */
 export const SOURCE_NAMES = ['manifest', 'v1', 'phase1', 'png', 'comfyui', 'header'] as const;
@@ -84,33 +85,12 @@ export function originsOf(row: {
 	return 'files';
 }
 
-/** The columns a manifest.json fills (the others are the filesystem's: counts, dates of images, computed at). */
-const MANIFEST_COLUMNS = [
-	'sd_model',
-	'template_version',
-	'generation_mode',
-	'seed_mode',
-	'seed_base',
-	'resolved_prompt',
-	'negative_prompt',
-	'width',
-	'height',
-	'steps',
-	'cfg_scale',
-	'sampler_name',
-	'images_expected',
-	'is_seed_sweep',
-	'placeholders_json',
-	'variations_summary_json',
-	'manifest_generated_at',
-] as const;
-
 type SourcedRow = {
 	origins?: string | null | undefined;
 	sources_json?: string | null | undefined;
 	manifest_state: string | null;
 	sd_model: string | null;
-} & Partial<Record<(typeof MANIFEST_COLUMNS)[number], unknown>>;
+} & Partial<Record<SessionStatsColumn, unknown>>;
 
 /**
  * Where each value of a stored row came from: the stored record of a row without manifest.json, or, for a

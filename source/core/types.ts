@@ -40,43 +40,50 @@ export type SessionStatsRow = {
 };
 
 /**
- * The columns of session_stats, in DDL order: what a table must have to be ours. Checked against
- * SessionStatsRow by the compiler, both ways (no column missing, none extra).
+ * The columns of session_stats, in DDL order, each with what fills it: `manifest`, what a manifest.json says
+ * (for a session without one, the older plans and the images' parameters, whose sources core/sources.ts
+ * records); `sdstats`, what sdstats finds on disk or works out (the names, image counts and times, completion,
+ * when and by which version it was computed). The one declaration of the column set: the compiler checks it
+ * against SessionStatsRow both ways (no column missing, none extra).
  */
-export const SESSION_STATS_COLUMNS = [
-	'session_id',
-	'session_path',
-	'sd_model',
-	'template_version',
-	'generation_mode',
-	'seed_mode',
-	'seed_base',
-	'resolved_prompt',
-	'negative_prompt',
-	'width',
-	'height',
-	'steps',
-	'cfg_scale',
-	'sampler_name',
-	'images_expected',
-	'images_actual',
-	'completion_percentage',
-	'is_seed_sweep',
-	'placeholders_json',
-	'variations_summary_json',
-	'session_created_at',
-	'manifest_generated_at',
-	'first_image_created_at',
-	'last_image_created_at',
-	'stats_computed_at',
-	'stats_version',
-] as const satisfies ReadonlyArray<keyof SessionStatsRow>;
+export const SESSION_STATS_COLUMN_SOURCES = {
+	session_id: 'sdstats',
+	session_path: 'sdstats',
+	sd_model: 'manifest',
+	template_version: 'manifest',
+	generation_mode: 'manifest',
+	seed_mode: 'manifest',
+	seed_base: 'manifest',
+	resolved_prompt: 'manifest',
+	negative_prompt: 'manifest',
+	width: 'manifest',
+	height: 'manifest',
+	steps: 'manifest',
+	cfg_scale: 'manifest',
+	sampler_name: 'manifest',
+	images_expected: 'manifest',
+	images_actual: 'sdstats',
+	completion_percentage: 'sdstats',
+	is_seed_sweep: 'manifest',
+	placeholders_json: 'manifest',
+	variations_summary_json: 'manifest',
+	session_created_at: 'sdstats',
+	manifest_generated_at: 'manifest',
+	first_image_created_at: 'sdstats',
+	last_image_created_at: 'sdstats',
+	stats_computed_at: 'sdstats',
+	stats_version: 'sdstats',
+} as const satisfies Record<keyof SessionStatsRow, 'manifest' | 'sdstats'>;
 
-// Compile-time: every SessionStatsRow field is listed above (the `satisfies` checks the other direction).
-const everyColumnListed: Exclude<keyof SessionStatsRow, (typeof SESSION_STATS_COLUMNS)[number]> extends never
-	? true
-	: never = true;
-void everyColumnListed;
+export type SessionStatsColumn = keyof typeof SESSION_STATS_COLUMN_SOURCES;
+
+/** The columns of session_stats, in DDL order: what a table must have to be ours. */
+export const SESSION_STATS_COLUMNS = Object.keys(SESSION_STATS_COLUMN_SOURCES) as readonly SessionStatsColumn[];
+
+/** The columns a manifest.json fills (the others are the filesystem's: counts, dates of images, computed at). */
+export const MANIFEST_COLUMNS: readonly SessionStatsColumn[] = SESSION_STATS_COLUMNS.filter(
+	(column) => SESSION_STATS_COLUMN_SOURCES[column] === 'manifest',
+);
 
 /** Whether the manifest could be read when the session was last computed. */
 export type ManifestState = 'ok' | 'missing' | 'unreadable';

@@ -2,6 +2,9 @@
  * Opening the cache: the layout (store/layout.ts), pragmas every connection needs, WAL for sdstats' own file
  * (never for the web UI's), migrations, the one-time move of a 0.1.0 cache out of sessions.db, and a clear
  * sentence for every path that cannot hold a database.
+ *
+ * Long on purpose: opening is one decision (layout, mode, migration, the 0.1.0 move, the read-only snapshot
+ * fallback) whose branches each end in a clear sentence; split, the paths between them would be harder to follow.
  */
 import fs from 'node:fs';
 import os from 'node:os';

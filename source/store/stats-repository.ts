@@ -1,6 +1,9 @@
 /**
  * The only place that speaks SQL to session_stats and sdstats_session_state. Statements are prepared once.
  * A session's stats row and its bookkeeping are always written in the same transaction.
+ *
+ * Long on purpose: every SQL statement on session_stats and sdstats_session_state lives here and is prepared
+ * together in one class, so the table's whole contract (columns, decoding, root ranges, signatures) is read in one place.
  */
 import path from 'node:path';
 import type Database from 'better-sqlite3';

@@ -19,6 +19,7 @@ import {createThumbnailService} from '../jobs/thumbnails/thumbnail-service.js';
 import {thumbnailCacheDir} from '../jobs/thumbnails/thumbnail.js';
 import type {PreviewServices} from './hooks/use-previews.js';
 import {createImageOverlay, overlayStdout} from './image-overlay.js';
+import {cacheCapBytes, evictThumbnails} from '../jobs/thumbnails/cache-eviction.js';
 import type {PreviewOutput} from './state/types.js';
 import {filteringStdin, initialImages, startProbe} from './terminal-images.js';
 
@@ -65,6 +66,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			? createExplorerActions({
 					root,
 					dbPath: data.dbPath,
+					severalRoots: data.roots.length > 1,
 					stateDir: options.stateDir,
 					env: process.env,
 					now: options.now,
@@ -91,9 +93,11 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	let probe: {feed(replies: string): void; cancel(): void} | null = null;
 	const stdin = filteringStdin(process.stdin, (replies) => probe?.feed(replies));
 	const stdout = overlayStdout(process.stdout, overlay);
+	const cacheCap = cacheCapBytes(process.env);
+	const cacheDir = cacheCap === null ? null : thumbnailCacheDir(process.env, os.homedir(), os.tmpdir());
 	const previewServices: PreviewServices = {
 		thumbnails,
-		cacheDir: thumbnailCacheDir(process.env, os.homedir(), os.tmpdir()),
+		cacheDir,
 		onOutput: (listener) => {
 			outputListeners.add(listener);
 			return () => outputListeners.delete(listener);
@@ -150,6 +154,9 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	);
 	// The decoder loads while the user reads the first frame, not when the cursor first rests on a session.
 	if (images.output.protocol !== null || images.query) void thumbnails.prepare();
+	// The thumbnail cache is trimmed to its cap a little after start (asynchronous I/O; a few stats per file).
+	if (cacheDir !== null && cacheCap !== null)
+		setTimeout(() => void evictThumbnails(cacheDir, cacheCap), 2000).unref();
 	if (images.query) {
 		// After the first frame: the answer arrives while the explorer is already usable.
 		probe = startProbe({

@@ -206,7 +206,18 @@ function termTest(term: QueryTerm, nowMs: number): Test {
 	let test: Test;
 	if (term.kind === 'word') {
 		const needle = term.text.toLowerCase();
-		test = (v) => v.nameLower.includes(needle) || v.modelLower.includes(needle) || v.promptLower.includes(needle);
+		// Models and prompts repeat across thousands of sessions (one shared string each, see session-view.ts):
+		// each distinct one is searched once per query, then looked up.
+		const seen = new Map<string, boolean>();
+		const sharedHas = (text: string): boolean => {
+			let found = seen.get(text);
+			if (found !== undefined) return found;
+			found = text.includes(needle);
+			// Bounded: prompts that never repeat are simply searched.
+			if (seen.size < 4096) seen.set(text, found);
+			return found;
+		};
+		test = (v) => v.nameLower.includes(needle) || sharedHas(v.modelLower) || sharedHas(v.promptLower);
 	} else {
 		test = fieldTest(term, nowMs);
 	}

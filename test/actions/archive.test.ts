@@ -16,6 +16,9 @@ import {
 	writeSession,
 } from '../helpers/action-fixtures.js';
 import {actionWorkspace, addTriage, archive, metadataRow, pathsIn, undo, type Workspace} from './action-harness.js';
+import {makeWorkspace} from '../helpers/temp.js';
+import {parseFilterFlag} from '../../source/cli-args.js';
+import type {Query} from '../../source/core/query.js';
 
 async function workspaceWith(count: number, extra?: (ws: Workspace) => void): Promise<Workspace> {
 	const ws = actionWorkspace();
@@ -339,5 +342,145 @@ describe('several roots open at once', () => {
 		expect(sessionsIn(archiveDir(ws)).get(sessionName(1))).toBe(before.get(sessionName(1)));
 		expect(sessionsIn(second).size).toBe(0);
 		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(1))).toBe(path.join(archiveDir(ws), sessionName(1)));
+	});
+	it("two roots, each with its own database: each session goes to its root's archive, its rows follow in its own database, undo puts both back", async () => {
+		const ws = actionWorkspace();
+		const other = makeWorkspace('sdstats-actions-other-');
+		writeSession(ws.root, sessionName(0), {images: 2, numImages: 2});
+		writeSession(other.root, sessionName(1), {images: 3, numImages: 3});
+		await computeRoot(ws.root, ws.dbPath);
+		await computeRoot(other.root, other.dbPath);
+		addTriage(other.dbPath, sessionName(1), path.join(other.root, sessionName(1)));
+		const first = sessionsIn(ws.root);
+		const second = sessionsIn(other.root);
+		const roots = [
+			{name: 'one', path: ws.root, dbPath: ws.dbPath},
+			{name: 'two', path: other.root, dbPath: other.dbPath},
+		];
+		const captured = {stdout: '', stderr: ''};
+		const parsed = parseFilterFlag('');
+		if ('error' in parsed) throw new Error(parsed.error);
+		const everything: Query = parsed.query;
+		const {archiveCommand} = await import('../../source/commands/archive.js');
+		const code = await archiveCommand(
+			{
+				locations: {root: ws.root, rootSource: '--root', dbPath: ws.dbPath, dbSource: 'default', roots},
+				stallWindowMs: 600_000,
+				color: false,
+				now: Date.now,
+				stateDir: ws.stateDir,
+				env: ws.env,
+				dryRun: false,
+				yes: true,
+				cancel: {cancelled: false},
+				sessions: [],
+				filter: everything,
+				includeRunning: false,
+				kind: 'archive',
+			},
+			{
+				stdout: {write: (s: string) => ((captured.stdout += s), true)},
+				stderr: {write: (s: string) => ((captured.stderr += s), true)},
+			},
+		);
+		expect(captured.stderr).toBe('');
+		expect(code).toBe(0);
+		const otherArchive = path.join(other.base, 'archive');
+		expect(sessionsIn(archiveDir(ws))).toEqual(first);
+		expect(sessionsIn(otherArchive)).toEqual(second);
+		// Each database has its own session's new path, and only its own.
+		expect([...pathsIn(ws.dbPath, 'session_stats')]).toEqual([
+			[sessionName(0), path.join(archiveDir(ws), sessionName(0))],
+		]);
+		expect([...pathsIn(other.dbPath, 'session_stats')]).toEqual([
+			[sessionName(1), path.join(otherArchive, sessionName(1))],
+		]);
+		expect(pathsIn(other.dbPath, 'session_metadata').get(sessionName(1))).toBe(
+			path.join(otherArchive, sessionName(1)),
+		);
+
+		const back = await undo(ws);
+		expect(back.code).toBe(0);
+		expect(sessionsIn(ws.root)).toEqual(first);
+		expect(sessionsIn(other.root)).toEqual(second);
+		expect(pathsIn(other.dbPath, 'session_stats').get(sessionName(1))).toBe(path.join(other.root, sessionName(1)));
+		expect(pathsIn(other.dbPath, 'session_metadata').get(sessionName(1))).toBe(
+			path.join(other.root, sessionName(1)),
+		);
+		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(0))).toBe(path.join(ws.root, sessionName(0)));
+	});
+
+	it("the explorer's actions act through each session's own root and database", async () => {
+		const ws = actionWorkspace();
+		const other = makeWorkspace('sdstats-actions-other-');
+		writeSession(ws.root, sessionName(0), {images: 1, numImages: 1});
+		writeSession(other.root, sessionName(1), {images: 2, numImages: 2});
+		await computeRoot(ws.root, ws.dbPath);
+		await computeRoot(other.root, other.dbPath);
+		const second = sessionsIn(other.root);
+		const {createExplorerActions} = await import('../../source/ui/data/explorer-actions.js');
+		const actions = createExplorerActions({
+			root: ws.root,
+			dbPath: ws.dbPath,
+			stateDir: ws.stateDir,
+			env: ws.env,
+			now: Date.now,
+		});
+		const root = {name: 'two', path: other.root, dbPath: other.dbPath, sharedPath: null};
+		const plan = await actions.plan('archive', [
+			{sessionId: sessionName(1), state: 'complete', folder: path.join(other.root, sessionName(1)), root},
+		]);
+		expect(plan.movable).toBe(1);
+		const done = await actions.run(plan.planId, () => {}, {cancelled: false});
+		expect(done.movedIds).toEqual([sessionName(1)]);
+		const otherArchive = path.join(other.base, 'archive');
+		expect(sessionsIn(otherArchive)).toEqual(second);
+		expect(pathsIn(other.dbPath, 'session_stats').get(sessionName(1))).toBe(
+			path.join(otherArchive, sessionName(1)),
+		);
+		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(0))).toBe(path.join(ws.root, sessionName(0)));
+		const back = await actions.undo(done.actionId!, () => {}, {cancelled: false});
+		expect(back.movedIds).toEqual([sessionName(1)]);
+		expect(sessionsIn(other.root)).toEqual(second);
+		expect(pathsIn(other.dbPath, 'session_stats').get(sessionName(1))).toBe(path.join(other.root, sessionName(1)));
+	});
+	it('an action over two databases interrupted before the paths were written: recovery writes each into its own', async () => {
+		const ws = actionWorkspace();
+		const other = makeWorkspace('sdstats-actions-other-');
+		writeSession(ws.root, sessionName(0), {images: 1, numImages: 1});
+		writeSession(other.root, sessionName(1), {images: 1, numImages: 1});
+		await computeRoot(ws.root, ws.dbPath);
+		await computeRoot(other.root, other.dbPath);
+		const otherArchive = path.join(other.base, 'archive');
+		const plan = planArchive(
+			[
+				{sessionId: sessionName(0), state: 'complete', root: {path: ws.root, dbPath: ws.dbPath}},
+				{
+					sessionId: sessionName(1),
+					state: 'complete',
+					root: {path: other.root, dbPath: other.dbPath},
+					target: otherArchive,
+				},
+			],
+			archiveDir(ws),
+			{root: ws.root, dbPath: ws.dbPath, includeRunning: false},
+		);
+		await expect(
+			runAction(plan, {
+				stateDir: ws.stateDir,
+				nowMs: Date.now(),
+				onStep: (point) => {
+					if (point === 'before-database') throw new Error('killed');
+				},
+			}),
+		).rejects.toThrow('killed');
+		expect(pathsIn(other.dbPath, 'session_stats').get(sessionName(1))).toBe(path.join(other.root, sessionName(1)));
+		const {recoverActions} = await import('../../source/jobs/actions/recover.js');
+		const reports = recoverActions(ws.stateDir);
+		expect(reports.map((r) => [r.finished, r.databaseProblem])).toEqual([[2, null]]);
+		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(0))).toBe(path.join(archiveDir(ws), sessionName(0)));
+		expect(pathsIn(other.dbPath, 'session_stats').get(sessionName(1))).toBe(
+			path.join(otherArchive, sessionName(1)),
+		);
 	});
 });

@@ -25,11 +25,6 @@ describe('the bundled binary (scripts/bundle.mjs)', () => {
 		expect(bundle).toContain('inkStringWidth');
 	});
 
-	it('compiles string-width’s emoji regex lazily', () => {
-		expect(bundle).toContain('rgiEmojiRegexCompiled');
-		expect(bundle).not.toContain('/^\\p{RGI_Emoji}$/v');
-	});
-
 	it('leaves meow’s package reader and licence normalizer out', () => {
 		expect(bundle).toContain('sdstats gives meow its package facts');
 		expect(bundle.toLowerCase()).not.toContain('spdx');

@@ -56,6 +56,8 @@ describe('the hideable columns', () => {
 			'images',
 			'mode',
 			'model',
+			// Shown with several roots only (issue 15); :hide root hides it there.
+			'root',
 			'sampler',
 			'size',
 			'state',

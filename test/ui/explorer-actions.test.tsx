@@ -224,6 +224,7 @@ describe('actions run off the screen thread', () => {
 					from: c.folder ?? c.sessionId,
 					to: `/archive/${c.sessionId}`,
 					method: 'copy' as const,
+					dbPath: null,
 					files: 3,
 					bytes: 3_000_000,
 					listing: null,

@@ -432,6 +432,17 @@ describe('the filter pane', () => {
 });
 
 describe('the text filter', () => {
+	it('Backspace returns to the rows of the text typed a moment ago without filtering again (kept per sorted list)', () => {
+		const typedR = press(loaded(), '/', 'r');
+		const typedRu = press(typedR, 'u');
+		const back = press(typedRu, K.backspace);
+		// The very rows found for "r" (checkPipeline, run by press, proves they still match a fresh filter).
+		expect(back.shown).toBe(typedR.shown);
+		// A new order is a new list: nothing kept from the old one is used.
+		const resorted = sortBy(press(back, K.enter), 'completion', 'asc');
+		expect(resorted.shown).not.toBe(typedR.shown);
+	});
+
 	it('narrows letter by letter and widens again on delete, always matching a fresh filter', () => {
 		let s = press(loaded(), '/');
 		const counts: number[] = [];

@@ -9,6 +9,9 @@
  * entries over 500 combinations hold 500 pair lists, not 100,000 Maps.
  *
  * Pure: bytes in, result out. Malformed input gives `{ok: false, reason}`, never a throw.
+ *
+ * Long on purpose: the images scanner works on the same bytes and cursor as the JSON reader and interns
+ * combinations as it goes; split apart, its byte constants and state would have to be shared across modules.
  */
 import {describeTopLevel} from '../manifest.js';
 import {MANIFEST_NAME} from '../images.js';

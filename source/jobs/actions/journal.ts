@@ -42,6 +42,8 @@ export type Intent = {
 	trashInfo?: {path: string; body: string};
 	/** Restore from the trash: the .trashinfo to remove once the folder is back. */
 	removeInfo?: string;
+	/** The database this session's rows are in, when not the header's (several roots, each with its own). */
+	dbPath?: string | null;
 };
 
 export type Phase =

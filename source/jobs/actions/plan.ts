@@ -23,15 +23,25 @@ import {exists} from './transfer.js';
 
 /**
  * A selected session. `folder` is where it lives when that is not `<root>/<id>` (a session of another root
- * when several are open); it must end in the session's id.
+ * when several are open); it must end in the session's id. With several roots open each session acts through
+ * its own: `root` names its results root and the database its rows are in, `target` its archive folder
+ * (defaults: the plan's).
  */
-export type Candidate = {sessionId: string; state: SessionState | null; folder?: string};
+export type Candidate = {
+	sessionId: string;
+	state: SessionState | null;
+	folder?: string;
+	root?: {path: string; dbPath: string | null} | null;
+	target?: string;
+};
 
 export type PlannedMove = {
 	sessionId: string;
 	from: string;
 	to: string;
 	method: MoveMethod;
+	/** The database whose rows follow this session (its root's; null: none). */
+	dbPath: string | null;
 	files: number;
 	/** null: not measured (a rename planned without `sizes`: nothing is shown before it runs). */
 	bytes: number | null;
@@ -120,7 +130,7 @@ function sessionFolder(
 	const from =
 		candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId
 			? path.resolve(candidate.folder)
-			: path.join(root, candidate.sessionId);
+			: path.join(candidate.root ? path.resolve(candidate.root.path) : root, candidate.sessionId);
 	const skip = (reason: string): SkippedSession => ({sessionId: candidate.sessionId, from, reason});
 	if (candidate.state === 'running' && !includeRunning) return skip(RUNNING_REASON);
 	let stat: fs.Stats;
@@ -154,33 +164,50 @@ function measureOrSkip(from: string, method: MoveMethod, sizes: boolean, session
 	}
 }
 
-/** Copies must fit: each one is planned only while the free space at the target covers it. */
+/**
+ * Copies must fit: each one is planned only while the free space at its target covers it (targets measured
+ * once each; several roots may archive to several places). `freeBytes` shown is the first target's.
+ */
 function fitCopies(plan: ActionPlan, target: string): void {
-	const space = freeSpace(target);
-	plan.freeBytes = space?.free ?? null;
+	const spaces = new Map<string, {left: number; block: number}>();
+	const spaceAt = (dir: string): {left: number; block: number} => {
+		let space = spaces.get(dir);
+		if (!space) {
+			const measured = freeSpace(dir);
+			space = measured
+				? {left: measured.free - 1024 * 1024, block: measured.block}
+				: {left: Number.POSITIVE_INFINITY, block: 4096};
+			spaces.set(dir, space);
+		}
+		return space;
+	};
+	plan.freeBytes = freeSpace(target)?.free ?? null;
 	if (!plan.moves.some((m) => m.method === 'copy')) return;
-	let left = space ? space.free - 1024 * 1024 : Number.POSITIVE_INFINITY;
 	const kept: PlannedMove[] = [];
 	for (const move of plan.moves) {
 		if (move.method !== 'copy' || move.listing === null) {
 			kept.push(move);
 			continue;
 		}
-		const need = bytesOnTarget(move.listing, space?.block ?? 4096);
-		if (need > left) {
+		const space = spaceAt(path.dirname(move.to));
+		const need = bytesOnTarget(move.listing, space.block);
+		if (need > space.left) {
 			plan.skipped.push({
 				sessionId: move.sessionId,
 				from: move.from,
-				reason: `not enough free space at the target (needs ${need} bytes, ${Math.max(0, left)} left)`,
+				reason: `not enough free space at the target (needs ${need} bytes, ${Math.max(0, space.left)} left)`,
 			});
 			continue;
 		}
-		left -= need;
+		space.left -= need;
 		plan.copyBytes += need;
 		kept.push(move);
 	}
 	plan.moves = kept;
 }
+
+const dbPathOf = (candidate: Candidate, options: PlanOptions): string | null =>
+	candidate.root ? candidate.root.dbPath : options.dbPath;
 
 export function planArchive(candidates: readonly Candidate[], target: string, options: PlanOptions): ActionPlan {
 	const root = path.resolve(options.root);
@@ -201,8 +228,15 @@ export function planArchive(candidates: readonly Candidate[], target: string, op
 		if (!sourceProblems.has(parent)) sourceProblems.set(parent, writeProblemAt(parent, 'the results root'));
 		return sourceProblems.get(parent)!;
 	};
-	const targetProblem = writeProblemAt(archive, 'the archive folder');
-	const targetDevice = deviceOf(archive);
+	const targets = new Map<string, {problem: string | null; device: number | null}>();
+	const targetOf = (dir: string): {problem: string | null; device: number | null} => {
+		let known = targets.get(dir);
+		if (!known) {
+			known = {problem: writeProblemAt(dir, 'the archive folder'), device: deviceOf(dir)};
+			targets.set(dir, known);
+		}
+		return known;
+	};
 	for (const candidate of candidates) {
 		const folder = sessionFolder(root, candidate, options.includeRunning);
 		if ('reason' in folder) {
@@ -210,22 +244,31 @@ export function planArchive(candidates: readonly Candidate[], target: string, op
 			continue;
 		}
 		const {from} = folder;
-		const to = path.join(archive, candidate.sessionId);
+		const into = candidate.target === undefined ? archive : path.resolve(candidate.target);
+		const target = targetOf(into);
+		const to = path.join(into, candidate.sessionId);
 		const problem =
 			sourceProblemOf(from) ??
-			targetProblem ??
+			target.problem ??
 			(exists(to) ? 'a folder of that name is already in the archive (nothing is overwritten)' : null);
 		if (problem) {
 			plan.skipped.push({sessionId: candidate.sessionId, from, reason: problem});
 			continue;
 		}
-		const method: MoveMethod = folder.device === targetDevice ? 'rename' : 'copy';
+		const method: MoveMethod = folder.device === target.device ? 'rename' : 'copy';
 		const measured = measureOrSkip(from, method, options.sizes ?? true, candidate.sessionId);
 		if ('reason' in measured) {
 			plan.skipped.push(measured);
 			continue;
 		}
-		plan.moves.push({sessionId: candidate.sessionId, from, to, method, ...measured});
+		plan.moves.push({
+			sessionId: candidate.sessionId,
+			from,
+			to,
+			method,
+			dbPath: dbPathOf(candidate, options),
+			...measured,
+		});
 	}
 	fitCopies(plan, archive);
 	return plan;
@@ -280,6 +323,7 @@ export function planTrash(
 			from,
 			to: path.join(place.dir, 'files', name),
 			method,
+			dbPath: dbPathOf(candidate, options),
 			...measured,
 			trash: place,
 			trashInfo: {
@@ -310,6 +354,9 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 		copyBytes: 0,
 		undoOf: header.id,
 	};
+	// Rows go back in the database the action wrote them to (the journal says which), whatever is open now.
+	const dbPathOfIntent = (intent: ParsedJournal['intents'][number]): string | null =>
+		intent.dbPath !== undefined ? intent.dbPath : (header.dbPath ?? plan.dbPath);
 	for (const intent of journal.intents) {
 		if (outcomeOf(journal.steps.get(intent.seq))?.phase !== 'done') continue;
 		const skip = (reason: string): void => {
@@ -324,6 +371,7 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 					from: intent.to,
 					to: intent.from,
 					method: 'rename',
+					dbPath: dbPathOfIntent(intent),
 					files: 0,
 					bytes: 0,
 					listing: null,
@@ -363,6 +411,7 @@ export function planRestore(journal: ParsedJournal, dbPath: string | null): Acti
 			from: intent.to,
 			to: intent.from,
 			method,
+			dbPath: dbPathOfIntent(intent),
 			...measured,
 		};
 		if (infoFile) move.removeInfo = infoFile;

@@ -28,6 +28,7 @@ import {
 	type Record,
 	type Step,
 } from './journal.js';
+import {byDatabase} from './run-action.js';
 import {exists, isEmptyFolder, matchesListing, removeIfEmpty, removeTree} from './transfer.js';
 
 export type RecoveryReport = {
@@ -193,12 +194,18 @@ function recoverOne(stateDir: string, journal: ParsedJournal): RecoveryReport {
 			}
 		}
 		writer.append(records, true);
-		try {
-			relocateInDatabase(header.dbPath, changes);
-		} catch (error) {
-			if (!(error instanceof RelocationError)) throw error;
-			report.databaseProblem = error.message;
-			return report;
+		const dbOf = new Map(finishing.map((intent) => [intent.from, intent.dbPath]));
+		for (const [dbPath, group] of byDatabase(changes, (c) => {
+			const own = dbOf.get(c.from);
+			return own !== undefined ? own : header.dbPath;
+		})) {
+			try {
+				relocateInDatabase(dbPath, group);
+			} catch (error) {
+				if (!(error instanceof RelocationError)) throw error;
+				report.databaseProblem = error.message;
+				return report;
+			}
 		}
 		for (const intent of finishing) if (intent.removeInfo) fs.rmSync(intent.removeInfo, {force: true});
 		writer.append(

@@ -103,6 +103,7 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 			tmp: tmpName(move.to, id, seq),
 			del: delName(move.from, id, seq),
 		};
+		if (move.dbPath !== plan.dbPath) intent.dbPath = move.dbPath;
 		if (move.trashInfo) intent.trashInfo = move.trashInfo;
 		if (move.removeInfo) intent.removeInfo = move.removeInfo;
 		return intent;
@@ -199,14 +200,21 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 	report(plan.moves.length, null);
 	options.onStep?.('before-database', '');
 
-	try {
-		await relocateInDatabaseRetrying(plan.dbPath, summary.moved, {
-			onLocked: options.onDatabaseLocked,
-			clock: options.retryClock,
-		});
-	} catch (error) {
-		if (!(error instanceof RelocationError)) throw error;
-		summary.databaseProblem = error.message;
+	// Each session's rows are in its own root's database: one update per database.
+	const dbOf = new Map(plan.moves.map((m) => [m.from, m.dbPath]));
+	for (const [dbPath, changes] of byDatabase(summary.moved, (c) => {
+		const own = dbOf.get(c.from);
+		return own !== undefined ? own : plan.dbPath;
+	})) {
+		try {
+			await relocateInDatabaseRetrying(dbPath, changes, {
+				onLocked: options.onDatabaseLocked,
+				clock: options.retryClock,
+			});
+		} catch (error) {
+			if (!(error instanceof RelocationError)) throw error;
+			summary.databaseProblem ??= error.message;
+		}
 	}
 	const movedIds = new Set(summary.moved.map((m) => m.sessionId));
 	const records: Record[] = [...settled];
@@ -224,6 +232,21 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 	journal.finish({moved: summary.moved.length, skipped: summary.failed.length + summary.stopped.length});
 	if (plan.undoOf) markUndone(options.stateDir, plan.undoOf, id);
 	return summary;
+}
+
+/** Changes grouped by the database they go to, in the order first seen. */
+export function byDatabase(
+	changes: readonly PathChange[],
+	dbPathOf: (change: PathChange) => string | null,
+): Map<string | null, PathChange[]> {
+	const groups = new Map<string | null, PathChange[]>();
+	for (const change of changes) {
+		const dbPath = dbPathOf(change);
+		const group = groups.get(dbPath) ?? [];
+		group.push(change);
+		groups.set(dbPath, group);
+	}
+	return groups;
 }
 
 /** The .trashinfo made for a move that did not happen goes again (the spec: an info file names a trashed file). */

@@ -22,6 +22,7 @@ import {
 	type ColourDepth,
 	type Protocol,
 } from '../../core/preview/encode.js';
+import {touchCacheFile} from './cache-eviction.js';
 import {decodeToFit, decodeTrusted, encodeJpeg, encodePng, readImageBytes, resizeToFit, type Box} from './decode.js';
 
 /** The cached thumbnail's box: big enough for any sheet or grid cell (full screen decodes the original). */
@@ -157,7 +158,10 @@ export async function sourcePicture(
 		: null;
 	if (cacheFile) {
 		const cached = await readCached(cacheFile);
-		if (cached) return {ok: true, image: cached, source: 'cache'};
+		if (cached) {
+			inBackground(touchCacheFile(cacheFile));
+			return {ok: true, image: cached, source: 'cache'};
+		}
 	}
 	if (box.height <= WEB_THUMBNAIL_HEIGHT) {
 		const web = await webThumbnail(request.path, request.mtimeMs);
@@ -261,7 +265,10 @@ export async function makeThumbnail(request: ThumbnailRequest): Promise<Thumbnai
 	const encodedFile = encodedCacheFile(request);
 	if (encodedFile) {
 		const cached = await readEncoded(encodedFile);
-		if (cached) return {ok: true, source: 'cache', ...cached};
+		if (cached) {
+			inBackground(touchCacheFile(encodedFile));
+			return {ok: true, source: 'cache', ...cached};
+		}
 	}
 	const made = await makeFresh(request);
 	if (made.ok && encodedFile) {

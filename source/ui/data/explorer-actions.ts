@@ -61,6 +61,8 @@ export function createExplorerActions(options: {
 	exportFolder?: string;
 	/** Where plans, runs and undos are carried out (default: a worker thread). */
 	job?: ActionJob;
+	/** Several roots are open: each candidate names its root (and caches), which a plan and its undo use. */
+	severalRoots?: boolean;
 }): ExplorerActions {
 	const job = options.job ?? startActionJob;
 	const plans = new Map<number, ActionPlan>();
@@ -84,15 +86,23 @@ export function createExplorerActions(options: {
 	};
 	return {
 		async plan(kind, candidates) {
+			// Defaults for the plan (its headline, its journal); each move carries its own root and database.
+			const root = candidates[0]?.root ?? null;
+			const rootPath = root?.path ?? options.root;
 			const result = await job(
 				{
 					task: 'plan',
 					kind,
-					candidates: [...candidates],
-					target: archiveFolderFor(options.stateDir, options.root).folder,
+					// Each session through its own root: its folder, its database, its root's archive folder.
+					candidates: candidates.map(({root, ...candidate}) => ({
+						...candidate,
+						...(root ? {root: {path: root.path, dbPath: root.dbPath}} : {}),
+						target: archiveFolderFor(options.stateDir, root?.path ?? options.root).folder,
+					})),
+					target: archiveFolderFor(options.stateDir, rootPath).folder,
 					options: {
-						root: options.root,
-						dbPath: options.dbPath,
+						root: rootPath,
+						dbPath: root?.dbPath ?? options.dbPath,
 						includeRunning: false,
 						env: options.env,
 						nowMs: options.now(),
@@ -140,7 +150,14 @@ export function createExplorerActions(options: {
 		async undo(actionId, onProgress, cancel) {
 			return settle(
 				await job(
-					{task: 'undo', actionId, stateDir: options.stateDir, dbPath: options.dbPath, nowMs: options.now()},
+					{
+						task: 'undo',
+						actionId,
+						stateDir: options.stateDir,
+						// Several roots: the journal's own cache (the root the action moved sessions of).
+						dbPath: options.severalRoots ? null : options.dbPath,
+						nowMs: options.now(),
+					},
 					events(onProgress),
 					cancel,
 				),

@@ -35,11 +35,43 @@ function imagesWidthOf(views: readonly SessionView[]): number {
 	return Math.min(13, Math.max(9, widest));
 }
 
+/**
+ * The last few results of text-only filters over one sorted list (by its identity): Backspace while typing
+ * returns to a text filtered a moment ago, and finds it here instead of filtering 100,000 rows again. Only
+ * queries of plain words are kept: their result does not depend on the time.
+ */
+const textResults = new WeakMap<readonly SessionView[], Map<string, readonly SessionView[]>>();
+const TEXT_RESULTS_KEPT = 8;
+
+function textKey(filter: Filter): string | null {
+	return filter.query.terms.every((t) => t.kind === 'word') ? JSON.stringify(filter.query.terms) : null;
+}
+
 function applyFilter(rows: readonly SessionView[], filter: Filter, nowMs: number): readonly SessionView[] {
 	// No filter: the rows themselves (lists are never changed in place), not a copy of 100,000.
 	if (!isFilterActive(filter)) return rows;
-	const test = compileFilter(filter, nowMs);
-	return rows.filter(test);
+	return rows.filter(compileFilter(filter, nowMs));
+}
+
+/**
+ * The sorted rows the filter lets through: kept from a moment ago, or found among the rows shown when the new
+ * filter only narrows the old one (one more letter), or among all of them.
+ */
+function filteredView(state: ExplorerState, filter: Filter): readonly SessionView[] {
+	if (!isFilterActive(filter)) return state.sorted;
+	const key = textKey(filter);
+	const kept = key === null ? undefined : textResults.get(state.sorted)?.get(key);
+	if (kept) return kept;
+	const shown = narrows(state.filter.query, filter.query)
+		? applyFilter(state.shown, filter, state.nowMs)
+		: applyFilter(state.sorted, filter, state.nowMs);
+	if (key !== null) {
+		let results = textResults.get(state.sorted);
+		if (!results) textResults.set(state.sorted, (results = new Map()));
+		if (results.size >= TEXT_RESULTS_KEPT) results.delete(results.keys().next().value!);
+		results.set(key, shown);
+	}
+	return shown;
 }
 
 /** Keeps the cursor on its session, or on the nearest position when the session is no longer shown. */
@@ -86,9 +118,7 @@ export function withSort(state: ExplorerState, sort: SortSpec): ExplorerState {
 /** A new filter; a text that does not parse keeps the rows of the last query that did (the error is shown). */
 function withFilter(state: ExplorerState, filter: Filter): ExplorerState {
 	if (filter.query === state.filter.query) return {...state, filter};
-	const shown = narrows(state.filter.query, filter.query)
-		? applyFilter(state.shown, filter, state.nowMs)
-		: applyFilter(state.sorted, filter, state.nowMs);
+	const shown = filteredView(state, filter);
 	return placeCursor({...followCursor(state), filter, shown}, state.shown[state.cursorIndex]);
 }
 
@@ -201,9 +231,21 @@ function jumpIncomplete(state: ExplorerState, direction: 1 | -1): ExplorerState 
  * The state at a new time: runs whose stall window passed become stalled (and stalled runs that wrote again
  * running), and ages are counted from it.
  */
+/** The sessions of a list whose state moves with the clock (running or stalled), found once per list. */
+const liveByList = new WeakMap<readonly SessionView[], readonly SessionView[]>();
+function liveViewsOf(all: readonly SessionView[]): readonly SessionView[] {
+	let live = liveByList.get(all);
+	if (live === undefined) {
+		live = all.filter((v) => v.state === 'running' || v.state === 'stalled');
+		liveByList.set(all, live);
+	}
+	return live;
+}
+
 export function withNow(state: ExplorerState, nowMs: number): ExplorerState {
 	if (nowMs === state.nowMs) return state;
-	const moved = state.all.filter(
+	// Every key runs this (it acts at the time it was pressed): the live sessions only, not 100,000 rows a key.
+	const moved = liveViewsOf(state.all).filter(
 		(v) =>
 			(v.state === 'running' || v.state === 'stalled') &&
 			toSessionView(v.row, nowMs, state.stallWindowMs).state !== v.state,
