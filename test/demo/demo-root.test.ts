@@ -68,14 +68,11 @@ describe('demoBaseDir', () => {
 describe('prepareDemoRoot', () => {
 	it('generates a demo covering every state, sweeps, models, samplers, name formats and hostile text', async () => {
 		const {base} = makeWorkspace('sdstats-demo-');
-		const started = performance.now();
 		const {root, dbPath} = prepareDemoRoot(base, NOW);
-		const elapsed = performance.now() - started;
 		expect(root).toBe(path.join(base, 'results'));
 		expect(dbPath).toBe(path.join(base, 'metadata', 'sessions.db'));
 		expect(fs.existsSync(dbPath)).toBe(false);
 		expect(fs.readFileSync(path.join(root, DEMO_STAMP_FILE), 'utf8').trim()).toBe(String(DEMO_VERSION));
-		expect(elapsed).toBeLessThan(5000);
 
 		const {rows, states} = await computeDemo(base, NOW);
 		expect(rows.length).toBeGreaterThanOrEqual(60);
