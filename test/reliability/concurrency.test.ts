@@ -113,9 +113,17 @@ describe('concurrency', () => {
 			expect(await writer.ready()).toBe(true);
 			await sleep(100);
 			const a = spawnCli(['compute', '--root', root, '--db', dbPath]);
-			// The second starts once the first holds the database: it must then wait for it.
+			// The second starts once the first holds the database: it must then wait for it. The first is paused
+			// while the second starts (SIGSTOP), so a loaded machine cannot let it finish before the second looks:
+			// at load 18 on 2 cores the first finished before the second's Node had started.
 			expect(await waitFor(() => fs.existsSync(lockPathFor(dbPath)), 20_000)).toBe(true);
+			a.child.kill('SIGSTOP');
+			const bErr: Buffer[] = [];
 			const b = spawnCli(['compute', '--root', root, '--db', dbPath]);
+			b.child.stderr!.on('data', (c: Buffer) => bErr.push(c));
+			const bWaits = await waitFor(() => /waiting for /.test(Buffer.concat(bErr).toString('utf8')), 60_000);
+			a.child.kill('SIGCONT');
+			expect(bWaits).toBe(true);
 			const [ra, rb] = await Promise.all([a.done, b.done]);
 			await sleep(100);
 			const webui = await writer.stop();
