@@ -3,6 +3,9 @@
  * every flag value (the query of --filter, the sort of --sort, the grouping of --group-by, numbers, paths) and
  * builds one typed, validated Invocation per command: a command's `flags` hold exactly the flags it accepts
  * (FlagsOf), already parsed. Nothing past this point looks at argv, the environment or a flag's text.
+ *
+ * Long on purpose: one table of every command's flags beside the parsing of each value, so a flag's declaration,
+ * its check and its error sentence are read together; split by command, the shared flags would be written twice.
  */
 import fs from 'node:fs';
 import meow from 'meow';

@@ -31,6 +31,9 @@
  *
  * Long on purpose: the query language's tokenizer, value parsers and formatter are one grammar; they stay
  * together so parse and format cannot drift apart (view/query-match.ts applies a query, elsewhere).
+ *
+ * Long on purpose: the grammar above is the user's reference (also shown in the help); the lexer, parser and
+ * matcher below are one language and change together.
  */
 import {SESSION_STATES, type SessionState} from './types.js';
 

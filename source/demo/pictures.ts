@@ -7,6 +7,7 @@
  */
 import {deflateSync} from 'node:zlib';
 import {pngChunk, textChunk, type TextChunk} from './image-files.js';
+import {prng as random} from './random.js';
 
 export type PictureSpec = {
 	/** The session's look (palette, time of day): the same for every picture of one session. */
@@ -25,18 +26,6 @@ function hash(text: string): number {
 	let h = 2166136261;
 	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
 	return h >>> 0;
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 type Rgb = [number, number, number];

@@ -4,6 +4,9 @@
  * skipped and why. The confirmation screen and --dry-run show exactly this; the runner carries it out.
  * Planning only reads the filesystem. A copy lists every file (its sizes decide whether it fits); a rename
  * counts its files from the folder entries and measures bytes only when a person is shown the plan.
+ *
+ * Long on purpose: archive, trash and resume plan with one set of rules (targets, collisions, running sessions,
+ * space, several roots); kept together so every action skips the same sessions for the same reasons.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,9 @@
 /**
  * What the explorer needs from the layers below, behind one small interface: load cached rows, fetch some
  * again, check the disk for staleness, run a recompute. The views and the reducer never see SQL or the disk.
+ *
+ * Long on purpose: the ExplorerData contract (its typed methods, a third of the file) and its one implementation
+ * over the store and jobs, read together.
  */
 import path from 'node:path';
 import {isoFromEpochMs} from '../../core/iso-time.js';

@@ -7,6 +7,9 @@
  * unique; roots with caches of their own may both hold a folder of the same name, and the second root to show
  * it keys its row `<root index>/<session_id>` (row_key; a `/` is never part of a folder name), so the two never
  * merge into one row, and a mark or a recompute of one never reaches the other.
+ *
+ * Long on purpose: it implements every method of ExplorerData (each a few lines routing to a session's own
+ * root); splitting the methods apart would hide that the routing rule is the same everywhere.
  */
 import type {ListedSession, StoredSession} from '../../core/types.js';
 import type {ComputeProgress, ComputeSummary} from '../../jobs/compute-job.js';

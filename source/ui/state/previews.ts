@@ -6,6 +6,9 @@
  *
  * The sheet belongs to the session the cursor rests on: `session` is read only once it rests (the hook), so
  * while the cursor moves the box stays reserved and empty, and moving never waits for a picture.
+ *
+ * Long on purpose: the sheet, the grid and full screen share one box arithmetic (cells, captions, holes, pages);
+ * kept together so the views and the thumbnail requests can never disagree on what is shown where.
  */
 import {sessionTimeline, type Timeline} from '../../core/preview/charts.js';
 import {axisPairs, gridModel, gridPage, type GridModel, type GridPage} from '../../core/preview/grid-view.js';
