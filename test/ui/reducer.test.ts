@@ -582,6 +582,44 @@ describe('scrolling', () => {
 	});
 });
 
+describe('regression: the demo opened with its cursor in the middle of the list (first compute of an empty cache)', () => {
+	const fill = (pressKey: boolean) => {
+		const start = initialState({
+			viewport: {columns: 100, rows: 30},
+			nowMs: TEST_NOW,
+			stallWindowMs: 10 * 60_000,
+			info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
+		});
+		let s = reducer(start, {type: 'rows-loaded', rows: [], complete: true, nowMs: TEST_NOW});
+		// The compute lands the oldest session first, then newer ones that sort above it.
+		const sessions = sampleSessions();
+		const oldestFirst = [...sessions].sort((a, b) => a.session_id.localeCompare(b.session_id));
+		s = reducer(s, {type: 'rows-updated', rows: oldestFirst.slice(0, 1), removedIds: [], nowMs: TEST_NOW});
+		const firstLanded = s.shown[s.cursorIndex]!.id;
+		if (pressKey) s = explorerReducer(s, {type: 'key', input: 'x', key: key()});
+		s = reducer(s, {type: 'rows-updated', rows: oldestFirst.slice(1), removedIds: [], nowMs: TEST_NOW});
+		// While the compute runs the cursor keeps its session (item 16 below).
+		const whileFilling = s.shown[s.cursorIndex]!.id;
+		s = reducer(s, {type: 'job-finished', message: 'recomputed'});
+		return {s, firstLanded, whileFilling};
+	};
+
+	it('goes to the top when that compute ends and no key was pressed', () => {
+		const {s, firstLanded, whileFilling} = fill(false);
+		expect(whileFilling).toBe(firstLanded);
+		expect(s.shown[0]!.id).not.toBe(firstLanded);
+		expect(s.cursorIndex).toBe(0);
+		expect(s.scrollTop).toBe(0);
+		expect(s.cursorId).toBe(s.shown[0]!.id);
+	});
+
+	it('stays on its session when a key was pressed while it filled', () => {
+		const {s, firstLanded} = fill(true);
+		expect(s.shown[s.cursorIndex]!.id).toBe(firstLanded);
+		expect(s.cursorIndex).toBeGreaterThan(0);
+	});
+});
+
 describe('regression: a new session arriving above the cursor does not take it (issue 11 item 16)', () => {
 	it("keeps the cursor on the first row's session when a newer one arrives before any key", () => {
 		const start = initialState({

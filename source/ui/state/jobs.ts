@@ -67,9 +67,20 @@ export function jobsReducer(state: ExplorerState, action: JobAction): ExplorerSt
 					updatedAtMs: action.nowMs,
 				},
 			};
-		case 'job-finished':
+		case 'job-finished': {
 			// The job panel goes: the list gets its lines back.
-			return scrollIntoView({...s, job: null, message: action.message});
+			const finished = {...s, job: null, message: action.message};
+			if (!s.fillingUntouched) return scrollIntoView(finished);
+			// The first compute filled an empty list and nobody pressed a key: the cursor goes to the top.
+			return scrollIntoView({
+				...finished,
+				fillingUntouched: false,
+				cursorMoved: false,
+				cursorIndex: 0,
+				cursorId: s.shown[0]?.id ?? null,
+				scrollTop: 0,
+			});
+		}
 		case 'stale-checked':
 			return {
 				...s,

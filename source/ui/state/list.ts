@@ -306,7 +306,13 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 	switch (action.type) {
 		case 'rows-loaded':
 			return withRows(
-				{...s, nowMs: action.nowMs, loading: !action.complete},
+				{
+					...s,
+					nowMs: action.nowMs,
+					loading: !action.complete,
+					// The first read of the cache found nothing: a first compute will fill the list.
+					fillingUntouched: action.rows.length === 0 && s.all.length === 0,
+				},
 				baseOrder(viewsOf(action.rows, s, action.nowMs)),
 			);
 		case 'views-loaded':

@@ -56,6 +56,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		filter: options.filter ?? EMPTY_FILTER,
 		cursorId: null,
 		cursorMoved: false,
+		fillingUntouched: false,
 		cursorIndex: 0,
 		scrollTop: 0,
 		marks: new Set(),
@@ -114,7 +115,8 @@ function keyReducer(before: ExplorerState, action: KeyAction): ExplorerState {
 		}
 	}
 	// A message lasts until the next key.
-	const cleared = state.message !== null ? {...state, message: null} : state;
+	const touched = state.fillingUntouched ? {...state, fillingUntouched: false} : state;
+	const cleared = touched.message !== null ? {...touched, message: null} : touched;
 	const resolved = dispatchKey(cleared, action.input, action.key);
 	if (resolved !== null) return reducer(cleared, resolved);
 	// A key the list does not know: once, where to find the ones it does.

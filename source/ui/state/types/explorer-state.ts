@@ -83,6 +83,12 @@ export type ExplorerState = {
 	cursorId: string | null;
 	/** Until the user moves, the cursor stays on the first row even as rows arrive above it. */
 	cursorMoved: boolean;
+	/**
+	 * The list opened empty (a first compute fills it) and no key has been pressed since. While it fills, the
+	 * cursor follows its session as rows arrive above it (issue 11 item 16); when that compute ends with no key
+	 * pressed, the cursor goes back to the top, where a new user (the demo's first start) expects it.
+	 */
+	fillingUntouched: boolean;
 	cursorIndex: number;
 	scrollTop: number;
 	marks: ReadonlySet<string>;
