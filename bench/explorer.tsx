@@ -3,7 +3,6 @@
  * pseudo-terminal (util-linux `script`), and key latency measured in-process from a key write to the frame it produces.
  */
 import {spawn, spawnSync} from 'node:child_process';
-import {EventEmitter} from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import {StatsRepository, type SavedComputation} from '../source/store/stats-repo
 import {App} from '../source/ui/app.js';
 import {createExplorerData} from '../source/ui/data/explorer-data.js';
 import {MetadataRepository} from '../source/store/metadata-repository.js';
+import {FakeStdin, FakeStdout} from './fake-terminal.js';
 
 const MODELS = [
 	'illustriousXL_v01.safetensors [a1b2c3d4e5]',
@@ -216,43 +216,6 @@ export async function measureRecompute(
 		});
 	} finally {
 		child.kill('SIGTERM');
-	}
-}
-
-class FakeStdout extends EventEmitter {
-	columns = 160;
-	rows = 45;
-	isTTY = true;
-	frames = 0;
-	last = '';
-	write = (frame: string): boolean => {
-		this.frames++;
-		this.last = frame;
-		return true;
-	};
-}
-
-class FakeStdin extends EventEmitter {
-	isTTY = true;
-	isRaw = false;
-	private data: string | null = null;
-	setRawMode(mode: boolean): void {
-		this.isRaw = mode;
-	}
-	setEncoding(): void {}
-	resume(): void {}
-	pause(): void {}
-	ref(): void {}
-	unref(): void {}
-	read = (): string | null => {
-		const {data} = this;
-		this.data = null;
-		return data;
-	};
-	write(data: string): void {
-		this.data = data;
-		this.emit('readable');
-		this.emit('data', data);
 	}
 }
 

@@ -25,6 +25,7 @@ import {StatsRepository} from '../source/store/stats-repository.js';
 import {App} from '../source/ui/app.js';
 import {createExplorerData} from '../source/ui/data/explorer-data.js';
 import {createImageOverlay, overlayStdout} from '../source/ui/image-overlay.js';
+import {FakeStdin, FakeStdout} from './fake-terminal.js';
 
 const WIDTH = 1216;
 const HEIGHT = 832;
@@ -117,48 +118,6 @@ export async function picturesRoot(cli: string, base = path.join(os.tmpdir(), 's
 		);
 	}
 	return {root, dbPath, sheetSessions, gridSession};
-}
-
-class FakeStdout extends EventEmitter {
-	isTTY = true;
-	frames = 0;
-	last = '';
-	constructor(
-		public columns: number,
-		public rows: number,
-	) {
-		super();
-	}
-	write = (frame: string): boolean => {
-		this.frames++;
-		this.last = frame;
-		this.emit('frame');
-		return true;
-	};
-}
-
-class FakeStdin extends EventEmitter {
-	isTTY = true;
-	isRaw = false;
-	private data: string | null = null;
-	setRawMode(mode: boolean): void {
-		this.isRaw = mode;
-	}
-	setEncoding(): void {}
-	resume(): void {}
-	pause(): void {}
-	ref(): void {}
-	unref(): void {}
-	read = (): string | null => {
-		const {data} = this;
-		this.data = null;
-		return data;
-	};
-	write(data: string): void {
-		this.data = data;
-		this.emit('readable');
-		this.emit('data', data);
-	}
 }
 
 /**
