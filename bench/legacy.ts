@@ -9,21 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {writeSession} from '../source/demo/corpus.js';
 import {a1111Png} from '../source/demo/image-files.js';
+import {EXPRESSION} from './synthetic-root.js';
 
 const MODELS = ['illustriousXL_v01', 'ponyDiffusionV6XL', 'hassakuXL_v13'];
-const EXPRESSION = [
-	'smiling',
-	'serious',
-	'surprised',
-	'laughing',
-	'crying',
-	'angry',
-	'sleepy',
-	'smug',
-	'pouting',
-	'shy',
-];
-
 /** Two roots with the same PNGs (each carrying A1111 parameters); only the first has manifest.json files. */
 export function legacyRoots(
 	sessions: number,

@@ -21,7 +21,8 @@ const HAIR = [
 	'curly',
 	'straight',
 ];
-const EXPRESSION = [
+/** The expression placeholder's values, shared with the legacy root (bench/legacy.ts). */
+export const EXPRESSION = [
 	'smiling',
 	'serious',
 	'surprised',
