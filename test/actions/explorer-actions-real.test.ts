@@ -32,13 +32,13 @@ describe('createExplorerActions', () => {
 		expect(plan.lines[0]).toBe('archive 1 session (3 files, ' + plan.lines[0]!.split(', ')[1]);
 		const progress: number[] = [];
 		const done = await actions.run(plan.planId, (p) => progress.push(p.done), {cancelled: false});
-		expect(done.movedIds).toEqual([sessionName(0)]);
+		expect(done.movedKeys).toEqual([sessionName(0)]);
 		expect(done.message).toMatch(/^archived 1 session/);
 		expect(progress.at(-1)).toBe(1);
 		expect(sessionsIn(path.join(ws.base, 'archive')).get(sessionName(0))).toBe(before.get(sessionName(0)));
 
 		const back = await actions.undo(done.actionId!, () => {}, {cancelled: false});
-		expect(back.movedIds).toEqual([sessionName(0)]);
+		expect(back.movedKeys).toEqual([sessionName(0)]);
 		expect(sessionsIn(ws.root)).toEqual(before);
 		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(0))).toBe(path.join(ws.root, sessionName(0)));
 		expect((await actions.undo(done.actionId!, () => {}, {cancelled: false})).message).toBe(

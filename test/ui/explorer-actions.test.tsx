@@ -71,7 +71,7 @@ function fakeActions(
 			return {
 				actionId,
 				message: `${plan.kind === 'archive' ? 'archived' : 'moved to the trash'} ${ids.length} sessions`,
-				movedIds: ids,
+				movedKeys: ids,
 			} satisfies ActionOutcome;
 		},
 		resume(candidates) {
@@ -85,7 +85,7 @@ function fakeActions(
 			return {
 				actionId: 'restore',
 				message: `put back ${rows.length} sessions`,
-				movedIds: rows.map((r) => r.session_id),
+				movedKeys: rows.map((r) => r.session_id),
 			};
 		},
 	};

@@ -109,8 +109,9 @@ export function useSessionActions(
 		work.then(
 			(outcome) => {
 				const undone = request.kind === 'undo';
-				// Sessions put back are read again (their rows now name the root); moved ones leave the list.
-				const rows = undone && outcome.movedIds.length > 0 ? data.fetch(outcome.movedIds).rows : [];
+				// Sessions put back are read again (their rows now name the root); moved ones leave the list. Both by
+				// row key: with several roots, another root may hold a session of the same name.
+				const rows = undone && outcome.movedKeys.length > 0 ? data.fetch(outcome.movedKeys).rows : [];
 				const message = `${outcome.message}${!undone && outcome.actionId ? ' · U takes it back' : ''}`;
 				dispatch({
 					type: 'action-finished',
@@ -119,7 +120,7 @@ export function useSessionActions(
 					actionId: outcome.actionId,
 					label: outcome.message.split(' · ')[0] ?? '',
 					rows,
-					removedIds: undone ? [] : outcome.movedIds,
+					removedIds: undone ? [] : outcome.movedKeys,
 					undone,
 					nowMs: now(),
 				});

@@ -82,6 +82,7 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 				state: byId.get(id)!.state,
 				folder: byId.get(id)!.row.session_path,
 				root: rootOfRow(s, byId.get(id)!.row),
+				key: id,
 			}));
 			const opened = openOverlay(s, 'action-confirm');
 			return {

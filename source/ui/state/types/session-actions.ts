@@ -8,7 +8,14 @@ export type ActionRequest =
 			id: number;
 			kind: 'plan';
 			action: 'archive' | 'trash';
-			candidates: Array<{sessionId: string; state: SessionState; folder: string; root: RootInfo | null}>;
+			/** `key`: the session's row key (root and name, with several roots open). */
+			candidates: Array<{
+				sessionId: string;
+				state: SessionState;
+				folder: string;
+				root: RootInfo | null;
+				key: string;
+			}>;
 	  }
 	| {id: number; kind: 'run'; planId: number}
 	| {id: number; kind: 'undo'; actionId: string; label: string}
