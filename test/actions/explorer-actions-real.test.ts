@@ -45,10 +45,17 @@ describe('createExplorerActions', () => {
 			'that action was already taken back',
 		);
 
-		const message = actions.resume([
-			{sessionId: sessionName(0), state: 'complete', createdAt: null},
-			{sessionId: sessionName(1), state: 'aborted', createdAt: null},
-		]);
+		const reading: Array<[number, number]> = [];
+		const {message, actionId, movedKeys} = await actions.resume(
+			[
+				{sessionId: sessionName(0), state: 'complete', createdAt: null},
+				{sessionId: sessionName(1), state: 'aborted', createdAt: null},
+			],
+			(p) => reading.push([p.done, p.total]),
+			{cancelled: false},
+		);
+		expect([actionId, movedKeys]).toEqual([null, []]);
+		expect(reading.at(-1)).toEqual([2, 2]);
 		expect(message).toMatch(/^resume plan for 1 session \(3 missing images, 1 skipped\) written to /);
 		const file = message.slice(message.indexOf(' written to ') + ' written to '.length);
 		const written = JSON.parse(fs.readFileSync(file, 'utf8')) as {

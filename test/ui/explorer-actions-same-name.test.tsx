@@ -85,6 +85,7 @@ function pathMover(parts: readonly FakeData[]): {job: ActionJob; asked: string[]
 			}));
 			return {type: 'planned', plan: planOf(task.kind, moves)};
 		}
+		if (task.task === 'resume') throw new Error('no resume plans in this test');
 		const moves =
 			task.task === 'run'
 				? task.plan.moves

@@ -1,14 +1,11 @@
 /**
- * What the explorer's archive, trash and undo keys call: plans shown on the confirmation screen, runs with
- * progress and a stop between sessions, and taking an action back. Plans, runs and undos go to the action
- * job (a worker thread: the listing and the copies never hold the screen); tests pass their own job or
- * their own actions.
+ * What the explorer's archive, trash, undo and resume-plan keys call: plans shown on the confirmation screen,
+ * runs with progress and a stop between sessions, taking an action back, and writing a resume plan. All of
+ * them go to the action job (a worker thread: the listing, the copies and the reading of sessions never hold
+ * the screen); tests pass their own job or their own actions.
  */
 import path from 'node:path';
 import type {SessionState} from '../../core/types.js';
-import {toJson} from '../../format/json.js';
-import {buildResumePlan} from '../../jobs/actions/resume-plan.js';
-import {writeNewFile} from '../../jobs/write-new-file.js';
 import {candidateFolder, type ActionPlan} from '../../jobs/actions/plan.js';
 import {archiveFolderFor} from '../../jobs/actions/remembered.js';
 import type {ActionProgress, ActionSummary} from '../../jobs/actions/run-action.js';
@@ -45,7 +42,11 @@ export type ExplorerActions = {
 	): Promise<PlanView>;
 	/** `onProgress` also says (as the current session's text) when the web UI holds sessions.db at the end. */
 	run(planId: number, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
-	/** Writes one resume plan of the sessions' missing images to a new file in the working folder; says where. */
+	/**
+	 * Writes one resume plan of the sessions' missing images to a new file in the working folder, off the
+	 * screen's thread (reading every session's manifest and images), with progress and a stop between sessions;
+	 * the message says where (or why nothing was written).
+	 */
 	resume(
 		candidates: ReadonlyArray<{
 			sessionId: string;
@@ -54,7 +55,9 @@ export type ExplorerActions = {
 			folder?: string;
 			root?: CandidateRoot;
 		}>,
-	): string;
+		onProgress: (p: ActionProgress) => void,
+		cancel: {cancelled: boolean},
+	): Promise<ActionOutcome>;
 	/** Takes an action back (folders and paths); the rows of the sessions moved back are in `movedKeys`. */
 	undo(
 		actionId: string,
@@ -150,19 +153,27 @@ export function createExplorerActions(options: {
 			if (result.type === 'ran') ranKeys.set(result.summary.actionId, keys);
 			return settle(result, (from) => keys.get(from));
 		},
-		resume(candidates) {
-			const plan = buildResumePlan(options.root, candidates, {includeRunning: false, nowMs: options.now()});
-			if (plan.sessions.length === 0)
-				return `no resume plan: ${plan.skipped.length === 1 ? plan.skipped[0]!.reason : 'none of them is missing images'}`;
-			const stamp = new Date(options.now()).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-			const file = writeNewFile(
-				path.resolve(options.exportFolder ?? process.cwd()),
-				`sdstats-resume-${stamp}`,
-				'.json',
-				`${toJson(plan)}\n`,
+		async resume(candidates, onProgress, cancel) {
+			const result = await job(
+				{
+					task: 'resume',
+					root: options.root,
+					// Each session by its own folder (with several roots, not every one is under the first).
+					candidates: candidates.map(({sessionId, state, createdAt, folder}) => ({
+						sessionId,
+						state,
+						createdAt,
+						...(folder === undefined ? {} : {folder}),
+					})),
+					folder: path.resolve(options.exportFolder ?? process.cwd()),
+					nowMs: options.now(),
+				},
+				{onProgress},
+				cancel,
 			);
-			const skipped = plan.skipped.length > 0 ? `, ${plan.skipped.length} skipped` : '';
-			return `resume plan for ${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${String(plan.total_missing)} missing images${skipped}) written to ${file}`;
+			const message =
+				result.type === 'written' || result.type === 'refused' ? result.message : 'nothing was written';
+			return {actionId: null, message, movedKeys: []};
 		},
 		async undo(actionId, onProgress, cancel) {
 			// A folder goes back to where the action took it from: that path names its row.

@@ -2,7 +2,10 @@
 import type {ListedSession, SessionState} from '../../../core/types.js';
 import type {RootInfo} from './explorer-state.js';
 
-/** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
+/**
+ * Archive or trash whole sessions, take such an action back, or write a resume plan (state/session-actions.ts,
+ * hooks/use-session-actions.ts).
+ */
 export type ActionRequest =
 	| {
 			id: number;
@@ -44,6 +47,8 @@ export type ActionConfirm = {
 
 export type ActionJob = {
 	label: string;
+	/** What the progress line counts: bytes moved (archive, trash, undo), or sessions read (a resume plan). */
+	counts: 'bytes' | 'sessions';
 	done: number;
 	total: number;
 	bytesDone: number;
@@ -67,9 +72,8 @@ export type SessionMoveAction =
 	  }
 	| {type: 'action-go'}
 	| {type: 'resume-plan'}
-	| {type: 'resume-written'; requestId: number; message: string}
 	| {type: 'action-scroll'; delta: number}
-	| {type: 'action-started'; requestId: number; label: string; nowMs: number}
+	| {type: 'action-started'; requestId: number; label: string; counts: ActionJob['counts']; nowMs: number}
 	| {
 			type: 'action-progress';
 			done: number;
