@@ -167,6 +167,8 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			setting: imagesSetting,
 			color: options.color,
 			initial: images.output,
+			query: images.query,
+			grid: () => ({columns: process.stdout.columns, rows: process.stdout.rows}),
 			onDecided: (output) => {
 				overlay.setProtocol(graphicsOf(output.protocol), output.tmux);
 				for (const listener of outputListeners) listener(output);
