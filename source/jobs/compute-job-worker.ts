@@ -15,6 +15,8 @@ export type ComputeJobRequest = {
 	force: boolean;
 	sessions?: readonly string[];
 	batchSize: number;
+	/** Threads of its compute pool (see chooseRunner). */
+	workers?: number;
 };
 
 export type ComputeJobMessage =
@@ -56,6 +58,7 @@ if (opened) {
 			sessions: request.sessions,
 			cancel,
 			batchSize: request.batchSize,
+			workers: request.workers,
 			onProgress(p) {
 				post({
 					type: 'progress',

@@ -176,7 +176,8 @@ export function compareWithDisk(
 	let unchanged = 0;
 	for (const sessionId of onDisk) {
 		const fingerprint = fingerprintSession(childPath(root, sessionId));
-		const previous = stored.get(sessionId);
+		// With force nothing stored is compared: not even looked up (planCompute then holds ids, not marks).
+		const previous = force ? undefined : stored.get(sessionId);
 		const same =
 			!force &&
 			previous !== undefined &&
@@ -216,7 +217,8 @@ export function planCompute(
 ): ComputePlan {
 	const {changed, fingerprints, unchanged, gone, skipped} = compareWithDisk(
 		root,
-		repository.marks(root),
+		// A forced compute needs only the stored ids (what is gone): read as they are asked for, not 100,000 marks.
+		force ? repository.markLookup(root) : repository.marks(root),
 		force,
 		only,
 		deep,

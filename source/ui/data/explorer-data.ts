@@ -446,7 +446,9 @@ export function createExplorerData(options: {
 			}
 			// Compiled builds: the whole job on a worker (jobs/compute-job-worker.ts); this thread only lands rows.
 			let cancelWorker: (() => void) | null = computeOffThread(
-				{root, dbPath: options.dbPath, force, sessions, batchSize: 32},
+				// One compute thread beside the worker that stores: the two cores stay busy, and a second pool
+				// thread (its own heap) would not make the job faster while the screen thread needs its share.
+				{root, dbPath: options.dbPath, force, sessions, batchSize: 32, workers: 1},
 				{
 					onProgress: (p) => listener.onProgress(p),
 					onStored: stored,
