@@ -72,7 +72,9 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 					now: options.now,
 				})
 			: null;
-	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
+	// Several roots remember their view together, not under the first root's name.
+	const viewRoots = data.roots.length > 1 ? data.roots.map((r) => r.path) : root;
+	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), viewRoots), root);
 	if (options.resetView) viewStore.reset();
 	const sort = options.sort;
 	const initialView = {...(options.filter === undefined ? {} : {filter: options.filter}), ...(sort ? {sort} : {})};
@@ -165,6 +167,8 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			setting: imagesSetting,
 			color: options.color,
 			initial: images.output,
+			query: images.query,
+			grid: () => ({columns: process.stdout.columns, rows: process.stdout.rows}),
 			onDecided: (output) => {
 				overlay.setProtocol(graphicsOf(output.protocol), output.tmux);
 				for (const listener of outputListeners) listener(output);

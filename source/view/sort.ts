@@ -18,6 +18,8 @@ export const SORT_KEYS = [
 	'steps',
 	'cfg',
 	'sampler',
+	// Several roots only (the explorer's sort pane offers it then): alphabetically by the root's path.
+	'root',
 ] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDirection = 'asc' | 'desc';
@@ -36,6 +38,7 @@ export const SORT_LABELS: Record<SortKey, string> = {
 	steps: 'steps',
 	cfg: 'cfg scale',
 	sampler: 'sampler',
+	root: 'results root',
 };
 
 const STATE_ORDER = new Map(SESSION_STATES.map((s, i) => [s, i]));
@@ -55,6 +58,7 @@ const EXTRACTORS: Readonly<Record<SortKey, Extract>> = {
 	steps: (v) => v.row.steps ?? Number.NaN,
 	cfg: (v) => v.row.cfg_scale ?? Number.NaN,
 	sampler: (v) => v.sampler.toLowerCase(),
+	root: (v) => v.row.root_name ?? '',
 };
 
 /** The value a column sorts by (NaN or '' when unknown), as `sdstats list --sort` and the sort pane use it. */
@@ -109,6 +113,7 @@ const FEW_DISTINCT: ReadonlySet<SortKey> = new Set([
 	'steps',
 	'cfg',
 	'sampler',
+	'root',
 ]);
 
 /** A comparison sort, decorated once: one extraction per row instead of two per comparison. */

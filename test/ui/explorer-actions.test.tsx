@@ -6,7 +6,7 @@ import {
 	type ExplorerActions,
 	type SessionActionKind,
 } from '../../source/ui/data/explorer-actions.js';
-import type {ActionJob, ActionJobEvents} from '../../source/jobs/actions/action-job.js';
+import type {ActionJob, ActionJobEvents, ActionTaskResult} from '../../source/jobs/actions/action-job.js';
 import type {ActionPlan} from '../../source/jobs/actions/plan.js';
 import type {ActionSummary} from '../../source/jobs/actions/run-action.js';
 import type {StoredSession} from '../../source/core/types.js';
@@ -71,12 +71,16 @@ function fakeActions(
 			return {
 				actionId,
 				message: `${plan.kind === 'archive' ? 'archived' : 'moved to the trash'} ${ids.length} sessions`,
-				movedIds: ids,
+				movedKeys: ids,
 			} satisfies ActionOutcome;
 		},
-		resume(candidates) {
+		async resume(candidates) {
 			log.push(`resume ${candidates.map((c) => `${c.sessionId}:${c.state}`).join(',')}`);
-			return `resume plan for ${candidates.length} sessions written to /tmp/plan.json`;
+			return {
+				actionId: null,
+				message: `resume plan for ${candidates.length} sessions written to /tmp/plan.json`,
+				movedKeys: [],
+			};
 		},
 		async undo(actionId) {
 			log.push(`undo ${actionId}`);
@@ -85,7 +89,7 @@ function fakeActions(
 			return {
 				actionId: 'restore',
 				message: `put back ${rows.length} sessions`,
-				movedIds: rows.map((r) => r.session_id),
+				movedKeys: rows.map((r) => r.session_id),
 			};
 		},
 	};
@@ -283,5 +287,99 @@ describe('actions run off the screen thread', () => {
 		release!({actionId: 'a1', moved: [], failed: [], stopped: ['x'], databaseProblem: null});
 		await harness.waitForFrame((f) => f.includes('archived 0 sessions') && !f.includes('moving sessions'));
 		expect(asked).toEqual(['plan', 'run']);
+	});
+
+	it('W: a slow resume plan is worked out on the action job; keys answer meanwhile, progress shows, Esc reaches it', async () => {
+		const data = fakeData(sampleSessions());
+		const asked: Array<{task: string; sessions: string[]}> = [];
+		let finish: ((result: ActionTaskResult) => void) | null = null;
+		let events: ActionJobEvents = {};
+		let cancelled: {cancelled: boolean} = {cancelled: false};
+		// A slow reader: the plan settles only when the test says so, as reading thousands of manifests would.
+		const job: ActionJob = async (task, given, cancel) => {
+			if (task.task !== 'resume') throw new Error(`unexpected task ${task.task}`);
+			asked.push({task: task.task, sessions: task.candidates.map((c) => c.sessionId)});
+			events = given;
+			cancelled = cancel;
+			return new Promise<ActionTaskResult>((resolve) => {
+				finish = resolve;
+			});
+		};
+		const actions = createExplorerActions({
+			root: '/results',
+			dbPath: '/metadata/sessions.db',
+			stateDir: '/state',
+			env: {},
+			now: () => 0,
+			exportFolder: '/plans',
+			job,
+		});
+		harness = await renderExplorer({data, actions, columns: 160, rows: 30});
+		await harness.press('/');
+		await harness.type('name:stalled,partial');
+		await harness.press(KEYS.enter);
+		await harness.waitForFrame((f) => f.includes('2 of 10 shown'));
+		await harness.press('W');
+		await waitFor(
+			() => finish !== null,
+			() => 'the resume plan to be asked of the job',
+		);
+		expect(asked).toEqual([
+			{task: 'resume', sessions: ['20251114_100000-partial_illu', '20251111_100000-stalled_run']},
+		]);
+		events.onProgress?.({done: 1, total: 2, bytesDone: 0, bytesTotal: 0, sessionId: '20251111_100000-stalled_run'});
+		let frame = await harness.waitForFrame((f) => f.includes('writing the resume plan: 1/2 sessions read'));
+		expect(frame).toContain('Esc stops (nothing is written)');
+		expect(frame).not.toContain('MB/s');
+		// The plan is still being read: keys are answered at once, and a second W or an archive waits its turn.
+		await harness.press('G');
+		await harness.waitForFrame((f) => cursorName(f) === 'stalled_run' && f.includes('writing the resume plan'));
+		await harness.press('g');
+		await harness.waitForFrame((f) => cursorName(f) === 'partial_illu' && f.includes('writing the resume plan'));
+		await harness.press('W');
+		await harness.waitForFrame((f) => f.includes('an action is already running'));
+		expect(asked).toHaveLength(1);
+		await harness.press(KEYS.escape);
+		await harness.waitForFrame((f) => f.includes('stopping'));
+		await waitFor(
+			() => cancelled.cancelled,
+			() => 'the stop request to reach the job',
+		);
+		finish!({type: 'refused', message: 'stopped: no resume plan was written'});
+		frame = await harness.waitForFrame(
+			(f) => f.includes('stopped: no resume plan was written') && !f.includes('writing the resume plan'),
+		);
+
+		// Once more, to the end: the message says where the plan went, and U has nothing of it to take back.
+		finish = null;
+		await harness.press('W');
+		await waitFor(
+			() => finish !== null,
+			() => 'the second resume plan to be asked of the job',
+		);
+		expect(cancelled.cancelled).toBe(false);
+		finish!({type: 'written', message: 'resume plan for 2 sessions (9 missing images) written to /plans/p.json'});
+		frame = await harness.waitForFrame((f) => f.includes('written to /plans/p.json'));
+		expect(frame).not.toContain('U takes it back');
+	});
+
+	it('W: a resume plan that cannot be written says why in one line', async () => {
+		const data = fakeData(sampleSessions());
+		const job: ActionJob = async () => {
+			throw new Error("EACCES: permission denied, open '/plans/sdstats-resume.json'");
+		};
+		const actions = createExplorerActions({
+			root: '/results',
+			dbPath: '/metadata/sessions.db',
+			stateDir: '/state',
+			env: {},
+			now: () => 0,
+			job,
+		});
+		harness = await renderExplorer({data, actions, columns: 160, rows: 30});
+		await harness.press('W');
+		await harness.waitForFrame((f) =>
+			f.includes("the resume plan was not written: EACCES: permission denied, open '/plans/sdstats-resume.json'"),
+		);
 	});
 });

@@ -247,7 +247,6 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'action-planned':
 		case 'action-go':
 		case 'resume-plan':
-		case 'resume-written':
 		case 'action-scroll':
 		case 'action-started':
 		case 'action-progress':

@@ -53,16 +53,19 @@ export function ActionConfirmPane({state, width, height, theme}: PaneProps): Rea
 	);
 }
 
-/** One part of the status line while folders move: sessions, bytes, speed, the one moving, how to stop. */
+/**
+ * One part of the status line while folders move (sessions, bytes, speed, the one moving, how to stop) or a
+ * resume plan is worked out (sessions read, the one being read, how to stop).
+ */
 export function actionProgressText(job: ActionJob): string {
-	const seconds = Math.max(0.001, (job.updatedAtMs - job.startedAtMs) / 1000);
-	const rate = job.bytesDone / seconds / 1e6;
-	const parts = [
-		`${job.cancelling ? 'stopping' : job.label}: ${job.done}/${job.total}`,
-		`${formatBytes(job.bytesDone)} of ${formatBytes(job.bytesTotal)}`,
-		`${rate.toFixed(1)} MB/s`,
-	];
+	const parts = [`${job.cancelling ? 'stopping' : job.label}: ${job.done}/${job.total}`];
+	if (job.counts === 'bytes') {
+		const seconds = Math.max(0.001, (job.updatedAtMs - job.startedAtMs) / 1000);
+		const rate = job.bytesDone / seconds / 1e6;
+		parts.push(`${formatBytes(job.bytesDone)} of ${formatBytes(job.bytesTotal)}`, `${rate.toFixed(1)} MB/s`);
+	} else parts[0] += ' sessions read';
 	if (job.current) parts.push(sanitizeLine(job.current));
-	if (!job.cancelling) parts.push('Esc stops after this session');
+	if (!job.cancelling)
+		parts.push(job.counts === 'bytes' ? 'Esc stops after this session' : 'Esc stops (nothing is written)');
 	return parts.join(' · ');
 }

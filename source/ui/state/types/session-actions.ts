@@ -2,13 +2,23 @@
 import type {ListedSession, SessionState} from '../../../core/types.js';
 import type {RootInfo} from './explorer-state.js';
 
-/** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
+/**
+ * Archive or trash whole sessions, take such an action back, or write a resume plan (state/session-actions.ts,
+ * hooks/use-session-actions.ts).
+ */
 export type ActionRequest =
 	| {
 			id: number;
 			kind: 'plan';
 			action: 'archive' | 'trash';
-			candidates: Array<{sessionId: string; state: SessionState; folder: string; root: RootInfo | null}>;
+			/** `key`: the session's row key (root and name, with several roots open). */
+			candidates: Array<{
+				sessionId: string;
+				state: SessionState;
+				folder: string;
+				root: RootInfo | null;
+				key: string;
+			}>;
 	  }
 	| {id: number; kind: 'run'; planId: number}
 	| {id: number; kind: 'undo'; actionId: string; label: string}
@@ -37,6 +47,8 @@ export type ActionConfirm = {
 
 export type ActionJob = {
 	label: string;
+	/** What the progress line counts: bytes moved (archive, trash, undo), or sessions read (a resume plan). */
+	counts: 'bytes' | 'sessions';
 	done: number;
 	total: number;
 	bytesDone: number;
@@ -60,9 +72,8 @@ export type SessionMoveAction =
 	  }
 	| {type: 'action-go'}
 	| {type: 'resume-plan'}
-	| {type: 'resume-written'; requestId: number; message: string}
 	| {type: 'action-scroll'; delta: number}
-	| {type: 'action-started'; requestId: number; label: string; nowMs: number}
+	| {type: 'action-started'; requestId: number; label: string; counts: ActionJob['counts']; nowMs: number}
 	| {
 			type: 'action-progress';
 			done: number;
