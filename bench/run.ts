@@ -14,6 +14,7 @@
  *   --recompute-sessions N  sessions of the explorer's recompute-everything figure (default: --explorer-sessions)
  *   --pictures-runs K       repetitions of each picture timing (default 5)
  *   --pictures-parts sheet,grid,keys,memory   which picture figures (default all)
+ *   --explorer-parts start,keys,recompute     which explorer figures (default all)
  *   --only compute|memory|legacy|explorer|insight|actions|pictures   run one section
  */
 import {spawnSync} from 'node:child_process';
@@ -125,6 +126,17 @@ async function explorerSection(): Promise<void> {
 		bundled
 	)) as typeof import('./explorer.js');
 	const {root, dbPath} = bigDatabase(count);
+	const parts = new Set((textFlag('explorer-parts') ?? 'start,keys,recompute').split(','));
+	if (parts.has('start')) await explorerStart(root, dbPath, measureInTerminal);
+	if (parts.has('keys')) await explorerKeys(root, dbPath, count, measureKeys);
+	if (parts.has('recompute')) await explorerRecompute(count, measureRecompute);
+}
+
+async function explorerStart(
+	root: string,
+	dbPath: string,
+	measureInTerminal: typeof import('./explorer.js').measureInTerminal,
+): Promise<void> {
 	const runs = flag('runs', 3);
 	const starts = [];
 	for (let i = 0; i < runs; i++) {
@@ -144,6 +156,14 @@ async function explorerSection(): Promise<void> {
 	} else {
 		console.log('  (no `script` command: first frame and memory not measured)');
 	}
+}
+
+async function explorerKeys(
+	root: string,
+	dbPath: string,
+	count: number,
+	measureKeys: typeof import('./explorer.js').measureKeys,
+): Promise<void> {
 	// Every key in every run must stay within 50 ms: the worst of several runs, not one lucky run.
 	const keyRuns = flag('key-runs', 5);
 	const worst = new Map<string, {ms: number; cpuMs: number}>();
@@ -174,7 +194,12 @@ async function explorerSection(): Promise<void> {
 			.map((l) => l.toFixed(1))
 			.join(' ')})`,
 	);
+}
 
+async function explorerRecompute(
+	count: number,
+	measureRecompute: typeof import('./explorer.js').measureRecompute,
+): Promise<void> {
 	// Recompute of everything in the open explorer, on a real root of that many (small) sessions.
 	const recomputeSessions = flag('recompute-sessions', count);
 	const recomputeRoot = syntheticRoot({sessions: recomputeSessions, images: 5});
