@@ -9,6 +9,7 @@
  *   --live-sessions N       cached sessions for the live-poll figure (default 10000)
  *   --legacy-sessions N     sessions in each legacy root (default 500; images per session as --images)
  *   --archive-sessions N    sessions archived in the actions section (default 1000)
+ *   --archive-runs K        runs of the archive across filesystems against cp -a; medians (default 5)
  *   --key-runs K            runs of the key timings; the worst of each key is reported (default 5)
  *   --recompute-sessions N  sessions of the explorer's recompute-everything figure (default: --explorer-sessions)
  *   --pictures-runs K       repetitions of each picture timing (default 5)
@@ -93,7 +94,9 @@ async function main(): Promise<void> {
 		await picturesSection(CLI, flag('pictures-runs', 5), textFlag('pictures-parts'));
 	}
 	if (only === undefined || only === 'actions')
-		await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));
+		await (
+			await import('./actions.js')
+		).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100), flag('archive-runs', 5));
 }
 
 async function insightSection(): Promise<void> {
