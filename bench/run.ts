@@ -9,10 +9,12 @@
  *   --live-sessions N       cached sessions for the live-poll figure (default 10000)
  *   --legacy-sessions N     sessions in each legacy root (default 500; images per session as --images)
  *   --archive-sessions N    sessions archived in the actions section (default 1000)
+ *   --archive-runs K        runs of the archive across filesystems against cp -a; medians (default 5)
  *   --key-runs K            runs of the key timings; the worst of each key is reported (default 5)
  *   --recompute-sessions N  sessions of the explorer's recompute-everything figure (default: --explorer-sessions)
  *   --pictures-runs K       repetitions of each picture timing (default 5)
  *   --pictures-parts sheet,grid,keys,memory   which picture figures (default all)
+ *   --explorer-parts start,keys,recompute     which explorer figures (default all)
  *   --only compute|memory|legacy|explorer|insight|actions|pictures   run one section
  */
 import {spawnSync} from 'node:child_process';
@@ -92,7 +94,9 @@ async function main(): Promise<void> {
 		await picturesSection(CLI, flag('pictures-runs', 5), textFlag('pictures-parts'));
 	}
 	if (only === undefined || only === 'actions')
-		await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));
+		await (
+			await import('./actions.js')
+		).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100), flag('archive-runs', 5));
 }
 
 async function insightSection(): Promise<void> {
@@ -122,6 +126,17 @@ async function explorerSection(): Promise<void> {
 		bundled
 	)) as typeof import('./explorer.js');
 	const {root, dbPath} = bigDatabase(count);
+	const parts = new Set((textFlag('explorer-parts') ?? 'start,keys,recompute').split(','));
+	if (parts.has('start')) await explorerStart(root, dbPath, measureInTerminal);
+	if (parts.has('keys')) await explorerKeys(root, dbPath, count, measureKeys);
+	if (parts.has('recompute')) await explorerRecompute(count, measureRecompute);
+}
+
+async function explorerStart(
+	root: string,
+	dbPath: string,
+	measureInTerminal: typeof import('./explorer.js').measureInTerminal,
+): Promise<void> {
 	const runs = flag('runs', 3);
 	const starts = [];
 	for (let i = 0; i < runs; i++) {
@@ -141,6 +156,14 @@ async function explorerSection(): Promise<void> {
 	} else {
 		console.log('  (no `script` command: first frame and memory not measured)');
 	}
+}
+
+async function explorerKeys(
+	root: string,
+	dbPath: string,
+	count: number,
+	measureKeys: typeof import('./explorer.js').measureKeys,
+): Promise<void> {
 	// Every key in every run must stay within 50 ms: the worst of several runs, not one lucky run.
 	const keyRuns = flag('key-runs', 5);
 	const worst = new Map<string, {ms: number; cpuMs: number; mainMs: number | null}>();
@@ -181,7 +204,12 @@ async function explorerSection(): Promise<void> {
 			.map((l) => l.toFixed(1))
 			.join(' ')})`,
 	);
+}
 
+async function explorerRecompute(
+	count: number,
+	measureRecompute: typeof import('./explorer.js').measureRecompute,
+): Promise<void> {
 	// Recompute of everything in the open explorer, on a real root of that many (small) sessions.
 	const recomputeSessions = flag('recompute-sessions', count);
 	const recomputeRoot = syntheticRoot({sessions: recomputeSessions, images: 5});

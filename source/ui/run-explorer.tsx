@@ -16,7 +16,7 @@ import type {SortSpec} from '../view/sort.js';
 import type {ImagesSetting} from '../core/preview/detect.js';
 import type {Protocol} from '../core/preview/protocol.js';
 import {createThumbnailService} from '../jobs/thumbnails/thumbnail-service.js';
-import {thumbnailCacheDir} from '../jobs/thumbnails/thumbnail.js';
+import {thumbnailCacheDir} from '../jobs/thumbnails/cache-dir.js';
 import type {PreviewServices} from './hooks/use-previews.js';
 import {createImageOverlay, overlayStdout} from './image-overlay.js';
 import {cacheCapBytes, evictThumbnails} from '../jobs/thumbnails/cache-eviction.js';
