@@ -13,6 +13,8 @@ import {HELP} from './cli-help.js';
 import {argvProblem, type FlagSpec} from './cli-argv.js';
 import {IMAGES_SETTINGS, isImagesSetting, type ImagesSetting} from './core/preview/detect.js';
 import {PROTOCOLS, type Protocol} from './core/preview/protocol.js';
+import {parseCellOption} from './core/preview/cell-size.js';
+import type {CellPixels} from './core/preview/pixels.js';
 import {parseQuery, type Query} from './core/query.js';
 import {GROUP_BYS, parseGroupBy, type GroupBy} from './view/rollup.js';
 import {SORT_KEYS, parseSortSpec, type SortSpec} from './view/sort.js';
@@ -88,6 +90,8 @@ export type ParsedFlags = {
 	/** `preview --cols/--rows`: the sheet's box in cells; null when not given. */
 	cols: number | null;
 	rows: number | null;
+	/** `preview --cell WxH`: a cell's size in pixels; null: ask the terminal, else assume 10×20. */
+	cell: CellPixels | null;
 	/** The explorer's `--images`; undefined: the remembered setting, else auto. */
 	images?: ImagesSetting;
 };
@@ -123,7 +127,7 @@ const COMMAND_FLAGS = {
 	trash: ['filter', 'session', 'dryRun', 'yes', 'includeRunning'],
 	resume: ['filter', 'session', 'output', 'includeRunning'],
 	undo: ['list', 'dryRun', 'yes'],
-	preview: ['protocol', 'cols', 'rows'],
+	preview: ['protocol', 'cols', 'rows', 'cell'],
 	sheet: ['output'],
 	help: [],
 } as const satisfies Record<CommandName, ReadonlyArray<keyof ParsedFlags>>;
@@ -196,6 +200,7 @@ const FLAGS = {
 	protocol: {type: 'string'},
 	cols: {type: 'number'},
 	rows: {type: 'number'},
+	cell: {type: 'string'},
 	images: {type: 'string'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean', shortFlag: 'v'},
@@ -334,6 +339,8 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 			return {kind: 'usage-error', command, message: `--${name} takes a whole number of cells from 1 to 1000`};
 		}
 	}
+	const cell = raw.cell === undefined ? null : parseCellOption(String(raw.cell));
+	if (cell !== null && 'error' in cell) return {kind: 'usage-error', command, message: cell.error};
 	if (command === 'sheet' && (typeof raw.output !== 'string' || raw.output === '')) {
 		return {kind: 'usage-error', command, message: 'sheet needs -o FILE.png (where to write the sheet)'};
 	}
@@ -394,6 +401,7 @@ export function parseArgs(argv: readonly string[], importMeta: ImportMeta): Invo
 		protocol: (raw.protocol as Protocol | undefined) ?? null,
 		cols: raw.cols === undefined ? null : Number(raw.cols),
 		rows: raw.rows === undefined ? null : Number(raw.rows),
+		cell,
 		images: raw.images as ImagesSetting | undefined,
 	};
 	// Only the flags this command takes, so its type (FlagsOf) is what it holds.

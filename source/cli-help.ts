@@ -141,7 +141,7 @@ ${QUERY_HELP}`,
   sdstats preview: print a session's contact sheet
 
   Usage
-    sdstats preview NAME [--protocol kitty|iterm|sixel|blocks] [--cols N] [--rows N]
+    sdstats preview NAME [--protocol kitty|iterm|sixel|blocks] [--cols N] [--rows N] [--cell WxH]
 
   Up to 12 images (first, last and evenly spaced between; the newest of a running session), each with
   its placeholder values and seed. Works over SSH: \`ssh box sdstats preview NAME --protocol kitty\`.
@@ -152,6 +152,9 @@ ${QUERY_HELP}`,
                         without a terminal, captions only. NO_COLOR / --no-color: captions only.
     --cols N            the sheet's width in terminal columns (default: the terminal's, else 80)
     --rows N            the sheet's height in terminal rows (default: the terminal's, else 24)
+    --cell WxH          a terminal cell's size in pixels, e.g. 9x18, for kitty, iterm and sixel pictures
+                        (default: asked of the terminal when sdstats runs in one, else 10x20; give it
+                        when the output goes through a pipe, e.g. \`ssh box sdstats preview NAME ...\`)
 ${COMMON}
 `,
 	sheet: `

@@ -238,8 +238,10 @@ async function main(): Promise<number> {
 					protocol: invocation.flags.protocol,
 					cols: invocation.flags.cols,
 					rows: invocation.flags.rows,
+					cell: invocation.flags.cell,
 					env: process.env,
 					terminalRows: process.stdout.rows,
+					terminal: process.stdin,
 				},
 				io,
 			);

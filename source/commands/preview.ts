@@ -5,13 +5,16 @@
  *
  * Without --protocol the terminal decides (from its environment; no query, since standard output may be
  * piped); without a terminal, or with NO_COLOR / --no-color / TERM=dumb, the captions alone: no image bytes.
+ * Pictures in pixels (kitty, iTerm2, sixel) are sized to the terminal's cells: --cell WxH, else the terminal's
+ * answer when standard input and output are a terminal (terminal-cell.ts), else 10×20.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {decideProtocol, trueColour} from '../core/preview/detect.js';
 import type {Protocol} from '../core/preview/protocol.js';
-import {DEFAULT_CELL_PIXELS} from '../core/preview/pixels.js';
+import type {SetTimer} from '../core/preview/terminal-query.js';
+import {DEFAULT_CELL_PIXELS, type CellPixels} from '../core/preview/pixels.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import {composeSheetPng, type SheetCell} from '../jobs/thumbnails/compose.js';
 import {checkImageFile, probeImage} from '../jobs/thumbnails/decode.js';
@@ -37,7 +40,8 @@ async function trimCache(env: Env): Promise<void> {
 import {SessionIdError, resolveSessionFolder} from '../scan/session-path.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import type {CommonOptions} from '../common-options.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
+import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
+import {askCellSize, type TerminalInput} from './terminal-cell.js';
 
 /** The most images a sheet shows. */
 export const SHEET_IMAGES = 12;
@@ -47,9 +51,15 @@ export type PreviewOptions = CommonOptions & {
 	protocol: Protocol | null;
 	cols: number | null;
 	rows: number | null;
+	/** --cell: the cell's size in pixels; null: ask the terminal (`terminal`), else assume 10×20. */
+	cell: CellPixels | null;
 	env: Readonly<Record<string, string | undefined>>;
 	/** Terminal rows when standard output is one. */
 	terminalRows?: number;
+	/** Standard input, where a terminal's answers arrive (absent: the terminal is not asked). */
+	terminal?: TerminalInput;
+	/** For the tests: the cell question's timer. */
+	setTimer?: SetTimer;
 };
 
 type Located = {ok: true; images: PreviewImage[]; all: PreviewImage[]} | {ok: false; code: number};
@@ -90,6 +100,30 @@ async function aspectOf(images: readonly PreviewImage[]): Promise<number> {
 	return 832 / 1216;
 }
 
+/** The cell size the pictures are made for: --cell, the terminal's answer, or the assumption. */
+async function cellPixels(
+	options: PreviewOptions,
+	io: CommandIo,
+	protocol: Protocol | null,
+): Promise<CellPixels | 'interrupted'> {
+	// Half blocks are two pixels a cell whatever the font; captions alone need no size at all.
+	if (protocol === null || protocol === 'blocks') return DEFAULT_CELL_PIXELS;
+	if (options.cell) return options.cell;
+	if (!options.terminal) return DEFAULT_CELL_PIXELS;
+	const answer = await askCellSize(
+		options.terminal,
+		{
+			write: (text) => io.stdout.write(text),
+			isTTY: io.stdout.isTTY,
+			columns: io.stdout.columns,
+			rows: options.terminalRows,
+		},
+		options.setTimer ? {setTimer: options.setTimer} : {},
+	);
+	if (answer.kind === 'interrupted') return 'interrupted';
+	return answer.cell ?? DEFAULT_CELL_PIXELS;
+}
+
 export async function previewCommand(options: PreviewOptions, io: CommandIo): Promise<number> {
 	const located = locateSession('preview', options.locations.root, options.name, io);
 	if (!located.ok) return located.code;
@@ -115,16 +149,19 @@ export async function previewCommand(options: PreviewOptions, io: CommandIo): Pr
 			passthrough: null,
 		}).protocol;
 	}
+	// The cell size is asked while the images' headers are read; the layout needs both.
+	const [cell, aspect] = await Promise.all([cellPixels(options, io, protocol), aspectOf(located.images)]);
+	if (cell === 'interrupted') return EXIT_INTERRUPTED;
 	const cols = options.cols ?? (isTTY && io.stdout.columns ? io.stdout.columns : 80);
 	const rows = options.rows ?? (isTTY && options.terminalRows ? Math.max(6, options.terminalRows - 2) : 24);
 	const {text, layout} = await renderPreviewText(located.images, {
 		protocol,
 		cols,
 		rows,
-		cell: DEFAULT_CELL_PIXELS,
+		cell,
 		depth: trueColour(env) || !isTTY ? 'truecolor' : '256',
 		cacheDir: cacheDirOf(env),
-		aspect: await aspectOf(located.images),
+		aspect,
 	});
 	await trimCache(env);
 	if (!layout) {

@@ -9,6 +9,7 @@ import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
+import {unchangedSinceUnreadable} from '../scan/sessions.js';
 import {BUSY_TIMEOUT_MS} from '../store/db.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {ComputeAbortedError, compareWithDisk, type StoredMarks} from './compute-job.js';
@@ -45,12 +46,15 @@ export function findStale(root: string, stored: StoredMarks): StaleResult {
 		if (error instanceof ComputeAbortedError) return {stale: [], newOnDisk: [], rootProblem: error.message};
 		throw error;
 	}
-	const {changed, gone} = comparison;
+	const {changed, fingerprints, gone} = comparison;
 	const stale: string[] = [...gone];
 	const newOnDisk: string[] = [];
-	for (const sessionId of changed) {
-		if (stored.has(sessionId)) stale.push(sessionId);
-		else if (looksLikeSession(path.join(root, sessionId))) newOnDisk.push(sessionId);
+	for (const [index, sessionId] of changed.entries()) {
+		const mark = stored.get(sessionId);
+		if (mark) {
+			// An unreadable session is always computed again, but it has not changed on disk unless its folder has.
+			if (!unchangedSinceUnreadable(mark.fingerprint, fingerprints[index] ?? null)) stale.push(sessionId);
+		} else if (looksLikeSession(path.join(root, sessionId))) newOnDisk.push(sessionId);
 	}
 	return {stale, newOnDisk};
 }

@@ -22,6 +22,18 @@ export type LockAttempt =
 	/** `cannotCreate`: no process holds it, the lock file itself cannot be made (full disk…): waiting will not help. */
 	| {ok: false; holder: LockHolder | null; reason: string; cannotCreate?: true};
 
+/**
+ * Removes a file, if it is there. Not fs.rmSync: its first call loads Node's recursive-removal code and lstats
+ * the path first, ≈5 ms of every compute's start for what is one unlink.
+ */
+function removeFile(file: string): void {
+	try {
+		fs.unlinkSync(file);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+	}
+}
+
 export function lockPathFor(dbPath: string): string {
 	return `${dbPath}.compute-lock`;
 }
@@ -79,7 +91,7 @@ function createWhole(lockPath: string, text: string): void {
 		fs.writeFileSync(temporary, text, {flag: 'wx'});
 	} catch (error) {
 		// A full disk creates the file and refuses its bytes: nothing is left behind.
-		fs.rmSync(temporary, {force: true});
+		removeFile(temporary);
 		throw error;
 	}
 	try {
@@ -98,7 +110,7 @@ function createWhole(lockPath: string, text: string): void {
 		}
 		throw error;
 	} finally {
-		fs.rmSync(temporary, {force: true});
+		removeFile(temporary);
 	}
 }
 
@@ -125,7 +137,7 @@ export function tryAcquireComputeLock(dbPath: string, command: string): LockAtte
 			}
 			const holder = readHolder(lockPath);
 			if (isStale(holder)) {
-				fs.rmSync(lockPath, {force: true});
+				removeFile(lockPath);
 				continue;
 			}
 			return {ok: false, holder, reason: `${describeHolder(holder)} is computing this database`};
@@ -139,7 +151,7 @@ export function tryAcquireComputeLock(dbPath: string, command: string): LockAtte
 					if (released) return;
 					released = true;
 					// Only our own lock is removed (a stale-lock takeover may have replaced it).
-					if (readHolder(lockPath)?.pid === me.pid) fs.rmSync(lockPath, {force: true});
+					if (readHolder(lockPath)?.pid === me.pid) removeFile(lockPath);
 				},
 			},
 		};

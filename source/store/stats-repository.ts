@@ -17,6 +17,7 @@ import {
 	type StoredSession,
 } from '../core/types.js';
 import {StringInterner} from '../core/string-interner.js';
+import {unreadableFingerprint} from '../scan/sessions.js';
 import {dataVersionOf} from './db.js';
 import {SESSION_METADATA_DDL} from './schema.js';
 
@@ -311,8 +312,8 @@ export class StatsRepository {
 		// change (and the count of empty images, a fact about the files read now).
 		this.recordUnreadable = db.prepare(
 			`INSERT INTO sdstats_session_state (session_id, manifest_state, error, fingerprint, last_activity_ms${zeroColumn})
-			 VALUES (@session_id, 'unreadable', @error, NULL, @last_activity_ms${zeroValue})
-			 ON CONFLICT(session_id) DO UPDATE SET manifest_state = 'unreadable', error = excluded.error, fingerprint = NULL,
+			 VALUES (@session_id, 'unreadable', @error, @fingerprint, @last_activity_ms${zeroValue})
+			 ON CONFLICT(session_id) DO UPDATE SET manifest_state = 'unreadable', error = excluded.error, fingerprint = excluded.fingerprint,
 			   last_activity_ms = excluded.last_activity_ms${zeroKeep}`,
 		);
 		this.deleteStats = db.prepare('DELETE FROM session_stats WHERE session_id = ?');
@@ -427,7 +428,7 @@ export class StatsRepository {
 
 	/**
 	 * Stores a batch in one transaction. An unreadable manifest never replaces an existing stats row: the row
-	 * stays, the reason is recorded, and the fingerprint is cleared so the next compute reads it again.
+	 * stays, the reason is recorded, and the fingerprint is marked unreadable so the next compute reads it again.
 	 */
 	saveMany(items: readonly SavedComputation[]): void {
 		this.writeBatch.deferred(items);
@@ -439,6 +440,7 @@ export class StatsRepository {
 			this.recordUnreadable.run({
 				session_id: bookkeeping.session_id,
 				error: bookkeeping.error,
+				fingerprint: unreadableFingerprint(fingerprint),
 				last_activity_ms: bookkeeping.last_activity_ms,
 				zero_byte_images: bookkeeping.zero_byte_images ?? null,
 			});
@@ -448,7 +450,7 @@ export class StatsRepository {
 		const stored: SessionBookkeeping = {
 			...bookkeeping,
 			// A session that could not be read is tried again next time whatever its fingerprint says.
-			fingerprint: bookkeeping.manifest_state === 'unreadable' ? null : fingerprint,
+			fingerprint: bookkeeping.manifest_state === 'unreadable' ? unreadableFingerprint(fingerprint) : fingerprint,
 			zero_byte_images: bookkeeping.zero_byte_images ?? null,
 			sources_json: bookkeeping.sources_json ?? null,
 			origins: bookkeeping.origins ?? null,

@@ -16,7 +16,7 @@ import type {SortSpec} from '../view/sort.js';
 import type {ImagesSetting} from '../core/preview/detect.js';
 import type {Protocol} from '../core/preview/protocol.js';
 import {createThumbnailService} from '../jobs/thumbnails/thumbnail-service.js';
-import {thumbnailCacheDir} from '../jobs/thumbnails/thumbnail.js';
+import {thumbnailCacheDir} from '../jobs/thumbnails/cache-dir.js';
 import type {PreviewServices} from './hooks/use-previews.js';
 import {createImageOverlay, overlayStdout} from './image-overlay.js';
 import {cacheCapBytes, evictThumbnails} from '../jobs/thumbnails/cache-eviction.js';
@@ -72,7 +72,9 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 					now: options.now,
 				})
 			: null;
-	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), root), root);
+	// Several roots remember their view together, not under the first root's name.
+	const viewRoots = data.roots.length > 1 ? data.roots.map((r) => r.path) : root;
+	const viewStore = createViewStore(viewStatePath(process.env, os.homedir(), os.tmpdir(), viewRoots), root);
 	if (options.resetView) viewStore.reset();
 	const sort = options.sort;
 	const initialView = {...(options.filter === undefined ? {} : {filter: options.filter}), ...(sort ? {sort} : {})};
@@ -165,6 +167,8 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			setting: imagesSetting,
 			color: options.color,
 			initial: images.output,
+			query: images.query,
+			grid: () => ({columns: process.stdout.columns, rows: process.stdout.rows}),
 			onDecided: (output) => {
 				overlay.setProtocol(graphicsOf(output.protocol), output.tmux);
 				for (const listener of outputListeners) listener(output);

@@ -1,9 +1,11 @@
 /**
  * How the explorer's pictures reach this terminal. At start: the environment's answer (instant, so the first
- * frame never waits), and, inside tmux, the allow-passthrough the user declares (SDSTATS_TMUX_PASSTHROUGH). Then, only when the environment cannot
- * tell, one batched query (XTVERSION, the kitty probe, the cell size, DA1 last) written after the first frame;
- * the replies are taken out of the key stream (they never become keys, however late they come) and the answer,
- * when it changes anything, is handed to the app. A terminal that never answers stays on half blocks.
+ * frame never waits), and, inside tmux, the allow-passthrough the user declares (SDSTATS_TMUX_PASSTHROUGH).
+ * Then, after the first frame, one batched query: when the environment cannot tell, XTVERSION, the kitty
+ * probe, the cell size, DA1 last; when it can and the pictures are pixels (kitty, iTerm2, sixel), the cell
+ * size alone (no variable tells it; until the answer, 10×20 is assumed). The replies are taken out of the key
+ * stream (they never become keys, however late they come) and the answer, when it changes anything, is
+ * handed to the app. A terminal that never answers stays on half blocks, or on the assumed cell size.
  */
 import {
 	decideProtocol,
@@ -15,7 +17,9 @@ import {
 	type Environment,
 	type ImagesSetting,
 } from '../core/preview/detect.js';
+import {CELL_QUERY} from '../core/preview/cell-size.js';
 import {DEFAULT_CELL_PIXELS} from '../core/preview/pixels.js';
+import {queryTerminal, type SetTimer, type TerminalQuery} from '../core/preview/terminal-query.js';
 import type {PreviewOutput} from './state/types.js';
 
 /** How long the terminal has to answer (a slow SSH link included); the explorer is usable all along. */
@@ -33,8 +37,12 @@ function tmuxPassthrough(env: Environment): string | null {
 
 export type TerminalImages = {
 	output: PreviewOutput;
-	/** Whether the query should be sent (the environment did not tell). */
-	query: boolean;
+	/**
+	 * What to ask the terminal after the first frame: `protocol` when the environment cannot tell which pictures
+	 * it draws (the cell size comes with it), `cell` when it can but the pictures are pixels sized to the cell,
+	 * which no environment variable tells; null: nothing to ask.
+	 */
+	query: 'protocol' | 'cell' | null;
 };
 
 export function initialImages(
@@ -45,6 +53,7 @@ export function initialImages(
 ): TerminalImages {
 	const passthrough = tmuxPassthrough(env);
 	const decision = decideProtocol({env, output: {isTTY, color}, setting, passthrough});
+	const pixels = decision.protocol !== null && decision.protocol !== 'blocks';
 	return {
 		output: {
 			protocol: decision.protocol,
@@ -53,7 +62,7 @@ export function initialImages(
 			depth: trueColour(env) ? 'truecolor' : '256',
 			reason: decision.reason,
 		},
-		query: decision.query,
+		query: decision.query ? 'protocol' : pixels ? 'cell' : null,
 	};
 }
 
@@ -96,8 +105,9 @@ export function filteringStdin(stdin: Readable, onReplies: (replies: string) => 
 }
 
 /**
- * Sends the query and reports the decision once DA1 arrives (or the timeout passes). Returns a function that
- * feeds replies (from `filteringStdin`) and a cancel.
+ * Sends the query and reports the decision once DA1 arrives (or the timeout passes): the protocol (for a
+ * `protocol` query; a `cell` query keeps the one the environment named) and the cell size, reported only when
+ * either changed. Returns a function that feeds replies (from `filteringStdin`) and a cancel.
  */
 export function startProbe(options: {
 	env: Environment;
@@ -106,53 +116,43 @@ export function startProbe(options: {
 	color: boolean;
 	initial: PreviewOutput;
 	onDecided: (output: PreviewOutput) => void;
-	setTimer?: (fn: () => void, ms: number) => {cancel(): void};
-}): {feed(replies: string): void; cancel(): void} {
-	let buffer = '';
-	let done = false;
-	const finish = (): void => {
-		if (done) return;
-		done = true;
-		timer.cancel();
-		const replies = parseProbeReplies(buffer);
-		const decision = decideProtocol({
-			env: options.env,
-			output: {isTTY: true, color: options.color},
-			setting: options.setting,
-			replies,
-		});
-		const cell = replies.cell ?? options.initial.cell;
-		if (
-			decision.protocol !== options.initial.protocol ||
-			cell.width !== options.initial.cell.width ||
-			cell.height !== options.initial.cell.height
-		) {
-			options.onDecided({
-				...options.initial,
-				protocol: decision.protocol,
-				tmux: decision.tmux,
-				cell,
-				reason: decision.reason,
-			});
-		}
-	};
-	const setTimer =
-		options.setTimer ??
-		((fn, ms) => {
-			const handle = setTimeout(fn, ms);
-			handle.unref?.();
-			return {cancel: () => clearTimeout(handle)};
-		});
-	const timer = setTimer(finish, PROBE_TIMEOUT_MS);
-	options.write(PROBE_QUERY);
-	return {
-		feed(replies) {
-			buffer += replies;
-			if (parseProbeReplies(buffer).answered) finish();
+	/** Which question (TerminalImages.query); `protocol` unless told. */
+	query?: 'protocol' | 'cell';
+	/** The terminal's columns and rows when the replies arrive (a text-area reply is divided by them). */
+	grid?: () => {columns?: number; rows?: number};
+	setTimer?: SetTimer;
+}): TerminalQuery {
+	const kind = options.query ?? 'protocol';
+	return queryTerminal({
+		query: kind === 'protocol' ? PROBE_QUERY : CELL_QUERY,
+		write: options.write,
+		timeoutMs: PROBE_TIMEOUT_MS,
+		...(options.setTimer ? {setTimer: options.setTimer} : {}),
+		onDone: (buffer) => {
+			const replies = parseProbeReplies(buffer, options.grid?.() ?? {});
+			const decision =
+				kind === 'protocol'
+					? decideProtocol({
+							env: options.env,
+							output: {isTTY: true, color: options.color},
+							setting: options.setting,
+							replies,
+						})
+					: {protocol: options.initial.protocol, tmux: options.initial.tmux, reason: options.initial.reason};
+			const cell = replies.cell ?? options.initial.cell;
+			if (
+				decision.protocol !== options.initial.protocol ||
+				cell.width !== options.initial.cell.width ||
+				cell.height !== options.initial.cell.height
+			) {
+				options.onDecided({
+					...options.initial,
+					protocol: decision.protocol,
+					tmux: decision.tmux,
+					cell,
+					reason: decision.reason,
+				});
+			}
 		},
-		cancel() {
-			done = true;
-			timer.cancel();
-		},
-	};
+	});
 }

@@ -115,4 +115,39 @@ describe('the action job on a worker thread', () => {
 		expect(stopped.summary.stopped).toEqual([sessionName(0), sessionName(1)]);
 		expect(sessionsIn(ws.root)).toEqual(before);
 	});
+
+	it("writes the explorer's resume plan on the worker, with progress by session; a stop request writes nothing", async () => {
+		const {startActionJob} = await compiledJob();
+		const ws = actionWorkspace();
+		const variations = {Hair: ['a', 'b', 'c', 'd']};
+		writeSession(ws.root, sessionName(0), {images: 1, numImages: 4, variations, status: 'aborted'});
+		writeSession(ws.root, sessionName(1), {images: 4, numImages: 4, variations, status: 'completed'});
+		const out = path.join(ws.base, 'plans');
+		fs.mkdirSync(out);
+		const task = {
+			task: 'resume' as const,
+			root: ws.root,
+			candidates: [
+				{sessionId: sessionName(0), state: 'aborted' as const, createdAt: null},
+				{sessionId: sessionName(1), state: 'complete' as const, createdAt: null},
+			],
+			folder: out,
+			nowMs: Date.UTC(2025, 9, 5, 12),
+		};
+		const stopped = await startActionJob(task, {}, {cancelled: true});
+		expect(stopped).toEqual({type: 'refused', message: 'stopped: no resume plan was written'});
+		expect(fs.readdirSync(out)).toEqual([]);
+
+		const progress: ActionProgress[] = [];
+		const written = await startActionJob(task, {onProgress: (p) => progress.push(p)}, {cancelled: false});
+		const file = path.join(out, 'sdstats-resume-20251005-120000.json');
+		expect(written).toEqual({
+			type: 'written',
+			message: `resume plan for 1 session (3 missing images, 1 skipped) written to ${file}`,
+		});
+		expect(progress[0]).toMatchObject({done: 0, total: 2, sessionId: sessionName(0)});
+		expect(progress.at(-1)).toMatchObject({done: 2, total: 2, sessionId: null});
+		const plan = JSON.parse(fs.readFileSync(file, 'utf8')) as {sessions: Array<{session_id: string}>};
+		expect(plan.sessions.map((s) => s.session_id)).toEqual([sessionName(0)]);
+	});
 });

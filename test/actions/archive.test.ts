@@ -432,7 +432,7 @@ describe('several roots open at once', () => {
 		]);
 		expect(plan.movable).toBe(1);
 		const done = await actions.run(plan.planId, () => {}, {cancelled: false});
-		expect(done.movedIds).toEqual([sessionName(1)]);
+		expect(done.movedKeys).toEqual([sessionName(1)]);
 		const otherArchive = path.join(other.base, 'archive');
 		expect(sessionsIn(otherArchive)).toEqual(second);
 		expect(pathsIn(other.dbPath, 'session_stats').get(sessionName(1))).toBe(
@@ -440,7 +440,7 @@ describe('several roots open at once', () => {
 		);
 		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(0))).toBe(path.join(ws.root, sessionName(0)));
 		const back = await actions.undo(done.actionId!, () => {}, {cancelled: false});
-		expect(back.movedIds).toEqual([sessionName(1)]);
+		expect(back.movedKeys).toEqual([sessionName(1)]);
 		expect(sessionsIn(other.root)).toEqual(second);
 		expect(pathsIn(other.dbPath, 'session_stats').get(sessionName(1))).toBe(path.join(other.root, sessionName(1)));
 	});

@@ -27,28 +27,43 @@ describe('createExplorerActions', () => {
 			exportFolder: ws.base,
 		});
 
+		// A running session is left out, in the explorer's words, unless asked.
+		const careful = await actions.plan('archive', [{sessionId: sessionName(0), state: 'running'}]);
+		expect([careful.movable, careful.running]).toEqual([0, 1]);
+		expect(careful.lines).toContain('skipped 1 session:');
+		expect(careful.lines.join('\n')).toContain('running (i on this screen moves it anyway)');
+		const asked = await actions.plan('archive', [{sessionId: sessionName(0), state: 'running'}], true);
+		expect([asked.movable, asked.running]).toEqual([1, 0]);
+
 		const plan = await actions.plan('archive', [{sessionId: sessionName(0), state: 'complete'}]);
 		expect(plan.movable).toBe(1);
 		expect(plan.lines[0]).toBe('archive 1 session (3 files, ' + plan.lines[0]!.split(', ')[1]);
 		const progress: number[] = [];
 		const done = await actions.run(plan.planId, (p) => progress.push(p.done), {cancelled: false});
-		expect(done.movedIds).toEqual([sessionName(0)]);
+		expect(done.movedKeys).toEqual([sessionName(0)]);
 		expect(done.message).toMatch(/^archived 1 session/);
 		expect(progress.at(-1)).toBe(1);
 		expect(sessionsIn(path.join(ws.base, 'archive')).get(sessionName(0))).toBe(before.get(sessionName(0)));
 
 		const back = await actions.undo(done.actionId!, () => {}, {cancelled: false});
-		expect(back.movedIds).toEqual([sessionName(0)]);
+		expect(back.movedKeys).toEqual([sessionName(0)]);
 		expect(sessionsIn(ws.root)).toEqual(before);
 		expect(pathsIn(ws.dbPath, 'session_stats').get(sessionName(0))).toBe(path.join(ws.root, sessionName(0)));
 		expect((await actions.undo(done.actionId!, () => {}, {cancelled: false})).message).toBe(
 			'that action was already taken back',
 		);
 
-		const message = actions.resume([
-			{sessionId: sessionName(0), state: 'complete', createdAt: null},
-			{sessionId: sessionName(1), state: 'aborted', createdAt: null},
-		]);
+		const reading: Array<[number, number]> = [];
+		const {message, actionId, movedKeys} = await actions.resume(
+			[
+				{sessionId: sessionName(0), state: 'complete', createdAt: null},
+				{sessionId: sessionName(1), state: 'aborted', createdAt: null},
+			],
+			(p) => reading.push([p.done, p.total]),
+			{cancelled: false},
+		);
+		expect([actionId, movedKeys]).toEqual([null, []]);
+		expect(reading.at(-1)).toEqual([2, 2]);
 		expect(message).toMatch(/^resume plan for 1 session \(3 missing images, 1 skipped\) written to /);
 		const file = message.slice(message.indexOf(' written to ') + ' written to '.length);
 		const written = JSON.parse(fs.readFileSync(file, 'utf8')) as {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {JournalWriter} from '../../source/jobs/actions/journal.js';
+import {ResumeStopped, writeResumePlanIn} from '../../source/jobs/actions/resume-plan.js';
 import {computeRoot, sessionName, sessionsIn, writeSession} from '../helpers/action-fixtures.js';
 import {runCli} from '../helpers/run-cli.js';
 import {actionWorkspace, resume} from './action-harness.js';
@@ -32,6 +33,34 @@ describe('sdstats resume', () => {
 		expect(plan.sessions[0]!.session_id).toBe('20251005_100000-partial');
 		expect(plan.sessions[0]!.resume.map((r) => r.index)).toEqual([2, 3, 4, 5]);
 		expect(plan.sessions[0]!.resume.every((r) => typeof r.seed === 'number')).toBe(true);
+	});
+
+	it('a stop request between sessions ends the plan there and writes no file', () => {
+		const ws = actionWorkspace();
+		const variations = {Hair: ['a', 'b']};
+		for (let i = 0; i < 3; i++)
+			writeSession(ws.root, sessionName(i), {images: 1, numImages: 2, variations, status: 'aborted'});
+		const cancel = {cancelled: false};
+		const read: string[] = [];
+		expect(() =>
+			writeResumePlanIn(
+				ws.base,
+				ws.root,
+				[0, 1, 2].map((i) => ({sessionId: sessionName(i), state: 'aborted' as const, createdAt: null})),
+				{
+					includeRunning: false,
+					nowMs: Date.now(),
+					cancel,
+					onSession: (_done, _total, id) => {
+						if (id) read.push(id);
+						// Esc while the second session is read: the third is never read.
+						if (read.length === 2) cancel.cancelled = true;
+					},
+				},
+			),
+		).toThrow(ResumeStopped);
+		expect(read).toEqual([sessionName(0), sessionName(1)]);
+		expect(fs.readdirSync(ws.base).filter((f) => f.startsWith('sdstats-resume'))).toEqual([]);
 	});
 
 	it('asks for -o', async () => {

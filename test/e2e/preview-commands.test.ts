@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {PNG} from 'pngjs';
 import {beforeAll, describe, expect, it} from 'vitest';
+import {sheetLayout} from '../../source/core/preview/layout.js';
 import {imageSession} from '../helpers/images.js';
 import {runCli} from '../helpers/run-cli.js';
 import {makeWorkspace} from '../helpers/temp.js';
@@ -57,6 +58,29 @@ describe('sdstats preview', () => {
 			expect(result.stdout).toMatch(pattern);
 		});
 	}
+
+	it('--cell WxH sizes the pixels (here a pipe: the terminal cannot be asked); without it, 10×20 cells', async () => {
+		const raster = (stdout: string): Array<[number, number]> =>
+			[...stdout.matchAll(/\u001BP0;1;q"1;1;(\d+);(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+		const args = ['preview', NAME, '--root', root, '--protocol', 'sixel', '--cols', '80', '--rows', '24'];
+		const sized = await runCli([...args, '--cell', '7x15'], {env});
+		expect(sized.code, sized.stderr).toBe(0);
+		const aspect = 208 / 304;
+		const layout = sheetLayout(12, 80, 24, aspect, {width: 7, height: 15})!;
+		// One strip per sheet row, exactly its cells in pixels: the pictures fill the cells reserved for them.
+		const across = layout.across * layout.cellCols + (layout.across - 1) * layout.gap;
+		expect(raster(sized.stdout)[0]).toEqual([across * 7, layout.cellRows * 15]);
+		const assumed = await runCli(args, {env});
+		const layout20 = sheetLayout(12, 80, 24, aspect, {width: 10, height: 20})!;
+		const across20 = layout20.across * layout20.cellCols + (layout20.across - 1) * layout20.gap;
+		expect(raster(assumed.stdout)[0]).toEqual([across20 * 10, layout20.cellRows * 20]);
+		// Half blocks do not depend on the font: --cell changes nothing there.
+		const blocks = ['preview', NAME, '--root', root, '--protocol', 'blocks', '--cols', '80', '--rows', '24'];
+		expect((await runCli([...blocks, '--cell', '7x15'], {env})).stdout).toBe((await runCli(blocks, {env})).stdout);
+		const bad = await runCli([...args, '--cell', '7by15'], {env});
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain("--cell takes a cell's size in pixels as WIDTHxHEIGHT");
+	});
 
 	it('NO_COLOR wins over --protocol: captions only, and it says why', async () => {
 		const result = await runCli(['preview', NAME, '--root', root, '--protocol', 'kitty'], {

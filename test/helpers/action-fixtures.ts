@@ -101,10 +101,14 @@ export function treeFingerprint(dir: string): string {
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** A tmpfs of `size` bytes (a second filesystem), or null with the reason when it cannot be mounted. */
-export function mountTmpfs(size: number): {dir: string; unmount(): void} | {reason: string} {
+/**
+ * A tmpfs of `size` bytes (a second filesystem), or the reason when it cannot be mounted. `at`: mounted on that
+ * folder (made if missing; an archive folder beside a results root, on another filesystem), else a new one.
+ */
+export function mountTmpfs(size: number, at?: string): {dir: string; unmount(): void} | {reason: string} {
 	if (!isRoot) return {reason: 'mounting a tmpfs needs root'};
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-tmpfs-'));
+	const dir = at ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-tmpfs-'));
+	if (at !== undefined) fs.mkdirSync(at, {recursive: true});
 	try {
 		execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], {stdio: 'pipe'});
 	} catch (error) {

@@ -55,4 +55,32 @@ describe('stale check', () => {
 		expect(reads).toBe(1);
 		db.close();
 	});
+
+	it('does not call an unreadable session stale right after it was computed (the demo showed its 3 unreadable sessions as changed on disk)', async () => {
+		const workspace = makeWorkspace('sdstats-test-', {oneFile: true});
+		const {db} = openDatabase(workspace.dbPath, 'create');
+		const repository = new StatsRepository(db);
+		const broken = writeSession(workspace.root, {
+			name: '20251112_210411-broken',
+			manifest: {numImages: 2},
+			images: 1,
+		});
+		fs.writeFileSync(path.join(broken, 'manifest.json'), '{"snapshot": ');
+		writeSession(workspace.root, {name: '20251112_210412-fine', manifest: {numImages: 2}, images: 2});
+		const first = await runCompute({root: workspace.root, repository, runner: inlineRunner()});
+		expect(first).toMatchObject({unreadable: 1});
+		expect(findStaleInDatabase({root: workspace.root, dbPath: workspace.dbPath}).stale).toEqual([]);
+
+		// A compute still reads it again every time (a permission fixed by chmod moves no mtime)...
+		expect(await runCompute({root: workspace.root, repository, runner: inlineRunner()})).toMatchObject({
+			computed: 1,
+			unreadable: 1,
+		});
+		// ...and once its folder does change, it is stale like any other.
+		fs.writeFileSync(path.join(broken, 'manifest.json'), '{"snapshot": {');
+		expect(findStaleInDatabase({root: workspace.root, dbPath: workspace.dbPath}).stale).toEqual([
+			'20251112_210411-broken',
+		]);
+		db.close();
+	});
 });

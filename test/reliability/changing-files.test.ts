@@ -127,7 +127,8 @@ describe('manifests cut off', () => {
 		});
 		expect(kept.manifest_state).toBe('unreadable');
 		expect(kept.error).toMatch(/^manifest\.json: .+ at byte \d+$/);
-		expect(kept.fingerprint).toBeNull();
+		// Marked unreadable: never taken as unchanged by a compute.
+		expect(kept.fingerprint).toMatch(/:unreadable$/);
 
 		// Still cut off: read again (not skipped as unchanged), still kept.
 		expect(await compute()).toMatchObject({computed: 1, unchanged: 0, unreadable: 1});
@@ -149,6 +150,7 @@ describe('manifests cut off', () => {
 			manifest_status: 'completed',
 		});
 		expect(repository.get(A)!.fingerprint).not.toBeNull();
+		expect(repository.get(A)!.fingerprint).not.toMatch(/:unreadable$/);
 	});
 
 	it('a manifest truncated between fingerprinting and reading: the good row stays, the next compute reads it again', async () => {
@@ -171,7 +173,7 @@ describe('manifests cut off', () => {
 			sd_model: 'goodModel.safetensors',
 			images_expected: 6,
 			manifest_state: 'unreadable',
-			fingerprint: null,
+			fingerprint: expect.stringMatching(/:unreadable$/),
 		});
 		expect(repository.get(B)).toMatchObject({manifest_state: 'ok', images_actual: 1});
 

@@ -306,7 +306,8 @@ describe('repository', () => {
 		expect(row.sd_model).toBe('illustriousXL_v01.safetensors [a1b2c3d4e5]');
 		expect(row.manifest_state).toBe('unreadable');
 		expect(row.error).toBe('manifest.json: unexpected end of input at byte 28');
-		expect(row.fingerprint).toBeNull();
+		// Marked, so the next compute reads it again, yet the folder as it was is kept (the explorer's stale check).
+		expect(row.fingerprint).toBe('fp-broken:unreadable');
 		expect(row.manifest_status).toBe('completed');
 	});
 
@@ -322,7 +323,7 @@ describe('repository', () => {
 			sd_model: null,
 			session_created_at: '2025-11-01T10:10:10',
 			manifest_state: 'unreadable',
-			fingerprint: null,
+			fingerprint: 'fp:unreadable',
 		});
 	});
 

@@ -6,7 +6,7 @@ import {
 	type ExplorerActions,
 	type SessionActionKind,
 } from '../../source/ui/data/explorer-actions.js';
-import type {ActionJob, ActionJobEvents} from '../../source/jobs/actions/action-job.js';
+import type {ActionJob, ActionJobEvents, ActionTaskResult} from '../../source/jobs/actions/action-job.js';
 import type {ActionPlan} from '../../source/jobs/actions/plan.js';
 import type {ActionSummary} from '../../source/jobs/actions/run-action.js';
 import type {StoredSession} from '../../source/core/types.js';
@@ -38,14 +38,16 @@ function fakeActions(
 	let next = 1;
 	let nextAction = 1;
 	const actions: ExplorerActions = {
-		async plan(kind, candidates) {
+		async plan(kind, candidates, includeRunning = false) {
 			const planId = next++;
-			const movable = candidates.filter((c) => c.state !== 'running');
+			const movable = candidates.filter((c) => includeRunning || c.state !== 'running');
 			plans.set(planId, {kind, ids: movable.map((c) => c.sessionId)});
-			log.push(`plan ${kind} ${candidates.map((c) => c.sessionId).join(',')}`);
+			log.push(
+				`plan ${kind} ${candidates.map((c) => c.sessionId).join(',')}${includeRunning ? ' with running' : ''}`,
+			);
 			const skipped = candidates
-				.filter((c) => c.state === 'running')
-				.map((c) => `  ${c.sessionId}  running (add --include-running to move it anyway)`);
+				.filter((c) => !includeRunning && c.state === 'running')
+				.map((c) => `  ${c.sessionId}  running (i on this screen moves it anyway)`);
 			return {
 				planId,
 				lines: [
@@ -55,6 +57,7 @@ function fakeActions(
 					'total: …',
 				],
 				movable: movable.length,
+				running: skipped.length,
 				label: `${kind} ${movable.length}`,
 			};
 		},
@@ -71,12 +74,16 @@ function fakeActions(
 			return {
 				actionId,
 				message: `${plan.kind === 'archive' ? 'archived' : 'moved to the trash'} ${ids.length} sessions`,
-				movedIds: ids,
+				movedKeys: ids,
 			} satisfies ActionOutcome;
 		},
-		resume(candidates) {
+		async resume(candidates) {
 			log.push(`resume ${candidates.map((c) => `${c.sessionId}:${c.state}`).join(',')}`);
-			return `resume plan for ${candidates.length} sessions written to /tmp/plan.json`;
+			return {
+				actionId: null,
+				message: `resume plan for ${candidates.length} sessions written to /tmp/plan.json`,
+				movedKeys: [],
+			};
 		},
 		async undo(actionId) {
 			log.push(`undo ${actionId}`);
@@ -85,7 +92,7 @@ function fakeActions(
 			return {
 				actionId: 'restore',
 				message: `put back ${rows.length} sessions`,
-				movedIds: rows.map((r) => r.session_id),
+				movedKeys: rows.map((r) => r.session_id),
 			};
 		},
 	};
@@ -103,7 +110,8 @@ describe('archive and trash keys', () => {
 		let frame = await harness.waitForFrame(
 			(f) => f.includes('Archive the 2 marked sessions?') && f.includes('y or Enter: do it'),
 		);
-		expect(frame).toContain('running_now  running (add --include-running to move it anyway)');
+		expect(frame).toContain('running_now  running (i on this screen moves it anyway)');
+		expect(frame).toContain('i: archive the 1 running one too');
 		expect(frame).toContain('→ archive/20251115_100000-complete_pony');
 		expect(log).toEqual(['plan archive 20251120_115500-running_now,20251115_100000-complete_pony']);
 		await harness.press('y');
@@ -114,6 +122,29 @@ describe('archive and trash keys', () => {
 		frame = await harness.waitForFrame((f) => f.includes('put back 1 sessions'));
 		expect(frame).toContain('complete_pony');
 		expect(log.at(-1)).toBe('undo action-1');
+	});
+
+	it('i on the confirmation plans the running sessions too; y then moves them with the rest', async () => {
+		const data = fakeData(sampleSessions());
+		const {actions, log} = fakeActions(data);
+		harness = await renderExplorer({data, actions, columns: 140, rows: 30});
+		await harness.press(KEYS.space, KEYS.space);
+		await harness.press('D');
+		await harness.waitForFrame((f) => f.includes('i: trash the 1 running one too'));
+		await harness.press('i');
+		const frame = await harness.waitForFrame(
+			(f) => f.includes('→ archive/20251120_115500-running_now') && f.includes('y or Enter: do it'),
+		);
+		expect(frame).not.toContain('running one too');
+		expect(log).toEqual([
+			'plan trash 20251120_115500-running_now,20251115_100000-complete_pony',
+			'plan trash 20251120_115500-running_now,20251115_100000-complete_pony with running',
+		]);
+		// Asked once: a second i changes nothing.
+		await harness.press('i');
+		await harness.press('y');
+		await harness.waitForFrame((f) => f.includes('moved to the trash 2 sessions'));
+		expect(log.at(-1)).toBe('run trash 20251120_115500-running_now,20251115_100000-complete_pony');
 	});
 
 	it('without marks, acts on the filtered view; without a filter, on the selected session only', async () => {
@@ -283,5 +314,99 @@ describe('actions run off the screen thread', () => {
 		release!({actionId: 'a1', moved: [], failed: [], stopped: ['x'], databaseProblem: null});
 		await harness.waitForFrame((f) => f.includes('archived 0 sessions') && !f.includes('moving sessions'));
 		expect(asked).toEqual(['plan', 'run']);
+	});
+
+	it('W: a slow resume plan is worked out on the action job; keys answer meanwhile, progress shows, Esc reaches it', async () => {
+		const data = fakeData(sampleSessions());
+		const asked: Array<{task: string; sessions: string[]}> = [];
+		let finish: ((result: ActionTaskResult) => void) | null = null;
+		let events: ActionJobEvents = {};
+		let cancelled: {cancelled: boolean} = {cancelled: false};
+		// A slow reader: the plan settles only when the test says so, as reading thousands of manifests would.
+		const job: ActionJob = async (task, given, cancel) => {
+			if (task.task !== 'resume') throw new Error(`unexpected task ${task.task}`);
+			asked.push({task: task.task, sessions: task.candidates.map((c) => c.sessionId)});
+			events = given;
+			cancelled = cancel;
+			return new Promise<ActionTaskResult>((resolve) => {
+				finish = resolve;
+			});
+		};
+		const actions = createExplorerActions({
+			root: '/results',
+			dbPath: '/metadata/sessions.db',
+			stateDir: '/state',
+			env: {},
+			now: () => 0,
+			exportFolder: '/plans',
+			job,
+		});
+		harness = await renderExplorer({data, actions, columns: 160, rows: 30});
+		await harness.press('/');
+		await harness.type('name:stalled,partial');
+		await harness.press(KEYS.enter);
+		await harness.waitForFrame((f) => f.includes('2 of 10 shown'));
+		await harness.press('W');
+		await waitFor(
+			() => finish !== null,
+			() => 'the resume plan to be asked of the job',
+		);
+		expect(asked).toEqual([
+			{task: 'resume', sessions: ['20251114_100000-partial_illu', '20251111_100000-stalled_run']},
+		]);
+		events.onProgress?.({done: 1, total: 2, bytesDone: 0, bytesTotal: 0, sessionId: '20251111_100000-stalled_run'});
+		let frame = await harness.waitForFrame((f) => f.includes('writing the resume plan: 1/2 sessions read'));
+		expect(frame).toContain('Esc stops (nothing is written)');
+		expect(frame).not.toContain('MB/s');
+		// The plan is still being read: keys are answered at once, and a second W or an archive waits its turn.
+		await harness.press('G');
+		await harness.waitForFrame((f) => cursorName(f) === 'stalled_run' && f.includes('writing the resume plan'));
+		await harness.press('g');
+		await harness.waitForFrame((f) => cursorName(f) === 'partial_illu' && f.includes('writing the resume plan'));
+		await harness.press('W');
+		await harness.waitForFrame((f) => f.includes('an action is already running'));
+		expect(asked).toHaveLength(1);
+		await harness.press(KEYS.escape);
+		await harness.waitForFrame((f) => f.includes('stopping'));
+		await waitFor(
+			() => cancelled.cancelled,
+			() => 'the stop request to reach the job',
+		);
+		finish!({type: 'refused', message: 'stopped: no resume plan was written'});
+		frame = await harness.waitForFrame(
+			(f) => f.includes('stopped: no resume plan was written') && !f.includes('writing the resume plan'),
+		);
+
+		// Once more, to the end: the message says where the plan went, and U has nothing of it to take back.
+		finish = null;
+		await harness.press('W');
+		await waitFor(
+			() => finish !== null,
+			() => 'the second resume plan to be asked of the job',
+		);
+		expect(cancelled.cancelled).toBe(false);
+		finish!({type: 'written', message: 'resume plan for 2 sessions (9 missing images) written to /plans/p.json'});
+		frame = await harness.waitForFrame((f) => f.includes('written to /plans/p.json'));
+		expect(frame).not.toContain('U takes it back');
+	});
+
+	it('W: a resume plan that cannot be written says why in one line', async () => {
+		const data = fakeData(sampleSessions());
+		const job: ActionJob = async () => {
+			throw new Error("EACCES: permission denied, open '/plans/sdstats-resume.json'");
+		};
+		const actions = createExplorerActions({
+			root: '/results',
+			dbPath: '/metadata/sessions.db',
+			stateDir: '/state',
+			env: {},
+			now: () => 0,
+			job,
+		});
+		harness = await renderExplorer({data, actions, columns: 160, rows: 30});
+		await harness.press('W');
+		await harness.waitForFrame((f) =>
+			f.includes("the resume plan was not written: EACCES: permission denied, open '/plans/sdstats-resume.json'"),
+		);
 	});
 });

@@ -96,6 +96,21 @@ describe('several roots in one explorer', () => {
 		expect(rowOf(frame, 'shared_name', 'archive-d…')).toMatch(/8\/8/);
 	});
 
+	it('sorts by root from the sort pane (offered with several roots), newest first within each', async () => {
+		const {h} = await open();
+		await h.press('s');
+		await h.waitForFrame((f) => f.includes('Sort by'));
+		for (let i = 0; i < 20; i++) await h.press(KEYS.down);
+		await h.waitForFrame((f) => f.includes('› results root'));
+		await h.press(KEYS.left);
+		await h.press(KEYS.enter);
+		const frame = await h.waitForFrame((f) => f.includes('ROOT▲'));
+		const order = rowLines(frame).map((line) => (line.includes(' main ') ? 'main' : 'archive'));
+		expect(order).toEqual(['archive', 'archive', 'main', 'main', 'main']);
+		expect(rowLines(frame)[0]).toContain('shared_name');
+		expect(rowLines(frame)[2]).toContain('main_one');
+	});
+
 	it('root:NAME keeps the sessions of that root', async () => {
 		const {h} = await open();
 		await h.press('/');

@@ -9,6 +9,7 @@
  * `allow-passthrough` on (wrapped, kitty and iTerm2 only: a sixel DCS cannot travel inside tmux's DCS);
  * otherwise, and everywhere else, half blocks.
  */
+import {cellFromReplies} from './cell-size.js';
 import type {Protocol} from './protocol.js';
 
 export type ImagesSetting = 'auto' | Protocol | 'off';
@@ -93,22 +94,25 @@ export type ProbeReplies = {
 	kitty: boolean;
 	/** XTVERSION's name, e.g. `XTerm(390)`, `kitty(0.35.2)`, `tmux 3.4`. */
 	version: string | null;
-	/** Cell size in pixels from `CSI 16 t`. */
+	/** Cell size in pixels from `CSI 16 t` (or `CSI 14 t` over the grid, when the caller knows the grid). */
 	cell: {width: number; height: number} | null;
 };
 
 const ESC = '\u001B';
-/** The batched query: XTVERSION, the kitty probe, cell size, then DA1 last as the sentinel. */
-export const PROBE_QUERY = `${ESC}[>q${ESC}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA${ESC}\\${ESC}[16t${ESC}[c`;
+/** The batched query: XTVERSION, the kitty probe, cell size and text area, then DA1 last as the sentinel. */
+export const PROBE_QUERY = `${ESC}[>q${ESC}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA${ESC}\\${ESC}[16t${ESC}[14t${ESC}[c`;
 
-/** Every reply the probe can provoke, so the explorer can take them out of the key stream. */
+/** DA1's reply (`CSI ? 62 ; 4 c`): the sentinel, since every terminal answers it, in order. */
+export const DA1_REPLY = /\u001B\[\?([\d;]*)c/;
+
+/** Every reply the probes can provoke, so the explorer can take them out of the key stream. */
 export const PROBE_REPLY =
-	/\u001B\[\?[\d;]*c|\u001B_G[^\u001B]*\u001B\\|\u001BP>\|[^\u001B]*\u001B\\|\u001B\[6;\d+;\d+t/g;
+	/\u001B\[\?[\d;]*c|\u001B_G[^\u001B]*\u001B\\|\u001BP>\|[^\u001B]*\u001B\\|\u001B\[[46];\d+;\d+t/g;
 
-/** Reads the replies found in `input` (which may hold other bytes between them). */
-export function parseProbeReplies(input: string): ProbeReplies {
+/** Reads the replies found in `input` (which may hold other bytes between them); `grid` turns a text-area reply into a cell. */
+export function parseProbeReplies(input: string, grid: {columns?: number; rows?: number} = {}): ProbeReplies {
 	const replies: ProbeReplies = {answered: false, sixel: false, kitty: false, version: null, cell: null};
-	const da1 = /\u001B\[\?([\d;]*)c/.exec(input);
+	const da1 = DA1_REPLY.exec(input);
 	if (da1) {
 		replies.answered = true;
 		replies.sixel = da1[1]!.split(';').includes('4');
@@ -117,12 +121,7 @@ export function parseProbeReplies(input: string): ProbeReplies {
 	if (kitty) replies.kitty = kitty[1] === 'OK';
 	const version = /\u001BP>\|([^\u001B]*)\u001B\\/.exec(input);
 	if (version) replies.version = version[1]!;
-	const cell = /\u001B\[6;(\d+);(\d+)t/.exec(input);
-	if (cell) {
-		const height = Number(cell[1]);
-		const width = Number(cell[2]);
-		if (width > 0 && height > 0 && width < 1000 && height < 1000) replies.cell = {width, height};
-	}
+	replies.cell = cellFromReplies(input, grid);
 	return replies;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Plans, runs and undos of archive and trash, off the explorer's thread: a worker thread does the listing,
- * the copies (seconds per session across filesystems) and the database update, and sends progress back, so
- * the screen keeps answering keys. A stop request is passed to the worker, which honours it between sessions.
+ * Plans, runs and undos of archive and trash, and resume plans, off the explorer's thread: a worker thread
+ * does the listing, the copies (seconds per session across filesystems), the database update and the reading
+ * of every session's manifest and images for a resume plan, and sends progress back, so the screen keeps
+ * answering keys. A stop request is passed to the worker, which honours it between sessions.
  * Where no compiled worker script exists (tests run from the TypeScript sources) the task runs on this
  * thread, yielding between sessions, as before.
  */
@@ -10,6 +11,7 @@ import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
 import {listJournals, readJournal} from './journal.js';
 import {planArchive, planRestore, planTrash, type ActionPlan, type Candidate, type PlanOptions} from './plan.js';
+import {ResumeStopped, writeResumePlanIn, type ResumeCandidate} from './resume-plan.js';
 import {ActionBusyError, runAction, type ActionProgress, type ActionSummary} from './run-action.js';
 
 export type ActionTask =
@@ -22,13 +24,17 @@ export type ActionTask =
 			options: PlanOptions & {env: Readonly<{[key: string]: string | undefined}>; nowMs: number};
 	  }
 	| {task: 'run'; plan: ActionPlan; stateDir: string; nowMs: number}
-	| {task: 'undo'; actionId: string; stateDir: string; dbPath: string | null; nowMs: number};
+	| {task: 'undo'; actionId: string; stateDir: string; dbPath: string | null; nowMs: number}
+	/** A resume plan of the candidates, written to a new file in `folder`. */
+	| {task: 'resume'; root: string; candidates: ResumeCandidate[]; folder: string; nowMs: number};
 
 export type ActionTaskResult =
 	| {type: 'planned'; plan: ActionPlan}
 	| {type: 'ran'; plan: ActionPlan; summary: ActionSummary}
-	/** Nothing was done, and why (an undo of an action that is gone or was taken back). */
-	| {type: 'refused'; message: string};
+	/** Nothing was done, and why (an undo of an action that is gone or was taken back, a stopped resume plan). */
+	| {type: 'refused'; message: string}
+	/** A resume plan: what was written where (or why nothing was). */
+	| {type: 'written'; message: string};
 
 export type ActionJobEvents = {
 	onProgress?: (progress: ActionProgress) => void;
@@ -77,6 +83,21 @@ export async function runActionTask(
 				};
 			return {type: 'ran', plan, summary: await runAction(plan, runOptions(task.stateDir, task.nowMs))};
 		}
+		case 'resume':
+			try {
+				const message = writeResumePlanIn(task.folder, task.root, task.candidates, {
+					includeRunning: false,
+					nowMs: task.nowMs,
+					cancel,
+					onSession: (done, total, sessionId) =>
+						events.onProgress?.({done, total, bytesDone: 0, bytesTotal: 0, sessionId}),
+				});
+				return {type: 'written', message};
+			} catch (error) {
+				if (error instanceof ResumeStopped)
+					return {type: 'refused', message: 'stopped: no resume plan was written'};
+				throw error;
+			}
 	}
 }
 

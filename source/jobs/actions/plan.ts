@@ -124,16 +124,23 @@ export function writeProblemAt(dir: string, what: string): string | null {
 	}
 }
 
+/**
+ * Where a candidate's folder is: its own `folder` when that ends in its id, else `<its root>/<id>`. The
+ * explorer finds the row of each moved session by this path (two roots may hold the same name).
+ */
+export function candidateFolder(root: string, candidate: Pick<Candidate, 'sessionId' | 'folder' | 'root'>): string {
+	return candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId
+		? path.resolve(candidate.folder)
+		: path.join(path.resolve(candidate.root ? candidate.root.path : root), candidate.sessionId);
+}
+
 /** The folder of one candidate (with its device), or why it is skipped. */
 function sessionFolder(
 	root: string,
 	candidate: Candidate,
 	includeRunning: boolean,
 ): {from: string; device: number} | SkippedSession {
-	const from =
-		candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId
-			? path.resolve(candidate.folder)
-			: path.join(candidate.root ? path.resolve(candidate.root.path) : root, candidate.sessionId);
+	const from = candidateFolder(root, candidate);
 	const skip = (reason: string): SkippedSession => ({sessionId: candidate.sessionId, from, reason});
 	if (candidate.state === 'running' && !includeRunning) return skip(RUNNING_REASON);
 	let stat: fs.Stats;

@@ -5,10 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import {toJson} from '../../format/json.js';
 import {missingReport, type CombinatorialResume, type RandomResume} from '../../core/analysis/resume-report.js';
 import {INCOMPLETE_STATES} from '../../core/state.js';
 import type {SessionState} from '../../core/types.js';
 import {insightFor} from '../session-insight.js';
+import {writeNewFile} from '../write-new-file.js';
 
 export type ResumeCandidate = {
 	sessionId: string;
@@ -25,10 +27,24 @@ export type ResumePlan = {
 	total_missing: number | bigint;
 };
 
+/** Thrown by buildResumePlan when asked to stop (between sessions): nothing is written. */
+export class ResumeStopped extends Error {
+	override name = 'ResumeStopped';
+}
+
+export type ResumeOptions = {
+	includeRunning: boolean;
+	nowMs: number;
+	/** Told before each session is read (the explorer's progress line): how many are done, of how many. */
+	onSession?: (done: number, total: number, sessionId: string | null) => void;
+	/** A stop request (Esc in the explorer), honoured between sessions with a ResumeStopped. */
+	cancel?: {cancelled: boolean};
+};
+
 export function buildResumePlan(
 	root: string,
 	candidates: readonly ResumeCandidate[],
-	options: {includeRunning: boolean; nowMs: number},
+	options: ResumeOptions,
 ): ResumePlan {
 	const base = path.resolve(root);
 	const plan: ResumePlan = {
@@ -39,7 +55,9 @@ export function buildResumePlan(
 		total_missing: 0,
 	};
 	let total = 0n;
-	for (const candidate of candidates) {
+	for (const [done, candidate] of candidates.entries()) {
+		if (options.cancel?.cancelled) throw new ResumeStopped('stopped before every session was read');
+		options.onSession?.(done, candidates.length, candidate.sessionId);
 		const skip = (reason: string): void => {
 			plan.skipped.push({session_id: candidate.sessionId, reason});
 		};
@@ -72,7 +90,27 @@ export function buildResumePlan(
 		plan.sessions.push({...report, session_path: folder, state: candidate.state ?? 'unknown'});
 	}
 	plan.total_missing = total <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(total) : total;
+	options.onSession?.(candidates.length, candidates.length, null);
 	return plan;
+}
+
+/**
+ * The explorer's W: one resume plan of the candidates, written to a new file in `folder` (never over
+ * another), and the sentence that says what was written where (or why nothing was).
+ */
+export function writeResumePlanIn(
+	folder: string,
+	root: string,
+	candidates: readonly ResumeCandidate[],
+	options: ResumeOptions,
+): string {
+	const plan = buildResumePlan(root, candidates, options);
+	if (plan.sessions.length === 0)
+		return `no resume plan: ${plan.skipped.length === 1 ? plan.skipped[0]!.reason : 'none of them is missing images'}`;
+	const stamp = new Date(options.nowMs).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+	const file = writeNewFile(path.resolve(folder), `sdstats-resume-${stamp}`, '.json', `${toJson(plan)}\n`);
+	const skipped = plan.skipped.length > 0 ? `, ${plan.skipped.length} skipped` : '';
+	return `resume plan for ${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${String(plan.total_missing)} missing images${skipped}) written to ${file}`;
 }
 
 /** Written whole or not at all (a temporary file renamed into place). */

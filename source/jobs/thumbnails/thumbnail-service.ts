@@ -13,7 +13,7 @@ import os from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
 import {readImagePrompt, type PromptAnswer, type PromptRequest} from './image-prompt.js';
-import {makeThumbnail, type Thumbnail, type ThumbnailRequest} from './thumbnail.js';
+import type {Thumbnail, ThumbnailRequest} from './thumbnail.js';
 
 const WORKER_SCRIPT = new URL('./thumbnail-worker.js', import.meta.url);
 
@@ -110,14 +110,18 @@ export function createThumbnailService(
 			const thread = ensureWorker();
 			if (thread) thread.postMessage({id: next.id, request: next.request});
 			else {
-				makeThumbnail(next.request).then(
-					(thumbnail) => settle(next.id, thumbnail),
-					(error: unknown) =>
-						settle(next.id, {
-							ok: false,
-							reason: `cannot preview it (${error instanceof Error ? error.message : String(error)})`,
-						}),
-				);
+				// Loaded only here: thumbnail.js loads sharp (libvips, ≈30 MB resident), which the screen thread of a
+				// compiled build never needs (its worker makes the pictures).
+				import('./thumbnail.js')
+					.then(({makeThumbnail}) => makeThumbnail(next.request))
+					.then(
+						(thumbnail) => settle(next.id, thumbnail),
+						(error: unknown) =>
+							settle(next.id, {
+								ok: false,
+								reason: `cannot preview it (${error instanceof Error ? error.message : String(error)})`,
+							}),
+					);
 			}
 		}
 	};

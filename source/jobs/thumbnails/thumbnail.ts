@@ -11,7 +11,6 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type {CellPixels, RgbImage} from '../../core/preview/pixels.js';
 import {
@@ -30,16 +29,7 @@ export const CACHED_BOX: Box = Object.freeze({width: 384, height: 384});
 /** The web UI's thumbnails are this high. */
 const WEB_THUMBNAIL_HEIGHT = 240;
 
-export function thumbnailCacheDir(
-	env: Readonly<Record<string, string | undefined>>,
-	homedir = os.homedir(),
-	tmpdir = os.tmpdir(),
-): string {
-	const xdg = env.XDG_CACHE_HOME;
-	const base =
-		xdg && path.isAbsolute(xdg) ? xdg : homedir ? path.join(homedir, '.cache') : path.join(tmpdir, 'sdstats-cache');
-	return path.join(base, 'sdstats', 'thumbnails');
-}
+export {thumbnailCacheDir} from './cache-dir.js';
 
 /** The cache file of one version of one image. */
 export function cacheKey(file: string, size: number, mtimeMs: number): string {

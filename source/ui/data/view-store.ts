@@ -26,12 +26,15 @@ export type ViewStore = {
 	reset(): void;
 };
 
-/** `$XDG_STATE_HOME/sdstats/views-<hash of the root>.json`, else `~/.local/state/sdstats/…`. */
+/**
+ * `$XDG_STATE_HOME/sdstats/views-<hash of the root>.json`, else `~/.local/state/sdstats/…`. Several roots opened
+ * together have a view of their own, whatever order they were given in (one root keeps the file it always had).
+ */
 export function viewStatePath(
 	env: Record<string, string | undefined>,
 	homedir: string,
 	tmpdir: string,
-	root: string,
+	roots: string | readonly string[],
 ): string {
 	const xdg = env.XDG_STATE_HOME;
 	const base =
@@ -40,7 +43,10 @@ export function viewStatePath(
 			: homedir
 				? path.join(homedir, '.local', 'state', 'sdstats')
 				: path.join(tmpdir, 'sdstats-state');
-	const hash = crypto.createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16);
+	const resolved = [
+		...new Set((typeof roots === 'string' ? [roots] : roots).map((root) => path.resolve(root))),
+	].sort();
+	const hash = crypto.createHash('sha256').update(resolved.join('\0')).digest('hex').slice(0, 16);
 	return path.join(base, `views-${hash}.json`);
 }
 

@@ -7,9 +7,9 @@ import type {Action, ExplorerState} from '../state/types.js';
 const PROGRESS_MS = 100;
 
 /**
- * Plans, runs and takes back archives and trashes the reducer asks for (`actionRequest`), reports progress,
- * passes a stop request on (it is honoured between sessions), and lands the rows: moved ones leave the list,
- * ones put back return to it.
+ * Plans, runs and takes back archives and trashes the reducer asks for (`actionRequest`), and writes resume
+ * plans; reports progress, passes a stop request on (it is honoured between sessions), and lands the rows:
+ * moved ones leave the list, ones put back return to it.
  */
 export function useSessionActions(
 	actions: ExplorerActions | null,
@@ -34,19 +34,26 @@ export function useSessionActions(
 					planId: null,
 					lines: [],
 					movable: 0,
+					running: 0,
 					error: 'archive and trash are not available here',
 				});
 			if (request.kind === 'resume')
 				dispatch({
-					type: 'resume-written',
+					type: 'action-finished',
 					requestId: request.id,
 					message: 'resume plans are not available here',
+					actionId: null,
+					label: '',
+					rows: [],
+					removedIds: [],
+					undone: false,
+					nowMs: now(),
 				});
 			return;
 		}
 		if (request.kind === 'plan') {
 			// Planned off this thread (listing a thousand folders takes a while): the screen answers meanwhile.
-			actions.plan(request.action, request.candidates).then(
+			actions.plan(request.action, request.candidates, request.includeRunning).then(
 				(plan) =>
 					dispatch({
 						type: 'action-planned',
@@ -54,6 +61,7 @@ export function useSessionActions(
 						planId: plan.planId,
 						lines: plan.lines,
 						movable: plan.movable,
+						running: plan.running,
 						error: null,
 					}),
 				(error: unknown) =>
@@ -63,24 +71,23 @@ export function useSessionActions(
 						planId: null,
 						lines: [],
 						movable: 0,
+						running: 0,
 						error: (error as Error).message,
 					}),
 			);
 			return;
 		}
-		if (request.kind === 'resume') {
-			let message: string;
-			try {
-				message = actions.resume(request.candidates);
-			} catch (error) {
-				message = `the resume plan was not written: ${(error as Error).message}`;
-			}
-			dispatch({type: 'resume-written', requestId: request.id, message});
-			return;
-		}
 		cancel.current = {cancelled: false};
-		const label = request.kind === 'undo' ? request.label : 'moving sessions';
-		dispatch({type: 'action-started', requestId: request.id, label, nowMs: now()});
+		// A resume plan reads every session's manifest and images: it runs like a move, with progress and a stop.
+		const resume = request.kind === 'resume';
+		const label = request.kind === 'undo' ? request.label : resume ? 'writing the resume plan' : 'moving sessions';
+		dispatch({
+			type: 'action-started',
+			requestId: request.id,
+			label,
+			counts: resume ? 'sessions' : 'bytes',
+			nowMs: now(),
+		});
 		let last = 0;
 		const onProgress = (p: {
 			done: number;
@@ -105,12 +112,15 @@ export function useSessionActions(
 		const work =
 			request.kind === 'undo'
 				? actions.undo(request.actionId, onProgress, cancel.current)
-				: actions.run(request.planId, onProgress, cancel.current);
+				: request.kind === 'resume'
+					? actions.resume(request.candidates, onProgress, cancel.current)
+					: actions.run(request.planId, onProgress, cancel.current);
 		work.then(
 			(outcome) => {
 				const undone = request.kind === 'undo';
-				// Sessions put back are read again (their rows now name the root); moved ones leave the list.
-				const rows = undone && outcome.movedIds.length > 0 ? data.fetch(outcome.movedIds).rows : [];
+				// Sessions put back are read again (their rows now name the root); moved ones leave the list. Both by
+				// row key: with several roots, another root may hold a session of the same name.
+				const rows = undone && outcome.movedKeys.length > 0 ? data.fetch(outcome.movedKeys).rows : [];
 				const message = `${outcome.message}${!undone && outcome.actionId ? ' · U takes it back' : ''}`;
 				dispatch({
 					type: 'action-finished',
@@ -119,7 +129,7 @@ export function useSessionActions(
 					actionId: outcome.actionId,
 					label: outcome.message.split(' · ')[0] ?? '',
 					rows,
-					removedIds: undone ? [] : outcome.movedIds,
+					removedIds: undone ? [] : outcome.movedKeys,
 					undone,
 					nowMs: now(),
 				});
@@ -128,7 +138,7 @@ export function useSessionActions(
 				dispatch({
 					type: 'action-finished',
 					requestId: request.id,
-					message: `the action stopped: ${(error as Error).message}`,
+					message: `${resume ? 'the resume plan was not written' : 'the action stopped'}: ${(error as Error).message}`,
 					actionId: null,
 					label: '',
 					rows: [],

@@ -70,7 +70,7 @@ const COLUMNS: ColumnSpec[] = [
 	{id: 'created', title: 'CREATED', width: 16, align: 'left', sortKey: 'created'},
 	{id: 'name', title: 'NAME', width: MIN_NAME_WIDTH, align: 'left', sortKey: 'name'},
 	// Several roots only (its width is the longest label's): which root the session is in.
-	{id: 'root', title: 'ROOT', width: 4, align: 'left', dropRank: 0},
+	{id: 'root', title: 'ROOT', width: 4, align: 'left', dropRank: 0, sortKey: 'root'},
 	{id: 'flags', title: 'FLAG', width: 5, align: 'left', dropRank: 2},
 	{id: 'model', title: 'MODEL', width: 15, align: 'left', dropRank: 1, sortKey: 'model'},
 	{id: 'state', title: 'STATE', width: 13, align: 'left', sortKey: 'state'},

@@ -5,7 +5,6 @@
 import {previewsBack} from './previews.js';
 import {rowKeyOf} from '../../view/session-view.js';
 import {nextGroupBy, queryWithin, rollup} from '../../view/rollup.js';
-import {SORT_KEYS} from '../../view/sort.js';
 import {
 	FILTER_PANE_ITEMS,
 	acceptsCharacter,
@@ -21,7 +20,15 @@ import {clearFilter, scrollIntoView, toggleIncomplete, withQuery, withSort, with
 import {openOverlay} from './overlays.js';
 import {screenOf} from './screen.js';
 import {detailsTextHeight} from './previews.js';
-import {choiceOptions, detailsLinesOf, detailsWidthOf, scrollLimit, selectedId, selectedView} from './selectors.js';
+import {
+	choiceOptions,
+	detailsLinesOf,
+	detailsWidthOf,
+	scrollLimit,
+	selectedId,
+	selectedView,
+	sortKeysOf,
+} from './selectors.js';
 import type {ExplorerState, PaneAction} from './types.js';
 
 type FilterPaneAction = Extract<PaneAction, {type: `filter-pane-${string}`}>;
@@ -180,7 +187,7 @@ export function panesReducer(state: ExplorerState, action: PaneAction): Explorer
 				...s,
 				mode: 'sort-pane',
 				sortPane: {
-					focus: Math.max(0, SORT_KEYS.indexOf(s.sort.key)),
+					focus: Math.max(0, sortKeysOf(s).indexOf(s.sort.key)),
 					direction: s.sort.direction,
 					saved: s.sort,
 				},
@@ -191,7 +198,7 @@ export function panesReducer(state: ExplorerState, action: PaneAction): Explorer
 				...s,
 				sortPane: {
 					...s.sortPane,
-					focus: Math.max(0, Math.min(SORT_KEYS.length - 1, s.sortPane.focus + action.delta)),
+					focus: Math.max(0, Math.min(sortKeysOf(s).length - 1, s.sortPane.focus + action.delta)),
 				},
 			};
 		case 'sort-pane-direction': {
@@ -201,7 +208,7 @@ export function panesReducer(state: ExplorerState, action: PaneAction): Explorer
 		}
 		case 'sort-pane-apply': {
 			if (!s.sortPane) return s;
-			const key = SORT_KEYS[s.sortPane.focus]!;
+			const key = sortKeysOf(s)[s.sortPane.focus]!;
 			// Choosing the column already sorted on reverses it, as the column keys of k9s and ncdu do.
 			const direction =
 				key === s.sort.key && s.sortPane.direction === s.sort.direction

@@ -246,8 +246,8 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'session-action':
 		case 'action-planned':
 		case 'action-go':
+		case 'action-include-running':
 		case 'resume-plan':
-		case 'resume-written':
 		case 'action-scroll':
 		case 'action-started':
 		case 'action-progress':

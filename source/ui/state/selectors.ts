@@ -12,6 +12,7 @@ import {
 	type DetailsContext,
 	type DetailsLine,
 } from '../model/details.js';
+import {SORT_KEYS, type SortKey} from '../../view/sort.js';
 import {screenOf} from './screen.js';
 import type {ExplorerState, RootInfo} from './types.js';
 import type {RootColumn} from '../model/columns.js';
@@ -143,3 +144,10 @@ export function rootColumnOf(state: ExplorerState): RootColumn | undefined {
 		unavailable: new Set(Object.keys(state.rootProblems)),
 	};
 }
+
+/** The columns the sort pane offers: the root only when there are several (with one, every row ties). */
+export function sortKeysOf(state: ExplorerState): readonly SortKey[] {
+	return rootColumnOf(state) ? SORT_KEYS : SORT_KEYS_OF_ONE_ROOT;
+}
+
+const SORT_KEYS_OF_ONE_ROOT: readonly SortKey[] = SORT_KEYS.filter((key) => key !== 'root');

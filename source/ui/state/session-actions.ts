@@ -2,7 +2,8 @@
  * Archive and trash whole sessions from the explorer, and U for the last thing done here. A key asks for a
  * plan (the hook computes it off the reducer); the confirmation screen shows it; y runs it with progress
  * (Esc or Ctrl-C stops after the session being moved); the moved rows leave the list. U takes back whichever
- * was done last: an action here, or a triage change (the triage slice's own undo).
+ * was done last: an action here, or a triage change (the triage slice's own undo). W writes a resume plan the
+ * same way: off the screen's thread, with progress and a stop.
  */
 import {isFilterActive} from '../../view/filter.js';
 import {updateRows} from './list.js';
@@ -82,6 +83,7 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 				state: byId.get(id)!.state,
 				folder: byId.get(id)!.row.session_path,
 				root: rootOfRow(s, byId.get(id)!.row),
+				key: id,
 			}));
 			const opened = openOverlay(s, 'action-confirm');
 			return {
@@ -92,10 +94,19 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 					planId: null,
 					lines: [],
 					movable: 0,
+					running: 0,
+					includeRunning: false,
+					candidates,
 					scroll: 0,
 					error: null,
 				},
-				actionRequest: {id: s.nextRequestId, kind: 'plan', action: action.action, candidates},
+				actionRequest: {
+					id: s.nextRequestId,
+					kind: 'plan',
+					action: action.action,
+					candidates,
+					includeRunning: false,
+				},
 				nextRequestId: s.nextRequestId + 1,
 			};
 		}
@@ -109,8 +120,34 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 					planId: action.planId,
 					lines: action.lines,
 					movable: action.movable,
+					running: action.running,
 					error: action.error,
 				},
+			};
+		}
+		case 'action-include-running': {
+			// The same sessions planned again, the running ones moved too: the screen shows the new plan first.
+			const confirm = s.actionConfirm;
+			if (!confirm || confirm.planId === null || confirm.running === 0 || confirm.includeRunning) return s;
+			return {
+				...s,
+				actionConfirm: {
+					...confirm,
+					planId: null,
+					lines: [],
+					movable: 0,
+					running: 0,
+					includeRunning: true,
+					scroll: 0,
+				},
+				actionRequest: {
+					id: s.nextRequestId,
+					kind: 'plan',
+					action: confirm.action,
+					candidates: [...confirm.candidates],
+					includeRunning: true,
+				},
+				nextRequestId: s.nextRequestId + 1,
 			};
 		}
 		case 'action-go': {
@@ -127,7 +164,7 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 			};
 		}
 		case 'resume-plan': {
-			if (s.actionRequest) return {...s, message: 'an action is already running'};
+			if (s.actionRequest || s.actionJob) return {...s, message: 'an action is already running'};
 			const {ids} = actionTargetsOf(s);
 			if (ids.length === 0) return {...s, message: 'no session selected'};
 			const byId = new Map(s.all.map((v) => [v.id, v]));
@@ -145,9 +182,6 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 				message: 'writing the resume plan…',
 			};
 		}
-		case 'resume-written':
-			if (s.actionRequest?.id !== action.requestId) return s;
-			return {...s, actionRequest: null, message: action.message};
 		case 'action-scroll': {
 			const confirm = s.actionConfirm;
 			if (!confirm) return s;
@@ -165,6 +199,7 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 				...s,
 				actionJob: {
 					label: action.label,
+					counts: action.counts,
 					done: 0,
 					total: 0,
 					bytesDone: 0,

@@ -19,11 +19,16 @@ export function ActionConfirmPane({state, width, height, theme}: PaneProps): Rea
 		else if (confirm.planId === null) head.push({text: 'working out what would move…', role: 'dim'});
 		else {
 			body = [...confirm.lines];
+			// Running sessions are left out unless asked: say how, with how many.
+			const running =
+				confirm.running > 0
+					? ` · i: ${confirm.action === 'archive' ? 'archive' : 'trash'} the ${confirm.running} running one${confirm.running === 1 ? '' : 's'} too`
+					: '';
 			head.push({
 				text:
 					confirm.movable > 0
-						? 'y or Enter: do it · Esc or n: nothing moves · U afterwards takes it back'
-						: 'nothing can move (see why below) · Esc',
+						? `y or Enter: do it · Esc or n: nothing moves · U afterwards takes it back${running}`
+						: `nothing can move (see why below) · Esc${running}`,
 				role: 'dim',
 			});
 		}
@@ -53,16 +58,19 @@ export function ActionConfirmPane({state, width, height, theme}: PaneProps): Rea
 	);
 }
 
-/** One part of the status line while folders move: sessions, bytes, speed, the one moving, how to stop. */
+/**
+ * One part of the status line while folders move (sessions, bytes, speed, the one moving, how to stop) or a
+ * resume plan is worked out (sessions read, the one being read, how to stop).
+ */
 export function actionProgressText(job: ActionJob): string {
-	const seconds = Math.max(0.001, (job.updatedAtMs - job.startedAtMs) / 1000);
-	const rate = job.bytesDone / seconds / 1e6;
-	const parts = [
-		`${job.cancelling ? 'stopping' : job.label}: ${job.done}/${job.total}`,
-		`${formatBytes(job.bytesDone)} of ${formatBytes(job.bytesTotal)}`,
-		`${rate.toFixed(1)} MB/s`,
-	];
+	const parts = [`${job.cancelling ? 'stopping' : job.label}: ${job.done}/${job.total}`];
+	if (job.counts === 'bytes') {
+		const seconds = Math.max(0.001, (job.updatedAtMs - job.startedAtMs) / 1000);
+		const rate = job.bytesDone / seconds / 1e6;
+		parts.push(`${formatBytes(job.bytesDone)} of ${formatBytes(job.bytesTotal)}`, `${rate.toFixed(1)} MB/s`);
+	} else parts[0] += ' sessions read';
 	if (job.current) parts.push(sanitizeLine(job.current));
-	if (!job.cancelling) parts.push('Esc stops after this session');
+	if (!job.cancelling)
+		parts.push(job.counts === 'bytes' ? 'Esc stops after this session' : 'Esc stops (nothing is written)');
 	return parts.join(' · ');
 }

@@ -3,7 +3,8 @@ import React from 'react';
 import {sparkline} from '../../core/preview/charts.js';
 import {helpLines} from '../model/help-lines.js';
 import {FILTER_PANE_ITEMS, itemValue} from '../model/filter-pane.js';
-import {SORT_KEYS, SORT_LABELS} from '../../view/sort.js';
+import {SORT_LABELS} from '../../view/sort.js';
+import {sortKeysOf} from '../state/selectors.js';
 import {fitToWidth, truncateToWidth} from '../../text/width.js';
 import {sanitizeLine} from '../../text/sanitize.js';
 import {GROUP_BYS} from '../../view/rollup.js';
@@ -32,7 +33,7 @@ export function SortPane({state, width, height, theme}: PaneProps): React.JSX.El
 	const focus = pane?.focus ?? 0;
 	const direction = pane?.direction ?? state.sort.direction;
 	const title = `Sort by (${direction === 'asc' ? '▲ ascending' : '▼ descending'}; ties: newest first, then name)`;
-	const items = SORT_KEYS.map((key, i) => {
+	const items = sortKeysOf(state).map((key, i) => {
 		const current = key === state.sort.key ? ` ${state.sort.direction === 'asc' ? '▲' : '▼'} current` : '';
 		const selected = i === focus;
 		return [

@@ -2,13 +2,18 @@
 import type {ListedSession, SessionState} from '../../../core/types.js';
 import type {RootInfo} from './explorer-state.js';
 
-/** Archive or trash whole sessions, or take such an action back (state/session-actions.ts, hooks/use-session-actions.ts). */
+/**
+ * Archive or trash whole sessions, take such an action back, or write a resume plan (state/session-actions.ts,
+ * hooks/use-session-actions.ts).
+ */
 export type ActionRequest =
 	| {
 			id: number;
 			kind: 'plan';
 			action: 'archive' | 'trash';
-			candidates: Array<{sessionId: string; state: SessionState; folder: string; root: RootInfo | null}>;
+			candidates: ActionCandidate[];
+			/** Move running sessions too (asked for on the confirmation screen). */
+			includeRunning: boolean;
 	  }
 	| {id: number; kind: 'run'; planId: number}
 	| {id: number; kind: 'undo'; actionId: string; label: string}
@@ -24,6 +29,15 @@ export type ActionRequest =
 			}>;
 	  };
 
+/** A session an archive or trash is asked for; `key`: its row key (root and name, with several roots open). */
+export type ActionCandidate = {
+	sessionId: string;
+	state: SessionState;
+	folder: string;
+	root: RootInfo | null;
+	key: string;
+};
+
 /** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
 export type ActionConfirm = {
 	action: 'archive' | 'trash';
@@ -31,12 +45,19 @@ export type ActionConfirm = {
 	planId: number | null;
 	lines: readonly string[];
 	movable: number;
+	/** Sessions the plan skips because they are running (i on the screen plans them too). */
+	running: number;
+	includeRunning: boolean;
+	/** The sessions asked about, to plan them again with the running ones. */
+	candidates: readonly ActionCandidate[];
 	scroll: number;
 	error: string | null;
 };
 
 export type ActionJob = {
 	label: string;
+	/** What the progress line counts: bytes moved (archive, trash, undo), or sessions read (a resume plan). */
+	counts: 'bytes' | 'sessions';
 	done: number;
 	total: number;
 	bytesDone: number;
@@ -56,13 +77,14 @@ export type SessionMoveAction =
 			planId: number | null;
 			lines: readonly string[];
 			movable: number;
+			running: number;
 			error: string | null;
 	  }
 	| {type: 'action-go'}
+	| {type: 'action-include-running'}
 	| {type: 'resume-plan'}
-	| {type: 'resume-written'; requestId: number; message: string}
 	| {type: 'action-scroll'; delta: number}
-	| {type: 'action-started'; requestId: number; label: string; nowMs: number}
+	| {type: 'action-started'; requestId: number; label: string; counts: ActionJob['counts']; nowMs: number}
 	| {
 			type: 'action-progress';
 			done: number;
