@@ -217,8 +217,8 @@ export function planCompute(
 ): ComputePlan {
 	const {changed, fingerprints, unchanged, gone, skipped} = compareWithDisk(
 		root,
-		// A forced compute needs only the stored ids (what is gone): read as they are asked for, not 100,000 marks.
-		force ? repository.markLookup(root) : repository.marks(root),
+		// A forced compute needs only the stored ids (what is gone): read as they are asked for, not a map of them.
+		force ? repository.markLookup(root) : repository.fingerprints(root, STATS_VERSION),
 		force,
 		only,
 		deep,
