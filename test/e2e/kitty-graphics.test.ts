@@ -7,8 +7,10 @@
  * unknown APC strings), so the colours can only come from decoded pictures. kitty's cells are made taller than
  * the 10×20 sdstats assumes when it cannot ask: kitty stretches a picture over the cells it is given, so
  * pictures made for the assumption came out 216×438 pixels instead of 216×316 (seen here with --cell 10x20).
- * Skipped, with the reason, where kitty, Xvfb or xwd are not installed (Debian: apt-get install kitty xvfb
- * x11-apps).
+ * Then the explorer at 150 columns: the side panel's contact sheet must show the four pictures in their own
+ * shape (regression: the explorer asked no cell size when the environment named kitty, and its pictures came
+ * out stretched, 0.43 wide for high instead of 0.68). Skipped, with the reason, where kitty, Xvfb or xwd are
+ * not installed (Debian: apt-get install kitty xvfb x11-apps).
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
@@ -45,6 +47,68 @@ afterEach(() => {
 	for (const child of started.splice(0)) child.kill('SIGKILL');
 });
 
+/** kitty on `display` running `command` (sh -c), its output in base/kitty.log; taller cells than 10×20. */
+function startKitty(
+	base: string,
+	display: string,
+	command: string,
+	size: {columns: number; fontSize?: number},
+): ChildProcess {
+	const log = path.join(base, 'kitty.log');
+	const kitty = spawn(
+		'kitty',
+		[
+			'--config',
+			'NONE',
+			'-o',
+			'linux_display_server=x11',
+			'-o',
+			`font_size=${size.fontSize ?? 11}`,
+			// Taller cells than the 10×20 sdstats assumes (about 9×25), so only pictures made for kitty's
+			// answer to CSI 16 t come out the size the test expects (kitty scales a picture to its cells, so
+			// a cell of the assumed 1:2 shape would look the same either way).
+			'-o',
+			'modify_font cell_height 140%',
+			'-o',
+			'background=#000000',
+			'-o',
+			'foreground=#ffffff',
+			'-o',
+			'window_padding_width=0',
+			'-o',
+			'placement_strategy=top-left',
+			'-o',
+			'remember_window_size=no',
+			'-o',
+			`initial_window_width=${size.columns}c`,
+			'-o',
+			'initial_window_height=30c',
+			'-o',
+			'cursor_blink_interval=0',
+			'-o',
+			'enable_audio_bell=no',
+			'-o',
+			'update_check_interval=0',
+			'sh',
+			'-c',
+			command,
+		],
+		{
+			stdio: ['ignore', fs.openSync(log, 'w'), fs.openSync(log, 'a')],
+			env: {
+				...process.env,
+				DISPLAY: display,
+				// Xvfb has no GPU: Mesa's software renderer gives kitty its OpenGL 3.3.
+				LIBGL_ALWAYS_SOFTWARE: '1',
+				KITTY_CONFIG_DIRECTORY: path.join(base, 'kitty-config'),
+				KITTY_CACHE_DIRECTORY: path.join(base, 'kitty-cache'),
+				XDG_CACHE_HOME: path.join(base, 'cache'),
+			},
+		},
+	);
+	return kitty;
+}
+
 describe('kitty graphics in a real kitty', () => {
 	test.skipIf(SKIP !== '')(
 		`kitty draws the preview's pictures, in order, with their colours, sized to its cells${SKIP}`,
@@ -67,61 +131,11 @@ describe('kitty graphics in a real kitty', () => {
 				`echo $code > '${done}'`,
 				'sleep 120',
 			].join('; ');
-			const log = path.join(base, 'kitty.log');
-			const kitty = spawn(
-				'kitty',
-				[
-					'--config',
-					'NONE',
-					'-o',
-					'linux_display_server=x11',
-					'-o',
-					'font_size=11',
-					// Taller cells than the 10×20 sdstats assumes (about 9×25), so only pictures made for kitty's
-					// answer to CSI 16 t come out the size the test expects (kitty scales a picture to its cells, so
-					// a cell of the assumed 1:2 shape would look the same either way).
-					'-o',
-					'modify_font cell_height 140%',
-					'-o',
-					'background=#000000',
-					'-o',
-					'foreground=#ffffff',
-					'-o',
-					'window_padding_width=0',
-					'-o',
-					'placement_strategy=top-left',
-					'-o',
-					'remember_window_size=no',
-					'-o',
-					`initial_window_width=${COLS}c`,
-					'-o',
-					'initial_window_height=30c',
-					'-o',
-					'cursor_blink_interval=0',
-					'-o',
-					'enable_audio_bell=no',
-					'-o',
-					'update_check_interval=0',
-					'sh',
-					'-c',
-					command,
-				],
-				{
-					stdio: ['ignore', fs.openSync(log, 'w'), fs.openSync(log, 'a')],
-					env: {
-						...process.env,
-						DISPLAY: xvfb.display,
-						// Xvfb has no GPU: Mesa's software renderer gives kitty its OpenGL 3.3.
-						LIBGL_ALWAYS_SOFTWARE: '1',
-						KITTY_CONFIG_DIRECTORY: path.join(base, 'kitty-config'),
-						KITTY_CACHE_DIRECTORY: path.join(base, 'kitty-cache'),
-						XDG_CACHE_HOME: path.join(base, 'cache'),
-					},
-				},
-			);
+			const kitty = startKitty(base, xvfb.display, command, {columns: COLS});
 			started.push(kitty);
 			let exited = false;
 			kitty.on('exit', () => (exited = true));
+			const log = path.join(base, 'kitty.log');
 			await until(() => fs.existsSync(done) || exited, 'the preview to finish').catch(() => undefined);
 			expect(fs.existsSync(done), `kitty ran the preview; its log:\n${fs.readFileSync(log, 'utf8')}`).toBe(true);
 			expect(fs.readFileSync(done, 'utf8').trim()).toBe('0');
@@ -177,5 +191,64 @@ describe('kitty graphics in a real kitty', () => {
 				).toBeLessThanOrEqual(1);
 		},
 		120_000,
+	);
+});
+
+describe('the explorer in a real kitty', () => {
+	test.skipIf(SKIP !== '')(
+		`the side panel's contact sheet: kitty pictures in order, with their colours, not stretched by a wrong cell size${SKIP}`,
+		async () => {
+			const {base, root} = makeWorkspace();
+			await colourSession(root, NAME);
+			const xvfb = await startXvfb('1600x1000');
+			started.push(xvfb.process);
+			const cellFile = path.join(base, 'cell');
+			const command = [
+				'before=$(stty -g)',
+				awaitTerminalAnswer(cellFile),
+				// At 150 columns the details sit beside the list, with the contact sheet of the session under the
+				// cursor (the only one); the explorer asks the cell size after its first frame.
+				`'${process.execPath}' '${CLI_PATH}' --root '${root}' 2> '${path.join(base, 'stderr')}'`,
+				'sleep 120',
+			].join('; ');
+			const kitty = startKitty(base, xvfb.display, command, {columns: 150, fontSize: 8});
+			started.push(kitty);
+			await until(() => fs.existsSync(cellFile) && fs.statSync(cellFile).size > 0, 'kitty to answer');
+			const cell = cellReply(fs.readFileSync(cellFile, 'latin1'));
+			expect(cell, `kitty's answer: ${JSON.stringify(fs.readFileSync(cellFile, 'latin1'))}`).not.toBeNull();
+			// Cells of another shape than the assumed 10×20 (1:2), or the test could not tell.
+			expect(Math.abs(cell!.width / cell!.height - 0.5)).toBeGreaterThan(0.08);
+
+			let problem = '';
+			let patches: Array<Patch | null> = [];
+			await until(
+				() => {
+					const shot = screenshot(xvfb.display);
+					if (typeof shot === 'string') {
+						problem = `(${shot})`;
+						return false;
+					}
+					patches = colourPatches(shot, 12);
+					return patches.every((p) => p !== null);
+				},
+				'the pictures on the screen',
+				60_000,
+			).catch((error: unknown) => {
+				problem += ` ${String(error)}`;
+			});
+			expect(
+				patches,
+				`the sheet ${problem}; kitty's log: ${fs.readFileSync(path.join(base, 'kitty.log'), 'utf8')}`,
+			).not.toContain(null);
+			expect(readingOrder(patches)).toEqual([0, 1, 2, 3]);
+			// Each picture keeps its shape (208×304): made for kitty's cells, not stretched over them.
+			const shapes = patches.map((p) => (p!.right - p!.left + 1) / (p!.bottom - p!.top + 1));
+			for (const shape of shapes)
+				expect(
+					Math.abs(shape - PICTURE.width / PICTURE.height),
+					JSON.stringify({shapes, patches, cell}),
+				).toBeLessThan(0.05);
+		},
+		150_000,
 	);
 });

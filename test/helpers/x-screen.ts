@@ -96,7 +96,7 @@ export async function until(check: () => boolean, what: string, limitMs = 60_000
 }
 
 /** An Xvfb display of our own (the first free number from a random start), ready when this resolves. */
-export async function startXvfb(): Promise<{display: string; process: ChildProcess}> {
+export async function startXvfb(screen = '1024x768'): Promise<{display: string; process: ChildProcess}> {
 	let number = 0;
 	for (let n = 40 + Math.floor(Math.random() * 400); ; n++) {
 		if (!fs.existsSync(`/tmp/.X11-unix/X${n}`) && !fs.existsSync(`/tmp/.X${n}-lock`)) {
@@ -104,7 +104,7 @@ export async function startXvfb(): Promise<{display: string; process: ChildProce
 			break;
 		}
 	}
-	const xvfb = spawn('Xvfb', [`:${number}`, '-screen', '0', '1024x768x24', '-nolisten', 'tcp'], {stdio: 'ignore'});
+	const xvfb = spawn('Xvfb', [`:${number}`, '-screen', '0', `${screen}x24`, '-nolisten', 'tcp'], {stdio: 'ignore'});
 	await until(() => fs.existsSync(`/tmp/.X11-unix/X${number}`), 'Xvfb');
 	return {display: `:${number}`, process: xvfb};
 }
