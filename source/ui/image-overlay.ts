@@ -40,6 +40,8 @@ export type ImageOverlay = {
 	cleanup(): string;
 	/** Forget every picture (the protocol changed, the terminal was resized). */
 	reset(): void;
+	/** How many pictures' bytes are kept: those of the last frame and any registered since. */
+	held(): number;
 };
 
 export function createImageOverlay(
@@ -106,12 +108,22 @@ export function createImageOverlay(
 				after += `\u001B[${y + 1};${x + 1}H${wrap(draw)}`;
 			}
 			for (const id of placed) if (!nowPlaced.has(id)) after = wrap(kittyDeletePlacement(id, 1)) + after;
+			// Pictures not in this frame are forgotten: their bytes (tens of KB each, MBs full screen) were kept for
+			// the whole run, every session's sheets and grids. A view registers its pictures again on every render
+			// (`marker`), and a frame is written after the render that made it, so none in a frame is lost.
+			if (pictures.size > found.length) {
+				const inFrame = new Set(found.map((f) => f.slot));
+				for (const slot of [...pictures.keys()]) if (!inFrame.has(slot)) pictures.delete(slot);
+			}
 			placed = nowPlaced;
 			const text = found.length > 0 ? frame.replace(MARKERS, ' ') : frame;
 			return after ? `${text}\u001B7${after}\u001B8` : text;
 		},
 		cleanup() {
 			return protocol === 'kitty' && transmitted.size > 0 ? wrap(KITTY_DELETE_ALL) : '';
+		},
+		held() {
+			return pictures.size;
 		},
 		reset() {
 			slots = new Map();

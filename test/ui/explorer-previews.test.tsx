@@ -201,6 +201,22 @@ describe('the overlay for graphics protocols', () => {
 		expect(overlay.cleanup()).toBe('');
 	});
 
+	it('keeps only the bytes of the pictures in the last frame (regression: it kept every picture of the run)', () => {
+		const overlay = createImageOverlay('sixel');
+		const a = overlay.marker('a', {text: '<A>', cols: 2, rows: 1});
+		const b = overlay.marker('b', {text: '<B>', cols: 2, rows: 1});
+		overlay.transform(`${a} ${b} \nx`);
+		expect(overlay.held()).toBe(2);
+		// The next session's sheet: only its own picture is kept.
+		const c = overlay.marker('c', {text: '<C>', cols: 2, rows: 1});
+		expect(overlay.transform(`${c} \nx`)).toBe('  \nx\u001B7\u001B[1;1H<C>\u001B8');
+		expect(overlay.held()).toBe(1);
+		// Back to the first: its render registers it again, and it is drawn.
+		expect(overlay.marker('a', {text: '<A>', cols: 2, rows: 1})).toBe(a);
+		expect(overlay.transform(`${a} \nx`)).toBe('  \nx\u001B7\u001B[1;1H<A>\u001B8');
+		expect(overlay.held()).toBe(1);
+	});
+
 	it('with no protocol (colour off) markers become spaces and no image byte is written', () => {
 		const overlay = createImageOverlay(null);
 		const marker = overlay.marker('a', {text: '<T>', cols: 2, rows: 1});
