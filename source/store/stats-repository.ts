@@ -118,7 +118,21 @@ const buildListed = new Function(
 ) as (row: ListedRow, strings: StringInterner, decoders: typeof LISTED_DECODERS) => ListedSession;
 
 function fromListedRow(row: ListedRow, strings: StringInterner): ListedSession {
-	return buildListed(row, strings, LISTED_DECODERS);
+	const listed = buildListed(row, strings, LISTED_DECODERS);
+	listed.session_path = underSharedFolder(listed.session_path, listed.session_id, strings);
+	return listed;
+}
+
+/**
+ * The same path, as its folder (one shared copy per root) joined to the session's id: V8 keeps such a join as
+ * two references (32 bytes) instead of a copy of every character, ≈60 bytes less for each of 100,000 rows.
+ * Only when the path is exactly that join; any other path is kept as read.
+ */
+function underSharedFolder(sessionPath: string, sessionId: string, strings: StringInterner): string {
+	const folderLength = sessionPath.length - sessionId.length;
+	if (folderLength < 2 || !sessionPath.endsWith(sessionId) || sessionPath[folderLength - 1] !== path.sep)
+		return sessionPath;
+	return strings.intern(sessionPath.slice(0, folderLength)) + sessionId;
 }
 
 /** What a compute needs to decide whether a session changed. */

@@ -373,6 +373,18 @@ describe('repository', () => {
 			for (const [name, value] of Object.entries(listed!))
 				expect([name, value]).toEqual([name, full[name as keyof typeof full]]);
 		}
+		// A listed path is the stored one, character for character, whether or not it is <folder>/<session id>.
+		for (const sessionPath of ['/r/20251103_101010-moved-before', '/elsewhere/x20251103_101010-moved', '/']) {
+			repository.save(
+				computeSession({...input('20251103_101010-moved', goodManifest('m', 1)), sessionPath}),
+				'fp',
+			);
+			expect(repository.getListed(['20251103_101010-moved'])[0]!.session_path).toBe(sessionPath);
+		}
+		repository.save(computeSession(input('20251103_101010-moved', goodManifest('m', 1), 0, '/deep/er/r')), 'fp');
+		expect(repository.getListed(['20251103_101010-moved'])[0]!.session_path).toBe(
+			'/deep/er/r/20251103_101010-moved',
+		);
 		expect(repository.getListed(['20251101_101010-listed'])[0]).toMatchObject({
 			seed_base: 9007199254740993n,
 			has_metadata: 1,
