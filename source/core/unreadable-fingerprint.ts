@@ -1,0 +1,19 @@
+/**
+ * The fingerprint stored for a session whose manifest could not be read (pure string work, shared by the store
+ * that writes it and the explorer's stale check that reads it).
+ */
+const UNREADABLE_SUFFIX = ':unreadable';
+
+/**
+ * What is stored for a session whose manifest could not be read: the folder as it was, marked so that no compute
+ * takes it as unchanged (an unreadable session is read again every time: a permission fixed by chmod moves no
+ * mtime), while the explorer can still tell that nothing changed on disk since (it is not "stale").
+ */
+export function unreadableFingerprint(fingerprint: string | null): string | null {
+	return fingerprint === null ? null : fingerprint + UNREADABLE_SUFFIX;
+}
+
+/** Whether a session stored as unreadable is, on disk, still exactly as it was when it was read. */
+export function unchangedSinceUnreadable(stored: string | null, current: string | null): boolean {
+	return stored !== null && current !== null && stored === current + UNREADABLE_SUFFIX;
+}
