@@ -9,6 +9,7 @@
  *   --live-sessions N       cached sessions for the live-poll figure (default 10000)
  *   --legacy-sessions N     sessions in each legacy root (default 500; images per session as --images)
  *   --archive-sessions N    sessions archived in the actions section (default 1000)
+ *   --archive-runs K        runs of the archive across filesystems against cp -a; medians (default 5)
  *   --key-runs K            runs of the key timings; the worst of each key is reported (default 5)
  *   --recompute-sessions N  sessions of the explorer's recompute-everything figure (default: --explorer-sessions)
  *   --pictures-runs K       repetitions of each picture timing (default 5)
@@ -93,7 +94,9 @@ async function main(): Promise<void> {
 		await picturesSection(CLI, flag('pictures-runs', 5), textFlag('pictures-parts'));
 	}
 	if (only === undefined || only === 'actions')
-		await (await import('./actions.js')).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100));
+		await (
+			await import('./actions.js')
+		).actionsSection(CLI, flag('archive-sessions', 1000), flag('images', 100), flag('archive-runs', 5));
 }
 
 async function insightSection(): Promise<void> {
@@ -163,28 +166,38 @@ async function explorerKeys(
 ): Promise<void> {
 	// Every key in every run must stay within 50 ms: the worst of several runs, not one lucky run.
 	const keyRuns = flag('key-runs', 5);
-	const worst = new Map<string, {ms: number; cpuMs: number}>();
+	const worst = new Map<string, {ms: number; cpuMs: number; mainMs: number | null}>();
 	const slowestPerRun: number[] = [];
 	const slowestCpuPerRun: number[] = [];
+	const slowestMainPerRun: number[] = [];
 	for (let run = 0; run < keyRuns; run++) {
 		const keys = await measureKeys(root, dbPath, count);
-		for (const {key, ms, cpuMs} of keys) {
-			const seen = worst.get(key) ?? {ms: 0, cpuMs: 0};
-			worst.set(key, {ms: Math.max(seen.ms, ms), cpuMs: Math.max(seen.cpuMs, cpuMs)});
+		for (const {key, ms, cpuMs, mainMs} of keys) {
+			const seen = worst.get(key) ?? {ms: 0, cpuMs: 0, mainMs: null};
+			worst.set(key, {
+				ms: Math.max(seen.ms, ms),
+				cpuMs: Math.max(seen.cpuMs, cpuMs),
+				mainMs: mainMs === null ? seen.mainMs : Math.max(seen.mainMs ?? 0, mainMs),
+			});
 		}
 		slowestPerRun.push(Math.max(...keys.map((k) => k.ms)));
 		slowestCpuPerRun.push(Math.max(...keys.map((k) => k.cpuMs)));
+		slowestMainPerRun.push(Math.max(...keys.map((k) => k.mainMs ?? Number.NaN)));
 	}
 	const width = Math.max(...[...worst.keys()].map((k) => k.length));
-	for (const [key, {ms, cpuMs}] of worst)
+	for (const [key, {ms, cpuMs, mainMs}] of worst)
 		console.log(
-			`  key: ${key.padEnd(width)}  ${ms.toFixed(1)} ms wall, ${cpuMs.toFixed(1)} ms CPU (worst of ${keyRuns} runs)`,
+			`  key: ${key.padEnd(width)}  ${ms.toFixed(1)} ms wall, ${cpuMs.toFixed(1)} ms CPU${mainMs === null ? '' : ` (${mainMs.toFixed(1)} on the explorer's thread)`} (worst of ${keyRuns} runs)`,
 		);
 	const max = Math.max(...[...worst.values()].map((w) => w.ms));
 	const maxCpu = Math.max(...[...worst.values()].map((w) => w.cpuMs));
 	console.log(
 		`  slowest key over ${keyRuns} runs ${max.toFixed(1)} ms wall (per run: ${slowestPerRun.map((ms) => ms.toFixed(1)).join(', ')})  ${max <= 50 ? 'within target (≤ 50 ms)' : 'MISSES target (≤ 50 ms)'}`,
 	);
+	if (slowestMainPerRun.every(Number.isFinite))
+		console.log(
+			`  slowest key on the explorer's thread over ${keyRuns} runs ${Math.max(...slowestMainPerRun).toFixed(1)} ms CPU (per run: ${slowestMainPerRun.map((ms) => ms.toFixed(1)).join(', ')}; the process CPU below adds GC helpers and workers)`,
+		);
 	console.log(
 		`  slowest key's CPU time over ${keyRuns} runs ${maxCpu.toFixed(1)} ms (per run: ${slowestCpuPerRun.map((ms) => ms.toFixed(1)).join(', ')})  ${maxCpu <= 50 ? 'within 50 ms' : 'over 50 ms'} (load ${os
 			.loadavg()

@@ -211,6 +211,7 @@ const WORKERS = {
 	'insight-worker': 'source/jobs/insight-worker.ts',
 	'thumbnail-worker': 'source/jobs/thumbnails/thumbnail-worker.ts',
 	'action-worker': 'source/jobs/actions/action-worker.ts',
+	'copy-worker': 'source/jobs/actions/copy-worker.ts',
 };
 
 /** One flat folder: the entries, the worker scripts they start, and their shared chunks. */

@@ -17,7 +17,7 @@ import type {SetTimer} from '../core/preview/terminal-query.js';
 import {DEFAULT_CELL_PIXELS, type CellPixels} from '../core/preview/pixels.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import {composeSheetPng, type SheetCell} from '../jobs/thumbnails/compose.js';
-import {probeImage, readImageBytes} from '../jobs/thumbnails/decode.js';
+import {checkImageFile, probeImage} from '../jobs/thumbnails/decode.js';
 import {renderPreviewText} from '../jobs/thumbnails/preview-text.js';
 import {readSessionImages, sheetImages, type PreviewImage} from '../jobs/thumbnails/session-images.js';
 import {cacheCapBytes, evictThumbnails} from '../jobs/thumbnails/cache-eviction.js';
@@ -93,9 +93,8 @@ function locateSession(command: string, root: string, name: string, io: CommandI
 /** Width / height of the first image that has a readable header; SD's 832×1216 otherwise. */
 async function aspectOf(images: readonly PreviewImage[]): Promise<number> {
 	for (const image of images.slice(0, 3)) {
-		const bytes = await readImageBytes(image.path);
-		if (!bytes.ok) continue;
-		const probe = await probeImage(bytes.bytes);
+		if (!(await checkImageFile(image.path)).ok) continue;
+		const probe = await probeImage(image.path);
 		if (probe.ok) return probe.width / probe.height;
 	}
 	return 832 / 1216;

@@ -1,7 +1,4 @@
-/**
- * The fingerprint stored for a session whose manifest could not be read (pure string work, shared by the store
- * that writes it and the explorer's stale check that reads it).
- */
+/** How a session whose manifest could not be read is fingerprinted in the cache (scan/ and store/ both use it). */
 const UNREADABLE_SUFFIX = ':unreadable';
 
 /**

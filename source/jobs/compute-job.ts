@@ -216,7 +216,7 @@ export function planCompute(
 ): ComputePlan {
 	const {changed, fingerprints, unchanged, gone, skipped} = compareWithDisk(
 		root,
-		repository.marks(root),
+		repository.fingerprints(root, STATS_VERSION),
 		force,
 		only,
 		deep,

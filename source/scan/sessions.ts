@@ -82,6 +82,9 @@ export function deepFingerprint(fingerprint: string): string {
 	return fingerprint.endsWith(NO_MANIFEST_PART) ? fingerprint + DEEP_SUFFIX : fingerprint;
 }
 
+// Pure string rules the store applies too (it may not import scan/): kept in core, re-exported here.
+export {unchangedSinceUnreadable, unreadableFingerprint} from '../core/unreadable-fingerprint.js';
+
 /** Whether a stored fingerprint still describes the folder (`deep`: only a deep reading counts). */
 export function fingerprintMatches(stored: string | null, current: string, deep: boolean): boolean {
 	if (stored === null) return false;

@@ -40,6 +40,8 @@ export type ImageOverlay = {
 	cleanup(): string;
 	/** Forget every picture (the protocol changed, the terminal was resized). */
 	reset(): void;
+	/** How many pictures' bytes are kept: those of the last frame and any registered since. */
+	held(): number;
 };
 
 export function createImageOverlay(
@@ -55,15 +57,22 @@ export function createImageOverlay(
 	/** kitty images sent (by id) and placements on screen after the last frame. */
 	const transmitted = new Set<number>();
 	let placed = new Set<number>();
+	/**
+	 * kitty pictures stay on screen until deleted (text does not cover them): after a reset (the cell size or
+	 * the protocol changed) the next frame first deletes every one sent before, or they would stay as stale
+	 * pixels beside, or under, the new ones.
+	 */
+	let pendingDelete = '';
 
 	const overlay: ImageOverlay = {
 		get protocol() {
 			return protocol;
 		},
 		setProtocol(next, nextTmux) {
+			// Reset first, while the old protocol (and its tmux wrapping) still says how to delete.
+			overlay.reset();
 			protocol = next;
 			tmux = nextTmux;
-			overlay.reset();
 		},
 		marker(key, picture) {
 			let slot = slots.get(key);
@@ -76,7 +85,10 @@ export function createImageOverlay(
 		},
 		transform(frame) {
 			// Only frames (many lines) are looked at: Ink also writes the synchronized-update brackets alone.
-			if (protocol === null || !frame.includes('\n')) return frame.replace(MARKERS, ' ');
+			if (!frame.includes('\n')) return frame.replace(MARKERS, ' ');
+			const deleted = pendingDelete;
+			pendingDelete = '';
+			if (protocol === null) return frame.replace(MARKERS, ' ') + deleted;
 			const found: Array<{slot: number; row: number; col: number}> = [];
 			let row = 0;
 			let lineStart = 0;
@@ -106,14 +118,26 @@ export function createImageOverlay(
 				after += `\u001B[${y + 1};${x + 1}H${wrap(draw)}`;
 			}
 			for (const id of placed) if (!nowPlaced.has(id)) after = wrap(kittyDeletePlacement(id, 1)) + after;
+			// Pictures not in this frame are forgotten: their bytes (tens of KB each, MBs full screen) were kept for
+			// the whole run, every session's sheets and grids. A view registers its pictures again on every render
+			// (`marker`), and a frame is written after the render that made it, so none in a frame is lost.
+			if (pictures.size > found.length) {
+				const inFrame = new Set(found.map((f) => f.slot));
+				for (const slot of [...pictures.keys()]) if (!inFrame.has(slot)) pictures.delete(slot);
+			}
 			placed = nowPlaced;
 			const text = found.length > 0 ? frame.replace(MARKERS, ' ') : frame;
+			after = deleted + after;
 			return after ? `${text}\u001B7${after}\u001B8` : text;
 		},
 		cleanup() {
-			return protocol === 'kitty' && transmitted.size > 0 ? wrap(KITTY_DELETE_ALL) : '';
+			return protocol === 'kitty' && transmitted.size > 0 ? wrap(KITTY_DELETE_ALL) : pendingDelete;
+		},
+		held() {
+			return pictures.size;
 		},
 		reset() {
+			if (protocol === 'kitty' && transmitted.size > 0) pendingDelete = wrap(KITTY_DELETE_ALL);
 			slots = new Map();
 			pictures = new Map();
 			transmitted.clear();

@@ -242,6 +242,40 @@ describe('sdstats archive within one filesystem', () => {
 		expect([...sessionsIn(archiveDir(ws)).keys()]).toEqual(['20251003_100000-dead']);
 	});
 
+	it('selects with the query language: complete sweeps older than 30 days (state:complete sweep:yes -created:30d)', async () => {
+		// Named by their creation time, as the generator names them: 40 and 5 days ago (one clock reading).
+		const now = Date.now();
+		const named = (daysAgo: number, name: string): string =>
+			`${new Date(now - daysAgo * 86_400_000)
+				.toISOString()
+				.slice(0, 19)
+				.replace(/-|:/g, '')
+				.replace('T', '_')}-${name}`;
+		const sweep = {
+			seedMode: 'progressive',
+			variations: {Hair: ['bob']},
+			numImages: 3,
+			images: 3,
+			status: 'completed',
+		};
+		const ws = await workspaceWith(0, (w) => {
+			writeSession(w.root, named(40, 'old_sweep'), sweep);
+			writeSession(w.root, named(5, 'new_sweep'), sweep);
+			writeSession(w.root, named(40, 'old_grid'), {
+				seedMode: 'fixed',
+				variations: {Hair: ['bob', 'long'], Eyes: ['blue', 'green']},
+				numImages: 4,
+				images: 4,
+				status: 'completed',
+			});
+			writeSession(w.root, named(40, 'old_aborted_sweep'), {...sweep, images: 1, status: 'aborted'});
+		});
+		const result = await archive(ws, {filter: 'state:complete sweep:yes -created:30d'});
+		expect(result.stderr).toBe('');
+		expect(result.stdout).toContain('archived 1 session');
+		expect([...sessionsIn(archiveDir(ws)).keys()]).toEqual([named(40, 'old_sweep')]);
+	});
+
 	it('says which sessions when neither --filter nor --session is given, and names unknown sessions', async () => {
 		const ws = await workspaceWith(1);
 		const none = await archive(ws, {});

@@ -186,13 +186,19 @@ describe.skipIf(skipReason !== null)(
 						finished: 0,
 						rolledBack: 0,
 					};
-					let wholeMs = Math.max(whole.ms, returned.ms);
+					// Where kills are aimed: from about when the moves start to when a run ends. A kill that came before
+					// the journal was opened moves the start later; a run that ended first moves the end earlier; when
+					// the load changes so much that the window closes, it opens again as measured at first.
+					const first = {lo: dry.ms * 0.7, hi: Math.max(whole.ms, returned.ms)};
+					let aim = {...first};
 					while (counts.interrupted < RUNS && counts.attempts < ATTEMPTS) {
 						const run = counts.attempts++;
-						const outward = roots.some((root) => sessionsIn(root.results).size > 0);
-						const inward = roots.some((root) => sessionsIn(root.archive).size > 0);
-						const args = outward && (!inward || random() < 0.5) ? out : back;
-						const delay = dry.ms * 0.7 + random() * Math.max(1, wholeMs - dry.ms * 0.7);
+						// Each way in proportion to the sessions it would move: a run of a handful is mostly start-up.
+						const outward = roots.reduce((n, root) => n + sessionsIn(root.results).size, 0);
+						const inward = roots.reduce((n, root) => n + sessionsIn(root.archive).size, 0);
+						const args = random() * (outward + inward) < outward ? out : back;
+						if (aim.hi - aim.lo < 50) aim = {...first};
+						const delay = aim.lo + random() * (aim.hi - aim.lo);
 						const child = spawnArchive(args, env);
 						const timer = setTimeout(() => child.kill(), delay);
 						const exit = await child.done;
@@ -202,14 +208,14 @@ describe.skipIf(skipReason !== null)(
 						else {
 							expect(exit.code, `${what}: ${exit.stderr}`).toBe(0);
 							counts.finishedBeforeKill++;
-							// The machine got quicker: the next kills aim within what a run takes now.
-							wholeMs = Math.min(wholeMs, exit.ms);
+							aim.hi = Math.min(aim.hi, exit.ms);
 						}
 
 						// The next sdstats command settles what was interrupted, and says so.
 						const next = await runCli(settle, {env});
 						expect(next.code, `${what}: ${next.stderr}`).toBe(0);
 						if (/an interrupted archive/.test(next.stderr)) counts.interrupted++;
+						else if (exit.signal === 'SIGKILL') aim.lo = Math.max(aim.lo, delay);
 						for (const m of next.stderr.matchAll(/finished (\d+) session|put (\d+) back/g)) {
 							if (m[1]) counts.finished += Number(m[1]);
 							if (m[2]) counts.rolledBack += Number(m[2]);

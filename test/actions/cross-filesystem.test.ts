@@ -155,16 +155,19 @@ describe.skipIf(canMount !== null)(`archive across filesystems${canMount ? ` (sk
 		const before = sessionsIn(ws.root);
 		const target = path.join(tmpfs(16 * 1024 * 1024), 'archive');
 		const plan = planAll(ws, 2, target);
-		const real = fs.copyFileSync;
-		const spy = vi.spyOn(fs, 'copyFileSync').mockImplementation((from, to, mode) => {
-			real(from, to, mode);
-			// Same size, one byte changed: only the content comparison can tell.
-			if (String(from).includes(sessionName(1)) && String(from).endsWith('.png')) {
-				const fd = fs.openSync(to, 'r+');
-				fs.writeSync(fd, Buffer.from([0xff ^ fs.readFileSync(from)[0]!]), 0, 1, 0);
-				fs.closeSync(fd);
+		// The copy's bytes are written from the buffer the source was read (and hashed) into: one byte flipped on
+		// its way to the disk, same size, so only the read-back's hash can tell.
+		const real = fs.writeSync.bind(fs) as (...args: unknown[]) => number;
+		const spy = vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: unknown, ...rest: unknown[]) => {
+			const into = fs.readlinkSync(`/proc/self/fd/${fd}`);
+			if (Buffer.isBuffer(data) && /\.sdstats-tmp-[^/]*-1\/.*\.png$/.test(into)) {
+				const [offset = 0, length = data.length - (offset as number), position] = rest as number[];
+				const bytes = Buffer.from(data.subarray(offset, offset + length));
+				bytes[0] = bytes[0]! ^ 0xff;
+				return real(fd, bytes, 0, bytes.length, position);
 			}
-		});
+			return real(fd, data, ...rest);
+		}) as typeof fs.writeSync);
 		let summary;
 		try {
 			summary = await runAction(plan, {stateDir: ws.stateDir, nowMs: Date.now()});

@@ -27,6 +27,14 @@ describe('createExplorerActions', () => {
 			exportFolder: ws.base,
 		});
 
+		// A running session is left out, in the explorer's words, unless asked.
+		const careful = await actions.plan('archive', [{sessionId: sessionName(0), state: 'running'}]);
+		expect([careful.movable, careful.running]).toEqual([0, 1]);
+		expect(careful.lines).toContain('skipped 1 session:');
+		expect(careful.lines.join('\n')).toContain('running (i on this screen moves it anyway)');
+		const asked = await actions.plan('archive', [{sessionId: sessionName(0), state: 'running'}], true);
+		expect([asked.movable, asked.running]).toEqual([1, 0]);
+
 		const plan = await actions.plan('archive', [{sessionId: sessionName(0), state: 'complete'}]);
 		expect(plan.movable).toBe(1);
 		expect(plan.lines[0]).toBe('archive 1 session (3 files, ' + plan.lines[0]!.split(', ')[1]);

@@ -26,6 +26,7 @@ import {
 	screenshot,
 	startXvfb,
 	until,
+	awaitTerminalAnswer,
 	type Patch,
 } from '../helpers/x-screen.js';
 
@@ -57,6 +58,7 @@ async function previewInXterm(
 	// left to reach the shell as typed text (read with a short non-canonical wait).
 	const command = [
 		'before=$(stty -g)',
+		awaitTerminalAnswer(path.join(base, 'answer')),
 		`'${process.execPath}' '${CLI_PATH}' preview ${NAME} --root '${root}' --protocol sixel --cols ${COLS} --rows ${ROWS}`,
 		`code=$?`,
 		`[ "$(stty -g)" = "$before" ] && echo same > '${stty}' || stty -a > '${stty}'`,
@@ -105,7 +107,9 @@ async function previewInXterm(
 		},
 		'the pictures on the screen',
 		15_000,
-	).catch(() => undefined);
+	).catch((error: unknown) => {
+		problem += ` ${String(error)}`;
+	});
 	expect(patches, `a screenshot ${problem}`).not.toEqual([]);
 	return {
 		patches,

@@ -52,7 +52,7 @@ export type Screenshot = {
 	rgb: (x: number, y: number) => [number, number, number];
 };
 
-/** An XWD screenshot (X11 Window Dump, ZPixmap, 32 bits per pixel) as RGB. */
+/** An XWD screenshot (X11 Window Dump, ZPixmap, 24 or 32 bits per pixel) as RGB. */
 export function readXwd(bytes: Buffer): Screenshot {
 	const field = (i: number): number => bytes.readUInt32BE(i * 4);
 	const headerSize = field(0);
@@ -64,7 +64,10 @@ export function readXwd(bytes: Buffer): Screenshot {
 	const [redMask, greenMask, blueMask] = [field(14), field(15), field(16)];
 	const colours = field(19);
 	const start = headerSize + colours * 12;
-	if (bitsPerPixel !== 32) throw new Error(`xwd: ${bitsPerPixel} bits per pixel, expected 32`);
+	// 32 bits per pixel as a rule; 24 (packed) while a window with a deeper visual is mapped (kitty's GL one).
+	if (bitsPerPixel !== 32 && bitsPerPixel !== 24)
+		throw new Error(`xwd: ${bitsPerPixel} bits per pixel, expected 24 or 32`);
+	const bytesPerPixel = bitsPerPixel / 8;
 	const channel = (value: number, mask: number): number => {
 		const shift = Math.log2(mask & -mask);
 		return ((value & mask) >>> shift) & 0xff;
@@ -73,8 +76,9 @@ export function readXwd(bytes: Buffer): Screenshot {
 		width,
 		height,
 		rgb(x, y) {
-			const offset = start + y * bytesPerLine + x * 4;
-			const value = byteOrder === 0 ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset);
+			const offset = start + y * bytesPerLine + x * bytesPerPixel;
+			const value =
+				byteOrder === 0 ? bytes.readUIntLE(offset, bytesPerPixel) : bytes.readUIntBE(offset, bytesPerPixel);
 			return [channel(value, redMask), channel(value, greenMask), channel(value, blueMask)];
 		},
 	};
@@ -92,7 +96,7 @@ export async function until(check: () => boolean, what: string, limitMs = 60_000
 }
 
 /** An Xvfb display of our own (the first free number from a random start), ready when this resolves. */
-export async function startXvfb(): Promise<{display: string; process: ChildProcess}> {
+export async function startXvfb(screen = '1024x768'): Promise<{display: string; process: ChildProcess}> {
 	let number = 0;
 	for (let n = 40 + Math.floor(Math.random() * 400); ; n++) {
 		if (!fs.existsSync(`/tmp/.X11-unix/X${n}`) && !fs.existsSync(`/tmp/.X${n}-lock`)) {
@@ -100,7 +104,7 @@ export async function startXvfb(): Promise<{display: string; process: ChildProce
 			break;
 		}
 	}
-	const xvfb = spawn('Xvfb', [`:${number}`, '-screen', '0', '1024x768x24', '-nolisten', 'tcp'], {stdio: 'ignore'});
+	const xvfb = spawn('Xvfb', [`:${number}`, '-screen', '0', `${screen}x24`, '-nolisten', 'tcp'], {stdio: 'ignore'});
 	await until(() => fs.existsSync(`/tmp/.X11-unix/X${number}`), 'Xvfb');
 	return {display: `:${number}`, process: xvfb};
 }
@@ -150,4 +154,21 @@ export function readingOrder(patches: ReadonlyArray<Patch | null>): number[] {
 		.filter((p): p is {patch: Patch; index: number} => p.patch !== null)
 		.sort((a, b) => a.patch.top - b.patch.top || a.patch.left - b.patch.left)
 		.map((p) => p.index);
+}
+
+/**
+ * A shell step that asks the terminal `CSI 16 t` and DA1 and waits for DA1's reply however long it takes (a
+ * loaded machine starts a terminal slowly), writing the replies to `file`: once it returns the terminal is
+ * surely reading its input, so what sdstats asks next is answered at the terminal's usual speed. Needs the
+ * terminal's mode saved in `$before` (`before=$(stty -g)`).
+ */
+export function awaitTerminalAnswer(file: string): string {
+	return [
+		`stty raw -echo min 1 time 0`,
+		`printf '\\033[16t\\033[c'`,
+		`reply=''`,
+		`while :; do reply="$reply$(dd bs=256 count=1 2>/dev/null)"; case "$reply" in *c) break;; esac; done`,
+		`printf '%s' "$reply" > '${file}'`,
+		`stty "$before"`,
+	].join('; ');
 }

@@ -69,6 +69,38 @@ describe('runCompute', () => {
 		expect(repository.get('20251112_210411-a')!.manifest_status).toBe('completed');
 	});
 
+	it('recomputes a session whose image was removed or replaced, and nothing when nothing changed', async () => {
+		const {root, compute} = setup();
+		const folder = writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 4}, images: 3});
+		writeSession(root, {name: '20251112_220000-b', manifest: {numImages: 2}, images: 2});
+		await compute();
+		expect(await compute()).toMatchObject({computed: 0, unchanged: 2});
+		const images = fs
+			.readdirSync(folder)
+			.filter((name) => name.endsWith('.png'))
+			.sort();
+		fs.rmSync(path.join(folder, images[0]!));
+		expect(await compute()).toMatchObject({computed: 1, unchanged: 1});
+		// Replaced by a file renamed over it (how image writers finish a file): the folder's entry changes.
+		fs.writeFileSync(path.join(folder, 'incoming.tmp'), 'new picture');
+		fs.renameSync(path.join(folder, 'incoming.tmp'), path.join(folder, images[1]!));
+		expect(await compute()).toMatchObject({computed: 1, unchanged: 1});
+	});
+
+	it('recomputes a session stored by another stats version, or without a fingerprint, though its folder is unchanged', async () => {
+		const {root, db, compute} = setup();
+		writeSession(root, {name: '20251112_210411-a', manifest: {numImages: 4}, images: 3});
+		writeSession(root, {name: '20251112_220000-b', manifest: {numImages: 2}, images: 2});
+		writeSession(root, {name: '20251112_230000-c', manifest: {numImages: 2}, images: 1});
+		await compute();
+		db.prepare(
+			"UPDATE session_stats SET stats_version = stats_version - 1 WHERE session_id = '20251112_210411-a'",
+		).run();
+		db.prepare("UPDATE sdstats_session_state SET fingerprint = NULL WHERE session_id = '20251112_220000-b'").run();
+		expect(await compute()).toMatchObject({computed: 2, unchanged: 1});
+		expect(await compute()).toMatchObject({computed: 0, unchanged: 3});
+	});
+
 	it('removes the stats of sessions whose folder is gone, never their session_metadata', async () => {
 		const {root, db, repository, compute} = setup();
 		const folder = writeSession(root, {name: '20251112_210411-gone', manifest: {numImages: 1}, images: 1});

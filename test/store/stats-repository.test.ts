@@ -266,6 +266,18 @@ describe('repository', () => {
 		expect(lookup.get('20251003_100000-sibling')).toBeUndefined();
 		expect(lookup.has('20251005_100000-nested')).toBe(false);
 		expect(lookup.has('20251001_100000-mine')).toBe(true);
+		// The compact read a compute compares with: the same sessions, the same marks, only this root's.
+		const compact = repository.fingerprints('/data/r', 1);
+		expect([...compact.keys()].sort()).toEqual([...mine].sort());
+		for (const [id, mark] of repository.marks('/data/r')) expect(compact.get(id)).toEqual(mark);
+		expect(compact.get('20251003_100000-sibling')).toBeUndefined();
+		expect(compact.has('20251005_100000-nested')).toBe(false);
+		expect(compact.has('20251001_100000-mine')).toBe(true);
+		// Stats of another version have nothing to match: computed again.
+		expect(repository.fingerprints('/data/r', 2).get('20251001_100000-mine')).toEqual({
+			fingerprint: null,
+			stats_version: null,
+		});
 	});
 
 	it('reads the filesystem root as a results root', () => {

@@ -38,14 +38,16 @@ function fakeActions(
 	let next = 1;
 	let nextAction = 1;
 	const actions: ExplorerActions = {
-		async plan(kind, candidates) {
+		async plan(kind, candidates, includeRunning = false) {
 			const planId = next++;
-			const movable = candidates.filter((c) => c.state !== 'running');
+			const movable = candidates.filter((c) => includeRunning || c.state !== 'running');
 			plans.set(planId, {kind, ids: movable.map((c) => c.sessionId)});
-			log.push(`plan ${kind} ${candidates.map((c) => c.sessionId).join(',')}`);
+			log.push(
+				`plan ${kind} ${candidates.map((c) => c.sessionId).join(',')}${includeRunning ? ' with running' : ''}`,
+			);
 			const skipped = candidates
-				.filter((c) => c.state === 'running')
-				.map((c) => `  ${c.sessionId}  running (add --include-running to move it anyway)`);
+				.filter((c) => !includeRunning && c.state === 'running')
+				.map((c) => `  ${c.sessionId}  running (i on this screen moves it anyway)`);
 			return {
 				planId,
 				lines: [
@@ -55,6 +57,7 @@ function fakeActions(
 					'total: …',
 				],
 				movable: movable.length,
+				running: skipped.length,
 				label: `${kind} ${movable.length}`,
 			};
 		},
@@ -107,7 +110,8 @@ describe('archive and trash keys', () => {
 		let frame = await harness.waitForFrame(
 			(f) => f.includes('Archive the 2 marked sessions?') && f.includes('y or Enter: do it'),
 		);
-		expect(frame).toContain('running_now  running (add --include-running to move it anyway)');
+		expect(frame).toContain('running_now  running (i on this screen moves it anyway)');
+		expect(frame).toContain('i: archive the 1 running one too');
 		expect(frame).toContain('→ archive/20251115_100000-complete_pony');
 		expect(log).toEqual(['plan archive 20251120_115500-running_now,20251115_100000-complete_pony']);
 		await harness.press('y');
@@ -118,6 +122,29 @@ describe('archive and trash keys', () => {
 		frame = await harness.waitForFrame((f) => f.includes('put back 1 sessions'));
 		expect(frame).toContain('complete_pony');
 		expect(log.at(-1)).toBe('undo action-1');
+	});
+
+	it('i on the confirmation plans the running sessions too; y then moves them with the rest', async () => {
+		const data = fakeData(sampleSessions());
+		const {actions, log} = fakeActions(data);
+		harness = await renderExplorer({data, actions, columns: 140, rows: 30});
+		await harness.press(KEYS.space, KEYS.space);
+		await harness.press('D');
+		await harness.waitForFrame((f) => f.includes('i: trash the 1 running one too'));
+		await harness.press('i');
+		const frame = await harness.waitForFrame(
+			(f) => f.includes('→ archive/20251120_115500-running_now') && f.includes('y or Enter: do it'),
+		);
+		expect(frame).not.toContain('running one too');
+		expect(log).toEqual([
+			'plan trash 20251120_115500-running_now,20251115_100000-complete_pony',
+			'plan trash 20251120_115500-running_now,20251115_100000-complete_pony with running',
+		]);
+		// Asked once: a second i changes nothing.
+		await harness.press('i');
+		await harness.press('y');
+		await harness.waitForFrame((f) => f.includes('moved to the trash 2 sessions'));
+		expect(log.at(-1)).toBe('run trash 20251120_115500-running_now,20251115_100000-complete_pony');
 	});
 
 	it('without marks, acts on the filtered view; without a filter, on the selected session only', async () => {

@@ -73,4 +73,32 @@ describe('details: session insight', () => {
 		expect(data.insightRequests).toHaveLength(1);
 		expect(restingOn).toContain(displayNameOf(data.insightRequests[0]!));
 	});
+
+	it('does not analyse the folder again when loading brings new objects of the same rows (regression: a worker thread started as the first key after loading was answered)', async () => {
+		const rows = sampleSessions();
+		const data = fakeData(rows);
+		let release!: () => void;
+		const loaded = new Promise<void>((resolve) => (release = resolve));
+		// As the real explorer loads: every row read again after the first frame, as new objects.
+		data.pages = async function* () {
+			await loaded;
+			yield data.rows.map((row) => ({...row}));
+		};
+		let fetches = 0;
+		const fetch = data.fetch;
+		data.fetch = (ids) => {
+			fetches++;
+			return fetch(ids);
+		};
+		harness = await renderExplorer({data, columns: 160, rows: 40, insightSettleMs: 50});
+		await harness.waitForFrame(() => data.insightRequests.length > 0, 'the first analysis');
+		const fetchesBefore = fetches;
+		release();
+		await harness.waitForFrame((f) => !f.includes('loading'), 'every row loaded');
+		// Well past the settle time: a restarted analysis would have been asked for by now.
+		harness.clock.advance(10_000);
+		await harness.press('');
+		expect(data.insightRequests).toHaveLength(1);
+		expect(fetches).toBe(fetchesBefore);
+	});
 });

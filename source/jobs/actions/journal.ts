@@ -147,6 +147,15 @@ export class JournalWriter {
 		if (sync) fs.fsyncSync(this.fd);
 	}
 
+	/**
+	 * Writes the records now and settles when they are durable: the fsync runs on an I/O thread, so this
+	 * thread copies on meanwhile. Nothing that depends on the records may happen before it settles.
+	 */
+	appendDurable(records: readonly Record[]): Promise<void> {
+		this.append(records, false);
+		return new Promise((resolve, reject) => fs.fsync(this.fd, (error) => (error ? reject(error) : resolve())));
+	}
+
 	/** Marks the action settled: the file loses its `.open` and no recovery looks at it again. */
 	finish(end: {moved: number; skipped: number}): void {
 		this.append([{t: 'end', at: new Date().toISOString(), ...end}], true);

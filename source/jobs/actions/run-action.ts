@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {errorCode} from '../../scan/errors.js';
-import {inventory, InventoryError} from '../../scan/folder-inventory.js';
+import {inventory, InventoryError, type Inventory} from '../../scan/folder-inventory.js';
 import {relocateInDatabaseRetrying, RelocationError, type PathChange} from '../../store/session-paths.js';
 import type {RetryClock} from '../../store/busy-retry.js';
 import {createTrashInfo, prepareTrash} from './freedesktop-trash.js';
@@ -23,6 +23,7 @@ import {
 	type Record,
 	type Step,
 } from './journal.js';
+import {openCopier, type FileCopier} from './copy-pool.js';
 import type {ActionPlan, PlannedMove} from './plan.js';
 import {compactListing, copyVerified, publish, removeSource, removeTree, renameInto} from './transfer.js';
 
@@ -79,6 +80,17 @@ const delName = (from: string, id: string, seq: number): string =>
 	path.join(path.dirname(from), `.sdstats-del-${id}-${seq}`);
 
 async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionSummary> {
+	// The copy threads start first: they take 0.1–0.4 s on a loaded machine, which the journal's fsyncs overlap.
+	const copier = openCopier();
+	if (plan.moves.some((m) => m.method === 'copy' && !m.already)) copier.warm();
+	try {
+		return await runWith(plan, options, copier);
+	} finally {
+		await copier.close();
+	}
+}
+
+async function runWith(plan: ActionPlan, options: RunOptions, copier: FileCopier): Promise<ActionSummary> {
 	const id = newActionId(options.nowMs);
 	const journal = JournalWriter.create(options.stateDir, {
 		t: 'action',
@@ -124,79 +136,116 @@ async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionS
 		else settled.push(step);
 	};
 
-	let lastYield = Date.now();
-	for (let seq = 0; seq < plan.moves.length; seq++) {
-		const move = plan.moves[seq]!;
-		const intent = intents[seq]!;
-		if (Date.now() - lastYield >= 30) {
-			// Between sessions: lets a stop request (a signal, a key) and a progress redraw in.
-			await new Promise((resolve) => setImmediate(resolve));
-			lastYield = Date.now();
-		}
-		if (options.cancel?.cancelled) {
-			summary.stopped.push(move.sessionId);
-			settled.push({t: 'step', seq, phase: 'skipped', reason: 'stopped before it was moved'});
-			continue;
-		}
-		report(seq, move.sessionId);
-		if (move.already) {
-			summary.moved.push({sessionId: move.sessionId, from: move.from, to: move.to});
-			continue;
-		}
-		if (move.trash && move.trashInfo) {
-			try {
-				prepareTrash(move.trash);
-				createTrashInfo(move.trashInfo.path, move.trashInfo.body);
-			} catch (error) {
-				fail(
-					seq,
-					move,
-					errorCode(error) === 'EEXIST'
-						? 'its trash name was taken meanwhile; try again'
-						: `the trash cannot be written (${(error as Error).message})`,
-					false,
-				);
-				continue;
-			}
-		} else {
-			try {
-				fs.mkdirSync(path.dirname(move.to), {recursive: true});
-			} catch (error) {
-				fail(seq, move, `the target folder cannot be made (${(error as Error).message})`, false);
-				continue;
-			}
-		}
-		options.onStep?.('before-move', move.sessionId);
-		let method = move.method;
-		if (method === 'rename') {
-			const renamed = renameInto(move.from, move.to);
-			if (renamed.ok) {
-				touched.add(path.dirname(move.from)).add(path.dirname(move.to));
-				summary.moved.push({sessionId: move.sessionId, from: move.from, to: move.to});
-				bytesDone += move.bytes ?? 0;
-				continue;
-			}
-			if (!('exdev' in renamed)) {
-				undoTrashInfo(move);
-				fail(seq, move, renamed.reason, false);
-				continue;
-			}
-			// Same device but another mount (a bind mount, an overlay's lower layer): copy instead.
-			method = 'copy';
-			journal.append([{t: 'step', seq, phase: 'method', method}], true);
-		}
-		touched.add(path.dirname(move.from));
-		const copied = copyOne(move, intent, journal, seq, options, (bytes) => {
-			bytesDone += bytes;
-			report(seq, move.sessionId);
+	// Copies run as a pipeline: while one session's copy is recorded, published and its source removed (waits
+	// on the disks: journal fsync, unlinks), the next session is being copied. At most one session finishes
+	// behind the one being copied; its steps are chained in order, so the journal and the summary read as before.
+	let finishing: Promise<void> = Promise.resolve();
+	// The finishing of the session copied last, and of the one before it.
+	let lastFinish: Promise<void> = Promise.resolve();
+	let finishBeforeLast: Promise<void> = Promise.resolve();
+	let broken: {error: unknown} | null = null;
+	const afterCopy = (work: () => Promise<void>): Promise<void> => {
+		const done = finishing.then(() => (broken === null ? work() : undefined));
+		finishing = done.catch((error: unknown) => {
+			broken ??= {error};
 		});
-		if (copied.ok) summary.moved.push({sessionId: move.sessionId, from: move.from, to: move.to});
-		else {
-			undoTrashInfo(move);
-			fail(seq, move, copied.reason, true);
+		return finishing;
+	};
+	try {
+		let lastYield = Date.now();
+		for (let seq = 0; seq < plan.moves.length && broken === null; seq++) {
+			const move = plan.moves[seq]!;
+			const intent = intents[seq]!;
+			if (Date.now() - lastYield >= 30) {
+				// Between sessions: lets a stop request (a signal, a key) and a progress redraw in.
+				await new Promise((resolve) => setImmediate(resolve));
+				lastYield = Date.now();
+			}
+			if (options.cancel?.cancelled) {
+				summary.stopped.push(move.sessionId);
+				settled.push({t: 'step', seq, phase: 'skipped', reason: 'stopped before it was moved'});
+				continue;
+			}
+			report(seq, move.sessionId);
+			if (move.already) {
+				summary.moved.push({sessionId: move.sessionId, from: move.from, to: move.to});
+				continue;
+			}
+			if (move.trash && move.trashInfo) {
+				try {
+					prepareTrash(move.trash);
+					createTrashInfo(move.trashInfo.path, move.trashInfo.body);
+				} catch (error) {
+					fail(
+						seq,
+						move,
+						errorCode(error) === 'EEXIST'
+							? 'its trash name was taken meanwhile; try again'
+							: `the trash cannot be written (${(error as Error).message})`,
+						false,
+					);
+					continue;
+				}
+			} else {
+				try {
+					fs.mkdirSync(path.dirname(move.to), {recursive: true});
+				} catch (error) {
+					fail(seq, move, `the target folder cannot be made (${(error as Error).message})`, false);
+					continue;
+				}
+			}
+			options.onStep?.('before-move', move.sessionId);
+			let method = move.method;
+			if (method === 'rename') {
+				const renamed = renameInto(move.from, move.to);
+				if (renamed.ok) {
+					touched.add(path.dirname(move.from)).add(path.dirname(move.to));
+					summary.moved.push({sessionId: move.sessionId, from: move.from, to: move.to});
+					bytesDone += move.bytes ?? 0;
+					continue;
+				}
+				if (!('exdev' in renamed)) {
+					undoTrashInfo(move);
+					fail(seq, move, renamed.reason, false);
+					continue;
+				}
+				// Same device but another mount (a bind mount, an overlay's lower layer): copy instead.
+				method = 'copy';
+				journal.append([{t: 'step', seq, phase: 'method', method}], true);
+			}
+			touched.add(path.dirname(move.from));
+			// The session before the last must be finished before another copy starts: one session finishes
+			// while the next is copied, never more (the sources' space comes back as the copies go on).
+			await finishBeforeLast;
+			if (broken !== null) break;
+			const copied = await copyOne(move, intent, copier, (bytes) => {
+				bytesDone += bytes;
+				report(seq, move.sessionId);
+			});
+			if (!copied.ok) {
+				undoTrashInfo(move);
+				fail(seq, move, copied.reason, true);
+				continue;
+			}
+			finishBeforeLast = lastFinish;
+			lastFinish = afterCopy(async () => {
+				const finished = await finishCopy(move, intent, journal, seq, options, copied.copied);
+				if (finished.ok) summary.moved.push({sessionId: move.sessionId, from: move.from, to: move.to});
+				else {
+					undoTrashInfo(move);
+					fail(seq, move, finished.reason, true);
+				}
+			});
 		}
+	} finally {
+		// Whatever stopped the loop (a thrown test hook, an error), nothing is left running behind it.
+		await finishing;
 	}
+	if (broken !== null) throw (broken as {error: unknown}).error;
 	for (const dir of touched) fsyncDirectory(dir);
+	// The pipeline may settle a failure after a later session's: the summary lists them in plan order.
+	const order = new Map(plan.moves.map((m, seq) => [m.sessionId, seq]));
+	summary.failed.sort((a, b) => order.get(a.sessionId)! - order.get(b.sessionId)!);
 	report(plan.moves.length, null);
 	options.onStep?.('before-database', '');
 
@@ -254,14 +303,13 @@ function undoTrashInfo(move: PlannedMove): void {
 	if (move.trashInfo) fs.rmSync(move.trashInfo.path, {force: true});
 }
 
-function copyOne(
+/** Lists the source again and copies it under its temporary name, verified (transfer.ts). */
+async function copyOne(
 	move: PlannedMove,
 	intent: Intent,
-	journal: JournalWriter,
-	seq: number,
-	options: RunOptions,
+	copier: FileCopier,
 	onBytes: (bytes: number) => void,
-): {ok: true} | {ok: false; reason: string} {
+): Promise<{ok: true; copied: Inventory} | {ok: false; reason: string}> {
 	let listing;
 	try {
 		// Listed again now: the plan may be minutes old (a confirmation screen left open).
@@ -269,10 +317,23 @@ function copyOne(
 	} catch (error) {
 		return {ok: false, reason: error instanceof InventoryError ? error.message : String(error)};
 	}
-	const copied = copyVerified(move.from, intent.tmp, listing, onBytes);
-	if (!copied.ok) return copied;
+	return copyVerified(move.from, intent.tmp, listing, copier, onBytes);
+}
+
+/**
+ * A verified copy: recorded (durably) with the listing it must hold, given its final name, and only then the
+ * source set aside and removed.
+ */
+async function finishCopy(
+	move: PlannedMove,
+	intent: Intent,
+	journal: JournalWriter,
+	seq: number,
+	options: RunOptions,
+	copied: Inventory,
+): Promise<{ok: true} | {ok: false; reason: string}> {
 	options.onStep?.('copied', move.sessionId);
-	journal.append([{t: 'step', seq, phase: 'copied', listing: compactListing(copied.copied)}], true);
+	await journal.appendDurable([{t: 'step', seq, phase: 'copied', listing: compactListing(copied)}]);
 	const published = publish(intent.tmp, move.to);
 	if (!published.ok) {
 		removeTree(intent.tmp);
@@ -281,7 +342,7 @@ function copyOne(
 	// Not fsynced: after a crash, a copy found under its final name with 'copied' recorded counts as published.
 	journal.append([{t: 'step', seq, phase: 'published'}], false);
 	options.onStep?.('published', move.sessionId);
-	const removed = removeSource(move.from, intent.del);
+	const removed = await removeSource(move.from, intent.del);
 	if (!removed.ok && fs.existsSync(move.from)) {
 		// The original cannot be taken out (permissions): take the copy back, so the session stays in one place.
 		try {

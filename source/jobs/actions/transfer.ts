@@ -4,38 +4,20 @@
  * Within a filesystem: one rename, after checking the name is free (see renameInto for why not a claim).
  *
  * Across filesystems: the folder is copied under a temporary name beside the target, every file fsynced and
- * read back to compare its SHA-256 with the source's (read after the copy, so a change in between shows too), the source listed again to catch a change during the
- * copy, and only then the copy takes its name. The source is first renamed aside (`.sdstats-del-…`) and then
+ * read back to compare its SHA-256 with the source's as it was read (copy-file.ts, several files at a time:
+ * copy-pool.ts), the source listed again to catch a change during the copy, and only then the copy takes its
+ * name. The source is first renamed aside (`.sdstats-del-…`) and then
  * removed, so a half-deleted source never looks like a session. GNU mv and fs.cp do neither (actions.md §1).
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describeFsError, errorCode} from '../../scan/errors.js';
 import {inventory, InventoryError, listingDifference, type Inventory} from '../../scan/folder-inventory.js';
+import {reasonOf, type Failure, type FileCopyJob, type Result} from './copy-file.js';
+import type {FileCopier} from './copy-pool.js';
 import {fsyncDirectory} from './journal.js';
 
-export type Failure = {ok: false; reason: string; code?: string};
-export type Result<T = object> = ({ok: true} & T) | Failure;
-
-/**
- * Files up to this size are hashed from one read into one buffer; larger ones in chunks of the same size. One
- * buffer each for the source and the copy, allocated once per session.
- */
-const BUFFER = 16 * 1024 * 1024;
-
-function reasonOf(error: unknown, what: string): Failure {
-	const code = errorCode(error);
-	const text =
-		code === 'ENOSPC'
-			? 'the target disk is full'
-			: code === 'EROFS'
-				? 'the target is on a read-only filesystem'
-				: code === 'EDQUOT'
-					? 'the disk quota is exceeded'
-					: describeFsError(error);
-	return code === undefined ? {ok: false, reason: `${what}: ${text}`} : {ok: false, reason: `${what}: ${text}`, code};
-}
+export type {Failure, Result};
 
 /** Whether a path exists (a link counts, never followed). */
 export function exists(p: string): boolean {
@@ -89,74 +71,31 @@ export function renameInto(from: string, to: string): Result | {ok: false; exdev
 	}
 }
 
-/** SHA-256 of a file, read in `buffer`-sized pieces (one read for most images). */
-function hashFile(file: string, buffer: Buffer, syncFirst = false): string {
-	const hash = crypto.createHash('sha256');
-	const fd = fs.openSync(file, 'r');
-	try {
-		if (syncFirst) fs.fsyncSync(fd);
-		for (;;) {
-			let n = 0;
-			while (n < buffer.length) {
-				const got = fs.readSync(fd, buffer, n, buffer.length - n, null);
-				if (got === 0) break;
-				n += got;
-			}
-			if (n === 0) break;
-			hash.update(buffer.subarray(0, n));
-			if (n < buffer.length) break;
-		}
-	} finally {
-		fs.closeSync(fd);
-	}
-	return hash.digest('hex');
-}
-
-/**
- * Copies one file and proves the copy: the kernel copies the bytes (copy_file_range through fs.copyFile, no
- * trip through this process, exclusive create), the copy gets the source's mode, owner and times and is made
- * durable, then both are hashed (SHA-256) and compared. Measured 1.7× faster than copying through a buffer
- * and hashing while reading, and at cp -a's speed (bench/actions.ts). Returns why it differs, or null.
- */
-function copyFileVerified(
-	source: string,
-	target: string,
-	before: fs.Stats,
-	asRoot: boolean,
-	buffers: [Buffer, Buffer],
-): string | null {
-	fs.copyFileSync(source, target, fs.constants.COPYFILE_EXCL);
-	fs.chmodSync(target, before.mode & 0o7777);
-	if (asRoot) fs.lchownSync(target, before.uid, before.gid);
-	fs.utimesSync(target, before.atime, before.mtime);
-	const copied = hashFile(target, buffers[1], true);
-	return hashFile(source, buffers[0]) === copied
-		? null
-		: 'the copy reads back different bytes (the original changed while it was copied, or a disk error)';
-}
-
 export type CopyProgress = (bytes: number) => void;
 
 /**
- * Copies `from` to `tmp` (which must not exist) and proves the copy: every file's bytes by SHA-256 read back
- * from the target, the listing (names, kinds, sizes), and the source unchanged since `listing` was taken.
- * On failure the partial copy is removed and the source is untouched.
+ * Copies `from` to `tmp` (which must not exist) and proves the copy: every file's bytes by SHA-256 (the
+ * source's as it was read, the copy's read back after fsync; copy-file.ts), the listing (names, kinds,
+ * sizes), and the source unchanged since `listing` was taken. The files go through `copier` (several at a
+ * time); folders and links are made here first. On failure the partial copy is removed and the source is
+ * untouched.
  */
-export function copyVerified(
+export async function copyVerified(
 	from: string,
 	tmp: string,
 	listing: Inventory,
+	copier: FileCopier,
 	onBytes?: CopyProgress,
-): Result<{copied: Inventory}> {
-	const buffers: [Buffer, Buffer] = [Buffer.allocUnsafe(BUFFER), Buffer.allocUnsafe(BUFFER)];
+): Promise<Result<{copied: Inventory}>> {
 	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-	const result = ((): Result<{copied: Inventory}> => {
+	const result = await (async (): Promise<Result<{copied: Inventory}>> => {
 		try {
 			fs.mkdirSync(tmp, {mode: 0o700});
 		} catch (error) {
 			return reasonOf(error, 'the copy cannot be started at the target');
 		}
 		const dirs: Array<{rel: string; source: fs.Stats}> = [{rel: '', source: fs.statSync(from)}];
+		const files: FileCopyJob[] = [];
 		for (const entry of listing.entries) {
 			const source = path.join(from, entry.rel);
 			const target = path.join(tmp, entry.rel);
@@ -166,16 +105,13 @@ export function copyVerified(
 					dirs.push({rel: entry.rel, source: fs.lstatSync(source)});
 				} else if (entry.kind === 'symlink') {
 					fs.symlinkSync(fs.readlinkSync(source), target);
-				} else {
-					const before = fs.lstatSync(source);
-					const different = copyFileVerified(source, target, before, asRoot, buffers);
-					if (different !== null) return {ok: false, reason: `${entry.rel}: ${different}`};
-					onBytes?.(before.size);
-				}
+				} else files.push({source, target, rel: entry.rel});
 			} catch (error) {
 				return reasonOf(error, `${entry.rel} could not be copied`);
 			}
 		}
+		const failed = await copier.copyAll(files, (bytes) => onBytes?.(bytes));
+		if (failed !== null && !failed.ok) return failed;
 		// Folder times and modes last (creating entries changed them), deepest first; then make the entries durable.
 		for (const {rel, source} of dirs.reverse()) {
 			const target = rel === '' ? tmp : path.join(tmp, rel);
@@ -238,18 +174,20 @@ export function publish(tmp: string, to: string): Result {
 }
 
 /**
- * Sets the source aside under its `.sdstats-del-…` name, then removes it. Its folder is not fsynced here (the
- * caller does it once for the whole action): a removal lost to a power cut leaves the original or its
- * set-aside name beside a published copy, which recovery removes (the journal says the copy was verified).
+ * Sets the source aside under its `.sdstats-del-…` name (so a half-removed source never looks like a session),
+ * then removes it on the I/O threads: the unlinks wait on the source disk while the next session is copied.
+ * Its folder is not fsynced here (the caller does it once for the whole action): a removal lost to a power cut
+ * leaves the original or its set-aside name beside a published copy, which recovery removes (the journal says
+ * the copy was verified).
  */
-export function removeSource(from: string, del: string): Result {
+export async function removeSource(from: string, del: string): Promise<Result> {
 	try {
 		fs.renameSync(from, del);
 	} catch (error) {
 		return reasonOf(error, 'the original cannot be removed');
 	}
 	try {
-		removeTree(del);
+		await fs.promises.rm(del, {recursive: true, force: true, maxRetries: 2});
 	} catch (error) {
 		// Set aside already: nothing is lost, and recovery removes the rest later.
 		return reasonOf(error, `the original was set aside as ${path.basename(del)} but not fully removed`);

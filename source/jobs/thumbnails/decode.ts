@@ -17,10 +17,11 @@ export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** libvips stops a decode that takes longer. */
 export const DECODE_TIMEOUT_SECONDS = 5;
 
-// Few threads and a small operation cache: previews share two cores with everything else and must stay
-// within ~50 MB.
+// One thread per pipeline (previews share two cores with everything else) and no operation cache: every
+// decode is of a different file, so a cache never hits; it only kept up to 16 MB of pixels and input alive
+// (previews must stay within +50 MB).
 sharp.concurrency(1);
-sharp.cache({memory: 16, files: 0, items: 20});
+sharp.cache(false);
 
 export type Box = {width: number; height: number};
 
@@ -39,6 +40,8 @@ function fsReason(error: unknown): string {
 
 function decoderReason(error: unknown): string {
 	const message = error instanceof Error ? error.message : String(error);
+	// Checked just before, gone by the time libvips opened it.
+	if (/input file is missing/i.test(message)) return 'the file is gone';
 	if (/unsupported image format|bad seek|not a known file format/i.test(message))
 		return 'not an image (unknown format)';
 	if (/pixel limit/i.test(message)) return `too large to preview (over ${MAX_PIXELS / 1e6} megapixels)`;
@@ -48,8 +51,8 @@ function decoderReason(error: unknown): string {
 	return `cannot decode it (${message.split('\n')[0]!.slice(0, 80)})`;
 }
 
-/** The file's bytes, or the reason they cannot be had. */
-export async function readImageBytes(file: string): Promise<{ok: true; bytes: Buffer} | {ok: false; reason: string}> {
+/** Whether the file is one we may hand to the decoder (there, readable, not empty, not huge), or why not. */
+export async function checkImageFile(file: string): Promise<{ok: true} | {ok: false; reason: string}> {
 	let stat: fs.Stats;
 	try {
 		stat = await fs.promises.stat(file);
@@ -61,25 +64,32 @@ export async function readImageBytes(file: string): Promise<{ok: true; bytes: Bu
 	if (stat.size > MAX_FILE_BYTES)
 		return {ok: false, reason: `too large to preview (${Math.round(stat.size / 1048576)} MB)`};
 	try {
-		return {ok: true, bytes: await fs.promises.readFile(file)};
+		await fs.promises.access(file, fs.constants.R_OK);
 	} catch (error) {
 		return {ok: false, reason: fsReason(error)};
 	}
+	return {ok: true};
 }
 
-function sharpOf(bytes: Buffer): Sharp {
-	return sharp(bytes, {limitInputPixels: MAX_PIXELS, failOn: 'error', sequentialRead: true}).timeout({
+/**
+ * An image's bytes, or its file's path: libvips then reads the file itself, a strip at a time, so a decode
+ * holds neither the whole file in a JavaScript buffer nor a copy of it (less CPU, less garbage, less memory).
+ */
+export type ImageInput = Buffer | string;
+
+function sharpOf(input: ImageInput): Sharp {
+	return sharp(input, {limitInputPixels: MAX_PIXELS, failOn: 'error', sequentialRead: true}).timeout({
 		seconds: DECODE_TIMEOUT_SECONDS,
 	});
 }
 
 /** Header only (no pixels): the size, or why the bytes are no image we will decode. */
 export async function probeImage(
-	bytes: Buffer,
+	input: ImageInput,
 ): Promise<{ok: true; width: number; height: number; format: string; hasAlpha: boolean} | {ok: false; reason: string}> {
 	try {
 		// The header only: no pixel limit here, so the refusal below can say how large the image claims to be.
-		const meta = await sharp(bytes, {limitInputPixels: false}).metadata();
+		const meta = await sharp(input, {limitInputPixels: false}).metadata();
 		if (!meta.width || !meta.height) return {ok: false, reason: 'not an image (no size in its header)'};
 		if (meta.width * meta.height > MAX_PIXELS)
 			return {ok: false, reason: `too large to preview (${meta.width}×${meta.height} pixels)`};
@@ -95,19 +105,22 @@ export async function probeImage(
 	}
 }
 
-/** Decode and scale to fit inside `box` (aspect kept; tiny images are enlarged, so a cell is never a dot), as 8-bit RGB on black. */
-export async function decodeToFit(bytes: Buffer, box: Box): Promise<Decoded> {
-	const probe = await probeImage(bytes);
-	if (!probe.ok) return probe;
+/**
+ * Decode and scale to fit inside `box` (aspect kept; tiny images are enlarged, so a cell is never a dot), as
+ * 8-bit RGB on black. One pass: the pixel limit is checked on the header before any pixel is decoded, and only
+ * a failure asks for the header again, so that its reason can say how large the image claims to be.
+ */
+export async function decodeToFit(input: ImageInput, box: Box): Promise<Decoded> {
 	try {
-		const scaled = sharpOf(bytes).resize({
-			width: Math.max(1, box.width),
-			height: Math.max(1, box.height),
-			fit: 'inside',
-			kernel: 'lanczos3',
-		});
-		// Flattening costs a pass over the pixels: only for images that have an alpha channel.
-		const {data, info} = await (probe.hasAlpha ? scaled.flatten({background: {r: 0, g: 0, b: 0}}) : scaled)
+		const {data, info} = await sharpOf(input)
+			// A no-op without an alpha channel (sharp checks).
+			.flatten({background: {r: 0, g: 0, b: 0}})
+			.resize({
+				width: Math.max(1, box.width),
+				height: Math.max(1, box.height),
+				fit: 'inside',
+				kernel: 'lanczos3',
+			})
 			.removeAlpha()
 			.toColourspace('srgb')
 			.raw()
@@ -122,8 +135,15 @@ export async function decodeToFit(bytes: Buffer, box: Box): Promise<Decoded> {
 			},
 		};
 	} catch (error) {
-		return {ok: false, reason: decoderReason(error)};
+		const probe = await probeImage(input);
+		return probe.ok ? {ok: false, reason: decoderReason(error)} : probe;
 	}
+}
+
+/** `decodeToFit` of a file, checked first (decode.ts's bounds and reasons), read by libvips itself. */
+export async function decodeFileToFit(file: string, box: Box): Promise<Decoded> {
+	const checked = await checkImageFile(file);
+	return checked.ok ? decodeToFit(file, box) : checked;
 }
 
 /** Scale pixels already in memory (a cached thumbnail) to fit `box` exactly in one dimension. */

@@ -22,7 +22,7 @@ import {
 	type Protocol,
 } from '../../core/preview/encode.js';
 import {touchCacheFile} from './cache-eviction.js';
-import {decodeToFit, decodeTrusted, encodeJpeg, encodePng, readImageBytes, resizeToFit, type Box} from './decode.js';
+import {decodeFileToFit, decodeTrusted, encodeJpeg, encodePng, resizeToFit, type Box} from './decode.js';
 
 /** The cached thumbnail's box: big enough for any sheet or grid cell (full screen decodes the original). */
 export const CACHED_BOX: Box = Object.freeze({width: 384, height: 384});
@@ -157,9 +157,7 @@ export async function sourcePicture(
 		const web = await webThumbnail(request.path, request.mtimeMs);
 		if (web) return {ok: true, image: web, source: 'web'};
 	}
-	const bytes = await readImageBytes(request.path);
-	if (!bytes.ok) return bytes;
-	const decoded = await decodeToFit(bytes.bytes, CACHED_BOX);
+	const decoded = await decodeFileToFit(request.path, CACHED_BOX);
 	if (!decoded.ok) return decoded;
 	if (cacheFile) writeCached(cacheFile, decoded.image);
 	return {ok: true, image: decoded.image, source: 'original'};
@@ -201,9 +199,7 @@ export async function fittedPicture(
 	full = false,
 ): Promise<{ok: true; image: RgbImage; source: ThumbnailSource} | {ok: false; reason: string}> {
 	if (full) {
-		const bytes = await readImageBytes(request.path);
-		if (!bytes.ok) return bytes;
-		const decoded = await decodeToFit(bytes.bytes, box);
+		const decoded = await decodeFileToFit(request.path, box);
 		return decoded.ok ? {ok: true, image: decoded.image, source: 'original'} : decoded;
 	}
 	const picture = await sourcePicture(request, box);

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type {SessionState} from '../../core/types.js';
-import {candidateFolder, type ActionPlan} from '../../jobs/actions/plan.js';
+import {candidateFolder, RUNNING_REASON, type ActionPlan} from '../../jobs/actions/plan.js';
 import {archiveFolderFor} from '../../jobs/actions/remembered.js';
 import type {ActionProgress, ActionSummary} from '../../jobs/actions/run-action.js';
 import {startActionJob, type ActionJob, type ActionTaskResult} from '../../jobs/actions/action-job.js';
@@ -14,7 +14,11 @@ import {planHeadline, planLines, summaryLines} from '../../jobs/actions/lines.js
 
 export type SessionActionKind = 'archive' | 'trash';
 
-export type PlanView = {planId: number; lines: string[]; movable: number; label: string};
+/** A plan as the confirmation screen shows it; `running`: sessions skipped because they are running. */
+export type PlanView = {planId: number; lines: string[]; movable: number; running: number; label: string};
+
+/** The explorer's words for a running session left out: its own key, not the command line's flag. */
+const RUNNING_HERE = 'running (i on this screen moves it anyway)';
 
 /**
  * What an action did. `movedKeys` are the row keys of the sessions it moved (a session's root and name: with
@@ -39,6 +43,8 @@ export type ExplorerActions = {
 			/** The session's row key (default: its session_id). */
 			key?: string;
 		}>,
+		/** Move running sessions too (default: they are skipped, with the reason). */
+		includeRunning?: boolean,
 	): Promise<PlanView>;
 	/** `onProgress` also says (as the current session's text) when the web UI holds sessions.db at the end. */
 	run(planId: number, onProgress: (p: ActionProgress) => void, cancel: {cancelled: boolean}): Promise<ActionOutcome>;
@@ -102,7 +108,7 @@ export function createExplorerActions(options: {
 		};
 	};
 	return {
-		async plan(kind, candidates) {
+		async plan(kind, candidates, includeRunning = false) {
 			// Defaults for the plan (its headline, its journal); each move carries its own root and database.
 			const root = candidates[0]?.root ?? null;
 			const rootPath = root?.path ?? options.root;
@@ -121,7 +127,7 @@ export function createExplorerActions(options: {
 					options: {
 						root: rootPath,
 						dbPath: root?.dbPath ?? options.dbPath,
-						includeRunning: false,
+						includeRunning,
 						env: options.env,
 						nowMs: options.now(),
 					},
@@ -133,10 +139,18 @@ export function createExplorerActions(options: {
 			const planId = nextPlan++;
 			const keys = new Map(candidates.map((c) => [candidateFolder(rootPath, c), c.key ?? c.sessionId] as const));
 			plans.set(planId, {plan: result.plan, keys});
+			const running = result.plan.skipped.filter((s) => s.reason === RUNNING_REASON).length;
+			const shown = {
+				...result.plan,
+				skipped: result.plan.skipped.map((s) =>
+					s.reason === RUNNING_REASON ? {...s, reason: RUNNING_HERE} : s,
+				),
+			};
 			return {
 				planId,
-				lines: planLines(result.plan),
+				lines: planLines(shown),
 				movable: result.plan.moves.length,
+				running,
 				label: planHeadline(result.plan),
 			};
 		},

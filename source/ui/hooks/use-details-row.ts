@@ -3,6 +3,12 @@ import type {ExplorerData} from '../data/explorer-data.js';
 import {computeScreen} from '../state/screen.js';
 import type {Action, ExplorerState} from '../state/types.js';
 import type {Clock} from '../clock.js';
+import type {ListedSession} from '../../core/types.js';
+
+/** A row's fields as one text: equal for two objects of the same stored row (64-bit numbers as text). */
+function rowContent(row: ListedSession): string {
+	return JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}
 
 /** How long the cursor rests on a session before its folder is analysed for the details. */
 export const INSIGHT_SETTLE_MS = 120;
@@ -23,12 +29,15 @@ export function useDetailsRow(
 	const visible =
 		state.mode === 'details' || (screen.kind === 'normal' && screen.sideWidth > 0 && state.mode === 'list');
 	const wantedId = visible ? (selected?.id ?? null) : null;
-	const version = selected?.row;
+	// Both reads follow the row's content, not which object carries it: the rows loaded after the first frame are
+	// new objects for the same sessions, and restarting the folder analysis then started a worker thread just as
+	// the first key after loading was answered (its CPU counted against that key).
+	const content = selected ? rowContent(selected.row) : null;
 	useEffect(() => {
 		if (wantedId === null) return;
 		const {rows} = data.fetch([wantedId]);
 		dispatch({type: 'details-loaded', row: rows[0] ?? null});
-	}, [wantedId, version, data, dispatch]);
+	}, [wantedId, content, data, dispatch]);
 	// The folder analysis takes longer (a big manifest: a second or two): off-thread, dropped when the cursor moves,
 	// and started only once the cursor rests, so holding j does not start (and stop) a worker thread per row.
 	const allRef = useRef(state.all);
@@ -58,7 +67,7 @@ export function useDetailsRow(
 			clock.clearTimeout(timer);
 			controller.abort();
 		};
-		// A recompute of the session (a new row version) reads it again.
+		// A recompute of the session (a new computation stored) reads it again.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [wantedId, version, data, dispatch, clock]);
+	}, [wantedId, content, data, dispatch, clock]);
 }

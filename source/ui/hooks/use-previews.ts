@@ -49,6 +49,12 @@ export function loadPreviewSession(sessionId: string, folder: string): PreviewSe
 
 /** How long pictures that arrive one by one are held to be drawn together. */
 const BATCH_MS = 30;
+/**
+ * While pictures keep arriving (a cold grid: ~70, one by one over a second), at most one frame of them this
+ * often: each is a whole render (~10 ms, far more under load) on the cores the decoders need, and a cold grid
+ * drew ~40 of them. The last picture is never held: it is drawn as soon as nothing asked is left.
+ */
+const PICTURE_FRAME_GAP_MS = 150;
 
 /** A stable kitty image id per thumbnail (1…2²⁴−1, so 256-colour terminals can carry it too). */
 function kittyIdOf(key: string): number {
@@ -115,9 +121,11 @@ export function usePreviews(
 	// Keyed on what is wanted, not on what is missing: a thumbnail arriving must not restart the others.
 	const signature = `${sessionId}\n${output.protocol}\n${output.cell.width}x${output.cell.height}\n${wanted.map((w) => w.key).join('\n')}`;
 	const asked = useRef(new Set<string>());
+	const lastPictureFrame = useRef(Number.NEGATIVE_INFINITY);
 	// Pictures that arrive together are drawn together: one render for a sheet from the warm cache, not one per
 	// picture (each render is a whole frame: ~15 ms on a loaded machine, the bulk of a warm sheet's time). They
-	// are handed over when nothing asked is left, or BATCH_MS after the first of them.
+	// are handed over when nothing asked is left, or BATCH_MS after the first of them (PICTURE_FRAME_GAP_MS after
+	// the previous picture frame while they keep coming).
 	const arrived = useRef<{
 		sessionId: string;
 		thumbs: Array<{key: string; thumb: PreviewThumb}>;
@@ -131,6 +139,7 @@ export function usePreviews(
 			const batch = arrived.current;
 			if (!batch) return;
 			arrived.current = null;
+			lastPictureFrame.current = clock.now();
 			if (batch.timer !== null) clock.clearTimeout(batch.timer);
 			if (live) dispatch({type: 'preview-thumbs', sessionId: batch.sessionId, thumbs: batch.thumbs});
 		};
@@ -138,7 +147,10 @@ export function usePreviews(
 			if (!arrived.current) arrived.current = {sessionId, thumbs: [], timer: null};
 			arrived.current.thumbs.push({key, thumb});
 			if (pending.size === 0) flush();
-			else if (arrived.current.timer === null) arrived.current.timer = clock.setTimeout(flush, BATCH_MS);
+			else if (arrived.current.timer === null) {
+				const wait = Math.max(BATCH_MS, PICTURE_FRAME_GAP_MS - (clock.now() - lastPictureFrame.current));
+				arrived.current.timer = clock.setTimeout(flush, wait);
+			}
 		};
 		for (const want of missing) {
 			const key = `${sessionId}\n${want.key}`;

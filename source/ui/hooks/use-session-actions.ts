@@ -34,6 +34,7 @@ export function useSessionActions(
 					planId: null,
 					lines: [],
 					movable: 0,
+					running: 0,
 					error: 'archive and trash are not available here',
 				});
 			if (request.kind === 'resume')
@@ -52,7 +53,7 @@ export function useSessionActions(
 		}
 		if (request.kind === 'plan') {
 			// Planned off this thread (listing a thousand folders takes a while): the screen answers meanwhile.
-			actions.plan(request.action, request.candidates).then(
+			actions.plan(request.action, request.candidates, request.includeRunning).then(
 				(plan) =>
 					dispatch({
 						type: 'action-planned',
@@ -60,6 +61,7 @@ export function useSessionActions(
 						planId: plan.planId,
 						lines: plan.lines,
 						movable: plan.movable,
+						running: plan.running,
 						error: null,
 					}),
 				(error: unknown) =>
@@ -69,6 +71,7 @@ export function useSessionActions(
 						planId: null,
 						lines: [],
 						movable: 0,
+						running: 0,
 						error: (error as Error).message,
 					}),
 			);

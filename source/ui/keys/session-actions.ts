@@ -36,6 +36,13 @@ export const SESSION_ACTION_KEYS: readonly Binding[] = [
 	},
 	{
 		modes: ['action-confirm'],
+		keys: 'i',
+		help: 'plan the running sessions too (they are skipped unless asked)',
+		match: char('i'),
+		action: () => ({type: 'action-include-running'}),
+	},
+	{
+		modes: ['action-confirm'],
 		keys: 'Esc n',
 		help: 'do nothing',
 		footer: {label: 'Esc cancel', priority: 1},

@@ -246,6 +246,7 @@ export function reducer(state: ExplorerState, action: Action): ExplorerState {
 		case 'session-action':
 		case 'action-planned':
 		case 'action-go':
+		case 'action-include-running':
 		case 'resume-plan':
 		case 'action-scroll':
 		case 'action-started':

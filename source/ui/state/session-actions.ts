@@ -94,10 +94,19 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 					planId: null,
 					lines: [],
 					movable: 0,
+					running: 0,
+					includeRunning: false,
+					candidates,
 					scroll: 0,
 					error: null,
 				},
-				actionRequest: {id: s.nextRequestId, kind: 'plan', action: action.action, candidates},
+				actionRequest: {
+					id: s.nextRequestId,
+					kind: 'plan',
+					action: action.action,
+					candidates,
+					includeRunning: false,
+				},
 				nextRequestId: s.nextRequestId + 1,
 			};
 		}
@@ -111,8 +120,34 @@ export function sessionActionsReducer(state: ExplorerState, action: SessionMoveA
 					planId: action.planId,
 					lines: action.lines,
 					movable: action.movable,
+					running: action.running,
 					error: action.error,
 				},
+			};
+		}
+		case 'action-include-running': {
+			// The same sessions planned again, the running ones moved too: the screen shows the new plan first.
+			const confirm = s.actionConfirm;
+			if (!confirm || confirm.planId === null || confirm.running === 0 || confirm.includeRunning) return s;
+			return {
+				...s,
+				actionConfirm: {
+					...confirm,
+					planId: null,
+					lines: [],
+					movable: 0,
+					running: 0,
+					includeRunning: true,
+					scroll: 0,
+				},
+				actionRequest: {
+					id: s.nextRequestId,
+					kind: 'plan',
+					action: confirm.action,
+					candidates: [...confirm.candidates],
+					includeRunning: true,
+				},
+				nextRequestId: s.nextRequestId + 1,
 			};
 		}
 		case 'action-go': {

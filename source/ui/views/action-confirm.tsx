@@ -19,11 +19,16 @@ export function ActionConfirmPane({state, width, height, theme}: PaneProps): Rea
 		else if (confirm.planId === null) head.push({text: 'working out what would move…', role: 'dim'});
 		else {
 			body = [...confirm.lines];
+			// Running sessions are left out unless asked: say how, with how many.
+			const running =
+				confirm.running > 0
+					? ` · i: ${confirm.action === 'archive' ? 'archive' : 'trash'} the ${confirm.running} running one${confirm.running === 1 ? '' : 's'} too`
+					: '';
 			head.push({
 				text:
 					confirm.movable > 0
-						? 'y or Enter: do it · Esc or n: nothing moves · U afterwards takes it back'
-						: 'nothing can move (see why below) · Esc',
+						? `y or Enter: do it · Esc or n: nothing moves · U afterwards takes it back${running}`
+						: `nothing can move (see why below) · Esc${running}`,
 				role: 'dim',
 			});
 		}

@@ -11,14 +11,9 @@ export type ActionRequest =
 			id: number;
 			kind: 'plan';
 			action: 'archive' | 'trash';
-			/** `key`: the session's row key (root and name, with several roots open). */
-			candidates: Array<{
-				sessionId: string;
-				state: SessionState;
-				folder: string;
-				root: RootInfo | null;
-				key: string;
-			}>;
+			candidates: ActionCandidate[];
+			/** Move running sessions too (asked for on the confirmation screen). */
+			includeRunning: boolean;
 	  }
 	| {id: number; kind: 'run'; planId: number}
 	| {id: number; kind: 'undo'; actionId: string; label: string}
@@ -34,6 +29,15 @@ export type ActionRequest =
 			}>;
 	  };
 
+/** A session an archive or trash is asked for; `key`: its row key (root and name, with several roots open). */
+export type ActionCandidate = {
+	sessionId: string;
+	state: SessionState;
+	folder: string;
+	root: RootInfo | null;
+	key: string;
+};
+
 /** The confirmation screen: the plan's lines (each session, where it goes, files, bytes; the skipped and why). */
 export type ActionConfirm = {
 	action: 'archive' | 'trash';
@@ -41,6 +45,11 @@ export type ActionConfirm = {
 	planId: number | null;
 	lines: readonly string[];
 	movable: number;
+	/** Sessions the plan skips because they are running (i on the screen plans them too). */
+	running: number;
+	includeRunning: boolean;
+	/** The sessions asked about, to plan them again with the running ones. */
+	candidates: readonly ActionCandidate[];
 	scroll: number;
 	error: string | null;
 };
@@ -68,9 +77,11 @@ export type SessionMoveAction =
 			planId: number | null;
 			lines: readonly string[];
 			movable: number;
+			running: number;
 			error: string | null;
 	  }
 	| {type: 'action-go'}
+	| {type: 'action-include-running'}
 	| {type: 'resume-plan'}
 	| {type: 'action-scroll'; delta: number}
 	| {type: 'action-started'; requestId: number; label: string; counts: ActionJob['counts']; nowMs: number}
