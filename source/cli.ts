@@ -13,6 +13,7 @@ import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
 import {corruptMessage, isCorruptionError} from './store/corruption.js';
 import {stopQuietlyOnBrokenPipe} from './broken-pipe.js';
 import {hasOpenJournals, stateDirectory} from './jobs/actions/journal.js';
+import {withStopOnSigint} from './action-stop.js';
 
 const io: CommandIo = {stdout: process.stdout, stderr: process.stderr};
 stopQuietlyOnBrokenPipe([process.stdout, process.stderr], (code) => process.exit(code));
@@ -161,11 +162,11 @@ async function main(): Promise<number> {
 		case 'archive':
 		case 'trash': {
 			const {archiveCommand} = await import('./commands/archive.js');
-			return withStopOnSigint((cancel) =>
+			return withStopOnSigint(io.stderr, (cancel, watchStopKeys) =>
 				archiveCommand(
 					{
 						...common,
-						...actionOptions(stateDir, invocation.flags, cancel),
+						...actionOptions(stateDir, invocation.flags, cancel, watchStopKeys),
 						kind: invocation.command as 'archive' | 'trash',
 						filter: invocation.flags.filter?.query,
 						sessions: invocation.flags.session,
@@ -179,11 +180,11 @@ async function main(): Promise<number> {
 		case 'undo': {
 			const {undoCommand} = await import('./commands/undo.js');
 			const number = invocation.inputs[0] === undefined ? undefined : Number(invocation.inputs[0]);
-			return withStopOnSigint((cancel) =>
+			return withStopOnSigint(io.stderr, (cancel, watchStopKeys) =>
 				undoCommand(
 					{
 						...common,
-						...actionOptions(stateDir, invocation.flags, cancel),
+						...actionOptions(stateDir, invocation.flags, cancel, watchStopKeys),
 						list: invocation.flags.list,
 						number,
 					},
@@ -264,9 +265,22 @@ async function recoverInterrupted(stateDir: string): Promise<void> {
 		io.stderr.write(`sdstats: ${sanitizeLine(describeRecovery(report))}\n`);
 }
 
-function actionOptions(stateDir: string, flags: Pick<FlagsOf<'undo'>, 'dryRun' | 'yes'>, cancel: {cancelled: boolean}) {
+function actionOptions(
+	stateDir: string,
+	flags: Pick<FlagsOf<'undo'>, 'dryRun' | 'yes'>,
+	cancel: {cancelled: boolean},
+	watchStopKeys: (() => () => void) | undefined,
+) {
 	const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
-	return {stateDir, env: process.env, dryRun: flags.dryRun, yes: flags.yes, cancel, ...(interactive ? {ask} : {})};
+	return {
+		stateDir,
+		env: process.env,
+		dryRun: flags.dryRun,
+		yes: flags.yes,
+		cancel,
+		...(interactive ? {ask} : {}),
+		...(watchStopKeys ? {watchStopKeys} : {}),
+	};
 }
 
 /** A yes/no question on the terminal; anything but y or yes is no. */
@@ -277,25 +291,6 @@ async function ask(question: string): Promise<boolean> {
 		return /^\s*y(es)?\s*$/i.test(await prompt.question(question));
 	} finally {
 		prompt.close();
-	}
-}
-
-/** Ctrl-C stops after the session being moved; a second Ctrl-C quits at once (the journal makes that safe too). */
-async function withStopOnSigint(body: (cancel: {cancelled: boolean}) => Promise<number>): Promise<number> {
-	const cancel = {cancelled: false};
-	const onSigint = (): void => {
-		if (cancel.cancelled) process.exit(EXIT_INTERRUPTED);
-		cancel.cancelled = true;
-		io.stderr.write(
-			'\nstopping after the current session (Ctrl-C again to quit at once; the next sdstats command settles it)…\n',
-		);
-	};
-	process.on('SIGINT', onSigint);
-	try {
-		const code = await body(cancel);
-		return cancel.cancelled && code === 0 ? EXIT_INTERRUPTED : code;
-	} finally {
-		process.off('SIGINT', onSigint);
 	}
 }
 

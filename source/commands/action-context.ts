@@ -16,6 +16,11 @@ export type ActionCommandOptions = CommonOptions & {
 	/** Asks a yes/no question on the terminal; absent without one. */
 	ask?: (question: string) => Promise<boolean>;
 	cancel: {cancelled: boolean};
+	/**
+	 * On a terminal: from the moment folders start to move, Esc (and Ctrl-C, as a key) stops after the current
+	 * session. Returns what stops watching (the terminal is given back as it was).
+	 */
+	watchStopKeys?: () => () => void;
 };
 
 /** Where sdstats looks for the database of a root by default (as config.ts does): `<root>/../metadata/sessions.db`. */
@@ -27,6 +32,8 @@ export function defaultLocationsDbPath(root: string): string {
 export function actionProgress(
 	stream: OutputStream,
 	now: () => number,
+	/** The keys the line names for stopping. */
+	stopKeys = 'Ctrl-C',
 ): {update(p: ActionProgress): void; finish(): void} {
 	const started = now();
 	let last = 0;
@@ -39,7 +46,7 @@ export function actionProgress(
 			last = t;
 			const seconds = Math.max(0.001, (t - started) / 1000);
 			const rate = p.bytesDone / seconds / 1e6;
-			const line = `${p.done}/${p.total} sessions · ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)} · ${rate.toFixed(1)} MB/s${p.sessionId ? ` · ${sanitizeLine(p.sessionId)}` : ''} · Ctrl-C stops after this session`;
+			const line = `${p.done}/${p.total} sessions · ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)} · ${rate.toFixed(1)} MB/s${p.sessionId ? ` · ${sanitizeLine(p.sessionId)}` : ''} · ${stopKeys} stops after this session`;
 			stream.write(`\r\u001B[2K${truncateToWidth(line, Math.max(20, (stream.columns ?? 80) - 1))}`);
 			drawn = true;
 		},

@@ -84,7 +84,8 @@ export async function archiveCommand(options: ArchiveOptions, io: CommandIo): Pr
 		}
 	}
 	if (options.kind === 'archive' && options.to !== undefined) rememberArchiveFolder(options.stateDir, root, target);
-	const progress = actionProgress(io.stderr, options.now);
+	const progress = actionProgress(io.stderr, options.now, options.watchStopKeys ? 'Esc or Ctrl-C' : 'Ctrl-C');
+	const unwatch = options.watchStopKeys?.();
 	let summary;
 	try {
 		summary = await runAction(plan, {
@@ -100,6 +101,8 @@ export async function archiveCommand(options: ArchiveOptions, io: CommandIo): Pr
 			return EXIT_FAILURE;
 		}
 		throw error;
+	} finally {
+		unwatch?.();
 	}
 	progress.finish();
 	writeLines(io.stdout, summaryLines(plan, summary));

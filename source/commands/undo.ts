@@ -96,7 +96,8 @@ export async function undoCommand(options: UndoOptions, io: CommandIo): Promise<
 		return EXIT_OK;
 	}
 	if (plan.moves.length === 0) return EXIT_FAILURE;
-	const progress = actionProgress(io.stderr, options.now);
+	const progress = actionProgress(io.stderr, options.now, options.watchStopKeys ? 'Esc or Ctrl-C' : 'Ctrl-C');
+	const unwatch = options.watchStopKeys?.();
 	try {
 		const summary = await runAction(plan, {
 			stateDir: options.stateDir,
@@ -117,5 +118,7 @@ export async function undoCommand(options: UndoOptions, io: CommandIo): Promise<
 			return EXIT_FAILURE;
 		}
 		throw error;
+	} finally {
+		unwatch?.();
 	}
 }

@@ -82,21 +82,8 @@ export function deepFingerprint(fingerprint: string): string {
 	return fingerprint.endsWith(NO_MANIFEST_PART) ? fingerprint + DEEP_SUFFIX : fingerprint;
 }
 
-const UNREADABLE_SUFFIX = ':unreadable';
-
-/**
- * What is stored for a session whose manifest could not be read: the folder as it was, marked so that no compute
- * takes it as unchanged (an unreadable session is read again every time: a permission fixed by chmod moves no
- * mtime), while the explorer can still tell that nothing changed on disk since (it is not "stale").
- */
-export function unreadableFingerprint(fingerprint: string | null): string | null {
-	return fingerprint === null ? null : fingerprint + UNREADABLE_SUFFIX;
-}
-
-/** Whether a session stored as unreadable is, on disk, still exactly as it was when it was read. */
-export function unchangedSinceUnreadable(stored: string | null, current: string | null): boolean {
-	return stored !== null && current !== null && stored === current + UNREADABLE_SUFFIX;
-}
+// Pure string rules the store applies too (it may not import scan/): kept in core, re-exported here.
+export {unchangedSinceUnreadable, unreadableFingerprint} from '../core/unreadable-fingerprint.js';
 
 /** Whether a stored fingerprint still describes the folder (`deep`: only a deep reading counts). */
 export function fingerprintMatches(stored: string | null, current: string, deep: boolean): boolean {

@@ -17,7 +17,7 @@ import {
 	type StoredSession,
 } from '../core/types.js';
 import {StringInterner} from '../core/string-interner.js';
-import {unreadableFingerprint} from '../scan/sessions.js';
+import {unreadableFingerprint} from '../core/unreadable-fingerprint.js';
 import {dataVersionOf} from './db.js';
 import {SESSION_METADATA_DDL} from './schema.js';
 

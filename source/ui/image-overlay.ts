@@ -57,15 +57,22 @@ export function createImageOverlay(
 	/** kitty images sent (by id) and placements on screen after the last frame. */
 	const transmitted = new Set<number>();
 	let placed = new Set<number>();
+	/**
+	 * kitty pictures stay on screen until deleted (text does not cover them): after a reset (the cell size or
+	 * the protocol changed) the next frame first deletes every one sent before, or they would stay as stale
+	 * pixels beside, or under, the new ones.
+	 */
+	let pendingDelete = '';
 
 	const overlay: ImageOverlay = {
 		get protocol() {
 			return protocol;
 		},
 		setProtocol(next, nextTmux) {
+			// Reset first, while the old protocol (and its tmux wrapping) still says how to delete.
+			overlay.reset();
 			protocol = next;
 			tmux = nextTmux;
-			overlay.reset();
 		},
 		marker(key, picture) {
 			let slot = slots.get(key);
@@ -78,7 +85,10 @@ export function createImageOverlay(
 		},
 		transform(frame) {
 			// Only frames (many lines) are looked at: Ink also writes the synchronized-update brackets alone.
-			if (protocol === null || !frame.includes('\n')) return frame.replace(MARKERS, ' ');
+			if (!frame.includes('\n')) return frame.replace(MARKERS, ' ');
+			const deleted = pendingDelete;
+			pendingDelete = '';
+			if (protocol === null) return frame.replace(MARKERS, ' ') + deleted;
 			const found: Array<{slot: number; row: number; col: number}> = [];
 			let row = 0;
 			let lineStart = 0;
@@ -117,15 +127,17 @@ export function createImageOverlay(
 			}
 			placed = nowPlaced;
 			const text = found.length > 0 ? frame.replace(MARKERS, ' ') : frame;
+			after = deleted + after;
 			return after ? `${text}\u001B7${after}\u001B8` : text;
 		},
 		cleanup() {
-			return protocol === 'kitty' && transmitted.size > 0 ? wrap(KITTY_DELETE_ALL) : '';
+			return protocol === 'kitty' && transmitted.size > 0 ? wrap(KITTY_DELETE_ALL) : pendingDelete;
 		},
 		held() {
 			return pictures.size;
 		},
 		reset() {
+			if (protocol === 'kitty' && transmitted.size > 0) pendingDelete = wrap(KITTY_DELETE_ALL);
 			slots = new Map();
 			pictures = new Map();
 			transmitted.clear();

@@ -21,7 +21,7 @@ import type {PreviewServices} from './hooks/use-previews.js';
 import {createImageOverlay, overlayStdout} from './image-overlay.js';
 import {cacheCapBytes, evictThumbnails} from '../jobs/thumbnails/cache-eviction.js';
 import type {PreviewOutput} from './state/types.js';
-import {filteringStdin, initialImages, startProbe} from './terminal-images.js';
+import {askAgainOnResize, filteringStdin, initialImages, startProbe} from './terminal-images.js';
 
 /** The overlay draws graphics protocols only; half blocks are text in the frame. */
 function graphicsOf(protocol: Protocol | null): Exclude<Protocol, 'blocks'> | null {
@@ -106,7 +106,9 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 		},
 	};
 	const terminal = enterTerminal(process.stdin, process.stdout);
+	let stopAskingOnResize: () => void = () => undefined;
 	const cleanupPictures = (): void => {
+		stopAskingOnResize();
 		probe?.cancel();
 		thumbnails.close();
 		const text = overlay.cleanup();
@@ -159,22 +161,36 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	// The thumbnail cache is trimmed to its cap a little after start (asynchronous I/O; a few stats per file).
 	if (cacheDir !== null && cacheCap !== null)
 		setTimeout(() => void evictThumbnails(cacheDir, cacheCap), 2000).unref();
-	if (images.query) {
-		// After the first frame: the answer arrives while the explorer is already usable.
+	let currentOutput = images.output;
+	const ask = (query: 'protocol' | 'cell'): void => {
+		probe?.cancel();
 		probe = startProbe({
 			env: process.env,
 			write: (text) => process.stdout.write(text),
 			setting: imagesSetting,
 			color: options.color,
-			initial: images.output,
-			query: images.query,
+			initial: currentOutput,
+			query,
 			grid: () => ({columns: process.stdout.columns, rows: process.stdout.rows}),
 			onDecided: (output) => {
+				currentOutput = output;
 				overlay.setProtocol(graphicsOf(output.protocol), output.tmux);
 				for (const listener of outputListeners) listener(output);
 			},
 		});
-	}
+	};
+	// After the first frame: the answer arrives while the explorer is already usable.
+	if (images.query) ask(images.query);
+	// A font zoom resizes the grid and the cells: the cell size is asked again once the size settles.
+	stopAskingOnResize = askAgainOnResize({
+		subscribe: (listener) => {
+			process.stdout.on('resize', listener);
+			return () => process.stdout.off('resize', listener);
+		},
+		ask: () => {
+			if (graphicsOf(currentOutput.protocol) !== null) ask('cell');
+		},
+	});
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
 	process.on('uncaughtException', onFatal);

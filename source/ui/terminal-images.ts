@@ -19,7 +19,7 @@ import {
 } from '../core/preview/detect.js';
 import {CELL_QUERY} from '../core/preview/cell-size.js';
 import {DEFAULT_CELL_PIXELS} from '../core/preview/pixels.js';
-import {queryTerminal, type SetTimer, type TerminalQuery} from '../core/preview/terminal-query.js';
+import {queryTerminal, realTimer, type SetTimer, type TerminalQuery} from '../core/preview/terminal-query.js';
 import type {PreviewOutput} from './state/types.js';
 
 /** How long the terminal has to answer (a slow SSH link included); the explorer is usable all along. */
@@ -155,4 +155,32 @@ export function startProbe(options: {
 			}
 		},
 	});
+}
+
+/** How long the terminal's size must stay put before the cell size is asked again. */
+export const RESIZE_SETTLE_MS = 300;
+
+/**
+ * A font zoom (kitty's ctrl+shift+=, iTerm2's ⌘+) changes the cells' pixels and the grid together, and the
+ * terminal reports only the grid: so after a resize, once the size settles, `ask` runs again (the explorer
+ * sends the cell question). Returns the unsubscribe.
+ */
+export function askAgainOnResize(options: {
+	subscribe: (listener: () => void) => () => void;
+	ask: () => void;
+	setTimer?: SetTimer;
+}): () => void {
+	let pending: {cancel(): void} | null = null;
+	const unsubscribe = options.subscribe(() => {
+		pending?.cancel();
+		pending = (options.setTimer ?? realTimer)(() => {
+			pending = null;
+			options.ask();
+		}, RESIZE_SETTLE_MS);
+	});
+	return () => {
+		pending?.cancel();
+		pending = null;
+		unsubscribe();
+	};
 }

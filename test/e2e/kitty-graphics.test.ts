@@ -9,10 +9,11 @@
  * pictures made for the assumption came out 216×438 pixels instead of 216×316 (seen here with --cell 10x20).
  * Then the explorer at 150 columns: the side panel's contact sheet must show the four pictures in their own
  * shape (regression: the explorer asked no cell size when the environment named kitty, and its pictures came
- * out stretched, 0.43 wide for high instead of 0.68). Skipped, with the reason, where kitty, Xvfb or xwd are
+ * out stretched, 0.43 wide for high instead of 0.68), and again after a font zoom (kitty's remote control), each
+ * picture one clean rectangle (regression: the pictures from before the zoom stayed on screen). Skipped, with the reason, where kitty, Xvfb or xwd are
  * not installed (Debian: apt-get install kitty xvfb x11-apps).
  */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
@@ -52,7 +53,7 @@ function startKitty(
 	base: string,
 	display: string,
 	command: string,
-	size: {columns: number; fontSize?: number},
+	size: {columns: number; fontSize?: number; listen?: string},
 ): ChildProcess {
 	const log = path.join(base, 'kitty.log');
 	const kitty = spawn(
@@ -89,6 +90,8 @@ function startKitty(
 			'enable_audio_bell=no',
 			'-o',
 			'update_check_interval=0',
+			// Remote control on a socket of the test's own: the font zoom below.
+			...(size.listen ? ['-o', 'allow_remote_control=yes', '--listen-on', `unix:${size.listen}`] : []),
 			'sh',
 			'-c',
 			command,
@@ -196,7 +199,7 @@ describe('kitty graphics in a real kitty', () => {
 
 describe('the explorer in a real kitty', () => {
 	test.skipIf(SKIP !== '')(
-		`the side panel's contact sheet: kitty pictures in order, with their colours, not stretched by a wrong cell size${SKIP}`,
+		`the side panel's contact sheet: kitty pictures in order, with their colours, not stretched by a wrong cell size, and redrawn clean after a font zoom${SKIP}`,
 		async () => {
 			const {base, root} = makeWorkspace();
 			await colourSession(root, NAME);
@@ -211,7 +214,11 @@ describe('the explorer in a real kitty', () => {
 				`'${process.execPath}' '${CLI_PATH}' --root '${root}' 2> '${path.join(base, 'stderr')}'`,
 				'sleep 120',
 			].join('; ');
-			const kitty = startKitty(base, xvfb.display, command, {columns: 150, fontSize: 8});
+			const kitty = startKitty(base, xvfb.display, command, {
+				columns: 150,
+				fontSize: 8,
+				listen: path.join(base, 'kitty.sock'),
+			});
 			started.push(kitty);
 			await until(() => fs.existsSync(cellFile) && fs.statSync(cellFile).size > 0, 'kitty to answer');
 			const cell = cellReply(fs.readFileSync(cellFile, 'latin1'));
@@ -248,6 +255,46 @@ describe('the explorer in a real kitty', () => {
 					Math.abs(shape - PICTURE.width / PICTURE.height),
 					JSON.stringify({shapes, patches, cell}),
 				).toBeLessThan(0.05);
+
+			// A font zoom (out, so the side panel stays): the grid and the cells change; the explorer asks the cell size again and draws the
+			// sheet anew. Each picture must then be one solid rectangle of its own shape: a picture left over
+			// from before the zoom would show beside or around it (regression: the old ones stayed on screen).
+			const before = JSON.stringify(patches);
+			const zoom = spawnSync(
+				'kitty',
+				['@', '--to', `unix:${path.join(base, 'kitty.sock')}`, 'set-font-size', '7'],
+				{
+					encoding: 'utf8',
+				},
+			);
+			expect(zoom.status, zoom.stderr).toBe(0);
+			const settled = (): boolean => {
+				const shot = screenshot(xvfb.display);
+				if (typeof shot === 'string') return false;
+				patches = colourPatches(shot, 12);
+				return (
+					JSON.stringify(patches) !== before &&
+					patches.every(
+						(p) =>
+							p !== null &&
+							p.pixels === (p.right - p.left + 1) * (p.bottom - p.top + 1) &&
+							Math.abs((p.right - p.left + 1) / (p.bottom - p.top + 1) - PICTURE.width / PICTURE.height) <
+								0.05,
+					)
+				);
+			};
+			await until(settled, 'the sheet after the zoom', 30_000).catch(() => undefined);
+			expect(readingOrder(patches)).toEqual([0, 1, 2, 3]);
+			for (const p of patches) {
+				expect(p!.pixels, JSON.stringify({patches, before})).toBe(
+					(p!.right - p!.left + 1) * (p!.bottom - p!.top + 1),
+				);
+				expect(
+					Math.abs((p!.right - p!.left + 1) / (p!.bottom - p!.top + 1) - PICTURE.width / PICTURE.height),
+					JSON.stringify({patches, before}),
+				).toBeLessThan(0.05);
+			}
+			expect(JSON.stringify(patches)).not.toBe(before);
 		},
 		150_000,
 	);

@@ -15,7 +15,7 @@ import {
 import {parseProbeReplies, PROBE_QUERY, PROBE_REPLY} from '../../source/core/preview/detect.js';
 import {queryTerminal, type SetTimer} from '../../source/core/preview/terminal-query.js';
 import {askCellSize, CELL_QUERY_TIMEOUT_MS} from '../../source/commands/terminal-cell.js';
-import {initialImages, startProbe} from '../../source/ui/terminal-images.js';
+import {askAgainOnResize, initialImages, RESIZE_SETTLE_MS, startProbe} from '../../source/ui/terminal-images.js';
 import type {PreviewOutput} from '../../source/ui/state/types.js';
 
 const ESC = '\u001B';
@@ -399,5 +399,32 @@ describe('the explorer asks for the cell size too', () => {
 		expect(decided).toEqual([
 			output({protocol: 'sixel', cell: {width: 8, height: 20}, reason: 'sixel, as the terminal answered'}),
 		]);
+	});
+
+	test('a resize (a font zoom) asks again, once, when the size has settled; nothing after unsubscribing', () => {
+		const timers = manualTimers();
+		const resize = new EventEmitter();
+		let asked = 0;
+		const stop = askAgainOnResize({
+			subscribe: (listener) => {
+				resize.on('resize', listener);
+				return () => resize.off('resize', listener);
+			},
+			ask: () => asked++,
+			setTimer: timers.setTimer,
+		});
+		expect(asked).toBe(0);
+		for (let i = 0; i < 5; i++) resize.emit('resize');
+		expect(timers.pending()).toBe(1);
+		expect(asked).toBe(0);
+		timers.fire();
+		expect(asked).toBe(1);
+		expect(timers.delays.every((ms) => ms === RESIZE_SETTLE_MS)).toBe(true);
+		resize.emit('resize');
+		stop();
+		expect(timers.pending()).toBe(0);
+		expect(resize.listenerCount('resize')).toBe(0);
+		timers.fire();
+		expect(asked).toBe(1);
 	});
 });

@@ -193,6 +193,33 @@ describe('the overlay for graphics protocols', () => {
 		expect(overlay.cleanup()).toBe('\u001B_Ga=d,d=A,q=2\u001B\\');
 	});
 
+	it('a new cell size or protocol (setProtocol) deletes the kitty pictures already on screen, once, on the next frame (regression: stale pictures stayed under the new ones after a font zoom)', () => {
+		const DELETE_ALL = '\u001B_Ga=d,d=A,q=2\u001B\\';
+		const overlay = createImageOverlay('kitty');
+		// Nothing sent yet: nothing to delete.
+		overlay.setProtocol('kitty', false);
+		expect(overlay.transform('a\nb')).toBe('a\nb');
+		const marker = overlay.marker('a', {text: '<T>', cols: 4, rows: 2, kittyId: 7});
+		overlay.transform(`${marker}\nb`);
+		// Same protocol, new cell size: the old pictures go before the new one is sent in full.
+		overlay.setProtocol('kitty', false);
+		const next = overlay.marker('a', {text: '<T2>', cols: 5, rows: 2, kittyId: 8});
+		expect(overlay.transform(`${next}\nb`)).toBe(` \nb\u001B7${DELETE_ALL}\u001B[1;1H<T2>\u001B8`);
+		expect(overlay.transform(`${next}\nb`)).not.toContain('d=A');
+		// Pictures off: the next frame still deletes what kitty shows, and nothing else is drawn.
+		overlay.setProtocol(null, false);
+		expect(overlay.transform(`${next}\nb`)).toBe(` \nb${DELETE_ALL}`);
+		expect(overlay.transform('a\nb')).toBe('a\nb');
+	});
+
+	it('inside tmux the delete is wrapped for passthrough, as the pictures were', () => {
+		const overlay = createImageOverlay('kitty', {tmux: true});
+		const marker = overlay.marker('a', {text: '<T>', cols: 4, rows: 2, kittyId: 7});
+		overlay.transform(`${marker}\nb`);
+		overlay.setProtocol(null, false);
+		expect(overlay.transform('a\nb')).toBe('a\nb\u001BPtmux;\u001B\u001B_Ga=d,d=A,q=2\u001B\u001B\\\u001B\\');
+	});
+
 	it("sixel and iTerm2 pictures are drawn again after every frame that shows them (the frame's text erased them)", () => {
 		const overlay = createImageOverlay('sixel');
 		const marker = overlay.marker('a', {text: '<S>', cols: 2, rows: 1});

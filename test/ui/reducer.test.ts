@@ -328,6 +328,18 @@ describe('the incomplete preset', () => {
 		expect(shownNames(s)).toEqual(before);
 	});
 
+	it('turning i off finds the very rows of the sort and text filter it left, without ordering and filtering again', () => {
+		const typed = press(sortBy(loaded(), 'completion', 'desc'), '/', 'r', K.enter);
+		expect(typed.shown.length).toBeGreaterThan(0);
+		const on = press(typed, 'i');
+		expect(on.shown).not.toBe(typed.shown);
+		const off = press(on, 'i');
+		// checkPipeline (run by press) proves they still are the sorted rows the filter lets through.
+		expect(off.sort).toEqual({key: 'completion', direction: 'desc'});
+		expect(off.sorted).toBe(typed.sorted);
+		expect(off.shown).toBe(typed.shown);
+	});
+
 	it('Esc in the list leaves the preset', () => {
 		let s = press(loaded(), 'i');
 		s = press(s, K.escape);

@@ -2,7 +2,8 @@
  * The list slice: rows arriving (all, in base order → sorted → shown), the cursor kept on its session, moving,
  * marks, the `i` preset and the `/` text filter. Work that scales with the number of sessions (sorting,
  * filtering) happens only when rows, the sort or the filter change, and a filter that only narrows (one more
- * typed letter) filters the rows already shown instead of all of them.
+ * typed letter) filters the rows already shown instead of all of them. Over 400 lines: the caches that make
+ * those keys cheap at 100,000 rows live beside the transitions that use them.
  */
 import {hasIncomplete, setIncomplete} from '../model/filter-pane.js';
 import type {Query} from '../../core/query.js';
@@ -53,6 +54,43 @@ function applyFilter(rows: readonly SessionView[], filter: Filter, nowMs: number
 	return rows.filter(compileFilter(filter, nowMs));
 }
 
+function rememberText(sorted: readonly SessionView[], key: string, shown: readonly SessionView[]): void {
+	let results = textResults.get(sorted);
+	if (!results) textResults.set(sorted, (results = new Map()));
+	if (results.size >= TEXT_RESULTS_KEPT) results.delete(results.keys().next().value!);
+	results.set(key, shown);
+}
+
+/** The rows of a sorted list a filter lets through: kept from a moment ago for a text-only filter. */
+function filterSorted(sorted: readonly SessionView[], filter: Filter, nowMs: number): readonly SessionView[] {
+	const key = isFilterActive(filter) ? textKey(filter) : null;
+	const kept = key === null ? undefined : textResults.get(sorted)?.get(key);
+	if (kept) return kept;
+	const shown = applyFilter(sorted, filter, nowMs);
+	if (key !== null) rememberText(sorted, key, shown);
+	return shown;
+}
+
+/**
+ * The last few orders of one base list (by its identity), by sort: turning `i` off, or going back to a sort,
+ * finds the very list it left, and with it the filter results kept for that list (textResults), instead of
+ * ordering and filtering 100,000 rows again (the slowest keys at 100,000 rows).
+ */
+const sortedLists = new WeakMap<readonly SessionView[], Map<string, SessionView[]>>();
+const SORTED_LISTS_KEPT = 2;
+
+function sortedOf(all: readonly SessionView[], sort: SortSpec): SessionView[] {
+	const key = `${sort.key}:${sort.direction}`;
+	let lists = sortedLists.get(all);
+	const kept = lists?.get(key);
+	if (kept) return kept;
+	const sorted = sortViews(all, sort);
+	if (!lists) sortedLists.set(all, (lists = new Map()));
+	if (lists.size >= SORTED_LISTS_KEPT) lists.delete(lists.keys().next().value!);
+	lists.set(key, sorted);
+	return sorted;
+}
+
 /**
  * The sorted rows the filter lets through: kept from a moment ago, or found among the rows shown when the new
  * filter only narrows the old one (one more letter), or among all of them.
@@ -65,12 +103,7 @@ function filteredView(state: ExplorerState, filter: Filter): readonly SessionVie
 	const shown = narrows(state.filter.query, filter.query)
 		? applyFilter(state.shown, filter, state.nowMs)
 		: applyFilter(state.sorted, filter, state.nowMs);
-	if (key !== null) {
-		let results = textResults.get(state.sorted);
-		if (!results) textResults.set(state.sorted, (results = new Map()));
-		if (results.size >= TEXT_RESULTS_KEPT) results.delete(results.keys().next().value!);
-		results.set(key, shown);
-	}
+	if (key !== null) rememberText(state.sorted, key, shown);
 	return shown;
 }
 
@@ -108,9 +141,9 @@ function followCursor(state: ExplorerState): ExplorerState {
 }
 
 export function withSort(state: ExplorerState, sort: SortSpec): ExplorerState {
-	const sorted = sortViews(state.all, sort);
+	const sorted = sortedOf(state.all, sort);
 	return placeCursor(
-		{...followCursor(state), sort, sorted, shown: applyFilter(sorted, state.filter, state.nowMs)},
+		{...followCursor(state), sort, sorted, shown: filterSorted(sorted, state.filter, state.nowMs)},
 		state.shown[state.cursorIndex],
 	);
 }
@@ -265,7 +298,7 @@ export function toggleIncomplete(state: ExplorerState): ExplorerState {
 	const sortBeforeIncomplete = on ? state.sort : null;
 	// One sort and one filter pass over all rows (not a filter in the old order, then a sort and another filter).
 	const filter = filterFromQuery(setIncomplete(state.filter.query, on));
-	const sorted = sortViews(state.all, sort);
+	const sorted = sortedOf(state.all, sort);
 	return placeCursor(
 		{
 			...followCursor(state),
@@ -273,7 +306,7 @@ export function toggleIncomplete(state: ExplorerState): ExplorerState {
 			sort,
 			sorted,
 			filter,
-			shown: applyFilter(sorted, filter, state.nowMs),
+			shown: filterSorted(sorted, filter, state.nowMs),
 		},
 		state.shown[state.cursorIndex],
 	);
