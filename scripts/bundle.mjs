@@ -207,6 +207,7 @@ const plugins = PATCHES.filter((patch) => !WITHOUT.has(patch.name));
 
 const WORKERS = {
 	'compute-worker': 'source/jobs/compute-worker.ts',
+	'compute-job-worker': 'source/jobs/compute-job-worker.ts',
 	'stale-worker': 'source/jobs/stale-worker.ts',
 	'insight-worker': 'source/jobs/insight-worker.ts',
 	'thumbnail-worker': 'source/jobs/thumbnails/thumbnail-worker.ts',

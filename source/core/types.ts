@@ -226,7 +226,8 @@ export type ListedSession = Pick<
 	| 'manifest_status'
 	| 'error'
 	| 'last_activity_ms'
-	| 'stats_computed_at'
+	// Not stats_computed_at: only the details show it (from the whole row), and without it a recompute that
+	// changes nothing lands rows equal to the listed ones, which the list keeps instead of replacing (list.ts).
 	// For the anomaly filter (is:anomaly) and the duplicate-session check.
 	| 'images_recorded'
 	| 'seed_base'

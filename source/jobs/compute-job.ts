@@ -176,7 +176,8 @@ export function compareWithDisk(
 	let unchanged = 0;
 	for (const sessionId of onDisk) {
 		const fingerprint = fingerprintSession(childPath(root, sessionId));
-		const previous = stored.get(sessionId);
+		// With force nothing stored is compared: not even looked up (planCompute then holds ids, not marks).
+		const previous = force ? undefined : stored.get(sessionId);
 		const same =
 			!force &&
 			previous !== undefined &&
@@ -216,7 +217,8 @@ export function planCompute(
 ): ComputePlan {
 	const {changed, fingerprints, unchanged, gone, skipped} = compareWithDisk(
 		root,
-		repository.fingerprints(root, STATS_VERSION),
+		// A forced compute needs only the stored ids (what is gone): read as they are asked for, not a map of them.
+		force ? repository.markLookup(root) : repository.fingerprints(root, STATS_VERSION),
 		force,
 		only,
 		deep,

@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
-import {unchangedSinceUnreadable} from '../scan/sessions.js';
+import {unchangedSinceUnreadable} from '../core/unreadable-fingerprint.js';
 import {BUSY_TIMEOUT_MS} from '../store/db.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {ComputeAbortedError, compareWithDisk, type StoredMarks} from './compute-job.js';

@@ -70,7 +70,6 @@ const LISTED: {[K in Exclude<keyof ListedSession, 'row_key'>]-?: ListedColumn<Li
 	manifest_status: shared('b.manifest_status'),
 	error: asIs('b.error'),
 	last_activity_ms: asIs('b.last_activity_ms'),
-	stats_computed_at: shared('s.stats_computed_at'),
 	has_metadata: flag('m.session_id IS NOT NULL'),
 	is_favorite: asIs('m.is_favorite'),
 	is_test: asIs('m.is_test'),

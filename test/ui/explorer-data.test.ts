@@ -11,6 +11,8 @@ import {MetadataRepository} from '../../source/store/metadata-repository.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
 import {createExplorerData} from '../../source/ui/data/explorer-data.js';
 import {makeWorkspace} from '../helpers/temp.js';
+import {writeSession} from '../../source/demo/corpus.js';
+import type {ComputeSummary} from '../../source/jobs/compute-job.js';
 
 const NOW = Date.UTC(2025, 10, 20, 12, 0, 0);
 const ROOT = '/results';
@@ -72,6 +74,58 @@ describe('explorer data: changes made by another process', () => {
 		expect(result!.removed).toEqual(['s1']);
 		expect([...result!.versions.keys()].sort()).toEqual(['s2', 's3', 's4']);
 		// Read once: the next poll finds nothing new.
+		expect(await data.externalChanges(result!.versions)).toBeNull();
+		other.db.close();
+		mine.db.close();
+	});
+
+	it('after its own recompute, reads again only what others changed (regression: every recomputed row was read again at once)', async () => {
+		const {root, dbPath} = makeWorkspace('sdstats-test-');
+		for (const name of ['a1', 'a2', 'b1']) writeSession(root, {name, manifest: {numImages: 2}, images: 2});
+		const mine = connect(dbPath);
+		const data = createExplorerData({
+			root,
+			dbPath,
+			repository: mine.stats,
+			metadata: mine.metadata,
+			readonlyReason: null,
+		});
+		const first = await new Promise<ComputeSummary | null>((resolve) =>
+			data.startJob(
+				{id: 1, scope: 'all'},
+				{stale: [], newOnDisk: []},
+				{onProgress() {}, onStored() {}, onDone: resolve},
+			),
+		);
+		expect(first?.computed).toBe(3);
+		// The first look after its own job reads the signatures again and finds nothing of anyone else.
+		const settled = await data.externalChanges(await data.versions());
+		expect(settled?.changed ?? []).toEqual([]);
+		const known = settled!.versions;
+		expect(await data.externalChanges(known)).toBeNull();
+
+		// The explorer recomputes a1 and a2 (their signatures change); meanwhile the web UI marks b1.
+		const stored: string[] = [];
+		const other = connect(dbPath);
+		const done = new Promise<ComputeSummary | null>((resolve) =>
+			data.startJob(
+				{id: 2, scope: 'sessions', sessionIds: ['a1', 'a2']},
+				{stale: [], newOnDisk: []},
+				{onProgress() {}, onStored: (ids) => stored.push(...ids), onDone: resolve},
+			),
+		);
+		other.metadata.apply(
+			[{session_id: 'b1', session_path: path.join(root, 'b1')}],
+			{kind: 'flag', field: 'is_favorite', value: 1},
+			'2025-11-20T12:00:05',
+		);
+		expect((await done)?.computed).toBe(2);
+		expect(stored.sort()).toEqual(['a1', 'a2']);
+		const result = await data.externalChanges(known);
+		expect(result).not.toBeNull();
+		expect(result!.changed.map((r) => r.session_id)).toEqual(['b1']);
+		expect(result!.removed).toEqual([]);
+		// The new signatures of a1 and a2 are taken as known: the next poll finds nothing.
 		expect(await data.externalChanges(result!.versions)).toBeNull();
 		other.db.close();
 		mine.db.close();

@@ -265,6 +265,44 @@ describe('cursor stability', () => {
 		expect(s.marks.size).toBe(0);
 	});
 
+	it('keeps the views of recomputed rows equal to the listed ones (regression: a recompute of everything replaced all 100,000 rows and copied the list at every landing)', () => {
+		let s = moveToName(loaded(), 'over_run');
+		const before = s;
+		const equal = s.all.map((v) => ({...v.row}));
+		s = reducer(s, {type: 'rows-updated', rows: equal, removedIds: [], nowMs: TEST_NOW});
+		checkPipeline(s);
+		// Only the cursor's row is replaced (its details and pictures are read again); the others keep their views.
+		const cursorId = before.shown[before.cursorIndex]!.id;
+		for (const [i, view] of s.all.entries()) {
+			if (view.id === cursorId) expect(view).not.toBe(before.all[i]);
+			else expect(view).toBe(before.all[i]);
+		}
+		expect(ids(s.shown)).toEqual(ids(before.shown));
+		expect(nameOf(s)).toBe('over_run');
+
+		// A row that differs in any field is replaced.
+		const other = s.all.find((v) => v.id !== cursorId)!;
+		s = reducer(s, {
+			type: 'rows-updated',
+			rows: [{...other.row, images_recorded: (other.row.images_recorded ?? 0) + 1}],
+			removedIds: [],
+			nowMs: TEST_NOW,
+		});
+		checkPipeline(s);
+		const replaced = s.all.find((v) => v.id === other.id)!;
+		expect(replaced).not.toBe(other);
+		expect(replaced.row.images_recorded).toBe((other.row.images_recorded ?? 0) + 1);
+	});
+
+	it('takes a recomputed row that is unchanged off the stale list', () => {
+		let s = loaded();
+		const row = s.all[2]!.row;
+		s = reducer(s, {type: 'stale-checked', stale: [row.session_id], newOnDisk: []});
+		expect(s.stale.has(row.session_id)).toBe(true);
+		s = reducer(s, {type: 'rows-updated', rows: [{...row}], removedIds: [], nowMs: TEST_NOW});
+		expect(s.stale.has(row.session_id)).toBe(false);
+	});
+
 	it('adds recomputed sessions that were not cached yet, in order, without moving the cursor', () => {
 		let s = moveToName(loaded(), 'over_run');
 		s = reducer(s, {

@@ -22,6 +22,7 @@ import type {ListedSession, StoredSession} from '../../core/types.js';
 import type {StatsRepository} from '../../store/stats-repository.js';
 import {runCompute, type ComputeProgress, type ComputeSummary} from '../../jobs/compute-job.js';
 import {checkStale, type StaleResult} from '../../jobs/stale-check.js';
+import {computeOffThread, computeWorkerAvailable} from '../../jobs/compute-off-thread.js';
 import {LivePoller, type LiveCycle} from '../../jobs/live.js';
 import {FolderWatcher} from '../../jobs/folder-watch.js';
 import {insightOffThread, type SessionInsight} from '../../jobs/session-insight.js';
@@ -169,6 +170,13 @@ async function readVersions(reads: TriageReads, root: string): Promise<Map<strin
 	return versions;
 }
 
+/** A session id as a 30-bit FNV-1a hash (a small integer: a Set of 100,000 of them holds no strings). */
+function idHash(id: string): number {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+	return hash & 0x3fffffff;
+}
+
 /** Writes the sessions (in this order) to a new CSV or JSON file in `folder` (default: the working folder). */
 export function writeExport(
 	rows: readonly StoredSession[],
@@ -240,6 +248,13 @@ export function createExplorerData(options: {
 	};
 	let lastDataVersion = dataVersion();
 	let lastTags: string[] = [];
+	/**
+	 * This explorer's own recompute: while it runs, its commits (on the worker's connection) are not another
+	 * program's; once it ended, the rows it stored were landed already, so the next look for others' changes
+	 * reads only the rest (else every recomputed row was read again at once: 100,000 rows after a recompute of
+	 * everything). Stored ids are kept as 30-bit hashes (a collision only delays showing one foreign change).
+	 */
+	let ownJob: {running: boolean; stored: Set<number>} | null = null;
 	const getListed = (ids: readonly string[]): ListedSession[] => stamp(reads.rows((r) => r.getListed(ids)));
 	const getMany = (ids: readonly string[]): {rows: StoredSession[]; missing: string[]} => {
 		let missing: string[] = [];
@@ -358,12 +373,17 @@ export function createExplorerData(options: {
 			return writeExport(rows, format, nowMs, stallWindowMs, options.exportFolder);
 		},
 		async externalChanges(known) {
+			if (ownJob?.running) return null;
 			const version = dataVersion();
-			if (version === null || version === lastDataVersion) return null;
+			const after = ownJob;
+			if (version === null || (version === lastDataVersion && after === null)) return null;
 			// Taken as seen only once read: a read refused by a lock is tried again at the next call.
 			const versions = await readVersions(reads, root);
 			lastDataVersion = version;
-			const changedIds = [...versions].filter(([id, v]) => known.get(id) !== v).map(([id]) => id);
+			if (after !== null && ownJob === after) ownJob = null;
+			const changedIds = [...versions]
+				.filter(([id, v]) => known.get(id) !== v && !(after?.stored.has(idHash(id)) ?? false))
+				.map(([id]) => id);
 			const removed = [...known.keys()].filter((id) => !versions.has(id));
 			const changed = changedIds.length === 0 ? [] : getListed(changedIds);
 			return {changed, removed, versions};
@@ -387,27 +407,64 @@ export function createExplorerData(options: {
 					: request.scope === 'stale'
 						? [...targets.stale, ...targets.newOnDisk]
 						: undefined;
-			runCompute({
-				root,
-				repository,
-				force: request.scope !== 'stale',
-				sessions,
-				nowMs: now,
-				cancel,
-				// Small batches keep each stored transaction (on this thread) short.
-				batchSize: 8,
-				onProgress: (p) => listener.onProgress(p),
-				onBatchStored: (ids) => listener.onStored(ids),
-			})
-				.finally(() => lock.lock.release())
-				.then(
-					(summary) => listener.onDone(summary),
-					(error: unknown) =>
-						listener.onDone(null, error instanceof Error ? error : new Error(String(error))),
+			const force = request.scope !== 'stale';
+			ownJob = {running: true, stored: new Set()};
+			const job = ownJob;
+			const stored = (ids: readonly string[]): void => {
+				for (const id of ids) job.stored.add(idHash(id));
+				listener.onStored(ids);
+			};
+			const finish = (summary: ComputeSummary | null, error?: Error): void => {
+				lock.lock.release();
+				job.running = false;
+				listener.onDone(summary, error);
+			};
+			const onThisThread = (): void => {
+				runCompute({
+					root,
+					repository,
+					force,
+					sessions,
+					nowMs: now,
+					cancel,
+					// Small batches keep each stored transaction (on this thread) short.
+					batchSize: 8,
+					onProgress: (p) => listener.onProgress(p),
+					onBatchStored: stored,
+				}).then(
+					(summary) => finish(summary),
+					(error: unknown) => finish(null, error instanceof Error ? error : new Error(String(error))),
 				);
+			};
+			if (!computeWorkerAvailable()) {
+				onThisThread();
+				return {
+					cancel() {
+						cancel.cancelled = true;
+					},
+				};
+			}
+			// Compiled builds: the whole job on a worker (jobs/compute-job-worker.ts); this thread only lands rows.
+			let cancelWorker: (() => void) | null = computeOffThread(
+				// One compute thread beside the worker that stores: the two cores stay busy, and a second pool
+				// thread (its own heap) would not make the job faster while the screen thread needs its share.
+				{root, dbPath: options.dbPath, force, sessions, batchSize: 32, workers: 1},
+				{
+					onProgress: (p) => listener.onProgress(p),
+					onStored: stored,
+					onDone: (summary) => finish(summary),
+					onFailed(error, opened) {
+						cancelWorker = null;
+						// A database the worker cannot open on its own (a private snapshot): the job runs here.
+						if (!opened && !cancel.cancelled) onThisThread();
+						else finish(null, error);
+					},
+				},
+			);
 			return {
 				cancel() {
 					cancel.cancelled = true;
+					cancelWorker?.();
 				},
 			};
 		},

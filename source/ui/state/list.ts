@@ -17,7 +17,8 @@ import {
 	narrows,
 	type Filter,
 } from '../../view/filter.js';
-import {toSessionView, type SessionView} from '../../view/session-view.js';
+import {rowKeyOf, toSessionView, type SessionView} from '../../view/session-view.js';
+import {stateOf} from '../../core/state.js';
 import {INCOMPLETE_SORT, baseOrder, sortValueOf, sortViews, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
 import {imagesText, isHideableColumn} from '../model/columns.js';
@@ -195,18 +196,43 @@ export function updateRows(
 	// Once the list is on screen, the cursor stays on its session when sessions arrive above it: a key pressed
 	// at that moment must act on the session the user sees selected (issue 11 item 16).
 	const state = before.loading ? before : followCursor(before);
-	const updates = new Map(viewsOf(rows, state, nowMs).map((v) => [v.id, v]));
+	const incoming = new Map(rows.map((row) => [rowKeyOf(row), row]));
 	const removed = new Set(removedIds);
 	// The views being replaced, found in one pass over the rows: not a map of every row built at each landing
 	// (100,000 entries every 100 ms of a recompute of everything).
 	const known = new Map<string, SessionView>();
-	if (updates.size > 0) for (const v of state.all) if (updates.has(v.id)) known.set(v.id, v);
+	if (incoming.size > 0) for (const v of state.all) if (incoming.has(v.id)) known.set(v.id, v);
+	// A row equal to the one listed keeps its view: a recompute that changes nothing replaces nothing (at 100,000
+	// sessions every replaced row was old-generation garbage, and every landing a copy of the whole list). The
+	// cursor's row is replaced all the same: its details and pictures are read again when their row changes.
+	const cursorId = state.shown[state.cursorIndex]?.id;
+	const changedRows = rows.filter((row) => {
+		const id = rowKeyOf(row);
+		const old = known.get(id);
+		return (
+			old === undefined ||
+			id === cursorId ||
+			!sameRow(old.row, row) ||
+			// The same row at a later time (withNow): a running session may have stalled since.
+			stateOf(row, nowMs, state.stallWindowMs) !== old.state
+		);
+	});
+	const updates = new Map(viewsOf(changedRows, state, nowMs).map((v) => [v.id, v]));
 	const added = [...updates.values()].filter((v) => !known.has(v.id));
+	const stale = withoutIds(state.stale, [...incoming.keys(), ...removed]);
+	const newOnDisk = state.newOnDisk.some((id) => incoming.has(id))
+		? state.newOnDisk.filter((id) => !incoming.has(id))
+		: state.newOnDisk;
+	if (updates.size === 0 && removed.size === 0) {
+		return stale === state.stale && newOnDisk === state.newOnDisk && nowMs === state.nowMs
+			? state
+			: {...state, nowMs, stale, newOnDisk};
+	}
 	let next: ExplorerState = {
 		...state,
 		nowMs,
-		stale: withoutIds(state.stale, [...updates.keys(), ...removed]),
-		newOnDisk: state.newOnDisk.filter((id) => !updates.has(id)),
+		stale,
+		newOnDisk,
 		marks: removed.size > 0 ? withoutIds(state.marks, removed) : state.marks,
 	};
 	const inPlace =
@@ -229,6 +255,23 @@ export function updateRows(
 	}
 	const all = baseOrder([...state.all.filter((v) => !removed.has(v.id) && !updates.has(v.id)), ...updates.values()]);
 	return withRows(next, all);
+}
+
+/** Whether two listed rows hold the same values, field by field (Int64 wide integers are bigints: `===`). */
+function sameRow(a: ListedSession, b: ListedSession): boolean {
+	const left = a as unknown as Record<string, unknown>;
+	const right = b as unknown as Record<string, unknown>;
+	let fields = 0;
+	for (const key in right) {
+		fields++;
+		const x = left[key];
+		const y = right[key];
+		// NaN is never stored, but a row equal to itself must stay so.
+		if (x !== y && !(x !== x && y !== y)) return false;
+	}
+	let before = 0;
+	for (const _ in left) before++;
+	return before === fields;
 }
 
 function withoutIds(set: ReadonlySet<string>, ids: Iterable<string>): ReadonlySet<string> {
@@ -280,8 +323,7 @@ export function withNow(state: ExplorerState, nowMs: number): ExplorerState {
 	// Every key runs this (it acts at the time it was pressed): the live sessions only, not 100,000 rows a key.
 	const moved = liveViewsOf(state.all).filter(
 		(v) =>
-			(v.state === 'running' || v.state === 'stalled') &&
-			toSessionView(v.row, nowMs, state.stallWindowMs).state !== v.state,
+			(v.state === 'running' || v.state === 'stalled') && stateOf(v.row, nowMs, state.stallWindowMs) !== v.state,
 	);
 	if (moved.length === 0) return {...state, nowMs};
 	return updateRows(
