@@ -14,7 +14,7 @@
  *
  * The loop runs until SDSTATS_CRASH_RUNS kills (default 8) have interrupted an action that then needed
  * recovering (a kill during start-up or after the end proves nothing), at most three times as many attempts;
- * the kill window follows the measured length of an uncut run. The seed is printed so a failure can be replayed
+ * each kill comes at a random moment after the action's journal opened, within the measured length of the moves. The seed is printed so a failure can be replayed
  * (SDSTATS_CRASH_SEED).
  */
 import {spawn} from 'node:child_process';
@@ -186,36 +186,42 @@ describe.skipIf(skipReason !== null)(
 						finished: 0,
 						rolledBack: 0,
 					};
-					// Where kills are aimed: from about when the moves start to when a run ends. A kill that came before
-					// the journal was opened moves the start later; a run that ended first moves the end earlier; when
-					// the load changes so much that the window closes, it opens again as measured at first.
-					const first = {lo: dry.ms * 0.7, hi: Math.max(whole.ms, returned.ms)};
-					let aim = {...first};
+					// Kills are aimed from the moment the action's journal is open (a kill before that interrupts
+					// nothing), at a random point of how long the moves took in the uncut run: a loaded machine's slow
+					// start-up cannot use up the attempts. A run that ends before its kill shortens the span.
+					let span = Math.max(50, Math.max(whole.ms, returned.ms) - dry.ms);
 					while (counts.interrupted < RUNS && counts.attempts < ATTEMPTS) {
 						const run = counts.attempts++;
 						// Each way in proportion to the sessions it would move: a run of a handful is mostly start-up.
 						const outward = roots.reduce((n, root) => n + sessionsIn(root.results).size, 0);
 						const inward = roots.reduce((n, root) => n + sessionsIn(root.archive).size, 0);
 						const args = random() * (outward + inward) < outward ? out : back;
-						if (aim.hi - aim.lo < 50) aim = {...first};
-						const delay = aim.lo + random() * (aim.hi - aim.lo);
+						const delay = random() * span;
+						const known = new Set(listJournals(one.stateDir).map((j) => j.id));
 						const child = spawnArchive(args, env);
-						const timer = setTimeout(() => child.kill(), delay);
+						let opened: number | null = null;
+						let timer: NodeJS.Timeout | undefined;
+						const watch = setInterval(() => {
+							if (!listJournals(one.stateDir).some((j) => j.open && !known.has(j.id))) return;
+							clearInterval(watch);
+							opened = performance.now();
+							timer = setTimeout(() => child.kill(), delay);
+						}, 2);
 						const exit = await child.done;
+						clearInterval(watch);
 						clearTimeout(timer);
-						const what = `seed ${seed} attempt ${run} (${args === out ? 'out' : 'back'}, kill at ${Math.round(delay)} ms)`;
+						const what = `seed ${seed} attempt ${run} (${args === out ? 'out' : 'back'}, kill ${Math.round(delay)} ms after the journal opened)`;
 						if (exit.signal === 'SIGKILL') counts.killed++;
 						else {
 							expect(exit.code, `${what}: ${exit.stderr}`).toBe(0);
 							counts.finishedBeforeKill++;
-							aim.hi = Math.min(aim.hi, exit.ms);
+							if (opened !== null) span = Math.max(50, Math.min(span, performance.now() - opened));
 						}
 
 						// The next sdstats command settles what was interrupted, and says so.
 						const next = await runCli(settle, {env});
 						expect(next.code, `${what}: ${next.stderr}`).toBe(0);
 						if (/an interrupted archive/.test(next.stderr)) counts.interrupted++;
-						else if (exit.signal === 'SIGKILL') aim.lo = Math.max(aim.lo, delay);
 						for (const m of next.stderr.matchAll(/finished (\d+) session|put (\d+) back/g)) {
 							if (m[1]) counts.finished += Number(m[1]);
 							if (m[2]) counts.rolledBack += Number(m[2]);
@@ -227,7 +233,7 @@ describe.skipIf(skipReason !== null)(
 						expect(recoverActions(one.stateDir), what).toEqual([]);
 					}
 					console.log(
-						`crash test over two roots (seed ${seed}): ${counts.attempts} attempts, ${counts.killed} killed, ${counts.finishedBeforeKill} finished before the kill; ${counts.interrupted} interrupted actions recovered, finishing ${counts.finished} sessions and putting ${counts.rolledBack} back; an uncut run ${Math.round(whole.ms)} ms`,
+						`crash test over two roots (seed ${seed}): ${counts.attempts} attempts, ${counts.killed} killed, ${counts.finishedBeforeKill} finished before the kill; ${counts.interrupted} interrupted actions recovered, finishing ${counts.finished} sessions and putting ${counts.rolledBack} back; an uncut run ${Math.round(whole.ms)} ms, kills within ${Math.round(span)} ms of the journal opening`,
 					);
 					expect(counts.interrupted, `seed ${seed}: ${JSON.stringify(counts)}`).toBe(RUNS);
 				} finally {

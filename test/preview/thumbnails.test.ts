@@ -157,6 +157,17 @@ describe('the disk cache and the web UI thumbnails', () => {
 		fs.utimesSync(web, older, older);
 		expect(await makeThumbnail(request(file, null))).toMatchObject({ok: true, source: 'original'});
 	});
+
+	test('a web UI thumbnail is decoded within the pixel limit: one claiming 8,000×8,000 is skipped for the original (regression: it was decoded unbounded)', async () => {
+		const {root} = makeWorkspace();
+		fs.mkdirSync(path.join(root, 's1'));
+		const file = path.join(root, 's1', 'img_0001.png');
+		fs.writeFileSync(file, await pngOf(gradientImage(208, 304, 1)));
+		const web = webThumbnailPath(file);
+		fs.mkdirSync(path.dirname(web), {recursive: true});
+		fs.writeFileSync(web, await zeroPng(8000, 8000));
+		expect(await makeThumbnail(request(file, null))).toMatchObject({ok: true, source: 'original'});
+	});
 });
 
 describe('the service', () => {

@@ -132,10 +132,12 @@ async function webThumbnail(imagePath: string, mtimeMs: number): Promise<RgbImag
 	try {
 		const stat = await fs.promises.stat(candidate);
 		if (stat.mtimeMs < mtimeMs || stat.size === 0) return null;
-		return await decodeTrusted(await fs.promises.readFile(candidate));
 	} catch {
 		return null;
 	}
+	// Another program's file: decoded within the same bounds as an original (pixels, time), never trusted.
+	const decoded = await decodeFileToFit(candidate, {width: CACHED_BOX.width, height: WEB_THUMBNAIL_HEIGHT});
+	return decoded.ok ? decoded.image : null;
 }
 
 /** The small source picture of one image (from wherever is cheapest), or why there is none. */
