@@ -49,9 +49,9 @@ const ACTION_SAFETY = `
   Nothing is ever overwritten or deleted outright. Every action is written to a journal (in
   $XDG_STATE_HOME/sdstats, else ~/.local/state/sdstats; $SDSTATS_STATE_DIR overrides) before anything moves:
   if sdstats is killed midway, the next sdstats command (or \`sdstats doctor\`) finishes or rolls back what was
-  interrupted and says so, and each session is whole in exactly one place. Ctrl-C stops after the current
-  session. The stats row and the web UI's session_metadata row of each moved session follow it (their
-  session_path updated, nothing removed); \`sdstats undo\` puts folders and paths back.`;
+  interrupted and says so, and each session is whole in exactly one place. Ctrl-C, or Esc on a terminal, stops
+  after the current session. The stats row and the web UI's session_metadata row of each moved session follow
+  it (their session_path updated, nothing removed); \`sdstats undo\` puts folders and paths back.`;
 
 export const HELP: Record<CommandName, string> = {
 	explore: `
