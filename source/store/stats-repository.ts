@@ -261,6 +261,7 @@ export class StatsRepository {
 		[string, string, number, number],
 		[string, string, string | null, number]
 	>;
+	private readonly selectVersionOne: Database.Statement<[string], [string, string, string | null]>;
 	private readonly selectListedOne: Database.Statement<[string], ListedRow>;
 	private readonly selectNewest: Database.Statement<[string, string, number], ListedRow>;
 	private readonly selectPage: Database.Statement<[string, string, number, number], ListedRow>;
@@ -379,6 +380,15 @@ export class StatsRepository {
 				 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
 				 LEFT JOIN session_metadata m ON m.session_id = s.session_id
 				 WHERE +s.session_path > ? AND +s.session_path < ? AND s.rowid > ? ORDER BY s.rowid LIMIT ?`),
+			)
+			.raw(true);
+		this.selectVersionOne = db
+			.prepare<[string], [string, string, string | null]>(
+				joinTriage(`SELECT s.session_id, s.stats_computed_at,
+				   ifnull(b.fingerprint, '') || ':' || ifnull(b.error, '') || ':' || ifnull(m.updated_at, '')
+				 FROM session_stats s LEFT JOIN sdstats_session_state b ON b.session_id = s.session_id
+				 LEFT JOIN session_metadata m ON m.session_id = s.session_id
+				 WHERE s.session_id = ?`),
 			)
 			.raw(true);
 		// Rows of one root: session_path between "<root>/" and "<root>0" ('0' sorts right after '/'). Pages walk
@@ -537,6 +547,16 @@ export class StatsRepository {
 			signatureHash(computedAt, state ?? ''),
 		]);
 		return {entries, next: raw.length < limit ? null : raw[raw.length - 1]![3]};
+	}
+
+	/** The signatures (as versionsPage makes them) of the given sessions that have a row. */
+	versionsOf(sessionIds: readonly string[]): Array<[string, number]> {
+		const entries: Array<[string, number]> = [];
+		for (const id of sessionIds) {
+			const row = this.selectVersionOne.get(id);
+			if (row) entries.push([row[0], signatureHash(row[1], row[2] ?? '')]);
+		}
+		return entries;
 	}
 
 	/**

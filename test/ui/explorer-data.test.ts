@@ -10,6 +10,8 @@ import {openDatabase} from '../../source/store/db.js';
 import {MetadataRepository} from '../../source/store/metadata-repository.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
 import {createExplorerData} from '../../source/ui/data/explorer-data.js';
+import {createMultiRootData} from '../../source/ui/data/multi-root-data.js';
+import type {JobRequest} from '../../source/ui/state/types.js';
 import {makeWorkspace} from '../helpers/temp.js';
 import {writeSession} from '../../source/demo/corpus.js';
 import type {ComputeSummary} from '../../source/jobs/compute-job.js';
@@ -129,6 +131,88 @@ describe('explorer data: changes made by another process', () => {
 		expect(await data.externalChanges(result!.versions)).toBeNull();
 		other.db.close();
 		mine.db.close();
+	});
+});
+
+describe('explorer data: another program writes a row its own recompute stored', () => {
+	const recompute = (data: ReturnType<typeof createExplorerData>, request: JobRequest) =>
+		new Promise<ComputeSummary | null>((resolve) =>
+			data.startJob(request, {stale: [], newOnDisk: []}, {onProgress() {}, onStored() {}, onDone: resolve}),
+		);
+
+	it('regression: a web UI change made after the recomputed row landed was never shown', async () => {
+		const {root, dbPath} = makeWorkspace('sdstats-test-');
+		for (const name of ['a1', 'b1']) writeSession(root, {name, manifest: {numImages: 2}, images: 2});
+		const mine = connect(dbPath);
+		const data = createExplorerData({
+			root,
+			dbPath,
+			repository: mine.stats,
+			metadata: mine.metadata,
+			readonlyReason: null,
+		});
+		await recompute(data, {id: 1, scope: 'all'});
+		const known = (await data.externalChanges(await data.versions()))!.versions;
+		expect(await data.externalChanges(known)).toBeNull();
+
+		// The explorer recomputes a1 (the row lands when its batch is stored); then the web UI favourites it.
+		const other = connect(dbPath);
+		expect((await recompute(data, {id: 2, scope: 'sessions', sessionIds: ['a1']}))?.computed).toBe(1);
+		other.metadata.apply(
+			[{session_id: 'a1', session_path: path.join(root, 'a1')}],
+			{kind: 'flag', field: 'is_favorite', value: 1},
+			'2025-11-20T12:00:05',
+		);
+		const result = await data.externalChanges(known);
+		expect(result?.changed.map((r) => [r.session_id, r.is_favorite])).toEqual([['a1', 1]]);
+		// Taken as known once shown: the next poll finds nothing.
+		expect(await data.externalChanges(result!.versions)).toBeNull();
+		other.db.close();
+		mine.db.close();
+	});
+
+	it('regression (several roots): the same change is shown for a root of a multi-root explorer', async () => {
+		const a = makeWorkspace('sdstats-test-');
+		const b = makeWorkspace('sdstats-test-');
+		writeSession(a.root, {name: 'a1', manifest: {numImages: 2}, images: 2});
+		writeSession(b.root, {name: 'b1', manifest: {numImages: 2}, images: 2});
+		const mineA = connect(a.dbPath);
+		const mineB = connect(b.dbPath);
+		const data = createMultiRootData([
+			createExplorerData({
+				root: a.root,
+				dbPath: a.dbPath,
+				repository: mineA.stats,
+				metadata: mineA.metadata,
+				readonlyReason: null,
+			}),
+			createExplorerData({
+				root: b.root,
+				dbPath: b.dbPath,
+				repository: mineB.stats,
+				metadata: mineB.metadata,
+				readonlyReason: null,
+			}),
+		]);
+		await recompute(data, {id: 1, scope: 'all'});
+		const known = (await data.externalChanges(await data.versions()))!.versions;
+		expect([...known.keys()].sort()).toEqual(['a1', 'b1']);
+		expect(await data.externalChanges(known)).toBeNull();
+
+		const other = connect(b.dbPath);
+		expect((await recompute(data, {id: 2, scope: 'sessions', sessionIds: ['a1', 'b1']}))?.computed).toBe(2);
+		other.metadata.apply(
+			[{session_id: 'b1', session_path: path.join(b.root, 'b1')}],
+			{kind: 'flag', field: 'is_favorite', value: 1},
+			'2025-11-20T12:00:05',
+		);
+		const result = await data.externalChanges(known);
+		// b1 changed after it landed; a1 landed and was not changed since: not read again.
+		expect(result?.changed.map((r) => [r.session_id, r.is_favorite])).toEqual([['b1', 1]]);
+		expect(await data.externalChanges(result!.versions)).toBeNull();
+		other.db.close();
+		mineA.db.close();
+		mineB.db.close();
 	});
 });
 

@@ -252,9 +252,20 @@ export function createExplorerData(options: {
 	 * This explorer's own recompute: while it runs, its commits (on the worker's connection) are not another
 	 * program's; once it ended, the rows it stored were landed already, so the next look for others' changes
 	 * reads only the rest (else every recomputed row was read again at once: 100,000 rows after a recompute of
-	 * everything). Stored ids are kept as 30-bit hashes (a collision only delays showing one foreign change).
+	 * everything). `landed` holds each stored row's signature as read when its batch landed: a row whose
+	 * signature moved on since (the web UI favourited it after it landed) is another program's write and is read
+	 * again. Ids are kept as 30-bit hashes (a collision only delays showing one foreign change).
 	 */
-	let ownJob: {running: boolean; stored: Set<number>} | null = null;
+	let ownJob: {running: boolean; landed: Map<number, number>} | null = null;
+	const recordLanded = (landed: Map<number, number>, ids: readonly string[]): void => {
+		try {
+			// Read with the batch's landing (the list reads the rows no earlier): a later change differs from it.
+			for (const [id, version] of reads.now((r) => r.versionsOf(ids))) landed.set(idHash(id), version);
+		} catch {
+			// Locked (or unreadable) now: these rows are simply read again after the job, never taken as seen.
+			for (const id of ids) landed.delete(idHash(id));
+		}
+	};
 	const getListed = (ids: readonly string[]): ListedSession[] => stamp(reads.rows((r) => r.getListed(ids)));
 	const getMany = (ids: readonly string[]): {rows: StoredSession[]; missing: string[]} => {
 		let missing: string[] = [];
@@ -381,8 +392,9 @@ export function createExplorerData(options: {
 			const versions = await readVersions(reads, root);
 			lastDataVersion = version;
 			if (after !== null && ownJob === after) ownJob = null;
+			// A row the job stored is left out only while its signature is the one that landed.
 			const changedIds = [...versions]
-				.filter(([id, v]) => known.get(id) !== v && !(after?.stored.has(idHash(id)) ?? false))
+				.filter(([id, v]) => known.get(id) !== v && after?.landed.get(idHash(id)) !== v)
 				.map(([id]) => id);
 			const removed = [...known.keys()].filter((id) => !versions.has(id));
 			const changed = changedIds.length === 0 ? [] : getListed(changedIds);
@@ -408,10 +420,11 @@ export function createExplorerData(options: {
 						? [...targets.stale, ...targets.newOnDisk]
 						: undefined;
 			const force = request.scope !== 'stale';
-			ownJob = {running: true, stored: new Set()};
+			// A job started before the last one's rows were looked at keeps what that one landed.
+			ownJob = {running: true, landed: ownJob?.landed ?? new Map()};
 			const job = ownJob;
 			const stored = (ids: readonly string[]): void => {
-				for (const id of ids) job.stored.add(idHash(id));
+				recordLanded(job.landed, ids);
 				listener.onStored(ids);
 			};
 			const finish = (summary: ComputeSummary | null, error?: Error): void => {
