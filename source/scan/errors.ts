@@ -13,6 +13,11 @@ const REASONS: Record<string, string> = {
 	ENFILE: 'too many open files',
 	ESTALE: 'stale file handle (network filesystem)',
 	ENOTCONN: 'not connected (unmounted filesystem?)',
+	EEXIST: 'something of that name is already there',
+	ENOTEMPTY: 'the folder is not empty',
+	EBUSY: 'busy (in use by another program)',
+	EFBIG: 'the file is too large for that filesystem',
+	ETIMEDOUT: 'timed out (network filesystem?)',
 };
 
 export function errorCode(error: unknown): string | undefined {

@@ -56,7 +56,7 @@ describe.each(ways)('verified copies $name', ({script}) => {
 	});
 
 	it('a file it cannot create (the name is taken) fails with the reason; the one already there is not touched', async () => {
-		const {jobs} = filesToCopy();
+		const {jobs, targetDir} = filesToCopy();
 		fs.writeFileSync(jobs[2]!.target, 'someone else’s');
 		const copier = openCopier(script(), 2);
 		try {
@@ -64,7 +64,7 @@ describe.each(ways)('verified copies $name', ({script}) => {
 			expect(failed).toMatchObject({
 				ok: false,
 				code: 'EEXIST',
-				reason: `${jobs[2]!.rel} could not be copied: EEXIST`,
+				reason: `${jobs[2]!.rel} could not be copied to ${targetDir}: something of that name is already there; the session was left in place, try again`,
 			});
 			// The copier is still usable afterwards: the threads are free again.
 			const again = await copier.copyAll([{...jobs[2]!, target: `${jobs[2]!.target}.2`}], () => {});

@@ -20,13 +20,17 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import {describeFsError, errorCode} from '../../scan/errors.js';
 
 export type Failure = {ok: false; reason: string; code?: string};
 export type Result<T = object> = ({ok: true} & T) | Failure;
 
-/** One file to copy: where from and to, and its path inside the session for messages. */
-export type FileCopyJob = {source: string; target: string; rel: string};
+/**
+ * One file to copy: where from and to, its path inside the session and (optionally) the folder the session is
+ * being copied into, both for messages; without `where` the target file's folder is named.
+ */
+export type FileCopyJob = {source: string; target: string; rel: string; where?: string};
 export type FileCopyResult = Result<{bytes: number}>;
 
 /**
@@ -46,6 +50,28 @@ export function reasonOf(error: unknown, what: string): Failure {
 					? 'the disk quota is exceeded'
 					: describeFsError(error);
 	return code === undefined ? {ok: false, reason: `${what}: ${text}`} : {ok: false, reason: `${what}: ${text}`, code};
+}
+
+/** What a person can do about a file that could not be copied, by error code. */
+const COPY_ADVICE: Record<string, string> = {
+	ENOSPC: 'free some space there and try again',
+	EDQUOT: 'free some space there and try again',
+	EROFS: 'choose a writable target',
+	EACCES: 'check the permissions there and try again',
+	EPERM: 'check the permissions there and try again',
+};
+
+/**
+ * One sentence for a file that could not be copied: which file, to where, why, that the session stays where it
+ * was (the caller removes the partial copy) and what to do.
+ */
+export function copyFailure(error: unknown, job: FileCopyJob): Failure {
+	const where = job.where ?? path.dirname(job.target);
+	const {reason, code} = reasonOf(error, `${job.rel} could not be copied to ${where}`);
+	const advice = (code !== undefined && COPY_ADVICE[code]) || 'try again';
+	const failure: Failure = {ok: false, reason: `${reason}; the session was left in place, ${advice}`};
+	if (code !== undefined) failure.code = code;
+	return failure;
 }
 
 function readFully(fd: number, buffer: Buffer, position: number): number {
@@ -69,57 +95,74 @@ function writeFully(fd: number, buffer: Buffer, length: number, position: number
  * the thread's own, reused for every file.
  */
 export function copyFileVerified(job: FileCopyJob, asRoot: boolean, buffer: Buffer): FileCopyResult {
-	let input: number | null = null;
-	let output: number | null = null;
+	const fds: {input: number | null; output: number | null} = {input: null, output: null};
+	let result: FileCopyResult;
 	try {
-		input = fs.openSync(job.source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-		const before = fs.fstatSync(input);
-		if (!before.isFile()) return {ok: false, reason: `${job.rel}: is no longer a file`};
-		output = fs.openSync(
-			job.target,
-			fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
-			0o600,
-		);
-		const sourceHash = crypto.createHash('sha256');
-		let size = 0;
-		for (;;) {
-			const n = readFully(input, buffer, size);
-			if (n === 0) break;
-			sourceHash.update(buffer.subarray(0, n));
-			writeFully(output, buffer, n, size);
-			size += n;
-			if (n < buffer.length) break;
-		}
-		const after = fs.fstatSync(input);
-		if (size !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs)
-			return {
-				ok: false,
-				reason: `${job.rel}: the original changed while it was copied; copy it again when it is quiet`,
-			};
-		// Owner before mode: a chown clears the set-id bits, which the mode then restores.
-		if (asRoot) fs.fchownSync(output, before.uid, before.gid);
-		fs.fchmodSync(output, before.mode & 0o7777);
-		fs.futimesSync(output, before.atime, before.mtime);
-		fs.fsyncSync(output);
-		const copyHash = crypto.createHash('sha256');
-		let copied = 0;
-		for (;;) {
-			const n = readFully(output, buffer, copied);
-			if (n === 0) break;
-			copyHash.update(buffer.subarray(0, n));
-			copied += n;
-			if (n < buffer.length) break;
-		}
-		if (copied !== size || copyHash.digest('hex') !== sourceHash.digest('hex'))
-			return {
-				ok: false,
-				reason: `${job.rel}: the copy reads back different bytes (the original changed while it was copied, or a disk error)`,
-			};
-		return {ok: true, bytes: size};
+		result = copyOpen(job, asRoot, buffer, fds);
 	} catch (error) {
-		return reasonOf(error, `${job.rel} could not be copied`);
-	} finally {
-		if (input !== null) fs.closeSync(input);
-		if (output !== null) fs.closeSync(output);
+		result = copyFailure(error, job);
 	}
+	// A close can fail too (a network filesystem reports a lost write at close: EIO): that file's copy failed,
+	// and nothing is thrown (on the caller's thread a throw here would escape a setImmediate).
+	for (const fd of [fds.input, fds.output])
+		if (fd !== null)
+			try {
+				fs.closeSync(fd);
+			} catch (error) {
+				if (result.ok) result = copyFailure(error, job);
+			}
+	return result;
+}
+
+/** The copy itself; the descriptors it opens go into `fds` for the caller to close. */
+function copyOpen(
+	job: FileCopyJob,
+	asRoot: boolean,
+	buffer: Buffer,
+	fds: {input: number | null; output: number | null},
+): FileCopyResult {
+	const input = (fds.input = fs.openSync(job.source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW));
+	const before = fs.fstatSync(input);
+	if (!before.isFile()) return {ok: false, reason: `${job.rel}: is no longer a file`};
+	const output = (fds.output = fs.openSync(
+		job.target,
+		fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+		0o600,
+	));
+	const sourceHash = crypto.createHash('sha256');
+	let size = 0;
+	for (;;) {
+		const n = readFully(input, buffer, size);
+		if (n === 0) break;
+		sourceHash.update(buffer.subarray(0, n));
+		writeFully(output, buffer, n, size);
+		size += n;
+		if (n < buffer.length) break;
+	}
+	const after = fs.fstatSync(input);
+	if (size !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs)
+		return {
+			ok: false,
+			reason: `${job.rel}: the original changed while it was copied; copy it again when it is quiet`,
+		};
+	// Owner before mode: a chown clears the set-id bits, which the mode then restores.
+	if (asRoot) fs.fchownSync(output, before.uid, before.gid);
+	fs.fchmodSync(output, before.mode & 0o7777);
+	fs.futimesSync(output, before.atime, before.mtime);
+	fs.fsyncSync(output);
+	const copyHash = crypto.createHash('sha256');
+	let copied = 0;
+	for (;;) {
+		const n = readFully(output, buffer, copied);
+		if (n === 0) break;
+		copyHash.update(buffer.subarray(0, n));
+		copied += n;
+		if (n < buffer.length) break;
+	}
+	if (copied !== size || copyHash.digest('hex') !== sourceHash.digest('hex'))
+		return {
+			ok: false,
+			reason: `${job.rel}: the copy reads back different bytes (the original changed while it was copied, or a disk error)`,
+		};
+	return {ok: true, bytes: size};
 }

@@ -6,12 +6,15 @@
  * this thread copies files itself, so nothing waits for them.
  * Where no compiled worker script exists (tests run from the TypeScript sources) the files are copied one by
  * one on this thread, the same function doing the work.
+ * A thread that cannot be made or that stops (a script that fails to load, a thread limit, a crash) is never
+ * given a file again: the others copy the rest, or this thread when none is left. One that stops while copying
+ * a file fails that copy (the caller removes the partial copy and leaves the session where it was).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import {COPY_BUFFER_BYTES, copyFileVerified, type FileCopyJob, type FileCopyResult} from './copy-file.js';
+import {COPY_BUFFER_BYTES, copyFailure, copyFileVerified, type FileCopyJob, type FileCopyResult} from './copy-file.js';
 
 export type FileCopier = {
 	/** Starts the threads now, so they are ready by the first copy. */
@@ -75,14 +78,23 @@ class InlineCopier implements FileCopier {
 	}
 }
 
-type Thread = {worker: Worker; ready: boolean; busy: boolean};
+/** `copying` is the file a busy thread was given, `dead` a thread that stopped (never given a file again). */
+type Thread = {worker: Worker; ready: boolean; busy: boolean; dead: boolean; copying: FileCopyJob | null};
+
+/** The reason a copy fails when its thread stops under it. */
+export const stoppedWhileCopying = (job: FileCopyJob): string =>
+	`a copy thread stopped while copying ${job.rel}; the session was left in place, try again`;
 
 class WorkerCopier implements FileCopier {
 	private threads: Thread[] = [];
 	/** Hears every thread's messages and failures for the copy under way. */
-	private listener: {message(thread: Thread, message: FromCopyWorker): void; broken(error: Error): void} | null =
-		null;
+	private listener: {
+		message(thread: Thread, message: FromCopyWorker): void;
+		/** A thread stopped; `copying` is the file it was copying, if any. */
+		stopped(copying: FileCopyJob | null): void;
+	} | null = null;
 	private readonly here = new InlineCopier();
+	private warmed = false;
 
 	constructor(
 		private readonly script: string,
@@ -90,31 +102,46 @@ class WorkerCopier implements FileCopier {
 	) {}
 
 	warm(): void {
-		if (this.threads.length > 0) return;
+		if (this.warmed) return;
+		this.warmed = true;
 		for (let i = 0; i < this.count; i++) {
-			// Not unref'd: a command waiting for a file's copy has nothing else keeping it alive.
-			const worker = new Worker(this.script, {workerData: {asRoot: asRoot()}});
-			const thread: Thread = {worker, ready: false, busy: false};
+			let worker: Worker;
+			try {
+				// Not unref'd: a command waiting for a file's copy has nothing else keeping it alive.
+				worker = new Worker(this.script, {workerData: {asRoot: asRoot()}});
+			} catch {
+				// No more threads can be made here (a thread or memory limit): the ones made, or this thread, copy.
+				break;
+			}
+			const thread: Thread = {worker, ready: false, busy: false, dead: false, copying: null};
 			worker.on('message', (message: FromCopyWorker) => {
+				if (thread.dead) return;
 				if ('ready' in message) thread.ready = true;
-				else thread.busy = false;
+				else {
+					thread.busy = false;
+					thread.copying = null;
+				}
 				this.listener?.message(thread, message);
 			});
-			const broken = (error: Error): void => {
-				// Never given a file again; the others (or this thread) copy the rest.
+			const stopped = (): void => {
+				if (thread.dead) return;
+				const copying = thread.busy ? thread.copying : null;
+				thread.dead = true;
 				thread.ready = false;
 				thread.busy = false;
-				this.listener?.broken(error);
+				thread.copying = null;
+				this.listener?.stopped(copying);
 			};
-			worker.on('error', broken);
-			worker.on('exit', (code) => broken(new Error(`a copy thread stopped (exit code ${code})`)));
+			// An error is followed by the exit; either one means the thread is gone.
+			worker.on('error', stopped);
+			worker.on('exit', stopped);
 			this.threads.push(thread);
 		}
 	}
 
 	copyAll(jobs: readonly FileCopyJob[], onFile: (bytes: number) => void): Promise<FileCopyResult | null> {
 		this.warm();
-		return new Promise((resolve, reject) => {
+		return new Promise((resolve) => {
 			let next = 0;
 			let failure: FileCopyResult | null = null;
 			let done = false;
@@ -132,15 +159,25 @@ class WorkerCopier implements FileCopier {
 				const more = (): boolean => failure === null && next < jobs.length;
 				for (const thread of this.threads)
 					if (thread.ready && !thread.busy && more()) {
+						const job = jobs[next++]!;
 						thread.busy = true;
-						thread.worker.postMessage(jobs[next++]);
+						thread.copying = job;
+						thread.worker.postMessage(job);
 					}
 				if (!more() && !this.threads.some((t) => t.busy)) return finish();
 				if (more() && !this.threads.some((t) => t.ready)) {
 					// No thread is ready yet: copy one file here, then look again (their messages come in between).
 					// Not once they are: this thread's event loop runs the finishing of the session before (the
 					// removal's many small steps), measured 40 % slower overall when it copies too.
-					heard(this.here.copyHere(jobs[next++]!));
+					const job = jobs[next++]!;
+					let result: FileCopyResult;
+					try {
+						result = this.here.copyHere(job);
+					} catch (error) {
+						// Never thrown past here: this runs from a setImmediate, where a throw would end the process.
+						result = copyFailure(error, job);
+					}
+					heard(result);
 					setImmediate(dispatch);
 				}
 			};
@@ -149,11 +186,9 @@ class WorkerCopier implements FileCopier {
 					if (!('ready' in message)) heard(message);
 					dispatch();
 				},
-				broken: (error) => {
-					if (done) return;
-					done = true;
-					this.listener = null;
-					reject(error);
+				stopped: (copying) => {
+					if (copying !== null) failure ??= {ok: false, reason: stoppedWhileCopying(copying)};
+					dispatch();
 				},
 			};
 			dispatch();

@@ -46,6 +46,8 @@ export type RunOptions = {
 	retryClock?: RetryClock;
 	/** Test hook: called at named points of each session's move (the crash tests kill the process there). */
 	onStep?: (point: string, sessionId: string) => void;
+	/** Test hook: the copy threads' script instead of the compiled one (tests give one that fails). */
+	copyWorkerScript?: string;
 };
 
 export type ActionSummary = {
@@ -81,7 +83,7 @@ const delName = (from: string, id: string, seq: number): string =>
 
 async function runLocked(plan: ActionPlan, options: RunOptions): Promise<ActionSummary> {
 	// The copy threads start first: they take 0.1–0.4 s on a loaded machine, which the journal's fsyncs overlap.
-	const copier = openCopier();
+	const copier = openCopier(options.copyWorkerScript);
 	if (plan.moves.some((m) => m.method === 'copy' && !m.already)) copier.warm();
 	try {
 		return await runWith(plan, options, copier);

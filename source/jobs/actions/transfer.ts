@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describeFsError, errorCode} from '../../scan/errors.js';
 import {inventory, InventoryError, listingDifference, type Inventory} from '../../scan/folder-inventory.js';
-import {reasonOf, type Failure, type FileCopyJob, type Result} from './copy-file.js';
+import {copyFailure, reasonOf, type Failure, type FileCopyJob, type Result} from './copy-file.js';
 import type {FileCopier} from './copy-pool.js';
 import {fsyncDirectory} from './journal.js';
 
@@ -88,7 +88,17 @@ export async function copyVerified(
 	onBytes?: CopyProgress,
 ): Promise<Result<{copied: Inventory}>> {
 	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-	const result = await (async (): Promise<Result<{copied: Inventory}>> => {
+	const where = path.dirname(tmp);
+	let result: Result<{copied: Inventory}> | null = null;
+	try {
+		result = await copyInto();
+	} finally {
+		// Also when the copy threw: no temporary copy is ever left at the target.
+		if (result === null || !result.ok) removeTree(tmp);
+	}
+	return result;
+
+	async function copyInto(): Promise<Result<{copied: Inventory}>> {
 		try {
 			fs.mkdirSync(tmp, {mode: 0o700});
 		} catch (error) {
@@ -105,9 +115,9 @@ export async function copyVerified(
 					dirs.push({rel: entry.rel, source: fs.lstatSync(source)});
 				} else if (entry.kind === 'symlink') {
 					fs.symlinkSync(fs.readlinkSync(source), target);
-				} else files.push({source, target, rel: entry.rel});
+				} else files.push({source, target, rel: entry.rel, where});
 			} catch (error) {
-				return reasonOf(error, `${entry.rel} could not be copied`);
+				return copyFailure(error, {source, target, rel: entry.rel, where});
 			}
 		}
 		const failed = await copier.copyAll(files, (bytes) => onBytes?.(bytes));
@@ -141,9 +151,7 @@ export async function copyVerified(
 		const different = listingDifference(listing.entries, copied.entries, false);
 		if (different !== null) return {ok: false, reason: `the copy does not match the source (${different})`};
 		return {ok: true, copied};
-	})();
-	if (!result.ok) removeTree(tmp);
-	return result;
+	}
 }
 
 /** Removes a tree sdstats made (a temporary copy, or a source already set aside); errors are left to the caller. */
