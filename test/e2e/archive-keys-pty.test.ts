@@ -31,14 +31,71 @@ const skipReason = ((): string | null => {
 
 const tmux = (...args: string[]): string => execFileSync('tmux', args, {encoding: 'utf8'});
 
-async function waitForPane(session: string, check: (text: string) => boolean, what: string): Promise<string> {
+/** Polls every 50 ms (a loaded machine has no cycles for a tmux process back to back). */
+async function waitFor<T>(probe: () => T | null, what: string, describeState: () => string): Promise<T> {
 	const started = Date.now();
 	for (;;) {
-		const text = tmux('capture-pane', '-p', '-J', '-S', '-50', '-t', session);
-		if (check(text)) return text;
-		if (Date.now() - started > 60_000) throw new Error(`timed out waiting for ${what}; pane:\n${text}`);
-		await new Promise((resolve) => setImmediate(resolve));
+		const found = probe();
+		if (found !== null) return found;
+		if (Date.now() - started > 90_000) throw new Error(`timed out waiting for ${what}; ${describeState()}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
+}
+
+const pane = (session: string): string => tmux('capture-pane', '-p', '-J', '-S', '-50', '-t', session);
+
+function waitForPane(session: string, check: (text: string) => boolean, what: string): Promise<string> {
+	return waitFor(
+		() => {
+			const text = pane(session);
+			return check(text) ? text : null;
+		},
+		what,
+		() => `pane:\n${pane(session)}`,
+	);
+}
+
+/** The state letter of /proc/<pid>/stat (R, S, D, T for stopped…), or null once the process is gone. */
+function processState(pid: number): string | null {
+	try {
+		const text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+		return text.slice(text.lastIndexOf(')') + 2).split(' ')[0] ?? null;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * A module loaded into the archive process (node --import) that holds it at a known point: its first progress
+ * line (written before the first session moves, the keys already read raw) is drawn, then the main thread waits
+ * until the test has typed the key and written `go`. Without it a fast machine can finish 200 sessions between
+ * the test seeing the line and the key arriving.
+ */
+function writeHold(dir: string): string {
+	const file = path.join(dir, 'hold.mjs');
+	fs.writeFileSync(
+		file,
+		`import fs from 'node:fs';
+import path from 'node:path';
+import {isMainThread} from 'node:worker_threads';
+const dir = ${JSON.stringify(dir)};
+if (isMainThread) {
+	const write = process.stderr.write.bind(process.stderr);
+	let held = false;
+	process.stderr.write = (chunk, ...rest) => {
+		const result = write(chunk, ...rest);
+		if (!held && String(chunk).includes(' sessions · ')) {
+			held = true;
+			fs.writeFileSync(path.join(dir, 'held'), '');
+			const cell = new Int32Array(new SharedArrayBuffer(4));
+			while (!fs.existsSync(path.join(dir, 'go'))) Atomics.wait(cell, 0, 0, 20);
+		}
+		return result;
+	};
+}
+`,
+	);
+	return file;
 }
 
 describe.skipIf(skipReason !== null)(`archive on a terminal${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
@@ -64,7 +121,7 @@ describe.skipIf(skipReason !== null)(`archive on a terminal${skipReason ? ` (ski
 			const session = `sdstats-archive-keys-${process.pid}-${key}`;
 			tmuxSessions.push(session);
 			const command = [
-				`SDSTATS_STATE_DIR=${JSON.stringify(path.join(ws.base, 'state'))} ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_PATH)} archive --root ${JSON.stringify(ws.root)} --to ${JSON.stringify(target)} --filter '' --yes`,
+				`SDSTATS_STATE_DIR=${JSON.stringify(path.join(ws.base, 'state'))} ${JSON.stringify(process.execPath)} --import ${JSON.stringify(writeHold(ws.base))} ${JSON.stringify(CLI_PATH)} archive --root ${JSON.stringify(ws.root)} --to ${JSON.stringify(target)} --filter '' --yes`,
 				'echo EXIT=$?',
 				`stty -a > ${JSON.stringify(sttyFile)}`,
 				'sleep 600',
@@ -75,16 +132,27 @@ describe.skipIf(skipReason !== null)(`archive on a terminal${skipReason ? ` (ski
 				(t) => /\d+\/\d+ sessions · .* · Esc or Ctrl-C stops after this session/.test(t),
 				'the progress line',
 			);
+			// The archive is held on its first progress line (see writeHold), before the first session moves: the key
+			// is typed into the terminal then, and read as soon as it goes on, however fast the machine.
+			await waitFor(
+				() => (fs.existsSync(path.join(ws.base, 'held')) ? true : null),
+				'the archive to be held',
+				() => `pane:\n${pane(session)}`,
+			);
+			expect(pane(session)).toMatch(/0\/\d+ sessions · .* · Esc or Ctrl-C stops after this session/);
 			tmux('send-keys', '-t', session, key);
-			const pane = await waitForPane(session, (t) => t.includes('EXIT='), 'the archive to end');
-			expect(pane).toContain('stopping after the current session');
-			const stopped = /stopped: (\d+) sessions? not moved/.exec(pane);
-			expect(stopped, pane).not.toBeNull();
-			expect(pane).toContain('EXIT=130');
+			fs.writeFileSync(path.join(ws.base, 'go'), '');
+			const ended = await waitForPane(session, (t) => t.includes('EXIT='), 'the archive to end');
+			expect(ended).toContain('stopping after the current session');
+			const stopped = /stopped: (\d+) sessions? not moved/.exec(ended);
+			expect(stopped, ended).not.toBeNull();
+			expect(ended).toContain('EXIT=130');
 			const archived = sessionsIn(target);
 			const left = sessionsIn(ws.root);
 			expect(left.size).toBe(Number(stopped![1]));
 			expect(archived.size + left.size).toBe(SESSIONS);
+			// Stopped near the start, where the key was typed (the session then moving, and no more than a few).
+			expect(left.size).toBeGreaterThan(SESSIONS - 10);
 			for (const [name, content] of original) expect(archived.get(name) ?? left.get(name), name).toBe(content);
 			// The terminal is back in cooked mode: line editing, echo and signals.
 			await waitForPane(
@@ -97,3 +165,51 @@ describe.skipIf(skipReason !== null)(`archive on a terminal${skipReason ? ` (ski
 		},
 	);
 });
+
+const tmuxMissing = spawnSync('tmux', ['-V']).status !== 0;
+
+describe.skipIf(tmuxMissing)(
+	`archive as a background job${tmuxMissing ? ' (skipped: tmux is not installed)' : ''}`,
+	() => {
+		// Regression (review19 item 2): `sdstats archive … --yes &` put the terminal in raw mode from behind the shell
+		// and the kernel stopped it ("Stopped (tty output)"); it must run to the end, keeping to Ctrl-C's signal.
+		it(
+			'`archive … --yes &` in an interactive shell runs to the end, never stopped',
+			{timeout: 180_000},
+			async () => {
+				const ws = makeWorkspace('sdstats-archive-bg-');
+				const target = path.join(ws.base, 'archive');
+				fs.mkdirSync(target);
+				const count = 20;
+				for (let i = 0; i < count; i++) writeSession(ws.root, sessionName(i), {images: 2, numImages: 2});
+				await computeRoot(ws.root, ws.dbPath);
+				const session = `sdstats-archive-bg-${process.pid}`;
+				tmuxSessions.push(session);
+				// An interactive shell, with job control: the `&` job gets its own process group, behind the terminal's.
+				tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', 'bash --norc --noprofile -i');
+				const line = `SDSTATS_STATE_DIR=${JSON.stringify(path.join(ws.base, 'state'))} ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_PATH)} archive --root ${JSON.stringify(ws.root)} --to ${JSON.stringify(target)} --filter '' --yes &`;
+				tmux('send-keys', '-t', session, '-l', line);
+				tmux('send-keys', '-t', session, 'Enter');
+				const started = await waitForPane(session, (t) => /^\[1\] \d+$/m.test(t), 'the job to start');
+				const pid = Number(/^\[1\] (\d+)$/m.exec(started)![1]);
+				// Until it is gone: never in state T (stopped by SIGTTOU / SIGTTIN).
+				await waitFor(
+					() => {
+						const state = processState(pid);
+						if (state === 'T')
+							throw new Error(`the background archive was stopped; pane:\n${pane(session)}`);
+						return state === null ? true : null;
+					},
+					'the background archive to end',
+					() => `pane:\n${pane(session)}`,
+				);
+				tmux('send-keys', '-t', session, '-l', `wait ${pid}; echo EXIT=$?; jobs -l`);
+				tmux('send-keys', '-t', session, 'Enter');
+				const ended = await waitForPane(session, (t) => /^EXIT=\d+$/m.test(t), 'its exit status');
+				expect(ended).toMatch(/^EXIT=0$/m);
+				expect(sessionsIn(target).size).toBe(count);
+				expect(sessionsIn(ws.root).size).toBe(0);
+			},
+		);
+	},
+);
