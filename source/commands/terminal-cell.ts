@@ -5,10 +5,13 @@
  * the wait (no echo, no line buffering) and given back as it was, whatever happens. The wait ends on DA1's
  * reply, or after TIMEOUT_MS for a terminal that does not answer: then the caller keeps its assumption, and
  * nothing is printed. Ctrl-C during the wait (a byte, in raw mode) is reported, so the command can stop.
+ * Not asked from a background job (`sdstats preview NAME &`): changing the terminal's modes there would get the
+ * job stopped by SIGTTOU, so the size is assumed instead (also where being in front cannot be told).
  */
 import {CELL_QUERY, cellFromReplies} from '../core/preview/cell-size.js';
 import type {CellPixels} from '../core/preview/pixels.js';
 import {queryTerminal, type SetTimer, type TerminalQuery} from '../core/preview/terminal-query.js';
+import {inTerminalForeground} from '../terminal-foreground.js';
 
 /** Long enough for a terminal across a slow SSH link; the wait ends as soon as DA1's reply is in. */
 export const CELL_QUERY_TIMEOUT_MS = 1000;
@@ -37,16 +40,20 @@ export type CellAnswer =
 	/** Ctrl-C was pressed while waiting. */
 	| {kind: 'interrupted'};
 
-export function canAskCell(input: TerminalInput, output: TerminalOutput): boolean {
-	return input.isTTY === true && output.isTTY === true && typeof input.setRawMode === 'function';
+export function canAskCell(
+	input: TerminalInput,
+	output: TerminalOutput,
+	inForeground: () => boolean = inTerminalForeground,
+): boolean {
+	return input.isTTY === true && output.isTTY === true && typeof input.setRawMode === 'function' && inForeground();
 }
 
 export function askCellSize(
 	input: TerminalInput,
 	output: TerminalOutput,
-	options: {timeoutMs?: number; setTimer?: SetTimer} = {},
+	options: {timeoutMs?: number; setTimer?: SetTimer; inForeground?: () => boolean} = {},
 ): Promise<CellAnswer> {
-	if (!canAskCell(input, output)) return Promise.resolve({kind: 'answer', cell: null});
+	if (!canAskCell(input, output, options.inForeground)) return Promise.resolve({kind: 'answer', cell: null});
 	return new Promise((resolve) => {
 		const wasRaw = input.isRaw === true;
 		let settled = false;

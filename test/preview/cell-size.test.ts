@@ -220,12 +220,15 @@ function fakeOutput(
 	};
 }
 
+/** These tests stand for the terminal's foreground job (the real check reads /proc; see terminal-foreground). */
+const inFront = (): boolean => true;
+
 describe('sdstats preview asks the terminal (a fake one)', () => {
 	test('the answer: raw mode for the wait only, input paused and the listener gone after', async () => {
 		const input = new FakeTerminalInput();
 		const output = fakeOutput(input, `${ESC}[6;18;9t${ESC}[4;396;639t${DA1}`);
 		const timers = manualTimers();
-		await expect(askCellSize(input, output, {setTimer: timers.setTimer})).resolves.toEqual({
+		await expect(askCellSize(input, output, {setTimer: timers.setTimer, inForeground: inFront})).resolves.toEqual({
 			kind: 'answer',
 			cell: {width: 9, height: 18},
 		});
@@ -241,7 +244,7 @@ describe('sdstats preview asks the terminal (a fake one)', () => {
 		const input = new FakeTerminalInput();
 		const output = fakeOutput(input, null);
 		const timers = manualTimers();
-		const asked = askCellSize(input, output, {setTimer: timers.setTimer});
+		const asked = askCellSize(input, output, {setTimer: timers.setTimer, inForeground: inFront});
 		for (const chunk of [`${ESC}[4;39`, `6;639t${ESC}`, '[?62;', 'c']) input.type(chunk);
 		await expect(asked).resolves.toEqual({kind: 'answer', cell: {width: 9, height: 18}});
 	});
@@ -249,7 +252,10 @@ describe('sdstats preview asks the terminal (a fake one)', () => {
 	test('DA1 alone (tmux, a terminal without the window reports): no cell, no waiting for the timeout', async () => {
 		const input = new FakeTerminalInput();
 		const timers = manualTimers();
-		const asked = askCellSize(input, fakeOutput(input, `${ESC}[?1;2c`), {setTimer: timers.setTimer});
+		const asked = askCellSize(input, fakeOutput(input, `${ESC}[?1;2c`), {
+			setTimer: timers.setTimer,
+			inForeground: inFront,
+		});
 		await expect(asked).resolves.toEqual({kind: 'answer', cell: null});
 		expect(timers.pending()).toBe(0);
 	});
@@ -258,7 +264,7 @@ describe('sdstats preview asks the terminal (a fake one)', () => {
 		const input = new FakeTerminalInput();
 		const output = fakeOutput(input, null);
 		const timers = manualTimers();
-		const asked = askCellSize(input, output, {setTimer: timers.setTimer});
+		const asked = askCellSize(input, output, {setTimer: timers.setTimer, inForeground: inFront});
 		let settled = false;
 		void asked.then(() => (settled = true));
 		await Promise.resolve();
@@ -276,7 +282,10 @@ describe('sdstats preview asks the terminal (a fake one)', () => {
 	test('a half reply then silence: the timeout, and the half reply is no cell', async () => {
 		const input = new FakeTerminalInput();
 		const timers = manualTimers();
-		const asked = askCellSize(input, fakeOutput(input, `${ESC}[6;18;`), {setTimer: timers.setTimer});
+		const asked = askCellSize(input, fakeOutput(input, `${ESC}[6;18;`), {
+			setTimer: timers.setTimer,
+			inForeground: inFront,
+		});
 		timers.fire();
 		await expect(asked).resolves.toEqual({kind: 'answer', cell: null});
 	});
@@ -284,7 +293,7 @@ describe('sdstats preview asks the terminal (a fake one)', () => {
 	test('Ctrl-C while waiting (a byte in raw mode) stops the command', async () => {
 		const input = new FakeTerminalInput();
 		const timers = manualTimers();
-		const asked = askCellSize(input, fakeOutput(input, null), {setTimer: timers.setTimer});
+		const asked = askCellSize(input, fakeOutput(input, null), {setTimer: timers.setTimer, inForeground: inFront});
 		input.type('\u0003');
 		await expect(asked).resolves.toEqual({kind: 'interrupted'});
 		expect(input.rawModes).toEqual([true, false]);
@@ -295,25 +304,48 @@ describe('sdstats preview asks the terminal (a fake one)', () => {
 		const input = new FakeTerminalInput();
 		input.isRaw = true;
 		const timers = manualTimers();
-		await askCellSize(input, fakeOutput(input, `${ESC}[6;18;9t${DA1}`), {setTimer: timers.setTimer});
+		await askCellSize(input, fakeOutput(input, `${ESC}[6;18;9t${DA1}`), {
+			setTimer: timers.setTimer,
+			inForeground: inFront,
+		});
 		expect(input.rawModes).toEqual([true]);
 
 		const piped = new FakeTerminalInput();
 		piped.isTTY = false;
 		const output = fakeOutput(piped, null);
-		await expect(askCellSize(piped, output)).resolves.toEqual({kind: 'answer', cell: null});
+		await expect(askCellSize(piped, output, {inForeground: inFront})).resolves.toEqual({
+			kind: 'answer',
+			cell: null,
+		});
 		expect(output.written).toEqual([]);
 
 		const toPipe = new FakeTerminalInput();
 		const pipeOut = {...fakeOutput(toPipe, null), isTTY: false};
-		await expect(askCellSize(toPipe, pipeOut)).resolves.toEqual({kind: 'answer', cell: null});
+		await expect(askCellSize(toPipe, pipeOut, {inForeground: inFront})).resolves.toEqual({
+			kind: 'answer',
+			cell: null,
+		});
 
 		const refused = new FakeTerminalInput();
 		refused.failRaw = true;
 		const refusedOut = fakeOutput(refused, null);
-		await expect(askCellSize(refused, refusedOut)).resolves.toEqual({kind: 'answer', cell: null});
+		await expect(askCellSize(refused, refusedOut, {inForeground: inFront})).resolves.toEqual({
+			kind: 'answer',
+			cell: null,
+		});
 		expect(refusedOut.written).toEqual([]);
 		expect(refused.listenerCount('data')).toBe(0);
+	});
+	test('a background job (`sdstats preview NAME &`) does not ask: raw mode would get it stopped (SIGTTOU)', async () => {
+		const input = new FakeTerminalInput();
+		const output = fakeOutput(input, `${ESC}[6;18;9t${DA1}`);
+		await expect(askCellSize(input, output, {inForeground: () => false})).resolves.toEqual({
+			kind: 'answer',
+			cell: null,
+		});
+		expect(output.written).toEqual([]);
+		expect(input.rawModes).toEqual([]);
+		expect(input.listenerCount('data')).toBe(0);
 	});
 });
 

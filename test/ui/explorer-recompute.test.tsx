@@ -13,6 +13,7 @@ import {
 	type Harness,
 } from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
+import type {ListedSession, StoredSession} from '../../source/core/types.js';
 
 let harness: Harness | undefined;
 afterEach(() => {
@@ -305,3 +306,90 @@ describe('while a recompute runs', () => {
 		expect(h.frames.length).toBe(count);
 	});
 });
+
+describe('the details of the selected session after it is recomputed', () => {
+	/** A lean copy, as the store lands in the list: none of the fields only the details show. */
+	function lean<T extends ListedSession>(row: T): T {
+		const copy: Record<string, unknown> = {...row};
+		delete copy.stats_computed_at;
+		delete copy.negative_prompt;
+		return copy as T;
+	}
+
+	/** The explorer over lean listed rows, its details open on the partial session (a tall screen shows them whole). */
+	async function detailsOpen(): Promise<{
+		h: Harness;
+		data: FakeData;
+		before: string;
+		old: StoredSession;
+		index: number;
+	}> {
+		const data = fakeData(sampleSessions());
+		const whole = data.fetch;
+		data.loadNewest = (limit) => [...data.rows].slice(0, limit).map(lean);
+		data.pages = async function* () {
+			yield data.rows.map(lean);
+		};
+		data.fetchListed = (ids) => {
+			const found = whole(ids);
+			return {rows: found.rows.map(lean), missing: found.missing};
+		};
+		const external = data.externalChanges.bind(data);
+		data.externalChanges = async (known) => {
+			const result = await external(known);
+			return result && {...result, changed: result.changed.map(lean)};
+		};
+		harness = await renderExplorer({data, columns: 100, rows: 80});
+		const h = harness;
+		await h.waitForFrame((f) => f.includes('10 of 10 shown') && !f.includes('loading…'));
+		await h.press('j', 'j', KEYS.enter);
+		const before = await h.waitForFrame((f) => f.includes(PARTIAL) && f.includes('computed'), 'the details');
+		const index = data.rows.findIndex((r) => r.session_id === PARTIAL);
+		const old = data.rows[index]!;
+		expect(before).toContain(old.negative_prompt ?? '');
+		expect(before).not.toContain('watermark, extra fingers');
+		return {h, data, before, old, index};
+	}
+
+	it('regression: the details kept the old row (computed time, negative prompt) after a recompute of the selected session', async () => {
+		const {h, data, before, old, index} = await detailsOpen();
+		await h.press('r');
+		await h.waitForFrame((f) => f.includes('Recomputing 1 session'));
+		// Recomputed: every listed field as it was, the computed time and the negative prompt new.
+		data.rows[index] = {
+			...old,
+			stats_computed_at: '2025-11-20T11:59:30.000Z',
+			negative_prompt: 'watermark, extra fingers',
+		};
+		const listener = data.jobs[0]!.listener;
+		listener.onStored([PARTIAL]);
+		listener.onDone(summary());
+		const after = await h.waitForFrame(
+			(f) => f.includes('watermark, extra fingers'),
+			'the details read again after the recompute',
+		);
+		expect(after).toContain(PARTIAL);
+		expect(computedLine(after)).not.toBe(computedLine(before));
+	});
+
+	it('regression: the details kept the old row after another program (a CLI compute) stored the selected session', async () => {
+		const {h, data, before, old, index} = await detailsOpen();
+		data.rows[index] = {
+			...old,
+			stats_computed_at: '2025-11-20T11:59:30.000Z',
+			negative_prompt: 'watermark, extra fingers',
+		};
+		// Another connection committed: the next poll of changes (a timer of the injected clock) finds the row.
+		data.dataVersion++;
+		const after = await h.waitForFrame(
+			(f) => f.includes('watermark, extra fingers'),
+			'the details read again after the external change',
+		);
+		expect(after).toContain(PARTIAL);
+		expect(computedLine(after)).not.toBe(computedLine(before));
+	});
+});
+
+function computedLine(frame: string): string | undefined {
+	return frame.split('\n').find((line) => line.startsWith('computed '));
+}

@@ -15,7 +15,8 @@ export const INSIGHT_SETTLE_MS = 120;
 
 /**
  * The list holds lean rows; the details view needs the full one. It is fetched (one indexed read) whenever
- * details are on screen for another session than the one fetched, or that session's row was recomputed.
+ * details are on screen for another session than the one fetched, or that session's row landed again
+ * (state.selectedLanded: recomputed, or changed by another program).
  */
 export function useDetailsRow(
 	data: ExplorerData,
@@ -33,11 +34,14 @@ export function useDetailsRow(
 	// new objects for the same sessions, and restarting the folder analysis then started a worker thread just as
 	// the first key after loading was answered (its CPU counted against that key).
 	const content = selected ? rowContent(selected.row) : null;
+	// The selected row landed again (recomputed, changed elsewhere): its full row may differ where the lean one
+	// does not (the computed time, the negative prompt…), so it is read again.
+	const landed = state.selectedLanded;
 	useEffect(() => {
 		if (wantedId === null) return;
 		const {rows} = data.fetch([wantedId]);
 		dispatch({type: 'details-loaded', row: rows[0] ?? null});
-	}, [wantedId, content, data, dispatch]);
+	}, [wantedId, content, landed, data, dispatch]);
 	// The folder analysis takes longer (a big manifest: a second or two): off-thread, dropped when the cursor moves,
 	// and started only once the cursor rests, so holding j does not start (and stop) a worker thread per row.
 	const allRef = useRef(state.all);
@@ -69,5 +73,5 @@ export function useDetailsRow(
 		};
 		// A recompute of the session (a new computation stored) reads it again.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [wantedId, content, data, dispatch, clock]);
+	}, [wantedId, content, landed, data, dispatch, clock]);
 }

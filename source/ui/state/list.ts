@@ -392,8 +392,13 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 			);
 		case 'views-loaded':
 			return withRows({...s, nowMs: action.nowMs, loading: false}, baseOrder(action.views));
-		case 'rows-updated':
-			return updateRows(s, action.rows, action.removedIds, action.nowMs);
+		case 'rows-updated': {
+			const next = updateRows(s, action.rows, action.removedIds, action.nowMs);
+			// Rows equal to the listed ones leave the list as it was; the details' full row may still have changed.
+			const id = selectedId(next);
+			const landed = id !== null && action.rows.some((row) => rowKeyOf(row) === id);
+			return landed ? {...next, selectedLanded: next.selectedLanded + 1} : next;
+		}
 		case 'resize':
 			return scrollIntoView({...s, viewport: action.viewport});
 		case 'tick':

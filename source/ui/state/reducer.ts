@@ -68,6 +68,7 @@ export function initialState(options: InitialOptions): ExplorerState {
 		triageProblem: null,
 		detailsScroll: 0,
 		detailsRow: null,
+		selectedLanded: 0,
 		detailsInsight: null,
 		helpScroll: 0,
 		helpHinted: false,

@@ -111,6 +111,12 @@ export type ExplorerState = {
 	detailsScroll: number;
 	/** The full row behind the details view, fetched when details are shown. */
 	detailsRow: StoredSession | null;
+	/**
+	 * Counts the times the selected session's row landed again (a recompute stored it, another program or the
+	 * live poll changed it): the details read the full row again at each, even when the list's lean row is
+	 * unchanged (a recompute changes the computed time and fields the list never holds).
+	 */
+	selectedLanded: number;
 	/** Missing combinations, seeds and anomalies of the session in the details (read from its folder). */
 	detailsInsight: {sessionId: string; insight: SessionInsight | null; error: string | null} | null;
 	helpScroll: number;
