@@ -2,7 +2,7 @@
  * The verified file copy (copy-file.ts) through both ways copy-pool.ts runs it: the compiled copy threads the
  * built binary uses (dist/bin/copy-worker.js, made by `npm run build`, which `npm test` runs first) and this
  * thread (tests from the TypeScript sources). Sizes around the 4 MB buffer, empty files, modes and times, and
- * a failure that stops the rest.
+ * a failure that stops the rest; a copy that cannot start at its target.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -10,6 +10,8 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {COPY_BUFFER_BYTES, type FileCopyJob} from '../../source/jobs/actions/copy-file.js';
 import {openCopier} from '../../source/jobs/actions/copy-pool.js';
+import {copyVerified} from '../../source/jobs/actions/transfer.js';
+import {inventory} from '../../source/scan/folder-inventory.js';
 import {CLI_PATH} from '../helpers/run-cli.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
@@ -73,5 +75,32 @@ describe.each(ways)('verified copies $name', ({script}) => {
 			await copier.close();
 		}
 		expect(fs.readFileSync(jobs[2]!.target, 'utf8')).toBe('someone else’s');
+	});
+});
+
+describe('a copy that cannot start at the target', () => {
+	it('fails with one sentence naming where and what to do; the source is untouched', async () => {
+		const {jobs, targetDir} = filesToCopy();
+		const source = path.dirname(jobs[0]!.source);
+		// The target folder is a file: the temporary copy cannot be made in it.
+		const notAFolder = path.join(targetDir, 'not-a-folder');
+		fs.writeFileSync(notAFolder, 'a file');
+		const copier = openCopier(null);
+		try {
+			const result = await copyVerified(
+				source,
+				path.join(notAFolder, '.sdstats-tmp-x'),
+				inventory(source),
+				copier,
+			);
+			expect(result).toEqual({
+				ok: false,
+				code: 'ENOTDIR',
+				reason: `the session could not be copied to ${notAFolder}: is not a folder; the session was left in place, try again`,
+			});
+		} finally {
+			await copier.close();
+		}
+		for (const job of jobs) expect(fs.existsSync(job.source)).toBe(true);
 	});
 });

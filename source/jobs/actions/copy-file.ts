@@ -123,7 +123,11 @@ function copyOpen(
 ): FileCopyResult {
 	const input = (fds.input = fs.openSync(job.source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW));
 	const before = fs.fstatSync(input);
-	if (!before.isFile()) return {ok: false, reason: `${job.rel}: is no longer a file`};
+	if (!before.isFile())
+		return {
+			ok: false,
+			reason: `${job.rel} is no longer a file (something replaced it meanwhile); the session was left in place, try again when it is quiet`,
+		};
 	const output = (fds.output = fs.openSync(
 		job.target,
 		fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
@@ -162,7 +166,7 @@ function copyOpen(
 	if (copied !== size || copyHash.digest('hex') !== sourceHash.digest('hex'))
 		return {
 			ok: false,
-			reason: `${job.rel}: the copy reads back different bytes (the original changed while it was copied, or a disk error)`,
+			reason: `${job.rel}: the copy reads back different bytes (the original changed while it was copied, or a disk error); the session was left in place, try again`,
 		};
 	return {ok: true, bytes: size};
 }

@@ -89,20 +89,32 @@ export async function copyVerified(
 ): Promise<Result<{copied: Inventory}>> {
 	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	const where = path.dirname(tmp);
+	let made = false;
 	let result: Result<{copied: Inventory}> | null = null;
 	try {
 		result = await copyInto();
 	} finally {
-		// Also when the copy threw: no temporary copy is ever left at the target.
-		if (result === null || !result.ok) removeTree(tmp);
+		// Also when the copy threw: no temporary copy is left at the target. Only one made here (a name that
+		// was taken is someone else's), and a removal that fails is said, never thrown over the reason.
+		if (made && (result === null || !result.ok))
+			try {
+				removeTree(tmp);
+			} catch (error) {
+				if (result !== null && !result.ok)
+					result = {
+						...result,
+						reason: `${result.reason} (and the partial copy ${tmp} could not be removed: ${describeFsError(error)}; remove it)`,
+					};
+			}
 	}
 	return result;
 
 	async function copyInto(): Promise<Result<{copied: Inventory}>> {
 		try {
 			fs.mkdirSync(tmp, {mode: 0o700});
+			made = true;
 		} catch (error) {
-			return reasonOf(error, 'the copy cannot be started at the target');
+			return copyFailure(error, {source: from, target: tmp, rel: 'the session', where});
 		}
 		const dirs: Array<{rel: string; source: fs.Stats}> = [{rel: '', source: fs.statSync(from)}];
 		const files: FileCopyJob[] = [];
@@ -130,7 +142,7 @@ export async function copyVerified(
 				if (asRoot) fs.lchownSync(target, source.uid, source.gid);
 				fs.utimesSync(target, source.atime, source.mtime);
 			} catch (error) {
-				return reasonOf(error, `${rel || 'the folder'} could not be finished`);
+				return copyFailure(error, {source: path.join(from, rel), target, rel: rel || 'the folder', where});
 			}
 			fsyncDirectory(target);
 		}
