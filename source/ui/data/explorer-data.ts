@@ -216,6 +216,8 @@ export function createExplorerData(options: {
 	sharedPath?: string | null;
 	/** Timers for triage retries (tests pass a fake). */
 	retryClock?: RetryClock;
+	/** Where a recompute runs off this thread (tests pass a thread that fails); default: jobs/compute-off-thread. */
+	computeThread?: {available(): boolean; start: typeof computeOffThread};
 }): ExplorerData {
 	const {metadata} = options;
 	let poller: LivePoller | null = null;
@@ -449,7 +451,8 @@ export function createExplorerData(options: {
 					(error: unknown) => finish(null, error instanceof Error ? error : new Error(String(error))),
 				);
 			};
-			if (!computeWorkerAvailable()) {
+			const thread = options.computeThread ?? {available: computeWorkerAvailable, start: computeOffThread};
+			if (!thread.available()) {
 				onThisThread();
 				return {
 					cancel() {
@@ -458,7 +461,7 @@ export function createExplorerData(options: {
 				};
 			}
 			// Compiled builds: the whole job on a worker (jobs/compute-job-worker.ts); this thread only lands rows.
-			let cancelWorker: (() => void) | null = computeOffThread(
+			let cancelWorker: (() => void) | null = thread.start(
 				// One compute thread beside the worker that stores: the two cores stay busy, and a second pool
 				// thread (its own heap) would not make the job faster while the screen thread needs its share.
 				{root, dbPath: options.dbPath, force, sessions, batchSize: 32, workers: 1},
@@ -466,10 +469,12 @@ export function createExplorerData(options: {
 					onProgress: (p) => listener.onProgress(p),
 					onStored: stored,
 					onDone: (summary) => finish(summary),
-					onFailed(error, opened) {
+					onFailed(error, how) {
 						cancelWorker = null;
-						// A database the worker cannot open on its own (a private snapshot): the job runs here.
-						if (!opened && !cancel.cancelled) onThisThread();
+						// A database the worker cannot open on its own (a private snapshot), or a thread that died (its
+						// heap cap reached, a crash): the job runs here (rows the worker stored are stored; a forced
+						// job computes them again, a stale one finds them fresh).
+						if (how !== 'failed' && !cancel.cancelled) onThisThread();
 						else finish(null, error);
 					},
 				},
