@@ -9,7 +9,8 @@ import path from 'node:path';
 import {ConfigError, locate, rootProblem, type Locations} from './config.js';
 import type {CommonOptions} from './common-options.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, type CommandIo} from './io.js';
-import {sanitizeBlock, sanitizeLine} from './text/sanitize.js';
+import {sanitizeLine} from './text/sanitize.js';
+import {describeUnexpected} from './text/unexpected-error.js';
 import {corruptMessage, isCorruptionError} from './store/corruption.js';
 import {stopQuietlyOnBrokenPipe} from './broken-pipe.js';
 import {hasOpenJournals, stateDirectory} from './jobs/actions/journal.js';
@@ -343,9 +344,7 @@ main().then(
 			process.exitCode = EXIT_FAILURE;
 			return;
 		}
-		io.stderr.write(
-			`sdstats: ${sanitizeBlock(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
-		);
+		io.stderr.write(`sdstats: ${describeUnexpected(error, process.env.SDSTATS_DEBUG === '1')}\n`);
 		process.exitCode = EXIT_FAILURE;
 	},
 );
