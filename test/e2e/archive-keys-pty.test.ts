@@ -1,8 +1,8 @@
 /**
  * `sdstats archive` in a real terminal (tmux): while folders move, Esc stops after the current session, and so
  * does Ctrl-C (read as a key then); the rest stay where they were, every session whole in one place, and the terminal is given back
- * in cooked mode. Across filesystems (a tmpfs; needs root, skipped with the reason elsewhere) so the copies last
- * long enough to press a key while they run.
+ * in cooked mode. Across filesystems (a tmpfs; needs root, skipped with the reason elsewhere), the archive held
+ * at a known point while the key is typed (see writeHold). And as a background job it runs to the end.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
