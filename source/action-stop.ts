@@ -2,7 +2,8 @@
  * How an archive, trash or undo on the command line is stopped after the session being moved: Ctrl-C (the
  * signal), and on a terminal Esc, read from the keyboard while folders move.
  *
- * The keys are read raw, and only while this process is the terminal's foreground job: a background job
+ * The keys are read raw, and only while this process is the terminal's foreground job (where that can be told:
+ * Linux's /proc; elsewhere Esc is not offered and Ctrl-C stays the signal): a background job
  * (`sdstats archive … --yes &`) that touched the terminal's modes would be stopped by the kernel (SIGTTOU), so
  * it keeps to the signal. While the keys are read raw the terminal sends no signals, so the keys that would
  * have sent them do here what they do in any program: Ctrl-C stops (as the signal would), Ctrl-Z suspends the
@@ -13,7 +14,7 @@
  */
 import process from 'node:process';
 import {EXIT_INTERRUPTED, type OutputStream} from './io.js';
-import {inTerminalForeground} from './terminal-foreground.js';
+import {inTerminalForeground, terminalForeground} from './terminal-foreground.js';
 
 /** The parts of the terminal's input the keys need (process.stdin; a fake in the tests). */
 export type KeyInput = {
@@ -33,6 +34,8 @@ export type StopHost = {
 	stderrIsTTY: boolean;
 	/** Whether this process is in the terminal's foreground process group right now. */
 	inForeground(): boolean;
+	/** Whether that can be told here at all (not without /proc): where not, Esc is neither offered nor read. */
+	canTellForeground(): boolean;
 	on(event: HostEvent, listener: () => void): unknown;
 	off(event: HostEvent, listener: () => void): unknown;
 	/** Sends a signal to this process (SIGTSTP to suspend, SIGQUIT to quit at once). */
@@ -57,6 +60,7 @@ function processHost(): StopHost {
 		stdin: process.stdin,
 		stderrIsTTY: process.stderr.isTTY === true,
 		inForeground: () => inTerminalForeground(),
+		canTellForeground: () => terminalForeground() !== null,
 		on: (event, listener) => process.on(event, listener),
 		off: (event, listener) => process.off(event, listener),
 		raise: (signal) => process.kill(process.pid, signal),
@@ -87,16 +91,18 @@ export async function withStopOnSigint(
 		giveBackTerminal();
 		host.exit(EXIT_INTERRUPTED);
 	};
-	const watchStopKeys = stopKeysPossible(host.stdin, host.stderrIsTTY)
-		? (): (() => void) => {
-				const watch = watchKeys(host, {onStop: stop, onInterrupt: onSigint});
-				giveBackTerminal = watch;
-				return () => {
-					watch();
-					giveBackTerminal = () => {};
-				};
-			}
-		: undefined;
+	// Where being in front cannot be told, the progress line must not offer a key that is never read.
+	const watchStopKeys =
+		stopKeysPossible(host.stdin, host.stderrIsTTY) && host.canTellForeground()
+			? (): (() => void) => {
+					const watch = watchKeys(host, {onStop: stop, onInterrupt: onSigint});
+					giveBackTerminal = watch;
+					return () => {
+						watch();
+						giveBackTerminal = () => {};
+					};
+				}
+			: undefined;
 	host.on('SIGINT', onSigint);
 	try {
 		const code = await body(cancel, watchStopKeys);

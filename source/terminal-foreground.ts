@@ -49,8 +49,14 @@ export function readOwnProcStat(): string | null {
 	}
 }
 
-/** Whether this process is, right now, in its terminal's foreground process group (false when unknown). */
-export function inTerminalForeground(readStat: () => string | null = readOwnProcStat): boolean {
+/** Whether this process is, right now, in its terminal's foreground process group; null when it cannot be told. */
+export function terminalForeground(readStat: () => string | null = readOwnProcStat): boolean | null {
 	const text = readStat();
-	return text !== null && isForegroundGroup(parseProcStat(text));
+	const groups = text === null ? null : parseProcStat(text);
+	return groups === null ? null : isForegroundGroup(groups);
+}
+
+/** As terminalForeground, with "cannot be told" taken as "no" (the safe side). */
+export function inTerminalForeground(readStat: () => string | null = readOwnProcStat): boolean {
+	return terminalForeground(readStat) === true;
 }

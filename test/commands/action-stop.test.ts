@@ -34,6 +34,8 @@ class FakeHost extends EventEmitter {
 	raised: string[] = [];
 	exits: number[] = [];
 	inForeground = (): boolean => this.front;
+	canTell = true;
+	canTellForeground = (): boolean => this.canTell;
 	raise = (signal: 'SIGTSTP' | 'SIGQUIT'): void => {
 		this.raised.push(signal);
 	};
@@ -108,6 +110,17 @@ describe('stop keys of archive, trash, undo', () => {
 		expect(host.stdin.modes).toEqual([]);
 		expect(host.stdin.reading).toBe(false);
 		expect(host.listening()).toBe(0);
+	});
+
+	it('where being in front cannot be told (no /proc): Esc is not offered, SIGINT only', async () => {
+		const host = new FakeHost();
+		host.canTell = false;
+		const result = await run(host, (cancel) => {
+			host.emit('SIGINT');
+			expect(cancel.cancelled).toBe(true);
+		});
+		expect(result).toMatchObject({code: 130, offered: false});
+		expect(host.stdin.modes).toEqual([]);
 	});
 
 	it('not a terminal: no keys offered, SIGINT only', async () => {

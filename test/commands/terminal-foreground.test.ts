@@ -8,6 +8,7 @@ import {
 	isForegroundGroup,
 	parseProcStat,
 	readOwnProcStat,
+	terminalForeground,
 } from '../../source/terminal-foreground.js';
 
 /** A /proc/<pid>/stat line: pid (comm) state ppid pgrp session tty_nr tpgid flags … */
@@ -52,6 +53,9 @@ describe('the decision', () => {
 		expect(inTerminalForeground(() => 'garbage')).toBe(false);
 		expect(inTerminalForeground(() => stat('sdstats', 31, 31))).toBe(true);
 		expect(inTerminalForeground(() => stat('sdstats', 31, 32))).toBe(false);
+		expect(terminalForeground(() => null)).toBeNull();
+		expect(terminalForeground(() => 'garbage')).toBeNull();
+		expect(terminalForeground(() => stat('sdstats', 31, -1))).toBe(false);
 	});
 
 	it.runIf(process.platform === 'linux')('reads this process’s own line on Linux', () => {
