@@ -8,6 +8,7 @@
  * handed to the app. A terminal that never answers stays on half blocks, or on the assumed cell size.
  */
 import {
+	DA1_REPLY,
 	decideProtocol,
 	insideTmux,
 	parseProbeReplies,
@@ -121,6 +122,8 @@ export function startProbe(options: {
 	/** The terminal's columns and rows when the replies arrive (a text-area reply is divided by them). */
 	grid?: () => {columns?: number; rows?: number};
 	setTimer?: SetTimer;
+	/** Called once the question is over, after onDecided: answered (DA1 came) or not (the timeout passed). */
+	onFinished?: (answered: boolean) => void;
 }): TerminalQuery {
 	const kind = options.query ?? 'protocol';
 	return queryTerminal({
@@ -128,33 +131,102 @@ export function startProbe(options: {
 		write: options.write,
 		timeoutMs: PROBE_TIMEOUT_MS,
 		...(options.setTimer ? {setTimer: options.setTimer} : {}),
-		onDone: (buffer) => {
-			const replies = parseProbeReplies(buffer, options.grid?.() ?? {});
-			const decision =
-				kind === 'protocol'
-					? decideProtocol({
-							env: options.env,
-							output: {isTTY: true, color: options.color},
-							setting: options.setting,
-							replies,
-						})
-					: {protocol: options.initial.protocol, tmux: options.initial.tmux, reason: options.initial.reason};
-			const cell = replies.cell ?? options.initial.cell;
-			if (
-				decision.protocol !== options.initial.protocol ||
-				cell.width !== options.initial.cell.width ||
-				cell.height !== options.initial.cell.height
-			) {
-				options.onDecided({
-					...options.initial,
-					protocol: decision.protocol,
-					tmux: decision.tmux,
-					cell,
-					reason: decision.reason,
-				});
-			}
+		onDone: (buffer, answered) => {
+			decide(buffer);
+			options.onFinished?.(answered);
 		},
 	});
+	function decide(buffer: string): void {
+		const replies = parseProbeReplies(buffer, options.grid?.() ?? {});
+		const decision =
+			kind === 'protocol'
+				? decideProtocol({
+						env: options.env,
+						output: {isTTY: true, color: options.color},
+						setting: options.setting,
+						replies,
+					})
+				: {protocol: options.initial.protocol, tmux: options.initial.tmux, reason: options.initial.reason};
+		const cell = replies.cell ?? options.initial.cell;
+		if (
+			decision.protocol !== options.initial.protocol ||
+			cell.width !== options.initial.cell.width ||
+			cell.height !== options.initial.cell.height
+		) {
+			options.onDecided({
+				...options.initial,
+				protocol: decision.protocol,
+				tmux: decision.tmux,
+				cell,
+				reason: decision.reason,
+			});
+		}
+	}
+}
+
+type Question = 'protocol' | 'cell';
+
+/**
+ * The explorer's questions, one at a time. The terminal answers in order, so a question asked while another is
+ * in flight waits for it: cancelling the first and asking at once would feed the first one's late replies and
+ * DA1 to the second, which would take the first cell size it saw and end on the first DA1 (a second font zoom
+ * within one round trip would report the previous size). Questions asked meanwhile make one more, after it (a
+ * protocol question covers a cell one). A question that timed out still owes its replies: they are skipped, up
+ * to and with their DA1, before later replies count.
+ */
+export function serialQuestions(
+	start: (question: Question, onFinished: (answered: boolean) => void) => TerminalQuery,
+): {ask(question: Question): void; feed(replies: string): void; cancel(): void} {
+	let current: TerminalQuery | null = null;
+	let next: Question | null = null;
+	let owed = 0;
+	let skipped = '';
+	let cancelled = false;
+	// Which question is the live one: a cancelled or replaced one that still reports is ignored.
+	let live: object | null = null;
+	const run = (question: Question): void => {
+		const token = {};
+		live = token;
+		const query = start(question, (answered) => {
+			if (live !== token) return;
+			live = null;
+			current = null;
+			if (!answered) owed++;
+			const queued = next;
+			next = null;
+			if (queued !== null && !cancelled) run(queued);
+		});
+		// Not when it finished within start itself (a reply fed at once; the next may be live already).
+		if (live === token) current = query;
+	};
+	const feed = (replies: string): void => {
+		if (owed > 0) {
+			skipped += replies;
+			const match = DA1_REPLY.exec(skipped);
+			if (!match) return;
+			const rest = skipped.slice(match.index + match[0].length);
+			skipped = '';
+			owed--;
+			if (rest) feed(rest);
+			return;
+		}
+		current?.feed(replies);
+	};
+	return {
+		ask(question) {
+			if (cancelled) return;
+			if (live === null) run(question);
+			else next = next === 'protocol' ? 'protocol' : question;
+		},
+		feed,
+		cancel() {
+			cancelled = true;
+			next = null;
+			live = null;
+			current?.cancel();
+			current = null;
+		},
+	};
 }
 
 /** How long the terminal's size must stay put before the cell size is asked again. */
