@@ -21,7 +21,7 @@ import type {PreviewServices} from './hooks/use-previews.js';
 import {createImageOverlay, overlayStdout} from './image-overlay.js';
 import {cacheCapBytes, evictThumbnails} from '../jobs/thumbnails/cache-eviction.js';
 import type {PreviewOutput} from './state/types.js';
-import {askAgainOnResize, filteringStdin, initialImages, startProbe} from './terminal-images.js';
+import {askAgainOnResize, filteringStdin, initialImages, serialQuestions, startProbe} from './terminal-images.js';
 
 /** The overlay draws graphics protocols only; half blocks are text in the frame. */
 function graphicsOf(protocol: Protocol | null): Exclude<Protocol, 'blocks'> | null {
@@ -92,8 +92,26 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	const overlay = createImageOverlay(graphicsOf(images.output.protocol), {tmux: images.output.tmux});
 	const thumbnails = createThumbnailService();
 	const outputListeners = new Set<(output: PreviewOutput) => void>();
-	let probe: {feed(replies: string): void; cancel(): void} | null = null;
-	const stdin = filteringStdin(process.stdin, (replies) => probe?.feed(replies));
+	// One question to the terminal at a time (see serialQuestions); `ask` below starts them.
+	let currentOutput = images.output;
+	const questions = serialQuestions((query, onFinished) =>
+		startProbe({
+			env: process.env,
+			write: (text) => process.stdout.write(text),
+			setting: imagesSetting,
+			color: options.color,
+			initial: currentOutput,
+			query,
+			grid: () => ({columns: process.stdout.columns, rows: process.stdout.rows}),
+			onDecided: (output) => {
+				currentOutput = output;
+				overlay.setProtocol(graphicsOf(output.protocol), output.tmux);
+				for (const listener of outputListeners) listener(output);
+			},
+			onFinished,
+		}),
+	);
+	const stdin = filteringStdin(process.stdin, (replies) => questions.feed(replies));
 	const stdout = overlayStdout(process.stdout, overlay);
 	const cacheCap = cacheCapBytes(process.env);
 	const cacheDir = cacheCap === null ? null : thumbnailCacheDir(process.env, os.homedir(), os.tmpdir());
@@ -109,7 +127,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	let stopAskingOnResize: () => void = () => undefined;
 	const cleanupPictures = (): void => {
 		stopAskingOnResize();
-		probe?.cancel();
+		questions.cancel();
 		thumbnails.close();
 		const text = overlay.cleanup();
 		if (text) {
@@ -161,26 +179,8 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 	// The thumbnail cache is trimmed to its cap a little after start (asynchronous I/O; a few stats per file).
 	if (cacheDir !== null && cacheCap !== null)
 		setTimeout(() => void evictThumbnails(cacheDir, cacheCap), 2000).unref();
-	let currentOutput = images.output;
-	const ask = (query: 'protocol' | 'cell'): void => {
-		probe?.cancel();
-		probe = startProbe({
-			env: process.env,
-			write: (text) => process.stdout.write(text),
-			setting: imagesSetting,
-			color: options.color,
-			initial: currentOutput,
-			query,
-			grid: () => ({columns: process.stdout.columns, rows: process.stdout.rows}),
-			onDecided: (output) => {
-				currentOutput = output;
-				overlay.setProtocol(graphicsOf(output.protocol), output.tmux);
-				for (const listener of outputListeners) listener(output);
-			},
-		});
-	};
 	// After the first frame: the answer arrives while the explorer is already usable.
-	if (images.query) ask(images.query);
+	if (images.query) questions.ask(images.query);
 	// A font zoom resizes the grid and the cells: the cell size is asked again once the size settles.
 	stopAskingOnResize = askAgainOnResize({
 		subscribe: (listener) => {
@@ -188,7 +188,7 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			return () => process.stdout.off('resize', listener);
 		},
 		ask: () => {
-			if (graphicsOf(currentOutput.protocol) !== null) ask('cell');
+			if (graphicsOf(currentOutput.protocol) !== null) questions.ask('cell');
 		},
 	});
 	process.on('SIGTERM', onSignal);

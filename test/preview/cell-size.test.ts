@@ -15,7 +15,13 @@ import {
 import {parseProbeReplies, PROBE_QUERY, PROBE_REPLY} from '../../source/core/preview/detect.js';
 import {queryTerminal, type SetTimer} from '../../source/core/preview/terminal-query.js';
 import {askCellSize, CELL_QUERY_TIMEOUT_MS} from '../../source/commands/terminal-cell.js';
-import {askAgainOnResize, initialImages, RESIZE_SETTLE_MS, startProbe} from '../../source/ui/terminal-images.js';
+import {
+	askAgainOnResize,
+	initialImages,
+	RESIZE_SETTLE_MS,
+	serialQuestions,
+	startProbe,
+} from '../../source/ui/terminal-images.js';
 import type {PreviewOutput} from '../../source/ui/state/types.js';
 
 const ESC = '\u001B';
@@ -458,5 +464,86 @@ describe('the explorer asks for the cell size too', () => {
 		expect(resize.listenerCount('resize')).toBe(0);
 		timers.fire();
 		expect(asked).toBe(1);
+	});
+});
+
+describe('the explorer asks one question at a time (review19 item 5)', () => {
+	/** The explorer's wiring: each question starts from the output the previous answer left. */
+	function explorer() {
+		const timers = manualTimers();
+		const written: string[] = [];
+		const cells: string[] = [];
+		let current: PreviewOutput = {
+			protocol: 'kitty',
+			tmux: false,
+			cell: {width: 10, height: 20},
+			depth: 'truecolor',
+			reason: 'kitty, from the environment',
+		};
+		const questions = serialQuestions((query, onFinished) =>
+			startProbe({
+				env: {TERM: 'xterm-kitty'},
+				write: (text) => written.push(text),
+				setting: 'auto',
+				color: true,
+				initial: current,
+				query,
+				onDecided: (next) => {
+					current = next;
+					cells.push(`${next.cell.width}x${next.cell.height}`);
+				},
+				onFinished,
+				setTimer: timers.setTimer,
+			}),
+		);
+		return {questions, timers, written, cells};
+	}
+
+	test('regression: a second zoom within one round trip reports the new size, not the previous one', () => {
+		const {questions, written, cells} = explorer();
+		questions.ask('cell');
+		questions.ask('cell');
+		questions.ask('cell');
+		// The second waits for the first; the third joins it.
+		expect(written).toEqual([CELL_QUERY]);
+		questions.feed(`${ESC}[6;18;9t${DA1}`);
+		expect(written).toEqual([CELL_QUERY, CELL_QUERY]);
+		questions.feed(`${ESC}[6;22;11t`);
+		questions.feed(DA1);
+		expect(cells).toEqual(['9x18', '11x22']);
+		expect(written).toHaveLength(2);
+	});
+
+	test('a question that timed out: its late replies (cut across chunks) are skipped, not read as the next one', () => {
+		const {questions, timers, written, cells} = explorer();
+		questions.ask('cell');
+		timers.fire();
+		expect(cells).toEqual([]);
+		questions.ask('cell');
+		expect(written).toEqual([CELL_QUERY, CELL_QUERY]);
+		for (const chunk of [`${ESC}[6;18;9t${ESC}[?6`, `2;4;22c${ESC}[6;2`, `2;11t${DA1}`]) questions.feed(chunk);
+		expect(cells).toEqual(['11x22']);
+		expect(timers.pending()).toBe(0);
+	});
+
+	test('cancelled (the explorer leaving): nothing more is asked, and late replies go nowhere', () => {
+		const {questions, timers, written, cells} = explorer();
+		questions.ask('cell');
+		questions.ask('cell');
+		questions.cancel();
+		questions.feed(`${ESC}[6;18;9t${DA1}`);
+		questions.ask('cell');
+		expect(written).toEqual([CELL_QUERY]);
+		expect(cells).toEqual([]);
+		expect(timers.pending()).toBe(0);
+	});
+
+	test('a protocol question asked meanwhile is not replaced by a cell one (it covers the cell size)', () => {
+		const {questions, written} = explorer();
+		questions.ask('cell');
+		questions.ask('protocol');
+		questions.ask('cell');
+		questions.feed(DA1);
+		expect(written).toEqual([CELL_QUERY, PROBE_QUERY]);
 	});
 });
