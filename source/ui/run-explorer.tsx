@@ -108,10 +108,18 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 				overlay.setProtocol(graphicsOf(output.protocol), output.tmux);
 				for (const listener of outputListeners) listener(output);
 			},
-			onFinished,
+			onFinished: (answered) => {
+				onFinished(answered);
+				// A reply's start held back from Ink that never became a reply is Ink's after all.
+				if (!questions.waiting()) stdin.releaseHeld();
+			},
 		}),
 	);
-	const stdin = filteringStdin(process.stdin, (replies) => questions.feed(replies));
+	const stdin = filteringStdin(
+		process.stdin,
+		(replies) => questions.feed(replies),
+		() => questions.waiting(),
+	);
 	const stdout = overlayStdout(process.stdout, overlay);
 	const cacheCap = cacheCapBytes(process.env);
 	const cacheDir = cacheCap === null ? null : thumbnailCacheDir(process.env, os.homedir(), os.tmpdir());

@@ -70,24 +70,63 @@ export function initialImages(
 type Readable = NodeJS.ReadStream;
 
 /**
- * A stdin for Ink from which the probe's replies are removed (collected for `onReplies`); every other byte is
- * Ink's as before.
+ * The start of a reply cut at the end of a read: `ESC [ ?` (DA1), `ESC [ 4 ;` / `ESC [ 6 ;` (the sizes), `ESC _ G`
+ * (kitty), `ESC P >` (XTVERSION), `ESC [` alone, and what may follow before the reply's last byte (a whole key
+ * such as an arrow, `ESC [ A`, or PageDown, `ESC [ 6 ~`, never ends like that). A lone ESC is not held: that is the
+ * Esc key, far likelier than a reply cut just after its first byte.
  */
-export function filteringStdin(stdin: Readable, onReplies: (replies: string) => void): Readable {
+const REPLY_START = /\u001B(?:\[(?:\?[\d;]*|[46](?:;[\d;]*)?)?|_G[^\u001B]*\u001B?|P>(?:\|[^\u001B]*\u001B?)?)$/;
+
+/**
+ * A stdin for Ink from which the probe's replies are removed (collected for `onReplies`); every other byte is
+ * Ink's as before. While a question is out (`waiting`), the start of a reply cut at the end of a read is held
+ * back and joined to the next read, so its halves never reach Ink as keys (Esc, digits, a `t` that would open
+ * the tag prompt); `releaseHeld` gives Ink what is still held once the question is over (it was not a reply).
+ */
+export function filteringStdin(
+	stdin: Readable,
+	onReplies: (replies: string) => void,
+	waiting: () => boolean = () => false,
+): Readable & {releaseHeld(): void} {
+	let held = '';
+	let released = '';
+	const filter = (text: string): string => {
+		const whole = held + text;
+		held = '';
+		const replies = whole.match(PROBE_REPLY);
+		if (replies) onReplies(replies.join(''));
+		let rest = replies ? whole.replace(PROBE_REPLY, '') : whole;
+		const cut = waiting() ? REPLY_START.exec(rest) : null;
+		if (cut) {
+			held = cut[0];
+			rest = rest.slice(0, cut.index);
+		}
+		return rest;
+	};
 	const strip = (chunk: unknown): unknown => {
 		if (chunk === null) return null;
 		const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : null;
-		if (text === null || !text.includes('\u001B')) return chunk;
-		const replies = text.match(PROBE_REPLY);
-		if (!replies) return chunk;
-		onReplies(replies.join(''));
-		const rest = text.replace(PROBE_REPLY, '');
+		if (text === null || (!text.includes('\u001B') && held === '')) return chunk;
+		const rest = filter(text);
 		return typeof chunk === 'string' ? rest : Buffer.from(rest, 'utf8');
+	};
+	const releaseHeld = (): void => {
+		if (held === '') return;
+		released += held;
+		held = '';
+		// Ink reads on 'readable'; the bytes come from `read` below.
+		stdin.emit('readable');
 	};
 	return new Proxy(stdin, {
 		get(target, property, receiver) {
+			if (property === 'releaseHeld') return releaseHeld;
 			if (property === 'read') {
 				return (...args: unknown[]) => {
+					if (released !== '') {
+						const text = released;
+						released = '';
+						return text;
+					}
 					// A chunk that held only replies is skipped: Ink must not see an empty key.
 					for (;;) {
 						const chunk = strip((target.read as (...a: unknown[]) => unknown)(...args));
@@ -102,7 +141,7 @@ export function filteringStdin(stdin: Readable, onReplies: (replies: string) => 
 			const value: unknown = Reflect.get(target, property, receiver);
 			return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
 		},
-	});
+	}) as Readable & {releaseHeld(): void};
 }
 
 /**
@@ -176,7 +215,7 @@ type Question = 'protocol' | 'cell';
  */
 export function serialQuestions(
 	start: (question: Question, onFinished: (answered: boolean) => void) => TerminalQuery,
-): {ask(question: Question): void; feed(replies: string): void; cancel(): void} {
+): {ask(question: Question): void; feed(replies: string): void; cancel(): void; waiting(): boolean} {
 	let current: TerminalQuery | null = null;
 	let next: Question | null = null;
 	let owed = 0;
@@ -219,6 +258,7 @@ export function serialQuestions(
 			else next = next === 'protocol' ? 'protocol' : question;
 		},
 		feed,
+		waiting: () => live !== null,
 		cancel() {
 			cancelled = true;
 			next = null;

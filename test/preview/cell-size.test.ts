@@ -4,6 +4,7 @@
  * command's wait on a fake terminal: no sleeps, the clock is the test's.
  */
 import {EventEmitter} from 'node:events';
+import {PassThrough} from 'node:stream';
 import {describe, expect, test} from 'vitest';
 import {
 	CELL_QUERY,
@@ -17,6 +18,7 @@ import {queryTerminal, type SetTimer} from '../../source/core/preview/terminal-q
 import {askCellSize, CELL_QUERY_TIMEOUT_MS} from '../../source/commands/terminal-cell.js';
 import {
 	askAgainOnResize,
+	filteringStdin,
 	initialImages,
 	RESIZE_SETTLE_MS,
 	serialQuestions,
@@ -545,5 +547,63 @@ describe('the explorer asks one question at a time (review19 item 5)', () => {
 		questions.ask('cell');
 		questions.feed(DA1);
 		expect(written).toEqual([CELL_QUERY, PROBE_QUERY]);
+	});
+});
+
+describe('replies cut across reads never reach Ink as keys (review19 item 5)', () => {
+	function keys(waiting: {now: boolean}) {
+		const source = new PassThrough();
+		source.setEncoding('utf8');
+		const replies: string[] = [];
+		const stdin = filteringStdin(
+			source as unknown as NodeJS.ReadStream,
+			(text) => replies.push(text),
+			() => waiting.now,
+		);
+		/** One read as the terminal delivers it, and what Ink gets from it. */
+		const read = (chunk: string): string => {
+			source.write(chunk);
+			let got = '';
+			for (let part = stdin.read() as string | null; part !== null; part = stdin.read() as string | null)
+				got += part;
+			return got;
+		};
+		return {stdin, read, replies, source};
+	}
+
+	test('a size reply and DA1 cut anywhere: Ink gets only the keys around them', () => {
+		const reply = `${ESC}[6;18;9t${DA1}`;
+		for (let cut = 3; cut < reply.length; cut++) {
+			// Cut just after an ESC: that ESC reads as the Esc key (which is never held back).
+			if (reply[cut - 1] === ESC) continue;
+			const {read, replies} = keys({now: true});
+			const got = read(`j${reply.slice(0, cut)}`) + read(`${reply.slice(cut)}k`);
+			expect(got, `cut at ${cut}`).toBe('jk');
+			expect(replies.join(''), `cut at ${cut}`).toBe(reply);
+		}
+	});
+
+	test('no question out: nothing is held (a key is never delayed)', () => {
+		const {read} = keys({now: false});
+		expect(read(`${ESC}[6;18;`)).toBe(`${ESC}[6;18;`);
+	});
+
+	test('the Esc key alone, or an arrow key, is not held while a question is out', () => {
+		const {read} = keys({now: true});
+		expect(read(ESC)).toBe(ESC);
+		expect(read(`${ESC}[A`)).toBe(`${ESC}[A`);
+		expect(read(`${ESC}[6~`)).toBe(`${ESC}[6~`);
+	});
+
+	test('held bytes that never became a reply are given to Ink when the question is over', () => {
+		const waiting = {now: true};
+		const {read, stdin, source} = keys(waiting);
+		expect(read(`${ESC}[?62;`)).toBe('');
+		waiting.now = false;
+		let readable = 0;
+		source.on('readable', () => readable++);
+		stdin.releaseHeld();
+		expect(readable).toBeGreaterThan(0);
+		expect(stdin.read()).toBe(`${ESC}[?62;`);
 	});
 });
