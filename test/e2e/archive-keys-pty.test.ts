@@ -213,3 +213,42 @@ describe.skipIf(tmuxMissing)(
 		);
 	},
 );
+
+describe.skipIf(skipReason !== null)(`Ctrl-Z during an archive${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+	// While the keys are read raw the terminal sends no SIGTSTP: Ctrl-Z arrives as a key and must still suspend
+	// the job (the terminal given back first), and `fg` must bring it back to finish the moves.
+	it('suspends the job as usual; `fg` resumes it and it runs to the end', {timeout: 180_000}, async () => {
+		// Across filesystems, as above, so the moves last long enough for the key to be read while they run.
+		const mounted = mountTmpfs(256 * 1024 * 1024);
+		if ('reason' in mounted) throw new Error(mounted.reason);
+		mounts.push(mounted);
+		const target = path.join(mounted.dir, 'archive');
+		fs.mkdirSync(target);
+		const ws = makeWorkspace('sdstats-archive-tstp-');
+		const count = SESSIONS;
+		for (let i = 0; i < count; i++)
+			writeSession(ws.root, sessionName(i), {images: 4, numImages: 4, bytes: 40_000 + i});
+		await computeRoot(ws.root, ws.dbPath);
+		const session = `sdstats-archive-tstp-${process.pid}`;
+		tmuxSessions.push(session);
+		tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', 'bash --norc --noprofile -i');
+		const line = `SDSTATS_STATE_DIR=${JSON.stringify(path.join(ws.base, 'state'))} ${JSON.stringify(process.execPath)} --import ${JSON.stringify(writeHold(ws.base))} ${JSON.stringify(CLI_PATH)} archive --root ${JSON.stringify(ws.root)} --to ${JSON.stringify(target)} --filter '' --yes`;
+		tmux('send-keys', '-t', session, '-l', line);
+		tmux('send-keys', '-t', session, 'Enter');
+		await waitFor(
+			() => (fs.existsSync(path.join(ws.base, 'held')) ? true : null),
+			'the archive to be held',
+			() => `pane:\n${pane(session)}`,
+		);
+		tmux('send-keys', '-t', session, 'C-z');
+		fs.writeFileSync(path.join(ws.base, 'go'), '');
+		await waitForPane(session, (t) => /Stopped/.test(t), 'the job to be suspended');
+		expect(sessionsIn(ws.root).size).toBeGreaterThan(0);
+		tmux('send-keys', '-t', session, '-l', 'fg; echo EXIT=$?');
+		tmux('send-keys', '-t', session, 'Enter');
+		const ended = await waitForPane(session, (t) => /^EXIT=\d+$/m.test(t), 'the archive to end');
+		expect(ended).toMatch(/^EXIT=0$/m);
+		expect(sessionsIn(target).size).toBe(count);
+		expect(sessionsIn(ws.root).size).toBe(0);
+	});
+});
