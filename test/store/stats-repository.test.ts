@@ -396,3 +396,49 @@ describe('repository', () => {
 		});
 	});
 });
+
+describe('rows a recompute lands', () => {
+	it('getListedChanged reads only rows that differ from the shown ones, field by field, and names ids without a row', () => {
+		const {db, repository} = freshStore();
+		// A wide integer (a bigint), a triage row, plain and shared strings: every kind of field compares.
+		const text =
+			'{"status": "ongoing", "snapshot": {"generation_params": {"seed_base": 9007199254740993, "num_images": 4}}, "images": [{}, {}]}';
+		repository.save(
+			computeSession(input('20251101_101010-a', {kind: 'bytes', bytes: Buffer.from(text), mtimeNs: 1n}, 3)),
+			'fp',
+		);
+		for (const name of ['20251102_101010-b', '20251103_101010-c'])
+			repository.save(computeSession(input(name, goodManifest(name, 2), 1)), 'fp');
+		db.prepare(
+			`INSERT INTO session_metadata (session_id, session_path, is_test, is_complete, is_favorite, user_rating, user_note, tags, created_at, updated_at)
+			 VALUES ('20251101_101010-a', '/r/20251101_101010-a', 0, 1, 1, 'like', 'a note', '["x"]', 'now', 'now')`,
+		).run();
+		const ids = ['20251101_101010-a', '20251102_101010-b', '20251103_101010-c'];
+		const shown = new Map(repository.getListed(ids).map((row) => [row.session_id, row]));
+		// Stored again unchanged: nothing is read.
+		for (const id of ids) repository.save(computeSession(input(id, goodManifest(id, 2), 1)), 'fp');
+		repository.save(
+			computeSession(input('20251101_101010-a', {kind: 'bytes', bytes: Buffer.from(text), mtimeNs: 1n}, 3)),
+			'fp',
+		);
+		expect(repository.getListedChanged([...ids, 'gone'], (id) => shown.get(id))).toEqual({
+			rows: [],
+			missing: ['gone'],
+		});
+		// A changed stat, a changed triage field, and a session the list does not show are read, whole.
+		repository.save(computeSession(input('20251102_101010-b', goodManifest('b', 2), 2)), 'fp');
+		db.prepare(
+			`UPDATE session_metadata SET user_note = 'another note' WHERE session_id = '20251101_101010-a'`,
+		).run();
+		const {rows, missing} = repository.getListedChanged(ids, (id) =>
+			id === '20251103_101010-c' ? undefined : shown.get(id),
+		);
+		expect(missing).toEqual([]);
+		expect(rows).toEqual(repository.getListed(ids));
+		expect(rows.map((r) => [r.session_id, r.images_actual, r.user_note])).toEqual([
+			['20251101_101010-a', 3, 'another note'],
+			['20251102_101010-b', 2, null],
+			['20251103_101010-c', 1, null],
+		]);
+	});
+});
