@@ -22,7 +22,7 @@ import {
 import {boxResize, meanColourError, type RgbImage} from '../../source/core/preview/pixels.js';
 import {encodeFor, pixelBox} from '../../source/jobs/thumbnails/thumbnail.js';
 import {decodeToFit, encodeJpeg, encodePng} from '../../source/jobs/thumbnails/decode.js';
-import {gradientImage, pngOf} from '../helpers/images.js';
+import {gradientImage, noisyImage, pngOf} from '../helpers/images.js';
 
 const CELL = {width: 10, height: 20};
 /** A 1216×832-shaped render, smaller so the suite stays quick on a loaded machine. */
@@ -159,6 +159,26 @@ describe('sixel', () => {
 				const decoded = pngDecode(fs.readFileSync(path.join(dir, 'out.png')));
 				expect([decoded.width, decoded.height]).toEqual([image.width, image.height]);
 				expect(meanColourError(decoded, reference(image.width, image.height))).toBeLessThan(PALETTE_256);
+			} finally {
+				fs.rmSync(dir, {recursive: true, force: true});
+			}
+		},
+	);
+
+	test.skipIf(!sixel2png)(
+		`libsixel's sixel2png decodes a grid cell of a noisy render (thousands of colours, a band per six rows) to its pixels${sixel2png ? '' : ' (skipped: sixel2png not installed; apt-get install libsixel-bin)'}`,
+		() => {
+			const image = noisyImage(120, 82, 11);
+			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdstats-sixel-'));
+			try {
+				fs.writeFileSync(path.join(dir, 'in.six'), sixelImage(image));
+				const run = spawnSync('sixel2png', ['-i', path.join(dir, 'in.six'), '-o', path.join(dir, 'out.png')], {
+					encoding: 'utf8',
+				});
+				expect(run.status, run.stderr).toBe(0);
+				const decoded = pngDecode(fs.readFileSync(path.join(dir, 'out.png')));
+				expect([decoded.width, decoded.height]).toEqual([120, 82]);
+				expect(meanColourError(decoded, image)).toBeLessThan(PALETTE_256);
 			} finally {
 				fs.rmSync(dir, {recursive: true, force: true});
 			}

@@ -165,9 +165,10 @@ export async function encodePng(image: RgbImage): Promise<Buffer> {
 		.toBuffer();
 }
 
-export async function encodeJpeg(image: RgbImage, quality = 85): Promise<Buffer> {
+/** `optimise: false` skips the second pass that optimises the Huffman tables (faster, a slightly larger file). */
+export async function encodeJpeg(image: RgbImage, quality = 85, options: {optimise?: boolean} = {}): Promise<Buffer> {
 	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
-		.jpeg({quality})
+		.jpeg({quality, optimiseCoding: options.optimise ?? true})
 		.toBuffer();
 }
 
