@@ -82,12 +82,23 @@ export type Thumbnail =
 	  }
 	| {ok: false; reason: string};
 
-/** The pixel box a protocol fills for cols×rows cells (half blocks: one pixel across, two down, per cell). */
+/**
+ * The pixel box a protocol fills for cols×rows cells (half blocks: one pixel across, two down, per cell).
+ * Sixel draws in bands of 6 pixel rows, and some terminals (Konsole 22.12, seen under Xvfb) paint a last band
+ * whole even past the image's declared height: a box of 289 rows showed 294, covering the top of the caption
+ * row below. A sixel box is therefore a whole number of bands, so nothing can reach below its cells.
+ */
 export function pixelBox(protocol: Protocol, cols: number, rows: number, cell: CellPixels): Box {
-	return protocol === 'blocks'
-		? {width: cols, height: rows * 2}
-		: {width: cols * cell.width, height: rows * cell.height};
+	if (protocol === 'blocks') return {width: cols, height: rows * 2};
+	const height = rows * cell.height;
+	return {
+		width: cols * cell.width,
+		height: protocol === 'sixel' && height >= SIXEL_BAND ? height - (height % SIXEL_BAND) : height,
+	};
 }
+
+/** Pixel rows in one sixel band. */
+const SIXEL_BAND = 6;
 
 async function readCached(file: string): Promise<RgbImage | null> {
 	let bytes: Buffer;
