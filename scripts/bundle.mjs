@@ -231,8 +231,7 @@ async function bundle(outdir, entryPoints) {
 		target: 'node20',
 		// Native addons: each finds its compiled .node file (sharp: in its @img/sharp-<platform> package) relative
 		// to its own package.
-		// sixel: its bundled UPNG assigns an undeclared global, which only CommonJS' sloppy mode allows.
-		external: ['better-sqlite3', 'sharp', 'sixel', 'react-devtools-core'],
+		external: ['better-sqlite3', 'sharp', 'react-devtools-core'],
 		define: {'process.env.NODE_ENV': '"production"'},
 		// The CommonJS parts (React) call require() for Node's own modules; an ES module has none.
 		banner: {

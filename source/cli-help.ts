@@ -14,6 +14,7 @@ export const QUERY_HELP = `
     sweep:yes  fav:yes  test:no  complete:yes     yes or no
     completion:<80  images:>=100                  <, <=, >, >=, = or a range 50..80
     created:>2025-10-01  created:7d               a date compared, a day, a range a..b, or recent (24h, 7d, 2w)
+    created:<30d                                  older than that (never a session without a date)
     tag:redo  rating:like                         rating: like, dislike or none
     source:png  source:v1,phase1                  where the values came from: manifest, v1, phase1, png
                                                   (the images' parameters), comfyui, header, files

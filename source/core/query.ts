@@ -13,8 +13,9 @@
  *   size:832x1216         width × height (any of several)
  *   sweep:yes             seed sweeps (yes/no); fav:, test:, complete: (the user's flags) alike
  *   completion:<80        completion % compared (<, <=, >, >=, =) or a range 50..80; images: alike (images found)
- *   created:>2025-10-01   created date compared, a day (created:2025-10-01), a range (a..b), or recent (7d, 24h, 2w)
- *                         (a created value that is not a date matches only created:none)
+ *   created:>2025-10-01   created date compared, a day (created:2025-10-01), a range (a..b), or recent (7d, 24h, 2w);
+ *                         created:<30d is older than that (a session without a date matches neither, where
+ *                         -created:30d keeps it); a created value that is not a date matches only created:none
  *   tag:redo              has the tag (any of several)
  *   rating:like           like, dislike or none
  *   is:incomplete         the explorer's `i` preset
@@ -76,6 +77,8 @@ export type FieldValue =
 	| {type: 'date'; op: Comparison; value: string}
 	| {type: 'date-range'; from: string; to: string}
 	| {type: 'recent'; amount: number; unit: 'h' | 'd' | 'w'}
+	/** Created before that long ago (`created:<30d`): unlike `-created:30d`, never a session without a date. */
+	| {type: 'older'; amount: number; unit: 'h' | 'd' | 'w'}
 	| {type: 'rating'; values: Array<'like' | 'dislike' | 'none'>}
 	| {type: 'is'; value: IsValue};
 
@@ -254,8 +257,16 @@ function parseValue(field: QueryField, raw: string, position: number, verbatim: 
 		return {type: 'compare', op, value: parseNumber(rest, position + (raw.length - rest.length), field)};
 	}
 	if (field === 'created') {
-		const recent = /^(\d+)([hdw])$/.exec(raw);
-		if (recent) return {type: 'recent', amount: Number(recent[1]), unit: recent[2] as 'h' | 'd' | 'w'};
+		// A moment that long ago, compared like a date: `<30d` before it (older), `30d` or `>30d` since it.
+		const relative = /^(<=|>=|<|>)?(\d+)([hdw])$/.exec(raw);
+		if (relative) {
+			const older = relative[1] === '<' || relative[1] === '<=';
+			return {
+				type: older ? 'older' : 'recent',
+				amount: Number(relative[2]),
+				unit: relative[3] as 'h' | 'd' | 'w',
+			};
+		}
 		const range = /^(.+)\.\.(.+)$/.exec(raw);
 		if (range) {
 			const from = parseDate(range[1]!, position);
@@ -399,6 +410,8 @@ function formatValue(field: QueryField, value: FieldValue): string {
 			return `${value.from}..${value.to}`;
 		case 'recent':
 			return `${value.amount}${value.unit}`;
+		case 'older':
+			return `<${value.amount}${value.unit}`;
 		case 'rating':
 			return value.values.join(',');
 		case 'is':

@@ -166,6 +166,11 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 				const since = nowMs - value.amount * UNIT_MS[value.unit];
 				return (v) => v.created !== '' && epochMsFromIso(v.created) >= since;
 			}
+			if (value.type === 'older') {
+				const before = nowMs - value.amount * UNIT_MS[value.unit];
+				// Not a date: NaN, which is older than nothing.
+				return (v) => v.created !== '' && epochMsFromIso(v.created) < before;
+			}
 			if (value.type === 'none') return (v) => createdDay(v.created) === null;
 			if (value.type === 'date-range') {
 				return (v) => {

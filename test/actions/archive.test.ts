@@ -242,7 +242,7 @@ describe('sdstats archive within one filesystem', () => {
 		expect([...sessionsIn(archiveDir(ws)).keys()]).toEqual(['20251003_100000-dead']);
 	});
 
-	it('selects with the query language: complete sweeps older than 30 days (state:complete sweep:yes -created:30d)', async () => {
+	it('selects with the query language: complete sweeps older than 30 days (state:complete sweep:yes created:<30d)', async () => {
 		// Named by their creation time, as the generator names them: 40 and 5 days ago (one clock reading).
 		const now = Date.now();
 		const named = (daysAgo: number, name: string): string =>
@@ -270,7 +270,7 @@ describe('sdstats archive within one filesystem', () => {
 			});
 			writeSession(w.root, named(40, 'old_aborted_sweep'), {...sweep, images: 1, status: 'aborted'});
 		});
-		const result = await archive(ws, {filter: 'state:complete sweep:yes -created:30d'});
+		const result = await archive(ws, {filter: 'state:complete sweep:yes created:<30d'});
 		expect(result.stderr).toBe('');
 		expect(result.stdout).toContain('archived 1 session');
 		expect([...sessionsIn(archiveDir(ws)).keys()]).toEqual([named(40, 'old_sweep')]);

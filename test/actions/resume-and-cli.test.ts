@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {JournalWriter} from '../../source/jobs/actions/journal.js';
-import {ResumeStopped, writeResumePlanIn} from '../../source/jobs/actions/resume-plan.js';
+import {buildResumePlan, ResumeStopped, writeResumePlanIn} from '../../source/jobs/actions/resume-plan.js';
 import {computeRoot, sessionName, sessionsIn, writeSession} from '../helpers/action-fixtures.js';
 import {runCli} from '../helpers/run-cli.js';
 import {actionWorkspace, resume} from './action-harness.js';
@@ -61,6 +61,35 @@ describe('sdstats resume', () => {
 		).toThrow(ResumeStopped);
 		expect(read).toEqual([sessionName(0), sessionName(1)]);
 		expect(fs.readdirSync(ws.base).filter((f) => f.startsWith('sdstats-resume'))).toEqual([]);
+	});
+
+	it('names every root its sessions come from, not only the first open one (regression: root was the first root)', () => {
+		const ws = actionWorkspace();
+		const other = path.join(ws.base, 'second-root');
+		fs.mkdirSync(other);
+		const variations = {Hair: ['a', 'b']};
+		writeSession(ws.root, sessionName(0), {images: 1, numImages: 2, variations, status: 'aborted'});
+		writeSession(other, sessionName(1), {images: 1, numImages: 2, variations, status: 'aborted'});
+		const candidate = (root: string, i: number) => ({
+			sessionId: sessionName(i),
+			state: 'aborted' as const,
+			createdAt: null,
+			folder: path.join(root, sessionName(i)),
+		});
+		const both = buildResumePlan(ws.root, [candidate(ws.root, 0), candidate(other, 1)], {
+			includeRunning: false,
+			nowMs: Date.now(),
+		});
+		expect(both.root).toBeNull();
+		expect(both.roots).toEqual([path.resolve(ws.root), path.resolve(other)]);
+		expect(both.sessions.map((s) => s.session_path)).toEqual([
+			path.join(path.resolve(ws.root), sessionName(0)),
+			path.join(path.resolve(other), sessionName(1)),
+		]);
+		// Sessions of the second root alone: that root, not the first open one.
+		const second = buildResumePlan(ws.root, [candidate(other, 1)], {includeRunning: false, nowMs: Date.now()});
+		expect(second.root).toBe(path.resolve(other));
+		expect(second.roots).toEqual([path.resolve(other)]);
 	});
 
 	it('asks for -o', async () => {

@@ -60,6 +60,9 @@ describe('parseQuery', () => {
 		['created:7d', {type: 'recent', amount: 7, unit: 'd'}],
 		['created:24h', {type: 'recent', amount: 24, unit: 'h'}],
 		['created:2w', {type: 'recent', amount: 2, unit: 'w'}],
+		['created:>7d', {type: 'recent', amount: 7, unit: 'd'}],
+		['created:<30d', {type: 'older', amount: 30, unit: 'd'}],
+		['created:<=12h', {type: 'older', amount: 12, unit: 'h'}],
 		['tag:redo', {type: 'text', values: ['redo']}],
 		['rating:like', {type: 'rating', values: ['like']}],
 		['rating:dislike,none', {type: 'rating', values: ['dislike', 'none']}],
@@ -95,7 +98,7 @@ describe('parseQuery', () => {
 
 	it('formats back to text that parses to the same query', () => {
 		for (const text of [
-			'pony "red fox" -blurry state:partial,stalled model:"sd xl" completion:<80 images:>=100 created:>2025-10-01 created:7d tag:redo fav:yes rating:like is:incomplete -state:complete completion:50..80',
+			'pony "red fox" -blurry state:partial,stalled model:"sd xl" completion:<80 images:>=100 created:>2025-10-01 created:7d created:<30d tag:redo fav:yes rating:like is:incomplete -state:complete completion:50..80',
 			'sweep:no mode:comb sampler:euler,dpm created:2025-10-01..2025-10-31',
 		]) {
 			const once = parseQuery(text);

@@ -14,6 +14,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
 import {sheetLayout} from '../../source/core/preview/layout.js';
 import type {CellPixels} from '../../source/core/preview/pixels.js';
+import {pixelBox} from '../../source/jobs/thumbnails/thumbnail.js';
 import {CLI_PATH} from '../helpers/run-cli.js';
 import {makeWorkspace} from '../helpers/temp.js';
 import {
@@ -119,10 +120,13 @@ async function previewInXterm(
 	};
 }
 
-/** How large each picture must be on the screen for cells of `cell` pixels: fitted into its reserved box. */
+/**
+ * How large each picture must be on the screen for cells of `cell` pixels: fitted into its reserved box, which
+ * for sixel is a whole number of 6-row bands (see pixelBox).
+ */
 function expectedPicture(cell: CellPixels): {width: number; height: number} {
 	const layout = sheetLayout(COLOURS.length, COLS, ROWS, PICTURE.width / PICTURE.height, cell)!;
-	const box = {width: layout.cellCols * cell.width, height: layout.cellRows * cell.height};
+	const box = pixelBox('sixel', layout.cellCols, layout.cellRows, cell);
 	const scale = Math.min(box.width / PICTURE.width, box.height / PICTURE.height);
 	return {width: Math.round(PICTURE.width * scale), height: Math.round(PICTURE.height * scale)};
 }

@@ -22,6 +22,17 @@ export function gradientImage(width: number, height: number, seed: number): RgbI
 	return {width, height, data};
 }
 
+/** `gradientImage` with a little noise in every channel: thousands of colours, like a real render's pixels. */
+export function noisyImage(width: number, height: number, seed: number): RgbImage {
+	const image = gradientImage(width, height, seed);
+	let state = seed * 7919 + 1;
+	for (let i = 0; i < image.data.length; i++) {
+		state = (state * 1103515245 + 12345) % 2 ** 31;
+		image.data[i] = Math.max(0, Math.min(255, image.data[i]! + ((state >> 16) % 21) - 10));
+	}
+	return image;
+}
+
 export async function pngOf(image: RgbImage): Promise<Buffer> {
 	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
 		.png()

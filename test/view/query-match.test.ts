@@ -34,3 +34,26 @@ describe('compileQuery with several terms', () => {
 		expect(matching('is:incomplete forest done')).toEqual([]);
 	});
 });
+
+describe('compileQuery with relative created dates', () => {
+	// TEST_NOW is 2025-11-20 12:00 UTC: one session 19 days old, one 2 days old, one whose folder name has no date.
+	const dated = [
+		storedSession('20251101_100000-old', {numImages: 2, images: 2, status: 'completed'}),
+		storedSession('20251118_100000-new', {numImages: 2, images: 2, status: 'completed'}),
+		{...storedSession('no_date_here', {numImages: 2, images: 2, status: 'completed'}), session_created_at: null},
+	].map((row) => toSessionView(row, TEST_NOW, 10 * 60_000));
+	const ids = (text: string): string[] => dated.filter(compileQuery(query(text), TEST_NOW)).map((v) => v.id);
+
+	it('created:<10d is older than ten days and never a session without a date (regression: only -created:10d said "older", and it took undated ones)', () => {
+		expect(dated[2]!.created).toBe('');
+		expect(ids('created:<10d')).toEqual(['20251101_100000-old']);
+		expect(ids('created:<=10d')).toEqual(['20251101_100000-old']);
+		expect(ids('-created:10d')).toEqual(['20251101_100000-old', 'no_date_here']);
+	});
+
+	it('created:10d and created:>10d are the last ten days', () => {
+		expect(ids('created:10d')).toEqual(['20251118_100000-new']);
+		expect(ids('created:>10d')).toEqual(['20251118_100000-new']);
+		expect(ids('created:<3w')).toEqual([]);
+	});
+});

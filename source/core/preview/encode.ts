@@ -4,16 +4,16 @@
  * - kitty graphics protocol: a PNG sent inside APC sequences in 4096-byte base64 chunks (kovidgoyal/kitty
  *   docs/graphics-protocol.rst); `q=2` so the terminal never answers into our input, `C=1` so the cursor stays.
  * - iTerm2 inline images: the whole file (JPEG: ~5 KB a thumbnail, which matters over SSH) in one OSC 1337.
- * - sixel: the `sixel` package's encoder fed our median-cut palette (quantize.ts: its own quantiser cost ~50 ms
- *   of CPU a thumbnail, ours ~3 ms), pixels of exactly the box's size.
+ * - sixel: our median-cut palette (quantize.ts) and our encoder of its indices (sixel.ts; each says why it is not
+ *   the `sixel` package's), pixels of exactly the box's size.
  * - half blocks: `▀` with the upper pixel as foreground and the lower as background, true colour or the xterm
  *   256-colour cube; ordinary text, so Ink lays it out like any other line.
  *
  * Pure: bytes in, strings out.
  */
-import sixel from 'sixel';
 import {quantize} from './quantize.js';
-import {toRgba, type RgbImage} from './pixels.js';
+import {sixelIndexed} from './sixel.js';
+import type {RgbImage} from './pixels.js';
 
 export {PROTOCOLS, type Protocol} from './protocol.js';
 
@@ -141,11 +141,10 @@ export function itermImage(file: Uint8Array, options: {cols: number; rows: numbe
 
 /** A sixel image of exactly the image's pixels, at most 256 colours (the register count terminals agree on). */
 export function sixelImage(image: RgbImage): string {
-	if (image.width === 0 || image.height === 0)
-		return sixel.image2sixel(toRgba(image), image.width, image.height, 256, 1);
-	const {palette, rgba} = quantize(image, 256);
 	// Background select 1: pixels the image leaves out keep what is under them (there are none: all opaque).
-	return `${sixel.introducer(1)}${sixel.sixelEncode(rgba, image.width, image.height, palette)}${sixel.FINALIZER}`;
+	if (image.width === 0 || image.height === 0) return `${ESC}P0;1;q${ST}`;
+	const {palette, indices} = quantize(image, 256);
+	return sixelIndexed(indices, image.width, image.height, palette);
 }
 
 /**

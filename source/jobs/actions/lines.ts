@@ -47,7 +47,7 @@ export function planLines(plan: ActionPlan): string[] {
 				? 'copy, verify, remove'
 				: 'rename';
 		lines.push(
-			`  ${sanitizeLine(move.sessionId).padEnd(width)}  ${String(move.files).padStart(6)} files  ${(move.bytes === null ? '' : formatBytes(move.bytes)).padStart(9)}  → ${sanitizeLine(where(plan, move.to))}  (${how})`,
+			`  ${sanitizeLine(move.sessionId).padEnd(width)}  ${String(move.files).padStart(6)} ${move.files === 1 ? 'file ' : 'files'}  ${(move.bytes === null ? '' : formatBytes(move.bytes)).padStart(9)}  → ${sanitizeLine(where(plan, move.to))}  (${how})`,
 		);
 	}
 	if (plan.skipped.length > 0) {

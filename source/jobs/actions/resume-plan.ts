@@ -21,7 +21,10 @@ export type ResumeCandidate = {
 
 export type ResumePlan = {
 	generated_at: string;
-	root: string;
+	/** The results root every listed session is in; null when they come from several (then see `roots`). */
+	root: string | null;
+	/** Every results root the listed sessions come from, in the order first met (one, usually). */
+	roots: string[];
 	sessions: Array<(CombinatorialResume | RandomResume) & {session_path: string; state: string}>;
 	skipped: Array<{session_id: string; reason: string}>;
 	total_missing: number | bigint;
@@ -50,14 +53,22 @@ export function buildResumePlan(
 	const plan: ResumePlan = {
 		generated_at: new Date(options.nowMs).toISOString(),
 		root: base,
+		roots: [],
 		sessions: [],
 		skipped: [],
 		total_missing: 0,
 	};
 	let total = 0n;
+	// With several open roots (the explorer, `--root` repeated) one `root` would name only the first one's.
+	const roots = new Set<string>();
 	for (const [done, candidate] of candidates.entries()) {
 		if (options.cancel?.cancelled) throw new ResumeStopped('stopped before every session was read');
 		options.onSession?.(done, candidates.length, candidate.sessionId);
+		const folder =
+			candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId
+				? path.resolve(candidate.folder)
+				: path.join(base, candidate.sessionId);
+		roots.add(path.dirname(folder));
 		const skip = (reason: string): void => {
 			plan.skipped.push({session_id: candidate.sessionId, reason});
 		};
@@ -69,10 +80,6 @@ export function buildResumePlan(
 			skip('running (the generator is still at it; add --include-running to plan it anyway)');
 			continue;
 		}
-		const folder =
-			candidate.folder !== undefined && path.basename(candidate.folder) === candidate.sessionId
-				? path.resolve(candidate.folder)
-				: path.join(base, candidate.sessionId);
 		const insight = insightFor(folder, candidate.sessionId, {
 			running: candidate.state === 'running',
 			sessionCreatedAt: candidate.createdAt,
@@ -89,6 +96,8 @@ export function buildResumePlan(
 		total += BigInt(report.missing_count);
 		plan.sessions.push({...report, session_path: folder, state: candidate.state ?? 'unknown'});
 	}
+	plan.roots = roots.size > 0 ? [...roots] : [base];
+	plan.root = plan.roots.length === 1 ? plan.roots[0]! : null;
 	plan.total_missing = total <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(total) : total;
 	options.onSession?.(candidates.length, candidates.length, null);
 	return plan;

@@ -159,15 +159,10 @@ export async function resizeToFit(image: RgbImage, box: Box): Promise<RgbImage> 
 	};
 }
 
-export async function encodePng(image: RgbImage): Promise<Buffer> {
+/** `optimise: false` skips the second pass that optimises the Huffman tables (faster, a slightly larger file). */
+export async function encodeJpeg(image: RgbImage, quality = 85, options: {optimise?: boolean} = {}): Promise<Buffer> {
 	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
-		.png({compressionLevel: 6})
-		.toBuffer();
-}
-
-export async function encodeJpeg(image: RgbImage, quality = 85): Promise<Buffer> {
-	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
-		.jpeg({quality})
+		.jpeg({quality, optimiseCoding: options.optimise ?? true})
 		.toBuffer();
 }
 
