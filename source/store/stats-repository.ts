@@ -266,6 +266,10 @@ export class StatsRepository {
 		[number, string, string, string, string],
 		[string, string | null]
 	>;
+	private readonly selectFingerprintText: Database.Statement<
+		[string, number, string, string, string, string, string],
+		[number, string | null]
+	>;
 	private readonly selectMarkOne: Database.Statement<[string], [string, string, string | null, number | null]>;
 	private readonly selectIds: Database.Statement<[string, string], [string, string]>;
 	private readonly hasStats: Database.Statement<[string], {one: number}>;
@@ -364,6 +368,15 @@ export class StatsRepository {
 		this.selectFingerprints = db
 			.prepare<[number, string, string, string, string], [string, string | null]>(
 				`SELECT s.session_id, CASE WHEN s.stats_version = ? THEN b.fingerprint END
+				 FROM session_stats s LEFT JOIN sdstats_session_state b ${fingerprintIndex} ON b.session_id = s.session_id
+				 WHERE s.session_path > ? AND s.session_path < ? AND instr(substr(s.session_path, length(?) + 1), ?) = 0`,
+			)
+			.raw(true);
+		// The same rows as one text, `id SEP fingerprint SEP id SEP fingerprint…` (an empty fingerprint for none),
+		// with their count: see fingerprints().
+		this.selectFingerprintText = db
+			.prepare<[string, number, string, string, string, string, string], [number, string | null]>(
+				`SELECT count(*), group_concat(s.session_id || ? || ifnull(CASE WHEN s.stats_version = ? THEN b.fingerprint END, ''), ?)
 				 FROM session_stats s LEFT JOIN sdstats_session_state b ${fingerprintIndex} ON b.session_id = s.session_id
 				 WHERE s.session_path > ? AND s.session_path < ? AND instr(substr(s.session_path, length(?) + 1), ?) = 0`,
 			)
@@ -658,15 +671,17 @@ export class StatsRepository {
 	 */
 	fingerprints(root: string, statsVersion: number): StoredMarks {
 		const [low, high] = rootRange(root);
-		const byId = new Map<string, string | null>();
-		for (const [sessionId, fingerprint] of this.selectFingerprints.iterate(
-			statsVersion,
-			low,
-			high,
-			rootPrefix(root),
-			path.sep,
-		))
-			byId.set(sessionId, fingerprint);
+		const prefix = rootPrefix(root);
+		const byId = this.fingerprintsAsText(statsVersion, low, high, prefix) ?? new Map<string, string | null>();
+		if (byId.size === 0)
+			for (const [sessionId, fingerprint] of this.selectFingerprints.iterate(
+				statsVersion,
+				low,
+				high,
+				prefix,
+				path.sep,
+			))
+				byId.set(sessionId, fingerprint);
 		return {
 			get(sessionId) {
 				const fingerprint = byId.get(sessionId);
@@ -676,6 +691,38 @@ export class StatsRepository {
 			has: (sessionId) => byId.has(sessionId),
 			keys: () => byId.keys(),
 		};
+	}
+
+	/**
+	 * fingerprints() read as one text and split: one value out of SQLite instead of a row array and two strings
+	 * per session (a nothing-changed compute of 10,000 sessions: 38 → 28 ms, and less for the garbage collector).
+	 * Exact or nothing: the text splits into exactly two parts per counted row only when no id or fingerprint
+	 * holds the separator (a path separator, which a session id never holds; a row another program wrote might),
+	 * and null when it does not, for the row-by-row read. An empty fingerprint reads as none: sdstats never
+	 * stores one, and neither matches a folder's (fingerprintMatches).
+	 */
+	private fingerprintsAsText(
+		statsVersion: number,
+		low: string,
+		high: string,
+		prefix: string,
+	): Map<string, string | null> | null {
+		const [count, text] = this.selectFingerprintText.get(
+			path.sep,
+			statsVersion,
+			path.sep,
+			low,
+			high,
+			prefix,
+			path.sep,
+		)!;
+		if (count === 0 || text === null) return null;
+		const parts = text.split(path.sep);
+		if (parts.length !== count * 2) return null;
+		const byId = new Map<string, string | null>();
+		for (let i = 0; i < parts.length; i += 2) byId.set(parts[i]!, parts[i + 1] || null);
+		// Two rows of one id (not possible with session_id the key, but then the counts would differ): row by row.
+		return byId.size === count ? byId : null;
 	}
 
 	/** What the last compute saw of each session of the root: to tell, by fingerprint, what changed since. */

@@ -280,6 +280,45 @@ describe('repository', () => {
 		});
 	});
 
+	it('fingerprints read as one text give the same marks as row by row: none stored, another version, an empty root', () => {
+		const {repository} = freshStore();
+		expect([...repository.fingerprints('/data/r', 1).keys()]).toEqual([]);
+		const names = Array.from({length: 300}, (_, i) => `20251001_${String(100000 + i)}-s${i}`);
+		for (const [i, name] of names.entries())
+			repository.save(
+				computeSession(input(name, {kind: 'missing'}, 1, '/data/r')),
+				i % 7 === 0 ? null : `${i}.25:-L1`,
+			);
+		const compact = repository.fingerprints('/data/r', 1);
+		const marks = repository.marks('/data/r');
+		expect([...compact.keys()].sort()).toEqual([...marks.keys()].sort());
+		for (const [id, mark] of marks)
+			expect(compact.get(id), id).toEqual(
+				mark.fingerprint === null ? {fingerprint: null, stats_version: null} : mark,
+			);
+		expect(compact.get(names[0]!)).toEqual({fingerprint: null, stats_version: null});
+		expect(compact.get(names[1]!)).toEqual({fingerprint: '1.25:-L1', stats_version: 1});
+		for (const id of names)
+			expect(repository.fingerprints('/data/r', 2).get(id)).toEqual({fingerprint: null, stats_version: null});
+	});
+
+	it('regression: an id holding the separator (a row another program wrote) does not shift the fingerprints read as one text', () => {
+		const {db, repository} = freshStore();
+		for (const name of ['20251001_100000-a', '20251002_100000-b', '20251003_100000-c'])
+			repository.save(computeSession(input(name, {kind: 'missing'}, 1, '/data/r')), `fp-${name}`);
+		// Another program's row: its id holds the path separator, its path is still directly under the root.
+		db.prepare('UPDATE session_stats SET session_id = ? WHERE session_id = ?').run('odd/id', '20251002_100000-b');
+		db.prepare('UPDATE sdstats_session_state SET session_id = ? WHERE session_id = ?').run(
+			'odd/id',
+			'20251002_100000-b',
+		);
+		const compact = repository.fingerprints('/data/r', 1);
+		expect([...compact.keys()].sort()).toEqual(['20251001_100000-a', '20251003_100000-c', 'odd/id']);
+		expect(compact.get('20251001_100000-a')).toEqual({fingerprint: 'fp-20251001_100000-a', stats_version: 1});
+		expect(compact.get('odd/id')).toEqual({fingerprint: 'fp-20251002_100000-b', stats_version: 1});
+		expect(compact.get('20251003_100000-c')).toEqual({fingerprint: 'fp-20251003_100000-c', stats_version: 1});
+	});
+
 	it('reads the filesystem root as a results root', () => {
 		const {repository} = freshStore();
 		repository.save(computeSession(input('20251001_100000-top', {kind: 'missing'}, 1, '/')), 'fp');
