@@ -220,8 +220,14 @@ export async function encodeFor(
 			cols,
 			rows,
 		};
+	// Without optimised Huffman tables: ~0.4 ms less a cell for ~0.3 KB more (the same pixels).
 	if (protocol === 'iterm')
-		return {text: itermImage(await encodeJpeg(image, 85), {cols, rows, name}), lines: null, cols, rows};
+		return {
+			text: itermImage(await encodeJpeg(image, 85, {optimise: false}), {cols, rows, name}),
+			lines: null,
+			cols,
+			rows,
+		};
 	return {text: sixelImage(image), lines: null, cols, rows};
 }
 
