@@ -519,7 +519,8 @@ export async function picturesSection(cli: string, runs: number, only: string | 
 	if (want('sheet'))
 		for (const protocol of ['kitty', 'iterm', 'sixel', 'blocks'] as const)
 			await sheetFigures(where, protocol, runs);
-	if (want('grid')) for (const protocol of ['kitty', 'sixel'] as const) await gridFigures(where, protocol, runs);
+	if (want('grid'))
+		for (const protocol of ['kitty', 'iterm', 'sixel', 'blocks'] as const) await gridFigures(where, protocol, runs);
 	if (want('keys')) await keysWhileLoading(where, Math.max(1, Math.ceil(runs / 2)));
 	if (want('memory')) await memoryFigures(cli, where, ownVipsThreads);
 	console.log(`  (medians; CPU is the process's, every thread; load at the end ${os.loadavg()[0]!.toFixed(1)})`);

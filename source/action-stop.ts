@@ -12,7 +12,7 @@
  * that safe, as with a second Ctrl-C). SIGTERM and SIGHUP give the terminal back before the process ends with
  * the conventional status (128 + the signal's number), as the default action would have ended it.
  */
-import process from 'node:process';
+// The global `process`: importing node:process as an ES module builds stdin at load (see source/cli.ts).
 import {EXIT_INTERRUPTED, type OutputStream} from './io.js';
 import {inTerminalForeground, terminalForeground} from './terminal-foreground.js';
 

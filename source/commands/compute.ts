@@ -9,7 +9,6 @@ import {resolveSessionFolder, SessionIdError} from '../scan/session-path.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CommandIo} from '../io.js';
-import {toJson} from '../format/json.js';
 import {createProgressReporter} from './progress-line.js';
 import {rootsOf} from '../config.js';
 
@@ -27,6 +26,11 @@ export type ComputeCommandOptions = CommonOptions & {
 };
 
 const MAX_REASONS_SHOWN = 20;
+
+/** Loaded only for --json: the JSON writer brings the Python-compatible number reader with it. */
+async function jsonWriter(): Promise<(value: unknown) => string> {
+	return (await import('../format/json.js')).toJson;
+}
 
 export function summaryLine(s: ComputeSummary): string {
 	const head = s.cancelled ? `cancelled after ${s.computed}/${s.planned}: ` : '';
@@ -88,7 +92,7 @@ export async function computeCommand(options: ComputeCommandOptions, io: Command
 			results.push({root: root.name, path: root.path, ...summary});
 		}
 	}
-	if (options.json) io.stdout.write(`${toJson(results)}\n`);
+	if (options.json) io.stdout.write(`${(await jsonWriter())(results)}\n`);
 	// One root that cannot be read does not fail the others; none at all does.
 	return failures === roots.length ? EXIT_FAILURE : code;
 }
@@ -159,7 +163,7 @@ async function computeRoot(options: ComputeCommandOptions, io: CommandIo): Promi
 		opened.db.close();
 	}
 	if (options.json) {
-		io.stdout.write(`${toJson(summary)}\n`);
+		io.stdout.write(`${(await jsonWriter())(summary)}\n`);
 	} else {
 		for (const {session_id, reason} of summary.errors.slice(0, MAX_REASONS_SHOWN)) {
 			io.stderr.write(`unreadable: ${sanitizeLine(session_id)}: ${sanitizeLine(reason)}\n`);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import {computeFolders, type FolderOutcome, type FolderTask} from './compute-folder.js';
+import type {FolderOutcome, FolderTask} from './compute-folder.js';
 import type {WorkerReply, WorkerRequest} from './compute-worker.js';
 
 export type BatchRunner = {
@@ -30,6 +30,8 @@ export function inlineRunner(): BatchRunner {
 		async run(tasks, nowMs) {
 			// Yield first so a UI on this thread can paint and read keys between batches.
 			await new Promise((resolve) => setImmediate(resolve));
+			// Loaded at the first batch: a nothing-changed compute never parses the manifest readers and the calculator.
+			const {computeFolders} = await import('./compute-folder.js');
 			return computeFolders(tasks, nowMs);
 		},
 		async close() {},

@@ -98,7 +98,8 @@ export function checkStale(options: StaleCheckOptions): Promise<StaleResult> {
 	return new Promise((resolve, reject) => {
 		const worker = new Worker(WORKER_SCRIPT, {
 			workerData: {root: options.root, dbPath: options.dbPath} satisfies StaleWorkerRequest,
-			resourceLimits: {maxYoungGenerationSizeMb: 8},
+			// A small young generation, as the compute threads have: its garbage is each folder's stat, short-lived.
+			resourceLimits: {maxYoungGenerationSizeMb: 2},
 		});
 		worker.once('message', (result: StaleResult | {error: string}) => {
 			void worker.terminate();

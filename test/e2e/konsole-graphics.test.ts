@@ -1,15 +1,17 @@
 /**
  * End-to-end pictures in Konsole (Debian's 22.12, a Qt terminal, under Xvfb), the one terminal here that draws
- * all three graphics protocols: sixel (what sdstats picks by itself in Konsole, from KONSOLE_VERSION), kitty's
- * graphics and iTerm2's inline images (the protocol of iTerm2, WezTerm and VS Code's terminal, none of which
- * can run here). For each, `sdstats preview` runs in Konsole and a screenshot (xwd) must show the session's
- * four solid colours in the sheet's order, each fitted into the box of cells sdstats reserved at the cell size
- * Konsole itself reports, and nothing of a picture's box below its reserved rows. The last is the regression:
- * Konsole paints a sixel image's last 6-row band whole, past the image's declared height, so a box of 289 rows
- * showed 294 and covered the top of the caption row below it. Skipped, with the reason, where Konsole, Xvfb or
- * xwd are not installed (Debian: apt-get install konsole xvfb x11-apps).
+ * all three graphics protocols: kitty's graphics (what sdstats picks by itself in Konsole), sixel, and iTerm2's
+ * inline images (the protocol of iTerm2, WezTerm and VS Code's terminal, none of which can run here). For each,
+ * `sdstats preview` runs in Konsole and a screenshot (xwd) must show the session's four solid colours in the
+ * sheet's order, each fitted into the box of cells sdstats reserved at the cell size Konsole itself reports, and
+ * nothing of a picture's box below its reserved rows (regression: Konsole paints a sixel image's last 6-row band
+ * whole, past the image's declared height, so a box of 289 rows showed 294 over the caption row below it).
+ * Then the explorer, keys typed with xdotool: its side-panel sheet must leave the screen when the help opens
+ * (regression: sdstats drew sixel in Konsole, whose sixel pixels no text can erase, and the sheet stayed over
+ * the help), come back when it closes, and be gone after quitting. Skipped, with the reason, where Konsole,
+ * Xvfb, xwd or xdotool are not installed (Debian: apt-get install konsole xvfb x11-apps xdotool).
  */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
@@ -34,9 +36,11 @@ import {
 	type Screenshot,
 } from '../helpers/x-screen.js';
 
-const missing = missingTools(['konsole', 'Xvfb', 'xwd']);
+const missing = missingTools(['konsole', 'Xvfb', 'xwd', 'xdotool']);
 const SKIP =
-	missing.length > 0 ? ` (skipped: ${missing.join(', ')} not installed; apt-get install konsole xvfb x11-apps)` : '';
+	missing.length > 0
+		? ` (skipped: ${missing.join(', ')} not installed; apt-get install konsole xvfb x11-apps xdotool)`
+		: '';
 
 const NAME = '20251001_100000-colours';
 const COLS = 100;
@@ -70,12 +74,55 @@ function konsoleEnv(base: string, display: string): NodeJS.ProcessEnv {
 	};
 }
 
+/** Konsole on `display` running `command` (sh -c) in a grid of that size; its output in base/konsole.log. */
+function startKonsole(
+	base: string,
+	display: string,
+	command: string,
+	grid: {columns: number; rows: number},
+): ChildProcess {
+	fs.mkdirSync(path.join(base, 'runtime'), {recursive: true, mode: 0o700});
+	const log = path.join(base, 'konsole.log');
+	return spawn(
+		'konsole',
+		[
+			'--nofork',
+			'--hide-menubar',
+			'--hide-tabbar',
+			'-p',
+			`TerminalColumns=${grid.columns}`,
+			'-p',
+			`TerminalRows=${grid.rows}`,
+			'-e',
+			'sh',
+			'-c',
+			command,
+		],
+		{stdio: ['ignore', fs.openSync(log, 'w'), fs.openSync(log, 'a')], env: konsoleEnv(base, display)},
+	);
+}
+
+/** Types keys into the window that has the focus (X's XTEST: Konsole takes them as a user's). */
+function typeKeys(display: string, ...keys: string[]): void {
+	const window = spawnSync('xdotool', ['search', '--class', 'konsole'], {
+		encoding: 'utf8',
+		env: {...process.env, DISPLAY: display},
+	});
+	const id = window.stdout.trim().split('\n')[0];
+	expect(id, `xdotool found no Konsole window: ${window.stderr}`).toBeTruthy();
+	const run = (args: string[]): void => {
+		const result = spawnSync('xdotool', args, {encoding: 'utf8', env: {...process.env, DISPLAY: display}});
+		expect(result.status, `xdotool ${args.join(' ')}: ${result.stderr}`).toBe(0);
+	};
+	run(['windowfocus', '--sync', id!]);
+	run(['key', '--clearmodifiers', ...keys]);
+}
+
 type Drawn = {patches: Array<Patch | null>; cell: {width: number; height: number}; shot: Screenshot};
 
 /** Runs the preview in Konsole (`protocol` null: sdstats chooses) and reads the screen once all colours show. */
 async function previewInKonsole(protocol: Protocol | null): Promise<Drawn> {
 	const {base, root} = makeWorkspace();
-	fs.mkdirSync(path.join(base, 'runtime'), {mode: 0o700});
 	await colourSession(root, NAME);
 	const xvfb = await startXvfb('1280x800');
 	started.push(xvfb.process);
@@ -95,23 +142,7 @@ async function previewInKonsole(protocol: Protocol | null): Promise<Drawn> {
 		'sleep 120',
 	].join('; ');
 	const log = path.join(base, 'konsole.log');
-	const konsole = spawn(
-		'konsole',
-		[
-			'--nofork',
-			'--hide-menubar',
-			'--hide-tabbar',
-			'-p',
-			`TerminalColumns=${COLS + 10}`,
-			'-p',
-			'TerminalRows=32',
-			'-e',
-			'sh',
-			'-c',
-			command,
-		],
-		{stdio: ['ignore', fs.openSync(log, 'w'), fs.openSync(log, 'a')], env: konsoleEnv(base, xvfb.display)},
-	);
+	const konsole = startKonsole(base, xvfb.display, command, {columns: COLS + 10, rows: 32});
 	started.push(konsole);
 	let exited = false;
 	konsole.on('exit', () => (exited = true));
@@ -190,17 +221,17 @@ function expectFitted(drawn: Drawn, protocol: Protocol): void {
 
 describe('pictures in a real Konsole', () => {
 	test.skipIf(SKIP !== '')(
-		`sdstats picks sixel in Konsole by itself, and its pictures stay inside their cells${SKIP}`,
+		`sdstats picks its protocol in Konsole by itself: the pictures, in order, fitted to its cells${SKIP}`,
 		async () => {
-			expectFitted(await previewInKonsole(null), 'sixel');
+			expectFitted(await previewInKonsole(null), 'kitty');
 		},
 		120_000,
 	);
 
 	test.skipIf(SKIP !== '')(
-		`kitty's graphics protocol in Konsole: the pictures, in order, fitted to its cells${SKIP}`,
+		`sixel in Konsole: the pictures, in order, and nothing of them below their cells${SKIP}`,
 		async () => {
-			expectFitted(await previewInKonsole('kitty'), 'kitty');
+			expectFitted(await previewInKonsole('sixel'), 'sixel');
 		},
 		120_000,
 	);
@@ -211,5 +242,63 @@ describe('pictures in a real Konsole', () => {
 			expectFitted(await previewInKonsole('iterm'), 'iterm');
 		},
 		120_000,
+	);
+});
+
+describe('the explorer in a real Konsole', () => {
+	test.skipIf(SKIP !== '')(
+		`the side panel's sheet leaves the screen when the help opens, comes back when it closes, and is gone after quitting${SKIP}`,
+		async () => {
+			const {base, root} = makeWorkspace();
+			await colourSession(root, NAME);
+			const xvfb = await startXvfb('1600x1000');
+			started.push(xvfb.process);
+			const cellFile = path.join(base, 'cell');
+			const done = path.join(base, 'done');
+			const command = [
+				'before=$(stty -g)',
+				awaitTerminalAnswer(cellFile),
+				// At 150 columns the details sit beside the list, with the contact sheet of the only session.
+				`'${process.execPath}' '${CLI_PATH}' --root '${root}' 2> '${path.join(base, 'stderr')}'`,
+				`echo $? > '${done}'`,
+				'sleep 120',
+			].join('; ');
+			const konsole = startKonsole(base, xvfb.display, command, {columns: 150, rows: 45});
+			started.push(konsole);
+			await until(() => fs.existsSync(cellFile) && fs.statSync(cellFile).size > 0, 'Konsole to answer');
+			const colours = (): Array<Patch | null> | null => {
+				const shot = screenshot(xvfb.display);
+				return typeof shot === 'string' ? null : colourPatches(shot, 12);
+			};
+			const allShown = (patches: Array<Patch | null> | null): boolean =>
+				patches !== null && patches.every((p) => p !== null);
+			const noneShown = (patches: Array<Patch | null> | null): boolean =>
+				patches !== null && patches.every((p) => p === null);
+			let last: Array<Patch | null> | null = null;
+			const seen = (test: (patches: Array<Patch | null> | null) => boolean) => (): boolean =>
+				test((last = colours()));
+
+			await until(seen(allShown), 'the sheet on the screen', 60_000).catch(() => undefined);
+			expect(last, `the sheet; stderr: ${fs.readFileSync(path.join(base, 'stderr'), 'utf8')}`).not.toContain(
+				null,
+			);
+			expect(readingOrder(last!)).toEqual([0, 1, 2, 3]);
+
+			typeKeys(xvfb.display, 'question');
+			await until(seen(noneShown), 'the sheet to leave with the help', 20_000).catch(() => undefined);
+			expect(last, 'the pictures left on the screen over the help').toEqual(COLOURS.map(() => null));
+
+			typeKeys(xvfb.display, 'Escape');
+			await until(seen(allShown), 'the sheet back after the help', 20_000).catch(() => undefined);
+			expect(last, 'the sheet after closing the help').not.toContain(null);
+			expect(readingOrder(last!)).toEqual([0, 1, 2, 3]);
+
+			typeKeys(xvfb.display, 'q');
+			await until(() => fs.existsSync(done), 'the explorer to quit', 20_000);
+			expect(fs.readFileSync(done, 'utf8').trim()).toBe('0');
+			await until(seen(noneShown), 'the screen without pictures after quitting', 20_000).catch(() => undefined);
+			expect(last, 'pictures left on the screen after quitting').toEqual(COLOURS.map(() => null));
+		},
+		150_000,
 	);
 });

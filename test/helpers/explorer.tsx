@@ -189,6 +189,11 @@ export function fakeData(
 		// Whole rows stand for lean ones here (a StoredSession has every listed field); a test can tell the two
 		// calls apart.
 		fetchListed: (ids) => lookup(ids),
+		// The rows fetchListed gives (a test's own fetchListed too) except those the list shows as they are.
+		fetchChanged(ids, shown) {
+			const found = data.fetchListed(ids);
+			return {rows: found.rows.filter((row) => shown(row.session_id) !== row), missing: found.missing};
+		},
 		versions: async () => currentVersions(),
 		async externalChanges(known) {
 			data.externalPolls++;

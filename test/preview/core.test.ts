@@ -106,6 +106,11 @@ describe('protocol detection', () => {
 		expect(protocolFromEnvironment({TERM_PROGRAM: 'vscode'})).toBe('iterm');
 		expect(protocolFromEnvironment({TERM: 'foot'})).toBe('sixel');
 		expect(protocolFromEnvironment({WT_SESSION: 'x'})).toBe('sixel');
+		// Konsole's sixel and iTerm2 pictures cannot be erased by text (regression: the sheet stayed over the
+		// help); kitty placements can be deleted. Before 22.04 Konsole had no pictures at all.
+		expect(protocolFromEnvironment({KONSOLE_VERSION: '221203', TERM: 'xterm-256color'})).toBe('kitty');
+		expect(protocolFromEnvironment({KONSOLE_VERSION: '220400'})).toBe('kitty');
+		expect(protocolFromEnvironment({KONSOLE_VERSION: '211202'})).toBe('blocks');
 		expect(protocolFromEnvironment({TERM: 'linux'})).toBe('blocks');
 		expect(protocolFromEnvironment({TERM: 'xterm-256color'})).toBeNull();
 	});
@@ -171,6 +176,10 @@ describe('protocol detection', () => {
 		});
 		const kitty = parseProbeReplies('\u001B_Gi=31;OK\u001B\\\u001B[?62;c');
 		expect(decideProtocol({env, output: tty, setting: 'auto', replies: kitty})).toMatchObject({protocol: 'kitty'});
+		const konsole = parseProbeReplies('\u001B_Gi=31;OK\u001B\\\u001BP>|Konsole 22.12.3\u001B\\\u001B[?62;4c');
+		expect(decideProtocol({env, output: tty, setting: 'auto', replies: konsole})).toMatchObject({
+			protocol: 'kitty',
+		});
 		const plain = parseProbeReplies('\u001B[?1;2c');
 		expect(decideProtocol({env, output: tty, setting: 'auto', replies: plain})).toMatchObject({protocol: 'blocks'});
 		expect(decideProtocol({env, output: tty, setting: 'auto', replies: parseProbeReplies('')})).toMatchObject({

@@ -70,6 +70,7 @@ describe('the sixel encoder', () => {
 		['a height that is not a multiple of six', 37, 13],
 		['one column', 1, 9],
 		['one pixel', 1, 1],
+		['full screen (its own tables, let go after)', 640, 480],
 	])('%s (%i×%i) decodes back to its palette colours at its exact size', (_name, width, height) => {
 		const image = noisyImage(width, height, width + height);
 		const {palette, indices} = quantize(image, 256);
@@ -79,6 +80,13 @@ describe('the sixel encoder', () => {
 		expect([decoded.width, decoded.height]).toEqual([width, height]);
 		// Registers are given in percent: each channel within 255/200 of the palette colour.
 		expect(meanColourError(decoded, {width, height, data: expected})).toBeLessThan(1.3);
+	});
+
+	test('a cell after a full-screen picture is encoded as before it (the reused buffers let go and made again)', () => {
+		const cell = noisyImage(120, 82, 5);
+		const before = sixelImage(cell);
+		sixelImage(noisyImage(900, 700, 6));
+		expect(sixelImage(cell)).toBe(before);
 	});
 
 	test('one colour: a run per band, nothing else', () => {

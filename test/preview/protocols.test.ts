@@ -21,12 +21,15 @@ import {
 } from '../../source/core/preview/encode.js';
 import {boxResize, meanColourError, type RgbImage} from '../../source/core/preview/pixels.js';
 import {encodeFor, pixelBox} from '../../source/jobs/thumbnails/thumbnail.js';
-import {decodeToFit, encodeJpeg, encodePng} from '../../source/jobs/thumbnails/decode.js';
+import {decodeToFit, encodeJpeg} from '../../source/jobs/thumbnails/decode.js';
+import {pngOfPixels} from '../../source/core/preview/png.js';
 import {gradientImage, noisyImage, pngOf} from '../helpers/images.js';
 
 const CELL = {width: 10, height: 20};
 /** A 1216×832-shaped render, smaller so the suite stays quick on a loaded machine. */
 const SOURCE = gradientImage(416, 608, 3);
+/** The same with a render's grain: its payload needs several kitty chunks (a smooth gradient now fits in one). */
+const GRAINY = noisyImage(416, 608, 3);
 
 /** The thresholds, per channel on 0–255: lossless paths only differ by the scaling filter. */
 const LOSSLESS = 6;
@@ -34,8 +37,13 @@ const JPEG = 8;
 const PALETTE_256 = 12;
 const CUBE_256 = 20;
 
-async function fitted(cols: number, rows: number, protocol: 'kitty' | 'iterm' | 'sixel' | 'blocks'): Promise<RgbImage> {
-	const result = await decodeToFit(await pngOf(SOURCE), pixelBox(protocol, cols, rows, CELL));
+async function fitted(
+	cols: number,
+	rows: number,
+	protocol: 'kitty' | 'iterm' | 'sixel' | 'blocks',
+	source = SOURCE,
+): Promise<RgbImage> {
+	const result = await decodeToFit(await pngOf(source), pixelBox(protocol, cols, rows, CELL));
 	if (!result.ok) throw new Error(result.reason);
 	return result.image;
 }
@@ -48,13 +56,13 @@ function pngDecode(bytes: Buffer): RgbImage {
 }
 
 /** The source, downscaled by our reference box filter to the size the protocol shows. */
-function reference(width: number, height: number): RgbImage {
-	return boxResize(SOURCE, width, height);
+function reference(width: number, height: number, source = SOURCE): RgbImage {
+	return boxResize(source, width, height);
 }
 
 describe('kitty graphics', () => {
 	test('the base64 PNG payload, chunked at 4096 bytes, decodes to the downscaled source at cols×rows cells', async () => {
-		const image = await fitted(16, 12, 'kitty');
+		const image = await fitted(16, 12, 'kitty', GRAINY);
 		const encoded = await encodeFor(
 			image,
 			{protocol: 'kitty', cols: 16, rows: 12, cell: CELL, depth: 'truecolor'},
@@ -81,7 +89,8 @@ describe('kitty graphics', () => {
 		});
 		const decoded = pngDecode(Buffer.from(commands.map((c) => c[2]).join(''), 'base64'));
 		expect([decoded.width, decoded.height]).toEqual([image.width, image.height]);
-		expect(meanColourError(decoded, reference(image.width, image.height))).toBeLessThan(LOSSLESS);
+		expect(meanColourError(decoded, image)).toBe(0);
+		expect(meanColourError(decoded, reference(image.width, image.height, GRAINY))).toBeLessThan(LOSSLESS);
 	});
 
 	test('a small payload is one chunk with m=0', () => {
@@ -247,8 +256,18 @@ test('tmux passthrough doubles every ESC inside and ends with ST', () => {
 	expect(tmuxPassthrough('\u001B_Ga=T;AA\u001B\\')).toBe('\u001BPtmux;\u001B\u001B_Ga=T;AA\u001B\u001B\\\u001B\\');
 });
 
-test('encodePng and encodeJpeg keep the size', async () => {
+test('pngOfPixels and encodeJpeg keep the size; the PNG is lossless', async () => {
 	const image = gradientImage(30, 20, 1);
-	expect(pngDecode(await encodePng(image))).toMatchObject({width: 30, height: 20});
+	const png = pngDecode(pngOfPixels(image));
+	expect(png).toMatchObject({width: 30, height: 20});
+	expect(meanColourError(png, image)).toBe(0);
 	expect(jpeg.decode(await encodeJpeg(image))).toMatchObject({width: 30, height: 20});
+});
+
+test('pngOfPixels: one pixel, and a noisy render, decode back exactly (pngjs checks every CRC)', () => {
+	for (const image of [gradientImage(1, 1, 2), noisyImage(121, 83, 4)]) {
+		const png = pngDecode(pngOfPixels(image));
+		expect([png.width, png.height]).toEqual([image.width, image.height]);
+		expect(meanColourError(png, image)).toBe(0);
+	}
 });

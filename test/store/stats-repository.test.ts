@@ -280,6 +280,45 @@ describe('repository', () => {
 		});
 	});
 
+	it('fingerprints read as one text give the same marks as row by row: none stored, another version, an empty root', () => {
+		const {repository} = freshStore();
+		expect([...repository.fingerprints('/data/r', 1).keys()]).toEqual([]);
+		const names = Array.from({length: 300}, (_, i) => `20251001_${String(100000 + i)}-s${i}`);
+		for (const [i, name] of names.entries())
+			repository.save(
+				computeSession(input(name, {kind: 'missing'}, 1, '/data/r')),
+				i % 7 === 0 ? null : `${i}.25:-L1`,
+			);
+		const compact = repository.fingerprints('/data/r', 1);
+		const marks = repository.marks('/data/r');
+		expect([...compact.keys()].sort()).toEqual([...marks.keys()].sort());
+		for (const [id, mark] of marks)
+			expect(compact.get(id), id).toEqual(
+				mark.fingerprint === null ? {fingerprint: null, stats_version: null} : mark,
+			);
+		expect(compact.get(names[0]!)).toEqual({fingerprint: null, stats_version: null});
+		expect(compact.get(names[1]!)).toEqual({fingerprint: '1.25:-L1', stats_version: 1});
+		for (const id of names)
+			expect(repository.fingerprints('/data/r', 2).get(id)).toEqual({fingerprint: null, stats_version: null});
+	});
+
+	it('regression: an id holding the separator (a row another program wrote) does not shift the fingerprints read as one text', () => {
+		const {db, repository} = freshStore();
+		for (const name of ['20251001_100000-a', '20251002_100000-b', '20251003_100000-c'])
+			repository.save(computeSession(input(name, {kind: 'missing'}, 1, '/data/r')), `fp-${name}`);
+		// Another program's row: its id holds the path separator, its path is still directly under the root.
+		db.prepare('UPDATE session_stats SET session_id = ? WHERE session_id = ?').run('odd/id', '20251002_100000-b');
+		db.prepare('UPDATE sdstats_session_state SET session_id = ? WHERE session_id = ?').run(
+			'odd/id',
+			'20251002_100000-b',
+		);
+		const compact = repository.fingerprints('/data/r', 1);
+		expect([...compact.keys()].sort()).toEqual(['20251001_100000-a', '20251003_100000-c', 'odd/id']);
+		expect(compact.get('20251001_100000-a')).toEqual({fingerprint: 'fp-20251001_100000-a', stats_version: 1});
+		expect(compact.get('odd/id')).toEqual({fingerprint: 'fp-20251002_100000-b', stats_version: 1});
+		expect(compact.get('20251003_100000-c')).toEqual({fingerprint: 'fp-20251003_100000-c', stats_version: 1});
+	});
+
 	it('reads the filesystem root as a results root', () => {
 		const {repository} = freshStore();
 		repository.save(computeSession(input('20251001_100000-top', {kind: 'missing'}, 1, '/')), 'fp');
@@ -394,5 +433,51 @@ describe('repository', () => {
 			images_recorded: 2,
 			images_actual: 3,
 		});
+	});
+});
+
+describe('rows a recompute lands', () => {
+	it('getListedChanged reads only rows that differ from the shown ones, field by field, and names ids without a row', () => {
+		const {db, repository} = freshStore();
+		// A wide integer (a bigint), a triage row, plain and shared strings: every kind of field compares.
+		const text =
+			'{"status": "ongoing", "snapshot": {"generation_params": {"seed_base": 9007199254740993, "num_images": 4}}, "images": [{}, {}]}';
+		repository.save(
+			computeSession(input('20251101_101010-a', {kind: 'bytes', bytes: Buffer.from(text), mtimeNs: 1n}, 3)),
+			'fp',
+		);
+		for (const name of ['20251102_101010-b', '20251103_101010-c'])
+			repository.save(computeSession(input(name, goodManifest(name, 2), 1)), 'fp');
+		db.prepare(
+			`INSERT INTO session_metadata (session_id, session_path, is_test, is_complete, is_favorite, user_rating, user_note, tags, created_at, updated_at)
+			 VALUES ('20251101_101010-a', '/r/20251101_101010-a', 0, 1, 1, 'like', 'a note', '["x"]', 'now', 'now')`,
+		).run();
+		const ids = ['20251101_101010-a', '20251102_101010-b', '20251103_101010-c'];
+		const shown = new Map(repository.getListed(ids).map((row) => [row.session_id, row]));
+		// Stored again unchanged: nothing is read.
+		for (const id of ids) repository.save(computeSession(input(id, goodManifest(id, 2), 1)), 'fp');
+		repository.save(
+			computeSession(input('20251101_101010-a', {kind: 'bytes', bytes: Buffer.from(text), mtimeNs: 1n}, 3)),
+			'fp',
+		);
+		expect(repository.getListedChanged([...ids, 'gone'], (id) => shown.get(id))).toEqual({
+			rows: [],
+			missing: ['gone'],
+		});
+		// A changed stat, a changed triage field, and a session the list does not show are read, whole.
+		repository.save(computeSession(input('20251102_101010-b', goodManifest('b', 2), 2)), 'fp');
+		db.prepare(
+			`UPDATE session_metadata SET user_note = 'another note' WHERE session_id = '20251101_101010-a'`,
+		).run();
+		const {rows, missing} = repository.getListedChanged(ids, (id) =>
+			id === '20251103_101010-c' ? undefined : shown.get(id),
+		);
+		expect(missing).toEqual([]);
+		expect(rows).toEqual(repository.getListed(ids));
+		expect(rows.map((r) => [r.session_id, r.images_actual, r.user_note])).toEqual([
+			['20251101_101010-a', 3, 'another note'],
+			['20251102_101010-b', 2, null],
+			['20251103_101010-c', 1, null],
+		]);
 	});
 });

@@ -19,6 +19,14 @@ describe('explorer basics', () => {
 		expect(lines.length).toBeLessThanOrEqual(29);
 	});
 
+	it('counts one session as "1 session" in the header (regression: "1 sessions")', async () => {
+		harness = await renderExplorer({data: fakeData(sampleSessions().slice(0, 1))});
+		const frame = await harness.waitForFrame((f) => f.includes('1 of 1 shown'));
+		const second = frame.split('\n')[1]!;
+		expect(second).toMatch(/^1 session\b/);
+		expect(second).not.toContain('1 sessions');
+	});
+
 	it('moves with arrows, j/k, g/G and every Home/End encoding', async () => {
 		harness = await renderExplorer({data: fakeData(sampleSessions())});
 		await harness.press(KEYS.down, 'j');

@@ -14,6 +14,7 @@ import {
 } from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import type {ListedSession, StoredSession} from '../../source/core/types.js';
+import {POST_JOB_CHECK_DELAY_MS} from '../../source/ui/hooks/use-data-lifecycle.js';
 
 let harness: Harness | undefined;
 afterEach(() => {
@@ -286,6 +287,22 @@ describe('while a recompute runs', () => {
 		const frame = await h.waitForFrame((f) => !f.includes('Recomputing'));
 		expect(status(frame).startsWith('recomputed 1 session in 1.3 s')).toBe(true);
 		await h.waitForFrame(() => data.staleChecks === checks + 1);
+	});
+
+	it('checks the disk a few seconds after the job, not while the watches and the look for changes start', async () => {
+		const {h, data} = await started();
+		const checks = data.staleChecks;
+		data.jobs[0]!.listener.onDone(summary({computed: 1, planned: 1, seconds: 1.25}));
+		// The harness's own waits would move the clock: the frame is awaited by turns of the event loop only.
+		while (h.lastFrame().includes('Recomputing')) await settle(1);
+		await settle(10);
+		expect(data.staleChecks).toBe(checks);
+		h.clock.advance(POST_JOB_CHECK_DELAY_MS - 1);
+		await settle(10);
+		expect(data.staleChecks).toBe(checks);
+		h.clock.advance(1);
+		await settle(10);
+		expect(data.staleChecks).toBe(checks + 1);
 	});
 
 	it('refuses a second recompute while one runs', async () => {

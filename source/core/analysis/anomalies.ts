@@ -7,7 +7,7 @@
  */
 import {epochMsFromIso} from '../iso-time.js';
 import type {Int64} from '../types.js';
-import {baseName} from './manifest-images.js';
+import {baseName} from './base-name.js';
 
 export type AnomalyCode =
 	| 'unlisted_images'

@@ -29,6 +29,7 @@ import {
 import {asCount, asInteger, asList, asString, getPath, usedVariations} from '../values.js';
 import type {Int64} from '../types.js';
 import {loopOrder} from './loop-order.js';
+import {baseName} from './base-name.js';
 
 /** A seed: an exact integer (bigint only beyond 2^53), or null when absent or not a number. `-1` is kept as -1. */
 export type Seed = Int64 | null;
@@ -468,11 +469,7 @@ export function appliedVariations(entry: ManifestImageEntry): Map<string, string
 	return new Map(entry.combination.pairs);
 }
 
-/** The last path segment: a manifest filename written with a folder still names the file in the session folder. */
-export function baseName(filename: string): string {
-	const slash = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
-	return slash < 0 ? filename : filename.slice(slash + 1);
-}
+export {baseName};
 
 /**
  * Whether an entry's image is on disk. `imagesOnDisk` null or undefined means "not checked": every entry with a

@@ -5,7 +5,10 @@
  *
  * Order, after yazi's field-tested matrix (shared research, previews.md): kitty for kitty and Ghostty; iTerm2
  * inline images for iTerm2, WezTerm, VS Code, mintty, Tabby, Hyper, Warp; sixel for foot, Windows Terminal,
- * mlterm, contour, xterm when DA1 says so; Konsole gets sixel. Inside tmux the graphics only with
+ * mlterm, contour, xterm when DA1 says so. Konsole (22.04 on: all three) gets kitty's direct placements, the one
+ * kind of its pictures that can be taken off the screen: its sixel and iTerm2 pixels stay through any text, EL,
+ * ECH or coloured spaces written over them (Konsole 22.12 under Xvfb; only a whole-screen ED cleared them), so a
+ * sheet stayed over the help after `?`. Older Konsole draws no pictures. Inside tmux the graphics only with
  * `allow-passthrough` on (wrapped, kitty and iTerm2 only: a sixel DCS cannot travel inside tmux's DCS);
  * otherwise, and everywhere else, half blocks.
  */
@@ -79,9 +82,15 @@ export function protocolFromEnvironment(env: Environment): Protocol | null {
 		return 'iterm';
 	if (term === 'foot' || term === 'foot-extra' || term === 'mlterm' || term.startsWith('contour') || env.WT_SESSION)
 		return 'sixel';
-	if (env.KONSOLE_VERSION) return 'sixel';
+	if (env.KONSOLE_VERSION) return konsoleHasGraphics(env.KONSOLE_VERSION) ? 'kitty' : 'blocks';
 	if (term === 'linux' || env.TERM_PROGRAM === 'Apple_Terminal' || env.VTE_VERSION) return 'blocks';
 	return null;
+}
+
+/** Konsole draws pictures from 22.04 (KONSOLE_VERSION 220400: year, month, patch as digits). */
+function konsoleHasGraphics(version: string): boolean {
+	const number = Number(version);
+	return Number.isInteger(number) && number >= 220400;
 }
 
 /** What the terminal said to the query (each field false/null when it did not answer that part). */
@@ -206,7 +215,8 @@ export function decideProtocol(input: DecideInput): Decision {
 		};
 	if (!replies.answered)
 		return {protocol: 'blocks', tmux: false, query: false, reason: 'the terminal did not answer: half blocks'};
-	if (replies.kitty && !/wezterm|konsole/i.test(replies.version ?? ''))
+	// WezTerm answers the kitty probe but draws kitty pictures less well than iTerm2's; Konsole (see above) is kitty's.
+	if (replies.kitty && !/wezterm/i.test(replies.version ?? ''))
 		return {protocol: 'kitty', tmux: false, query: false, reason: 'kitty graphics, as the terminal answered'};
 	if (/wezterm|iterm/i.test(replies.version ?? ''))
 		return {protocol: 'iterm', tmux: false, query: false, reason: `iTerm2 images (${replies.version})`};

@@ -26,7 +26,8 @@ const BINS = 32 * 32 * 32;
 let counts: Uint32Array | null = null;
 let sums: Uint32Array | null = null;
 let paletteOfBin: Uint8Array | null = null;
-/** Each pixel's bin (reused, grown as needed). */
+/** Each pixel's bin (reused) for pictures up to a sheet's largest cells; larger ones get their own. */
+const SHARED_PIXELS = 512 * 512;
 let binOf = new Uint16Array(0);
 
 const channelOf = (bin: number, axis: number): number =>
@@ -75,8 +76,10 @@ export function quantize(image: RgbImage, maxColours = 256): Quantized {
 	sums ??= new Uint32Array(BINS * 3);
 	const table = counts;
 	const sum: Uint32Array | Float64Array = wide ? new Float64Array(BINS * 3) : sums;
-	if (binOf.length < pixels) binOf = new Uint16Array(pixels);
-	const bins = binOf;
+	// Cells share one array of bins; a picture larger than a cell (full screen) gets its own, so the thread does
+	// not keep megabytes for the rest of its life.
+	if (binOf.length < pixels && pixels <= SHARED_PIXELS) binOf = new Uint16Array(SHARED_PIXELS);
+	const bins = pixels <= SHARED_PIXELS ? binOf : new Uint16Array(pixels);
 	const used: number[] = [];
 	for (let p = 0, i = 0; p < pixels; p++, i += 3) {
 		const r = data[i]!;

@@ -17,6 +17,8 @@
 
 const ESC = 0x1b;
 
+/** Above this many bytes the reused buffers are let go after the picture (a grid cell needs ~15 KB and ~30 KB). */
+const KEEP_BYTES = 256 * 1024;
 /** The output being written (reused; grown by doubling) and its length. */
 let out = new Uint8Array(64 * 1024);
 let length = 0;
@@ -148,5 +150,9 @@ export function sixelIndexed(
 	// ST
 	byte(ESC);
 	byte(0x5c);
-	return Buffer.from(out.buffer, 0, length).toString('latin1');
+	const text = Buffer.from(out.buffer, 0, length).toString('latin1');
+	// A full-screen picture grows these to megabytes: back to a cell's size, so the thread does not keep them.
+	if (out.length > KEEP_BYTES) out = new Uint8Array(64 * 1024);
+	if (codes.length > KEEP_BYTES) codes = new Uint8Array(0);
+	return text;
 }

@@ -164,14 +164,6 @@ export async function resizeToFit(image: RgbImage, box: Box): Promise<RgbImage> 
 	};
 }
 
-export async function encodePng(image: RgbImage): Promise<Buffer> {
-	return decoderGate.run('encode', () =>
-		sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
-			.png({compressionLevel: 6})
-			.toBuffer(),
-	);
-}
-
 /** `optimise: false` skips the second pass that optimises the Huffman tables (faster, a slightly larger file). */
 export async function encodeJpeg(image: RgbImage, quality = 85, options: {optimise?: boolean} = {}): Promise<Buffer> {
 	return decoderGate.run('encode', () =>

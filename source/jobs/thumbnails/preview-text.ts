@@ -16,7 +16,8 @@ import {
 import type {CellPixels, RgbImage} from '../../core/preview/pixels.js';
 import {displayWidth, fitToWidth} from '../../text/width.js';
 import {composeStrip} from './compose.js';
-import {encodeJpeg, encodePng} from './decode.js';
+import {pngOfPixels} from '../../core/preview/png.js';
+import {encodeJpeg} from './decode.js';
 import {fittedPicture, pixelBox} from './thumbnail.js';
 import type {PreviewImage} from './session-images.js';
 
@@ -135,7 +136,7 @@ async function graphicRow(
 	const rows = layout.cellRows;
 	const image =
 		protocol === 'kitty'
-			? kittyImage(await encodePng(strip), {cols, rows})
+			? kittyImage(pngOfPixels(strip), {cols, rows})
 			: protocol === 'iterm'
 				? itermImage(await encodeJpeg(strip), {cols, rows})
 				: sixelImage(strip);

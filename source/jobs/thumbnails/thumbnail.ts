@@ -22,7 +22,8 @@ import {
 	type Protocol,
 } from '../../core/preview/encode.js';
 import {touchCacheFile} from './cache-eviction.js';
-import {decodeFileToFit, decodeTrusted, encodeJpeg, encodePng, resizeToFit, type Box} from './decode.js';
+import {pngOfPixels} from '../../core/preview/png.js';
+import {decodeFileToFit, decodeTrusted, encodeJpeg, resizeToFit, type Box} from './decode.js';
 
 /** The cached thumbnail's box: big enough for any sheet or grid cell (full screen decodes the original). */
 export const CACHED_BOX: Box = Object.freeze({width: 384, height: 384});
@@ -210,7 +211,7 @@ export async function encodeFor(
 	const rows = Math.max(1, Math.ceil(image.height / cell.height));
 	if (protocol === 'kitty')
 		return {
-			text: kittyImage(await encodePng(image), {
+			text: kittyImage(pngOfPixels(image), {
 				cols,
 				rows,
 				...(encode.kittyId === undefined ? {} : {id: encode.kittyId, placement: 1}),
@@ -219,8 +220,14 @@ export async function encodeFor(
 			cols,
 			rows,
 		};
+	// Without optimised Huffman tables: ~0.4 ms less a cell for ~0.3 KB more (the same pixels).
 	if (protocol === 'iterm')
-		return {text: itermImage(await encodeJpeg(image, 85), {cols, rows, name}), lines: null, cols, rows};
+		return {
+			text: itermImage(await encodeJpeg(image, 85, {optimise: false}), {cols, rows, name}),
+			lines: null,
+			cols,
+			rows,
+		};
 	return {text: sixelImage(image), lines: null, cols, rows};
 }
 

@@ -101,12 +101,12 @@ export function createMultiRootData(
 	/** Rows of the given keys, each from its own root (whole rows, or the list's lean ones). */
 	const fetchFrom = <T extends ListedSession>(
 		keys: readonly string[],
-		read: (data: ExplorerData, ids: readonly string[]) => {rows: T[]; missing: string[]},
+		read: (data: ExplorerData, ids: readonly string[], part: Part) => {rows: T[]; missing: string[]},
 	): {rows: T[]; missing: string[]} => {
 		const rows: T[] = [];
 		const missing = unplaced(keys);
 		for (const {part, ids} of grouped(keys)) {
-			const found = read(part.data, ids);
+			const found = read(part.data, ids, part);
 			rows.push(...stamp(part, found.rows));
 			missing.push(...found.missing.map((id) => keyIn(part, id)));
 		}
@@ -133,6 +133,8 @@ export function createMultiRootData(
 		},
 		fetch,
 		fetchListed: (keys) => fetchFrom(keys, (data, ids) => data.fetchListed(ids)),
+		fetchChanged: (keys, shown) =>
+			fetchFrom(keys, (data, ids, part) => data.fetchChanged(ids, (id) => shown(keyIn(part, id)))),
 		async versions() {
 			const versions = new Map<string, number>();
 			for (const part of all)

@@ -5,6 +5,9 @@ import {toSessionView, type SessionView} from '../../view/session-view.js';
 import {INCOMPLETE_SORT, prepareSortGradually} from '../../view/sort.js';
 import type {Clock} from '../clock.js';
 
+/** How long after a recompute the disk is checked again for stale sessions (see the effect below). */
+export const POST_JOB_CHECK_DELAY_MS = 5000;
+
 /**
  * Loads every row after the first frame, starts the first compute when the cache is empty for this root, and
  * checks the disk for stale sessions: at start and after every recompute (a check started earlier is dropped).
@@ -70,7 +73,12 @@ export function useDataLifecycle(
 	const jobRunning = state.job !== null;
 	const wasRunning = useRef(false);
 	useEffect(() => {
-		if (wasRunning.current && !jobRunning) check();
+		const finished = wasRunning.current && !jobRunning;
 		wasRunning.current = jobRunning;
-	}, [jobRunning, check]);
+		if (!finished) return;
+		// Not at the moment the job ends: the live watches and the look for others' changes start then too, and the
+		// three together were the explorer's highest memory after a recompute of 100,000 sessions.
+		const timer = clock.setTimeout(check, POST_JOB_CHECK_DELAY_MS);
+		return () => clock.clearTimeout(timer);
+	}, [jobRunning, check, clock]);
 }

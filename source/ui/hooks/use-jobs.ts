@@ -4,6 +4,8 @@ import type {ComputeSummary} from '../../jobs/compute-job.js';
 import type {ExplorerData, JobHandle} from '../data/explorer-data.js';
 import type {Action, ExplorerState, JobRequest} from '../state/types.js';
 import type {Clock, TimerHandle} from '../clock.js';
+import {rowKeyOf} from '../../view/session-view.js';
+import {shownRowsOf} from '../state/selectors.js';
 
 /** Progress reaches the screen at most this often (a fast job reports per session). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -51,6 +53,10 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 	staleRef.current = {stale: state.stale, newOnDisk: state.newOnDisk};
 	const sizeRef = useRef(state.all.length);
 	sizeRef.current = state.all.length;
+	// The state of the last render, for comparing stored rows with the listed ones at each landing: through a ref,
+	// so the job's closures never keep an old render's rows alive.
+	const stateRef = useRef(state);
+	stateRef.current = state;
 	useEffect(() => {
 		if (!request) return;
 		dispatch({type: 'job-request-taken'});
@@ -68,9 +74,16 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			timer = null;
 			if (pending.size === 0) return;
 			const ids = [...pending];
+			// Rows equal to the listed ones are not read again (a recompute that changes nothing lands nothing).
+			const shown = shownRowsOf(stateRef.current, pending);
 			pending.clear();
-			const {rows, missing} = data.fetchListed(ids);
-			dispatch({type: 'rows-updated', rows, removedIds: missing, nowMs: clock.now()});
+			const {rows, missing} = data.fetchChanged(ids, (id) => shown.get(id));
+			const read = new Set(rows.map(rowKeyOf));
+			const unchangedIds = ids.filter((id) => shown.has(id) && !read.has(id));
+			const {stale} = stateRef.current;
+			// Nothing to draw when every stored row was equal to its listed one and none of them was marked stale.
+			if (rows.length === 0 && missing.length === 0 && !unchangedIds.some((id) => stale.has(id))) return;
+			dispatch({type: 'rows-updated', rows, removedIds: missing, unchangedIds, nowMs: clock.now()});
 		};
 		handle.current = data.startJob(
 			request,

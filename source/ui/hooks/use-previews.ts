@@ -50,11 +50,13 @@ export function loadPreviewSession(sessionId: string, folder: string): PreviewSe
 /** How long pictures that arrive one by one are held to be drawn together. */
 const BATCH_MS = 30;
 /**
- * While pictures keep arriving (a cold grid: ~70, one by one over a second), at most one frame of them this
- * often: each is a whole render (~10 ms, far more under load) on the cores the decoders need, and a cold grid
- * drew ~40 of them. The last picture is never held: it is drawn as soon as nothing asked is left.
+ * While pictures keep arriving (a cold grid: ~70, one by one over most of a second), at most one frame of them
+ * this often: each is a whole render (~10 ms idle, far more under load) on the cores the decoders need, and
+ * with sixel or iTerm2 each frame sends every picture on screen again (a full grid is ~1 MB of sixel). At
+ * 150 ms a cold grid drew ~6 such frames idle, ~13 at load 8; at 250 ms ~4 and ~8, still four a second to
+ * watch it fill. The last picture is never held: it is drawn as soon as nothing asked is left.
  */
-const PICTURE_FRAME_GAP_MS = 150;
+const PICTURE_FRAME_GAP_MS = 250;
 
 /** A stable kitty image id per thumbnail (1…2²⁴−1, so 256-colour terminals can carry it too). */
 function kittyIdOf(key: string): number {

@@ -192,6 +192,7 @@ export function updateRows(
 	rows: readonly ListedSession[],
 	removedIds: readonly string[],
 	nowMs: number,
+	unchangedIds: readonly string[] = [],
 ): ExplorerState {
 	// Once the list is on screen, the cursor stays on its session when sessions arrive above it: a key pressed
 	// at that moment must act on the session the user sees selected (issue 11 item 16).
@@ -219,7 +220,8 @@ export function updateRows(
 	});
 	const updates = new Map(viewsOf(changedRows, state, nowMs).map((v) => [v.id, v]));
 	const added = [...updates.values()].filter((v) => !known.has(v.id));
-	const stale = withoutIds(state.stale, [...incoming.keys(), ...removed]);
+	// Sessions stored again unchanged are listed already: never new on disk, but no longer stale either.
+	const stale = withoutIds(state.stale, [...incoming.keys(), ...removed, ...unchangedIds]);
 	const newOnDisk = state.newOnDisk.some((id) => incoming.has(id))
 		? state.newOnDisk.filter((id) => !incoming.has(id))
 		: state.newOnDisk;
@@ -393,7 +395,7 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 		case 'views-loaded':
 			return withRows({...s, nowMs: action.nowMs, loading: false}, baseOrder(action.views));
 		case 'rows-updated': {
-			const next = updateRows(s, action.rows, action.removedIds, action.nowMs);
+			const next = updateRows(s, action.rows, action.removedIds, action.nowMs, action.unchangedIds);
 			// Rows equal to the listed ones leave the list as it was; the details' full row may still have changed.
 			const id = selectedId(next);
 			const landed = id !== null && action.rows.some((row) => rowKeyOf(row) === id);

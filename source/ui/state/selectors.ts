@@ -26,6 +26,18 @@ export function selectedId(state: ExplorerState): string | null {
 	return selectedView(state)?.id ?? null;
 }
 
+/**
+ * The rows the list shows for the given keys, the selected one left out: what a recompute's stored rows are
+ * compared with (an equal row is not read again), while the selected row is always read again, so its details
+ * show the new computed time.
+ */
+export function shownRowsOf(state: ExplorerState, keys: ReadonlySet<string>): Map<string, ListedSession> {
+	const selected = selectedId(state);
+	const rows = new Map<string, ListedSession>();
+	for (const view of state.all) if (view.id !== selected && keys.has(view.id)) rows.set(view.id, view.row);
+	return rows;
+}
+
 /** The sessions a triage or export acts on: the marked ones when there are marks, else the selected one. */
 export function targetsOf(state: ExplorerState): SessionView[] {
 	if (state.marks.size > 0) return state.all.filter((v) => state.marks.has(v.id));
@@ -136,7 +148,9 @@ export function rootOfRow(state: ExplorerState, row: Pick<ListedSession, 'root_n
 }
 
 /** The root column's labels and unavailable roots; undefined with a single root (the column is not shown). */
-export function rootColumnOf(state: ExplorerState): RootColumn | undefined {
+export function rootColumnOf(
+	state: Pick<ExplorerState, 'rootProblems'> & {info: Pick<ExplorerState['info'], 'roots'>},
+): RootColumn | undefined {
 	const roots = state.info.roots ?? [];
 	if (roots.length < 2) return undefined;
 	return {

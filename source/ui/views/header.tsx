@@ -70,7 +70,7 @@ export function Header({
 	const counts = stateCounts(state.all);
 	const second: Segment[] = [];
 	let used = 0;
-	const total = `${state.all.length} sessions`;
+	const total = state.all.length === 1 ? '1 session' : `${state.all.length} sessions`;
 	second.push({text: total, role: 'header'});
 	used += total.length;
 	if (several) {

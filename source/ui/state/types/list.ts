@@ -9,7 +9,14 @@ export type ListAction =
 	| {type: 'rows-loaded'; rows: readonly ListedSession[]; complete: boolean; nowMs: number}
 	/** Every row, already turned into views page by page while loading (so no single step blocks for long). */
 	| {type: 'views-loaded'; views: SessionView[]; nowMs: number}
-	| {type: 'rows-updated'; rows: readonly ListedSession[]; removedIds: readonly string[]; nowMs: number}
+	| {
+			type: 'rows-updated';
+			rows: readonly ListedSession[];
+			removedIds: readonly string[];
+			nowMs: number;
+			/** Sessions stored again whose rows equal the listed ones (not in `rows`): they are no longer stale. */
+			unchangedIds?: readonly string[];
+	  }
 	| {type: 'resize'; viewport: Viewport}
 	/** The time moved on (a run may have passed its stall window): the state takes the new time. */
 	| {type: 'tick'; nowMs: number}
