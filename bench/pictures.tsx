@@ -13,11 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import React from 'react';
 import {render} from 'ink';
-import sharp from 'sharp';
 import {writeSession} from '../source/demo/corpus.js';
 import {drawPicture} from '../source/demo/pictures.js';
 import {DEFAULT_CELL_PIXELS} from '../source/core/preview/pixels.js';
 import type {Protocol} from '../source/core/preview/protocol.js';
+import {limitLibvipsThreads} from '../source/jobs/thumbnails/decoder-gate.js';
 import {createThumbnailService, type ThumbnailService} from '../source/jobs/thumbnails/thumbnail-service.js';
 import {openDatabase} from '../source/store/db.js';
 import {MetadataRepository} from '../source/store/metadata-repository.js';
@@ -53,6 +53,9 @@ export async function picturesRoot(cli: string, base = path.join(os.tmpdir(), 's
 	const stamp = path.join(root, '.complete');
 	if (!fs.existsSync(stamp)) {
 		const started = performance.now();
+		// Loaded here, not at the top: libvips starts once per process, and the explorer's thumbnail worker must
+		// find it started with its bounded threads as in `sdstats` (picturesSection), not by this builder.
+		const {default: sharp} = await import('sharp');
 		fs.rmSync(root, {recursive: true, force: true});
 		const pool = path.join(root, '.pool');
 		fs.mkdirSync(pool, {recursive: true});
@@ -435,7 +438,7 @@ async function keysWhileLoading(where: PicturesRoot, runs: number): Promise<void
  * (list with the side panel over every session, details, the grid, moves in it) with `--images kitty` and with
  * `--images off`; the difference of the peaks (VmHWM).
  */
-async function memoryFigures(cli: string, where: PicturesRoot): Promise<void> {
+async function memoryFigures(cli: string, where: PicturesRoot, ownVipsThreads: string | undefined): Promise<void> {
 	if (spawnSync('script', ['--version']).status !== 0) {
 		console.log('  (no `script` command: preview memory not measured)');
 		return;
@@ -444,9 +447,13 @@ async function memoryFigures(cli: string, where: PicturesRoot): Promise<void> {
 		const cacheHome = freshCache();
 		const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 		const command = `stty cols 160 rows 45; exec ${quote(process.execPath)} ${quote(cli)} --root ${quote(where.root)} --db ${quote(where.dbPath)} --images ${images}`;
+		// The binary's environment is the user's: not the libvips setting this process made for itself.
+		const env: NodeJS.ProcessEnv = {...process.env, XDG_CACHE_HOME: cacheHome, XDG_STATE_HOME: cacheHome};
+		if (ownVipsThreads === undefined) delete env.VIPS_MAX_THREADS;
+		else env.VIPS_MAX_THREADS = ownVipsThreads;
 		const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
 			stdio: ['pipe', 'pipe', 'ignore'],
-			env: {...process.env, XDG_CACHE_HOME: cacheHome, XDG_STATE_HOME: cacheHome},
+			env,
 		});
 		try {
 			let text = '';
@@ -497,6 +504,9 @@ async function memoryFigures(cli: string, where: PicturesRoot): Promise<void> {
 }
 
 export async function picturesSection(cli: string, runs: number, only: string | undefined): Promise<void> {
+	// As `sdstats` does before its thumbnail worker loads libvips (this process loads it first, to build the root).
+	const ownVipsThreads = process.env.VIPS_MAX_THREADS;
+	limitLibvipsThreads();
 	const where = await picturesRoot(cli);
 	console.log(
 		`\npictures · sessions of ${WIDTH}×${HEIGHT} PNGs · load ${os
@@ -512,6 +522,6 @@ export async function picturesSection(cli: string, runs: number, only: string | 
 	if (want('grid'))
 		for (const protocol of ['kitty', 'iterm', 'sixel', 'blocks'] as const) await gridFigures(where, protocol, runs);
 	if (want('keys')) await keysWhileLoading(where, Math.max(1, Math.ceil(runs / 2)));
-	if (want('memory')) await memoryFigures(cli, where);
+	if (want('memory')) await memoryFigures(cli, where, ownVipsThreads);
 	console.log(`  (medians; CPU is the process's, every thread; load at the end ${os.loadavg()[0]!.toFixed(1)})`);
 }

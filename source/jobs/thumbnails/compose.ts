@@ -3,6 +3,7 @@
  * costs one escape sequence) and the shareable contact-sheet PNG with captions (`sdstats sheet`).
  */
 import sharp from 'sharp';
+import {decoderGate} from './decoder-gate.js';
 import {blankImage, type RgbImage} from '../../core/preview/pixels.js';
 
 /** The grey of an empty cell (a missing image, or one that could not be decoded). */
@@ -93,10 +94,12 @@ export async function composeSheetPng(
 		);
 	});
 	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts.join('')}</svg>`;
-	return sharp(canvas.data, {raw: {width, height, channels: 3}})
-		.composite([{input: Buffer.from(svg), top: 0, left: 0}])
-		.png({compressionLevel: 6})
-		.toBuffer();
+	return decoderGate.run('encode', () =>
+		sharp(canvas.data, {raw: {width, height, channels: 3}})
+			.composite([{input: Buffer.from(svg), top: 0, left: 0}])
+			.png({compressionLevel: 6})
+			.toBuffer(),
+	);
 }
 
 function clip(text: string, chars: number): string {

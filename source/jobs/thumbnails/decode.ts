@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import sharp, {type Sharp} from 'sharp';
 import type {RgbImage} from '../../core/preview/pixels.js';
+import {decoderGate} from './decoder-gate.js';
 
 /** Above this many pixels an image is not decoded (a 1216×832 render is 1 megapixel; upscales reach ~16). */
 export const MAX_PIXELS = 40_000_000;
@@ -112,19 +113,21 @@ export async function probeImage(
  */
 export async function decodeToFit(input: ImageInput, box: Box): Promise<Decoded> {
 	try {
-		const {data, info} = await sharpOf(input)
-			// A no-op without an alpha channel (sharp checks).
-			.flatten({background: {r: 0, g: 0, b: 0}})
-			.resize({
-				width: Math.max(1, box.width),
-				height: Math.max(1, box.height),
-				fit: 'inside',
-				kernel: 'lanczos3',
-			})
-			.removeAlpha()
-			.toColourspace('srgb')
-			.raw()
-			.toBuffer({resolveWithObject: true});
+		const {data, info} = await decoderGate.run('decode', () =>
+			sharpOf(input)
+				// A no-op without an alpha channel (sharp checks).
+				.flatten({background: {r: 0, g: 0, b: 0}})
+				.resize({
+					width: Math.max(1, box.width),
+					height: Math.max(1, box.height),
+					fit: 'inside',
+					kernel: 'lanczos3',
+				})
+				.removeAlpha()
+				.toColourspace('srgb')
+				.raw()
+				.toBuffer({resolveWithObject: true}),
+		);
 		if (info.channels !== 3) return {ok: false, reason: `cannot decode it (${info.channels} channels)`};
 		return {
 			ok: true,
@@ -148,10 +151,12 @@ export async function decodeFileToFit(file: string, box: Box): Promise<Decoded> 
 
 /** Scale pixels already in memory (a cached thumbnail) to fit `box` exactly in one dimension. */
 export async function resizeToFit(image: RgbImage, box: Box): Promise<RgbImage> {
-	const {data, info} = await sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
-		.resize({width: Math.max(1, box.width), height: Math.max(1, box.height), fit: 'inside'})
-		.raw()
-		.toBuffer({resolveWithObject: true});
+	const {data, info} = await decoderGate.run('decode', () =>
+		sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
+			.resize({width: Math.max(1, box.width), height: Math.max(1, box.height), fit: 'inside'})
+			.raw()
+			.toBuffer({resolveWithObject: true}),
+	);
 	return {
 		width: info.width,
 		height: info.height,
@@ -161,15 +166,19 @@ export async function resizeToFit(image: RgbImage, box: Box): Promise<RgbImage> 
 
 /** `optimise: false` skips the second pass that optimises the Huffman tables (faster, a slightly larger file). */
 export async function encodeJpeg(image: RgbImage, quality = 85, options: {optimise?: boolean} = {}): Promise<Buffer> {
-	return sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
-		.jpeg({quality, optimiseCoding: options.optimise ?? true})
-		.toBuffer();
+	return decoderGate.run('encode', () =>
+		sharp(image.data, {raw: {width: image.width, height: image.height, channels: 3}})
+			.jpeg({quality, optimiseCoding: options.optimise ?? true})
+			.toBuffer(),
+	);
 }
 
 /** Decodes bytes we wrote ourselves (a cached thumbnail); null when they turn out damaged. */
 export async function decodeTrusted(bytes: Buffer): Promise<RgbImage | null> {
 	try {
-		const {data, info} = await sharp(bytes).removeAlpha().raw().toBuffer({resolveWithObject: true});
+		const {data, info} = await decoderGate.run('decode', () =>
+			sharp(bytes).removeAlpha().raw().toBuffer({resolveWithObject: true}),
+		);
 		return {
 			width: info.width,
 			height: info.height,

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
+import {limitLibvipsThreads} from './decoder-gate.js';
 import {readImagePrompt, type PromptAnswer, type PromptRequest} from './image-prompt.js';
 import type {Thumbnail, ThumbnailRequest} from './thumbnail.js';
 
@@ -72,6 +73,11 @@ export function createThumbnailService(
 	const ensureWorker = (): Worker | null => {
 		if (!script || closed) return null;
 		if (worker) return worker;
+		// Before the worker loads sharp, so libvips starts with its threads bounded. Safe because the worker is
+		// then the process's only user of libvips (the screen thread never loads sharp) and all of its libvips
+		// work passes one gate (decoder-gate.ts). Not on the in-thread path: there others (tests) may use sharp
+		// beside it, and libvips' fixed threads could all end up waiting on one another.
+		limitLibvipsThreads();
 		// A small young generation: the worker's garbage is short-lived strings and buffers, and V8's default lets
 		// it grow to tens of MB of resident memory (measured: ~10 MB less RSS at 2 MB, no CPU difference seen).
 		worker = new Worker(script, {workerData: {concurrency}, resourceLimits: {maxYoungGenerationSizeMb: 2}});
