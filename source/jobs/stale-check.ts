@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import {openSqlite} from '../store/sqlite.js';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
 import {unchangedSinceUnreadable} from '../core/unreadable-fingerprint.js';
 import {BUSY_TIMEOUT_MS} from '../store/db.js';
@@ -61,7 +61,7 @@ export function findStale(root: string, stored: StoredMarks): StaleResult {
 
 /** The check as the worker runs it: the stored marks read from the database, then the disk compared. */
 export function findStaleInDatabase(request: StaleWorkerRequest): StaleResult {
-	const db = new Database(request.dbPath, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+	const db = openSqlite(request.dbPath, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 	try {
 		// Marks read as the comparison asks for them: the worker holds ids, not 100,000 marks (≈20 MB).
 		return findStale(request.root, new StatsRepository(db).markLookup(request.root));
