@@ -5,7 +5,7 @@
  * rebuilds the stats from disk, and keeps session_metadata (carried over from the backup when the damaged file
  * held it, in the one-file layout).
  */
-import Database from 'better-sqlite3';
+import {openSqlite} from '../store/sqlite.js';
 import {runCompute} from '../jobs/compute-job.js';
 import {describeRecovery, recoverActions} from '../jobs/actions/recover.js';
 import {acquireComputeLock, describeHolder} from '../store/compute-lock.js';
@@ -105,7 +105,7 @@ function describeCache(report: FileReport, oneFile: boolean, say: (line: string)
 
 /** Copies a healthy file under a read transaction, so no writer commits halfway through the copy. */
 function backupHealthy(file: string, nowMs: number): ReturnType<typeof backupFile> {
-	const reader = new Database(file, {readonly: true, fileMustExist: true, timeout: 10_000});
+	const reader = openSqlite(file, {readonly: true, fileMustExist: true, timeout: 10_000});
 	try {
 		return reader.transaction(() => {
 			reader.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
@@ -245,7 +245,7 @@ export async function doctorCommand(options: DoctorOptions, io: CommandIo): Prom
 
 function salvageFrom(backup: string): ReturnType<typeof salvageMetadata> {
 	try {
-		const old = new Database(backup, {readonly: true, fileMustExist: true});
+		const old = openSqlite(backup, {readonly: true, fileMustExist: true});
 		try {
 			return salvageMetadata(old);
 		} finally {

@@ -174,8 +174,21 @@ export function compareWithDisk(
 	const changed: string[] = [];
 	const fingerprints: Array<string | null> = [];
 	let unchanged = 0;
+	// A whole listing compared with what was stored: sorted, it is walked beside the stored marks in their order,
+	// pair by pair (see MarkCursor), without a lookup by id, while every pair is exactly the stored one. From the
+	// first that is not (changed, new, gone, another order), the rest is looked up by id.
+	let cursor = !force && !only && skipped.length === 0 ? (stored.inOrder?.() ?? null) : null;
+	if (cursor) onDisk.sort();
 	for (const sessionId of onDisk) {
 		const fingerprint = fingerprintSession(childPath(root, sessionId));
+		if (cursor) {
+			// What fingerprintMatches accepts first: the stored text equal to the folder's (a deep one, with --deep).
+			if (fingerprint !== null && cursor.next(sessionId, deep ? deepFingerprint(fingerprint) : fingerprint)) {
+				unchanged++;
+				continue;
+			}
+			cursor = null;
+		}
 		// With force nothing stored is compared: not even looked up (planCompute then holds ids, not marks).
 		const previous = force ? undefined : stored.get(sessionId);
 		const same =
@@ -194,7 +207,8 @@ export function compareWithDisk(
 	}
 	// Gone: stored and neither listed nor skipped (a skipped folder is not "gone": whatever was stored stays).
 	const gone: string[] = [];
-	if (!only) {
+	// Every listed folder matched its stored pair, and every stored pair was matched: nothing is gone.
+	if (!only && !cursor?.done()) {
 		const present = new Set(onDisk);
 		for (const {name} of skipped) present.add(name);
 		for (const id of stored.keys()) if (!present.has(id)) gone.push(id);

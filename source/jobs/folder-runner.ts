@@ -4,9 +4,10 @@
  * TypeScript sources where no compiled worker script exists).
  */
 import fs from 'node:fs';
+import {createRequire} from 'node:module';
 import os from 'node:os';
 import {fileURLToPath} from 'node:url';
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
 import type {WorkerReply, WorkerRequest} from './compute-worker.js';
 
@@ -19,6 +20,14 @@ export type BatchRunner = {
 };
 
 const WORKER_SCRIPT = new URL('./compute-worker.js', import.meta.url);
+
+/**
+ * node:worker_threads, loaded when the first worker starts: a compute that finds nothing changed (issue 16:
+ * mostly start-up) never starts one, and the module with its internals is ≈2-3 ms of a start.
+ */
+function workerClass(): typeof Worker {
+	return (createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')).Worker;
+}
 
 function workerScriptAvailable(): boolean {
 	return WORKER_SCRIPT.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_SCRIPT));
@@ -45,7 +54,7 @@ class WorkerSlot {
 	constructor() {
 		// A small young generation: each folder's garbage dies young, and the default (up to 16 MB semi-spaces
 		// per thread) let each worker's heap swell with the root's size (10,000 sessions: 209 → 139 MB peak).
-		this.worker = new Worker(WORKER_SCRIPT, {resourceLimits: {maxYoungGenerationSizeMb: 2}});
+		this.worker = new (workerClass())(WORKER_SCRIPT, {resourceLimits: {maxYoungGenerationSizeMb: 2}});
 		this.worker.on('message', (reply: WorkerReply) => {
 			const waiter = this.pending.get(reply.batchId);
 			if (!waiter) return;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import {openSqlite} from '../store/sqlite.js';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
 import {unchangedSinceUnreadable} from '../core/unreadable-fingerprint.js';
 import {BUSY_TIMEOUT_MS} from '../store/db.js';
@@ -61,7 +61,7 @@ export function findStale(root: string, stored: StoredMarks): StaleResult {
 
 /** The check as the worker runs it: the stored marks read from the database, then the disk compared. */
 export function findStaleInDatabase(request: StaleWorkerRequest): StaleResult {
-	const db = new Database(request.dbPath, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+	const db = openSqlite(request.dbPath, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 	try {
 		// Marks read as the comparison asks for them: the worker holds ids, not 100,000 marks (≈20 MB).
 		return findStale(request.root, new StatsRepository(db).markLookup(request.root));
@@ -77,6 +77,8 @@ export type StaleCheckOptions = {
 	dbPath: string;
 	/** The stored marks, read on this thread: when there is no worker, or the worker cannot open the database. */
 	readStored: () => StoredMarks;
+	/** Stops the check: the thread is ended at once, the promise rejects with the signal's reason. */
+	signal?: AbortSignal | undefined;
 };
 
 function onThisThread(options: StaleCheckOptions): Promise<StaleResult> {
@@ -95,13 +97,21 @@ function onThisThread(options: StaleCheckOptions): Promise<StaleResult> {
 export function checkStale(options: StaleCheckOptions): Promise<StaleResult> {
 	const script = WORKER_SCRIPT.protocol === 'file:' ? fileURLToPath(WORKER_SCRIPT) : '';
 	if (!script || !fs.existsSync(script)) return onThisThread(options);
+	const {signal} = options;
+	if (signal?.aborted) return Promise.reject(signal.reason as Error);
 	return new Promise((resolve, reject) => {
 		const worker = new Worker(WORKER_SCRIPT, {
 			workerData: {root: options.root, dbPath: options.dbPath} satisfies StaleWorkerRequest,
 			// A small young generation, as the compute threads have: its garbage is each folder's stat, short-lived.
 			resourceLimits: {maxYoungGenerationSizeMb: 2},
 		});
+		const onAbort = (): void => {
+			void worker.terminate();
+			reject(signal!.reason as Error);
+		};
+		signal?.addEventListener('abort', onAbort, {once: true});
 		worker.once('message', (result: StaleResult | {error: string}) => {
+			signal?.removeEventListener('abort', onAbort);
 			void worker.terminate();
 			// A database the worker cannot open on its own (a private snapshot, a lock): read it here instead.
 			if ('error' in result) onThisThread(options).then(resolve, reject);

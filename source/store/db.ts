@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import {openSqlite} from './sqlite.js';
 import {
 	NewerSchemaError,
 	SchemaConflictError,
@@ -263,7 +264,7 @@ function openFile(
 	}
 	let db: Database.Database;
 	try {
-		db = new Database(file, {readonly, fileMustExist: mode !== 'create', timeout: BUSY_TIMEOUT_MS});
+		db = openSqlite(file, {readonly, fileMustExist: mode !== 'create', timeout: BUSY_TIMEOUT_MS});
 		created.note(file, exists);
 	} catch (error) {
 		created.undo();
@@ -333,7 +334,7 @@ function attachShared(db: Database.Database, sharedPath: string, readonly: boole
 	}
 	if (!readonly && !hasMetadataTable(sharedPath)) {
 		// One short connection with the web UI's own habits (rollback journal, nothing else set).
-		const shared = new Database(sharedPath, {timeout: BUSY_TIMEOUT_MS});
+		const shared = openSqlite(sharedPath, {timeout: BUSY_TIMEOUT_MS});
 		created.note(sharedPath, exists);
 		try {
 			shared.exec(SESSION_METADATA_DDL);
@@ -364,7 +365,7 @@ function attachShared(db: Database.Database, sharedPath: string, readonly: boole
 function holdsNoStats(file: string): boolean {
 	let db: Database.Database | null = null;
 	try {
-		db = new Database(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+		db = openSqlite(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 		return db.prepare<[], number>('SELECT count(*) FROM session_stats').pluck().get() === 0;
 	} catch {
 		return false;
@@ -375,7 +376,7 @@ function holdsNoStats(file: string): boolean {
 
 function hasMetadataTable(file: string): boolean {
 	if (!fs.existsSync(file)) return false;
-	const db = new Database(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+	const db = openSqlite(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 	try {
 		return (
 			db
@@ -410,7 +411,7 @@ function openSnapshot(absolute: string, sharedPath: string | null): OpenedDataba
 		fs.rmSync(folder, {recursive: true, force: true});
 		throw new DatabaseOpenError(`cannot read ${absolute}: ${(error as Error).message}`);
 	}
-	const db = new Database(copy, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+	const db = openSqlite(copy, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 	try {
 		const journalMode = applyConnectionPragmas(db, true);
 		const version = readSchemaVersion(db);
@@ -438,7 +439,7 @@ function openSnapshot(absolute: string, sharedPath: string | null): OpenedDataba
  * web UI holds makes a write fail at once, and the caller retries later without blocking the screen).
  */
 export function openMetadataConnection(opened: Pick<OpenedDatabase, 'path' | 'sharedPath'>): Database.Database {
-	const db = new Database(opened.sharedPath ?? opened.path, {fileMustExist: true, timeout: 0});
+	const db = openSqlite(opened.sharedPath ?? opened.path, {fileMustExist: true, timeout: 0});
 	db.pragma('foreign_keys = OFF');
 	return db;
 }

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import {openSqlite} from './sqlite.js';
 import {MIGRATIONS, SCHEMA_VERSION} from './migrations.js';
 import {BUSY_TIMEOUT_MS} from './db.js';
 
@@ -44,7 +45,7 @@ export function inspectFile(file: string): FileReport {
 	if (!report.exists) return report;
 	let db: Database.Database | null = null;
 	try {
-		db = new Database(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+		db = openSqlite(file, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 		const problems = (db.pragma('integrity_check', {simple: false}) as Array<{integrity_check: string}>)
 			.map((r) => r.integrity_check)
 			.filter((m) => m !== 'ok');
@@ -159,7 +160,7 @@ export function backupFile(
  * tables of the file (session_metadata in the one-file layout) are not touched.
  */
 export function resetOwnTables(file: string, withMetadata: boolean): void {
-	const db = new Database(file, {fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
+	const db = openSqlite(file, {fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 	try {
 		db.pragma('foreign_keys = OFF');
 		db.transaction(() => {

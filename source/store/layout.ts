@@ -10,7 +10,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import {openSqlite} from './sqlite.js';
 
 export const SHARED_NAME = 'sessions.db';
 export const COMPANION_NAME = 'sdstats.db';
@@ -41,7 +42,7 @@ export function companionOf(sharedPath: string): string {
 export function holdsWebUiTables(file: string): boolean {
 	let db: Database.Database | null = null;
 	try {
-		db = new Database(file, {readonly: true, fileMustExist: true});
+		db = openSqlite(file, {readonly: true, fileMustExist: true});
 		const names = new Set(
 			db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all(),
 		);

@@ -4,7 +4,8 @@
  * file (its index on completion_percent finds no such column). Moved once into the companion file, every
  * session_metadata row staying where it is; afterwards the web UI starts on the file as on a fresh one.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import {openSqlite} from './sqlite.js';
 import {SHARED_SCHEMA} from './layout.js';
 
 /**
@@ -18,7 +19,7 @@ export type OldCacheStep =
 export function hasOldCache(file: string): boolean {
 	let db: Database.Database | null = null;
 	try {
-		db = new Database(file, {readonly: true, fileMustExist: true});
+		db = openSqlite(file, {readonly: true, fileMustExist: true});
 		const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('session_stats')").pluck().all();
 		return columns.includes('session_id') && columns.includes('completion_percentage');
 	} catch {

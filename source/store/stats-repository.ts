@@ -156,7 +156,58 @@ export type StoredMarks = {
 	get(sessionId: string): StoredMark | undefined;
 	has(sessionId: string): boolean;
 	keys(): Iterable<string>;
+	/**
+	 * The stored marks walked in code-unit order of their ids (what `Array.prototype.sort()` gives a listing), or
+	 * null when they cannot be (see MarkCursor). Lets a compare of a sorted listing skip the lookup by id.
+	 */
+	inOrder?(): MarkCursor | null;
 };
+
+/**
+ * A walk over a root's stored (id, fingerprint) pairs in storage order: the index on session_path, which for
+ * rows directly under the root (path = prefix + id) is the byte order of their ids, the code-unit order of a
+ * sorted listing as long as no id holds a character beyond U+FFFF. Any pair out of that order, or any row
+ * another program wrote whose path is not prefix + id, simply fails `next`, and the caller looks up by id from
+ * there on: the walk only ever says "exactly this pair", never guesses.
+ *
+ * It holds the stored text of fingerprints() (`id SEP fingerprint SEP id SEP …`) and a position in it; made
+ * only when no id or fingerprint holds the separator (the text then has exactly 2 × count − 1 of them: see
+ * fieldsAreRows), so every field the walk compares is exactly one row's id or fingerprint.
+ */
+export class MarkCursor {
+	private position = 0;
+	private matched = 0;
+
+	constructor(
+		private readonly text: string,
+		private readonly count: number,
+		private readonly separator: string,
+	) {}
+
+	/**
+	 * Whether the next stored pair is exactly this id with exactly this fingerprint (stored for the current stats
+	 * version: another version's reads as none); if so, the walk moves past it. Neither may hold the separator
+	 * (a listed folder name and a fingerprint never do).
+	 */
+	next(sessionId: string, fingerprint: string): boolean {
+		const {text, separator} = this;
+		if (sessionId === '' || fingerprint === '') return false;
+		if (sessionId.includes(separator) || fingerprint.includes(separator)) return false;
+		const idEnd = this.position + sessionId.length;
+		if (!text.startsWith(sessionId, this.position) || !text.startsWith(separator, idEnd)) return false;
+		const end = idEnd + separator.length + fingerprint.length;
+		if (!text.startsWith(fingerprint, idEnd + separator.length)) return false;
+		if (end !== text.length && !text.startsWith(separator, end)) return false;
+		this.position = end + separator.length;
+		this.matched++;
+		return true;
+	}
+
+	/** Whether every stored pair was matched by `next`. */
+	done(): boolean {
+		return this.matched === this.count;
+	}
+}
 
 const INSERT_COLUMNS = SESSION_STATS_COLUMNS.join(', ');
 const INSERT_VALUES = SESSION_STATS_COLUMNS.map((c) => `@${c}`).join(', ');
@@ -237,6 +288,32 @@ export function directlyUnder(prefix: string, sessionPath: string): boolean {
 		sessionPath.startsWith(prefix) &&
 		!sessionPath.includes(path.sep, prefix.length)
 	);
+}
+
+/**
+ * Whether the text fingerprints() reads (`id SEP fingerprint SEP id SEP fingerprint…`, an empty fingerprint for
+ * none) splits into exactly `count` rows' ids and fingerprints: it does when it holds exactly 2 × count − 1
+ * separators, i.e. when no id or fingerprint holds one (a path separator, which a session id never holds; a row
+ * another program wrote might). Counted, not split: the split is made only if a lookup needs it.
+ */
+function fieldsAreRows(text: string, count: number, separator: string): boolean {
+	if (count <= 0) return false;
+	let separators = 0;
+	for (let at = text.indexOf(separator); at !== -1; at = text.indexOf(separator, at + separator.length)) separators++;
+	return separators === 2 * count - 1;
+}
+
+/**
+ * That text split into fingerprints by id (one value out of SQLite instead of a row array and two strings per
+ * session: a nothing-changed compute of 10,000 sessions read them in 38 → 28 ms, and left less for the garbage
+ * collector), or null when two rows share an id (not possible with session_id the key): then row by row. An
+ * empty fingerprint reads as none: sdstats never stores one, and neither matches a folder's (fingerprintMatches).
+ */
+function splitMarks(text: string, count: number, separator: string): Map<string, string | null> | null {
+	const parts = text.split(separator);
+	const byId = new Map<string, string | null>();
+	for (let i = 0; i < parts.length; i += 2) byId.set(parts[i]!, parts[i + 1] || null);
+	return byId.size === count ? byId : null;
 }
 
 /**
@@ -672,41 +749,6 @@ export class StatsRepository {
 	fingerprints(root: string, statsVersion: number): StoredMarks {
 		const [low, high] = rootRange(root);
 		const prefix = rootPrefix(root);
-		const byId = this.fingerprintsAsText(statsVersion, low, high, prefix) ?? new Map<string, string | null>();
-		if (byId.size === 0)
-			for (const [sessionId, fingerprint] of this.selectFingerprints.iterate(
-				statsVersion,
-				low,
-				high,
-				prefix,
-				path.sep,
-			))
-				byId.set(sessionId, fingerprint);
-		return {
-			get(sessionId) {
-				const fingerprint = byId.get(sessionId);
-				if (fingerprint === undefined) return undefined;
-				return {fingerprint, stats_version: fingerprint === null ? null : statsVersion};
-			},
-			has: (sessionId) => byId.has(sessionId),
-			keys: () => byId.keys(),
-		};
-	}
-
-	/**
-	 * fingerprints() read as one text and split: one value out of SQLite instead of a row array and two strings
-	 * per session (a nothing-changed compute of 10,000 sessions: 38 → 28 ms, and less for the garbage collector).
-	 * Exact or nothing: the text splits into exactly two parts per counted row only when no id or fingerprint
-	 * holds the separator (a path separator, which a session id never holds; a row another program wrote might),
-	 * and null when it does not, for the row-by-row read. An empty fingerprint reads as none: sdstats never
-	 * stores one, and neither matches a folder's (fingerprintMatches).
-	 */
-	private fingerprintsAsText(
-		statsVersion: number,
-		low: string,
-		high: string,
-		prefix: string,
-	): Map<string, string | null> | null {
 		const [count, text] = this.selectFingerprintText.get(
 			path.sep,
 			statsVersion,
@@ -716,13 +758,41 @@ export class StatsRepository {
 			prefix,
 			path.sep,
 		)!;
-		if (count === 0 || text === null) return null;
-		const parts = text.split(path.sep);
-		if (parts.length !== count * 2) return null;
+		const rows = (): Map<string, string | null> => this.fingerprintRows(statsVersion, low, high, prefix);
+		const asText = text !== null && fieldsAreRows(text, count, path.sep) ? text : null;
+		// Split into a map only when a lookup by id is asked for: a compare that walks the text in order (inOrder)
+		// and finds every session unchanged never builds one. Read row by row at once when the text cannot be split.
+		let byId = asText === null ? rows() : null;
+		const lookup = (): Map<string, string | null> => (byId ??= splitMarks(asText!, count, path.sep) ?? rows());
+		return {
+			get(sessionId) {
+				const fingerprint = lookup().get(sessionId);
+				if (fingerprint === undefined) return undefined;
+				return {fingerprint, stats_version: fingerprint === null ? null : statsVersion};
+			},
+			has: (sessionId) => lookup().has(sessionId),
+			keys: () => lookup().keys(),
+			inOrder: () => (asText === null ? null : new MarkCursor(asText, count, path.sep)),
+		};
+	}
+
+	/** fingerprints() read row by row: for a text that cannot be split (see fieldsAreRows). */
+	private fingerprintRows(
+		statsVersion: number,
+		low: string,
+		high: string,
+		prefix: string,
+	): Map<string, string | null> {
 		const byId = new Map<string, string | null>();
-		for (let i = 0; i < parts.length; i += 2) byId.set(parts[i]!, parts[i + 1] || null);
-		// Two rows of one id (not possible with session_id the key, but then the counts would differ): row by row.
-		return byId.size === count ? byId : null;
+		for (const [sessionId, fingerprint] of this.selectFingerprints.iterate(
+			statsVersion,
+			low,
+			high,
+			prefix,
+			path.sep,
+		))
+			byId.set(sessionId, fingerprint);
+		return byId;
 	}
 
 	/** What the last compute saw of each session of the root: to tell, by fingerprint, what changed since. */

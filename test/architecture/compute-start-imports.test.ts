@@ -77,4 +77,13 @@ describe('what `sdstats compute` loads before it knows what changed (issue 16)',
 		])
 			expect(loaded, module).not.toContain(module);
 	});
+
+	it('a nothing-changed compute never loads node:worker_threads (it starts no worker; folder-runner loads it for the first)', () => {
+		const importers = [...loaded].filter((module) =>
+			/^import\s+(?!type\b)[^;]*?\s+from\s+'(node:)?worker_threads'/ms.test(
+				fs.readFileSync(path.join(SOURCE, module), 'utf8'),
+			),
+		);
+		expect(importers).toEqual([]);
+	});
 });

@@ -15,6 +15,7 @@ import {
 } from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import type {ListedSession} from '../../source/core/types.js';
+import {COLLECT_EVERY_MS, COLLECT_FROM_SIZE, collectionDue} from '../../source/ui/hooks/use-jobs.js';
 
 /** The text of every line drawn (rendered by React) since the test last cleared it. */
 const drawn = vi.hoisted(() => [] as string[]);
@@ -116,5 +117,14 @@ describe('the list while a recompute runs', () => {
 		const frame = await h.waitForFrame((f) => name(f)?.[2] === ' ', 'the stale mark gone');
 		expect(reads).toEqual([[]]);
 		expect(rowNames(frame)).toHaveLength(10);
+	});
+});
+
+describe('collections of the heap during a recompute', () => {
+	it('are asked for only over a big list, at most every few seconds', () => {
+		expect(collectionDue(COLLECT_FROM_SIZE - 1, COLLECT_EVERY_MS * 10)).toBe(false);
+		expect(collectionDue(COLLECT_FROM_SIZE, COLLECT_EVERY_MS - 1)).toBe(false);
+		expect(collectionDue(COLLECT_FROM_SIZE, COLLECT_EVERY_MS)).toBe(true);
+		expect(collectionDue(100_000, COLLECT_EVERY_MS + 1)).toBe(true);
 	});
 });

@@ -289,6 +289,30 @@ describe('while a recompute runs', () => {
 		await h.waitForFrame(() => data.staleChecks === checks + 1);
 	});
 
+	it('stops a stale check still running when a recompute starts, and checks again after it', async () => {
+		const data = fakeData(sampleSessions());
+		const signals: AbortSignal[] = [];
+		data.checkStale = (signal) => {
+			data.staleChecks++;
+			signals.push(signal!);
+			// The first check is still reading the disk when the recompute starts; the next one answers.
+			return signals.length === 1 ? new Promise(() => undefined) : Promise.resolve({stale: [], newOnDisk: []});
+		};
+		harness = await renderExplorer({data, columns: 100, rows: 30});
+		const h = harness;
+		await h.waitForFrame((f) => f.includes('10 of 10 shown') && !f.includes('loading…'));
+		await h.waitForFrame(() => signals.length === 1);
+		expect(signals[0]!.aborted).toBe(false);
+		await h.press('R');
+		await h.waitForFrame((f) => f.includes('Recompute which sessions?'));
+		await h.press('a');
+		await h.waitForFrame((f) => f.includes('Recomputing all sessions'));
+		await h.waitForFrame(() => signals[0]!.aborted, 'the first check stopped');
+		data.jobs[0]!.listener.onDone(summary({computed: 10, planned: 10}));
+		await h.waitForFrame(() => signals.length === 2);
+		expect(signals[1]!.aborted).toBe(false);
+	});
+
 	it('checks the disk a few seconds after the job, not while the watches and the look for changes start', async () => {
 		const {h, data} = await started();
 		const checks = data.staleChecks;

@@ -89,7 +89,8 @@ export type ExplorerData = {
 		sessionIds: readonly string[],
 		shown: (sessionId: string) => ListedSession | undefined,
 	): {rows: ListedSession[]; missing: string[]};
-	checkStale(): Promise<StaleResult>;
+	/** `signal` stops the check (its thread is ended; the promise rejects): a recompute makes it moot. */
+	checkStale(signal?: AbortSignal): Promise<StaleResult>;
 	/**
 	 * Rows another process (a CLI compute, the web UI) changed since `known` was taken, or null when nobody
 	 * else committed since the last call (one PRAGMA: cheap enough to poll).
@@ -419,7 +420,8 @@ export function createExplorerData(options: {
 			const changed = changedIds.length === 0 ? [] : getListed(changedIds);
 			return {changed, removed, versions};
 		},
-		checkStale: () => checkStale({root, dbPath: options.dbPath, readStored: () => repository.marks(root)}),
+		checkStale: (signal) =>
+			checkStale({root, dbPath: options.dbPath, readStored: () => repository.marks(root), signal}),
 		startJob(request, targets, listener) {
 			const cancel = {cancelled: false};
 			if (options.readonlyReason) {

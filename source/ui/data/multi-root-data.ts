@@ -164,8 +164,10 @@ export function createMultiRootData(
 			}
 			return any ? {changed, removed, versions} : null;
 		},
-		async checkStale() {
-			const result = await checkEveryRoot(all, closed, keyIn);
+		async checkStale(signal) {
+			const result = await checkEveryRoot(all, closed, keyIn, signal);
+			// A stopped check knows nothing of the roots: what was known of them stays.
+			if (signal?.aborted) throw signal.reason;
 			unreadable = new Set(Object.keys(result.rootProblems ?? {}));
 			return result;
 		},
@@ -291,8 +293,9 @@ async function checkEveryRoot(
 	all: readonly Part[],
 	closed: readonly ClosedRoot[],
 	keyIn: (part: Part, id: string) => string,
+	signal?: AbortSignal,
 ): Promise<StaleResult> {
-	const results = await Promise.all(all.map((part) => part.data.checkStale().catch(() => null)));
+	const results = await Promise.all(all.map((part) => part.data.checkStale(signal).catch(() => null)));
 	const stale: string[] = [];
 	const newOnDisk: string[] = [];
 	const rootProblems: Record<string, string> = {};

@@ -19,9 +19,12 @@ export function useDataLifecycle(
 	clock: Clock,
 ): void {
 	const generation = useRef(0);
+	const running = useRef<AbortController | null>(null);
 	const check = useCallback(() => {
 		const mine = ++generation.current;
-		data.checkStale().then(
+		const controller = new AbortController();
+		running.current = controller;
+		data.checkStale(controller.signal).then(
 			(result) => {
 				if (mine === generation.current) dispatch({type: 'stale-checked', ...result});
 			},
@@ -75,6 +78,13 @@ export function useDataLifecycle(
 	useEffect(() => {
 		const finished = wasRunning.current && !jobRunning;
 		wasRunning.current = jobRunning;
+		if (jobRunning) {
+			// A recompute makes the check running meanwhile moot (it is made again after the job), and at 100,000
+			// sessions its thread beside the job's was the explorer's highest memory: it is stopped.
+			generation.current++;
+			running.current?.abort();
+			running.current = null;
+		}
 		if (!finished) return;
 		// Not at the moment the job ends: the live watches and the look for others' changes start then too, and the
 		// three together were the explorer's highest memory after a recompute of 100,000 sessions.

@@ -6,6 +6,7 @@ import type {Action, ExplorerState, JobRequest} from '../state/types.js';
 import type {Clock, TimerHandle} from '../clock.js';
 import {rowKeyOf} from '../../view/session-view.js';
 import {shownRowsOf} from '../state/selectors.js';
+import {collectGarbage} from '../memory-mode.js';
 
 /** Progress reaches the screen at most this often (a fast job reports per session). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -26,6 +27,15 @@ export function progressIntervalMs(size: number): number {
  */
 export function landingIntervalMs(size: number): number {
 	return Math.max(PROGRESS_INTERVAL_MS, Math.round(size / 100));
+}
+
+/** Lists at least this big are collected during a job (a small list's garbage is small), at most this often. */
+export const COLLECT_FROM_SIZE = 20_000;
+export const COLLECT_EVERY_MS = 5000;
+
+/** Whether a landing over a list of `size` rows, `sinceMs` after the last collection, asks for one. */
+export function collectionDue(size: number, sinceMs: number): boolean {
+	return size >= COLLECT_FROM_SIZE && sinceMs >= COLLECT_EVERY_MS;
 }
 
 function jobLabel(request: JobRequest): string {
@@ -70,6 +80,7 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 		const pending = new Set<string>();
 		let timer: TimerHandle | null = null;
 		let lastProgress = 0;
+		let lastCollection = clock.now();
 		const flush = (): void => {
 			timer = null;
 			if (pending.size === 0) return;
@@ -78,6 +89,12 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			const shown = shownRowsOf(stateRef.current, pending);
 			pending.clear();
 			const {rows, missing} = data.fetchChanged(ids, (id) => shown.get(id));
+			// A big job's garbage is collected as it goes, not left to double the heap (see ui/memory-mode.ts).
+			const t = clock.now();
+			if (collectionDue(sizeRef.current, t - lastCollection)) {
+				lastCollection = t;
+				collectGarbage();
+			}
 			const read = new Set(rows.map(rowKeyOf));
 			const unchangedIds = ids.filter((id) => shown.has(id) && !read.has(id));
 			const {stale} = stateRef.current;
