@@ -10,9 +10,10 @@ import {DEFAULT_CELL_PIXELS} from '../../source/core/preview/pixels.js';
 import {createImageOverlay, overlayStdout, WRITE_PIECE} from '../../source/ui/image-overlay.js';
 import type {PreviewOutput} from '../../source/ui/state/types.js';
 import type {StoredSession} from '../../source/core/types.js';
+import {FakeClock} from '../helpers/clock.js';
 import {fakeData, KEYS, renderExplorer, settle, waitFor, type Harness} from '../helpers/explorer.js';
 import {imageSession} from '../helpers/images.js';
-import {storedSession} from '../helpers/sessions.js';
+import {storedSession, TEST_NOW} from '../helpers/sessions.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
 const BLOCKS: PreviewOutput = {
@@ -78,6 +79,67 @@ describe('the contact sheet in the details', () => {
 			'the sheet',
 		);
 		expect(frame).toMatch(/short·calm·#1|Hair=short · Mood=calm · seed 1000/);
+	});
+
+	it("a session's first pictures are drawn BATCH_MS after they arrive, not held for the frames of the session the cursor left (regression: up to 250 ms)", async () => {
+		const real = createThumbnailService({inThread: true});
+		service = real;
+		// Every thumbnail is made at once but handed over only when the test releases it.
+		const held: Array<{request: {path: string}; release: () => void}> = [];
+		const thumbnails: ThumbnailService = {
+			...real,
+			get: (request) =>
+				real.get(request).then(
+					(thumb) =>
+						new Promise((resolve) => {
+							held.push({request, release: () => resolve(thumb)});
+						}),
+				),
+		};
+		const clock = new FakeClock(TEST_NOW);
+		harness = await renderExplorer({
+			data: fakeData(rows),
+			columns: 160,
+			rows: 40,
+			clock,
+			now: () => clock.now(),
+			insightSettleMs: 20,
+			previews: {previewOutput: BLOCKS, previewServices: {thumbnails, cacheDir: null}},
+		});
+		const h = harness;
+		const releaseOne = async (session: string): Promise<void> => {
+			await waitFor(
+				() => held.some((x) => x.request.path.includes(session)),
+				() => `a picture of ${session}`,
+				10_000,
+				clock,
+			);
+			const index = held.findIndex((x) => x.request.path.includes(session));
+			held.splice(index, 1)[0]!.release();
+		};
+		// The first session: one picture of six arrives and is drawn BATCH_MS later (its frame starts the gap).
+		await releaseOne('third');
+		await settle(10);
+		clock.advance(30);
+		await waitFor(
+			() => /▀/.test(h.lastFrame()),
+			() => 'the first picture of the first session',
+		);
+		// The cursor moves on and rests (20 ms); the next session's first picture arrives while the rest are made.
+		await h.press('j');
+		clock.advance(20);
+		await waitFor(
+			() => held.some((x) => x.request.path.includes('second')),
+			() => 'the second session asked',
+		);
+		await releaseOne('second');
+		await settle(10);
+		// BATCH_MS later it is on screen: it does not wait out the first session's gap.
+		clock.advance(30);
+		await waitFor(
+			() => h.lastFrame().includes('second') && /▀/.test(h.lastFrame()),
+			() => `the first picture of the second session; last frame:\n${h.lastFrame()}`,
+		);
 	});
 
 	it('does not load while the cursor moves (side panel at 160 columns): the box stays empty until it rests', async () => {

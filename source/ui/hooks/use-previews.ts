@@ -123,7 +123,12 @@ export function usePreviews(
 	// Keyed on what is wanted, not on what is missing: a thumbnail arriving must not restart the others.
 	const signature = `${sessionId}\n${output.protocol}\n${output.cell.width}x${output.cell.height}\n${wanted.map((w) => w.key).join('\n')}`;
 	const asked = useRef(new Set<string>());
-	const lastPictureFrame = useRef(Number.NEGATIVE_INFINITY);
+	// The gap is about the frames of one filling sheet or grid: another session's first pictures never wait for
+	// the frames of the one the cursor left (regression: they waited up to PICTURE_FRAME_GAP_MS, not BATCH_MS).
+	const lastPictureFrame = useRef<{sessionId: string | null; at: number}>({
+		sessionId: null,
+		at: Number.NEGATIVE_INFINITY,
+	});
 	// Pictures that arrive together are drawn together: one render for a sheet from the warm cache, not one per
 	// picture (each render is a whole frame: ~15 ms on a loaded machine, the bulk of a warm sheet's time). They
 	// are handed over when nothing asked is left, or BATCH_MS after the first of them (PICTURE_FRAME_GAP_MS after
@@ -141,7 +146,7 @@ export function usePreviews(
 			const batch = arrived.current;
 			if (!batch) return;
 			arrived.current = null;
-			lastPictureFrame.current = clock.now();
+			lastPictureFrame.current = {sessionId: batch.sessionId, at: clock.now()};
 			if (batch.timer !== null) clock.clearTimeout(batch.timer);
 			if (live) dispatch({type: 'preview-thumbs', sessionId: batch.sessionId, thumbs: batch.thumbs});
 		};
@@ -150,7 +155,9 @@ export function usePreviews(
 			arrived.current.thumbs.push({key, thumb});
 			if (pending.size === 0) flush();
 			else if (arrived.current.timer === null) {
-				const wait = Math.max(BATCH_MS, PICTURE_FRAME_GAP_MS - (clock.now() - lastPictureFrame.current));
+				const last = lastPictureFrame.current;
+				const since = last.sessionId === sessionId ? clock.now() - last.at : Number.POSITIVE_INFINITY;
+				const wait = Math.max(BATCH_MS, PICTURE_FRAME_GAP_MS - since);
 				arrived.current.timer = clock.setTimeout(flush, wait);
 			}
 		};
