@@ -129,7 +129,15 @@ describe('the disk cache and the web UI thumbnails', () => {
 			fs.rmSync(path.join(cacheDir, `${cacheKey(file, stat.size, stat.mtimeMs)}.jpg`), {force: true});
 			const again = await makeThumbnail(request(file, cacheDir, protocol));
 			expect(again).toEqual({...first, source: 'cache'});
-			// A damaged encoded file is ignored, never shown.
+			// One cut short by a byte (a crash before its data reached the disk) is made again, never shown.
+			await cacheWritesSettled();
+			const whole = fs.readFileSync(encoded);
+			fs.writeFileSync(encoded, whole.subarray(0, whole.length - 1));
+			const remade = await makeThumbnail(request(file, cacheDir, protocol));
+			expect(remade.ok && remade.text).toBe(first.ok && first.text);
+			// A damaged encoded file is ignored, never shown (the small picture made again just now removed too).
+			await cacheWritesSettled();
+			fs.rmSync(path.join(cacheDir, `${cacheKey(file, stat.size, stat.mtimeMs)}.jpg`), {force: true});
 			fs.writeFileSync(encoded, '{"text": 1');
 			expect(await makeThumbnail(request(file, cacheDir, protocol))).toMatchObject({
 				ok: true,

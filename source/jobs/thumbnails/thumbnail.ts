@@ -273,35 +273,41 @@ export function encodedCacheFile(request: ThumbnailRequest): string | null {
 	return path.join(request.cacheDir, `${key}-${formKey}.${encode.protocol}`);
 }
 /** Bump when the encoders' output or the file's layout changes, so no stale form is read back. */
-const ENCODED_VERSION = 3;
+const ENCODED_VERSION = 4;
 
 type EncodedFile = Omit<Extract<Thumbnail, {ok: true}>, 'ok' | 'source'>;
 
 /**
- * An encoded form on disk: one line of JSON with the sizes, then the protocol's text as it is (no JSON
- * string of tens of KB to escape and parse again; half blocks' lines are the text split at its newlines).
+ * An encoded form on disk: one line of JSON with the sizes and the text's length in bytes, then the protocol's
+ * text as it is (no JSON string of tens of KB to escape and parse again; half blocks' lines are the text split
+ * at its newlines). The length tells a whole file from one cut short (a crash after the rename, before the data
+ * reached the disk): a cut sixel or kitty sequence sent to the terminal would swallow the explorer's next output.
  */
 function encodedFileText(form: EncodedFile): string {
 	const {cols, rows, width, height} = form;
-	return `${JSON.stringify({cols, rows, width, height, lines: form.lines !== null})}\n${form.text}`;
+	const bytes = Buffer.byteLength(form.text);
+	return `${JSON.stringify({cols, rows, width, height, lines: form.lines !== null, bytes})}\n${form.text}`;
 }
 
 async function readEncoded(file: string): Promise<EncodedFile | null> {
 	try {
-		const content = await fs.promises.readFile(file, 'utf8');
-		const end = content.indexOf('\n');
+		const content = await fs.promises.readFile(file);
+		const end = content.indexOf(0x0a);
 		if (end < 0) return null;
-		const head = JSON.parse(content.slice(0, end)) as Partial<Record<keyof EncodedFile, unknown>>;
-		const {cols, rows, width, height, lines} = head;
+		const head = JSON.parse(content.subarray(0, end).toString('utf8')) as Partial<
+			Record<keyof EncodedFile | 'bytes', unknown>
+		>;
+		const {cols, rows, width, height, lines, bytes} = head;
 		if (
 			typeof cols !== 'number' ||
 			typeof rows !== 'number' ||
 			typeof width !== 'number' ||
 			typeof height !== 'number' ||
-			typeof lines !== 'boolean'
+			typeof lines !== 'boolean' ||
+			bytes !== content.length - end - 1
 		)
 			return null;
-		const text = content.slice(end + 1);
+		const text = content.subarray(end + 1).toString('utf8');
 		return {cols, rows, width, height, text, lines: lines ? text.split('\n') : null};
 	} catch {
 		return null;
