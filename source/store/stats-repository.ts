@@ -450,10 +450,12 @@ export class StatsRepository {
 			)
 			.raw(true);
 		// The same rows as one text, `id SEP fingerprint SEP id SEP fingerprint…` (an empty fingerprint for none),
-		// with their count: see fingerprints().
+		// with their count: see fingerprints(). The count is of the ids group_concat joins: a row whose id is NULL
+		// (another program's, or a damaged file's) is left out of the text, and counted by count(*) it could make a
+		// misaligned text pass fieldsAreRows (regression: an id holding separators beside a NULL id read as two).
 		this.selectFingerprintText = db
 			.prepare<[string, number, string, string, string, string, string], [number, string | null]>(
-				`SELECT count(*), group_concat(s.session_id || ? || ifnull(CASE WHEN s.stats_version = ? THEN b.fingerprint END, ''), ?)
+				`SELECT count(s.session_id), group_concat(s.session_id || ? || ifnull(CASE WHEN s.stats_version = ? THEN b.fingerprint END, ''), ?)
 				 FROM session_stats s LEFT JOIN sdstats_session_state b ${fingerprintIndex} ON b.session_id = s.session_id
 				 WHERE s.session_path > ? AND s.session_path < ? AND instr(substr(s.session_path, length(?) + 1), ?) = 0`,
 			)
@@ -749,15 +751,22 @@ export class StatsRepository {
 	fingerprints(root: string, statsVersion: number): StoredMarks {
 		const [low, high] = rootRange(root);
 		const prefix = rootPrefix(root);
-		const [count, text] = this.selectFingerprintText.get(
-			path.sep,
-			statsVersion,
-			path.sep,
-			low,
-			high,
-			prefix,
-			path.sep,
-		)!;
+		let count = 0;
+		let text: string | null = null;
+		try {
+			[count, text] = this.selectFingerprintText.get(
+				path.sep,
+				statsVersion,
+				path.sep,
+				low,
+				high,
+				prefix,
+				path.sep,
+			)!;
+		} catch (error) {
+			// A root so large its text passes SQLite's string limit ("string or blob too big"): read row by row.
+			if (!/too big/i.test((error as Error).message)) throw error;
+		}
 		const rows = (): Map<string, string | null> => this.fingerprintRows(statsVersion, low, high, prefix);
 		const asText = text !== null && fieldsAreRows(text, count, path.sep) ? text : null;
 		// Split into a map only when a lookup by id is asked for: a compare that walks the text in order (inOrder)

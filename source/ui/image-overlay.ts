@@ -36,6 +36,11 @@ export type ImageOverlay = {
 	marker(key: string, picture: OverlayPicture): string;
 	/** Ink's frame in, the frame plus the pictures out. */
 	transform(frame: string): string;
+	/**
+	 * The same bytes as `transform`, in the pieces to write them in: the frame's text, then the pictures, a big
+	 * picture as slices of its own string (see `WRITE_PIECE`).
+	 */
+	transformParts(frame: string): string[];
 	/** What to write on the way out (kitty: delete every picture). */
 	cleanup(): string;
 	/** Forget every picture (the protocol changed, the terminal was resized). */
@@ -43,6 +48,42 @@ export type ImageOverlay = {
 	/** How many pictures' bytes are kept: those of the last frame and any registered since. */
 	held(): number;
 };
+
+/**
+ * The most written at once. A frame with pictures was one string: the frame's text (two bytes a character, for
+ * its box-drawing characters) joined with every picture's bytes, made flat by the write as a two-byte copy of
+ * the whole and then encoded into a buffer as big (a full-screen kitty picture: ~2.7 MB of base64 became
+ * ~5.5 MB of string and 2.7 MB of buffer on the screen thread). Written in pieces, each picture's string is
+ * written from itself (slices share it), and no buffer is big enough for the allocator to map on its own (such
+ * a buffer, freed, raises glibc's threshold for what every thread's arena keeps).
+ */
+export const WRITE_PIECE = 64 * 1024;
+
+/** `pieces` joined into runs of about WRITE_PIECE, a longer one cut into slices of WRITE_PIECE. */
+function inPieces(pieces: string[]): string[] {
+	const out: string[] = [];
+	let run = '';
+	for (const piece of pieces) {
+		if (run.length + piece.length <= WRITE_PIECE) {
+			run += piece;
+			continue;
+		}
+		if (run) out.push(run);
+		run = '';
+		let at = 0;
+		while (piece.length - at > WRITE_PIECE) {
+			let end = at + WRITE_PIECE;
+			// Never between the two halves of a character beyond the BMP (each half alone would be written as U+FFFD).
+			const last = piece.charCodeAt(end - 1);
+			if (last >= 0xd800 && last <= 0xdbff) end--;
+			out.push(piece.slice(at, end));
+			at = end;
+		}
+		run = piece.slice(at);
+	}
+	if (run) out.push(run);
+	return out;
+}
 
 export function createImageOverlay(
 	initialProtocol: Exclude<Protocol, 'blocks'> | null,
@@ -84,11 +125,14 @@ export function createImageOverlay(
 			return String.fromCharCode(MARKER_BASE + slot);
 		},
 		transform(frame) {
+			return overlay.transformParts(frame).join('');
+		},
+		transformParts(frame) {
 			// Only frames (many lines) are looked at: Ink also writes the synchronized-update brackets alone.
-			if (!frame.includes('\n')) return frame.replace(MARKERS, ' ');
+			if (!frame.includes('\n')) return [frame.replace(MARKERS, ' ')];
 			const deleted = pendingDelete;
 			pendingDelete = '';
-			if (protocol === null) return frame.replace(MARKERS, ' ') + deleted;
+			if (protocol === null) return [frame.replace(MARKERS, ' ') + deleted];
 			const found: Array<{slot: number; row: number; col: number}> = [];
 			let row = 0;
 			let lineStart = 0;
@@ -102,7 +146,7 @@ export function createImageOverlay(
 				}
 			}
 			const nowPlaced = new Set<number>();
-			let after = '';
+			const drawn: string[] = [];
 			for (const {slot, row: y, col: x} of found) {
 				const picture = pictures.get(slot);
 				if (!picture) continue;
@@ -115,9 +159,10 @@ export function createImageOverlay(
 					transmitted.add(picture.kittyId);
 					nowPlaced.add(picture.kittyId);
 				}
-				after += `\u001B[${y + 1};${x + 1}H${wrap(draw)}`;
+				drawn.push(`\u001B[${y + 1};${x + 1}H`, wrap(draw));
 			}
-			for (const id of placed) if (!nowPlaced.has(id)) after = wrap(kittyDeletePlacement(id, 1)) + after;
+			let removed = '';
+			for (const id of placed) if (!nowPlaced.has(id)) removed = wrap(kittyDeletePlacement(id, 1)) + removed;
 			// Pictures not in this frame are forgotten: their bytes (tens of KB each, MBs full screen) were kept for
 			// the whole run, every session's sheets and grids. A view registers its pictures again on every render
 			// (`marker`), and a frame is written after the render that made it, so none in a frame is lost.
@@ -127,8 +172,8 @@ export function createImageOverlay(
 			}
 			placed = nowPlaced;
 			const text = found.length > 0 ? frame.replace(MARKERS, ' ') : frame;
-			after = deleted + after;
-			return after ? `${text}\u001B7${after}\u001B8` : text;
+			if (!deleted && !removed && drawn.length === 0) return [text];
+			return inPieces([text, '\u001B7', deleted, removed, ...drawn, '\u001B8']);
 		},
 		cleanup() {
 			return protocol === 'kitty' && transmitted.size > 0 ? wrap(KITTY_DELETE_ALL) : pendingDelete;
@@ -153,11 +198,14 @@ export function overlayStdout<T extends NodeJS.WriteStream>(stdout: T, overlay: 
 	return new Proxy(stdout, {
 		get(target, property, receiver) {
 			if (property === 'write') {
-				return (chunk: unknown, ...rest: unknown[]) =>
-					(target.write as (...args: unknown[]) => boolean)(
-						typeof chunk === 'string' ? overlay.transform(chunk) : chunk,
-						...rest,
-					);
+				return (chunk: unknown, ...rest: unknown[]) => {
+					const write = target.write as (...args: unknown[]) => boolean;
+					if (typeof chunk !== 'string') return write.call(target, chunk, ...rest);
+					// The pieces back to back, in this one call: nothing else is written between them.
+					const parts = overlay.transformParts(chunk);
+					for (let i = 0; i < parts.length - 1; i++) write.call(target, parts[i]);
+					return write.call(target, parts[parts.length - 1] ?? '', ...rest);
+				};
 			}
 			const value: unknown = Reflect.get(target, property, receiver);
 			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;

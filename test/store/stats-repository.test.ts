@@ -319,6 +319,24 @@ describe('repository', () => {
 		expect(compact.get('20251003_100000-c')).toEqual({fingerprint: 'fp-20251003_100000-c', stats_version: 1});
 	});
 
+	it('regression: a NULL id beside an id holding two separators does not misalign the text (phantom ids read as gone)', () => {
+		const {db, repository} = freshStore();
+		for (const name of ['20251001_100000-a', '20251002_100000-b', '20251003_100000-c'])
+			repository.save(computeSession(input(name, {kind: 'missing'}, 1, '/data/r')), `fp-${name}`);
+		// Rows another program (or a damaged file) wrote: session_id is a rowid table's TEXT PRIMARY KEY, so NULL is
+		// allowed; group_concat leaves that row out while count(*) counted it, and the two separators of the other
+		// id made up for it.
+		db.prepare('UPDATE session_stats SET session_id = NULL WHERE session_id = ?').run('20251001_100000-a');
+		db.prepare('UPDATE session_stats SET session_id = ? WHERE session_id = ?').run('x/y/z', '20251002_100000-b');
+		const compact = repository.fingerprints('/data/r', 1);
+		const keys = [...compact.keys()];
+		expect(keys).toContain('x/y/z');
+		expect(keys).toContain('20251003_100000-c');
+		expect(keys).not.toContain('x');
+		expect(keys).not.toContain('z');
+		expect(compact.get('20251003_100000-c')).toEqual({fingerprint: 'fp-20251003_100000-c', stats_version: 1});
+	});
+
 	it('reads the filesystem root as a results root', () => {
 		const {repository} = freshStore();
 		repository.save(computeSession(input('20251001_100000-top', {kind: 'missing'}, 1, '/')), 'fp');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {createThumbnailService, type ThumbnailService} from '../../source/jobs/thumbnails/thumbnail-service.js';
 import {DEFAULT_CELL_PIXELS} from '../../source/core/preview/pixels.js';
-import {createImageOverlay} from '../../source/ui/image-overlay.js';
+import {createImageOverlay, overlayStdout, WRITE_PIECE} from '../../source/ui/image-overlay.js';
 import type {PreviewOutput} from '../../source/ui/state/types.js';
 import type {StoredSession} from '../../source/core/types.js';
 import {fakeData, KEYS, renderExplorer, settle, waitFor, type Harness} from '../helpers/explorer.js';
@@ -191,6 +191,36 @@ describe('the overlay for graphics protocols', () => {
 		);
 		expect(overlay.transform('head\nbody\nfoot')).toBe('head\nbody\nfoot');
 		expect(overlay.cleanup()).toBe('\u001B_Ga=d,d=A,q=2\u001B\\');
+	});
+
+	it('a frame with a big picture is written in pieces of at most WRITE_PIECE, its bytes unchanged, never cutting a character in two (regression: a full-screen picture was joined into one two-byte frame string, ~5.5 MB on the screen thread)', () => {
+		const overlay = createImageOverlay('kitty');
+		const picture = `\u001B_Gf=100;${'A'.repeat(3 * WRITE_PIECE + 123)}\u001B\\`;
+		const marker = overlay.marker('full', {text: picture, cols: 40, rows: 20, kittyId: 9});
+		// A line of text with a character beyond the BMP right where a cut of the text would fall.
+		const text = `${'x'.repeat(WRITE_PIECE - 1)}😀${'y'.repeat(WRITE_PIECE)}`;
+		const frame = `${text}\n${marker}\nfoot`;
+		const writes: string[] = [];
+		let done = 0;
+		const stream = {
+			write: (chunk: string, callback?: () => void) => (writes.push(chunk), callback && done++, true),
+		};
+		const stdout = overlayStdout(stream as unknown as NodeJS.WriteStream, overlay);
+		const expected = createImageOverlay('kitty');
+		expected.marker('full', {text: picture, cols: 40, rows: 20, kittyId: 9});
+		expect(stdout.write(frame, () => undefined)).toBe(true);
+		expect(writes.join('')).toBe(expected.transform(frame));
+		expect(writes.length).toBeGreaterThan(4);
+		for (const piece of writes) {
+			expect(piece.length).toBeLessThanOrEqual(WRITE_PIECE);
+			expect(piece).not.toMatch(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
+		}
+		// The caller's callback rides on the last piece only.
+		expect(done).toBe(1);
+		// A frame without pictures is one write, as before.
+		writes.length = 0;
+		stdout.write('head\nbody');
+		expect(writes).toEqual(['head\nbody\u001B7\u001B_Ga=d,d=i,q=2,i=9,p=1\u001B\\\u001B8']);
 	});
 
 	it('a new cell size or protocol (setProtocol) deletes the kitty pictures already on screen, once, on the next frame (regression: stale pictures stayed under the new ones after a font zoom)', () => {

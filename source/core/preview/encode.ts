@@ -103,7 +103,8 @@ export function kittyImage(png: Uint8Array, options: KittyOptions): string {
 	const keys = [`a=T`, `f=100`, `t=d`, `q=2`, `C=1`, `c=${options.cols}`, `r=${options.rows}`];
 	if (options.id !== undefined) keys.push(`i=${options.id}`);
 	if (options.placement !== undefined) keys.push(`p=${options.placement}`);
-	const parts = chunks(Buffer.from(png).toString('base64'));
+	// A view of the bytes, not a copy (Buffer.from of a Buffer copies it: megabytes for a full-screen picture).
+	const parts = chunks(Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64'));
 	return parts
 		.map((part, index) => {
 			const more = index < parts.length - 1 ? 1 : 0;

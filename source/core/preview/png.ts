@@ -9,11 +9,11 @@
 import zlib from 'node:zlib';
 import type {RgbImage} from './pixels.js';
 
-/** zlib's CRC-32 (Node ≥ 20.15), else the table-driven one. */
+/** zlib's CRC-32 (Node ≥ 20.15), else the table-driven one; `value` continues the CRC of earlier bytes. */
 const nativeCrc32 = (zlib as {crc32?: (data: Uint8Array, value?: number) => number}).crc32;
 let table: Uint32Array | null = null;
-function crc32(data: Uint8Array): number {
-	if (nativeCrc32) return nativeCrc32(data);
+export function crc32(data: Uint8Array, value = 0): number {
+	if (nativeCrc32) return nativeCrc32(data, value);
 	if (!table) {
 		table = new Uint32Array(256);
 		for (let n = 0; n < 256; n++) {
@@ -22,20 +22,24 @@ function crc32(data: Uint8Array): number {
 			table[n] = c >>> 0;
 		}
 	}
-	let c = 0xffffffff;
+	let c = (value ^ 0xffffffff) >>> 0;
 	for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
 	return (c ^ 0xffffffff) >>> 0;
 }
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
-function chunk(type: string, body: Uint8Array): Buffer {
-	const out = Buffer.alloc(12 + body.length);
-	out.writeUInt32BE(body.length, 0);
-	out.write(type, 4, 'latin1');
-	out.set(body, 8);
-	out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)), 8 + body.length);
-	return out;
+/**
+ * A chunk as its pieces: length and type, the body itself (not copied: a full-screen picture's is megabytes),
+ * and the CRC of type and body.
+ */
+function chunk(type: string, body: Uint8Array): Uint8Array[] {
+	const head = Buffer.alloc(8);
+	head.writeUInt32BE(body.length, 0);
+	head.write(type, 4, 'latin1');
+	const crc = Buffer.alloc(4);
+	crc.writeUInt32BE(crc32(body, crc32(head.subarray(4, 8))), 0);
+	return [head, body, crc];
 }
 
 export function pngOfPixels(image: RgbImage): Buffer {
@@ -56,10 +60,11 @@ export function pngOfPixels(image: RgbImage): Buffer {
 	// 8 bits a channel, colour type 2 (RGB), deflate, adaptive filtering (the method; each row names its filter),
 	// no interlace.
 	header.set([8, 2, 0, 0, 0], 8);
+	// One copy of the deflated rows, into the file.
 	return Buffer.concat([
 		SIGNATURE,
-		chunk('IHDR', header),
-		chunk('IDAT', zlib.deflateSync(filtered, {level: 1})),
-		chunk('IEND', new Uint8Array(0)),
+		...chunk('IHDR', header),
+		...chunk('IDAT', zlib.deflateSync(filtered, {level: 1})),
+		...chunk('IEND', new Uint8Array(0)),
 	]);
 }
