@@ -20,7 +20,7 @@ import {
 	SCHEMA_VERSION,
 } from './migrations.js';
 import {corruptMessage, isCorruptionError} from './corruption.js';
-import {layoutFor, SHARED_SCHEMA, type StoreLayout} from './layout.js';
+import {layoutByName, SHARED_SCHEMA, webUiLayout, webUiTablesIn, type StoreLayout} from './layout.js';
 import {SESSION_METADATA_DDL} from './schema.js';
 import {hasOldCache, moveOldCache, type OldCacheStep} from './old-cache.js';
 import {diskFullMessage, isDiskFull} from './disk-full.js';
@@ -204,13 +204,36 @@ function checkPaths(layout: StoreLayout, named: string): void {
 	}
 }
 
+/** webUiTablesIn, where a file that cannot be read as a database is not the web UI's (opening then says why). */
+function holdsWebUiTablesOn(db: Database.Database): boolean {
+	try {
+		return webUiTablesIn(db);
+	} catch {
+		return false;
+	}
+}
+
 /** Opens the database the user named (or the default one), in the layout it calls for (see store/layout.ts). */
 export function openDatabase(dbPath: string, mode: OpenMode, options: OpenOptions = {}): OpenedDatabase {
 	const named = path.resolve(dbPath);
-	// The named path first: layoutFor may peek into an existing file, which must be a regular one.
+	// The named path first: an existing file's tables may decide its layout, so it must be a regular one.
 	const early = checkDatabasePath(named);
 	if (early) throw new DatabaseOpenError(early);
-	const layout = layoutFor(named);
+	const byName = layoutByName(named);
+	if (byName.byTables) {
+		// An existing file under a name of its own: its tables tell whether it is the web UI's. Asked on the
+		// connection opened to it as the one-file layout, before anything is written there (no pragma, no
+		// migration), instead of on a second connection opened only to look (2-3 ms of every start).
+		checkPaths(byName, named);
+		return openFile(byName.cachePath, null, mode, options, false, () =>
+			openInLayout(webUiLayout(named), named, mode, options),
+		);
+	}
+	return openInLayout(byName, named, mode, options);
+}
+
+/** openDatabase once the layout is known. */
+function openInLayout(layout: StoreLayout, named: string, mode: OpenMode, options: OpenOptions): OpenedDatabase {
 	checkPaths(layout, named);
 	if (layout.sharedPath === null) return openFile(layout.cachePath, null, mode, options);
 	const cacheExists = fs.existsSync(layout.cachePath);
@@ -239,12 +262,17 @@ export function openDatabase(dbPath: string, mode: OpenMode, options: OpenOption
 	return openFile(layout.cachePath, layout.sharedPath, !cacheExists && oldCache ? 'create' : mode, options, oldCache);
 }
 
+/**
+ * Opens one file. `ifWebUi`: the file's tables decide its layout (layoutByName); when they are the web UI's,
+ * the connection is closed untouched and `ifWebUi` opens it as such.
+ */
 function openFile(
 	file: string,
 	sharedPath: string | null,
 	mode: OpenMode,
 	options: OpenOptions,
 	oldCache = false,
+	ifWebUi?: () => OpenedDatabase,
 ): OpenedDatabase {
 	const exists = fs.existsSync(file);
 	if (!exists && mode !== 'create') {
@@ -270,6 +298,10 @@ function openFile(
 		created.undo();
 		if (isDiskFull(error, file)) throw new DatabaseOpenError(diskFullMessage(file));
 		throw new DatabaseOpenError(`cannot open ${file}: ${(error as Error).message}`);
+	}
+	if (ifWebUi && holdsWebUiTablesOn(db)) {
+		db.close();
+		return ifWebUi();
 	}
 	try {
 		const journalMode = applyConnectionPragmas(db, readonly);

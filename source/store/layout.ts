@@ -43,22 +43,31 @@ export function holdsWebUiTables(file: string): boolean {
 	let db: Database.Database | null = null;
 	try {
 		db = openSqlite(file, {readonly: true, fileMustExist: true});
-		const names = new Set(
-			db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all(),
-		);
-		if (names.has('schema_version')) return true;
-		if (!names.has('session_stats')) return false;
-		return db
-			.prepare<[], string>("SELECT name FROM pragma_table_info('session_stats')")
-			.pluck()
-			.all()
-			.includes('session_name');
+		return webUiTablesIn(db);
 	} catch {
 		// Not readable as a database: it is not the web UI's either; opening it reports what is wrong.
 		return false;
 	} finally {
 		db?.close();
 	}
+}
+
+/**
+ * The same question asked on a connection already open to that file (store/db.ts asks it on the connection it
+ * goes on with, before anything is written, instead of opening a second one just to look). Throws what reading
+ * the schema throws.
+ */
+export function webUiTablesIn(db: Database.Database): boolean {
+	const names = new Set(
+		db.prepare<[], string>("SELECT name FROM main.sqlite_master WHERE type = 'table'").pluck().all(),
+	);
+	if (names.has('schema_version')) return true;
+	if (!names.has('session_stats')) return false;
+	return db
+		.prepare<[], string>("SELECT name FROM pragma_table_info('session_stats', 'main')")
+		.pluck()
+		.all()
+		.includes('session_name');
 }
 
 function isRegularFile(file: string): boolean {
@@ -71,13 +80,27 @@ function isRegularFile(file: string): boolean {
 
 /** The layout for the database the user named (or the default `<root>/../metadata/sessions.db`). */
 export function layoutFor(dbPath: string): StoreLayout {
+	const {cachePath, sharedPath, byTables} = layoutByName(dbPath);
+	return byTables && holdsWebUiTables(cachePath) ? webUiLayout(cachePath) : {cachePath, sharedPath};
+}
+
+/**
+ * The layout as far as names and existing files tell it. `byTables`: the named file exists under a name of its
+ * own, so its tables decide; the layout given is the one-file one, which holds when it has none of the web
+ * UI's (webUiTablesIn), and webUiLayout is the one when it has.
+ */
+export function layoutByName(dbPath: string): StoreLayout & {byTables: boolean} {
 	const absolute = path.resolve(dbPath);
 	const base = path.basename(absolute);
-	if (base === SHARED_NAME) return {cachePath: companionOf(absolute), sharedPath: absolute};
+	if (base === SHARED_NAME) return {...webUiLayout(absolute), byTables: false};
 	// The companion named directly: it still reads the triage from the sessions.db beside it.
 	const sibling = path.join(path.dirname(absolute), SHARED_NAME);
-	if (base === COMPANION_NAME && isRegularFile(sibling)) return {cachePath: absolute, sharedPath: sibling};
-	if (isRegularFile(absolute) && holdsWebUiTables(absolute))
-		return {cachePath: companionOf(absolute), sharedPath: absolute};
-	return {cachePath: absolute, sharedPath: null};
+	if (base === COMPANION_NAME && isRegularFile(sibling))
+		return {cachePath: absolute, sharedPath: sibling, byTables: false};
+	return {cachePath: absolute, sharedPath: null, byTables: isRegularFile(absolute)};
+}
+
+/** The layout for a file of the web UI's: sdstats' tables in its companion, the triage read from it. */
+export function webUiLayout(sharedPath: string): StoreLayout {
+	return {cachePath: companionOf(sharedPath), sharedPath};
 }
