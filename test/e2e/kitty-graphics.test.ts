@@ -31,8 +31,8 @@ import {
 	screenshot,
 	startXvfb,
 	until,
+	awaitColours,
 	awaitTerminalAnswer,
-	type Patch,
 } from '../helpers/x-screen.js';
 
 const missing = missingTools(['kitty', 'Xvfb', 'xwd']);
@@ -150,23 +150,7 @@ describe('kitty graphics in a real kitty', () => {
 			).not.toBeNull();
 
 			// kitty paints on its next frame; poll the screen until all four colours show (or the limit passes).
-			let problem = '';
-			let patches: Array<Patch | null> = [];
-			await until(
-				() => {
-					const shot = screenshot(xvfb.display);
-					if (typeof shot === 'string') {
-						problem = `(${shot})`;
-						return false;
-					}
-					patches = colourPatches(shot);
-					return patches.every((p) => p !== null);
-				},
-				'the pictures on the screen',
-				20_000,
-			).catch((error: unknown) => {
-				problem += ` ${String(error)}`;
-			});
+			const {patches, problem} = await awaitColours(xvfb.display, 20_000);
 			expect(patches, `a screenshot ${problem}`).not.toEqual([]);
 			// All four pictures, in the sheet's order: kitty decoded the PNG payloads and placed them.
 			expect(readingOrder(patches)).toEqual([0, 1, 2, 3]);
@@ -226,26 +210,11 @@ describe('the explorer in a real kitty', () => {
 			// Cells of another shape than the assumed 10×20 (1:2), or the test could not tell.
 			expect(Math.abs(cell!.width / cell!.height - 0.5)).toBeGreaterThan(0.08);
 
-			let problem = '';
-			let patches: Array<Patch | null> = [];
-			await until(
-				() => {
-					const shot = screenshot(xvfb.display);
-					if (typeof shot === 'string') {
-						problem = `(${shot})`;
-						return false;
-					}
-					patches = colourPatches(shot, 12);
-					return patches.every((p) => p !== null);
-				},
-				'the pictures on the screen',
-				60_000,
-			).catch((error: unknown) => {
-				problem += ` ${String(error)}`;
-			});
+			const sheet = await awaitColours(xvfb.display, 60_000, 12);
+			let patches = sheet.patches;
 			expect(
 				patches,
-				`the sheet ${problem}; kitty's log: ${fs.readFileSync(path.join(base, 'kitty.log'), 'utf8')}`,
+				`the sheet ${sheet.problem}; kitty's log: ${fs.readFileSync(path.join(base, 'kitty.log'), 'utf8')}`,
 			).not.toContain(null);
 			expect(readingOrder(patches)).toEqual([0, 1, 2, 3]);
 			// Each picture keeps its shape (208×304): made for kitty's cells, not stretched over them.

@@ -24,6 +24,7 @@ import {makeWorkspace} from '../helpers/temp.js';
 import {
 	COLOURS,
 	PICTURE,
+	awaitColours,
 	awaitTerminalAnswer,
 	colourPatches,
 	colourSession,
@@ -153,30 +154,12 @@ async function previewInKonsole(protocol: Protocol | null): Promise<Drawn> {
 	const cell = cellReply(fs.readFileSync(cellFile, 'latin1'));
 	expect(cell, `Konsole's answer to CSI 16 t: ${JSON.stringify(fs.readFileSync(cellFile, 'latin1'))}`).not.toBeNull();
 
-	let problem = '';
-	let patches: Array<Patch | null> = [];
-	let last: Screenshot | null = null;
-	await until(
-		() => {
-			const shot = screenshot(xvfb.display);
-			if (typeof shot === 'string') {
-				problem = `(${shot})`;
-				return false;
-			}
-			last = shot;
-			patches = colourPatches(shot);
-			return patches.every((p) => p !== null);
-		},
-		'the pictures on the screen',
-		20_000,
-	).catch((error: unknown) => {
-		problem += ` ${String(error)}`;
-	});
+	const {patches, shot, problem} = await awaitColours(xvfb.display, 20_000);
 	expect(
 		patches.every((p) => p !== null),
 		`every colour on a screenshot ${problem}`,
 	).toBe(true);
-	return {patches, cell: cell!, shot: last!};
+	return {patches, cell: cell!, shot: shot!};
 }
 
 const isBlack = (rgb: readonly number[]): boolean => rgb.every((v) => v <= 12);

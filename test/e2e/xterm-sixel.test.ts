@@ -20,13 +20,12 @@ import {makeWorkspace} from '../helpers/temp.js';
 import {
 	COLOURS,
 	PICTURE,
-	colourPatches,
 	colourSession,
 	missingTools,
 	readingOrder,
-	screenshot,
 	startXvfb,
 	until,
+	awaitColours,
 	awaitTerminalAnswer,
 	type Patch,
 } from '../helpers/x-screen.js';
@@ -94,23 +93,7 @@ async function previewInXterm(
 	await until(() => fs.existsSync(done), 'the preview to finish');
 	expect(fs.readFileSync(done, 'utf8').trim()).toBe('0');
 	// xterm draws what it has read; poll the screen until all four colours show (or the limit passes).
-	let problem = '';
-	let patches: Array<Patch | null> = [];
-	await until(
-		() => {
-			const shot = screenshot(xvfb.display);
-			if (typeof shot === 'string') {
-				problem = `(${shot})`;
-				return false;
-			}
-			patches = colourPatches(shot);
-			return patches.every((p) => p !== null);
-		},
-		'the pictures on the screen',
-		15_000,
-	).catch((error: unknown) => {
-		problem += ` ${String(error)}`;
-	});
+	const {patches, problem} = await awaitColours(xvfb.display, 15_000);
 	expect(patches, `a screenshot ${problem}`).not.toEqual([]);
 	return {
 		patches,

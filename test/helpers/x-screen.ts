@@ -147,6 +147,38 @@ export function colourPatches(shot: Screenshot, minRun = 20): Array<Patch | null
 	return patches;
 }
 
+/**
+ * Polls the screen until every colour of COLOURS shows or `limitMs` passes (a terminal draws on its next
+ * frame): the last patches found (empty when no screenshot could be taken), that screenshot, and what went
+ * wrong, for the assertion's message.
+ */
+export async function awaitColours(
+	display: string,
+	limitMs: number,
+	minRun?: number,
+): Promise<{patches: Array<Patch | null>; shot: Screenshot | null; problem: string}> {
+	let problem = '';
+	let patches: Array<Patch | null> = [];
+	let last: Screenshot | null = null;
+	await until(
+		() => {
+			const shot = screenshot(display);
+			if (typeof shot === 'string') {
+				problem = `(${shot})`;
+				return false;
+			}
+			last = shot;
+			patches = colourPatches(shot, minRun);
+			return patches.every((p) => p !== null);
+		},
+		'the pictures on the screen',
+		limitMs,
+	).catch((error: unknown) => {
+		problem += ` ${String(error)}`;
+	});
+	return {patches, shot: last, problem};
+}
+
 /** The indexes of COLOURS in reading order of their boxes' top-left corners (rows top to bottom, then left). */
 export function readingOrder(patches: ReadonlyArray<Patch | null>): number[] {
 	return patches
