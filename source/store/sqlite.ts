@@ -28,6 +28,7 @@ let addon: string | null | undefined;
 
 /** `new Database(file, options)`, given the addon's path when found (once per process). */
 export function openSqlite(file: string, options: Database.Options = {}): Database.Database {
-	addon ??= findSqliteAddon();
+	// `??=` would look again on every open when nothing was found (null): undefined alone means not looked yet.
+	if (addon === undefined) addon = findSqliteAddon();
 	return new Database(file, addon === null ? options : {...options, nativeBinding: addon});
 }
