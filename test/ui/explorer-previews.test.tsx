@@ -166,27 +166,44 @@ describe('the contact sheet in the details', () => {
 		expect(h.lastFrame()).not.toContain('Images');
 	});
 
-	it('writes nothing while idle once the sheet is drawn', async () => {
-		const h = await open(BLOCKS, 20);
-		await h.press(KEYS.enter);
-		await h.waitForFrame((f) => (f.match(/▀/g) ?? []).length > 100 && !/\n {10}\n/.test(f), 'the whole sheet');
-		await waitFor(
-			() => h.frames.length > 0,
-			() => 'frames',
-		);
-		let before = -1;
-		// Stable: no frame across many event-loop turns (no timers, polls or pictures left to arrive).
-		await waitFor(
-			() => {
-				const same = before === h.frames.length;
-				before = h.frames.length;
-				return same;
+	it('writes nothing while idle once the sheet is drawn (regression: the idle check began before the last picture arrived)', async () => {
+		// Counted at the service, not guessed from the frame: a sheet with a picture still on its way can look whole.
+		const real = createThumbnailService({inThread: true});
+		service = real;
+		let asked = 0;
+		let answered = 0;
+		const thumbnails: ThumbnailService = {
+			...real,
+			get: (request) => {
+				asked++;
+				return real.get(request).finally(() => answered++);
 			},
-			() => 'the frames to stop',
+		};
+		const h = (harness = await renderExplorer({
+			data: fakeData(rows),
+			columns: 100,
+			rows: 40,
+			insightSettleMs: 20,
+			previews: {previewOutput: BLOCKS, previewServices: {thumbnails, cacheDir: null}},
+		}));
+		await h.press(KEYS.enter);
+		await waitFor(
+			() => answered === 6 && asked === 6,
+			() => `all six pictures (${answered} of ${asked} asked answered)`,
+			10_000,
+			h.clock,
 		);
-		const count = h.frames.length;
+		await h.waitForFrame((f) => (f.match(/▀/g) ?? []).length > 100, 'the sheet');
+		// Whatever was still due (the last batch, the insight's settle) happens now; then ten idle minutes.
+		h.clock.advance(60_000);
 		await settle(30);
+		const count = h.frames.length;
+		for (let minute = 0; minute < 10; minute++) {
+			h.clock.advance(60_000);
+			await settle(10);
+		}
 		expect(h.frames.length).toBe(count);
+		expect(asked).toBe(6);
 	});
 
 	it('with colour off (NO_COLOR, --no-color, a pipe): captions only, not one image byte', async () => {
