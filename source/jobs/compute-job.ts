@@ -6,7 +6,14 @@ import path from 'node:path';
 import {STATS_VERSION} from '../core/types.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import fs from 'node:fs';
-import {deepFingerprint, fingerprintMatches, fingerprintSession, listSessionFolders} from '../scan/sessions.js';
+import {
+	deepFingerprint,
+	FingerprintList,
+	fingerprintMatches,
+	fingerprintText,
+	listSessionFolders,
+	statFingerprint,
+} from '../scan/sessions.js';
 import {describeFsError} from '../scan/errors.js';
 import type {StatsRepository, SavedComputation, StoredMarks} from '../store/stats-repository.js';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
@@ -95,7 +102,7 @@ export type ComputeOptions = {
 
 export type ComputePlan = {
 	changed: string[];
-	fingerprints: Array<string | null>;
+	fingerprints: FingerprintList;
 	unchanged: number;
 	/** Stored sessions of this root whose folder is gone. */
 	removals: string[];
@@ -108,11 +115,11 @@ export type {StoredMark, StoredMarks} from '../store/stats-repository.js';
 export type DiskComparison = {
 	/**
 	 * New or changed folders (or all of them, with force) by name, and beside each the fingerprint taken before
-	 * reading. Two flat lists rather than a task object per folder: with 100,000 sessions the plan is most of
-	 * what a compute holds (see taskAt).
+	 * reading (deep ones with --deep). Two flat lists rather than a task object per folder: with 100,000
+	 * sessions the plan is most of what a compute holds (see taskAt); the fingerprints as numbers, not texts.
 	 */
 	changed: string[];
-	fingerprints: Array<string | null>;
+	fingerprints: FingerprintList;
 	unchanged: number;
 	/** Stored sessions whose folder is gone. */
 	gone: string[];
@@ -139,7 +146,7 @@ export function taskAt(
 	const task: FolderTask = {
 		sessionId,
 		sessionPath: childPath(root, sessionId),
-		fingerprint: comparison.fingerprints[index]!,
+		fingerprint: comparison.fingerprints.at(index),
 	};
 	if (deep) task.deep = true;
 	return task;
@@ -172,7 +179,8 @@ export function compareWithDisk(
 		}
 	}
 	const changed: string[] = [];
-	const fingerprints: Array<string | null> = [];
+	const fingerprints = new FingerprintList(deep);
+	const stats = new Float64Array(3);
 	let unchanged = 0;
 	// A whole listing compared with what was stored: sorted, it is walked beside the stored marks in their order,
 	// pair by pair (see MarkCursor), without a lookup by id, while every pair is exactly the stored one. From the
@@ -180,29 +188,32 @@ export function compareWithDisk(
 	let cursor = !force && !only && skipped.length === 0 ? (stored.inOrder?.() ?? null) : null;
 	if (cursor) onDisk.sort();
 	for (const sessionId of onDisk) {
-		const fingerprint = fingerprintSession(childPath(root, sessionId));
+		const present = statFingerprint(childPath(root, sessionId), stats, 0);
 		if (cursor) {
 			// What fingerprintMatches accepts first: the stored text equal to the folder's (a deep one, with --deep).
-			if (fingerprint !== null && cursor.next(sessionId, deep ? deepFingerprint(fingerprint) : fingerprint)) {
-				unchanged++;
-				continue;
+			if (present) {
+				const fingerprint = fingerprintText(stats, 0);
+				if (cursor.next(sessionId, deep ? deepFingerprint(fingerprint) : fingerprint)) {
+					unchanged++;
+					continue;
+				}
 			}
 			cursor = null;
 		}
 		// With force nothing stored is compared: not even looked up (planCompute then holds ids, not marks).
 		const previous = force ? undefined : stored.get(sessionId);
+		// The text is made only to compare with a stored one: a new folder keeps its numbers (FingerprintList).
 		const same =
-			!force &&
 			previous !== undefined &&
-			fingerprint !== null &&
-			fingerprintMatches(previous.fingerprint, fingerprint, deep) &&
-			previous.stats_version === STATS_VERSION;
+			present &&
+			previous.stats_version === STATS_VERSION &&
+			fingerprintMatches(previous.fingerprint, fingerprintText(stats, 0), deep);
 		if (same) {
 			unchanged++;
 		} else {
 			changed.push(sessionId);
 			// A deep reading is stored as such, so a later sampling compute keeps it (scan/sessions.ts).
-			fingerprints.push(deep && fingerprint !== null ? deepFingerprint(fingerprint) : fingerprint);
+			fingerprints.push(present ? stats : null);
 		}
 	}
 	// Gone: stored and neither listed nor skipped (a skipped folder is not "gone": whatever was stored stays).
