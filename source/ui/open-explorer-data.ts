@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import {
 	DatabaseReadonlyError,
 	isOpenProblem,
+	limitPageCache,
 	openDatabase,
 	openMetadataConnection,
 	type OpenedDatabase,
@@ -63,6 +64,9 @@ function openCache(dbPath: string, create: boolean): OpenCache {
 	const {opened, notice} = openForExplorer(dbPath, create);
 	// Triage has its own connection, with no busy wait: a lock the web UI holds never freezes the screen.
 	const triageDb = openTriageConnection(opened);
+	// Open as long as the explorer: small page caches (see LONG_LIVED_PAGE_CACHE_KIB).
+	limitPageCache(opened.db);
+	if (triageDb) limitPageCache(triageDb);
 	return {
 		opened,
 		notice,
