@@ -55,6 +55,8 @@ export class LivePoller {
 	private readonly now: () => number;
 	private rootMtime = Number.NaN;
 	private folders = new Set<string>();
+	/** Whether `folders` is a listing of the root yet (false until the first cycle lists it). */
+	private listed = false;
 	private readonly known = new Map<string, Known>();
 	private cachedIds: Set<string>;
 	/**
@@ -146,9 +148,16 @@ export class LivePoller {
 			} catch {
 				return {changedIds: [], removedIds: [], events: [], skipped: 'the results root cannot be read'};
 			}
-			for (const name of folders) if (!this.folders.has(name) || !this.cachedIds.has(name)) candidates.add(name);
+			// New: a folder the cache does not hold, or (after the first listing) one that was not listed last time (a
+			// write-then-rename). The first listing has nothing to compare with: only uncached folders are new there.
+			// Taking every listed folder as new made the first poll of an explorer over 100,000 cached sessions
+			// recompute and read back all of them on its thread (the process climbed from ≈300 to ≈560 MB).
+			const listedBefore = this.listed;
+			for (const name of folders)
+				if (!this.cachedIds.has(name) || (listedBefore && !this.folders.has(name))) candidates.add(name);
 			for (const name of this.folders) if (!folders.has(name) && this.cachedIds.has(name)) candidates.add(name);
 			this.folders = folders;
+			this.listed = true;
 		}
 		for (const id of this.activeSessions()) {
 			const known = this.known.get(id)!;
