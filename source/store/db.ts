@@ -107,6 +107,31 @@ export function lockedMessage(file: string): string {
 }
 
 /**
+ * The database files `dbPath` opens (sdstats' cache and the web UI's sessions.db) that another program holds
+ * locked against reading right now, asked without waiting: an explorer about to wait for one says so first.
+ */
+export function filesLockedNow(dbPath: string): string[] {
+	const layout = layoutByName(path.resolve(dbPath));
+	const files = [layout.cachePath, ...(layout.sharedPath ? [layout.sharedPath] : [])];
+	return files.filter((file) => lockedNow(file));
+}
+
+/** Whether reading `file` would wait on another program's lock now (a file that is not there is not locked). */
+export function lockedNow(file: string): boolean {
+	if (!fs.existsSync(file)) return false;
+	let db: Database.Database | null = null;
+	try {
+		db = openSqlite(file, {readonly: true, fileMustExist: true, timeout: 0});
+		db.prepare('SELECT count(*) FROM sqlite_master').get();
+		return false;
+	} catch (error) {
+		return isBusy(error);
+	} finally {
+		db?.close();
+	}
+}
+
+/**
  * Why a path cannot be a database file, or null (a regular file, or nothing there yet). Looked at with stat
  * only: a FIFO is never opened (opening one for reading waits for a writer that may never come).
  */
