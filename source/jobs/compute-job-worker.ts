@@ -5,7 +5,7 @@
  * rows it shows. It posts progress, the ids of each stored batch, and the summary.
  */
 import {parentPort, workerData} from 'node:worker_threads';
-import {openDatabase} from '../store/db.js';
+import {limitPageCache, openDatabase} from '../store/db.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {runCompute, type CancelToken, type ComputeSummary} from './compute-job.js';
 
@@ -45,6 +45,8 @@ const post = (message: ComputeJobMessage): void => port.postMessage(message);
 let opened: ReturnType<typeof openDatabase> | null = null;
 try {
 	opened = openDatabase(request.dbPath, 'write');
+	// Beside the explorer's own connections, in its process: a small page cache (see LONG_LIVED_PAGE_CACHE_KIB).
+	limitPageCache(opened.db);
 } catch (error) {
 	post({type: 'failed', message: error instanceof Error ? error.message : String(error), opened: false});
 }

@@ -55,17 +55,26 @@ export class LivePoller {
 	private readonly now: () => number;
 	private rootMtime = Number.NaN;
 	private folders = new Set<string>();
+	/** Whether `folders` is a listing of the root yet (false until the first cycle lists it). */
+	private listed = false;
 	private readonly known = new Map<string, Known>();
 	private cachedIds: Set<string>;
+	/**
+	 * The poll's reads of rows: stats only (the triage's stand-in joined, see StatsRepository.withoutTriage). A
+	 * poll needs no favourites or tags, and joining session_metadata made it wait out another program's lock on
+	 * sessions.db, then throw (regression: the explorer crashed when a sqlite3 shell held BEGIN EXCLUSIVE for 10 s).
+	 */
+	private readonly stats: StatsRepository;
 
 	constructor(private readonly options: LivePollerOptions) {
 		this.root = path.resolve(options.root);
+		this.stats = options.repository.withoutTriage();
 		this.now = options.now ?? Date.now;
 		// What the cache holds now is the starting point: only later changes are events. Only the ids of
 		// finished sessions are kept; running ones are followed closely.
 		this.cachedIds = options.queries.ids(this.root);
 		for (const {session_id, fingerprint} of options.queries.active(this.root)) {
-			const row = options.repository.getListed([session_id])[0];
+			const row = this.stats.getListed([session_id])[0];
 			if (row) this.remember(row, fingerprint);
 		}
 		// The root's mtime stays unknown, so the first cycle lists the root and computes any folder the cache
@@ -139,9 +148,16 @@ export class LivePoller {
 			} catch {
 				return {changedIds: [], removedIds: [], events: [], skipped: 'the results root cannot be read'};
 			}
-			for (const name of folders) if (!this.folders.has(name) || !this.cachedIds.has(name)) candidates.add(name);
+			// New: a folder the cache does not hold, or (after the first listing) one that was not listed last time (a
+			// write-then-rename). The first listing has nothing to compare with: only uncached folders are new there.
+			// Taking every listed folder as new made the first poll of an explorer over 100,000 cached sessions
+			// recompute and read back all of them on its thread (the process climbed from ≈300 to ≈560 MB).
+			const listedBefore = this.listed;
+			for (const name of folders)
+				if (!this.cachedIds.has(name) || (listedBefore && !this.folders.has(name))) candidates.add(name);
 			for (const name of this.folders) if (!folders.has(name) && this.cachedIds.has(name)) candidates.add(name);
 			this.folders = folders;
+			this.listed = true;
 		}
 		for (const id of this.activeSessions()) {
 			const known = this.known.get(id)!;
@@ -153,7 +169,7 @@ export class LivePoller {
 		// A run that wrote nothing for the stall window turns stalled without any file changing.
 		for (const [id, known] of this.known) {
 			if (!known.active || known.state !== 'running' || candidates.has(id)) continue;
-			const row = this.options.repository.getListed([id])[0];
+			const row = this.stats.getListed([id])[0];
 			if (!row) continue;
 			const state = this.stateOf(row);
 			if (state === 'stalled') {
@@ -184,7 +200,7 @@ export class LivePoller {
 			lock.lock.release();
 		}
 		const changedIds: string[] = [];
-		const {rows, missing} = this.options.repository.getMany([...candidates]);
+		const {rows, missing} = this.stats.getMany([...candidates]);
 		for (const row of rows) {
 			const wasCached = this.cachedIds.has(row.session_id);
 			this.cachedIds.add(row.session_id);

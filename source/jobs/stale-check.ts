@@ -10,7 +10,7 @@ import {Worker} from 'node:worker_threads';
 import {openSqlite} from '../store/sqlite.js';
 import {MANIFEST_NAME, isImageName} from '../core/images.js';
 import {unchangedSinceUnreadable} from '../core/unreadable-fingerprint.js';
-import {BUSY_TIMEOUT_MS} from '../store/db.js';
+import {BUSY_TIMEOUT_MS, limitPageCache} from '../store/db.js';
 import {StatsRepository} from '../store/stats-repository.js';
 import {ComputeAbortedError, compareWithDisk, type StoredMarks} from './compute-job.js';
 
@@ -63,6 +63,8 @@ export function findStale(root: string, stored: StoredMarks): StaleResult {
 export function findStaleInDatabase(request: StaleWorkerRequest): StaleResult {
 	const db = openSqlite(request.dbPath, {readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS});
 	try {
+		// In the explorer's process, beside its connections (see LONG_LIVED_PAGE_CACHE_KIB).
+		limitPageCache(db);
 		// Marks read as the comparison asks for them: the worker holds ids, not 100,000 marks (≈20 MB).
 		return findStale(request.root, new StatsRepository(db).markLookup(request.root));
 	} finally {

@@ -375,7 +375,7 @@ export class StatsRepository {
 		// A database at schema version 1 opened read-only (list, show) has no zero_byte_images column yet: it
 		// reads as NULL, and is written only where the column exists (every writer has migrated).
 		const hasZeroBytes = db
-			.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')")
+			.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state', 'main')")
 			.all()
 			.some((c) => c.name === 'zero_byte_images');
 		const zeroBytes = hasZeroBytes ? 'b.zero_byte_images' : 'NULL';
@@ -388,7 +388,7 @@ export class StatsRepository {
 			: '';
 		// Likewise the sources of rows without manifest.json (schema version 3).
 		const hasSources = db
-			.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state')")
+			.prepare<[], {name: string}>("SELECT name FROM pragma_table_info('sdstats_session_state', 'main')")
 			.all()
 			.some((c) => c.name === 'sources_json');
 		const sourcesColumns = hasSources ? ', origins, sources_json' : '';

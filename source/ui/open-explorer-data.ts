@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import {
 	DatabaseReadonlyError,
+	filesLockedNow,
 	isOpenProblem,
+	limitPageCache,
 	openDatabase,
 	openMetadataConnection,
 	type OpenedDatabase,
@@ -63,6 +65,9 @@ function openCache(dbPath: string, create: boolean): OpenCache {
 	const {opened, notice} = openForExplorer(dbPath, create);
 	// Triage has its own connection, with no busy wait: a lock the web UI holds never freezes the screen.
 	const triageDb = openTriageConnection(opened);
+	// Open as long as the explorer: small page caches (see LONG_LIVED_PAGE_CACHE_KIB).
+	limitPageCache(opened.db);
+	if (triageDb) limitPageCache(triageDb);
 	return {
 		opened,
 		notice,
@@ -93,7 +98,19 @@ export function openExplorerData(options: {
 	/** The database may be created (see ExplorerOptions.createDatabase). */
 	createDatabase: boolean;
 	stallWindowMs: number;
+	/**
+	 * Told, before opening waits (up to the busy timeout, no screen yet), which files another program holds
+	 * locked: the user hears why the explorer has not appeared instead of facing a blank terminal.
+	 */
+	onLockedWait?: (files: string[]) => void;
 }): OpenedExplorerData {
+	const open = (dbPath: string, create: boolean): OpenCache => {
+		if (options.onLockedWait) {
+			const locked = filesLockedNow(dbPath);
+			if (locked.length > 0) options.onLockedWait(locked);
+		}
+		return openOrSay(dbPath, create);
+	};
 	const roots = rootsOf(options.locations);
 	const labels = rootLabels(roots.map((r) => r.name));
 	const caches = new Map<string, OpenCache>();
@@ -161,7 +178,7 @@ export function openExplorerData(options: {
 }
 
 /** Opens one cache; a database that cannot be opened becomes an ExplorerOpenError with the store's sentence. */
-function open(dbPath: string, create: boolean): OpenCache {
+function openOrSay(dbPath: string, create: boolean): OpenCache {
 	try {
 		return openCache(dbPath, create);
 	} catch (error) {

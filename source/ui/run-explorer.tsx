@@ -7,6 +7,7 @@ import {App} from './app.js';
 import {systemClock} from './clock.js';
 import {createExplorerActions} from './data/explorer-actions.js';
 import {ExplorerOpenError, openExplorerData, type OpenedExplorerData} from './open-explorer-data.js';
+import {BUSY_TIMEOUT_MS} from '../store/db.js';
 import {enterTerminal} from './terminal.js';
 import type {CommonOptions} from '../common-options.js';
 import {EXIT_FAILURE, EXIT_OK, type CommandIo} from '../io.js';
@@ -51,6 +52,10 @@ export async function runExplorer(options: ExplorerOptions, io: CommandIo): Prom
 			locations: options.locations,
 			createDatabase: options.createDatabase,
 			stallWindowMs: options.stallWindowMs,
+			onLockedWait: (files) =>
+				io.stderr.write(
+					`sdstats: ${sanitizeLine(files.join(' and '))} ${files.length === 1 ? 'is' : 'are'} locked by another program (the web UI, a sqlite3 shell, a backup?); waiting up to ${BUSY_TIMEOUT_MS / 1000} s for it…\n`,
+				),
 		});
 	} catch (error) {
 		if (error instanceof ExplorerOpenError) {
