@@ -95,7 +95,8 @@ export type ComputeOptions = {
 
 export type ComputePlan = {
 	changed: string[];
-	fingerprints: Array<string | null>;
+	/** See DiskComparison.fingerprints. */
+	fingerprints: Array<string | null | undefined>;
 	unchanged: number;
 	/** Stored sessions of this root whose folder is gone. */
 	removals: string[];
@@ -112,7 +113,13 @@ export type DiskComparison = {
 	 * what a compute holds (see taskAt).
 	 */
 	changed: string[];
-	fingerprints: Array<string | null>;
+	/**
+	 * Beside each changed folder, its fingerprint taken before reading; undefined (empty with force) when it is
+	 * taken as the folder's task is built, just before the folder is read: a forced compute compares nothing, so
+	 * its plan holds no fingerprint (at 100,000 sessions they were ≈7 MB of the explorer's recompute thread, held
+	 * from the start, and 200,000 stats before the first folder was read).
+	 */
+	fingerprints: Array<string | null | undefined>;
 	unchanged: number;
 	/** Stored sessions whose folder is gone. */
 	gone: string[];
@@ -128,6 +135,12 @@ function childPath(root: string, name: string): string {
 	return root.endsWith(path.sep) ? root + name : root + path.sep + name;
 }
 
+/** The fingerprint a compute stores for the folder as it is now (see fingerprintSession and deepFingerprint). */
+function diskFingerprint(sessionPath: string, deep: boolean): string | null {
+	const fingerprint = fingerprintSession(sessionPath);
+	return deep && fingerprint !== null ? deepFingerprint(fingerprint) : fingerprint;
+}
+
 /** The folder task of the i-th changed session of a comparison, built when its batch is sent. */
 export function taskAt(
 	root: string,
@@ -136,10 +149,12 @@ export function taskAt(
 	deep = false,
 ): FolderTask {
 	const sessionId = comparison.changed[index]!;
+	const sessionPath = childPath(root, sessionId);
+	const planned = comparison.fingerprints[index];
 	const task: FolderTask = {
 		sessionId,
-		sessionPath: childPath(root, sessionId),
-		fingerprint: comparison.fingerprints[index]!,
+		sessionPath,
+		fingerprint: planned !== undefined ? planned : diskFingerprint(sessionPath, deep),
 	};
 	if (deep) task.deep = true;
 	return task;
@@ -171,15 +186,16 @@ export function compareWithDisk(
 			);
 		}
 	}
-	const changed: string[] = [];
-	const fingerprints: Array<string | null> = [];
+	const changed: string[] = force ? onDisk : [];
+	const fingerprints: Array<string | null | undefined> = [];
 	let unchanged = 0;
 	// A whole listing compared with what was stored: sorted, it is walked beside the stored marks in their order,
 	// pair by pair (see MarkCursor), without a lookup by id, while every pair is exactly the stored one. From the
 	// first that is not (changed, new, gone, another order), the rest is looked up by id.
 	let cursor = !force && !only && skipped.length === 0 ? (stored.inOrder?.() ?? null) : null;
 	if (cursor) onDisk.sort();
-	for (const sessionId of onDisk) {
+	// Forced: nothing is compared, every listed folder is computed, its fingerprint taken when its task is built.
+	for (const sessionId of force ? [] : onDisk) {
 		const fingerprint = fingerprintSession(childPath(root, sessionId));
 		if (cursor) {
 			// What fingerprintMatches accepts first: the stored text equal to the folder's (a deep one, with --deep).
