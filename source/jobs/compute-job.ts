@@ -6,7 +6,15 @@ import path from 'node:path';
 import {STATS_VERSION} from '../core/types.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import fs from 'node:fs';
-import {deepFingerprint, fingerprintMatches, fingerprintSession, listSessionFolders} from '../scan/sessions.js';
+import {
+	deepFingerprint,
+	FingerprintList,
+	fingerprintMatches,
+	fingerprintSession,
+	fingerprintText,
+	listSessionFolders,
+	statFingerprint,
+} from '../scan/sessions.js';
 import {describeFsError} from '../scan/errors.js';
 import type {StatsRepository, SavedComputation, StoredMarks} from '../store/stats-repository.js';
 import type {FolderOutcome, FolderTask} from './compute-folder.js';
@@ -95,8 +103,7 @@ export type ComputeOptions = {
 
 export type ComputePlan = {
 	changed: string[];
-	/** See DiskComparison.fingerprints. */
-	fingerprints: Array<string | null | undefined>;
+	fingerprints: FingerprintList;
 	unchanged: number;
 	/** Stored sessions of this root whose folder is gone. */
 	removals: string[];
@@ -109,17 +116,14 @@ export type {StoredMark, StoredMarks} from '../store/stats-repository.js';
 export type DiskComparison = {
 	/**
 	 * New or changed folders (or all of them, with force) by name, and beside each the fingerprint taken before
-	 * reading. Two flat lists rather than a task object per folder: with 100,000 sessions the plan is most of
-	 * what a compute holds (see taskAt).
+	 * reading (deep ones with --deep). Two flat lists rather than a task object per folder: with 100,000
+	 * sessions the plan is most of what a compute holds (see taskAt); the fingerprints as numbers, not texts.
+	 * A forced compute compares nothing and plans no fingerprint (the list is empty): each is taken as its
+	 * folder's task is built, just before the folder is read, so no folder is stat'ed twice before the first
+	 * is read, and what is stored is what was read.
 	 */
 	changed: string[];
-	/**
-	 * Beside each changed folder, its fingerprint taken before reading; undefined (empty with force) when it is
-	 * taken as the folder's task is built, just before the folder is read: a forced compute compares nothing, so
-	 * its plan holds no fingerprint (at 100,000 sessions they were ≈7 MB of the explorer's recompute thread, held
-	 * from the start, and 200,000 stats before the first folder was read).
-	 */
-	fingerprints: Array<string | null | undefined>;
+	fingerprints: FingerprintList;
 	unchanged: number;
 	/** Stored sessions whose folder is gone. */
 	gone: string[];
@@ -150,11 +154,14 @@ export function taskAt(
 ): FolderTask {
 	const sessionId = comparison.changed[index]!;
 	const sessionPath = childPath(root, sessionId);
-	const planned = comparison.fingerprints[index];
 	const task: FolderTask = {
 		sessionId,
 		sessionPath,
-		fingerprint: planned !== undefined ? planned : diskFingerprint(sessionPath, deep),
+		// Past the planned ones (a forced compute plans none): taken now, just before the folder is read.
+		fingerprint:
+			index < comparison.fingerprints.length
+				? comparison.fingerprints.at(index)
+				: diskFingerprint(sessionPath, deep),
 	};
 	if (deep) task.deep = true;
 	return task;
@@ -187,7 +194,8 @@ export function compareWithDisk(
 		}
 	}
 	const changed: string[] = force ? onDisk : [];
-	const fingerprints: Array<string | null | undefined> = [];
+	const fingerprints = new FingerprintList(deep);
+	const stats = new Float64Array(3);
 	let unchanged = 0;
 	// A whole listing compared with what was stored: sorted, it is walked beside the stored marks in their order,
 	// pair by pair (see MarkCursor), without a lookup by id, while every pair is exactly the stored one. From the
@@ -196,29 +204,32 @@ export function compareWithDisk(
 	if (cursor) onDisk.sort();
 	// Forced: nothing is compared, every listed folder is computed, its fingerprint taken when its task is built.
 	for (const sessionId of force ? [] : onDisk) {
-		const fingerprint = fingerprintSession(childPath(root, sessionId));
+		const present = statFingerprint(childPath(root, sessionId), stats, 0);
 		if (cursor) {
 			// What fingerprintMatches accepts first: the stored text equal to the folder's (a deep one, with --deep).
-			if (fingerprint !== null && cursor.next(sessionId, deep ? deepFingerprint(fingerprint) : fingerprint)) {
-				unchanged++;
-				continue;
+			if (present) {
+				const fingerprint = fingerprintText(stats, 0);
+				if (cursor.next(sessionId, deep ? deepFingerprint(fingerprint) : fingerprint)) {
+					unchanged++;
+					continue;
+				}
 			}
 			cursor = null;
 		}
 		// With force nothing stored is compared: not even looked up (planCompute then holds ids, not marks).
 		const previous = force ? undefined : stored.get(sessionId);
+		// The text is made only to compare with a stored one: a new folder keeps its numbers (FingerprintList).
 		const same =
-			!force &&
 			previous !== undefined &&
-			fingerprint !== null &&
-			fingerprintMatches(previous.fingerprint, fingerprint, deep) &&
-			previous.stats_version === STATS_VERSION;
+			present &&
+			previous.stats_version === STATS_VERSION &&
+			fingerprintMatches(previous.fingerprint, fingerprintText(stats, 0), deep);
 		if (same) {
 			unchanged++;
 		} else {
 			changed.push(sessionId);
 			// A deep reading is stored as such, so a later sampling compute keeps it (scan/sessions.ts).
-			fingerprints.push(deep && fingerprint !== null ? deepFingerprint(fingerprint) : fingerprint);
+			fingerprints.push(present ? stats : null);
 		}
 	}
 	// Gone: stored and neither listed nor skipped (a skipped folder is not "gone": whatever was stored stays).

@@ -53,7 +53,7 @@ export function findStale(root: string, stored: StoredMarks): StaleResult {
 		const mark = stored.get(sessionId);
 		if (mark) {
 			// An unreadable session is always computed again, but it has not changed on disk unless its folder has.
-			if (!unchangedSinceUnreadable(mark.fingerprint, fingerprints[index] ?? null)) stale.push(sessionId);
+			if (!unchangedSinceUnreadable(mark.fingerprint, fingerprints.at(index))) stale.push(sessionId);
 		} else if (looksLikeSession(path.join(root, sessionId))) newOnDisk.push(sessionId);
 	}
 	return {stale, newOnDisk};

@@ -85,7 +85,7 @@ function counted(marks: StoredMarks): {marks: StoredMarks; lookups: () => number
 /** A comparison in a form that does not depend on listing order. */
 function normal(comparison: DiskComparison) {
 	return {
-		changed: comparison.changed.map((id, i) => [id, comparison.fingerprints[i]] as const).sort(),
+		changed: comparison.changed.map((id, i) => [id, comparison.fingerprints.at(i)] as const).sort(),
 		unchanged: comparison.unchanged,
 		gone: [...comparison.gone].sort(),
 		skipped: [...comparison.skipped].sort((a, b) => a.name.localeCompare(b.name)),
