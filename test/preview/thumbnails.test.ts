@@ -146,6 +146,35 @@ describe('the disk cache and the web UI thumbnails', () => {
 		}
 	});
 
+	test('a grid cell (keepSource false) caches its encoded form only, not the 384 px thumbnail; a sheet picture keeps both', async () => {
+		const {base, root} = makeWorkspace();
+		const cacheDir = path.join(base, 'cache');
+		fs.mkdirSync(path.join(root, 's1'));
+		const file = path.join(root, 's1', 'a.png');
+		fs.writeFileSync(file, await pngOf(gradientImage(208, 304, 4)));
+		const stat = fs.statSync(file);
+		const small = path.join(cacheDir, `${cacheKey(file, stat.size, stat.mtimeMs)}.jpg`);
+		const cell = {...request(file, cacheDir, 'kitty'), keepSource: false};
+		const first = await makeThumbnail(cell);
+		expect(first).toMatchObject({ok: true, source: 'original'});
+		await cacheWritesSettled();
+		expect(fs.existsSync(encodedCacheFile(cell)!)).toBe(true);
+		expect(fs.existsSync(small)).toBe(false);
+		// The same cell again: its encoded form, the same bytes.
+		expect(await makeThumbnail(cell)).toEqual({...first, source: 'cache'});
+		// Another box (a sheet's picture): decoded from the original, and its small picture kept.
+		const sheet = {...request(file, cacheDir, 'kitty'), encode: {...cell.encode, cols: 10}};
+		expect(await makeThumbnail(sheet)).toMatchObject({ok: true, source: 'original', cols: 10});
+		await cacheWritesSettled();
+		expect(fs.existsSync(small)).toBe(true);
+		// A grid cell of a new size is then made from that small picture, not the original.
+		expect(await makeThumbnail({...cell, encode: {...cell.encode, rows: 6}})).toMatchObject({
+			ok: true,
+			source: 'cache',
+			rows: 6,
+		});
+	});
+
 	test('a fresh web UI thumbnail (<root>/../thumbnails/<session>/<stem>.webp) is used; a stale one is not', async () => {
 		const {root} = makeWorkspace();
 		fs.mkdirSync(path.join(root, 's1'));

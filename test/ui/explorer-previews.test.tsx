@@ -255,6 +255,48 @@ describe('the grid and one image full screen', () => {
 	});
 });
 
+describe('which small pictures are kept', () => {
+	it("the sheet's pictures keep their 384 px thumbnails; the grid's cells and the full-screen image do not (only their encoded forms are cached)", async () => {
+		const real = createThumbnailService({inThread: true});
+		service = real;
+		const asked: Array<{path: string; keepSource: boolean | undefined; full: boolean}> = [];
+		const thumbnails: ThumbnailService = {
+			...real,
+			get: (request) => {
+				asked.push({path: request.path, keepSource: request.keepSource, full: request.encode.full === true});
+				return real.get(request);
+			},
+		};
+		harness = await renderExplorer({
+			data: fakeData(rows),
+			columns: 120,
+			rows: 40,
+			insightSettleMs: 20,
+			previews: {previewOutput: BLOCKS, previewServices: {thumbnails, cacheDir: null}},
+		});
+		const h = harness;
+		await h.press(KEYS.enter);
+		await h.waitForFrame((f) => (f.match(/▀/g) ?? []).length > 100 && f.includes('Images · 6 of 6'), 'the sheet');
+		const sheet = asked.splice(0);
+		expect(sheet.length).toBeGreaterThan(0);
+		expect(sheet.every((a) => a.keepSource === true && !a.full)).toBe(true);
+		await h.press('v');
+		await h.waitForFrame(
+			(f) => f.includes('Hair across, Mood down') && (f.match(/▀/g) ?? []).length > 50,
+			'the grid',
+		);
+		const grid = asked.splice(0);
+		expect(grid.length).toBeGreaterThan(0);
+		expect(grid.every((a) => a.keepSource === false && !a.full)).toBe(true);
+		await h.press('o');
+		await waitFor(
+			() => asked.some((a) => a.full),
+			() => 'the full-screen picture asked for',
+		);
+		expect(asked.filter((a) => a.full).every((a) => a.keepSource === false)).toBe(true);
+	});
+});
+
 describe('the overlay for graphics protocols', () => {
 	it('draws each marked picture at its marker after the frame, and deletes kitty placements no longer on screen', () => {
 		const overlay = createImageOverlay('kitty');

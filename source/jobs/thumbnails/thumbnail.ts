@@ -55,6 +55,14 @@ export type ThumbnailRequest = {
 	size: number;
 	mtimeMs: number;
 	cacheDir: string | null;
+	/**
+	 * Whether a picture decoded from the original is kept as the image's 384 px thumbnail (default: kept). A grid
+	 * cell's is not: its own encoded form is cached, and a grid is hundreds of images whose small pictures would
+	 * rarely be used again (only by another cell size or a sheet), while making them cost a JPEG encode per
+	 * cell on the cores the grid's decodes need (measured on a cold grid: ~10% of its CPU) and ~25 KB of the
+	 * cache's cap each.
+	 */
+	keepSource?: boolean;
 	/** The terminal form wanted; `full` decodes the original to fit (full-screen view), skipping the cache. */
 	encode: {
 		protocol: Protocol;
@@ -173,7 +181,7 @@ async function webThumbnail(imagePath: string, mtimeMs: number): Promise<RgbImag
 
 /** The small source picture of one image (from wherever is cheapest), or why there is none. */
 export async function sourcePicture(
-	request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir'>,
+	request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir' | 'keepSource'>,
 	box: Box,
 ): Promise<{ok: true; image: RgbImage; source: ThumbnailSource} | {ok: false; reason: string}> {
 	const cacheFile = request.cacheDir
@@ -192,7 +200,7 @@ export async function sourcePicture(
 	}
 	const decoded = await decodeFileToFit(request.path, CACHED_BOX);
 	if (!decoded.ok) return decoded;
-	if (cacheFile) writeCached(cacheFile, decoded.image);
+	if (cacheFile && request.keepSource !== false) writeCached(cacheFile, decoded.image);
 	return {ok: true, image: decoded.image, source: 'original'};
 }
 
@@ -233,7 +241,7 @@ export async function encodeFor(
 
 /** One image scaled to fit `box` (from the cache, the web UI's thumbnail, or the original), or why not. */
 export async function fittedPicture(
-	request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir'>,
+	request: Pick<ThumbnailRequest, 'path' | 'size' | 'mtimeMs' | 'cacheDir' | 'keepSource'>,
 	box: Box,
 	full = false,
 ): Promise<{ok: true; image: RgbImage; source: ThumbnailSource} | {ok: false; reason: string}> {

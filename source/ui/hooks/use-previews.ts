@@ -172,6 +172,7 @@ export function usePreviews(
 					size: want.image.size,
 					mtimeMs: want.image.mtimeMs,
 					cacheDir: services.cacheDir,
+					keepSource: want.keepSource,
 					encode: {
 						protocol: output.protocol,
 						cols: want.cols,

@@ -216,7 +216,15 @@ export function imagePlan(state: ExplorerState): ImagePlan | null {
 	};
 }
 
-export type WantedThumb = {key: string; image: PreviewImageInfo; cols: number; rows: number; full: boolean};
+export type WantedThumb = {
+	key: string;
+	image: PreviewImageInfo;
+	cols: number;
+	rows: number;
+	full: boolean;
+	/** Whether the image's 384 px thumbnail is kept when it is decoded for this (thumbnail.ts `keepSource`). */
+	keepSource: boolean;
+};
 
 /** Exactly the thumbnails the screen shows now (the hook asks for the missing ones). */
 export function wantedThumbs(state: ExplorerState): WantedThumb[] {
@@ -231,6 +239,7 @@ export function wantedThumbs(state: ExplorerState): WantedThumb[] {
 				cols: plan.cols,
 				rows: plan.rows,
 				full: true,
+				keepSource: false,
 			});
 		return wanted;
 	}
@@ -248,6 +257,8 @@ export function wantedThumbs(state: ExplorerState): WantedThumb[] {
 						cols: plan.cell.cols,
 						rows: plan.cell.rows,
 						full: false,
+						// The grid's cells are kept in their encoded form only (thumbnail.ts `keepSource`).
+						keepSource: false,
 					});
 			}
 		}
@@ -263,6 +274,7 @@ export function wantedThumbs(state: ExplorerState): WantedThumb[] {
 			cols: plan.layout.cellCols,
 			rows: plan.layout.cellRows,
 			full: false,
+			keepSource: true,
 		});
 	return wanted;
 }
