@@ -10,6 +10,7 @@ import {
 	deepFingerprint,
 	FingerprintList,
 	fingerprintMatches,
+	fingerprintSession,
 	fingerprintText,
 	listSessionFolders,
 	statFingerprint,
@@ -117,6 +118,9 @@ export type DiskComparison = {
 	 * New or changed folders (or all of them, with force) by name, and beside each the fingerprint taken before
 	 * reading (deep ones with --deep). Two flat lists rather than a task object per folder: with 100,000
 	 * sessions the plan is most of what a compute holds (see taskAt); the fingerprints as numbers, not texts.
+	 * A forced compute compares nothing and plans no fingerprint (the list is empty): each is taken as its
+	 * folder's task is built, just before the folder is read, so no folder is stat'ed twice before the first
+	 * is read, and what is stored is what was read.
 	 */
 	changed: string[];
 	fingerprints: FingerprintList;
@@ -135,6 +139,12 @@ function childPath(root: string, name: string): string {
 	return root.endsWith(path.sep) ? root + name : root + path.sep + name;
 }
 
+/** The fingerprint a compute stores for the folder as it is now (see fingerprintSession and deepFingerprint). */
+function diskFingerprint(sessionPath: string, deep: boolean): string | null {
+	const fingerprint = fingerprintSession(sessionPath);
+	return deep && fingerprint !== null ? deepFingerprint(fingerprint) : fingerprint;
+}
+
 /** The folder task of the i-th changed session of a comparison, built when its batch is sent. */
 export function taskAt(
 	root: string,
@@ -143,10 +153,15 @@ export function taskAt(
 	deep = false,
 ): FolderTask {
 	const sessionId = comparison.changed[index]!;
+	const sessionPath = childPath(root, sessionId);
 	const task: FolderTask = {
 		sessionId,
-		sessionPath: childPath(root, sessionId),
-		fingerprint: comparison.fingerprints.at(index),
+		sessionPath,
+		// Past the planned ones (a forced compute plans none): taken now, just before the folder is read.
+		fingerprint:
+			index < comparison.fingerprints.length
+				? comparison.fingerprints.at(index)
+				: diskFingerprint(sessionPath, deep),
 	};
 	if (deep) task.deep = true;
 	return task;
@@ -178,7 +193,7 @@ export function compareWithDisk(
 			);
 		}
 	}
-	const changed: string[] = [];
+	const changed: string[] = force ? onDisk : [];
 	const fingerprints = new FingerprintList(deep);
 	const stats = new Float64Array(3);
 	let unchanged = 0;
@@ -187,7 +202,8 @@ export function compareWithDisk(
 	// first that is not (changed, new, gone, another order), the rest is looked up by id.
 	let cursor = !force && !only && skipped.length === 0 ? (stored.inOrder?.() ?? null) : null;
 	if (cursor) onDisk.sort();
-	for (const sessionId of onDisk) {
+	// Forced: nothing is compared, every listed folder is computed, its fingerprint taken when its task is built.
+	for (const sessionId of force ? [] : onDisk) {
 		const present = statFingerprint(childPath(root, sessionId), stats, 0);
 		if (cursor) {
 			// What fingerprintMatches accepts first: the stored text equal to the folder's (a deep one, with --deep).

@@ -200,3 +200,34 @@ describe('runCompute', () => {
 		expect(seen.at(-1)).toEqual([3, 3]);
 	});
 });
+
+describe('a forced compute', () => {
+	it("takes each folder's fingerprint when its batch is built, just before reading it, not while planning", async () => {
+		const {root, repository, compute} = setup();
+		const names = ['20251112_210000-a', '20251112_220000-b'];
+		for (const name of names) writeSession(root, {name, manifest: {numImages: 4}, images: 2});
+		await compute();
+		// The second folder changes while the first is computed: after its planning, before it is read.
+		const inline = inlineRunner();
+		const fingerprints = new Map<string, string | null>();
+		const runner = {
+			parallelism: 1,
+			close: () => inline.close(),
+			async run(tasks: Parameters<typeof inline.run>[0], nowMs: number) {
+				for (const task of tasks) fingerprints.set(task.sessionId, task.fingerprint);
+				if (tasks[0]?.sessionId === names[0]) {
+					fs.writeFileSync(path.join(root, names[1]!, 'extra_0099.png'), '');
+					fs.utimesSync(path.join(root, names[1]!), new Date(2030, 0, 1), new Date(2030, 0, 1));
+				}
+				return inline.run(tasks, nowMs);
+			},
+		};
+		const forced = await compute({force: true, batchSize: 1, runner});
+		expect(forced).toMatchObject({computed: 2, cancelled: false});
+		expect([...fingerprints.keys()]).toEqual(names);
+		expect(repository.get(names[1]!)!.images_actual).toBe(3);
+		// What was stored is what was read: a compute now finds both unchanged (a fingerprint taken while planning
+		// would have been the one from before the change, and the second session computed again for nothing).
+		expect(await compute()).toMatchObject({computed: 0, unchanged: 2});
+	});
+});
