@@ -50,15 +50,50 @@ function isFolder(target: string): boolean {
 	}
 }
 
+/** A folder's name as a 32-bit FNV-1a hash (see ListedNames). */
+function nameHash(name: string): number {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+	return hash >>> 0;
+}
+
+/**
+ * The names of the last listing of the root, as sorted hashes: 4 bytes a folder (400 kB at 100,000) instead
+ * of a set of names (≈7 MB), kept as long as the explorer runs. Only asked whether a name was listed last time
+ * (a folder renamed back in, a folder gone since), where a collision of two hashes can only miss such a change
+ * for one poll; whether a folder is cached is always asked of the database, exactly.
+ */
+class ListedNames {
+	private constructor(private readonly sorted: Uint32Array) {}
+
+	static of(names: readonly string[]): ListedNames {
+		const hashes = new Uint32Array(names.length);
+		for (let i = 0; i < names.length; i++) hashes[i] = nameHash(names[i]!);
+		return new ListedNames(hashes.sort());
+	}
+
+	has(name: string): boolean {
+		const hash = nameHash(name);
+		let low = 0;
+		let high = this.sorted.length - 1;
+		while (low <= high) {
+			const middle = (low + high) >>> 1;
+			const value = this.sorted[middle]!;
+			if (value === hash) return true;
+			if (value < hash) low = middle + 1;
+			else high = middle - 1;
+		}
+		return false;
+	}
+}
+
 export class LivePoller {
 	private readonly root: string;
 	private readonly now: () => number;
 	private rootMtime = Number.NaN;
-	private folders = new Set<string>();
-	/** Whether `folders` is a listing of the root yet (false until the first cycle lists it). */
-	private listed = false;
+	/** The last listing of the root; null until the first cycle lists it. */
+	private listed: ListedNames | null = null;
 	private readonly known = new Map<string, Known>();
-	private cachedIds: Set<string>;
 	/**
 	 * The poll's reads of rows: stats only (the triage's stand-in joined, see StatsRepository.withoutTriage). A
 	 * poll needs no favourites or tags, and joining session_metadata made it wait out another program's lock on
@@ -70,9 +105,8 @@ export class LivePoller {
 		this.root = path.resolve(options.root);
 		this.stats = options.repository.withoutTriage();
 		this.now = options.now ?? Date.now;
-		// What the cache holds now is the starting point: only later changes are events. Only the ids of
-		// finished sessions are kept; running ones are followed closely.
-		this.cachedIds = options.queries.ids(this.root);
+		// What the cache holds is the starting point: only later changes are events. Running sessions are followed
+		// closely; whether any other folder is cached is asked of the database when a listing or a hint needs it.
 		for (const {session_id, fingerprint} of options.queries.active(this.root)) {
 			const row = this.stats.getListed([session_id])[0];
 			if (row) this.remember(row, fingerprint);
@@ -113,25 +147,22 @@ export class LivePoller {
 		return [...this.known].filter(([, k]) => k.active).map(([id]) => id);
 	}
 
-	/** Session folders the poll found under the root at its last listing. */
-	listedFolders(): ReadonlySet<string> {
-		return this.folders;
-	}
-
 	/**
 	 * One poll. Safe to call often: it reads almost nothing when nothing changed. `hinted` are session folders
 	 * a watch saw change (folder-watch.ts): they are recomputed too, running or not.
 	 */
 	async cycle(hinted: Iterable<string> = []): Promise<LiveCycle> {
+		const {queries} = this.options;
 		const candidates = new Set<string>();
+		// Candidates the cache did not hold when they were found: their rows, once computed, are new sessions.
+		const uncached = new Set<string>();
 		for (const name of hinted) {
 			// Only names that are (or were) sessions of this root: a stray file in the root is not one.
-			if (
-				this.cachedIds.has(name) ||
-				this.folders.has(name) ||
-				(sessionIdProblem(name) === null && isFolder(path.join(this.root, name)))
-			)
+			if (queries.has(this.root, name)) candidates.add(name);
+			else if (sessionIdProblem(name) === null && isFolder(path.join(this.root, name))) {
 				candidates.add(name);
+				uncached.add(name);
+			}
 		}
 		const removedIds: string[] = [];
 		let rootMtime: number;
@@ -142,22 +173,31 @@ export class LivePoller {
 		}
 		if (rootMtime !== this.rootMtime) {
 			this.rootMtime = rootMtime;
-			let folders: Set<string>;
+			let folders: string[];
 			try {
-				folders = new Set(listSessionFolders(this.root).folders);
+				folders = listSessionFolders(this.root).folders;
 			} catch {
 				return {changedIds: [], removedIds: [], events: [], skipped: 'the results root cannot be read'};
 			}
+			// Read for this comparison only, then dropped: the poller keeps no set of 100,000 ids between polls.
+			const cached = queries.ids(this.root);
 			// New: a folder the cache does not hold, or (after the first listing) one that was not listed last time (a
 			// write-then-rename). The first listing has nothing to compare with: only uncached folders are new there.
 			// Taking every listed folder as new made the first poll of an explorer over 100,000 cached sessions
 			// recompute and read back all of them on its thread (the process climbed from ≈300 to ≈560 MB).
-			const listedBefore = this.listed;
-			for (const name of folders)
-				if (!this.cachedIds.has(name) || (listedBefore && !this.folders.has(name))) candidates.add(name);
-			for (const name of this.folders) if (!folders.has(name) && this.cachedIds.has(name)) candidates.add(name);
-			this.folders = folders;
-			this.listed = true;
+			const before = this.listed;
+			for (const name of folders) {
+				if (!cached.has(name)) {
+					candidates.add(name);
+					uncached.add(name);
+				} else if (before && !before.has(name)) candidates.add(name);
+			}
+			// Gone: cached, listed last time, not listed now (what was never listed is the staleness check's).
+			if (before) {
+				const present = new Set(folders);
+				for (const id of cached) if (!present.has(id) && before.has(id)) candidates.add(id);
+			}
+			this.listed = ListedNames.of(folders);
 		}
 		for (const id of this.activeSessions()) {
 			const known = this.known.get(id)!;
@@ -202,8 +242,7 @@ export class LivePoller {
 		const changedIds: string[] = [];
 		const {rows, missing} = this.stats.getMany([...candidates]);
 		for (const row of rows) {
-			const wasCached = this.cachedIds.has(row.session_id);
-			this.cachedIds.add(row.session_id);
+			const wasCached = !uncached.has(row.session_id);
 			const before = this.known.get(row.session_id);
 			this.remember(row, fingerprintSession(path.join(this.root, row.session_id)));
 			const state = this.stateOf(row);
@@ -229,7 +268,7 @@ export class LivePoller {
 		}
 		for (const id of missing) {
 			this.known.delete(id);
-			if (this.cachedIds.delete(id)) {
+			if (!uncached.has(id)) {
 				removedIds.push(id);
 				events.push({kind: 'removed', sessionId: id});
 			}

@@ -7,12 +7,18 @@ export type ActiveSession = {session_id: string; fingerprint: string | null};
 
 export class LiveQueries {
 	private readonly selectIds: Database.Statement<[string, string], string>;
+	private readonly selectId: Database.Statement<[string, string, string], number>;
 	private readonly selectActive: Database.Statement<[string, string], ActiveSession>;
 
 	constructor(db: Database.Database) {
 		this.selectIds = db
 			.prepare<[string, string], string>(
 				'SELECT session_id FROM session_stats WHERE session_path > ? AND session_path < ?',
+			)
+			.pluck();
+		this.selectId = db
+			.prepare<[string, string, string], number>(
+				'SELECT 1 FROM session_stats WHERE session_id = ? AND session_path > ? AND session_path < ?',
 			)
 			.pluck();
 		this.selectActive = db.prepare<[string, string], ActiveSession>(
@@ -30,6 +36,12 @@ export class LiveQueries {
 	ids(root: string): Set<string> {
 		const [low, high] = this.range(root);
 		return new Set(this.selectIds.all(low, high));
+	}
+
+	/** Whether the session is cached as one of the root's. */
+	has(root: string, sessionId: string): boolean {
+		const [low, high] = this.range(root);
+		return this.selectId.get(sessionId, low, high) !== undefined;
 	}
 
 	/** Sessions whose manifest says a run is going on, with the fingerprint stored at their last compute. */

@@ -371,9 +371,8 @@ export function createExplorerData(options: {
 			const poller = ensurePoller(options.liveQueries);
 			const created = new FolderWatcher({root, onHint});
 			watcher = created;
-			// The poller's first cycle lists the root; until then the cache's ids stand for the folders.
-			const folders = poller.listedFolders().size > 0 ? poller.listedFolders() : options.liveQueries.ids(root);
-			void created.start(folders, poller.activeSessions());
+			// The cache's ids stand for the folders (a new one is followed once the poll has computed it).
+			void created.start(options.liveQueries.ids(root), poller.activeSessions());
 			return {
 				reliable: () => created.reliable,
 				close() {
