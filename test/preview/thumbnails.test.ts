@@ -8,10 +8,13 @@ import {
 	cacheKey,
 	cacheWritesSettled,
 	encodedCacheFile,
+	encodeFor,
+	pixelBox,
 	webThumbnailPath,
 	type ThumbnailRequest,
 } from '../../source/jobs/thumbnails/thumbnail.js';
 import {createThumbnailService} from '../../source/jobs/thumbnails/thumbnail-service.js';
+import {decodeToFit} from '../../source/jobs/thumbnails/decode.js';
 import {gradientImage, pngOf, zeroPng} from '../helpers/images.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
@@ -146,7 +149,7 @@ describe('the disk cache and the web UI thumbnails', () => {
 		}
 	});
 
-	test('a grid cell (keepSource false) caches its encoded form only, not the 384 px thumbnail; a sheet picture keeps both', async () => {
+	test('a grid cell (keepSource false) is decoded straight to its box and caches its encoded form only, not the 384 px thumbnail; a sheet picture keeps both', async () => {
 		const {base, root} = makeWorkspace();
 		const cacheDir = path.join(base, 'cache');
 		fs.mkdirSync(path.join(root, 's1'));
@@ -157,6 +160,10 @@ describe('the disk cache and the web UI thumbnails', () => {
 		const cell = {...request(file, cacheDir, 'kitty'), keepSource: false};
 		const first = await makeThumbnail(cell);
 		expect(first).toMatchObject({ok: true, source: 'original'});
+		// Decoded from the original straight to the cell's box (one libvips pipeline), not via a 384 px picture.
+		const straight = await decodeToFit(file, pixelBox('kitty', 16, 8, CELL));
+		if (!straight.ok) throw new Error(straight.reason);
+		expect(first.ok && first.text).toBe((await encodeFor(straight.image, cell.encode, 'a.png')).text);
 		await cacheWritesSettled();
 		expect(fs.existsSync(encodedCacheFile(cell)!)).toBe(true);
 		expect(fs.existsSync(small)).toBe(false);

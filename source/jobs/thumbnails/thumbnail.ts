@@ -60,7 +60,7 @@ export type ThumbnailRequest = {
 	 * cell's is not: its own encoded form is cached, and a grid is hundreds of images whose small pictures would
 	 * rarely be used again (only by another cell size or a sheet), while making them cost a JPEG encode per
 	 * cell on the cores the grid's decodes need (measured on a cold grid: ~10% of its CPU) and ~25 KB of the
-	 * cache's cap each.
+	 * cache's cap each. A picture not kept is decoded from the original straight to its box.
 	 */
 	keepSource?: boolean;
 	/** The terminal form wanted; `full` decodes the original to fit (full-screen view), skipping the cache. */
@@ -198,9 +198,13 @@ export async function sourcePicture(
 		const web = await webThumbnail(request.path, request.mtimeMs);
 		if (web) return {ok: true, image: web, source: 'web'};
 	}
-	const decoded = await decodeFileToFit(request.path, CACHED_BOX);
+	// A picture not kept is decoded straight to the box wanted: libvips shrinks the original in one pipeline
+	// (a box shrink, then its kernel), with no 384 px picture to scale again here.
+	const keep = request.keepSource !== false;
+	const straight = !keep && box.width <= CACHED_BOX.width && box.height <= CACHED_BOX.height;
+	const decoded = await decodeFileToFit(request.path, straight ? box : CACHED_BOX);
 	if (!decoded.ok) return decoded;
-	if (cacheFile && request.keepSource !== false) writeCached(cacheFile, decoded.image);
+	if (cacheFile && keep) writeCached(cacheFile, decoded.image);
 	return {ok: true, image: decoded.image, source: 'original'};
 }
 
