@@ -15,7 +15,14 @@ import {
 } from '../helpers/explorer.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import type {ListedSession} from '../../source/core/types.js';
-import {COLLECT_EVERY_MS, COLLECT_FROM_SIZE, collectionDue} from '../../source/ui/hooks/use-jobs.js';
+import {
+	COLLECT_EVERY_MS,
+	COLLECT_FROM_SIZE,
+	POST_JOB_COLLECTION_MS,
+	collectionAfterJob,
+	collectionDue,
+} from '../../source/ui/hooks/use-jobs.js';
+import {POST_JOB_CHECK_DELAY_MS} from '../../source/ui/hooks/use-data-lifecycle.js';
 
 /** The text of every line drawn (rendered by React) since the test last cleared it. */
 const drawn = vi.hoisted(() => [] as string[]);
@@ -126,5 +133,11 @@ describe('collections of the heap during a recompute', () => {
 		expect(collectionDue(COLLECT_FROM_SIZE, COLLECT_EVERY_MS - 1)).toBe(false);
 		expect(collectionDue(COLLECT_FROM_SIZE, COLLECT_EVERY_MS)).toBe(true);
 		expect(collectionDue(100_000, COLLECT_EVERY_MS + 1)).toBe(true);
+	});
+
+	it('follow a job over a big list once, before the staleness check starts its thread', () => {
+		expect(collectionAfterJob(COLLECT_FROM_SIZE - 1)).toBe(false);
+		expect(collectionAfterJob(COLLECT_FROM_SIZE)).toBe(true);
+		expect(POST_JOB_COLLECTION_MS).toBeLessThan(POST_JOB_CHECK_DELAY_MS);
 	});
 });
