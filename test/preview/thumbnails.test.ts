@@ -84,6 +84,29 @@ describe('bad input: a reason, never a throw or a hang', () => {
 		},
 	);
 
+	test('a grid cell (decoded straight to its box) gets the same reasons: empty, cut off, not an image, huge, a bomb', async () => {
+		const cell = async (name: string, bytes: Buffer | string): Promise<unknown> =>
+			makeThumbnail({...request(write(`cell-${name}`, bytes), null, 'kitty'), keepSource: false});
+		expect(await cell('empty.png', '')).toEqual({ok: false, reason: 'empty file (0 bytes)'});
+		const png = await pngOf(gradientImage(200, 300, 1));
+		expect(await cell('cut.png', png.subarray(0, Math.floor(png.length / 2)))).toMatchObject({
+			ok: false,
+			reason: expect.stringMatching(/^damaged or cut off|^cannot decode it/) as unknown,
+		});
+		expect(await cell('text.png', 'hello, not an image\n')).toEqual({
+			ok: false,
+			reason: 'not an image (unknown format)',
+		});
+		expect(await cell('huge.png', await zeroPng(16000, 16000))).toEqual({
+			ok: false,
+			reason: 'too large to preview (16000×16000 pixels)',
+		});
+		expect(await cell('bomb.png', await zeroPng(60000, 60000, 64 << 20))).toEqual({
+			ok: false,
+			reason: 'too large to preview (60000×60000 pixels)',
+		});
+	});
+
 	test('a file that vanished after the listing', async () => {
 		const file = write('gone.png', await pngOf(gradientImage(20, 20, 1)));
 		const req = request(file, null);
