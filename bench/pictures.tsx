@@ -199,6 +199,8 @@ type Explorer = {
 	 * written (nothing asked: when the last key's frame was).
 	 */
 	pictures(askedBefore: number): Promise<number>;
+	/** Resolves once nothing is asked or outstanding for `quietMs` (a sheet still loading has finished). */
+	quiet(quietMs?: number): Promise<void>;
 	close(): void;
 };
 
@@ -275,6 +277,14 @@ export async function openExplorer(options: {
 				// The pictures are handed over at once when the last one arrives: the next frame draws them.
 				await when(fake, 'frame', () => fake.frames !== frames, 500);
 				if (service.outstanding === 0) return performance.now();
+			}
+		},
+		async quiet(quietMs = 400) {
+			for (;;) {
+				await when(service.events, 'change', () => service.outstanding === 0);
+				const asked = service.asked;
+				await sleep(quietMs);
+				if (service.asked === asked && service.outstanding === 0) return;
 			}
 		},
 		close() {
@@ -371,12 +381,16 @@ async function gridFigures(where: PicturesRoot, protocol: Protocol, runs: number
 		try {
 			let explorer = await openExplorer({where, protocol, cacheDir, columns: 160, rows: 45, settleMs: 0});
 			await timedPictures(explorer, toGrid);
+			// The grid opens from details whose sheet is on screen: a sheet still loading (its session's folder
+			// read after the keys' last frame) would otherwise be decoded, then dropped, on the grid's time.
+			await explorer.quiet();
 			// Cold means cold: the sheet's thumbnails are dropped from the disk cache before the grid opens.
 			for (const file of fs.readdirSync(cacheDir)) fs.rmSync(path.join(cacheDir, file), {recursive: true});
 			cold.push(await timedPictures(explorer, ['v']));
 			explorer.close();
 			explorer = await openExplorer({where, protocol, cacheDir, columns: 160, rows: 45, settleMs: 0});
 			await timedPictures(explorer, toGrid);
+			await explorer.quiet();
 			warm.push(await timedPictures(explorer, ['v']));
 			explorer.close();
 		} finally {
