@@ -146,13 +146,13 @@ async function explorerStart(
 	}
 	if (starts.length > 0) {
 		const first = median(starts.map((s) => s.firstFrameMs));
-		const peak = Math.max(...starts.map((s) => s.peakRssMb));
+		const peak = Math.max(...starts.map((s) => s.laterPeakRssMb));
 		console.log(
 			`  first frame after start              ${first.toFixed(0)} ms  ${first <= 500 ? 'within target (≤ 500 ms)' : 'MISSES target (≤ 500 ms)'}  (runs: ${starts.map((s) => s.firstFrameMs.toFixed(0)).join(', ')})`,
 		);
 		console.log(`  all rows loaded                      ${median(starts.map((s) => s.loadedMs)).toFixed(0)} ms`);
 		console.log(
-			`  memory 3 s after loading (peak)      ${median(starts.map((s) => s.rssMb)).toFixed(0)} MB (highest peak ${peak.toFixed(0)} MB)  ${peak <= 300 ? 'within target (≤ 300 MB)' : 'MISSES target (≤ 300 MB)'}`,
+			`  memory 3 s after loading (peak)      ${median(starts.map((s) => s.rssMb)).toFixed(0)} MB (highest peak by then ${Math.max(...starts.map((s) => s.peakRssMb)).toFixed(0)} MB, by 15 s ${peak.toFixed(0)} MB)  ${peak <= 300 ? 'within target (≤ 300 MB)' : 'MISSES target (≤ 300 MB)'}`,
 		);
 	} else {
 		console.log('  (no `script` command: first frame and memory not measured)');
@@ -220,7 +220,7 @@ async function explorerRecompute(
 		const recompute = await measureRecompute(CLI, recomputeRoot, recomputeDb);
 		if (recompute) {
 			console.log(
-				`  recompute of all ${recomputeSessions} sessions in the explorer   ${recompute.seconds.toFixed(1)} s, peak ${recompute.peakRssMb.toFixed(0)} MB  ${recompute.peakRssMb <= 300 ? 'within target (≤ 300 MB)' : 'MISSES target (≤ 300 MB)'}  ("${recompute.message}")`,
+				`  recompute of all ${recomputeSessions} sessions in the explorer   ${recompute.seconds.toFixed(1)} s, peak ${recompute.peakRssMb.toFixed(0)} MB, 15 s after it ${recompute.afterPeakRssMb.toFixed(0)} MB  ${recompute.afterPeakRssMb <= 300 ? 'within target (≤ 300 MB)' : 'MISSES target (≤ 300 MB)'}  ("${recompute.message}")`,
 			);
 		}
 	} finally {
