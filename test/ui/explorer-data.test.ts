@@ -81,6 +81,40 @@ describe('explorer data: changes made by another process', () => {
 		mine.db.close();
 	});
 
+	it('updates what is known in place, only once everything is read: a read refused by a lock leaves it as it was (regression: each look after a recompute of 100,000 made a second map of every signature)', async () => {
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
+		const mine = connect(dbPath);
+		for (const name of ['s1', 's2', 's3']) mine.stats.save(computed(name, 1), `fp-${name}`);
+		const data = createExplorerData({
+			root: ROOT,
+			dbPath,
+			repository: mine.stats,
+			metadata: mine.metadata,
+			readonlyReason: null,
+		});
+		const known = await data.versions();
+		const before = [...known];
+		const other = connect(dbPath);
+		other.stats.save(computed('s2', 5, NOW + 2000), 'fp-s2b');
+		other.stats.delete('s3');
+		const versionsPage = mine.stats.versionsPage.bind(mine.stats);
+		mine.stats.versionsPage = () => {
+			throw Object.assign(new Error('database is locked'), {code: 'SQLITE_BUSY'});
+		};
+		await expect(data.externalChanges(known)).rejects.toThrow(/locked/);
+		expect([...known]).toEqual(before);
+		mine.stats.versionsPage = versionsPage;
+		const result = await data.externalChanges(known);
+		expect(result!.versions).toBe(known);
+		expect(result!.changed.map((r) => r.session_id)).toEqual(['s2']);
+		expect(result!.removed).toEqual(['s3']);
+		expect([...known.keys()].sort()).toEqual(['s1', 's2']);
+		expect(known.get('s2')).not.toBe(before.find(([id]) => id === 's2')![1]);
+		expect(await data.externalChanges(known)).toBeNull();
+		other.db.close();
+		mine.db.close();
+	});
+
 	it('after its own recompute, reads again only what others changed (regression: every recomputed row was read again at once)', async () => {
 		const {root, dbPath} = makeWorkspace('sdstats-test-');
 		for (const name of ['a1', 'a2', 'b1']) writeSession(root, {name, manifest: {numImages: 2}, images: 2});
