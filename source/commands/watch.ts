@@ -70,6 +70,7 @@ export async function watchCommand(options: WatchOptions, io: CommandIo): Promis
 		queries: new LiveQueries(opened.db),
 		stallWindowMs: options.stallWindowMs,
 		now: options.now,
+		rememberCached: true,
 	});
 	if (!options.json) io.stderr.write(`watching ${sanitizeLine(root)} (Ctrl-C stops)\n`);
 	let cycles = 0;

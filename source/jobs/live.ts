@@ -40,6 +40,12 @@ export type LivePollerOptions = {
 	queries: LiveQueries;
 	stallWindowMs: number;
 	now?: () => number;
+	/**
+	 * Judge new and removed sessions by what this poll has seen cached, not by what the database holds now
+	 * (`sdstats watch`: its lines say what changed since it last looked, whoever stored the row first: a cron
+	 * compute, the explorer). Costs a set of every cached id for the poll's life, which the explorer does without.
+	 */
+	rememberCached?: boolean;
 };
 
 function isFolder(target: string): boolean {
@@ -94,6 +100,8 @@ export class LivePoller {
 	/** The last listing of the root; null until the first cycle lists it. */
 	private listed: ListedNames | null = null;
 	private readonly known = new Map<string, Known>();
+	/** The ids this poll has seen cached (see rememberCached), or null: the database is asked. */
+	private readonly seenCached: Set<string> | null;
 	/**
 	 * The poll's reads of rows: stats only (the triage's stand-in joined, see StatsRepository.withoutTriage). A
 	 * poll needs no favourites or tags, and joining session_metadata made it wait out another program's lock on
@@ -105,6 +113,7 @@ export class LivePoller {
 		this.root = path.resolve(options.root);
 		this.stats = options.repository.withoutTriage();
 		this.now = options.now ?? Date.now;
+		this.seenCached = options.rememberCached ? options.queries.ids(this.root) : null;
 		// What the cache holds is the starting point: only later changes are events. Running sessions are followed
 		// closely; whether any other folder is cached is asked of the database when a listing or a hint needs it.
 		for (const {session_id, fingerprint} of options.queries.active(this.root)) {
@@ -158,7 +167,7 @@ export class LivePoller {
 		const uncached = new Set<string>();
 		for (const name of hinted) {
 			// Only names that are (or were) sessions of this root: a stray file in the root is not one.
-			if (queries.has(this.root, name)) candidates.add(name);
+			if (this.seenCached ? this.seenCached.has(name) : queries.has(this.root, name)) candidates.add(name);
 			else if (sessionIdProblem(name) === null && isFolder(path.join(this.root, name))) {
 				candidates.add(name);
 				uncached.add(name);
@@ -179,8 +188,8 @@ export class LivePoller {
 			} catch {
 				return {changedIds: [], removedIds: [], events: [], skipped: 'the results root cannot be read'};
 			}
-			// Read for this comparison only, then dropped: the poller keeps no set of 100,000 ids between polls.
-			const cached = queries.ids(this.root);
+			// The explorer's poll reads the ids for this comparison only (no set of 100,000 ids kept between polls).
+			const cached = this.seenCached ?? queries.ids(this.root);
 			// New: a folder the cache does not hold, or (after the first listing) one that was not listed last time (a
 			// write-then-rename). The first listing has nothing to compare with: only uncached folders are new there.
 			// Taking every listed folder as new made the first poll of an explorer over 100,000 cached sessions
@@ -243,6 +252,7 @@ export class LivePoller {
 		const {rows, missing} = this.stats.getMany([...candidates]);
 		for (const row of rows) {
 			const wasCached = !uncached.has(row.session_id);
+			this.seenCached?.add(row.session_id);
 			const before = this.known.get(row.session_id);
 			this.remember(row, fingerprintSession(path.join(this.root, row.session_id)));
 			const state = this.stateOf(row);
@@ -268,6 +278,7 @@ export class LivePoller {
 		}
 		for (const id of missing) {
 			this.known.delete(id);
+			this.seenCached?.delete(id);
 			if (!uncached.has(id)) {
 				removedIds.push(id);
 				events.push({kind: 'removed', sessionId: id});

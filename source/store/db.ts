@@ -116,9 +116,19 @@ export function filesLockedNow(dbPath: string): string[] {
 	return files.filter((file) => lockedNow(file));
 }
 
+function isRegularFile(file: string): boolean {
+	try {
+		return fs.statSync(file).isFile();
+	} catch {
+		return false;
+	}
+}
+
 /** Whether reading `file` would wait on another program's lock now (a file that is not there is not locked). */
 export function lockedNow(file: string): boolean {
-	if (!fs.existsSync(file)) return false;
+	// Only a regular file is opened to ask: opening a FIFO waits for a writer that may never come (regression: a
+	// FIFO at --db hung the explorer before the stat-only check could say what it is).
+	if (!isRegularFile(file)) return false;
 	let db: Database.Database | null = null;
 	try {
 		db = openSqlite(file, {readonly: true, fileMustExist: true, timeout: 0});

@@ -3,7 +3,7 @@
  * no screen yet), it says which file and why, instead of leaving a blank terminal for up to the busy timeout.
  * The lock is held by another process, as the web UI or a sqlite3 shell would hold it.
  */
-import {spawn} from 'node:child_process';
+import {execFileSync, spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -44,11 +44,16 @@ async function computedRoot(): Promise<{root: string; dbPath: string}> {
 	return {root, dbPath};
 }
 
-/** Another process holding `file` under BEGIN EXCLUSIVE for `holdMs` once it says so (resolves then). */
-async function lockInOtherProcess(file: string, holdMs: number): Promise<{gone: Promise<void>}> {
+/**
+ * Another process holding `file` under BEGIN EXCLUSIVE once it says so, until `release()` (a signal: sent at
+ * once, even while this process waits in SQLite's busy handler). Never released by a timer: a probe that missed
+ * the lock could not pass by luck (the open would wait out the busy timeout, and nothing would be told).
+ */
+async function lockInOtherProcess(file: string): Promise<{release(): void; gone: Promise<void>}> {
 	const script = `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN EXCLUSIVE');
-		process.stdout.write('locked\\n'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(process.argv[2]));`;
-	const child = spawn(process.execPath, ['-e', script, file, String(holdMs)], {stdio: ['ignore', 'pipe', 'inherit']});
+		process.on('SIGUSR2', () => { db.exec('COMMIT'); db.close(); process.exit(0); });
+		process.stdout.write('locked\\n'); setInterval(() => {}, 1000);`;
+	const child = spawn(process.execPath, ['-e', script, file], {stdio: ['ignore', 'pipe', 'inherit']});
 	cleanups.push(() => child.kill());
 	const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	await new Promise<void>((resolve, reject) => {
@@ -59,25 +64,29 @@ async function lockInOtherProcess(file: string, holdMs: number): Promise<{gone: 
 		});
 		child.once('exit', (code) => reject(new Error(`the locking process exited (${code}) before locking`)));
 	});
-	return {gone};
+	return {release: () => child.kill('SIGUSR2'), gone};
 }
 
 describe('opening the explorer while sessions.db is locked (regression: a blank terminal for up to 10 s, no word why)', () => {
 	it('names the locked file before waiting, then opens once the lock is released', async () => {
 		const {root, dbPath} = await computedRoot();
 		expect(filesLockedNow(dbPath)).toEqual([]);
-		const {gone} = await lockInOtherProcess(dbPath, 400);
+		const lock = await lockInOtherProcess(dbPath);
 		const told: string[][] = [];
 		const opened = openExplorerData({
 			locations: {root, rootSource: '--root', dbPath, dbSource: 'default'},
 			createDatabase: false,
 			stallWindowMs: 600_000,
-			onLockedWait: (files) => told.push(files),
+			// Told before it waits: the lock goes now, and the open goes on once SQLite sees it gone.
+			onLockedWait: (files) => {
+				told.push(files);
+				lock.release();
+			},
 		});
 		cleanups.push(() => opened.close());
 		expect(told).toEqual([[path.resolve(dbPath)]]);
 		expect(opened.data.loadNewest(10).map((row) => row.session_id)).toEqual(['20251120_100000-one']);
-		await gone;
+		await lock.gone;
 		expect(lockedNow(dbPath)).toBe(false);
 	});
 
@@ -93,5 +102,13 @@ describe('opening the explorer while sessions.db is locked (regression: a blank 
 		opened.close();
 		expect(told).toEqual([]);
 		expect(lockedNow(path.join(path.dirname(dbPath), 'nothing-here.db'))).toBe(false);
+	});
+
+	it('never opens a FIFO to ask (regression: a FIFO at --db hung the explorer before it could say what it is)', () => {
+		const {dbPath} = makeWorkspace('sdstats-openlock-');
+		fs.mkdirSync(path.dirname(dbPath));
+		execFileSync('mkfifo', [dbPath]);
+		expect(lockedNow(dbPath)).toBe(false);
+		expect(filesLockedNow(dbPath)).toEqual([]);
 	});
 });

@@ -70,6 +70,7 @@ function finishedMessage(summary: ComputeSummary | null, error: Error | undefine
 /** Starts the recompute the state asks for, throttles its progress, and lands its rows as they are stored. */
 export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Dispatch<Action>, clock: Clock): void {
 	const handle = useRef<JobHandle | null>(null);
+	const mounted = useRef(true);
 	const request = state.jobRequest;
 	// The sets as they are at each render, copied only when a job starts (not at every frame: they can hold
 	// 100,000 ids after a stale check).
@@ -144,7 +145,8 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 					if (timer) clock.clearTimeout(timer);
 					flush();
 					handle.current = null;
-					if (collectionAfterJob(sizeRef.current)) {
+					// A job cancelled by quitting ends after the explorer is gone: no timer then (it kept the process 4 s).
+					if (mounted.current && collectionAfterJob(sizeRef.current)) {
 						if (afterJob.current) clock.clearTimeout(afterJob.current);
 						afterJob.current = clock.setTimeout(() => {
 							afterJob.current = null;
@@ -162,6 +164,7 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 	}, [cancelling]);
 	useEffect(
 		() => () => {
+			mounted.current = false;
 			handle.current?.cancel();
 			if (afterJob.current) clock.clearTimeout(afterJob.current);
 		},
