@@ -115,6 +115,43 @@ describe('explorer data: changes made by another process', () => {
 		mine.db.close();
 	});
 
+	it('finds a row removed while a known row was removed and stored again during the same read (regression: the known row seen twice hid the removal)', async () => {
+		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
+		const mine = connect(dbPath);
+		const names = Array.from({length: 1500}, (_, i) => `s${String(i).padStart(4, '0')}`);
+		mine.db.transaction(() => {
+			for (const name of names) mine.stats.save(computed(name, 1), `fp-${name}`);
+		})();
+		const data = createExplorerData({
+			root: ROOT,
+			dbPath,
+			repository: mine.stats,
+			metadata: mine.metadata,
+			readonlyReason: null,
+		});
+		const known = await data.versions();
+		expect(known.size).toBe(1500);
+		const other = connect(dbPath);
+		other.stats.save(computed('s0001', 2, NOW + 1000), 'fp-s0001b'); // someone committed: the look starts
+		// Between the first page and the second, another process removes s1200 and stores s0005 again (gone, then
+		// back: a delete and a new insert, so a new rowid).
+		const page = mine.stats.versionsPage.bind(mine.stats);
+		let calls = 0;
+		mine.stats.versionsPage = (root, after, limit) => {
+			const result = page(root, after, limit);
+			if (++calls === 1) {
+				other.stats.delete('s1200');
+				other.stats.delete('s0005');
+				other.stats.save(computed('s0005', 3, NOW + 2000), 'fp-s0005b');
+			}
+			return result;
+		};
+		const result = await data.externalChanges(known);
+		expect(result!.removed).toEqual(['s1200']);
+		other.db.close();
+		mine.db.close();
+	});
+
 	it('after its own recompute, reads again only what others changed (regression: every recomputed row was read again at once)', async () => {
 		const {root, dbPath} = makeWorkspace('sdstats-test-');
 		for (const name of ['a1', 'a2', 'b1']) writeSession(root, {name, manifest: {numImages: 2}, images: 2});

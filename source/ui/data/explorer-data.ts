@@ -180,6 +180,14 @@ async function readVersions(reads: TriageReads, root: string): Promise<Map<strin
 	return versions;
 }
 
+/** How many different numbers `values` holds (sorted in place). */
+function distinctCount(values: number[]): number {
+	values.sort((a, b) => a - b);
+	let count = 0;
+	for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) count++;
+	return count;
+}
+
 /** A session id as a 30-bit FNV-1a hash (a small integer: a Set of 100,000 of them holds no strings). */
 function idHash(id: string): number {
 	let hash = 0x811c9dc5;
@@ -414,14 +422,17 @@ export function createExplorerData(options: {
 			// changes nothing and is tried again at the next call.
 			const updates: Array<[string, number]> = [];
 			const changedIds: string[] = [];
-			let seen = 0;
+			// Hashes of the known ids seen: a row deleted and stored again during the read is seen twice (a new rowid),
+			// which a count would take for another row (hiding a removal); two ids sharing a hash only send this to
+			// the exact look below.
+			const seen: number[] = [];
 			let cursor: number | null = 0;
 			while (cursor !== null) {
 				const from: number = cursor;
 				const page = reads.now((repository) => repository.versionsPage(root, from, VERSIONS_PAGE));
 				for (const [id, v] of page.entries) {
 					const was = known.get(id);
-					if (was !== undefined) seen++;
+					if (was !== undefined) seen.push(idHash(id));
 					if (was === v) continue;
 					updates.push([id, v]);
 					// A row the job stored is left out only while its signature is the one that landed.
@@ -432,7 +443,7 @@ export function createExplorerData(options: {
 			}
 			// Every known row seen again: none was removed (the usual case); else which, from the ids as now stored.
 			let removed: string[] = [];
-			if (seen < known.size) {
+			if (distinctCount(seen) < known.size) {
 				const now = await readVersions(reads, root);
 				removed = [...known.keys()].filter((id) => !now.has(id));
 			}
