@@ -193,13 +193,15 @@ export class LivePoller {
 			// New: a folder the cache does not hold, or (after the first listing) one that was not listed last time (a
 			// write-then-rename). The first listing has nothing to compare with: only uncached folders are new there.
 			// Taking every listed folder as new made the first poll of an explorer over 100,000 cached sessions
-			// recompute and read back all of them on its thread (the process climbed from ≈300 to ≈560 MB).
+			// recompute and read back all of them on its thread (the process climbed from ≈300 to ≈560 MB). `watch`
+			// (rememberCached) has no staleness check: its first listing looks at every folder (those unchanged since
+			// their compute cost two stats), so a run resumed while nothing watched is followed.
 			const before = this.listed;
 			for (const name of folders) {
 				if (!cached.has(name)) {
 					candidates.add(name);
 					uncached.add(name);
-				} else if (before && !before.has(name)) candidates.add(name);
+				} else if (before ? !before.has(name) : this.seenCached !== null) candidates.add(name);
 			}
 			// Gone: cached, listed last time, not listed now (what was never listed is the staleness check's).
 			if (before) {

@@ -59,3 +59,28 @@ describe('sdstats watch after another sdstats process computed between two polls
 		opened.db.close();
 	});
 });
+
+describe('sdstats watch started after a finished session was resumed (regression: no staleness check, no folder watches: the run was never followed)', () => {
+	it('follows the run that started again while nothing was watching', async () => {
+		const {root, dbPath} = makeWorkspace();
+		const name = '20251120_100000-resumed';
+		writeSession(root, {name, manifest: {numImages: 6, status: 'completed'}, images: 2});
+		const opened = openDatabase(dbPath, 'create');
+		const repository = new StatsRepository(opened.db);
+		await runCompute({root, repository});
+		// Resumed while no sdstats ran: the manifest says a run is going on, a third image is written.
+		writeSession(root, {name, manifest: {numImages: 6, status: 'ongoing'}, images: 3});
+		fs.utimesSync(path.join(root, name), new Date(2030, 0, 1), new Date(2030, 0, 1));
+		const poller = new LivePoller({
+			root,
+			dbPath: opened.path,
+			repository,
+			queries: new LiveQueries(opened.db),
+			stallWindowMs: 600_000,
+			rememberCached: true,
+		});
+		await poller.cycle();
+		expect(poller.activeSessions()).toEqual([name]);
+		opened.db.close();
+	});
+});
