@@ -66,8 +66,10 @@ function nameHash(name: string): number {
 /**
  * The names of the last listing of the root, as sorted hashes: 4 bytes a folder (400 kB at 100,000) instead
  * of a set of names (≈7 MB), kept as long as the explorer runs. Only asked whether a name was listed last time
- * (a folder renamed back in, a folder gone since), where a collision of two hashes can only miss such a change
- * for one poll; whether a folder is cached is always asked of the database, exactly.
+ * (a folder renamed back in, a folder gone since). Two names sharing a hash (about n/2³² a name: 2×10⁻⁵ at
+ * 100,000) can hide a folder renamed back in until it changes again or the staleness check runs, or make a cached
+ * folder that was never listed count as gone (its row is then removed, as the staleness check would mark it):
+ * rare, and never a wrong row. Whether a folder is cached is asked of the database, exactly.
  */
 class ListedNames {
 	private constructor(private readonly sorted: Uint32Array) {}

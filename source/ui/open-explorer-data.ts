@@ -4,11 +4,15 @@
  * A root whose cache cannot be opened is listed as such, with why; only when none opens is it an error.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import {isBusy} from '../store/busy-retry.js';
+import {layoutByName} from '../store/layout.js';
 import type Database from 'better-sqlite3';
 import {
 	DatabaseReadonlyError,
 	filesLockedNow,
 	isOpenProblem,
+	lockedMessage,
 	limitPageCache,
 	openDatabase,
 	openMetadataConnection,
@@ -41,12 +45,22 @@ function openForExplorer(dbPath: string, create: boolean): {opened: OpenedDataba
 	}
 }
 
-/** The triage connection (see openMetadataConnection), or null when the file cannot be opened for writing. */
-function openTriageConnection(opened: OpenedDatabase): Database.Database | null {
+/**
+ * The triage connection (see openMetadataConnection) with its repository, or null when the file cannot be
+ * opened for writing or is locked at this moment: its first reads (the page cache, the statements) are made here
+ * too, where a lock taken by another program since the main connection opened reads as "none" (triage then goes
+ * through the main connection) instead of an unexpected "database is locked".
+ */
+function openTriageConnection(opened: OpenedDatabase): {db: Database.Database; metadata: MetadataRepository} | null {
 	if (opened.readonly && opened.sharedPath === null) return null;
+	let db: Database.Database | null = null;
 	try {
-		return openMetadataConnection(opened);
+		db = openMetadataConnection(opened);
+		// Open as long as the explorer: a small page cache (see LONG_LIVED_PAGE_CACHE_KIB).
+		limitPageCache(db);
+		return {db, metadata: new MetadataRepository(db)};
 	} catch {
+		db?.close();
 		return null;
 	}
 }
@@ -64,17 +78,16 @@ type OpenCache = {
 function openCache(dbPath: string, create: boolean): OpenCache {
 	const {opened, notice} = openForExplorer(dbPath, create);
 	// Triage has its own connection, with no busy wait: a lock the web UI holds never freezes the screen.
-	const triageDb = openTriageConnection(opened);
-	// Open as long as the explorer: small page caches (see LONG_LIVED_PAGE_CACHE_KIB).
+	const triage = openTriageConnection(opened);
+	// Open as long as the explorer: a small page cache (see LONG_LIVED_PAGE_CACHE_KIB).
 	limitPageCache(opened.db);
-	if (triageDb) limitPageCache(triageDb);
 	return {
 		opened,
 		notice,
 		repository: new StatsRepository(opened.db),
-		metadata: new MetadataRepository(triageDb ?? opened.db),
+		metadata: triage?.metadata ?? new MetadataRepository(opened.db),
 		liveQueries: new LiveQueries(opened.db),
-		triageDb,
+		triageDb: triage?.db ?? null,
 	};
 }
 
@@ -183,6 +196,10 @@ function openOrSay(dbPath: string, create: boolean): OpenCache {
 		return openCache(dbPath, create);
 	} catch (error) {
 		if (isOpenProblem(error)) throw new ExplorerOpenError(error.message);
+		// A lock another program took after the file opened, held past the busy timeout while the cache's
+		// statements were made (they read sessions.db's schema): one sentence, as a lock at opening gets.
+		if (isBusy(error))
+			throw new ExplorerOpenError(lockedMessage(layoutByName(path.resolve(dbPath)).sharedPath ?? dbPath));
 		throw error;
 	}
 }
