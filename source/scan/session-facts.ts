@@ -18,6 +18,17 @@ export type SessionFacts =
 	/** The folder exists but cannot be listed. */
 	| {kind: 'unlistable'; reason: string};
 
+/**
+ * The largest manifest.json read. The generator's biggest (100,000 images) is a few tens of MB; reading one
+ * takes a few times its size in memory, and a compute thread's heap is capped (folder-runner.ts: 1 GB), so a
+ * far bigger file would end the whole compute instead of giving its one session a reason.
+ */
+const MAX_MANIFEST_BYTES = 192 * 1024 * 1024;
+
+function formatMb(bytes: bigint): string {
+	return `${Math.round(Number(bytes) / (1024 * 1024))} MB`;
+}
+
 /** manifest.json of a session folder: its bytes and mtime, missing, or why it cannot be read. */
 export function readManifestInput(manifestPath: string): ManifestInput {
 	let stat: fs.BigIntStats | undefined;
@@ -28,6 +39,13 @@ export function readManifestInput(manifestPath: string): ManifestInput {
 			return {
 				kind: 'unreadable',
 				reason: `${MANIFEST_NAME}: ${describeFsError({code: stat.isDirectory() ? 'EISDIR' : 'EINVAL'})}`,
+				mtimeNs: stat.mtimeNs,
+			};
+		}
+		if (stat.size > BigInt(MAX_MANIFEST_BYTES)) {
+			return {
+				kind: 'unreadable',
+				reason: `${MANIFEST_NAME} is ${formatMb(stat.size)}, more than sdstats reads (${formatMb(BigInt(MAX_MANIFEST_BYTES))}): not a generator's manifest, or a damaged one; check the file`,
 				mtimeNs: stat.mtimeNs,
 			};
 		}

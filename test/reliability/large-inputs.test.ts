@@ -146,6 +146,24 @@ describe('big folders and manifests', () => {
 	}, 120_000);
 });
 
+describe('a manifest far bigger than any the generator writes', () => {
+	it('is not read (the compute threads have a bounded heap): its session gets a reason, the others are computed, the run succeeds', async () => {
+		const {root, dbPath} = makeWorkspace();
+		const big = '20251112_210411-huge_manifest';
+		const fine = '20251112_210412-fine';
+		writeSession(root, {name: big, manifest: {numImages: 2}, images: 2});
+		writeSession(root, {name: fine, manifest: {numImages: 2}, images: 2});
+		// 200 MB without using the disk: a sparse file (its bytes are zeros, never read).
+		fs.truncateSync(path.join(root, big, 'manifest.json'), 200 * MB);
+		const computed = await cli(['compute', '--root', root, '--db', dbPath, '--json']);
+		expect(computed.code).toBe(0);
+		const shown = await cli(['show', big, '--json', '--root', root, '--db', dbPath]);
+		expect(shown.stdout).toMatch(/manifest\.json is 200 MB, more than sdstats reads \(192 MB\)/);
+		const other = await cli(['show', fine, '--json', '--root', root, '--db', dbPath]);
+		expect(JSON.parse(other.stdout).images_actual).toBe(2);
+	});
+});
+
 describe('deep nesting', () => {
 	const DEPTH = 100_000;
 	const deepList = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
