@@ -8,10 +8,9 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {writeSession} from '../../source/demo/corpus.js';
 import {runCompute} from '../../source/jobs/compute-job.js';
-import {LivePoller} from '../../source/jobs/live.js';
 import {openDatabase} from '../../source/store/db.js';
-import {LiveQueries} from '../../source/store/live-queries.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
+import {livePoller} from '../helpers/live-poller.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
 const firstPng = (folder: string): string => fs.readdirSync(folder).find((name) => name.endsWith('.png'))!;
@@ -28,13 +27,7 @@ describe('live poll: the first listing of the root', () => {
 		fs.rmSync(path.join(root, cached[0]!, firstPng(path.join(root, cached[0]!))));
 		const added = '20251120_120000-added';
 		writeSession(root, {name: added, manifest: {numImages: 2, status: 'completed'}, images: 2});
-		const poller = new LivePoller({
-			root,
-			dbPath: opened.path,
-			repository,
-			queries: new LiveQueries(opened.db),
-			stallWindowMs: 600_000,
-		});
+		const poller = livePoller(root, opened, repository);
 
 		const first = await poller.cycle();
 		expect(first.changedIds).toEqual([added]);

@@ -4,10 +4,9 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {writeSession} from '../../source/demo/corpus.js';
 import {runCompute} from '../../source/jobs/compute-job.js';
-import {LivePoller} from '../../source/jobs/live.js';
 import {openDatabase} from '../../source/store/db.js';
-import {LiveQueries} from '../../source/store/live-queries.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
+import {livePoller} from '../helpers/live-poller.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
 describe('live poll with watch hints', () => {
@@ -18,13 +17,7 @@ describe('live poll with watch hints', () => {
 		const opened = openDatabase(dbPath, 'create');
 		const repository = new StatsRepository(opened.db);
 		await runCompute({root, repository});
-		const poller = new LivePoller({
-			root,
-			dbPath: opened.path,
-			repository,
-			queries: new LiveQueries(opened.db),
-			stallWindowMs: 600_000,
-		});
+		const poller = livePoller(root, opened, repository);
 		await poller.cycle();
 		fs.rmSync(
 			path.join(

@@ -9,10 +9,9 @@ import Database from 'better-sqlite3';
 import {afterEach, describe, expect, it} from 'vitest';
 import {writeSession} from '../../source/demo/corpus.js';
 import {runCompute} from '../../source/jobs/compute-job.js';
-import {LivePoller} from '../../source/jobs/live.js';
 import {openDatabase} from '../../source/store/db.js';
-import {LiveQueries} from '../../source/store/live-queries.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
+import {livePoller} from '../helpers/live-poller.js';
 import {makeWorkspace} from '../helpers/temp.js';
 import {webUiMigrate} from '../helpers/web-ui.js';
 const cleanups: Array<() => void> = [];
@@ -44,13 +43,7 @@ describe('the live poll under a lock on sessions.db (regression: the explorer cr
 		// A read of the triage now fails at once (the test's proof that the lock holds).
 		expect(() => repository.withoutWaiting(() => repository.getListed([running]))).toThrow(/locked/);
 
-		const poller = new LivePoller({
-			root,
-			dbPath: opened.path,
-			repository,
-			queries: new LiveQueries(opened.db),
-			stallWindowMs: 600_000,
-		});
+		const poller = livePoller(root, opened, repository);
 		expect(poller.activeSessions()).toEqual([running]);
 		const added = '20251120_110000-added';
 		writeSession(root, {name: added, manifest: {numImages: 2, status: 'completed'}, images: 2});

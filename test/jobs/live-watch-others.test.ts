@@ -8,10 +8,9 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {writeSession} from '../../source/demo/corpus.js';
 import {runCompute} from '../../source/jobs/compute-job.js';
-import {LivePoller} from '../../source/jobs/live.js';
 import {openDatabase} from '../../source/store/db.js';
-import {LiveQueries} from '../../source/store/live-queries.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
+import {livePoller} from '../helpers/live-poller.js';
 import {makeWorkspace} from '../helpers/temp.js';
 
 async function setup() {
@@ -20,14 +19,7 @@ async function setup() {
 	const opened = openDatabase(dbPath, 'create');
 	const repository = new StatsRepository(opened.db);
 	await runCompute({root, repository});
-	const poller = new LivePoller({
-		root,
-		dbPath: opened.path,
-		repository,
-		queries: new LiveQueries(opened.db),
-		stallWindowMs: 600_000,
-		rememberCached: true,
-	});
+	const poller = livePoller(root, opened, repository, {rememberCached: true});
 	await poller.cycle();
 	// Another sdstats process (a cron `sdstats compute`, the explorer's recompute) on its own connection.
 	const other = openDatabase(dbPath, 'write');
@@ -71,14 +63,7 @@ describe('sdstats watch started after a finished session was resumed (regression
 		// Resumed while no sdstats ran: the manifest says a run is going on, a third image is written.
 		writeSession(root, {name, manifest: {numImages: 6, status: 'ongoing'}, images: 3});
 		fs.utimesSync(path.join(root, name), new Date(2030, 0, 1), new Date(2030, 0, 1));
-		const poller = new LivePoller({
-			root,
-			dbPath: opened.path,
-			repository,
-			queries: new LiveQueries(opened.db),
-			stallWindowMs: 600_000,
-			rememberCached: true,
-		});
+		const poller = livePoller(root, opened, repository, {rememberCached: true});
 		await poller.cycle();
 		expect(poller.activeSessions()).toEqual([name]);
 		opened.db.close();
