@@ -18,6 +18,7 @@ import type {LiveQueries} from '../store/live-queries.js';
 import {runCompute} from './compute-job.js';
 import {sessionIdProblem} from '../core/session-id.js';
 import {imagesPerMinute} from '../core/rate.js';
+import {fnv1a32} from '../core/fnv1a.js';
 
 /** `ratePerMinute`: core/rate.ts's images per minute of the stored row (null below two images). */
 type EventFacts = {sessionId: string; actual: number; expected: number | bigint | null; ratePerMinute: number | null};
@@ -58,9 +59,7 @@ function isFolder(target: string): boolean {
 
 /** A folder's name as a 32-bit FNV-1a hash (see ListedNames). */
 function nameHash(name: string): number {
-	let hash = 0x811c9dc5;
-	for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
-	return hash >>> 0;
+	return fnv1a32(name);
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 	SCHEMA_VERSION,
 } from './migrations.js';
 import {corruptMessage, isCorruptionError} from './corruption.js';
-import {layoutByName, SHARED_SCHEMA, webUiLayout, webUiTablesIn, type StoreLayout} from './layout.js';
+import {isRegularFile, layoutByName, SHARED_SCHEMA, webUiLayout, webUiTablesIn, type StoreLayout} from './layout.js';
 import {SESSION_METADATA_DDL} from './schema.js';
 import {hasOldCache, moveOldCache, type OldCacheStep} from './old-cache.js';
 import {diskFullMessage, isDiskFull} from './disk-full.js';
@@ -114,14 +114,6 @@ export function filesLockedNow(dbPath: string): string[] {
 	const layout = layoutByName(path.resolve(dbPath));
 	const files = [layout.cachePath, ...(layout.sharedPath ? [layout.sharedPath] : [])];
 	return files.filter((file) => lockedNow(file));
-}
-
-function isRegularFile(file: string): boolean {
-	try {
-		return fs.statSync(file).isFile();
-	} catch {
-		return false;
-	}
 }
 
 /** Whether reading `file` would wait on another program's lock now (a file that is not there is not locked). */

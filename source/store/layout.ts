@@ -70,7 +70,8 @@ export function webUiTablesIn(db: Database.Database): boolean {
 		.includes('session_name');
 }
 
-function isRegularFile(file: string): boolean {
+/** Whether `file` is a regular file (stat only: a FIFO or device is never opened). */
+export function isRegularFile(file: string): boolean {
 	try {
 		return fs.statSync(file).isFile();
 	} catch {

@@ -20,6 +20,7 @@ import {StringInterner} from '../core/string-interner.js';
 import {unreadableFingerprint} from '../core/unreadable-fingerprint.js';
 import {dataVersionOf} from './db.js';
 import {SESSION_METADATA_DDL} from './schema.js';
+import {fnv1a32} from '../core/fnv1a.js';
 
 export type SavedComputation = {result: SessionComputation; fingerprint: string | null};
 
@@ -260,10 +261,7 @@ function fromRaw(raw: RawSession): StoredSession {
 
 /** FNV-1a over both strings' UTF-16 units, with a separator between them. */
 function signatureHash(first: string, second: string): number {
-	let hash = 0x811c9dc5;
-	const text = `${first}\u0000${second}`;
-	for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-	return hash >>> 0;
+	return fnv1a32(`${first}\u0000${second}`);
 }
 
 /** The start every session path of a root shares (the filesystem root itself already ends in a separator). */

@@ -29,6 +29,7 @@ import {insightOffThread, type SessionInsight} from '../../jobs/session-insight.
 import type {LiveQueries} from '../../store/live-queries.js';
 import {tryAcquireComputeLock} from '../../store/compute-lock.js';
 import type {JobRequest} from '../state/types.js';
+import {fnv1a32} from '../../core/fnv1a.js';
 
 export type JobListener = {
 	onProgress(progress: ComputeProgress): void;
@@ -190,9 +191,7 @@ function distinctCount(values: number[]): number {
 
 /** A session id as a 30-bit FNV-1a hash (a small integer: a Set of 100,000 of them holds no strings). */
 function idHash(id: string): number {
-	let hash = 0x811c9dc5;
-	for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-	return hash & 0x3fffffff;
+	return fnv1a32(id) & 0x3fffffff;
 }
 
 /** Writes the sessions (in this order) to a new CSV or JSON file in `folder` (default: the working folder). */

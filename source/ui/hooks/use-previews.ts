@@ -13,6 +13,7 @@ import {readSessionImages} from '../../jobs/thumbnails/session-images.js';
 import {detailsPanel, imagePlan, wantedThumbs} from '../state/previews.js';
 import type {Action, ExplorerState, PreviewOutput, PreviewSession, PreviewThumb} from '../state/types.js';
 import type {Clock} from '../clock.js';
+import {fnv1a32} from '../../core/fnv1a.js';
 
 export type PreviewServices = {
 	thumbnails: ThumbnailService;
@@ -60,9 +61,7 @@ const PICTURE_FRAME_GAP_MS = 250;
 
 /** A stable kitty image id per thumbnail (1…2²⁴−1, so 256-colour terminals can carry it too). */
 function kittyIdOf(key: string): number {
-	let hash = 2166136261;
-	for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 16777619);
-	return ((hash >>> 0) % 0xfffffe) + 1;
+	return (fnv1a32(key) % 0xfffffe) + 1;
 }
 
 export function usePreviews(
