@@ -74,6 +74,14 @@ export function findStaleInDatabase(request: StaleWorkerRequest): StaleResult {
 
 const WORKER_SCRIPT = new URL('./stale-worker.js', import.meta.url);
 
+/**
+ * The check's heap limit. Its thread comes when the explorer's memory is highest (after a recompute), and with
+ * V8's default limit its heap grew to about twice what it held: a limit makes V8 collect instead (at 100,000
+ * sessions it needs 17-24 MB; the thread then costs the process ≈44 MB instead of ≈53). A root too big for it
+ * is checked again without a limit, never left unchecked.
+ */
+export const STALE_WORKER_HEAP_MB = 64;
+
 export type StaleCheckOptions = {
 	root: string;
 	dbPath: string;
@@ -81,6 +89,9 @@ export type StaleCheckOptions = {
 	readStored: () => StoredMarks;
 	/** Stops the check: the thread is ended at once, the promise rejects with the signal's reason. */
 	signal?: AbortSignal | undefined;
+	/** The worker's script (tests pass code, run as eval) and its heap limit (null: V8's default). */
+	script?: URL | {code: string};
+	heapMb?: number | null;
 };
 
 function onThisThread(options: StaleCheckOptions): Promise<StaleResult> {
@@ -97,16 +108,23 @@ function onThisThread(options: StaleCheckOptions): Promise<StaleResult> {
 
 /** Runs the check on a worker thread (compiled builds) or on this thread after yielding (tests from sources). */
 export function checkStale(options: StaleCheckOptions): Promise<StaleResult> {
-	const script = WORKER_SCRIPT.protocol === 'file:' ? fileURLToPath(WORKER_SCRIPT) : '';
-	if (!script || !fs.existsSync(script)) return onThisThread(options);
+	const script = options.script ?? WORKER_SCRIPT;
+	if (script instanceof URL && (script.protocol !== 'file:' || !fs.existsSync(fileURLToPath(script))))
+		return onThisThread(options);
 	const {signal} = options;
 	if (signal?.aborted) return Promise.reject(signal.reason as Error);
+	const heapMb = options.heapMb === undefined ? STALE_WORKER_HEAP_MB : options.heapMb;
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(WORKER_SCRIPT, {
-			workerData: {root: options.root, dbPath: options.dbPath} satisfies StaleWorkerRequest,
-			// A small young generation, as the compute threads have: its garbage is each folder's stat, short-lived.
-			resourceLimits: {maxYoungGenerationSizeMb: 2},
-		});
+		const workerData: StaleWorkerRequest = {root: options.root, dbPath: options.dbPath};
+		// A small young generation, as the compute threads have: its garbage is each folder's stat, short-lived.
+		const resourceLimits = {
+			maxYoungGenerationSizeMb: 2,
+			...(heapMb === null ? {} : {maxOldGenerationSizeMb: heapMb}),
+		};
+		const worker =
+			script instanceof URL
+				? new Worker(script, {workerData, resourceLimits})
+				: new Worker(script.code, {eval: true, workerData, resourceLimits});
 		const onAbort = (): void => {
 			void worker.terminate();
 			reject(signal!.reason as Error);
@@ -119,6 +137,12 @@ export function checkStale(options: StaleCheckOptions): Promise<StaleResult> {
 			if ('error' in result) onThisThread(options).then(resolve, reject);
 			else resolve(result);
 		});
-		worker.once('error', reject);
+		worker.once('error', (error: NodeJS.ErrnoException) => {
+			signal?.removeEventListener('abort', onAbort);
+			// A root too big for the limit: checked again with V8's own, rather than never.
+			if (error.code === 'ERR_WORKER_OUT_OF_MEMORY' && heapMb !== null)
+				checkStale({...options, heapMb: null}).then(resolve, reject);
+			else reject(error);
+		});
 	});
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {runCompute} from '../../source/jobs/compute-job.js';
 import {inlineRunner} from '../../source/jobs/folder-runner.js';
-import {checkStale, findStaleInDatabase} from '../../source/jobs/stale-check.js';
+import {STALE_WORKER_HEAP_MB, checkStale, findStaleInDatabase} from '../../source/jobs/stale-check.js';
 import {openDatabase} from '../../source/store/db.js';
 import {StatsRepository} from '../../source/store/stats-repository.js';
 import {writeSession} from '../../source/demo/corpus.js';
@@ -82,5 +82,55 @@ describe('stale check', () => {
 			'20251112_210411-broken',
 		]);
 		db.close();
+	});
+});
+
+describe('the stale check thread', () => {
+	// Worker bodies run as eval'd CommonJS: each posts the heap limit it was given as its one "stale" id.
+	const postsItsLimit = `const {parentPort, resourceLimits} = require('node:worker_threads');`;
+	const readStored = (): never => {
+		throw new Error('the marks are read on the worker, not here');
+	};
+
+	it('runs with a heap limit of its own', async () => {
+		const result = await checkStale({
+			root: '/nowhere',
+			dbPath: '/nowhere.db',
+			readStored,
+			script: {
+				code: `${postsItsLimit} parentPort.postMessage({stale: [String(resourceLimits.maxOldGenerationSizeMb)], newOnDisk: []});`,
+			},
+		});
+		expect(result.stale).toEqual([String(STALE_WORKER_HEAP_MB)]);
+	});
+
+	it('checks a root too big for that limit again without it, instead of never (regression: an out-of-memory thread left the check unanswered)', async () => {
+		const result = await checkStale({
+			root: '/nowhere',
+			dbPath: '/nowhere.db',
+			readStored,
+			heapMb: 16,
+			script: {
+				code: `${postsItsLimit}
+					if (resourceLimits.maxOldGenerationSizeMb <= 16) { const hold = []; for (;;) hold.push(new Array(100000).fill(hold.length)); }
+					parentPort.postMessage({stale: [String(resourceLimits.maxOldGenerationSizeMb)], newOnDisk: []});`,
+			},
+		});
+		expect(Number(result.stale[0])).toBeGreaterThan(16);
+	});
+
+	it('reports any other failure of its thread as it is, without trying again', async () => {
+		let runs = 0;
+		const check = checkStale({
+			root: '/nowhere',
+			dbPath: '/nowhere.db',
+			readStored: () => {
+				runs++;
+				return new Map();
+			},
+			script: {code: `throw new Error('the check broke');`},
+		});
+		await expect(check).rejects.toThrow('the check broke');
+		expect(runs).toBe(0);
 	});
 });

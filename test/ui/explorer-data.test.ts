@@ -242,6 +242,56 @@ describe('explorer data: another program writes a row its own recompute stored',
 		mine.db.close();
 	});
 
+	it('takes the rows its own recompute landed as seen as it reads them, so a read stopped by a lock still shows every other change once (after a recompute of 100,000 the look kept a pair for every row to the end)', async () => {
+		const {root, dbPath} = makeWorkspace('sdstats-test-');
+		// More than one page of signatures (1,000), so the lock can stop the read after the first.
+		const names = Array.from({length: 1100}, (_, i) => `s${String(i).padStart(4, '0')}`);
+		for (const name of names) writeSession(root, {name, manifest: {numImages: 1}, images: 0});
+		const mine = connect(dbPath);
+		const data = createExplorerData({
+			root,
+			dbPath,
+			repository: mine.stats,
+			metadata: mine.metadata,
+			readonlyReason: null,
+		});
+		const known = await data.versions();
+		expect(known.size).toBe(0);
+		await recompute(data, {id: 1, scope: 'all'});
+		const first = (await data.externalChanges(known))!;
+		expect(first.changed).toEqual([]);
+		const before = new Map(first.versions);
+		expect(before.size).toBe(1100);
+
+		await recompute(data, {id: 2, scope: 'all'});
+		const other = connect(dbPath);
+		other.metadata.apply(
+			[{session_id: 's1050', session_path: path.join(root, 's1050')}],
+			{kind: 'flag', field: 'is_favorite', value: 1},
+			'2025-11-20T12:00:05',
+		);
+		const versionsPage = mine.stats.versionsPage.bind(mine.stats);
+		let pages = 0;
+		mine.stats.versionsPage = (...args) => {
+			if (++pages === 2) throw Object.assign(new Error('database is locked'), {code: 'SQLITE_BUSY'});
+			return versionsPage(...args);
+		};
+		await expect(data.externalChanges(first.versions)).rejects.toThrow(/locked/);
+		// The first page's rows (all landed by the second recompute) are known with their new signatures, the rest as
+		// they were.
+		const taken = [...first.versions].filter(([id, v]) => v !== before.get(id)).map(([id]) => id);
+		expect(taken.length).toBeGreaterThan(0);
+		expect(taken).not.toContain('s1050');
+		mine.stats.versionsPage = versionsPage;
+		const result = await data.externalChanges(first.versions);
+		// Only the other program's change is read and shown; none of the rows the recompute landed.
+		expect(result?.changed.map((r) => [r.session_id, r.is_favorite])).toEqual([['s1050', 1]]);
+		expect(result?.removed).toEqual([]);
+		expect(await data.externalChanges(result!.versions)).toBeNull();
+		other.db.close();
+		mine.db.close();
+	});
+
 	it('regression (several roots): the same change is shown for a root of a multi-root explorer', async () => {
 		const a = makeWorkspace('sdstats-test-');
 		const b = makeWorkspace('sdstats-test-');

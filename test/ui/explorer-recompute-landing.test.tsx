@@ -18,11 +18,11 @@ import type {ListedSession} from '../../source/core/types.js';
 import {
 	COLLECT_EVERY_MS,
 	COLLECT_FROM_SIZE,
-	POST_JOB_COLLECTION_MS,
 	collectionAfterJob,
 	collectionDue,
 } from '../../source/ui/hooks/use-jobs.js';
 import {POST_JOB_CHECK_DELAY_MS} from '../../source/ui/hooks/use-data-lifecycle.js';
+import {POST_JOB_COLLECTIONS_MS} from '../../source/ui/post-job-collections.js';
 
 /** The text of every line drawn (rendered by React) since the test last cleared it. */
 const drawn = vi.hoisted(() => [] as string[]);
@@ -135,9 +135,9 @@ describe('collections of the heap during a recompute', () => {
 		expect(collectionDue(100_000, COLLECT_EVERY_MS + 1)).toBe(true);
 	});
 
-	it('follow a job over a big list once, before the staleness check starts its thread', () => {
+	it('follow a job over a big list, all of them before the staleness check starts its thread', () => {
 		expect(collectionAfterJob(COLLECT_FROM_SIZE - 1)).toBe(false);
 		expect(collectionAfterJob(COLLECT_FROM_SIZE)).toBe(true);
-		expect(POST_JOB_COLLECTION_MS).toBeLessThan(POST_JOB_CHECK_DELAY_MS);
+		expect(Math.max(...POST_JOB_COLLECTIONS_MS)).toBeLessThan(POST_JOB_CHECK_DELAY_MS);
 	});
 });

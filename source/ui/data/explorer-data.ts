@@ -433,9 +433,13 @@ export function createExplorerData(options: {
 					const was = known.get(id);
 					if (was !== undefined) seen.push(idHash(id));
 					if (was === v) continue;
-					updates.push([id, v]);
 					// A row the job stored is left out only while its signature is the one that landed.
-					if (after?.landed.get(idHash(id)) !== v) changedIds.push(id);
+					const landed = after?.landed.get(idHash(id)) === v;
+					// Known and landed: taken as seen at once (a read stopped by a lock leaves it so, rightly: it is on
+					// the screen). After a recompute of everything that is every row: 100,000 pairs not held to the end.
+					if (landed && was !== undefined) known.set(id, v);
+					else updates.push([id, v]);
+					if (!landed) changedIds.push(id);
 				}
 				cursor = page.next;
 				if (cursor !== null) await nextTurn();

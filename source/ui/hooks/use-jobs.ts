@@ -7,6 +7,7 @@ import type {Clock, TimerHandle} from '../clock.js';
 import {rowKeyOf} from '../../view/session-view.js';
 import {shownRowsOf} from '../state/selectors.js';
 import {collectGarbage} from '../memory-mode.js';
+import {schedulePostJobCollections} from '../post-job-collections.js';
 
 /** Progress reaches the screen at most this often (a fast job reports per session). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -39,15 +40,10 @@ export function collectionDue(size: number, sinceMs: number): boolean {
 }
 
 /**
- * How long after a job over a big list (see collectionAfterJob) the heap is collected once more. What follows
- * the job (the watches set up again, the look for others' changes reading every row's signature, the live
- * poll's first listing of the root) left ≈20 MB of garbage on this thread at 100,000 sessions, no longer
- * collected by the job's landings, beside the staleness check's thread (POST_JOB_CHECK_DELAY_MS, 5 s): the
- * explorer's highest memory after a recompute of everything. Collected just before that check starts.
+ * Whether a job that ran over a list of `size` rows is followed by collections of the heap (see
+ * post-job-collections.ts), and starts with one (the rows' loading left its garbage: collected before the job's
+ * threads add theirs).
  */
-export const POST_JOB_COLLECTION_MS = 4000;
-
-/** Whether a job that ran over a list of `size` rows is followed by a collection (POST_JOB_COLLECTION_MS). */
 export function collectionAfterJob(size: number): boolean {
 	return size >= COLLECT_FROM_SIZE;
 }
@@ -82,7 +78,7 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 	// so the job's closures never keep an old render's rows alive.
 	const stateRef = useRef(state);
 	stateRef.current = state;
-	const afterJob = useRef<TimerHandle | null>(null);
+	const cancelCollections = useRef<(() => void) | null>(null);
 	useEffect(() => {
 		if (!request) return;
 		dispatch({type: 'job-request-taken'});
@@ -93,6 +89,12 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			total: 0,
 			startedAtMs: clock.now(),
 		});
+		if (collectionAfterJob(sizeRef.current)) {
+			// A job started before the last one's collections were over: this one's own follow it.
+			cancelCollections.current?.();
+			cancelCollections.current = null;
+			collectGarbage();
+		}
 		const pending = new Set<string>();
 		let timer: TimerHandle | null = null;
 		let lastProgress = 0;
@@ -147,11 +149,8 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 					handle.current = null;
 					// A job cancelled by quitting ends after the explorer is gone: no timer then (it kept the process 4 s).
 					if (mounted.current && collectionAfterJob(sizeRef.current)) {
-						if (afterJob.current) clock.clearTimeout(afterJob.current);
-						afterJob.current = clock.setTimeout(() => {
-							afterJob.current = null;
-							collectGarbage();
-						}, POST_JOB_COLLECTION_MS);
+						cancelCollections.current?.();
+						cancelCollections.current = schedulePostJobCollections(clock, collectGarbage);
 					}
 					dispatch({type: 'job-finished', message: finishedMessage(summary, error)});
 				},
@@ -166,10 +165,8 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 		() => () => {
 			mounted.current = false;
 			handle.current?.cancel();
-			if (afterJob.current) clock.clearTimeout(afterJob.current);
+			cancelCollections.current?.();
 		},
-		// The clock is the explorer's for its whole life.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 		[],
 	);
 }
