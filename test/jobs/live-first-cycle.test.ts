@@ -16,7 +16,7 @@ import {makeWorkspace} from '../helpers/temp.js';
 const firstPng = (folder: string): string => fs.readdirSync(folder).find((name) => name.endsWith('.png'))!;
 
 describe('live poll: the first listing of the root', () => {
-	it('recomputes only folders the cache does not hold; a later listing still sees a cached folder renamed back in', async () => {
+	it('recomputes only folders the cache does not hold; a folder moved out (its row removed) and back in is computed again', async () => {
 		const {base, root, dbPath} = makeWorkspace();
 		const cached = ['20251120_100000-first', '20251120_110000-second'];
 		for (const name of cached) writeSession(root, {name, manifest: {numImages: 4, status: 'completed'}, images: 4});
@@ -45,6 +45,32 @@ describe('live poll: the first listing of the root', () => {
 		fs.utimesSync(root, new Date(2030, 0, 2), new Date(2030, 0, 2));
 		expect((await poller.cycle()).changedIds).toEqual([cached[1]]);
 		expect(repository.get(cached[1]!)!.images_actual).toBe(3);
+		opened.db.close();
+	});
+
+	it('recomputes a cached folder that was away at the first listing once a later listing has it again (the row was never removed, so only the listing before tells it came back)', async () => {
+		const {base, root, dbPath} = makeWorkspace();
+		const names = ['20251120_100000-stays', '20251120_110000-away'];
+		for (const name of names) writeSession(root, {name, manifest: {numImages: 4, status: 'completed'}, images: 4});
+		const opened = openDatabase(dbPath, 'create');
+		const repository = new StatsRepository(opened.db);
+		await runCompute({root, repository});
+		const aside = path.join(base, 'aside');
+		fs.renameSync(path.join(root, names[1]!), aside);
+		const poller = livePoller(root, opened, repository);
+
+		// The first listing lacks it, but has nothing before it to call it gone by: the row stays, as cached.
+		const first = await poller.cycle();
+		expect(first).toMatchObject({changedIds: [], removedIds: []});
+		expect(repository.get(names[1]!)).toBeDefined();
+
+		// Back, with an image fewer: cached, finished (no fingerprint is polled for it), so only "not listed last
+		// time" makes it a candidate.
+		fs.rmSync(path.join(aside, firstPng(aside)));
+		fs.renameSync(aside, path.join(root, names[1]!));
+		fs.utimesSync(root, new Date(2030, 0, 1), new Date(2030, 0, 1));
+		expect((await poller.cycle()).changedIds).toEqual([names[1]]);
+		expect(repository.get(names[1]!)!.images_actual).toBe(3);
 		opened.db.close();
 	});
 });
