@@ -1,0 +1,75 @@
+/**
+ * The heap collections around a recompute (use-jobs.ts, post-job-collections.ts): over a big list one as the job
+ * starts and one each second for four seconds after it ends; over a small list none. What the explorer asks of
+ * V8 (ui/memory-mode.ts) is replaced by a recorder of the explorer clock's time.
+ */
+import {afterEach, describe, expect, it, vi} from 'vitest';
+import {fakeData, renderExplorer, settle, type FakeData, type Harness} from '../helpers/explorer.js';
+import {FakeClock} from '../helpers/clock.js';
+import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
+import {COLLECT_FROM_SIZE} from '../../source/ui/hooks/use-jobs.js';
+import type {ComputeSummary} from '../../source/jobs/compute-job.js';
+
+const asked = vi.hoisted(() => ({clock: null as {now(): number} | null, at: [] as number[]}));
+vi.mock('../../source/ui/memory-mode.js', () => ({
+	collectGarbage: () => asked.at.push(asked.clock!.now()),
+}));
+
+let harness: Harness | undefined;
+afterEach(() => {
+	harness?.unmount();
+	harness = undefined;
+	asked.at = [];
+});
+
+const done: ComputeSummary = {
+	computed: 1,
+	unchanged: 0,
+	removed: 0,
+	unreadable: 0,
+	no_manifest: 0,
+	seconds: 1,
+	cancelled: false,
+	planned: 1,
+	errors: [],
+};
+
+/** The explorer over `data` with a recompute of everything started. */
+async function recomputing(data: FakeData, count: number): Promise<Harness> {
+	const clock = new FakeClock(TEST_NOW);
+	asked.clock = clock;
+	harness = await renderExplorer({data, columns: 100, rows: 30, clock});
+	const h = harness;
+	await h.waitForFrame((f) => f.includes(`${count} of ${count} shown`) && !f.includes('loading…'), 'every row');
+	await h.press('R');
+	await h.waitForFrame((f) => f.includes('Recompute which sessions?'));
+	await h.press('a');
+	await h.waitForFrame((f) => f.includes('Recomputing all sessions'));
+	return h;
+}
+
+describe('heap collections around a recompute', () => {
+	it('over a big list: one as the job starts, then one each second for the four seconds after it ends, then none', async () => {
+		const rows = Array.from({length: COLLECT_FROM_SIZE}, (_, i) =>
+			storedSession(`20251101_${String(100000 + i).padStart(6, '0')}-s${i}`, {numImages: 1, images: 1}),
+		);
+		const data = fakeData(rows);
+		const h = await recomputing(data, COLLECT_FROM_SIZE);
+		expect(asked.at).toHaveLength(1);
+		asked.at = [];
+		const endedAt = h.clock.now();
+		data.jobs[0]!.listener.onDone(done, undefined);
+		h.clock.advance(60_000);
+		await settle(5);
+		expect(asked.at).toEqual([1000, 2000, 3000, 4000].map((ms) => endedAt + ms));
+	});
+
+	it('over a small list: none', async () => {
+		const data = fakeData(sampleSessions());
+		const h = await recomputing(data, 10);
+		data.jobs[0]!.listener.onDone(done, undefined);
+		h.clock.advance(60_000);
+		await settle(5);
+		expect(asked.at).toEqual([]);
+	});
+});
