@@ -157,21 +157,35 @@ export async function measureInTerminal(cli: string, root: string, dbPath: strin
 					clearTimeout(limit);
 					child.stdout.removeAllListeners('data');
 					// Settled memory: after the post-load work (signatures, the stale check, the i preset sort).
-					setTimeout(() => {
-						const pid = explorerPid(child.pid);
-						const settled = statusOf(pid);
-						// And later: the peak of an idle explorer's next seconds counts too (a first poll that
-						// recomputed every cached session once climbed to 560 MB here, unseen at 3 s).
-						setTimeout(() => {
-							resolve({
-								firstFrameMs,
-								loadedMs: t,
-								rssMb: settled('VmRSS'),
-								peakRssMb: settled('VmHWM'),
-								laterPeakRssMb: statusOf(pid)('VmHWM'),
-							});
-						}, LATER_MS - 3000);
-					}, 3000);
+					// An explorer that died meanwhile has no /proc entry: the measurement fails with why, not an uncaught throw.
+					const orFail = (read: () => void) => () => {
+						try {
+							read();
+						} catch (error) {
+							reject(new Error(`the explorer's memory could not be read: ${String(error)}`));
+						}
+					};
+					setTimeout(
+						orFail(() => {
+							const pid = explorerPid(child.pid);
+							const settled = statusOf(pid);
+							// And later: the peak of an idle explorer's next seconds counts too (a first poll that
+							// recomputed every cached session once climbed to 560 MB here, unseen at 3 s).
+							setTimeout(
+								orFail(() =>
+									resolve({
+										firstFrameMs,
+										loadedMs: t,
+										rssMb: settled('VmRSS'),
+										peakRssMb: settled('VmHWM'),
+										laterPeakRssMb: statusOf(pid)('VmHWM'),
+									}),
+								),
+								LATER_MS - 3000,
+							);
+						}),
+						3000,
+					);
 				}
 			});
 			child.once('exit', (code) =>
@@ -226,10 +240,18 @@ export async function measureRecompute(
 						const seconds = (performance.now() - started) / 1000;
 						const peakRssMb = peakOf();
 						// What follows a job (the heap's collection, the stale check, the live poll) counts too.
-						setTimeout(
-							() => resolve({seconds, peakRssMb, afterPeakRssMb: peakOf(), message: done[1]!}),
-							LATER_MS,
-						);
+						setTimeout(() => {
+							// An explorer that died meanwhile has no /proc entry: the measurement fails with why, not an uncaught throw.
+							try {
+								resolve({seconds, peakRssMb, afterPeakRssMb: peakOf(), message: done[1]!});
+							} catch (error) {
+								reject(
+									new Error(
+										`the explorer's memory after the recompute could not be read: ${String(error)}`,
+									),
+								);
+							}
+						}, LATER_MS);
 					}
 				}
 			});
