@@ -337,6 +337,42 @@ describe('explorer data: another program writes a row its own recompute stored',
 	});
 });
 
+describe("explorer data over several roots: a look for others' changes", () => {
+	it('regression: a lock on one root lost the changes another root had already taken as seen (they were never shown)', async () => {
+		const a = makeWorkspace('sdstats-test-', {oneFile: true});
+		const b = makeWorkspace('sdstats-test-', {oneFile: true});
+		const mineA = connect(a.dbPath);
+		const mineB = connect(b.dbPath);
+		mineA.stats.save(computed('a1', 1, NOW, a.root), 'fp-a1');
+		mineB.stats.save(computed('b1', 1, NOW, b.root), 'fp-b1');
+		const explorerOf = (workspace: typeof a, mine: typeof mineA) =>
+			createExplorerData({
+				root: workspace.root,
+				dbPath: workspace.dbPath,
+				repository: mine.stats,
+				metadata: mine.metadata,
+				readonlyReason: null,
+			});
+		const data = createMultiRootData([explorerOf(a, mineA), explorerOf(b, mineB)]);
+		const known = await data.versions();
+		const otherA = connect(a.dbPath);
+		const otherB = connect(b.dbPath);
+		otherA.stats.save(computed('a1', 2, NOW + 1000, a.root), 'fp-a1b');
+		otherB.stats.save(computed('b1', 3, NOW + 1000, b.root), 'fp-b1b');
+		const versionsPage = mineB.stats.versionsPage.bind(mineB.stats);
+		mineB.stats.versionsPage = () => {
+			throw Object.assign(new Error('database is locked'), {code: 'SQLITE_BUSY'});
+		};
+		const first = await data.externalChanges(known);
+		expect(first?.changed.map((r) => r.images_actual)).toEqual([2]);
+		mineB.stats.versionsPage = versionsPage;
+		const second = await data.externalChanges(first!.versions);
+		expect(second?.changed.map((r) => r.images_actual)).toEqual([3]);
+		expect(await data.externalChanges(second!.versions)).toBeNull();
+		for (const connection of [otherA, otherB, mineA, mineB]) connection.db.close();
+	});
+});
+
 describe('stats repository: signatures page by page', () => {
 	it('pages through every row of the root once, in storage order, and ends with a null cursor', () => {
 		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});

@@ -153,7 +153,15 @@ export function createMultiRootData(
 			const versions = new Map<string, number>();
 			for (const part of all) {
 				const mine = perPart.get(part)!;
-				const result = await part.data.externalChanges(mine);
+				let result: Awaited<ReturnType<ExplorerData['externalChanges']>>;
+				try {
+					result = await part.data.externalChanges(mine);
+				} catch {
+					// A root whose read failed (a lock) is read again at the next look (it took nothing as seen but the
+					// rows its own job landed); the roots read before it have taken their changes as seen, so those are
+					// returned now, not thrown away with the whole look (regression: they were never shown).
+					result = null;
+				}
 				// A root where nobody else committed keeps what was known of it.
 				const now = result?.versions ?? mine;
 				for (const [id, version] of now) versions.set(keyIn(part, id), version);
