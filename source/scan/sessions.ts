@@ -24,7 +24,8 @@ const LISTING_SLICE = 256;
  * sorted them in C; at 100,000 folders ≈20 MB more in the compute's and the staleness check's threads and on the
  * explorer's (the live poll lists the root), and about 1.5× the time (measured 216-219 ms against 140-158 ms,
  * the sort here included). Only the folders' names are held; sorted here, so every caller sees the order
- * readdir gave (byte order and JavaScript's agree for every name but those beyond U+FFFF mixed with U+E000-FFFF).
+ * readdir gave on Unix (libuv sorted it by bytes; byte order and JavaScript's agree for every name but those
+ * beyond U+FFFF mixed with U+E000-FFFF, where the marks cursor falls back to lookups), and on Windows too now.
  */
 export function listSessionFolders(root: string): RootListing {
 	const folders: string[] = [];

@@ -8,7 +8,7 @@
  * recompute of everything, and that growth was most of the process's peak above 300 MB. A collection every few
  * seconds of the job keeps the heap at its rows. V8's "async" form runs it in a task of its own, after the code
  * that asked: a full collection all the same, the thread paused for it (60-85 ms at 100,000 rows, measured), so
- * it is asked for only around a job, never on the path of a key.
+ * it is asked for only around a big job (as it runs, every few seconds of it, just after it), never by a key.
  *
  * V8 offers it through its `gc` extension, which is exposed by a flag; set at run time, the function is read
  * from a new context (the flag applies to contexts made after it). Where that is not possible, nothing is done.

@@ -120,17 +120,18 @@ describe('the stale check thread', () => {
 	});
 
 	it('reports any other failure of its thread as it is, without trying again', async () => {
-		let runs = 0;
+		// Each run of the thread leaves a line in this file (its "root"), so a second run would show.
+		const runs = path.join(makeWorkspace('sdstats-test-').base, 'runs.txt');
 		const check = checkStale({
-			root: '/nowhere',
+			root: runs,
 			dbPath: '/nowhere.db',
-			readStored: () => {
-				runs++;
-				return new Map();
+			readStored,
+			script: {
+				code: `require('node:fs').appendFileSync(require('node:worker_threads').workerData.root, 'run\\n');
+					throw new Error('the check broke');`,
 			},
-			script: {code: `throw new Error('the check broke');`},
 		});
 		await expect(check).rejects.toThrow('the check broke');
-		expect(runs).toBe(0);
+		expect(fs.readFileSync(runs, 'utf8')).toBe('run\n');
 	});
 });

@@ -8,7 +8,8 @@ import {fakeData, renderExplorer, settle, type FakeData, type Harness} from '../
 import {FakeClock} from '../helpers/clock.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import {COLLECT_FROM_SIZE} from '../../source/ui/hooks/use-jobs.js';
-import type {ComputeSummary} from '../../source/jobs/compute-job.js';
+import type {ComputeProgress, ComputeSummary} from '../../source/jobs/compute-job.js';
+import type {StoredSession} from '../../source/core/types.js';
 
 const asked = vi.hoisted(() => ({clock: null as {now(): number} | null, at: [] as number[]}));
 vi.mock('../../source/ui/memory-mode.js', () => ({
@@ -34,6 +35,13 @@ const done: ComputeSummary = {
 	errors: [],
 };
 
+const progress: ComputeProgress = {done: 0, total: 1, current: null, startedAtMs: TEST_NOW, errors: []};
+
+const bigList = (): StoredSession[] =>
+	Array.from({length: COLLECT_FROM_SIZE}, (_, i) =>
+		storedSession(`20251101_${String(100000 + i).padStart(6, '0')}-s${i}`, {numImages: 1, images: 1}),
+	);
+
 /** The explorer over `data` with a recompute of everything started. */
 async function recomputing(data: FakeData, count: number): Promise<Harness> {
 	const clock = new FakeClock(TEST_NOW);
@@ -49,12 +57,13 @@ async function recomputing(data: FakeData, count: number): Promise<Harness> {
 }
 
 describe('heap collections around a recompute', () => {
-	it('over a big list: one as the job starts, then one each second for the four seconds after it ends, then none', async () => {
-		const rows = Array.from({length: COLLECT_FROM_SIZE}, (_, i) =>
-			storedSession(`20251101_${String(100000 + i).padStart(6, '0')}-s${i}`, {numImages: 1, images: 1}),
-		);
-		const data = fakeData(rows);
+	it('over a big list: one once the job runs, then one each second for the four seconds after it ends, then none', async () => {
+		const data = fakeData(bigList());
 		const h = await recomputing(data, COLLECT_FROM_SIZE);
+		// Asked for, not yet running: nothing on the path of the keys.
+		expect(asked.at).toEqual([]);
+		data.jobs[0]!.listener.onProgress(progress);
+		data.jobs[0]!.listener.onProgress({...progress, done: 1});
 		expect(asked.at).toHaveLength(1);
 		asked.at = [];
 		const endedAt = h.clock.now();
@@ -64,9 +73,19 @@ describe('heap collections around a recompute', () => {
 		expect(asked.at).toEqual([1000, 2000, 3000, 4000].map((ms) => endedAt + ms));
 	});
 
+	it('over a big list, for a job refused at once (the compute lock held elsewhere): none', async () => {
+		const data = fakeData(bigList());
+		const h = await recomputing(data, COLLECT_FROM_SIZE);
+		data.jobs[0]!.listener.onDone(null, new Error('another sdstats is computing this root'));
+		h.clock.advance(60_000);
+		await settle(5);
+		expect(asked.at).toEqual([]);
+	});
+
 	it('over a small list: none', async () => {
 		const data = fakeData(sampleSessions());
 		const h = await recomputing(data, 10);
+		data.jobs[0]!.listener.onProgress(progress);
 		data.jobs[0]!.listener.onDone(done, undefined);
 		h.clock.advance(60_000);
 		await settle(5);

@@ -415,10 +415,11 @@ export function createExplorerData(options: {
 			const version = dataVersion();
 			const after = ownJob;
 			if (version === null || (version === lastDataVersion && after === null)) return null;
-			// Compared page by page with what is known, which is updated in place at the end: a new map of every
-			// signature (100,000 new id strings beside the known ones) was the explorer's highest memory after a
-			// recompute of everything (~20 MB). Taken as seen only once all is read: a read refused by a lock
-			// changes nothing and is tried again at the next call.
+			// Compared page by page with what is known, which is updated in place: a new map of every signature
+			// (100,000 new id strings beside the known ones) was the explorer's highest memory after a recompute of
+			// everything (~20 MB). Rows this explorer's own job landed are taken as seen as they are read (they are on
+			// the screen already); every other change only once all is read: a read refused by a lock leaves those as
+			// they were, and they are found again at the next call.
 			const updates: Array<[string, number]> = [];
 			const changedIds: string[] = [];
 			// Hashes of the known ids seen: a row deleted and stored again during the read is seen twice (a new rowid),

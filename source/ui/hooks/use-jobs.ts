@@ -41,8 +41,8 @@ export function collectionDue(size: number, sinceMs: number): boolean {
 
 /**
  * Whether a job that ran over a list of `size` rows is followed by collections of the heap (see
- * post-job-collections.ts), and starts with one (the rows' loading left its garbage: collected before the job's
- * threads add theirs).
+ * post-job-collections.ts), and starts with one once it runs (the rows' loading left its garbage: collected
+ * before the job's threads add theirs).
  */
 export function collectionAfterJob(size: number): boolean {
 	return size >= COLLECT_FROM_SIZE;
@@ -89,12 +89,12 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			total: 0,
 			startedAtMs: clock.now(),
 		});
-		if (collectionAfterJob(sizeRef.current)) {
-			// A job started before the last one's collections were over: this one's own follow it.
-			cancelCollections.current?.();
-			cancelCollections.current = null;
-			collectGarbage();
-		}
+		// A job started before the last one's collections were over: this one's own follow it.
+		cancelCollections.current?.();
+		cancelCollections.current = null;
+		// Collections only for a job seen running (its first progress), not when it is asked for: a job refused at
+		// once (the compute lock held elsewhere) left no garbage, and none follows the key that asked for it.
+		let ran = false;
 		const pending = new Set<string>();
 		let timer: TimerHandle | null = null;
 		let lastProgress = 0;
@@ -125,6 +125,10 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			{stale: [...staleRef.current.stale], newOnDisk: [...staleRef.current.newOnDisk]},
 			{
 				onProgress(p) {
+					if (!ran) {
+						ran = true;
+						if (collectionAfterJob(sizeRef.current)) collectGarbage();
+					}
 					const t = clock.now();
 					if (t - lastProgress < progressIntervalMs(sizeRef.current) && p.done < p.total) return;
 					lastProgress = t;
@@ -148,7 +152,7 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 					flush();
 					handle.current = null;
 					// A job cancelled by quitting ends after the explorer is gone: no timer then (it kept the process 4 s).
-					if (mounted.current && collectionAfterJob(sizeRef.current)) {
+					if (mounted.current && ran && collectionAfterJob(sizeRef.current)) {
 						cancelCollections.current?.();
 						cancelCollections.current = schedulePostJobCollections(clock, collectGarbage);
 					}
