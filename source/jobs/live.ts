@@ -57,11 +57,6 @@ function isFolder(target: string): boolean {
 	}
 }
 
-/** A folder's name as a 32-bit FNV-1a hash (see ListedNames). */
-function nameHash(name: string): number {
-	return fnv1a32(name);
-}
-
 /**
  * The names of the last listing of the root, as sorted hashes: 4 bytes a folder (400 kB at 100,000) instead
  * of a set of names (≈7 MB), kept as long as the explorer runs. Only asked whether a name was listed last time
@@ -75,12 +70,12 @@ class ListedNames {
 
 	static of(names: readonly string[]): ListedNames {
 		const hashes = new Uint32Array(names.length);
-		for (let i = 0; i < names.length; i++) hashes[i] = nameHash(names[i]!);
+		for (let i = 0; i < names.length; i++) hashes[i] = fnv1a32(names[i]!);
 		return new ListedNames(hashes.sort());
 	}
 
 	has(name: string): boolean {
-		const hash = nameHash(name);
+		const hash = fnv1a32(name);
 		let low = 0;
 		let high = this.sorted.length - 1;
 		while (low <= high) {

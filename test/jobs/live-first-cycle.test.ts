@@ -15,14 +15,20 @@ import {makeWorkspace} from '../helpers/temp.js';
 
 const firstPng = (folder: string): string => fs.readdirSync(folder).find((name) => name.endsWith('.png'))!;
 
+/** A root of finished sessions of four images each, every one computed into a new cache. */
+async function computedRoot(names: readonly string[]) {
+	const {base, root, dbPath} = makeWorkspace();
+	for (const name of names) writeSession(root, {name, manifest: {numImages: 4, status: 'completed'}, images: 4});
+	const opened = openDatabase(dbPath, 'create');
+	const repository = new StatsRepository(opened.db);
+	await runCompute({root, repository});
+	return {base, root, opened, repository};
+}
+
 describe('live poll: the first listing of the root', () => {
 	it('recomputes only folders the cache does not hold; a folder moved out (its row removed) and back in is computed again', async () => {
-		const {base, root, dbPath} = makeWorkspace();
 		const cached = ['20251120_100000-first', '20251120_110000-second'];
-		for (const name of cached) writeSession(root, {name, manifest: {numImages: 4, status: 'completed'}, images: 4});
-		const opened = openDatabase(dbPath, 'create');
-		const repository = new StatsRepository(opened.db);
-		await runCompute({root, repository});
+		const {base, root, opened, repository} = await computedRoot(cached);
 		// Changed on disk after its compute: the staleness check's to find, not the first poll's.
 		fs.rmSync(path.join(root, cached[0]!, firstPng(path.join(root, cached[0]!))));
 		const added = '20251120_120000-added';
@@ -49,12 +55,8 @@ describe('live poll: the first listing of the root', () => {
 	});
 
 	it('recomputes a cached folder that was away at the first listing once a later listing has it again (the row was never removed, so only the listing before tells it came back)', async () => {
-		const {base, root, dbPath} = makeWorkspace();
 		const names = ['20251120_100000-stays', '20251120_110000-away'];
-		for (const name of names) writeSession(root, {name, manifest: {numImages: 4, status: 'completed'}, images: 4});
-		const opened = openDatabase(dbPath, 'create');
-		const repository = new StatsRepository(opened.db);
-		await runCompute({root, repository});
+		const {base, root, opened, repository} = await computedRoot(names);
 		const aside = path.join(base, 'aside');
 		fs.renameSync(path.join(root, names[1]!), aside);
 		const poller = livePoller(root, opened, repository);

@@ -38,19 +38,18 @@ function connect(dbPath: string) {
 	return {db, stats: new StatsRepository(db), metadata: new MetadataRepository(db)};
 }
 
+/** The explorer's data over `root` on `mine`'s connection, writable (as the explorer opens it). */
+function explorerOver(root: string, dbPath: string, mine: ReturnType<typeof connect>) {
+	return createExplorerData({root, dbPath, repository: mine.stats, metadata: mine.metadata, readonlyReason: null});
+}
+
 describe('explorer data: changes made by another process', () => {
 	it('reads every signature of the root, and finds exactly the rows another connection changed, added or removed', async () => {
 		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		const mine = connect(dbPath);
 		for (const name of ['s1', 's2', 's3']) mine.stats.save(computed(name, 1), `fp-${name}`);
 		mine.stats.save(computed('elsewhere', 1, NOW, '/other'), 'fp');
-		const data = createExplorerData({
-			root: ROOT,
-			dbPath,
-			repository: mine.stats,
-			metadata: mine.metadata,
-			readonlyReason: null,
-		});
+		const data = explorerOver(ROOT, dbPath, mine);
 		const known = await data.versions();
 		expect([...known.keys()].sort()).toEqual(['s1', 's2', 's3']);
 		expect(await data.externalChanges(known)).toBeNull();
@@ -85,13 +84,7 @@ describe('explorer data: changes made by another process', () => {
 		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		const mine = connect(dbPath);
 		for (const name of ['s1', 's2', 's3']) mine.stats.save(computed(name, 1), `fp-${name}`);
-		const data = createExplorerData({
-			root: ROOT,
-			dbPath,
-			repository: mine.stats,
-			metadata: mine.metadata,
-			readonlyReason: null,
-		});
+		const data = explorerOver(ROOT, dbPath, mine);
 		const known = await data.versions();
 		const before = [...known];
 		const other = connect(dbPath);
@@ -122,13 +115,7 @@ describe('explorer data: changes made by another process', () => {
 		mine.db.transaction(() => {
 			for (const name of names) mine.stats.save(computed(name, 1), `fp-${name}`);
 		})();
-		const data = createExplorerData({
-			root: ROOT,
-			dbPath,
-			repository: mine.stats,
-			metadata: mine.metadata,
-			readonlyReason: null,
-		});
+		const data = explorerOver(ROOT, dbPath, mine);
 		const known = await data.versions();
 		expect(known.size).toBe(1500);
 		const other = connect(dbPath);
@@ -156,13 +143,7 @@ describe('explorer data: changes made by another process', () => {
 		const {root, dbPath} = makeWorkspace('sdstats-test-');
 		for (const name of ['a1', 'a2', 'b1']) writeSession(root, {name, manifest: {numImages: 2}, images: 2});
 		const mine = connect(dbPath);
-		const data = createExplorerData({
-			root,
-			dbPath,
-			repository: mine.stats,
-			metadata: mine.metadata,
-			readonlyReason: null,
-		});
+		const data = explorerOver(root, dbPath, mine);
 		const first = await new Promise<ComputeSummary | null>((resolve) =>
 			data.startJob(
 				{id: 1, scope: 'all'},
@@ -215,13 +196,7 @@ describe('explorer data: another program writes a row its own recompute stored',
 		const {root, dbPath} = makeWorkspace('sdstats-test-');
 		for (const name of ['a1', 'b1']) writeSession(root, {name, manifest: {numImages: 2}, images: 2});
 		const mine = connect(dbPath);
-		const data = createExplorerData({
-			root,
-			dbPath,
-			repository: mine.stats,
-			metadata: mine.metadata,
-			readonlyReason: null,
-		});
+		const data = explorerOver(root, dbPath, mine);
 		await recompute(data, {id: 1, scope: 'all'});
 		const known = (await data.externalChanges(await data.versions()))!.versions;
 		expect(await data.externalChanges(known)).toBeNull();
@@ -248,13 +223,7 @@ describe('explorer data: another program writes a row its own recompute stored',
 		const names = Array.from({length: 1100}, (_, i) => `s${String(i).padStart(4, '0')}`);
 		for (const name of names) writeSession(root, {name, manifest: {numImages: 1}, images: 0});
 		const mine = connect(dbPath);
-		const data = createExplorerData({
-			root,
-			dbPath,
-			repository: mine.stats,
-			metadata: mine.metadata,
-			readonlyReason: null,
-		});
+		const data = explorerOver(root, dbPath, mine);
 		const known = await data.versions();
 		expect(known.size).toBe(0);
 		await recompute(data, {id: 1, scope: 'all'});
@@ -300,20 +269,8 @@ describe('explorer data: another program writes a row its own recompute stored',
 		const mineA = connect(a.dbPath);
 		const mineB = connect(b.dbPath);
 		const data = createMultiRootData([
-			createExplorerData({
-				root: a.root,
-				dbPath: a.dbPath,
-				repository: mineA.stats,
-				metadata: mineA.metadata,
-				readonlyReason: null,
-			}),
-			createExplorerData({
-				root: b.root,
-				dbPath: b.dbPath,
-				repository: mineB.stats,
-				metadata: mineB.metadata,
-				readonlyReason: null,
-			}),
+			explorerOver(a.root, a.dbPath, mineA),
+			explorerOver(b.root, b.dbPath, mineB),
 		]);
 		await recompute(data, {id: 1, scope: 'all'});
 		const known = (await data.externalChanges(await data.versions()))!.versions;
@@ -345,15 +302,10 @@ describe("explorer data over several roots: a look for others' changes", () => {
 		const mineB = connect(b.dbPath);
 		mineA.stats.save(computed('a1', 1, NOW, a.root), 'fp-a1');
 		mineB.stats.save(computed('b1', 1, NOW, b.root), 'fp-b1');
-		const explorerOf = (workspace: typeof a, mine: typeof mineA) =>
-			createExplorerData({
-				root: workspace.root,
-				dbPath: workspace.dbPath,
-				repository: mine.stats,
-				metadata: mine.metadata,
-				readonlyReason: null,
-			});
-		const data = createMultiRootData([explorerOf(a, mineA), explorerOf(b, mineB)]);
+		const data = createMultiRootData([
+			explorerOver(a.root, a.dbPath, mineA),
+			explorerOver(b.root, b.dbPath, mineB),
+		]);
 		const known = await data.versions();
 		const otherA = connect(a.dbPath);
 		const otherB = connect(b.dbPath);
@@ -404,13 +356,7 @@ describe('explorer data: rows that land in the list', () => {
 		const {dbPath} = makeWorkspace('sdstats-test-', {oneFile: true});
 		const mine = connect(dbPath);
 		for (const name of ['s1', 's2']) mine.stats.save(computed(name, 3), `fp-${name}`);
-		const data = createExplorerData({
-			root: ROOT,
-			dbPath,
-			repository: mine.stats,
-			metadata: mine.metadata,
-			readonlyReason: null,
-		});
+		const data = explorerOver(ROOT, dbPath, mine);
 		const {rows, missing} = data.fetchListed(['s2', 'gone', 's1']);
 		expect(rows.map((r) => r.session_id)).toEqual(['s2', 's1']);
 		expect(missing).toEqual(['gone']);

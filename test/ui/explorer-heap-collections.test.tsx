@@ -3,12 +3,13 @@
  * starts and one each second for four seconds after it ends; over a small list none. What the explorer asks of
  * V8 (ui/memory-mode.ts) is replaced by a recorder of the explorer clock's time.
  */
+import {computeSummary} from '../helpers/compute-summary.js';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {fakeData, renderExplorer, settle, type FakeData, type Harness} from '../helpers/explorer.js';
 import {FakeClock} from '../helpers/clock.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import {COLLECT_FROM_SIZE} from '../../source/ui/hooks/use-jobs.js';
-import type {ComputeProgress, ComputeSummary} from '../../source/jobs/compute-job.js';
+import type {ComputeProgress} from '../../source/jobs/compute-job.js';
 import type {StoredSession} from '../../source/core/types.js';
 
 const asked = vi.hoisted(() => ({clock: null as {now(): number} | null, at: [] as number[]}));
@@ -23,17 +24,7 @@ afterEach(() => {
 	asked.at = [];
 });
 
-const done: ComputeSummary = {
-	computed: 1,
-	unchanged: 0,
-	removed: 0,
-	unreadable: 0,
-	no_manifest: 0,
-	seconds: 1,
-	cancelled: false,
-	planned: 1,
-	errors: [],
-};
+const done = computeSummary();
 
 const progress: ComputeProgress = {done: 0, total: 1, current: null, startedAtMs: TEST_NOW, errors: []};
 

@@ -3,6 +3,7 @@
  * unmounted (the user quit during a recompute: the job is cancelled, and its onDone comes later). Nothing
  * clears it then; with the system clock, a pending 4 s timer keeps the process alive after quitting.
  */
+import {computeSummary} from '../helpers/compute-summary.js';
 import {afterEach, describe, expect, it} from 'vitest';
 import {fakeData, renderExplorer, settle, type Harness} from '../helpers/explorer.js';
 import {storedSession} from '../helpers/sessions.js';
@@ -37,17 +38,7 @@ describe('the post-job collection timer', () => {
 		const before = h.clock.pending;
 		// The cancelled job reports its end after the unmount.
 		data.jobs[0]!.listener.onDone(
-			{
-				computed: 0,
-				unchanged: 0,
-				removed: 0,
-				unreadable: 0,
-				no_manifest: 0,
-				seconds: 0,
-				cancelled: true,
-				planned: 0,
-				errors: [],
-			},
+			computeSummary({computed: 0, seconds: 0, cancelled: true, planned: 0}),
 			undefined,
 		);
 		await settle(5);

@@ -1,4 +1,5 @@
 /** Recompute from the explorer: what is asked for, the progress panel, live keys, rows landing, cancelling. */
+import {computeSummary} from '../helpers/compute-summary.js';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {ComputeSummary} from '../../source/jobs/compute-job.js';
 import {
@@ -29,20 +30,8 @@ function status(frame: string): string {
 	return frame.split('\n').at(-1)!;
 }
 
-function summary(overrides: Partial<ComputeSummary> = {}): ComputeSummary {
-	return {
-		computed: 1,
-		unchanged: 0,
-		removed: 0,
-		unreadable: 0,
-		no_manifest: 0,
-		seconds: 1.25,
-		cancelled: false,
-		planned: 1,
-		errors: [],
-		...overrides,
-	};
-}
+const summary = (overrides: Partial<ComputeSummary> = {}): ComputeSummary =>
+	computeSummary({seconds: 1.25, ...overrides});
 
 type Setup = {h: Harness; data: FakeData; clock: {now: number}};
 

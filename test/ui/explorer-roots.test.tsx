@@ -3,6 +3,7 @@
  * header, the `root:` filter, details naming each session's root, an unavailable root kept and marked, and every
  * mark and recompute going to the session's own root, even when two roots hold a folder of the same name.
  */
+import {computeSummary} from '../helpers/compute-summary.js';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {ComputeSummary} from '../../source/jobs/compute-job.js';
 import {createMultiRootData} from '../../source/ui/data/multi-root-data.js';
@@ -223,15 +224,5 @@ describe('several roots in one explorer', () => {
 });
 
 function summary(computed: number): ComputeSummary {
-	return {
-		computed,
-		unchanged: 0,
-		removed: 0,
-		unreadable: 0,
-		no_manifest: 0,
-		seconds: 1,
-		cancelled: false,
-		planned: computed,
-		errors: [],
-	};
+	return computeSummary({computed, planned: computed});
 }

@@ -94,8 +94,9 @@ export type ExplorerData = {
 	checkStale(signal?: AbortSignal): Promise<StaleResult>;
 	/**
 	 * Rows another process (a CLI compute, the web UI) changed since `known` was taken, or null when nobody
-	 * else committed since the last call (one PRAGMA: cheap enough to poll). Once everything is read, `known`
-	 * is brought up to date in place and returned as `versions` (a read that fails leaves it as it was).
+	 * else committed since the last call (one PRAGMA: cheap enough to poll). `known` is brought up to date in
+	 * place and returned as `versions`: rows this explorer's own job landed as they are read, the rest once
+	 * everything is read (a read that fails leaves those as they were).
 	 */
 	externalChanges(
 		known: Map<string, number>,
