@@ -32,6 +32,7 @@ import {OverlayContext} from './views/pictures.js';
 import {usePreviews, type PreviewServices} from './hooks/use-previews.js';
 import type {ImageOverlay} from './image-overlay.js';
 import type {PreviewOutput} from './state/types.js';
+import {noteKey} from './data/background-pause.js';
 
 export type AppProps = {
 	data: ExplorerData;
@@ -126,7 +127,10 @@ export function App({
 	}, [viewport]);
 
 	const onInput = useCallback(
-		(input: string, key: Key) => dispatch({type: 'key', input, key, nowMs: clock.now()}),
+		(input: string, key: Key) => {
+			noteKey();
+			dispatch({type: 'key', input, key, nowMs: clock.now()});
+		},
 		[clock],
 	);
 	useKeys(onInput);

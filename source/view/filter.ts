@@ -33,6 +33,29 @@ export function compileFilter(filter: Filter, nowMs: number): (view: SessionView
 	return compileQuery(filter.query, nowMs);
 }
 
+/**
+ * The rows `test` lets through, in order: `rows.filter(test)`, made cheap for the explorer's 100,000 rows. When
+ * every row passes (the first letter typed often matches them all) the result is `rows` itself, as lists are never
+ * changed in place; otherwise the result is made at its final size. Growing an array by push to 100,000 entries cost
+ * 10-13 ms, four times the tests themselves.
+ */
+export function keepMatching<T>(rows: readonly T[], test: (row: T) => boolean): readonly T[] {
+	const n = rows.length;
+	const passed = new Uint8Array(n);
+	let count = 0;
+	for (let i = 0; i < n; i++) {
+		if (test(rows[i]!)) {
+			passed[i] = 1;
+			count++;
+		}
+	}
+	if (count === n) return rows;
+	const kept = new Array<T>(count);
+	let at = 0;
+	for (let i = 0; i < n && at < count; i++) if (passed[i] === 1) kept[at++] = rows[i]!;
+	return kept;
+}
+
 /** The status line's description: the query text in force. */
 export function describeFilter(filter: Filter): string {
 	return formatQuery(filter.query);

@@ -222,7 +222,8 @@ function termTest(term: QueryTerm, nowMs: number): Test {
 			if (seen.size < 4096) seen.set(text, found);
 			return found;
 		};
-		test = (v) => v.nameLower.includes(needle) || sharedHas(v.modelLower) || sharedHas(v.promptLower);
+		// The model first: a few distinct models, so a lookup a row that often settles it (the first letter typed).
+		test = (v) => sharedHas(v.modelLower) || v.nameLower.includes(needle) || sharedHas(v.promptLower);
 	} else {
 		test = fieldTest(term, nowMs);
 	}

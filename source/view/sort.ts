@@ -268,17 +268,21 @@ export function sortViews(base: readonly SessionView[], spec: SortSpec): Session
 	return sorted;
 }
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Sorts ahead of time, a slice at a time with a pause for keys and frames between slices (the explorer does
  * this for the `i` preset once rows are loaded), so the key is answered from the cache. Columns sorted by
  * comparison (names, dates) are sorted at once. Resolves when done or when `signal` stops it. `sliceMs`: how
- * long a slice may run (tests pass 0: a pause every CHECK_EVERY rows).
+ * long a slice may run (tests pass 0: a pause every CHECK_EVERY rows); `pause`: what waits between slices (the
+ * explorer's waits for a timer, so a slice does not run in each turn of a key on its way to the screen).
  */
 export async function prepareSortGradually(
 	base: readonly SessionView[],
 	key: SortKey,
 	signal?: AbortSignal,
 	sliceMs = SLICE_MS,
+	pause: () => Promise<void> = nextTurn,
 ): Promise<void> {
 	if (ascendingOrders.get(base)?.has(key) || preparing.get(base)?.has(key)) return;
 	if (!FEW_DISTINCT.has(key)) {
@@ -290,7 +294,7 @@ export async function prepareSortGradually(
 	pending.set(key, steps);
 	try {
 		for (;;) {
-			await new Promise((resolve) => setImmediate(resolve));
+			await pause();
 			// Finished meanwhile by a key that needed it (see ascendingOrder), or no longer wanted.
 			if (pending.get(key) !== steps || signal?.aborted) return;
 			const step = steps.next();
@@ -302,6 +306,16 @@ export async function prepareSortGradually(
 	} finally {
 		if (pending.get(key) === steps) pending.delete(key);
 	}
+}
+
+/** Makes one column's order now, so a later sort by it is answered from the cache (see sortViews). */
+export function prepareSort(base: readonly SessionView[], key: SortKey): void {
+	ascendingOrder(base, key);
+}
+
+/** Whether a column's order of `base` is made already (tests: what a sort by it will find). */
+export function sortPrepared(base: readonly SessionView[], key: SortKey): boolean {
+	return ascendingOrders.get(base)?.has(key) ?? false;
 }
 
 export const DEFAULT_SORT: SortSpec = {key: 'created', direction: 'desc'};

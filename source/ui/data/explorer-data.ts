@@ -30,6 +30,7 @@ import type {LiveQueries} from '../../store/live-queries.js';
 import {tryAcquireComputeLock} from '../../store/compute-lock.js';
 import type {JobRequest} from '../state/types.js';
 import {fnv1a32} from '../../core/fnv1a.js';
+import {backgroundPause} from './background-pause.js';
 
 export type JobListener = {
 	onProgress(progress: ComputeProgress): void;
@@ -165,8 +166,6 @@ const PAGE = 1000;
 /** Signatures are cheaper per row than whole rows. */
 const VERSIONS_PAGE = 1000;
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 async function readVersions(reads: TriageReads, root: string): Promise<Map<string, number>> {
 	const versions = new Map<string, number>();
 	let cursor: number | null = 0;
@@ -176,8 +175,8 @@ async function readVersions(reads: TriageReads, root: string): Promise<Map<strin
 		const page = reads.now((repository) => repository.versionsPage(root, after, VERSIONS_PAGE));
 		for (const [id, version] of page.entries) versions.set(id, version);
 		cursor = page.next;
-		// Keys and frames get their turn between pages.
-		if (cursor !== null) await nextTurn();
+		// Keys and frames get their turn between pages (after a timer: see background-pause.ts).
+		if (cursor !== null) await backgroundPause();
 	}
 	return versions;
 }
@@ -444,7 +443,7 @@ export function createExplorerData(options: {
 					if (!landed) changedIds.push(id);
 				}
 				cursor = page.next;
-				if (cursor !== null) await nextTurn();
+				if (cursor !== null) await backgroundPause();
 			}
 			// Every known row seen again: none was removed (the usual case); else which, from the ids as now stored.
 			let removed: string[] = [];

@@ -2,7 +2,6 @@ import {useCallback, useEffect, useRef, type Dispatch} from 'react';
 import type {ExplorerData} from '../data/explorer-data.js';
 import type {Action, ExplorerState} from '../state/types.js';
 import {toSessionView, type SessionView} from '../../view/session-view.js';
-import {INCOMPLETE_SORT, prepareSortGradually} from '../../view/sort.js';
 import type {Clock} from '../clock.js';
 
 /** How long after a recompute the disk is checked again for stale sessions (see the effect below). */
@@ -59,20 +58,6 @@ export function useDataLifecycle(
 		// Loading starts once; the stall window does not change while the explorer runs.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [data, dispatch, clock, check]);
-	// The `i` preset sorts by completion: sorted ahead, once, a slice at a time after loading, it answers at once.
-	const loaded = !state.loading;
-	// Through a ref: an effect that lives as long as the explorer must not hold the rows of its render (after a
-	// recompute of everything that was a second copy of every row, and of its sorted order).
-	const allRef = useRef(state.all);
-	allRef.current = state.all;
-	useEffect(() => {
-		const all = allRef.current;
-		if (!loaded || all.length === 0) return;
-		const controller = new AbortController();
-		void prepareSortGradually(all, INCOMPLETE_SORT.key, controller.signal);
-		return () => controller.abort();
-		// Once per load: a live update replaces `all`, and re-sorting on every update is not worth it.
-	}, [loaded]);
 	const jobRunning = state.job !== null;
 	const wasRunning = useRef(false);
 	useEffect(() => {

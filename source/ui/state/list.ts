@@ -14,12 +14,13 @@ import {
 	filterFromQuery,
 	filterFromText,
 	isFilterActive,
+	keepMatching,
 	narrows,
 	type Filter,
 } from '../../view/filter.js';
 import {rowKeyOf, toSessionView, type SessionView} from '../../view/session-view.js';
 import {stateOf} from '../../core/state.js';
-import {INCOMPLETE_SORT, baseOrder, sortValueOf, sortViews, type SortSpec} from '../../view/sort.js';
+import {INCOMPLETE_SORT, baseOrder, prepareSort, sortValueOf, sortViews, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
 import {imagesText, isHideableColumn} from '../model/columns.js';
 import {applyEdit, deleteBackward, insertText, lineOf, recall, remember, type EditLine} from '../model/line-editor.js';
@@ -52,7 +53,7 @@ function textKey(filter: Filter): string | null {
 function applyFilter(rows: readonly SessionView[], filter: Filter, nowMs: number): readonly SessionView[] {
 	// No filter: the rows themselves (lists are never changed in place), not a copy of 100,000.
 	if (!isFilterActive(filter)) return rows;
-	return rows.filter(compileFilter(filter, nowMs));
+	return keepMatching(rows, compileFilter(filter, nowMs));
 }
 
 function rememberText(sorted: readonly SessionView[], key: string, shown: readonly SessionView[]): void {
@@ -392,8 +393,13 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 				},
 				baseOrder(viewsOf(action.rows, s, action.nowMs)),
 			);
-		case 'views-loaded':
-			return withRows({...s, nowMs: action.nowMs, loading: false}, baseOrder(action.views));
+		case 'views-loaded': {
+			const loaded = withRows({...s, nowMs: action.nowMs, loading: false}, baseOrder(action.views));
+			// The `i` preset sorts by completion: ordered now, with the last page of loading, it answers at once.
+			// Prepared in slices after loading instead, the slices ran within the first keys.
+			prepareSort(loaded.all, INCOMPLETE_SORT.key);
+			return loaded;
+		}
 		case 'rows-updated': {
 			const next = updateRows(s, action.rows, action.removedIds, action.nowMs, action.unchangedIds);
 			// Rows equal to the listed ones leave the list as it was; the details' full row may still have changed.
