@@ -5,6 +5,7 @@
  */
 import {formatQuery, parseQuery, sameTerm, type Query, type QueryError, type QueryTerm} from '../core/query.js';
 import {compileQuery} from './query-match.js';
+import {notePositions, positionsIn} from './list-positions.js';
 import type {SessionView} from './session-view.js';
 
 export type Filter = {
@@ -53,6 +54,44 @@ export function keepMatching<T>(rows: readonly T[], test: (row: T) => boolean): 
 	const kept = new Array<T>(count);
 	let at = 0;
 	for (let i = 0; i < n && at < count; i++) if (passed[i] === 1) kept[at++] = rows[i]!;
+	return kept;
+}
+
+/**
+ * keepMatching for a list made from `base` (see list-positions.ts): the rows are tested in base order, the one
+ * the cache likes, and kept in the list's own order; the result's positions are recorded, so the next letter
+ * typed narrows it the same way. A list without recorded positions is filtered in its own order.
+ */
+export function keepMatchingInBase<T>(base: readonly T[], rows: readonly T[], test: (row: T) => boolean): readonly T[] {
+	const at = positionsIn(rows, base);
+	if (at === null) return keepMatching(rows, test);
+	const n = base.length;
+	// Which base rows are in the list (all of them for a sort of the base list).
+	let listed: Uint8Array | null = null;
+	if (rows.length !== n) {
+		listed = new Uint8Array(n);
+		for (let i = 0; i < at.length; i++) listed[at[i]!] = 1;
+	}
+	const passed = new Uint8Array(n);
+	let count = 0;
+	for (let k = 0; k < n; k++) {
+		if ((listed === null || listed[k] === 1) && test(base[k]!)) {
+			passed[k] = 1;
+			count++;
+		}
+	}
+	if (count === rows.length) return rows;
+	const kept = new Array<T>(count);
+	const keptAt = new Uint32Array(count);
+	let j = 0;
+	for (let i = 0; i < rows.length && j < count; i++) {
+		const position = at[i]!;
+		if (passed[position] === 1) {
+			kept[j] = rows[i]!;
+			keptAt[j++] = position;
+		}
+	}
+	notePositions(kept, base, keptAt);
 	return kept;
 }
 

@@ -4,6 +4,7 @@
  */
 import type {SessionView} from './session-view.js';
 import {SESSION_STATES} from '../core/types.js';
+import {inOrder, notePositions} from './list-positions.js';
 
 export const SORT_KEYS = [
 	'created',
@@ -87,10 +88,11 @@ export function baseOrder(views: readonly SessionView[]): SessionView[] {
 }
 
 /**
- * One column's ascending order of a base list. `runStarts` holds where each run of equal values starts, then
- * `firstMissing` (where the unknown values start): a descending order is these runs in reverse.
+ * One column's ascending order of a base list, and where each of its rows sits in the base list (see
+ * list-positions.ts). `runStarts` holds where each run of equal values starts, then `firstMissing` (where the
+ * unknown values start): a descending order is these runs in reverse.
  */
-type AscendingOrder = {views: SessionView[]; runStarts: Uint32Array; firstMissing: number};
+type AscendingOrder = {views: SessionView[]; positions: Uint32Array; runStarts: Uint32Array; firstMissing: number};
 
 const isMissing = (k: number | string): boolean => (typeof k === 'number' ? Number.isNaN(k) : k === '');
 
@@ -130,33 +132,20 @@ function comparedOrder(base: readonly SessionView[], extract: Extract): Ascendin
 	const starts: number[] = [];
 	for (let i = 0; i < firstMissing; i++) if (i === 0 || keyed[i]!.key !== keyed[i - 1]!.key) starts.push(i);
 	starts.push(firstMissing);
-	return {views: keyed.map((k) => k.view), runStarts: Uint32Array.from(starts), firstMissing};
+	return {
+		views: keyed.map((k) => k.view),
+		positions: Uint32Array.from(keyed, (k) => k.index),
+		runStarts: Uint32Array.from(starts),
+		firstMissing,
+	};
 }
-
-/**
- * When a sort is prepared in the background, a slice of work pauses once it has taken SLICE_MS (the clock is
- * read every CHECK_EVERY rows): a key waits for at most that. Slices of a fixed 10,000 rows took 6-8 ms of CPU
- * (25-35 ms on a loaded machine) and sat in front of the first keys after loading.
- */
-const SLICE_MS = 3;
-const CHECK_EVERY = 1000;
 
 /**
  * The same order by ranking: the distinct values are sorted (natively: numbers as numbers, text by code unit,
  * as `<` compares), then the rows are placed by a counting sort, which keeps the base order within each value.
  * Twice as fast as comparing 100,000 rows when values repeat; slower when every value differs (names).
- * A generator that pauses once a slice has run SLICE_MS, so the same code sorts at once (`rankOrder`) or a slice at a time
- * between frames (`prepareSortGradually`).
  */
-function* rankOrderSteps(
-	base: readonly SessionView[],
-	extract: Extract,
-	sliceMs = SLICE_MS,
-): Generator<void, AscendingOrder> {
-	let sliceStarted = performance.now();
-	/** Whether the slice has run its time (looked at every CHECK_EVERY rows); the next one starts when resumed. */
-	const due = (i: number): boolean =>
-		i % CHECK_EVERY === CHECK_EVERY - 1 && performance.now() - sliceStarted >= sliceMs;
+function rankOrder(base: readonly SessionView[], extract: Extract): AscendingOrder {
 	const n = base.length;
 	const values: Array<number | string> = new Array<number | string>(n);
 	const distinctSet = new Set<number | string>();
@@ -164,10 +153,6 @@ function* rankOrderSteps(
 		const value = extract(base[i]!);
 		values[i] = value;
 		if (!isMissing(value)) distinctSet.add(value);
-		if (due(i)) {
-			yield;
-			sliceStarted = performance.now();
-		}
 	}
 	const distinct = [...distinctSet];
 	// One column holds one type; numbers need a numeric sort (the default sorts them as text).
@@ -175,8 +160,6 @@ function* rankOrderSteps(
 	else distinct.sort();
 	const rankOf = new Map<number | string, number>();
 	distinct.forEach((value, rank) => rankOf.set(value, rank));
-	yield;
-	sliceStarted = performance.now();
 	// Unknown values take the rank after the last, so they come last.
 	const ranks = new Uint32Array(n);
 	const starts = new Uint32Array(distinct.length + 1);
@@ -184,10 +167,6 @@ function* rankOrderSteps(
 		const rank = isMissing(values[i]!) ? distinct.length : rankOf.get(values[i]!)!;
 		ranks[i] = rank;
 		starts[rank]!++;
-		if (due(i)) {
-			yield;
-			sliceStarted = performance.now();
-		}
 	}
 	let sum = 0;
 	for (let rank = 0; rank < starts.length; rank++) {
@@ -199,50 +178,21 @@ function* rankOrderSteps(
 	// Every distinct value occurs at least once: each rank is a run, and its start is where its rows go.
 	const runStarts = starts.slice();
 	const views: SessionView[] = new Array<SessionView>(n);
+	const positions = new Uint32Array(n);
 	for (let i = 0; i < n; i++) {
-		views[starts[ranks[i]!]!++] = base[i]!;
-		if (due(i)) {
-			yield;
-			sliceStarted = performance.now();
-		}
+		const to = starts[ranks[i]!]!++;
+		views[to] = base[i]!;
+		positions[to] = i;
 	}
-	return {views, runStarts, firstMissing};
-}
-
-function finish(steps: Generator<void, AscendingOrder>): AscendingOrder {
-	for (;;) {
-		const step = steps.next();
-		if (step.done) return step.value;
-	}
-}
-
-function rankOrder(base: readonly SessionView[], extract: Extract): AscendingOrder {
-	return finish(rankOrderSteps(base, extract));
-}
-
-/** Sorts being prepared a slice at a time: a key that needs one first finishes it rather than starting over. */
-const preparing = new WeakMap<readonly SessionView[], Map<SortKey, Generator<void, AscendingOrder>>>();
-
-/** The per-column entries of `table` for one base list, made empty on first use. */
-function perList<V>(
-	table: WeakMap<readonly SessionView[], Map<SortKey, V>>,
-	base: readonly SessionView[],
-): Map<SortKey, V> {
-	let entries = table.get(base);
-	if (entries === undefined) {
-		entries = new Map();
-		table.set(base, entries);
-	}
-	return entries;
+	return {views, positions, runStarts, firstMissing};
 }
 
 function ascendingOrder(base: readonly SessionView[], key: SortKey): AscendingOrder {
-	const orders = perList(ascendingOrders, base);
+	let orders = ascendingOrders.get(base);
+	if (orders === undefined) ascendingOrders.set(base, (orders = new Map()));
 	let order = orders.get(key);
 	if (order === undefined) {
-		const pending = preparing.get(base)?.get(key);
-		preparing.get(base)?.delete(key);
-		order = pending ? finish(pending) : (FEW_DISTINCT.has(key) ? rankOrder : comparedOrder)(base, EXTRACTORS[key]);
+		order = (FEW_DISTINCT.has(key) ? rankOrder : comparedOrder)(base, EXTRACTORS[key]);
 		orders.set(key, order);
 	}
 	return order;
@@ -251,69 +201,43 @@ function ascendingOrder(base: readonly SessionView[], key: SortKey): AscendingOr
 /**
  * Sorts `base` (already in base order) by one column. Ties keep the base order in both directions, and unknown
  * values (empty text, NaN) always go last, so "lowest completion first" does not start with sessions that have
- * no manifest.
+ * no manifest. The result's positions in `base` are recorded (list-positions.ts).
  */
 export function sortViews(base: readonly SessionView[], spec: SortSpec): SessionView[] {
 	// The base order is created-descending already: nothing to do.
-	if (spec.key === 'created' && spec.direction === 'desc') return [...base];
-	const {views, runStarts, firstMissing} = ascendingOrder(base, spec.key);
-	if (spec.direction === 'asc') return views.slice();
+	if (spec.key === 'created' && spec.direction === 'desc') {
+		const copy = [...base];
+		notePositions(copy, base, inOrder(base.length));
+		return copy;
+	}
+	const {views, positions, runStarts, firstMissing} = ascendingOrder(base, spec.key);
+	if (spec.direction === 'asc') {
+		const copy = views.slice();
+		notePositions(copy, base, positions);
+		return copy;
+	}
 	// Descending: the runs of equal values in reverse order, each run still in base order inside; unknowns last.
 	const sorted: SessionView[] = new Array<SessionView>(views.length);
+	const sortedPositions = new Uint32Array(views.length);
 	let at = 0;
+	const take = (i: number): void => {
+		sortedPositions[at] = positions[i]!;
+		sorted[at++] = views[i]!;
+	};
 	for (let run = runStarts.length - 2; run >= 0; run--) {
-		for (let i = runStarts[run]!; i < runStarts[run + 1]!; i++) sorted[at++] = views[i]!;
+		for (let i = runStarts[run]!; i < runStarts[run + 1]!; i++) take(i);
 	}
-	for (let i = firstMissing; i < views.length; i++) sorted[at++] = views[i]!;
+	for (let i = firstMissing; i < views.length; i++) take(i);
+	notePositions(sorted, base, sortedPositions);
 	return sorted;
 }
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * Sorts ahead of time, a slice at a time with a pause for keys and frames between slices (the explorer does
- * this for the `i` preset once rows are loaded), so the key is answered from the cache. Columns sorted by
- * comparison (names, dates) are sorted at once. Resolves when done or when `signal` stops it. `sliceMs`: how
- * long a slice may run (tests pass 0: a pause every CHECK_EVERY rows); `pause`: what waits between slices (the
- * explorer's waits for a timer, so a slice does not run in each turn of a key on its way to the screen).
- */
-export async function prepareSortGradually(
-	base: readonly SessionView[],
-	key: SortKey,
-	signal?: AbortSignal,
-	sliceMs = SLICE_MS,
-	pause: () => Promise<void> = nextTurn,
-): Promise<void> {
-	if (ascendingOrders.get(base)?.has(key) || preparing.get(base)?.has(key)) return;
-	if (!FEW_DISTINCT.has(key)) {
-		ascendingOrder(base, key);
-		return;
-	}
-	const steps = rankOrderSteps(base, EXTRACTORS[key], sliceMs);
-	const pending = perList(preparing, base);
-	pending.set(key, steps);
-	try {
-		for (;;) {
-			await pause();
-			// Finished meanwhile by a key that needed it (see ascendingOrder), or no longer wanted.
-			if (pending.get(key) !== steps || signal?.aborted) return;
-			const step = steps.next();
-			if (step.done) {
-				perList(ascendingOrders, base).set(key, step.value);
-				return;
-			}
-		}
-	} finally {
-		if (pending.get(key) === steps) pending.delete(key);
-	}
-}
-
-/** Makes one column's order now, so a later sort by it is answered from the cache (see sortViews). */
+/** Makes one column's order now, so a later sort by it is answered from the cache. */
 export function prepareSort(base: readonly SessionView[], key: SortKey): void {
 	ascendingOrder(base, key);
 }
 
-/** Whether a column's order of `base` is made already (tests: what a sort by it will find). */
+/** Whether a column's order of `base` is made already (what a sort by it will find). */
 export function sortPrepared(base: readonly SessionView[], key: SortKey): boolean {
 	return ascendingOrders.get(base)?.has(key) ?? false;
 }

@@ -4,9 +4,11 @@ import {
 	SORT_KEYS,
 	sortValueOf,
 	sortViews,
-	prepareSortGradually,
+	prepareSort,
+	sortPrepared,
 	type SortSpec,
 } from '../../source/view/sort.js';
+import {positionsIn} from '../../source/view/list-positions.js';
 import {toSessionView, type SessionView} from '../../source/view/session-view.js';
 import {storedSession, TEST_NOW} from '../helpers/sessions.js';
 
@@ -85,9 +87,9 @@ describe('sortViews', () => {
 		}
 	});
 
-	it('hands out a list of its own: changing one sort result never changes the next', async () => {
+	it('hands out a list of its own: changing one sort result never changes the next', () => {
 		const base = views();
-		await prepareSortGradually(base, 'images');
+		prepareSort(base, 'images');
 		const first = sortViews(base, {key: 'images', direction: 'asc'});
 		const expected = first.map((v) => v.id);
 		first.reverse();
@@ -103,47 +105,33 @@ describe('sortViews', () => {
 		);
 	});
 
-	it('prepares a sort a slice at a time that gives the same order as sorting at once', async () => {
-		const small = views();
-		// More rows than one slice, so the preparation pauses between slices.
-		const base = baseOrder(
-			Array.from({length: 400}, (_, i) => small.map((v) => ({...v, id: `${v.id}#${i}`}))).flat(),
-		);
-		let done = false;
-		let turns = 0;
-		// Slices of no time: a pause every thousand rows, whatever the machine's speed.
-		const preparing = prepareSortGradually(base, 'completion', undefined, 0).then(() => (done = true));
-		// It gives the event loop its turns: not finished within the current one, nor in a few.
-		while (!done) {
-			await new Promise((resolve) => setImmediate(resolve));
-			turns++;
-		}
-		expect(turns).toBeGreaterThan(3 * Math.floor(base.length / 1000));
-		await preparing;
-		const prepared = sortViews(base, {key: 'completion', direction: 'asc'}).map((v) => v.id);
-		expect(prepared).toEqual(reference(base, {key: 'completion', direction: 'asc'}).map((v) => v.id));
-	});
-
-	it('stops preparing when told to, and a later sort still gives the right order', async () => {
+	it("prepares a column's order ahead, and a sort by it then gives the same order as sorting at once", () => {
 		const base = views();
-		const controller = new AbortController();
-		controller.abort();
-		await prepareSortGradually(base, 'cfg', controller.signal);
-		expect(sortViews(base, {key: 'cfg', direction: 'desc'}).map((v) => v.id)).toEqual(
-			reference(base, {key: 'cfg', direction: 'desc'}).map((v) => v.id),
-		);
+		expect(sortPrepared(base, 'completion')).toBe(false);
+		prepareSort(base, 'completion');
+		expect(sortPrepared(base, 'completion')).toBe(true);
+		// Prepared for that list only.
+		expect(sortPrepared(base.slice(), 'completion')).toBe(false);
+		for (const direction of ['asc', 'desc'] as const)
+			expect(sortViews(base, {key: 'completion', direction}).map((v) => v.id)).toEqual(
+				reference(base, {key: 'completion', direction}).map((v) => v.id),
+			);
 	});
 
-	it('answers a sort asked for while it is being prepared (finishing the preparation), in the same order', async () => {
-		const small = views();
-		const base = baseOrder(
-			Array.from({length: 400}, (_, i) => small.map((v) => ({...v, id: `${v.id}#${i}`}))).flat(),
-		);
-		const preparing = prepareSortGradually(base, 'images');
-		await new Promise((resolve) => setImmediate(resolve));
-		const asked = sortViews(base, {key: 'images', direction: 'desc'}).map((v) => v.id);
-		expect(asked).toEqual(reference(base, {key: 'images', direction: 'desc'}).map((v) => v.id));
-		await preparing;
-		expect(sortViews(base, {key: 'images', direction: 'desc'}).map((v) => v.id)).toEqual(asked);
+	it('records where each sorted row sits in the base list, for every column and direction', () => {
+		const base = views();
+		for (const key of SORT_KEYS) {
+			for (const direction of ['asc', 'desc'] as const) {
+				const sorted = sortViews(base, {key, direction});
+				const positions = positionsIn(sorted, base);
+				expect(positions, `${key} ${direction}`).not.toBeNull();
+				expect(
+					[...positions!].map((at) => base[at]),
+					`${key} ${direction}`,
+				).toEqual(sorted);
+				// Recorded against that base list only.
+				expect(positionsIn(sorted, base.slice())).toBeNull();
+			}
+		}
 	});
 });

@@ -14,11 +14,12 @@ import {
 	filterFromQuery,
 	filterFromText,
 	isFilterActive,
-	keepMatching,
+	keepMatchingInBase,
 	narrows,
 	type Filter,
 } from '../../view/filter.js';
 import {rowKeyOf, toSessionView, type SessionView} from '../../view/session-view.js';
+import {notePositions, positionsIn} from '../../view/list-positions.js';
 import {stateOf} from '../../core/state.js';
 import {INCOMPLETE_SORT, baseOrder, prepareSort, sortValueOf, sortViews, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
@@ -50,10 +51,16 @@ function textKey(filter: Filter): string | null {
 	return filter.query.terms.every((t) => t.kind === 'word') ? JSON.stringify(filter.query.terms) : null;
 }
 
-function applyFilter(rows: readonly SessionView[], filter: Filter, nowMs: number): readonly SessionView[] {
+/** The rows of `rows` (a list made from the base list `all`) the filter lets through. */
+function applyFilter(
+	all: readonly SessionView[],
+	rows: readonly SessionView[],
+	filter: Filter,
+	nowMs: number,
+): readonly SessionView[] {
 	// No filter: the rows themselves (lists are never changed in place), not a copy of 100,000.
 	if (!isFilterActive(filter)) return rows;
-	return keepMatching(rows, compileFilter(filter, nowMs));
+	return keepMatchingInBase(all, rows, compileFilter(filter, nowMs));
 }
 
 function rememberText(sorted: readonly SessionView[], key: string, shown: readonly SessionView[]): void {
@@ -64,11 +71,16 @@ function rememberText(sorted: readonly SessionView[], key: string, shown: readon
 }
 
 /** The rows of a sorted list a filter lets through: kept from a moment ago for a text-only filter. */
-function filterSorted(sorted: readonly SessionView[], filter: Filter, nowMs: number): readonly SessionView[] {
+function filterSorted(
+	all: readonly SessionView[],
+	sorted: readonly SessionView[],
+	filter: Filter,
+	nowMs: number,
+): readonly SessionView[] {
 	const key = isFilterActive(filter) ? textKey(filter) : null;
 	const kept = key === null ? undefined : textResults.get(sorted)?.get(key);
 	if (kept) return kept;
-	const shown = applyFilter(sorted, filter, nowMs);
+	const shown = applyFilter(all, sorted, filter, nowMs);
 	if (key !== null) rememberText(sorted, key, shown);
 	return shown;
 }
@@ -103,8 +115,8 @@ function filteredView(state: ExplorerState, filter: Filter): readonly SessionVie
 	const kept = key === null ? undefined : textResults.get(state.sorted)?.get(key);
 	if (kept) return kept;
 	const shown = narrows(state.filter.query, filter.query)
-		? applyFilter(state.shown, filter, state.nowMs)
-		: applyFilter(state.sorted, filter, state.nowMs);
+		? applyFilter(state.all, state.shown, filter, state.nowMs)
+		: applyFilter(state.all, state.sorted, filter, state.nowMs);
 	if (key !== null) rememberText(state.sorted, key, shown);
 	return shown;
 }
@@ -145,7 +157,7 @@ function followCursor(state: ExplorerState): ExplorerState {
 export function withSort(state: ExplorerState, sort: SortSpec): ExplorerState {
 	const sorted = sortedOf(state.all, sort);
 	return placeCursor(
-		{...followCursor(state), sort, sorted, shown: filterSorted(sorted, state.filter, state.nowMs)},
+		{...followCursor(state), sort, sorted, shown: filterSorted(state.all, sorted, state.filter, state.nowMs)},
 		state.shown[state.cursorIndex],
 	);
 }
@@ -168,7 +180,7 @@ function withRows(state: ExplorerState, all: SessionView[]): ExplorerState {
 		...state,
 		all,
 		sorted,
-		shown: applyFilter(sorted, state.filter, state.nowMs),
+		shown: applyFilter(all, sorted, state.filter, state.nowMs),
 		imagesWidth: imagesWidthOf(all),
 		anyTriage: all.some((v) => v.row.has_metadata === 1),
 	});
@@ -246,6 +258,9 @@ export function updateRows(
 		const swap = (v: SessionView): SessionView => updates.get(v.id) ?? v;
 		const all = state.all.map(swap);
 		const sorted = state.sorted.map(swap);
+		// The same order as before: the rows sit where they sat in the base list.
+		const positions = positionsIn(state.sorted, state.all);
+		if (positions !== null) notePositions(sorted, all, positions);
 		const changed = [...updates.values()];
 		next = {
 			...next,
@@ -254,7 +269,7 @@ export function updateRows(
 			imagesWidth: Math.max(state.imagesWidth, imagesWidthOf(changed)),
 			anyTriage: state.anyTriage || changed.some((v) => v.row.has_metadata === 1),
 		};
-		return placeCursor({...next, shown: applyFilter(sorted, state.filter, state.nowMs)});
+		return placeCursor({...next, shown: applyFilter(all, sorted, state.filter, state.nowMs)});
 	}
 	const all = baseOrder([...state.all.filter((v) => !removed.has(v.id) && !updates.has(v.id)), ...updates.values()]);
 	return withRows(next, all);
@@ -351,7 +366,7 @@ export function toggleIncomplete(state: ExplorerState): ExplorerState {
 			sort,
 			sorted,
 			filter,
-			shown: filterSorted(sorted, filter, state.nowMs),
+			shown: filterSorted(state.all, sorted, filter, state.nowMs),
 		},
 		state.shown[state.cursorIndex],
 	);
