@@ -6,6 +6,7 @@
 import {formatQuery, parseQuery, sameTerm, type Query, type QueryError, type QueryTerm} from '../core/query.js';
 import {compileQuery} from './query-match.js';
 import {notePositions, positionsIn} from './list-positions.js';
+import {wordHits} from './search-index.js';
 import type {SessionView} from './session-view.js';
 
 export type Filter = {
@@ -58,30 +59,46 @@ export function keepMatching<T>(rows: readonly T[], test: (row: T) => boolean): 
 }
 
 /**
- * keepMatching for a list made from `base` (see list-positions.ts): the rows are tested in base order, the one
- * the cache likes, and kept in the list's own order; the result's positions are recorded, so the next letter
- * typed narrows it the same way. A list without recorded positions is filtered in its own order.
+ * The rows of `rows`, a list made from `base` (a sort of it, a filter of that: see list-positions.ts), that
+ * `query` lets through, in the list's own order. The rows are looked at in base order, the one the processor's
+ * cache likes, and plain words are found through the base list's search index (search-index.ts); the result's
+ * positions are recorded, so the next letter typed narrows it the same way. A list without recorded positions
+ * is filtered row by row in its own order.
  */
-export function keepMatchingInBase<T>(base: readonly T[], rows: readonly T[], test: (row: T) => boolean): readonly T[] {
+export function filterList(
+	base: readonly SessionView[],
+	rows: readonly SessionView[],
+	query: Query,
+	nowMs: number,
+): readonly SessionView[] {
 	const at = positionsIn(rows, base);
-	if (at === null) return keepMatching(rows, test);
+	if (at === null) return keepMatching(rows, compileQuery(query, nowMs));
 	const n = base.length;
-	// Which base rows are in the list (all of them for a sort of the base list).
-	let listed: Uint8Array | null = null;
-	if (rows.length !== n) {
-		listed = new Uint8Array(n);
-		for (let i = 0; i < at.length; i++) listed[at[i]!] = 1;
-	}
+	// The candidates: the base rows in the list (every one for a sort of the base list), then those every term
+	// lets through. Words first, a search each; the other terms test only the rows still in.
 	const passed = new Uint8Array(n);
+	if (rows.length === n) passed.fill(1);
+	else for (let i = 0; i < at.length; i++) passed[at[i]!] = 1;
+	const others: QueryTerm[] = [];
+	for (const term of query.terms) {
+		if (term.kind !== 'word') {
+			others.push(term);
+			continue;
+		}
+		const hits = wordHits(base, term.text.toLowerCase());
+		const wanted = term.negate ? 0 : 1;
+		for (let k = 0; k < n; k++) if (hits[k] !== wanted) passed[k] = 0;
+	}
+	const test = others.length > 0 ? compileQuery({terms: others}, nowMs) : null;
 	let count = 0;
 	for (let k = 0; k < n; k++) {
-		if ((listed === null || listed[k] === 1) && test(base[k]!)) {
-			passed[k] = 1;
-			count++;
+		if (passed[k] === 1) {
+			if (test === null || test(base[k]!)) count++;
+			else passed[k] = 0;
 		}
 	}
 	if (count === rows.length) return rows;
-	const kept = new Array<T>(count);
+	const kept = new Array<SessionView>(count);
 	const keptAt = new Uint32Array(count);
 	let j = 0;
 	for (let i = 0; i < rows.length && j < count; i++) {

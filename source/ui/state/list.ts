@@ -9,17 +9,10 @@ import {hasIncomplete, setIncomplete} from '../model/filter-pane.js';
 import type {Query} from '../../core/query.js';
 import type {ListedSession} from '../../core/types.js';
 import {sanitizeLine} from '../../text/sanitize.js';
-import {
-	compileFilter,
-	filterFromQuery,
-	filterFromText,
-	isFilterActive,
-	keepMatchingInBase,
-	narrows,
-	type Filter,
-} from '../../view/filter.js';
+import {filterFromQuery, filterFromText, isFilterActive, filterList, narrows, type Filter} from '../../view/filter.js';
 import {rowKeyOf, toSessionView, type SessionView} from '../../view/session-view.js';
 import {notePositions, positionsIn} from '../../view/list-positions.js';
+import {carrySearchIndex, makeSearchIndex} from '../../view/search-index.js';
 import {stateOf} from '../../core/state.js';
 import {INCOMPLETE_SORT, baseOrder, prepareSort, sortValueOf, sortViews, type SortSpec} from '../../view/sort.js';
 import type {ViewSettings} from '../data/view-store.js';
@@ -60,7 +53,7 @@ function applyFilter(
 ): readonly SessionView[] {
 	// No filter: the rows themselves (lists are never changed in place), not a copy of 100,000.
 	if (!isFilterActive(filter)) return rows;
-	return keepMatchingInBase(all, rows, compileFilter(filter, nowMs));
+	return filterList(all, rows, filter.query, nowMs);
 }
 
 function rememberText(sorted: readonly SessionView[], key: string, shown: readonly SessionView[]): void {
@@ -258,9 +251,10 @@ export function updateRows(
 		const swap = (v: SessionView): SessionView => updates.get(v.id) ?? v;
 		const all = state.all.map(swap);
 		const sorted = state.sorted.map(swap);
-		// The same order as before: the rows sit where they sat in the base list.
+		// The same order as before: the rows sit where they sat in the base list, under the same names.
 		const positions = positionsIn(state.sorted, state.all);
 		if (positions !== null) notePositions(sorted, all, positions);
+		carrySearchIndex(state.all, all);
 		const changed = [...updates.values()];
 		next = {
 			...next,
@@ -410,9 +404,11 @@ export function listReducer(state: ExplorerState, action: ListAction): ExplorerS
 			);
 		case 'views-loaded': {
 			const loaded = withRows({...s, nowMs: action.nowMs, loading: false}, baseOrder(action.views));
-			// The `i` preset sorts by completion: ordered now, with the last page of loading, it answers at once.
-			// Prepared in slices after loading instead, the slices ran within the first keys.
+			// The `i` preset sorts by completion, and `/` searches names, models and prompts: both made ready now,
+			// with the last page of loading, so the first keys find them (made in slices after loading instead, the
+			// slices ran within the first keys).
 			prepareSort(loaded.all, INCOMPLETE_SORT.key);
+			makeSearchIndex(loaded.all);
 			return loaded;
 		}
 		case 'rows-updated': {
