@@ -14,6 +14,10 @@ import type {Action, ExplorerState} from '../../source/ui/state/types.js';
 import type {StoredSession} from '../../source/core/types.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import {key} from '../helpers/ink-key.js';
+import {toSessionView} from '../../source/view/session-view.js';
+import {sortPrepared} from '../../source/view/sort.js';
+import {hasSearchIndex} from '../../source/view/search-index.js';
+import {positionsIn} from '../../source/view/list-positions.js';
 
 const K = {
 	down: key({downArrow: true}),
@@ -315,6 +319,70 @@ describe('cursor stability', () => {
 		expect(shownNames(s)[0]).toBe('brand_new');
 		expect(s.all.length).toBe(11);
 		expect(nameOf(s)).toBe('over_run');
+	});
+});
+
+describe('what the list keeps ready at 100,000 rows', () => {
+	function viewsLoaded(rows: StoredSession[] = sampleSessions()): ExplorerState {
+		const start = initialState({
+			viewport: {columns: 100, rows: 30},
+			nowMs: TEST_NOW,
+			stallWindowMs: 10 * 60_000,
+			info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
+		});
+		const views = rows.map((row) => toSessionView(row, TEST_NOW, 10 * 60_000));
+		const s = reducer(start, {type: 'views-loaded', views, nowMs: TEST_NOW});
+		checkPipeline(s);
+		return s;
+	}
+
+	it("makes the i preset's order and the search index with the last page of loading (regression: made in slices after loading, the slices ran within the first keys)", () => {
+		const s = viewsLoaded();
+		expect(sortPrepared(s.all, 'completion')).toBe(true);
+		expect(hasSearchIndex(s.all)).toBe(true);
+		expect(positionsIn(s.sorted, s.all)).not.toBeNull();
+	});
+
+	it('keeps the positions and the search index when recomputed rows are swapped in place, and finds a row by its new model', () => {
+		// No filter in force: nothing searches the new list before the checks below.
+		let s = viewsLoaded();
+		const before = s;
+		const target = s.all.find((v) => v.name === 'empty_run')!;
+		s = reducer(s, {
+			type: 'rows-updated',
+			rows: [
+				storedSession(target.id, {
+					numImages: 5,
+					images: 5,
+					status: 'completed',
+					model: 'zebraMix_v1.safetensors',
+				}),
+			],
+			removedIds: [],
+			nowMs: TEST_NOW,
+		});
+		checkPipeline(s);
+		// Swapped in place: the same order, new lists.
+		expect(s.all).not.toBe(before.all);
+		expect(ids(s.all)).toEqual(ids(before.all));
+		expect(positionsIn(s.sorted, s.all)).not.toBeNull();
+		expect(hasSearchIndex(s.all)).toBe(true);
+		s = press(s, '/', 'zebramix');
+		expect(shownNames(s)).toEqual(['empty_run']);
+	});
+
+	it('finds words in rows added by a recompute (the index is made again for the new list)', () => {
+		let s = viewsLoaded();
+		s = reducer(s, {
+			type: 'rows-updated',
+			rows: [storedSession('20251120_115900-brand_new', {numImages: 2, images: 2, status: 'completed'})],
+			removedIds: [],
+			nowMs: TEST_NOW,
+		});
+		checkPipeline(s);
+		s = press(s, '/', 'brand');
+		expect(shownNames(s)).toEqual(['brand_new']);
+		expect(hasSearchIndex(s.all)).toBe(true);
 	});
 });
 
