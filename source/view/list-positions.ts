@@ -3,7 +3,7 @@
  * explorer's base list holds its 100,000 rows in about the order they were made in memory; a sort scatters them,
  * and a filter that reads each row in sorted order missed the processor's cache on most rows (a filter keystroke
  * over a list sorted by completion took twice as long as over the base list). With the positions a filter reads
- * the rows in base order and keeps them in the list's own order (see keepMatchingInBase).
+ * the rows in base order and keeps them in the list's own order (see filterList in filter.ts).
  *
  * Lists are never changed in place, so a list's positions hold for as long as the list lives.
  */

@@ -207,12 +207,17 @@ function fieldTest(term: Extract<QueryTerm, {kind: 'field'}>, nowMs: number): Te
 	}
 }
 
+/** A plain word's rule: the lower-case name, model or prompt contains it (`needle`, lower-case already). */
+export function wordMatches(view: SessionView, needle: string): boolean {
+	return view.nameLower.includes(needle) || view.modelLower.includes(needle) || view.promptLower.includes(needle);
+}
+
 function termTest(term: QueryTerm, nowMs: number): Test {
 	let test: Test;
 	if (term.kind === 'word') {
 		const needle = term.text.toLowerCase();
-		// Models and prompts repeat across thousands of sessions (one shared string each, see session-view.ts):
-		// each distinct one is searched once per query, then looked up.
+		// wordMatches, faster: models and prompts repeat across thousands of sessions (one shared string each, see
+		// session-view.ts), so each distinct one is searched once per query, then looked up.
 		const seen = new Map<string, boolean>();
 		const sharedHas = (text: string): boolean => {
 			let found = seen.get(text);

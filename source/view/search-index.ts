@@ -10,9 +10,10 @@
  * are swapped in place (carrySearchIndex: names never change, models and prompts are numbered again for the
  * swapped rows only), and made again at the next word typed after rows were added, removed or reordered.
  */
+import {wordMatches} from './query-match.js';
 import type {SessionView} from './session-view.js';
 
-/** Between two names: a NUL is in no file name, and the filter's text holds no control characters. */
+/** Between two names: a NUL is in no file name; a word holding one is searched row by row (see wordHits). */
 const SEPARATOR = '\u0000';
 
 /** The distinct texts of one field, numbered in order of first sight. Shared by the indexes carried over. */
@@ -75,6 +76,9 @@ export function makeSearchIndex(base: readonly SessionView[]): void {
 export function carrySearchIndex(before: readonly SessionView[], after: readonly SessionView[]): void {
 	const index = indexes.get(before);
 	if (index === undefined || before.length !== after.length || indexes.has(after)) return;
+	// The numbering is shared and only grows: once it holds many texts no row has any more (prompts recomputed in
+	// place again and again), the index is made afresh at the next word instead.
+	if (index.models.texts.length + index.prompts.texts.length > 2 * after.length + 64) return;
 	let modelOf: Uint32Array | null = null;
 	let promptOf: Uint32Array | null = null;
 	for (let k = 0; k < after.length; k++) {
@@ -99,11 +103,7 @@ export function wordHits(base: readonly SessionView[], needle: string): Uint8Arr
 	const n = base.length;
 	const hits = new Uint8Array(n);
 	if (needle === '' || needle.includes(SEPARATOR)) {
-		for (let k = 0; k < n; k++) {
-			const v = base[k]!;
-			if (v.nameLower.includes(needle) || v.modelLower.includes(needle) || v.promptLower.includes(needle))
-				hits[k] = 1;
-		}
+		for (let k = 0; k < n; k++) if (wordMatches(base[k]!, needle)) hits[k] = 1;
 		return hits;
 	}
 	makeSearchIndex(base);

@@ -3,7 +3,13 @@
  * asserted: a loaded machine can make a pause longer, never shorter.
  */
 import {describe, expect, it} from 'vitest';
-import {backgroundPause, MAX_WAIT_MS, noteKey, QUIET_MS} from '../../source/ui/data/background-pause.js';
+import {
+	backgroundPause,
+	MAX_WAIT_MS,
+	noteKey,
+	QUIET_MS,
+	READ_PATIENCE_MS,
+} from '../../source/ui/data/background-pause.js';
 
 describe('backgroundPause', () => {
 	it('waits until no key has come for QUIET_MS (regression: a slice ran in every turn of a key on its way to the screen)', async () => {
@@ -39,6 +45,21 @@ describe('backgroundPause', () => {
 			clearInterval(keys);
 		}
 		expect(performance.now() - started).toBeGreaterThanOrEqual(MAX_WAIT_MS);
+	});
+
+	it('stops waiting for keys once its read has stood back READ_PATIENCE_MS (the signatures read must not be stretched by a key held down)', async () => {
+		noteKey();
+		const keys = setInterval(() => noteKey(), 5);
+		const order: string[] = [];
+		try {
+			await Promise.all([
+				backgroundPause().then(() => order.push('a slice of a read that just began')),
+				backgroundPause(performance.now() - READ_PATIENCE_MS).then(() => order.push('a slice of a long read')),
+			]);
+		} finally {
+			clearInterval(keys);
+		}
+		expect(order).toEqual(['a slice of a long read', 'a slice of a read that just began']);
 	});
 
 	it('goes on after a turn of the event loop when no key came lately', async () => {

@@ -179,6 +179,23 @@ describe('the search index', () => {
 		expect(ids(filterList(renamed, sorted, query('zebra'), TEST_NOW))).toEqual(['20251130_120000-zebra_only']);
 		expect(hasSearchIndex(renamed)).toBe(true);
 	});
+
+	it('is made afresh once its numbering holds many texts no row has any more (prompts recomputed in place again and again)', () => {
+		let list = views(10);
+		makeSearchIndex(list);
+		let carried = 0;
+		for (let round = 0; round < 200 && hasSearchIndex(list); round++) {
+			const next = list.map((v, k) => (k === 0 ? {...v, promptLower: `prompt of round ${round}`} : v));
+			carrySearchIndex(list, next);
+			list = next;
+			if (hasSearchIndex(list)) carried++;
+		}
+		// 10 rows: carried while the texts stay within 2 × 10 + 64, then no more.
+		expect(carried).toBeGreaterThan(40);
+		expect(hasSearchIndex(list)).toBe(false);
+		const sorted = sortViews(list, {key: 'created', direction: 'desc'});
+		expect(ids(filterList(list, sorted, query('round'), TEST_NOW))).toEqual([list[0]!.id]);
+	});
 });
 
 describe('keepMatching', () => {

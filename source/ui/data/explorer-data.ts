@@ -168,6 +168,7 @@ const VERSIONS_PAGE = 1000;
 
 async function readVersions(reads: TriageReads, root: string): Promise<Map<string, number>> {
 	const versions = new Map<string, number>();
+	const started = performance.now();
 	let cursor: number | null = 0;
 	while (cursor !== null) {
 		const after: number = cursor;
@@ -175,8 +176,8 @@ async function readVersions(reads: TriageReads, root: string): Promise<Map<strin
 		const page = reads.now((repository) => repository.versionsPage(root, after, VERSIONS_PAGE));
 		for (const [id, version] of page.entries) versions.set(id, version);
 		cursor = page.next;
-		// Keys and frames get their turn between pages (after a timer: see background-pause.ts).
-		if (cursor !== null) await backgroundPause();
+		// Keys and frames get their turn between pages (see background-pause.ts).
+		if (cursor !== null) await backgroundPause(started);
 	}
 	return versions;
 }
@@ -426,6 +427,7 @@ export function createExplorerData(options: {
 			// which a count would take for another row (hiding a removal); two ids sharing a hash only send this to
 			// the exact look below.
 			const seen: number[] = [];
+			const started = performance.now();
 			let cursor: number | null = 0;
 			while (cursor !== null) {
 				const from: number = cursor;
@@ -443,7 +445,7 @@ export function createExplorerData(options: {
 					if (!landed) changedIds.push(id);
 				}
 				cursor = page.next;
-				if (cursor !== null) await backgroundPause();
+				if (cursor !== null) await backgroundPause(started);
 			}
 			// Every known row seen again: none was removed (the usual case); else which, from the ids as now stored.
 			let removed: string[] = [];
