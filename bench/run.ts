@@ -123,9 +123,6 @@ async function explorerSection(): Promise<void> {
 	// React must load its production build, as the sdstats binary makes it (see source/ui/ink-environment.ts).
 	const {prepareInkEnvironment} = await import('../source/ui/ink-environment.js');
 	prepareInkEnvironment(process.env);
-	// The keys are timed in this process: its collections run as the sdstats binary's explorer runs them (cli.ts).
-	const {collectYoungOnThisThread} = await import('../source/ui/memory-mode.js');
-	collectYoungOnThisThread();
 	// The bundled build of ./explorer.tsx (scripts/bundle.mjs): keys are timed through the Ink the binary ships.
 	const bundled = new URL('../bench-bin/explorer.js', import.meta.url).href;
 	const {bigDatabase, measureInTerminal, measureKeys, measureRecompute} = (await import(

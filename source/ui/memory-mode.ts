@@ -39,23 +39,3 @@ export function collectGarbage(): void {
 		// A V8 without the options form: nothing is collected, nothing breaks.
 	}
 }
-
-/**
- * Young-generation collections on the explorer's own thread, not split over V8's helper threads.
- *
- * Why: a key that allocates meets a young-generation collection now and then (a few ms). V8 splits it over its
- * helper threads and the explorer's thread waits for the last of them; on the 2-core machines sdstats runs on, with
- * another process on the second core, that wait turned a few ms of collecting into 20-30 ms of wall time inside a
- * key (benchmark, 100,000 rows: the slowest key 53.8-55.7 ms wall with 24-36 ms on the explorer's thread, in 3 of
- * 10 invocations; with the collection on the explorer's thread, 6 of 6 within 50 ms). The explorer's young
- * generation is small, so one thread collects it about as fast. V8 reads the flag at each collection: set after
- * start, it holds from the next one on, for every thread of this process (a recompute's workers collect their own
- * small heaps the same way).
- */
-export function collectYoungOnThisThread(): void {
-	try {
-		v8.setFlagsFromString('--no-parallel-scavenge');
-	} catch {
-		// A V8 without the flag: collections stay as they were, nothing breaks.
-	}
-}
