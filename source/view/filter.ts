@@ -31,10 +31,6 @@ export function isFilterActive(filter: Filter): boolean {
 	return filter.query.terms.length > 0;
 }
 
-export function compileFilter(filter: Filter, nowMs: number): (view: SessionView) => boolean {
-	return compileQuery(filter.query, nowMs);
-}
-
 /**
  * The rows `test` lets through, in order: `rows.filter(test)`, made cheap for the explorer's 100,000 rows. When
  * every row passes (the first letter typed often matches them all) the result is `rows` itself, as lists are never

@@ -6,12 +6,13 @@ import type {Key} from 'ink';
 import {describe, expect, it} from 'vitest';
 import {INCOMPLETE_STATES} from '../../source/core/state.js';
 import {FILTER_PANE_ITEMS} from '../../source/ui/model/filter-pane.js';
-import {EMPTY_FILTER, compileFilter} from '../../source/view/filter.js';
+import {EMPTY_FILTER} from '../../source/view/filter.js';
+import {compileQuery} from '../../source/view/query-match.js';
 import {hasIncomplete} from '../../source/ui/model/filter-pane.js';
 import {formatQuery} from '../../source/core/query.js';
 import {explorerReducer, initialState, reducer} from '../../source/ui/state/reducer.js';
 import type {Action, ExplorerState} from '../../source/ui/state/types.js';
-import type {StoredSession} from '../../source/core/types.js';
+import type {ListedSession, StoredSession} from '../../source/core/types.js';
 import {TEST_NOW, sampleSessions, storedSession} from '../helpers/sessions.js';
 import {key} from '../helpers/ink-key.js';
 import {toSessionView} from '../../source/view/session-view.js';
@@ -57,7 +58,7 @@ function ids(views: ReadonlyArray<{id: string}>): string[] {
 
 /** What `shown` must be, whatever path (narrowing or not) the reducer took to get there. */
 function checkPipeline(s: ExplorerState): void {
-	const test = compileFilter(s.filter, s.nowMs);
+	const test = compileQuery(s.filter.query, s.nowMs);
 	expect(ids(s.shown)).toEqual(ids(s.sorted.filter(test)));
 	expect(new Set(ids(s.sorted))).toEqual(new Set(ids(s.all)));
 	if (s.shown.length > 0) {
@@ -67,16 +68,26 @@ function checkPipeline(s: ExplorerState): void {
 	}
 }
 
-function loaded(rows: StoredSession[] = sampleSessions(), viewport = {columns: 100, rows: 30}): ExplorerState {
-	const start = initialState({
+const STALL_WINDOW_MS = 10 * 60_000;
+
+function emptyState(viewport = {columns: 100, rows: 30}): ExplorerState {
+	return initialState({
 		viewport,
 		nowMs: TEST_NOW,
-		stallWindowMs: 10 * 60_000,
+		stallWindowMs: STALL_WINDOW_MS,
 		info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
 	});
-	const s = reducer(start, {type: 'rows-loaded', rows, complete: true, nowMs: TEST_NOW});
+}
+
+function loaded(rows: StoredSession[] = sampleSessions(), viewport = {columns: 100, rows: 30}): ExplorerState {
+	const s = reducer(emptyState(viewport), {type: 'rows-loaded', rows, complete: true, nowMs: TEST_NOW});
 	checkPipeline(s);
 	return s;
+}
+
+/** Recomputed (or another program's) rows landing in the list, and sessions gone. */
+function landed(s: ExplorerState, rows: ListedSession[], removedIds: string[] = []): ExplorerState {
+	return reducer(s, {type: 'rows-updated', rows, removedIds, nowMs: TEST_NOW});
 }
 
 const nameOf = (s: ExplorerState): string => s.shown[s.cursorIndex]!.name;
@@ -231,12 +242,9 @@ describe('cursor stability', () => {
 		let s = sortBy(loaded(), 'completion', 'asc');
 		s = moveToName(s, 'partial_illu');
 		const before = s.cursorIndex;
-		s = reducer(s, {
-			type: 'rows-updated',
-			rows: [storedSession('20251114_100000-partial_illu', {numImages: 10, images: 20, status: 'completed'})],
-			removedIds: [],
-			nowMs: TEST_NOW,
-		});
+		s = landed(s, [
+			storedSession('20251114_100000-partial_illu', {numImages: 10, images: 20, status: 'completed'}),
+		]);
 		checkPipeline(s);
 		expect(s.cursorIndex).not.toBe(before);
 		expect(nameOf(s)).toBe('partial_illu');
@@ -245,12 +253,7 @@ describe('cursor stability', () => {
 
 	it('updates rows in place and keeps the cursor when the sort does not move them', () => {
 		let s = moveToName(loaded(), 'empty_run');
-		s = reducer(s, {
-			type: 'rows-updated',
-			rows: [storedSession('20251112_100000-empty_run', {numImages: 5, images: 5, status: 'completed'})],
-			removedIds: [],
-			nowMs: TEST_NOW,
-		});
+		s = landed(s, [storedSession('20251112_100000-empty_run', {numImages: 5, images: 5, status: 'completed'})]);
 		checkPipeline(s);
 		expect(nameOf(s)).toBe('empty_run');
 		expect(s.shown[s.cursorIndex]!.state).toBe('complete');
@@ -262,7 +265,7 @@ describe('cursor stability', () => {
 		s = press(s, ' ');
 		s = moveToName(s, 'over_run');
 		expect(s.marks.has('20251113_100000-over_run')).toBe(true);
-		s = reducer(s, {type: 'rows-updated', rows: [], removedIds: ['20251113_100000-over_run'], nowMs: TEST_NOW});
+		s = landed(s, [], ['20251113_100000-over_run']);
 		checkPipeline(s);
 		expect(shownNames(s)).not.toContain('over_run');
 		expect(['partial_illu', 'empty_run']).toContain(nameOf(s));
@@ -273,7 +276,7 @@ describe('cursor stability', () => {
 		let s = moveToName(loaded(), 'over_run');
 		const before = s;
 		const equal = s.all.map((v) => ({...v.row}));
-		s = reducer(s, {type: 'rows-updated', rows: equal, removedIds: [], nowMs: TEST_NOW});
+		s = landed(s, equal);
 		checkPipeline(s);
 		// Only the cursor's row is replaced (its details and pictures are read again); the others keep their views.
 		const cursorId = before.shown[before.cursorIndex]!.id;
@@ -286,12 +289,7 @@ describe('cursor stability', () => {
 
 		// A row that differs in any field is replaced.
 		const other = s.all.find((v) => v.id !== cursorId)!;
-		s = reducer(s, {
-			type: 'rows-updated',
-			rows: [{...other.row, images_recorded: (other.row.images_recorded ?? 0) + 1}],
-			removedIds: [],
-			nowMs: TEST_NOW,
-		});
+		s = landed(s, [{...other.row, images_recorded: (other.row.images_recorded ?? 0) + 1}]);
 		checkPipeline(s);
 		const replaced = s.all.find((v) => v.id === other.id)!;
 		expect(replaced).not.toBe(other);
@@ -303,18 +301,13 @@ describe('cursor stability', () => {
 		const row = s.all[2]!.row;
 		s = reducer(s, {type: 'stale-checked', stale: [row.session_id], newOnDisk: []});
 		expect(s.stale.has(row.session_id)).toBe(true);
-		s = reducer(s, {type: 'rows-updated', rows: [{...row}], removedIds: [], nowMs: TEST_NOW});
+		s = landed(s, [{...row}]);
 		expect(s.stale.has(row.session_id)).toBe(false);
 	});
 
 	it('adds recomputed sessions that were not cached yet, in order, without moving the cursor', () => {
 		let s = moveToName(loaded(), 'over_run');
-		s = reducer(s, {
-			type: 'rows-updated',
-			rows: [storedSession('20251120_115900-brand_new', {numImages: 2, images: 2, status: 'completed'})],
-			removedIds: [],
-			nowMs: TEST_NOW,
-		});
+		s = landed(s, [storedSession('20251120_115900-brand_new', {numImages: 2, images: 2, status: 'completed'})]);
 		checkPipeline(s);
 		expect(shownNames(s)[0]).toBe('brand_new');
 		expect(s.all.length).toBe(11);
@@ -324,14 +317,8 @@ describe('cursor stability', () => {
 
 describe('what the list keeps ready at 100,000 rows', () => {
 	function viewsLoaded(rows: StoredSession[] = sampleSessions()): ExplorerState {
-		const start = initialState({
-			viewport: {columns: 100, rows: 30},
-			nowMs: TEST_NOW,
-			stallWindowMs: 10 * 60_000,
-			info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
-		});
-		const views = rows.map((row) => toSessionView(row, TEST_NOW, 10 * 60_000));
-		const s = reducer(start, {type: 'views-loaded', views, nowMs: TEST_NOW});
+		const views = rows.map((row) => toSessionView(row, TEST_NOW, STALL_WINDOW_MS));
+		const s = reducer(emptyState(), {type: 'views-loaded', views, nowMs: TEST_NOW});
 		checkPipeline(s);
 		return s;
 	}
@@ -348,19 +335,14 @@ describe('what the list keeps ready at 100,000 rows', () => {
 		let s = viewsLoaded();
 		const before = s;
 		const target = s.all.find((v) => v.name === 'empty_run')!;
-		s = reducer(s, {
-			type: 'rows-updated',
-			rows: [
-				storedSession(target.id, {
-					numImages: 5,
-					images: 5,
-					status: 'completed',
-					model: 'zebraMix_v1.safetensors',
-				}),
-			],
-			removedIds: [],
-			nowMs: TEST_NOW,
-		});
+		s = landed(s, [
+			storedSession(target.id, {
+				numImages: 5,
+				images: 5,
+				status: 'completed',
+				model: 'zebraMix_v1.safetensors',
+			}),
+		]);
 		checkPipeline(s);
 		// Swapped in place: the same order, new lists.
 		expect(s.all).not.toBe(before.all);
@@ -373,12 +355,7 @@ describe('what the list keeps ready at 100,000 rows', () => {
 
 	it('finds words in rows added by a recompute (the index is made again for the new list)', () => {
 		let s = viewsLoaded();
-		s = reducer(s, {
-			type: 'rows-updated',
-			rows: [storedSession('20251120_115900-brand_new', {numImages: 2, images: 2, status: 'completed'})],
-			removedIds: [],
-			nowMs: TEST_NOW,
-		});
+		s = landed(s, [storedSession('20251120_115900-brand_new', {numImages: 2, images: 2, status: 'completed'})]);
 		checkPipeline(s);
 		s = press(s, '/', 'brand');
 		expect(shownNames(s)).toEqual(['brand_new']);
@@ -702,20 +679,14 @@ describe('scrolling', () => {
 
 describe('regression: the demo opened with its cursor in the middle of the list (first compute of an empty cache)', () => {
 	const fill = (pressKey: boolean) => {
-		const start = initialState({
-			viewport: {columns: 100, rows: 30},
-			nowMs: TEST_NOW,
-			stallWindowMs: 10 * 60_000,
-			info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
-		});
-		let s = reducer(start, {type: 'rows-loaded', rows: [], complete: true, nowMs: TEST_NOW});
+		let s = reducer(emptyState(), {type: 'rows-loaded', rows: [], complete: true, nowMs: TEST_NOW});
 		// The compute lands the oldest session first, then newer ones that sort above it.
 		const sessions = sampleSessions();
 		const oldestFirst = [...sessions].sort((a, b) => a.session_id.localeCompare(b.session_id));
-		s = reducer(s, {type: 'rows-updated', rows: oldestFirst.slice(0, 1), removedIds: [], nowMs: TEST_NOW});
+		s = landed(s, oldestFirst.slice(0, 1));
 		const firstLanded = s.shown[s.cursorIndex]!.id;
 		if (pressKey) s = explorerReducer(s, {type: 'key', input: 'x', key: key()});
-		s = reducer(s, {type: 'rows-updated', rows: oldestFirst.slice(1), removedIds: [], nowMs: TEST_NOW});
+		s = landed(s, oldestFirst.slice(1));
 		// While the compute runs the cursor keeps its session (item 16 below).
 		const whileFilling = s.shown[s.cursorIndex]!.id;
 		s = reducer(s, {type: 'job-finished', message: 'recomputed'});
@@ -740,23 +711,12 @@ describe('regression: the demo opened with its cursor in the middle of the list 
 
 describe('regression: a new session arriving above the cursor does not take it (issue 11 item 16)', () => {
 	it("keeps the cursor on the first row's session when a newer one arrives before any key", () => {
-		const start = initialState({
-			viewport: {columns: 100, rows: 30},
-			nowMs: TEST_NOW,
-			stallWindowMs: 10 * 60_000,
-			info: {root: '/results', dbPath: '/db/sessions.db', notice: null, readonly: false},
-		});
-		let s = reducer(start, {type: 'rows-loaded', rows: sampleSessions(), complete: true, nowMs: TEST_NOW});
+		let s = reducer(emptyState(), {type: 'rows-loaded', rows: sampleSessions(), complete: true, nowMs: TEST_NOW});
 		const first = s.shown[s.cursorIndex]!.id;
 		expect(s.cursorIndex).toBe(0);
-		s = reducer(s, {
-			type: 'rows-updated',
-			rows: [
-				storedSession('20251120_115959-newest', {numImages: 2, images: 1, status: 'ongoing', idleMinutes: 0}),
-			],
-			removedIds: [],
-			nowMs: TEST_NOW,
-		});
+		s = landed(s, [
+			storedSession('20251120_115959-newest', {numImages: 2, images: 1, status: 'ongoing', idleMinutes: 0}),
+		]);
 		expect(s.shown[0]!.id).toBe('20251120_115959-newest');
 		expect(s.shown[s.cursorIndex]!.id).toBe(first);
 		expect(s.cursorIndex).toBe(1);
