@@ -303,44 +303,52 @@ export function renderExplorer(
 }
 
 /**
- * CPU time of this process's main thread so far, in ms (Linux: /proc's schedstat), or null elsewhere. The process
- * CPU of a key also counts V8's garbage-collection helpers and any worker thread running meanwhile; this is what
- * the explorer's own thread spent.
+ * This process's main thread so far, in ms (Linux: /proc's schedstat), or null elsewhere: the CPU time it spent,
+ * and the time it was ready to run but waited for a core. The process CPU of a key also counts V8's
+ * garbage-collection helpers and any worker thread running meanwhile; this is what the explorer's own thread
+ * spent, and how long another thread (of this process or another) held the cores it needed.
  */
-function mainThreadMs(): number | null {
+function mainThreadTimes(): {cpuMs: number; waitMs: number} | null {
 	try {
-		return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+		const [cpu, wait] = fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+		return {cpuMs: Number(cpu) / 1e6, waitMs: Number(wait) / 1e6};
 	} catch {
 		return null;
 	}
 }
 
+/** One key's figures: wall time to its frame, the process's CPU, and the explorer thread's CPU and wait. */
+export interface KeyFigures {
+	key: string;
+	ms: number;
+	cpuMs: number;
+	mainMs: number | null;
+	waitMs: number | null;
+}
+
 /** Renders the explorer in this process and times keys: write → next frame. */
-export async function measureKeys(
-	root: string,
-	dbPath: string,
-	count = 100_000,
-): Promise<Array<{key: string; ms: number; cpuMs: number; mainMs: number | null}>> {
+export async function measureKeys(root: string, dbPath: string, count = 100_000): Promise<KeyFigures[]> {
 	const {stdout, stdin, ready, close} = renderExplorer(root, dbPath);
 	const loaded = new RegExp(`${count} of ${count} shown`);
 	while (!ready() || !loaded.test(stdout.last)) await turn();
-	const results: Array<{key: string; ms: number; cpuMs: number; mainMs: number | null}> = [];
+	const results: KeyFigures[] = [];
 	// Wall time from the key to its frame, and the CPU time this process spent meanwhile: on a loaded machine the
 	// wall time mostly measures the wait for a core, the CPU time what the key cost.
 	const press = async (label: string, sequence: string): Promise<void> => {
 		const before = stdout.frames;
 		const started = performance.now();
 		const cpu = process.cpuUsage();
-		const main = mainThreadMs();
+		const main = mainThreadTimes();
 		stdin.write(sequence);
 		while (stdout.frames === before) await turn();
 		const used = process.cpuUsage(cpu);
-		const mainAfter = mainThreadMs();
+		const mainAfter = mainThreadTimes();
 		results.push({
 			key: label,
 			ms: performance.now() - started,
 			cpuMs: (used.user + used.system) / 1000,
-			mainMs: main === null || mainAfter === null ? null : mainAfter - main,
+			mainMs: main === null || mainAfter === null ? null : mainAfter.cpuMs - main.cpuMs,
+			waitMs: main === null || mainAfter === null ? null : mainAfter.waitMs - main.waitMs,
 		});
 	};
 	for (let i = 0; i < 5; i++) await press('move down (j)', 'j');

@@ -315,6 +315,8 @@ async function explore(common: CommonOptions, flags: FlagsOf<'explore'>, stateDi
 	}
 	const {prepareInkEnvironment} = await import('./ui/ink-environment.js');
 	prepareInkEnvironment(process.env);
+	const {collectYoungOnThisThread} = await import('./ui/memory-mode.js');
+	collectYoungOnThisThread();
 	const {runExplorer} = await import('./ui/run-explorer.js');
 	// An empty cache starts a compute by itself, at a new --db path too; but a folder given by hand is never
 	// created (a mistyped one gets "no database at …" instead of a new tree).

@@ -6,7 +6,7 @@ import type {Action, ExplorerState, JobRequest} from '../state/types.js';
 import type {Clock, TimerHandle} from '../clock.js';
 import {rowKeyOf} from '../../view/session-view.js';
 import {shownRowsOf} from '../state/selectors.js';
-import {collectGarbage} from '../memory-mode.js';
+import {collectGarbage, collectYoungInParallelWhileJobRuns} from '../memory-mode.js';
 import {schedulePostJobCollections} from '../post-job-collections.js';
 
 /** Progress reaches the screen at most this often (a fast job reports per session). */
@@ -79,6 +79,8 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 	const stateRef = useRef(state);
 	stateRef.current = state;
 	const cancelCollections = useRef<(() => void) | null>(null);
+	// What puts young collections back on the explorer's thread once the running job ends (see memory-mode.ts).
+	const endParallelCollections = useRef<(() => void) | null>(null);
 	useEffect(() => {
 		if (!request) return;
 		dispatch({type: 'job-request-taken'});
@@ -99,6 +101,8 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 		let timer: TimerHandle | null = null;
 		let lastProgress = 0;
 		let lastCollection = clock.now();
+		const endParallel = collectYoungInParallelWhileJobRuns();
+		endParallelCollections.current = endParallel;
 		const flush = (): void => {
 			timer = null;
 			if (pending.size === 0) return;
@@ -151,6 +155,7 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 					if (timer) clock.clearTimeout(timer);
 					flush();
 					handle.current = null;
+					endParallel();
 					// A job cancelled by quitting ends after the explorer is gone: no timer then (it kept the process 4 s).
 					if (mounted.current && ran && collectionAfterJob(sizeRef.current)) {
 						cancelCollections.current?.();
@@ -170,6 +175,7 @@ export function useJobs(data: ExplorerData, state: ExplorerState, dispatch: Disp
 			mounted.current = false;
 			handle.current?.cancel();
 			cancelCollections.current?.();
+			endParallelCollections.current?.();
 		},
 		[],
 	);
