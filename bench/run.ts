@@ -185,11 +185,11 @@ async function explorerKeys(
 	// The slowest key of each run, its wall time split: on the explorer's thread, waiting for a core, the rest.
 	const slowestSplitPerRun: string[] = [];
 	for (let run = 0; run < keyRuns; run++) {
-		// Each run opens an explorer as a user does, in a heap without the explorers of the runs before it: their
-		// 100,000 rows each were garbage that only this process, never an explorer, carries (collected during the
-		// later runs' keys, V8's marking threads took the second core: keys of 50-55 ms wall with 25-34 ms on the
-		// explorer's thread).
-		if (run > 0) collectEverything();
+		// Each run opens an explorer as a user does, in a heap without the explorers of the runs before it or the
+		// bench's own work (the sections before, the database built): their 100,000 rows each were garbage that only
+		// this process, never an explorer, carries (collected during the later runs' keys, V8's marking threads took
+		// the second core: keys of 50-55 ms wall with 25-34 ms on the explorer's thread).
+		collectEverything();
 		const keys = await measureKeys(root, dbPath, count);
 		for (const {key, ms, cpuMs, mainMs} of keys) {
 			const seen = worst.get(key) ?? {ms: 0, cpuMs: 0, mainMs: null};

@@ -105,9 +105,11 @@ export type FolderListing =
  * one plain stat each, and whether it holds manifest.json. The compute and the session insight share it.
  */
 export function listSessionFolder(sessionPath: string): FolderListing {
-	let entries: fs.Dirent[];
+	// Names only, no entry types: every image is stat'ed anyway (its stat says whether it is a file), and a
+	// Dirent per entry was a million objects for a root of 10,000 sessions of 100 images.
+	let names: string[];
 	try {
-		entries = fs.readdirSync(sessionPath, {withFileTypes: true});
+		names = fs.readdirSync(sessionPath);
 	} catch (error) {
 		if (isGone(error)) return {kind: 'gone'};
 		return {kind: 'unlistable', reason: `folder: ${describeFsError(error)}`};
@@ -117,18 +119,16 @@ export function listSessionFolder(sessionPath: string): FolderListing {
 	let undecodable = false;
 	const legacyManifests: string[] = [];
 	const prefix = sessionPath + path.sep;
-	for (const entry of entries) {
-		const {name} = entry;
+	for (const name of names) {
 		if (name === MANIFEST_NAME) {
 			hasManifest = true;
 			continue;
 		}
 		if (!isImageName(name)) {
-			if (legacyManifestKind(name) !== null && !entry.isDirectory()) legacyManifests.push(name);
+			if (legacyManifestKind(name) !== null && !isFolder(prefix + name)) legacyManifests.push(name);
 			continue;
 		}
-		if (entry.isDirectory()) continue;
-		// Regular files and links to regular files count; broken links and anything else do not.
+		// Regular files and links to regular files count; folders, broken links and anything else do not.
 		const stat = statQuietly(prefix + name, false);
 		if (stat?.isFile()) images.push({name, mtimeMs: stat.mtimeMs, size: stat.size});
 		else if (!stat && name.includes('\uFFFD')) undecodable = true;
@@ -230,6 +230,15 @@ function undecodableImages(sessionPath: string, known: ReadonlySet<string>): Ima
 		// The folder changed under us; what was found so far stands.
 	}
 	return found;
+}
+
+/** Whether `entryPath` itself (a link not followed) is a folder; false when it cannot be read. */
+function isFolder(entryPath: string): boolean {
+	try {
+		return fs.lstatSync(entryPath, {throwIfNoEntry: false})?.isDirectory() === true;
+	} catch {
+		return false;
+	}
 }
 
 function statQuietly(filePath: string, bigint: true): fs.BigIntStats | undefined;
