@@ -23,11 +23,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import {syntheticRoot} from './synthetic-root.js';
 import {legacySection} from './legacy.js';
 import {analysisFigures, livePollFigures} from './insight.js';
+import {collectGarbageNow} from '../source/ui/memory-mode.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.resolve(here, '../bin/cli.js');
@@ -164,12 +163,6 @@ async function explorerStart(
 	}
 }
 
-/** A full collection of this process's heap, now. */
-function collectEverything(): void {
-	v8.setFlagsFromString('--expose-gc');
-	(vm.runInNewContext('gc') as () => void)();
-}
-
 async function explorerKeys(
 	root: string,
 	dbPath: string,
@@ -189,7 +182,7 @@ async function explorerKeys(
 		// bench's own work (the sections before, the database built): their 100,000 rows each were garbage that only
 		// this process, never an explorer, carries (collected during the later runs' keys, V8's marking threads took
 		// the second core: keys of 50-55 ms wall with 25-34 ms on the explorer's thread).
-		collectEverything();
+		collectGarbageNow();
 		const keys = await measureKeys(root, dbPath, count);
 		for (const {key, ms, cpuMs, mainMs} of keys) {
 			const seen = worst.get(key) ?? {ms: 0, cpuMs: 0, mainMs: null};
